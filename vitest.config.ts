@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repo. Files run in parallel worker processes; every file that
+// touches PostgreSQL or Redis gets its own database and queue prefix (test/helpers), so
+// parallel files never see each other's rows or jobs.
+export default defineConfig({
+  test: {
+    include: ['server/**/*.test.ts', 'integrations/**/*.test.ts', 'classifier/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/e2e/**', 'test/fault/**'],
+    globalSetup: ['test/helpers/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
