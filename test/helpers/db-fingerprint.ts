@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../server/platform/db/client';
+
+/**
+ * Row counts and an md5 over every row of the tables a write could touch: two equal
+ * fingerprints mean the database was not changed (used by the fuzz and access tests).
+ */
+export const WRITE_TABLES = ['tickets', 'outbox', 'ticket_events', 'dispatches', 'citizens', 'citizen_contacts', 'users', 'sessions', 'sms_codes'];
+
+export async function dbFingerprint(db: Db, tables = WRITE_TABLES): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const exists = await db.execute<{ ok: boolean }>(sql`select to_regclass(${t}) is not null as ok`);
+    if (!exists.rows[0].ok) continue;
+    const r = await db.execute<{ n: number; h: string | null }>(sql.raw(
+      `select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from "${t}" x`));
+    out[t] = `${r.rows[0].n}:${r.rows[0].h}`;
+  }
+  return out;
+}
