@@ -1,5 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
 import { problem } from '../platform/http/problems';
 import { smsCodes } from '../identity/tables';
@@ -19,18 +19,23 @@ export async function issueSmsCode(ctx: Ctx, sender: SmsSender, phone: string, p
   return { expiresInSeconds: TTL_SECONDS };
 }
 
-/** Consumes the newest live code on a match; every miss counts an attempt. */
+/**
+ * Consumes the newest live code on a match. Every try claims one of the five attempts first, in
+ * one UPDATE, so parallel guesses cannot all read "0 attempts so far" and be compared (race found
+ * by test/security/hardening.test.ts); a code is consumed once even if two right answers race.
+ */
 export async function verifySmsCode(ctx: Ctx, phone: string, purpose: string, code: string) {
   const phoneHash = ctx.svc.pii.hash('phone', phone);
   const [row] = await ctx.db.select().from(smsCodes)
     .where(and(eq(smsCodes.phoneHash, phoneHash), eq(smsCodes.purpose, purpose), isNull(smsCodes.usedAt), gt(smsCodes.expiresAt, ctx.now())))
     .orderBy(desc(smsCodes.createdAt)).limit(1);
-  if (!row || row.attempts >= MAX_ATTEMPTS) throw problem('SMS_CODE_INVALID');
-  if (row.codeHash !== codeHash(ctx, phoneHash, code)) {
-    await ctx.db.update(smsCodes).set({ attempts: sql`${smsCodes.attempts} + 1` }).where(eq(smsCodes.id, row.id));
-    throw problem('SMS_CODE_INVALID');
-  }
-  await ctx.db.update(smsCodes).set({ usedAt: ctx.now() }).where(eq(smsCodes.id, row.id));
+  if (!row) throw problem('SMS_CODE_INVALID');
+  const claimed = await ctx.db.update(smsCodes).set({ attempts: sql`${smsCodes.attempts} + 1` })
+    .where(and(eq(smsCodes.id, row.id), lt(smsCodes.attempts, MAX_ATTEMPTS), isNull(smsCodes.usedAt))).returning({ id: smsCodes.id });
+  if (claimed.length === 0 || row.codeHash !== codeHash(ctx, phoneHash, code)) throw problem('SMS_CODE_INVALID');
+  const used = await ctx.db.update(smsCodes).set({ usedAt: ctx.now() })
+    .where(and(eq(smsCodes.id, row.id), isNull(smsCodes.usedAt))).returning({ id: smsCodes.id });
+  if (used.length === 0) throw problem('SMS_CODE_INVALID');
 }
 
 function codeHash(ctx: Ctx, phoneHash: string, code: string) {
