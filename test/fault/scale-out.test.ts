@@ -80,7 +80,7 @@ it('delivers an invalidation for a change made on node B to sockets on node A, a
     callerPhone: '13912345678', content: '小区门口路灯坏了一个月', appealType: 'complaint', callId: `scale-${randomBytes(4).toString('hex')}`,
   }) });
   expect(r.status).toBe(201);
-  const id = (await r.json()).data.id as string;
+  const id = ((await r.json()) as { data: { id: string } }).data.id;
   expect(await waitFor(() => agentOnA.some((m) => m.ids.includes(id) && m.cause === 'ticket.registered'))).toBe(true);
 
   for (const [action, body] of [['submit', {}], ['dispatch', { leadUnitId: unitU }]] as const) {

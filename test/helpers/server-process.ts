@@ -109,7 +109,7 @@ export async function loginHttp(baseUrl: string, username: string, password = 'T
   });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   const cookie = r.headers.get('set-cookie')!.split(';')[0];
-  const csrf = (await r.json()).data.csrfToken as string;
+  const csrf = ((await r.json()) as { data: { csrfToken: string } }).data.csrfToken;
   return { cookie, csrf, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf } };
 }
 

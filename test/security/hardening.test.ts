@@ -63,7 +63,7 @@ describe('CSRF', () => {
         headers: { 'content-type': 'application/json', cookie: a.cookie, ...(token !== undefined ? { 'x-csrf-token': token } : {}) },
       });
       expect(r.status, String(token)).toBe(403);
-      expect((await r.json()).code).toBe('CSRF_FAILED');
+      expect(((await r.json()) as { code: string }).code).toBe('CSRF_FAILED');
     }
     expect(await count()).toBe(before);
     expect((await a.post('/api/tickets', body)).status).toBe(201);
@@ -172,7 +172,7 @@ describe('SMS code guessing', () => {
     const h = fromIp();
     const post = (path: string, body: unknown, hh = h) => fetch(env.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...hh }, body: JSON.stringify(body) });
     expect((await post('/api/public/sms-codes', { phone, purpose: 'submit' })).status).toBe(202);
-    const code = (await (await fetch(`${env.baseUrl}/api/dev/sms?phone=${phone}`)).json()).data.code as string;
+    const code = ((await (await fetch(`${env.baseUrl}/api/dev/sms?phone=${phone}`)).json()) as { data: { code: string } }).data.code;
     const wrong = (k: number) => String((Number(code) + k) % 1_000_000).padStart(6, '0');
     // 20 wrong guesses in parallel, from 20 addresses (so the per-address limit is not what stops them).
     await Promise.all(Array.from({ length: 20 }, (_, k) => post('/api/public/appeals', { phone, code: wrong(k + 1), content: '路灯坏了一个月' }, fromIp())));

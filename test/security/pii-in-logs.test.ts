@@ -46,7 +46,7 @@ it('logs no phone number, ID number, name or address in clear through a full flo
   const r = await post(a.headers, '/api/tickets', { callerPhone: PHONE, callerName: NAME, idNumber: ID_NUMBER, address: ADDRESS,
     content: `来电人${NAME}（${PHONE}）反映楼下噪音`, appealType: 'complaint' });
   expect(r.status).toBe(201);
-  const id = (await r.json()).data.id;
+  const id = ((await r.json()) as { data: { id: string } }).data.id;
   await fetch(`${base}/api/tickets/${id}`, { headers: a.headers });
   await fetch(`${base}/api/tickets?q=${PHONE}`, { headers: a.headers });
   for (const [h, action, body] of [[d, 'submit', {}], [d, 'dispatch', { leadUnitId: unit }], [c, 'sign', {}], [c, 'start', {}],
@@ -56,12 +56,13 @@ it('logs no phone number, ID number, name or address in clear through a full flo
   }
   // Citizen portal.
   expect((await post({}, '/api/public/sms-codes', { phone: CITIZEN_PHONE, purpose: 'submit' })).status).toBe(202);
-  const code = (await (await fetch(`${base}/api/dev/sms?phone=${CITIZEN_PHONE}`)).json()).data.code;
+  const smsCode = async () => ((await (await fetch(`${base}/api/dev/sms?phone=${CITIZEN_PHONE}`)).json()) as { data: { code: string } }).data.code;
+  const code = await smsCode();
   const sub = await post({}, '/api/public/appeals', { phone: CITIZEN_PHONE, code, name: NAME, content: '路灯坏了一个月了', address: ADDRESS });
   expect(sub.status).toBe(201);
-  const { number } = (await sub.json()).data;
+  const { number } = ((await sub.json()) as { data: { number: string } }).data;
   await post({}, '/api/public/sms-codes', { phone: CITIZEN_PHONE, purpose: 'track' });
-  const code2 = (await (await fetch(`${base}/api/dev/sms?phone=${CITIZEN_PHONE}`)).json()).data.code;
+  const code2 = await smsCode();
   expect((await post({}, '/api/public/track', { number, phone: CITIZEN_PHONE, code: code2 })).status).toBe(200);
   // Refused and malformed requests carrying personal data.
   await post({}, '/api/public/track', { number, phone: CITIZEN_PHONE, code: '000000' });
