@@ -14,6 +14,7 @@ import {
   resolvePolicy,
   validatePolicies,
 } from './policy.js';
+import { SlaPolicyInvalidError, policyFromRow, policyToRow } from './policy-rows.js';
 import { SLA_PRESET_NAMES, presetPolicies } from './presets.js';
 
 const cal = createCalendar(SHIPPED_HOLIDAY_ROWS);
@@ -174,5 +175,24 @@ describe('validatePolicies', () => {
     ]);
     expect(issues[1].message).toContain('reminderShare');
     expect(issues[1].message).toContain('endOfDay');
+  });
+});
+
+describe('stored policy rows', () => {
+  it('round-trip every preset row through the sla_policies shape', () => {
+    for (const name of SLA_PRESET_NAMES) for (const p of presetPolicies(name, '440100')) expect(policyFromRow(policyToRow(p))).toEqual(p);
+  });
+
+  it('refuses rows that would compute wrong deadlines', () => {
+    const good = policyToRow(gd[0]);
+    const broken = [
+      { ...good, appealType: 'complaints' },
+      { ...good, urgency: 'high' },
+      { ...good, rules: { ...good.rules, replyLimit: { unit: 'days', value: 15 } } },
+      { ...good, rules: { ...good.rules, reminderShare: 75 } },
+      { ...good, rules: { ...good.rules, replyLimt: { unit: 'working_days', value: 15 } } },
+      { ...good, rules: { ...good.rules, countReceiptDay: 'no' } },
+    ];
+    for (const row of broken) expect(() => policyFromRow(row)).toThrow(SlaPolicyInvalidError);
   });
 });
