@@ -2,13 +2,14 @@
  * SLA benchmark: `npm run bench:sla`. Prints figure / target; no timed assertions (house style §4).
  *
  * Part 1 (pure): deadline computations per second on one core, target ≥ 1,000,000/s.
- * Part 2 (PostgreSQL sweep over 1 M open dispatches) needs the foundation's dispatches table;
- * until it exists this prints that it was not run.
+ * Part 2 (PostgreSQL sweep over 1 M open dispatches, 1% due, target < 1 s): bench-sla-sweep.ts;
+ * `--pure` skips it.
  */
 import { createCalendar, type DeadlineOptions, type TimeLimit } from '../../server/sla/calendar.js';
 import { SHIPPED_HOLIDAY_ROWS } from '../../server/sla/holidays.js';
 import { computeDispatchDeadlines, resolvePolicy } from '../../server/sla/policy.js';
 import { presetPolicies } from '../../server/sla/presets.js';
+import { runSweepBench } from './bench-sla-sweep.js';
 
 const TARGET_PER_SECOND = 1_000_000;
 
@@ -59,4 +60,7 @@ function benchPure(): void {
 }
 
 benchPure();
-console.log('Overdue sweep over 1 M open dispatches in PostgreSQL: NOT RUN (waits for the dispatches table in server/platform/db/schema.ts)');
+if (!process.argv.includes('--pure')) {
+  console.log('Overdue sweep over open dispatches in PostgreSQL (one core of work, one connection)');
+  await runSweepBench();
+}
