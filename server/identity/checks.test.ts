@@ -70,6 +70,8 @@ describe('validateIdNumber (GB 11643-1999)', () => {
       if (!r.ok) expect(r.message.zh).toContain('出生日期');
     }
     expect(validateIdNumber(withId('11010520261125002'), { today }).ok).toBe(true); // born today
+    // A mistyped date usually breaks the check character too; the date is the more useful message.
+    expect(validateIdNumber('11010519491232002X', { today })).toMatchObject({ ok: false, code: 'ID_NUMBER_BIRTHDATE' });
   });
 
   it('rejects bad formats: length, characters, old 15-digit numbers, unknown province', () => {

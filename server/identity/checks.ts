@@ -55,9 +55,7 @@ export function validateIdNumber(input: string, opts: { today?: Date } = {}): Id
   if (!/^\d{17}[\dX]$/.test(s) || !PROVINCES.has(Number(s.slice(0, 2)))) {
     return fail('ID_NUMBER_FORMAT', '身份证号码格式不正确，应为18位', 'The ID number must be 18 characters: 17 digits and a digit or X');
   }
-  if (idNumberCheckChar(s) !== s[17]) {
-    return fail('ID_NUMBER_CHECK_FAILED', '身份证号码校验位不正确，请核对', 'The ID number check character does not match; please re-check it');
-  }
+  // The birth date first: when it is impossible, pointing at it helps more than "check failed".
   const y = Number(s.slice(6, 10));
   const m = Number(s.slice(10, 12));
   const d = Number(s.slice(12, 14));
@@ -65,6 +63,9 @@ export function validateIdNumber(input: string, opts: { today?: Date } = {}): Id
   const today = (opts.today ?? new Date()).getTime() + 8 * 3_600_000; // compare as Shanghai dates
   if (y < 1850 || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d || birth.getTime() > today) {
     return fail('ID_NUMBER_BIRTHDATE', '身份证号码中的出生日期无效', 'The birth date in the ID number is not a valid date');
+  }
+  if (idNumberCheckChar(s) !== s[17]) {
+    return fail('ID_NUMBER_CHECK_FAILED', '身份证号码校验位不正确，请核对', 'The ID number check character does not match; please re-check it');
   }
   // GB 11643: the 17th digit (sequence code) is odd for men, even for women.
   return { ok: true, normalized: s, birthDate: `${s.slice(6, 10)}-${s.slice(10, 12)}-${s.slice(12, 14)}`, sex: Number(s[16]) % 2 === 1 ? 'male' : 'female' };
