@@ -9,6 +9,7 @@ import {
   computeCallbackDueAt,
   computeDispatchDeadlines,
   computeDispatchDueAt,
+  computeExtensionDeadlines,
   computeSupervisionAt,
   regionPrefix,
   resolvePolicy,
@@ -161,6 +162,29 @@ describe('deadlines from a policy', () => {
     const cob = { ...complaint, endOfDay: '17:30' };
     expect(computeSupervisionAt(cal, cob, at('2025-10-28T17:30:00+08:00'))).toEqual(at('2025-10-31T17:30:00+08:00'));
     expect(computeCallbackDueAt(cal, complaint, at('2025-12-31T09:00:00+08:00'))).toEqual(endOf('2026-01-06'));
+  });
+});
+
+describe('extensions', () => {
+  const complaint = resolvePolicy(gd, q());
+  const dispatchedAt = at('2025-09-30T10:00:00+08:00');
+  const replyDueAt = endOf('2025-10-28');
+
+  it('ends a requested date at end of day, moved off a holiday (art. 203)', () => {
+    expect(computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt, requestedDueDate: '2025-11-14' }).replyDueAt).toEqual(endOf('2025-11-14'));
+    expect(computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt, requestedDueDate: '2025-11-15' }).replyDueAt).toEqual(endOf('2025-11-17'));
+  });
+
+  it('uses the policy extended limit from dispatch (Shanghai complex cases: 15 wd)', () => {
+    const sh = resolvePolicy(presetPolicies('shanghai-street'), q());
+    const r = computeExtensionDeadlines(cal, sh, { dispatchedAt, replyDueAt: endOf('2025-10-14') });
+    expect(r.replyDueAt).toEqual(endOf('2025-10-28'));
+    expect(r.remindAt).toEqual(at('2025-10-23T02:30:00+08:00'));
+  });
+
+  it('refuses an extension that does not move the deadline later, or has no length', () => {
+    expect(() => computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt, requestedDueDate: '2025-10-27' })).toThrow(/later/);
+    expect(() => computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt })).toThrow(/requested due date/);
   });
 });
 

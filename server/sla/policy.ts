@@ -4,6 +4,7 @@
  */
 import type { DeadlineOptions, TimeLimit, WorkCalendar } from './calendar.js';
 import { parseClockMinutes } from './civil-date.js';
+import { CalendarInputError } from './errors.js';
 
 /** Appeal type (诉求类型): 咨询 consult, 求助 help, 投诉 complaint, 举报 report, 建议 suggestion, 表扬 praise, 其他 other. */
 export type AppealType = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other';
@@ -171,6 +172,28 @@ export function computeSupervisionAt(calendar: WorkCalendar, policy: SlaPolicy, 
   const dueDay = new Date(replyDueAt.getTime() - 1);
   const day = calendar.addWorkingDays(dueDay, policy.supervisionAfterWorkingDays);
   return calendar.endOfDayAt(day, policy.endOfDay);
+}
+
+/**
+ * New reply deadline and reminder after an approved extension (延期). `requestedDueDate`
+ * (`YYYY-MM-DD`, as the unit asked) ends at the policy's end of day, moved to the next working day
+ * if it is a holiday (Civil Code art. 203); without it, `extendedReplyLimit` counts from dispatch.
+ * Throws a `CalendarInputError` when neither is given or the new deadline is not later than the old.
+ */
+export function computeExtensionDeadlines(
+  calendar: WorkCalendar,
+  policy: SlaPolicy,
+  dispatch: { dispatchedAt: Date; replyDueAt: Date; requestedDueDate?: string },
+): { replyDueAt: Date; remindAt: Date } {
+  let replyDueAt: Date;
+  if (dispatch.requestedDueDate) replyDueAt = calendar.endOfDayAt(calendar.rollForward(dispatch.requestedDueDate), policy.endOfDay);
+  else if (policy.extendedReplyLimit) replyDueAt = calendar.computeDeadline(dispatch.dispatchedAt, policy.extendedReplyLimit, deadlineOptions(policy));
+  else throw new CalendarInputError('An extension needs a requested due date or a policy extendedReplyLimit');
+  if (replyDueAt.getTime() <= dispatch.replyDueAt.getTime()) {
+    throw new CalendarInputError(`An extension must move the deadline later than ${dispatch.replyDueAt.toISOString()}`);
+  }
+  const mode = policy.extendedReplyLimit?.unit === 'hours' || policy.extendedReplyLimit?.unit === 'minutes' ? 'wall' : 'working';
+  return { replyDueAt, remindAt: calendar.instantAtShare(dispatch.dispatchedAt, replyDueAt, policy.reminderShare, mode) };
 }
 
 /** Why a policy row cannot be saved. */
