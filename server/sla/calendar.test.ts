@@ -216,6 +216,22 @@ describe('working time and share elapsed (for reminders)', () => {
     expect(cal.instantAtShare(start, due, 14 / 374)).toEqual(endOf('2025-09-30'));
   });
 
+  it('instantAtShare inverts shareElapsed and lands on a working day (property)', () => {
+    const from = Date.parse('2025-01-01T00:00:00+08:00');
+    fc.assert(
+      fc.property(fc.integer({ min: from, max: Date.parse('2026-09-30T00:00:00+08:00') }), fc.integer({ min: 1, max: 30 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (t, n, share) => {
+        const s = new Date(t);
+        const d = cal.computeDeadline(s, wd(n));
+        const r = cal.instantAtShare(s, d, share);
+        expect(r.getTime()).toBeGreaterThanOrEqual(t);
+        expect(r.getTime()).toBeLessThanOrEqual(d.getTime());
+        expect(cal.shareElapsed(s, d, r)).toBeCloseTo(share, 6);
+        expect(cal.isWorkingDay(new Date(r.getTime() - 1))).toBe(true); // 24:00 belongs to its day
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('uses wall-clock time for hour limits', () => {
     const s = at('2025-10-01T08:00:00+08:00');
     const d = at('2025-10-02T08:00:00+08:00');
