@@ -152,14 +152,18 @@ describe('masking for presenters', () => {
     expect(maskName('张')).toBe('*');
   });
 
-  it('keeps an address down to district or street level only', () => {
-    expect(maskAddress('广东省广州市天河区林和街道天河路385号太古汇一座')).toBe('广东省广州市天河区林和街道****');
-    expect(maskAddress('北京市朝阳区建国路88号')).toBe('北京市朝阳区****');
-    expect(maskAddress('上海市浦东新区陆家嘴街道世纪大道1号')).toBe('上海市浦东新区陆家嘴街道****');
-    expect(maskAddress('广东省东莞市虎门镇连升路1号')).toBe('广东省东莞市虎门镇****');
-    expect(maskAddress('朝阳区幸福小区3栋2单元')).toBe('朝阳区****'); // 小区 is a compound, not a district
-    expect(maskAddress('福田区华强北超市2楼')).toBe('福田区****');
-    expect(maskAddress('幸福小区3栋')).toBe('****');
-    expect(maskAddress('广东省某某路1号')).toBe('****');
+  it('keeps an address down to district level (or street level when asked) only', () => {
+    expect(maskAddress('广州市天河区林和街道体育东路100号3栋502')).toBe('广州市天河区***');
+    expect(maskAddress('广州市天河区林和街道体育东路100号3栋502', { level: 'street' })).toBe('广州市天河区林和街道***');
+    expect(maskAddress('广东省广州市天河区林和街道天河路385号太古汇一座')).toBe('广东省广州市天河区***');
+    expect(maskAddress('北京市朝阳区建国路88号', { level: 'street' })).toBe('北京市朝阳区***');
+    expect(maskAddress('上海市浦东新区陆家嘴街道世纪大道1号', { level: 'street' })).toBe('上海市浦东新区陆家嘴街道***');
+    expect(maskAddress('广东省东莞市虎门镇连升路1号', { level: 'street' })).toBe('广东省东莞市虎门镇***');
+    expect(maskAddress('广东省东莞市虎门镇连升路1号')).toBe('广东省东莞市***');
+    expect(maskAddress('新疆维吾尔自治区乌鲁木齐市天山区')).toBe('新疆维吾尔自治区乌鲁木齐市天山区');
+    expect(maskAddress('朝阳区幸福小区3栋2单元')).toBe('朝阳区***'); // 小区 is a compound, not a district
+    expect(maskAddress('福田区华强北超市2楼')).toBe('福田区***');
+    expect(maskAddress('幸福小区3栋')).toBe('***');
+    expect(maskAddress('广东省某某路1号')).toBe('***');
   });
 });

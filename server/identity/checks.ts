@@ -213,22 +213,23 @@ const ADDRESS_LEVELS = [
 ];
 
 /**
- * Keeps the administrative part of an address down to district or street (街道/镇/乡) level and
- * replaces the rest (road, number, building, room) with `****`. An address with no recognisable
- * district is hidden entirely: better too little than a house number.
- * `广东省广州市天河区林和街道天河路385号` → `广东省广州市天河区林和街道****`.
+ * Keeps the administrative part of an address and replaces the rest (road, number, building,
+ * room) with `***`. Default `level: 'district'` keeps province/city/district (区/县/旗, or a
+ * county-level 市); `'street'` also keeps the street or town (街道/镇/乡), for roles that route by it.
+ * An address with no recognisable district is hidden entirely: better too little than a house number.
+ * `广州市天河区林和街道体育东路100号` → `广州市天河区***` (street: `广州市天河区林和街道***`).
  */
-export function maskAddress(address: string): string {
+export function maskAddress(address: string, opts: { level?: 'district' | 'street' } = {}): string {
+  const levels = opts.level === 'street' ? ADDRESS_LEVELS : ADDRESS_LEVELS.slice(0, 3);
   let rest = String(address ?? '').trim();
   let kept = '';
-  let levels = 0;
-  for (const re of ADDRESS_LEVELS) {
+  for (const re of levels) {
     const m = re.exec(rest);
     if (!m) continue;
     kept += m[0];
     rest = rest.slice(m[0].length);
-    levels++;
   }
-  if (levels === 0 || !/(?:区|县|旗|市|街道|镇|乡|苏木)$/.test(kept) || /^[\u4e00-\u9fa5]{1,10}(?:省|自治区|特别行政区)$/.test(kept)) return '****';
-  return rest.length > 0 ? `${kept}****` : kept;
+  const endsAtDivision = /(?:区|县|旗|市|街道|镇|乡|苏木)$/.test(kept) && !/^[\u4e00-\u9fa5]{1,10}(?:省|自治区|特别行政区)$/.test(kept);
+  if (!endsAtDivision) return '***';
+  return rest.length > 0 ? `${kept}***` : kept;
 }
