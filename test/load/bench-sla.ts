@@ -5,6 +5,7 @@
  * Part 2 (PostgreSQL sweep over 1 M open dispatches, 1% due, target < 1 s): bench-sla-sweep.ts;
  * `--pure` skips it.
  */
+import { cpus, loadavg } from 'node:os';
 import { createCalendar, type DeadlineOptions, type TimeLimit } from '../../server/sla/calendar.js';
 import { SHIPPED_HOLIDAY_ROWS } from '../../server/sla/holidays.js';
 import { computeDispatchDeadlines, resolvePolicy } from '../../server/sla/policy.js';
@@ -50,7 +51,8 @@ function benchPure(): void {
     ['working days, 17:30 close, 17:00 cut-off, receipt day counted', rate(2, (i) => calendar.computeDeadline(received[i & 4095], limits[i & 3], policyLike).getTime())],
     ['hour limit (wall clock)', rate(1, (i) => calendar.computeDeadline(received[i & 4095], { unit: 'hours', value: 24 }).getTime())],
   ] as const;
-  console.log('SLA deadline computations, one core (node', process.version + ')');
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`SLA deadline computations, one core (node ${process.version}; ${cpus().length} CPUs, load average ${load})`);
   for (const [name, r] of results) {
     console.log(`  ${name}: ${fmt(r.perSecond)}/s / ${fmt(TARGET_PER_SECOND)}/s = ${(r.perSecond / TARGET_PER_SECOND).toFixed(2)}`);
   }
