@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { createRealtime } from './platform/realtime/socket';
 import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
+import { startSla } from './sla/jobs/sla-wake.job';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -29,8 +30,11 @@ async function main() {
     rt.realtimeSinks.push(realtime.publish);
     closers.push(realtime.close);
   }
+  // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
+  const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? 10_000 : 2 ** 31 - 1 });
+  closers.push(sla.close);
   if (roles.has('worker')) {
-    const w = startEventsWorker(rt, env.REDIS_URL);
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue);
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
