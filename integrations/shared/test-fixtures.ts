@@ -1,0 +1,56 @@
+/**
+ * In-memory ports for the adapters' own tests only. The real ones live in server/
+ * (PostgreSQL inbox, Redis nonces). Not exported from any runtime module.
+ */
+import type { ParsedInboundAppeal } from '../inbound-appeal';
+import type { ChannelEvent, ChannelEventSink, IntakePort, NonceStore, RatingPort } from './ports';
+
+export class MemoryNonceStore implements NonceStore {
+  private keys = new Map<string, number>();
+  constructor(private now: () => number = () => Date.now()) {}
+  async seen(key: string, ttlSeconds: number) {
+    const exp = this.keys.get(key);
+    if (exp !== undefined && exp > this.now()) return true;
+    this.keys.set(key, this.now() + ttlSeconds * 1000);
+    return false;
+  }
+}
+
+/** Intake that behaves like the real inbox: unique (channel, channelAccount, externalId). */
+export class MemoryIntake implements IntakePort {
+  appeals: ParsedInboundAppeal[] = [];
+  private byKey = new Map<string, { ticketId: string; ticketNo: string }>();
+  delayMs = 0;
+  fail = false;
+  async register(appeal: ParsedInboundAppeal) {
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.fail) throw new Error('database down');
+    const key = `${appeal.channel}|${appeal.channelAccount}|${appeal.externalId}`;
+    const prev = this.byKey.get(key);
+    if (prev) return { ...prev, duplicate: true };
+    this.appeals.push(appeal);
+    const n = this.appeals.length;
+    const first = { ticketId: `t-${n}`, ticketNo: `2026112500${String(n).padStart(4, '0')}` };
+    this.byKey.set(key, first);
+    return { ...first, duplicate: false };
+  }
+}
+
+export class MemoryEventSink implements ChannelEventSink {
+  events: ChannelEvent[] = [];
+  private ids = new Set<string>();
+  async emit(e: ChannelEvent) {
+    const k = `${e.channel}|${e.channelAccount}|${e.externalId}`;
+    if (this.ids.has(k)) return;
+    this.ids.add(k);
+    this.events.push(e);
+  }
+}
+
+export class MemoryRatings implements RatingPort {
+  rows: Parameters<RatingPort['record']>[0][] = [];
+  async record(r: Parameters<RatingPort['record']>[0]) {
+    if (!this.rows.some((x) => x.externalId === r.externalId)) this.rows.push(r);
+    return true;
+  }
+}
