@@ -87,3 +87,8 @@ export interface RatingPort {
 
 /** A clock the tests can fix (house style: time comes from ctx.now, never a faked global). */
 export type Clock = () => Date;
+
+/** Keeps the raw payload for audit (InboundAppeal.rawRef). Object storage or a table in prod. */
+export interface RawStore {
+  save(input: { channel: ChannelKind; channelAccount: string; contentType: string; body: Buffer }): Promise<string>;
+}

@@ -19,20 +19,25 @@ export class MemoryNonceStore implements NonceStore {
 /** Intake that behaves like the real inbox: unique (channel, channelAccount, externalId). */
 export class MemoryIntake implements IntakePort {
   appeals: ParsedInboundAppeal[] = [];
-  private byKey = new Map<string, { ticketId: string; ticketNo: string }>();
+  private byKey = new Map<string, Promise<{ ticketId: string; ticketNo: string }>>();
   delayMs = 0;
   fail = false;
+  calls = 0;
   async register(appeal: ParsedInboundAppeal) {
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.fail) throw new Error('database down');
+    this.calls++;
     const key = `${appeal.channel}|${appeal.channelAccount}|${appeal.externalId}`;
+    // Like the unique index: a concurrent second insert waits for the first and gets its result.
     const prev = this.byKey.get(key);
-    if (prev) return { ...prev, duplicate: true };
-    this.appeals.push(appeal);
-    const n = this.appeals.length;
-    const first = { ticketId: `t-${n}`, ticketNo: `2026112500${String(n).padStart(4, '0')}` };
+    if (prev) return { ...(await prev), duplicate: true };
+    const first = (async () => {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.fail) { this.byKey.delete(key); throw new Error('database down'); }
+      this.appeals.push(appeal);
+      const n = this.appeals.length;
+      return { ticketId: `t-${n}`, ticketNo: `2026112500${String(n).padStart(4, '0')}` };
+    })();
     this.byKey.set(key, first);
-    return { ...first, duplicate: false };
+    return { ...(await first), duplicate: false };
   }
 }
 
@@ -52,5 +57,13 @@ export class MemoryRatings implements RatingPort {
   async record(r: Parameters<RatingPort['record']>[0]) {
     if (!this.rows.some((x) => x.externalId === r.externalId)) this.rows.push(r);
     return true;
+  }
+}
+
+export class MemoryRawStore {
+  items: { channel: string; body: Buffer }[] = [];
+  async save(input: { channel: string; channelAccount: string; contentType: string; body: Buffer }) {
+    this.items.push(input);
+    return `raw-${this.items.length}`;
   }
 }
