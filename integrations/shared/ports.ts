@@ -92,3 +92,9 @@ export type Clock = () => Date;
 export interface RawStore {
   save(input: { channel: ChannelKind; channelAccount: string; contentType: string; body: Buffer }): Promise<string>;
 }
+
+/** Fixed-window rate limiter (Redis INCR + EXPIRE in production). */
+export interface RateLimitPort {
+  /** Counts one hit on `key`; `allowed` false once more than `limit` hits fall in the window. */
+  hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+}
