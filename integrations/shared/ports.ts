@@ -38,9 +38,12 @@ export interface ChannelEvent {
   data: Record<string, unknown>;
 }
 
-/** Receives ChannelEvents (timeline/call record/screen pop). Must be idempotent on externalId. */
+/**
+ * Receives ChannelEvents (timeline, call record + screen pop, delivery receipts). Must be
+ * idempotent on (channel, channelAccount, externalId); may say it had the event already.
+ */
 export interface ChannelEventSink {
-  emit(event: ChannelEvent): Promise<void>;
+  emit(event: ChannelEvent): Promise<void | { duplicate: boolean }>;
 }
 
 /** The citizen-facing view of a ticket, as Open311 and WeChat "my appeals" show it. No personal data. */

@@ -46,9 +46,10 @@ export class MemoryEventSink implements ChannelEventSink {
   private ids = new Set<string>();
   async emit(e: ChannelEvent) {
     const k = `${e.channel}|${e.channelAccount}|${e.externalId}`;
-    if (this.ids.has(k)) return;
+    if (this.ids.has(k)) return { duplicate: true };
     this.ids.add(k);
     this.events.push(e);
+    return { duplicate: false };
   }
 }
 
