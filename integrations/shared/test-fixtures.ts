@@ -68,3 +68,15 @@ export class MemoryRawStore {
     return `raw-${this.items.length}`;
   }
 }
+
+export class MemoryRateLimit {
+  private hits = new Map<string, { n: number; resetAt: number }>();
+  constructor(private now: () => number = () => Date.now()) {}
+  async hit(key: string, limit: number, windowSeconds: number) {
+    const t = this.now();
+    let h = this.hits.get(key);
+    if (!h || h.resetAt <= t) { h = { n: 0, resetAt: t + windowSeconds * 1000 }; this.hits.set(key, h); }
+    h.n++;
+    return { allowed: h.n <= limit, retryAfterSeconds: Math.ceil((h.resetAt - t) / 1000) };
+  }
+}

@@ -53,7 +53,8 @@ export function acs3Sign(i: Acs3Input) {
   const stringToSign = `ACS3-HMAC-SHA256\n${hashedCanonicalRequest}`;
   const signature = createHmac('sha256', i.accessKeySecret).update(stringToSign).digest('hex');
   const authorization = `ACS3-HMAC-SHA256 Credential=${i.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;
-  return { headers: { ...signed, Authorization: authorization }, canonicalRequest, hashedCanonicalRequest, signature, authorization };
+  const headers: Record<string, string> = { ...signed, Authorization: authorization };
+  return { headers, canonicalRequest, hashedCanonicalRequest, signature, authorization };
 }
 
 export interface Tc3Input {
