@@ -16,6 +16,13 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   PAYLOAD_TOO_LARGE: { zh: '请求体过大', en: 'Payload too large' },
   UNKNOWN_EVENT_TYPE: { zh: '未知的事件类型', en: 'Unknown event type' },
   NOT_FOUND: { zh: '未找到', en: 'Not found' },
+  FORBIDDEN_SENDER: { zh: '发送方与签名方不一致', en: 'Sender does not match the signing platform' },
+  WRONG_DIRECTION: { zh: '该消息类型不允许此方向发送', en: 'Message type not allowed in this direction' },
+  UNKNOWN_MESSAGE_TYPE: { zh: '未知的消息类型', en: 'Unknown message type' },
+  EXCHANGE_ID_CONFLICT: { zh: '交换编号已被另一内容使用', en: 'exchangeId already used with a different body' },
+  SEQUENCE_GAP: { zh: '消息序号不连续，请稍后重发', en: 'Sequence gap, retry later' },
+  INVALID_TRANSITION: { zh: '当前状态不允许此操作', en: 'Transition not allowed in the current state' },
+  UNKNOWN_ORDER: { zh: '未知的工单', en: 'Unknown order' },
   INTERNAL: { zh: '服务暂时不可用', en: 'Service temporarily unavailable' },
 };
 
