@@ -80,3 +80,20 @@ describe('SMS verification codes', () => {
     expect(inbox).toHaveLength(5);
   });
 });
+
+describe('bridge to the server SmsSender interface', () => {
+  it('maps the server template names to ours and sends through the dispatcher', async () => {
+    const { SmsDispatcher } = await import('./dispatcher');
+    const { smsSenderFrom } = await import('./server-bridge');
+    const inbox: { to: string; text: string }[] = [];
+    const claimed = new Set<string>();
+    const d = new SmsDispatcher({ providers: [new LogSmsProvider((m) => inbox.push(m))],
+      log: { claim: async (id) => !claimed.has(id) && !!claimed.add(id), release: async (id) => { claimed.delete(id); }, record: async () => {} } });
+    const sender = smsSenderFrom(d);
+    await sender.send('13800138000', 'ticket_received', { ticketNo: '20261125000001', trackUrl: 'https://t/1' });
+    await sender.send('13800138000', 'callback_link', { ticketNo: '20261125000001', link: 'https://t/r' });
+    expect(inbox.map((m) => m.text)).toEqual(['您反映的诉求已受理，工单号20261125000001，可通过https://t/1查询进度。',
+      '请对工单20261125000001的办理情况评价：https://t/r']);
+    await expect(sender.send('12345', 'ticket_replied', {})).rejects.toMatchObject({ code: 'INVALID_NUMBER' });
+  });
+});
