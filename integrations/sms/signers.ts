@@ -27,6 +27,11 @@ export interface Acs3Input {
   /** yyyy-MM-ddTHH:mm:ssZ (UTC). */
   date: string;
   nonce: string;
+  /**
+   * Further headers to sign. The doc signs `host`, `content-type` when present and every
+   * `x-acs-*` header; the official SDK adds e.g. x-acs-credentials-provider.
+   */
+  extraHeaders?: Record<string, string>;
 }
 
 export function acs3CanonicalQuery(query: Record<string, string>): string {
@@ -44,6 +49,10 @@ export function acs3Sign(i: Acs3Input) {
     'x-acs-signature-nonce': i.nonce,
     'x-acs-version': i.version,
   };
+  for (const [k, v] of Object.entries(i.extraHeaders ?? {})) {
+    const name = k.toLowerCase();
+    if (name.startsWith('x-acs-') || name === 'content-type') signed[name] = v;
+  }
   const names = Object.keys(signed).sort();
   const canonicalHeaders = names.map((n) => `${n}:${signed[n].trim()}\n`).join('');
   const signedHeaders = names.join(';');
