@@ -77,6 +77,39 @@ export class WechatApiClient {
       { touser: input.openId, template_id: input.templateId, ...(input.url ? { url: input.url } : {}), data });
   }
 
+  /**
+   * 获取临时素材 GET /cgi-bin/media/get: the bytes of a MediaId from an image/voice/video message
+   * (kept 3 days by WeChat). Errors come back as JSON with errcode instead of the file.
+   */
+  async getMedia(mediaId: string): Promise<{ ok: true; contentType: string; body: Buffer } | { ok: false; errcode: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const res = await this.http(`${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`,
+        { signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
+      const body = Buffer.from(await res.arrayBuffer());
+      if (!/json|text\/plain/.test(contentType)) return { ok: true, contentType, body };
+      let errcode = -1;
+      try { errcode = Number((JSON.parse(body.toString('utf8')) as { errcode?: number }).errcode ?? -1); } catch { /* not JSON */ }
+      this.o.log?.warn({ errcode, path: '/cgi-bin/media/get' }, 'wechat: api error');
+      if (TOKEN_ERRORS.has(errcode) && attempt === 0) { await this.o.tokens.del(this.cacheKey()); continue; }
+      return { ok: false, errcode };
+    }
+  }
+
+  /**
+   * 网页授权: exchanges an OAuth `code` (single use, 5 min) for the user's openid.
+   * GET /sns/oauth2/access_token?appid&secret&code&grant_type=authorization_code.
+   */
+  async oauthOpenId(code: string): Promise<{ ok: true; openId: string } | { ok: false; errcode: number }> {
+    const q = new URLSearchParams({ appid: this.o.appId, secret: this.o.appSecret, code, grant_type: 'authorization_code' });
+    const res = await this.http(`${this.base}/sns/oauth2/access_token?${q}`, { signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000) });
+    const body = (await res.json().catch(() => ({}))) as { openid?: string; errcode?: number };
+    if (typeof body.openid === 'string' && body.openid) return { ok: true, openId: body.openid };
+    this.o.log?.warn({ errcode: body.errcode }, 'wechat: oauth code exchange failed');
+    return { ok: false, errcode: Number(body.errcode ?? -1) };
+  }
+
   private async call(path: string, payload: object): Promise<WechatSendResult> {
     let token = await this.accessToken();
     for (let attempt = 0; ; attempt++) {
