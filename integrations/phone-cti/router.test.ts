@@ -13,6 +13,8 @@ beforeAll(async () => {
   srv = await listen([['/channels/phone', createPhoneRouter({
     get events() { return events; }, get ratings() { return ratings; },
     keys: (id) => (id === 'cti-1' ? ['k-old', 'k-new'] : []), nonces: new MemoryNonceStore(), centre: '12345',
+    callbackTasks: { listDue: async (_now, limit) => [{ taskId: 'cb-1', to: '13800138000', window: { from: '2026-11-25T09:00:00+08:00',
+      to: '2026-11-25T18:00:00+08:00' }, attempts: 0, survey: true }].slice(0, limit) },
   } as Parameters<typeof createPhoneRouter>[0])]]);
 });
 afterAll(() => srv.close());
@@ -121,5 +123,16 @@ describe('CtiOutboundClient', () => {
     const bad = new CtiOutboundClient({ baseUrl: base, keyId: 'rexian', secret: 'wrong' });
     expect(await bad.placeCall({ taskId: 'cb-2', to: '1', survey: true })).toEqual({ ok: false, status: 401 });
     server.close();
+  });
+});
+
+describe('GET /channels/phone/callback-tasks', () => {
+  it('lists due tasks to a signed caller, refuses an unsigned one', async () => {
+    const path = '/channels/phone/callback-tasks?limit=5';
+    const headers = signRequest({ keyId: 'cti-1', secret: 'k-new', method: 'GET', path, body: '' });
+    const res = await fetch(`${srv.url}${path}`, { headers });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ tasks: [expect.objectContaining({ taskId: 'cb-1', to: '13800138000', survey: true })] });
+    expect((await fetch(`${srv.url}${path}`)).status).toBe(401);
   });
 });

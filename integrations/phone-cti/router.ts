@@ -13,6 +13,21 @@ import { hmacGuard } from '../shared/hmac-middleware';
 import { sendError } from '../shared/errors';
 import { CALL_EVENT_TYPES, CallEvent, DEFAULT_SURVEY_MAP } from './call-event';
 
+/** A callback (回访) the CTI should dial: pulled by CTIs that poll instead of receiving pushes. */
+export interface CallbackTask {
+  taskId: string;
+  to: string;
+  agentExtension?: string;
+  window: { from: string; to: string };
+  attempts: number;
+  survey: boolean;
+}
+
+export interface CallbackTaskPort {
+  /** Tasks whose window is open at `now` and that have attempts left, oldest first. */
+  listDue(now: Date, limit: number): Promise<CallbackTask[]>;
+}
+
 export interface PhoneRouterDeps {
   /** Receives `call.<type>` ChannelEvents; idempotent on eventId. Drives the screen pop. */
   events: ChannelEventSink;
@@ -26,6 +41,8 @@ export interface PhoneRouterDeps {
   surveyMap?: Record<string, 1 | 2 | 3 | 4 | 5>;
   /** The centre's own number(s), used as channelAccount. */
   centre?: string;
+  /** Enables GET /callback-tasks (signed like the events webhook). */
+  callbackTasks?: CallbackTaskPort;
 }
 
 export function createPhoneRouter(deps: PhoneRouterDeps): Router {
@@ -71,5 +88,14 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
     }
     res.status(202).json({ accepted, duplicates });
   });
+
+  if (deps.callbackTasks) {
+    const tasks = deps.callbackTasks;
+    // GET /callback-tasks?limit=N: the due list for polling CTIs (the push is CtiOutboundClient).
+    router.get('/callback-tasks', guard, async (req: Request, res: Response) => {
+      const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
+      res.json({ tasks: await tasks.listDue((deps.now ?? (() => new Date()))(), limit) });
+    });
+  }
   return router;
 }
