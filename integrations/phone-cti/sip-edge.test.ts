@@ -1,0 +1,84 @@
+/**
+ * Loopback SIP path (channels.md §2): SIPp (Debian `sip-tester`) calls our SIP test edge, replays
+ * RFC 4733 DTMF from its shipped pcaps; the edge posts signed CallEvents to the real phone router.
+ * Skipped, saying so, where `sipp` is not installed (apt-get install -y sip-tester).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryEventSink, MemoryNonceStore, MemoryRatings } from '../shared/test-fixtures';
+import { listen } from '../shared/test-server';
+import type { CallEvent } from './call-event';
+import { DtmfDecoder, parseRtp } from './rtp-dtmf';
+import { createPhoneRouter } from './router';
+import { freeUdpPort, signedPoster, startSipEdge } from './sip-edge';
+
+const PCAP_DIR = '/usr/share/sip-tester';
+const hasSipp = spawnSync('sipp', ['-v']).error === undefined;
+
+describe('RFC 4733 decoding of the pcaps SIPp ships', () => {
+  it.skipIf(!hasSipp)('dtmf_2833_1 and _2 decode to one digit each, end packets counted once', () => {
+    for (const d of ['1', '2']) {
+      const data = readFileSync(`${PCAP_DIR}/dtmf_2833_${d}.pcap`);
+      const dec = new DtmfDecoder(101);
+      const digits: string[] = [];
+      for (let off = 24; off < data.length;) {
+        const incl = data.readUInt32LE(off + 8);
+        const frame = data.subarray(off + 16, off + 16 + incl);
+        off += 16 + incl;
+        const ip = frame.subarray(14);
+        const udp = ip.subarray((ip[0] & 15) * 4);
+        const pkt = parseRtp(udp.subarray(8));
+        const digit = pkt && dec.push(pkt);
+        if (digit) digits.push(digit);
+      }
+      expect(digits).toEqual([d]);
+    }
+  });
+});
+
+describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/events', () => {
+  let srv: { url: string; close(): Promise<void> };
+  const events = new MemoryEventSink();
+  const ratings = new MemoryRatings();
+  beforeAll(async () => {
+    srv = await listen([['/channels/phone', createPhoneRouter({ events, ratings, keys: (id) => (id === 'sip-edge' ? ['edge-secret'] : []),
+      nonces: new MemoryNonceStore(), centre: '12345' })]]);
+  });
+  afterAll(() => srv.close());
+
+  it('ringing → answered (agent 8001) → IVR 1, 2 → survey key 2 → rating 4 → ended; a re-posted event is a duplicate', async () => {
+    const sipPort = await freeUdpPort();
+    const edge = await startSipEdge({ sipPort, agentExtension: '8001', ivrDigitsBeforeSurvey: 2,
+      post: signedPoster(`${srv.url}/channels/phone/events`, 'sip-edge', 'edge-secret') });
+    const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
+    const scenario = join(dir, 'caller.xml');
+    writeFileSync(scenario, readFileSync(new URL('./fixtures/sipp-caller.xml', import.meta.url), 'utf8').replaceAll('PCAP_DIR', PCAP_DIR));
+    const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
+    const code = await new Promise<number>((resolve) => {
+      const p = spawn('sipp', [`127.0.0.1:${sipPort}`, '-sf', scenario, '-s', '12345', '-m', '1', '-i', '127.0.0.1', '-p', String(localPort),
+        '-mi', '127.0.0.1', '-mp', String(mediaPort), '-timeout', '20s', '-timeout_error', '-nostdin', '-trace_err', '-error_file', join(dir, 'err.log')],
+        { cwd: dir, stdio: 'ignore' });
+      p.on('exit', (c) => resolve(c ?? -1));
+    });
+    await edge.settled();
+    await edge.stop();
+    expect(code).toBe(0);
+    expect(edge.failures).toEqual([]);
+
+    const calls = events.events.filter((e) => e.channel === 'phone');
+    expect(calls.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.ivr', 'call.ivr', 'call.survey_result', 'call.ended']);
+    expect(calls[0].data).toMatchObject({ caller: '13800138000', callee: '12345', agentExtension: '8001' });
+    expect(calls.filter((e) => e.type === 'call.ivr').map((e) => e.data.ivrDigits)).toEqual([['1'], ['1', '2']]);
+    expect(new Set(calls.map((e) => e.data.callId)).size).toBe(1);
+    expect(ratings.rows).toEqual([expect.objectContaining({ channel: 'phone', score: 4, callId: calls[0].data.callId })]);
+
+    // A CTI retry of an event already delivered is answered as a duplicate and changes nothing.
+    const again = await fetch(`${srv.url}/channels/phone/events`, { method: 'POST' }).catch(() => null);
+    expect(again?.status).toBe(401); // unsigned
+    await signedPoster(`${srv.url}/channels/phone/events`, 'sip-edge', 'edge-secret')([calls[0].data as unknown as CallEvent]);
+    expect(events.events.filter((e) => e.channel === 'phone')).toHaveLength(6);
+  }, 30_000);
+});
