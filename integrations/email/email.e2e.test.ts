@@ -23,7 +23,7 @@ async function start(server: SMTPServer) {
 
 beforeAll(async () => {
   ours = createSmtpListener({
-    get intake() { return intake; }, get events() { return events; }, mailbox: MAILBOX, mailDomain: DOMAIN, maxBytes: 300 * 1024,
+    get intake() { return intake; }, get events() { return events; }, mailbox: MAILBOX, mailDomain: DOMAIN, maxBytes: 300 * 1024, maxAttachmentBytes: 100 * 1024, maxAttachments: 3,
     attachments: { put: async (a) => { const key = `att/${a.sha256}`; stored.push({ key, sha256: a.sha256, size: a.content.length }); return key; } },
   } as Parameters<typeof createSmtpListener>[0]);
   ourPort = await start(ours);
@@ -104,9 +104,13 @@ describe('email end to end over real SMTP on loopback', () => {
     expect(events.events[0]).toMatchObject({ type: 'email.bounce', data: { notificationId: 'ob-42', ticketNo: '20261125000001' } });
   });
 
-  it('oversize mail → 552 at SMTP time, wrong recipient → 550; nothing registered', async () => {
+  it('oversize mail, an oversize attachment, too many attachments → 552; wrong recipient → 550; nothing registered', async () => {
     await expect(citizen().sendMail({ from: 'w@example.org', to: MAILBOX, subject: 'big', text: 'x',
       attachments: [{ filename: 'big.bin', content: Buffer.alloc(400 * 1024, 1) }] })).rejects.toMatchObject({ responseCode: 552 });
+    await expect(citizen().sendMail({ from: 'w@example.org', to: MAILBOX, subject: 'one big attachment', text: 'x',
+      attachments: [{ filename: 'a.bin', content: Buffer.alloc(120 * 1024, 2) }] })).rejects.toMatchObject({ responseCode: 552 });
+    await expect(citizen().sendMail({ from: 'w@example.org', to: MAILBOX, subject: 'too many', text: 'x',
+      attachments: [1, 2, 3, 4].map((i) => ({ filename: `${i}.txt`, content: `file ${i}` })) })).rejects.toMatchObject({ responseCode: 552 });
     await expect(citizen().sendMail({ from: 'w@example.org', to: 'someone@else.example', subject: 'relay?', text: 'x' }))
       .rejects.toMatchObject({ responseCode: 550 });
     expect(intake.calls).toBe(0);

@@ -18,6 +18,9 @@ export interface SmtpListenerDeps {
   mailDomain: string;
   /** Whole message limit (default 25 MB, channels.md §5). */
   maxBytes?: number;
+  /** Per attachment (default 20 MB) and count (default 9), as for web uploads (channels.md §3). */
+  maxAttachmentBytes?: number;
+  maxAttachments?: number;
   now?: () => Date;
   log?: { warn(obj: object, msg: string): void };
   /** Extra smtp-server options (TLS key/cert for STARTTLS in production). */
@@ -50,7 +53,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SMTPServer {
         try {
           const rawRef = deps.rawStore ? await deps.rawStore.save({ channel: 'email', channelAccount: deps.mailbox, contentType: 'message/rfc822', body: raw }) : undefined;
           const r = await parseInboundMail(raw, { mailbox: deps.mailbox, mailDomain: deps.mailDomain,
-            receivedAt: deps.now?.() ?? new Date(), attachments: deps.attachments, rawRef });
+            receivedAt: deps.now?.() ?? new Date(), attachments: deps.attachments, rawRef,
+            maxAttachmentBytes: deps.maxAttachmentBytes, maxAttachments: deps.maxAttachments });
           if (r.kind === 'appeal') {
             const parsed = InboundAppeal.safeParse(r.appeal);
             if (!parsed.success) return cb(new SmtpError(554, 'Message could not be accepted'));

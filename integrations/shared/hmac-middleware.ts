@@ -6,7 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { verifyRequest, type VerifyOptions } from './hmac';
 import { sendError } from './errors';
-import { BodyTooLargeError, readRawBody } from './raw-body';
+import { BodyConsumedError, BodyTooLargeError, readRawBody } from './raw-body';
 
 export function hmacGuard(opts: VerifyOptions & { limitBytes?: number }): RequestHandler {
   const limit = opts.limitBytes ?? 256 * 1024;
@@ -19,6 +19,7 @@ export function hmacGuard(opts: VerifyOptions & { limitBytes?: number }): Reques
         res.setHeader('Connection', 'close');
         return sendError(req, res, 413, 'PAYLOAD_TOO_LARGE');
       }
+      if (e instanceof BodyConsumedError) return sendError(req, res, 500, 'INTERNAL');
       return sendError(req, res, 400, 'MALFORMED_BODY');
     }
     const result = await verifyRequest(

@@ -63,3 +63,21 @@ describe('§0.3 HMAC scheme', () => {
     expect(await check(signed({ keyId: 'nobody' }))).toMatchObject({ code: 'UNKNOWN_KEY' });
   });
 });
+
+describe('hmacGuard over HTTP', () => {
+  it('fails fast (no hang) when a body parser already consumed the stream', async () => {
+    const express = (await import('express')).default;
+    const { hmacGuard } = await import('./hmac-middleware');
+    const app = express();
+    app.use(express.json());
+    app.post('/x', hmacGuard({ keys: () => ['s'], nonces: new MemoryNonceStore() }), (_req, res) => { res.send('ok'); });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const res = await fetch(`http://127.0.0.1:${port}/x`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(3000) });
+    expect(res.status).toBe(500);
+    expect((await res.json() as { code: string }).code).toBe('INTERNAL');
+    server.close();
+  });
+});
