@@ -31,12 +31,14 @@ export class MemoryIntake implements IntakePort {
     if (prev) return { ...(await prev), duplicate: true };
     const first = (async () => {
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-      if (this.fail) { this.byKey.delete(key); throw new Error('database down'); }
+      if (this.fail) throw new Error('database down');
       this.appeals.push(appeal);
       const n = this.appeals.length;
       return { ticketId: `t-${n}`, ticketNo: `2026112500${String(n).padStart(4, '0')}` };
     })();
     this.byKey.set(key, first);
+    // A failed insert leaves no row behind: the next attempt starts afresh.
+    first.catch(() => { if (this.byKey.get(key) === first) this.byKey.delete(key); });
     return { ...(await first), duplicate: false };
   }
 }
