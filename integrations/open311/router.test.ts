@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import type { PublicTicketView, TicketLookupPort } from '../shared/ports';
-import { MemoryIntake } from '../shared/test-fixtures';
+import { MemoryIntake, MemoryRateLimit } from '../shared/test-fixtures';
 import { listen } from '../shared/test-server';
 import * as schemas from './fixtures/georeport-schemas';
 import type { Open311Service } from './ports';
@@ -33,7 +33,9 @@ const tickets: TicketLookupPort = {
 let intake: MemoryIntake;
 let srv: { url: string; close(): Promise<void> };
 let srv2: { url: string; close(): Promise<void> };
-const deps = (jurisdictions: string[]) => ({
+let srv3: { url: string; close(): Promise<void> };
+const deps = (jurisdictions: string[], extra: object = {}) => ({
+  ...extra,
   get intake() { return intake; },
   catalog: { list: async () => SERVICES, get: async (_j: string, c: string) => SERVICES.find((s) => s.code === c) ?? null },
   apiKeys: { verify: async (k: string) => (k === 'demo-key' ? { keyId: 'app-1' } : null) },
@@ -43,8 +45,9 @@ const deps = (jurisdictions: string[]) => ({
 beforeAll(async () => {
   srv = await listen([['/open311/v2', createOpen311Router(deps(['city.gov.cn']))]]);
   srv2 = await listen([['/open311/v2', createOpen311Router(deps(['gd.gov.cn', 'gz.gov.cn']))]]);
+  srv3 = await listen([['/open311/v2', createOpen311Router(deps(['city.gov.cn'], { rateLimit: new MemoryRateLimit(), postsPerHour: 2 }))]]);
 });
-afterAll(async () => { await srv.close(); await srv2.close(); });
+afterAll(async () => { await srv.close(); await srv2.close(); await srv3.close(); });
 beforeEach(() => { intake = new MemoryIntake(); });
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -187,5 +190,21 @@ describe('lookups and errors', () => {
     expect((await get('services.json', srv2.url)).status).toBe(400);
     expect((await get('services.json?jurisdiction_id=gz.gov.cn', srv2.url)).status).toBe(200);
     expect((await get('services.json?jurisdiction_id=sz.gov.cn', srv2.url)).status).toBe(404);
+  });
+});
+
+describe('rate limit per api_key', () => {
+  it('the third POST within the hour → 429 with Retry-After, in the spec error shape', async () => {
+    const form = new URLSearchParams({ api_key: 'demo-key', service_code: '0601', address_string: '天河路2号', description: '夜间施工噪音' });
+    const postIt = () => fetch(`${srv3.url}/open311/v2/requests.json`, { method: 'POST', body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect((await postIt()).status).toBe(201);
+    expect((await postIt()).status).toBe(201);
+    const third = await postIt();
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(valid(schemas.errors, await third.json())).toBe(true);
+    expect(intake.appeals).toHaveLength(2);
+    expect(intake.appeals[0]).toMatchObject({ location: { address: '天河路2号' }, replyRoute: { channel: 'open311', address: 'app-1' } });
   });
 });

@@ -121,6 +121,14 @@ describe('fake pusher: every message type in plain, compat and safe mode', () =>
     }
   }
 
+  it('compat account also takes a plaintext push (no encrypt_type) and answers in plaintext', async () => {
+    const acct = accounts.compat;
+    const push = buildPush(acct, withId({ MsgType: 'text', Content: '明文推送' }), 'plain');
+    const res = await fetch(`${srv.url}/channels/wechat/compat?${push.query}`, { method: 'POST', body: push.body });
+    expect(parseWechatXml(await res.text()).Content).toMatch(/工单号/);
+    expect(intake.appeals[0].content.text).toBe('明文推送');
+  });
+
   it('text starting with a ticket number threads to it', async () => {
     await pushWithRetries(`${srv.url}/channels/wechat`, buildPush(accounts.default, withId({ MsgType: 'text', Content: '工单号20261120000123 补充：还是没修' }), 'plain'));
     expect(intake.appeals[0].threadRef).toEqual({ ticketNo: '20261120000123' });
