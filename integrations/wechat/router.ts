@@ -167,10 +167,12 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       const deadline = deps.replyDeadlineMs ?? 3000;
       const repliedKey = `wechat:replied:${account.appId}:${appeal.externalId}`;
       const registration = deps.intake.register(appeal);
+      let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
         registration.then((r) => ({ r }), (err: unknown) => ({ err })),
-        new Promise<'late'>((r) => setTimeout(r, Math.max(0, deadline - (now().getTime() - started.getTime())), 'late').unref()),
+        new Promise<'late'>((r) => { timer = setTimeout(r, Math.max(0, deadline - (now().getTime() - started.getTime())), 'late'); }),
       ]);
+      clearTimeout(timer);
       if (outcome === 'late') {
         // 5-second rule: answer now, send the number by customer-service message once it exists.
         registration.then(async (r) => {
