@@ -8,7 +8,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
 import { MemoryEventSink, MemoryNonceStore, MemoryRatings } from '../shared/test-fixtures';
+import { withScreenPop } from './screen-pop';
 import { listen } from '../shared/test-server';
 import type { CallEvent } from './call-event';
 import { DtmfDecoder, parseRtp } from './rtp-dtmf';
@@ -43,13 +48,23 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
   let srv: { url: string; close(): Promise<void> };
   const events = new MemoryEventSink();
   const ratings = new MemoryRatings();
+  let ioServer: http.Server, io: Server, agentSocket: Socket;
+  const pops: { event: string; payload: any }[] = [];
   beforeAll(async () => {
-    srv = await listen([['/channels/phone', createPhoneRouter({ events, ratings, keys: (id) => (id === 'sip-edge' ? ['edge-secret'] : []),
+    ioServer = http.createServer();
+    io = new Server(ioServer);
+    io.on('connection', (s) => { s.join(`agent:${String(s.handshake.auth.ext)}`); });
+    await new Promise<void>((r) => ioServer.listen(0, '127.0.0.1', () => r()));
+    agentSocket = connect(`http://127.0.0.1:${(ioServer.address() as AddressInfo).port}`, { auth: { ext: '8001' }, transports: ['websocket'] });
+    await new Promise<void>((r) => agentSocket.on('connect', () => r()));
+    for (const name of ['call:ringing', 'call:answered']) agentSocket.on(name, (payload) => pops.push({ event: name, payload }));
+    const sink = withScreenPop(events, { io, callers: { byPhone: async () => ({ recentTickets: [], openTickets: 0 }) } });
+    srv = await listen([['/channels/phone', createPhoneRouter({ events: sink, ratings, keys: (id) => (id === 'sip-edge' ? ['edge-secret'] : []),
       nonces: new MemoryNonceStore(), centre: '12345' })]]);
   });
-  afterAll(() => srv.close());
+  afterAll(async () => { agentSocket.close(); io.close(); await srv.close(); });
 
-  it('ringing → answered (agent 8001) → IVR 1, 2 → survey key 2 → rating 4 → ended; a re-posted event is a duplicate', async () => {
+  it('ringing → answered (agent 8001, screen pop on Socket.IO) → IVR 1, 2 → survey key 2 → rating 4 → ended; a re-posted event is a duplicate', async () => {
     const sipPort = await freeUdpPort();
     const edge = await startSipEdge({ sipPort, agentExtension: '8001', ivrDigitsBeforeSurvey: 2,
       post: signedPoster(`${srv.url}/channels/phone/events`, 'sip-edge', 'edge-secret') });
@@ -74,6 +89,11 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
     expect(calls.filter((e) => e.type === 'call.ivr').map((e) => e.data.ivrDigits)).toEqual([['1'], ['1', '2']]);
     expect(new Set(calls.map((e) => e.data.callId)).size).toBe(1);
     expect(ratings.rows).toEqual([expect.objectContaining({ channel: 'phone', score: 4, callId: calls[0].data.callId })]);
+
+    // Screen pop reached the agent's Socket.IO room.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pops.map((p) => p.event)).toEqual(['call:ringing', 'call:answered']);
+    expect(pops[0].payload).toMatchObject({ callId: calls[0].data.callId, caller: '13800138000' });
 
     // A CTI retry of an event already delivered is answered as a duplicate and changes nothing.
     const again = await fetch(`${srv.url}/channels/phone/events`, { method: 'POST' }).catch(() => null);
