@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { postRaw } from './http';
 import { acs3Sign } from './signers';
-import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type RawRequest, type SmsProvider,
+import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type InboundSms, type RawRequest, type SmsProvider,
   type SmsSendRequest, type SmsSendResult, type TemplateBinding, type TemplateKey } from './types';
 
 export interface AliyunSmsOptions {
@@ -72,6 +72,20 @@ export class AliyunSmsProvider implements SmsProvider {
         at: typeof r.report_time === 'string' ? `${r.report_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
         notificationId: typeof r.out_id === 'string' && r.out_id ? r.out_id : undefined,
       };
+    });
+  }
+
+  /** SmsUp push: JSON array of {phone_number, send_time, content, sign_name, dest_code, sequence_id}. */
+  parseInbound(req: RawRequest): InboundSms[] {
+    const arr = JSON.parse(req.body.toString('utf8')) as unknown;
+    if (!Array.isArray(arr)) throw new SmsProviderError('aliyun', 'BAD_INBOUND', 'not an array');
+    return arr.map((r: Record<string, unknown>) => {
+      if (typeof r.phone_number !== 'string' || typeof r.content !== 'string' || r.sequence_id === undefined) {
+        throw new SmsProviderError('aliyun', 'BAD_INBOUND', 'missing fields');
+      }
+      return { providerMsgId: String(r.sequence_id), phone: r.phone_number, text: r.content,
+        at: typeof r.send_time === 'string' ? `${r.send_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
+        ...(typeof r.dest_code === 'string' ? { destCode: r.dest_code } : {}) };
     });
   }
 

@@ -109,6 +109,22 @@ describe('receipt pushes', () => {
     expect(await res.json()).toEqual({ result: 0, errmsg: 'OK' });
     expect(events.events.at(-1)).toMatchObject({ data: { ok: false, code: 'MK:0001', phone: '13800138000' } });
   });
+  it('上行 replies from both vendors → sms.inbound events, deduped on retry', async () => {
+    const n = events.events.length;
+    const aliBody = JSON.stringify([{ phone_number: '13800138000', send_time: '2026-11-25 10:02:00', content: '2', sign_name: '12345热线',
+      dest_code: '1234', sequence_id: 1234567 }]);
+    const a = await fetch(`${srv.url}/channels/sms/aliyun/inbound/s3cretPath`, { method: 'POST', body: aliBody });
+    expect(await a.json()).toEqual({ code: 0, msg: '成功' });
+    await fetch(`${srv.url}/channels/sms/aliyun/inbound/s3cretPath`, { method: 'POST', body: aliBody });
+    const t = await fetch(`${srv.url}/channels/sms/tencent/inbound/s3cretPath`, { method: 'POST',
+      body: JSON.stringify({ extend: '', mobile: '13900139000', nationcode: '86', sign: '12345热线', text: '路灯还没修', time: 1795600000 }) });
+    expect(await t.json()).toEqual({ result: 0, errmsg: 'OK' });
+    const got = events.events.slice(n);
+    expect(got.map((e) => [e.type, e.data.phone, e.data.text])).toEqual([['sms.inbound', '13800138000', '2'], ['sms.inbound', '13900139000', '路灯还没修']]);
+    expect(got[0].at).toBe('2026-11-25T10:02:00+08:00');
+    expect((await fetch(`${srv.url}/channels/sms/tencent/inbound/guess`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
   it('wrong path token or unknown provider → 404; malformed body → vendor-shaped error', async () => {
     const n = events.events.length;
     expect((await push('aliyun', '[]', 'guess')).status).toBe(404);

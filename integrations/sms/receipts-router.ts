@@ -43,5 +43,27 @@ export function createSmsReceiptRouter(deps: SmsReceiptRouterDeps): Router {
     const ack = provider.receiptAck(true);
     res.status(ack.status).json(ack.body);
   });
+
+  // 上行 (replies from citizens): POST /:provider/inbound/:token → `sms.inbound` events. Whether a
+  // reply is a survey answer or a new appeal depends on what we last sent that number: server's call.
+  router.post('/:provider/inbound/:token', async (req: Request, res: Response) => {
+    const provider = deps.providers.find((p) => p.id === req.params.provider);
+    const got = Buffer.from(String(req.params.token));
+    if (!provider?.parseInbound || got.length !== want.length || !timingSafeEqual(got, want)) return res.status(404).end();
+    if (deps.allowIps && !deps.allowIps.includes(req.ip ?? '')) return res.status(403).end();
+    let messages;
+    try {
+      messages = provider.parseInbound({ headers: req.headers, body: await readRawBody(req, deps.maxBodyBytes ?? 1024 * 1024) });
+    } catch (e) {
+      const ack = provider.receiptAck(false);
+      return res.status(e instanceof BodyTooLargeError ? 413 : ack.status).json(ack.body);
+    }
+    for (const m of messages) {
+      await deps.events.emit({ channel: 'sms', channelAccount: provider.id, type: 'sms.inbound',
+        externalId: `${provider.id}:in:${m.providerMsgId}`, at: m.at, data: { ...m } });
+    }
+    const ack = provider.receiptAck(true);
+    res.status(ack.status).json(ack.body);
+  });
   return router;
 }

@@ -3,7 +3,7 @@
  */
 import { postRaw } from './http';
 import { tc3Sign } from './signers';
-import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type RawRequest, type SmsProvider,
+import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type InboundSms, type RawRequest, type SmsProvider,
   type SmsSendRequest, type SmsSendResult, type TemplateBinding, type TemplateKey } from './types';
 
 export interface TencentSmsOptions {
@@ -73,6 +73,20 @@ export class TencentSmsProvider implements SmsProvider {
         code: typeof r.errmsg === 'string' ? r.errmsg : undefined,
         at: typeof r.user_receive_time === 'string' ? `${r.user_receive_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
       };
+    });
+  }
+
+  /** Reply (上行) callback: JSON array (or one object) of {extend, mobile, nationcode, sign, text, time}. */
+  parseInbound(req: RawRequest): InboundSms[] {
+    const parsed = JSON.parse(req.body.toString('utf8')) as unknown;
+    const arr = Array.isArray(parsed) ? parsed : [parsed];
+    return arr.map((r: Record<string, unknown>) => {
+      if (!r || typeof r.mobile !== 'string' || typeof r.text !== 'string' || typeof r.time !== 'number') {
+        throw new SmsProviderError('tencent', 'BAD_INBOUND', 'missing fields');
+      }
+      // No message id in the push: mobile + time + text identify a retry of the same push.
+      return { providerMsgId: `${r.mobile}:${r.time}:${r.text.length}`, phone: r.mobile, text: r.text,
+        at: new Date(r.time * 1000).toISOString(), ...(typeof r.extend === 'string' && r.extend ? { destCode: r.extend } : {}) };
     });
   }
 

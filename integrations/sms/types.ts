@@ -17,12 +17,16 @@ export interface SmsSendResult {
 
 export interface DeliveryReceipt { providerMsgId: string; phone: string; ok: boolean; code?: string; at: string; notificationId?: string }
 
+/** An SMS a citizen sent to us (上行): a reply to a survey, or a new appeal; the server decides. */
+export interface InboundSms { providerMsgId: string; phone: string; text: string; at: string; destCode?: string }
+
 export interface RawRequest { headers: Record<string, string | string[] | undefined>; body: Buffer }
 
 export interface SmsProvider {
   id: 'aliyun' | 'tencent' | 'kannel' | 'log';
   send(req: SmsSendRequest): Promise<SmsSendResult>;
   parseReceipts(req: RawRequest): DeliveryReceipt[];
+  parseInbound?(req: RawRequest): InboundSms[];
   /** The body the vendor expects back after a receipt push. */
   receiptAck(ok: boolean): { status: number; body: unknown };
 }
