@@ -8,6 +8,14 @@ import { acs3Sign } from './signers';
 import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type InboundSms, type RawRequest, type SmsProvider,
   type SmsSendRequest, type SmsSendResult, type TemplateBinding, type TemplateKey } from './types';
 
+/** Aliyun times are Beijing time without offset, as "2017-02-02 22:23:24" or "20150101120000". */
+function beijingTime(v: unknown): string {
+  if (typeof v !== 'string') return new Date().toISOString();
+  const compact = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(v);
+  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}+08:00`;
+  return `${v.replace(' ', 'T')}+08:00`;
+}
+
 export interface AliyunSmsOptions {
   accessKeyId: string;
   accessKeySecret: string;
@@ -69,7 +77,7 @@ export class AliyunSmsProvider implements SmsProvider {
         providerMsgId: r.biz_id, phone: r.phone_number, ok: r.success === true || r.success === 'true',
         code: typeof r.err_code === 'string' ? r.err_code : undefined,
         // report_time is Beijing time without an offset ("2017-02-02 22:23:24").
-        at: typeof r.report_time === 'string' ? `${r.report_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
+        at: beijingTime(r.report_time),
         notificationId: typeof r.out_id === 'string' && r.out_id ? r.out_id : undefined,
       };
     });
@@ -83,8 +91,7 @@ export class AliyunSmsProvider implements SmsProvider {
       if (typeof r.phone_number !== 'string' || typeof r.content !== 'string' || r.sequence_id === undefined) {
         throw new SmsProviderError('aliyun', 'BAD_INBOUND', 'missing fields');
       }
-      return { providerMsgId: String(r.sequence_id), phone: r.phone_number, text: r.content,
-        at: typeof r.send_time === 'string' ? `${r.send_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
+      return { providerMsgId: String(r.sequence_id), phone: r.phone_number, text: r.content, at: beijingTime(r.send_time),
         ...(typeof r.dest_code === 'string' ? { destCode: r.dest_code } : {}) };
     });
   }

@@ -111,7 +111,7 @@ describe('receipt pushes', () => {
   });
   it('上行 replies from both vendors → sms.inbound events, deduped on retry', async () => {
     const n = events.events.length;
-    const aliBody = JSON.stringify([{ phone_number: '13800138000', send_time: '2026-11-25 10:02:00', content: '2', sign_name: '12345热线',
+    const aliBody = JSON.stringify([{ phone_number: '13800138000', send_time: '20261125100200', content: '2', sign_name: '12345热线',
       dest_code: '1234', sequence_id: 1234567 }]);
     const a = await fetch(`${srv.url}/channels/sms/aliyun/inbound/s3cretPath`, { method: 'POST', body: aliBody });
     expect(await a.json()).toEqual({ code: 0, msg: '成功' });
