@@ -12,12 +12,14 @@ import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
 import { DevSmsSender } from './citizen/sms-sender';
+import { mountChannels, type ChannelConfig } from './channels/mount';
 
 export interface AppOptions {
   sessionTtlHours?: number;
   secureCookies?: boolean;
   consoleDist?: string | null;
   devEndpoints?: boolean;
+  channels?: ChannelConfig;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -35,6 +37,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
     ]);
     res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
   });
+
+  if (o.channels) mountChannels(app, rt, o.channels);
 
   const api = express.Router();
   api.use(requireJson);
