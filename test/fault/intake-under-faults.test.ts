@@ -22,6 +22,9 @@ const N = Number(process.env.FAULT_ORDERS ?? 10_000);
 const CLIENTS = Number(process.env.FAULT_CLIENTS ?? 16);
 const REQ_TIMEOUT_MS = 10_000;
 const AOF = process.env.FAULT_REDIS_AOF !== '0';
+/** Dispatched tickets whose three SLA timers (reminder, overdue, supervision) fall due during the faults. */
+const SLA_TICKETS = Number(process.env.FAULT_SLA_TICKETS ?? 100);
+const SLA_WINDOW_S = Number(process.env.FAULT_SLA_WINDOW_S ?? (N >= 5000 ? 90 : 30));
 const run = randomBytes(3).toString('hex');
 const prefix = `rxf-${run}`;
 
@@ -56,6 +59,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 it(`stores every accepted order exactly once and relays every outbox row across Redis and server kills (${N} orders)`, async () => {
   const agent = await insertUser(pool, { role: 'agent' });
   const { headers } = await loginHttp(nodes[0].url, agent.username, agent.password);
+
+  // SLA timers due inside the fault window: real dispatches (deadlines computed by the dispatch use
+  // case), then their instants pulled in to now + 5 s … now + 5 s + window. Both nodes run the sweeper (cron).
+  const unitId = (await pool.query(`insert into handling_units (code, name, kind, region_code) values ('F1', '市住建局', 'functional', '440100') returning id`)).rows[0].id;
+  const dispatcher = await insertUser(pool, { role: 'dispatcher' });
+  const dh = (await loginHttp(nodes[1].url, dispatcher.username, dispatcher.password)).headers;
+  const slaTickets: string[] = [];
+  for (let k = 0; k < SLA_TICKETS; k++) {
+    const r = await fetch(`${nodes[1].url}/api/tickets`, { method: 'POST', headers: dh, body: JSON.stringify({ callerPhone: '13800138000', content: `SLA ${k}：路灯不亮`, appealType: 'complaint' }) });
+    const id = ((await r.json()) as { data: { id: string } }).data.id;
+    for (const [action, body] of [['submit', {}], ['dispatch', { leadUnitId: unitId }]] as const) {
+      const x = await fetch(`${nodes[1].url}/api/tickets/${id}/actions/${action}`, { method: 'POST', headers: dh, body: JSON.stringify(body) });
+      if (x.status !== 200) throw new Error(`${action}: ${x.status} ${await x.text()}`);
+    }
+    slaTickets.push(id);
+  }
+  await pool.query(`update dispatches d set remind_at = x.at, reply_due_at = x.at + interval '2 seconds', supervision_due_at = x.at + interval '4 seconds',
+      next_wake_at = x.at, reminded_at = null, overdue_at = null, supervised_at = null
+    from (select id, now() + interval '5 seconds' + (row_number() over (order by id) * ($1::float / $2) || ' seconds')::interval as at
+      from dispatches) x where x.id = d.id`, [SLA_WINDOW_S, Math.max(1, SLA_TICKETS)]);
+  const lastDue = (await pool.query(`select max(supervision_due_at) as t from dispatches`)).rows[0].t as Date | null;
 
   const accepted = new Set<number>();
   const tally = { sent: 0, accepted: 0, s503: 0, connErrors: 0, hangs: 0, other: 0, gaveUp: 0 };
@@ -153,6 +177,20 @@ it(`stores every accepted order exactly once and relays every outbox row across 
   })()]);
   const loadSeconds = (Date.now() - t0) / 1000;
 
+  // SLA: wait past the last instant plus one sweep (10 s), then every timer fired exactly once, not early.
+  if (lastDue) while (Date.now() < lastDue.getTime() + 12_000) await sleep(200);
+  const sla = (await pool.query(`select
+      count(*)::int as dispatches,
+      count(*) filter (where reminded_at is null or overdue_at is null or supervised_at is null)::int as unfired,
+      count(*) filter (where reminded_at < remind_at or overdue_at < reply_due_at or supervised_at < supervision_due_at)::int as early,
+      extract(epoch from max(greatest(reminded_at - remind_at, overdue_at - reply_due_at, supervised_at - supervision_due_at)))::float as max_late
+    from dispatches`)).rows[0];
+  const slaEvents = (await pool.query(`select ticket_id, type, count(*)::int as n from ticket_events
+    where type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised') group by 1, 2`)).rows as { n: number }[];
+  const slaTimers = SLA_TICKETS * 3;
+  const slaFiredOnce = slaEvents.filter((e) => e.n === 1).length;
+  const slaTwice = slaEvents.filter((e) => e.n > 1).length;
+
   // Let the relays (both nodes' sweepers) drain what waited for Redis.
   const unsent = async () => (await pool.query('select count(*)::int as n from outbox where sent_at is null')).rows[0].n as number;
   for (let i = 0; i < 600 && (await unsent()) > 0; i++) await sleep(100);
@@ -172,7 +210,8 @@ it(`stores every accepted order exactly once and relays every outbox row across 
   const missingJobs = exists.filter((v) => v !== 1).length;
   const waiting = await rc.llen(`${prefix}:events:wait`);
   rc.disconnect();
-  const registeredRows = (await pool.query(`select count(*)::int as n from outbox where topic = 'ticket.registered'`)).rows[0].n as number;
+  const registeredRows = (await pool.query(`select count(*)::int as n from outbox where topic = 'ticket.registered' and payload->>'ticketId' in
+    (select id::text from tickets where external_id like $1)`, [`call-${run}-%`])).rows[0].n as number;
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
@@ -186,6 +225,8 @@ it(`stores every accepted order exactly once and relays every outbox row across 
     'outbox rows': outbox.length, 'not sent': notSent, 'jobs ob-<id> missing': missingJobs, 'jobs waiting': waiting,
     'registered rows': registeredRows,
   }]);
+  console.table([{ 'SLA timers due in window': slaTimers, 'fired once': slaFiredOnce, 'fired twice+': slaTwice, unfired: sla.unfired,
+    early: sla.early, 'latest firing after due (s)': sla.max_late === null ? '-' : Number(sla.max_late).toFixed(1) }]);
   console.log(`  load ${loadSeconds.toFixed(1)} s = ${(accepted.size / loadSeconds).toFixed(0)} orders/s; accepted latency p50 ${pct(50).toFixed(0)} ms p99 ${pct(99).toFixed(0)} ms`);
   console.log(`  /healthz while Redis was down: ${JSON.stringify(countBy(healthDuringRedisOutage))}`);
   if (otherSamples.length) console.log(`  other statuses: ${otherSamples.join(', ')}`);
@@ -200,6 +241,10 @@ it(`stores every accepted order exactly once and relays every outbox row across 
   expect(notSent).toBe(0);
   expect(registeredRows).toBe(N); // one ticket.registered row per order, none for a retried duplicate
   expect(missingJobs).toBe(0);
+  expect(slaFiredOnce).toBe(slaTimers);
+  expect(slaTwice).toBe(0);
+  expect(sla.unfired).toBe(0);
+  expect(sla.early).toBe(0);
   expect(waiting).toBe(outbox.length); // one job per row: a re-relayed row made no second job
   // While Redis was away the health check said so, with a 503 and not a hang.
   expect(healthDuringRedisOutage.filter((s) => s === 503).length).toBeGreaterThan(0);
