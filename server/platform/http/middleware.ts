@@ -77,6 +77,8 @@ function toProblem(err: unknown): Problem {
   if (e?.type === 'entity.parse.failed') return problem('BAD_JSON');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return problem('UNSUPPORTED_MEDIA_TYPE');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return problem('VALIDATION_FAILED', e.message);
+  // Text PostgreSQL cannot store (a NUL character, SQLSTATE 22021/22P05) is bad input, not a server fault.
+  if (isUnstorableText(err)) return problem('VALIDATION_FAILED', 'text contains a character that cannot be stored (U+0000)');
   // PostgreSQL unreachable / pool timeout / Redis offline: a clear 503, never a hang.
   const msg = String(e?.message ?? '');
   if (['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(String(e?.code)) ||
@@ -84,6 +86,12 @@ function toProblem(err: unknown): Problem {
     return problem('SERVICE_UNAVAILABLE');
   }
   return problem('INTERNAL');
+}
+
+/** PostgreSQL refused a character in a text value (U+0000): the caller's input, not our fault. */
+export function isUnstorableText(err: unknown): boolean {
+  const code = String((err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code ?? '');
+  return code === '22021' || code === '22P05';
 }
 
 function errSummary(err: unknown) {
