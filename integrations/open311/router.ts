@@ -154,9 +154,17 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     } catch (e) {
       if (e instanceof HttpError) return sendError(res, fmt, e.status, e.message);
       if (e instanceof RequestInputError) return sendError(res, fmt, 400, e.message);
+      // A NUL character PostgreSQL cannot store is the client's input, not our fault (SQLSTATE 22021/22P05).
+      if (isUnstorableText(e)) return sendError(res, fmt, 400, 'text contains a character that cannot be stored');
       // Never a stack trace on the wire.
       return sendError(res, fmt, 500, 'general service error');
     }
   });
   return router;
+}
+
+/** PostgreSQL refused a character in a text value (U+0000): SQLSTATE 22021 or 22P05. */
+function isUnstorableText(e: unknown): boolean {
+  const code = String((e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '');
+  return code === '22021' || code === '22P05';
 }
