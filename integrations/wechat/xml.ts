@@ -20,8 +20,16 @@ export type WechatFields = Record<string, string>;
 /** Parses `<xml>…</xml>` into a flat map of its child elements (nested ones flattened one level). */
 export function parseWechatXml(text: string): WechatFields {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new WechatXmlError('DTD not allowed');
-  if (XMLValidator.validate(text) !== true) throw new WechatXmlError('malformed XML');
-  const doc = parser.parse(text) as Record<string, unknown>;
+  // The parser throws on input it refuses (e.g. 'Maximum nested tags exceeded' for deep nesting): that is a
+  // malformed push, not our failure (found by test/fuzz/channels-fuzz.test.ts; it answered 503, so WeChat retried it).
+  let doc: Record<string, unknown>;
+  try {
+    if (XMLValidator.validate(text) !== true) throw new WechatXmlError('malformed XML');
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof WechatXmlError) throw e;
+    throw new WechatXmlError(`unparseable XML: ${(e as Error).message}`.slice(0, 200));
+  }
   const root = doc.xml;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new WechatXmlError('no <xml> root');
   const out: WechatFields = {};
