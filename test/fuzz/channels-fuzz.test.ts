@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { useTestEnv } from '../helpers/env';
-import { dbFingerprint } from '../helpers/db-fingerprint';
+import { dbFingerprint, settleOutbox } from '../helpers/db-fingerprint';
 import { importCategoryTree } from '../../server/catalog/use-cases/import-category-tree';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 import { signRequest } from '../../integrations/shared/hmac';
@@ -77,6 +77,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 describe('fuzz: channel endpoints', () => {
   let before: Record<string, string>;
   it('refuses unauthenticated or malformed channel requests: 4xx, no stack, database unchanged', async () => {
+    await settleOutbox(env.rt.db, env.rt.relay);
     before = await dbFingerprint(env.rt.db);
     const req = fc.oneof(
       // WeChat without a valid signature
@@ -101,7 +102,7 @@ describe('fuzz: channel endpoints', () => {
         .map(([code, d]) => ({ method: 'POST', path: '/open311/v2/requests.json', body: form({ api_key: 'open311-key', service_code: code, description: d }), headers: FORM })),
     );
     await run(req, 0.12, true);
-    await env.rt.relay.drain();
+    await settleOutbox(env.rt.db, env.rt.relay);
     expect(await dbFingerprint(env.rt.db)).toEqual(before);
   }, T);
 

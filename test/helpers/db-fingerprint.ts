@@ -18,3 +18,17 @@ export async function dbFingerprint(db: Db, tables = WRITE_TABLES): Promise<Reco
   }
   return out;
 }
+
+/** Drains the outbox until no row is unsent (a kick's drain may be in flight when we look). */
+export async function settleOutbox(db: Db, relay: { drain(): Promise<number> }) {
+  for (let i = 0; i < 100; i++) {
+    await relay.drain();
+    const r = await db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where sent_at is null`);
+    if (r.rows[0].n === 0) {
+      await new Promise((res) => setTimeout(res, 50));
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error('outbox did not settle');
+}
