@@ -27,6 +27,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/pr
 async function main() {
   const db = await createScratchDatabase('rx_bench_rt');
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => {});
   const port = await freePort();
   const prefix = `bench-rt-${randomBytes(3).toString('hex')}`;
   // node --import tsx (not npx) so the pid we read RSS from is the server itself.
