@@ -1,0 +1,39 @@
+/**
+ * The route list, read from the running Express app: every /api route is either public (listed
+ * here, fuzzed and rate limited) or answers 401 to a caller without a session. A new route fails
+ * this test until it is classified, so it cannot ship outside the access matrix and the fuzz.
+ */
+import { expect, it } from 'vitest';
+import { useTestEnv } from '../helpers/env';
+
+const env = useTestEnv();
+const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/public/sms-codes', 'POST /api/public/appeals',
+  'POST /api/public/track', 'GET /api/dev/sms']);
+/** Covered by test/security/access-matrix.test.ts and the fuzz suite. */
+const STAFF = new Set(['GET /api/auth/me', 'GET /api/meta/transitions', 'GET /api/tickets', 'POST /api/tickets', 'GET /api/tickets/:id',
+  'POST /api/tickets/:id/actions/:action', 'GET /api/units', 'GET /api/regions', 'GET /api/categories']);
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: unknown; name?: string };
+function routes(stack: Layer[], prefix: string, out: string[]) {
+  for (const l of stack) {
+    if (l.route) for (const m of Object.keys(l.route.methods)) out.push(`${m.toUpperCase()} ${prefix}${l.route.path}`);
+    else if (l.handle?.stack) routes(l.handle.stack, prefix, out);
+  }
+  return out;
+}
+
+it('classifies every /api route, and every non-public one refuses an anonymous caller', async () => {
+  // createApp mounts one router at /api; walk it.
+  const app = (env.server.listeners('request')[0]) as unknown as { router: { stack: Layer[] } };
+  const apiLayer = app.router.stack.find((l) => l.handle?.stack && routes(l.handle.stack, '', []).some((r) => r.includes('/tickets')))!;
+  const found = routes(apiLayer.handle!.stack!, '/api', []).filter((r) => !r.startsWith('HEAD '));
+  const unclassified = found.filter((r) => !PUBLIC.has(r) && !STAFF.has(r));
+  expect(unclassified, 'new /api routes: add them to the access matrix and the fuzz, then here').toEqual([]);
+  for (const r of found.filter((x) => STAFF.has(x))) {
+    const [method, path] = r.split(' ');
+    const url = env.baseUrl + path.replace(':id', '00000000-0000-4000-8000-000000000000').replace(':action', 'submit');
+    const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    expect(res.status, r).toBe(401);
+  }
+  console.log(`routes: ${found.length} under /api (${found.filter((x) => PUBLIC.has(x)).length} public)`);
+});
