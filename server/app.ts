@@ -11,6 +11,8 @@ import { identityRoutes } from './identity/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
+import { dispatchRoutes } from './dispatch/routes';
+import { slaRoutes } from './sla/routes';
 import { DevSmsSender } from './citizen/sms-sender';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 
@@ -47,6 +49,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
   api.use(ticketRoutes());
   api.use(catalogRoutes());
+  api.use(dispatchRoutes());
+  api.use(slaRoutes());
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
