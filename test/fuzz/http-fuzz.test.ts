@@ -23,6 +23,8 @@ const T = 20 * 60_000; // per-test timeout: the full run is minutes
 const env = useTestEnv();
 let agent: ApiClient;
 let clerk: ApiClient;
+let admin: ApiClient;
+let supervisor: ApiClient;
 let ids: { received: string; dispatched: string };
 let before: Record<string, string>;
 const stats = { requests: 0, byStatus: {} as Record<string, number> };
@@ -35,6 +37,8 @@ beforeAll(async () => {
   agent = await ApiClient.login(env.baseUrl, a.user.username);
   clerk = await ApiClient.login(env.baseUrl, c.user.username);
   const disp = await ApiClient.login(env.baseUrl, d.user.username);
+  admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
+  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
   const t1 = await makeTicket(env, a.actor);
   const t2 = await makeTicket(env, a.actor);
   await disp.action(t2.ticketId, 'submit');
@@ -114,10 +118,10 @@ const junkHeaders = fc.record({
 }, { requiredKeys: [] });
 
 // ---------- firing ----------
-type Req = { method: string; path: string; body?: unknown; headers?: Record<string, string>; client?: 'agent' | 'clerk' | 'anon' | 'forged' };
+type Req = { method: string; path: string; body?: unknown; headers?: Record<string, string>; client?: 'agent' | 'clerk' | 'admin' | 'supervisor' | 'anon' | 'forged' };
 
 async function fire(r: Req) {
-  const c = r.client === 'agent' ? agent : r.client === 'clerk' ? clerk : null;
+  const c = r.client === 'agent' ? agent : r.client === 'clerk' ? clerk : r.client === 'admin' ? admin : r.client === 'supervisor' ? supervisor : null;
   const headers: Record<string, string> = { ...(r.headers ?? {}) };
   if (c) {
     headers.cookie = c.cookie;
@@ -233,6 +237,27 @@ describe('fuzz: staff endpoints with a valid session', () => {
         '/channels/', '/open311/v2/requests.json').map((p) => ({ method: 'GET', path: p, client: 'agent' as const })),
     );
     await run(req, 0.23);
+  }, T);
+});
+
+describe('fuzz: admin, report, dispatch-proposal and citizen-merge routes (merged from main)', () => {
+  it('reject corrupted bodies and junk params from the roles allowed to call them', async () => {
+    const id = fc.oneof(fc.uuid(), junkString.map((s) => encodeURIComponent(s.slice(0, 100))), fc.constant(ids.received));
+    const year = fc.oneof(fc.integer({ min: -5, max: 100_000 }).map(String), junkString.map((s) => encodeURIComponent(s.slice(0, 40))));
+    const body = fc.oneof(corrupted({}, ['rules', 'code', 'name', 'unitId', 'categoryCode', 'regionCode', 'priority', 'days', 'policies', 'preset', 'decision', 'note', 'year']), rawBodies);
+    const req = fc.oneof(
+      fc.tuple(fc.constantFrom('POST', 'PUT'), body, fc.constantFrom<'admin'>('admin')).map(([m, b, client]) => ({ method: m, path: m === 'POST' ? '/api/admin/dispatch-rules' : '/api/admin/sla-policies', body: b, client })),
+      fc.tuple(id, body).map(([i, b]) => ({ method: 'PUT', path: `/api/admin/dispatch-rules/${i}`, body: b, client: 'admin' as const })),
+      id.map((i) => ({ method: 'DELETE', path: `/api/admin/dispatch-rules/${i}`, client: 'admin' as const })),
+      fc.tuple(year, body).map(([y, b]) => ({ method: 'PUT', path: `/api/admin/holidays/${y}`, body: b, client: 'admin' as const })),
+      year.map((y) => ({ method: 'GET', path: `/api/admin/holidays/${y}`, client: 'agent' as const })),
+      body.map((b) => ({ method: 'POST', path: '/api/admin/sla-policies/preset', body: b, client: 'admin' as const })),
+      fc.tuple(id, body).map(([i, b]) => ({ method: 'POST', path: `/api/citizens/merge-candidates/${i}`, body: b, client: 'agent' as const })),
+      id.map((i) => ({ method: 'GET', path: `/api/tickets/${i}/dispatch-proposal`, client: 'agent' as const })),
+      fc.constantFrom('/api/reports/returns', '/api/admin/classifier', '/api/admin/dispatch-rules', '/api/citizens/merge-candidates', '/api/admin/sla-policies')
+        .chain((p) => junkString.map((q) => ({ method: 'GET', path: `${p}?x=${encodeURIComponent(q.slice(0, 200))}`, client: 'supervisor' as const }))),
+    );
+    await run(req, 0.1, (status) => expect(status === 200 || status >= 400).toBe(true));
   }, T);
 });
 

@@ -5,7 +5,8 @@ import type { Db } from '../../server/platform/db/client';
  * Row counts and an md5 over every row of the tables a write could touch: two equal
  * fingerprints mean the database was not changed (used by the fuzz and access tests).
  */
-export const WRITE_TABLES = ['tickets', 'outbox', 'ticket_events', 'dispatches', 'citizens', 'citizen_contacts', 'users', 'sessions', 'sms_codes'];
+export const WRITE_TABLES = ['tickets', 'outbox', 'ticket_events', 'dispatches', 'citizens', 'citizen_contacts', 'users', 'sessions', 'sms_codes',
+  'dispatch_rules', 'holidays', 'sla_policies', 'category_tree_versions', 'categories', 'handling_units'];
 
 export async function dbFingerprint(db: Db, tables = WRITE_TABLES): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

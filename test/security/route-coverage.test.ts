@@ -11,7 +11,12 @@ const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /
   'POST /api/public/track', 'GET /api/dev/sms']);
 /** Covered by test/security/access-matrix.test.ts and the fuzz suite. */
 const STAFF = new Set(['GET /api/auth/me', 'GET /api/meta/transitions', 'GET /api/tickets', 'POST /api/tickets', 'GET /api/tickets/:id',
-  'POST /api/tickets/:id/actions/:action', 'GET /api/units', 'GET /api/regions', 'GET /api/categories']);
+  'POST /api/tickets/:id/actions/:action', 'GET /api/units', 'GET /api/regions', 'GET /api/categories',
+  // covered by test/security/admin-routes-matrix.test.ts and the admin part of the fuzz
+  'GET /api/tickets/:id/dispatch-proposal', 'GET /api/admin/dispatch-rules', 'POST /api/admin/dispatch-rules', 'PUT /api/admin/dispatch-rules/:id',
+  'DELETE /api/admin/dispatch-rules/:id', 'GET /api/reports/returns', 'GET /api/admin/holidays/:year', 'PUT /api/admin/holidays/:year',
+  'GET /api/admin/sla-policies', 'PUT /api/admin/sla-policies', 'POST /api/admin/sla-policies/preset', 'GET /api/admin/classifier',
+  'POST /api/admin/classifier/reload', 'GET /api/citizens/merge-candidates', 'POST /api/citizens/merge-candidates/:id']);
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: unknown; name?: string };
 function routes(stack: Layer[], prefix: string, out: string[]) {
@@ -31,7 +36,7 @@ it('classifies every /api route, and every non-public one refuses an anonymous c
   expect(unclassified, 'new /api routes: add them to the access matrix and the fuzz, then here').toEqual([]);
   for (const r of found.filter((x) => STAFF.has(x))) {
     const [method, path] = r.split(' ');
-    const url = env.baseUrl + path.replace(':id', '00000000-0000-4000-8000-000000000000').replace(':action', 'submit');
+    const url = env.baseUrl + path.replace(':id', '00000000-0000-4000-8000-000000000000').replace(':action', 'submit').replace(':year', '2026');
     const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
     expect(res.status, r).toBe(401);
   }
