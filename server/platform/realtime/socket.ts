@@ -19,6 +19,11 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
   const pub = new Redis(deps.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
   const sub = pub.duplicate();
   for (const c of [pub, sub]) c.on('error', () => {});
+  // The Redis adapter calls pub.publish() without handling its promise; a publish in flight when
+  // Redis goes away rejected unhandled and Node ended the whole process (found by the fault suite).
+  // An invalidation is best-effort (the console refetches), so a failed publish is dropped.
+  const rawPublish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => rawPublish(...args).catch(() => 0);
   io.adapter(createAdapter(pub, sub, { key: `${deps.prefix}:socket.io` }));
   const presenceKey = `${deps.prefix}:presence`;
   const viewers = new Map<string, Map<string, { id: string; displayName: string }>>();
