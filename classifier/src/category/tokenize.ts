@@ -1,0 +1,74 @@
+/**
+ * Turns an appeal into feature strings: character n-grams and, optionally, jieba words.
+ *
+ * Title features get their own namespace ("t:") as well as the shared one: a title is a
+ * one-line summary written by the citizen, so its words carry more signal per character than
+ * the body, and a separate namespace lets the model weight them independently.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { maskAnonymisedCodes, normalizeText } from '../text/normalize.js';
+
+export interface TokenizerConfig {
+  /** Smallest and largest character n-gram length; 0/0 disables character features. */
+  charMin: number;
+  charMax: number;
+  /** Add jieba word unigrams. */
+  words: boolean;
+  /** Add title-namespaced copies of the title features. */
+  titleNamespace: boolean;
+}
+
+export const DEFAULT_TOKENIZER: TokenizerConfig = { charMin: 1, charMax: 2, words: false, titleNamespace: true };
+
+let jieba: Jieba | null = null;
+function segmenter(): Jieba {
+  if (!jieba) jieba = Jieba.withDict(dict);
+  return jieba;
+}
+
+// Characters that carry no topic: punctuation, symbols, spaces. N-grams never span them.
+const SEPARATOR = /[\s\p{P}\p{S}]+/u;
+
+function charNgrams(text: string, min: number, max: number, prefix: string, out: string[]): void {
+  for (const chunk of text.split(SEPARATOR)) {
+    const chars = Array.from(chunk);
+    for (let i = 0; i < chars.length; i++) {
+      let gram = '';
+      for (let n = 1; n <= max && i + n <= chars.length; n++) {
+        gram += chars[i + n - 1];
+        if (n >= min) out.push(prefix + gram);
+      }
+    }
+  }
+}
+
+function wordTokens(text: string, prefix: string, out: string[]): void {
+  for (const word of segmenter().cut(text, false)) {
+    if (SEPARATOR.test(word) && word.replace(SEPARATOR, '') === '') continue;
+    out.push(prefix + 'w:' + word);
+  }
+}
+
+/** Model-side view of one appeal after normalisation and code masking. */
+export function prepare(title: string | null | undefined, content: string | null | undefined) {
+  const t = maskAnonymisedCodes(normalizeText(title ?? ''));
+  const c = maskAnonymisedCodes(normalizeText(content ?? ''));
+  return { title: t, content: c };
+}
+
+/** Feature strings of one appeal (with repeats: counts become term frequencies). */
+export function tokenize(title: string | null | undefined, content: string | null | undefined, cfg: TokenizerConfig): string[] {
+  const p = prepare(title, content);
+  const out: string[] = [];
+  for (const [text, isTitle] of [[p.title, true], [p.content, false]] as const) {
+    if (!text) continue;
+    if (cfg.charMax > 0) charNgrams(text, cfg.charMin, cfg.charMax, '', out);
+    if (cfg.words) wordTokens(text, '', out);
+    if (isTitle && cfg.titleNamespace) {
+      if (cfg.charMax > 0) charNgrams(text, Math.max(cfg.charMin, 1), cfg.charMax, 't:', out);
+      if (cfg.words) wordTokens(text, 't:', out);
+    }
+  }
+  return out;
+}
