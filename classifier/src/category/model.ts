@@ -28,6 +28,8 @@ export interface CategoryModelData {
   linear: LinearWeights;
   /** Softmax temperature multiplier applied to decision scores. */
   temperature: number;
+  /** Appeal-type weights over the same vocabulary (one vectorisation serves both models). */
+  appealType: { labels: string[]; linear: LinearWeights; trustRuleMargin: number };
 }
 
 export interface CategoryPrediction {
@@ -102,7 +104,8 @@ export class CategoryModel {
       ...d,
       terms: d.terms.join('\n'),
       idf: f32ToBase64(d.idf),
-      linear: { classes: d.linear.classes, dim: d.linear.dim, weights: f32ToBase64(d.linear.weights) },
+      linear: packLinear(d.linear),
+      appealType: { ...d.appealType, linear: packLinear(d.appealType.linear) },
     });
     return gzipSync(json, { level: 9 });
   }
@@ -115,20 +118,23 @@ export class CategoryModel {
       throw new Error(`not a category model file (${(e as Error).message})`);
     }
     if (raw.format !== FORMAT) throw new Error(`unsupported model format ${String(raw.format)}, expected ${FORMAT}`);
-    const linear = raw.linear as { classes: number; dim: number; weights: string };
+    const appealType = raw.appealType as { labels: string[]; linear: PackedLinear; trustRuleMargin: number };
     return new CategoryModel({
       ...(raw as unknown as CategoryModelData),
       terms: (raw.terms as string).split('\n'),
       idf: base64ToF32(raw.idf as string),
-      linear: { classes: linear.classes, dim: linear.dim, weights: base64ToF32(linear.weights) },
+      linear: unpackLinear(raw.linear as PackedLinear),
+      appealType: { ...appealType, linear: unpackLinear(appealType.linear) },
     });
   }
 }
 
 /** Content hash used in version names, so two trainings with the same inputs get the same
  * version and a different model never reuses a name. */
-export function weightsHash(w: Float32Array, terms: string[]): string {
-  return createHash('sha256').update(Buffer.from(w.buffer, w.byteOffset, w.byteLength)).update(terms.join('\n')).digest('hex').slice(0, 8);
+export function weightsHash(w: Float32Array, terms: string[], typeWeights: Float32Array): string {
+  const h = createHash('sha256');
+  for (const a of [w, typeWeights]) h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  return h.update(terms.join('\n')).digest('hex').slice(0, 8);
 }
 
 export function softmax(s: Float64Array, temperature: number): Float64Array {
@@ -139,6 +145,20 @@ export function softmax(s: Float64Array, temperature: number): Float64Array {
   for (let i = 0; i < s.length; i++) sum += out[i] = Math.exp((s[i] - max) * temperature);
   for (let i = 0; i < s.length; i++) out[i] /= sum;
   return out;
+}
+
+interface PackedLinear {
+  classes: number;
+  dim: number;
+  weights: string;
+}
+function packLinear(l: LinearWeights): PackedLinear {
+  return { classes: l.classes, dim: l.dim, weights: f32ToBase64(l.weights) };
+}
+function unpackLinear(p: PackedLinear): LinearWeights {
+  const weights = base64ToF32(p.weights);
+  if (weights.length !== p.classes * (p.dim + 1)) throw new Error('model file is truncated: weight count does not match');
+  return { classes: p.classes, dim: p.dim, weights };
 }
 
 function f32ToBase64(a: Float32Array): string {

@@ -3,6 +3,7 @@
  * softmax temperature on out-of-fold decision scores (k-fold on train) so that confidence is
  * calibrated. Deterministic for a given seed and input order.
  */
+import { trainTypeWeights } from '../appeal-type-model.js';
 import type { LabelledAppeal } from '../data.js';
 import { DEFAULT_SVM, scores, trainOneVsRest, type SvmOptions } from './linear-svm.js';
 import { CategoryModel, FORMAT, softmax, weightsHash } from './model.js';
@@ -32,6 +33,8 @@ export interface TrainInput {
   rows: LabelledAppeal[];
   /** Agent corrections folded in; counted separately in the model's provenance. */
   corrections?: LabelledAppeal[];
+  /** Unlabelled messages for the appeal-type weak-label model (see appeal-type-model.ts). */
+  typeTexts: { title: string | null; content: string }[];
   /** Version prefix, e.g. "v3"; the content hash is appended. */
   versionPrefix: string;
 }
@@ -40,7 +43,7 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
   const all = [...input.rows, ...(input.corrections ?? [])];
   const labels = [...new Set(input.rows.map((r) => r.category))].sort();
   for (const r of all) if (!labels.includes(r.category)) throw new Error(`unknown category "${r.category}" in row ${r.id}`);
-  const steps = 2 + config.calibrationFolds + 1;
+  const steps = 3 + config.calibrationFolds + 1;
   let step = 0;
   progress(step, steps, 'tokenising');
   const docs = all.map((r) => tokenize(r.title, r.content, config.tokenizer));
@@ -65,11 +68,13 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
   const vectorizer = Vectorizer.fit(docs, config.tokenizer, config.minDf);
   const rows: SparseVector[] = docs.map((d) => vectorizer.transformTokens(d));
   const linear = trainOneVsRest(rows, y, labels.length, vectorizer.dimension, config.svm);
+  progress(++step, steps, 'training appeal-type model');
+  const appealType = trainTypeWeights(vectorizer, input.typeTexts);
   progress(++step, steps, 'done');
   const { terms, idf } = vectorizer.state;
   return new CategoryModel({
     format: FORMAT,
-    version: `${input.versionPrefix}-${weightsHash(linear.weights, terms)}`,
+    version: `${input.versionPrefix}-${weightsHash(linear.weights, terms, appealType.linear.weights)}`,
     createdFrom: { rows: input.rows.length, corrections: input.corrections?.length ?? 0, config },
     labels,
     tokenizer: config.tokenizer,
@@ -77,6 +82,7 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
     idf,
     linear,
     temperature,
+    appealType,
   });
 }
 
