@@ -46,7 +46,7 @@ const PATTERNS: { kind: PiiKind; re: RegExp }[] = [
   // 18-char ID first so its digits are not also read as a phone number.
   { kind: 'idNumber', re: new RegExp(`${NOT_DIGIT_BEFORE}${D}{17}[0-9\\uFF10-\\uFF19Xx]${NOT_DIGIT_AFTER}`, 'g') },
   // Mobile: 11 digits starting 1[3-9], optional +86 and -/space groups (138-1234-5678).
-  { kind: 'mobile', re: new RegExp(`${NOT_DIGIT_BEFORE}(?:\\+?86[- ]?)?1[3-9]${D}(?:[- ]?${D}{4}){2}${NOT_DIGIT_AFTER}`, 'g') },
+  { kind: 'mobile', re: new RegExp(`${NOT_DIGIT_BEFORE}(?:\\+?86[- ]?)?[1１][3-9３-９]${D}(?:[- ]?${D}{4}){2}${NOT_DIGIT_AFTER}`, 'g') },
   // Landline with area code: 0731-12345678, (0731)1234567, 0731 1234567, optional extension.
   { kind: 'landline', re: new RegExp(`${NOT_DIGIT_BEFORE}(?:[(（]0${D}{2,3}[)）]|0${D}{2,3}[- ]?)${D}{7,8}(?:[-转]${D}{1,5})?${NOT_DIGIT_AFTER}`, 'g') },
   // Bare 7–8 digit numbers only right after a phone word (电话/座机/热线/tel), where they are
