@@ -6,7 +6,7 @@
 import { trainTypeWeights } from '../appeal-type-model.js';
 import type { LabelledAppeal } from '../data.js';
 import { DEFAULT_SVM, scores, trainOneVsRest, type SvmOptions } from './linear-svm.js';
-import { CategoryModel, FORMAT, softmax, weightsHash } from './model.js';
+import { CategoryModel, FORMAT, weightsHash } from './model.js';
 import type { SparseVector } from './sparse.js';
 import { DEFAULT_TOKENIZER, tokenize, type TokenizerConfig } from './tokenize.js';
 import { Vectorizer } from './vectorizer.js';
@@ -23,7 +23,7 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   tokenizer: DEFAULT_TOKENIZER,
   minDf: 2,
-  svm: DEFAULT_SVM,
+  svm: { ...DEFAULT_SVM, c: 2 },
   calibrationFolds: 5,
 };
 
@@ -72,7 +72,7 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
   const appealType = trainTypeWeights(vectorizer, input.typeTexts);
   progress(++step, steps, 'done');
   const { terms, idf } = vectorizer.state;
-  return new CategoryModel({
+  const trained = new CategoryModel({
     format: FORMAT,
     version: `${input.versionPrefix}-${weightsHash(linear.weights, terms, appealType.linear.weights)}`,
     createdFrom: { rows: input.rows.length, corrections: input.corrections?.length ?? 0, config },
@@ -84,13 +84,25 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
     temperature,
     appealType,
   });
+  // Round-trip through the file format so the returned model predicts exactly as the shipped
+  // file will (weights are quantised on disk).
+  return CategoryModel.deserialize(trained.serialize());
 }
 
 /** Temperature minimising the negative log-likelihood of out-of-fold scores. The NLL is convex
- * in the temperature, so a golden-section search on [0.1, 50] finds it. */
+ * in the temperature, so a golden-section search on [0.01, 50] finds it. */
 export function fitTemperature(oof: { s: Float64Array; y: number }[]): number {
-  const nll = (t: number) => oof.reduce((a, { s, y }) => a - Math.log(Math.max(softmax(s, t)[y], 1e-12)), 0);
-  let lo = 0.1;
+  // Exact log-softmax (no clamping): a clamped probability makes the NLL flat for large t and
+  // misleads the search.
+  const nll = (t: number) =>
+    oof.reduce((a, { s, y }) => {
+      let max = -Infinity;
+      for (const v of s) if (v * t > max) max = v * t;
+      let sum = 0;
+      for (const v of s) sum += Math.exp(v * t - max);
+      return a - (s[y] * t - max - Math.log(sum));
+    }, 0);
+  let lo = 0.01;
   let hi = 50;
   const g = (Math.sqrt(5) - 1) / 2;
   for (let i = 0; i < 60; i++) {
