@@ -51,15 +51,16 @@ export interface TypePrediction {
   cues: string[];
 }
 
-/** `title`/`content` normalised (normalizeText); `x` the appeal's TF-IDF vector. */
-export function predictType(weights: TypeWeights, title: string, content: string, x: SparseVector): TypePrediction {
+/** `title`/`content` normalised (normalizeText); `x` the appeal's TF-IDF vector; `typeScores`
+ * the model's decision scores when the caller has computed them already. */
+export function predictType(weights: TypeWeights, title: string, content: string, x: SparseVector, typeScores?: Float64Array): TypePrediction {
   const rule = ruleAppealType(title, content);
   if (rule.margin >= weights.trustRuleMargin) {
     // Rules give no probability; a margin-based figure keeps the scale comparable to the model's.
     return { type: rule.type, confidence: Math.min(0.95, 0.6 + 0.1 * rule.margin), source: 'rules', cues: rule.cues };
   }
   if (x.indices.length === 0) return { type: rule.type, confidence: 0.3, source: 'rules', cues: rule.cues };
-  const p = softmax(scores(weights.linear, x), 3);
+  const p = softmax(typeScores ?? scores(weights.linear, x), 3);
   let best = 0;
   for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
   return { type: weights.labels[best] as AppealType, confidence: p[best], source: 'model', cues: rule.cues };

@@ -4,7 +4,7 @@
  */
 import { predictType } from './appeal-type-model.js';
 import type { CategoryModel } from './category/model.js';
-import { tokenize } from './category/tokenize.js';
+import { prepareNormalized } from './category/tokenize.js';
 import { latestModelPath, readModel } from './model-store.js';
 import { extractPii, type PiiSpan } from './pii.js';
 import type { AppealType } from './rules/appeal-type.js';
@@ -70,16 +70,19 @@ export class Classifier {
     const model = this.model; // one model for the whole call, even if reloadModel runs meanwhile
     const normTitle = normalizeText(title ?? '');
     const normContent = normalizeText(content ?? '');
-    const x = model.vectorizer.transformTokens(tokenize(title, content, model.data.tokenizer));
+    const x = model.vectorizer.transformPrepared(prepareNormalized(normTitle, normContent));
     const insufficientText = x.indices.length === 0;
-    const cat = model.predictVector(x);
-    const type = predictType(model.data.appealType, normTitle, normContent, x);
+    const all = model.scoreAll(x);
+    const cat = model.predictVector(x, 5, all);
+    const type = predictType(model.data.appealType, normTitle, normContent, x, all.subarray(model.data.linear.classes));
     const urgency = assessUrgency(joinTitleContent(normTitle, normContent));
 
     const reasons: string[] = [];
     if (insufficientText) reasons.push('文本无可分析内容 (no analysable text): 分类不可信');
     else if (cat.terms.length) reasons.push(`分类依据: ${cat.terms.join('、')}`);
-    reasons.push(type.cues.length ? `类型依据: ${[...new Set(type.cues)].slice(0, 5).join('、')}` : `类型: 模型判断 (${type.source})`);
+    const cues = [...new Set(type.cues.map((c) => (/^[？?]$/.test(c) ? '问句' : c)))].slice(0, 5);
+    if (type.source === 'rules') reasons.push(cues.length ? `类型依据: ${cues.join('、')}` : `类型: 无线索，按最常见类型`);
+    else reasons.push(cues.length ? `类型: 模型判断 (线索: ${cues.join('、')})` : '类型: 模型判断');
     if (urgency.emergency) {
       for (const e of urgency.emergencyEvidence.slice(0, 3)) reasons.push(`应急 ${e.line}: ${e.term} —「${e.clause.slice(0, 60)}」`);
     } else if (urgency.cues.length) reasons.push(`紧急线索: ${urgency.cues.join('、')}`);

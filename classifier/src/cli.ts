@@ -40,7 +40,6 @@ async function classifyCommand(args: string[]) {
           urgency: r.urgency,
           emergency: r.emergency,
           reasons: r.reasons,
-          modelVersion: r.modelVersion,
         }) + '\n',
       );
     } catch (e) {

@@ -52,14 +52,38 @@ function wordTokens(text: string, prefix: string, out: string[]): void {
 
 /** Model-side view of one appeal after normalisation and code masking. */
 export function prepare(title: string | null | undefined, content: string | null | undefined) {
-  const t = maskAnonymisedCodes(normalizeText(title ?? ''));
-  const c = maskAnonymisedCodes(normalizeText(content ?? ''));
-  return { title: t, content: c };
+  return prepareNormalized(normalizeText(title ?? ''), normalizeText(content ?? ''));
 }
+
+/** As prepare, for title and content already normalised with normalizeText. */
+export function prepareNormalized(title: string, content: string) {
+  return { title: maskAnonymisedCodes(title), content: maskAnonymisedCodes(content) };
+}
+
+/** Separator test shared with the vectoriser's fast path, so both split text identically. */
+export function isSeparator(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (ch.length === 1) {
+    // Cache per BMP code unit: 1 = separator, 2 = not; a regex test per character is slow.
+    const cached = separatorCache[code];
+    if (cached) return cached === 1;
+    const sep = SEPARATOR.test(ch);
+    separatorCache[code] = sep ? 1 : 2;
+    return sep;
+  }
+  return SEPARATOR.test(ch);
+}
+const separatorCache = new Uint8Array(0x10000);
+/** Read-only view of the separator cache for hot loops: 0 = not yet known, 1 = separator, 2 = not. */
+export const separatorTable: Readonly<Uint8Array> = separatorCache;
 
 /** Feature strings of one appeal (with repeats: counts become term frequencies). */
 export function tokenize(title: string | null | undefined, content: string | null | undefined, cfg: TokenizerConfig): string[] {
-  const p = prepare(title, content);
+  return tokenizePrepared(prepare(title, content), cfg);
+}
+
+/** As tokenize, for text already passed through prepare(). */
+export function tokenizePrepared(p: { title: string; content: string }, cfg: TokenizerConfig): string[] {
   const out: string[] = [];
   for (const [text, isTitle] of [[p.title, true], [p.content, false]] as const) {
     if (!text) continue;

@@ -4,7 +4,62 @@
  * frequency) keeps the shipped model small and makes every weight explainable by its term.
  */
 import type { SparseVector } from './sparse.js';
-import { tokenize, type TokenizerConfig } from './tokenize.js';
+import { isSeparator, prepare, separatorTable, tokenizePrepared, type TokenizerConfig } from './tokenize.js';
+
+/**
+ * Open-addressing hash table from character 1–2-grams to feature index, keyed by two int32s:
+ * a = first code point + 1 (0 for a unigram), b = last code point, plus bit 22 for the title
+ * namespace. Building a string per n-gram and hashing it in a Map dominated intake time; this
+ * table does the same lookup with integer arithmetic only.
+ */
+class NgramTable {
+  private readonly keyA: Int32Array;
+  private readonly keyB: Int32Array;
+  private readonly value: Int32Array;
+  private readonly mask: number;
+
+  constructor(terms: string[]) {
+    let capacity = 1;
+    while (capacity < terms.length * 2) capacity <<= 1;
+    this.keyA = new Int32Array(capacity);
+    this.keyB = new Int32Array(capacity);
+    this.value = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+    terms.forEach((term, i) => {
+      let ns = 0;
+      if (term.startsWith('t:')) {
+        ns = TITLE_BIT;
+        term = term.slice(2);
+      }
+      const cps = Array.from(term, (c) => c.codePointAt(0)!);
+      if (cps.length === 1) this.insert(0, cps[0] | ns, i);
+      else if (cps.length === 2) this.insert(cps[0] + 1, cps[1] | ns, i);
+    });
+  }
+
+  private slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & this.mask;
+  }
+
+  private insert(a: number, b: number, index: number): void {
+    let s = this.slot(a, b);
+    while (this.value[s] !== -1) s = (s + 1) & this.mask;
+    this.keyA[s] = a;
+    this.keyB[s] = b;
+    this.value[s] = index;
+  }
+
+  get(a: number, b: number): number {
+    let s = this.slot(a, b);
+    for (;;) {
+      const v = this.value[s];
+      if (v === -1) return -1;
+      if (this.keyA[s] === a && this.keyB[s] === b) return v;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
+const TITLE_BIT = 1 << 22;
 
 export interface VectorizerState {
   tokenizer: TokenizerConfig;
@@ -14,8 +69,19 @@ export interface VectorizerState {
 
 export class Vectorizer {
   readonly index: Map<string, number>;
+  /** Set when the tokenizer is character 1–2-grams only (see NgramTable). */
+  private readonly ngrams: NgramTable | null;
+  // Scratch buffers reused across calls (single-threaded): counts per feature and touched list.
+  private readonly counts: Float64Array;
+  private touched: Int32Array;
+
   constructor(readonly state: VectorizerState) {
     this.index = new Map(state.terms.map((t, i) => [t, i]));
+    const cfg = state.tokenizer;
+    const fast = !cfg.words && cfg.charMax <= 2 && cfg.charMax >= 1;
+    this.ngrams = fast ? new NgramTable(state.terms) : null;
+    this.counts = new Float64Array(state.terms.length);
+    this.touched = new Int32Array(1024);
   }
 
   get dimension(): number {
@@ -56,6 +122,74 @@ export class Vectorizer {
   }
 
   transform(title: string | null | undefined, content: string | null | undefined): SparseVector {
-    return this.transformTokens(tokenize(title, content, this.state.tokenizer));
+    return this.transformPrepared(prepare(title, content));
+  }
+
+  /** Vector of text already passed through prepare()/prepareNormalized(). */
+  transformPrepared(p: { title: string; content: string }): SparseVector {
+    const table = this.ngrams;
+    if (!table) return this.transformTokens(tokenizePrepared(p, this.state.tokenizer));
+    const cfg = this.state.tokenizer;
+    const unigrams = cfg.charMin <= 1;
+    const bigrams = cfg.charMax >= 2;
+    const counts = this.counts;
+    let touched = this.touched;
+    let n = 0;
+    // One pass over UTF-16 code units (surrogate pairs joined), no string allocation per
+    // character; separators end a chunk so bigrams never span punctuation, as in tokenize.ts.
+    const scan = (text: string, ns: number) => {
+      let prev = -1;
+      const len = text.length;
+      for (let pos = 0; pos < len; pos++) {
+        let cp = text.charCodeAt(pos);
+        let sep: boolean;
+        if (cp >= 0xd800 && cp <= 0xdbff && pos + 1 < len) {
+          cp = text.codePointAt(pos)!;
+          sep = isSeparator(String.fromCodePoint(cp));
+          pos++;
+        } else {
+          const cached = separatorTable[cp];
+          sep = cached ? cached === 1 : isSeparator(text[pos]);
+        }
+        if (sep) {
+          prev = -1;
+          continue;
+        }
+        for (let g = 0; g < 2; g++) {
+          if (g === 0 ? !unigrams : !bigrams || prev < 0) continue;
+          const i = table.get(g === 0 ? 0 : prev + 1, cp | ns);
+          if (i < 0) continue;
+          if (counts[i] === 0) {
+            if (n === touched.length) {
+              const bigger = new Int32Array(n * 2);
+              bigger.set(touched);
+              touched = this.touched = bigger;
+            }
+            touched[n++] = i;
+          }
+          counts[i]++;
+        }
+        prev = cp;
+      }
+    };
+    if (p.title) {
+      scan(p.title, 0);
+      if (cfg.titleNamespace) scan(p.title, TITLE_BIT);
+    }
+    if (p.content) scan(p.content, 0);
+    const indices = touched.slice(0, n).sort();
+    const values = new Float32Array(n);
+    let norm = 0;
+    for (let k = 0; k < n; k++) {
+      const v = (1 + Math.log(this.counts[indices[k]])) * this.state.idf[indices[k]];
+      values[k] = v;
+      norm += v * v;
+      this.counts[indices[k]] = 0;
+    }
+    if (norm > 0) {
+      const inv = 1 / Math.sqrt(norm);
+      for (let k = 0; k < values.length; k++) values[k] *= inv;
+    }
+    return { indices, values };
   }
 }

@@ -18,6 +18,34 @@ function simplify(text: string): string {
   return toSimplified(text);
 }
 
+// Characters opencc would change on their own. Built once (~30 ms) by converting every BMP CJK
+// character; texts without any of them skip opencc, which is most of the cost of normalising
+// simplified-Chinese appeals.
+let convertible: Uint8Array | null = null;
+function needsConversion(text: string): boolean {
+  if (!convertible) {
+    convertible = new Uint8Array(0x10000);
+    const ranges: [number, number][] = [
+      [0x3400, 0x4dbf],
+      [0x4e00, 0x9fff],
+      [0xf900, 0xfaff],
+    ];
+    for (const [from, to] of ranges) {
+      let chunk = '';
+      for (let c = from; c <= to; c++) chunk += String.fromCharCode(c);
+      const converted = simplify(chunk);
+      // Conversion of single characters keeps the length; compare position by position.
+      if (converted.length === chunk.length) {
+        for (let i = 0; i < chunk.length; i++) if (converted[i] !== chunk[i]) convertible[from + i] = 1;
+      } else {
+        for (let c = from; c <= to; c++) if (simplify(String.fromCharCode(c)) !== String.fromCharCode(c)) convertible[c] = 1;
+      }
+    }
+  }
+  for (let i = 0; i < text.length; i++) if (convertible[text.charCodeAt(i)]) return true;
+  return false;
+}
+
 /**
  * Normalises appeal text: NFKC (full-width letters/digits to ASCII), traditional to simplified
  * Chinese, lower-case Latin, collapsed whitespace, and a length cap.
@@ -25,8 +53,7 @@ function simplify(text: string): string {
 export function normalizeText(raw: string): string {
   let text = raw.length > MAX_ANALYSED_CHARS ? raw.slice(0, MAX_ANALYSED_CHARS) : raw;
   text = text.normalize('NFKC').toLowerCase();
-  // opencc costs ~0.1 µs per character, cheap enough to run on every message.
-  text = simplify(text);
+  if (needsConversion(text)) text = simplify(text);
   return text.replace(/\s+/g, ' ').trim();
 }
 
