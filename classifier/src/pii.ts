@@ -82,7 +82,9 @@ export function extractPii(text: string): PiiSpan[] {
   const found: PiiSpan[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && a < e);
+  const hasDigit = /[0-9\uFF10-\uFF19]/.test(text); // every phone and ID pattern needs one
   for (const { kind, re } of PATTERNS) {
+    if (!hasDigit) break;
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const start = m.index!;

@@ -13,17 +13,15 @@ import { isSeparator, prepare, separatorTable, tokenizePrepared, type TokenizerC
  * table does the same lookup with integer arithmetic only.
  */
 class NgramTable {
-  private readonly keyA: Int32Array;
-  private readonly keyB: Int32Array;
-  private readonly value: Int32Array;
+  // Slots of three int32s [a, b, feature index] side by side, so a probe touches one cache line.
+  private readonly slots: Int32Array;
   private readonly mask: number;
 
   constructor(terms: string[]) {
     let capacity = 1;
     while (capacity < terms.length * 2) capacity <<= 1;
-    this.keyA = new Int32Array(capacity);
-    this.keyB = new Int32Array(capacity);
-    this.value = new Int32Array(capacity).fill(-1);
+    this.slots = new Int32Array(capacity * 3);
+    for (let i = 2; i < this.slots.length; i += 3) this.slots[i] = -1;
     this.mask = capacity - 1;
     terms.forEach((term, i) => {
       let ns = 0;
@@ -43,23 +41,27 @@ class NgramTable {
 
   private insert(a: number, b: number, index: number): void {
     let s = this.slot(a, b);
-    while (this.value[s] !== -1) s = (s + 1) & this.mask;
-    this.keyA[s] = a;
-    this.keyB[s] = b;
-    this.value[s] = index;
+    while (this.slots[s * 3 + 2] !== -1) s = (s + 1) & this.mask;
+    this.slots[s * 3] = a;
+    this.slots[s * 3 + 1] = b;
+    this.slots[s * 3 + 2] = index;
   }
 
   get(a: number, b: number): number {
+    const slots = this.slots;
     let s = this.slot(a, b);
     for (;;) {
-      const v = this.value[s];
+      const at = s * 3;
+      const v = slots[at + 2];
       if (v === -1) return -1;
-      if (this.keyA[s] === a && this.keyB[s] === b) return v;
+      if (slots[at] === a && slots[at + 1] === b) return v;
       s = (s + 1) & this.mask;
     }
   }
 }
 const TITLE_BIT = 1 << 22;
+// 1 + ln(tf) for small term counts (the same doubles Math.log returns, computed once).
+const LOG_TABLE = Float64Array.from({ length: 64 }, (_, i) => (i === 0 ? 0 : 1 + Math.log(i)));
 
 export interface VectorizerState {
   tokenizer: TokenizerConfig;
@@ -72,7 +74,7 @@ export class Vectorizer {
   /** Set when the tokenizer is character 1–2-grams only (see NgramTable). */
   private readonly ngrams: NgramTable | null;
   // Scratch buffers reused across calls (single-threaded): counts per feature and touched list.
-  private readonly counts: Float64Array;
+  private readonly counts: Uint16Array; // ≤ 20 000 characters per text, so no overflow
   private touched: Int32Array;
 
   constructor(readonly state: VectorizerState) {
@@ -80,7 +82,7 @@ export class Vectorizer {
     const cfg = state.tokenizer;
     const fast = !cfg.words && cfg.charMax <= 2 && cfg.charMax >= 1;
     this.ngrams = fast ? new NgramTable(state.terms) : null;
-    this.counts = new Float64Array(state.terms.length);
+    this.counts = new Uint16Array(state.terms.length);
     this.touched = new Int32Array(1024);
   }
 
@@ -181,10 +183,11 @@ export class Vectorizer {
     const values = new Float32Array(n);
     let norm = 0;
     for (let k = 0; k < n; k++) {
-      const v = (1 + Math.log(this.counts[indices[k]])) * this.state.idf[indices[k]];
+      const count = counts[indices[k]];
+      const v = (count < LOG_TABLE.length ? LOG_TABLE[count] : 1 + Math.log(count)) * this.state.idf[indices[k]];
       values[k] = v;
       norm += v * v;
-      this.counts[indices[k]] = 0;
+      counts[indices[k]] = 0;
     }
     if (norm > 0) {
       const inv = 1 / Math.sqrt(norm);

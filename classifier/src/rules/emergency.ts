@@ -36,10 +36,13 @@ const NEGATION_BEFORE = /(没有|没|并未|未|不是|并非|无|不会|防止|
 const NOW = /(正在|刚刚|刚才|此刻|赶快来|快来人|救命|求救|还在烧|火还在|仍在燃烧)/;
 
 const CLAUSE = /[^。！？!?；;\n]+/g;
+// Any keyword at all: most appeals have none, and this one scan lets them skip clause analysis.
+const ANY_KEYWORD = new RegExp(KEYWORDS.flatMap(([, terms]) => terms).join('|'));
 
 /** Every emergency keyword hit that survives the negation and past-event checks. */
 export function findEmergencies(text: string): EmergencyEvidence[] {
   const evidence: EmergencyEvidence[] = [];
+  if (!ANY_KEYWORD.test(text)) return evidence;
   for (const clauseMatch of text.matchAll(CLAUSE)) {
     const clause = clauseMatch[0];
     const clauseStart = clauseMatch.index!;
