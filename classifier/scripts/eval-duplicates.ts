@@ -61,3 +61,21 @@ for (const minScore of [0.3, 0.4, 0.5, 0.6]) {
   );
 }
 console.log(`indexed ${index.size} messages in ${addMs.toFixed(0)} ms; ${queries.length} queries`);
+
+// Re-posts inside train+dev: each message against all others (pairs counted once per direction).
+{
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  corpus.forEach((r, qi) => {
+    const qs = corpusSh[qi];
+    const shared = new Map<number, number>();
+    for (const sh of qs) for (const i of postings.get(sh) ?? []) if (i !== qi) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const truthIds = new Set<string>();
+    for (const [i, n] of shared) if (n / Math.max(1, Math.min(qs.size, corpusSh[i].size)) >= 0.5) truthIds.add(corpus[i].id);
+    const found = new Set(index.query(r.content, { at }, { windowDays: 36500, limit: 20 }).map((m) => m.id).filter((id) => id !== r.id));
+    for (const id of found) (truthIds.has(id) ? tp++ : fp++);
+    for (const id of truthIds) if (!found.has(id)) fn++;
+  });
+  console.log(`within train+dev (default minScore 0.4): true pairs ${tp + fn}, found ${tp + fp}, precision ${(tp / Math.max(1, tp + fp)).toFixed(3)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(3)}`);
+}
