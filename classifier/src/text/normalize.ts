@@ -6,6 +6,7 @@
  * from its simplified twin.
  */
 import * as OpenCC from 'opencc-js/t2cn';
+import { TRADITIONAL_CHARS } from './traditional-chars.js';
 
 /** Longest input we analyse. Longer appeals are cut: the first 20 000 characters decide the
  * category, and a bounded cost keeps one pasted 1 MB document from stalling intake. */
@@ -18,30 +19,13 @@ function simplify(text: string): string {
   return toSimplified(text);
 }
 
-// Characters opencc would change on their own. Built once (~30 ms) by converting every BMP CJK
-// character; texts without any of them skip opencc, which is most of the cost of normalising
-// simplified-Chinese appeals.
-let convertible: Uint8Array | null = null;
+// Characters opencc would change on their own (generated list, see traditional-chars.ts).
+// Texts without any of them skip opencc, which is most of the cost of normalising
+// simplified-Chinese appeals, and avoids opencc's phrase rules rewriting simplified text
+// (hk → cn turns 破坏 into 破坯).
+const convertible = new Uint8Array(0x10000);
+for (let i = 0; i < TRADITIONAL_CHARS.length; i++) convertible[TRADITIONAL_CHARS.charCodeAt(i)] = 1;
 function needsConversion(text: string): boolean {
-  if (!convertible) {
-    convertible = new Uint8Array(0x10000);
-    const ranges: [number, number][] = [
-      [0x3400, 0x4dbf],
-      [0x4e00, 0x9fff],
-      [0xf900, 0xfaff],
-    ];
-    for (const [from, to] of ranges) {
-      let chunk = '';
-      for (let c = from; c <= to; c++) chunk += String.fromCharCode(c);
-      const converted = simplify(chunk);
-      // Conversion of single characters keeps the length; compare position by position.
-      if (converted.length === chunk.length) {
-        for (let i = 0; i < chunk.length; i++) if (converted[i] !== chunk[i]) convertible[from + i] = 1;
-      } else {
-        for (let c = from; c <= to; c++) if (simplify(String.fromCharCode(c)) !== String.fromCharCode(c)) convertible[c] = 1;
-      }
-    }
-  }
   for (let i = 0; i < text.length; i++) if (convertible[text.charCodeAt(i)]) return true;
   return false;
 }
