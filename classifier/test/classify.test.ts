@@ -75,7 +75,7 @@ describe('classify: bad input never crashes', () => {
     const content = '小区垃圾无人清理，臭气熏天。'.repeat(7500); // ~105 KB
     const started = performance.now();
     const r = classifier.classify({ title: null, content });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000); // ~10 ms on an idle core; slack for a loaded CI machine
     expect(r.category).toBe('城乡建设');
   });
 

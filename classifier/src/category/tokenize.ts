@@ -5,8 +5,8 @@
  * one-line summary written by the citizen, so its words carry more signal per character than
  * the body, and a separate namespace lets the model weight them independently.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { createRequire } from 'node:module';
+import type { Jieba } from '@node-rs/jieba';
 import { maskAnonymisedCodes, normalizeText } from '../text/normalize.js';
 
 export interface TokenizerConfig {
@@ -21,9 +21,16 @@ export interface TokenizerConfig {
 
 export const DEFAULT_TOKENIZER: TokenizerConfig = { charMin: 1, charMax: 2, words: false, titleNamespace: true };
 
+// Loaded on first use only: the shipped model uses character n-grams, so the native addon and
+// its 5 MB dictionary stay out of start-up unless a word-feature model is loaded.
 let jieba: Jieba | null = null;
 function segmenter(): Jieba {
-  if (!jieba) jieba = Jieba.withDict(dict);
+  if (!jieba) {
+    const require = createRequire(import.meta.url);
+    const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+    const { dict } = require('@node-rs/jieba/dict.js') as { dict: Uint8Array };
+    jieba = JiebaClass.withDict(dict);
+  }
   return jieba;
 }
 
