@@ -8,7 +8,7 @@ const ROOT = resolve(__dirname, '../..');
 const CATEGORIES = ['交通运输', '劳动和社会保障', '卫生计生', '商贸旅游', '城乡建设', '教育文体', '环境保护'];
 
 describe('npm run --silent classify', () => {
-  it('writes one result per input line, in order, and nothing on stdout', { timeout: 60_000 }, () => {
+  it('writes one result per input line, in order, and nothing on stdout', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'rexian-cli-'));
     const input = join(dir, 'in.jsonl');
     const output = join(dir, 'out.jsonl');
@@ -32,7 +32,7 @@ describe('npm run --silent classify', () => {
     expect(out[2].emergency).toBeNull();
   });
 
-  it('reports a bad line on stderr, keeps the line count, and exits non-zero', { timeout: 60_000 }, () => {
+  it('reports a bad line on stderr, keeps the line count, and exits non-zero', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'rexian-cli-'));
     const input = join(dir, 'in.jsonl');
     const output = join(dir, 'out.jsonl');

@@ -5,7 +5,7 @@ import { latestModelPath, readModel } from '../src/model-store.js';
 import { loadTrainingData } from '../src/training-data.js';
 
 describe('training with agent corrections', () => {
-  it('learns what agents corrected and gets a new version', { timeout: 120_000 }, () => {
+  it('learns what agents corrected and gets a new version', { timeout: 300_000 }, () => {
     const shipped = readModel(latestModelPath());
     const text = { title: '驾校科目二考试预约不上', content: '驾校科目二考试一直约不上，驾校说名额不够' };
     const before = shipped.predict(text.title, text.content).category;

@@ -28,7 +28,7 @@ describe('shipped category model', () => {
     expect(readFileSync(latestModelPath().replace(/\.json\.gz$/, '.eval.txt'), 'utf8')).toContain(`macro-F1: ${e.macroF1.toFixed(4)}`);
   });
 
-  it('is reproduced exactly by retraining on the committed data', { timeout: 120_000 }, () => {
+  it('is reproduced exactly by retraining on the committed data', { timeout: 300_000 }, () => {
     expect(shipped.data.createdFrom.corrections).toBe(0);
     const prefix = shipped.version.split('-')[0];
     const retrained = trainCategoryModel(
