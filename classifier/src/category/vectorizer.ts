@@ -70,7 +70,13 @@ export interface VectorizerState {
 }
 
 export class Vectorizer {
-  readonly index: Map<string, number>;
+  private termIndex: Map<string, number> | null = null;
+  /** Term → feature index. Built on first use (training and word-feature models): the shipped
+   * character model never needs it at prediction time, and building it costs ~60 ms of load. */
+  get index(): Map<string, number> {
+    if (!this.termIndex) this.termIndex = new Map(this.state.terms.map((t, i) => [t, i]));
+    return this.termIndex;
+  }
   /** Set when the tokenizer is character 1–2-grams only (see NgramTable). */
   private readonly ngrams: NgramTable | null;
   // Scratch buffers reused across calls (single-threaded): counts per feature and touched list.
@@ -78,7 +84,6 @@ export class Vectorizer {
   private touched: Int32Array;
 
   constructor(readonly state: VectorizerState) {
-    this.index = new Map(state.terms.map((t, i) => [t, i]));
     const cfg = state.tokenizer;
     const fast = !cfg.words && cfg.charMax <= 2 && cfg.charMax >= 1;
     this.ngrams = fast ? new NgramTable(state.terms) : null;
