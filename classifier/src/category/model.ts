@@ -134,13 +134,15 @@ export class CategoryModel {
     }
     const merged = new Map<string, number>();
     for (const k of top) {
-      const term = terms[x.indices[k]].replace(/^t:/, '').replace(/^w:/, '');
-      if (/[0某]/.test(term)) continue;
+      let term = terms[x.indices[k]];
+      if (term.startsWith('t:')) term = term.slice(2);
+      if (term.startsWith('w:')) term = term.slice(2);
+      if (term.includes('0') || term.includes('某')) continue;
       merged.set(term, (merged.get(term) ?? 0) + contrib[k]);
     }
     const ranked = [...merged.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
-    const longer = ranked.filter((t) => [...t].length > 1);
-    const pool = longer.length >= n ? longer : [...longer, ...ranked.filter((t) => [...t].length === 1)];
+    const longer = ranked.filter((t) => t.length > 1);
+    const pool = longer.length >= n ? longer : [...longer, ...ranked.filter((t) => t.length === 1)];
     return pool.slice(0, n);
   }
 
