@@ -68,6 +68,9 @@ export function scoreAppealType(title: string, content: string): TypeScores {
   return { scores, cues };
 }
 
+/** Frequency order in the hand-labelled sample; used to break score ties. */
+const TIE_ORDER: AppealType[] = ['投诉', '咨询', '建议', '举报', '求助', '表扬', '其他'];
+
 export interface RuleTypeResult {
   type: AppealType;
   /** Winning score minus runner-up, in cue-weight units; 0 when nothing matched. */
@@ -79,7 +82,8 @@ export interface RuleTypeResult {
  * most common type by far (about 45 % of the hand-labelled sample). */
 export function ruleAppealType(title: string, content: string): RuleTypeResult {
   const { scores, cues } = scoreAppealType(title, content);
-  const ranked = APPEAL_TYPES.map((t) => [t, scores[t]] as const).sort((a, b) => b[1] - a[1]);
+  // Ties go to the most common type first (投诉, then 咨询 …), the order of TIE_ORDER.
+  const ranked = TIE_ORDER.map((t) => [t, scores[t]] as const).sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;
   if (best[1] === 0) return { type: '投诉', margin: 0, cues: [] };
   return { type: best[0], margin: best[1] - second[1], cues: cues.filter((c) => c.type === best[0]).map((c) => c.text) };
