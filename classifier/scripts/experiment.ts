@@ -1,13 +1,14 @@
-// Ad-hoc comparison of feature/model settings. Usage: tsx classifier/scripts/experiment.ts [dev|cv]
+// Comparison of feature/model settings on the committed data (classifier/data). Usage:
+//   npx tsx classifier/scripts/experiment.ts dev|cv [JSON list of [name, tokenizer, minDf, C, extra?]]
 import { readJsonl, type LabelledAppeal } from '../src/data.js';
 import { tokenize, type TokenizerConfig } from '../src/category/tokenize.js';
 import { Vectorizer } from '../src/category/vectorizer.js';
 import { trainOneVsRest, scores, DEFAULT_SVM } from '../src/category/linear-svm.js';
 import { evaluate } from '../src/category/metrics.js';
 
-const D = process.env.DATA ?? '/work/shared/data/appeals';
-const train = readJsonl<LabelledAppeal>(`${D}/train.jsonl`);
-const dev = readJsonl<LabelledAppeal>(`${D}/dev.jsonl`);
+const D = process.env.DATA ?? new URL('../data', import.meta.url).pathname;
+const train = readJsonl<LabelledAppeal>(`${D}/train.jsonl.gz`);
+const dev = readJsonl<LabelledAppeal>(`${D}/dev.jsonl.gz`);
 const labels = [...new Set(train.map((r) => r.category))].sort();
 
 interface Extra { balanced?: boolean; titleOnlyWeight?: number }
