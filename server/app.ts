@@ -12,6 +12,8 @@ import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
 import { DevSmsSender } from './citizen/sms-sender';
+import { callbackRoutes } from './callbacks/routes';
+import { reviewRoutes } from './reviews/routes';
 
 export interface AppOptions {
   sessionTtlHours?: number;
@@ -44,6 +46,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(ticketRoutes());
   api.use(catalogRoutes());
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
+  api.use(callbackRoutes());
+  api.use(reviewRoutes());
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
     // Demo and tests only (never in production): read the last code the dev SMS sender "sent".

@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/client';
 import { actorId, actorName, actorRole, type Ctx } from '../platform/context';
 import { tickets, ticketEvents, type TicketStatus } from './tables';
 import { auditLog, outbox } from '../platform/db/plumbing-tables';
+import { onTicketEvent } from '../reports/on-ticket-event';
 
 export interface EventInput {
   type: string;
@@ -61,5 +62,6 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
     topic: e.type,
     payload: { ticketId, version: seq, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null },
   });
+  await onTicketEvent(tx, ctx, ticketId, e); // reports rollup, callback on close, knowledge usage (issue 8)
   return seq;
 }
