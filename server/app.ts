@@ -14,6 +14,8 @@ import { citizenRoutes } from './citizen/routes';
 import { DevSmsSender } from './citizen/sms-sender';
 import { callbackRoutes } from './callbacks/routes';
 import { reviewRoutes } from './reviews/routes';
+import { knowledgeRoutes } from './knowledge/routes';
+import { reportRoutes } from './reports/routes';
 
 export interface AppOptions {
   sessionTtlHours?: number;
@@ -48,6 +50,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   api.use(callbackRoutes());
   api.use(reviewRoutes());
+  api.use(knowledgeRoutes());
+  api.use(reportRoutes());
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
     // Demo and tests only (never in production): read the last code the dev SMS sender "sent".

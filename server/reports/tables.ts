@@ -1,4 +1,4 @@
-import { bigint, date, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every counter the rollup keeps; measures are linear combinations of these (see measures.ts). */
 export const COUNTERS = [
@@ -40,6 +40,8 @@ export const reportMeasures = pgTable('report_measures', {
   numerator: jsonb('numerator').$type<Record<string, number>>().notNull(),
   denominator: jsonb('denominator').$type<Record<string, number>>(),
   definition: text('definition').notNull(),
+  /** League tables rank ascending when a smaller figure is better (overdue, returns). */
+  lowerIsBetter: boolean('lower_is_better').notNull().default(false),
   position: integer('position').notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -103,6 +103,7 @@ CREATE TABLE "report_measures" (
 	"numerator" jsonb NOT NULL,
 	"denominator" jsonb,
 	"definition" text NOT NULL,
+	"lower_is_better" boolean DEFAULT false NOT NULL,
 	"position" integer DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
