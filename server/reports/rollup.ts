@@ -3,7 +3,8 @@
  * rows of its unit, category, region and channel, in the transaction that records the event
  * (so a rolled-back transition never counts, and a committed one always does).
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client';
 import { COUNTERS, type Counter } from './tables';
 
@@ -13,7 +14,8 @@ export interface RollupEvent {
   data?: Record<string, unknown>;
 }
 
-type Deltas = Partial<Record<Counter, number | SQL>>;
+/** A counter moves by a number (sent as a parameter) or by a SQL expression over `t` (ticket), `l` (lead dispatch) and $2 (event time). */
+type Deltas = Partial<Record<Counter, number | string>>;
 
 const SIMPLE: Record<string, Counter> = {
   'ticket.registered': 'received',
@@ -27,8 +29,8 @@ const SIMPLE: Record<string, Counter> = {
   'dispatch.overdue': 'overdue',
 };
 
-/** Which counters an event moves. `l` is the lead dispatch of the ticket's current round, `t` the ticket. */
-export function countersFor(e: RollupEvent, at: Date): Deltas {
+/** Which counters an event moves. */
+export function countersFor(e: RollupEvent): Deltas {
   const d = e.data ?? {};
   const simple = SIMPLE[e.type];
   if (simple) return { [simple]: 1 };
@@ -39,9 +41,9 @@ export function countersFor(e: RollupEvent, at: Date): Deltas {
       return {
         closed: 1,
         // On time when the lead replied by its stored deadline (no deadline: nothing to miss).
-        closed_on_time: sql`case when l.reply_due_at is null or coalesce(l.replied_at, ${at}) <= l.reply_due_at then 1 else 0 end`,
-        overdue: sql`case when l.reply_due_at is not null and coalesce(l.replied_at, ${at}) > l.reply_due_at then 1 else 0 end`,
-        handling_seconds: sql`greatest(0, extract(epoch from (${at}::timestamptz - t.created_at)))::bigint`,
+        closed_on_time: 'case when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
+        overdue: 'case when l.reply_due_at is not null and coalesce(l.replied_at, $2::timestamptz) > l.reply_due_at then 1 else 0 end',
+        handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
       };
     case 'callback.completed': {
       if (!d.reached) return {};
@@ -61,30 +63,58 @@ export function countersFor(e: RollupEvent, at: Date): Deltas {
   }
 }
 
+const textCache = new Map<string, { name: string; text: string }>();
+
+/**
+ * The statement for one shape of deltas. Its text depends only on which counters move and how,
+ * so it is a named prepared statement: PostgreSQL plans it once per connection (planning was
+ * most of the hook's cost when sent as a fresh statement every time).
+ */
+function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: string } {
+  const key = cols.map((c) => `${c}:${typeof deltas[c] === 'string' ? deltas[c] : 'n'}`).join('|');
+  let st = textCache.get(key);
+  if (!st) {
+    let p = 4; // $1 ticket, $2 event time, $3 unit override, $4 day override
+    const values = cols.map((c) => (typeof deltas[c] === 'string' ? deltas[c] : `$${++p}::int`));
+    const text = `insert into report_rollups (dim, key, day, ${cols.join(', ')})
+      select k.dim, k.key, coalesce($4::date, ($2::timestamptz at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
+      from tickets t
+      left join lateral (select unit_id, reply_due_at, replied_at from dispatches
+        where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
+      cross join lateral (values
+        ('category', coalesce(t.category_code, '-')),
+        ('channel', t.channel),
+        ('region', coalesce(t.region_code, '-')),
+        ('unit', coalesce($3::text, l.unit_id::text, '-'))) k(dim, key)
+      where t.id = $1::uuid
+      order by 1, 2
+      on conflict (dim, day, key) do update set ${cols.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ')}`;
+    st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };
+    textCache.set(key, st);
+  }
+  return st;
+}
+
 /**
  * One statement per event: the ticket row and its lead dispatch are joined in SQL, so the hook
  * costs one round trip. Rows are upserted in key order so two transactions lock them alike.
  */
 export async function applyRollup(tx: Tx, ticketId: string, e: RollupEvent, at: Date): Promise<void> {
-  const deltas = countersFor(e, at);
+  const deltas = countersFor(e);
   const cols = COUNTERS.filter((c) => deltas[c] !== undefined && deltas[c] !== 0);
   if (!cols.length) return;
+  const st = statementFor(cols, deltas);
   const dayOverride = typeof e.data?.rollupDay === 'string' ? e.data.rollupDay : null;
-  const day = dayOverride ? sql`${dayOverride}::date` : sql`(${at}::timestamptz at time zone 'Asia/Shanghai')::date`;
-  const colList = sql.join(cols.map((c) => sql.identifier(c)), sql`, `);
-  const values = sql.join(cols.map((c) => { const v = deltas[c]!; return typeof v === 'number' ? sql`${v}` : v; }), sql`, `);
-  const updates = sql.join(cols.map((c) => sql`${sql.identifier(c)} = report_rollups.${sql.identifier(c)} + excluded.${sql.identifier(c)}`), sql`, `);
-  await tx.execute(sql`insert into report_rollups (dim, key, day, ${colList})
-    select k.dim, k.key, ${day}, ${values}
-    from tickets t
-    left join lateral (select unit_id, reply_due_at, replied_at from dispatches
-      where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
-    cross join lateral (values
-      ('category', coalesce(t.category_code, '-')),
-      ('channel', t.channel),
-      ('region', coalesce(t.region_code, '-')),
-      ('unit', coalesce(${e.unitId ?? null}::text, l.unit_id::text, '-'))) k(dim, key)
-    where t.id = ${ticketId}
-    order by 1, 2
-    on conflict (dim, day, key) do update set ${updates}`);
+  const values = [ticketId, at.toISOString(), e.unitId ?? null, dayOverride, ...cols.filter((c) => typeof deltas[c] === 'number').map((c) => deltas[c])];
+  // drizzle has no prepared raw statements inside a transaction; its session holds the pg client, whose
+  // named queries are prepared once per connection. Fall back to a plain statement if that ever changes.
+  const client = (tx as unknown as { session?: { client?: { query?: (q: unknown) => Promise<unknown> } } }).session?.client;
+  if (client?.query) await client.query({ name: st.name, text: st.text, values });
+  else await tx.execute(sql.raw(st.text.replace(/\$(\d+)/g, (_, i) => literal(values[Number(i) - 1]))));
+}
+
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return String(v);
+  return `'${String(v).replace(/'/g, "''")}'`;
 }
