@@ -11,17 +11,24 @@ import { identityRoutes } from './identity/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
+import { dispatchRoutes } from './dispatch/routes';
+import { slaRoutes } from './sla/routes';
+import { classifierRoutes } from './tickets/classifier-routes';
+import type { LoadedClassifier } from './tickets/classifier';
 import { DevSmsSender } from './citizen/sms-sender';
 import { callbackRoutes } from './callbacks/routes';
 import { reviewRoutes } from './reviews/routes';
 import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
+import { mountChannels, type ChannelConfig } from './channels/mount';
 
 export interface AppOptions {
   sessionTtlHours?: number;
   secureCookies?: boolean;
   consoleDist?: string | null;
   devEndpoints?: boolean;
+  channels?: ChannelConfig;
+  classifier?: () => LoadedClassifier | undefined;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -40,6 +47,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
     res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
   });
 
+  if (o.channels) mountChannels(app, rt, o.channels);
+
   const api = express.Router();
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
@@ -47,6 +56,9 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
   api.use(ticketRoutes());
   api.use(catalogRoutes());
+  api.use(dispatchRoutes());
+  api.use(slaRoutes());
+  api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   api.use(callbackRoutes());
   api.use(reviewRoutes());

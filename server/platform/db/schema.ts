@@ -8,3 +8,4 @@ export * from '../../callbacks/tables';
 export * from '../../reviews/tables';
 export * from '../../knowledge/tables';
 export * from '../../reports/tables';
+export * from '../../channels/tables';
