@@ -7,6 +7,11 @@ import { z } from 'zod';
 import type { Tx } from '../platform/db/client';
 import type { Db } from '../platform/db/client';
 import { feedbackSettings } from './tables';
+import { holidays } from '../dispatch/tables';
+import { createCalendar } from '../sla/calendar';
+import { CalendarYearMissingError } from '../sla/errors';
+import type { HolidayRow } from '../sla/holiday-rows';
+import { problem } from '../platform/http/problems';
 
 export const FeedbackPolicy = z.strictObject({
   /** Share of on-time closed tickets that get a callback (0..1). Overdue ones always do. */
@@ -45,21 +50,19 @@ export async function setPolicy(db: Db, patch: Partial<FeedbackPolicy>, actorId:
 }
 
 /**
- * The rectification deadline. The SLA calendar (server/sla) had no working-day function when this
- * was written, so this counts Monday–Friday only: statutory holidays and make-up Saturdays are NOT
- * applied. Swap the body for the calendar once sla/ ships one; callers need not change.
- * The start day is not counted (Civil Code art. 201); the deadline ends at 24:00 China time.
+ * The rectification deadline: `workingDays` working days after `from` on the centre's holiday
+ * calendar (server/sla: statutory holidays and make-up workdays from the `holidays` table; the
+ * start day is not counted, Civil Code art. 201; the due day ends at 24:00, art. 203).
+ * A year missing from the calendar is a clear 422, never a guess.
  */
-export function rectificationDueAt(from: Date, workingDays: number): Date {
-  const CN = 8 * 3600_000;
-  const d = new Date(from.getTime() + CN);
-  d.setUTCHours(0, 0, 0, 0);
-  let left = workingDays;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left -= 1;
+export async function rectificationDueAt(db: Tx | Db, from: Date, workingDays: number): Promise<Date> {
+  const rows = await db.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays);
+  try {
+    return createCalendar(rows as HolidayRow[]).computeDeadline(from, { unit: 'working_days', value: workingDays });
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) {
+      throw problem('CALENDAR_YEAR_MISSING', err.message, { year: err.year, loadedYears: err.loadedYears });
+    }
+    throw err;
   }
-  d.setUTCDate(d.getUTCDate() + 1);
-  return new Date(d.getTime() - CN);
 }

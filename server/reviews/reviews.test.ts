@@ -274,8 +274,10 @@ describe('public review page', () => {
 });
 
 describe('rectificationDueAt', () => {
-  it('counts Monday–Friday from the day after, ending at 24:00 China time', () => {
+  it('counts working days on the holiday calendar from the day after, ending at 24:00 China time', async () => {
     // Friday 2026-03-06 10:00 +08 + 5 working days → end of Friday 2026-03-13.
-    expect(rectificationDueAt(new Date('2026-03-06T02:00:00Z'), 5).toISOString()).toBe('2026-03-13T16:00:00.000Z');
+    expect((await rectificationDueAt(env.rt.db, new Date('2026-03-06T02:00:00Z'), 5)).toISOString()).toBe('2026-03-13T16:00:00.000Z');
+    // 2026-09-30 + 5: 10/1–10/7 off, 10/8, 10/9, Saturday 10/10 (make-up workday), 10/12, 10/13.
+    expect((await rectificationDueAt(env.rt.db, new Date('2026-09-30T02:00:00Z'), 5)).toISOString()).toBe('2026-10-13T16:00:00.000Z');
   });
 });

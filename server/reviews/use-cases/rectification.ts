@@ -49,7 +49,7 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
     switch (action) {
       case 'verify': {
         const policy = await getPolicy(tx);
-        const dueAt = rectificationDueAt(at, policy.rectificationWorkingDays);
+        const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays);
         await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string, data: { dueAt: dueAt.toISOString() },
           patch: { verifyNote: input.note as string, dueAt } });
         break;
@@ -69,7 +69,7 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
           patch: { contestReason: input.reason as string, statusBeforeContest: rect.status } });
         break;
       case 'reject-contest': {
-        const dueAt = rect.dueAt ?? rectificationDueAt(at, (await getPolicy(tx)).rectificationWorkingDays);
+        const dueAt = rect.dueAt ?? (await rectificationDueAt(tx, at, (await getPolicy(tx)).rectificationWorkingDays));
         await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string, patch: { dueAt } });
         break;
       }
