@@ -1,8 +1,10 @@
 /**
  * Chinese full-text search without a segmenter or extension: index the character bigrams of
  * the text (plus whole Latin/digit words) as a 'simple' tsvector; query with the bigrams of
- * the agent's text OR-ed and rank by coverage. Measured against pg_trgm in the bench
- * (npm run bench:reports prints both): bigram tsvector is GIN-indexable with no extension.
+ * the agent's text OR-ed and rank with ts_rank. Measured against pg_trgm with
+ * server/knowledge/measure-search.ts (2,738 official replies as articles, 300 messages as queries,
+ * 2 shared cores under load): bigram tsvector recall@1 0.54 / @5 0.72 at 139 ms/query; pg_trgm
+ * similarity 0.22 / 0.24 and word_similarity 0.04 / 0.05 at 736 ms/query. Bigrams win, and need no extension.
  */
 export function bigramTerms(text: string, max = 2000): string[] {
   const out = new Set<string>();
