@@ -61,7 +61,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   api.use(callbackRoutes());
-  api.use(reviewRoutes());
+  api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());
   api.use(reportRoutes());
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {

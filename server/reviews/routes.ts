@@ -5,6 +5,7 @@ import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import type { Ctx } from '../platform/context';
+import type { RateLimiter } from '../platform/http/rate-limit';
 import { tickets } from '../tickets/tables';
 import { lockTicket } from '../tickets/guard';
 import { trackTokenFor } from '../citizen/routes';
@@ -72,15 +73,17 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
   return out;
 }
 
-export function reviewRoutes() {
+export function reviewRoutes(deps: { limiter: RateLimiter }) {
   const r = Router();
 
   r.post('/public/ratings', validate({ body: PublicRatingInput }), async (req, res) => {
+    if (!(await deps.limiter.hit(`rating-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const out = await submitPublicRating(req.ctx, req.body);
     res.status(out.duplicate ? 200 : 201).json({ data: { ...presentRating(out.rating), duplicate: out.duplicate } });
   });
 
   r.get('/public/reviews', validate({ query: PublicReviewsQuery }), async (req, res) => {
+    if (!(await deps.limiter.hit(`reviews-ip:${req.ip}`, 1200, 3600))) throw problem('RATE_LIMITED');
     const q = req.query as unknown as z.infer<typeof PublicReviewsQuery>;
     res.json({ data: await publicReviews(req.ctx, q.unitId, q.month) });
   });
