@@ -8,6 +8,7 @@ import { setPolicy } from '../callbacks/policy';
 import { callbacks } from '../callbacks/tables';
 import { rectifications, ratings } from '../reviews/tables';
 import type { Actor } from '../platform/context';
+import { recordEvent } from '../tickets/events';
 
 const env = useTestEnv();
 let agent: ApiClient, dispatcher: ApiClient, supervisor: ApiClient, admin: ApiClient, clerkU: ApiClient, clerkV: ApiClient;
@@ -94,7 +95,7 @@ beforeAll(async () => {
 describe('三率 and the other measures, from the rollup', () => {
   it('match the hand-computed figures for the fixture, each with its definition', async () => {
     const { counters: c, figures: f } = await figuresFor(U.id);
-    expect(c).toMatchObject({ dispatched: 4, signed: 3, signed_on_time: 2, closed: 3, closed_on_time: 2, overdue: 1, returns: 1,
+    expect(c).toMatchObject({ dispatched: 4, signed: 3, signed_on_time: 2, closed: 3, closed_on_time: 2, overdue: 0, returns: 1,
       extensions: 1, reopens: 1, callbacks_answered: 3, callbacks_solved: 1, callbacks_partly: 1, rated: 3, r5: 1, r3: 1, r1: 1, bad_reviews: 1 });
     expect(f.response_rate).toBe(0.5);
     expect(f.on_time_sign_rate).toBeCloseTo(2 / 3, 5);
@@ -104,7 +105,8 @@ describe('三率 and the other measures, from the rollup', () => {
     expect(f.return_rate).toBe(0.25);
     expect(f.extension_rate).toBe(0.25);
     expect(f.reopen_rate).toBeCloseTo(1 / 3, 5);
-    expect(f.overdue_count).toBe(1);
+    expect(f.closed_late_count).toBe(1);
+    expect(f.overdue_count).toBe(0); // no SLA timer fired in this fixture (deadlines were moved by hand)
     expect(f.bad_review_count).toBe(1);
     expect(f.avg_handling_hours).toBeCloseTo(c.handling_seconds / 3 / 3600, 5);
     const rep = await ok(supervisor.get(`/api/reports/measures?${range}&by=unit`));
@@ -153,7 +155,7 @@ describe('三率 and the other measures, from the rollup', () => {
   it('ranks units in a league table, and exports every table to Excel', async () => {
     const league = await ok(supervisor.get(`/api/reports/league?${range}&measure=on_time_close_rate`));
     expect(league.rows.map((r: { unitId: string; rank: number }) => [r.unitId, r.rank])).toEqual([[V.id, 1], [U.id, 2]]);
-    const overdue = await ok(supervisor.get(`/api/reports/league?${range}&measure=overdue_count`));
+    const overdue = await ok(supervisor.get(`/api/reports/league?${range}&measure=closed_late_count`));
     expect(overdue.rows[0].unitId).toBe(V.id); // lower is better
     for (const path of [`/api/reports/measures?${range}&by=unit&format=xlsx`, `/api/reports/league?${range}&format=xlsx`,
       `/api/reports/hotspots?${range}&format=xlsx`]) {
@@ -168,6 +170,13 @@ describe('三率 and the other measures, from the rollup', () => {
         expect(values).toContain('区城管局');
       }
     }
+  });
+
+  it("counts the SLA sweeper's overdue flag (ticket.overdue) for the dispatch's unit", async () => {
+    const sys = env.ctx({ kind: 'system', name: 'sla' });
+    await env.rt.db.transaction((tx) => recordEvent(tx, sys, t3, { type: 'ticket.overdue', unitId: U.id }));
+    const { figures: f } = await figuresFor(U.id);
+    expect(f.overdue_count).toBe(1);
   });
 
   it('is for supervisors and admins only; bad ranges are refused', async () => {

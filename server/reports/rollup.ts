@@ -25,8 +25,8 @@ const SIMPLE: Record<string, Counter> = {
   'dispatch.return_requested': 'returns',
   'ticket.reopened': 'reopens',
   'extension.requested': 'extensions',
+  // The SLA sweeper's overdue flag (server/sla/use-cases/fire-due-timers.ts), once per dispatch.
   'ticket.overdue': 'overdue',
-  'dispatch.overdue': 'overdue',
 };
 
 /** Which counters an event moves. */
@@ -42,7 +42,6 @@ export function countersFor(e: RollupEvent): Deltas {
         closed: 1,
         // On time when the lead replied by its stored deadline (no deadline: nothing to miss).
         closed_on_time: 'case when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
-        overdue: 'case when l.reply_due_at is not null and coalesce(l.replied_at, $2::timestamptz) > l.reply_due_at then 1 else 0 end',
         handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
       };
     case 'callback.completed': {
