@@ -20,6 +20,7 @@ import { registerTicket } from '../server/tickets/use-cases/register-ticket';
 import { ACTION_HANDLERS } from '../server/tickets/actions';
 import { loadClassifier } from '../server/tickets/classifier';
 import { seedReferenceData } from './seed-reference';
+import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -117,6 +118,7 @@ async function main() {
     const n = await seedTickets(rt, actors, unitIds, cats);
     await rt.relay.drain();
     console.log(`demo data: ${UNITS.length} units, ${cats.length} categories, ${USERS.length} users, ${n} tickets`);
+    await seedFeedbackDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();

@@ -16,6 +16,10 @@ import { slaRoutes } from './sla/routes';
 import { classifierRoutes } from './tickets/classifier-routes';
 import type { LoadedClassifier } from './tickets/classifier';
 import { DevSmsSender } from './citizen/sms-sender';
+import { callbackRoutes } from './callbacks/routes';
+import { reviewRoutes } from './reviews/routes';
+import { knowledgeRoutes } from './knowledge/routes';
+import { reportRoutes } from './reports/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 
 export interface AppOptions {
@@ -56,6 +60,10 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
+  api.use(callbackRoutes());
+  api.use(reviewRoutes({ limiter: rt.limiter }));
+  api.use(knowledgeRoutes());
+  api.use(reportRoutes());
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
     // Demo and tests only (never in production): read the last code the dev SMS sender "sent".

@@ -7,6 +7,7 @@ import { createRealtime } from './platform/realtime/socket';
 import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
+import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -45,6 +46,7 @@ async function main() {
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
+  if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
   server.on('error', (err: NodeJS.ErrnoException) => {
     logger.fatal({ port: env.PORT, code: err.code }, err.code === 'EADDRINUSE' ? `port ${env.PORT} is already in use; set PORT` : 'server error');
     process.exit(1);

@@ -3,6 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../platform/db/client';
 import { actorId, actorName, actorRole, type Ctx } from '../platform/context';
 import { tickets, type TicketStatus } from './tables';
+import { onTicketEvent } from '../reports/on-ticket-event';
 
 export interface EventInput {
   type: string;
@@ -53,5 +54,6 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
     select ${e.type}, ${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version) from t
     returning (payload->>'version')::int as version`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
+  await onTicketEvent(tx, ctx, ticketId, e); // reports rollup, callback on close, knowledge usage (issue 8)
   return r.rows[0].version;
 }

@@ -4,4 +4,8 @@ export * from '../../identity/tables';
 export * from '../../dispatch/tables';
 export * from '../../tickets/tables';
 export * from './plumbing-tables';
+export * from '../../callbacks/tables';
+export * from '../../reviews/tables';
+export * from '../../knowledge/tables';
+export * from '../../reports/tables';
 export * from '../../channels/tables';

@@ -1,0 +1,50 @@
+import { integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tickets } from '../tickets/tables';
+
+export const CALLBACK_REASONS = ['overdue', 'sample', 'bad_review'] as const;
+export type CallbackReason = (typeof CALLBACK_REASONS)[number];
+export const CALLBACK_RESULTS = ['solved', 'partly', 'unsolved'] as const;
+export type CallbackResult = (typeof CALLBACK_RESULTS)[number];
+export const CALLBACK_STATUSES = ['pending', 'done', 'unreachable', 'cancelled'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+
+/**
+ * A callback task (回访) for one closed round of a ticket. Created in the closing transaction
+ * (mandatory when the limit expired, sampled otherwise) or when a real-name bad review arrives.
+ * One task per ticket × round × reason, so a replayed close makes no second task.
+ */
+export const callbacks = pgTable(
+  'callbacks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    round: integer('round').notNull(),
+    unitId: uuid('unit_id'),
+    reason: text('reason').$type<CallbackReason>().notNull(),
+    status: text('status').$type<CallbackStatus>().notNull().default('pending'),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    channel: text('channel'),
+    result: text('result').$type<CallbackResult>(),
+    score: integer('score'),
+    note: text('note'),
+    /** What followed: the ticket reopened (重办) or the callback closed with a reason. */
+    decision: text('decision').$type<'reopened' | 'closed'>(),
+    decisionReason: text('decision_reason'),
+    agentId: uuid('agent_id'),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('callbacks_ticket_round_reason_uq').on(t.ticketId, t.round, t.reason),
+    index('callbacks_status_due_idx').on(t.status, t.dueAt),
+  ],
+);
+
+/** Centre-wide settings for callbacks, rectification and reports: configurable per city, never hard-coded. */
+export const feedbackSettings = pgTable('feedback_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<Record<string, unknown>>().notNull(),
+  updatedBy: uuid('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,87 @@
+/**
+ * Knowledge base articles (知识库): admin and supervisors write them; agents search them while
+ * registering, and an article that answers a ticket directly is counted (the recordEvent hook).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context';
+import { problem } from '../../platform/http/problems';
+import { auditLog } from '../../platform/db/plumbing-tables';
+import { knowledgeArticles } from '../tables';
+import { docTerms, queryTerms } from '../search-text';
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const ArticleInput = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1).max(50_000),
+  categoryCode: z.string().max(32).nullable().optional(),
+  validFrom: Day.nullable().optional(),
+  validTo: Day.nullable().optional(),
+  ownerUnitId: z.uuid().nullable().optional(),
+}).refine((a) => !a.validFrom || !a.validTo || a.validFrom <= a.validTo, { message: 'validFrom after validTo', path: ['validTo'] });
+export type ArticleInput = z.infer<typeof ArticleInput>;
+export const ArticlePatch = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  body: z.string().trim().min(1).max(50_000).optional(),
+  categoryCode: z.string().max(32).nullable().optional(),
+  validFrom: Day.nullable().optional(),
+  validTo: Day.nullable().optional(),
+  ownerUnitId: z.uuid().nullable().optional(),
+  active: z.boolean().optional(),
+});
+
+async function audit(ctx: Ctx, action: string, id: string, data: Record<string, unknown> = {}) {
+  const a = ctx.actor;
+  await ctx.db.insert(auditLog).values({ at: ctx.now(), actorId: a.kind === 'staff' ? a.id : null, actorRole: a.kind === 'staff' ? a.role : a.kind,
+    action, entityType: 'knowledge_article', entityId: id, requestId: ctx.requestId, data });
+}
+
+export async function createArticle(ctx: Ctx, input: ArticleInput) {
+  const a = ctx.actor;
+  const [row] = await ctx.db.insert(knowledgeArticles).values({
+    ...input, search: sql`to_tsvector('simple', ${docTerms(input.title, input.body)})`, createdBy: a.kind === 'staff' ? a.id : null,
+  }).returning();
+  await audit(ctx, 'knowledge.created', row.id);
+  return row;
+}
+
+export async function updateArticle(ctx: Ctx, id: string, patch: z.infer<typeof ArticlePatch>) {
+  const [cur] = await ctx.db.select().from(knowledgeArticles).where(eq(knowledgeArticles.id, id));
+  if (!cur) throw problem('ARTICLE_NOT_FOUND');
+  const next = { ...cur, ...patch };
+  if (next.validFrom && next.validTo && next.validFrom > next.validTo) throw problem('VALIDATION_FAILED', 'validFrom after validTo');
+  const [row] = await ctx.db.update(knowledgeArticles).set({
+    ...patch, search: sql`to_tsvector('simple', ${docTerms(next.title, next.body)})`, updatedAt: ctx.now(),
+  }).where(eq(knowledgeArticles.id, id)).returning();
+  await audit(ctx, 'knowledge.updated', id, { fields: Object.keys(patch) });
+  return row;
+}
+
+export async function getArticle(ctx: Ctx, id: string) {
+  const [row] = await ctx.db.select().from(knowledgeArticles).where(eq(knowledgeArticles.id, id));
+  if (!row) throw problem('ARTICLE_NOT_FOUND');
+  return row;
+}
+
+/**
+ * Search by text: bigram match through the GIN index, ranked by the share of the query's bigrams the
+ * article covers. `validOnly` keeps articles in force today (China date) — what an agent may quote.
+ */
+export async function searchArticles(ctx: Ctx, o: { text?: string; categoryCode?: string; validOnly: boolean; limit: number }) {
+  const q = o.text ? queryTerms(o.text) : null;
+  const today = new Date(ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const where = and(
+    eq(knowledgeArticles.active, true),
+    q ? sql`${knowledgeArticles.search} @@ to_tsquery('simple', ${q})` : undefined,
+    o.categoryCode ? sql`${knowledgeArticles.categoryCode} like ${`${o.categoryCode}%`}` : undefined,
+    o.validOnly ? sql`(${knowledgeArticles.validFrom} is null or ${knowledgeArticles.validFrom} <= ${today}::date)
+      and (${knowledgeArticles.validTo} is null or ${knowledgeArticles.validTo} >= ${today}::date)` : undefined,
+  );
+  const score = q ? sql<number>`ts_rank(${knowledgeArticles.search}, to_tsquery('simple', ${q}), 0)` : sql<number>`0`;
+  return ctx.db.select({
+    id: knowledgeArticles.id, title: knowledgeArticles.title, body: knowledgeArticles.body, categoryCode: knowledgeArticles.categoryCode,
+    validFrom: knowledgeArticles.validFrom, validTo: knowledgeArticles.validTo, ownerUnitId: knowledgeArticles.ownerUnitId,
+    usageCount: knowledgeArticles.usageCount, active: knowledgeArticles.active, score,
+  }).from(knowledgeArticles).where(where)
+    .orderBy(sql`${score} desc`, sql`${knowledgeArticles.usageCount} desc`, knowledgeArticles.title).limit(o.limit);
+}

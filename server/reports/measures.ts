@@ -1,0 +1,67 @@
+/**
+ * The centre's measures (domain.md §5) as data: each is Σ weight × counter ÷ Σ weight × counter
+ * over the rollup counters, with its definition text shipped next to every figure. These are
+ * the defaults; the centre edits them (PUT /api/reports/measures/:code) and the figures follow.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../platform/db/client';
+import { reportMeasures, COUNTERS, type Counter } from './tables';
+
+export type MeasureRow = typeof reportMeasures.$inferSelect;
+type Def = Omit<typeof reportMeasures.$inferInsert, 'updatedAt'>;
+
+const R = { r1: 1, r2: 1, r3: 1, r4: 1, r5: 1 };
+export const DEFAULT_MEASURES: Def[] = ([
+  { code: 'response_rate', nameZh: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { signed_on_time: 1 }, denominator: { dispatched: 1 },
+    definition: '响应率 = 时限内签收的派单数 ÷ 派出的派单数（主办单位）' },
+  { code: 'resolution_rate', nameZh: '解决率', nameEn: 'Resolution rate', kind: 'ratio', numerator: { callbacks_solved: 1 }, denominator: { callbacks_answered: 1 },
+    definition: '解决率 = 回访答复"已解决"的件数 ÷ 回访有效答复件数' },
+  { code: 'satisfaction_rate', nameZh: '满意率', nameEn: 'Satisfaction rate', kind: 'ratio', numerator: { r5: 1, r4: 1, r3: 1 }, denominator: R,
+    definition: '满意率 = (非常满意 + 满意 + 基本满意) ÷ 有效评价数（剔除经复核的差评）' },
+  { code: 'on_time_sign_rate', nameZh: '按时签收率', nameEn: 'On-time sign rate', kind: 'ratio', numerator: { signed_on_time: 1 }, denominator: { signed: 1 },
+    definition: '按时签收率 = 时限内签收数 ÷ 签收数' },
+  { code: 'on_time_close_rate', nameZh: '按时办结率', nameEn: 'On-time close rate', kind: 'ratio', numerator: { closed_on_time: 1 }, denominator: { closed: 1 },
+    definition: '按时办结率 = 主办单位在办理时限内答复并办结的件数 ÷ 办结件数' },
+  { code: 'return_rate', nameZh: '退单率', nameEn: 'Return rate', kind: 'ratio', numerator: { returns: 1 }, denominator: { dispatched: 1 }, lowerIsBetter: true,
+    definition: '退单率 = 申请退单次数 ÷ 派单数' },
+  { code: 'reopen_rate', nameZh: '重办率', nameEn: 'Reopen rate', kind: 'ratio', numerator: { reopens: 1 }, denominator: { closed: 1 }, lowerIsBetter: true,
+    definition: '重办率 = 回访后重办次数 ÷ 办结件数' },
+  { code: 'extension_rate', nameZh: '延期率', nameEn: 'Extension rate', kind: 'ratio', numerator: { extensions: 1 }, denominator: { dispatched: 1 }, lowerIsBetter: true,
+    definition: '延期率 = 延期申请次数 ÷ 派单数' },
+  { code: 'overdue_count', nameZh: '超期件数', nameEn: 'Overdue count', kind: 'count', numerator: { overdue: 1 }, denominator: null, lowerIsBetter: true,
+    definition: '超期件数 = 到期未答复而被标记超期的派单数（时限监控的超期标记）' },
+  { code: 'closed_late_count', nameZh: '超时办结件数', nameEn: 'Closed late', kind: 'count', numerator: { closed: 1, closed_on_time: -1 }, denominator: null,
+    lowerIsBetter: true, definition: '超时办结件数 = 办结件数 − 按时办结件数' },
+  { code: 'direct_answer_rate', nameZh: '直办率', nameEn: 'Direct-answer rate', kind: 'ratio', numerator: { direct_answered: 1 }, denominator: { received: 1 },
+    definition: '直办率 = 坐席直接答复件数 ÷ 受理件数' },
+  { code: 'avg_handling_hours', nameZh: '平均办理时长（小时）', nameEn: 'Average handling time (hours)', kind: 'average',
+    numerator: { handling_seconds: 1 / 3600 }, denominator: { closed: 1 }, lowerIsBetter: true,
+    definition: '平均办理时长 = Σ(办结时间 − 受理时间) ÷ 办结件数，单位小时' },
+  { code: 'bad_review_count', nameZh: '差评数', nameEn: 'Bad reviews', kind: 'count', numerator: { bad_reviews: 1 }, denominator: null, lowerIsBetter: true,
+    definition: '差评数 = 评价为"不满意"或"非常不满意"的件数（剔除经复核的差评）' },
+] as Def[]).map((m, i) => ({ ...m, position: i }));
+
+export async function ensureMeasures(db: Db | Tx) {
+  await db.insert(reportMeasures).values(DEFAULT_MEASURES).onConflictDoNothing();
+}
+
+export async function loadMeasures(db: Db | Tx): Promise<MeasureRow[]> {
+  await ensureMeasures(db);
+  return db.select().from(reportMeasures).orderBy(reportMeasures.position, reportMeasures.code);
+}
+
+export function isCounter(s: string): s is Counter {
+  return (COUNTERS as readonly string[]).includes(s);
+}
+
+/** One figure from summed counters; null when the denominator is zero. */
+export function evaluate(m: Pick<MeasureRow, 'numerator' | 'denominator'>, c: Partial<Record<string, number>>): number | null {
+  const sum = (w: Record<string, number>) => Object.entries(w).reduce((s, [k, v]) => s + v * Number(c[k] ?? 0), 0);
+  const num = sum(m.numerator);
+  if (!m.denominator) return round(num);
+  const den = sum(m.denominator);
+  return den === 0 ? null : round(num / den);
+}
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export const sumCounters = sql.join(COUNTERS.map((c) => sql`sum(${sql.identifier(c)})::float8 as ${sql.identifier(c)}`), sql`, `);

@@ -1,0 +1,26 @@
+/**
+ * The one hook `recordEvent` calls (server/tickets/events.ts), inside the event's transaction:
+ * rollup counters for reports, the callback task on close, knowledge-base usage on a direct
+ * answer. Everything here must be idempotent per event and cheap (bench: npm run bench:reports).
+ */
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../platform/db/client';
+import type { Ctx } from '../platform/context';
+import { applyRollup } from './rollup';
+import { scheduleCallbackOnClose } from '../callbacks/use-cases/schedule-callback';
+
+export interface HookEvent {
+  type: string;
+  unitId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function onTicketEvent(tx: Tx, ctx: Ctx, ticketId: string, e: HookEvent): Promise<void> {
+  const at = ctx.now();
+  await applyRollup(tx, ticketId, e, at);
+  if (e.type === 'ticket.closed') await scheduleCallbackOnClose(tx, ticketId, at);
+  const articleId = e.data?.knowledgeArticleId;
+  if (e.type === 'ticket.answered_directly' && typeof articleId === 'string') {
+    await tx.execute(sql`update knowledge_articles set usage_count = usage_count + 1 where id = ${articleId}`);
+  }
+}

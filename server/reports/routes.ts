@@ -1,0 +1,98 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import { requireStaff } from '../identity/sessions';
+import { reportMeasures } from './tables';
+import { isCounter, loadMeasures } from './measures';
+import { leagueTable, LeagueQuery, measuresReport, presentMeasure, ReportQuery } from './queries';
+import { toXlsx, type Sheet } from './excel';
+import { hotspots, HotspotQuery } from './hotspots';
+
+const Weights = z.record(z.string(), z.number().finite().min(-1e6).max(1e6));
+const MeasurePatch = z.strictObject({
+  nameZh: z.string().trim().min(1).max(50).optional(),
+  nameEn: z.string().trim().min(1).max(80).optional(),
+  kind: z.enum(['ratio', 'count', 'average']).optional(),
+  numerator: Weights.optional(),
+  denominator: Weights.nullable().optional(),
+  definition: z.string().trim().min(1).max(500).optional(),
+  lowerIsBetter: z.boolean().optional(),
+});
+const CodeParams = z.strictObject({ code: z.string().max(64) });
+
+async function sendXlsx(res: Response, name: string, sheets: Sheet[]) {
+  res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
+  res.send(await toXlsx(sheets));
+}
+
+export function reportRoutes() {
+  const r = Router();
+  const who = requireStaff('supervisor', 'admin');
+
+  r.get('/reports/definitions', who, async (req, res) => {
+    res.json({ data: (await loadMeasures(req.ctx.db)).map(presentMeasure) });
+  });
+
+  /** Edit a formula: the next read of every report uses it. */
+  r.put('/reports/measures/:code', requireStaff('admin', 'supervisor'), validate({ params: CodeParams, body: MeasurePatch }), async (req, res) => {
+    const body = req.body as z.infer<typeof MeasurePatch>;
+    for (const k of [...Object.keys(body.numerator ?? {}), ...Object.keys(body.denominator ?? {})]) {
+      if (!isCounter(k)) throw problem('MEASURE_INVALID', k);
+    }
+    await loadMeasures(req.ctx.db);
+    const [m] = await req.ctx.db.update(reportMeasures).set({ ...body, updatedAt: new Date() })
+      .where(eq(reportMeasures.code, String(req.params.code))).returning();
+    if (!m) throw problem('MEASURE_NOT_FOUND');
+    res.json({ data: presentMeasure(m) });
+  });
+
+  r.get('/reports/measures', who, validate({ query: ReportQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof ReportQuery>;
+    const rep = await measuresReport(req.ctx, q);
+    if (q.format !== 'xlsx') return void res.json({ data: rep });
+    await sendXlsx(res, `measures-${q.by}-${q.from}-${q.to}`, [{
+      name: `三率-${q.by}`,
+      notes: rep.measures.map((m) => `${m.name}：${m.definition}`),
+      columns: [{ header: q.by, key: 'key', width: 38 }, { header: '名称', key: 'name', width: 20 }, { header: '期间', key: 'period' },
+        ...rep.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
+      rows: [...rep.rows, { key: '合计', name: null, period: null, figures: rep.total.figures }]
+        .map((x) => ({ key: x.key, name: x.name, period: x.period, ...x.figures })),
+    }, {
+      name: '计数',
+      columns: [{ header: q.by, key: 'key', width: 38 }, { header: '期间', key: 'period' }, ...Object.keys(rep.total.counters).map((c) => ({ header: c, key: c }))],
+      rows: rep.rows.map((x) => ({ key: x.key, period: x.period, ...x.counters })),
+    }]);
+  });
+
+  r.get('/reports/league', who, validate({ query: LeagueQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof LeagueQuery>;
+    const t = await leagueTable(req.ctx, q);
+    if (!t) throw problem('MEASURE_NOT_FOUND', q.measure);
+    if (q.format !== 'xlsx') return void res.json({ data: t });
+    await sendXlsx(res, `league-${q.measure}-${q.from}-${q.to}`, [{
+      name: `排名-${t.measure.name}`, notes: [`${t.measure.name}：${t.measure.definition}`],
+      columns: [{ header: '名次', key: 'rank' }, { header: '单位', key: 'name', width: 24 },
+        ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
+      rows: t.rows.map((x) => ({ rank: x.rank, name: x.name, ...x.figures })),
+    }]);
+  });
+
+  r.get('/reports/hotspots', requireStaff('supervisor', 'admin', 'dispatcher'), validate({ query: HotspotQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof HotspotQuery>;
+    const h = await hotspots(req.ctx, q);
+    if (q.format !== 'xlsx') return void res.json({ data: h });
+    await sendXlsx(res, `hotspots-${q.from}-${q.to}`, [{
+      name: '热点', notes: [h.method],
+      columns: [{ header: '排名', key: 'rank' }, { header: '地区', key: 'regionCode' }, { header: '本期件数', key: 'count' },
+        { header: '上期件数', key: 'previousCount' }, { header: '增长', key: 'growth' }, { header: '关键词', key: 'terms', width: 30 },
+        { header: '代表诉求', key: 'sample', width: 80 }],
+      rows: h.clusters.map((c, i) => ({ rank: i + 1, regionCode: c.regionCode, count: c.count, previousCount: c.previousCount, growth: c.growth,
+        terms: c.terms.join(' '), sample: c.representatives[0]?.title ?? '' })),
+    }]);
+  });
+
+  return r;
+}

@@ -1,0 +1,47 @@
+import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Every counter the rollup keeps; measures are linear combinations of these (see measures.ts). */
+export const COUNTERS = [
+  'received', 'direct_answered', 'dispatched', 'signed', 'signed_on_time', 'replied', 'closed', 'closed_on_time',
+  'handling_seconds', 'returns', 'reopens', 'extensions', 'overdue', 'callbacks_answered', 'callbacks_solved',
+  'callbacks_partly', 'rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+export const ROLLUP_DIMS = ['unit', 'category', 'region', 'channel'] as const;
+export type RollupDim = (typeof ROLLUP_DIMS)[number];
+
+const counterCols = Object.fromEntries(
+  COUNTERS.map((c) => [c, c === 'handling_seconds' ? bigint(c, { mode: 'number' }).notNull().default(0) : integer(c).notNull().default(0)]),
+) as { [K in Counter]: ReturnType<typeof integer> };
+
+/**
+ * Daily rollup per dimension value (China day of the event): one row per dim × key × day, kept
+ * up to date in the transaction that records the event. A year by unit reads 365 × units rows
+ * however many tickets there are.
+ */
+export const reportRollups = pgTable(
+  'report_rollups',
+  {
+    dim: text('dim').$type<RollupDim>().notNull(),
+    day: date('day').notNull(),
+    key: text('key').notNull(),
+    ...counterCols,
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.day, t.key] })],
+);
+
+/** Measure definitions as data (domain.md §5): the centre edits a formula and every figure follows. */
+export const reportMeasures = pgTable('report_measures', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  kind: text('kind').$type<'ratio' | 'count' | 'average'>().notNull(),
+  numerator: jsonb('numerator').$type<Record<string, number>>().notNull(),
+  denominator: jsonb('denominator').$type<Record<string, number>>(),
+  definition: text('definition').notNull(),
+  /** League tables rank ascending when a smaller figure is better (overdue, returns). */
+  lowerIsBetter: boolean('lower_is_better').notNull().default(false),
+  position: integer('position').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

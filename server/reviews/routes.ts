@@ -1,0 +1,141 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { and, eq, sql } from 'drizzle-orm';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import { requireStaff } from '../identity/sessions';
+import type { Ctx } from '../platform/context';
+import type { RateLimiter } from '../platform/http/rate-limit';
+import { tickets } from '../tickets/tables';
+import { lockTicket } from '../tickets/guard';
+import { trackTokenFor } from '../citizen/routes';
+import { callbacks, CALLBACK_RESULTS } from '../callbacks/tables';
+import { callbackTokenFor } from '../callbacks/present';
+import { recordCallbackTx } from '../callbacks/use-cases/record-callback';
+import { createRating } from './use-cases/submit-rating';
+import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
+import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
+import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
+import { presentRating, presentRectification, publicReviews } from './present';
+
+const Score = z.number().int().min(1).max(5);
+const Comment = z.string().trim().max(500).optional();
+/** Portal / SMS / WeChat link: by ticket number + tracking token, or by the callback link's token. */
+export const PublicRatingInput = z.union([
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
+    result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
+  z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
+    result: z.enum(CALLBACK_RESULTS), comment: Comment }),
+]);
+type PublicRatingInput = z.infer<typeof PublicRatingInput>;
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const PublicReviewsQuery = z.strictObject({ unitId: z.uuid(), month: Month });
+const IdParams = z.strictObject({ id: z.uuid() });
+const ActionParams = z.strictObject({ id: z.uuid(), action: z.enum(RECTIFICATION_ACTIONS) });
+const ListQuery = z.strictObject({ status: z.enum(RECTIFICATION_STATUSES).optional(), unitId: z.uuid().optional(), overdue: z.enum(['true', 'false']).optional() });
+const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.optional(), bad: z.enum(['true', 'false']).optional() });
+
+/** The citizen rates: with a tracking token, or through the callback link (which also answers the callback). */
+async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
+  ctx.actor = { kind: 'citizen', citizenId: null };
+  const out = await ctx.db.transaction(async (tx) => {
+    let ticketId: string;
+    let callbackId: string | null = null;
+    if ('callbackId' in b) {
+      const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, b.callbackId));
+      if (!cb || callbackTokenFor(ctx, cb.id) !== b.token) throw problem('CALLBACK_NOT_FOUND');
+      ticketId = cb.ticketId;
+      callbackId = cb.id;
+    } else {
+      const [t] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, b.number));
+      if (!t || trackTokenFor(ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      ticketId = t.id;
+    }
+    const ticket = await lockTicket(tx, ticketId);
+    ctx.actor = { kind: 'citizen', citizenId: ticket.citizenId };
+    if (!callbackId && b.result) {
+      const [pending] = await tx.select({ id: callbacks.id }).from(callbacks)
+        .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending')));
+      callbackId = pending?.id ?? null;
+    }
+    if (callbackId && b.result) {
+      const [cb] = await tx.select({ status: callbacks.status }).from(callbacks).where(eq(callbacks.id, callbackId));
+      if (cb.status === 'pending') {
+        await recordCallbackTx(tx, ctx, callbackId, { reached: true, result: b.result, score: b.score, note: b.comment }, 'sms');
+        const [r] = await tx.select().from(ratings).where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
+        return { rating: r, duplicate: false };
+      }
+    }
+    return createRating(tx, ctx, ticket, { score: b.score, source: 'portal', callbackId, comment: b.comment ?? null });
+  });
+  ctx.svc.kickOutbox();
+  return out;
+}
+
+export function reviewRoutes(deps: { limiter: RateLimiter }) {
+  const r = Router();
+
+  r.post('/public/ratings', validate({ body: PublicRatingInput }), async (req, res) => {
+    if (!(await deps.limiter.hit(`rating-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
+    const out = await submitPublicRating(req.ctx, req.body);
+    res.status(out.duplicate ? 200 : 201).json({ data: { ...presentRating(out.rating), duplicate: out.duplicate } });
+  });
+
+  r.get('/public/reviews', validate({ query: PublicReviewsQuery }), async (req, res) => {
+    if (!(await deps.limiter.hit(`reviews-ip:${req.ip}`, 1200, 3600))) throw problem('RATE_LIMITED');
+    const q = req.query as unknown as z.infer<typeof PublicReviewsQuery>;
+    res.json({ data: await publicReviews(req.ctx, q.unitId, q.month) });
+  });
+
+  r.get('/ratings', requireStaff(), validate({ query: RatingsQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof RatingsQuery>;
+    const a = req.ctx.actor;
+    const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? a.unitId : q.unitId;
+    const rows = await req.ctx.db.select().from(ratings).where(and(
+      unitId ? eq(ratings.unitId, unitId) : undefined,
+      q.bad ? eq(ratings.bad, q.bad === 'true') : undefined,
+      q.month ? sql`${ratings.createdAt} >= ${`${q.month}-01T00:00:00+08:00`}::timestamptz and ${ratings.createdAt} < ${`${q.month}-01T00:00:00+08:00`}::timestamptz + interval '1 month'` : undefined,
+    )).orderBy(ratings.createdAt).limit(1000);
+    res.json({ data: rows.map(presentRating) });
+  });
+
+  r.get('/meta/rectification-transitions', requireStaff(), (_req, res) => {
+    res.json({ data: RECTIFICATION_TRANSITIONS });
+  });
+
+  /** Unit clerks see their own unit's cases only. */
+  r.get('/rectifications', requireStaff(), validate({ query: ListQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof ListQuery>;
+    const a = req.ctx.actor;
+    const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? (a.unitId ?? '00000000-0000-0000-0000-000000000000') : q.unitId;
+    const rows = await req.ctx.db.select().from(rectifications).where(and(
+      unitId ? eq(rectifications.unitId, unitId) : undefined,
+      q.status ? eq(rectifications.status, q.status) : undefined,
+      q.overdue ? eq(rectifications.overdue, q.overdue === 'true') : undefined,
+    )).orderBy(rectifications.createdAt).limit(1000);
+    res.json({ data: rows.map((x) => presentRectification(x)) });
+  });
+
+  r.get('/rectifications/:id', requireStaff(), validate({ params: IdParams }), async (req, res) => {
+    const [row] = await req.ctx.db.select().from(rectifications).where(eq(rectifications.id, String(req.params.id)));
+    const a = req.ctx.actor;
+    if (!row || (a.kind === 'staff' && a.role === 'unit_clerk' && a.unitId !== row.unitId)) throw problem('RECTIFICATION_NOT_FOUND');
+    const events = await req.ctx.db.select().from(rectificationEvents).where(eq(rectificationEvents.rectificationId, row.id)).orderBy(rectificationEvents.seq);
+    res.json({ data: presentRectification(row, events) });
+  });
+
+  r.post('/rectifications/:id/actions/:action', requireStaff(), validate({ params: ActionParams }), async (req, res) => {
+    const { id, action } = req.params as unknown as z.infer<typeof ActionParams>;
+    await actOnRectification(req.ctx, id, action, req.body);
+    const [row] = await req.ctx.db.select().from(rectifications).where(eq(rectifications.id, id));
+    res.json({ data: presentRectification(row) });
+  });
+
+  /** The sweeper's work on demand (the cron role runs the same function). */
+  r.post('/rectifications/sweep-overdue', requireStaff('supervisor', 'admin'), async (req, res) => {
+    res.json({ data: { flagged: await markOverdueRectifications(req.ctx) } });
+  });
+
+  return r;
+}
