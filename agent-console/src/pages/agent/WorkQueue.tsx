@@ -1,0 +1,46 @@
+import { Alert, Button, Card, Input, Space, Tabs, Typography } from 'antd';
+import { useCallback, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api } from '../../api/endpoints';
+import { problemMessage } from '../../api/problem';
+import type { TicketSummary } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { useLiveQuery } from '../../realtime/useLiveQuery';
+import { TicketTable } from '../../tickets/TicketTable';
+
+// docs/API.md has no "created by me" filter, so the queue is split by status, the way agents work it.
+const TABS = [
+  { key: 'received', status: 'received' },
+  { key: 'pending', status: 'pending_dispatch,reopened' },
+  { key: 'replied', status: 'replied' },
+  { key: 'all', status: undefined },
+] as const;
+
+export const QUEUE_PAGE_SIZE = 200;
+
+export function WorkQueue() {
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const [tab, setTab] = useState<string>('received');
+  const [q, setQ] = useState('');
+  const status = TABS.find((x) => x.key === tab)?.status;
+  const list = useLiveQuery(() => api.tickets({ status, q: q || undefined, pageSize: QUEUE_PAGE_SIZE }), [status, q]);
+  const open = useCallback((r: TicketSummary) => navigate(`/agent/tickets/${r.id}`), [navigate]);
+
+  return (
+    <Card size="small" title={t('agent.queue')}>
+      <Space style={{ marginBottom: 8, width: '100%', justifyContent: 'space-between' }} wrap>
+        <Tabs activeKey={tab} onChange={setTab} items={TABS.map((x) => ({ key: x.key, label: t(`agent.tab.${x.key}`) }))} style={{ marginBottom: 0 }} />
+        <Space>
+          <Input.Search allowClear placeholder={t('agent.search')} onSearch={setQ} style={{ width: 260 }} data-testid="queue-search" />
+          <Button onClick={list.reload}>{t('app.refresh')}</Button>
+          <Typography.Text type="secondary" data-testid="queue-total">
+            {t('agent.total', { n: list.data?.page?.total ?? list.data?.data.length ?? 0 })}
+          </Typography.Text>
+        </Space>
+      </Space>
+      {list.error && <Alert type="error" showIcon message={problemMessage(list.error.problem, locale)} style={{ marginBottom: 8 }} />}
+      <TicketTable rows={list.data?.data ?? []} loading={list.loading && !list.data} onOpen={open} variant="agent" />
+    </Card>
+  );
+}

@@ -1,0 +1,110 @@
+import { App, Form, Input, Modal, Select } from 'antd';
+import { useEffect, useState } from 'react';
+import { api } from '../api/endpoints';
+import { ApiError, problemMessage } from '../api/problem';
+import type { TicketDetail } from '../api/types';
+import { useI18n } from '../i18n';
+import { parseActionBody, type ActionSpec, type FieldSpec } from '../lib/actions';
+import { drafts } from '../lib/drafts';
+import { fieldErrors } from '../api/schemas';
+import { useUnits } from './units';
+
+interface Props {
+  ticket: TicketDetail;
+  spec: ActionSpec | null;
+  onClose: () => void;
+  onDone: (t: TicketDetail) => void;
+}
+
+function FieldInput({ field }: { field: FieldSpec }) {
+  const { t } = useI18n();
+  const units = useUnits();
+  const unitOptions = units.map((u) => ({ value: u.id, label: u.name }));
+  switch (field.kind) {
+    case 'textarea':
+      return <Input.TextArea rows={4} data-testid={`field-${field.name}`} />;
+    case 'date':
+      return <Input type="date" data-testid={`field-${field.name}`} />;
+    case 'select':
+      return (
+        <Select data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
+      );
+    case 'unit':
+      return <Select showSearch optionFilterProp="label" options={unitOptions} data-testid={`field-${field.name}`} />;
+    case 'units':
+      return <Select mode="multiple" showSearch optionFilterProp="label" options={unitOptions} data-testid={`field-${field.name}`} />;
+    default:
+      return <Input data-testid={`field-${field.name}`} />;
+  }
+}
+
+/** One modal for every action: fields from lib/actions, body checked by the action's zod schema. */
+export function ActionModal({ ticket, spec, onClose, onDone }: Props) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const draftKey = spec ? `action:${ticket.id}:${spec.action}` : '';
+
+  useEffect(() => {
+    if (!spec) return;
+    form.resetFields();
+    setError(null);
+    if (spec.draft) form.setFieldsValue(drafts.load(draftKey) ?? {});
+  }, [spec, draftKey, form]);
+
+  const submit = async () => {
+    if (!spec) return;
+    const values = form.getFieldsValue();
+    const parsed = parseActionBody(spec.action, values);
+    if (!parsed.success) {
+      const errs = fieldErrors(parsed.error);
+      form.setFields(Object.entries(errs).map(([name, key]) => ({ name, errors: [t(key)] })));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await api.act(ticket.id, spec.action, parsed.data as Record<string, unknown>);
+      if (spec.draft) drafts.clear(draftKey);
+      message.success(t('action.done'));
+      onDone(data);
+      onClose();
+    } catch (e) {
+      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={!!spec}
+      title={spec ? `${t(`action.${spec.action}`)} · ${ticket.number}` : ''}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      okText={t('app.ok')}
+      cancelText={t('app.cancel')}
+      okButtonProps={{ danger: spec?.tone === 'danger', ...({ 'data-testid': 'action-confirm' } as Record<string, string>) }}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        onValuesChange={(_, all) => spec?.draft && drafts.save(draftKey, all)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+        }}
+      >
+        {spec?.fields.map((f) => (
+          <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
+            <FieldInput field={f} />
+          </Form.Item>
+        ))}
+        {error && <div role="alert" style={{ color: '#cf1322' }} data-testid="action-error">{error}</div>}
+      </Form>
+    </Modal>
+  );
+}
