@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // npm run bench:console — builds the console, then prints:
 //  1. gzipped JS of the first screen (target ≤ 300 KB),
 //  2. first render of the agent work queue with 1,000 tickets in headless Chromium (target < 1.5 s):

@@ -16,25 +16,28 @@ interface Props {
   onDone: (t: TicketDetail) => void;
 }
 
-function FieldInput({ field }: { field: FieldSpec }) {
+/** Only unit fields load /api/units. */
+function UnitSelect({ multiple, testId, ...rest }: { multiple: boolean; testId: string; value?: unknown; onChange?: (v: unknown) => void }) {
+  const options = useUnits().map((u) => ({ value: u.id, label: u.name }));
+  return <Select {...rest} mode={multiple ? 'multiple' : undefined} showSearch optionFilterProp="label" options={options} data-testid={testId} />;
+}
+
+function FieldInput({ field, ...rest }: { field: FieldSpec; value?: unknown; onChange?: (v: unknown) => void }) {
   const { t } = useI18n();
-  const units = useUnits();
-  const unitOptions = units.map((u) => ({ value: u.id, label: u.name }));
   switch (field.kind) {
     case 'textarea':
-      return <Input.TextArea rows={4} data-testid={`field-${field.name}`} />;
+      return <Input.TextArea {...rest} value={rest.value as string} rows={4} data-testid={`field-${field.name}`} />;
     case 'date':
-      return <Input type="date" data-testid={`field-${field.name}`} />;
+      return <Input {...rest} value={rest.value as string} type="date" data-testid={`field-${field.name}`} />;
     case 'select':
       return (
-        <Select data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
+        <Select {...rest} data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
       );
     case 'unit':
-      return <Select showSearch optionFilterProp="label" options={unitOptions} data-testid={`field-${field.name}`} />;
     case 'units':
-      return <Select mode="multiple" showSearch optionFilterProp="label" options={unitOptions} data-testid={`field-${field.name}`} />;
+      return <UnitSelect {...rest} multiple={field.kind === 'units'} testId={`field-${field.name}`} />;
     default:
-      return <Input data-testid={`field-${field.name}`} />;
+      return <Input {...rest} value={rest.value as string} data-testid={`field-${field.name}`} />;
   }
 }
 

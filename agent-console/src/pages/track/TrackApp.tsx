@@ -26,8 +26,8 @@ export default function TrackApp() {
     setReceipt(r);
   };
   return (
-    <div style={{ maxWidth: 560, margin: '0 auto', padding: 12, minHeight: '100vh', background: '#f5f5f5' }}>
-      <Card title={t('track.title')} extra={<LocaleSwitch />} styles={{ body: { padding: 16 } }}>
+    <div style={{ minHeight: '100vh', background: '#f5f5f5', padding: 12 }}>
+      <Card style={{ maxWidth: 560, margin: '0 auto' }} title={t('track.title')} extra={<LocaleSwitch />} styles={{ body: { padding: 16 } }}>
         <Tabs
           activeKey={tab}
           onChange={setTab}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { viewSuggestion } from './suggestion';
+
+const base = { confidence: 0.8, alternatives: [], reasons: [], type: 'complaint', urgency: 'normal', modelVersion: 'm1' };
+
+describe('classifier suggestion view', () => {
+  it('reads {code,name} and bare-code categories', () => {
+    expect(viewSuggestion({ ...base, category: { code: 'C1', name: '噪声' }, emergency: false })?.categoryName).toBe('噪声');
+    expect(viewSuggestion({ ...base, category: 'C2', emergency: false })).toMatchObject({ categoryCode: 'C2', categoryName: null });
+  });
+
+  it('turns any emergency signal into a transfer line, defaulting to 110', () => {
+    expect(viewSuggestion({ ...base, category: 'C', emergency: true })?.emergencyLine).toBe('110');
+    expect(viewSuggestion({ ...base, category: 'C', emergency: '119' })?.emergencyLine).toBe('119');
+    expect(viewSuggestion({ ...base, category: 'C', emergency: { line: '120' } })?.emergencyLine).toBe('120');
+    expect(viewSuggestion({ ...base, category: 'C', emergency: null })?.emergencyLine).toBeNull();
+  });
+
+  it('is null without a suggestion and tolerates odd reasons', () => {
+    expect(viewSuggestion(null)).toBeNull();
+    expect(viewSuggestion({ ...base, category: 'C', emergency: false, reasons: ['施工', { token: '夜间' }] })?.reasons).toEqual(['施工', '{"token":"夜间"}']);
+  });
+});
