@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
 import type { Page } from 'playwright-core';
-import { launch } from './browser';
+import { launchBrowser, newPerson } from './browser';
 import { firstScreenJs } from './first-screen';
 import { fixtureAgent, makeTickets } from './fixtures';
 
@@ -78,21 +78,21 @@ async function main() {
 
   const server = await preview({ configFile: `${consoleDir}vite.config.ts`, preview: { port: 4173, strictPort: false } });
   const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '') ?? 'http://localhost:4173';
-  const session = await launch();
+  const browser = await launchBrowser();
   try {
-    const page = await session.context.newPage();
+    const page = await (await newPerson(browser)).newPage();
     const runs = await fixtureRun(page, origin);
     const best = Math.min(...runs);
     console.log(`  fixture runs (ms): ${runs.map((r) => r.toFixed(0)).join(', ')}`);
     ratio(`queue first render, ${ROWS} fixture tickets, vite preview (best of 3)`, best, 1500, 'ms');
     if (await serverUp()) {
-      const real = await serverRun(await session.context.newPage());
+      const real = await serverRun(await (await newPerson(browser)).newPage());
       ratio(`queue first render, real server ${BASE} (${real.total?.trim()})`, real.ms, 1500, 'ms');
     } else {
       console.log(`real server: ${BASE}/healthz did not answer; measured the fixture only`);
     }
   } finally {
-    await session.close();
+    await browser.close();
     await new Promise<void>((r) => server.httpServer.close(() => r()));
   }
 }

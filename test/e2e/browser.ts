@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 // Debian's Chromium, never a downloaded build (no `playwright install` here or in CI).
+// chromium.launch() gives every run a fresh temporary profile (its own --user-data-dir).
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
@@ -16,28 +14,15 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-export interface Session {
-  browser: Browser | null;
-  context: BrowserContext;
-  close: () => Promise<void>;
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: EXECUTABLE, headless: true, args: FLAGS });
 }
 
-/** A persistent context on a fresh profile dir: no state leaks between runs. */
-export async function launch(): Promise<Session> {
-  const dir = mkdtempSync(join(tmpdir(), 'rexian-e2e-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1366, height: 860 },
-    locale: 'zh-CN',
-  });
-  return {
-    browser: context.browser(),
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** One context per person: separate cookie jars, so agent, clerk and citizen act side by side. */
+export function newPerson(browser: Browser, mobile = false): Promise<BrowserContext> {
+  return browser.newContext(
+    mobile
+      ? { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true }
+      : { viewport: { width: 1366, height: 860 }, locale: 'zh-CN' },
+  );
 }

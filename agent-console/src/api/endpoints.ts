@@ -7,6 +7,8 @@ export interface TicketFilter {
   unitId?: string;
   number?: string;
   overdue?: boolean;
+  /** Server extension beyond docs/API.md v1: tickets the caller registered or last acted on. */
+  mine?: boolean;
   page?: number;
   pageSize?: number;
 }

@@ -35,6 +35,8 @@ export interface TicketSummary {
   flags: Flags;
   leadUnit: { id: string; name: string } | null;
   replyDueAt: string | null;
+  /** Not in docs/API.md v1's summary, but the server sends it; the unit inbox shows it when present. */
+  signDueAt?: string | null;
   caller: { name: string | null; phone: string | null };
 }
 

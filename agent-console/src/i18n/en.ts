@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'agent.queue': 'Work queue',
   'agent.new': 'New ticket (Alt+N)',
   'agent.simulateCall': 'Simulate call',
+  'agent.tab.mine': 'My tickets',
   'agent.tab.received': 'Received',
   'agent.tab.pending': 'Pending dispatch',
   'agent.tab.replied': 'Replies to review',

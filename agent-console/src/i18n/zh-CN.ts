@@ -66,6 +66,7 @@ export const zhCN = {
   'agent.queue': '工作队列',
   'agent.new': '登记工单 (Alt+N)',
   'agent.simulateCall': '模拟来电',
+  'agent.tab.mine': '我的工单',
   'agent.tab.received': '已受理',
   'agent.tab.pending': '待派单',
   'agent.tab.replied': '待审核答复',

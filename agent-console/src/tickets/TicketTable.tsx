@@ -45,7 +45,11 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
         { title: t('col.channel'), dataIndex: 'channel', width: 80, render: (v: string) => t(`channel.${v}`) },
       );
     } else {
-      cols.push({ title: t('col.caller'), key: 'caller', width: 150, render: (_, r) => [r.caller?.name, r.caller?.phone].filter(Boolean).join(' ') || '—' });
+      cols.push(
+        { title: t('col.caller'), key: 'caller', width: 150, render: (_, r) => [r.caller?.name, r.caller?.phone].filter(Boolean).join(' ') || '—' },
+        // Sign-for matters only until signed; after that the reply clock is the one to watch.
+        { title: t('col.signDue'), dataIndex: 'signDueAt', width: 150, render: (v: string | null | undefined, r) => (r.status === 'dispatched' ? <Countdown dueAt={v} now={now} /> : '—') },
+      );
     }
     cols.push(
       { title: t('col.replyDue'), dataIndex: 'replyDueAt', width: 150, render: (v: string | null) => <Countdown dueAt={v} now={now} /> },

@@ -8,8 +8,10 @@ import { useI18n } from '../../i18n';
 import { useLiveQuery } from '../../realtime/useLiveQuery';
 import { TicketTable } from '../../tickets/TicketTable';
 
-// docs/API.md has no "created by me" filter, so the queue is split by status, the way agents work it.
+// Split by status, the way agents work the queue. "Mine" uses the server's `mine=true`, which
+// docs/API.md v1 does not list yet (the server accepts it).
 const TABS = [
+  { key: 'mine', status: undefined, mine: true },
   { key: 'received', status: 'received' },
   { key: 'pending', status: 'pending_dispatch,reopened' },
   { key: 'replied', status: 'replied' },
@@ -23,8 +25,10 @@ export function WorkQueue() {
   const navigate = useNavigate();
   const [tab, setTab] = useState<string>('received');
   const [q, setQ] = useState('');
-  const status = TABS.find((x) => x.key === tab)?.status;
-  const list = useLiveQuery(() => api.tickets({ status, q: q || undefined, pageSize: QUEUE_PAGE_SIZE }), [status, q]);
+  const current = TABS.find((x) => x.key === tab);
+  const status = current?.status;
+  const mine = current && 'mine' in current ? true : undefined;
+  const list = useLiveQuery(() => api.tickets({ status, mine, q: q || undefined, pageSize: QUEUE_PAGE_SIZE }), [status, mine, q]);
   const open = useCallback((r: TicketSummary) => navigate(`/agent/tickets/${r.id}`), [navigate]);
 
   return (

@@ -1,10 +1,10 @@
 import { Card, Col, Row, Spin, Statistic, Table, Tag, Typography } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import type { Presence, TicketSummary } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { useSocketEvent } from '../../realtime/RealtimeProvider';
+import { useRealtime, useSocketEvent } from '../../realtime/RealtimeProvider';
 import { useLiveQuery } from '../../realtime/useLiveQuery';
 import { StaffShell } from '../../shell/StaffShell';
 import { Countdown, StatusTag, useNow } from '../../tickets/tags';
@@ -24,9 +24,18 @@ interface PresenceEvent {
 
 function Agents() {
   const { t } = useI18n();
-  // docs/API.md has no presence snapshot: the wall knows agents from the events since it opened.
+  const { socket, state } = useRealtime();
   const [agents, setAgents] = useState<Record<string, PresenceEvent>>({});
   useSocketEvent<PresenceEvent>('presence', (p) => setAgents((a) => ({ ...a, [p.userId]: p })));
+  // docs/API.md names only `presence` events; the server also answers `presence:list` with a snapshot.
+  // Ask for it on every (re)connect; without an answer the wall still fills from events.
+  useEffect(() => {
+    if (!socket || state !== 'connected') return;
+    socket.timeout(3000).emit('presence:list', {}, (err: Error | null, list?: PresenceEvent[]) => {
+      if (err || !Array.isArray(list)) return;
+      setAgents((a) => ({ ...Object.fromEntries(list.map((p) => [p.userId, p])), ...a }));
+    });
+  }, [socket, state]);
   const list = Object.values(agents);
   return (
     <Card size="small" title={t('sup.agents')} data-testid="sup-agents">
