@@ -1,0 +1,64 @@
+// The phone path: a (simulated) call opens registration prefilled with the caller's number and
+// that caller's earlier tickets; the agent types the appeal and saves with Ctrl+Enter.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPerson } from './browser';
+import { BASE, login, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
+
+describe('phone call → registration', () => {
+  let browser: Browser;
+  let agent: Page;
+  const phone = randomMobile();
+
+  before(async () => {
+    // Fail, not skip: a green run without a server would prove nothing.
+    assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
+    browser = await launchBrowser();
+    agent = await (await newPerson(browser)).newPage();
+    await login(agent, USERS.agent);
+  });
+  after(async () => browser?.close());
+
+  it('Alt+N opens an empty registration form', async () => {
+    await agent.goto(`${BASE}/agent`);
+    await agent.getByTestId('ticket-table').waitFor();
+    await agent.keyboard.press('Alt+n');
+    await agent.getByTestId('register-form').waitFor();
+    assert.equal(await agent.getByTestId('reg-phone').inputValue(), '');
+  });
+
+  it('a first call registers a ticket with Ctrl+Enter', async () => {
+    await agent.getByTestId('simulate-call').click();
+    await agent.getByTestId('sim-phone').fill(phone);
+    await agent.getByTestId('sim-answer').click();
+    await agent.getByTestId('incoming-call').waitFor();
+    assert.equal(await agent.getByTestId('reg-phone').inputValue(), phone);
+    await agent.getByTestId('reg-name').fill('李先生');
+    await agent.getByTestId('reg-content').fill('我家楼下的路灯坏了一个多星期，晚上很黑，老人出行不安全。');
+    await agent.getByTestId('reg-address').fill('广州市越秀区中山五路 1 号');
+    await agent.getByTestId('reg-content').press('Control+Enter');
+    await waitStatus(agent, 'received');
+    await agent.getByTestId('suggestion').waitFor();
+  });
+
+  it('the next call from the same number shows the earlier ticket, and a draft survives a reload', async () => {
+    await agent.getByTestId('simulate-call').click();
+    await agent.getByTestId('sim-phone').fill(phone);
+    await agent.getByTestId('sim-answer').click();
+    await agent.getByTestId('caller-history').getByRole('link').first().waitFor({ timeout: 10_000 });
+    await agent.getByTestId('reg-content').fill('路灯还是没有修好，再次反映。');
+    await shot(agent, 'agent-register-call');
+    await agent.reload();
+    await agent.getByTestId('draft-restored').waitFor();
+    assert.match(await agent.getByTestId('reg-content').inputValue(), /再次反映/);
+  });
+
+  it('supervisor wall shows queues and charts', async () => {
+    const sup = await (await newPerson(browser)).newPage();
+    await login(sup, USERS.supervisor);
+    await sup.goto(`${BASE}/supervisor`);
+    await sup.getByTestId('chart-channel').waitFor({ timeout: 15_000 });
+    await shot(sup, 'supervisor-wall');
+  });
+});
