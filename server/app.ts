@@ -1,0 +1,77 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Runtime } from './platform/runtime';
+import { errorHandler, requestContext, requireJson } from './platform/http/middleware';
+import { problem } from './platform/http/problems';
+import { sessionMiddleware } from './identity/sessions';
+import { identityRoutes } from './identity/routes';
+import { ticketRoutes } from './tickets/routes';
+import { catalogRoutes } from './catalog/routes';
+import { citizenRoutes } from './citizen/routes';
+import { DevSmsSender } from './citizen/sms-sender';
+
+export interface AppOptions {
+  sessionTtlHours?: number;
+  secureCookies?: boolean;
+  consoleDist?: string | null;
+  devEndpoints?: boolean;
+}
+
+/** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
+export function createApp(rt: Runtime, o: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'] } } }));
+  app.use(requestContext({ db: rt.db, log: rt.log, svc: rt.svc }));
+
+  app.get('/healthz', async (_req, res) => {
+    const [pg, redis] = await Promise.all([
+      withTimeout(rt.db.execute(sql`select 1`), 2000).then(() => 'up', () => 'down'),
+      withTimeout(redisReady(rt.redis).then(() => rt.redis.ping()), 2000).then(() => 'up', () => 'down'),
+    ]);
+    res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
+  });
+
+  const api = express.Router();
+  api.use(requireJson);
+  api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(sessionMiddleware(rt.db));
+  api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
+  api.use(ticketRoutes());
+  api.use(catalogRoutes());
+  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
+  if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
+    const dev = rt.sms;
+    // Demo and tests only (never in production): read the last code the dev SMS sender "sent".
+    api.get('/dev/sms', (req, res) => res.json({ data: { code: dev.lastCodeFor(String(req.query.phone ?? '')) } }));
+  }
+  api.use(() => {
+    throw problem('NOT_FOUND');
+  });
+  app.use('/api', api);
+
+  if (o.consoleDist && fs.existsSync(path.join(o.consoleDist, 'index.html'))) {
+    const dist = path.resolve(o.consoleDist);
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api|socket\.io|healthz|channels|open311).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  }
+  app.use(() => {
+    throw problem('NOT_FOUND');
+  });
+  app.use(errorHandler(rt.log));
+  return app;
+}
+
+/** A fresh client may still be connecting; give it the health check's budget before calling it down. */
+function redisReady(r: Runtime['redis']): Promise<void> {
+  if (r.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => r.once('ready', () => resolve()));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
+}

@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import type { RateLimiter } from '../platform/http/rate-limit';
+import { normalizeMobile } from '../identity/checks';
+import { registerTicket } from '../tickets/use-cases/register-ticket';
+import type { Ctx } from '../platform/context';
+import type { SmsSender } from './sms-sender';
+import { issueSmsCode, verifySmsCode } from './sms-codes';
+import { presentPublicTicket } from './present';
+
+const Phone = z.string().trim().max(20);
+const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit') });
+const SubmitAppealInput = z.strictObject({
+  phone: Phone, code: z.string().regex(/^\d{6}$/), name: z.string().trim().max(64).optional(),
+  title: z.string().trim().max(200).optional(), content: z.string().trim().min(5).max(5000),
+  categoryHint: z.string().max(32).optional(), address: z.string().trim().max(500).optional(),
+  anonymousToUnits: z.boolean().optional(),
+});
+const TrackInput = z.union([
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: Phone, code: z.string().regex(/^\d{6}$/) }),
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/) }),
+]);
+
+function mobile(phone: string) {
+  const m = normalizeMobile(phone);
+  if (!m.ok) throw problem('PHONE_INVALID');
+  return m.normalized;
+}
+
+/** A tracking token printed with the ticket number lets the citizen come back without a new SMS. */
+export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.hash('track', number).slice(0, 32);
+
+export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
+  const r = Router();
+
+  r.post('/public/sms-codes', validate({ body: SmsCodeInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof SmsCodeInput>;
+    const phone = mobile(b.phone);
+    if (!(await deps.limiter.hit(`sms:${phone}`, 5, 3600)) || !(await deps.limiter.hit(`sms-ip:${req.ip}`, 30, 3600))) {
+      throw problem('RATE_LIMITED');
+    }
+    res.status(202).json({ data: await issueSmsCode(req.ctx, deps.sms, phone, b.purpose) });
+  });
+
+  r.post('/public/appeals', validate({ body: SubmitAppealInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof SubmitAppealInput>;
+    const phone = mobile(b.phone);
+    if (!(await deps.limiter.hit(`appeal-ip:${req.ip}`, 60, 3600))) throw problem('RATE_LIMITED');
+    await verifySmsCode(req.ctx, phone, 'submit', b.code);
+    const result = await registerTicket(req.ctx, {
+      channel: 'web', channelAccount: 'portal', externalId: `web-${randomUUID()}`,
+      citizen: { phone, name: b.name, anonymousToUnits: b.anonymousToUnits },
+      content: { text: b.content, title: b.title }, location: b.address ? { address: b.address } : undefined,
+      hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined, attachments: [],
+      replyRoute: { channel: 'sms', address: phone },
+    });
+    res.status(201).json({ data: { number: result.number, trackToken: trackTokenFor(req.ctx, result.number) } });
+  });
+
+  r.post('/public/track', validate({ body: TrackInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof TrackInput>;
+    if (!(await deps.limiter.hit(`track-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
+    const ticket = await ticketByNumber(req.ctx, b.number);
+    if ('trackToken' in b) {
+      if (!ticket || trackTokenFor(req.ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+    } else {
+      const phone = mobile(b.phone);
+      await verifySmsCode(req.ctx, phone, 'track', b.code);
+      // The ticket must belong to the verified phone: no one tracks another citizen's appeal.
+      const owns = ticket && (await req.ctx.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${ticket.citizenId}
+        and kind = 'phone' and value_hash = ${req.ctx.svc.pii.hash('phone', phone)}`)).rows.length > 0;
+      if (!owns) throw problem('TICKET_NOT_FOUND');
+    }
+    res.json({ data: await presentPublicTicket(req.ctx, ticket!.id) });
+  });
+
+  return r;
+}
+
+async function ticketByNumber(ctx: Ctx, number: string) {
+  const r = await ctx.db.execute<{ id: string; citizenId: string | null }>(
+    sql`select id, citizen_id as "citizenId" from tickets where number = ${number}`);
+  return r.rows[0] ?? null;
+}

@@ -1,0 +1,94 @@
+/**
+ * The centre's decisions on a unit's requests: a return (退单) is approved by reassigning
+ * (改派, a new clock for the new unit) or rejected (back to the unit, its clock still running,
+ * counted as an improper return); an extension (延期) is approved (new deadline, citizen told) or denied.
+ */
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context';
+import type { Tx } from '../../platform/db/client';
+import { problem } from '../../platform/http/problems';
+import { dispatches } from '../tables';
+import { guardAction, type TicketRow } from '../../tickets/guard';
+import { recordEvent } from '../../tickets/events';
+import type { TicketStatus } from '../../tickets/tables';
+import { assertUnits, insertDispatches } from './dispatch-ticket';
+import { endOfChinaDay } from './unit-handling';
+
+const Note = z.string().trim().max(2000);
+
+async function pendingDispatch(tx: Tx, ticket: TicketRow, status: 'return_requested' | 'extension_requested') {
+  const [d] = await tx.select().from(dispatches).where(and(
+    eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'), eq(dispatches.status, status),
+  )).for('update');
+  if (!d) throw problem('TICKET_STATE_CONFLICT', `no ${status} dispatch`);
+  return d;
+}
+
+export const ApproveReturnInput = z.strictObject({ leadUnitId: z.uuid(), assistingUnitIds: z.array(z.uuid()).max(10).default([]), note: Note.optional() });
+export async function approveReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof ApproveReturnInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'approve-return');
+    const old = await pendingDispatch(tx, ticket, 'return_requested');
+    if (input.leadUnitId === old.unitId) throw problem('VALIDATION_FAILED', 'reassign to another unit, or reject the return');
+    await assertUnits(tx, [input.leadUnitId, ...input.assistingUnitIds]);
+    await tx.update(dispatches).set({ status: 'returned', nextWakeAt: null, updatedAt: ctx.now() }).where(eq(dispatches.id, old.id));
+    const [lead] = await insertDispatches(tx, ctx, ticket, ticket.currentRound, input.leadUnitId, input.assistingUnitIds, null);
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'dispatch.reassigned', from: ticket.status, to: transition.to, reason: input.note ?? null, unitId: input.leadUnitId,
+      notifyUnitIds: [old.unitId, input.leadUnitId, ...input.assistingUnitIds],
+      data: { fromUnitId: old.unitId, toUnitId: input.leadUnitId, dispatchId: lead.id, replyDueAt: lead.replyDueAt },
+      patch: { overdue: false, reminded: false },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const RejectReturnInput = z.strictObject({ note: Note.min(1) });
+export async function rejectReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RejectReturnInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket } = await guardAction(tx, ctx, ticketId, 'reject-return');
+    const d = await pendingDispatch(tx, ticket, 'return_requested');
+    const back = (d.statusBeforeReturn === 'signed' ? 'signed' : 'dispatched') as 'signed' | 'dispatched';
+    await tx.update(dispatches).set({ status: back, improperReturn: true, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'dispatch.return_rejected', from: ticket.status, to: back as TicketStatus, reason: input.note, unitId: d.unitId,
+      notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const ApproveExtensionInput = z.strictObject({ note: Note.optional() });
+export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof ApproveExtensionInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'approve-extension');
+    const d = await pendingDispatch(tx, ticket, 'extension_requested');
+    const newDue = endOfChinaDay(d.requestedDueDate!);
+    await tx.update(dispatches).set({
+      status: 'in_progress', replyDueAt: newDue, extensionCount: d.extensionCount + 1, overdueAt: null, remindedAt: null,
+      nextWakeAt: newDue, updatedAt: ctx.now(),
+    }).where(eq(dispatches.id, d.id));
+    // The citizen is told (domain.md §2): the outbox topic drives the notification.
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'extension.approved', from: ticket.status, to: transition.to, reason: input.note ?? null, unitId: d.unitId,
+      notifyUnitIds: [d.unitId], data: { dispatchId: d.id, previousDueAt: d.replyDueAt, replyDueAt: newDue, notifyCitizen: true },
+      patch: { overdue: false, reminded: false },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const DenyExtensionInput = z.strictObject({ note: Note.min(1) });
+export async function denyExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof DenyExtensionInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'deny-extension');
+    const d = await pendingDispatch(tx, ticket, 'extension_requested');
+    await tx.update(dispatches).set({ status: 'in_progress', requestedDueDate: null, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'extension.denied', from: ticket.status, to: transition.to, reason: input.note, unitId: d.unitId,
+      notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
+    });
+  });
+  ctx.svc.kickOutbox();
+}

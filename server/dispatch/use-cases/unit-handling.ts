@@ -1,0 +1,119 @@
+/**
+ * What a handling unit (承办单位) does with a dispatched ticket: sign for it (签收), start,
+ * reply (答复), ask to return it (退单) or for more time (延期). The lead unit's steps move the
+ * ticket; an assisting unit's steps move only its own dispatch and are reported to the lead.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context';
+import { problem } from '../../platform/http/problems';
+import { dispatches } from '../tables';
+import { guardAction } from '../../tickets/guard';
+import { recordEvent } from '../../tickets/events';
+
+const Note = z.string().trim().max(2000);
+
+export const SignInput = z.strictObject({});
+export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof SignInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'sign');
+    if (!d || d.status !== 'dispatched') throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d?.status}`);
+    const at = ctx.now();
+    await tx.update(dispatches).set({ status: 'signed', signedAt: at, updatedAt: at }).where(eq(dispatches.id, d.id));
+    const lead = d.role === 'lead';
+    await recordEvent(tx, ctx, ticket.id, {
+      type: lead ? 'ticket.signed' : 'dispatch.signed', from: lead ? ticket.status : null, to: lead ? transition.to : null,
+      unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, role: d.role, late: !!d.signDueAt && at > d.signDueAt },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const StartInput = z.strictObject({});
+export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<typeof StartInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'start');
+    await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() }).where(eq(dispatches.id, d!.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.started', from: ticket.status, to: transition.to, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const ReplyInput = z.strictObject({
+  text: z.string().trim().min(1).max(10000),
+  attachments: z.array(z.strictObject({ name: z.string().max(200), storageKey: z.string().max(300) })).max(10).default([]),
+});
+/** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */
+export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReplyInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'reply');
+    if (!d) throw problem('TICKET_NOT_FOUND');
+    const at = ctx.now();
+    if (d.role === 'assisting') {
+      if (!['signed', 'in_progress'].includes(d.status)) throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d.status}`);
+      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
+        .where(eq(dispatches.id, d.id));
+      await recordEvent(tx, ctx, ticket.id, {
+        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments: input.attachments },
+      });
+      return;
+    }
+    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
+      .where(eq(dispatches.id, d.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.replied', from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id, attachments: input.attachments, late: !!d.replyDueAt && at > d.replyDueAt },
+      patch: { replyText: input.text, repliedAt: at },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
+export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REASONS), note: Note.min(1) });
+/** 退单 needs a reason, and must come within the policy's return window. */
+export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestReturnInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-return');
+    const at = ctx.now();
+    if (d!.returnWindowEndsAt && at > d!.returnWindowEndsAt) throw problem('RETURN_WINDOW_CLOSED');
+    await tx.update(dispatches).set({
+      status: 'return_requested', returnReasonCode: input.reasonCode, returnNote: input.note, statusBeforeReturn: d!.status, updatedAt: at,
+    }).where(eq(dispatches.id, d!.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'dispatch.return_requested', from: ticket.status, to: transition.to, reason: input.note, unitId: d!.unitId,
+      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, reasonCode: input.reasonCode },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const RequestExtensionInput = z.strictObject({
+  newDueDate: z.iso.date(),
+  reason: Note.min(1),
+});
+/** 延期: asked before the deadline, with a reason and a new date, within the policy's maximum. */
+export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestExtensionInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-extension');
+    const at = ctx.now();
+    const max = Number((d!.policy as { maxExtensions?: number } | null)?.maxExtensions ?? 1);
+    if (d!.extensionCount >= max) throw problem('EXTENSION_LIMIT_REACHED', `max ${max}`);
+    if (d!.replyDueAt && at > d!.replyDueAt) throw problem('EXTENSION_TOO_LATE');
+    if (d!.replyDueAt && endOfChinaDay(input.newDueDate) <= d!.replyDueAt) throw problem('EXTENSION_DATE_INVALID');
+    await tx.update(dispatches).set({ status: 'extension_requested', requestedDueDate: input.newDueDate, extensionReason: input.reason, updatedAt: at })
+      .where(eq(dispatches.id, d!.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'extension.requested', from: ticket.status, to: transition.to, reason: input.reason, unitId: d!.unitId,
+      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, newDueDate: input.newDueDate },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+/** 24:00 China time of a calendar day, as an instant. */
+export function endOfChinaDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00+08:00`) + 24 * 3600_000);
+}

@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { verify } from '@node-rs/argon2';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import type { RateLimiter } from '../platform/http/rate-limit';
+import type { Db } from '../platform/db/client';
+import { users } from './tables';
+import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionToken, userForToken, type SessionUser } from './sessions';
+
+const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+const MAX_FAILED = 5;
+const LOCK_MINUTES = 15;
+
+export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlHours: number; secureCookies: boolean }) {
+  const r = Router();
+
+  r.post('/auth/login', validate({ body: LoginInput }), async (req, res) => {
+    const { username, password } = req.body as z.infer<typeof LoginInput>;
+    if (!(await deps.limiter.hit(`login:${req.ip}`, 30, 60))) throw problem('RATE_LIMITED');
+    const [u] = await deps.db.select().from(users).where(eq(users.username, username));
+    if (u?.lockedUntil && u.lockedUntil > new Date()) throw problem('ACCOUNT_LOCKED');
+    const ok = !!u && u.active && (await verify(u.passwordHash, password).catch(() => false));
+    if (!ok) {
+      if (u) {
+        const failed = u.failedLogins + 1;
+        await deps.db.update(users).set({
+          failedLogins: failed >= MAX_FAILED ? 0 : failed,
+          lockedUntil: failed >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : null,
+        }).where(eq(users.id, u.id));
+      }
+      throw problem('LOGIN_FAILED');
+    }
+    await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, u.id));
+    const s = await createSession(deps.db, u.id, deps.sessionTtlHours);
+    res.cookie(SESSION_COOKIE, s.token, {
+      httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: s.expiresAt, path: '/',
+    });
+    const full = (await userForToken(deps.db, s.token))!;
+    res.json({ data: { user: presentUser(full), csrfToken: s.csrfToken } });
+  });
+
+  r.post('/auth/logout', async (req, res) => {
+    const token = sessionToken(req.headers.cookie);
+    if (token) await destroySession(deps.db, token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  r.get('/auth/me', requireStaff(), (req, res) => {
+    const u = (req as unknown as { sessionUser: SessionUser }).sessionUser;
+    res.json({ data: { user: presentUser(u), csrfToken: u.csrfToken } });
+  });
+
+  return r;
+}
+
+function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName'>) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName };
+}

@@ -1,0 +1,52 @@
+import http from 'node:http';
+import { env } from './platform/config/env';
+import { logger } from './platform/log/logger';
+import { createRuntime } from './platform/runtime';
+import { createApp } from './app';
+import { createRealtime } from './platform/realtime/socket';
+import { startEventsWorker } from './platform/queue/events-worker';
+import { loadClassifier } from './tickets/classifier';
+
+/**
+ * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
+ * the same PostgreSQL and Redis share rooms (Redis adapter), jobs (BullMQ) and the outbox (SKIP LOCKED).
+ */
+async function main() {
+  const roles = new Set(env.ROLES.split(',').map((r) => r.trim()));
+  const classify = await loadClassifier(logger);
+  const rt = createRuntime({
+    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
+    poolSize: env.PG_POOL_SIZE, classify,
+  });
+  const app = createApp(rt, {
+    secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
+    devEndpoints: env.NODE_ENV !== 'production',
+  });
+  const server = http.createServer(app);
+  const closers: (() => Promise<unknown>)[] = [];
+  if (roles.has('realtime') || roles.has('web')) {
+    const realtime = createRealtime(server, { db: rt.db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: logger });
+    rt.realtimeSinks.push(realtime.publish);
+    closers.push(realtime.close);
+  }
+  if (roles.has('worker')) {
+    const w = startEventsWorker(rt, env.REDIS_URL);
+    closers.push(() => w.close());
+  }
+  if (roles.has('cron') || roles.has('web')) rt.relay.start();
+  server.listen(env.PORT, () => logger.info({ port: env.PORT, roles: [...roles] }, 'rexian listening'));
+
+  const shutdown = async () => {
+    server.close();
+    for (const c of closers) await c().catch(() => {});
+    await rt.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err) => {
+  logger.fatal({ err: (err as Error).message }, 'failed to start');
+  process.exit(1);
+});

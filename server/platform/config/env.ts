@@ -1,0 +1,43 @@
+/**
+ * The only reader of process.env. Parsed once at import; a bad value stops the process
+ * naming the field, so a misconfigured node never half-starts.
+ */
+import { z } from 'zod';
+
+const DEV_PII_KEY = 'cmV4aWFuLWRldi1vbmx5LXBpaS1rZXktMzJieXRlcyE='; // 32 bytes, dev/test only
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/rexian'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; tests give each file its own. */
+  QUEUE_PREFIX: z.string().default('rexian'),
+  /** base64 of 32 bytes: AES-256-GCM for personal data at rest, HMAC key for lookups. */
+  PII_KEY: z.string().default(DEV_PII_KEY),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLES: z.string().default('web,worker,realtime,cron'),
+  PG_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  /** Served statically at / when present (the built console). */
+  CONSOLE_DIST: z.string().default('agent-console/dist'),
+});
+
+function load() {
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${fields}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && env.PII_KEY === DEV_PII_KEY) {
+    throw new Error('Invalid configuration: PII_KEY must be set in production');
+  }
+  if (Buffer.from(env.PII_KEY, 'base64').length !== 32) {
+    throw new Error('Invalid configuration: PII_KEY must be base64 of exactly 32 bytes');
+  }
+  return Object.freeze(env);
+}
+
+export const env = load();
+export type AppEnv = typeof env;

@@ -1,0 +1,6 @@
+// Every table, for drizzle-kit and for typed queries. Each domain owns its tables.ts.
+export * from '../../catalog/tables';
+export * from '../../identity/tables';
+export * from '../../dispatch/tables';
+export * from '../../tickets/tables';
+export * from './plumbing-tables';

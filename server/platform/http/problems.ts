@@ -1,0 +1,69 @@
+/**
+ * Typed problem+json errors (RFC 9457). A closed set of codes, each with its status and a
+ * message in Chinese and English, so the console can show the server's words as they are.
+ */
+export const PROBLEMS = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的内容有误，请检查后重试', en: 'The request is not valid' },
+  BAD_JSON: { status: 400, zh: '请求格式不是有效的 JSON', en: 'The request body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please log in' },
+  LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: { status: 423, zh: '登录失败次数过多，账号已临时锁定', en: 'Too many failed logins; the account is locked for a while' },
+  CSRF_FAILED: { status: 403, zh: '安全校验失败，请刷新页面后重试', en: 'Security check failed; reload the page and retry' },
+  FORBIDDEN: { status: 403, zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '请求的资源不存在', en: 'Not found' },
+  TICKET_NOT_FOUND: { status: 404, zh: '工单不存在', en: 'Ticket not found' },
+  UNIT_NOT_FOUND: { status: 404, zh: '承办单位不存在', en: 'Handling unit not found' },
+  CATEGORY_NOT_FOUND: { status: 404, zh: '诉求分类不存在', en: 'Category not found' },
+  REGION_NOT_FOUND: { status: 404, zh: '行政区划不存在', en: 'Region not found' },
+  TICKET_STATE_CONFLICT: { status: 409, zh: '工单状态已变化，请刷新后重试', en: 'The ticket is not in a state that allows this; refresh and retry' },
+  UNKNOWN_ACTION: { status: 404, zh: '不支持的工单操作', en: 'Unknown ticket action' },
+  MERGE_TARGET_INVALID: { status: 409, zh: '只能并入另一张未办结的工单', en: 'A ticket can only be merged into another open ticket' },
+  ID_NUMBER_INVALID: { status: 400, zh: '身份证号码校验不通过', en: 'The ID number is not valid' },
+  CREDIT_CODE_INVALID: { status: 400, zh: '统一社会信用代码校验不通过', en: 'The unified social credit code is not valid' },
+  PHONE_INVALID: { status: 400, zh: '手机号码格式不正确', en: 'The mobile number is not valid' },
+  SMS_CODE_INVALID: { status: 400, zh: '短信验证码错误或已过期', en: 'The SMS code is wrong or has expired' },
+  RATE_LIMITED: { status: 429, zh: '操作过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请以 JSON 格式提交', en: 'Send the body as JSON' },
+  RETURN_WINDOW_CLOSED: { status: 409, zh: '已超过退单时限，不能退单', en: 'The return window has closed' },
+  EXTENSION_LIMIT_REACHED: { status: 409, zh: '延期次数已达上限', en: 'No more extensions are allowed for this ticket' },
+  EXTENSION_TOO_LATE: { status: 409, zh: '延期申请须在办理期限届满前提出', en: 'An extension must be requested before the deadline' },
+  EXTENSION_DATE_INVALID: { status: 400, zh: '延期后的期限须晚于原期限', en: 'The new due date must be after the current one' },
+  NOT_LEAD_UNIT: { status: 403, zh: '只有主办单位可以答复工单', en: 'Only the lead unit can reply' },
+  CALENDAR_YEAR_MISSING: { status: 422, zh: '节假日日历缺少所需年份，请管理员先录入', en: 'The holiday calendar has no data for the required year' },
+  SLA_POLICY_MISSING: { status: 422, zh: '没有适用的办理时限策略', en: 'No time-limit policy applies' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; retry shortly' },
+  INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export class Problem extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? code);
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+export const problem = (code: ProblemCode, detail?: string, extensions?: Record<string, unknown>) =>
+  new Problem(code, detail, extensions);
+
+export function problemBody(p: Problem, lang: 'zh' | 'en', requestId?: string) {
+  const def = PROBLEMS[p.code];
+  const message = def[lang];
+  return {
+    type: `urn:rexian:problem:${p.code.toLowerCase().replace(/_/g, '-')}`,
+    status: def.status,
+    code: p.code,
+    title: message,
+    message,
+    ...(p.detail ? { detail: p.detail } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...p.extensions,
+  };
+}

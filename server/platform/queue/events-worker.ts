@@ -1,0 +1,44 @@
+import { Worker, type Job } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import type { Runtime } from '../runtime';
+import { EVENTS_QUEUE, workerConnection } from './queues';
+
+/**
+ * Follow-up work for outbox topics. Today: telling the citizen by SMS when their ticket is
+ * received, its deadline is extended, or it is closed. Each job id is the outbox row id,
+ * and a sent notice is recorded, so a redelivered job sends nothing twice.
+ */
+const CITIZEN_NOTICES: Record<string, 'ticket_received' | 'ticket_replied'> = {
+  'ticket.registered': 'ticket_received',
+  'extension.approved': 'ticket_replied',
+  'ticket.closed': 'ticket_replied',
+};
+
+export function startEventsWorker(rt: Runtime, redisUrl: string) {
+  const worker = new Worker(EVENTS_QUEUE, (job: Job) => handle(rt, job), {
+    connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 8,
+  });
+  worker.on('error', () => {});
+  worker.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) rt.log.error({ jobId: job.id, err: err.message }, 'event job failed for good');
+  });
+  return worker;
+}
+
+async function handle(rt: Runtime, job: Job) {
+  const template = CITIZEN_NOTICES[job.name];
+  const ticketId = job.data?.ticketId as string | undefined;
+  if (!template || !ticketId) return;
+  const r = await rt.db.execute<{ number: string; phoneEnc: string | null; channel: string }>(sql`select t.number, t.channel,
+    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc"
+    from tickets t where t.id = ${ticketId}`);
+  const t = r.rows[0];
+  if (!t?.phoneEnc) return;
+  // Idempotent: one notice per outbox row, whatever BullMQ redelivers.
+  const claimed = await rt.db.execute(sql`insert into audit_log (at, action, entity_type, entity_id, data)
+    select now(), 'notice.sent', 'outbox', ${String(job.data.outboxId)}, ${JSON.stringify({ template })}::jsonb
+    where not exists (select 1 from audit_log where action = 'notice.sent' and entity_type = 'outbox' and entity_id = ${String(job.data.outboxId)})
+    returning id`);
+  if (claimed.rows.length === 0) return;
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number });
+}

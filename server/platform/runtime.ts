@@ -1,0 +1,56 @@
+import Redis from 'ioredis';
+import type { Queue } from 'bullmq';
+import { createDb, type Db } from './db/client';
+import { PiiVault } from './crypto/pii';
+import { logger as rootLogger, type Logger } from './log/logger';
+import { OutboxRelay, type OutboxRow } from './outbox/relay';
+import { createQueue, EVENTS_QUEUE } from './queue/queues';
+import { RateLimiter } from './http/rate-limit';
+import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
+import type { Services } from './context';
+
+export interface RuntimeOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  piiKey: string;
+  poolSize?: number;
+  log?: Logger;
+  classify?: Services['classify'];
+}
+
+/**
+ * The long-lived pieces one node holds: database pool, Redis client, queues, outbox relay.
+ * Tests build one per file with their own database and queue prefix.
+ */
+export function createRuntime(o: RuntimeOptions) {
+  const log = o.log ?? rootLogger;
+  const db: Db = createDb(o.databaseUrl, o.poolSize ?? 20);
+  // Commands fail fast while Redis is away instead of queueing forever: the outbox has the work.
+  const redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000,
+    retryStrategy: (n) => Math.min(n * 200, 2000) });
+  redis.on('error', () => {});
+  const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
+  const sms: SmsSender & Partial<DevSmsSender> = new DevSmsSender(log);
+  const limiter = new RateLimiter(redis, o.queuePrefix);
+  const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
+
+  const relay = new OutboxRelay(db, async (rows) => {
+    await eventsQueue.addBulk(rows.map((r) => ({
+      name: r.topic, data: { ...r.payload, outboxId: r.id, topic: r.topic }, opts: { jobId: `ob-${r.id}` },
+    })));
+    for (const sink of realtimeSinks) sink(rows);
+  }, log);
+
+  const svc: Services = { pii: new PiiVault(o.piiKey), kickOutbox: relay.kick, classify: o.classify };
+
+  async function close() {
+    await relay.stop();
+    await eventsQueue.close().catch(() => {});
+    redis.disconnect();
+    await db.$client.end();
+  }
+
+  return { db, redis, eventsQueue, sms, limiter, relay, svc, log, realtimeSinks, options: o, close };
+}
+export type Runtime = ReturnType<typeof createRuntime>;

@@ -1,0 +1,75 @@
+import type { Actor, Ctx } from '../platform/context';
+import { maskAddress, maskName, maskPhone } from '../identity/checks';
+import { TRANSITIONS } from './states';
+import { callerOf, type TicketDetailRow, type TicketSummaryRow } from './queries';
+import { auditLog } from '../platform/db/plumbing-tables';
+import type { TicketStatus } from './tables';
+
+/** Unit clerks never see a caller's personal data in clear (domain.md §1, §6). */
+export const seesClearPii = (a: Actor) => a.kind === 'staff' && ['agent', 'dispatcher', 'supervisor', 'admin'].includes(a.role);
+
+export function summaryOf(row: TicketSummaryRow) {
+  return {
+    id: row.id, number: row.number, status: row.status, channel: row.channel, title: row.title, appealType: row.appealType,
+    urgency: row.urgency, emergency: row.emergency, categoryCode: row.categoryCode, categoryName: row.categoryName ?? null,
+    regionCode: row.regionCode, createdAt: row.createdAt, updatedAt: row.updatedAt, version: row.version,
+    flags: { overdue: row.overdue, reminded: row.reminded, supervised: row.supervised, escalated: row.escalated },
+    leadUnit: row.leadUnitId ? { id: row.leadUnitId, name: row.leadUnitName } : null,
+    replyDueAt: row.replyDueAt ?? null, signDueAt: row.signDueAt ?? null,
+  };
+}
+
+/** Lists always mask: nobody needs a phone number in clear to scan a queue. */
+export async function presentSummaries(ctx: Ctx, rows: TicketSummaryRow[]) {
+  return Promise.all(rows.map(async (r) => {
+    const caller = await callerOf(ctx, r.citizenId);
+    return { ...summaryOf(r), caller: maskedCaller(caller, r.anonymousToUnits && !seesClearPii(ctx.actor)) };
+  }));
+}
+
+function maskedCaller(c: { name: string | null; phone: string | null }, anonymous: boolean) {
+  if (anonymous) return { name: '匿名', phone: null };
+  return { name: c.name ? maskName(c.name) : null, phone: c.phone ? maskPhone(c.phone) : null };
+}
+
+export function allowedActionsFor(actor: Actor, status: TicketStatus, unitRole: 'lead' | 'assisting' | null): string[] {
+  if (actor.kind !== 'staff') return [];
+  return TRANSITIONS.filter((t) => t.roles.includes(actor.role) && t.from.includes(status))
+    .filter((t) => actor.role !== 'unit_clerk' || (unitRole && (t.unitMustBe !== 'lead' || unitRole === 'lead')))
+    .map((t) => t.action);
+}
+
+/**
+ * The detail view. Centre roles see the caller in clear, and that read is audited (who read
+ * whose data, when); unit clerks get masked data, and nothing if the caller asked to stay anonymous.
+ */
+export async function presentTicketDetail(ctx: Ctx, t: TicketDetailRow) {
+  const clear = seesClearPii(ctx.actor);
+  const caller = await callerOf(ctx, t.citizenId);
+  const address = ctx.svc.pii.decryptOpt(t.addressEnc as string | null);
+  if (clear && (caller.phone || caller.name || address)) {
+    await ctx.db.insert(auditLog).values({
+      at: ctx.now(), actorId: ctx.actor.kind === 'staff' ? ctx.actor.id : null, actorRole: 'staff', action: 'pii.read',
+      entityType: 'ticket', entityId: t.id, requestId: ctx.requestId, data: { fields: ['phone', 'name', 'address'] },
+    });
+  }
+  const unitId = ctx.actor.kind === 'staff' ? ctx.actor.unitId : null;
+  const dispatches = t.dispatches as unknown as { unitId: string; role: 'lead' | 'assisting'; round: number; status: string }[];
+  const mine = dispatches.find((d) => d.unitId === unitId && d.round === t.currentRound && d.status !== 'returned');
+  return {
+    ...summaryOf(t),
+    caller: clear ? caller : maskedCaller(caller, t.anonymousToUnits),
+    content: t.content,
+    address: address ? (clear ? address : maskAddress(address)) : null,
+    suggestion: t.suggestion ?? null,
+    classifierVersion: t.classifierVersion ?? null,
+    replyText: t.replyText ?? null,
+    answerText: t.answerText ?? null,
+    declineReason: t.declineReason ?? null,
+    currentRound: t.currentRound,
+    reopenCount: t.reopenCount,
+    dispatches,
+    timeline: t.timeline,
+    allowedActions: allowedActionsFor(ctx.actor, t.status as TicketStatus, mine?.role ?? null),
+  };
+}

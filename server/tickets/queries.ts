@@ -1,0 +1,102 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../platform/context';
+import { problem } from '../platform/http/problems';
+import { TICKET_STATUSES } from './tables';
+
+export const ListTicketsQuery = z.strictObject({
+  status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(TICKET_STATUSES)).optional()),
+  q: z.string().trim().max(100).optional(),
+  number: z.string().regex(/^\d{1,13}$/).optional(),
+  unitId: z.uuid().optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  mine: z.enum(['true', 'false']).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+});
+export type ListTicketsQuery = z.infer<typeof ListTicketsQuery>;
+
+const SUMMARY_COLUMNS = sql`
+  t.id, t.number, t.status, t.channel, t.title, t.appeal_type as "appealType", t.urgency, t.emergency,
+  t.category_code as "categoryCode", c.name as "categoryName", t.region_code as "regionCode",
+  t.created_at as "createdAt", t.updated_at as "updatedAt", t.overdue, t.reminded, t.supervised, t.escalated,
+  t.anonymous_to_units as "anonymousToUnits", t.citizen_id as "citizenId", t.version,
+  ld.unit_id as "leadUnitId", u.name as "leadUnitName", ld.reply_due_at as "replyDueAt", ld.sign_due_at as "signDueAt"`;
+
+const SUMMARY_FROM = sql`
+  from tickets t
+  left join lateral (select d.unit_id, d.reply_due_at, d.sign_due_at from dispatches d
+    where d.ticket_id = t.id and d.round = t.current_round and d.role = 'lead' and d.status <> 'returned'
+    order by d.created_at desc limit 1) ld on true
+  left join handling_units u on u.id = ld.unit_id
+  left join lateral (select name from categories where code = t.category_code order by version desc limit 1) c on true`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL rows; presenters whitelist fields
+export type TicketSummaryRow = { [k: string]: any; id: string; citizenId: string | null; anonymousToUnits: boolean };
+
+/** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */
+function visibility(ctx: Ctx): SQL {
+  const a = ctx.actor;
+  if (a.kind === 'staff' && a.role === 'unit_clerk') {
+    return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
+  }
+  if (a.kind === 'staff') return sql`true`;
+  return sql`false`;
+}
+
+export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
+  const where: SQL[] = [visibility(ctx)];
+  if (q.status?.length) where.push(sql`t.status in (${sql.join(q.status.map((s) => sql`${s}`), sql`, `)})`);
+  if (q.number) where.push(sql`t.number like ${q.number + '%'}`);
+  if (q.unitId) where.push(sql`exists (select 1 from dispatches ud where ud.ticket_id = t.id and ud.unit_id = ${q.unitId})`);
+  if (q.overdue === 'true') where.push(sql`t.overdue`);
+  if (q.mine === 'true' && ctx.actor.kind === 'staff') where.push(sql`t.created_by = ${ctx.actor.id}`);
+  if (q.q) {
+    const digits = q.q.replace(/\D/g, '');
+    const phoneHash = /^1\d{10}$/.test(digits) ? ctx.svc.pii.hash('phone', digits) : null;
+    // A phone number finds the caller's history (screen pop); other text searches title and number.
+    where.push(phoneHash
+      ? sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${phoneHash})`
+      : sql`(t.title ilike ${'%' + q.q + '%'} or t.number = ${q.q})`);
+  }
+  const cond = sql.join(where, sql` and `);
+  const offset = (q.page - 1) * q.pageSize;
+  const rows = await ctx.db.execute<TicketSummaryRow>(sql`select ${SUMMARY_COLUMNS} ${SUMMARY_FROM} where ${cond}
+    order by t.created_at desc limit ${q.pageSize} offset ${offset}`);
+  const [{ total }] = (await ctx.db.execute<{ total: number }>(sql`select count(*)::int as total from tickets t where ${cond}`)).rows;
+  return { rows: rows.rows, total, page: q.page, pageSize: q.pageSize };
+}
+
+export type TicketDetailRow = TicketSummaryRow & { dispatches: Record<string, unknown>[]; timeline: Record<string, unknown>[] };
+
+export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRow> {
+  if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
+  const r = await ctx.db.execute<TicketSummaryRow>(sql`select ${SUMMARY_COLUMNS}, t.content, t.address_enc as "addressEnc",
+    t.suggestion, t.classifier_version as "classifierVersion", t.reply_text as "replyText", t.answer_text as "answerText",
+    t.decline_reason as "declineReason", t.current_round as "currentRound", t.reopen_count as "reopenCount",
+    t.merged_into_id as "mergedIntoId", t.category_version as "categoryVersion"
+    ${SUMMARY_FROM} where t.id = ${id} and ${visibility(ctx)}`);
+  const row = r.rows[0];
+  if (!row) throw problem('TICKET_NOT_FOUND');
+  const [dispatchRows, timeline] = await Promise.all([
+    ctx.db.execute(sql`select d.id, d.unit_id as "unitId", u.name as "unitName", d.role, d.round, d.status,
+      d.sign_due_at as "signDueAt", d.reply_due_at as "replyDueAt", d.signed_at as "signedAt", d.replied_at as "repliedAt",
+      d.reply_text as "replyText", d.return_reason_code as "returnReasonCode", d.extension_count as "extensionCount",
+      d.requested_due_date as "requestedDueDate", d.overdue_at as "overdueAt", d.reminded_at as "remindedAt"
+      from dispatches d join handling_units u on u.id = d.unit_id where d.ticket_id = ${id} order by d.round, d.created_at`),
+    ctx.db.execute(sql`select seq, type, at, actor_name as "actorName", actor_role as "actorRole", unit_id as "unitId",
+      from_status as "fromStatus", to_status as "toStatus", reason, data from ticket_events where ticket_id = ${id} order by seq`),
+  ]);
+  return { ...row, dispatches: dispatchRows.rows, timeline: timeline.rows };
+}
+
+/** Caller identity for presenters: decrypted here, masked or audited by the presenter. */
+export async function callerOf(ctx: Ctx, citizenId: string | null): Promise<{ name: string | null; phone: string | null }> {
+  if (!citizenId) return { name: null, phone: null };
+  const r = await ctx.db.execute<{ nameEnc: string | null; phoneEnc: string | null }>(sql`select c.name_enc as "nameEnc",
+    (select value_enc from citizen_contacts cc where cc.citizen_id = c.id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc"
+    from citizens c where c.id = ${citizenId}`);
+  const row = r.rows[0];
+  return { name: ctx.svc.pii.decryptOpt(row?.nameEnc), phone: ctx.svc.pii.decryptOpt(row?.phoneEnc) };
+}

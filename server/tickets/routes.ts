@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import { requireStaff } from '../identity/sessions';
+import { normalizeMobile } from '../identity/checks';
+import { registerTicket, IntakeOverrides } from './use-cases/register-ticket';
+import { getTicketRow, listTickets, ListTicketsQuery } from './queries';
+import { presentSummaries, presentTicketDetail } from './present';
+import { ACTION_HANDLERS } from './actions';
+import { TICKET_ACTIONS, TRANSITIONS } from './states';
+import type { Ctx } from '../platform/context';
+
+/** An agent types up a phone call (or any desk intake). */
+export const RegisterByAgentInput = IntakeOverrides.extend({
+  channel: z.enum(['phone', 'web', 'email', 'sms', 'wechat']).default('phone'),
+  callerPhone: z.string().trim().regex(/^[\d\-+ ()]{5,20}$/, 'phone number'),
+  callerName: z.string().trim().max(64).optional(),
+  idNumber: z.string().trim().max(32).optional(),
+  creditCode: z.string().trim().max(32).optional(),
+  anonymousToUnits: z.boolean().optional(),
+  title: z.string().trim().max(200).optional(),
+  content: z.string().trim().min(1).max(20000),
+  address: z.string().trim().max(500).optional(),
+  /** The CTI call id: registering the same call twice makes one ticket. */
+  callId: z.string().trim().max(100).optional(),
+});
+
+const IdParams = z.strictObject({ id: z.string().max(64) });
+const ActionParams = z.strictObject({ id: z.string().max(64), action: z.string().max(40) });
+
+export async function ticketDetail(ctx: Ctx, id: string) {
+  return presentTicketDetail(ctx, await getTicketRow(ctx, id));
+}
+
+export function ticketRoutes() {
+  const r = Router();
+
+  r.get('/meta/transitions', requireStaff(), (_req, res) => {
+    res.json({ data: TRANSITIONS });
+  });
+
+  r.get('/tickets', requireStaff(), validate({ query: ListTicketsQuery }), async (req, res) => {
+    const page = await listTickets(req.ctx, req.query as unknown as ListTicketsQuery);
+    res.json({ data: await presentSummaries(req.ctx, page.rows), page: { total: page.total, page: page.page, pageSize: page.pageSize } });
+  });
+
+  r.post('/tickets', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: RegisterByAgentInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof RegisterByAgentInput>;
+    const digits = b.callerPhone.replace(/\D/g, '');
+    if (/^(86)?1\d{10}$/.test(digits) || (digits.startsWith('1') && digits.length !== 11 && digits.length < 11)) {
+      const m = normalizeMobile(b.callerPhone);
+      if (!m.ok) throw problem('PHONE_INVALID');
+    }
+    const result = await registerTicket(req.ctx, {
+      channel: b.channel, channelAccount: '', externalId: b.callId ? `call-${b.callId}` : `desk-${randomUUID()}`,
+      citizen: { phone: b.callerPhone, name: b.callerName, idNumber: b.idNumber, creditCode: b.creditCode, anonymousToUnits: b.anonymousToUnits },
+      content: { text: b.content, title: b.title },
+      location: b.address || b.regionCode ? { address: b.address, divisionCode: b.regionCode } : undefined,
+      attachments: [],
+    }, { appealType: b.appealType, urgency: b.urgency, emergency: b.emergency, categoryCode: b.categoryCode, regionCode: b.regionCode });
+    res.status(result.duplicate ? 200 : 201).json({ data: await ticketDetail(req.ctx, result.ticketId) });
+  });
+
+  r.get('/tickets/:id', requireStaff(), validate({ params: IdParams }), async (req, res) => {
+    res.json({ data: await ticketDetail(req.ctx, String(req.params.id)) });
+  });
+
+  r.post('/tickets/:id/actions/:action', requireStaff(), validate({ params: ActionParams }), async (req, res) => {
+    const { id, action } = req.params as z.infer<typeof ActionParams>;
+    if (!(TICKET_ACTIONS as readonly string[]).includes(action)) throw problem('UNKNOWN_ACTION', action);
+    if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
+    const handler = ACTION_HANDLERS[action as keyof typeof ACTION_HANDLERS];
+    const input = handler.input.parse(req.body ?? {});
+    await handler.run(req.ctx, id, input as never);
+    res.json({ data: await ticketDetail(req.ctx, id) });
+  });
+
+  return r;
+}

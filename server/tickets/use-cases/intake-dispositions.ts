@@ -1,0 +1,117 @@
+/**
+ * What the centre does with a fresh ticket before any unit sees it: answer it directly (直办),
+ * transfer an emergency, decline (Beijing art. 11's special dispositions), merge a duplicate
+ * (并单), or confirm its classification and send it on to dispatch. Each is one transaction
+ * with its timeline event, audit row and outbox row.
+ */
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context';
+import { problem } from '../../platform/http/problems';
+import { tickets, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES } from '../tables';
+import { categories } from '../../catalog/tables';
+import { guardAction } from '../guard';
+import { recordEvent } from '../events';
+import { OPEN_STATUSES } from '../states';
+
+const Note = z.string().trim().max(2000);
+
+export const AnswerDirectlyInput = z.strictObject({ answer: z.string().trim().min(1).max(5000), knowledgeArticleId: z.uuid().optional() });
+export async function answerDirectly(ctx: Ctx, ticketId: string, input: z.infer<typeof AnswerDirectlyInput>) {
+  await run(ctx, ticketId, 'answer-directly', 'ticket.answered_directly', { answerText: input.answer }, null, {
+    knowledgeArticleId: input.knowledgeArticleId ?? null,
+  });
+}
+
+export const CloseDirectInput = z.strictObject({ note: Note.optional() });
+export async function closeDirect(ctx: Ctx, ticketId: string, input: z.infer<typeof CloseDirectInput>) {
+  await run(ctx, ticketId, 'close-direct', 'ticket.closed', { closedAt: ctx.now() }, input.note ?? null);
+}
+
+export const TransferEmergencyInput = z.strictObject({ line: z.enum(EMERGENCY_LINES), note: Note.optional() });
+export async function transferEmergency(ctx: Ctx, ticketId: string, input: z.infer<typeof TransferEmergencyInput>) {
+  await run(ctx, ticketId, 'transfer-emergency', 'ticket.transferred_emergency', { emergency: input.line, urgency: 'critical' },
+    input.note ?? null, { line: input.line });
+}
+
+export const DECLINE_REASONS = ['statutory_route', 'secret_or_privacy', 'outside_duty', 'illegal_request', 'malicious_repeat'] as const;
+export const DeclineInput = z.strictObject({ reasonCode: z.enum(DECLINE_REASONS), note: Note.min(1) });
+export async function declineTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof DeclineInput>) {
+  await run(ctx, ticketId, 'decline', 'ticket.declined', { declineReason: input.reasonCode }, input.note, { reasonCode: input.reasonCode });
+}
+
+export const MergeInput = z.strictObject({ intoTicketNumber: z.string().regex(/^\d{13}$/), note: Note.optional() });
+export async function mergeTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof MergeInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'merge');
+    const [target] = await tx
+      .select({ id: tickets.id, number: tickets.number })
+      .from(tickets)
+      .where(and(eq(tickets.number, input.intoTicketNumber), inArray(tickets.status, OPEN_STATUSES), ne(tickets.id, ticket.id)));
+    if (!target) throw problem('MERGE_TARGET_INVALID', input.intoTicketNumber);
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.merged', from: ticket.status, to: transition.to, reason: input.note ?? null,
+      data: { intoTicketId: target.id, intoTicketNumber: target.number }, patch: { mergedIntoId: target.id },
+    });
+    await recordEvent(tx, ctx, target.id, {
+      type: 'ticket.duplicate_attached', data: { ticketId: ticket.id, ticketNumber: ticket.number },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const SubmitInput = z.strictObject({
+  categoryCode: z.string().max(32).optional(),
+  appealType: z.enum(APPEAL_TYPES).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+});
+/** The agent confirms (or corrects) the classification; a correction is kept as a training row. */
+export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof SubmitInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'submit');
+    const categoryCode = input.categoryCode ?? ticket.categoryCode;
+    let categoryVersion = ticket.categoryVersion;
+    let correction: Record<string, unknown> | null = null;
+    if (categoryCode) {
+      const [cat] = await tx
+        .select({ version: categories.version, code: categories.code, name: categories.name })
+        .from(categories)
+        .where(eq(categories.code, categoryCode))
+        .orderBy(categories.version)
+        .limit(1);
+      if (!cat) throw problem('CATEGORY_NOT_FOUND', categoryCode);
+      categoryVersion = cat.version;
+      const suggested = (ticket.suggestion as { category?: string } | null)?.category;
+      const top = await firstLevelName(tx, cat.version, cat.code);
+      if (suggested && top && suggested !== top) correction = { suggested, confirmed: top, categoryCode };
+    }
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.submitted', from: ticket.status, to: transition.to,
+      data: { categoryCode, correction },
+      patch: {
+        categoryCode: categoryCode ?? null, categoryVersion,
+        appealType: input.appealType ?? ticket.appealType, urgency: input.urgency ?? ticket.urgency,
+        regionCode: input.regionCode ?? ticket.regionCode,
+      },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+async function firstLevelName(tx: Parameters<Parameters<Ctx['db']['transaction']>[0]>[0], version: number, code: string) {
+  const [top] = await tx.select({ name: categories.name }).from(categories)
+    .where(and(eq(categories.version, version), eq(categories.code, code.slice(0, 2))));
+  return top?.name ?? null;
+}
+
+async function run(
+  ctx: Ctx, ticketId: string, action: Parameters<typeof guardAction>[3], type: string,
+  patch: Partial<typeof tickets.$inferInsert>, reason: string | null, data: Record<string, unknown> = {},
+) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, action);
+    await recordEvent(tx, ctx, ticket.id, { type, from: ticket.status, to: transition.to, reason, data, patch });
+  });
+  ctx.svc.kickOutbox();
+}

@@ -1,0 +1,120 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx, ClassifierSuggestion } from '../../platform/context';
+import { problem } from '../../platform/http/problems';
+import { InboundAppeal, type ParsedInboundAppeal } from '../../../integrations/inbound-appeal';
+import { tickets, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES, type AppealType, type Urgency } from '../tables';
+import { recordEvent } from '../events';
+import { resolveCitizen } from '../../identity/use-cases/resolve-citizen';
+import { validateCreditCode, validateIdNumber } from '../../identity/checks';
+import { nextTicketNumber } from '../ticket-number';
+
+/** What the centre already knows at intake beside the appeal (agent's choices, channel hints). */
+export const IntakeOverrides = z.strictObject({
+  appealType: z.enum(APPEAL_TYPES).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  emergency: z.enum(EMERGENCY_LINES).nullable().optional(),
+  categoryCode: z.string().max(32).optional(),
+  regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+});
+export type IntakeOverrides = z.infer<typeof IntakeOverrides>;
+
+export interface RegisterResult {
+  ticketId: string;
+  number: string;
+  /** True when this (channel, account, externalId) was registered before: the first result is returned. */
+  duplicate: boolean;
+}
+
+/**
+ * 受理: every channel's appeal becomes one ticket in status `received`, for one citizen,
+ * with the classifier's suggestion stored beside it (the agent confirms or corrects on submit).
+ */
+export async function registerTicket(
+  ctx: Ctx,
+  appealInput: ParsedInboundAppeal,
+  overrides: IntakeOverrides = {},
+): Promise<RegisterResult> {
+  const appeal = InboundAppeal.parse(appealInput);
+  checkIdentity(appeal);
+  const existing = await findExisting(ctx, appeal);
+  if (existing) return existing;
+
+  const now = ctx.now();
+  const number = await nextTicketNumber(ctx.db, now);
+  const title = appeal.content.title?.trim() || appeal.content.text.slice(0, 40);
+  const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const citizenId = await resolveCitizen(tx, ctx, appeal.citizen);
+    const inserted = await tx
+      .insert(tickets)
+      .values({
+        number,
+        channel: appeal.channel,
+        channelAccount: appeal.channelAccount,
+        externalId: appeal.externalId,
+        citizenId,
+        anonymousToUnits: appeal.citizen.anonymousToUnits ?? false,
+        title,
+        content: appeal.content.text,
+        addressEnc: ctx.svc.pii.encryptOpt(appeal.location?.address),
+        regionCode: overrides.regionCode ?? appeal.location?.divisionCode ?? null,
+        appealType: overrides.appealType ?? asAppealType(appeal.hints?.appealType) ?? asAppealType(suggestion?.type) ?? null,
+        urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
+        emergency: overrides.emergency ?? null,
+        categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
+        suggestion: suggestion as Record<string, unknown> | null,
+        classifierVersion: suggestion?.modelVersion ?? null,
+        createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
+      .returning({ id: tickets.id });
+    if (inserted.length === 0) return null; // lost a race with the same push: answer with the first
+    const ticketId = inserted[0].id;
+    await recordEvent(tx, ctx, ticketId, {
+      type: 'ticket.registered',
+      to: 'received',
+      data: { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null },
+    });
+    return { ticketId, number, duplicate: false };
+  });
+  ctx.svc.kickOutbox();
+  return result ?? (await findExisting(ctx, appeal))!;
+}
+
+async function findExisting(ctx: Ctx, a: ParsedInboundAppeal): Promise<RegisterResult | null> {
+  const [row] = await ctx.db
+    .select({ id: tickets.id, number: tickets.number })
+    .from(tickets)
+    .where(and(eq(tickets.channel, a.channel), eq(tickets.channelAccount, a.channelAccount), eq(tickets.externalId, a.externalId)));
+  return row ? { ticketId: row.id, number: row.number, duplicate: true } : null;
+}
+
+function checkIdentity(a: ParsedInboundAppeal) {
+  if (a.citizen.idNumber) {
+    const r = validateIdNumber(a.citizen.idNumber);
+    if (!r.ok) throw problem('ID_NUMBER_INVALID', r.message.en, { reason: r.code });
+  }
+  if (a.citizen.creditCode) {
+    const r = validateCreditCode(a.citizen.creditCode);
+    if (!r.ok) throw problem('CREDIT_CODE_INVALID', r.message.en, { reason: r.code });
+  }
+}
+
+/** The classifier helps; it never blocks intake. A failure is logged and the ticket goes on. */
+function safeClassify(ctx: Ctx, title: string | null, content: string): ClassifierSuggestion | null {
+  if (!ctx.svc.classify) return null;
+  try {
+    return ctx.svc.classify({ title, content });
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, 'classifier failed; ticket registered without suggestion');
+    return null;
+  }
+}
+
+const asAppealType = (v: unknown): AppealType | undefined =>
+  APPEAL_TYPES.includes(v as AppealType) ? (v as AppealType) : undefined;
+const asUrgency = (v: unknown): Urgency | undefined => (URGENCIES.includes(v as Urgency) ? (v as Urgency) : undefined);

@@ -1,0 +1,69 @@
+/**
+ * After the lead unit replies: the centre reviews the reply (审核) and closes the ticket (办结)
+ * or sends it back; a closed ticket may be reopened (重办) after an unsolved or dissatisfied
+ * callback, which starts a new dispatch round, or archived.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context';
+import { dispatches } from '../../dispatch/tables';
+import { guardAction } from '../guard';
+import { recordEvent } from '../events';
+
+const Note = z.string().trim().max(2000);
+
+export const AcceptReplyInput = z.strictObject({ note: Note.optional() });
+export async function acceptReply(ctx: Ctx, ticketId: string, input: z.infer<typeof AcceptReplyInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'accept-reply');
+    const at = ctx.now();
+    const closed = await tx.update(dispatches).set({ status: 'closed', nextWakeAt: null, updatedAt: at })
+      .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound),
+        inArray(dispatches.status, ['dispatched', 'signed', 'in_progress', 'replied', 'extension_requested'])))
+      .returning({ unitId: dispatches.unitId });
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.closed', from: ticket.status, to: transition.to, reason: input.note ?? null,
+      notifyUnitIds: closed.map((c) => c.unitId), patch: { closedAt: at },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const SendBackInput = z.strictObject({ note: Note.min(1) });
+export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<typeof SendBackInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'send-back');
+    const [lead] = await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() })
+      .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'),
+        eq(dispatches.status, 'replied')))
+      .returning({ unitId: dispatches.unitId, replyDueAt: dispatches.replyDueAt, id: dispatches.id });
+    if (lead) await tx.update(dispatches).set({ nextWakeAt: lead.replyDueAt }).where(eq(dispatches.id, lead.id));
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.sent_back', from: ticket.status, to: transition.to, reason: input.note, unitId: lead?.unitId ?? null,
+      notifyUnitIds: lead ? [lead.unitId] : [], patch: { replyText: null, repliedAt: null },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const ReopenInput = z.strictObject({ reason: Note.min(1), callbackId: z.uuid().optional() });
+export async function reopenTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReopenInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'reopen');
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.reopened', from: ticket.status, to: transition.to, reason: input.reason,
+      data: { callbackId: input.callbackId ?? null, previousRound: ticket.currentRound },
+      patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
+    });
+  });
+  ctx.svc.kickOutbox();
+}
+
+export const ArchiveInput = z.strictObject({});
+export async function archiveTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof ArchiveInput>) {
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'archive');
+    await recordEvent(tx, ctx, ticket.id, { type: 'ticket.archived', from: ticket.status, to: transition.to });
+  });
+  ctx.svc.kickOutbox();
+}

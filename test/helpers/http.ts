@@ -1,0 +1,49 @@
+import { TEST_PASSWORD } from './env';
+
+/** A logged-in staff member talking to the API the way the console does (cookie + CSRF header). */
+export class ApiClient {
+  cookie = '';
+  csrf = '';
+  constructor(private baseUrl: string, public lang: 'zh-CN' | 'en' = 'zh-CN') {}
+
+  static async login(baseUrl: string, username: string, password = TEST_PASSWORD) {
+    const c = new ApiClient(baseUrl);
+    const r = await c.post('/api/auth/login', { username, password });
+    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+    c.csrf = r.body.data.csrfToken;
+    return c;
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        'accept-language': this.lang,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    let json: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  }
+  get(path: string) {
+    return this.request('GET', path);
+  }
+  post(path: string, body: unknown = {}) {
+    return this.request('POST', path, body);
+  }
+  action(ticketId: string, action: string, body: unknown = {}) {
+    return this.post(`/api/tickets/${ticketId}/actions/${action}`, body);
+  }
+}
