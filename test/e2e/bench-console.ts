@@ -58,17 +58,47 @@ async function serverUp() {
   }
 }
 
+const user = process.env.E2E_AGENT ?? 'agent1';
+const password = process.env.E2E_PASSWORD ?? 'Rexian!2026';
+
+/**
+ * BENCH_FILL=1 tops the server's "received" queue up to 1,000 tickets through the public API
+ * (POST /api/tickets as the agent), so the real-server figure is for the same row count.
+ */
+async function fillQueue() {
+  const login = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password }),
+  });
+  if (!login.ok) throw new Error(`bench login failed: ${login.status}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const { data } = (await login.json()) as { data: { csrfToken: string } };
+  const headers = { 'Content-Type': 'application/json', cookie, 'X-CSRF-Token': data.csrfToken };
+  const list = await fetch(`${BASE}/api/tickets?status=received&pageSize=1`, { headers });
+  const have = ((await list.json()) as { page: { total: number } }).page.total;
+  for (let i = have; i < ROWS; i++) {
+    const res = await fetch(`${BASE}/api/tickets`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ channel: 'phone', callerPhone: `137${String(i).padStart(8, '0')}`, content: `基准测试工单 ${i}：路灯不亮，请维修。` }),
+    });
+    if (!res.ok) throw new Error(`bench fill failed at ${i}: ${res.status} ${await res.text()}`);
+  }
+  console.log(`  filled the received queue: ${have} → ${Math.max(have, ROWS)} tickets`);
+}
+
 async function serverRun(page: Page) {
-  const user = process.env.E2E_AGENT ?? 'agent1';
-  const password = process.env.E2E_PASSWORD ?? 'Rexian!2026';
   await page.goto(`${BASE}/login`);
   await page.getByTestId('login-username').fill(user);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL('**/agent');
-  const ms = await queueRenderMs(page, `${BASE}/agent`);
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await queueRenderMs(page, `${BASE}/agent`));
   const total = await page.getByTestId('queue-total').textContent();
-  return { ms, total };
+  console.log(`  real-server runs (ms): ${runs.map((r) => r.toFixed(0)).join(', ')}`);
+  return { ms: Math.min(...runs), total };
 }
 
 async function main() {
@@ -86,8 +116,9 @@ async function main() {
     console.log(`  fixture runs (ms): ${runs.map((r) => r.toFixed(0)).join(', ')}`);
     ratio(`queue first render, ${ROWS} fixture tickets, vite preview (best of 3)`, best, 1500, 'ms');
     if (await serverUp()) {
+      if (process.env.BENCH_FILL === '1') await fillQueue();
       const real = await serverRun(await (await newPerson(browser)).newPage());
-      ratio(`queue first render, real server ${BASE} (${real.total?.trim()})`, real.ms, 1500, 'ms');
+      ratio(`queue first render, real server ${BASE} (${real.total?.trim()}, best of 3)`, real.ms, 1500, 'ms');
     } else {
       console.log(`real server: ${BASE}/healthz did not answer; measured the fixture only`);
     }

@@ -29,15 +29,22 @@ export function useLiveQuery<T>(
   const concernsRef = useRef(concerns);
   concernsRef.current = concerns;
 
+  // Invalidates that happened before this view mounted are already reflected in its first load.
+  const seenSeq = useRef(lastInvalidate?.seq ?? 0);
+
   useEffect(() => {
-    if (!lastInvalidate || lastInvalidate.msg.topic !== 'ticket') return;
+    if (!lastInvalidate || lastInvalidate.seq <= seenSeq.current || lastInvalidate.msg.topic !== 'ticket') return;
+    seenSeq.current = lastInvalidate.seq;
     const ids = lastInvalidate.msg.ids ?? [];
     if (!concernsRef.current || concernsRef.current(ids)) setTick((n) => n + 1);
   }, [lastInvalidate]);
 
+  const firstLoad = useRef(true);
   useEffect(() => {
     let live = true;
     setLoading(true);
+    const delay = firstLoad.current ? 0 : 150;
+    firstLoad.current = false;
     // A burst of invalidates (dispatch touches several rows) coalesces into one request.
     const timer = setTimeout(() => {
       loadRef
@@ -45,7 +52,7 @@ export function useLiveQuery<T>(
         .then((d) => live && (setData(d), setError(null)))
         .catch((e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError({ status: 0 })))
         .finally(() => live && setLoading(false));
-    }, tick === 0 && epoch === 0 ? 0 : 150);
+    }, delay);
     return () => {
       live = false;
       clearTimeout(timer);

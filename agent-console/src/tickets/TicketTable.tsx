@@ -33,7 +33,7 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
           </Typography.Link>
         ),
       },
-      { title: t('col.title'), dataIndex: 'title', ellipsis: true, render: (v: string | null) => v || '—' },
+      { title: t('col.title'), dataIndex: 'title', width: 260, ellipsis: true, render: (v: string | null) => v || '—' },
       { title: t('col.status'), dataIndex: 'status', width: 120, render: (s: string) => <StatusTag status={s} /> },
       { title: t('col.type'), dataIndex: 'appealType', width: 90, render: (v: string | null) => (v ? t(`type.${v}`) : '—') },
       { title: t('col.urgency'), dataIndex: 'urgency', width: 80, render: (v: string | null) => (v ? t(`urgency.${v}`) : '—') },
@@ -58,6 +58,8 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
     );
     return cols;
   }, [t, locale, now, variant, onOpen]);
+  // Virtual tables need every column sized; the sum is the scroll width.
+  const width = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 120), 0);
 
   return (
     <Table<TicketSummary>
@@ -65,7 +67,7 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
       rowKey="id"
       size="small"
       virtual
-      scroll={{ x: 1200, y: height }}
+      scroll={{ x: width, y: height }}
       pagination={false}
       loading={loading}
       columns={columns}

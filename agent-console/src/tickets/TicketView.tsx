@@ -1,6 +1,6 @@
 import { Card, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
-import type { Dispatch, TicketDetail } from '../api/types';
-import { useI18n } from '../i18n';
+import type { Dispatch, TicketDetail, TimelineEntry } from '../api/types';
+import { useI18n, type Translate } from '../i18n';
 import { Countdown, FlagTags, formatTime, StatusTag, useNow } from './tags';
 
 function Dispatches({ rows }: { rows: Dispatch[] }) {
@@ -23,6 +23,13 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
   );
 }
 
+/** A named event ("extension approved") says more than the status it lands in ("in progress"). */
+export function eventLabel(e: TimelineEntry, t: Translate): string {
+  const named = t(`event.${e.type}`);
+  if (named !== `event.${e.type}`) return named;
+  return e.toStatus ? t(`status.${e.toStatus}`) : e.type;
+}
+
 export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
   const { t, locale } = useI18n();
   return (
@@ -34,7 +41,7 @@ export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
           key: e.seq,
           children: (
             <div>
-              <Typography.Text strong>{e.toStatus ? t(`status.${e.toStatus}`) : e.type}</Typography.Text>{' '}
+              <Typography.Text strong>{eventLabel(e, t)}</Typography.Text>{' '}
               <Typography.Text type="secondary">
                 {formatTime(e.at, locale)} · {e.actorName ?? '—'}
                 {e.actorRole ? ` (${t(`role.${e.actorRole}`)})` : ''}

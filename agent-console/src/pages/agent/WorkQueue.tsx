@@ -18,7 +18,8 @@ const TABS = [
   { key: 'all', status: undefined },
 ] as const;
 
-export const QUEUE_PAGE_SIZE = 200;
+// A whole shift's queue in one request (the server's pageSize cap is 1,000); the table is virtual.
+export const QUEUE_PAGE_SIZE = 1000;
 
 export function WorkQueue() {
   const { t, locale } = useI18n();
