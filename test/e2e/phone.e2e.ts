@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { BASE, login, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
+import { BASE, login, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
 
 describe('phone call → registration', () => {
   let browser: Browser;
@@ -52,6 +52,19 @@ describe('phone call → registration', () => {
     await agent.reload();
     await agent.getByTestId('draft-restored').waitFor();
     assert.match(await agent.getByTestId('reg-content').inputValue(), /再次反映/);
+  });
+
+  it('an emergency registration offers the transfer at once', async () => {
+    await agent.goto(`${BASE}/agent/new`);
+    await agent.getByTestId('reg-clear').click();
+    await agent.getByTestId('reg-phone').fill(randomMobile());
+    await agent.getByTestId('reg-content').fill('楼下有人打架，有人受伤流血了！');
+    await pickOption(agent, 'reg-emergency', '120');
+    await agent.getByTestId('reg-submit').click();
+    await agent.getByTestId('emergency-banner').waitFor();
+    await shot(agent, 'agent-emergency');
+    await agent.getByTestId('emergency-banner').getByRole('button').click();
+    await waitStatus(agent, 'transferred_emergency');
   });
 
   it('supervisor wall shows queues and charts', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateTicketInput, fieldErrors, PublicAppealInput, TrackByCode } from './schemas';
+import { CreateTicketInput, fieldErrors, idCheckOk, PublicAppealInput, TrackByCode } from './schemas';
 
 describe('registration schema', () => {
   it('accepts a minimal phone ticket and strips empty optionals', () => {
@@ -17,6 +17,17 @@ describe('registration schema', () => {
 
   it('rejects appeal types outside the contract', () => {
     expect(CreateTicketInput.safeParse({ channel: 'phone', callerPhone: '13800138000', content: 'x', appealType: 'order' }).success).toBe(false);
+  });
+});
+
+describe('ID number (GB 11643)', () => {
+  it('checks the check character and upper-cases x', () => {
+    expect(idCheckOk('11010519491231002X')).toBe(true);
+    expect(idCheckOk('110105194912310021')).toBe(false);
+    const r = CreateTicketInput.safeParse({ channel: 'phone', callerPhone: '13800138000', content: 'x', idNumber: '11010519491231002x' });
+    expect(r.success && r.data.idNumber).toBe('11010519491231002X');
+    const bad = CreateTicketInput.safeParse({ channel: 'phone', callerPhone: '13800138000', content: 'x', idNumber: '110105194912310021' });
+    expect(!bad.success && fieldErrors(bad.error)).toEqual({ idNumber: 'v.idCheck' });
   });
 });
 

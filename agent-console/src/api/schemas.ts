@@ -16,6 +16,14 @@ const optional = (max: number) =>
     z.transform((v) => (v ? v : undefined)),
   );
 
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** GB 11643 check character: catches the typo before the caller hangs up, not after. */
+export function idCheckOk(id: string): boolean {
+  if (!/^\d{17}[\dXx]$/.test(id)) return false;
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
+  return '10X98765432'[sum % 11] === id[17].toUpperCase();
+}
+
 export const APPEAL_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
 export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
 export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
@@ -44,6 +52,13 @@ export const CreateTicketInput = z.object({
     z.transform((v) => (v ? v : undefined)),
   ),
   address: optional(200),
+  idNumber: z.pipe(
+    z.optional(trimmed(z.regex(/^(\d{17}[\dXx])?$/, 'v.idNumber'), z.refine((v) => !v || idCheckOk(v), 'v.idCheck'))),
+    z.transform((v) => (v ? v.toUpperCase() : undefined)),
+  ),
+  /** The server stores the line to transfer to ('110'…), not a yes/no. */
+  emergency: z.optional(z.enum(EMERGENCY_LINES)),
+  anonymousToUnits: z.optional(z.boolean()),
   callId: optional(64),
 });
 export type CreateTicketInput = z.infer<typeof CreateTicketInput>;

@@ -26,7 +26,8 @@ export interface TicketSummary {
   title: string | null;
   appealType: string | null;
   urgency: string | null;
-  emergency: boolean;
+  /** The emergency line ('110'|'119'|'120'|'122') when flagged, else null. */
+  emergency: string | boolean | null;
   categoryCode: string | null;
   categoryName: string | null;
   regionCode: string | null;

@@ -27,7 +27,7 @@ function category(v: unknown): { code: string; name: string | null; confidence: 
 }
 
 /** emergency may be `true`, a line ('110'), or {line}; a bare true means "ask 110" as the safe default. */
-function emergencyLine(v: unknown): string | null {
+export function emergencyLine(v: unknown): string | null {
   if (!v) return null;
   if (v === true) return '110';
   if (typeof v === 'string') return v;

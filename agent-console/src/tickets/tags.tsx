@@ -27,13 +27,13 @@ export function StatusTag({ status }: { status: string }) {
   return <Tag color={STATUS_COLORS[status] ?? 'default'} data-testid="status-tag" data-status={status}>{t(`status.${status}`)}</Tag>;
 }
 
-export function FlagTags({ flags, emergency }: { flags?: Flags | null; emergency?: boolean }) {
+export function FlagTags({ flags, emergency }: { flags?: Flags | null; emergency?: string | boolean | null }) {
   const { t } = useI18n();
   if (!flags && !emergency) return null;
   const on = (['overdue', 'reminded', 'supervised', 'escalated'] as const).filter((f) => flags?.[f]);
   return (
     <Space size={2} wrap>
-      {emergency && <Tag color="red">!</Tag>}
+      {emergency && <Tag color="red">{typeof emergency === 'string' ? emergency : '!'}</Tag>}
       {on.map((f) => (
         <Tag key={f} color={f === 'overdue' ? 'red' : f === 'reminded' ? 'orange' : 'volcano'}>
           {t(`flag.${f}`)}

@@ -1,9 +1,9 @@
-import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Space } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
-import { APPEAL_TYPES, CreateTicketInput, URGENCIES } from '../../api/schemas';
+import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
 import { validateWith } from '../../lib/zodForm';
@@ -102,6 +102,9 @@ export function RegisterPage() {
                 </Form.Item>
               </Col>
             </Row>
+            <Form.Item name="idNumber" label={t('reg.idNumber')}>
+              <Input data-testid="reg-id" maxLength={18} />
+            </Form.Item>
             <Form.Item name="content" label={t('reg.content')} required>
               <Input.TextArea rows={5} data-testid="reg-content" />
             </Form.Item>
@@ -137,12 +140,20 @@ export function RegisterPage() {
                 </Form.Item>
               </Col>
             </Row>
+            <Space size="large" style={{ marginBottom: 12 }}>
+              <Form.Item name="emergency" label={t('reg.emergency')} style={{ marginBottom: 0 }}>
+                <Select allowClear style={{ width: 160 }} data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
+              </Form.Item>
+              <Form.Item name="anonymousToUnits" valuePropName="checked" noStyle>
+                <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
+              </Form.Item>
+            </Space>
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="reg-error" />}
             <Space>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="reg-submit">
                 {t('reg.submit')}
               </Button>
-              <Button onClick={clear}>{t('reg.clear')}</Button>
+              <Button onClick={clear} data-testid="reg-clear">{t('reg.clear')}</Button>
             </Space>
           </Form>
         </Card>

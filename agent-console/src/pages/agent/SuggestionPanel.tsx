@@ -4,7 +4,7 @@ import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { viewSuggestion } from '../../lib/suggestion';
+import { emergencyLine, viewSuggestion } from '../../lib/suggestion';
 
 /**
  * The classifier's suggestion on a freshly registered ticket, with one-key confirm (action `submit`)
@@ -38,7 +38,8 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
     appealType: ticket.appealType ?? s?.type ?? undefined,
     urgency: ticket.urgency ?? s?.urgency ?? undefined,
   };
-  const line = s?.emergencyLine ?? (ticket.emergency ? '110' : null);
+  // The agent's own flag (a line) wins over the model's guess.
+  const line = emergencyLine(ticket.emergency) ?? s?.emergencyLine ?? null;
 
   return (
     <Card size="small" title={t('sug.title')} data-testid="suggestion">

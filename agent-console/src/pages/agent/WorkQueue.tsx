@@ -14,7 +14,8 @@ const TABS = [
   { key: 'mine', status: undefined, mine: true },
   { key: 'received', status: 'received' },
   { key: 'pending', status: 'pending_dispatch,reopened' },
-  { key: 'replied', status: 'replied' },
+  // Replies, returns and extensions all wait on the centre (dispatcher, or agents in small centres).
+  { key: 'review', status: 'replied,return_requested,extension_requested' },
   { key: 'all', status: undefined },
 ] as const;
 
