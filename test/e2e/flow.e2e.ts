@@ -17,6 +17,7 @@ describe('appeal lifecycle through the console', () => {
   const content = `e2e ${Date.now()}：小区门口工地每晚十一点后还在施工，噪声扰民，请处理。`;
   let number = '';
   let trackToken = '';
+  let submitCode = '';
 
   before(async () => {
     // Fail, not skip: a green run without a server would prove nothing.
@@ -38,7 +39,8 @@ describe('appeal lifecycle through the console', () => {
     await citizen.goto(`${BASE}/track`);
     await citizen.getByTestId('appeal-phone').fill(phone);
     await citizen.getByTestId('sms-submit').click();
-    await citizen.getByTestId('appeal-code').fill(await devSmsCode(phone));
+    submitCode = await devSmsCode(phone);
+    await citizen.getByTestId('appeal-code').fill(submitCode);
     await citizen.getByTestId('appeal-content').fill(content);
     await citizen.getByTestId('appeal-address').fill('广州市天河区体育西路 100 号');
     await shot(citizen, 'track-submit');
@@ -105,5 +107,14 @@ describe('appeal lifecycle through the console', () => {
     const reply = await citizen.getByTestId('public-reply').textContent();
     assert.match(reply ?? '', /停止夜间施工/);
     await shot(citizen, 'track-result');
+  });
+
+  it('citizen can also track with phone + SMS code', async () => {
+    await citizen.getByTestId('track-mode').getByText('手机验证码查询').click();
+    await citizen.getByTestId('track-phone').fill(phone);
+    await citizen.getByTestId('sms-track').click();
+    await citizen.getByTestId('track-code').fill(await devSmsCode(phone, submitCode));
+    await citizen.getByTestId('track-submit').click();
+    await citizen.getByTestId('public-reply').filter({ hasText: '停止夜间施工' }).waitFor({ timeout: 15_000 });
   });
 });

@@ -35,12 +35,13 @@ export async function login(page: Page, username: string) {
 }
 
 /** The dev SMS sender keeps codes in memory; the demo server exposes the last one (never in production). */
-export async function devSmsCode(phone: string): Promise<string> {
+/** `previous`: a code already used for this phone; wait for a newer one. */
+export async function devSmsCode(phone: string, previous?: string): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const res = await fetch(`${BASE}/api/dev/sms?phone=${phone}`, { headers: { Accept: 'application/json' } });
     if (res.ok) {
       const body = (await res.json()) as { data?: { code?: string | null } };
-      if (body.data?.code) return body.data.code;
+      if (body.data?.code && body.data.code !== previous) return body.data.code;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
