@@ -24,6 +24,8 @@ export default function BarChart({ data, testId }: { data: { name: string; value
 
   useEffect(() => {
     chart.current?.setOption({
+      // A wall refreshes often; bars that regrow on every invalidate read as noise.
+      animation: false,
       grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
       tooltip: {},
       xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
