@@ -34,6 +34,10 @@ async function main() {
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    logger.fatal({ port: env.PORT, code: err.code }, err.code === 'EADDRINUSE' ? `port ${env.PORT} is already in use; set PORT` : 'server error');
+    process.exit(1);
+  });
   server.listen(env.PORT, () => logger.info({ port: env.PORT, roles: [...roles] }, 'rexian listening'));
 
   const shutdown = async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
+import { iso } from '../tickets/present';
 
 /** What a citizen may read of their own ticket: status, their text, the reply; no staff names, no internal notes. */
 const STATUS_LABELS: Record<string, { zh: string; en: string }> = {
@@ -34,10 +35,10 @@ export async function presentPublicTicket(ctx: Ctx, id: string) {
     from ticket_events where ticket_id = ${id} order by seq`)).rows;
   const lang = ctx.lang;
   return {
-    number: t.number, status: t.status, statusLabel: STATUS_LABELS[t.status]?.[lang] ?? t.status, createdAt: t.createdAt,
+    number: t.number, status: t.status, statusLabel: STATUS_LABELS[t.status]?.[lang] ?? t.status, createdAt: iso(t.createdAt),
     title: t.title, content: t.content, replyText: t.replyText ?? t.answerText ?? null,
     timeline: events.filter((e) => PUBLIC_EVENTS[e.type]).map((e) => ({
-      at: e.at, type: e.type, label: PUBLIC_EVENTS[e.type][lang],
+      at: iso(e.at), type: e.type, label: PUBLIC_EVENTS[e.type][lang],
       ...(e.type === 'extension.approved' ? { replyDueAt: e.data.replyDueAt } : {}),
       ...(e.type === 'ticket.merged' ? { intoTicketNumber: e.data.intoTicketNumber } : {}),
     })),

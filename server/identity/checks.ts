@@ -47,7 +47,7 @@ export const maskIdNumber = (s: string) => (s.length === 18 ? `${s.slice(0, 6)}*
 export const maskName = (n: string) => (n ? `${[...n][0]}${'*'.repeat(Math.max(1, [...n].length - 1))}` : '');
 /** Keep the place down to district/street level; hide the house number and beyond. */
 export function maskAddress(a: string): string {
-  const m = a.match(/^(.*?(?:区|县|市|镇|街道|乡))/);
+  const m = a.match(/^(.{0,20}?(?:区|县|旗))/) ?? a.match(/^(.{0,20}?(?:市|镇|街道|乡))/);
   return m ? `${m[1]}***` : a.length > 4 ? `${a.slice(0, 4)}***` : '***';
 }
 

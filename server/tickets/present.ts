@@ -8,14 +8,17 @@ import type { TicketStatus } from './tables';
 /** Unit clerks never see a caller's personal data in clear (domain.md §1, §6). */
 export const seesClearPii = (a: Actor) => a.kind === 'staff' && ['agent', 'dispatcher', 'supervisor', 'admin'].includes(a.role);
 
+/** Raw SQL hands timestamps back as PostgreSQL text; the API speaks ISO 8601 (UTC). */
+export const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
+
 export function summaryOf(row: TicketSummaryRow) {
   return {
     id: row.id, number: row.number, status: row.status, channel: row.channel, title: row.title, appealType: row.appealType,
     urgency: row.urgency, emergency: row.emergency, categoryCode: row.categoryCode, categoryName: row.categoryName ?? null,
-    regionCode: row.regionCode, createdAt: row.createdAt, updatedAt: row.updatedAt, version: row.version,
+    regionCode: row.regionCode, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt), version: row.version,
     flags: { overdue: row.overdue, reminded: row.reminded, supervised: row.supervised, escalated: row.escalated },
     leadUnit: row.leadUnitId ? { id: row.leadUnitId, name: row.leadUnitName } : null,
-    replyDueAt: row.replyDueAt ?? null, signDueAt: row.signDueAt ?? null,
+    replyDueAt: iso(row.replyDueAt), signDueAt: iso(row.signDueAt),
   };
 }
 
@@ -54,6 +57,10 @@ export async function presentTicketDetail(ctx: Ctx, t: TicketDetailRow) {
     });
   }
   const unitId = ctx.actor.kind === 'staff' ? ctx.actor.unitId : null;
+  const DATE_FIELDS = ['signDueAt', 'replyDueAt', 'signedAt', 'repliedAt', 'overdueAt', 'remindedAt', 'at'];
+  const withIso = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, DATE_FIELDS.includes(k) ? iso(v) : v])));
+  t = { ...t, dispatches: withIso(t.dispatches), timeline: withIso(t.timeline) };
   const dispatches = t.dispatches as unknown as { unitId: string; role: 'lead' | 'assisting'; round: number; status: string }[];
   const mine = dispatches.find((d) => d.unitId === unitId && d.round === t.currentRound && d.status !== 'returned');
   return {

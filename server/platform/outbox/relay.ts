@@ -63,23 +63,25 @@ export class OutboxRelay {
   }
 
   private async drainBatch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const r = await tx.execute<OutboxRow>(sql`select id::int as id, topic, payload from outbox where sent_at is null
-        order by id limit ${this.batchSize} for update skip locked`);
-      if (r.rows.length === 0) return 0;
-      try {
+    let claimed: number[] = [];
+    try {
+      return await this.db.transaction(async (tx) => {
+        const r = await tx.execute<OutboxRow>(sql`select id::int as id, topic, payload from outbox where sent_at is null
+          order by id limit ${this.batchSize} for update skip locked`);
+        if (r.rows.length === 0) return 0;
+        claimed = r.rows.map((x) => x.id);
         await this.publish(r.rows);
-      } catch (err) {
-        // Count the failure outside this transaction (which rolls back) so a stuck row is visible.
-        const ids = r.rows.map((x) => x.id);
+        await tx.execute(sql`update outbox set sent_at = now(), attempts = attempts + 1 where id in (${idList(claimed)})`);
+        return r.rows.length;
+      });
+    } catch (err) {
+      // The claim rolled back; count the failure now (not inside it: those rows were locked by it).
+      if (claimed.length) {
         await this.db.execute(sql`update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 300)}
-          where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`).catch(() => {});
-        throw err;
+          where id in (${idList(claimed)}) and sent_at is null`).catch(() => {});
       }
-      const ids = r.rows.map((x) => x.id);
-      await tx.execute(sql`update outbox set sent_at = now(), attempts = attempts + 1 where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
-      return r.rows.length;
-    });
+      throw err;
+    }
   }
 
   start(sweepMs = 1000) {
@@ -94,3 +96,5 @@ export class OutboxRelay {
     while (this.running) await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+const idList = (ids: number[]) => sql.join(ids.map((i) => sql`${i}`), sql`, `);
