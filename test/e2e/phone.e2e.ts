@@ -42,6 +42,24 @@ describe('phone call → registration', () => {
     await agent.getByTestId('suggestion').waitFor();
   });
 
+  it('the agent corrects the classification: category from the lazily loaded tree, type', async () => {
+    await agent.getByTestId('action-submit').click();
+    await agent.getByTestId('field-categoryCode').click();
+    const menus = agent.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu');
+    await menus.nth(0).locator('.ant-cascader-menu-item', { hasText: '城乡建设' }).click();
+    await menus.nth(1).locator('.ant-cascader-menu-item').first().waitFor({ timeout: 10_000 });
+    const leaf = (await menus.nth(1).locator('.ant-cascader-menu-item').first().textContent())!.trim();
+    await menus.nth(1).locator('.ant-cascader-menu-item').first().click();
+    await agent.keyboard.press('Escape');
+    await pickOption(agent, 'field-appealType', '求助');
+    await shot(agent, 'agent-confirm-classification');
+    await agent.getByTestId('action-confirm').click();
+    await waitStatus(agent, 'pending_dispatch');
+    const summary = await agent.getByTestId('ticket-summary').textContent();
+    assert.ok(summary?.includes(leaf), `category ${leaf} not shown in ${summary}`);
+    assert.ok(summary?.includes('求助'));
+  });
+
   it('the next call from the same number shows the earlier ticket, and a draft survives a reload', async () => {
     await agent.getByTestId('simulate-call').click();
     await agent.getByTestId('sim-phone').fill(phone);

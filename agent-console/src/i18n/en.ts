@@ -178,6 +178,8 @@ export const en: Record<MessageKey, string> = {
   'field.text': 'Reply',
   'field.newDueDate': 'New due date',
   'field.reason': 'Reason',
+  'field.appealType': 'Appeal type',
+  'field.urgency': 'Urgency',
   'field.categoryCode': 'Category',
   'reason.statutory_route': 'A statutory route exists',
   'reason.secret_or_privacy': 'Secrets or privacy',

@@ -177,6 +177,8 @@ export const zhCN = {
   'field.text': '答复内容',
   'field.newDueDate': '新的办结日期',
   'field.reason': '理由',
+  'field.appealType': '诉求类型',
+  'field.urgency': '紧急程度',
   'field.categoryCode': '分类',
   'reason.statutory_route': '有法定途径',
   'reason.secret_or_privacy': '涉密或隐私',

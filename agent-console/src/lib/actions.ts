@@ -1,4 +1,4 @@
-import { ActionBodies, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, type ActionName } from '../api/schemas';
+import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
 
 export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category';
 
@@ -22,7 +22,16 @@ const note: FieldSpec = { name: 'note', kind: 'textarea' };
 
 // Display order: the step that moves the ticket forward first, then side exits, then destructive ones.
 const SPECS: ActionSpec[] = [
-  { action: 'submit', fields: [], tone: 'primary' },
+  {
+    // Confirm or correct the classification; corrections become training rows server-side.
+    action: 'submit',
+    fields: [
+      { name: 'categoryCode', kind: 'category' },
+      { name: 'appealType', kind: 'select', options: APPEAL_TYPES, labelPrefix: 'type.' },
+      { name: 'urgency', kind: 'select', options: URGENCIES, labelPrefix: 'urgency.' },
+    ],
+    tone: 'primary',
+  },
   { action: 'dispatch', fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'assistingUnitIds', kind: 'units' }, note], tone: 'primary' },
   { action: 'sign', fields: [], tone: 'primary' },
   { action: 'start', fields: [], tone: 'primary' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { viewSuggestion } from './suggestion';
+import { classificationDefaults, viewSuggestion } from './suggestion';
 
 const base = { confidence: 0.8, alternatives: [], reasons: [], type: 'complaint', urgency: 'normal', modelVersion: 'm1' };
 
@@ -19,5 +19,21 @@ describe('classifier suggestion view', () => {
   it('is null without a suggestion and tolerates odd reasons', () => {
     expect(viewSuggestion(null)).toBeNull();
     expect(viewSuggestion({ ...base, category: 'C', emergency: false, reasons: ['施工', { token: '夜间' }] })?.reasons).toEqual(['施工', '{"token":"夜间"}']);
+  });
+});
+
+describe('classification defaults for one-key confirm', () => {
+  it("keeps the agent's choices and fills gaps from the suggestion", () => {
+    const suggestion = { ...base, category: { code: 'C9', name: 'x' }, emergency: false };
+    expect(classificationDefaults({ categoryCode: null, appealType: 'help', urgency: null, suggestion })).toEqual({
+      categoryCode: 'C9',
+      appealType: 'help',
+      urgency: 'normal',
+    });
+    expect(classificationDefaults({ categoryCode: null, appealType: null, urgency: null, suggestion: null })).toEqual({
+      categoryCode: undefined,
+      appealType: undefined,
+      urgency: undefined,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Suggestion } from '../api/types';
+import type { Suggestion, TicketDetail } from '../api/types';
 
 /** The classifier's JSON as the console shows it; tolerant of string or {code,name} categories. */
 export interface SuggestionView {
@@ -50,5 +50,15 @@ export function viewSuggestion(s: Suggestion | null | undefined): SuggestionView
     urgency: s.urgency ?? null,
     emergencyLine: emergencyLine(s.emergency),
     modelVersion: s.modelVersion ?? null,
+  };
+}
+
+/** Values for confirming a classification: what the agent already chose wins, the suggestion fills the rest. */
+export function classificationDefaults(ticket: Pick<TicketDetail, 'categoryCode' | 'appealType' | 'urgency' | 'suggestion'>) {
+  const s = viewSuggestion(ticket.suggestion);
+  return {
+    categoryCode: ticket.categoryCode ?? s?.categoryCode ?? undefined,
+    appealType: ticket.appealType ?? s?.type ?? undefined,
+    urgency: ticket.urgency ?? s?.urgency ?? undefined,
   };
 }

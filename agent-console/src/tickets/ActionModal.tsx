@@ -8,6 +8,8 @@ import { parseActionBody, type ActionSpec, type FieldSpec } from '../lib/actions
 import { drafts } from '../lib/drafts';
 import { fieldErrors } from '../api/schemas';
 import { useUnits } from './units';
+import { CategoryCascader, leafCode } from './CategoryCascader';
+import { classificationDefaults } from '../lib/suggestion';
 
 interface Props {
   ticket: TicketDetail;
@@ -33,6 +35,8 @@ function FieldInput({ field, ...rest }: { field: FieldSpec; value?: unknown; onC
       return (
         <Select {...rest} data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
       );
+    case 'category':
+      return <CategoryCascader {...(rest as object)} testId={`field-${field.name}`} />;
     case 'unit':
     case 'units':
       return <UnitSelect {...rest} multiple={field.kind === 'units'} testId={`field-${field.name}`} />;
@@ -55,11 +59,13 @@ export function ActionModal({ ticket, spec, onClose, onDone }: Props) {
     form.resetFields();
     setError(null);
     if (spec.draft) form.setFieldsValue(drafts.load(draftKey) ?? {});
-  }, [spec, draftKey, form]);
+    if (spec.action === 'submit') form.setFieldsValue(classificationDefaults(ticket));
+  }, [spec, draftKey, form, ticket]);
 
   const submit = async () => {
     if (!spec) return;
     const values = form.getFieldsValue();
+    if ('categoryCode' in values) values.categoryCode = leafCode(values.categoryCode);
     const parsed = parseActionBody(spec.action, values);
     if (!parsed.success) {
       const errs = fieldErrors(parsed.error);

@@ -7,7 +7,7 @@ import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
 import { validateWith } from '../../lib/zodForm';
-import { CategoryCascader } from './CategoryCascader';
+import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { CallerHistory } from './CallerHistory';
 
 const DRAFT = 'register';
@@ -41,8 +41,7 @@ export function RegisterPage() {
 
   const submit = async () => {
     const values = form.getFieldsValue(true);
-    const category = values.category as string[] | undefined;
-    const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: category?.[category.length - 1] }, t);
+    const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: leafCode(values.category) }, t);
     if (!body) return;
     setBusy(true);
     setError(null);
@@ -124,7 +123,7 @@ export function RegisterPage() {
               </Col>
               <Col xs={24} md={8}>
                 <Form.Item name="category" label={t('reg.category')}>
-                  <CategoryCascader />
+                  <CategoryCascader testId="reg-category" />
                 </Form.Item>
               </Col>
             </Row>

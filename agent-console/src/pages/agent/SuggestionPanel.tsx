@@ -4,7 +4,7 @@ import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { emergencyLine, viewSuggestion } from '../../lib/suggestion';
+import { classificationDefaults, emergencyLine, viewSuggestion } from '../../lib/suggestion';
 
 /**
  * The classifier's suggestion on a freshly registered ticket, with one-key confirm (action `submit`)
@@ -32,12 +32,7 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
   };
 
   if (!canSubmit && !canTransfer) return null;
-  const confirmBody = {
-    // The agent's own choices on the ticket win over the model's; the suggestion fills the gaps.
-    categoryCode: ticket.categoryCode ?? s?.categoryCode ?? undefined,
-    appealType: ticket.appealType ?? s?.type ?? undefined,
-    urgency: ticket.urgency ?? s?.urgency ?? undefined,
-  };
+  const confirmBody = classificationDefaults(ticket);
   // The agent's own flag (a line) wins over the model's guess.
   const line = emergencyLine(ticket.emergency) ?? s?.emergencyLine ?? null;
 
