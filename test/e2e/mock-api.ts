@@ -6,7 +6,7 @@ import { fixtureAgent, makeTickets } from './fixtures';
  * shapes as docs/API.md, no state machine. The real-server e2e (flow.e2e.ts) is what proves behaviour.
  */
 export async function mockApi(page: Page, role: 'agent' | 'unit_clerk' | 'supervisor' = 'agent') {
-  const tickets = makeTickets(60);
+  const tickets = makeTickets(60).map((t, i) => ({ ...t, signDueAt: t.replyDueAt ? new Date(Date.parse(t.replyDueAt) - 9 * 86400_000 + (i % 5) * 3600_000).toISOString() : null }));
   const user = { ...fixtureAgent, role, unitId: role === 'unit_clerk' ? 'u1' : null, unitName: role === 'unit_clerk' ? '天河区住建局' : null };
   const detail = {
     ...tickets[0],
