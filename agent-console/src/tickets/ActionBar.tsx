@@ -6,7 +6,7 @@ import { actionsFor, type ActionSpec } from '../lib/actions';
 import { ActionModal } from './ActionModal';
 
 /** Buttons come only from the server's allowedActions: the console never re-derives permissions. */
-export function ActionBar({ ticket, onDone }: { ticket: TicketDetail; onDone: (t: TicketDetail) => void }) {
+export function ActionBar({ ticket, onDone, onStale }: { ticket: TicketDetail; onDone: (t: TicketDetail) => void; onStale?: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ActionSpec | null>(null);
   const specs = actionsFor(ticket.allowedActions ?? []);
@@ -26,7 +26,7 @@ export function ActionBar({ ticket, onDone }: { ticket: TicketDetail; onDone: (t
           </Button>
         ))}
       </Space>
-      <ActionModal ticket={ticket} spec={open} onClose={() => setOpen(null)} onDone={onDone} />
+      <ActionModal ticket={ticket} spec={open} onClose={() => setOpen(null)} onDone={onDone} onStale={onStale} />
     </>
   );
 }

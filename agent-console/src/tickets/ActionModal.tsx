@@ -16,6 +16,8 @@ interface Props {
   spec: ActionSpec | null;
   onClose: () => void;
   onDone: (t: TicketDetail) => void;
+  /** Someone else moved the ticket first (409): the page reloads it so the buttons match again. */
+  onStale?: () => void;
 }
 
 /** Only unit fields load /api/units. */
@@ -46,7 +48,7 @@ function FieldInput({ field, ...rest }: { field: FieldSpec; value?: unknown; onC
 }
 
 /** One modal for every action: fields from lib/actions, body checked by the action's zod schema. */
-export function ActionModal({ ticket, spec, onClose, onDone }: Props) {
+export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm();
@@ -82,6 +84,7 @@ export function ActionModal({ ticket, spec, onClose, onDone }: Props) {
       onClose();
     } catch (e) {
       setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      if (e instanceof ApiError && e.status === 409) onStale?.();
     } finally {
       setBusy(false);
     }

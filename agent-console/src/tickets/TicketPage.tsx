@@ -41,7 +41,7 @@ export function TicketPage({ backTo, aside }: Props) {
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <Button onClick={() => navigate(backTo)}>{t('app.back')}</Button>
-          <ActionBar ticket={ticket} onDone={setLocal} />
+          <ActionBar ticket={ticket} onDone={setLocal} onStale={q.reload} />
         </Space>
       </Card>
       {aside?.(ticket, setLocal)}
