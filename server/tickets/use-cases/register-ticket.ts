@@ -37,8 +37,6 @@ export async function registerTicket(
 ): Promise<RegisterResult> {
   const appeal = InboundAppeal.parse(appealInput);
   checkIdentity(appeal);
-  const existing = await findExisting(ctx, appeal);
-  if (existing) return existing;
 
   const now = ctx.now();
   const number = await nextTicketNumber(ctx.db, now);
@@ -72,7 +70,7 @@ export async function registerTicket(
       })
       .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
       .returning({ id: tickets.id });
-    if (inserted.length === 0) return null; // lost a race with the same push: answer with the first
+    if (inserted.length === 0) return null; // a retried push: answer with the first ticket
     const ticketId = inserted[0].id;
     await recordEvent(tx, ctx, ticketId, {
       type: 'ticket.registered',

@@ -1,0 +1,115 @@
+/**
+ * bench:intake — N concurrent HTTP clients register tickets for DURATION seconds against a
+ * server started here (own database), then the same row is INSERTed plainly into PostgreSQL
+ * with the same concurrency, and the two rates are compared. Prints figures, asserts nothing.
+ *   npm run bench:intake -- [--clients 32] [--seconds 20]
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { hash } from '@node-rs/argon2';
+import { migrateDatabase } from '../../server/platform/db/migrate';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const CLIENTS = arg('clients', 32);
+const SECONDS = arg('seconds', 20);
+const PORT = arg('port', 3900 + Math.floor(Math.random() * 90));
+const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function main() {
+  const dbName = `rexian_bench_${randomBytes(3).toString('hex')}`;
+  const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  await migrateDatabase(dbUrl);
+  const pool = new pg.Pool({ connectionString: dbUrl, max: CLIENTS });
+  await pool.query(`insert into users (username, password_hash, display_name, role) values ('bench', $1, 'bench', 'agent')`, [await hash('bench-pass-1')]);
+
+  const server = spawn('npx', ['tsx', 'server/main.ts'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(PORT), DATABASE_URL: dbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
+  });
+  const base = `http://127.0.0.1:${PORT}`;
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-pass-1' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const csrf = ((await login.json()) as { data: { csrfToken: string } }).data.csrfToken;
+    const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf };
+
+    // Warm-up, then the timed run.
+    await runFor(2, CLIENTS, () => fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() }).then((r) => r.arrayBuffer()));
+    const http = await runFor(SECONDS, CLIENTS, async () => {
+      const r = await fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() });
+      await r.arrayBuffer();
+      if (r.status !== 201) throw new Error(`status ${r.status}`);
+    });
+
+    const insert = await runFor(Math.min(SECONDS, 10), CLIENTS, () => pool.query(
+      `insert into tickets (number, channel, channel_account, external_id, title, content, urgency) values ($1, 'phone', '', $2, $3, $4, 'normal')`,
+      [`9${randomBytes(6).toString('hex').slice(0, 12)}`, randomUUID(), '小区噪音扰民', '晚上十点后仍在施工，严重影响休息'],
+    ));
+
+    const lat = http.latencies.sort((a, b) => a - b);
+    const rate = http.ok / http.seconds;
+    const insRate = insert.ok / insert.seconds;
+    console.log(`bench:intake  clients=${CLIENTS} duration=${http.seconds.toFixed(1)}s`);
+    console.log(`  HTTP register   ${rate.toFixed(0)} tickets/s  (ok ${http.ok}, errors ${http.errors})`);
+    console.log(`  latency         p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
+    console.log(`  plain INSERT    ${insRate.toFixed(0)} rows/s`);
+    console.log(`  ratio           ${(rate / insRate).toFixed(3)} of a plain INSERT`);
+    console.log(`  target          ${rate.toFixed(0)} / 1000 tickets/s = ${(rate / 1000).toFixed(2)};  p99 ${pct(lat, 99).toFixed(1)} / 50 ms = ${(pct(lat, 99) / 50).toFixed(2)}`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    await pool.end();
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`drop database if exists "${dbName}" with (force)`);
+    await admin.end();
+  }
+}
+
+let seq = 0;
+function body() {
+  seq++;
+  return JSON.stringify({
+    callerPhone: `13${String(100000000 + (seq % 800000000)).padStart(9, '0')}`, content: `第${seq}号来电：小区门口路灯坏了一个月，晚上出行不便，请尽快维修。`,
+    appealType: 'complaint', address: '广州市天河区林和街道体育东路100号',
+  });
+}
+
+async function runFor(seconds: number, clients: number, op: () => Promise<unknown>) {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < end) {
+      const s = performance.now();
+      try {
+        await op();
+        ok++;
+        latencies.push(performance.now() - s);
+      } catch {
+        errors++;
+      }
+    }
+  }));
+  return { ok, errors, latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
