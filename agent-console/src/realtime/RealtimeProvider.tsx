@@ -10,7 +10,7 @@ export interface Invalidate {
   version?: number;
 }
 
-interface RealtimeValue {
+export interface RealtimeValue {
   state: ConnectionState;
   /** Bumps on every reconnect: every visible list and detail refetches, since events may have been missed. */
   epoch: number;
@@ -19,7 +19,8 @@ interface RealtimeValue {
   lastInvalidate: { seq: number; msg: Invalidate } | null;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ state: 'connecting', epoch: 0, socket: null, lastInvalidate: null });
+/** Exported for tests, which provide a fake connection. */
+export const RealtimeContext = createContext<RealtimeValue>({ state: 'connecting', epoch: 0, socket: null, lastInvalidate: null });
 
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<ConnectionState>('connecting');

@@ -9,57 +9,82 @@ export interface LiveQuery<T> {
   reload: () => void;
 }
 
+export interface LiveQueryOptions {
+  /** Whether an invalidate is for this view; lists pass none (any ticket may move in or out of a filter). */
+  concerns?: (ids: string[]) => boolean;
+  /** Least time between refetches caused by events; a wall of counters does not need every one. */
+  throttleMs?: number;
+}
+
 /**
- * Loads via REST and loads again on reconnect and on `invalidate` events that match.
- * `concerns(ids)` says whether an invalidate is for this view; lists pass none (any ticket change
- * may move a row in or out of a filtered list), details pass their own id.
+ * Loads via REST, and loads again on reconnect and on matching `invalidate` events.
+ * Event-driven refetches are throttled, not debounced: on a busy floor events never pause,
+ * and a debounce would then never fire.
  */
-export function useLiveQuery<T>(
-  load: () => Promise<T>,
-  deps: unknown[],
-  concerns?: (ids: string[]) => boolean,
-): LiveQuery<T> {
+export function useLiveQuery<T>(load: () => Promise<T>, deps: unknown[], opts: LiveQueryOptions = {}): LiveQuery<T> {
   const { epoch, lastInvalidate } = useRealtime();
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const concernsRef = useRef(concerns);
-  concernsRef.current = concerns;
+  const optsRef = useRef(opts);
+  optsRef.current = opts;
+  const latest = useRef(0); // only the newest request may write state
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastRun = useRef(0);
 
-  // Invalidates that happened before this view mounted are already reflected in its first load.
-  const seenSeq = useRef(lastInvalidate?.seq ?? 0);
-
-  useEffect(() => {
-    if (!lastInvalidate || lastInvalidate.seq <= seenSeq.current || lastInvalidate.msg.topic !== 'ticket') return;
-    seenSeq.current = lastInvalidate.seq;
-    const ids = lastInvalidate.msg.ids ?? [];
-    if (!concernsRef.current || concernsRef.current(ids)) setTick((n) => n + 1);
-  }, [lastInvalidate]);
-
-  const firstLoad = useRef(true);
-  useEffect(() => {
-    let live = true;
+  const run = useCallback(() => {
+    timer.current = null;
+    lastRun.current = Date.now();
+    const id = ++latest.current;
     setLoading(true);
-    const delay = firstLoad.current ? 0 : 150;
-    firstLoad.current = false;
-    // A burst of invalidates (dispatch touches several rows) coalesces into one request.
-    const timer = setTimeout(() => {
-      loadRef
-        .current()
-        .then((d) => live && (setData(d), setError(null)))
-        .catch((e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError({ status: 0 })))
-        .finally(() => live && setLoading(false));
-    }, delay);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, epoch, tick]);
+    loadRef
+      .current()
+      .then((d) => id === latest.current && (setData(d), setError(null)))
+      .catch((e: unknown) => id === latest.current && setError(e instanceof ApiError ? e : new ApiError({ status: 0 })))
+      .finally(() => id === latest.current && setLoading(false));
+  }, []);
 
-  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const schedule = useCallback(() => {
+    if (timer.current) return; // one already on its way will see this change too
+    const gap = Math.max(150, (optsRef.current.throttleMs ?? 0) - (Date.now() - lastRun.current));
+    timer.current = setTimeout(run, gap);
+  }, [run]);
+
+  // New filters: load now, and drop any answer still coming for the old ones.
+  useEffect(() => {
+    if (timer.current) clearTimeout(timer.current);
+    run();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+
+  const firstEpoch = useRef(epoch);
+  useEffect(() => {
+    if (epoch !== firstEpoch.current) schedule();
+  }, [epoch, schedule]);
+
+  // Invalidates from before this view mounted are already in its first load.
+  const seenSeq = useRef(lastInvalidate?.seq ?? 0);
+  useEffect(() => {
+    if (!lastInvalidate || lastInvalidate.seq <= seenSeq.current) return;
+    seenSeq.current = lastInvalidate.seq;
+    if (lastInvalidate.msg.topic !== 'ticket') return;
+    const concerns = optsRef.current.concerns;
+    if (!concerns || concerns(lastInvalidate.msg.ids ?? [])) schedule();
+  }, [lastInvalidate, schedule]);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+      latest.current++; // unmounted: ignore answers in flight
+    },
+    [],
+  );
+
+  const reload = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    run();
+  }, [run]);
   return { data, error, loading, reload };
 }

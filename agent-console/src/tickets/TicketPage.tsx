@@ -23,7 +23,7 @@ export function TicketPage({ backTo, aside }: Props) {
   const { t, locale } = useI18n();
   const { user } = useAuth();
   const navigate = useNavigate();
-  const q = useLiveQuery(() => api.ticket(id).then((r) => r.data), [id], (ids) => ids.includes(id));
+  const q = useLiveQuery(() => api.ticket(id).then((r) => r.data), [id], { concerns: (ids) => ids.includes(id) });
   // An action's response is the fresh ticket: show it at once instead of waiting for the invalidate.
   const [local, setLocal] = useState<TicketDetail | null>(null);
   useEffect(() => setLocal(null), [q.data]);

@@ -13,6 +13,8 @@ import { countToday, nearDeadline } from './stats';
 const BarChart = lazy(() => import('./BarChart'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
 const SAMPLE = 200;
+// The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
+const WALL = { throttleMs: 5000 };
 const PRESENCE_COLORS: Record<string, string> = { available: 'green', busy: 'red', after_call: 'orange', away: 'default' };
 
 interface PresenceEvent {
@@ -57,6 +59,7 @@ function Queues() {
   const q = useLiveQuery(
     () => Promise.all(QUEUE_STATUSES.map((s) => api.tickets({ status: s, pageSize: 1 }).then((r) => r.page?.total ?? r.data.length))),
     [],
+    WALL,
   );
   return (
     <Card size="small" title={t('sup.queues')} data-testid="sup-queues">
@@ -96,10 +99,11 @@ function Deadlines({ rows }: { rows: TicketSummary[] }) {
 
 function Wall() {
   const { t } = useI18n();
-  const recent = useLiveQuery(() => api.tickets({ pageSize: SAMPLE }).then((r) => r.data), []);
+  const recent = useLiveQuery(() => api.tickets({ pageSize: SAMPLE }).then((r) => r.data), [], WALL);
   const open = useLiveQuery(
     () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', pageSize: SAMPLE }).then((r) => r.data),
     [],
+    WALL,
   );
   const rows = recent.data ?? [];
   const byChannel = useMemo(() => countToday(rows, (r) => t(`channel.${r.channel}`)), [rows, t]);

@@ -24,7 +24,7 @@ function Inbox() {
   const navigate = useNavigate();
   const [tab, setTab] = useState<string>('todo');
   const status = TABS.find((x) => x.key === tab)?.status;
-  const list = useLiveQuery(() => api.tickets({ status, unitId: user?.unitId ?? undefined, pageSize: 200 }), [status, user?.unitId]);
+  const list = useLiveQuery(() => api.tickets({ status, unitId: user?.unitId ?? undefined, pageSize: 200 }), [status, user?.unitId], { throttleMs: 1000 });
   const open = useCallback((r: TicketSummary) => navigate(`/unit/tickets/${r.id}`), [navigate]);
   const rows = [...(list.data?.data ?? [])].sort(byDeadline);
   return (
