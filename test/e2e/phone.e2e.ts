@@ -34,11 +34,13 @@ describe('phone call → registration', () => {
     await agent.getByTestId('sim-answer').click();
     await agent.getByTestId('incoming-call').waitFor();
     assert.equal(await agent.getByTestId('reg-phone').inputValue(), phone);
+    assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/); // answering sets busy
     await agent.getByTestId('reg-name').fill('李先生');
     await agent.getByTestId('reg-content').fill('我家楼下的路灯坏了一个多星期，晚上很黑，老人出行不安全。');
     await agent.getByTestId('reg-address').fill('广州市越秀区中山五路 1 号');
     await agent.getByTestId('reg-content').press('Control+Enter');
     await waitStatus(agent, 'received');
+    assert.match((await agent.getByTestId('presence').textContent()) ?? '', /话后处理/); // saved: wrap-up
     await agent.getByTestId('suggestion').waitFor();
   });
 

@@ -4,6 +4,7 @@ import { Route, Routes, useNavigate } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { StaffShell } from '../../shell/StaffShell';
 import { TicketPage } from '../../tickets/TicketPage';
+import { PresenceProvider } from './presence';
 import { PresenceSelector } from './PresenceSelector';
 import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
@@ -31,6 +32,7 @@ export default function AgentApp() {
   useNewTicketKey();
   return (
     <StaffShell
+      wrap={(children) => <PresenceProvider>{children}</PresenceProvider>}
       title={t('agent.title')}
       extra={
         <>

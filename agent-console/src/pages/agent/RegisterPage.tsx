@@ -9,6 +9,7 @@ import { drafts } from '../../lib/drafts';
 import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { CallerHistory } from './CallerHistory';
+import { usePresence } from './presence';
 
 const DRAFT = 'register';
 
@@ -24,6 +25,7 @@ export function RegisterPage() {
   const [restored, setRestored] = useState(false);
   const [phone, setPhone] = useState('');
   const firstField = useRef<HTMLInputElement>(null);
+  const { presence, setPresence } = usePresence();
 
   useEffect(() => {
     const draft = drafts.load<Record<string, unknown>>(DRAFT);
@@ -48,6 +50,8 @@ export function RegisterPage() {
     try {
       const { data } = await api.createTicket(body);
       drafts.clear(DRAFT);
+      // The call's paperwork is done: wrap-up time, until the agent says available again.
+      if (presence === 'busy') setPresence('after_call');
       message.success(t('reg.created', { number: data.number }));
       navigate(`/agent/tickets/${data.id}`);
     } catch (e) {

@@ -2,6 +2,7 @@ import { Button, Input, Popover, Space } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useI18n } from '../../i18n';
+import { usePresence } from './presence';
 
 const randomMobile = () => `13${Math.floor(100000000 + Math.random() * 899999999)}`;
 
@@ -14,8 +15,10 @@ export function SimulateCall() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState(randomMobile);
+  const { setPresence } = usePresence();
   const answer = () => {
     setOpen(false);
+    setPresence('busy');
     navigate(`/agent/new?phone=${encodeURIComponent(phone)}&callId=sim-${Date.now()}`);
     setPhone(randomMobile());
   };
