@@ -37,7 +37,8 @@ export function problemMessage(p: Problem, locale: Locale): string {
   const ownKnown = own && own !== `problem.${p.code}` ? own : undefined;
   const base = p.message || p.title || ownKnown || translate(locale, 'problem.generic', { status: p.status });
   const fields = (p.errors ?? []).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
-  return fields.length ? `${base}（${fields.join('；')}）` : base;
+  if (!fields.length) return base;
+  return translate(locale, 'app.withDetails', { base, details: fields.join(translate(locale, 'app.listSep')) });
 }
 
 /** Turns any failed response into a Problem, whether or not its body is problem+json. */

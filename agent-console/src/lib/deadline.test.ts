@@ -9,16 +9,16 @@ const tEn = (k: string, v?: Record<string, string | number>) => translate('en', 
 
 describe('formatSpan', () => {
   it('shows days and hours, dropping minutes once days appear', () => {
-    expect(formatSpan(2 * 24 * H + 3 * H + 25 * 60_000, 'zh-CN')).toBe('2天3小时');
-    expect(formatSpan(2 * 24 * H + 3 * H + 25 * 60_000, 'en')).toBe('2d 3h');
+    expect(formatSpan(2 * 24 * H + 3 * H + 25 * 60_000, tZh)).toBe('2天3小时');
+    expect(formatSpan(2 * 24 * H + 3 * H + 25 * 60_000, tEn)).toBe('2d 3h');
   });
   it('shows hours and minutes under a day, minutes under an hour', () => {
-    expect(formatSpan(5 * H + 7 * 60_000, 'zh-CN')).toBe('5小时7分钟');
-    expect(formatSpan(42 * 60_000, 'en')).toBe('42m');
-    expect(formatSpan(10_000, 'en')).toBe('0m');
+    expect(formatSpan(5 * H + 7 * 60_000, tZh)).toBe('5小时7分钟');
+    expect(formatSpan(42 * 60_000, tEn)).toBe('42m');
+    expect(formatSpan(10_000, tEn)).toBe('0m');
   });
   it('uses the absolute value (overdue spans read the same)', () => {
-    expect(formatSpan(-26 * H, 'en')).toBe('1d 2h');
+    expect(formatSpan(-26 * H, tEn)).toBe('1d 2h');
   });
 });
 
@@ -36,9 +36,9 @@ describe('countdownText', () => {
   it('reads "left" before the deadline and "overdue by" after, in the chosen language', () => {
     const future = new Date(now + 26 * H).toISOString();
     const past = new Date(now - 3 * H).toISOString();
-    expect(countdownText(future, now, tZh, 'zh-CN')).toEqual({ level: 'ok', text: '剩余 1天2小时' });
-    expect(countdownText(past, now, tZh, 'zh-CN')).toEqual({ level: 'overdue', text: '已超时 3小时' });
-    expect(countdownText(past, now, tEn, 'en').text).toBe('Overdue by 3h');
-    expect(countdownText(undefined, now, tEn, 'en')).toEqual({ level: 'none', text: '—' });
+    expect(countdownText(future, now, tZh)).toEqual({ level: 'ok', text: '剩余 1天2小时' });
+    expect(countdownText(past, now, tZh)).toEqual({ level: 'overdue', text: '已超时 3小时' });
+    expect(countdownText(past, now, tEn).text).toBe('Overdue by 3h');
+    expect(countdownText(undefined, now, tEn)).toEqual({ level: 'none', text: '—' });
   });
 });

@@ -7,17 +7,16 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** "2天3小时" / "2d 3h": two units at most; a clerk needs the order of magnitude, not seconds. */
-export function formatSpan(ms: number, locale: 'zh-CN' | 'en'): string {
+export function formatSpan(ms: number, t: Translate): string {
   const abs = Math.abs(ms);
   const d = Math.floor(abs / DAY);
   const h = Math.floor((abs % DAY) / HOUR);
   const m = Math.floor((abs % HOUR) / MINUTE);
-  const zh = locale === 'zh-CN';
   const parts: string[] = [];
-  if (d) parts.push(zh ? `${d}天` : `${d}d`);
-  if (h && parts.length < 2) parts.push(zh ? `${h}小时` : `${h}h`);
-  if (!d && (m || parts.length === 0)) parts.push(zh ? `${m}分钟` : `${m}m`);
-  return parts.join(zh ? '' : ' ');
+  if (d) parts.push(t('span.d', { n: d }));
+  if (h && parts.length < 2) parts.push(t('span.h', { n: h }));
+  if (!d && (m || parts.length === 0)) parts.push(t('span.m', { n: m }));
+  return parts.join(t('span.sep'));
 }
 
 /** Under 24 h left counts as "soon": the reminder overlay fires around there for day limits. */
@@ -29,10 +28,9 @@ export function dueLevel(dueAt: string | null | undefined, now: number, soonMs =
   return left < soonMs ? 'soon' : 'ok';
 }
 
-export function countdownText(dueAt: string | null | undefined, now: number, t: Translate, locale: 'zh-CN' | 'en') {
+export function countdownText(dueAt: string | null | undefined, now: number, t: Translate) {
   const level = dueLevel(dueAt, now);
   if (level === 'none') return { level, text: t('due.none') };
-  const left = Date.parse(dueAt!) - now;
-  const span = formatSpan(left, locale);
+  const span = formatSpan(Date.parse(dueAt!) - now, t);
   return { level, text: level === 'overdue' ? t('due.over', { d: span }) : t('due.left', { d: span }) };
 }

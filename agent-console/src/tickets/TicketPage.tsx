@@ -36,7 +36,7 @@ export function TicketPage({ backTo, aside }: Props) {
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={12}>
       {viewers.length > 0 && (
-        <Alert type="warning" showIcon data-testid="viewers" message={t('detail.viewers', { names: viewers.map((v) => v.displayName).join('、') })} />
+        <Alert type="warning" showIcon data-testid="viewers" message={t('detail.viewers', { names: viewers.map((v) => v.displayName).join(t('app.listSep')) })} />
       )}
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>

@@ -54,8 +54,8 @@ export function useNow(intervalMs = 30_000) {
 }
 
 export function Countdown({ dueAt, now }: { dueAt: string | null | undefined; now: number }) {
-  const { t, locale } = useI18n();
-  const { level, text } = countdownText(dueAt, now, t, locale);
+  const { t } = useI18n();
+  const { level, text } = countdownText(dueAt, now, t);
   const type = level === 'overdue' ? 'danger' : level === 'soon' ? 'warning' : level === 'none' ? 'secondary' : undefined;
   return (
     <Typography.Text type={type} data-testid="countdown" data-level={level} title={dueAt ?? undefined}>

@@ -69,7 +69,7 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
           </Descriptions.Item>
           {s.alternatives.length > 0 && (
             <Descriptions.Item label={t('sug.alternatives')} span={2}>
-              {s.alternatives.map((a) => a.name ?? a.code).join('、')}
+              {s.alternatives.map((a) => a.name ?? a.code).join(t('app.listSep'))}
             </Descriptions.Item>
           )}
           <Descriptions.Item label={t('sug.model')}>{s.modelVersion ?? '—'}</Descriptions.Item>
