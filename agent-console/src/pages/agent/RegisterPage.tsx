@@ -94,20 +94,22 @@ export function RegisterPage() {
               <Input />
             </Form.Item>
             <Row gutter={12}>
-              <Col xs={24} md={12}>
+              <Col xs={24} md={8}>
                 <Form.Item name="callerPhone" label={t('reg.callerPhone')} required>
                   <Input ref={(el) => void (firstField.current = el?.input ?? null)} data-testid="reg-phone" inputMode="tel" />
                 </Form.Item>
               </Col>
-              <Col xs={24} md={12}>
+              <Col xs={24} md={8}>
                 <Form.Item name="callerName" label={t('reg.callerName')}>
                   <Input data-testid="reg-name" />
                 </Form.Item>
               </Col>
+              <Col xs={24} md={8}>
+                <Form.Item name="idNumber" label={t('reg.idNumber')}>
+                  <Input data-testid="reg-id" maxLength={18} />
+                </Form.Item>
+              </Col>
             </Row>
-            <Form.Item name="idNumber" label={t('reg.idNumber')}>
-              <Input data-testid="reg-id" maxLength={18} />
-            </Form.Item>
             <Form.Item name="content" label={t('reg.content')} required>
               <Input.TextArea rows={5} data-testid="reg-content" />
             </Form.Item>
@@ -143,14 +145,18 @@ export function RegisterPage() {
                 </Form.Item>
               </Col>
             </Row>
-            <Space size="large" style={{ marginBottom: 12 }}>
-              <Form.Item name="emergency" label={t('reg.emergency')} style={{ marginBottom: 0 }}>
-                <Select allowClear style={{ width: 160 }} data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
-              </Form.Item>
-              <Form.Item name="anonymousToUnits" valuePropName="checked" noStyle>
-                <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
-              </Form.Item>
-            </Space>
+            <Row gutter={12} align="bottom">
+              <Col xs={24} md={8}>
+                <Form.Item name="emergency" label={t('reg.emergency')}>
+                  <Select allowClear data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={16}>
+                <Form.Item name="anonymousToUnits" valuePropName="checked">
+                  <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
+                </Form.Item>
+              </Col>
+            </Row>
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="reg-error" />}
             <Space>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="reg-submit">

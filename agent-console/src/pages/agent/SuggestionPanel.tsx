@@ -31,10 +31,11 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
     }
   };
 
-  if (!canSubmit && !canTransfer) return null;
   const confirmBody = classificationDefaults(ticket);
   // The agent's own flag (a line) wins over the model's guess.
   const line = emergencyLine(ticket.emergency) ?? s?.emergencyLine ?? null;
+  // Only while the classification is open, or while an emergency can still be handed over.
+  if (!canSubmit && !(canTransfer && line)) return null;
 
   return (
     <Card size="small" title={t('sug.title')} data-testid="suggestion">
