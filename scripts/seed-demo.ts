@@ -71,9 +71,9 @@ export const CATEGORY_OWNERS: Record<string, string> = {
   卫生计生: 'weijian', 商贸旅游: 'shangwu', 经济管理: 'shichang', 政法: 'gongan',
 };
 
-const USERS: { username: string; displayName: string; role: Role; unit?: string }[] = [
-  { username: 'agent1', displayName: '话务员 王芳', role: 'agent', unit: 'centre' },
-  { username: 'agent2', displayName: '话务员 李娜', role: 'agent', unit: 'centre' },
+const USERS: { username: string; displayName: string; role: Role; unit?: string; ext?: string }[] = [
+  { username: 'agent1', displayName: '话务员 王芳', role: 'agent', unit: 'centre', ext: '8001' },
+  { username: 'agent2', displayName: '话务员 李娜', role: 'agent', unit: 'centre', ext: '8002' },
   { username: 'dispatcher1', displayName: '派单员 陈刚', role: 'dispatcher', unit: 'centre' },
   { username: 'supervisor1', displayName: '值班长 赵敏', role: 'supervisor', unit: 'centre' },
   { username: 'admin1', displayName: '系统管理员', role: 'admin', unit: 'centre' },
@@ -110,6 +110,7 @@ async function main() {
     for (const u of USERS) {
       const [row] = await rt.db.insert(users).values({
         username: u.username, passwordHash: pw, displayName: u.displayName, role: u.role, unitId: u.unit ? unitIds.get(u.unit) : null,
+        phoneExtension: u.ext ?? null,
       }).returning();
       actors.set(u.username, { kind: 'staff', id: row.id, role: u.role, unitId: row.unitId, displayName: u.displayName });
     }

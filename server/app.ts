@@ -11,13 +11,17 @@ import { identityRoutes } from './identity/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
+import { dispatchRoutes } from './dispatch/routes';
+import { slaRoutes } from './sla/routes';
 import { DevSmsSender } from './citizen/sms-sender';
+import { mountChannels, type ChannelConfig } from './channels/mount';
 
 export interface AppOptions {
   sessionTtlHours?: number;
   secureCookies?: boolean;
   consoleDist?: string | null;
   devEndpoints?: boolean;
+  channels?: ChannelConfig;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -36,6 +40,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
     res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
   });
 
+  if (o.channels) mountChannels(app, rt, o.channels);
+
   const api = express.Router();
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
@@ -43,6 +49,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
   api.use(ticketRoutes());
   api.use(catalogRoutes());
+  api.use(dispatchRoutes());
+  api.use(slaRoutes());
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;

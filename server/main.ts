@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { createRealtime } from './platform/realtime/socket';
 import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
+import { startSla } from './sla/jobs/sla-wake.job';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -21,16 +22,25 @@ async function main() {
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.NODE_ENV !== 'production',
+    channels: {
+      wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
+        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS },
+      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+    },
   });
   const server = http.createServer(app);
   const closers: (() => Promise<unknown>)[] = [];
   if (roles.has('realtime') || roles.has('web')) {
     const realtime = createRealtime(server, { db: rt.db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: logger });
     rt.realtimeSinks.push(realtime.publish);
+    rt.io = realtime.io;
     closers.push(realtime.close);
   }
+  // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
+  const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? 10_000 : 2 ** 31 - 1 });
+  closers.push(sla.close);
   if (roles.has('worker')) {
-    const w = startEventsWorker(rt, env.REDIS_URL);
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue);
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();

@@ -24,6 +24,7 @@ export async function destroySession(db: Db, token: string) {
 
 export interface SessionUser {
   id: string; username: string; displayName: string; role: Role; unitId: string | null; unitName: string | null; csrfToken: string;
+  phoneExtension: string | null;
 }
 
 /** Resolves a session token (cookie) to its user; expired sessions and disabled users resolve to nobody. */
@@ -31,7 +32,7 @@ export async function userForToken(db: Db, token: string): Promise<SessionUser |
   const [row] = await db
     .select({
       id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId,
-      unitName: handlingUnits.name, csrfToken: sessions.csrfToken,
+      unitName: handlingUnits.name, csrfToken: sessions.csrfToken, phoneExtension: users.phoneExtension,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

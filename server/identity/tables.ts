@@ -46,6 +46,8 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   role: text('role').$type<Role>().notNull(),
   unitId: uuid('unit_id').references(() => handlingUnits.id),
+  /** The agent's phone extension: the CTI's call events name it, the screen pop goes to room agent:<ext>. */
+  phoneExtension: text('phone_extension').unique(),
   active: boolean('active').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),

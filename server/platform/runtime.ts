@@ -8,6 +8,7 @@ import { createQueue, EVENTS_QUEUE } from './queue/queues';
 import { RateLimiter } from './http/rate-limit';
 import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
 import type { Services } from './context';
+import type { Server as SocketServer } from 'socket.io';
 
 export interface RuntimeOptions {
   databaseUrl: string;
@@ -51,6 +52,8 @@ export function createRuntime(o: RuntimeOptions) {
     await db.$client.end();
   }
 
-  return { db, redis, eventsQueue, sms, limiter, relay, svc, log, realtimeSinks, options: o, close };
+  /** Set by main when this node serves Socket.IO; channel screen pops emit through it. */
+  const io = null as SocketServer | null;
+  return { db, redis, eventsQueue, sms, limiter, relay, svc, log, realtimeSinks, options: o, close, io };
 }
 export type Runtime = ReturnType<typeof createRuntime>;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
 import { createRuntime, type Runtime } from '../../server/platform/runtime';
-import { createApp } from '../../server/app';
+import { createApp, type AppOptions } from '../../server/app';
 import { makeCtx, type Actor, type Ctx } from '../../server/platform/context';
 import { handlingUnits } from '../../server/dispatch/tables';
 import { users, type Role } from '../../server/identity/tables';
@@ -51,7 +51,7 @@ export interface TestEnv {
 }
 
 /** A real database and queue prefix for this file, a running app on a random port, torn down after. */
-export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withServer?: boolean } = {}) {
+export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withServer?: boolean; app?: AppOptions } = {}) {
   const env = {} as TestEnv;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -62,7 +62,7 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
       poolSize: 10, classify: opts.classify });
     env.ctx = (actor, now) => makeCtx({ db: env.rt.db, actor, log: env.rt.log, svc: env.rt.svc, ...(now ? { now: () => now } : {}) });
     if (opts.withServer !== false) {
-      const app = createApp(env.rt, { devEndpoints: true });
+      const app = createApp(env.rt, { devEndpoints: true, ...opts.app });
       env.server = http.createServer(app);
       await new Promise<void>((r) => env.server.listen(0, '127.0.0.1', r));
       env.baseUrl = `http://127.0.0.1:${(env.server.address() as AddressInfo).port}`;

@@ -56,7 +56,8 @@ export async function insertDispatches(
   const d = await deadlinesForDispatch(tx, { regionCode: ticket.regionCode, appealType: ticket.appealType, urgency: ticket.urgency }, at);
   const base = {
     ticketId: ticket.id, round, ruleId, policy: d.policy, dispatchedAt: at, signDueAt: d.signDueAt, replyDueAt: d.replyDueAt,
-    remindAt: d.remindAt, returnWindowEndsAt: d.returnWindowEndsAt, nextWakeAt: d.nextWakeAt, createdAt: at, updatedAt: at,
+    remindAt: d.remindAt, returnWindowEndsAt: d.returnWindowEndsAt, supervisionDueAt: d.supervisionDueAt, nextWakeAt: d.nextWakeAt,
+    createdAt: at, updatedAt: at,
   };
   return tx.insert(dispatches).values([
     { ...base, unitId: leadUnitId, role: 'lead' as const },

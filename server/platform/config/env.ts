@@ -21,6 +21,19 @@ const Env = z.object({
   PG_POOL_SIZE: z.coerce.number().int().positive().default(20),
   /** Served statically at / when present (the built console). */
   CONSOLE_DIST: z.string().default('agent-console/dist'),
+  // Channels (channels.md). Unset WeChat values leave /channels/wechat unmounted.
+  WECHAT_APP_ID: z.string().optional(),
+  WECHAT_APP_SECRET: z.string().optional(),
+  WECHAT_TOKEN: z.string().optional(),
+  WECHAT_ENCODING_AES_KEY: z.string().optional(),
+  WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
+  WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
+  WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
+  CTI_KEYS: z.string().default(''),
+  /** Open311 api keys, `keyId:apiKey[,…]`. */
+  OPEN311_API_KEYS: z.string().default(''),
+  OPEN311_JURISDICTION: z.string().default('rexian.local'),
 });
 
 function load() {

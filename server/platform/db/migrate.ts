@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDb } from './client';
+import { ensureSlaDefaults } from '../../sla/reference-defaults';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = path.join(here, 'migrations');
@@ -24,6 +25,7 @@ export async function migrateDatabase(url: string) {
   const db = createDb(url, 2);
   try {
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    await ensureSlaDefaults(db);
   } finally {
     await db.$client.end();
   }

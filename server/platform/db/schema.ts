@@ -4,3 +4,4 @@ export * from '../../identity/tables';
 export * from '../../dispatch/tables';
 export * from '../../tickets/tables';
 export * from './plumbing-tables';
+export * from '../../channels/tables';

@@ -1,7 +1,8 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { EVENTS_QUEUE, workerConnection } from './queues';
+import { scheduleTicketWakes } from '../../sla/jobs/sla-wake.job';
 
 /**
  * Follow-up work for outbox topics. Today: telling the citizen by SMS when their ticket is
@@ -14,8 +15,14 @@ const CITIZEN_NOTICES: Record<string, 'ticket_received' | 'ticket_replied'> = {
   'ticket.closed': 'ticket_replied',
 };
 
-export function startEventsWorker(rt: Runtime, redisUrl: string) {
-  const worker = new Worker(EVENTS_QUEUE, (job: Job) => handle(rt, job), {
+/** Events after which a dispatch has new stored deadlines to wake up for. */
+const CLOCK_EVENTS = new Set(['ticket.dispatched', 'dispatch.reassigned', 'extension.approved', 'ticket.sent_back']);
+
+export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queue) {
+  const worker = new Worker(EVENTS_QUEUE, async (job: Job) => {
+    if (slaQueue && CLOCK_EVENTS.has(job.name) && job.data?.ticketId) await scheduleTicketWakes(rt, slaQueue, job.data.ticketId);
+    await handle(rt, job);
+  }, {
     connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 8,
   });
   worker.on('error', () => {});

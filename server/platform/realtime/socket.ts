@@ -92,8 +92,10 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
   return { io, publish, close, redis: pub };
 }
 
-export function roomsFor(user: Pick<SessionUser, 'id' | 'role' | 'unitId'>): string[] {
+export function roomsFor(user: Pick<SessionUser, 'id' | 'role' | 'unitId'> & { phoneExtension?: string | null }): string[] {
   const rooms = [`user:${user.id}`, `role:${user.role}`];
+  // The CTI's call events name an extension; the screen pop goes to that agent only.
+  if (user.phoneExtension) rooms.push(`agent:${user.phoneExtension}`);
   if (user.role === 'supervisor' || user.role === 'admin') rooms.push('supervisors');
   if (user.role === 'unit_clerk' && user.unitId) rooms.push(`unit:${user.unitId}`);
   return rooms;

@@ -1,0 +1,45 @@
+/**
+ * WeChat official account configuration (channels.md §1: one row per account; `default`
+ * seeded from env). The adapter only reads accounts through this port.
+ */
+import { z } from 'zod';
+import { decodeAesKey } from './crypto';
+
+export const WechatMode = z.enum(['plain', 'compat', 'safe']);
+
+export const WechatAccount = z.object({
+  id: z.string().min(1),
+  appId: z.string().min(1),
+  appSecret: z.string().default(''),
+  token: z.string().min(3).max(32),
+  encodingAesKey: z.string().optional(),
+  mode: WechatMode.default('plain'),
+  /** 0 disables the timestamp window (needed for the fixed published vectors). */
+  maxClockSkewSeconds: z.number().int().min(0).default(300),
+  /** The account's gh_ id; when set, ToUserName must equal it. */
+  originalId: z.string().optional(),
+}).superRefine((a, ctx) => {
+  if (a.mode !== 'plain') {
+    try { decodeAesKey(a.encodingAesKey ?? ''); } catch {
+      ctx.addIssue({ code: 'custom', path: ['encodingAesKey'], message: 'compat/safe mode needs a 43-character EncodingAESKey' });
+    }
+  }
+});
+export type WechatAccount = z.output<typeof WechatAccount>;
+
+export interface WechatAccountStore {
+  get(accountId: string): Promise<WechatAccount | null>;
+}
+
+/** The `default` account from the env names of channels.md §1. Throws naming the bad field. */
+export function wechatAccountFromEnv(env: Record<string, string | undefined>): WechatAccount {
+  return WechatAccount.parse({
+    id: 'default',
+    appId: env.WECHAT_APP_ID,
+    appSecret: env.WECHAT_APP_SECRET ?? '',
+    token: env.WECHAT_TOKEN,
+    encodingAesKey: env.WECHAT_ENCODING_AES_KEY || undefined,
+    mode: env.WECHAT_MODE || undefined,
+    maxClockSkewSeconds: env.WECHAT_MAX_CLOCK_SKEW_SECONDS ? Number(env.WECHAT_MAX_CLOCK_SKEW_SECONDS) : undefined,
+  });
+}

@@ -1,0 +1,54 @@
+import type { Express } from 'express';
+import type { Runtime } from '../platform/runtime';
+import { createWechatRouter } from '../../integrations/wechat/router';
+import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wechat/accounts';
+import { createOpen311Router } from '../../integrations/open311/router';
+import { createPhoneRouter } from '../../integrations/phone-cti/router';
+import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
+import {
+  channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
+} from './ports';
+
+export interface ChannelConfig {
+  wechat?: Record<string, string | undefined>;
+  ctiKeys: string;
+  open311ApiKeys: string;
+  open311Jurisdiction: string;
+}
+
+/**
+ * Channel endpoints (channels.md). Mounted before any JSON body parser: each router verifies
+ * its signature over the raw bytes it reads itself. A channel whose configuration is absent is
+ * not mounted, so an unconfigured deployment exposes nothing half-set-up.
+ */
+export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
+  const intake = intakePort(rt);
+  const nonces = nonceStore(rt);
+  const events = channelEventSink(rt);
+  const tickets = ticketLookup(rt);
+
+  if (cfg.wechat?.WECHAT_APP_ID && cfg.wechat.WECHAT_TOKEN) {
+    const account: WechatAccount = wechatAccountFromEnv(cfg.wechat);
+    app.use('/channels/wechat', createWechatRouter({
+      intake, nonces, events, tickets, rawStore: rawStore(rt),
+      accounts: { get: async (id) => (id === 'default' ? account : null) },
+      log: rt.log,
+    }));
+  }
+
+  const ctiKeys = parseKeyList(cfg.ctiKeys);
+  if (ctiKeys.length) {
+    const io = { to: (room: string) => ({ emit: (ev: string, payload: unknown) => rt.io?.to(room).emit(ev, payload) }) };
+    app.use('/channels/phone', createPhoneRouter({
+      events: withScreenPop(events, { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces,
+      keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
+    }));
+  }
+
+  if (cfg.open311ApiKeys) {
+    app.use('/open311/v2', createOpen311Router({
+      intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), tickets,
+      jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt),
+    }));
+  }
+}

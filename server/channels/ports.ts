@@ -1,0 +1,192 @@
+/**
+ * The server's side of the channel ports (integrations/shared/ports.ts): intake through the
+ * one registerTicket use case, nonces and rate limits in Redis, channel events and raw payloads
+ * in PostgreSQL, and a citizen-safe read model of tickets.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Runtime } from '../platform/runtime';
+import { makeCtx, type Actor } from '../platform/context';
+import { registerTicket } from '../tickets/use-cases/register-ticket';
+import { recordEvent } from '../tickets/events';
+import { normalizeMobile } from '../identity/checks';
+import { channelEvents, rawPayloads } from './tables';
+import type {
+  ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
+} from '../../integrations/shared/ports';
+import type { ChannelKind } from '../../integrations/inbound-appeal';
+import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
+import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
+
+const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
+const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
+
+export function intakePort(rt: Runtime): IntakePort {
+  return {
+    async register(appeal) {
+      const r = await registerTicket(ctxFor(rt, appeal.channel), appeal);
+      return { ticketId: r.ticketId, ticketNo: r.number, duplicate: r.duplicate };
+    },
+  };
+}
+
+/** Redis SET NX EX. Fails closed: if Redis is away a signed request is refused rather than replayable. */
+export function nonceStore(rt: Runtime): NonceStore {
+  return {
+    async seen(key, ttlSeconds) {
+      const r = await rt.redis.set(`${rt.options.queuePrefix}:nonce:${key}`, '1', 'EX', ttlSeconds, 'NX');
+      return r !== 'OK';
+    },
+  };
+}
+
+export function rateLimitPort(rt: Runtime): RateLimitPort {
+  return {
+    async hit(key, limit, windowSeconds) {
+      const allowed = await rt.limiter.hit(`ch:${key}`, limit, windowSeconds);
+      return { allowed, retryAfterSeconds: allowed ? 0 : windowSeconds };
+    },
+  };
+}
+
+export function channelEventSink(rt: Runtime): ChannelEventSink {
+  return {
+    async emit(e) {
+      const inserted = await rt.db.insert(channelEvents).values({
+        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data: e.data, at: new Date(e.at),
+      }).onConflictDoNothing().returning({ id: channelEvents.id });
+      return { duplicate: inserted.length === 0 };
+    },
+  };
+}
+
+export function rawStore(rt: Runtime): RawStore {
+  return {
+    async save(i) {
+      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType, body: i.body })
+        .returning({ id: rawPayloads.id });
+      return `raw:${r.id}`;
+    },
+  };
+}
+
+type ViewRow = {
+  number: string; status: string; categoryCode: string | null; categoryName: string | null; content: string; replyText: string | null;
+  unitName: string | null; createdAt: string; updatedAt: string; replyDueAt: string | null;
+};
+const CLOSED = new Set(['closed', 'archived', 'answered_directly', 'declined', 'merged', 'transferred_emergency']);
+const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode",
+  (select name from categories c where c.code = t.category_code order by version desc limit 1) as "categoryName",
+  t.content, t.reply_text as "replyText", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
+  d.reply_due_at as "replyDueAt"
+  from tickets t
+  left join lateral (select unit_id, reply_due_at from dispatches where ticket_id = t.id and role = 'lead' and round = t.current_round
+    and status <> 'returned' order by created_at desc limit 1) d on true
+  left join handling_units u on u.id = d.unit_id`;
+
+function toView(r: ViewRow): PublicTicketView {
+  const iso = (v: string | null) => (v ? new Date(v).toISOString() : undefined);
+  return {
+    ticketNo: r.number, status: CLOSED.has(r.status) ? 'closed' : 'open', serviceCode: r.categoryCode ?? undefined,
+    serviceName: r.categoryName ?? undefined, description: r.content, statusNotes: r.replyText ?? undefined,
+    agencyResponsible: r.unitName ?? undefined, requestedAt: iso(r.createdAt)!, updatedAt: iso(r.updatedAt), expectedAt: iso(r.replyDueAt),
+  };
+}
+
+/** What a citizen-facing channel may show of a ticket: no names, numbers or addresses. */
+export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
+  return {
+    async byNumber(no) {
+      const r = await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where t.number = ${no}`);
+      return r.rows[0] ? toView(r.rows[0]) : null;
+    },
+    async search(f) {
+      const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
+      if (f.ticketNos?.length) where.push(sql`t.number in (${sql.join(f.ticketNos.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.serviceCodes?.length) where.push(sql`t.category_code in (${sql.join(f.serviceCodes.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.channel) where.push(sql`t.channel = ${f.channel}`);
+      const rows = (await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where ${sql.join(where, sql` and `)} order by t.created_at desc limit ${f.limit}`)).rows.map(toView);
+      return f.status?.length ? rows.filter((v) => f.status!.includes(v.status)) : rows;
+    },
+    async byOpenId(openId, limit) {
+      const hash = rt.svc.pii.hash('wechat', openId);
+      const r = await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where t.citizen_id in (select citizen_id from citizen_contacts
+        where kind = 'wechat' and value_hash = ${hash}) order by t.created_at desc limit ${limit}`);
+      return r.rows.map(toView);
+    },
+    async byPhone(phone) {
+      const m = normalizeMobile(phone);
+      const hash = rt.svc.pii.hash('phone', m.ok ? m.normalized : phone.replace(/\D/g, ''));
+      const r = await rt.db.execute<ViewRow & { citizenId: string }>(sql`${VIEW_SELECT}, lateral (select t.citizen_id as "citizenId") c
+        where t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${hash})
+        order by t.created_at desc limit 20`);
+      const views = r.rows.map(toView);
+      return {
+        citizen: r.rows[0] ? { id: r.rows[0].citizenId } : undefined,
+        recentTickets: views.slice(0, 5), openTickets: views.filter((v) => v.status === 'open').length,
+      };
+    },
+  };
+}
+
+/**
+ * IVR satisfaction key presses (and SMS survey replies): recorded on the timeline of the ticket
+ * the call was registered against (callId), once per externalId.
+ */
+export function ratingPort(rt: Runtime): RatingPort {
+  return {
+    async record(i) {
+      if (!i.callId) return false;
+      const ctx = ctxFor(rt, i.channel);
+      return rt.db.transaction(async (tx) => {
+        const [t] = (await tx.execute<{ id: string }>(sql`select id from tickets where channel = 'phone' and external_id = ${'call-' + i.callId}`)).rows;
+        if (!t) return false;
+        const claimed = await tx.insert(channelEvents).values({
+          channel: i.channel, channelAccount: 'rating', type: 'rating.received', externalId: i.externalId, data: { score: i.score }, ticketId: t.id, at: new Date(i.at),
+        }).onConflictDoNothing().returning({ id: channelEvents.id });
+        if (claimed.length) await recordEvent(tx, ctx, t.id, { type: 'rating.received', data: { score: i.score, channel: i.channel, source: 'ivr' } });
+        return true;
+      });
+    },
+  };
+}
+
+export function open311Catalog(rt: Runtime): ServiceCatalogPort {
+  const q = (extra = sql`true`) => rt.db.execute<{ code: string; name: string; group: string | null }>(sql`select c.code, c.name,
+    (select p.name from categories p where p.version = c.version and p.code = c.parent_code) as "group"
+    from categories c where c.version = (select max(version) from category_tree_versions) and c.citizen_selectable and ${extra}
+    order by c.code`);
+  return {
+    async list() {
+      return (await q()).rows.map((r) => ({ code: r.code, name: r.name, group: r.group ?? undefined, type: 'realtime' as const }));
+    },
+    async get(_j, code) {
+      const r = (await q(sql`c.code = ${code}`)).rows[0];
+      return r ? { code: r.code, name: r.name, group: r.group ?? undefined, type: 'realtime' as const } : null;
+    },
+  };
+}
+
+/** `keyId:secret` pairs from configuration; the key id is the Open311 channelAccount. */
+export function parseKeyList(list: string): { id: string; secret: string }[] {
+  return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const i = s.indexOf(':');
+    return { id: s.slice(0, i), secret: s.slice(i + 1) };
+  }).filter((k) => k.id && k.secret);
+}
+
+export function open311Keys(list: string): Open311ApiKeyPort {
+  const keys = parseKeyList(list);
+  return {
+    async verify(apiKey) {
+      const a = Buffer.from(apiKey);
+      const hit = keys.find((k) => {
+        const b = Buffer.from(k.secret);
+        return a.length === b.length && timingSafeEqual(a, b);
+      });
+      return hit ? { keyId: hit.id } : null;
+    },
+  };
+}
+
+export type { ChannelKind };

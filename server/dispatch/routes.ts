@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { and, eq, sql } from 'drizzle-orm';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import { requireStaff } from '../identity/sessions';
+import { dispatchRules, handlingUnits } from './tables';
+import { categories, regions } from '../catalog/tables';
+import { proposeDispatch } from './use-cases/propose-dispatch';
+import type { Queryable } from '../platform/db/client';
+
+const RuleInput = z.strictObject({
+  categoryCode: z.string().regex(/^\d{2,12}$/),
+  regionCode: z.union([z.literal('*'), z.string().regex(/^\d{6,12}$/)]).default('*'),
+  leadUnitId: z.uuid(),
+  assistingUnitIds: z.array(z.uuid()).max(10).default([]),
+  note: z.string().max(500).optional(),
+  active: z.boolean().default(true),
+});
+const IdParams = z.strictObject({ id: z.uuid() });
+
+/** Every reference in a rule must exist: a rule naming a missing unit would route tickets to nobody. */
+async function checkRefs(db: Queryable, r: z.infer<typeof RuleInput>) {
+  const [cat] = await db.select({ code: categories.code }).from(categories).where(eq(categories.code, r.categoryCode)).limit(1);
+  if (!cat) throw problem('CATEGORY_NOT_FOUND', r.categoryCode);
+  if (r.regionCode !== '*') {
+    const [reg] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, r.regionCode));
+    if (!reg) throw problem('REGION_NOT_FOUND', r.regionCode);
+  }
+  const ids = [r.leadUnitId, ...r.assistingUnitIds];
+  const found = await db.select({ id: handlingUnits.id }).from(handlingUnits).where(sql`${handlingUnits.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  if (found.length !== new Set(ids).size) throw problem('UNIT_NOT_FOUND');
+}
+
+export function dispatchRoutes() {
+  const r = Router();
+
+  r.get('/tickets/:id/dispatch-proposal', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams }), async (req, res) => {
+    res.json({ data: await proposeDispatch(req.ctx, String(req.params.id)) });
+  });
+
+  r.get('/admin/dispatch-rules', requireStaff('admin', 'supervisor', 'dispatcher'), async (req, res) => {
+    res.json({ data: await req.ctx.db.select().from(dispatchRules).orderBy(dispatchRules.categoryCode, dispatchRules.regionCode) });
+  });
+
+  r.post('/admin/dispatch-rules', requireStaff('admin'), validate({ body: RuleInput }), async (req, res) => {
+    const body = req.body as z.infer<typeof RuleInput>;
+    await checkRefs(req.ctx.db, body);
+    const [row] = await req.ctx.db.insert(dispatchRules).values(body).onConflictDoNothing().returning();
+    if (!row) throw problem('VALIDATION_FAILED', 'a rule for this category and region exists; edit it instead');
+    res.status(201).json({ data: row });
+  });
+
+  r.put('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams, body: RuleInput }), async (req, res) => {
+    const body = req.body as z.infer<typeof RuleInput>;
+    await checkRefs(req.ctx.db, body);
+    const [row] = await req.ctx.db.update(dispatchRules).set(body).where(eq(dispatchRules.id, String(req.params.id))).returning();
+    if (!row) throw problem('NOT_FOUND');
+    res.json({ data: row });
+  });
+
+  r.delete('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams }), async (req, res) => {
+    const [row] = await req.ctx.db.update(dispatchRules).set({ active: false }).where(and(eq(dispatchRules.id, String(req.params.id)))).returning();
+    if (!row) throw problem('NOT_FOUND');
+    res.status(204).end();
+  });
+
+  /** Returns per unit (退单), and how many the centre judged improper: a reported KPI (domain.md §2). */
+  r.get('/reports/returns', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {
+    const rows = await req.ctx.db.execute(sql`select u.id as "unitId", u.name as "unitName",
+      count(*) filter (where d.return_reason_code is not null)::int as returns,
+      count(*) filter (where d.improper_return)::int as "improperReturns",
+      count(*)::int as dispatches
+      from dispatches d join handling_units u on u.id = d.unit_id group by u.id, u.name order by returns desc, u.name`);
+    res.json({ data: rows.rows });
+  });
+  return r;
+}

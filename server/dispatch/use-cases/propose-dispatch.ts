@@ -1,0 +1,76 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context';
+import type { Queryable } from '../../platform/db/client';
+import { problem } from '../../platform/http/problems';
+import { dispatchRules, handlingUnits, type UnitKind } from '../tables';
+import { tickets } from '../../tickets/tables';
+
+type Unit = { id: string; name: string; kind: UnitKind; parentId: string | null; regionCode: string };
+export type ProposalReason = 'rule' | 'ancestor_rule' | 'district_fallback' | 'city_fallback';
+
+export interface DispatchProposal {
+  ruleId: string | null;
+  reason: ProposalReason;
+  leadUnit: Unit;
+  assistingUnits: Unit[];
+  /** Why each unit is there, for the dispatcher who confirms or changes it. */
+  notes: string[];
+}
+
+const FUNCTIONAL: UnitKind[] = ['functional', 'utility'];
+
+/**
+ * 归口 (categories.md §3, domain.md §2): the most specific catalogue rule wins — deeper category
+ * first, then narrower region; a category with no rule falls back to its parent's (path codes
+ * make ancestors prefixes), then to the district government of the appeal's place, then the
+ * city — never to nobody. Level rules: a functional department's matter is never pushed down to a
+ * street office by a narrower regional rule, and a street office's ticket is copied to its
+ * district government as an assisting unit.
+ */
+export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<DispatchProposal> {
+  const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, regionCode: tickets.regionCode }).from(tickets).where(eq(tickets.id, ticketId));
+  if (!t) throw problem('TICKET_NOT_FOUND');
+  return proposeFor(ctx.db, t.categoryCode, t.regionCode);
+}
+
+export async function proposeFor(db: Queryable, categoryCode: string | null, regionCode: string | null): Promise<DispatchProposal> {
+  const units = new Map((await db.select().from(handlingUnits).where(eq(handlingUnits.active, true))).map((u) => [u.id, u as Unit]));
+  const notes: string[] = [];
+  const candidates = categoryCode
+    ? (await db.select().from(dispatchRules).where(and(eq(dispatchRules.active, true),
+        sql`${categoryCode} like ${dispatchRules.categoryCode} || '%'`,
+        sql`(${dispatchRules.regionCode} = '*' or ${regionCode ?? ''} like ${dispatchRules.regionCode} || '%')`)))
+        .filter((r) => units.has(r.leadUnitId))
+        .sort((a, b) => b.categoryCode.length - a.categoryCode.length || regionLen(b.regionCode) - regionLen(a.regionCode))
+    : [];
+  let rule = candidates[0];
+  if (rule) {
+    const sameDepth = candidates.filter((r) => r.categoryCode.length === rule!.categoryCode.length);
+    const functional = sameDepth.find((r) => FUNCTIONAL.includes(units.get(r.leadUnitId)!.kind));
+    if (units.get(rule.leadUnitId)!.kind === 'street' && functional) {
+      notes.push('functional_department_not_pushed_down');
+      rule = functional;
+    }
+  }
+  let lead: Unit;
+  let reason: ProposalReason;
+  let assisting: Unit[] = [];
+  if (rule) {
+    lead = units.get(rule.leadUnitId)!;
+    reason = rule.categoryCode === categoryCode ? 'rule' : 'ancestor_rule';
+    assisting = rule.assistingUnitIds.map((id) => units.get(id)).filter((u): u is Unit => !!u);
+  } else {
+    const district = regionCode ? [...units.values()].find((u) => u.kind === 'district_gov' && u.regionCode === regionCode.slice(0, 6)) : undefined;
+    const city = [...units.values()].find((u) => u.kind === 'city_gov');
+    if (!district && !city) throw problem('UNIT_NOT_FOUND', 'no district or city government to fall back to');
+    lead = (district ?? city)!;
+    reason = district ? 'district_fallback' : 'city_fallback';
+  }
+  if (lead.kind === 'street' && lead.parentId && units.has(lead.parentId) && !assisting.some((u) => u.id === lead.parentId)) {
+    assisting = [...assisting, units.get(lead.parentId)!];
+    notes.push('street_ticket_copied_to_district');
+  }
+  return { ruleId: rule?.id ?? null, reason, leadUnit: lead, assistingUnits: assisting.filter((u) => u.id !== lead.id), notes };
+}
+
+const regionLen = (r: string) => (r === '*' ? 0 : r.length);

@@ -1,0 +1,60 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import type { Runtime } from '../../platform/runtime';
+import { createQueue, SLA_QUEUE, workerConnection } from '../../platform/queue/queues';
+import { makeCtx, SYSTEM } from '../../platform/context';
+import { fireDueTimers } from '../use-cases/fire-due-timers';
+
+export const SlaWake = z.object({ dispatchId: z.uuid() });
+
+/**
+ * Delayed BullMQ jobs only say "look now" at a dispatch's next stored wake-up time; the job id
+ * is derived from dispatch + instant, so scheduling twice makes one job. They make timers
+ * punctual between sweeps; the sweeper (every 10 s) is what guarantees they fire at all.
+ */
+export function scheduleWake(q: Queue, dispatchId: string, at: Date) {
+  // No ':' in custom job ids: BullMQ rejects most of them.
+  return q.add('sla.wake', { dispatchId }, { jobId: `wake-${dispatchId}-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+}
+
+/** After a dispatch-changing event, (re)schedule the wake-ups of that ticket's open dispatches. */
+export async function scheduleTicketWakes(rt: Runtime, q: Queue, ticketId: string) {
+  const r = await rt.db.execute<{ id: string; nextWakeAt: string }>(sql`select id, next_wake_at as "nextWakeAt" from dispatches
+    where ticket_id = ${ticketId} and next_wake_at is not null`);
+  await Promise.all(r.rows.map((d) => scheduleWake(q, d.id, new Date(d.nextWakeAt))));
+}
+
+export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number; worker?: boolean } = {}) {
+  const queue = createQueue(SLA_QUEUE, redisUrl, rt.options.queuePrefix);
+  const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
+  let worker: Worker | null = null;
+  if (opts.worker !== false) {
+    worker = new Worker(SLA_QUEUE, async (job: Job) => {
+      await fireDueTimers(ctx(), { dispatchId: SlaWake.parse(job.data).dispatchId });
+    }, { connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 4 });
+    worker.on('error', () => {});
+  }
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      while ((await fireDueTimers(ctx(), { limit: 500 })).length === 500);
+    } catch (err) {
+      rt.log.warn({ err: (err as Error).message }, 'sla sweep failed; next sweep retries');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), opts.sweepMs ?? 10_000);
+  timer.unref();
+  return {
+    queue, sweep,
+    close: async () => {
+      clearInterval(timer);
+      await worker?.close();
+      await queue.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { and, gte, lte, sql } from 'drizzle-orm';
+import { validate } from '../platform/http/middleware';
+import { problem } from '../platform/http/problems';
+import { requireStaff } from '../identity/sessions';
+import { holidays, slaPolicies } from '../dispatch/tables';
+import { validateHolidayRows, type HolidayRow } from './holiday-rows';
+import { policyFromRow, policyToRow, SlaPolicyInvalidError } from './policy-rows';
+import { presetPolicies, SLA_PRESET_NAMES, type SlaPresetName } from './presets';
+
+const Year = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+const HolidayYearInput = z.strictObject({
+  rows: z.array(z.strictObject({ date: z.iso.date(), kind: z.enum(['holiday', 'workday']), name: z.string().trim().min(1).max(50) })).max(60),
+});
+const PolicyInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  regionCode: z.union([z.literal('*'), z.string().regex(/^\d{6,12}$/)]),
+  appealType: z.string().max(20),
+  urgency: z.string().max(20),
+  rules: z.record(z.string(), z.unknown()),
+  active: z.boolean().default(true),
+});
+const PresetInput = z.strictObject({ name: z.enum(SLA_PRESET_NAMES as [SlaPresetName, ...SlaPresetName[]]), regionCode: z.string().regex(/^(\*|\d{6,12})$/).default('*') });
+
+export function slaRoutes() {
+  const r = Router();
+
+  r.get('/admin/holidays/:year', requireStaff(), validate({ params: Year }), async (req, res) => {
+    const y = Number(req.params.year);
+    res.json({ data: await req.ctx.db.select().from(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`))).orderBy(holidays.date) });
+  });
+
+  /**
+   * Replaces one year's notice (the State Council publishes it each year). The whole calendar is
+   * validated as it would be after the edit (a date twice, a "make-up workday" on a weekday, a
+   * date outside the year…) and written in one transaction, or nothing changes.
+   */
+  r.put('/admin/holidays/:year', requireStaff('admin'), validate({ params: Year, body: HolidayYearInput }), async (req, res) => {
+    const y = Number(req.params.year);
+    const rows = (req.body as z.infer<typeof HolidayYearInput>).rows;
+    const outside = rows.filter((x) => !x.date.startsWith(`${y}-`));
+    if (outside.length) throw problem('VALIDATION_FAILED', `dates outside ${y}: ${outside.map((x) => x.date).join(', ')}`);
+    await req.ctx.db.transaction(async (tx) => {
+      const others = await tx.select().from(holidays).where(sql`extract(year from ${holidays.date}) <> ${y}`);
+      const check = validateHolidayRows([...others, ...rows] as HolidayRow[]);
+      if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
+      await tx.delete(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)));
+      if (rows.length) await tx.insert(holidays).values(rows);
+    });
+    res.json({ data: { year: y, rows: rows.length } });
+  });
+
+  r.get('/admin/sla-policies', requireStaff(), async (req, res) => {
+    res.json({ data: await req.ctx.db.select().from(slaPolicies).orderBy(slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency) });
+  });
+
+  /** Upsert by (region, type, urgency); a policy that would compute nonsense deadlines is refused whole. */
+  r.put('/admin/sla-policies', requireStaff('admin'), validate({ body: PolicyInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof PolicyInput>;
+    try {
+      policyFromRow(b);
+    } catch (e) {
+      if (e instanceof SlaPolicyInvalidError) throw problem('VALIDATION_FAILED', e.message);
+      throw e;
+    }
+    const [row] = await req.ctx.db.insert(slaPolicies).values(b).onConflictDoUpdate({
+      target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: b.name, rules: b.rules, active: b.active },
+    }).returning();
+    res.json({ data: row });
+  });
+
+  r.post('/admin/sla-policies/preset', requireStaff('admin'), validate({ body: PresetInput }), async (req, res) => {
+    const b = req.body as z.infer<typeof PresetInput>;
+    const rows = presetPolicies(b.name, b.regionCode).map((p) => ({ name: `${b.name} ${p.appealType}/${p.urgency}`, ...policyToRow(p) }));
+    await req.ctx.db.transaction(async (tx) => {
+      for (const row of rows) {
+        await tx.insert(slaPolicies).values(row).onConflictDoUpdate({
+          target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: row.name, rules: row.rules, active: true },
+        });
+      }
+    });
+    res.json({ data: { applied: rows.length } });
+  });
+
+  return r;
+}

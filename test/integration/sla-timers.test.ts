@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { createTestDatabase, makeUnit, makeUser } from '../helpers/env';
+import { startPrivateRedis } from '../helpers/redis-server';
+import { createRuntime, type Runtime } from '../../server/platform/runtime';
+import { makeCtx, SYSTEM, type Actor } from '../../server/platform/context';
+import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
+import { submitTicket } from '../../server/tickets/use-cases/intake-dispositions';
+import { dispatchTicket } from '../../server/dispatch/use-cases/dispatch-ticket';
+import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers';
+import { scheduleTicketWakes, startSla } from '../../server/sla/jobs/sla-wake.job';
+
+let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let rt: Runtime;
+let agent: Actor;
+let unitId: string;
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  db = await createTestDatabase();
+  rt = createRuntime({ databaseUrl: db.url, redisUrl: redis.url, queuePrefix: `rxs-${randomBytes(3).toString('hex')}`, piiKey: Buffer.alloc(32, 2).toString('base64') });
+  const env = { rt } as never;
+  agent = (await makeUser(env, 'dispatcher')).actor;
+  unitId = (await makeUnit(env)).id;
+});
+afterAll(async () => {
+  await rt.close();
+  await redis.stop();
+  await db.drop();
+});
+
+const at = (iso: string) => () => new Date(iso);
+async function dispatchedAt(iso: string, appealType: 'complaint' | 'consult' = 'complaint') {
+  const ctx = makeCtx({ db: rt.db, actor: agent, log: rt.log, svc: rt.svc, now: at(iso) });
+  const t = await registerTicket(ctx, { channel: 'phone', channelAccount: '', externalId: randomBytes(6).toString('hex'),
+    citizen: { phone: '13900000001' }, content: { text: '噪音扰民' }, attachments: [] }, { appealType });
+  await submitTicket(ctx, t.ticketId, {});
+  await dispatchTicket(ctx, t.ticketId, { leadUnitId: unitId, assistingUnitIds: [] });
+  const [d] = (await rt.db.execute<Record<string, string>>(sql`select id, reply_due_at as "replyDueAt", remind_at as "remindAt",
+    supervision_due_at as "supervisionDueAt", next_wake_at as "nextWakeAt", policy from dispatches where ticket_id = ${t.ticketId}`)).rows;
+  return { ticketId: t.ticketId, d };
+}
+const sweepAt = (iso: string) => fireDueTimers(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at(iso) }));
+
+describe('deadlines stored on dispatch', () => {
+  it('counts 15 working days for a Guangdong complaint across National Day and its make-up Saturday', async () => {
+    const { d } = await dispatchedAt('2025-09-30T10:00:00+08:00');
+    // 10/1–10/8 off, 10/11 (Saturday) worked: due at the end of 2025-10-28, China time.
+    expect(new Date(d.replyDueAt).toISOString()).toBe('2025-10-28T16:00:00.000Z');
+    expect(new Date(d.nextWakeAt).getTime()).toBe(new Date(d.remindAt).getTime());
+    expect((d.policy as unknown as { source: string }).source).toMatch(/Guangdong|广东/i);
+  });
+
+  it('refuses a dispatch whose deadline falls in a year without holiday data, naming the year', async () => {
+    await expect(dispatchedAt('2026-12-28T10:00:00+08:00')).rejects.toMatchObject({ code: 'CALENDAR_YEAR_MISSING', extensions: { year: 2027 } });
+  });
+});
+
+describe('timers that cannot be lost', () => {
+  it('fires reminder, overdue and supervision exactly once each from the sweeper after Redis lost every timer', async () => {
+    const a = await dispatchedAt('2026-03-02T10:00:00+08:00');
+    const b = await dispatchedAt('2026-03-03T09:00:00+08:00', 'consult');
+    const sla = startSla(rt, redis.url, { worker: false, sweepMs: 2 ** 31 - 1 });
+    await scheduleTicketWakes(rt, sla.queue, a.ticketId);
+    await scheduleTicketWakes(rt, sla.queue, b.ticketId);
+    const pending = async () => { const c = await sla.queue.getJobCounts('waiting', 'delayed'); return c.waiting + c.delayed; };
+    expect(await pending()).toBe(2);
+    const r = new Redis(redis.url);
+    await r.flushall(); // every pending wake-up is gone
+    r.disconnect();
+    expect(await pending()).toBe(0);
+    await sla.close();
+
+    const fired = [...(await sweepAt('2026-06-30T12:00:00+08:00')), ...(await sweepAt('2026-06-30T12:00:00+08:00'))];
+    const byTicket = async (id: string) => (await rt.db.execute<{ type: string }>(sql`select type from ticket_events
+      where ticket_id = ${id} and type in ('ticket.reminded','ticket.overdue','ticket.supervised') order by seq`)).rows.map((e) => e.type);
+    expect(await byTicket(a.ticketId)).toEqual(['ticket.reminded', 'ticket.overdue', 'ticket.supervised']);
+    expect(await byTicket(b.ticketId)).toEqual(['ticket.reminded', 'ticket.overdue', 'ticket.supervised']);
+    expect(fired.filter((f) => f.dispatchId === a.d.id || f.dispatchId === b.d.id)).toHaveLength(6);
+    const [t] = (await rt.db.execute<{ overdue: boolean; supervised: boolean; escalated: boolean }>(sql`select overdue, supervised, escalated
+      from tickets where id = ${a.ticketId}`)).rows;
+    expect(t).toEqual({ overdue: true, supervised: true, escalated: true });
+    const [d] = (await rt.db.execute<{ n: string | null }>(sql`select next_wake_at as n from dispatches where ticket_id = ${a.ticketId}`)).rows;
+    expect(d.n).toBeNull();
+  });
+
+  it('fires only what is due: at the reminder instant, the reminder alone', async () => {
+    const { ticketId, d } = await dispatchedAt('2026-04-07T10:00:00+08:00');
+    const justAfter = new Date(new Date(d.remindAt).getTime() + 1000).toISOString();
+    expect((await sweepAt(justAfter)).filter((f) => f.dispatchId === d.id).map((f) => f.stage)).toEqual(['reminder']);
+    const [t] = (await rt.db.execute<{ reminded: boolean; overdue: boolean }>(sql`select reminded, overdue from tickets where id = ${ticketId}`)).rows;
+    expect(t).toEqual({ reminded: true, overdue: false });
+  });
+});
