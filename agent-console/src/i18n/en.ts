@@ -94,6 +94,8 @@ export const en: Record<MessageKey, string> = {
   'col.replyDue': 'Reply due',
   'col.signDue': 'Sign-for due',
   'col.flags': 'Flags',
+  'call.ringing': 'Incoming call: {phone}',
+  'call.openTickets': 'This caller has {n} open tickets',
   'reg.title': 'Register a ticket',
   'reg.callerPhone': 'Caller phone',
   'reg.callerName': 'Caller name',

@@ -93,6 +93,8 @@ export const zhCN = {
   'col.replyDue': '答复时限',
   'col.signDue': '签收时限',
   'col.flags': '标记',
+  'call.ringing': '来电振铃：{phone}',
+  'call.openTickets': '该来电人有 {n} 件未办结工单',
   'reg.title': '登记工单',
   'reg.callerPhone': '来电号码',
   'reg.callerName': '来电人姓名',

@@ -9,6 +9,7 @@ import { PresenceSelector } from './PresenceSelector';
 import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
 import { SuggestionPanel } from './SuggestionPanel';
+import { useScreenPop } from './useScreenPop';
 import { WorkQueue } from './WorkQueue';
 
 /** Alt+N from anywhere in the agent area: a caller is waiting, the form must be one key away. */
@@ -24,6 +25,12 @@ function useNewTicketKey() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [navigate]);
+}
+
+/** Inside the shell: the pop needs the realtime connection and the presence store. */
+function ScreenPop() {
+  useScreenPop();
+  return null;
 }
 
 export default function AgentApp() {
@@ -47,6 +54,7 @@ export default function AgentApp() {
         </>
       }
     >
+      <ScreenPop />
       <Routes>
         <Route index element={<WorkQueue />} />
         <Route path="new" element={<RegisterPage />} />
