@@ -67,7 +67,11 @@ describe('appeal lifecycle through the console', () => {
 
   it('agent dispatches to the clerk’s unit', async () => {
     const unit = await unitNameOf(USERS.clerk);
-    await act(agent, 'dispatch', () => pickOption(agent, 'field-leadUnitId', unit));
+    await act(agent, 'dispatch', async () => {
+      await agent.getByTestId('dispatch-proposal').waitFor({ timeout: 10_000 }); // the catalogue's pick, prefilled
+      await shot(agent, 'agent-dispatch-proposal');
+      await pickOption(agent, 'field-leadUnitId', unit);
+    });
     await waitStatus(agent, 'dispatched');
     await shot(agent, 'agent-detail-dispatched');
   });

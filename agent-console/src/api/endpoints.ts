@@ -1,5 +1,5 @@
 import { get, post, query } from './client';
-import type { Category, PublicTicket, TicketDetail, TicketSummary, Unit, User } from './types';
+import type { Category, DispatchProposal, PublicTicket, TicketDetail, TicketSummary, Unit, User } from './types';
 
 export interface TicketFilter {
   status?: string;
@@ -23,6 +23,7 @@ export const api = {
   createTicket: (body: Record<string, unknown>) => post<TicketDetail>('/api/tickets', body),
   act: (id: string, action: string, body: Record<string, unknown>) =>
     post<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body),
+  dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),
   units: () => get<Unit[]>('/api/units'),
   categories: (parentCode?: string) => get<Category[]>(`/api/categories${query({ parentCode })}`),
   smsCode: (phone: string, purpose: 'submit' | 'track') =>

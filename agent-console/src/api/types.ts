@@ -105,6 +105,14 @@ export interface Unit {
   regionCode: string | null;
 }
 
+/** GET /api/tickets/:id/dispatch-proposal (server extension beyond docs/API.md v1): the catalogue's pick. */
+export interface DispatchProposal {
+  reason: 'rule' | 'ancestor_rule' | 'district_fallback' | 'city_fallback' | string;
+  leadUnit: Unit;
+  assistingUnits: Unit[];
+  notes?: string[];
+}
+
 export interface Category {
   code: string;
   name: string;

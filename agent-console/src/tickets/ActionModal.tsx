@@ -9,6 +9,7 @@ import { drafts } from '../lib/drafts';
 import { fieldErrors } from '../api/schemas';
 import { useUnits } from './units';
 import { CategoryCascader, leafCode } from './CategoryCascader';
+import { DispatchProposalHint } from './DispatchProposalHint';
 import { classificationDefaults } from '../lib/suggestion';
 
 interface Props {
@@ -110,6 +111,7 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
         }}
       >
+        {spec?.action === 'dispatch' && <DispatchProposalHint ticketId={ticket.id} form={form} />}
         {spec?.fields.map((f) => (
           <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
             <FieldInput field={f} />
