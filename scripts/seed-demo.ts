@@ -83,7 +83,7 @@ const USERS: { username: string; displayName: string; role: Role; unit?: string;
 ];
 
 async function main() {
-  const classify = await loadClassifier(logger);
+  const classify = (await loadClassifier(logger))?.classify;
   const rt = createRuntime({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY, classify });
   try {
     const [existing] = await rt.db.select().from(users).where(eq(users.username, 'agent1'));

@@ -13,6 +13,8 @@ import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
 import { dispatchRoutes } from './dispatch/routes';
 import { slaRoutes } from './sla/routes';
+import { classifierRoutes } from './tickets/classifier-routes';
+import type { LoadedClassifier } from './tickets/classifier';
 import { DevSmsSender } from './citizen/sms-sender';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 
@@ -22,6 +24,7 @@ export interface AppOptions {
   consoleDist?: string | null;
   devEndpoints?: boolean;
   channels?: ChannelConfig;
+  classifier?: () => LoadedClassifier | undefined;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -51,6 +54,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
   api.use(slaRoutes());
+  api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;

@@ -14,14 +14,15 @@ import { startSla } from './sla/jobs/sla-wake.job';
  */
 async function main() {
   const roles = new Set(env.ROLES.split(',').map((r) => r.trim()));
-  const classify = await loadClassifier(logger);
+  const classifier = await loadClassifier(logger, { watch: true });
   const rt = createRuntime({
     databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
-    poolSize: env.PG_POOL_SIZE, classify,
+    poolSize: env.PG_POOL_SIZE, classify: classifier?.classify,
   });
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.NODE_ENV !== 'production',
+    classifier: () => classifier,
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS },

@@ -84,3 +84,22 @@ export const ticketEvents = pgTable(
   },
   (t) => [uniqueIndex('ticket_events_ticket_seq_uq').on(t.ticketId, t.seq), index('ticket_events_type_at_idx').on(t.type, t.at)],
 );
+
+/**
+ * The agent's final category whenever it differs from the classifier's suggestion: the rows
+ * `classifier:train --with-corrections` folds in, and the measure of the model against agents.
+ */
+export const classifierCorrections = pgTable(
+  'classifier_corrections',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    modelVersion: text('model_version'),
+    suggested: text('suggested').notNull(),
+    confirmed: text('confirmed').notNull(),
+    categoryCode: text('category_code').notNull(),
+    agentId: uuid('agent_id'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('classifier_corrections_at_idx').on(t.at)],
+);

@@ -8,7 +8,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { tickets, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES } from '../tables';
+import { tickets, classifierCorrections, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES } from '../tables';
 import { categories } from '../../catalog/tables';
 import { guardAction } from '../guard';
 import { recordEvent } from '../events';
@@ -84,7 +84,13 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
       categoryVersion = cat.version;
       const suggested = (ticket.suggestion as { category?: string } | null)?.category;
       const top = await firstLevelName(tx, cat.version, cat.code);
-      if (suggested && top && suggested !== top) correction = { suggested, confirmed: top, categoryCode };
+      if (suggested && top && suggested !== top) {
+        correction = { suggested, confirmed: top, categoryCode };
+        await tx.insert(classifierCorrections).values({
+          ticketId: ticket.id, modelVersion: ticket.classifierVersion, suggested, confirmed: top, categoryCode,
+          agentId: ctx.actor.kind === 'staff' ? ctx.actor.id : null, at: ctx.now(),
+        });
+      }
     }
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.submitted', from: ticket.status, to: transition.to,
