@@ -94,7 +94,7 @@ describe('appeal lifecycle through the console', () => {
   });
 
   it('agent sees the reply live and accepts it (closes)', async () => {
-    await waitStatus(agent, 'replied', 20_000);
+    await waitStatus(agent, 'replied', 30_000);
     await act(agent, 'accept-reply');
     await waitStatus(agent, 'closed');
     await shot(agent, 'agent-detail-closed');

@@ -70,7 +70,8 @@ export async function pickOption(page: Page, testId: string, label: string) {
   await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label }).first().click();
 }
 
-export async function waitStatus(page: Page, status: string, timeout = 15_000) {
+// Generous: the machine is shared, and a loaded CI box is slow, not broken.
+export async function waitStatus(page: Page, status: string, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=ticket-summary] [data-status=${status}]`, { timeout });
 }
 
@@ -78,4 +79,11 @@ export async function act(page: Page, action: string, fill?: () => Promise<void>
   await page.getByTestId(`action-${action}`).click();
   if (fill) await fill();
   await page.getByTestId('action-confirm').click();
+  // Either the modal closes (done) or it shows the server's problem message: fail with that text.
+  const error = page.getByTestId('action-error');
+  // The loser of the race times out later: swallow that, it is not a failure.
+  const closed = page.locator('.ant-modal-wrap').waitFor({ state: 'hidden', timeout: 30_000 }).then(() => null, () => null);
+  const shown = error.waitFor({ timeout: 30_000 }).then(() => error.textContent(), () => null);
+  const problem = await Promise.race([closed, shown]);
+  if (problem) throw new Error(`${action} failed: ${problem}`);
 }

@@ -70,7 +70,7 @@ describe('department portal', () => {
     await shot(dispatcher, 'dispatcher-extension-review');
     await act(dispatcher, 'approve-extension');
     await waitStatus(dispatcher, 'in_progress');
-    await waitStatus(clerk, 'in_progress', 20_000); // live on the clerk's screen too
+    await waitStatus(clerk, 'in_progress', 30_000); // live on the clerk's screen too
   });
 
   it('a half-typed reply survives a reload, then goes out', async () => {

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Result, Space, Spin } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/endpoints';
 import { problemMessage } from '../api/problem';
@@ -10,6 +10,7 @@ import { useAuth } from '../shell/auth';
 import { ActionBar } from './ActionBar';
 import { TicketView } from './TicketView';
 import { useViewers } from './useViewers';
+import { newest } from '../lib/versions';
 
 interface Props {
   backTo: string;
@@ -24,10 +25,10 @@ export function TicketPage({ backTo, aside }: Props) {
   const { user } = useAuth();
   const navigate = useNavigate();
   const q = useLiveQuery(() => api.ticket(id).then((r) => r.data), [id], { concerns: (ids) => ids.includes(id) });
-  // An action's response is the fresh ticket: show it at once instead of waiting for the invalidate.
+  // An action's response is the fresh ticket: show it at once instead of waiting for the invalidate,
+  // and keep it until a refetch is at least as new (one already in flight may answer with the old state).
   const [local, setLocal] = useState<TicketDetail | null>(null);
-  useEffect(() => setLocal(null), [q.data]);
-  const ticket = local && q.data && local.version >= q.data.version ? local : (q.data ?? local);
+  const ticket = newest(local?.id === id ? local : null, q.data);
   const viewers = useViewers(id, user?.id);
 
   if (q.error && !ticket) return <Result status="warning" title={problemMessage(q.error.problem, locale)} extra={<Button onClick={() => navigate(backTo)}>{t('app.back')}</Button>} />;
