@@ -10,7 +10,8 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1200 },
+  // The manifest lets bench:console count each route's first-screen JS.
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1200, manifest: true },
   server: {
     port: 5173,
     proxy: {

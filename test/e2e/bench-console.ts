@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { firstScreenJs } from './first-screen';
+import { firstScreenJs, routeJs } from './first-screen';
 import { fixtureAgent, makeTickets } from './fixtures';
 
 const consoleDir = fileURLToPath(new URL('../../agent-console/', import.meta.url));
@@ -113,7 +113,11 @@ async function serverRun(page: Page) {
 async function main() {
   const js = firstScreenJs(`${consoleDir}dist`);
   for (const r of js.rows) console.log(`  ${r.file}  ${(r.gzip / 1024).toFixed(1)} KB gz`);
-  ratio('first-screen JS (gzip)', js.gzip / 1024, 300, 'KB');
+  ratio('first-screen JS (gzip), login', js.gzip / 1024, 300, 'KB');
+  // Not the first screen, but what each area costs when opened directly (a bookmark, the citizen's H5 link).
+  for (const [route, entry] of [['/track', 'src/pages/track/TrackApp.tsx'], ['/agent', 'src/pages/agent/AgentApp.tsx'], ['/unit', 'src/pages/unit/UnitApp.tsx'], ['/supervisor', 'src/pages/supervisor/SupervisorApp.tsx']]) {
+    console.log(`  ${route} opened directly: ${(routeJs(`${consoleDir}dist`, entry) / 1024).toFixed(1)} KB gz (later lazy chunks, e.g. ECharts, excluded)`);
+  }
 
   const server = await preview({ configFile: `${consoleDir}vite.config.ts`, preview: { port: 4173, strictPort: false } });
   const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '') ?? 'http://localhost:4173';
