@@ -4,7 +4,8 @@ import { Route, Routes, useNavigate } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { StaffShell } from '../../shell/StaffShell';
 import { TicketPage } from '../../tickets/TicketPage';
-import { PresenceProvider } from './presence';
+import { useAuth } from '../../shell/auth';
+import { PresenceProvider, TAKES_CALLS } from './presence';
 import { PresenceSelector } from './PresenceSelector';
 import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
@@ -36,6 +37,8 @@ function ScreenPop() {
 export default function AgentApp() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const { user } = useAuth();
+  const takesCalls = !!user && TAKES_CALLS.includes(user.role);
   useNewTicketKey();
   return (
     <StaffShell
@@ -43,8 +46,8 @@ export default function AgentApp() {
       title={t('agent.title')}
       extra={
         <>
-          <PresenceSelector />
-          {import.meta.env.DEV || import.meta.env.VITE_SIMULATE_CALL !== 'off' ? <SimulateCall /> : null}
+          {takesCalls && <PresenceSelector />}
+          {takesCalls && import.meta.env.VITE_SIMULATE_CALL !== 'off' ? <SimulateCall /> : null}
           <Button size="small" type="primary" onClick={() => navigate('/agent/new')} data-testid="new-ticket">
             {t('agent.new')}
           </Button>
