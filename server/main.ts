@@ -17,7 +17,7 @@ async function main() {
   const classifier = await loadClassifier(logger, { watch: true });
   const rt = createRuntime({
     databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
-    poolSize: env.PG_POOL_SIZE, classify: classifier?.classify,
+    poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
   });
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,

@@ -32,3 +32,12 @@ export const rawPayloads = pgTable('raw_payloads', {
   body: bytea('body').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** One row per outbound SMS notification (notificationId = outbox row id, or a code request id): sent once. */
+export const smsSendLog = pgTable('sms_send_log', {
+  notificationId: text('notification_id').primaryKey(),
+  status: text('status').$type<'claimed' | 'sent'>().notNull(),
+  provider: text('provider'),
+  result: jsonb('result').$type<Record<string, unknown>>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -3,7 +3,9 @@ import { maskPhone } from '../identity/checks';
 
 /** Outbound SMS. The real providers (Aliyun, Tencent Cloud) live in integrations/sms. */
 export interface SmsSender {
-  send(phone: string, template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'callback_link', params: Record<string, string>): Promise<void>;
+  /** `notificationId` (the outbox row id for notices) makes a redelivered job send nothing twice. */
+  send(phone: string, template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'callback_link', params: Record<string, string>,
+    notificationId?: string): Promise<void>;
 }
 
 /**
@@ -12,8 +14,13 @@ export interface SmsSender {
  */
 export class DevSmsSender implements SmsSender {
   readonly sent: { phone: string; template: string; params: Record<string, string>; at: Date }[] = [];
+  private seen = new Set<string>();
   constructor(private log: Logger) {}
-  async send(phone: string, template: Parameters<SmsSender['send']>[1], params: Record<string, string>) {
+  async send(phone: string, template: Parameters<SmsSender['send']>[1], params: Record<string, string>, notificationId?: string) {
+    if (notificationId) {
+      if (this.seen.has(notificationId)) return;
+      this.seen.add(notificationId);
+    }
     this.sent.push({ phone, template, params, at: new Date() });
     if (this.sent.length > 1000) this.sent.shift();
     this.log.info({ to: maskPhone(phone), template }, 'sms sent (dev sender)');

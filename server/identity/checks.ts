@@ -216,7 +216,8 @@ const ADDRESS_LEVELS = [
  * Keeps the administrative part of an address and replaces the rest (road, number, building,
  * room) with `***`. Default `level: 'district'` keeps province/city/district (区/县/旗, or a
  * county-level 市); `'street'` also keeps the street or town (街道/镇/乡), for roles that route by it.
- * An address with no recognisable district is hidden entirely: better too little than a house number.
+ * An address with nothing recognisable below province level is hidden entirely: better too little
+ * than a house number.
  * `广州市天河区林和街道体育东路100号` → `广州市天河区***` (street: `广州市天河区林和街道***`).
  */
 export function maskAddress(address: string, opts: { level?: 'district' | 'street' } = {}): string {

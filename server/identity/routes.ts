@@ -7,6 +7,9 @@ import { problem } from '../platform/http/problems';
 import type { RateLimiter } from '../platform/http/rate-limit';
 import type { Db } from '../platform/db/client';
 import { users } from './tables';
+import { sql } from 'drizzle-orm';
+import { decideCitizenMerge, DecideMergeInput } from './use-cases/merge-citizens';
+import { maskPhone } from './checks';
 import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionToken, userForToken, type SessionUser } from './sessions';
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
@@ -51,6 +54,25 @@ export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlH
   r.get('/auth/me', requireStaff(), (req, res) => {
     const u = (req as unknown as { sessionUser: SessionUser }).sessionUser;
     res.json({ data: { user: presentUser(u), csrfToken: u.csrfToken } });
+  });
+
+  /** Open merge candidates, with masked contact points so the agent can judge without a data dump. */
+  r.get('/citizens/merge-candidates', requireStaff('agent', 'dispatcher', 'supervisor'), async (req, res) => {
+    const rows = (await req.ctx.db.execute<{ id: string; citizenId: string; otherCitizenId: string; reason: string; createdAt: string }>(sql`
+      select id, citizen_id as "citizenId", other_citizen_id as "otherCitizenId", reason, created_at as "createdAt"
+      from citizen_merge_candidates where status = 'open' order by created_at limit 200`)).rows;
+    const contacts = async (id: string) => (await req.ctx.db.execute<{ kind: string; valueEnc: string }>(sql`select kind, value_enc as "valueEnc"
+      from citizen_contacts where citizen_id = ${id}`)).rows.map((c) => {
+      const v = req.ctx.svc.pii.decrypt(c.valueEnc);
+      return { kind: c.kind, value: c.kind === 'phone' ? maskPhone(v) : `${v.slice(0, 3)}***` };
+    });
+    res.json({ data: await Promise.all(rows.map(async (r) => ({ ...r, contacts: await contacts(r.citizenId), otherContacts: await contacts(r.otherCitizenId) }))) });
+  });
+
+  r.post('/citizens/merge-candidates/:id', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: DecideMergeInput }), async (req, res) => {
+    const id = String(req.params.id);
+    if (!z.uuid().safeParse(id).success) throw problem('NOT_FOUND');
+    res.json({ data: await decideCitizenMerge(req.ctx, id, req.body as z.infer<typeof DecideMergeInput>) });
   });
 
   return r;

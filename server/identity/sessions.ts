@@ -19,8 +19,17 @@ export async function createSession(db: Db, userId: string, ttlHours: number) {
 }
 
 export async function destroySession(db: Db, token: string) {
+  SESSION_CACHE.delete(tokenHash(token));
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
 }
+
+/**
+ * Resolved sessions are kept in this process for a few seconds, so a busy agent's requests do
+ * not each pay a session query. Logout clears this node's entry at once; another node may honour
+ * a logged-out token for at most SESSION_CACHE_MS, which we accept for the saved round trip.
+ */
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE = new Map<string, { user: SessionUser; until: number }>();
 
 export interface SessionUser {
   id: string; username: string; displayName: string; role: Role; unitId: string | null; unitName: string | null; csrfToken: string;
@@ -29,16 +38,24 @@ export interface SessionUser {
 
 /** Resolves a session token (cookie) to its user; expired sessions and disabled users resolve to nobody. */
 export async function userForToken(db: Db, token: string): Promise<SessionUser | null> {
+  const key = tokenHash(token);
+  const hit = SESSION_CACHE.get(key);
+  if (hit && hit.until > Date.now()) return hit.user;
   const [row] = await db
     .select({
       id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId,
-      unitName: handlingUnits.name, csrfToken: sessions.csrfToken, phoneExtension: users.phoneExtension,
+      unitName: handlingUnits.name, csrfToken: sessions.csrfToken, phoneExtension: users.phoneExtension, expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(handlingUnits, eq(handlingUnits.id, users.unitId))
-    .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, new Date()), eq(users.active, true)));
-  return row ?? null;
+    .where(and(eq(sessions.tokenHash, key), gt(sessions.expiresAt, new Date()), eq(users.active, true)));
+  if (!row) return null;
+  const user = { id: row.id, username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId,
+    unitName: row.unitName, csrfToken: row.csrfToken, phoneExtension: row.phoneExtension };
+  if (SESSION_CACHE.size > 10_000) SESSION_CACHE.clear();
+  SESSION_CACHE.set(key, { user, until: Math.min(Date.now() + SESSION_CACHE_MS, row.expiresAt.getTime()) });
+  return user;
 }
 
 export function sessionToken(cookieHeader: string | undefined): string | null {

@@ -82,3 +82,23 @@ export const smsCodes = pgTable(
   },
   (t) => [index('sms_codes_phone_idx').on(t.phoneHash, t.purpose, t.createdAt)],
 );
+
+/**
+ * Two citizen records that one appeal's contact points tied together (say a phone known as
+ * citizen A and a WeChat openid known as citizen B). They may be one person: an agent confirms
+ * the merge; nothing is merged silently.
+ */
+export const citizenMergeCandidates = pgTable(
+  'citizen_merge_candidates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    citizenId: uuid('citizen_id').notNull().references(() => citizens.id),
+    otherCitizenId: uuid('other_citizen_id').notNull().references(() => citizens.id),
+    reason: text('reason').notNull(),
+    status: text('status').$type<'open' | 'merged' | 'rejected'>().notNull().default('open'),
+    decidedBy: uuid('decided_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('citizen_merge_pair_uq').on(t.citizenId, t.otherCitizenId)],
+);

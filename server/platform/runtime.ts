@@ -7,6 +7,7 @@ import { OutboxRelay, type OutboxRow } from './outbox/relay';
 import { createQueue, EVENTS_QUEUE } from './queue/queues';
 import { RateLimiter } from './http/rate-limit';
 import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
+import { createSmsSender } from '../channels/sms';
 import type { Services } from './context';
 import type { Server as SocketServer } from 'socket.io';
 
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   poolSize?: number;
   log?: Logger;
   classify?: Services['classify'];
+  /** Provider settings (JSON); none configured → the development sender. */
+  sms?: { aliyun?: string; tencent?: string };
 }
 
 /**
@@ -32,8 +35,8 @@ export function createRuntime(o: RuntimeOptions) {
     retryStrategy: (n) => Math.min(n * 200, 2000) });
   redis.on('error', () => {});
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
-  const sms: SmsSender & Partial<DevSmsSender> = new DevSmsSender(log);
   const limiter = new RateLimiter(redis, o.queuePrefix);
+  const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 
   const relay = new OutboxRelay(db, async (rows) => {

@@ -170,6 +170,7 @@ describe('computeDeadline', () => {
       () => cal.computeDeadline(received, wd(1.5)),
       () => cal.computeDeadline(received, { unit: 'weeks' as never, value: 1 }),
       () => cal.computeDeadline(received, wd(1), { endOfDay: '25:00' }),
+      () => cal.computeDeadline(received, wd(1), { endOfDay: '00:00' }),
       () => cal.computeDeadline(received, wd(1), { afterHoursCutoff: '24:00' }),
       () => cal.computeDeadline(new Date(NaN), wd(1)),
       () => cal.addWorkingDays('2025-02-30', 1),

@@ -166,7 +166,8 @@ export function createCalendar(rows: readonly HolidayRow[], opts: { years?: read
   const clock = (text: string | undefined, fallback: number, allowEnd: boolean, what: string) => {
     if (text === undefined) return fallback;
     const m = parseClockMinutes(text, allowEnd);
-    if (m < 0) throw new CalendarInputError(`${what} must be HH:MM, got ${String(text)}`);
+    // An end of day at 00:00 would end the due day before it starts.
+    if (m < 0 || (allowEnd && m === 0)) throw new CalendarInputError(`${what} must be HH:MM${allowEnd ? ' after 00:00' : ''}, got ${String(text)}`);
     return m;
   };
   /** n-th working day after i (start not counted, art. 201); n = 0 rolls forward (art. 203). */

@@ -51,3 +51,14 @@ describe('nextWakeAt', () => {
     expect(nextWakeAt({ remindAt, replyDueAt, supervisionDueAt, repliedAt: remindAt })).toBeNull();
   });
 });
+
+describe('calendar reuse', () => {
+  it('sees an edited holiday at once (the cached calendar is keyed by row content)', () => {
+    const key = { regionCode: '440106', appealType: 'consult', urgency: 'normal' };
+    const friday = at('2025-03-07T10:00:00+08:00');
+    expect(deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, key, friday).replyDueAt).toEqual(endOf('2025-03-11'));
+    const edited = [...SHIPPED_HOLIDAY_ROWS, { date: '2025-03-10', kind: 'holiday' as const, name: 'test day off' }];
+    expect(deadlinesFromRows(edited, policyRows, key, friday).replyDueAt).toEqual(endOf('2025-03-12'));
+    expect(deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, key, friday).replyDueAt).toEqual(endOf('2025-03-11'));
+  });
+});

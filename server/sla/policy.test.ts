@@ -11,6 +11,7 @@ import {
   computeDispatchDueAt,
   computeExtensionDeadlines,
   computeSupervisionAt,
+  policyWarnings,
   regionPrefix,
   resolvePolicy,
   validatePolicies,
@@ -185,6 +186,19 @@ describe('extensions', () => {
   it('refuses an extension that does not move the deadline later, or has no length', () => {
     expect(() => computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt, requestedDueDate: '2025-10-27' })).toThrow(/later/);
     expect(() => computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt })).toThrow(/requested due date/);
+  });
+});
+
+describe('policyWarnings', () => {
+  it('warns when a region catch-all hides the preset urgent and critical rows', () => {
+    const table = [...gd, row('440106', '*', '*', 5)];
+    expect(days(resolvePolicy(table, q({ urgency: 'critical' })))).toBe(5); // the hazard itself
+    expect(policyWarnings(table).map((w) => [w.code, w.index, w.message])).toEqual([
+      ['SLA_POLICY_URGENCY_SHADOWED', gd.length, '440106/*/* hides */*/urgent for urgent tickets in 440106; add a 440106 row for urgent'],
+      ['SLA_POLICY_URGENCY_SHADOWED', gd.length, '440106/*/* hides */*/critical for critical tickets in 440106; add a 440106 row for critical'],
+    ]);
+    expect(policyWarnings([...table, row('440106', '*', 'urgent', 2), row('440106', '*', 'critical', 1)])).toEqual([]);
+    expect(policyWarnings(gd)).toEqual([]);
   });
 });
 

@@ -229,3 +229,41 @@ export function validatePolicies(policies: readonly SlaPolicy[]): SlaPolicyIssue
   });
   return issues;
 }
+
+/** A policy table that is valid but probably not what the administrator meant. */
+export interface SlaPolicyWarning {
+  code: 'SLA_POLICY_URGENCY_SHADOWED';
+  index: number;
+  message: string;
+}
+
+/**
+ * Warns where region-first precedence hides a wider urgency rule: a region's `'*'`-urgency row
+ * beats a parent's (or `'*'`'s) urgent/critical row, so critical tickets there would get the
+ * region's normal limit unless the region has its own row for that urgency. Show before saving.
+ */
+export function policyWarnings(policies: readonly SlaPolicy[]): SlaPolicyWarning[] {
+  const warnings: SlaPolicyWarning[] = [];
+  policies.forEach((p, index) => {
+    if (p.urgency !== '*' || p.region === '*') return;
+    const warned = new Set<string>();
+    for (const wider of policies) {
+      // Normal rows being replaced by a local catch-all is the point of an override; urgent and
+      // critical rows are where the unit flips from hours to days.
+      if (wider.urgency === '*' || wider.urgency === 'normal' || wider.region === p.region || warned.has(wider.urgency)) continue;
+      const covers = regionSpecificity(wider.region, p.region);
+      if (covers < 0 || covers === 100) continue;
+      if (wider.appealType !== '*' && p.appealType !== '*' && wider.appealType !== p.appealType) continue;
+      const own = policies.some((o) => o.region === p.region && o.urgency === wider.urgency);
+      if (!own) {
+        warned.add(wider.urgency);
+        warnings.push({
+          code: 'SLA_POLICY_URGENCY_SHADOWED',
+          index,
+          message: `${p.region}/${p.appealType}/* hides ${wider.region}/${wider.appealType}/${wider.urgency} for ${wider.urgency} tickets in ${p.region}; add a ${p.region} row for ${wider.urgency}`,
+        });
+      }
+    }
+  });
+  return warnings;
+}

@@ -29,9 +29,13 @@ async function main() {
   const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
   await migrateDatabase(dbUrl);
   const pool = new pg.Pool({ connectionString: dbUrl, max: CLIENTS });
+  pool.on('error', () => {}); // the database is dropped at the end while idle clients remain
   await pool.query(`insert into users (username, password_hash, display_name, role) values ('bench', $1, 'bench', 'agent')`, [await hash('bench-pass-1')]);
 
-  const server = spawn('npx', ['tsx', 'server/main.ts'], {
+  // BENCH_PROFILE=dir writes a CPU profile of the server process there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE;
+  const server = spawn(profile ? process.execPath : 'npx',
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'server/main.ts'] : ['tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(PORT), DATABASE_URL: dbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
   });

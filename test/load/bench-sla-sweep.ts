@@ -2,10 +2,12 @@
  * Second half of `npm run bench:sla`: one overdue/reminder sweep over 1 M open dispatches in
  * PostgreSQL with 1% due; target < 1 s, and the plan must use the next-wake index.
  *
- * Runs against the foundation's schema (its drizzle migrations, `dispatches.next_wake_at` with the
- * partial index `dispatches_next_wake_idx`) in a throw-away database `bench_sla_<random>` on
+ * Runs the foundation's real sweeper (`fireDueTimers`, server/sla/use-cases/fire-due-timers.ts:
+ * claim ≤ 500 due rows FOR UPDATE SKIP LOCKED, fire each stage once with its event, audit and
+ * outbox rows) on its schema (drizzle migrations; `dispatches.next_wake_at` and the partial index
+ * `dispatches_next_wake_idx`) in a throw-away database `bench_sla_<random>` on
  * postgres://postgres@127.0.0.1:5432/, dropped at the end. Deadlines are computed with the real
- * calendar and the Guangdong preset, as dispatch would store them.
+ * calendar and the Guangdong preset, as dispatch stores them.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,9 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { pino } from 'pino';
+import { SYSTEM, makeCtx } from '../../server/platform/context.js';
+import { createDb } from '../../server/platform/db/client.js';
+import { OPEN_DISPATCH_STATUSES } from '../../server/dispatch/tables.js';
+import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers.js';
 import { createCalendar } from '../../server/sla/calendar.js';
 import { SHIPPED_HOLIDAY_ROWS } from '../../server/sla/holidays.js';
-import { type AppealType, computeDispatchDeadlines, resolvePolicy } from '../../server/sla/policy.js';
+import { type AppealType, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy } from '../../server/sla/policy.js';
 import { presetPolicies } from '../../server/sla/presets.js';
 
 const SERVER_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/';
@@ -24,6 +31,7 @@ const ROWS = Number(process.env.BENCH_SWEEP_ROWS ?? 1_000_000);
 const DUE_SHARE = 0.01;
 const TARGET_MS = 1000;
 const BATCH = 50_000;
+const TICKETS = 100_000; // ten dispatches per ticket (rounds and assisting units)
 // Production inserts a dispatch when it is made, so heap order follows dispatched_at and the rows
 // due now sit together. BENCH_SWEEP_SHUFFLED=1 scatters them instead (worst case for the heap reads).
 const SHUFFLED = process.env.BENCH_SWEEP_SHUFFLED === '1';
@@ -56,7 +64,7 @@ export async function runSweepBench(): Promise<boolean> {
       return false;
     }
     await fill(pool);
-    await sweep(pool);
+    await sweep(pool, dbUrl(name));
     return true;
   } finally {
     await pool.end();
@@ -78,11 +86,19 @@ async function fill(pool: pg.Pool): Promise<void> {
   const started = performance.now();
   const client = await pool.connect();
   try {
-    // The bench rows reference no real tickets or units: skip FK triggers for this session only.
+    // Real tickets and a unit for the rows to belong to (the sweeper writes each ticket's timeline).
+    await client.query(`insert into handling_units (id, code, name, kind, region_code) values ($1, 'bench', 'bench unit', 'district_gov', '440106')`, [unit]);
+    await client.query(
+      `insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+       select md5('t' || i)::uuid, 'B' || i, 'dispatched', 'phone', 'bench-' || i, 'bench', 'bench', '440106', 'complaint', 1
+       from generate_series(0, $1 - 1) i`,
+      [TICKETS],
+    );
+    // Every reference exists; skip the per-row FK trigger lookups for this bulk load only.
     await client.query(`set session_replication_role = replica`);
     for (let done = 0; done < ROWS; done += BATCH) {
       const n = Math.min(BATCH, ROWS - done);
-      const cols: string[][] = [[], [], [], [], [], []];
+      const cols: string[][] = [[], [], [], [], [], [], []];
       for (let i = 0; i < n; i++) {
         const share = SHUFFLED ? random() : (done + i + random()) / ROWS;
         const at = new Date(from + Math.floor(share * span));
@@ -93,12 +109,15 @@ async function fill(pool: pg.Pool): Promise<void> {
         cols[3].push(d.remindAt.toISOString());
         cols[4].push(d.returnWindowEndsAt.toISOString());
         cols[5].push(d.remindAt.toISOString()); // next wake: the reminder, nothing has fired yet
+        cols[6].push(computeSupervisionAt(calendar, policies[(done + i) % policies.length], d.replyDueAt).toISOString());
       }
       await client.query(
-        `insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at, return_window_ends_at, next_wake_at)
-         select gen_random_uuid(), $1, 'lead', 'in_progress', a, s, r, m, w, nw
-         from unnest($2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[]) as t(a, s, r, m, w, nw)`,
-        [unit, ...cols],
+        `insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at, return_window_ends_at, supervision_due_at, next_wake_at)
+         select md5('t' || (($8::int + n - 1) % $9::int))::uuid, $1, case when ($8::int + n) % 10 = 1 then 'lead' else 'assisting' end,
+           'in_progress', a, s, r, m, w, sv, nw
+         from unnest($2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $10::timestamptz[])
+           with ordinality as t(a, s, r, m, w, nw, sv, n)`,
+        [unit, ...cols.slice(0, 6), done, TICKETS, cols[6]],
       );
     }
   } finally {
@@ -112,44 +131,72 @@ async function fill(pool: pg.Pool): Promise<void> {
   console.log(`  filled ${ROWS.toLocaleString('en-US')} open dispatches ${order} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// What the sweeper does each minute: lock what is due (skipping rows another sweeper holds),
-// record the reminder (and the overdue flag if the reply deadline has passed too), and move each
-// row's next wake to its following deadline (none here: supervision is not set in this bench).
-const SELECT_DUE = `select id from dispatches where next_wake_at <= $1 order by next_wake_at for update skip locked`;
-const MARK_FIRED = `update dispatches set
-    reminded_at = $1,
-    overdue_at = case when reply_due_at <= $1 then $1 end,
-    next_wake_at = case when reply_due_at > $1 then reply_due_at end,
-    updated_at = now()
-  where id = any($2::uuid[])`;
+// The claim query of fire-due-timers.ts, written out for EXPLAIN (drizzle builds the same SQL).
+const CLAIM_DUE = `select * from dispatches
+  where next_wake_at is not null and next_wake_at <= $1 and status = any($2::text[])
+  order by next_wake_at limit 500 for update skip locked`;
 
-async function sweep(pool: pg.Pool): Promise<void> {
+async function sweep(pool: pg.Pool, url: string): Promise<void> {
   const dueCount = Math.round(ROWS * DUE_SHARE);
   // The sweep instant: exactly the earliest 1% of next wakes are due.
   const { rows } = await pool.query(`select next_wake_at from dispatches order by next_wake_at offset $1 limit 1`, [dueCount - 1]);
   const now: Date = rows[0].next_wake_at;
+  const due = await pool.query(`select count(*)::int as n from dispatches where next_wake_at <= $1`, [now]);
+
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const plan = await client.query(`explain (analyze, buffers) ${SELECT_DUE}`, [now]);
+    const plan = await client.query(`explain (analyze, buffers) ${CLAIM_DUE}`, [now, OPEN_DISPATCH_STATUSES]);
     await client.query('rollback');
     const planText = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    console.log(`  EXPLAIN (ANALYZE, BUFFERS) of the due query:\n${planText.replace(/^/gm, '    ')}`);
+    console.log(`  EXPLAIN (ANALYZE, BUFFERS) of the sweeper's claim query (one batch of 500):\n${planText.replace(/^/gm, '    ')}`);
     console.log(`  uses dispatches_next_wake_idx: ${/dispatches_next_wake_idx/.test(planText) ? 'yes' : 'NO'}`);
-
-    const t0 = performance.now();
-    await client.query('begin');
-    const due = await client.query(SELECT_DUE, [now]);
-    const t1 = performance.now();
-    await client.query(MARK_FIRED, [now, due.rows.map((r) => r.id)]);
-    await client.query('commit');
-    const t2 = performance.now();
-    const total = t2 - t0;
-    console.log(`  due rows found: ${due.rowCount?.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} (${(DUE_SHARE * 100).toFixed(0)}%)`);
-    console.log(`  sweep (lock due + mark fired + commit): ${total.toFixed(0)} ms / ${TARGET_MS} ms = ${(total / TARGET_MS).toFixed(2)}  [select ${(t1 - t0).toFixed(0)} ms, update+commit ${(t2 - t1).toFixed(0)} ms]`);
-    const again = await client.query(`select count(*)::int as n from dispatches where next_wake_at <= $1`, [now]);
-    console.log(`  still due after the sweep: ${again.rows[0].n} (expected 0)`);
   } finally {
     client.release();
   }
+
+  // Lower bound for the same work done set-based: claim every due row and mark it in one UPDATE
+  // (no per-row events), then roll back so the real sweeper below finds the same rows.
+  const lower = await pool.connect();
+  let setBased = 0;
+  try {
+    const t = performance.now();
+    await lower.query('begin');
+    const ids = await lower.query(`select id from dispatches where next_wake_at <= $1 and status = any($2::text[]) order by next_wake_at for update skip locked`, [now, OPEN_DISPATCH_STATUSES]);
+    await lower.query(
+      `update dispatches set reminded_at = coalesce(reminded_at, $1), overdue_at = case when reply_due_at <= $1 then $1 end,
+         next_wake_at = case when reply_due_at > $1 then reply_due_at end, updated_at = $1 where id = any($2::uuid[])`,
+      [now, ids.rows.map((r) => r.id)],
+    );
+    setBased = performance.now() - t;
+    await lower.query('rollback');
+  } finally {
+    lower.release();
+  }
+  console.log(`  set-based lower bound (claim all due + one UPDATE, no events; commit not timed): ${setBased.toFixed(0)} ms / ${TARGET_MS} ms = ${(setBased / TARGET_MS).toFixed(2)}`);
+
+  const db = createDb(url, 2);
+  const ctx = makeCtx({ db, actor: SYSTEM, log: pino({ level: 'silent' }), svc: { pii: null as never, kickOutbox: () => {} }, now: () => now });
+  const t0 = performance.now();
+  const claimed = new Set<string>();
+  let stages = 0;
+  let batches = 0;
+  try {
+    // One sweep = batches until nothing due is left (each batch is its own transaction).
+    for (;;) {
+      const fired = await fireDueTimers(ctx, { limit: 500 });
+      if (fired.length === 0) break;
+      batches++;
+      stages += fired.length;
+      for (const f of fired) claimed.add(f.dispatchId);
+    }
+  } finally {
+    await db.$client.end();
+  }
+  const total = performance.now() - t0;
+  const left = await pool.query(`select count(*)::int as n from dispatches where next_wake_at <= $1`, [now]);
+  console.log(`  due: ${due.rows[0].n.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} dispatches (${(DUE_SHARE * 100).toFixed(0)}%)`);
+  console.log(`  sweep with fireDueTimers: ${claimed.size.toLocaleString('en-US')} dispatches, ${stages.toLocaleString('en-US')} stages fired (event + audit + outbox each), ${batches} batches`);
+  console.log(`  sweep time (fireDueTimers): ${total.toFixed(0)} ms / ${TARGET_MS} ms = ${(total / TARGET_MS).toFixed(2)}  (${(total / Math.max(1, stages)).toFixed(2)} ms per stage fired)`);
+  console.log(`  still due after the sweep: ${left.rows[0].n} (expected 0)`);
 }

@@ -66,8 +66,10 @@ export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infe
     const d = await pendingDispatch(tx, ticket, 'extension_requested');
     const newDue = endOfChinaDay(d.requestedDueDate!);
     await tx.update(dispatches).set({
-      status: 'in_progress', replyDueAt: newDue, extensionCount: d.extensionCount + 1, overdueAt: null, remindedAt: null,
-      nextWakeAt: newDue, updatedAt: ctx.now(),
+      // The new deadline is the next wake-up; a reminder already sent is not sent again, and
+      // supervision is re-armed only if the new deadline is missed too (then at the deadline).
+      status: 'in_progress', replyDueAt: newDue, extensionCount: d.extensionCount + 1, overdueAt: null, supervisedAt: null,
+      remindAt: d.remindedAt ? d.remindAt : null, supervisionDueAt: null, nextWakeAt: newDue, updatedAt: ctx.now(),
     }).where(eq(dispatches.id, d.id));
     // The citizen is told (domain.md §2): the outbox topic drives the notification.
     await recordEvent(tx, ctx, ticket.id, {

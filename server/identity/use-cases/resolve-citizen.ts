@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/client';
 import type { Ctx } from '../../platform/context';
-import { citizenContacts, citizens } from '../tables';
+import { citizenContacts, citizenMergeCandidates, citizens } from '../tables';
 import { normalizeMobile } from '../checks';
 
 export interface CitizenIdentity {
@@ -40,6 +40,12 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Prom
     .from(citizenContacts)
     .where(inArray(citizenContacts.valueHash, points.map((p) => p.hash)));
   let citizenId = found[0]?.citizenId;
+  const others = [...new Set(found.map((f) => f.citizenId))].filter((id) => id !== citizenId);
+  for (const other of others) {
+    // The same appeal names contact points of two records: flag them for an agent, merge nothing.
+    await tx.insert(citizenMergeCandidates).values({ citizenId: citizenId!, otherCitizenId: other, reason: 'contact_points_in_one_appeal' })
+      .onConflictDoNothing();
+  }
   if (!citizenId) {
     const [row] = await tx
       .insert(citizens)

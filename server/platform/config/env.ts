@@ -29,6 +29,9 @@ const Env = z.object({
   WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
+  SMS_ALIYUN: z.string().optional(),
+  SMS_TENCENT: z.string().optional(),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
   CTI_KEYS: z.string().default(''),
   /** Open311 api keys, `keyId:apiKey[,…]`. */

@@ -41,11 +41,6 @@ async function handle(rt: Runtime, job: Job) {
     from tickets t where t.id = ${ticketId}`);
   const t = r.rows[0];
   if (!t?.phoneEnc) return;
-  // Idempotent: one notice per outbox row, whatever BullMQ redelivers.
-  const claimed = await rt.db.execute(sql`insert into audit_log (at, action, entity_type, entity_id, data)
-    select now(), 'notice.sent', 'outbox', ${String(job.data.outboxId)}, ${JSON.stringify({ template })}::jsonb
-    where not exists (select 1 from audit_log where action = 'notice.sent' and entity_type = 'outbox' and entity_id = ${String(job.data.outboxId)})
-    returning id`);
-  if (claimed.rows.length === 0) return;
-  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number });
+  // Idempotent: the notification id is the outbox row id, claimed in the send log before sending.
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number }, `outbox-${job.data.outboxId}`);
 }

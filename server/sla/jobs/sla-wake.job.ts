@@ -40,7 +40,8 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
     if (sweeping) return;
     sweeping = true;
     try {
-      while ((await fireDueTimers(ctx(), { limit: 500 })).length === 500);
+      // Loop on dispatches claimed, not stages fired: a batch may fire several stages per dispatch.
+      while ((await fireDueTimers(ctx(), { limit: 5000 })).claimed === 5000);
     } catch (err) {
       rt.log.warn({ err: (err as Error).message }, 'sla sweep failed; next sweep retries');
     } finally {

@@ -1,63 +1,85 @@
-import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
-import type { Tx } from '../../platform/db/client';
-import { dispatches, OPEN_DISPATCH_STATUSES } from '../../dispatch/tables';
-import { recordEvent } from '../../tickets/events';
-import { nextWakeAt } from '../dispatch-deadlines';
+import { OPEN_DISPATCH_STATUSES } from '../../dispatch/tables';
 
-type DispatchRow = typeof dispatches.$inferSelect;
 export type TimerStage = 'reminder' | 'overdue' | 'supervision';
 
 /**
  * The sweeper (domain.md §3: a deadline must fire even if the queue lost its timer). The
- * database is the source of truth: every open dispatch whose stored `next_wake_at` has passed is
- * claimed (`FOR UPDATE SKIP LOCKED`, so two nodes never fire the same one), each stage whose
- * instant has passed and has not fired yet fires once (reminder 催办, overdue, supervision 督办),
- * with its event, audit and outbox rows, and `next_wake_at` moves to the next stage. A BullMQ
- * wake-up job that arrives late or twice finds nothing left to do.
+ * database is the source of truth: open dispatches whose stored `next_wake_at` has passed are
+ * claimed together with their tickets (`FOR UPDATE … SKIP LOCKED`: two nodes never fire the same
+ * one, and the sweeper never waits on an agent's transition, so the two cannot deadlock). Each
+ * stage whose instant has passed and has not fired yet fires once — reminder (催办), overdue,
+ * supervision (督办) — with its timeline event, audit row and outbox row, and `next_wake_at` moves
+ * to the next unfired stage. One statement fires the whole batch (set-based), so a sweep over a
+ * million open dispatches costs a few statements, not a round trip per stage. A BullMQ wake-up
+ * that arrives late or twice finds nothing left to do.
  */
 export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId?: string } = {}) {
   const now = ctx.now();
-  const fired: { dispatchId: string; stage: TimerStage }[] = [];
-  await ctx.db.transaction(async (tx) => {
-    const due = await tx.select().from(dispatches).where(and(
-      isNotNull(dispatches.nextWakeAt), lte(dispatches.nextWakeAt, now), inArray(dispatches.status, OPEN_DISPATCH_STATUSES),
-      opts.dispatchId ? eq(dispatches.id, opts.dispatchId) : sql`true`,
-    )).orderBy(dispatches.nextWakeAt).limit(opts.limit ?? 500).for('update', { skipLocked: true });
-    for (const d of due) {
-      for (const stage of stagesDue(d, now)) {
-        await fire(tx, ctx, d, stage, now);
-        fired.push({ dispatchId: d.id, stage });
-      }
-    }
-  });
+  const limit = opts.limit ?? 5000;
+  const open = sql.join(OPEN_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const only = opts.dispatchId ? sql`and d.id = ${opts.dispatchId}` : sql``;
+  const r = await ctx.db.execute<{ dispatchId: string; stage: TimerStage | null }>(sql`
+    with due as (
+      select d.id, d.ticket_id, d.unit_id, d.role, d.remind_at, d.reminded_at, d.reply_due_at, d.overdue_at,
+        d.supervision_due_at, d.supervised_at
+      from dispatches d join tickets t on t.id = d.ticket_id
+      where d.next_wake_at is not null and d.next_wake_at <= ${now} and d.status in (${open}) ${only}
+      order by d.next_wake_at limit ${limit}
+      for update of d, t skip locked
+    ), st as (
+      select d.id as dispatch_id, d.ticket_id, d.unit_id, d.role, d.reply_due_at, s.stage, s.ord
+      from due d cross join lateral (values
+        ('reminder', 1, d.remind_at, d.reminded_at), ('overdue', 2, d.reply_due_at, d.overdue_at),
+        ('supervision', 3, d.supervision_due_at, d.supervised_at)) s(stage, ord, due_at, fired_at)
+      where s.due_at is not null and s.due_at <= ${now} and s.fired_at is null
+    ), agg as (
+      select d.id, coalesce(bool_or(st.stage = 'reminder'), false) as r, coalesce(bool_or(st.stage = 'overdue'), false) as o,
+        coalesce(bool_or(st.stage = 'supervision'), false) as s
+      from due d left join st on st.dispatch_id = d.id group by d.id
+    ), upd as (
+      update dispatches x set
+        reminded_at = case when a.r then ${now} else x.reminded_at end,
+        overdue_at = case when a.o then ${now} else x.overdue_at end,
+        supervised_at = case when a.s then ${now} else x.supervised_at end,
+        next_wake_at = least(
+          case when x.reminded_at is null and not a.r then x.remind_at end,
+          case when x.overdue_at is null and not a.o then x.reply_due_at end,
+          case when x.supervised_at is null and not a.s then x.supervision_due_at end),
+        updated_at = ${now}
+      from agg a where x.id = a.id returning x.id
+    ), tk as (
+      select ticket_id, count(*)::int as n,
+        bool_or(role = 'lead' and stage = 'reminder') as r, bool_or(role = 'lead' and stage = 'overdue') as o,
+        bool_or(role = 'lead' and stage = 'supervision') as s
+      from st group by ticket_id
+    ), tv as (
+      -- Only the lead's clock flags the ticket; an assisting unit's lateness is its own record.
+      update tickets t set version = t.version + tk.n, updated_at = ${now}, reminded = t.reminded or tk.r,
+        overdue = t.overdue or tk.o, supervised = t.supervised or tk.s, escalated = t.escalated or tk.s
+      from tk where t.id = tk.ticket_id returning t.id, t.version
+    ), numbered as (
+      select st.*, 'ticket.' || case st.stage when 'reminder' then 'reminded' when 'overdue' then 'overdue' else 'supervised' end as type,
+        tv.version - tk.n + row_number() over (partition by st.ticket_id order by st.dispatch_id, st.ord) as seq
+      from st join tk on tk.ticket_id = st.ticket_id join tv on tv.id = st.ticket_id
+    ), ev as (
+      insert into ticket_events (ticket_id, seq, type, actor_role, actor_name, unit_id, data, at)
+      select ticket_id, seq, type, 'system', 'system', unit_id, jsonb_build_object('dispatchId', dispatch_id, 'role', role,
+        'replyDueAt', reply_due_at, 'stage', stage, 'escalateToSupervisors', stage <> 'reminder'), ${now} from numbered
+    ), au as (
+      insert into audit_log (at, actor_role, action, entity_type, entity_id, request_id, data)
+      select ${now}, 'system', type, 'ticket', ticket_id::text, ${ctx.requestId}, jsonb_build_object('seq', seq, 'dispatchId', dispatch_id) from numbered
+    ), ob as (
+      insert into outbox (topic, payload)
+      select type, jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)
+      from numbered
+    )
+    select dispatch_id as "dispatchId", stage from numbered
+    union all select id as "dispatchId", null as stage from upd where not exists (select 1 from st where st.dispatch_id = upd.id)`);
+  const fired = r.rows.filter((x) => x.stage !== null) as { dispatchId: string; stage: TimerStage }[];
   if (fired.length) ctx.svc.kickOutbox();
-  return fired;
-}
-
-function stagesDue(d: DispatchRow, now: Date): TimerStage[] {
-  const out: TimerStage[] = [];
-  if (d.remindAt && !d.remindedAt && d.remindAt <= now) out.push('reminder');
-  if (d.replyDueAt && !d.overdueAt && d.replyDueAt <= now) out.push('overdue');
-  if (d.supervisionDueAt && !d.supervisedAt && d.supervisionDueAt <= now) out.push('supervision');
-  return out;
-}
-
-const STAGE = {
-  reminder: { column: 'remindedAt', event: 'ticket.reminded', flag: 'reminded' },
-  overdue: { column: 'overdueAt', event: 'ticket.overdue', flag: 'overdue' },
-  supervision: { column: 'supervisedAt', event: 'ticket.supervised', flag: 'supervised' },
-} as const;
-
-async function fire(tx: Tx, ctx: Ctx, d: DispatchRow, stage: TimerStage, now: Date) {
-  const s = STAGE[stage];
-  const after = { ...d, [s.column]: now };
-  await tx.update(dispatches).set({ [s.column]: now, nextWakeAt: nextWakeAt(after), updatedAt: now }).where(eq(dispatches.id, d.id));
-  Object.assign(d, after);
-  // Only the lead's clock flags the ticket; an assisting unit's lateness is its own record.
-  await recordEvent(tx, ctx, d.ticketId, {
-    type: s.event, unitId: d.unitId, notifyUnitIds: [d.unitId],
-    data: { dispatchId: d.id, role: d.role, replyDueAt: d.replyDueAt, stage, escalateToSupervisors: stage !== 'reminder' },
-    patch: d.role === 'lead' ? { [s.flag]: true, ...(stage === 'supervision' ? { escalated: true } : {}) } : {},
-  });
+  /** Dispatches claimed in this batch (fired or just re-timed): a full batch means "sweep again". */
+  const claimed = new Set(r.rows.map((x) => x.dispatchId)).size;
+  return Object.assign(fired, { claimed });
 }

@@ -113,6 +113,11 @@ function safeClassify(ctx: Ctx, title: string | null, content: string): Classifi
   }
 }
 
+/** The classifier speaks the spec's Chinese labels; tickets store the English names of the glossary. */
+const TYPE_NAMES: Record<string, AppealType> = {
+  咨询: 'consult', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 感谢: 'praise', 其他: 'other',
+};
+const URGENCY_NAMES: Record<string, Urgency> = { 一般: 'normal', 紧急: 'urgent', 特急: 'critical' };
 const asAppealType = (v: unknown): AppealType | undefined =>
-  APPEAL_TYPES.includes(v as AppealType) ? (v as AppealType) : undefined;
-const asUrgency = (v: unknown): Urgency | undefined => (URGENCIES.includes(v as Urgency) ? (v as Urgency) : undefined);
+  APPEAL_TYPES.includes(v as AppealType) ? (v as AppealType) : TYPE_NAMES[v as string];
+const asUrgency = (v: unknown): Urgency | undefined => (URGENCIES.includes(v as Urgency) ? (v as Urgency) : URGENCY_NAMES[v as string]);

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../platform/db/client';
+import type { Logger } from '../platform/log/logger';
+import type { RateLimiter } from '../platform/http/rate-limit';
+import { SmsDispatcher, type SmsSendLog } from '../../integrations/sms/dispatcher';
+import { AliyunSmsProvider } from '../../integrations/sms/aliyun';
+import { TencentSmsProvider } from '../../integrations/sms/tencent';
+import { smsSenderFrom } from '../../integrations/sms/server-bridge';
+import type { SmsProvider } from '../../integrations/sms/types';
+import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
+import { smsSendLog } from './tables';
+
+const Binding = z.record(z.string(), z.unknown());
+const AliyunConfig = z.object({ accessKeyId: z.string(), accessKeySecret: z.string(), signName: z.string(), templates: Binding, endpoint: z.string().optional() });
+const TencentConfig = z.object({ secretId: z.string(), secretKey: z.string(), smsSdkAppId: z.string(), signName: z.string(), templates: Binding,
+  region: z.string().optional(), endpoint: z.string().optional() });
+
+/** The send log in PostgreSQL: claim before sending, so failover and redelivery never send twice. */
+export function pgSmsSendLog(db: Db): SmsSendLog {
+  return {
+    async claim(id) {
+      const r = await db.insert(smsSendLog).values({ notificationId: id, status: 'claimed' }).onConflictDoNothing().returning();
+      return r.length > 0;
+    },
+    async release(id) {
+      await db.delete(smsSendLog).where(eq(smsSendLog.notificationId, id));
+    },
+    async record(id, result) {
+      await db.update(smsSendLog).set({ status: 'sent', provider: result.provider, result: result as unknown as Record<string, unknown> })
+        .where(eq(smsSendLog.notificationId, id));
+    },
+  };
+}
+
+/**
+ * The SMS sender for this deployment: the configured providers in priority order (Aliyun, then
+ * Tencent Cloud; channels.md §4), or the development sender when none is configured.
+ * SMS_ALIYUN / SMS_TENCENT hold each provider's JSON settings (keys, sign name, template ids).
+ */
+export function createSmsSender(o: { db: Db; limiter: RateLimiter; log: Logger; aliyun?: string; tencent?: string }): SmsSender {
+  const providers: SmsProvider[] = [];
+  if (o.aliyun) providers.push(new AliyunSmsProvider(AliyunConfig.parse(JSON.parse(o.aliyun)) as never));
+  if (o.tencent) providers.push(new TencentSmsProvider(TencentConfig.parse(JSON.parse(o.tencent)) as never));
+  if (providers.length === 0) return new DevSmsSender(o.log);
+  const dispatcher = new SmsDispatcher({
+    providers, log: pgSmsSendLog(o.db),
+    rateLimit: { hit: async (k, limit, w) => ({ allowed: await o.limiter.hit(k, limit, w), retryAfterSeconds: w }) },
+  });
+  const bridge = smsSenderFrom(dispatcher);
+  return { send: (phone, template, params, notificationId) => bridge.send(phone, template, params, (notificationId ?? randomUUID()) as ReturnType<typeof randomUUID>) };
+}
