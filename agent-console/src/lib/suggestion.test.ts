@@ -37,3 +37,35 @@ describe('classification defaults for one-key confirm', () => {
     });
   });
 });
+
+describe("the shipped model's output (names and Chinese labels)", () => {
+  const shipped = {
+    category: '环境保护',
+    confidence: 0.52,
+    alternatives: [{ category: '城乡建设', confidence: 0.46 }],
+    reasons: ['分类依据: 施工'],
+    type: '投诉',
+    urgency: '一般',
+    emergency: null,
+    modelVersion: 'v1-4534a920',
+  };
+
+  it('reads a category name, alternatives and labels as the glossary values', () => {
+    expect(viewSuggestion(shipped)).toMatchObject({
+      categoryCode: null,
+      categoryName: '环境保护',
+      alternatives: [{ code: null, name: '城乡建设', confidence: 0.46 }],
+      type: 'complaint',
+      urgency: 'normal',
+      emergencyLine: null,
+    });
+    expect(viewSuggestion({ ...shipped, type: '感谢', urgency: '特急' })).toMatchObject({ type: 'praise', urgency: 'critical' });
+    expect(viewSuggestion({ ...shipped, type: '不知道' })?.type).toBeNull();
+  });
+
+  it('confirms with the code the tree gives for the suggested name, or without a category', () => {
+    const ticket = { categoryCode: null, appealType: 'complaint', urgency: 'normal', suggestion: shipped };
+    expect(classificationDefaults(ticket, (n) => (n === '环境保护' ? '02' : undefined)).categoryCode).toBe('02');
+    expect(classificationDefaults(ticket).categoryCode).toBeUndefined();
+  });
+});

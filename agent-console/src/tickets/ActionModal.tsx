@@ -11,6 +11,7 @@ import { useUnits } from './units';
 import { CategoryCascader, leafCode } from './CategoryCascader';
 import { DispatchProposalHint } from './DispatchProposalHint';
 import { classificationDefaults } from '../lib/suggestion';
+import { useCategoryCodeByName } from '../lib/categoryIndex';
 
 interface Props {
   ticket: TicketDetail;
@@ -56,14 +57,22 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const draftKey = spec ? `action:${ticket.id}:${spec.action}` : '';
+  const codeForName = useCategoryCodeByName(spec?.action === 'submit');
 
   useEffect(() => {
     if (!spec) return;
     form.resetFields();
     setError(null);
     if (spec.draft) form.setFieldsValue(drafts.load(draftKey) ?? {});
-    if (spec.action === 'submit') form.setFieldsValue(classificationDefaults(ticket));
+    if (spec.action === 'submit') form.setFieldsValue(classificationDefaults(ticket, codeForName));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- defaults are taken once, when the form opens
   }, [spec, draftKey, form, ticket]);
+
+  // The tree may answer after the form opened: fill the suggested category then, unless already chosen.
+  const suggestedCode = spec?.action === 'submit' ? classificationDefaults(ticket, codeForName).categoryCode : undefined;
+  useEffect(() => {
+    if (suggestedCode && !form.getFieldValue('categoryCode')) form.setFieldsValue({ categoryCode: suggestedCode });
+  }, [suggestedCode, form]);
 
   const submit = async () => {
     if (!spec) return;

@@ -4,6 +4,7 @@ import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
+import { useCategoryCodeByName } from '../../lib/categoryIndex';
 import { classificationDefaults, emergencyLine, viewSuggestion } from '../../lib/suggestion';
 
 /**
@@ -31,7 +32,8 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
     }
   };
 
-  const confirmBody = classificationDefaults(ticket);
+  const codeForName = useCategoryCodeByName(!!canSubmit);
+  const confirmBody = classificationDefaults(ticket, codeForName);
   // The agent's own flag (a line) wins over the model's guess.
   const line = emergencyLine(ticket.emergency) ?? s?.emergencyLine ?? null;
   // Only while the classification is open, or while an emergency can still be handed over.
@@ -70,7 +72,7 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
           </Descriptions.Item>
           {s.alternatives.length > 0 && (
             <Descriptions.Item label={t('sug.alternatives')} span={2}>
-              {s.alternatives.map((a) => a.name ?? a.code).join(t('app.listSep'))}
+              {s.alternatives.map((a) => `${a.name ?? a.code}${a.confidence === null ? "" : ` ${Math.round(a.confidence * 100)}%`}`).join(t("app.listSep"))}
             </Descriptions.Item>
           )}
           <Descriptions.Item label={t('sug.model')}>{s.modelVersion ?? '—'}</Descriptions.Item>
