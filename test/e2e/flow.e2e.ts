@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { act, BASE, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
+import { act, search, BASE, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -79,6 +79,8 @@ describe('appeal lifecycle through the console', () => {
   it('unit clerk signs for, starts and replies', async () => {
     await login(clerk, USERS.clerk);
     await clerk.goto(`${BASE}/unit`);
+    // The inbox is sorted by deadline and virtual: find the ticket by number, not by scrolling.
+    await search(clerk, 'inbox-search', number);
     const row = clerk.getByTestId('ticket-number').filter({ hasText: number });
     await row.waitFor({ timeout: 20_000 });
     await shot(clerk, 'unit-inbox');

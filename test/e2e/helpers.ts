@@ -71,6 +71,13 @@ export async function pickOption(page: Page, testId: string, label: string) {
 }
 
 // Generous: the machine is shared, and a loaded CI box is slow, not broken.
+/** Types into an antd Input.Search (the test id may sit on the wrapper or on the input) and submits. */
+export async function search(page: Page, testId: string, text: string) {
+  const input = page.locator(`input[data-testid=${testId}], [data-testid=${testId}] input`).first();
+  await input.fill(text);
+  await input.press('Enter');
+}
+
 export async function waitStatus(page: Page, status: string, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=ticket-summary] [data-status=${status}]`, { timeout });
 }

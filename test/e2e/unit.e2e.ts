@@ -6,18 +6,18 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
 import { launchBrowser, newPerson } from './browser';
-import { act, BASE, login, PASSWORD, pickOption, serverUp, shot, USERS, waitStatus } from './helpers';
+import { act, search, BASE, login, PASSWORD, pickOption, serverUp, shot, USERS, waitStatus } from './helpers';
 
 const DISPATCHER = process.env.E2E_DISPATCHER ?? 'dispatcher1';
 
-async function dispatchedTicket(agent: ApiClient, unitId: string, content: string): Promise<string> {
+async function dispatchedTicket(agent: ApiClient, unitId: string, content: string): Promise<{ id: string; number: string }> {
   const created = await agent.post('/api/tickets', { channel: 'phone', callerPhone: '13600136000', callerName: '王女士', content });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const id = created.body.data.id as string;
   assert.equal((await agent.action(id, 'submit', {})).status, 200);
   const d = await agent.action(id, 'dispatch', { leadUnitId: unitId });
   assert.equal(d.status, 200, JSON.stringify(d.body));
-  return id;
+  return { id, number: created.body.data.number as string };
 }
 
 describe('department portal', () => {
@@ -25,6 +25,7 @@ describe('department portal', () => {
   let clerk: Page;
   let dispatcher: Page;
   let extensionTicket = '';
+  let extensionNumber = '';
   let returnTicket = '';
 
   before(async () => {
@@ -32,8 +33,8 @@ describe('department portal', () => {
     const agent = await ApiClient.login(BASE, USERS.agent, PASSWORD);
     const me = await ApiClient.login(BASE, USERS.clerk, PASSWORD);
     const unitId = (await me.get('/api/auth/me')).body.data.user.unitId as string;
-    extensionTicket = await dispatchedTicket(agent, unitId, `e2e 延期 ${Date.now()}：小区二次供水水质发黄，需要检测。`);
-    returnTicket = await dispatchedTicket(agent, unitId, `e2e 退单 ${Date.now()}：某街道路面坑洼，请修补。`);
+    ({ id: extensionTicket, number: extensionNumber } = await dispatchedTicket(agent, unitId, `e2e 延期 ${Date.now()}：小区二次供水水质发黄，需要检测。`));
+    ({ id: returnTicket } = await dispatchedTicket(agent, unitId, `e2e 退单 ${Date.now()}：某街道路面坑洼，请修补。`));
     browser = await launchBrowser();
     clerk = await (await newPerson(browser)).newPage();
     dispatcher = await (await newPerson(browser)).newPage();
@@ -45,7 +46,8 @@ describe('department portal', () => {
   it('inbox lists the dispatched ticket with its sign-for and reply countdowns', async () => {
     await clerk.goto(`${BASE}/unit`);
     await clerk.getByTestId('ticket-table').waitFor();
-    const row = clerk.locator('.ant-table-row', { hasText: 'e2e 延期' }).first();
+    await search(clerk, 'inbox-search', extensionNumber);
+    const row = clerk.locator('.ant-table-row', { hasText: extensionNumber }).first();
     await row.waitFor();
     const levels = await row.getByTestId('countdown').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
     assert.equal(levels.length, 2);

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Space, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Input, Space, Tabs, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { Route, Routes, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints';
@@ -23,15 +23,19 @@ function Inbox() {
   const { user } = useAuth();
   const navigate = useNavigate();
   const [tab, setTab] = useState<string>('todo');
+  const [q, setQ] = useState('');
   const status = TABS.find((x) => x.key === tab)?.status;
-  const list = useLiveQuery(() => api.tickets({ status, unitId: user?.unitId ?? undefined, pageSize: 200 }), [status, user?.unitId], { throttleMs: 1000 });
+  const list = useLiveQuery(() => api.tickets({ status, q: q || undefined, unitId: user?.unitId ?? undefined, pageSize: 200 }), [status, q, user?.unitId], { throttleMs: 1000 });
   const open = useCallback((r: TicketSummary) => navigate(`/unit/tickets/${r.id}`), [navigate]);
   const rows = [...(list.data?.data ?? [])].sort(byDeadline);
   return (
     <Card size="small" title={t('unit.inbox')} extra={<Typography.Text type="secondary">{t('unit.masked')}</Typography.Text>}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Tabs activeKey={tab} onChange={setTab} items={TABS.map((x) => ({ key: x.key, label: t(`unit.tab.${x.key}`) }))} />
-        <Button onClick={list.reload}>{t('app.refresh')}</Button>
+        <Space>
+          <Input.Search allowClear placeholder={t('agent.search')} onSearch={setQ} style={{ width: 240 }} data-testid="inbox-search" />
+          <Button onClick={list.reload}>{t('app.refresh')}</Button>
+        </Space>
       </Space>
       {list.error && <Alert type="error" showIcon message={problemMessage(list.error.problem, locale)} style={{ marginBottom: 8 }} />}
       <TicketTable rows={rows} loading={list.loading && !list.data} onOpen={open} variant="unit" />
