@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // parallel files never see each other's rows or jobs.
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'integrations/**/*.test.ts', 'classifier/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'integrations/**/*.test.ts', 'classifier/**/*.test.ts', 'test/**/*.test.ts', 'agent-console/src/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', 'test/e2e/**', 'test/fault/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,

@@ -34,8 +34,9 @@ async function main() {
 
   // BENCH_PROFILE=dir writes a CPU profile of the server process there (node --cpu-prof).
   const profile = process.env.BENCH_PROFILE;
-  const server = spawn(profile ? process.execPath : 'npx',
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'server/main.ts'] : ['tsx', 'server/main.ts'], {
+  // node itself, not npx: a signal to an npx wrapper never reaches the server it started.
+  const server = spawn(process.execPath,
+    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(PORT), DATABASE_URL: dbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
   });

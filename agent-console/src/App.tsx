@@ -1,0 +1,57 @@
+import { Result, Spin } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { useI18n } from './i18n';
+import { homeFor, useAuth } from './shell/auth';
+import LoginPage from './shell/LoginPage';
+import { RequireRole } from './shell/RequireRole';
+
+// Each area is its own chunk: the login screen ships without tables, charts or socket.io.
+const AgentApp = lazy(() => import('./pages/agent/AgentApp'));
+const UnitApp = lazy(() => import('./pages/unit/UnitApp'));
+const SupervisorApp = lazy(() => import('./pages/supervisor/SupervisorApp'));
+const TrackApp = lazy(() => import('./pages/track/TrackApp'));
+
+function Home() {
+  const { user, ready } = useAuth();
+  if (!ready) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  return <Navigate to={user ? homeFor(user.role) : '/login'} replace />;
+}
+
+export default function App() {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>
+      <Routes>
+        <Route path="/" element={<Home />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/track/*" element={<TrackApp />} />
+        <Route
+          path="/agent/*"
+          element={
+            <RequireRole roles={['agent', 'dispatcher', 'supervisor', 'admin']}>
+              <AgentApp />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/unit/*"
+          element={
+            <RequireRole roles={['unit_clerk']}>
+              <UnitApp />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/supervisor/*"
+          element={
+            <RequireRole roles={['supervisor', 'admin', 'dispatcher']}>
+              <SupervisorApp />
+            </RequireRole>
+          }
+        />
+        <Route path="*" element={<Result status="404" title="404" subTitle={t('app.notFound')} />} />
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,24 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/endpoints';
+import type { Category } from '../api/types';
+
+// The model names level-1 categories; one fetch of the roots per page load maps names to codes.
+let roots: Promise<Category[]> | null = null;
+
+/** name → code for the category tree's roots (empty until loaded, or if the request fails). */
+export function useCategoryCodeByName(enabled = true): (name: string) => string | undefined {
+  const [byName, setByName] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    if (!enabled) return;
+    roots ??= api.categories().then((r) => r.data).catch(() => {
+      roots = null;
+      return [];
+    });
+    let live = true;
+    roots.then((rows) => live && setByName(new Map(rows.map((c) => [c.name, c.code]))));
+    return () => {
+      live = false;
+    };
+  }, [enabled]);
+  return (name) => byName.get(name);
+}

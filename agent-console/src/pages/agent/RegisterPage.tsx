@@ -1,0 +1,180 @@
+import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { api } from '../../api/endpoints';
+import { ApiError, problemMessage } from '../../api/problem';
+import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../../api/schemas';
+import { useI18n } from '../../i18n';
+import { drafts } from '../../lib/drafts';
+import { validateWith } from '../../lib/zodForm';
+import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
+import { CallerHistory } from './CallerHistory';
+import { usePresence } from './presence';
+
+const DRAFT = 'register';
+
+/** Registration (登记): the phone path. The classifier runs server-side; its suggestion shows on the detail page. */
+export function RegisterPage() {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const [phone, setPhone] = useState('');
+  const firstField = useRef<HTMLInputElement>(null);
+  const { presence, setPresence } = usePresence();
+
+  useEffect(() => {
+    const draft = drafts.load<Record<string, unknown>>(DRAFT);
+    const incoming = params.get('phone');
+    form.resetFields();
+    if (draft) {
+      form.setFieldsValue(draft);
+      setRestored(true);
+    }
+    // A new call replaces the draft's caller but keeps the typed text: the agent may be mid-sentence.
+    if (incoming) form.setFieldsValue({ callerPhone: incoming, callId: params.get('callId') ?? undefined });
+    setPhone(form.getFieldValue('callerPhone') ?? '');
+    (incoming ? document.querySelector<HTMLTextAreaElement>('[data-testid=reg-content]') : firstField.current)?.focus();
+  }, [params, form]);
+
+  const submit = async () => {
+    const values = form.getFieldsValue(true);
+    const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: leafCode(values.category) }, t);
+    if (!body) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await api.createTicket(body);
+      drafts.clear(DRAFT);
+      // The call's paperwork is done: wrap-up time, until the agent says available again.
+      if (presence === 'busy') setPresence('after_call');
+      message.success(t('reg.created', { number: data.number }));
+      navigate(`/agent/tickets/${data.id}`);
+    } catch (e) {
+      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const clear = () => {
+    drafts.clear(DRAFT);
+    form.resetFields();
+    setRestored(false);
+    setPhone('');
+  };
+
+  return (
+    <Row gutter={12}>
+      <Col xs={24} lg={16}>
+        <Card size="small" title={t('reg.title')}>
+          {params.get('phone') && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('reg.incomingCall', { phone: params.get('phone')! })} data-testid="incoming-call" />}
+          {restored && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={t('reg.draftRestored')} data-testid="draft-restored" />}
+          <Form
+            form={form}
+            layout="vertical"
+            data-testid="register-form"
+            onValuesChange={(changed, all) => {
+              drafts.save(DRAFT, all);
+              if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void submit();
+              }
+            }}
+            onFinish={submit}
+          >
+            <Form.Item name="callId" hidden>
+              <Input />
+            </Form.Item>
+            <Row gutter={12}>
+              <Col xs={24} md={8}>
+                <Form.Item name="callerPhone" label={t('reg.callerPhone')} required>
+                  <Input ref={(el) => void (firstField.current = el?.input ?? null)} data-testid="reg-phone" inputMode="tel" />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={8}>
+                <Form.Item name="callerName" label={t('reg.callerName')}>
+                  <Input data-testid="reg-name" />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={8}>
+                <Form.Item name="idNumber" label={t('reg.idNumber')}>
+                  <Input data-testid="reg-id" maxLength={18} />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Form.Item name="content" label={t('reg.content')} required>
+              <Input.TextArea rows={5} data-testid="reg-content" />
+            </Form.Item>
+            <Form.Item name="title" label={t('reg.subject')}>
+              <Input data-testid="reg-title" />
+            </Form.Item>
+            <Row gutter={12}>
+              <Col xs={24} md={8}>
+                <Form.Item name="appealType" label={t('reg.appealType')}>
+                  <Select allowClear data-testid="reg-type" options={APPEAL_TYPES.map((v) => ({ value: v, label: t(`type.${v}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={8}>
+                <Form.Item name="urgency" label={t('reg.urgency')}>
+                  <Select allowClear data-testid="reg-urgency" options={URGENCIES.map((v) => ({ value: v, label: t(`urgency.${v}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={8}>
+                <Form.Item name="category" label={t('reg.category')}>
+                  <CategoryCascader testId="reg-category" />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Row gutter={12}>
+              <Col xs={24} md={8}>
+                <Form.Item name="regionCode" label={t('reg.region')}>
+                  <Input data-testid="reg-region" inputMode="numeric" />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={16}>
+                <Form.Item name="address" label={t('reg.address')}>
+                  <Input data-testid="reg-address" />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Row gutter={12} align="bottom">
+              <Col xs={24} md={8}>
+                <Form.Item name="emergency" label={t('reg.emergency')}>
+                  <Select allowClear data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={16}>
+                <Form.Item name="anonymousToUnits" valuePropName="checked">
+                  <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
+                </Form.Item>
+              </Col>
+            </Row>
+            {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="reg-error" />}
+            <Space>
+              <Button type="primary" htmlType="submit" loading={busy} data-testid="reg-submit">
+                {t('reg.submit')}
+              </Button>
+              <Button onClick={clear} data-testid="reg-clear">{t('reg.clear')}</Button>
+            </Space>
+          </Form>
+        </Card>
+      </Col>
+      <Col xs={24} lg={8}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <CallerHistory phone={phone} />
+          <Card size="small" title={t('kb.title')} data-testid="kb-panel">
+            {t('kb.placeholder')}
+          </Card>
+        </Space>
+      </Col>
+    </Row>
+  );
+}

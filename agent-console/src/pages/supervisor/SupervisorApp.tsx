@@ -1,0 +1,148 @@
+import { Card, Col, Row, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../../api/endpoints';
+import type { Presence, TicketSummary } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { useRealtime, useSocketEvent } from '../../realtime/RealtimeProvider';
+import { useLiveQuery } from '../../realtime/useLiveQuery';
+import { StaffShell } from '../../shell/StaffShell';
+import { Countdown, StatusTag, useNow } from '../../tickets/tags';
+import { countToday, nearDeadline } from './stats';
+
+const BarChart = lazy(() => import('./BarChart'));
+const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
+const SAMPLE = 200;
+// The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
+const WALL = { throttleMs: 5000 };
+const PRESENCE_COLORS: Record<string, string> = { available: 'green', busy: 'red', after_call: 'orange', away: 'default' };
+
+interface PresenceEvent {
+  userId: string;
+  state: Presence;
+  displayName?: string;
+  viewing?: string;
+}
+
+function Agents() {
+  const { t } = useI18n();
+  const { socket, state } = useRealtime();
+  const [agents, setAgents] = useState<Record<string, PresenceEvent>>({});
+  useSocketEvent<PresenceEvent>('presence', (p) => setAgents((a) => ({ ...a, [p.userId]: p })));
+  // docs/API.md names only `presence` events; the server also answers `presence:list` with a snapshot.
+  // Ask for it on every (re)connect; without an answer the wall still fills from events.
+  useEffect(() => {
+    if (!socket || state !== 'connected') return;
+    socket.timeout(3000).emit('presence:list', {}, (err: Error | null, list?: PresenceEvent[]) => {
+      if (err || !Array.isArray(list)) return;
+      setAgents((a) => ({ ...Object.fromEntries(list.map((p) => [p.userId, p])), ...a }));
+    });
+  }, [socket, state]);
+  const list = Object.values(agents);
+  return (
+    <Card size="small" title={t('sup.agents')} data-testid="sup-agents">
+      {list.length === 0 ? (
+        <Typography.Text type="secondary">{t('sup.noAgents')}</Typography.Text>
+      ) : (
+        list.map((a) => (
+          <Tag key={a.userId} color={PRESENCE_COLORS[a.state] ?? 'default'} style={{ marginBottom: 4 }}>
+            {a.displayName ?? a.userId.slice(0, 8)} · {t(`presence.${a.state}`)}
+          </Tag>
+        ))
+      )}
+    </Card>
+  );
+}
+
+function Queues() {
+  const { t } = useI18n();
+  const q = useLiveQuery(
+    () => Promise.all(QUEUE_STATUSES.map((s) => api.tickets({ status: s, pageSize: 1 }).then((r) => r.page?.total ?? r.data.length))),
+    [],
+    WALL,
+  );
+  return (
+    <Card size="small" title={t('sup.queues')} data-testid="sup-queues">
+      <Row gutter={[8, 8]}>
+        {QUEUE_STATUSES.map((s, i) => (
+          <Col key={s} xs={12} md={6}>
+            <Statistic title={t(`status.${s}`)} value={q.data?.[i] ?? '—'} />
+          </Col>
+        ))}
+      </Row>
+    </Card>
+  );
+}
+
+function Deadlines({ rows }: { rows: TicketSummary[] }) {
+  const { t } = useI18n();
+  const now = useNow();
+  const near = useMemo(() => nearDeadline(rows, now).slice(0, 50), [rows, now]);
+  return (
+    <Card size="small" title={t('sup.deadlines')} data-testid="sup-deadlines">
+      <Table<TicketSummary>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        scroll={{ y: 300 }}
+        dataSource={near}
+        columns={[
+          { title: t('col.number'), dataIndex: 'number', render: (n: string, r) => <Link to={`/agent/tickets/${r.id}`}>{n}</Link> },
+          { title: t('col.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
+          { title: t('col.unit'), key: 'unit', render: (_, r) => r.leadUnit?.name ?? '—' },
+          { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null) => <Countdown dueAt={v} now={now} /> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function Wall() {
+  const { t } = useI18n();
+  const recent = useLiveQuery(() => api.tickets({ pageSize: SAMPLE }).then((r) => r.data), [], WALL);
+  const open = useLiveQuery(
+    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', pageSize: SAMPLE }).then((r) => r.data),
+    [],
+    WALL,
+  );
+  const rows = recent.data ?? [];
+  const byChannel = useMemo(() => countToday(rows, (r) => t(`channel.${r.channel}`)), [rows, t]);
+  const byCategory = useMemo(() => countToday(rows, (r) => r.categoryName ?? '—'), [rows]);
+  const chart = (data: { name: string; value: number }[], id: string) => (
+    <Suspense fallback={<Spin />}>
+      <BarChart data={data} testId={id} />
+    </Suspense>
+  );
+  return (
+    <Row gutter={[12, 12]}>
+      <Col xs={24} lg={12}>
+        <Agents />
+      </Col>
+      <Col xs={24} lg={12}>
+        <Queues />
+      </Col>
+      <Col xs={24}>
+        <Deadlines rows={open.data ?? []} />
+      </Col>
+      <Col xs={24} lg={12}>
+        <Card size="small" title={t('sup.byChannel')} extra={<Typography.Text type="secondary">{t('sup.sampled', { n: SAMPLE })}</Typography.Text>}>
+          {chart(byChannel, 'chart-channel')}
+        </Card>
+      </Col>
+      <Col xs={24} lg={12}>
+        <Card size="small" title={t('sup.byCategory')} extra={<Typography.Text type="secondary">{t('sup.sampled', { n: SAMPLE })}</Typography.Text>}>
+          {chart(byCategory, 'chart-category')}
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+export default function SupervisorApp() {
+  const { t } = useI18n();
+  return (
+    <StaffShell title={t('sup.title')}>
+      <Wall />
+    </StaffShell>
+  );
+}

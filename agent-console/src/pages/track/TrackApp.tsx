@@ -1,0 +1,42 @@
+import { Card, Tabs } from 'antd';
+import { useState } from 'react';
+import { useI18n } from '../../i18n';
+import { LocaleSwitch } from '../../shell/LocaleSwitch';
+import { SubmitForm, type Receipt } from './SubmitForm';
+import { TrackForm } from './TrackForm';
+
+const RECEIPT_KEY = 'rexian.receipt';
+
+function loadReceipt(): Receipt | null {
+  try {
+    return JSON.parse(localStorage.getItem(RECEIPT_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** Citizen H5 page: no login, no socket; phone-width first, centred on a desk screen. */
+export default function TrackApp() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState('submit');
+  const [receipt, setReceipt] = useState<Receipt | null>(loadReceipt);
+  const onSubmitted = (r: Receipt) => {
+    // Kept on the citizen's own device so "track" works without copying the token by hand.
+    localStorage.setItem(RECEIPT_KEY, JSON.stringify(r));
+    setReceipt(r);
+  };
+  return (
+    <div style={{ minHeight: '100vh', background: '#f5f5f5', padding: 12 }}>
+      <Card style={{ maxWidth: 560, margin: '0 auto' }} title={t('track.title')} extra={<LocaleSwitch />} styles={{ body: { padding: 16 } }}>
+        <Tabs
+          activeKey={tab}
+          onChange={setTab}
+          items={[
+            { key: 'submit', label: t('track.submitTab'), children: <SubmitForm onSubmitted={onSubmitted} /> },
+            { key: 'track', label: t('track.trackTab'), children: <TrackForm receipt={receipt} /> },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { Alert, Button, Card, Form, Input, Segmented, Space, Timeline, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { api } from '../../api/endpoints';
+import { ApiError, problemMessage } from '../../api/problem';
+import type { PublicTicket } from '../../api/types';
+import { TrackByCode, TrackByToken } from '../../api/schemas';
+import { useI18n } from '../../i18n';
+import { validateWith } from '../../lib/zodForm';
+import { formatTime } from '../../tickets/tags';
+import { SmsCodeButton } from './SmsCodeButton';
+import type { Receipt } from './SubmitForm';
+
+function PublicView({ ticket }: { ticket: PublicTicket }) {
+  const { t, locale } = useI18n();
+  return (
+    <Card size="small" style={{ marginTop: 16 }} data-testid="public-ticket">
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        {ticket.number} · <span data-testid="public-status">{ticket.statusLabel || t(`status.${ticket.status}`)}</span>
+      </Typography.Title>
+      {ticket.title && <Typography.Text strong>{ticket.title}</Typography.Text>}
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{ticket.content}</Typography.Paragraph>
+      <Typography.Text strong>{t('track.reply')}</Typography.Text>
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="public-reply" type={ticket.replyText ? undefined : 'secondary'}>
+        {ticket.replyText || t('track.noReply')}
+      </Typography.Paragraph>
+      <Typography.Text strong>{t('track.progress')}</Typography.Text>
+      <Timeline
+        style={{ marginTop: 12 }}
+        items={ticket.timeline.map((e, i) => ({ key: i, children: <span>{e.label} <Typography.Text type="secondary">{formatTime(e.at, locale)}</Typography.Text></span> }))}
+      />
+    </Card>
+  );
+}
+
+export function TrackForm({ receipt }: { receipt: Receipt | null }) {
+  const { t, locale } = useI18n();
+  const [form] = Form.useForm();
+  const [mode, setMode] = useState<'token' | 'code'>(receipt ? 'token' : 'code');
+  const phone = Form.useWatch('phone', form) ?? '';
+  const [ticket, setTicket] = useState<PublicTicket | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (receipt) form.setFieldsValue({ number: receipt.number, trackToken: receipt.trackToken });
+  }, [receipt, form]);
+
+  const query = async (values: Record<string, unknown>) => {
+    const body = mode === 'token' ? validateWith(form, TrackByToken, values, t) : validateWith(form, TrackByCode, values, t);
+    if (!body) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setTicket((await api.track(body)).data);
+    } catch (e) {
+      setTicket(null);
+      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Segmented
+        block
+        value={mode}
+        onChange={(v) => setMode(v as 'token' | 'code')}
+        options={[
+          { value: 'code', label: t('track.byCode') },
+          { value: 'token', label: t('track.byToken') },
+        ]}
+        style={{ marginBottom: 16 }}
+        data-testid="track-mode"
+      />
+      <Form form={form} layout="vertical" onFinish={query} data-testid="track-form">
+        <Form.Item name="number" label={t('track.number')} required>
+          <Input data-testid="track-number" />
+        </Form.Item>
+        {mode === 'token' ? (
+          <Form.Item name="trackToken" label={t('track.token')} required>
+            <Input data-testid="track-token" />
+          </Form.Item>
+        ) : (
+          <>
+            <Form.Item name="phone" label={t('track.phone')} required>
+              <Input inputMode="tel" maxLength={11} data-testid="track-phone" />
+            </Form.Item>
+            <Form.Item label={t('track.code')} required>
+              <Space.Compact style={{ width: '100%' }}>
+                <Form.Item name="code" noStyle>
+                  <Input inputMode="numeric" maxLength={8} data-testid="track-code" />
+                </Form.Item>
+                <SmsCodeButton phone={phone} purpose="track" />
+              </Space.Compact>
+            </Form.Item>
+          </>
+        )}
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="track-error" />}
+        <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="track-submit">
+          {t('track.query')}
+        </Button>
+      </Form>
+      {ticket && <PublicView ticket={ticket} />}
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setCsrfToken, setUnauthenticatedHandler } from '../api/client';
+import { api } from '../api/endpoints';
+import type { Role, User } from '../api/types';
+import { drafts } from '../lib/drafts';
+
+interface AuthValue {
+  user: User | null;
+  /** false until /auth/me answered, so a reload on /agent does not flash the login page. */
+  ready: boolean;
+  login: (username: string, password: string) => Promise<User>;
+  logout: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function homeFor(role: Role): string {
+  switch (role) {
+    case 'unit_clerk':
+      return '/unit';
+    case 'supervisor':
+    case 'admin':
+      return '/supervisor';
+    default:
+      return '/agent';
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(null);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setUser(null));
+    api
+      .me()
+      .then(({ data }) => {
+        setCsrfToken(data.csrfToken);
+        setUser(data.user);
+      })
+      .catch(() => setUser(null))
+      .finally(() => setReady(true));
+    return () => setUnauthenticatedHandler(null);
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const { data } = await api.login(username, password);
+    setCsrfToken(data.csrfToken);
+    setUser(data.user);
+    return data.user;
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api.logout().catch(() => undefined);
+    setCsrfToken(null);
+    // A desk PC is shared between shifts: the next person must not find this one's drafts.
+    drafts.clearAll();
+    setUser(null);
+  }, []);
+
+  const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const v = useContext(AuthContext);
+  if (!v) throw new Error('useAuth outside AuthProvider');
+  return v;
+}

@@ -1,0 +1,78 @@
+import { Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useMemo } from 'react';
+import type { TicketSummary } from '../api/types';
+import { useI18n } from '../i18n';
+import { Countdown, FlagTags, formatTime, StatusTag, useNow } from './tags';
+
+interface Props {
+  rows: TicketSummary[];
+  loading: boolean;
+  onOpen: (t: TicketSummary) => void;
+  /** Unit clerks care about deadlines first; agents about callers and categories. */
+  variant: 'agent' | 'unit';
+  height?: number;
+}
+
+/**
+ * Virtual rows: a busy queue holds hundreds of tickets and a 1,000-row DOM table takes seconds to paint
+ * on a desk PC; only the visible rows are rendered.
+ */
+export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Props) {
+  const { t, locale } = useI18n();
+  const now = useNow();
+  const columns = useMemo<ColumnsType<TicketSummary>>(() => {
+    const cols: ColumnsType<TicketSummary> = [
+      {
+        title: t('col.number'),
+        dataIndex: 'number',
+        width: 170,
+        render: (n: string, r) => (
+          <Typography.Link data-testid="ticket-number" onClick={() => onOpen(r)}>
+            {n}
+          </Typography.Link>
+        ),
+      },
+      { title: t('col.title'), dataIndex: 'title', width: 260, ellipsis: true, render: (v: string | null) => v || '—' },
+      { title: t('col.status'), dataIndex: 'status', width: 120, render: (s: string) => <StatusTag status={s} /> },
+      { title: t('col.type'), dataIndex: 'appealType', width: 90, render: (v: string | null) => (v ? t(`type.${v}`) : '—') },
+      { title: t('col.urgency'), dataIndex: 'urgency', width: 80, render: (v: string | null) => (v ? t(`urgency.${v}`) : '—') },
+    ];
+    if (variant === 'agent') {
+      cols.push(
+        { title: t('col.category'), dataIndex: 'categoryName', width: 140, ellipsis: true, render: (v: string | null) => v || '—' },
+        { title: t('col.caller'), key: 'caller', width: 150, render: (_, r) => [r.caller?.name, r.caller?.phone].filter(Boolean).join(' ') || '—' },
+        { title: t('col.channel'), dataIndex: 'channel', width: 80, render: (v: string) => t(`channel.${v}`) },
+      );
+    } else {
+      cols.push(
+        { title: t('col.caller'), key: 'caller', width: 150, render: (_, r) => [r.caller?.name, r.caller?.phone].filter(Boolean).join(' ') || '—' },
+        // Sign-for matters only until signed; after that the reply clock is the one to watch.
+        { title: t('col.signDue'), dataIndex: 'signDueAt', width: 150, render: (v: string | null | undefined, r) => (r.status === 'dispatched' ? <Countdown dueAt={v} now={now} /> : '—') },
+      );
+    }
+    cols.push(
+      { title: t('col.replyDue'), dataIndex: 'replyDueAt', width: 150, render: (v: string | null) => <Countdown dueAt={v} now={now} /> },
+      { title: t('col.flags'), key: 'flags', width: 140, render: (_, r) => <FlagTags flags={r.flags} emergency={r.emergency} /> },
+      { title: t('col.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v, locale) },
+    );
+    return cols;
+  }, [t, locale, now, variant, onOpen]);
+  // Virtual tables need every column sized; the sum is the scroll width.
+  const width = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 120), 0);
+
+  return (
+    <Table<TicketSummary>
+      data-testid="ticket-table"
+      rowKey="id"
+      size="small"
+      virtual
+      scroll={{ x: width, y: height }}
+      pagination={false}
+      loading={loading}
+      columns={columns}
+      dataSource={rows}
+      onRow={(r) => ({ onDoubleClick: () => onOpen(r) })}
+    />
+  );
+}

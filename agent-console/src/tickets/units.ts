@@ -1,0 +1,22 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/endpoints';
+import type { Unit } from '../api/types';
+
+// Units change rarely (admin edits); one fetch per page load is enough for the pickers.
+let cache: Promise<Unit[]> | null = null;
+
+export function useUnits(): Unit[] {
+  const [units, setUnits] = useState<Unit[]>([]);
+  useEffect(() => {
+    cache ??= api.units().then((r) => r.data).catch((e) => {
+      cache = null;
+      throw e;
+    });
+    let live = true;
+    cache.then((u) => live && setUnits(u)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return units;
+}

@@ -1,0 +1,96 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+export const BASE = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+export const PASSWORD = process.env.E2E_PASSWORD ?? 'Rexian!2026';
+export const USERS = {
+  agent: process.env.E2E_AGENT ?? 'agent1',
+  clerk: process.env.E2E_CLERK ?? 'clerk-zhujian',
+  supervisor: process.env.E2E_SUPERVISOR ?? 'supervisor1',
+};
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+mkdirSync(SHOTS, { recursive: true });
+
+export async function shot(page: Page, name: string) {
+  await page.waitForTimeout(300); // let antd's motion settle so the picture is not mid-animation
+  await page.screenshot({ path: `${SHOTS}${name}.png` });
+}
+
+export async function serverUp(): Promise<boolean> {
+  try {
+    return (await fetch(`${BASE}/healthz`, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function login(page: Page, username: string) {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+}
+
+/** The dev SMS sender keeps codes in memory; the demo server exposes the last one (never in production). */
+/** `previous`: a code already used for this phone; wait for a newer one. */
+export async function devSmsCode(phone: string, previous?: string): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${BASE}/api/dev/sms?phone=${phone}`, { headers: { Accept: 'application/json' } });
+    if (res.ok) {
+      const body = (await res.json()) as { data?: { code?: string | null } };
+      if (body.data?.code && body.data.code !== previous) return body.data.code;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no dev SMS code for ${phone} (is the server running with dev endpoints?)`);
+}
+
+/** The staff user's unit, read the way the console does (/api/auth/me after login). */
+export async function unitNameOf(username: string): Promise<string> {
+  const res = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  const body = (await res.json()) as { data?: { user?: { unitName?: string } } };
+  const name = body.data?.user?.unitName;
+  if (!name) throw new Error(`${username} has no unit (login ${res.status})`);
+  return name;
+}
+
+export const randomMobile = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+/** Picks an option in an antd Select by its visible label. */
+export async function pickOption(page: Page, testId: string, label: string) {
+  await page.getByTestId(testId).click();
+  await page.keyboard.type(label.slice(0, 4));
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label }).first().click();
+}
+
+// Generous: the machine is shared, and a loaded CI box is slow, not broken.
+/** Types into an antd Input.Search (the test id may sit on the wrapper or on the input) and submits. */
+export async function search(page: Page, testId: string, text: string) {
+  const input = page.locator(`input[data-testid=${testId}], [data-testid=${testId}] input`).first();
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+export async function waitStatus(page: Page, status: string, timeout = 30_000) {
+  await page.waitForSelector(`[data-testid=ticket-summary] [data-status=${status}]`, { timeout });
+}
+
+export async function act(page: Page, action: string, fill?: () => Promise<void>) {
+  await page.getByTestId(`action-${action}`).click();
+  if (fill) await fill();
+  await page.getByTestId('action-confirm').click();
+  // Either the modal closes (done) or it shows the server's problem message: fail with that text.
+  const error = page.getByTestId('action-error');
+  // The loser of the race times out later: swallow that, it is not a failure.
+  const closed = page.locator('.ant-modal-wrap').waitFor({ state: 'hidden', timeout: 30_000 }).then(() => null, () => null);
+  const shown = error.waitFor({ timeout: 30_000 }).then(() => error.textContent(), () => null);
+  const problem = await Promise.race([closed, shown]);
+  if (problem) throw new Error(`${action} failed: ${problem}`);
+}
