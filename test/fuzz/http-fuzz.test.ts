@@ -175,13 +175,15 @@ const rejected = (status: number) => expect(status).toBeGreaterThanOrEqual(400);
 const sample = { phone: '13800138000', code: '123456', content: '小区楼下噪音扰民，晚上十点后仍在施工', number: '2025010100001', trackToken: 'a'.repeat(32) };
 
 describe('fuzz: public endpoints', () => {
-  it('POST /api/public/sms-codes, /appeals, /track reject junk without 5xx', async () => {
+  it('POST /api/public/sms-codes, /appeals, /track, /ratings reject junk without 5xx', async () => {
     const bodies = fc.oneof(
       fc.tuple(fc.constant('/api/public/sms-codes'), corrupted({ phone: sample.phone, purpose: 'submit' }, ['phone', 'purpose'])),
       fc.tuple(fc.constant('/api/public/appeals'), corrupted({ phone: sample.phone, code: sample.code, content: sample.content, name: '张三' },
         ['phone', 'code', 'content', 'name', 'title', 'categoryHint', 'address', 'anonymousToUnits'])),
       fc.tuple(fc.constant('/api/public/track'), corrupted({ number: sample.number, phone: sample.phone, code: sample.code }, ['number', 'phone', 'code', 'trackToken'])),
-      fc.tuple(fc.constantFrom('/api/public/sms-codes', '/api/public/appeals', '/api/public/track'), rawBodies),
+      fc.tuple(fc.constant('/api/public/ratings'), corrupted({ number: sample.number, trackToken: sample.trackToken, score: 5 },
+        ['number', 'trackToken', 'score', 'result', 'comment', 'callbackId', 'token'])),
+      fc.tuple(fc.constantFrom('/api/public/sms-codes', '/api/public/appeals', '/api/public/track', '/api/public/ratings'), rawBodies),
     );
     await run(fc.tuple(bodies, junkHeaders).map(([[path, body], headers]) => ({ method: 'POST', path, body, headers })), 0.2, rejected);
   }, T);
