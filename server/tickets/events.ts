@@ -16,6 +16,8 @@ export interface EventInput {
   notifyUnitIds?: string[];
   /** Column updates applied with the version bump (status, flags, text…). */
   patch?: Partial<typeof tickets.$inferInsert>;
+  /** When it happened, if the caller already fixed the instant (intake stamps row and event alike). */
+  at?: Date;
 }
 
 const TICKET_COLUMNS = getTableColumns(tickets) as Record<string, PgColumn>;
@@ -27,7 +29,7 @@ const TICKET_COLUMNS = getTableColumns(tickets) as Record<string, PgColumn>;
  * crash anywhere leaves none of the four writes.
  */
 export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventInput): Promise<number> {
-  const at = ctx.now();
+  const at = e.at ?? ctx.now();
   const patch: Record<string, unknown> = { ...(e.patch ?? {}) };
   if (e.to) patch.status = e.to;
   const sets: SQL[] = [sql`version = version + 1`, sql`updated_at = ${at}`];

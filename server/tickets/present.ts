@@ -80,3 +80,33 @@ export async function presentTicketDetail(ctx: Ctx, t: TicketDetailRow) {
     allowedActions: allowedActionsFor(ctx.actor, t.status as TicketStatus, mine?.role ?? null),
   };
 }
+
+/**
+ * The detail of a ticket this request has just registered, built from the inserted row rather
+ * than read back: a fresh ticket has no dispatches and one event, and the caller data is what the
+ * agent just typed (so there is no stored personal data to audit a read of).
+ */
+export function presentRegistered(
+  ctx: Ctx,
+  created: { row: typeof import('./tables').tickets.$inferSelect; seq: number; at: Date; data: Record<string, unknown> },
+  caller: { name: string | null; phone: string | null; address: string | null },
+  categoryName: string | null,
+) {
+  const t = created.row;
+  const actor = ctx.actor;
+  return {
+    id: t.id, number: t.number, status: t.status, channel: t.channel, title: t.title, appealType: t.appealType, urgency: t.urgency,
+    emergency: t.emergency, categoryCode: t.categoryCode, categoryName, regionCode: t.regionCode, createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt), version: t.version,
+    flags: { overdue: false, reminded: false, supervised: false, escalated: false }, leadUnit: null, replyDueAt: null, signDueAt: null,
+    caller: { name: caller.name, phone: caller.phone }, content: t.content, address: caller.address, suggestion: t.suggestion ?? null,
+    classifierVersion: t.classifierVersion ?? null, replyText: null, answerText: null, declineReason: null, currentRound: 0, reopenCount: 0,
+    dispatches: [],
+    timeline: [{
+      seq: created.seq, type: 'ticket.registered', at: iso(created.at), actorName: actor.kind === 'staff' ? actor.displayName : null,
+      actorRole: actor.kind === 'staff' ? actor.role : actor.kind, unitId: null, fromStatus: null, toStatus: 'received', reason: null,
+      data: created.data,
+    }],
+    allowedActions: allowedActionsFor(actor, 'received', null),
+  };
+}

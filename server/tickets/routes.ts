@@ -7,7 +7,10 @@ import { requireStaff } from '../identity/sessions';
 import { normalizeMobile } from '../identity/checks';
 import { registerTicket, IntakeOverrides } from './use-cases/register-ticket';
 import { getTicketRow, listTickets, ListTicketsQuery } from './queries';
-import { presentSummaries, presentTicketDetail } from './present';
+import { presentRegistered, presentSummaries, presentTicketDetail } from './present';
+import { categories } from '../catalog/tables';
+import { desc, eq } from 'drizzle-orm';
+import { normalizeMobile as mobileOf } from '../identity/checks';
 import { ACTION_HANDLERS } from './actions';
 import { TICKET_ACTIONS, TRANSITIONS } from './states';
 import type { Ctx } from '../platform/context';
@@ -60,7 +63,16 @@ export function ticketRoutes() {
       location: b.address || b.regionCode ? { address: b.address, divisionCode: b.regionCode } : undefined,
       attachments: [],
     }, { appealType: b.appealType, urgency: b.urgency, emergency: b.emergency, categoryCode: b.categoryCode, regionCode: b.regionCode });
-    res.status(result.duplicate ? 200 : 201).json({ data: await ticketDetail(req.ctx, result.ticketId) });
+    if (result.duplicate || !result.created) {
+      res.status(200).json({ data: await ticketDetail(req.ctx, result.ticketId) });
+      return;
+    }
+    const code = result.created.row.categoryCode;
+    const [cat] = code ? await req.ctx.db.select({ name: categories.name }).from(categories).where(eq(categories.code, code))
+      .orderBy(desc(categories.version)).limit(1) : [];
+    const m = mobileOf(b.callerPhone);
+    const caller = { name: b.callerName ?? null, phone: m.ok ? m.normalized : b.callerPhone.replace(/\D/g, ''), address: b.address ?? null };
+    res.status(201).json({ data: presentRegistered(req.ctx, result.created, caller, cat?.name ?? null) });
   });
 
   r.get('/tickets/:id', requireStaff(), validate({ params: IdParams }), async (req, res) => {

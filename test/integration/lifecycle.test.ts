@@ -194,3 +194,13 @@ describe('forbidden moves', () => {
     expect((await anon.get('/api/tickets')).status).toBe(401);
   });
 });
+
+describe('registration response', () => {
+  it('answers with exactly what a read of the stored ticket returns', async () => {
+    const r = await agent.post('/api/tickets', { callerPhone: '+86 139-1111-2222', callerName: '王五', content: '路灯坏了', address: '天河区某路1号',
+      appealType: 'help', urgency: 'urgent' });
+    expect(r.status).toBe(201);
+    const read = await agent.get(`/api/tickets/${r.body.data.id}`);
+    expect(r.body.data).toEqual(read.body.data);
+  });
+});

@@ -26,7 +26,10 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 
 async function main() {
   const dbName = `rexian_bench_${randomBytes(3).toString('hex')}`;
+  // BENCH_PG_SOCKET=/var/run/postgresql connects the server over the Unix socket instead of loopback TCP.
+  const socket = process.env.BENCH_PG_SOCKET;
   const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  const serverDbUrl = socket ? `postgres://postgres@/${dbName}?host=${encodeURIComponent(socket)}` : dbUrl;
   await migrateDatabase(dbUrl);
   const pool = new pg.Pool({ connectionString: dbUrl, max: CLIENTS });
   pool.on('error', () => {}); // the database is dropped at the end while idle clients remain
@@ -38,7 +41,7 @@ async function main() {
   const server = spawn(process.execPath,
     [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL: dbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
+    env: { ...process.env, PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
   });
   const base = `http://127.0.0.1:${PORT}`;
   try {

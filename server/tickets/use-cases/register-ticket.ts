@@ -24,6 +24,8 @@ export interface RegisterResult {
   number: string;
   /** True when this (channel, account, externalId) was registered before: the first result is returned. */
   duplicate: boolean;
+  /** The stored row and its first event, for a caller that answers without reading them back. */
+  created?: { row: typeof tickets.$inferSelect; seq: number; at: Date; data: Record<string, unknown> };
 }
 
 /**
@@ -69,15 +71,12 @@ export async function registerTicket(
         updatedAt: now,
       })
       .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
-      .returning({ id: tickets.id });
+      .returning();
     if (inserted.length === 0) return null; // a retried push: answer with the first ticket
     const ticketId = inserted[0].id;
-    await recordEvent(tx, ctx, ticketId, {
-      type: 'ticket.registered',
-      to: 'received',
-      data: { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null },
-    });
-    return { ticketId, number, duplicate: false };
+    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null };
+    const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
+    return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
   });
   ctx.svc.kickOutbox();
   return result ?? (await findExisting(ctx, appeal))!;
