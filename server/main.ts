@@ -8,6 +8,7 @@ import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { foldRollupDeltas } from './reports/rollup';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -47,6 +48,12 @@ async function main() {
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
+  if (roles.has('cron')) {
+    // Report reads fold pending deltas themselves; this keeps the delta table small between reads.
+    const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
+    fold.unref();
+    closers.push(async () => clearInterval(fold));
+  }
   server.on('error', (err: NodeJS.ErrnoException) => {
     logger.fatal({ port: env.PORT, code: err.code }, err.code === 'EADDRINUSE' ? `port ${env.PORT} is already in use; set PORT` : 'server error');
     process.exit(1);

@@ -2,6 +2,7 @@
  * Report reads: sums over report_rollups (never over tickets), grouped by one dimension and
  * optionally by period, then each measure evaluated on the sums with its definition beside it.
  */
+import { foldRollupDeltas } from './rollup';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../platform/context';
@@ -46,6 +47,7 @@ const NAME: Record<string, ReturnType<typeof sql>> = {
 };
 
 export async function measuresReport(ctx: Ctx, q: ReportQuery) {
+  await foldRollupDeltas(ctx.db);
   const measures = await loadMeasures(ctx.db);
   const periodExpr = q.period === 'all' ? sql`null::text` : q.period === 'month' ? sql`to_char(r.day, 'YYYY-MM')` : sql`to_char(r.day, 'YYYY-MM-DD')`;
   const res = await ctx.db.execute<Record<string, unknown>>(sql`
@@ -76,6 +78,7 @@ function figures(measures: MeasureRow[], c: Sums) {
 
 /** 排名: units ranked by one measure (ties and units without a figure last). */
 export async function leagueTable(ctx: Ctx, q: LeagueQuery) {
+  await foldRollupDeltas(ctx.db);
   const report = await measuresReport(ctx, { from: q.from, to: q.to, by: 'unit', period: 'all', format: 'json' });
   const m = report.measures.find((x) => x.code === q.measure);
   if (!m) return null;

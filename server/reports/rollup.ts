@@ -75,7 +75,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
   if (!st) {
     let p = 4; // $1 ticket, $2 event time, $3 unit override, $4 day override
     const values = cols.map((c) => (typeof deltas[c] === 'string' ? deltas[c] : `$${++p}::int`));
-    const text = `insert into report_rollups (dim, key, day, ${cols.join(', ')})
+    const text = `insert into report_rollup_deltas (dim, key, day, ${cols.join(', ')})
       select k.dim, k.key, coalesce($4::date, ($2::timestamptz at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
       from tickets t
       left join lateral (select unit_id, reply_due_at, replied_at from dispatches
@@ -85,9 +85,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
         ('channel', t.channel),
         ('region', coalesce(t.region_code, '-')),
         ('unit', coalesce($3::text, l.unit_id::text, '-'))) k(dim, key)
-      where t.id = $1::uuid
-      order by 1, 2
-      on conflict (dim, day, key) do update set ${cols.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ')}`;
+      where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };
     textCache.set(key, st);
   }
@@ -96,7 +94,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
 
 /**
  * One statement per event: the ticket row and its lead dispatch are joined in SQL, so the hook
- * costs one round trip. Rows are upserted in key order so two transactions lock them alike.
+ * costs one round trip, and it only appends (see reportRollupDeltas).
  */
 export async function applyRollup(tx: Tx, ticketId: string, e: RollupEvent, at: Date): Promise<void> {
   const deltas = countersFor(e);
@@ -116,4 +114,19 @@ function literal(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return String(v);
   return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+/**
+ * Moves pending deltas into the daily rollups in one statement: the deltas taken are deleted in
+ * the same statement, so two concurrent folds never count a delta twice, and rollup rows are
+ * upserted in key order so folds lock them alike. Report reads call it first, so figures include
+ * every committed event; the cron role also calls it every few seconds to keep the delta table small.
+ */
+export async function foldRollupDeltas(db: Pick<Tx, 'execute'>): Promise<void> {
+  const sums = COUNTERS.map((c) => `sum(${c})`).join(', ');
+  const sets = COUNTERS.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ');
+  await db.execute(sql.raw(`with d as (delete from report_rollup_deltas returning *)
+    insert into report_rollups (dim, key, day, ${COUNTERS.join(', ')})
+    select dim, key, day, ${sums} from d group by dim, key, day order by 1, 3, 2
+    on conflict (dim, day, key) do update set ${sets}`));
 }
