@@ -41,8 +41,16 @@ async function main() {
   const server = spawn(process.execPath,
     [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20' },
+    env: { ...process.env, PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20',
+      ...(process.env.BENCH_SPLIT === '1' ? { ROLES: 'web,realtime,cron' } : {}) },
   });
+  // BENCH_SPLIT=1: the web node runs ROLES=web,realtime,cron and a second process the BullMQ
+  // workers (ROLES=worker), the shape docs/SCALING.md recommends.
+  const split = process.env.BENCH_SPLIT === '1';
+  const worker = split ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(PORT + 1), ROLES: 'worker', DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn' },
+  }) : null;
   const base = `http://127.0.0.1:${PORT}`;
   try {
     for (let i = 0; i < 100; i++) {
@@ -78,6 +86,7 @@ async function main() {
     console.log(`  target          ${rate.toFixed(0)} / 1000 tickets/s = ${(rate / 1000).toFixed(2)};  p99 ${pct(lat, 99).toFixed(1)} / 50 ms = ${(pct(lat, 99) / 50).toFixed(2)}`);
   } finally {
     server.kill('SIGTERM');
+    worker?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     await pool.end();
     const admin = new pg.Client({ connectionString: ADMIN });
