@@ -20,6 +20,7 @@ import { registerTicket } from '../server/tickets/use-cases/register-ticket';
 import { ACTION_HANDLERS } from '../server/tickets/actions';
 import { loadClassifier } from '../server/tickets/classifier';
 import { seedReferenceData } from './seed-reference';
+import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -165,8 +166,13 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
       else if (step === 'archive') await act('supervisor1', 'archive', {});
       else await act(clerk!, step, {});
     }
-    if (depth === 3 && rand() < 0.3) await act(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
-    if (depth === 4 && rand() < 0.3) await act(clerk!, 'request-extension', { newDueDate: '2099-01-31', reason: '需多部门联合核查。' });
+    // Whether a unit is still inside its return window or before its deadline depends on when the
+    // demo is loaded (times are relative to now), so a refusal here is the rule working: skip it.
+    const tryAct = (who: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown>) => act(who, action, body).catch((e) => {
+      if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED'].includes(e.code)) throw e;
+    });
+    if (depth === 3 && rand() < 0.3) await tryAct(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
+    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: '2099-01-31', reason: '需多部门联合核查。' });
   }
   return count;
 }
