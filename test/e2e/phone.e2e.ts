@@ -56,6 +56,14 @@ describe('phone call → registration', () => {
     assert.equal(await agent.getByTestId('reg-phone').inputValue(), '');
   });
 
+  it('suggests knowledge-base answers while the agent types the appeal', async () => {
+    await agent.getByTestId('reg-content').fill('楼下工地晚上十一点还在夜间施工，噪音太大');
+    await agent.getByTestId('kb-hit').first().waitFor({ timeout: 10_000 });
+    assert.match((await agent.getByTestId('kb-panel').textContent()) ?? '', /夜间施工噪音投诉处理口径/);
+    await shot(agent, 'agent-knowledge-suggestions');
+    await agent.getByTestId('reg-content').fill('');
+  });
+
   it('a first call registers a ticket with Ctrl+Enter', async () => {
     await agent.getByTestId('simulate-call').click();
     await agent.getByTestId('sim-phone').fill(phone);

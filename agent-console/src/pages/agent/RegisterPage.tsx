@@ -9,6 +9,7 @@ import { drafts } from '../../lib/drafts';
 import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { CallerHistory } from './CallerHistory';
+import { KnowledgePanel } from './KnowledgePanel';
 import { usePresence } from './presence';
 
 const DRAFT = 'register';
@@ -26,6 +27,7 @@ export function RegisterPage() {
   const [phone, setPhone] = useState('');
   const firstField = useRef<HTMLInputElement>(null);
   const { presence, setPresence } = usePresence();
+  const content = Form.useWatch('content', form) as string | undefined;
 
   useEffect(() => {
     const draft = drafts.load<Record<string, unknown>>(DRAFT);
@@ -170,9 +172,7 @@ export function RegisterPage() {
       <Col xs={24} lg={8}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <CallerHistory phone={phone} />
-          <Card size="small" title={t('kb.title')} data-testid="kb-panel">
-            {t('kb.placeholder')}
-          </Card>
+          <KnowledgePanel text={content ?? ''} />
         </Space>
       </Col>
     </Row>
