@@ -1,11 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { io as ioClient } from 'socket.io-client';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
-import { createApp } from '../../server/app';
 import { createRealtime } from '../../server/platform/realtime/socket';
 import pino from 'pino';
 import { REDACT_PATHS } from '../../server/platform/log/logger';
@@ -116,4 +113,3 @@ describe('realtime', () => {
 async function piiReads() {
   return (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'pii.read'`)).rows[0].n;
 }
-void http; void createApp; void ({} as AddressInfo);
