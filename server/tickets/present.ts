@@ -1,7 +1,7 @@
 import type { Actor, Ctx } from '../platform/context';
 import { maskAddress, maskName, maskPhone } from '../identity/checks';
 import { TRANSITIONS } from './states';
-import { callerOf, type TicketDetailRow, type TicketSummaryRow } from './queries';
+import { callerOf, callersOf, type TicketDetailRow, type TicketSummaryRow } from './queries';
 import { auditLog } from '../platform/db/plumbing-tables';
 import type { TicketStatus } from './tables';
 
@@ -24,10 +24,11 @@ export function summaryOf(row: TicketSummaryRow) {
 
 /** Lists always mask: nobody needs a phone number in clear to scan a queue. */
 export async function presentSummaries(ctx: Ctx, rows: TicketSummaryRow[]) {
-  return Promise.all(rows.map(async (r) => {
-    const caller = await callerOf(ctx, r.citizenId);
+  const callers = await callersOf(ctx, rows.map((r) => r.citizenId));
+  return rows.map((r) => {
+    const caller = (r.citizenId && callers.get(r.citizenId)) || { name: null, phone: null };
     return { ...summaryOf(r), caller: maskedCaller(caller, r.anonymousToUnits && !seesClearPii(ctx.actor)) };
-  }));
+  });
 }
 
 function maskedCaller(c: { name: string | null; phone: string | null }, anonymous: boolean) {

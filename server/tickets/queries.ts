@@ -94,9 +94,17 @@ export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRo
 /** Caller identity for presenters: decrypted here, masked or audited by the presenter. */
 export async function callerOf(ctx: Ctx, citizenId: string | null): Promise<{ name: string | null; phone: string | null }> {
   if (!citizenId) return { name: null, phone: null };
-  const r = await ctx.db.execute<{ nameEnc: string | null; phoneEnc: string | null }>(sql`select c.name_enc as "nameEnc",
+  return (await callersOf(ctx, [citizenId])).get(citizenId) ?? { name: null, phone: null };
+}
+
+/** Callers of many tickets in one query (a list page must not cost a query per row). */
+export async function callersOf(ctx: Ctx, citizenIds: (string | null)[]) {
+  const ids = [...new Set(citizenIds.filter((x): x is string => !!x))];
+  const out = new Map<string, { name: string | null; phone: string | null }>();
+  if (ids.length === 0) return out;
+  const r = await ctx.db.execute<{ id: string; nameEnc: string | null; phoneEnc: string | null }>(sql`select c.id, c.name_enc as "nameEnc",
     (select value_enc from citizen_contacts cc where cc.citizen_id = c.id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc"
-    from citizens c where c.id = ${citizenId}`);
-  const row = r.rows[0];
-  return { name: ctx.svc.pii.decryptOpt(row?.nameEnc), phone: ctx.svc.pii.decryptOpt(row?.phoneEnc) };
+    from citizens c where c.id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  for (const row of r.rows) out.set(row.id, { name: ctx.svc.pii.decryptOpt(row.nameEnc), phone: ctx.svc.pii.decryptOpt(row.phoneEnc) });
+  return out;
 }
