@@ -8,7 +8,7 @@ import type { Tx } from '../platform/db/client';
 import type { Db } from '../platform/db/client';
 import { feedbackSettings } from './tables';
 import { holidays } from '../dispatch/tables';
-import { createCalendar } from '../sla/calendar';
+import { centreCalendar } from '../sla/centre-calendar';
 import { CalendarYearMissingError } from '../sla/errors';
 import type { HolidayRow } from '../sla/holiday-rows';
 import { problem } from '../platform/http/problems';
@@ -53,12 +53,14 @@ export async function setPolicy(db: Db, patch: Partial<FeedbackPolicy>, actorId:
  * The rectification deadline: `workingDays` working days after `from` on the centre's holiday
  * calendar (server/sla: statutory holidays and make-up workdays from the `holidays` table; the
  * start day is not counted, Civil Code art. 201; the due day ends at 24:00, art. 203).
- * A year missing from the calendar is a clear 422, never a guess.
+ * Next year is counted Monday–Friday until its notice is loaded (centre-calendar.ts); a
+ * rectification due date is not recomputed afterwards (the unit was told the date when the case
+ * was accepted). Two years ahead is a clear 422, never a guess.
  */
 export async function rectificationDueAt(db: Tx | Db, from: Date, workingDays: number): Promise<Date> {
   const rows = await db.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays);
   try {
-    return createCalendar(rows as HolidayRow[]).computeDeadline(from, { unit: 'working_days', value: workingDays });
+    return centreCalendar(rows as HolidayRow[]).computeDeadline(from, { unit: 'working_days', value: workingDays });
   } catch (err) {
     if (err instanceof CalendarYearMissingError) {
       throw problem('CALENDAR_YEAR_MISSING', err.message, { year: err.year, loadedYears: err.loadedYears });

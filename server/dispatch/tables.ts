@@ -47,6 +47,8 @@ export const dispatches = pgTable(
     supervisionDueAt: timestamp('supervision_due_at', { withTimezone: true }),
     /** The sweeper's column: the earliest moment something is due on this dispatch (null when nothing is). */
     nextWakeAt: timestamp('next_wake_at', { withTimezone: true }),
+    /** Deadlines counted in a year whose holiday notice was not loaded yet; recomputed when it is. */
+    deadlinesProvisional: boolean('deadlines_provisional').notNull().default(false),
     signedAt: timestamp('signed_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     remindedAt: timestamp('reminded_at', { withTimezone: true }),
@@ -67,6 +69,7 @@ export const dispatches = pgTable(
     index('dispatches_ticket_idx').on(t.ticketId),
     index('dispatches_unit_status_idx').on(t.unitId, t.status),
     index('dispatches_next_wake_idx').on(t.nextWakeAt).where(sql`${t.nextWakeAt} is not null`),
+    index('dispatches_provisional_idx').on(t.id).where(sql`${t.deadlinesProvisional}`),
   ],
 );
 

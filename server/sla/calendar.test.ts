@@ -113,6 +113,25 @@ describe('years without data (never a silent guess)', () => {
     expect(caught(() => gappy.addWorkingDays('2025-12-31', 400)).year).toBe(2026);
   });
 
+  it('counts a provisional year Monday–Friday and says so, still refusing the year after it', () => {
+    const ahead = createCalendar(SHIPPED_HOLIDAY_ROWS, { provisionalYears: [2027] });
+    expect(ahead.years).toEqual([2025, 2026, 2027]);
+    expect(ahead.provisionalYears).toEqual([2027]);
+    // 2026-12-31 is a Thursday: 1/1 (Fri) would be New Year's Day, but without the notice it works.
+    expect(ahead.addWorkingDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(ahead.addWorkingDays('2026-12-31', 2)).toBe('2027-01-04');
+    expect(ahead.isProvisional('2027-01-04')).toBe(true);
+    expect(ahead.isProvisional(at('2026-12-31T16:00:00Z'))).toBe(true); // 2027-01-01 in Shanghai
+    expect(ahead.isProvisional('2026-12-31')).toBe(false);
+    // 2026 keeps its notice: 10/1–10/7 off, then 10/8, 10/9 and the make-up Saturday 10/10.
+    expect(ahead.addWorkingDays('2026-09-30', 3)).toBe('2026-10-10');
+    const e = caught(() => ahead.addWorkingDays('2027-12-31', 1));
+    expect(e).toBeInstanceOf(CalendarYearMissingError);
+    expect(e.year).toBe(2028);
+    expect(e.message).toContain('loaded: 2025, 2026'); // the provisional year is not "loaded"
+    expect(createCalendar(SHIPPED_HOLIDAY_ROWS, { provisionalYears: [2026] }).provisionalYears).toEqual([]); // a loaded year never is
+  });
+
   it('ignores rows of years not asked for', () => {
     const only2026 = createCalendar(SHIPPED_HOLIDAY_ROWS, { years: [2026] });
     expect(only2026.years).toEqual([2026]);

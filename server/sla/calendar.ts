@@ -49,8 +49,15 @@ export type DateInput = string | Date;
 
 /** Working-day calendar over the loaded years. Create with {@link createCalendar}. */
 export interface WorkCalendar {
-  /** Years with holiday data, ascending. Any other year throws {@link CalendarYearMissingError}. */
+  /** Years the calendar counts in, ascending (provisional ones included). Any other year throws {@link CalendarYearMissingError}. */
   readonly years: readonly number[];
+  /**
+   * Years counted Monday–Friday because their notice is not loaded yet (see `createCalendar`'s
+   * `provisionalYears`); a result that falls in one of them is provisional.
+   */
+  readonly provisionalYears: readonly number[];
+  /** Whether the Shanghai date of an instant (or a `YYYY-MM-DD`) lies in a provisional year. */
+  isProvisional(date: DateInput): boolean;
   /** Whether the Shanghai date is a working day. */
   isWorkingDay(date: DateInput): boolean;
   /**
@@ -94,12 +101,20 @@ const WORKING = 2;
 /**
  * Builds a calendar from holiday rows (as stored in the `holidays` table).
  * Loaded years = `opts.years` if given (rows of other years are ignored), else the years that have rows.
+ * `opts.provisionalYears`: years (not loaded) counted Monday–Friday with no holidays, for when the
+ * State Council's notice for next year is not out yet; callers flag what they compute in them and
+ * recompute once the notice is loaded. Without it, such years throw {@link CalendarYearMissingError}.
  * Throws {@link HolidayRowsInvalidError} if {@link validateHolidayRows} rejects the rows.
  */
-export function createCalendar(rows: readonly HolidayRow[], opts: { years?: readonly number[] } = {}): WorkCalendar {
+export function createCalendar(
+  rows: readonly HolidayRow[],
+  opts: { years?: readonly number[]; provisionalYears?: readonly number[] } = {},
+): WorkCalendar {
   const check = validateHolidayRows(rows);
   if (!check.ok) throw new HolidayRowsInvalidError(check.issues);
-  const years = [...new Set(opts.years ?? rows.map((r) => Number(r.date.slice(0, 4))))].sort((a, b) => a - b);
+  const loadedYears = [...new Set(opts.years ?? rows.map((r) => Number(r.date.slice(0, 4))))];
+  const provisional = [...new Set(opts.provisionalYears ?? [])].filter((y) => !loadedYears.includes(y)).sort((a, b) => a - b);
+  const years = [...loadedYears, ...provisional].sort((a, b) => a - b);
   if (years.length === 0) throw new CalendarInputError('A calendar needs at least one year of holiday rows');
   for (const y of years) if (!Number.isInteger(y) || y < 1900 || y > 9999) throw new CalendarInputError(`Bad year ${y}`);
 
@@ -112,7 +127,7 @@ export function createCalendar(rows: readonly HolidayRow[], opts: { years?: read
       state[d - base] = w === 0 || w === 6 ? OFF : WORKING;
     }
   }
-  const loaded = new Set(years);
+  const loaded = new Set(loadedYears);
   for (const r of rows) {
     if (!loaded.has(Number(r.date.slice(0, 4)))) continue;
     state[parseDayNumber(r.date)! - base] = r.kind === 'holiday' ? OFF : WORKING;
@@ -130,7 +145,7 @@ export function createCalendar(rows: readonly HolidayRow[], opts: { years?: read
   for (let i = 0, k = 0; i < len; i++) if (state[i] === WORKING) work[++k] = i;
 
   const missingYear = (abs: number): never => {
-    throw new CalendarYearMissingError(yearOfDayNumber(abs), years);
+    throw new CalendarYearMissingError(yearOfDayNumber(abs), [...loadedYears].sort((a, b) => a - b));
   };
   /** Relative index of an absolute day, throwing if its year is not loaded. */
   const idx = (abs: number): number => {
@@ -201,8 +216,11 @@ export function createCalendar(rows: readonly HolidayRow[], opts: { years?: read
     return t;
   };
 
+  const provisionalSet = new Set(provisional);
   return Object.freeze({
     years: Object.freeze(years),
+    provisionalYears: Object.freeze(provisional),
+    isProvisional: (date: DateInput) => provisionalSet.size > 0 && provisionalSet.has(yearOfDayNumber(toAbs(date))),
     isWorkingDay: (date: DateInput) => state[idx(toAbs(date))] === WORKING,
     addWorkingDays(start: DateInput, n: number) {
       checkCount(n);

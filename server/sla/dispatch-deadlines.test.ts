@@ -25,6 +25,16 @@ describe('deadlinesFromRows (what dispatch stores)', () => {
     expect(JSON.parse(JSON.stringify(d.policy))).toEqual(d.policy); // storable as JSON
   });
 
+  it('counts into next year provisionally (Monday–Friday) when its notice is not loaded, and flags it', () => {
+    const key = { regionCode: '440106', appealType: 'complaint', urgency: 'normal' };
+    const late = deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, key, at('2026-12-20T10:00:00+08:00'));
+    // 12/21–12/31 = 9 working days, then 1/1, 1/4–1/8 counted as working days: 15th = 2027-01-08.
+    expect(late.replyDueAt).toEqual(endOf('2027-01-08'));
+    expect(late.provisional).toBe(true);
+    const early = deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, key, at('2026-11-02T10:00:00+08:00'));
+    expect(early.provisional).toBe(false);
+  });
+
   it('falls back to * rows without a region and to `other` without an appeal type', () => {
     const d = deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, { regionCode: null, appealType: null, urgency: 'critical' }, at('2025-09-30T23:00:00+08:00'));
     expect(d.replyDueAt).toEqual(at('2025-10-01T23:00:00+08:00'));
@@ -33,7 +43,8 @@ describe('deadlinesFromRows (what dispatch stores)', () => {
   it('throws typed errors instead of storing a guess', () => {
     const key = { regionCode: '440106', appealType: 'complaint', urgency: 'normal' };
     expect(() => deadlinesFromRows([], policyRows, key, at('2025-09-30T10:00:00+08:00'))).toThrow(CalendarInputError); // no holiday rows at all
-    expect(() => deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, key, at('2026-12-20T10:00:00+08:00'))).toThrow(CalendarYearMissingError);
+    const only2025 = SHIPPED_HOLIDAY_ROWS.filter((r) => r.date < '2026');
+    expect(() => deadlinesFromRows(only2025, policyRows, key, at('2026-12-20T10:00:00+08:00'))).toThrow(CalendarYearMissingError); // two years past the last notice
     expect(() => deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, [], key, at('2025-09-30T10:00:00+08:00'))).toThrow(SlaPolicyNotFoundError);
     expect(() => deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, { ...key, urgency: 'high' }, at('2025-09-30T10:00:00+08:00'))).toThrow(CalendarInputError);
   });

@@ -2,7 +2,8 @@
  * The one call dispatch makes: stored rows in, stored deadlines out. Pure, so the foundation's
  * `deadlinesForDispatch(tx, key, at)` is two SELECTs (holidays, active sla_policies) and this.
  */
-import { type WorkCalendar, createCalendar } from './calendar.js';
+import type { WorkCalendar } from './calendar.js';
+import { centreCalendar } from './centre-calendar.js';
 import type { HolidayRow } from './holiday-rows.js';
 import { type SlaPolicyRow, policyFromRow } from './policy-rows.js';
 import { type AppealType, type SlaPolicy, type Urgency, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy } from './policy.js';
@@ -19,6 +20,11 @@ export interface StoredDispatchDeadlines {
   supervisionDueAt: Date;
   /** First moment the sweeper must look at this dispatch (see {@link nextWakeAt}). */
   nextWakeAt: Date;
+  /**
+   * A deadline fell in a year whose holiday notice is not loaded and was counted Monday–Friday
+   * (see centre-calendar.ts); it is recomputed when the notice is loaded.
+   */
+  provisional: boolean;
 }
 
 /** The ticket fields that pick a policy; a ticket without region or type falls back to `'*'` rows / `other`. */
@@ -46,7 +52,7 @@ export function deadlinesFromRows(
   if (!URGENCIES.includes(key.urgency)) throw new CalendarInputError(`Unknown urgency ${key.urgency}`);
   const appealType = key.appealType ?? 'other';
   if (!APPEAL_TYPES.includes(appealType)) throw new CalendarInputError(`Unknown appeal type ${appealType}`);
-  const calendar = calendarFor(holidayRows);
+  const calendar = centreCalendar(holidayRows);
   const policy = resolvePolicy(policyRows.map(policyFromRow), {
     regionCode: key.regionCode ?? '', // no region: only '*' rows match
     appealType: appealType as AppealType,
@@ -55,19 +61,13 @@ export function deadlinesFromRows(
   const d = computeDispatchDeadlines(calendar, policy, at);
   const supervisionDueAt = computeSupervisionAt(calendar, policy, d.replyDueAt);
   const stored = { ...d, supervisionDueAt, policy: snapshot(policy) };
-  return { ...stored, nextWakeAt: nextWakeAt(stored)! };
+  return { ...stored, nextWakeAt: nextWakeAt(stored)!, provisional: anyProvisional(calendar, stored) };
 }
 
-// Building a calendar (validate rows, fill two years of arrays) costs ~0.1–0.3 ms; dispatch reads
-// the same rows every time until an administrator edits them, so the last one is kept, keyed by
-// the rows' content (an edit changes the key, so it is never stale).
-let lastCalendar: { key: string; calendar: WorkCalendar } | undefined;
-
-function calendarFor(rows: readonly HolidayRow[]): WorkCalendar {
-  let key = '';
-  for (const r of rows) key += `${r.date}${r.kind === 'holiday' ? 'h' : 'w'}${r.name}|`;
-  if (lastCalendar?.key !== key) lastCalendar = { key, calendar: createCalendar(rows) };
-  return lastCalendar.calendar;
+/** Whether any of the deadlines lies in a year the calendar only counts provisionally. */
+export function anyProvisional(calendar: WorkCalendar, d: Partial<Record<string, unknown>>): boolean {
+  if (calendar.provisionalYears.length === 0) return false;
+  return Object.values(d).some((v) => v instanceof Date && calendar.isProvisional(v));
 }
 
 function snapshot(policy: SlaPolicy): Record<string, unknown> {

@@ -2,8 +2,9 @@
 import type { HolidayRowIssue } from './holiday-rows.js';
 
 /**
- * A date falls in a year the calendar has no holiday data for. Thrown instead of guessing
- * "Mon–Fri": the next year's notice may move any weekday off or any Saturday on.
+ * A date falls in a year the calendar has no holiday data for (and does not count provisionally,
+ * see centre-calendar.ts). Thrown instead of guessing: a notice may move any weekday off or any
+ * Saturday on.
  */
 export class CalendarYearMissingError extends Error {
   readonly code = 'CALENDAR_YEAR_MISSING';

@@ -8,6 +8,8 @@ import { holidays, slaPolicies } from '../dispatch/tables';
 import { validateHolidayRows, type HolidayRow } from './holiday-rows';
 import { policyFromRow, policyToRow, SlaPolicyInvalidError } from './policy-rows';
 import { presetPolicies, SLA_PRESET_NAMES, type SlaPresetName } from './presets';
+import { recomputeProvisionalDeadlines } from './use-cases/recompute-provisional-deadlines';
+import { CalendarYearMissingError } from './errors';
 
 const Year = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 const HolidayYearInput = z.strictObject({
@@ -34,21 +36,32 @@ export function slaRoutes() {
   /**
    * Replaces one year's notice (the State Council publishes it each year). The whole calendar is
    * validated as it would be after the edit (a date twice, a "make-up workday" on a weekday, a
-   * date outside the year…) and written in one transaction, or nothing changes.
+   * date outside the year…) and written in one transaction, or nothing changes. Deadlines that
+   * were counted provisionally for this year (centre-calendar.ts) are recomputed in the same
+   * transaction.
    */
   r.put('/admin/holidays/:year', requireStaff('admin'), validate({ params: Year, body: HolidayYearInput }), async (req, res) => {
     const y = Number(req.params.year);
     const rows = (req.body as z.infer<typeof HolidayYearInput>).rows;
     const outside = rows.filter((x) => !x.date.startsWith(`${y}-`));
     if (outside.length) throw problem('VALIDATION_FAILED', `dates outside ${y}: ${outside.map((x) => x.date).join(', ')}`);
-    await req.ctx.db.transaction(async (tx) => {
+    const recomputed = await req.ctx.db.transaction(async (tx) => {
       const others = await tx.select().from(holidays).where(sql`extract(year from ${holidays.date}) <> ${y}`);
       const check = validateHolidayRows([...others, ...rows] as HolidayRow[]);
       if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
       await tx.delete(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)));
       if (rows.length) await tx.insert(holidays).values(rows);
+      try {
+        return await recomputeProvisionalDeadlines(tx, req.ctx);
+      } catch (err) {
+        if (err instanceof CalendarYearMissingError) {
+          throw problem('CALENDAR_YEAR_MISSING', err.message, { year: err.year, loadedYears: err.loadedYears });
+        }
+        throw err;
+      }
     });
-    res.json({ data: { year: y, rows: rows.length } });
+    req.ctx.svc.kickOutbox();
+    res.json({ data: { year: y, rows: rows.length, recomputed } });
   });
 
   r.get('/admin/sla-policies', requireStaff(), async (req, res) => {

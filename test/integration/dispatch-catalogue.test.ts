@@ -89,6 +89,7 @@ describe('catalogue and calendar administration', () => {
     expect((await admin.get('/api/admin/holidays/2027')).body.data).toEqual([]);
     const good = await admin.request('PUT', '/api/admin/holidays/2027', { rows: [{ date: '2027-01-01', kind: 'holiday', name: '元旦' }] });
     expect(good.status).toBe(200);
+    expect(good.body.data).toMatchObject({ year: 2027, rows: 1, recomputed: { tickets: expect.any(Number), dispatches: expect.any(Number) } });
     expect((await admin.get('/api/admin/holidays/2027')).body.data).toHaveLength(1);
     // 2026 is untouched.
     expect((await admin.get('/api/admin/holidays/2026')).body.data.length).toBeGreaterThan(20);

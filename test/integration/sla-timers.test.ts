@@ -10,6 +10,7 @@ import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { submitTicket } from '../../server/tickets/use-cases/intake-dispositions';
 import { dispatchTicket } from '../../server/dispatch/use-cases/dispatch-ticket';
 import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers';
+import { recomputeProvisionalDeadlines } from '../../server/sla/use-cases/recompute-provisional-deadlines';
 import { scheduleTicketWakes, startSla } from '../../server/sla/jobs/sla-wake.job';
 
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
@@ -54,8 +55,32 @@ describe('deadlines stored on dispatch', () => {
     expect((d.policy as unknown as { source: string }).source).toMatch(/Guangdong|广东/i);
   });
 
-  it('refuses a dispatch whose deadline falls in a year without holiday data, naming the year', async () => {
-    await expect(dispatchedAt('2026-12-28T10:00:00+08:00')).rejects.toMatchObject({ code: 'CALENDAR_YEAR_MISSING', extensions: { year: 2027 } });
+  it('dispatches into a year without its notice provisionally, and recomputes when the notice is loaded', async () => {
+    const { ticketId, d } = await dispatchedAt('2026-12-20T10:00:00+08:00');
+    // Monday–Friday for 2027 until the notice is in: 9 working days left in December, then 1/1, 1/4–1/8.
+    expect(new Date(d.replyDueAt).toISOString()).toBe('2027-01-08T16:00:00.000Z');
+    const flag = async () => (await rt.db.execute<{ p: boolean; reply: Date; wake: Date }>(sql`select deadlines_provisional as p,
+      reply_due_at as reply, next_wake_at as wake from dispatches where ticket_id = ${ticketId}`)).rows[0];
+    expect((await flag()).p).toBe(true);
+
+    // A test-only notice with New Year's Day (the real 2027 notice is loaded by the administrator).
+    const admin = makeCtx({ db: rt.db, actor: agent, log: rt.log, svc: rt.svc, now: at('2026-12-22T09:00:00+08:00') });
+    const r = await rt.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into holidays (date, kind, name) values ('2027-01-01', 'holiday', '元旦')`);
+      return recomputeProvisionalDeadlines(tx, admin);
+    });
+    expect(r.dispatches).toBeGreaterThanOrEqual(1);
+    const after = await flag();
+    expect(after.p).toBe(false);
+    expect(new Date(after.reply).toISOString()).toBe('2027-01-11T16:00:00.000Z'); // 1/1 off moves it one working day
+    expect(new Date(after.wake).getTime()).toBeLessThan(new Date(after.reply).getTime()); // the reminder comes first
+    const ev = (await rt.db.execute<{ type: string; data: { dispatches: { replyDueAt: { from: string; to: string } }[] } }>(sql`select type, data
+      from ticket_events where ticket_id = ${ticketId} order by seq desc limit 1`)).rows[0];
+    expect(ev.type).toBe('dispatch.deadlines_recomputed');
+    expect(ev.data.dispatches[0].replyDueAt).toEqual({ from: '2027-01-08T16:00:00.000Z', to: '2027-01-11T16:00:00.000Z' });
+    // Nothing is left provisional, so loading the notice again changes nothing.
+    expect(await rt.db.transaction((tx) => recomputeProvisionalDeadlines(tx, admin))).toEqual({ tickets: 0, dispatches: 0 });
+    await rt.db.execute(sql`delete from holidays where date = '2027-01-01'`);
   });
 });
 

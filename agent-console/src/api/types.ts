@@ -53,6 +53,8 @@ export interface Dispatch {
   signedAt: string | null;
   repliedAt: string | null;
   replyText: string | null;
+  /** Counted Monday–Friday: next year's holiday notice is not loaded yet; recomputed when it is. */
+  deadlinesProvisional?: boolean;
 }
 
 export interface TimelineEntry {

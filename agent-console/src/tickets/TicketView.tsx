@@ -1,4 +1,4 @@
-import { Card, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
+import { Card, Descriptions, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import type { Dispatch, TicketDetail, TimelineEntry } from '../api/types';
 import { useI18n, type Translate } from '../i18n';
 import { Countdown, FlagTags, formatTime, StatusTag, useNow } from './tags';
@@ -17,7 +17,12 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
         { title: '', dataIndex: 'role', render: (r: string, d) => <Tag>{t(`disp.role.${r}`)} · {t('disp.round', { n: d.round })}</Tag> },
         { title: t('col.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
         { title: t('col.signDue'), dataIndex: 'signDueAt', render: (v: string | null, d) => (d.signedAt ? formatTime(d.signedAt, locale) : <Countdown dueAt={v} now={now} />) },
-        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? formatTime(d.repliedAt, locale) : <Countdown dueAt={v} now={now} />) },
+        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? formatTime(d.repliedAt, locale) : (
+          <>
+            <Countdown dueAt={v} now={now} />
+            {d.deadlinesProvisional && <Tooltip title={t('disp.provisionalHint')}><Tag color="gold">{t('disp.provisional')}</Tag></Tooltip>}
+          </>
+        )) },
       ]}
     />
   );

@@ -57,6 +57,7 @@ export async function insertDispatches(
   const base = {
     ticketId: ticket.id, round, ruleId, policy: d.policy, dispatchedAt: at, signDueAt: d.signDueAt, replyDueAt: d.replyDueAt,
     remindAt: d.remindAt, returnWindowEndsAt: d.returnWindowEndsAt, supervisionDueAt: d.supervisionDueAt, nextWakeAt: d.nextWakeAt,
+    deadlinesProvisional: d.provisional,
     createdAt: at, updatedAt: at,
   };
   return tx.insert(dispatches).values([

@@ -1,0 +1,2 @@
+ALTER TABLE "dispatches" ADD COLUMN "deadlines_provisional" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "dispatches_provisional_idx" ON "dispatches" USING btree ("id") WHERE "dispatches"."deadlines_provisional";
