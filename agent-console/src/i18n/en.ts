@@ -301,5 +301,6 @@ export const en: Record<MessageKey, string> = {
   'reports.clusterCount': '{n} this period · {prev} before',
   'reports.growth': 'Growth {pct}',
   'reports.growthNew': 'New',
+  'reports.noUnit': 'No unit (answered directly etc.)',
   'reports.todayTotal': '{n} today',
 };

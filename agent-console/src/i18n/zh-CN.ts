@@ -300,6 +300,7 @@ export const zhCN = {
   'reports.clusterCount': '本期 {n} 件 · 上期 {prev} 件',
   'reports.growth': '环比 {pct}',
   'reports.growthNew': '新出现',
+  'reports.noUnit': '无承办单位（直办等）',
   'reports.todayTotal': '今日共 {n} 件',
 } as const;
 

@@ -40,7 +40,7 @@ export default function BarChart({ data, testId, percent, height = 240 }: Props)
         tooltip: { valueFormatter: (v: unknown) => fmt(Number(v)) },
         xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
         yAxis: percent
-          ? { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } }
+          ? { type: 'value', min: 0, max: (v: { max: number }) => Math.max(1, v.max), axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } }
           : { type: 'value', minInterval: 1 },
         series: [{ type: 'bar', data: data.map((d) => d.value), itemStyle: { color: '#1677ff' } }],
       },

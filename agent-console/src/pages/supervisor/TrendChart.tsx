@@ -37,7 +37,8 @@ export default function TrendChart({ periods, series, testId }: Props) {
         legend: { top: 0 },
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v == null ? '—' : `${(Number(v) * 100).toFixed(1)}%`) },
         xAxis: { type: 'category', data: periods },
-        yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+        yAxis: { type: 'value', min: 0, max: (v: { max: number }) => Math.max(1, v.max), axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+        // A day's ratio can pass 100% (signed today what was dispatched yesterday): the axis grows then, not clips.
         // A day without a denominator is a gap in the line, not a drop to 0%.
         series: series.map((s) => ({ type: 'line', name: s.name, data: s.values, connectNulls: false, showSymbol: periods.length < 40 })),
       },

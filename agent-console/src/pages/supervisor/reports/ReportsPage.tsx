@@ -29,7 +29,7 @@ export default function ReportsPage() {
   const measures = report.data?.measures ?? [];
   const { headline, others } = splitMeasures(measures);
   const groupName = (r: { key: string; name: string | null }) =>
-    r.name ?? (r.key === '-' ? t('reports.unassigned') : by === 'channel' ? t(`channel.${r.key}`) : r.key);
+    r.name ?? (r.key === '-' ? t(by === 'unit' ? 'reports.noUnit' : 'reports.unassigned') : by === 'channel' ? t(`channel.${r.key}`) : r.key);
 
   const chartM = measures.find((m) => m.code === chartMeasure);
   const chartData = useMemo(() => {
