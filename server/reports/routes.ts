@@ -9,6 +9,7 @@ import { isCounter, loadMeasures } from './measures';
 import { leagueTable, LeagueQuery, measuresReport, presentMeasure, ReportQuery } from './queries';
 import { toXlsx, type Sheet } from './excel';
 import { hotspots, HotspotQuery } from './hotspots';
+import { todayVolume } from './today-volume';
 
 const Weights = z.record(z.string(), z.number().finite().min(-1e6).max(1e6));
 const MeasurePatch = z.strictObject({
@@ -92,6 +93,11 @@ export function reportRoutes() {
       rows: h.clusters.map((c, i) => ({ rank: i + 1, regionCode: c.regionCode, count: c.count, previousCount: c.previousCount, growth: c.growth,
         terms: c.terms.join(' '), sample: c.representatives[0]?.title ?? '' })),
     }]);
+  });
+
+  /** The wall's live intake counts; dispatchers watch the wall too. */
+  r.get('/reports/today-volume', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {
+    res.json({ data: await todayVolume(req.ctx) });
   });
 
   return r;

@@ -30,6 +30,7 @@ const ROUTES: { method: string; path: () => string; roles: Role[]; body?: unknow
   { method: 'PUT', path: () => `/api/admin/dispatch-rules/${NOPE}`, roles: ['admin'], body: { bogus: 1 } },
   { method: 'DELETE', path: () => `/api/admin/dispatch-rules/${NOPE}`, roles: ['admin'] },
   { method: 'GET', path: () => '/api/reports/returns', roles: ['supervisor', 'admin', 'dispatcher'] },
+  { method: 'GET', path: () => '/api/reports/today-volume', roles: ['supervisor', 'admin', 'dispatcher'] },
   { method: 'GET', path: () => '/api/admin/holidays/2026', roles: STAFF },
   { method: 'PUT', path: () => '/api/admin/holidays/2026', roles: ['admin'], body: { bogus: 1 } },
   { method: 'GET', path: () => '/api/admin/sla-policies', roles: STAFF },

@@ -6,8 +6,16 @@ import { useEffect, useRef } from 'react';
 
 echarts.use([Bars, GridComponent, TooltipComponent, CanvasRenderer]);
 
-/** Loaded with React.lazy: ECharts is ~300 KB and only the wall needs it. */
-export default function BarChart({ data, testId }: { data: { name: string; value: number }[]; testId: string }) {
+interface Props {
+  data: { name: string; value: number }[];
+  testId: string;
+  /** Values are ratios (0–1): axis and tooltip read as percentages. */
+  percent?: boolean;
+  height?: number;
+}
+
+/** Loaded with React.lazy: ECharts is ~300 KB and only the supervisor pages need it. */
+export default function BarChart({ data, testId, percent, height = 240 }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -23,16 +31,22 @@ export default function BarChart({ data, testId }: { data: { name: string; value
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({
-      // A wall refreshes often; bars that regrow on every invalidate read as noise.
-      animation: false,
-      grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
-      tooltip: {},
-      xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: data.map((d) => d.value), itemStyle: { color: '#1677ff' } }],
-    });
-  }, [data]);
+    const fmt = (v: number) => (percent ? `${(v * 100).toFixed(1)}%` : String(v));
+    chart.current?.setOption(
+      {
+        // A wall refreshes often; bars that regrow on every invalidate read as noise.
+        animation: false,
+        grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
+        tooltip: { valueFormatter: (v: unknown) => fmt(Number(v)) },
+        xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
+        yAxis: percent
+          ? { type: 'value', min: 0, max: (v: { max: number }) => Math.max(1, v.max), axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } }
+          : { type: 'value', minInterval: 1 },
+        series: [{ type: 'bar', data: data.map((d) => d.value), itemStyle: { color: '#1677ff' } }],
+      },
+      true,
+    );
+  }, [data, percent]);
 
-  return <div ref={el} data-testid={testId} style={{ height: 240, width: '100%' }} />;
+  return <div ref={el} data-testid={testId} data-points={data.length} style={{ height, width: '100%' }} />;
 }

@@ -1,16 +1,21 @@
-import { Card, Col, Row, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Row, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import type { Presence, TicketSummary } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useRealtime, useSocketEvent } from '../../realtime/RealtimeProvider';
 import { useLiveQuery } from '../../realtime/useLiveQuery';
+import { useAuth } from '../../shell/auth';
 import { StaffShell } from '../../shell/StaffShell';
 import { Countdown, StatusTag, useNow } from '../../tickets/tags';
-import { countToday, nearDeadline } from './stats';
+import { reportsApi } from './reports/api';
+import { nearDeadline, volumeBars } from './stats';
 
 const BarChart = lazy(() => import('./BarChart'));
+// Report screens are their own chunks: the wall opens without them.
+const ReportsPage = lazy(() => import('./reports/ReportsPage'));
+const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
 const SAMPLE = 200;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
@@ -99,15 +104,16 @@ function Deadlines({ rows }: { rows: TicketSummary[] }) {
 
 function Wall() {
   const { t } = useI18n();
-  const recent = useLiveQuery(() => api.tickets({ pageSize: SAMPLE }).then((r) => r.data), [], WALL);
+  // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
+  const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
   const open = useLiveQuery(
     () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', pageSize: SAMPLE }).then((r) => r.data),
     [],
     WALL,
   );
-  const rows = recent.data ?? [];
-  const byChannel = useMemo(() => countToday(rows, (r) => t(`channel.${r.channel}`)), [rows, t]);
-  const byCategory = useMemo(() => countToday(rows, (r) => r.categoryName ?? '—'), [rows]);
+  const byChannel = useMemo(() => volumeBars(volume.data?.byChannel ?? [], (k) => t(`channel.${k}`), t('reports.unassigned')), [volume.data, t]);
+  const byCategory = useMemo(() => volumeBars(volume.data?.byCategory ?? [], (k) => k, t('reports.unassigned')), [volume.data, t]);
+  const total = <Typography.Text type="secondary" data-testid="today-total">{t('reports.todayTotal', { n: volume.data?.total ?? '—' })}</Typography.Text>;
   const chart = (data: { name: string; value: number }[], id: string) => (
     <Suspense fallback={<Spin />}>
       <BarChart data={data} testId={id} />
@@ -125,12 +131,12 @@ function Wall() {
         <Deadlines rows={open.data ?? []} />
       </Col>
       <Col xs={24} lg={12}>
-        <Card size="small" title={t('sup.byChannel')} extra={<Typography.Text type="secondary">{t('sup.sampled', { n: SAMPLE })}</Typography.Text>}>
+        <Card size="small" title={t('sup.byChannel')} extra={total}>
           {chart(byChannel, 'chart-channel')}
         </Card>
       </Col>
       <Col xs={24} lg={12}>
-        <Card size="small" title={t('sup.byCategory')} extra={<Typography.Text type="secondary">{t('sup.sampled', { n: SAMPLE })}</Typography.Text>}>
+        <Card size="small" title={t('sup.byCategory')} extra={total}>
           {chart(byCategory, 'chart-category')}
         </Card>
       </Col>
@@ -138,11 +144,35 @@ function Wall() {
   );
 }
 
+/** Wall, reports and hotspots under /supervisor. Reports (measures, league) are for supervisors and admins; dispatchers get the wall and hotspots. */
 export default function SupervisorApp() {
   const { t } = useI18n();
+  const { user } = useAuth();
+  const nav = useNavigate();
+  const { pathname } = useLocation();
+  const canReport = user?.role === 'supervisor' || user?.role === 'admin';
+  const tabs = [
+    { key: '', label: t('reports.tab.wall') },
+    ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
+    { key: 'hotspots', label: t('reports.tab.hotspots') },
+  ];
+  const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
   return (
     <StaffShell title={t('sup.title')}>
-      <Wall />
+      <Tabs
+        activeKey={active}
+        onChange={(k) => nav(`/supervisor${k ? `/${k}` : ''}`)}
+        items={tabs.map((x) => ({ key: x.key, label: <span data-testid={`sup-tab-${x.key || 'wall'}`}>{x.label}</span> }))}
+        style={{ marginTop: -8 }}
+      />
+      <Suspense fallback={<Spin />}>
+        <Routes>
+          <Route index element={<Wall />} />
+          <Route path="reports" element={canReport ? <ReportsPage /> : <Navigate to="/supervisor" replace />} />
+          <Route path="hotspots" element={<HotspotsPage />} />
+          <Route path="*" element={<Navigate to="/supervisor" replace />} />
+        </Routes>
+      </Suspense>
     </StaffShell>
   );
 }

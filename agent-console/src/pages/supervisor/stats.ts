@@ -1,15 +1,12 @@
 import type { TicketSummary } from '../../api/types';
+import type { VolumeRow } from './reports/api';
 
-/** Counts today's tickets (local day) by a key; the wall's charts read this. */
-export function countToday(rows: TicketSummary[], key: (t: TicketSummary) => string, now = new Date()) {
-  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  const counts = new Map<string, number>();
-  for (const r of rows) {
-    if (Date.parse(r.createdAt) < start) continue;
-    const k = key(r);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  return [...counts.entries()].map(([name, value]) => ({ name, value })).sort((a, b) => b.value - a.value);
+/**
+ * The server's today-volume rows as chart bars: labelled (channel names translated, categories by
+ * their name), '-' (no category yet) under `unassigned`, largest first as the server sends them.
+ */
+export function volumeBars(rows: VolumeRow[], label: (key: string) => string, unassigned: string) {
+  return rows.map((r) => ({ name: r.key === '-' ? unassigned : (r.name ?? label(r.key)), value: r.count }));
 }
 
 /** Open tickets past their reply deadline or within `soonMs` of it, most urgent first. */
