@@ -9,6 +9,7 @@ import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
 import { foldRollupDeltas } from './reports/rollup';
+import { startEmailChannel, mailDomainOf } from './channels/email';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -20,6 +21,8 @@ async function main() {
   const rt = createRuntime({
     databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
     poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
+    mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
+      domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,
   });
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
@@ -53,6 +56,13 @@ async function main() {
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
     fold.unref();
     closers.push(async () => clearInterval(fold));
+  }
+  if (env.EMAIL_MAILBOX && (env.EMAIL_SMTP_LISTEN || env.EMAIL_IMAP_URL)) {
+    // SMTP receiver on web nodes (like an HTTP endpoint); the IMAP poller on the cron node only, so two nodes never move one message.
+    const email = await startEmailChannel(rt, { mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN, smtpListen: env.EMAIL_SMTP_LISTEN,
+      imapUrl: env.EMAIL_IMAP_URL, imapPollSeconds: env.EMAIL_IMAP_POLL_SECONDS, maxBytes: env.EMAIL_MAX_BYTES },
+    { listener: roles.has('web'), poller: roles.has('cron') });
+    closers.push(email.close);
   }
   server.on('error', (err: NodeJS.ErrnoException) => {
     logger.fatal({ port: env.PORT, code: err.code }, err.code === 'EADDRINUSE' ? `port ${env.PORT} is already in use; set PORT` : 'server error');

@@ -10,11 +10,12 @@ import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { recordEvent } from '../tickets/events';
 import { normalizeMobile } from '../identity/checks';
+import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
 import type {
   ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
 } from '../../integrations/shared/ports';
-import type { ChannelKind } from '../../integrations/inbound-appeal';
+import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
 import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 
@@ -24,10 +25,52 @@ const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: cha
 export function intakePort(rt: Runtime): IntakePort {
   return {
     async register(appeal) {
+      const appended = THREADED.has(appeal.channel) && appeal.threadRef?.ticketNo ? await appendToThread(rt, appeal) : null;
+      if (appended) return appended;
       const r = await registerTicket(ctxFor(rt, appeal.channel), appeal);
       return { ticketId: r.ticketId, ticketNo: r.number, duplicate: r.duplicate };
     },
   };
+}
+
+/**
+ * Channels whose threadRef names one of *our* tickets (an exchange threadRef is the peer's number).
+ * WeChat text that starts with a ticket number is a follow-up to it (channels.md §1).
+ */
+const THREADED = new Set<ChannelKind>(['email', 'wechat']);
+
+/**
+ * A follow-up to an existing ticket (channels.md §5 threading): appended to that ticket's
+ * timeline instead of opening a new one. Our own Message-ID in In-Reply-To/References is proof
+ * enough; a ticket number alone (subject tag, WeChat text) must come from one of that ticket's
+ * citizen's contact points, else the mail is a new appeal. Once per (channel, account, externalId).
+ */
+async function appendToThread(rt: Runtime, appeal: ParsedInboundAppeal) {
+  const ctx = ctxFor(rt, appeal.channel);
+  const [t] = (await rt.db.execute<{ id: string; number: string; citizenId: string | null }>(sql`select id, number, citizen_id as "citizenId"
+    from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
+  if (!t) return null;
+  if (!appeal.threadRef!.messageId) {
+    const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
+    if (!t.citizenId || hashes.length === 0) return null;
+    const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+      and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
+    if (same.rows.length === 0) return null;
+  }
+  const claimed = await rt.db.transaction(async (tx) => {
+    const ins = await tx.insert(channelEvents).values({
+      channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
+      data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
+    }).onConflictDoNothing().returning({ id: channelEvents.id });
+    if (ins.length === 0) return false;
+    await recordEvent(tx, ctx, t.id, { type: 'citizen.supplemented', data: {
+      channel: appeal.channel, title: appeal.content.title ?? null, text: appeal.content.text,
+      attachments: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? null })),
+    } });
+    return true;
+  });
+  if (claimed) ctx.svc.kickOutbox();
+  return { ticketId: t.id, ticketNo: t.number, duplicate: !claimed };
 }
 
 /** Redis SET NX EX. Fails closed: if Redis is away a signed request is refused rather than replayable. */

@@ -37,6 +37,20 @@ const Env = z.object({
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),
+  // Email (channels.md §5). EMAIL_MAILBOX is the address citizens write to; without it no inbound mail is taken.
+  EMAIL_MAILBOX: z.string().optional(),
+  /** Domain of our Message-IDs (<t{ticketNo}.{notificationId}@domain>); defaults to the mailbox's domain. */
+  EMAIL_DOMAIN: z.string().optional(),
+  /** Option B: `[host:]port` for the SMTP receiver behind the MTA (web nodes). Unset → not started. */
+  EMAIL_SMTP_LISTEN: z.string().optional(),
+  /** Option A: `imaps://user:password@host:993` polled by the cron node. Unset → not polled. */
+  EMAIL_IMAP_URL: z.string().optional(),
+  EMAIL_IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
+  /** Whole inbound message limit in bytes (channels.md §5: 25 MB). */
+  EMAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Outbound relay for notices, nodemailer URL (`smtp://user:pass@host:587`). Unset → notices go by SMS only. */
+  EMAIL_SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().optional(),
 });
 
 function load() {
