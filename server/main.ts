@@ -10,6 +10,7 @@ import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
 import { foldRollupDeltas } from './reports/rollup';
 import { startEmailChannel, mailDomainOf } from './channels/email';
+import { parsePeers, startExchangeDeliverer } from './channels/exchange';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -24,6 +25,8 @@ async function main() {
     mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
       domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,
   });
+  const exchange = env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS ? { selfId: env.EXCHANGE_PLATFORM_ID, peers: env.EXCHANGE_PEERS,
+    retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS, retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS, retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS } : undefined;
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.NODE_ENV !== 'production',
@@ -31,7 +34,7 @@ async function main() {
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS },
-      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
     },
   });
   const server = http.createServer(app);
@@ -56,6 +59,11 @@ async function main() {
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
     fold.unref();
     closers.push(async () => clearInterval(fold));
+  }
+  if (exchange && roles.has('worker')) {
+    const deliverer = startExchangeDeliverer(rt, exchange, parsePeers(exchange.peers));
+    rt.exchangeKick = deliverer.kick;
+    closers.push(deliverer.close);
   }
   if (env.EMAIL_MAILBOX && (env.EMAIL_SMTP_LISTEN || env.EMAIL_IMAP_URL)) {
     // SMTP receiver on web nodes (like an HTTP endpoint); the IMAP poller on the cron node only, so two nodes never move one message.

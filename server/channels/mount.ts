@@ -5,6 +5,8 @@ import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wec
 import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
 import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
+import { createExchangeRouter } from '../../integrations/exchange/router';
+import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
@@ -14,6 +16,8 @@ export interface ChannelConfig {
   ctiKeys: string;
   open311ApiKeys: string;
   open311Jurisdiction: string;
+  /** Province ↔ city exchange; absent → /exchange/v1 not mounted. */
+  exchange?: ExchangeConfig;
 }
 
 /**
@@ -50,5 +54,10 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), tickets,
       jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt),
     }));
+  }
+
+  if (cfg.exchange) {
+    const peers = parsePeers(cfg.exchange.peers);
+    app.use('/exchange/v1', createExchangeRouter({ inbox: pgExchangeInbox(rt, peers), peers: peerStore(peers), nonces }));
   }
 }

@@ -62,6 +62,8 @@ export function createRuntime(o: RuntimeOptions) {
 
   /** Set by main when this node serves Socket.IO; channel screen pops emit through it. */
   const io = null as SocketServer | null;
-  return { db, redis, eventsQueue, sms, mail, limiter, relay, svc, log, realtimeSinks, options: o, close, io };
+  /** Set by main when this node delivers exchange messages: a commit wakes the deliverer at once. */
+  const exchangeKick = null as (() => void) | null;
+  return { exchangeKick, db, redis, eventsQueue, sms, mail, limiter, relay, svc, log, realtimeSinks, options: o, close, io };
 }
 export type Runtime = ReturnType<typeof createRuntime>;

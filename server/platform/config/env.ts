@@ -51,6 +51,15 @@ const Env = z.object({
   /** Outbound relay for notices, nodemailer URL (`smtp://user:pass@host:587`). Unset → notices go by SMS only. */
   EMAIL_SMTP_URL: z.string().optional(),
   EMAIL_FROM: z.string().optional(),
+  // Province ↔ city exchange (channels.md §7): both set → /exchange/v1 mounted and the deliverer runs on worker nodes.
+  /** Our platform id (the key id peers know us by). */
+  EXCHANGE_PLATFORM_ID: z.string().optional(),
+  /** JSON array of peers: `[{"platformId","name"?,"role":"upper"|"lower","baseUrl":".../exchange/v1","secret"}]`. */
+  EXCHANGE_PEERS: z.string().optional(),
+  /** Outbox retry: first wait, cap, and how long before a message is dead-lettered (channels.md §7: 10 s … 1 h, 24 h). */
+  EXCHANGE_RETRY_BASE_SECONDS: z.coerce.number().positive().default(10),
+  EXCHANGE_RETRY_CAP_SECONDS: z.coerce.number().positive().default(3600),
+  EXCHANGE_RETRY_SPAN_HOURS: z.coerce.number().positive().default(24),
 });
 
 function load() {
