@@ -6,6 +6,8 @@ import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
 import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
 import { createExchangeRouter } from '../../integrations/exchange/router';
+import { createSmsReceiptRouter } from '../../integrations/sms/receipts-router';
+import { smsProviders, smsReceiptSink } from './sms';
 import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
@@ -16,6 +18,8 @@ export interface ChannelConfig {
   ctiKeys: string;
   open311ApiKeys: string;
   open311Jurisdiction: string;
+  /** Secret path token of the SMS receipt endpoints; empty → /channels/sms not mounted. */
+  smsReceiptToken?: string;
   /** Province ↔ city exchange; absent → /exchange/v1 not mounted. */
   exchange?: ExchangeConfig;
 }
@@ -54,6 +58,11 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), tickets,
       jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt),
     }));
+  }
+
+  const providers = smsProviders(rt.options.sms ?? {});
+  if (cfg.smsReceiptToken && providers.length) {
+    app.use('/channels/sms', createSmsReceiptRouter({ providers, events: smsReceiptSink(rt.db), secretPathToken: cfg.smsReceiptToken }));
   }
 
   if (cfg.exchange) {

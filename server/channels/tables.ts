@@ -39,6 +39,10 @@ export const smsSendLog = pgTable('sms_send_log', {
   status: text('status').$type<'claimed' | 'sent'>().notNull(),
   provider: text('provider'),
   result: jsonb('result').$type<Record<string, unknown>>(),
+  /** From the provider's delivery receipt (状态报告): delivered to the handset or not, and the vendor's code. */
+  deliveryStatus: text('delivery_status').$type<'delivered' | 'undelivered'>(),
+  deliveryCode: text('delivery_code'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

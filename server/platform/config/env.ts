@@ -32,6 +32,8 @@ const Env = z.object({
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),
+  /** Secret path segment of POST /channels/sms/:provider/receipts/:token (vendors do not sign pushes). Empty → not mounted. */
+  SMS_RECEIPT_TOKEN: z.string().default(''),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
   CTI_KEYS: z.string().default(''),
   /** Open311 api keys, `keyId:apiKey[,…]`. */

@@ -44,6 +44,9 @@ CREATE TABLE "exchange_outbox" (
 	"delivered_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "sms_send_log" ADD COLUMN "delivery_status" text;--> statement-breakpoint
+ALTER TABLE "sms_send_log" ADD COLUMN "delivery_code" text;--> statement-breakpoint
+ALTER TABLE "sms_send_log" ADD COLUMN "delivered_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "exchange_orders_ticket_idx" ON "exchange_orders" USING btree ("ticket_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "exchange_outbox_order_seq_uq" ON "exchange_outbox" USING btree ("order_id","seq");--> statement-breakpoint
 CREATE INDEX "exchange_outbox_due_idx" ON "exchange_outbox" USING btree ("status","next_attempt_at");
