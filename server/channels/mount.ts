@@ -30,7 +30,8 @@ export interface ChannelConfig {
  * not mounted, so an unconfigured deployment exposes nothing half-set-up.
  */
 export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
-  const intake = intakePort(rt);
+  // WeChat media/location follow-ups within this many minutes complete the citizen's last appeal (channels.md §1).
+  const intake = intakePort(rt, { appendWindowMinutes: Number(cfg.wechat?.WECHAT_APPEND_WINDOW_MINUTES || 10) });
   const nonces = nonceStore(rt);
   const events = channelEventSink(rt);
   const tickets = ticketLookup(rt);

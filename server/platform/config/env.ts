@@ -28,6 +28,8 @@ const Env = z.object({
   WECHAT_ENCODING_AES_KEY: z.string().optional(),
   WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
+  /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
+  WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
