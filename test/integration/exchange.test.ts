@@ -138,5 +138,15 @@ describe('province ↔ city exchange, two processes', () => {
     expect(ct.content).toBe('天河区体育西路噪音扰民，夜间施工');
     await waitFor('delivered', async () => (await province.pool.query(`select 1 from exchange_outbox where order_id = $1 and status = 'delivered'`, [id])).rows.length);
     expect(await cityTicketOf(id)).toHaveLength(1);
+
+    // The city returns it (not its matter); the province sees why, and may push the ticket again.
+    expect((await call(city, 'POST', `/api/tickets/${ct.id}/exchange/return`, {})).status).toBe(400); // a reason is required
+    expect((await call(city, 'POST', `/api/tickets/${ct.id}/exchange/return`, { reason: '属省属单位管辖，请转省住建厅' })).status).toBe(202);
+    const returned = await waitFor('return at the province', async () => {
+      const tl = (await call(province, 'GET', `/api/tickets/${t.id}`)).body.data.timeline as { type: string; data: any }[];
+      return tl.find((e) => e.type === 'exchange.received' && e.data.messageType === 'order.returned');
+    });
+    expect(returned.data.payload.reason).toBe('属省属单位管辖，请转省住建厅');
+    expect((await call(province, 'POST', `/api/tickets/${t.id}/exchange/push`, { peerId: CITY })).status).toBe(202);
   });
 });
