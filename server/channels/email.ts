@@ -8,7 +8,9 @@ import type { Runtime } from '../platform/runtime';
 import { createSmtpListener } from '../../integrations/email/smtp-listener';
 import { pollMailboxOnce } from '../../integrations/email/imap-poller';
 import type { AttachmentStore } from '../../integrations/email/inbound';
-import { channelAttachments } from './tables';
+import { sql } from 'drizzle-orm';
+import type { ChannelEventSink } from '../../integrations/shared/ports';
+import { channelAttachments, channelEvents } from './tables';
 import { channelEventSink, intakePort, rawStore } from './ports';
 
 export interface EmailChannelConfig {
@@ -36,6 +38,29 @@ export function attachmentStore(rt: Runtime, channelAccount: string): Attachment
   };
 }
 
+/**
+ * Channel events of the mailbox, plus: a DSN bounce naming one of our notices (its Message-ID
+ * carries the notification id) marks that notice failed (channels.md §5), in the same transaction.
+ */
+function bounceAwareSink(rt: Runtime): ChannelEventSink {
+  const plain = channelEventSink(rt);
+  return {
+    async emit(e) {
+      const notificationId = e.type === 'email.bounce' ? (e.data as { notificationId?: string }).notificationId : undefined;
+      if (!notificationId) return plain.emit(e);
+      return rt.db.transaction(async (tx) => {
+        const ins = await tx.insert(channelEvents).values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type,
+          externalId: e.externalId, data: e.data, at: new Date(e.at) }).onConflictDoNothing().returning({ id: channelEvents.id });
+        if (ins.length) {
+          await tx.execute(sql`update channel_events set data = data || ${JSON.stringify({ failed: true, bouncedAt: e.at })}::jsonb
+            where channel = 'email' and type = 'email.sent' and external_id = ${notificationId}`);
+        }
+        return { duplicate: ins.length === 0 };
+      });
+    },
+  };
+}
+
 function parseListen(v: string): { host: string; port: number } {
   const i = v.lastIndexOf(':');
   return i < 0 ? { host: '127.0.0.1', port: Number(v) } : { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
@@ -55,7 +80,7 @@ function imapOptions(url: string) {
 export async function startEmailChannel(rt: Runtime, cfg: EmailChannelConfig, o: { listener: boolean; poller: boolean }) {
   const mailDomain = mailDomainOf(cfg);
   const common = {
-    intake: intakePort(rt), events: channelEventSink(rt), rawStore: rawStore(rt), attachments: attachmentStore(rt, cfg.mailbox),
+    intake: intakePort(rt), events: bounceAwareSink(rt), rawStore: rawStore(rt), attachments: attachmentStore(rt, cfg.mailbox),
     mailbox: cfg.mailbox, mailDomain, maxBytes: cfg.maxBytes, log: rt.log,
   };
   const closers: (() => Promise<void>)[] = [];

@@ -115,6 +115,28 @@ describe('email channel in the running server', () => {
     expect(added[0].data.text).toContain('靠近垃圾站');
   });
 
+  it('the reply notice goes out by mail in the same thread; a bounce of it marks the notice failed', async () => {
+    // The events worker's side only: a ticket.closed outbox row as the lifecycle would write it.
+    const t = await pool.query(`update tickets set reply_text = '路灯已于今日修复。' where number = $1 returning id`, [ticketNo]);
+    await pool.query(`insert into outbox (topic, payload) values ('ticket.closed', $1)`, [{ ticketId: t.rows[0].id, cause: 'ticket.closed' }]);
+    const notice = await waitFor('reply mail', () => received.find((m) => m.subject === `[工单号 ${ticketNo}] 您的诉求已有答复`));
+    expect(notice.text).toContain('路灯已于今日修复。');
+    expect(notice.inReplyTo).toBe('<m1.citizen@example.cn>');
+    const notificationId = /\.(outbox-\d+)@/.exec(notice.messageId!)![1];
+
+    // The citizen's provider bounces it (RFC 3464 DSN naming our Message-ID).
+    const dsn = [`From: MAILER-DAEMON@example.cn`, `To: ${MAILBOX}`, `Subject: Undelivered Mail Returned to Sender`, `Message-ID: <dsn1@example.cn>`,
+      'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '',
+      'Delivery failed.', '--b1', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.cn', '',
+      'Final-Recipient: rfc822; zhangsan@example.cn', 'Action: failed', 'Status: 5.1.1', '', '--b1', 'Content-Type: text/rfc822-headers', '',
+      `Message-ID: ${notice.messageId}`, '', '--b1--', ''].join('\r\n');
+    await citizenMail().sendMail({ envelope: { from: '', to: [MAILBOX] }, raw: dsn });
+    const sent = await waitFor('notice marked failed', async () =>
+      (await pool.query(`select data from channel_events where type = 'email.sent' and external_id = $1 and data ? 'failed'`, [notificationId])).rows[0]);
+    expect(sent.data.failed).toBe(true);
+    expect(await count(`select count(*) n from tickets where channel = 'email'`)).toBe(1); // a bounce is no appeal
+  });
+
   it('a new mail from the same address is a new ticket of the same citizen; a subject tag from a stranger does not thread', async () => {
     const info = await citizenMail().sendMail({ from: CITIZEN, to: MAILBOX, subject: '噪音扰民', text: '楼下商铺每天深夜施工。' });
     const second = /ticket (\d+)/.exec(info.response)![1];
