@@ -21,6 +21,7 @@ import { reviewRoutes } from './reviews/routes';
 import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
+import { exchangeRoutes, parsePeers } from './channels/exchange';
 
 export interface AppOptions {
   sessionTtlHours?: number;
@@ -64,6 +65,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());
   api.use(reportRoutes());
+  if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
     // Demo and tests only (never in production): read the last code the dev SMS sender "sent".
@@ -77,7 +79,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   if (o.consoleDist && fs.existsSync(path.join(o.consoleDist, 'index.html'))) {
     const dist = path.resolve(o.consoleDist);
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api|socket\.io|healthz|channels|open311).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+    app.get(/^\/(?!api|socket\.io|healthz|channels|open311|exchange).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
   app.use(() => {
     throw problem('NOT_FOUND');

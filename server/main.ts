@@ -9,6 +9,8 @@ import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
 import { foldRollupDeltas } from './reports/rollup';
+import { startEmailChannel, mailDomainOf } from './channels/email';
+import { parsePeers, startExchangeDeliverer } from './channels/exchange';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -20,15 +22,21 @@ async function main() {
   const rt = createRuntime({
     databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
     poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
+    mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
+      domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,
   });
+  const exchange = env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS ? { selfId: env.EXCHANGE_PLATFORM_ID, peers: env.EXCHANGE_PEERS,
+    retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS, retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS, retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS } : undefined;
   const app = createApp(rt, {
     secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.NODE_ENV !== 'production',
     classifier: () => classifier,
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
-        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS },
-      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
+        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES },
+      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
+      smsReceiptToken: env.SMS_RECEIPT_TOKEN,
     },
   });
   const server = http.createServer(app);
@@ -53,6 +61,18 @@ async function main() {
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
     fold.unref();
     closers.push(async () => clearInterval(fold));
+  }
+  if (exchange && roles.has('worker')) {
+    const deliverer = startExchangeDeliverer(rt, exchange, parsePeers(exchange.peers));
+    rt.exchangeKick = deliverer.kick;
+    closers.push(deliverer.close);
+  }
+  if (env.EMAIL_MAILBOX && (env.EMAIL_SMTP_LISTEN || env.EMAIL_IMAP_URL)) {
+    // SMTP receiver on web nodes (like an HTTP endpoint); the IMAP poller on the cron node only, so two nodes never move one message.
+    const email = await startEmailChannel(rt, { mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN, smtpListen: env.EMAIL_SMTP_LISTEN,
+      imapUrl: env.EMAIL_IMAP_URL, imapPollSeconds: env.EMAIL_IMAP_POLL_SECONDS, maxBytes: env.EMAIL_MAX_BYTES },
+    { listener: roles.has('web'), poller: roles.has('cron') });
+    closers.push(email.close);
   }
   server.on('error', (err: NodeJS.ErrnoException) => {
     logger.fatal({ port: env.PORT, code: err.code }, err.code === 'EADDRINUSE' ? `port ${env.PORT} is already in use; set PORT` : 'server error');

@@ -5,6 +5,10 @@ import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wec
 import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
 import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
+import { createExchangeRouter } from '../../integrations/exchange/router';
+import { createSmsReceiptRouter } from '../../integrations/sms/receipts-router';
+import { smsProviders, smsReceiptSink } from './sms';
+import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
@@ -14,6 +18,10 @@ export interface ChannelConfig {
   ctiKeys: string;
   open311ApiKeys: string;
   open311Jurisdiction: string;
+  /** Secret path token of the SMS receipt endpoints; empty → /channels/sms not mounted. */
+  smsReceiptToken?: string;
+  /** Province ↔ city exchange; absent → /exchange/v1 not mounted. */
+  exchange?: ExchangeConfig;
 }
 
 /**
@@ -22,7 +30,8 @@ export interface ChannelConfig {
  * not mounted, so an unconfigured deployment exposes nothing half-set-up.
  */
 export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
-  const intake = intakePort(rt);
+  // WeChat media/location follow-ups within this many minutes complete the citizen's last appeal (channels.md §1).
+  const intake = intakePort(rt, { appendWindowMinutes: Number(cfg.wechat?.WECHAT_APPEND_WINDOW_MINUTES || 10) });
   const nonces = nonceStore(rt);
   const events = channelEventSink(rt);
   const tickets = ticketLookup(rt);
@@ -50,5 +59,15 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), tickets,
       jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt),
     }));
+  }
+
+  const providers = smsProviders(rt.options.sms ?? {});
+  if (cfg.smsReceiptToken && providers.length) {
+    app.use('/channels/sms', createSmsReceiptRouter({ providers, events: smsReceiptSink(rt.db), secretPathToken: cfg.smsReceiptToken }));
+  }
+
+  if (cfg.exchange) {
+    const peers = parsePeers(cfg.exchange.peers);
+    app.use('/exchange/v1', createExchangeRouter({ inbox: pgExchangeInbox(rt, peers), peers: peerStore(peers), nonces }));
   }
 }

@@ -10,24 +10,101 @@ import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { recordEvent } from '../tickets/events';
 import { normalizeMobile } from '../identity/checks';
+import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
 import type {
   ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
 } from '../../integrations/shared/ports';
-import type { ChannelKind } from '../../integrations/inbound-appeal';
+import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
 import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
 const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
 
-export function intakePort(rt: Runtime): IntakePort {
+export function intakePort(rt: Runtime, o: { appendWindowMinutes?: number } = {}): IntakePort {
+  const windowMs = (o.appendWindowMinutes ?? 10) * 60_000;
   return {
     async register(appeal) {
+      const target = THREADED.has(appeal.channel) && appeal.threadRef?.ticketNo ? await threadTarget(rt, appeal)
+        : isWechatFollowUp(appeal) ? await recentWechatTicket(rt, appeal, windowMs) : null;
+      if (target) return appendTo(rt, appeal, target);
       const r = await registerTicket(ctxFor(rt, appeal.channel), appeal);
       return { ticketId: r.ticketId, ticketNo: r.number, duplicate: r.duplicate };
     },
   };
+}
+
+/**
+ * Channels whose threadRef names one of *our* tickets (an exchange threadRef is the peer's number).
+ * WeChat text that starts with a ticket number is a follow-up to it (channels.md §1).
+ */
+const THREADED = new Set<ChannelKind>(['email', 'wechat']);
+
+type Target = { id: string; number: string; addressEnc: string | null };
+
+/**
+ * A follow-up to an existing ticket (channels.md §5 threading). Our own Message-ID in
+ * In-Reply-To/References is proof enough; a ticket number alone (subject tag, WeChat text) must
+ * come from one of that ticket's citizen's contact points, else it is a new appeal.
+ */
+async function threadTarget(rt: Runtime, appeal: ParsedInboundAppeal): Promise<Target | null> {
+  const [t] = (await rt.db.execute<Target & { citizenId: string | null }>(sql`select id, number, address_enc as "addressEnc", citizen_id as "citizenId"
+    from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
+  if (!t) return null;
+  if (!appeal.threadRef!.messageId) {
+    const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
+    if (!t.citizenId || hashes.length === 0) return null;
+    const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+      and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
+    if (same.rows.length === 0) return null;
+  }
+  return t;
+}
+
+/** WeChat image, voice, video or location (not text, not link): may belong to the appeal the citizen just sent. */
+const isWechatFollowUp = (a: ParsedInboundAppeal) => a.channel === 'wechat' && !a.threadRef && !!a.citizen.openId && (a.attachments.length > 0 || !!a.location);
+
+/**
+ * channels.md §1: within the window of the same OpenID's last message, while that ticket is
+ * still `received` (nobody has taken it further), media and location complete it rather than
+ * open a new one. "Last message" = the ticket's creation or its latest appended message.
+ */
+async function recentWechatTicket(rt: Runtime, appeal: ParsedInboundAppeal, windowMs: number): Promise<Target | null> {
+  const hash = rt.svc.pii.hash('wechat', appeal.citizen.openId!);
+  const since = new Date(Date.now() - windowMs);
+  const [t] = (await rt.db.execute<Target>(sql`select t.id, t.number, t.address_enc as "addressEnc" from tickets t
+    where t.channel = 'wechat' and t.channel_account = ${appeal.channelAccount} and t.status = 'received'
+      and t.citizen_id in (select citizen_id from citizen_contacts where kind = 'wechat' and value_hash = ${hash})
+      and greatest(t.created_at, (select max(e.at) from channel_events e where e.ticket_id = t.id and e.type = 'appeal.appended')) >= ${since}
+    order by t.created_at desc limit 1`)).rows;
+  return t ?? null;
+}
+
+/** Appends the message to the ticket's timeline, once per (channel, account, externalId). */
+async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
+  const ctx = ctxFor(rt, appeal.channel);
+  const claimed = await rt.db.transaction(async (tx) => {
+    const ins = await tx.insert(channelEvents).values({
+      channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
+      data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
+    }).onConflictDoNothing().returning({ id: channelEvents.id });
+    if (ins.length === 0) return false;
+    const loc = appeal.location;
+    await recordEvent(tx, ctx, t.id, {
+      type: 'citizen.supplemented',
+      data: {
+        channel: appeal.channel, title: appeal.content.title ?? null, text: appeal.content.text,
+        attachments: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
+        // Coordinates only: the address is personal data and goes to the encrypted column.
+        ...(loc && (loc.lat !== undefined || loc.lng !== undefined) ? { location: { lat: loc.lat ?? null, lng: loc.lng ?? null } } : {}),
+      },
+      ...(loc?.address && !t.addressEnc ? { patch: { addressEnc: ctx.svc.pii.encrypt(loc.address) } } : {}),
+    });
+    return true;
+  });
+  if (claimed) ctx.svc.kickOutbox();
+  return { ticketId: t.id, ticketNo: t.number, duplicate: !claimed };
 }
 
 /** Redis SET NX EX. Fails closed: if Redis is away a signed request is refused rather than replayable. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../platform/db/client';
 import type { Logger } from '../platform/log/logger';
@@ -8,9 +8,10 @@ import { SmsDispatcher, type SmsSendLog } from '../../integrations/sms/dispatche
 import { AliyunSmsProvider } from '../../integrations/sms/aliyun';
 import { TencentSmsProvider } from '../../integrations/sms/tencent';
 import { smsSenderFrom } from '../../integrations/sms/server-bridge';
-import type { SmsProvider } from '../../integrations/sms/types';
+import type { DeliveryReceipt, SmsProvider } from '../../integrations/sms/types';
+import type { ChannelEventSink } from '../../integrations/shared/ports';
 import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
-import { smsSendLog } from './tables';
+import { channelEvents, smsSendLog } from './tables';
 
 const Binding = z.record(z.string(), z.unknown());
 const AliyunConfig = z.object({ accessKeyId: z.string(), accessKeySecret: z.string(), signName: z.string(), templates: Binding, endpoint: z.string().optional() });
@@ -34,15 +35,47 @@ export function pgSmsSendLog(db: Db): SmsSendLog {
   };
 }
 
+/** The configured providers in priority order (Aliyun, then Tencent Cloud). */
+export function smsProviders(o: { aliyun?: string; tencent?: string }): SmsProvider[] {
+  const providers: SmsProvider[] = [];
+  if (o.aliyun) providers.push(new AliyunSmsProvider(AliyunConfig.parse(JSON.parse(o.aliyun)) as never));
+  if (o.tencent) providers.push(new TencentSmsProvider(TencentConfig.parse(JSON.parse(o.tencent)) as never));
+  return providers;
+}
+
+/**
+ * Delivery receipts (channels.md §4.2) → the send log: each receipt is kept once as a channel
+ * event (dedupe on provider + message id + phone) and, in the same transaction, marks the
+ * notification it belongs to delivered or not. Aliyun names our notification (OutId); Tencent
+ * only its own message id, found in what the send recorded. A receipt for an unknown id is
+ * stored and changes nothing.
+ */
+export function smsReceiptSink(db: Db): ChannelEventSink {
+  return {
+    async emit(e) {
+      return db.transaction(async (tx) => {
+        const ins = await tx.insert(channelEvents).values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId,
+          data: e.data, at: new Date(e.at) }).onConflictDoNothing().returning({ id: channelEvents.id });
+        if (ins.length === 0) return { duplicate: true };
+        if (e.type !== 'sms.receipt') return { duplicate: false };
+        const r = e.data as unknown as DeliveryReceipt;
+        await tx.execute(sql`update sms_send_log set delivery_status = ${r.ok ? 'delivered' : 'undelivered'}, delivery_code = ${r.code ?? null},
+          delivered_at = ${new Date(r.at)}
+          where provider = ${e.channelAccount} and (notification_id = ${r.notificationId ?? null}
+            or exists (select 1 from jsonb_each_text(result->'providerMsgIds') m where m.value = ${r.providerMsgId}))`);
+        return { duplicate: false };
+      });
+    },
+  };
+}
+
 /**
  * The SMS sender for this deployment: the configured providers in priority order (Aliyun, then
  * Tencent Cloud; channels.md §4), or the development sender when none is configured.
  * SMS_ALIYUN / SMS_TENCENT hold each provider's JSON settings (keys, sign name, template ids).
  */
 export function createSmsSender(o: { db: Db; limiter: RateLimiter; log: Logger; aliyun?: string; tencent?: string }): SmsSender {
-  const providers: SmsProvider[] = [];
-  if (o.aliyun) providers.push(new AliyunSmsProvider(AliyunConfig.parse(JSON.parse(o.aliyun)) as never));
-  if (o.tencent) providers.push(new TencentSmsProvider(TencentConfig.parse(JSON.parse(o.tencent)) as never));
+  const providers = smsProviders(o);
   if (providers.length === 0) return new DevSmsSender(o.log);
   const dispatcher = new SmsDispatcher({
     providers, log: pgSmsSendLog(o.db),

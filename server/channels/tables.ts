@@ -1,4 +1,4 @@
-import { bigserial, jsonb, pgTable, text, timestamp, uuid, uniqueIndex, index, customType } from 'drizzle-orm/pg-core';
+import { bigserial, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex, index, customType } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -39,5 +39,74 @@ export const smsSendLog = pgTable('sms_send_log', {
   status: text('status').$type<'claimed' | 'sent'>().notNull(),
   provider: text('provider'),
   result: jsonb('result').$type<Record<string, unknown>>(),
+  /** From the provider's delivery receipt (状态报告): delivered to the handset or not, and the vendor's code. */
+  deliveryStatus: text('delivery_status').$type<'delivered' | 'undelivered'>(),
+  deliveryCode: text('delivery_code'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Files that came in on a channel (email attachments): kept whole, by content hash, so the
+ * ticket's timeline can point at them (storageKey `att:{id}`). Object storage would replace
+ * the body column; the key stays the same shape.
+ */
+export const channelAttachments = pgTable('channel_attachments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  channel: text('channel').notNull(),
+  channelAccount: text('channel_account').notNull(),
+  sha256: text('sha256').notNull(),
+  mime: text('mime').notNull(),
+  filename: text('filename'),
+  size: integer('size').notNull(),
+  body: bytea('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One order exchanged with a peer platform (省市平台对接, channels.md §7), on either side:
+ * `direction` 'out' = we pushed it down, 'in' = a peer pushed it to us. `state` follows the
+ * exchange vocabulary (dispatched → signed → replied → closed, or returned/recalled), apart from
+ * the local ticket's status.
+ */
+export const exchangeOrders = pgTable('exchange_orders', {
+  orderId: uuid('order_id').primaryKey(),
+  peerId: text('peer_id').notNull(),
+  direction: text('direction').$type<'in' | 'out'>().notNull(),
+  ticketId: uuid('ticket_id').notNull(),
+  state: text('state').notNull(),
+  /** Last seq we sent on this order (ours count 1, 2, 3… per sender). */
+  outSeq: integer('out_seq').notNull().default(0),
+  /** Last seq we accepted from the peer. */
+  inSeq: integer('in_seq').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('exchange_orders_ticket_idx').on(t.ticketId)]);
+
+/** Messages received, by exchangeId: the same id again is a duplicate, with another body a conflict. */
+export const exchangeInbox = pgTable('exchange_inbox', {
+  exchangeId: uuid('exchange_id').primaryKey(),
+  orderId: uuid('order_id').notNull(),
+  type: text('type').notNull(),
+  bodySha256: text('body_sha256').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Messages to send, committed with the state change that caused them. The deliverer sends the
+ * lowest pending seq of each order only, so a peer sees them in order; a failed attempt waits
+ * an exponential backoff; after the retry span the row is dead-lettered.
+ */
+export const exchangeOutbox = pgTable('exchange_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  orderId: uuid('order_id').notNull(),
+  seq: integer('seq').notNull(),
+  peerId: text('peer_id').notNull(),
+  envelope: jsonb('envelope').$type<Record<string, unknown>>().notNull(),
+  status: text('status').$type<'pending' | 'delivered' | 'failed' | 'dead'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  lastError: text('last_error'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('exchange_outbox_order_seq_uq').on(t.orderId, t.seq), index('exchange_outbox_due_idx').on(t.status, t.nextAttemptAt)]);

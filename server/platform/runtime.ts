@@ -8,6 +8,7 @@ import { createQueue, EVENTS_QUEUE } from './queue/queues';
 import { RateLimiter } from './http/rate-limit';
 import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
 import { createSmsSender } from '../channels/sms';
+import { MailNotifier, type MailNotifierConfig } from '../channels/mail-notifier';
 import type { Services } from './context';
 import type { Server as SocketServer } from 'socket.io';
 
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   classify?: Services['classify'];
   /** Provider settings (JSON); none configured → the development sender. */
   sms?: { aliyun?: string; tencent?: string };
+  /** Outbound mail for tickets that came in by email; none → those citizens get SMS only. */
+  mail?: MailNotifierConfig;
 }
 
 /**
@@ -37,6 +40,7 @@ export function createRuntime(o: RuntimeOptions) {
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
   const limiter = new RateLimiter(redis, o.queuePrefix);
   const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
+  const mail = o.mail ? new MailNotifier({ db }, o.mail) : null;
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 
   const relay = new OutboxRelay(db, async (rows) => {
@@ -50,6 +54,7 @@ export function createRuntime(o: RuntimeOptions) {
 
   async function close() {
     await relay.stop();
+    mail?.close();
     await eventsQueue.close().catch(() => {});
     redis.disconnect();
     await db.$client.end();
@@ -57,6 +62,8 @@ export function createRuntime(o: RuntimeOptions) {
 
   /** Set by main when this node serves Socket.IO; channel screen pops emit through it. */
   const io = null as SocketServer | null;
-  return { db, redis, eventsQueue, sms, limiter, relay, svc, log, realtimeSinks, options: o, close, io };
+  /** Set by main when this node delivers exchange messages: a commit wakes the deliverer at once. */
+  const exchangeKick = null as (() => void) | null;
+  return { exchangeKick, db, redis, eventsQueue, sms, mail, limiter, relay, svc, log, realtimeSinks, options: o, close, io };
 }
 export type Runtime = ReturnType<typeof createRuntime>;

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hash } from '@node-rs/argon2';
-import { createRuntime, type Runtime } from '../../server/platform/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../server/platform/runtime';
 import { createApp, type AppOptions } from '../../server/app';
 import { makeCtx, type Actor, type Ctx } from '../../server/platform/context';
 import { handlingUnits } from '../../server/dispatch/tables';
@@ -51,7 +51,7 @@ export interface TestEnv {
 }
 
 /** A real database and queue prefix for this file, a running app on a random port, torn down after. */
-export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withServer?: boolean; app?: AppOptions } = {}) {
+export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withServer?: boolean; app?: AppOptions; sms?: RuntimeOptions['sms'] } = {}) {
   const env = {} as TestEnv;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -59,7 +59,7 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
     drop = db.drop;
     env.prefix = `rxt-${randomBytes(4).toString('hex')}`;
     env.rt = createRuntime({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: env.prefix, piiKey: TEST_PII_KEY,
-      poolSize: 10, classify: opts.classify });
+      poolSize: 10, classify: opts.classify, sms: opts.sms });
     env.ctx = (actor, now) => makeCtx({ db: env.rt.db, actor, log: env.rt.log, svc: env.rt.svc, ...(now ? { now: () => now } : {}) });
     if (opts.withServer !== false) {
       const app = createApp(env.rt, { devEndpoints: true, ...opts.app });

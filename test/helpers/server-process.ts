@@ -11,8 +11,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * A real server process (`npx tsx server/main.ts`) on its own port, started in its own process
- * group so `kill('SIGKILL')` takes down npx, tsx and the node that serves, like a crashed box.
+ * A real server process (`node --import tsx server/main.ts`) on its own port, started in its own process
+ * group so `kill('SIGKILL')` takes down it and anything it started, like a crashed box.
  * stdout/stderr are kept (for the personal-data log check).
  */
 export interface ServerProcess {
@@ -21,7 +21,8 @@ export interface ServerProcess {
   /** everything the process wrote to stdout + stderr, across restarts */
   output(): string;
   start(): Promise<void>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves with the exit code once the process is gone (null: ended by the signal, or not running). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
   alive(): boolean;
 }
 
@@ -44,7 +45,8 @@ export async function spawnServer(o: {
     output: () => out,
     alive: () => proc !== null && proc.exitCode === null && proc.signalCode === null,
     async start() {
-      const p = spawn('npx', ['tsx', 'server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      // node itself (not npx): a wrapper in between can outlive the server it started.
+      const p = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       proc = p;
       p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -60,15 +62,16 @@ export async function spawnServer(o: {
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       const p = proc;
-      if (!p || p.exitCode !== null || p.signalCode !== null) return;
-      const gone = new Promise<void>((r) => p.once('exit', () => r()));
+      if (!p || p.exitCode !== null || p.signalCode !== null) return null;
+      const gone = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
       try {
-        process.kill(-p.pid!, signal); // the whole group: npx → tsx → node
+        process.kill(-p.pid!, signal); // the whole group
       } catch {
         p.kill(signal);
       }
-      await gone;
+      const code = await gone;
       proc = null;
+      return code;
     },
   };
   await sp.start();

@@ -61,6 +61,59 @@ describe('WeChat official account', () => {
   });
 });
 
+describe('WeChat follow-ups (channels.md §1: media/location within the window complete the last appeal)', () => {
+  let msgId = 7100000000000000000n;
+  let OPENID = 'o-citizen-followup-1';
+  const send = async (inner: string) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(6).toString('hex');
+    const sig = wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce);
+    msgId += 1n;
+    const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[${OPENID}]]></FromUserName>
+      <CreateTime>${ts}</CreateTime>${inner}<MsgId>${msgId}</MsgId></xml>`;
+    const r = await fetch(`${env.baseUrl}/channels/wechat?signature=${sig}&timestamp=${ts}&nonce=${nonce}&openid=${OPENID}`, {
+      method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml,
+    });
+    return (await r.text()).match(/(\d{13})/)?.[1];
+  };
+  const text = (c: string) => `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${c}]]></Content>`;
+  const image = `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/p.jpg]]></PicUrl><MediaId><![CDATA[media-photo-1]]></MediaId>`;
+  const location = `<MsgType><![CDATA[location]]></MsgType><Location_X>23.134521</Location_X><Location_Y>113.358803</Location_Y><Scale>20</Scale><Label><![CDATA[广州市天河区体育西路]]></Label>`;
+  const wechatTickets = async () => (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets where channel = 'wechat'`)).rows[0].n;
+
+  it('a photo and a location sent right after the text land on the same ticket; the next text opens a new one', async () => {
+    const first = await send(text('体育西路井盖缺失，很危险'));
+    expect(first).toBeTruthy();
+    const before = await wechatTickets();
+    expect(await send(image)).toBe(first);
+    expect(await send(location)).toBe(first);
+    expect(await wechatTickets()).toBe(before);
+    const t = await ticketByNumber(first!);
+    const detail = (await agent.get(`/api/tickets/${t.id}`)).body.data;
+    const added = detail.timeline.filter((e: { type: string }) => e.type === 'citizen.supplemented');
+    expect(added.map((e: { data: { attachments: { kind: string }[]; location?: unknown } }) => [e.data.attachments[0]?.kind ?? null, !!e.data.location]))
+      .toEqual([['image', false], [null, true]]);
+    expect(detail.address).toBe('广州市天河区体育西路');
+    const second = await send(text('另外，路口红绿灯也坏了'));
+    expect(second).not.toBe(first);
+  });
+
+  it('after the window, or once the ticket moved on, a photo is an appeal of its own', async () => {
+    OPENID = 'o-citizen-followup-2'; // a citizen with no other recent appeal
+    const first = await send(text('小区门口垃圾堆放三天没人清理'));
+    // The citizen's last message was 11 minutes ago.
+    await env.rt.db.execute(sql`update tickets set created_at = created_at - interval '11 minutes' where number = ${first!}`);
+    const late = await send(image);
+    expect(late).toBeTruthy();
+    expect(late).not.toBe(first);
+    expect(await send(image)).toBe(late); // a second photo right after completes that new one
+    // Within the window, but the ticket is no longer `received`.
+    await env.rt.db.execute(sql`update tickets set status = 'pending_dispatch' where number = ${late!}`);
+    const next = await send(image);
+    expect(next).not.toBe(late);
+  });
+});
+
 describe('Open311 GeoReport v2', () => {
   it('lists our categories as services and creates a ticket from a POST, readable by GET', async () => {
     const services = await (await fetch(`${env.baseUrl}/open311/v2/services.json`)).json() as { service_code: string }[];

@@ -6,7 +6,9 @@
 import { expect, it } from 'vitest';
 import { useTestEnv } from '../helpers/env';
 
-const env = useTestEnv();
+// Channels that add /api routes only when configured are configured here, so they are checked too.
+const env = useTestEnv({ app: { channels: { ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test',
+  exchange: { selfId: 'self', peers: JSON.stringify([{ platformId: 'peer', role: 'lower', baseUrl: 'http://127.0.0.1:9/exchange/v1', secret: 'peer-secret-0123456789' }]) } } } });
 const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/public/sms-codes', 'POST /api/public/appeals',
   'POST /api/public/track', 'GET /api/dev/sms', 'POST /api/public/ratings', 'GET /api/public/reviews']);
 /** Covered by test/security/access-matrix.test.ts and the fuzz suite. */
@@ -24,7 +26,9 @@ const STAFF = new Set(['GET /api/auth/me', 'GET /api/meta/transitions', 'GET /ap
   'POST /api/rectifications/:id/actions/:action', 'POST /api/rectifications/sweep-overdue', 'GET /api/knowledge/suggest',
   'GET /api/knowledge/articles', 'GET /api/knowledge/articles/:id', 'POST /api/knowledge/articles', 'PATCH /api/knowledge/articles/:id',
   'DELETE /api/knowledge/articles/:id', 'GET /api/reports/definitions', 'PUT /api/reports/measures/:code', 'GET /api/reports/measures',
-  'GET /api/reports/league', 'GET /api/reports/hotspots', 'GET /api/reports/today-volume']);
+  'GET /api/reports/league', 'GET /api/reports/hotspots', 'GET /api/reports/today-volume',
+  // province ↔ city exchange (when configured): staff roles checked by requireStaff, flow in test/integration/exchange.test.ts
+  'POST /api/tickets/:id/exchange/push', 'POST /api/tickets/:id/exchange/:action']);
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: unknown; name?: string };
 function routes(stack: Layer[], prefix: string, out: string[]) {

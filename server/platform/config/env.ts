@@ -28,15 +28,42 @@ const Env = z.object({
   WECHAT_ENCODING_AES_KEY: z.string().optional(),
   WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
+  /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
+  WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),
+  /** Secret path segment of POST /channels/sms/:provider/receipts/:token (vendors do not sign pushes). Empty → not mounted. */
+  SMS_RECEIPT_TOKEN: z.string().default(''),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
   CTI_KEYS: z.string().default(''),
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),
+  // Email (channels.md §5). EMAIL_MAILBOX is the address citizens write to; without it no inbound mail is taken.
+  EMAIL_MAILBOX: z.string().optional(),
+  /** Domain of our Message-IDs (<t{ticketNo}.{notificationId}@domain>); defaults to the mailbox's domain. */
+  EMAIL_DOMAIN: z.string().optional(),
+  /** Option B: `[host:]port` for the SMTP receiver behind the MTA (web nodes). Unset → not started. */
+  EMAIL_SMTP_LISTEN: z.string().optional(),
+  /** Option A: `imaps://user:password@host:993` polled by the cron node. Unset → not polled. */
+  EMAIL_IMAP_URL: z.string().optional(),
+  EMAIL_IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
+  /** Whole inbound message limit in bytes (channels.md §5: 25 MB). */
+  EMAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Outbound relay for notices, nodemailer URL (`smtp://user:pass@host:587`). Unset → notices go by SMS only. */
+  EMAIL_SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().optional(),
+  // Province ↔ city exchange (channels.md §7): both set → /exchange/v1 mounted and the deliverer runs on worker nodes.
+  /** Our platform id (the key id peers know us by). */
+  EXCHANGE_PLATFORM_ID: z.string().optional(),
+  /** JSON array of peers: `[{"platformId","name"?,"role":"upper"|"lower","baseUrl":".../exchange/v1","secret"}]`. */
+  EXCHANGE_PEERS: z.string().optional(),
+  /** Outbox retry: first wait, cap, and how long before a message is dead-lettered (channels.md §7: 10 s … 1 h, 24 h). */
+  EXCHANGE_RETRY_BASE_SECONDS: z.coerce.number().positive().default(10),
+  EXCHANGE_RETRY_CAP_SECONDS: z.coerce.number().positive().default(3600),
+  EXCHANGE_RETRY_SPAN_HOURS: z.coerce.number().positive().default(24),
 });
 
 function load() {

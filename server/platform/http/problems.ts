@@ -37,6 +37,8 @@ export const PROBLEMS = {
   CALLBACK_DECISION_REQUIRED: { status: 422, zh: '诉求人不满意：请选择重办或说明理由后办结', en: 'The citizen is dissatisfied: choose reopen, or close with a reason' },
   TICKET_NOT_CLOSED: { status: 409, zh: '工单尚未办结，不能评价', en: 'Only a closed ticket can be rated' },
   RATING_ALREADY_SUBMITTED: { status: 409, zh: '该工单已评价，不能重复评价', en: 'This ticket has already been rated' },
+  EXCHANGE_PEER_UNKNOWN: { status: 404, zh: '未配置该对接平台', en: 'No such exchange peer is configured' },
+  EXCHANGE_STATE_CONFLICT: { status: 409, zh: '对接工单当前状态不允许此操作', en: 'The exchanged order is not in a state that allows this' },
   RECTIFICATION_NOT_FOUND: { status: 404, zh: '差评整改记录不存在', en: 'Rectification case not found' },
   RECTIFICATION_STATE_CONFLICT: { status: 409, zh: '整改状态已变化，请刷新后重试', en: 'The rectification is not in a state that allows this; refresh and retry' },
   ARTICLE_NOT_FOUND: { status: 404, zh: '知识库文章不存在', en: 'Knowledge article not found' },

@@ -5,7 +5,7 @@ import { EVENTS_QUEUE, workerConnection } from './queues';
 import { scheduleTicketWakes } from '../../sla/jobs/sla-wake.job';
 
 /**
- * Follow-up work for outbox topics. Today: telling the citizen by SMS when their ticket is
+ * Follow-up work for outbox topics. Today: telling the citizen (by mail for mail appeals, else SMS) when their ticket is
  * received, its deadline is extended, or it is closed. Each job id is the outbox row id,
  * and a sent notice is recorded, so a redelivered job sends nothing twice.
  */
@@ -36,11 +36,21 @@ async function handle(rt: Runtime, job: Job) {
   const template = CITIZEN_NOTICES[job.name];
   const ticketId = job.data?.ticketId as string | undefined;
   if (!template || !ticketId) return;
-  const r = await rt.db.execute<{ number: string; phoneEnc: string | null; channel: string }>(sql`select t.number, t.channel,
-    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc"
+  const r = await rt.db.execute<{ number: string; phoneEnc: string | null; emailEnc: string | null; channel: string; externalId: string;
+    replyText: string | null }>(sql`select t.number, t.channel, t.external_id as "externalId", t.reply_text as "replyText",
+    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
+    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'email' order by created_at limit 1) as "emailEnc"
     from tickets t where t.id = ${ticketId}`);
   const t = r.rows[0];
-  if (!t?.phoneEnc) return;
+  if (!t) return;
+  const notificationId = `outbox-${job.data.outboxId}`;
+  // The citizen's own channel first (channels.md §0.2): a mail appeal is answered by mail, in its thread.
+  if (t.channel === 'email' && t.emailEnc && rt.mail) {
+    await rt.mail.notify({ notificationId, ticketNo: t.number, to: rt.svc.pii.decrypt(t.emailEnc), template, replyText: t.replyText,
+      inReplyTo: t.externalId });
+    return;
+  }
+  if (!t.phoneEnc) return;
   // Idempotent: the notification id is the outbox row id, claimed in the send log before sending.
-  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number }, `outbox-${job.data.outboxId}`);
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number }, notificationId);
 }

@@ -74,7 +74,9 @@ export async function registerTicket(
       .returning();
     if (inserted.length === 0) return null; // a retried push: answer with the first ticket
     const ticketId = inserted[0].id;
-    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null };
+    // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
+    const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null }));
+    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null, ...(files.length ? { files } : {}) };
     const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
     return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
   });

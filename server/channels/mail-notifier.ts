@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../platform/db/client';
+import { EmailSender } from '../../integrations/email/outbound';
+import { channelEvents } from './tables';
+
+export interface MailNotifierConfig { smtpUrl: string; from: string; domain: string }
+
+/**
+ * Ticket notices by mail (受理 / 答复) for tickets that came in by email. The Message-ID carries
+ * the ticket number so the citizen's reply threads back (channels.md §5); the notification id
+ * (the outbox row) is claimed before sending, so a redelivered job sends nothing twice.
+ */
+export class MailNotifier {
+  private sender: EmailSender;
+  constructor(private rt: { db: Db }, private cfg: MailNotifierConfig) {
+    this.sender = new EmailSender({ smtp: cfg.smtpUrl, from: cfg.from, mailDomain: cfg.domain });
+  }
+
+  async notify(n: { notificationId: string; ticketNo: string; to: string; template: 'ticket_received' | 'ticket_replied';
+    replyText?: string | null; inReplyTo?: string | null }) {
+    const claim = await this.rt.db.insert(channelEvents).values({
+      channel: 'email', channelAccount: this.cfg.from, type: 'email.sent', externalId: n.notificationId, data: { ticketNo: n.ticketNo, template: n.template },
+      at: new Date(),
+    }).onConflictDoNothing().returning({ id: channelEvents.id });
+    if (claim.length === 0) return;
+    const mail = n.template === 'ticket_received'
+      ? { subject: '您的诉求已受理', text: `您好，已收到您的诉求，工单号 ${n.ticketNo}。办理结果将通过邮件告知您。直接回复本邮件可补充材料。` }
+      : { subject: '您的诉求已有答复', text: `您好，工单号 ${n.ticketNo} 的答复如下：\n\n${n.replyText ?? '请登录查询办理进度。'}` };
+    try {
+      await this.sender.send({ ticketNo: n.ticketNo, notificationId: n.notificationId, to: n.to, ...mail,
+        ...(n.inReplyTo?.startsWith('<') ? { inReplyTo: n.inReplyTo } : {}) });
+    } catch (err) {
+      // Not sent: release the claim so the job's retry can try again.
+      await this.rt.db.execute(sql`delete from channel_events where id = ${claim[0].id}`);
+      throw err;
+    }
+  }
+
+  close() { this.sender.close(); }
+}
