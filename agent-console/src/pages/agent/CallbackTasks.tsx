@@ -128,7 +128,7 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
       <div ref={panel} tabIndex={-1} onKeyDown={onKeyDown} style={{ outline: 'none' }}>
         {detail && (
           <>
-            <Descriptions size="small" column={1} bordered>
+            <Descriptions size="small" column={1} bordered styles={{ label: { width: 110, whiteSpace: 'nowrap' } }}>
               <Descriptions.Item label={t('feedback.cb.phone')}>
                 <Typography.Text copyable data-testid="callback-phone">{detail.caller.phone ?? '—'}</Typography.Text>
               </Descriptions.Item>

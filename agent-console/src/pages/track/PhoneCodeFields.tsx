@@ -6,7 +6,7 @@ import { SmsCodeButton } from './SmsCodeButton';
  * Mobile number + SMS code (短信验证码), the citizen's proof on every portal form. Lives inside an
  * antd Form: fields are `phone` and `code`; `testIdPrefix` keeps each form's test ids stable.
  */
-export function PhoneCodeFields({ purpose, testIdPrefix }: { purpose: 'submit' | 'track'; testIdPrefix: string }) {
+export function PhoneCodeFields({ purpose, testIdPrefix, smsTestId }: { purpose: 'submit' | 'track'; testIdPrefix: string; smsTestId?: string }) {
   const { t } = useI18n();
   const form = Form.useFormInstance();
   const phone = Form.useWatch('phone', form) ?? '';
@@ -20,7 +20,7 @@ export function PhoneCodeFields({ purpose, testIdPrefix }: { purpose: 'submit' |
           <Form.Item name="code" noStyle>
             <Input inputMode="numeric" maxLength={8} autoComplete="one-time-code" data-testid={`${testIdPrefix}-code`} />
           </Form.Item>
-          <SmsCodeButton phone={phone} purpose={purpose} />
+          <SmsCodeButton phone={phone} purpose={purpose} testId={smsTestId} />
         </Space.Compact>
       </Form.Item>
     </>

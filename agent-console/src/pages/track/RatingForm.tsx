@@ -60,7 +60,7 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
         <Form.Item name="comment" label={t('feedback.rate.comment')}>
           <Input.TextArea rows={3} maxLength={500} showCount data-testid="rating-comment" />
         </Form.Item>
-        {!trackToken && <PhoneCodeFields purpose="track" testIdPrefix="rating" />}
+        {!trackToken && <PhoneCodeFields purpose="track" testIdPrefix="rating" smsTestId="sms-rating" />}
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('feedback.rate.public')}</Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="rating-error" />}
         <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="rating-submit">

@@ -42,6 +42,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
   const [mode, setMode] = useState<'token' | 'code'>(receipt ? 'token' : 'code');
   const [ticket, setTicket] = useState<PublicTicket | null>(null);
   // How the citizen proved the ticket is theirs: the rating form reuses the token, or asks the phone again.
+  // The form is keyed on it: tracking again another way starts a fresh form with that proof.
   const [proof, setProof] = useState<{ trackToken: string | null; phone?: string }>({ trackToken: null });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -96,7 +97,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
         </Button>
       </Form>
       {ticket && <PublicView ticket={ticket} />}
-      {ticket && RATEABLE.includes(ticket.status) && <RatingForm key={ticket.number} number={ticket.number} trackToken={proof.trackToken} phone={proof.phone} />}
+      {ticket && RATEABLE.includes(ticket.status) && <RatingForm key={`${ticket.number}:${proof.trackToken ? 'token' : proof.phone}`} number={ticket.number} trackToken={proof.trackToken} phone={proof.phone} />}
     </>
   );
 }
