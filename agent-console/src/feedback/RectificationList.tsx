@@ -21,7 +21,8 @@ export function RectificationList({ firstTab, testId }: { firstTab: RectStatus |
   const now = useNow();
   const [tab, setTab] = useState<RectStatus | 'all'>(firstTab);
   const [acting, setActing] = useState<{ rect: Rectification; action: RectAction } | null>(null);
-  const transitions = useLiveQuery(() => feedbackApi.transitions(), []);
+  // The table changes with a deploy, not with tickets: reload it on reconnect only.
+  const transitions = useLiveQuery(() => feedbackApi.transitions(), [], { concerns: () => false });
   const list = useLiveQuery(() => feedbackApi.rectifications(tab === 'all' ? undefined : tab), [tab], { throttleMs: 1000 });
   const error = list.error ?? transitions.error;
 

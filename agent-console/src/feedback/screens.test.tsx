@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RECTIFICATION_TRANSITIONS } from '../../../server/reviews/states';
 import { I18nProvider } from '../i18n';
+import { RealtimeContext, type RealtimeValue } from '../realtime/RealtimeProvider';
 import { RatingForm } from '../pages/track/RatingForm';
 import { AuthProvider } from '../shell/auth';
 import { RectificationList } from './RectificationList';
@@ -97,5 +98,38 @@ describe('<RatingForm>', () => {
     fireEvent.click(screen.getByTestId('rating-submit'));
     expect((await screen.findByTestId('rating-done')).textContent).toBe('感谢您的评价：非常满意');
     expect(JSON.parse(String(fetchMock.mock.calls[0][1].body))).toMatchObject({ phone: '13800138000', code: '123456', score: 5 });
+  });
+});
+
+describe('<RectificationList> realtime', () => {
+  it('refetches the cases on a ticket invalidate and on reconnect; the transition table only on reconnect', async () => {
+    const fetchMock = serve({
+      'GET /api/auth/me': () => json(200, { data: { user: { id: 'a', username: 'a', displayName: '坐席', role: 'agent', unitId: null, unitName: null }, csrfToken: 'x' } }),
+      'GET /api/meta/rectification-transitions': () => json(200, { data: RECTIFICATION_TRANSITIONS }),
+      'GET /api/rectifications': () => json(200, { data: [] }),
+    });
+    const count = (path: string) => fetchMock.mock.calls.filter(([u]) => String(u).split('?')[0] === path).length;
+    const base: RealtimeValue = { state: 'connected', epoch: 0, socket: null, lastInvalidate: null };
+    const tree = (v: RealtimeValue) => (
+      <I18nProvider>
+        <AuthProvider>
+          <RealtimeContext.Provider value={v}>
+            <RectificationList firstTab="verifying" testId="rect-centre" />
+          </RealtimeContext.Provider>
+        </AuthProvider>
+      </I18nProvider>
+    );
+    const view = render(tree(base));
+    await waitFor(() => expect(count('/api/rectifications')).toBe(1));
+    expect(count('/api/meta/rectification-transitions')).toBe(1);
+    // A rating or rectification event on some ticket (the outbox relays it as a ticket invalidate).
+    view.rerender(tree({ ...base, lastInvalidate: { seq: 1, msg: { topic: 'ticket', ids: ['t-9'], cause: 'rectification.opened' } } }));
+    await waitFor(() => expect(count('/api/rectifications')).toBe(2), { timeout: 3000 });
+    expect(count('/api/meta/rectification-transitions')).toBe(1);
+    await act(async () => {
+      view.rerender(tree({ ...base, epoch: 1, lastInvalidate: { seq: 1, msg: { topic: 'ticket', ids: ['t-9'] } } }));
+    });
+    await waitFor(() => expect(count('/api/rectifications')).toBe(3), { timeout: 3000 });
+    await waitFor(() => expect(count('/api/meta/rectification-transitions')).toBe(2), { timeout: 3000 });
   });
 });

@@ -41,6 +41,8 @@ export default function AgentApp() {
   const navigate = useNavigate();
   const { user } = useAuth();
   const takesCalls = !!user && TAKES_CALLS.includes(user.role);
+  // Callbacks and rectification are centre work (server/callbacks routes: agent, dispatcher, supervisor).
+  const centre = !!user && ['agent', 'dispatcher', 'supervisor'].includes(user.role);
   useNewTicketKey();
   return (
     <StaffShell
@@ -56,12 +58,16 @@ export default function AgentApp() {
           <Button size="small" onClick={() => navigate('/agent')}>
             {t('agent.queue')}
           </Button>
-          <Button size="small" onClick={() => navigate('/agent/callbacks')} data-testid="nav-callbacks">
-            {t('feedback.cb.title')}
-          </Button>
-          <Button size="small" onClick={() => navigate('/agent/rectifications')} data-testid="nav-rectifications">
-            {t('feedback.rect.title')}
-          </Button>
+          {centre && (
+            <>
+              <Button size="small" onClick={() => navigate('/agent/callbacks')} data-testid="nav-callbacks">
+                {t('feedback.cb.title')}
+              </Button>
+              <Button size="small" onClick={() => navigate('/agent/rectifications')} data-testid="nav-rectifications">
+                {t('feedback.rect.title')}
+              </Button>
+            </>
+          )}
         </>
       }
     >

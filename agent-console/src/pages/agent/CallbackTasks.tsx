@@ -71,7 +71,7 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
   const [form, setForm] = useState<OutcomeForm>({ reached: true });
   const [saved, setSaved] = useState<CallbackTask | null>(null);
   const [busy, setBusy] = useState(false);
-  const policy = useLiveQuery(() => feedbackApi.policy(), []);
+  const policy = useLiveQuery(() => feedbackApi.policy(), [], { concerns: () => false });
   const panel = useRef<HTMLDivElement>(null);
   const msg = (e: unknown) => (e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
 
