@@ -7,6 +7,7 @@ import { trackTokenFor } from '../citizen/routes';
 import { callbacks } from '../callbacks/tables';
 import { setPolicy } from '../callbacks/policy';
 import { scheduleCallbackOnClose } from '../callbacks/use-cases/schedule-callback';
+import { CALLBACK_SCRIPT } from '../callbacks/present';
 import { markOverdueRectifications } from './use-cases/rectification';
 import { ratings, rectifications } from './tables';
 import { rectificationDueAt } from '../callbacks/policy';
@@ -302,6 +303,12 @@ describe('console support', () => {
     const mine = (await ok(clerkA.get('/api/rectifications'))).find((x: { ticketNumber: string }) => x.ticketNumber === t.number);
     expect(mine).toMatchObject({ status: 'verifying', score: 1, unitName: '市住建局', comment: '请回电139****5678' });
     expect((await ok(clerkB.get('/api/rectifications'))).some((x: { ticketNumber: string }) => x.ticketNumber === t.number)).toBe(false);
+  });
+
+  it('reads the reply into the call script once, without a doubled full stop', () => {
+    const script = CALLBACK_SCRIPT({ number: '2026112600001', title: '夜间施工', replyText: '已责令停工。' });
+    expect(script).toContain('承办单位答复：已责令停工。请问');
+    expect(script).not.toContain('。。');
   });
 
   it('names the rated units for the public page picker, without login', async () => {
