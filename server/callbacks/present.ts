@@ -9,7 +9,8 @@ import { auditLog } from '../platform/db/plumbing-tables';
 export const callbackTokenFor = (ctx: Ctx, callbackId: string) => ctx.svc.pii.hash('callback', callbackId).slice(0, 32);
 
 export const CALLBACK_SCRIPT = (t: { number: string; title: string; replyText: string | null }) =>
-  `您好，这里是12345热线回访。您于近期反映的"${t.title}"（工单号 ${t.number}）已办结，承办单位答复：${t.replyText ?? '（直接答复）'}。` +
+  // A reply usually ends with its own full stop: drop it so the script does not read "。。".
+  `您好，这里是12345热线回访。您于近期反映的"${t.title}"（工单号 ${t.number}）已办结，承办单位答复：${(t.replyText ?? '（直接答复）').replace(/[。.\s]+$/, '')}。` +
   '请问您的诉求是否已解决（已解决／部分解决／未解决）？您对办理结果是否满意：非常满意、满意、基本满意、不满意、非常不满意？';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

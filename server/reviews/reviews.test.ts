@@ -7,6 +7,7 @@ import { trackTokenFor } from '../citizen/routes';
 import { callbacks } from '../callbacks/tables';
 import { setPolicy } from '../callbacks/policy';
 import { scheduleCallbackOnClose } from '../callbacks/use-cases/schedule-callback';
+import { CALLBACK_SCRIPT } from '../callbacks/present';
 import { markOverdueRectifications } from './use-cases/rectification';
 import { ratings, rectifications } from './tables';
 import { rectificationDueAt } from '../callbacks/policy';
@@ -39,8 +40,8 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) { // 
 }
 
 /** A ticket taken through the real lifecycle to `closed`; `late` puts the lead's deadline in the past first. */
-async function closedTicket(o: { late?: boolean; name?: string } = {}) {
-  const { ticketId } = await makeTicket(env, agentActor, { name: o.name });
+async function closedTicket(o: { late?: boolean; name?: string; phone?: string } = {}) {
+  const { ticketId } = await makeTicket(env, agentActor, { name: o.name, phone: o.phone });
   await ok(agent.action(ticketId, 'submit', { appealType: 'complaint' }));
   await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: unitA.id }));
   await ok(clerkA.action(ticketId, 'sign'));
@@ -270,6 +271,50 @@ describe('public review page', () => {
     expect(row.comment).toBe('请回电139****5678');
     expect(JSON.stringify(page)).not.toMatch(/王五|13800138000|体育东路/);
     expect((await anon.get(`/api/public/reviews?unitId=${unitA.id}&month=2026-13`)).status).toBe(400);
+  });
+});
+
+describe('console support', () => {
+  async function trackCode(phone: string) {
+    expect((await anon.post('/api/public/sms-codes', { phone, purpose: 'track' })).status).toBe(202);
+    return (await anon.get(`/api/dev/sms?phone=${phone}`)).body.data.code as string;
+  }
+
+  it('a citizen who tracked by SMS code rates with a fresh code; a code for another phone or a wrong code rates nothing', async () => {
+    await policy({ sampleRate: 0 });
+    const t = await closedTicket({ phone: '13700137011' });
+    // Someone else's verified phone: same answer as an unknown ticket, nothing written.
+    const other = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137012', code: await trackCode('13700137012'), score: 1 });
+    expect(other.body.code).toBe('TICKET_NOT_FOUND');
+    const wrong = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: '000000', score: 1 });
+    expect(wrong.body.code).toBe('SMS_CODE_INVALID');
+    expect(await env.rt.db.select().from(ratings).where(eq(ratings.ticketId, t.ticketId))).toHaveLength(0);
+    const r = await ok(anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: await trackCode('13700137011'), score: 2, comment: '没有解决' }), 201);
+    expect(r).toMatchObject({ score: 2, bad: true, source: 'portal' });
+    // A code is used once: replaying it is refused, not a second rating.
+    const replay = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: '123456', score: 2 });
+    expect(replay.body.code).toBe('SMS_CODE_INVALID');
+  });
+
+  it('lists rectification cases with the ticket number, score and scrubbed comment; a clerk sees only their unit', async () => {
+    await policy({ sampleRate: 0 });
+    const t = await closedTicket();
+    await ok(anon.post('/api/public/ratings', { number: t.number, trackToken: t.trackToken, score: 1, comment: '请回电13912345678' }), 201);
+    const mine = (await ok(clerkA.get('/api/rectifications'))).find((x: { ticketNumber: string }) => x.ticketNumber === t.number);
+    expect(mine).toMatchObject({ status: 'verifying', score: 1, unitName: '市住建局', comment: '请回电139****5678' });
+    expect((await ok(clerkB.get('/api/rectifications'))).some((x: { ticketNumber: string }) => x.ticketNumber === t.number)).toBe(false);
+  });
+
+  it('reads the reply into the call script once, without a doubled full stop', () => {
+    const script = CALLBACK_SCRIPT({ number: '2026112600001', title: '夜间施工', replyText: '已责令停工。' });
+    expect(script).toContain('承办单位答复：已责令停工。请问');
+    expect(script).not.toContain('。。');
+  });
+
+  it('names the rated units for the public page picker, without login', async () => {
+    const units = await ok(anon.get('/api/public/review-units'));
+    expect(units).toContainEqual({ id: unitA.id, name: '市住建局' });
+    expect(units.some((u: { id: string }) => u.id === unitB.id)).toBe(false);
   });
 });
 

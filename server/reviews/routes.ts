@@ -9,6 +9,8 @@ import type { RateLimiter } from '../platform/http/rate-limit';
 import { tickets } from '../tickets/tables';
 import { lockTicket } from '../tickets/guard';
 import { trackTokenFor } from '../citizen/routes';
+import { verifySmsCode } from '../citizen/sms-codes';
+import { normalizeMobile } from '../identity/checks';
 import { callbacks, CALLBACK_RESULTS } from '../callbacks/tables';
 import { callbackTokenFor } from '../callbacks/present';
 import { recordCallbackTx } from '../callbacks/use-cases/record-callback';
@@ -16,14 +18,20 @@ import { createRating } from './use-cases/submit-rating';
 import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
-import { presentRating, presentRectification, publicReviews } from './present';
+import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 
 const Score = z.number().int().min(1).max(5);
 const Comment = z.string().trim().max(500).optional();
-/** Portal / SMS / WeChat link: by ticket number + tracking token, or by the callback link's token. */
+/**
+ * Portal / SMS / WeChat link: by ticket number + tracking token, by ticket number + the phone's
+ * SMS code (the same proof as tracking, for a citizen who tracked by code and has no token), or
+ * by the callback link's token.
+ */
 export const PublicRatingInput = z.union([
   z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
     result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: z.string().trim().max(20), code: z.string().regex(/^\d{6}$/),
+    score: Score, result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
   z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
     result: z.enum(CALLBACK_RESULTS), comment: Comment }),
 ]);
@@ -39,6 +47,14 @@ const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.
 /** The citizen rates: with a tracking token, or through the callback link (which also answers the callback). */
 async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
   ctx.actor = { kind: 'citizen', citizenId: null };
+  let verifiedPhoneHash: string | null = null;
+  if ('phone' in b) {
+    const m = normalizeMobile(b.phone);
+    if (!m.ok) throw problem('PHONE_INVALID');
+    // Codes are asked with purpose 'track': rating follows tracking on the same page.
+    await verifySmsCode(ctx, m.normalized, 'track', b.code);
+    verifiedPhoneHash = ctx.svc.pii.hash('phone', m.normalized);
+  }
   const out = await ctx.db.transaction(async (tx) => {
     let ticketId: string;
     let callbackId: string | null = null;
@@ -48,8 +64,15 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
       ticketId = cb.ticketId;
       callbackId = cb.id;
     } else {
-      const [t] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, b.number));
-      if (!t || trackTokenFor(ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
+      if (!t) throw problem('TICKET_NOT_FOUND');
+      if ('trackToken' in b && trackTokenFor(ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      if (verifiedPhoneHash) {
+        // Only the ticket's own citizen rates it, as in tracking; same answer as an unknown number.
+        const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+          and kind = 'phone' and value_hash = ${verifiedPhoneHash}`)).rows.length > 0;
+        if (!owns) throw problem('TICKET_NOT_FOUND');
+      }
       ticketId = t.id;
     }
     const ticket = await lockTicket(tx, ticketId);
@@ -73,6 +96,25 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
   return out;
 }
 
+/**
+ * A case list is worked from the ticket number, the score and what the citizen wrote; one query
+ * for the page, not one per row. The comment is scrubbed as on the public page (units see it too).
+ */
+async function withTicketAndRating<T extends { id: string }>(ctx: Ctx, list: T[]) {
+  if (list.length === 0) return [];
+  const ids = sql.join(list.map((x) => sql`${x.id}::uuid`), sql`, `);
+  const r = await ctx.db.execute<{ id: string; number: string; title: string | null; score: number; comment: string | null; unitName: string | null }>(sql`
+    select x.id, t.number, t.title, ra.score, ra.comment, u.name as "unitName"
+    from rectifications x join tickets t on t.id = x.ticket_id join ratings ra on ra.id = x.rating_id
+    left join handling_units u on u.id = x.unit_id where x.id in (${ids})`);
+  const by = new Map(r.rows.map((x) => [x.id, x]));
+  return list.map((x) => {
+    const e = by.get(x.id);
+    return { ...x, ticketNumber: e?.number ?? null, ticketTitle: e?.title ?? null, score: e?.score ?? null,
+      comment: scrubText(e?.comment ?? null), unitName: e?.unitName ?? null };
+  });
+}
+
 export function reviewRoutes(deps: { limiter: RateLimiter }) {
   const r = Router();
 
@@ -86,6 +128,14 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
     if (!(await deps.limiter.hit(`reviews-ip:${req.ip}`, 1200, 3600))) throw problem('RATE_LIMITED');
     const q = req.query as unknown as z.infer<typeof PublicReviewsQuery>;
     res.json({ data: await publicReviews(req.ctx, q.unitId, q.month) });
+  });
+
+  /** The public page's unit picker: units that have been rated, by name (no counts, no people). */
+  r.get('/public/review-units', async (req, res) => {
+    if (!(await deps.limiter.hit(`reviews-ip:${req.ip}`, 1200, 3600))) throw problem('RATE_LIMITED');
+    const rows = await req.ctx.db.execute<{ id: string; name: string }>(sql`select u.id, u.name from handling_units u
+      where exists (select 1 from ratings r where r.unit_id = u.id) order by u.name`);
+    res.json({ data: rows.rows });
   });
 
   r.get('/ratings', requireStaff(), validate({ query: RatingsQuery }), async (req, res) => {
@@ -114,7 +164,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
       q.status ? eq(rectifications.status, q.status) : undefined,
       q.overdue ? eq(rectifications.overdue, q.overdue === 'true') : undefined,
     )).orderBy(rectifications.createdAt).limit(1000);
-    res.json({ data: rows.map((x) => presentRectification(x)) });
+    res.json({ data: await withTicketAndRating(req.ctx, rows.map((x) => presentRectification(x))) });
   });
 
   r.get('/rectifications/:id', requireStaff(), validate({ params: IdParams }), async (req, res) => {

@@ -1,7 +1,9 @@
 // The appeal's whole trip through the console against a running server with demo data
 // (npm run demo in another shell; E2E_BASE_URL, default http://127.0.0.1:3000):
 // citizen submits → agent sees it live, confirms the classification, dispatches → unit clerk signs,
-// starts, replies → agent accepts (closes) → citizen tracks and reads the reply.
+// starts, replies → agent accepts (closes) → citizen tracks and reads the reply → citizen rates it 2 (差评)
+// → the centre verifies the rectification case → the unit reports → the centre checks with the citizen and
+// closes it → the public review page shows it anonymised; and an agent records a callback from the task list.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +20,7 @@ describe('appeal lifecycle through the console', () => {
   let number = '';
   let trackToken = '';
   let submitCode = '';
+  let trackCode = '';
 
   before(async () => {
     // Fail, not skip: a green run without a server would prove nothing.
@@ -119,8 +122,100 @@ describe('appeal lifecycle through the console', () => {
     await citizen.getByTestId('track-mode').getByText('手机验证码查询').click();
     await citizen.getByTestId('track-phone').fill(phone);
     await citizen.getByTestId('sms-track').click();
-    await citizen.getByTestId('track-code').fill(await devSmsCode(phone, submitCode));
+    trackCode = await devSmsCode(phone, submitCode);
+    await citizen.getByTestId('track-code').fill(trackCode);
     await citizen.getByTestId('track-submit').click();
     await citizen.getByTestId('public-reply').filter({ hasText: '停止夜间施工' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('citizen rates the closed ticket 2 (不满意), confirming the phone again after tracking by code', async () => {
+    const card = citizen.getByTestId('rating-card');
+    await card.waitFor({ timeout: 15_000 });
+    // Tracked by code (the code is used up): the form asks for a new one, the phone already filled in.
+    await citizen.getByTestId('rating-phone').waitFor({ timeout: 15_000 });
+    assert.equal(await citizen.getByTestId('rating-phone').inputValue(), phone);
+    await citizen.getByTestId('rating-score-2').click();
+    await citizen.getByTestId('rating-comment').fill('夜间施工仍然存在，没有真正解决。');
+    await citizen.getByTestId('sms-rating').click();
+    await citizen.getByTestId('rating-code').fill(await devSmsCode(phone, trackCode));
+    await card.scrollIntoViewIfNeeded();
+    await shot(citizen, 'citizen-rating');
+    await citizen.getByTestId('rating-submit').click();
+    const done = citizen.getByTestId('rating-done');
+    await done.waitFor({ timeout: 15_000 });
+    assert.match((await done.textContent()) ?? '', /不满意/);
+  });
+
+  it('the bad review reaches the centre live as a rectification case, and an agent verifies it', async () => {
+    await agent.goto(`${BASE}/agent/rectifications`);
+    const row = agent.getByTestId('rect-centre').locator('tr', { has: agent.getByTestId('rect-number').filter({ hasText: number }) });
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('rect-action-verify').waitFor();
+    await shot(agent, 'rectification-centre');
+    await row.getByTestId('rect-action-verify').click();
+    await agent.getByTestId('rect-field-note').fill('已回访诉求人，反映属实，转承办单位整改。');
+    await agent.getByTestId('rect-confirm').click();
+    await row.waitFor({ state: 'detached', timeout: 20_000 }); // left the "to verify" tab
+    // Watch the "reported" tab: the unit's report must arrive over the socket, without a reload.
+    await agent.getByRole('tab', { name: '已反馈待复核' }).click();
+  });
+
+  it('the unit clerk reports the rectification in the department portal', async () => {
+    await clerk.goto(`${BASE}/unit/rectifications`);
+    const row = clerk.getByTestId('rect-unit').locator('tr', { has: clerk.getByTestId('rect-number').filter({ hasText: number }) });
+    await row.waitFor({ timeout: 20_000 });
+    assert.equal(await row.getByTestId('rect-action-verify').count(), 0, 'a clerk must not verify');
+    await row.getByTestId('rect-action-contest').waitFor();
+    await shot(clerk, 'rectification-unit');
+    await row.getByTestId('rect-action-report').click();
+    await clerk.getByTestId('rect-field-text').fill('已约谈施工单位，夜间施工已停止，已电话告知诉求人。');
+    await clerk.getByTestId('rect-confirm').click();
+    await row.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('the centre sees the report live, checks again with the citizen and closes it rectified', async () => {
+    const row = agent.getByTestId('rect-centre').locator('tr', { has: agent.getByTestId('rect-number').filter({ hasText: number }) });
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('rect-action-confirm').click();
+    await agent.getByTestId('rect-field-citizenSatisfied').getByText('满意', { exact: true }).click();
+    await agent.getByTestId('rect-confirm').click();
+    await row.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('the public review page shows the review and its outcome, anonymised', async () => {
+    const unit = await unitNameOf(USERS.clerk);
+    await citizen.goto(`${BASE}/track/reviews`);
+    await pickOption(citizen, 'pub-unit', unit);
+    const item = citizen.locator(`[data-testid=pub-review][data-number="${number}"]`);
+    await item.waitFor({ timeout: 20_000 });
+    const text = (await item.textContent()) ?? '';
+    assert.match(text, /不满意/);
+    assert.match(text, /整改到位/);
+    assert.ok(text.includes(`${phone.slice(0, 3)}****${phone.slice(7)}`), `masked phone in: ${text}`);
+    assert.ok(!(await citizen.content()).includes(phone), 'the phone number must not appear in clear');
+    await item.scrollIntoViewIfNeeded();
+    await shot(citizen, 'public-reviews');
+  });
+
+  it('an agent records a callback outcome from the task list, by keyboard, and sees what follows', async () => {
+    await agent.goto(`${BASE}/agent/callbacks`);
+    const first = agent.getByTestId('callback-number').first();
+    await first.waitFor({ timeout: 20_000 });
+    const cbNumber = (await first.textContent())!.trim();
+    const dueRows = agent.getByTestId('callback-number').filter({ hasText: cbNumber });
+    const before = await dueRows.count();
+    await first.click();
+    await agent.getByTestId('outcome-form').waitFor({ timeout: 15_000 });
+    await agent.getByTestId('callback-script').click(); // focus stays in the panel, off any text box
+    await agent.keyboard.press('s');
+    await agent.keyboard.press('4');
+    await shot(agent, 'callbacks');
+    await agent.keyboard.press('Control+Enter');
+    const next = agent.getByTestId('outcome-next');
+    await next.waitFor({ timeout: 15_000 });
+    assert.match((await next.textContent()) ?? '', /满意，工单保持办结/);
+    // A done task leaves the due list.
+    for (let i = 0; i < 80 && (await dueRows.count()) >= before; i++) await agent.waitForTimeout(250);
+    assert.ok((await dueRows.count()) < before, 'the answered task is still listed as due');
   });
 });

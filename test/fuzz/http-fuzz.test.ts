@@ -183,6 +183,8 @@ describe('fuzz: public endpoints', () => {
       fc.tuple(fc.constant('/api/public/track'), corrupted({ number: sample.number, phone: sample.phone, code: sample.code }, ['number', 'phone', 'code', 'trackToken'])),
       fc.tuple(fc.constant('/api/public/ratings'), corrupted({ number: sample.number, trackToken: sample.trackToken, score: 5 },
         ['number', 'trackToken', 'score', 'result', 'comment', 'callbackId', 'token'])),
+      fc.tuple(fc.constant('/api/public/ratings'), corrupted({ number: sample.number, phone: sample.phone, code: sample.code, score: 2 },
+        ['number', 'phone', 'code', 'score', 'result', 'comment', 'trackToken'])),
       fc.tuple(fc.constantFrom('/api/public/sms-codes', '/api/public/appeals', '/api/public/track', '/api/public/ratings'), rawBodies),
     );
     await run(fc.tuple(bodies, junkHeaders).map(([[path, body], headers]) => ({ method: 'POST', path, body, headers })), 0.2, rejected);
@@ -227,7 +229,8 @@ describe('fuzz: staff endpoints with a valid session', () => {
       fc.oneof(junkString.map((s) => s.slice(0, 3000)), fc.constantFrom('-1', '0', '1e9', '99999999999999999999', 'received,closed,bogus', 'true,false')), { maxKeys: 4 })
       .map((d) => new URLSearchParams(Object.entries(d)).toString() + '&status=a&status=b'.repeat(0));
     const req = fc.oneof(
-      fc.tuple(fc.constantFrom('/api/tickets', '/api/categories', '/api/units', '/api/meta/transitions', '/api/regions', '/api/auth/me', '/api/dev/sms'), q,
+      fc.tuple(fc.constantFrom('/api/tickets', '/api/categories', '/api/units', '/api/meta/transitions', '/api/regions', '/api/auth/me', '/api/dev/sms',
+        '/api/public/review-units', '/api/rectifications'), q,
         fc.constantFrom<'agent' | 'clerk' | 'anon' | 'forged'>('agent', 'clerk', 'anon', 'forged'))
         .map(([p, qs, client]) => ({ method: 'GET', path: `${p}?${qs}`, client })),
       fc.tuple(fc.oneof(junkString.map((s) => encodeURIComponent(s.slice(0, 300))), fc.uuid(), fc.constant(ids.received)),

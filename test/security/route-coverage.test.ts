@@ -10,7 +10,8 @@ import { useTestEnv } from '../helpers/env';
 const env = useTestEnv({ app: { channels: { ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test',
   exchange: { selfId: 'self', peers: JSON.stringify([{ platformId: 'peer', role: 'lower', baseUrl: 'http://127.0.0.1:9/exchange/v1', secret: 'peer-secret-0123456789' }]) } } } });
 const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/public/sms-codes', 'POST /api/public/appeals',
-  'POST /api/public/track', 'GET /api/dev/sms', 'POST /api/public/ratings', 'GET /api/public/reviews']);
+  'POST /api/public/track', 'GET /api/dev/sms', 'POST /api/public/ratings', 'GET /api/public/reviews',
+  'GET /api/public/review-units']);
 /** Covered by test/security/access-matrix.test.ts and the fuzz suite. */
 const STAFF = new Set(['GET /api/auth/me', 'GET /api/meta/transitions', 'GET /api/tickets', 'POST /api/tickets', 'GET /api/tickets/:id',
   'POST /api/tickets/:id/actions/:action', 'GET /api/units', 'GET /api/regions', 'GET /api/categories',

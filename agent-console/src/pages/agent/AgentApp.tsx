@@ -5,8 +5,10 @@ import { useI18n } from '../../i18n';
 import { StaffShell } from '../../shell/StaffShell';
 import { TicketPage } from '../../tickets/TicketPage';
 import { useAuth } from '../../shell/auth';
+import { CallbackTasks } from './CallbackTasks';
 import { PresenceProvider, TAKES_CALLS } from './presence';
 import { PresenceSelector } from './PresenceSelector';
+import { Rectifications } from './Rectifications';
 import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
 import { SuggestionPanel } from './SuggestionPanel';
@@ -39,6 +41,8 @@ export default function AgentApp() {
   const navigate = useNavigate();
   const { user } = useAuth();
   const takesCalls = !!user && TAKES_CALLS.includes(user.role);
+  // Callbacks and rectification are centre work (server/callbacks routes: agent, dispatcher, supervisor).
+  const centre = !!user && ['agent', 'dispatcher', 'supervisor'].includes(user.role);
   useNewTicketKey();
   return (
     <StaffShell
@@ -54,6 +58,16 @@ export default function AgentApp() {
           <Button size="small" onClick={() => navigate('/agent')}>
             {t('agent.queue')}
           </Button>
+          {centre && (
+            <>
+              <Button size="small" onClick={() => navigate('/agent/callbacks')} data-testid="nav-callbacks">
+                {t('feedback.cb.title')}
+              </Button>
+              <Button size="small" onClick={() => navigate('/agent/rectifications')} data-testid="nav-rectifications">
+                {t('feedback.rect.title')}
+              </Button>
+            </>
+          )}
         </>
       }
     >
@@ -61,6 +75,8 @@ export default function AgentApp() {
       <Routes>
         <Route index element={<WorkQueue />} />
         <Route path="new" element={<RegisterPage />} />
+        <Route path="callbacks" element={<CallbackTasks />} />
+        <Route path="rectifications" element={<Rectifications />} />
         <Route
           path="tickets/:id"
           element={<TicketPage backTo="/agent" aside={(ticket, update) => <SuggestionPanel ticket={ticket} onDone={update} />} />}

@@ -6,7 +6,7 @@ import { SmsCodeInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 
 /** Sends the code, then counts down so a citizen cannot hammer the (rate-limited) endpoint. */
-export function SmsCodeButton({ phone, purpose }: { phone: string; purpose: 'submit' | 'track' }) {
+export function SmsCodeButton({ phone, purpose, testId }: { phone: string; purpose: 'submit' | 'track'; testId?: string }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [left, setLeft] = useState(0);
@@ -37,7 +37,7 @@ export function SmsCodeButton({ phone, purpose }: { phone: string; purpose: 'sub
   };
 
   return (
-    <Button onClick={send} disabled={left > 0} loading={busy} data-testid={`sms-${purpose}`}>
+    <Button onClick={send} disabled={left > 0} loading={busy} data-testid={testId ?? `sms-${purpose}`}>
       {left > 0 ? t('track.resend', { s: left }) : t('track.sendCode')}
     </Button>
   );

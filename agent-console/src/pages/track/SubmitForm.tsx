@@ -1,11 +1,11 @@
-import { Alert, Button, Form, Input, Result, Space, Typography } from 'antd';
+import { Alert, Button, Form, Input, Result, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
 import { PublicAppealInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { validateWith } from '../../lib/zodForm';
-import { SmsCodeButton } from './SmsCodeButton';
+import { PhoneCodeFields } from './PhoneCodeFields';
 
 export interface Receipt {
   number: string;
@@ -15,7 +15,6 @@ export interface Receipt {
 export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void }) {
   const { t, locale } = useI18n();
   const [form] = Form.useForm();
-  const phone = Form.useWatch('phone', form) ?? '';
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -52,17 +51,7 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
 
   return (
     <Form form={form} layout="vertical" onFinish={submit} data-testid="appeal-form">
-      <Form.Item name="phone" label={t('track.phone')} required>
-        <Input inputMode="tel" maxLength={11} data-testid="appeal-phone" />
-      </Form.Item>
-      <Form.Item label={t('track.code')} required>
-        <Space.Compact style={{ width: '100%' }}>
-          <Form.Item name="code" noStyle>
-            <Input inputMode="numeric" maxLength={8} data-testid="appeal-code" />
-          </Form.Item>
-          <SmsCodeButton phone={phone} purpose="submit" />
-        </Space.Compact>
-      </Form.Item>
+      <PhoneCodeFields purpose="submit" testIdPrefix="appeal" />
       <Form.Item name="content" label={t('track.content')} required>
         <Input.TextArea rows={5} data-testid="appeal-content" />
       </Form.Item>

@@ -1,7 +1,9 @@
-import { Card, Tabs } from 'antd';
+import { Card, Space, Tabs } from 'antd';
 import { useState } from 'react';
+import { Link, Route, Routes } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { LocaleSwitch } from '../../shell/LocaleSwitch';
+import { PublicReviews } from './PublicReviews';
 import { SubmitForm, type Receipt } from './SubmitForm';
 import { TrackForm } from './TrackForm';
 
@@ -25,18 +27,36 @@ export default function TrackApp() {
     localStorage.setItem(RECEIPT_KEY, JSON.stringify(r));
     setReceipt(r);
   };
+  const portal = (
+    <Tabs
+      activeKey={tab}
+      onChange={setTab}
+      items={[
+        { key: 'submit', label: t('track.submitTab'), children: <SubmitForm onSubmitted={onSubmitted} /> },
+        { key: 'track', label: t('track.trackTab'), children: <TrackForm receipt={receipt} /> },
+      ]}
+    />
+  );
   return (
     <div style={{ minHeight: '100vh', background: '#f5f5f5', padding: 12 }}>
-      <Card style={{ maxWidth: 560, margin: '0 auto' }} title={t('track.title')} extra={<LocaleSwitch />} styles={{ body: { padding: 16 } }}>
-        <Tabs
-          activeKey={tab}
-          onChange={setTab}
-          items={[
-            { key: 'submit', label: t('track.submitTab'), children: <SubmitForm onSubmitted={onSubmitted} /> },
-            { key: 'track', label: t('track.trackTab'), children: <TrackForm receipt={receipt} /> },
-          ]}
+      <Routes>
+        <Route
+          path="reviews"
+          element={
+            <Card style={{ maxWidth: 720, margin: '0 auto' }} title={t('feedback.pub.title')} extra={<Space><Link to="/track">{t('track.title')}</Link><LocaleSwitch /></Space>} styles={{ body: { padding: 16 } }}>
+              <PublicReviews />
+            </Card>
+          }
         />
-      </Card>
+        <Route
+          path="*"
+          element={
+            <Card style={{ maxWidth: 560, margin: '0 auto' }} title={t('track.title')} extra={<Space><Link to="/track/reviews" data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link><LocaleSwitch /></Space>} styles={{ body: { padding: 16 } }}>
+              {portal}
+            </Card>
+          }
+        />
+      </Routes>
     </div>
   );
 }

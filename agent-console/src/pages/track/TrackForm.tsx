@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input, Segmented, Space, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Segmented, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
@@ -7,8 +7,12 @@ import { TrackByCode, TrackByToken } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { validateWith } from '../../lib/zodForm';
 import { formatTime } from '../../tickets/tags';
-import { SmsCodeButton } from './SmsCodeButton';
+import { PhoneCodeFields } from './PhoneCodeFields';
+import { RatingForm } from './RatingForm';
 import type { Receipt } from './SubmitForm';
+
+/** Rated once the ticket is closed (server/reviews: RATEABLE). */
+const RATEABLE = ['closed', 'archived'];
 
 function PublicView({ ticket }: { ticket: PublicTicket }) {
   const { t, locale } = useI18n();
@@ -36,8 +40,10 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
   const { t, locale } = useI18n();
   const [form] = Form.useForm();
   const [mode, setMode] = useState<'token' | 'code'>(receipt ? 'token' : 'code');
-  const phone = Form.useWatch('phone', form) ?? '';
   const [ticket, setTicket] = useState<PublicTicket | null>(null);
+  // How the citizen proved the ticket is theirs: the rating form reuses the token, or asks the phone again.
+  // The form is keyed on it: tracking again another way starts a fresh form with that proof.
+  const [proof, setProof] = useState<{ trackToken: string | null; phone?: string }>({ trackToken: null });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -52,6 +58,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
     setError(null);
     try {
       setTicket((await api.track(body)).data);
+      setProof('trackToken' in body ? { trackToken: body.trackToken } : { trackToken: null, phone: body.phone });
     } catch (e) {
       setTicket(null);
       setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
@@ -82,19 +89,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
             <Input data-testid="track-token" />
           </Form.Item>
         ) : (
-          <>
-            <Form.Item name="phone" label={t('track.phone')} required>
-              <Input inputMode="tel" maxLength={11} data-testid="track-phone" />
-            </Form.Item>
-            <Form.Item label={t('track.code')} required>
-              <Space.Compact style={{ width: '100%' }}>
-                <Form.Item name="code" noStyle>
-                  <Input inputMode="numeric" maxLength={8} data-testid="track-code" />
-                </Form.Item>
-                <SmsCodeButton phone={phone} purpose="track" />
-              </Space.Compact>
-            </Form.Item>
-          </>
+          <PhoneCodeFields purpose="track" testIdPrefix="track" />
         )}
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="track-error" />}
         <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="track-submit">
@@ -102,6 +97,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
         </Button>
       </Form>
       {ticket && <PublicView ticket={ticket} />}
+      {ticket && RATEABLE.includes(ticket.status) && <RatingForm key={`${ticket.number}:${proof.trackToken ? 'token' : proof.phone}`} number={ticket.number} trackToken={proof.trackToken} phone={proof.phone} />}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { useAuth } from '../../shell/auth';
 import { StaffShell } from '../../shell/StaffShell';
 import { TicketPage } from '../../tickets/TicketPage';
 import { TicketTable } from '../../tickets/TicketTable';
+import { UnitRectifications } from './UnitRectifications';
 
 const TABS = [
   { key: 'todo', status: 'dispatched' },
@@ -52,10 +53,24 @@ function byDeadline(a: TicketSummary, b: TicketSummary) {
 
 export default function UnitApp() {
   const { t } = useI18n();
+  const navigate = useNavigate();
   return (
-    <StaffShell title={t('unit.title')}>
+    <StaffShell
+      title={t('unit.title')}
+      extra={
+        <>
+          <Button size="small" onClick={() => navigate('/unit')}>
+            {t('unit.inbox')}
+          </Button>
+          <Button size="small" onClick={() => navigate('/unit/rectifications')} data-testid="nav-rectifications">
+            {t('feedback.rect.title')}
+          </Button>
+        </>
+      }
+    >
       <Routes>
         <Route index element={<Inbox />} />
+        <Route path="rectifications" element={<UnitRectifications />} />
         <Route path="tickets/:id" element={<TicketPage backTo="/unit" />} />
       </Routes>
     </StaffShell>
