@@ -28,7 +28,7 @@ async function main() {
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS },
-      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
     },
   });
   const server = http.createServer(app);

@@ -45,7 +45,8 @@ export function countersFor(e: RollupEvent): Deltas {
         handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
       };
     case 'callback.completed': {
-      if (!d.reached) return {};
+      // An IVR key press answers with a score only (no solved/unsolved): it is a rating, not a resolution answer.
+      if (!d.reached || !d.result) return {};
       return { callbacks_answered: 1, callbacks_solved: d.result === 'solved' ? 1 : 0, callbacks_partly: d.result === 'partly' ? 1 : 0 };
     }
     case 'rating.submitted':

@@ -34,6 +34,8 @@ const Env = z.object({
   SMS_TENCENT: z.string().optional(),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
   CTI_KEYS: z.string().default(''),
+  /** IVR satisfaction key → score for this centre, `key:score[,…]` (default 1:5,2:4,3:3,4:2,5:1; other keys = 未评价). */
+  CTI_SURVEY_MAP: z.string().default(''),
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),
