@@ -8,6 +8,9 @@ import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { startCallbackDialer } from './callbacks/jobs/dialer.job';
+import { parseKeyList } from './channels/ports';
+import { CtiOutboundClient } from '../integrations/phone-cti/outbound-client';
 import { foldRollupDeltas } from './reports/rollup';
 
 /**
@@ -43,11 +46,15 @@ async function main() {
   const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? 10_000 : 2 ** 31 - 1 });
   closers.push(sla.close);
   if (roles.has('worker')) {
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue);
+    const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
+    const cti = env.CTI_BASE_URL && outbound
+      ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
+  if (roles.has('cron')) closers.push(startCallbackDialer(rt)); // 回访外呼 attempts due (policy callbackBy = cti)
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
