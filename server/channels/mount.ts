@@ -6,7 +6,7 @@ import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
 import { parseSurveyMap } from '../../integrations/phone-cti/call-event';
 import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
-import { withCallbackCalls } from './callback-calls';
+import { withCallbackCalls, withCallMetrics } from './phone-hooks';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
@@ -44,7 +44,7 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
   if (ctiKeys.length) {
     const io = { to: (room: string) => ({ emit: (ev: string, payload: unknown) => rt.io?.to(room).emit(ev, payload) }) };
     app.use('/channels/phone', createPhoneRouter({
-      events: withScreenPop(withCallbackCalls(events, rt), { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
+      events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
       keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
     }));
   }
