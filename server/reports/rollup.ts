@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../platform/db/client';
+import type { Db, Tx } from '../platform/db/client';
 import { COUNTERS, type Counter } from './tables';
 
 export interface RollupEvent {
@@ -28,6 +28,9 @@ const SIMPLE: Record<string, Counter> = {
   // The SLA sweeper's overdue flag (server/sla/use-cases/fire-due-timers.ts), once per dispatch.
   'ticket.overdue': 'overdue',
 };
+
+/** Every event type that moves a counter (the back-fill reads only these). */
+export const COUNTED_EVENT_TYPES = [...Object.keys(SIMPLE), 'ticket.signed', 'ticket.closed', 'callback.completed', 'rating.submitted', 'rating.excluded'];
 
 /** Which counters an event moves. */
 export function countersFor(e: RollupEvent): Deltas {
@@ -123,7 +126,20 @@ function literal(v: unknown): string {
  * upserted in key order so folds lock them alike. Report reads call it first, so figures include
  * every committed event; the cron role also calls it every few seconds to keep the delta table small.
  */
-export async function foldRollupDeltas(db: Pick<Tx, 'execute'>): Promise<void> {
+export async function foldRollupDeltas(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Shared with other folds, exclusive with a back-fill (backfill.ts): while one rebuilds a range,
+    // folds skip (pending deltas wait a little) rather than queue behind it.
+    const [{ ok }] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock_shared(${ROLLUP_FOLD_LOCK}) as ok`)).rows;
+    if (ok) await foldRollupDeltasUnlocked(tx);
+  });
+}
+
+/** Advisory lock key shared by folds and taken exclusively by a back-fill. */
+export const ROLLUP_FOLD_LOCK = 0x72_6f_6c_6c; // 'roll'
+
+/** The fold itself, for a caller that already holds ROLLUP_FOLD_LOCK (the back-fill). */
+export async function foldRollupDeltasUnlocked(db: Pick<Tx, 'execute'>): Promise<void> {
   const sums = COUNTERS.map((c) => `sum(${c})`).join(', ');
   const sets = COUNTERS.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ');
   await db.execute(sql.raw(`with d as (delete from report_rollup_deltas returning *)

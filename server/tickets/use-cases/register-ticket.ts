@@ -74,7 +74,9 @@ export async function registerTicket(
       .returning();
     if (inserted.length === 0) return null; // a retried push: answer with the first ticket
     const ticketId = inserted[0].id;
-    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null };
+    // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
+    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
+      categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode };
     const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
     return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
   });
