@@ -114,7 +114,8 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
         n[c] = typeof v === 'number' ? v : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
       }
       if (!Object.values(n).some((v) => v)) continue;
-      for (const [dim, key] of [['category', e.category], ['channel', e.channel], ['region', e.region], ['unit', e.unit]]) add(dim, key, e.day, n);
+      for (const [dim, key] of [['category', e.category], ['channel', e.channel], ['region', e.region], ['unit', e.unit],
+        ['unit_category', `${e.unit}|${e.category}`], ['region_category', `${e.region}|${e.category}`]]) add(dim, key, e.day, n);
     }
     events += batch.length;
     if (batch.length < BATCH) break;

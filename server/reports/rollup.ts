@@ -88,7 +88,9 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
         ('category', coalesce(t.category_code, '-')),
         ('channel', t.channel),
         ('region', coalesce(t.region_code, '-')),
-        ('unit', coalesce($3::text, l.unit_id::text, '-'))) k(dim, key)
+        ('unit', coalesce($3::text, l.unit_id::text, '-')),
+        ('unit_category', coalesce($3::text, l.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
+        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
       where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };
     textCache.set(key, st);

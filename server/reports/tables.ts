@@ -11,7 +11,14 @@ export const COUNTERS = [
 export type Counter = (typeof COUNTERS)[number];
 
 export const ROLLUP_DIMS = ['unit', 'category', 'region', 'channel'] as const;
-export type RollupDim = (typeof ROLLUP_DIMS)[number];
+/**
+ * Two-dimension rollups (cross tables) kept beside the single ones: key = `<a>|<b>`. Only the
+ * pairs a centre asks for (which unit handles which matters; which area raises which) — each pair
+ * is one more rollup row per counted event. Any dimension × period needs none: it reads the
+ * single-dimension rows by month or day.
+ */
+export const CROSS_DIMS = ['unit_category', 'region_category'] as const;
+export type RollupDim = (typeof ROLLUP_DIMS)[number] | (typeof CROSS_DIMS)[number];
 
 const counterCols = Object.fromEntries(
   COUNTERS.map((c) => [c, c.endsWith('_seconds') ? bigint(c, { mode: 'number' }).notNull().default(0) : integer(c).notNull().default(0)]),

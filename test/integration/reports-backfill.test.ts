@@ -1,6 +1,7 @@
 /**
  * Back-fill of the report rollups: after the rollups are emptied and rebuilt from ticket_events and
- * channel_events, every report (by unit, category, region, channel; by day) shows exactly the figures
+ * channel_events, every report (by unit, category, region, channel; by day; the unit × category and region × category
+ * cross tables) shows exactly the figures
  * the live hook kept; a second run changes nothing. The fixture moves tickets between categories,
  * regions and units (submit, return → reassign, reopen → round 2), fires the SLA sweeper's overdue
  * flag, rates, excludes a contested review, and has calls.
@@ -129,6 +130,10 @@ async function snapshot() {
     out[by] = rep.rows.filter((r) => Object.values(r.counters).some((v) => v !== 0))
       .map((r) => ({ key: r.key, period: r.period, counters: r.counters, figures: r.figures }))
       .sort((x, y) => `${x.period}${x.key}`.localeCompare(`${y.period}${y.key}`));
+  }
+  for (const [rows, cols] of [['unit', 'category'], ['region', 'category']]) {
+    const t = await ok(supervisor.get(`/api/reports/cross?from=${from}&to=${to}&rows=${rows}&cols=${cols}`));
+    out[`${rows}×${cols}`] = (t.cells as { counters: Record<string, number> }[]).filter((c) => Object.values(c.counters).some((v) => v !== 0));
   }
   return out;
 }

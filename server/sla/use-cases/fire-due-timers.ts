@@ -77,7 +77,9 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
       select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
       from numbered n join tickets t on t.id = n.ticket_id
       cross join lateral (values ('category', coalesce(t.category_code, '-')), ('channel', t.channel),
-        ('region', coalesce(t.region_code, '-')), ('unit', coalesce(n.unit_id::text, '-'))) k(dim, key)
+        ('region', coalesce(t.region_code, '-')), ('unit', coalesce(n.unit_id::text, '-')),
+        ('unit_category', coalesce(n.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
+        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
       where n.stage = 'overdue'
     ), ob as (
       insert into outbox (topic, payload)
