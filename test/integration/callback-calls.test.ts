@@ -182,6 +182,10 @@ describe('callback calls (回访外呼)', () => {
     expect(cti.requests).toHaveLength(4);
     const timeline = (await agent.get(`/api/tickets/${ticketId}`)).body.data.timeline as { type: string; data: { via?: string; outcome?: string } }[];
     expect(timeline.filter((e) => e.type === 'callback.completed' && e.data.via === 'cti').map((e) => e.data.outcome)).toEqual(['no_answer', 'busy', 'no_answer']);
+    // The agent's task detail lists every attempt.
+    const detail = (await agent.get(`/api/callbacks/${cb.id}`)).body.data;
+    expect(detail.dialAttempts.map((a: { channel: string; status: string }) => `${a.channel}:${a.status}`))
+      .toEqual(['phone:no_answer', 'phone:busy', 'phone:no_answer', 'sms:sent']);
   });
 
   it('an answered callback call: the survey key rates the ticket and completes the task', async () => {
@@ -195,5 +199,17 @@ describe('callback calls (回访外呼)', () => {
     expect((await attemptsOf(cb.id)).map((a) => a.status)).toEqual(['answered']);
     expect(await taskOf(cb.id)).toMatchObject({ status: 'done', score: 5, channel: 'ivr' });
     expect((await env.rt.db.select().from(ratings).where(eq(ratings.ticketId, ticketId))).map((r) => [r.score, r.source])).toEqual([[5, 'ivr']]);
+  });
+
+  it('a centre that goes back to agents\' calls: due tasks are not dialled and stay on the agents\' list', async () => {
+    const { cb } = await closedTicket('13700137000');
+    await setPolicy(env.rt.db, { callbackBy: 'agent' }, null);
+    const requests = cti.requests.length;
+    expect(await dial(nextDialSlot(new Date(Date.now() + 3600_000), cal, 10, 17))).toBe(0);
+    expect(await taskOf(cb.id)).toMatchObject({ status: 'pending', nextDialAt: null });
+    expect(await attemptsOf(cb.id)).toHaveLength(0);
+    expect(cti.requests).toHaveLength(requests);
+    const list = (await agent.get('/api/callbacks')).body.data as { id: string }[];
+    expect(list.map((x) => x.id)).toContain(cb.id);
   });
 });

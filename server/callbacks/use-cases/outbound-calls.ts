@@ -53,6 +53,11 @@ export async function dialDueCallbacks(ctx: Ctx, limit = 50): Promise<number> {
       .orderBy(callbacks.nextDialAt).limit(limit).for('update', { skipLocked: true });
     if (!due.length) return 0;
     const policy = await getPolicy(tx);
+    if (policy.callbackBy !== 'cti') {
+      // The centre went back to agents' calls: these tasks stay on the agents' list only.
+      await tx.update(callbacks).set({ nextDialAt: null }).where(inArray(callbacks.id, due.map((d) => d.id)));
+      return 0;
+    }
     let placed = 0;
     for (const cb of due) {
       const slot = await slotFor(tx, now, policy);
