@@ -8,6 +8,9 @@ import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { startCallbackDialer } from './callbacks/jobs/dialer.job';
+import { parseKeyList } from './channels/ports';
+import { CtiOutboundClient } from '../integrations/phone-cti/outbound-client';
 import { foldRollupDeltas } from './reports/rollup';
 import { startEmailChannel, mailDomainOf } from './channels/email';
 import { parsePeers, startExchangeDeliverer } from './channels/exchange';
@@ -35,7 +38,7 @@ async function main() {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
         WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES },
-      ctiKeys: env.CTI_KEYS, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
+      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
       smsReceiptToken: env.SMS_RECEIPT_TOKEN,
     },
   });
@@ -51,11 +54,15 @@ async function main() {
   const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? 10_000 : 2 ** 31 - 1 });
   closers.push(sla.close);
   if (roles.has('worker')) {
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue);
+    const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
+    const cti = env.CTI_BASE_URL && outbound
+      ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
+  if (roles.has('cron')) closers.push(startCallbackDialer(rt)); // 回访外呼 attempts due (policy callbackBy = cti)
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);

@@ -25,3 +25,19 @@ export type CallEvent = z.infer<typeof CallEvent>;
 
 /** Default IVR satisfaction map (configurable per centre): key → score 5..1. */
 export const DEFAULT_SURVEY_MAP: Record<string, 1 | 2 | 3 | 4 | 5> = { '1': 5, '2': 4, '3': 3, '4': 2, '5': 1 };
+
+/**
+ * A centre's own map from configuration, `key:score[,key:score]` (e.g. "1:5,2:4,3:3,4:2,5:1", or a
+ * centre that asks "press 9 for very satisfied": "9:5,…"). Empty → undefined (the default map);
+ * a malformed entry is a configuration error at startup, never a silently wrong rating.
+ */
+export function parseSurveyMap(spec: string | undefined): Record<string, 1 | 2 | 3 | 4 | 5> | undefined {
+  if (!spec?.trim()) return undefined;
+  const map: Record<string, 1 | 2 | 3 | 4 | 5> = {};
+  for (const part of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([0-9*#]):([1-5])$/.exec(part);
+    if (!m) throw new Error(`Invalid configuration: CTI_SURVEY_MAP entry "${part}" (want key:score, score 1..5)`);
+    map[m[1]] = Number(m[2]) as 1 | 2 | 3 | 4 | 5;
+  }
+  return map;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { CallEvent } from './call-event';
+import { parseSurveyMap } from './call-event';
 import { foldCall } from './call-state';
 
 const base = { callId: 'c1', direction: 'inbound' as const, caller: '13800138000', callee: '12345' };
@@ -30,5 +31,13 @@ describe('foldCall', () => {
         fc.array(fc.constantFrom(...answeredCall), { maxLength: 6 }).map((dups) => [...perm, ...dups])),
       (events) => { expect(foldCall(events)).toEqual(expected); },
     ), { numRuns: 200 });
+  });
+});
+
+describe('parseSurveyMap (CTI_SURVEY_MAP)', () => {
+  it('reads a centre\'s own key map, leaves the default when empty, and refuses a malformed entry', () => {
+    expect(parseSurveyMap('9:5, 8:1')).toEqual({ '9': 5, '8': 1 });
+    expect(parseSurveyMap('')).toBeUndefined();
+    expect(() => parseSurveyMap('1:6')).toThrow(/CTI_SURVEY_MAP/);
   });
 });

@@ -80,8 +80,10 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
         channel: 'phone', channelAccount: deps.centre ?? e.callee, type: `call.${e.type}`, externalId: e.eventId, at: e.at,
         data: { ...e, ...(e.type === 'survey_result' ? { rating: score ?? null } : {}) },
       });
-      if (r && r.duplicate) { duplicates++; continue; }
-      accepted++;
+      if (r && r.duplicate) duplicates++;
+      else accepted++;
+      // Also for a duplicate: the rating port is idempotent on eventId itself, so a retry after a
+      // crash between the two writes still gets the rating made.
       if (score !== undefined) {
         await deps.ratings.record({ channel: 'phone', externalId: e.eventId, callId: e.callId, callbackTaskId: e.callbackTaskId, score, at: e.at });
       }

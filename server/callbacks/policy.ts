@@ -27,12 +27,20 @@ export const FeedbackPolicy = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10),
   /** 差评整改 limit in working days (Sichuan 15, Dezhou feedback 5). */
   rectificationWorkingDays: z.number().int().min(1).max(60),
+  /** Who makes callback calls: agents from their task list, or the CTI dialling out (回访外呼, channels.md §2). */
+  callbackBy: z.enum(['agent', 'cti']),
+  /** CTI calls: hours between a no-answer/busy attempt and the next one (maxAttempts calls, then the SMS survey link). */
+  dialRetryHours: z.number().min(0).max(72),
+  /** CTI calls only on working days (holiday calendar), between these China-time hours [start, end). */
+  dialStartHour: z.number().int().min(0).max(23),
+  dialEndHour: z.number().int().min(1).max(24),
 });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicy>;
 
 export const DEFAULT_POLICY: FeedbackPolicy = {
   sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, onDissatisfied: 'reopen',
   partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15,
+  callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
 };
 
 const KEY = 'feedback_policy';
@@ -44,6 +52,7 @@ export async function getPolicy(db: Tx | Db): Promise<FeedbackPolicy> {
 
 export async function setPolicy(db: Db, patch: Partial<FeedbackPolicy>, actorId: string | null): Promise<FeedbackPolicy> {
   const next = FeedbackPolicy.parse({ ...(await getPolicy(db)), ...patch });
+  if (next.dialStartHour >= next.dialEndHour) throw problem('VALIDATION_FAILED', undefined, { fields: { dialEndHour: 'dialStartHour must be before dialEndHour' } });
   await db.insert(feedbackSettings).values({ key: KEY, value: next, updatedBy: actorId })
     .onConflictDoUpdate({ target: feedbackSettings.key, set: { value: next, updatedBy: actorId, updatedAt: new Date() } });
   return next;

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { callbackAttempts } from './tables';
 import type { Ctx } from '../platform/context';
 import { maskPhone } from '../identity/checks';
 import { callerOf } from '../tickets/queries';
@@ -37,13 +38,17 @@ export async function presentCallbackDetail(ctx: Ctx, r: Row) {
     script: CALLBACK_SCRIPT({ number: r.number, title: r.title, replyText: r.replyText ?? r.answerText }),
     form: { results: ['solved', 'partly', 'unsolved'], scores: [5, 4, 3, 2, 1] },
     link: { callbackId: r.id, token: callbackTokenFor(ctx, r.id) },
+    // 回访外呼: each CTI call and the SMS link it fell back to (empty when agents call).
+    nextDialAt: iso(r.nextDialAt),
+    dialAttempts: (await ctx.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, r.id)).orderBy(asc(callbackAttempts.attempt)))
+      .map((a) => ({ attempt: a.attempt, channel: a.channel, status: a.status, detail: a.detail, requestedAt: iso(a.requestedAt), updatedAt: iso(a.updatedAt) })),
   };
 }
 
 export async function callbackRows(ctx: Ctx, where: { id?: string; status?: string; limit?: number }) {
   const r = await ctx.db.execute<Row>(sql`select c.id, c.ticket_id as "ticketId", c.round, c.reason, c.status, c.due_at as "dueAt",
       c.attempts, c.unit_id as "unitId", u.name as "unitName", c.result, c.score, c.decision, c.decision_reason as "decisionReason",
-      c.done_at as "doneAt", c.created_at as "createdAt", t.number, t.title, t.reply_text as "replyText", t.answer_text as "answerText",
+      c.done_at as "doneAt", c.next_dial_at as "nextDialAt", c.created_at as "createdAt", t.number, t.title, t.reply_text as "replyText", t.answer_text as "answerText",
       t.citizen_id as "citizenId"
     from callbacks c join tickets t on t.id = c.ticket_id left join handling_units u on u.id = c.unit_id
     where ${where.id ? sql`c.id = ${where.id}` : sql`true`} and ${where.status ? sql`c.status = ${where.status}` : sql`true`}

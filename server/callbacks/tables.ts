@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tickets } from '../tickets/tables';
 
@@ -33,12 +34,42 @@ export const callbacks = pgTable(
     decisionReason: text('decision_reason'),
     agentId: uuid('agent_id'),
     doneAt: timestamp('done_at', { withTimezone: true }),
+    /**
+     * When the CTI dials it next (回访外呼, policy callbackBy = cti); null when no outbound call is
+     * due (an agent's task, a call in progress, or done). The dialer sweep reads only this column.
+     */
+    nextDialAt: timestamp('next_dial_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('callbacks_ticket_round_reason_uq').on(t.ticketId, t.round, t.reason),
     index('callbacks_status_due_idx').on(t.status, t.dueAt),
+    index('callbacks_next_dial_idx').on(t.nextDialAt).where(sql`next_dial_at is not null`),
   ],
+);
+
+export const CALLBACK_ATTEMPT_STATUSES = ['requested', 'placed', 'push_failed', 'answered', 'no_answer', 'busy', 'sent'] as const;
+export type CallbackAttemptStatus = (typeof CALLBACK_ATTEMPT_STATUSES)[number];
+
+/**
+ * Each outbound attempt of a callback task: a CTI call (requested → placed → answered | no_answer |
+ * busy, or push_failed when the CTI would not take it) or the SMS survey link it falls back to
+ * (requested → sent). Written in the transaction that decides the attempt, beside its outbox row.
+ */
+export const callbackAttempts = pgTable(
+  'callback_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callbackId: uuid('callback_id').notNull().references(() => callbacks.id),
+    attempt: integer('attempt').notNull(),
+    channel: text('channel').$type<'phone' | 'sms'>().notNull(),
+    status: text('status').$type<CallbackAttemptStatus>().notNull().default('requested'),
+    callId: text('call_id'),
+    detail: text('detail'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('callback_attempts_uq').on(t.callbackId, t.attempt)],
 );
 
 /** Centre-wide settings for callbacks, rectification and reports: configurable per city, never hard-coded. */

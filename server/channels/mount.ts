@@ -4,11 +4,13 @@ import { createWechatRouter } from '../../integrations/wechat/router';
 import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wechat/accounts';
 import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
+import { parseSurveyMap } from '../../integrations/phone-cti/call-event';
 import { withScreenPop } from '../../integrations/phone-cti/screen-pop';
 import { createExchangeRouter } from '../../integrations/exchange/router';
 import { createSmsReceiptRouter } from '../../integrations/sms/receipts-router';
 import { smsProviders, smsReceiptSink } from './sms';
 import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
+import { withCallbackCalls, withCallMetrics } from './phone-hooks';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
@@ -16,6 +18,8 @@ import {
 export interface ChannelConfig {
   wechat?: Record<string, string | undefined>;
   ctiKeys: string;
+  /** `key:score[,…]`; empty → the default map (channels.md §2). */
+  ctiSurveyMap?: string;
   open311ApiKeys: string;
   open311Jurisdiction: string;
   /** Secret path token of the SMS receipt endpoints; empty → /channels/sms not mounted. */
@@ -49,7 +53,7 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
   if (ctiKeys.length) {
     const io = { to: (room: string) => ({ emit: (ev: string, payload: unknown) => rt.io?.to(room).emit(ev, payload) }) };
     app.use('/channels/phone', createPhoneRouter({
-      events: withScreenPop(events, { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces,
+      events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
       keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
     }));
   }

@@ -9,6 +9,7 @@ import type { Runtime } from '../platform/runtime';
 import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { recordEvent } from '../tickets/events';
+import { rateFromSurvey } from '../reviews/use-cases/survey-rating';
 import { normalizeMobile } from '../identity/checks';
 import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
@@ -207,23 +208,17 @@ export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
 }
 
 /**
- * IVR satisfaction key presses (and SMS survey replies): recorded on the timeline of the ticket
- * the call was registered against (callId), once per externalId.
+ * IVR satisfaction key presses → 好差评 ratings (reviews/use-cases/survey-rating.ts): the callback
+ * task's ticket, or the tickets registered for the call; once per eventId. Returns false when no
+ * ticket was matched or none could be rated (the press is kept as ignored with its reason).
  */
 export function ratingPort(rt: Runtime): RatingPort {
   return {
     async record(i) {
-      if (!i.callId) return false;
-      const ctx = ctxFor(rt, i.channel);
-      return rt.db.transaction(async (tx) => {
-        const [t] = (await tx.execute<{ id: string }>(sql`select id from tickets where channel = 'phone' and external_id = ${'call-' + i.callId}`)).rows;
-        if (!t) return false;
-        const claimed = await tx.insert(channelEvents).values({
-          channel: i.channel, channelAccount: 'rating', type: 'rating.received', externalId: i.externalId, data: { score: i.score }, ticketId: t.id, at: new Date(i.at),
-        }).onConflictDoNothing().returning({ id: channelEvents.id });
-        if (claimed.length) await recordEvent(tx, ctx, t.id, { type: 'rating.received', data: { score: i.score, channel: i.channel, source: 'ivr' } });
-        return true;
+      const out = await rateFromSurvey(ctxFor(rt, i.channel), {
+        eventId: i.externalId, callId: i.callId, callbackTaskId: i.callbackTaskId, score: i.score, at: i.at, channel: i.channel,
       });
+      return out.duplicate || out.tickets.some((t) => t.outcome === 'rated');
     },
   };
 }

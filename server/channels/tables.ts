@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex, index, customType } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -20,7 +21,11 @@ export const channelEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('channel_events_key_uq').on(t.channel, t.channelAccount, t.externalId), index('channel_events_type_at_idx').on(t.type, t.at)],
+  (t) => [
+    uniqueIndex('channel_events_key_uq').on(t.channel, t.channelAccount, t.externalId), index('channel_events_type_at_idx').on(t.type, t.at),
+    // A call's events, for folding its state (reports/call-metrics.ts) and callback-call results.
+    index('channel_events_call_idx').on(sql`(data->>'callId')`).where(sql`channel = 'phone'`),
+  ],
 );
 
 /** Raw inbound payloads for audit (InboundAppeal.rawRef points here). */

@@ -39,6 +39,15 @@ export const DEFAULT_MEASURES: Def[] = ([
     definition: '平均办理时长 = Σ(办结时间 − 受理时间) ÷ 办结件数，单位小时' },
   { code: 'bad_review_count', nameZh: '差评数', nameEn: 'Bad reviews', kind: 'count', numerator: { bad_reviews: 1 }, denominator: null, lowerIsBetter: true,
     definition: '差评数 = 评价为"不满意"或"非常不满意"的件数（剔除经复核的差评）' },
+  // Calls (channel dim, key phone): from the CTI's CallEvents (call-metrics.ts); inbound calls only.
+  { code: 'call_answer_rate', nameZh: '接通率', nameEn: 'Call answer rate', kind: 'ratio', numerator: { calls_answered: 1 }, denominator: { calls_offered: 1 },
+    definition: '接通率 = 坐席接听的呼入电话数 ÷ 呼入电话数（已结束的呼入，含放弃呼叫；不含回访外呼），按来电日统计' },
+  { code: 'avg_call_wait_seconds', nameZh: '平均等待时长（秒）', nameEn: 'Average wait (seconds)', kind: 'average',
+    numerator: { call_wait_seconds: 1 }, denominator: { calls_answered: 1 }, lowerIsBetter: true,
+    definition: '平均等待时长 = Σ(接听时间 − 来电时间) ÷ 接听的呼入电话数，单位秒（来电时间为该呼叫最早的事件，含IVR）' },
+  { code: 'avg_call_talk_seconds', nameZh: '平均通话时长（秒）', nameEn: 'Average talk time (seconds)', kind: 'average',
+    numerator: { call_talk_seconds: 1 }, denominator: { calls_answered: 1 },
+    definition: '平均通话时长 = Σ(挂机时间 − 接听时间) ÷ 接听的呼入电话数，单位秒' },
 ] as Def[]).map((m, i) => ({ ...m, position: i }));
 
 export async function ensureMeasures(db: Db | Tx) {

@@ -15,8 +15,8 @@ export interface HookEvent {
   data?: Record<string, unknown>;
 }
 
-export async function onTicketEvent(tx: Tx, ctx: Ctx, ticketId: string, e: HookEvent): Promise<void> {
-  const at = ctx.now();
+/** `at` is the event's own time, so a back-fill from ticket_events files it on the same day with the same durations. */
+export async function onTicketEvent(tx: Tx, ctx: Ctx, ticketId: string, e: HookEvent, at: Date = ctx.now()): Promise<void> {
   await applyRollup(tx, ticketId, e, at);
   if (e.type === 'ticket.closed') await scheduleCallbackOnClose(tx, ticketId, at);
   const articleId = e.data?.knowledgeArticleId;

@@ -6,7 +6,8 @@ import { foldRollupDeltas } from './rollup';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../platform/context';
-import { ROLLUP_DIMS, COUNTERS } from './tables';
+import { ROLLUP_DIMS, COUNTERS, type CROSS_DIMS } from './tables';
+import { problem } from '../platform/http/problems';
 import { evaluate, loadMeasures, sumCounters, type MeasureRow } from './measures';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -93,4 +94,76 @@ export async function leagueTable(ctx: Ctx, q: LeagueQuery) {
     return { rank: r.value == null ? null : rank, ...r };
   });
   return { measure: m, from: q.from, to: q.to, rows, measures: report.measures };
+}
+
+/**
+ * Cross tables (交叉统计): one dimension down, another across. Kept pairs read the two-dimension
+ * rollups (CROSS_DIMS: unit × category, region × category, either way round); any dimension ×
+ * month or day reads the single-dimension rows by period. Other pairs would need a scan of tickets
+ * and are refused (REPORT_CROSS_UNSUPPORTED) rather than served slowly.
+ */
+export const CrossQuery = z.strictObject({
+  from: Day,
+  to: Day,
+  rows: z.enum(ROLLUP_DIMS),
+  cols: z.enum([...ROLLUP_DIMS, 'month', 'day']),
+  /** What the Excel matrix shows: a measure code or a counter (default: received, 受理量). */
+  value: z.string().max(64).default('received'),
+  format: z.enum(['json', 'xlsx']).default('json'),
+}).refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+export type CrossQuery = z.infer<typeof CrossQuery>;
+
+const PAIRS: Record<string, { dim: (typeof CROSS_DIMS)[number]; swap: boolean }> = {
+  'unit:category': { dim: 'unit_category', swap: false }, 'category:unit': { dim: 'unit_category', swap: true },
+  'region:category': { dim: 'region_category', swap: false }, 'category:region': { dim: 'region_category', swap: true },
+};
+export const CROSS_SUPPORTED = [...Object.keys(PAIRS), ...ROLLUP_DIMS.flatMap((d) => [`${d}:month`, `${d}:day`])];
+
+async function namesFor(ctx: Ctx, dim: string, keys: string[]): Promise<Map<string, string | null>> {
+  const real = keys.filter((k) => k !== '-');
+  const list = sql.join(real.map((k) => sql`${k}`), sql`, `);
+  const q = !real.length || dim === 'channel' || dim === 'month' || dim === 'day' ? null
+    : dim === 'unit' ? sql`select id::text as key, name from handling_units where id::text in (${list})`
+    : dim === 'region' ? sql`select code as key, name from regions where code in (${list})`
+    : sql`select distinct on (code) code as key, name from categories where code in (${list}) order by code, version desc`;
+  const rows = q ? (await ctx.db.execute<{ key: string; name: string }>(q)).rows : [];
+  return new Map(keys.map((k) => [k, rows.find((r) => r.key === k)?.name ?? null]));
+}
+
+export async function crossReport(ctx: Ctx, q: CrossQuery) {
+  const pair = PAIRS[`${q.rows}:${q.cols}`];
+  const byPeriod = q.cols === 'month' || q.cols === 'day';
+  if (!pair && !byPeriod) throw problem('REPORT_CROSS_UNSUPPORTED', `${q.rows} × ${q.cols}`, { supported: CROSS_SUPPORTED });
+  await foldRollupDeltas(ctx.db);
+  const measures = await loadMeasures(ctx.db);
+  const dim = pair ? pair.dim : q.rows;
+  const colExpr = byPeriod ? (q.cols === 'month' ? sql`to_char(r.day, 'YYYY-MM')` : sql`to_char(r.day, 'YYYY-MM-DD')`) : sql`null::text`;
+  const res = await ctx.db.execute<Record<string, unknown>>(sql`
+    select r.key, ${colExpr} as col, ${sumCounters} from report_rollups r
+    where r.dim = ${dim} and r.day between ${q.from}::date and ${q.to}::date group by 1, 2`);
+  const cells = res.rows.map((x) => {
+    let row = String(x.key), col = String(x.col);
+    if (pair) {
+      const i = row.indexOf('|');
+      [row, col] = [row.slice(0, i), row.slice(i + 1)];
+      if (pair.swap) [row, col] = [col, row];
+    }
+    const counters: Sums = Object.fromEntries(COUNTERS.map((c) => [c, Number(x[c] ?? 0)]));
+    return { row, col, counters, figures: figures(measures, counters) };
+  }).sort((a, b) => a.row.localeCompare(b.row) || a.col.localeCompare(b.col));
+  const rowKeys = [...new Set(cells.map((c) => c.row))].sort();
+  const colKeys = [...new Set(cells.map((c) => c.col))].sort();
+  const [rowNames, colNames] = await Promise.all([namesFor(ctx, q.rows, rowKeys), namesFor(ctx, q.cols, colKeys)]);
+  const total = (pick: (c: (typeof cells)[number]) => boolean) => {
+    const counters: Sums = Object.fromEntries(COUNTERS.map((k) => [k, cells.filter(pick).reduce((s, c) => s + c.counters[k], 0)]));
+    return { counters, figures: figures(measures, counters) };
+  };
+  return {
+    query: { from: q.from, to: q.to, rows: q.rows, cols: q.cols },
+    measures: measures.map(presentMeasure),
+    rows: rowKeys.map((k) => ({ key: k, name: rowNames.get(k) ?? null, total: total((c) => c.row === k) })),
+    cols: colKeys.map((k) => ({ key: k, name: colNames.get(k) ?? null, total: total((c) => c.col === k) })),
+    cells,
+    total: total(() => true),
+  };
 }

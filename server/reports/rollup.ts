@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../platform/db/client';
+import type { Db, Tx } from '../platform/db/client';
 import { COUNTERS, type Counter } from './tables';
 
 export interface RollupEvent {
@@ -29,6 +29,9 @@ const SIMPLE: Record<string, Counter> = {
   'ticket.overdue': 'overdue',
 };
 
+/** Every event type that moves a counter (the back-fill reads only these). */
+export const COUNTED_EVENT_TYPES = [...Object.keys(SIMPLE), 'ticket.signed', 'ticket.closed', 'callback.completed', 'rating.submitted', 'rating.excluded'];
+
 /** Which counters an event moves. */
 export function countersFor(e: RollupEvent): Deltas {
   const d = e.data ?? {};
@@ -45,7 +48,8 @@ export function countersFor(e: RollupEvent): Deltas {
         handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
       };
     case 'callback.completed': {
-      if (!d.reached) return {};
+      // An IVR key press answers with a score only (no solved/unsolved): it is a rating, not a resolution answer.
+      if (!d.reached || !d.result) return {};
       return { callbacks_answered: 1, callbacks_solved: d.result === 'solved' ? 1 : 0, callbacks_partly: d.result === 'partly' ? 1 : 0 };
     }
     case 'rating.submitted':
@@ -84,7 +88,9 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
         ('category', coalesce(t.category_code, '-')),
         ('channel', t.channel),
         ('region', coalesce(t.region_code, '-')),
-        ('unit', coalesce($3::text, l.unit_id::text, '-'))) k(dim, key)
+        ('unit', coalesce($3::text, l.unit_id::text, '-')),
+        ('unit_category', coalesce($3::text, l.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
+        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
       where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };
     textCache.set(key, st);
@@ -122,7 +128,20 @@ function literal(v: unknown): string {
  * upserted in key order so folds lock them alike. Report reads call it first, so figures include
  * every committed event; the cron role also calls it every few seconds to keep the delta table small.
  */
-export async function foldRollupDeltas(db: Pick<Tx, 'execute'>): Promise<void> {
+export async function foldRollupDeltas(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Shared with other folds, exclusive with a back-fill (backfill.ts): while one rebuilds a range,
+    // folds skip (pending deltas wait a little) rather than queue behind it.
+    const [{ ok }] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock_shared(${ROLLUP_FOLD_LOCK}) as ok`)).rows;
+    if (ok) await foldRollupDeltasUnlocked(tx);
+  });
+}
+
+/** Advisory lock key shared by folds and taken exclusively by a back-fill. */
+export const ROLLUP_FOLD_LOCK = 0x72_6f_6c_6c; // 'roll'
+
+/** The fold itself, for a caller that already holds ROLLUP_FOLD_LOCK (the back-fill). */
+export async function foldRollupDeltasUnlocked(db: Pick<Tx, 'execute'>): Promise<void> {
   const sums = COUNTERS.map((c) => `sum(${c})`).join(', ');
   const sets = COUNTERS.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ');
   await db.execute(sql.raw(`with d as (delete from report_rollup_deltas returning *)

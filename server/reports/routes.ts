@@ -6,7 +6,8 @@ import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import { reportMeasures } from './tables';
 import { isCounter, loadMeasures } from './measures';
-import { leagueTable, LeagueQuery, measuresReport, presentMeasure, ReportQuery } from './queries';
+import { crossReport, CrossQuery, leagueTable, LeagueQuery, measuresReport, presentMeasure, ReportQuery } from './queries';
+import { COUNTERS } from './tables';
 import { toXlsx, type Sheet } from './excel';
 import { hotspots, HotspotQuery } from './hotspots';
 import { todayVolume } from './today-volume';
@@ -65,6 +66,36 @@ export function reportRoutes() {
       name: '计数',
       columns: [{ header: q.by, key: 'key', width: 38 }, { header: '期间', key: 'period' }, ...Object.keys(rep.total.counters).map((c) => ({ header: c, key: c }))],
       rows: rep.rows.map((x) => ({ key: x.key, period: x.period, ...x.counters })),
+    }]);
+  });
+
+  /** 交叉统计: rows × cols (unit × category, region × category, any dimension × month/day), every measure per cell. */
+  r.get('/reports/cross', who, validate({ query: CrossQuery }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof CrossQuery>;
+    const measure = (await loadMeasures(req.ctx.db)).find((m) => m.code === q.value);
+    if (!measure && !(COUNTERS as readonly string[]).includes(q.value)) throw problem('MEASURE_NOT_FOUND', q.value);
+    const t = await crossReport(req.ctx, q);
+    if (q.format !== 'xlsx') return void res.json({ data: t });
+    const valueOf = (x: { counters: Record<string, number>; figures: Record<string, number | null> }) =>
+      (measure ? x.figures[measure.code] : x.counters[q.value]) ?? null;
+    const label = (k: { key: string; name: string | null }) => k.name ?? k.key;
+    const cell = new Map(t.cells.map((c) => [`${c.row}\u0000${c.col}`, c]));
+    await sendXlsx(res, `cross-${q.rows}-${q.cols}-${q.from}-${q.to}`, [{
+      name: `${q.rows}×${q.cols}-${measure?.nameZh ?? q.value}`,
+      notes: [measure ? `${measure.nameZh}：${measure.definition}` : `计数项 ${q.value}`, `${q.from} 至 ${q.to}`],
+      columns: [{ header: q.rows, key: 'row', width: 24 }, ...t.cols.map((c, i) => ({ header: label(c), key: `c${i}`, percent: measure?.kind === 'ratio' })),
+        { header: '合计', key: 'total', percent: measure?.kind === 'ratio' }],
+      rows: [...t.rows.map((r) => ({
+        row: label(r), total: valueOf(r.total),
+        ...Object.fromEntries(t.cols.map((c, i) => { const x = cell.get(`${r.key}\u0000${c.key}`); return [`c${i}`, x ? valueOf(x) : null]; })),
+      })), { row: '合计', total: valueOf(t.total), ...Object.fromEntries(t.cols.map((c, i) => [`c${i}`, valueOf(c.total)])) }],
+    }, {
+      name: '明细',
+      notes: t.measures.map((m) => `${m.name}：${m.definition}`),
+      columns: [{ header: q.rows, key: 'row', width: 24 }, { header: q.cols, key: 'col', width: 24 },
+        ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
+      rows: t.cells.map((c) => ({ row: label({ key: c.row, name: t.rows.find((r) => r.key === c.row)?.name ?? null }),
+        col: label({ key: c.col, name: t.cols.find((x) => x.key === c.col)?.name ?? null }), ...c.figures })),
     }]);
   });
 

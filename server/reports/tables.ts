@@ -5,14 +5,23 @@ export const COUNTERS = [
   'received', 'direct_answered', 'dispatched', 'signed', 'signed_on_time', 'replied', 'closed', 'closed_on_time',
   'handling_seconds', 'returns', 'reopens', 'extensions', 'overdue', 'callbacks_answered', 'callbacks_solved',
   'callbacks_partly', 'rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews',
+  // Inbound hotline calls (channel dim, key phone), from the CTI's CallEvents: see call-metrics.ts.
+  'calls_offered', 'calls_answered', 'call_wait_seconds', 'call_talk_seconds',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 export const ROLLUP_DIMS = ['unit', 'category', 'region', 'channel'] as const;
-export type RollupDim = (typeof ROLLUP_DIMS)[number];
+/**
+ * Two-dimension rollups (cross tables) kept beside the single ones: key = `<a>|<b>`. Only the
+ * pairs a centre asks for (which unit handles which matters; which area raises which) — each pair
+ * is one more rollup row per counted event. Any dimension × period needs none: it reads the
+ * single-dimension rows by month or day.
+ */
+export const CROSS_DIMS = ['unit_category', 'region_category'] as const;
+export type RollupDim = (typeof ROLLUP_DIMS)[number] | (typeof CROSS_DIMS)[number];
 
 const counterCols = Object.fromEntries(
-  COUNTERS.map((c) => [c, c === 'handling_seconds' ? bigint(c, { mode: 'number' }).notNull().default(0) : integer(c).notNull().default(0)]),
+  COUNTERS.map((c) => [c, c.endsWith('_seconds') ? bigint(c, { mode: 'number' }).notNull().default(0) : integer(c).notNull().default(0)]),
 ) as { [K in Counter]: ReturnType<typeof integer> };
 
 /**
@@ -56,5 +65,21 @@ export const reportMeasures = pgTable('report_measures', {
   /** League tables rank ascending when a smaller figure is better (overdue, returns). */
   lowerIsBetter: boolean('lower_is_better').notNull().default(false),
   position: integer('position').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * What each call has added to the rollups so far (one row per CTI callId). Events of a call come
+ * out of order and twice; on each one the call is folded again from channel_events and only the
+ * difference to this row goes into the rollup, so a late `answered` turns an abandoned call into
+ * an answered one instead of counting it twice.
+ */
+export const callStats = pgTable('call_stats', {
+  callId: text('call_id').primaryKey(),
+  day: date('day'),
+  offered: integer('offered').notNull().default(0),
+  answered: integer('answered').notNull().default(0),
+  waitSeconds: integer('wait_seconds').notNull().default(0),
+  talkSeconds: integer('talk_seconds').notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

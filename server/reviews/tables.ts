@@ -1,7 +1,8 @@
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tickets } from '../tickets/tables';
 
-export const RATING_SOURCES = ['callback', 'portal', 'sms'] as const;
+/** ivr: the caller's satisfaction key press (满意度按键) after a call or an outbound callback. */
+export const RATING_SOURCES = ['callback', 'portal', 'sms', 'ivr'] as const;
 export type RatingSource = (typeof RATING_SOURCES)[number];
 
 /**

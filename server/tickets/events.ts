@@ -56,6 +56,6 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
     select ${e.type}, ${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version) from t
     returning (payload->>'version')::int as version`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
-  await onTicketEvent(tx, ctx, ticketId, e); // reports rollup, callback on close, knowledge usage (issue 8)
+  await onTicketEvent(tx, ctx, ticketId, e, at); // reports rollup, callback on close, knowledge usage (issue 8)
   return r.rows[0].version;
 }

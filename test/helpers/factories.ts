@@ -6,9 +6,9 @@ import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { tickets } from '../../server/tickets/tables';
 
 /** A ticket registered through the real intake use case (so it has its first event). */
-export async function makeTicket(env: TestEnv, actor: Actor, over: { phone?: string; content?: string; name?: string; address?: string } = {}) {
+export async function makeTicket(env: TestEnv, actor: Actor, over: { phone?: string; content?: string; name?: string; address?: string; externalId?: string } = {}) {
   const r = await registerTicket(env.ctx(actor), {
-    channel: 'phone', channelAccount: '', externalId: `t-${randomUUID()}`,
+    channel: 'phone', channelAccount: '', externalId: over.externalId ?? `t-${randomUUID()}`,
     citizen: { phone: over.phone ?? '13800138000', name: over.name ?? '张三丰' },
     content: { text: over.content ?? '小区楼下噪音扰民，晚上十点后仍在施工' },
     location: { address: over.address ?? '广州市天河区林和街道体育东路100号3栋' }, attachments: [],

@@ -136,7 +136,7 @@ describe('Open311 GeoReport v2', () => {
 });
 
 describe('phone (CTI events)', () => {
-  it('pops the caller history to the answering agent only, and records the IVR satisfaction key on the ticket of that call', async () => {
+  it('pops the caller history to the answering agent only, and keeps the IVR satisfaction key on the (still open) ticket of that call as ignored', async () => {
     const realtime = createRealtime(env.server, { db: env.rt.db, redisUrl: 'redis://127.0.0.1:6379', prefix: env.prefix, log: env.rt.log });
     env.rt.io = realtime.io;
     const prior = await agent.post('/api/tickets', { callerPhone: '13911112222', content: '上次反映的噪音问题', callId: 'call-0' });
@@ -160,8 +160,10 @@ describe('phone (CTI events)', () => {
     const reg = await agent.post('/api/tickets', { callerPhone: '13911112222', content: '小区垃圾清运不及时', callId: 'call-77' });
     expect((await send([{ ...base, eventId: 'e9', type: 'survey_result', surveyDigit: '1', at: new Date().toISOString() }])).status).toBeLessThan(300);
     const detail = await agent.get(`/api/tickets/${reg.body.data.id}`);
-    const rating = detail.body.data.timeline.find((e: { type: string }) => e.type === 'rating.received');
-    expect(rating?.data.score).toBe(5);
+    // The ticket is still open, so the key press is kept on its timeline as ignored, not a rating
+    // (closed tickets get a real rating: test/integration/ivr-rating.test.ts).
+    const rating = detail.body.data.timeline.find((e: { type: string }) => e.type === 'rating.ignored');
+    expect(rating).toMatchObject({ reason: 'TICKET_NOT_CLOSED', data: { score: 5, source: 'ivr' } });
 
     const forged = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
     expect(forged.status).toBe(401);

@@ -27,7 +27,7 @@ const STAFF = new Set(['GET /api/auth/me', 'GET /api/meta/transitions', 'GET /ap
   'POST /api/rectifications/:id/actions/:action', 'POST /api/rectifications/sweep-overdue', 'GET /api/knowledge/suggest',
   'GET /api/knowledge/articles', 'GET /api/knowledge/articles/:id', 'POST /api/knowledge/articles', 'PATCH /api/knowledge/articles/:id',
   'DELETE /api/knowledge/articles/:id', 'GET /api/reports/definitions', 'PUT /api/reports/measures/:code', 'GET /api/reports/measures',
-  'GET /api/reports/league', 'GET /api/reports/hotspots', 'GET /api/reports/today-volume',
+  'GET /api/reports/league', 'GET /api/reports/hotspots', 'GET /api/reports/today-volume', 'GET /api/reports/cross',
   // province ↔ city exchange (when configured): staff roles checked by requireStaff, flow in test/integration/exchange.test.ts
   'POST /api/tickets/:id/exchange/push', 'POST /api/tickets/:id/exchange/:action']);
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/client';
 import { callbacks, type CallbackReason } from '../tables';
-import { getPolicy } from '../policy';
+import { getPolicy, type FeedbackPolicy } from '../policy';
 
 /** Deterministic sampling: the same ticket round is in or out of the sample however often it is asked. */
 export function inSample(ticketId: string, round: number, rate: number): boolean {
@@ -31,12 +31,19 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
   // domain.md §4: mandatory when the time limit expired; a configurable sample otherwise.
   const reason: CallbackReason | null = row.late ? 'overdue' : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
   if (!reason) return null;
-  return createCallbackTask(tx, { ticketId, round: row.round, unitId: row.unitId, reason, dueAt: new Date(at.getTime() + policy.callbackDueHours * 3600_000) });
+  return createCallbackTask(tx, { ticketId, round: row.round, unitId: row.unitId, reason, dueAt: new Date(at.getTime() + policy.callbackDueHours * 3600_000) }, policy, at);
 }
 
+/**
+ * When the CTI makes callback calls (policy callbackBy = cti) the task is due for dialling at
+ * once; the dialer sweep (outbound-calls.ts) moves it into the dial window.
+ */
 export async function createCallbackTask(
   tx: Tx, t: { ticketId: string; round: number; unitId: string | null; reason: CallbackReason; dueAt: Date },
+  policy?: FeedbackPolicy, at: Date = new Date(),
 ): Promise<string | null> {
-  const [row] = await tx.insert(callbacks).values(t).onConflictDoNothing().returning({ id: callbacks.id });
+  const p = policy ?? await getPolicy(tx);
+  const [row] = await tx.insert(callbacks).values({ ...t, nextDialAt: p.callbackBy === 'cti' ? at : null })
+    .onConflictDoNothing().returning({ id: callbacks.id });
   return row?.id ?? null;
 }

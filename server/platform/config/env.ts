@@ -38,6 +38,14 @@ const Env = z.object({
   SMS_RECEIPT_TOKEN: z.string().default(''),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
   CTI_KEYS: z.string().default(''),
+  /** IVR satisfaction key → score for this centre, `key:score[,…]` (default 1:5,2:4,3:3,4:2,5:1; other keys = 未评价). */
+  CTI_SURVEY_MAP: z.string().default(''),
+  /** The CTI adapter's base URL for callback calls (POST {CTI_BASE_URL}/outbound-calls); empty → no outbound calls. */
+  CTI_BASE_URL: z.string().default(''),
+  /** Our key for signing outbound-call requests to the CTI, `keyId:secret`. */
+  CTI_OUTBOUND_KEY: z.string().default(''),
+  /** The public site's base URL, for links sent to citizens (SMS callback survey link). */
+  PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3000'),
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),

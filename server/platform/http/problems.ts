@@ -44,6 +44,7 @@ export const PROBLEMS = {
   ARTICLE_NOT_FOUND: { status: 404, zh: '知识库文章不存在', en: 'Knowledge article not found' },
   MEASURE_NOT_FOUND: { status: 404, zh: '统计指标不存在', en: 'Measure not found' },
   MEASURE_INVALID: { status: 400, zh: '指标公式引用了不存在的计数项', en: 'The formula refers to an unknown counter' },
+  REPORT_CROSS_UNSUPPORTED: { status: 400, zh: '不支持该交叉维度组合', en: 'This pair of report dimensions is not kept' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; retry shortly' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { EVENTS_QUEUE, workerConnection } from './queues';
 import { scheduleTicketWakes } from '../../sla/jobs/sla-wake.job';
+import { placeCallbackCall, sendCallbackSurveyLink, type OutboundDialer } from '../../callbacks/use-cases/outbound-calls';
 
 /**
  * Follow-up work for outbox topics. Today: telling the citizen (by mail for mail appeals, else SMS) when their ticket is
@@ -18,9 +19,24 @@ const CITIZEN_NOTICES: Record<string, 'ticket_received' | 'ticket_replied'> = {
 /** Events after which a dispatch has new stored deadlines to wake up for. */
 const CLOCK_EVENTS = new Set(['ticket.dispatched', 'dispatch.reassigned', 'extension.approved', 'ticket.sent_back']);
 
-export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queue) {
+export interface EventsWorkerDeps {
+  /** Places callback calls (回访外呼) on the CTI; absent → such attempts fail and fall through to the SMS link. */
+  cti?: OutboundDialer;
+  /** Where the citizen's SMS survey link points (the public site). */
+  publicBaseUrl?: string;
+}
+
+export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queue, deps: EventsWorkerDeps = {}) {
   const worker = new Worker(EVENTS_QUEUE, async (job: Job) => {
     if (slaQueue && CLOCK_EVENTS.has(job.name) && job.data?.ticketId) await scheduleTicketWakes(rt, slaQueue, job.data.ticketId);
+    if (job.name === 'callback.dial') {
+      await placeCallbackCall(rt, deps.cti, job.data.attemptId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      return;
+    }
+    if (job.name === 'callback.sms_link') {
+      await sendCallbackSurveyLink(rt, job.data.attemptId, job.data.outboxId, deps.publicBaseUrl ?? '');
+      return;
+    }
     await handle(rt, job);
   }, {
     connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 8,

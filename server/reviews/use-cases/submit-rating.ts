@@ -63,7 +63,7 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
       await createCallbackTask(tx, {
         ticketId: ticket.id, round: ticket.currentRound, unitId: w.unitId, reason: 'bad_review',
         dueAt: new Date(at.getTime() + policy.badReviewCallbackDueHours * 3600_000),
-      });
+      }, policy, at);
     }
   }
   return { rating, duplicate: false };

@@ -70,6 +70,17 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
     ), au as (
       insert into audit_log (at, actor_role, action, entity_type, entity_id, request_id, data)
       select ${now}, 'system', type, 'ticket', ticket_id::text, ${ctx.requestId}, jsonb_build_object('seq', seq, 'dispatchId', dispatch_id) from numbered
+    ), rd as (
+      -- The overdue counter of the reports rollups (reports/rollup.ts counts ticket.overdue once per
+      -- dispatch, for the dispatch's unit). These events bypass recordEvent, so its hook never saw them.
+      insert into report_rollup_deltas (dim, key, day, overdue)
+      select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
+      from numbered n join tickets t on t.id = n.ticket_id
+      cross join lateral (values ('category', coalesce(t.category_code, '-')), ('channel', t.channel),
+        ('region', coalesce(t.region_code, '-')), ('unit', coalesce(n.unit_id::text, '-')),
+        ('unit_category', coalesce(n.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
+        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
+      where n.stage = 'overdue'
     ), ob as (
       insert into outbox (topic, payload)
       select type, jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)

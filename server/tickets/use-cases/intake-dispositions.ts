@@ -94,7 +94,9 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
     }
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.submitted', from: ticket.status, to: transition.to,
-      data: { categoryCode, correction },
+      // The category and region in force from here on, so a report back-fill (reports/backfill.ts)
+      // attributes this ticket's events as the live rollup did.
+      data: { categoryCode: categoryCode ?? null, regionCode: input.regionCode ?? ticket.regionCode ?? null, correction },
       patch: {
         categoryCode: categoryCode ?? null, categoryVersion,
         appealType: input.appealType ?? ticket.appealType, urgency: input.urgency ?? ticket.urgency,

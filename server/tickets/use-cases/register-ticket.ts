@@ -76,7 +76,9 @@ export async function registerTicket(
     const ticketId = inserted[0].id;
     // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
     const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null }));
-    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null, ...(files.length ? { files } : {}) };
+    // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
+    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
+      categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };
     const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
     return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
   });
