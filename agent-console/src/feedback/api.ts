@@ -120,6 +120,8 @@ export const feedbackApi = {
   actOnRectification: (id: string, action: RectAction, body: Record<string, unknown>) =>
     post<Rectification>(`/api/rectifications/${encodeURIComponent(id)}/actions/${action}`, body),
   rate: (body: { number: string; score: number; comment?: string } & RatingProof) => post<RatingReceipt>('/api/public/ratings', body),
+  rateByCallback: (body: { callbackId: string; token: string; result: CallbackResult; score: number; comment?: string }) =>
+    post<RatingReceipt>('/api/public/ratings', body),
   reviewUnits: () => get<{ id: string; name: string }[]>('/api/public/review-units'),
   publicReviews: (unitId: string, month: string) => get<PublicReviewPage>(`/api/public/reviews${query({ unitId, month })}`),
 };

@@ -158,3 +158,22 @@ export function ratingBody(number: string, v: RatingValues, trackToken: string |
   const base = { number, score: v.score!, ...(comment ? { comment } : {}) };
   return { body: trackToken ? { ...base, trackToken } : { ...base, phone, code } };
 }
+
+export interface CallbackLinkValues {
+  result?: CallbackResult;
+  score?: number;
+  comment?: string;
+}
+
+/** The callback link's answer: solved or not and the 5 levels are both required (domain.md §4). */
+export function callbackLinkBody(callbackId: string, token: string, v: CallbackLinkValues):
+  | { body: { callbackId: string; token: string; result: CallbackResult; score: number; comment?: string } }
+  | { errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (!v.result || !RESULTS.includes(v.result)) errors.result = 'feedback.link.needResult';
+  if (!v.score || !SCORES.includes(v.score as 5)) errors.score = 'feedback.rate.needScore';
+  const comment = v.comment?.trim() || undefined;
+  if (comment && comment.length > 500) errors.comment = 'v.tooLong';
+  if (Object.keys(errors).length) return { errors };
+  return { body: { callbackId, token, result: v.result!, score: v.score!, ...(comment ? { comment } : {}) } };
+}

@@ -5,6 +5,7 @@ import { RECTIFICATION_TRANSITIONS } from '../../../server/reviews/states';
 import { I18nProvider } from '../i18n';
 import { RealtimeContext, type RealtimeValue } from '../realtime/RealtimeProvider';
 import { RatingForm } from '../pages/track/RatingForm';
+import { CallbackLinkForm, callbackLinkFrom } from '../pages/track/CallbackLinkForm';
 import { AuthProvider } from '../shell/auth';
 import { RectificationList } from './RectificationList';
 
@@ -131,5 +132,30 @@ describe('<RectificationList> realtime', () => {
     });
     await waitFor(() => expect(count('/api/rectifications')).toBe(3), { timeout: 3000 });
     await waitFor(() => expect(count('/api/meta/rectification-transitions')).toBe(2), { timeout: 3000 });
+  });
+});
+
+describe('<CallbackLinkForm> (the callback SMS / WeChat link)', () => {
+  const id = '6f1c2b9e-1d2a-4c3b-9a8e-0123456789ab';
+  it('reads the link, requires solved-or-not and a score, and posts them with the link token only', async () => {
+    expect(callbackLinkFrom('?callback=nope&token=1')).toBeNull();
+    const link = callbackLinkFrom(`?callback=${id}&token=${'b'.repeat(32)}`)!;
+    const fetchMock = serve({
+      'POST /api/public/ratings': () => json(201, { data: { id: 'x', score: 2, label: '不满意', bad: true, duplicate: false } }),
+    });
+    render(
+      <I18nProvider>
+        <CallbackLinkForm callbackId={link.callbackId} token={link.token} />
+      </I18nProvider>,
+    );
+    fireEvent.click(screen.getByTestId('callback-link-submit'));
+    expect(await screen.findByText('请选择是否解决')).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByText('未解决'));
+    fireEvent.click(screen.getByText('不满意'));
+    fireEvent.click(screen.getByTestId('callback-link-submit'));
+    expect((await screen.findByTestId('callback-link-done')).textContent).toBe('感谢您的评价：不满意');
+    expect(screen.getByText('我们将回访核实，并督促承办单位整改。')).toBeTruthy();
+    expect(JSON.parse(String(fetchMock.mock.calls[0][1].body))).toEqual({ callbackId: id, token: 'b'.repeat(32), result: 'unsolved', score: 2 });
   });
 });

@@ -412,4 +412,8 @@ export const en: Record<MessageKey, string> = {
   'feedback.pub.excluded': 'Contest upheld, excluded',
   'feedback.pub.rectification': 'Rectification',
   'feedback.pub.empty': 'No ratings this month',
+  'feedback.link.title': 'Callback',
+  'feedback.link.intro': 'This is the 12345 hotline following up on your appeal. Please tell us whether it was solved and rate the result.',
+  'feedback.link.result': 'Was your problem solved?',
+  'feedback.link.needResult': 'Choose whether it was solved',
 };

@@ -411,6 +411,10 @@ export const zhCN = {
   'feedback.pub.excluded': '申诉成立，已剔除',
   'feedback.pub.rectification': '差评整改',
   'feedback.pub.empty': '本月暂无评价',
+  'feedback.link.title': '回访',
+  'feedback.link.intro': '您好，这是 12345 热线对您所反映问题的回访。请告诉我们问题是否解决，并对办理结果评价。',
+  'feedback.link.result': '问题是否已解决？',
+  'feedback.link.needResult': '请选择是否解决',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

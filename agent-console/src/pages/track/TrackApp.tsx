@@ -1,8 +1,9 @@
 import { Card, Space, Tabs } from 'antd';
 import { useState } from 'react';
-import { Link, Route, Routes } from 'react-router-dom';
+import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { LocaleSwitch } from '../../shell/LocaleSwitch';
+import { CallbackLinkForm, callbackLinkFrom } from './CallbackLinkForm';
 import { PublicReviews } from './PublicReviews';
 import { SubmitForm, type Receipt } from './SubmitForm';
 import { TrackForm } from './TrackForm';
@@ -22,12 +23,16 @@ export default function TrackApp() {
   const { t } = useI18n();
   const [tab, setTab] = useState('submit');
   const [receipt, setReceipt] = useState<Receipt | null>(loadReceipt);
+  // The callback SMS / WeChat message links to /track?callback=…&token=…
+  const link = callbackLinkFrom(useLocation().search);
   const onSubmitted = (r: Receipt) => {
     // Kept on the citizen's own device so "track" works without copying the token by hand.
     localStorage.setItem(RECEIPT_KEY, JSON.stringify(r));
     setReceipt(r);
   };
-  const portal = (
+  const portal = link ? (
+    <CallbackLinkForm callbackId={link.callbackId} token={link.token} />
+  ) : (
     <Tabs
       activeKey={tab}
       onChange={setTab}
