@@ -11,8 +11,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * A real server process (`npx tsx server/main.ts`) on its own port, started in its own process
- * group so `kill('SIGKILL')` takes down npx, tsx and the node that serves, like a crashed box.
+ * A real server process (`node --import tsx server/main.ts`) on its own port, started in its own
+ * process group so `kill('SIGKILL')` takes down everything it started, like a crashed box (no npx
+ * wrapper: one that outlives its child leaves orphans).
  * stdout/stderr are kept (for the personal-data log check).
  */
 export interface ServerProcess {
@@ -44,7 +45,7 @@ export async function spawnServer(o: {
     output: () => out,
     alive: () => proc !== null && proc.exitCode === null && proc.signalCode === null,
     async start() {
-      const p = spawn('npx', ['tsx', 'server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       proc = p;
       p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,7 +64,7 @@ export async function spawnServer(o: {
       if (!p || p.exitCode !== null || p.signalCode !== null) return;
       const gone = new Promise<void>((r) => p.once('exit', () => r()));
       try {
-        process.kill(-p.pid!, signal); // the whole group: npx → tsx → node
+        process.kill(-p.pid!, signal); // the whole group
       } catch {
         p.kill(signal);
       }
