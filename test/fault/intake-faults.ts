@@ -314,7 +314,7 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
     }]);
     console.table([{ 'SLA timers due in window': slaTimers, 'fired once': slaFiredOnce, 'fired twice+': slaTwice, unfired: sla.unfired,
       early: sla.early, 'latest firing after due (s)': sla.max_late === null ? '-' : Number(sla.max_late).toFixed(1) }]);
-    console.table([{ 'requests during PG outage': duringPg.n, '503': duringPg.s503, 'slowest 503 (ms)': Math.round(duringPg.max503Ms),
+    console.table([{ 'requests during PG outage': duringPg.n, '503 answers': duringPg.s503, 'slowest 503 (ms)': Math.round(duringPg.max503Ms),
       'conn errors': duringPg.conn, 'other 4xx/5xx': duringPg.other,
       'first 2xx after PG start, A / B (ms)': firstOkAfterPg.map((x) => x ?? '-').join(' / ') }]);
     console.log(`  load ${loadSeconds.toFixed(1)} s = ${(accepted.size / loadSeconds).toFixed(0)} orders/s; accepted latency p50 ${pct(50).toFixed(0)} ms p99 ${pct(99).toFixed(0)} ms`);
