@@ -51,7 +51,7 @@ async function main() {
     closers.push(realtime.close);
   }
   // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
-  const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? 10_000 : 2 ** 31 - 1 });
+  const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1 });
   closers.push(sla.close);
   if (roles.has('worker')) {
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);

@@ -48,6 +48,11 @@ describe('knowledge base', () => {
     expect(pf[0].title).toBe('住房公积金提取条件');
   });
 
+  it('lists every active article without a query, most used first', async () => {
+    const all = await ok(clerk.get('/api/knowledge/articles'));
+    expect(all.map((x: { title: string }) => x.title).sort()).toEqual(ARTICLES.map((x) => x.title).sort());
+  });
+
   it('lets admin and supervisors edit; others get 403; retired articles leave suggestions', async () => {
     expect((await clerk.post('/api/knowledge/articles', ARTICLES[0])).status).toBe(403);
     expect((await agent.post('/api/knowledge/articles', ARTICLES[0])).status).toBe(403);

@@ -11,8 +11,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * A real server process (`node --import tsx server/main.ts`) on its own port, started in its own process
- * group so `kill('SIGKILL')` takes down it and anything it started, like a crashed box.
+ * A real server process (`node --import tsx server/main.ts`) on its own port, started in its own
+ * process group so `kill('SIGKILL')` takes down everything it started, like a crashed box (no npx
+ * wrapper: one that outlives its child leaves orphans).
  * stdout/stderr are kept (for the personal-data log check).
  */
 export interface ServerProcess {
@@ -45,7 +46,6 @@ export async function spawnServer(o: {
     output: () => out,
     alive: () => proc !== null && proc.exitCode === null && proc.signalCode === null,
     async start() {
-      // node itself (not npx): a wrapper in between can outlive the server it started.
       const p = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       proc = p;
       p.stdout!.on('data', (d: Buffer) => (out += d.toString()));

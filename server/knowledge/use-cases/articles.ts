@@ -83,5 +83,7 @@ export async function searchArticles(ctx: Ctx, o: { text?: string; categoryCode?
     validFrom: knowledgeArticles.validFrom, validTo: knowledgeArticles.validTo, ownerUnitId: knowledgeArticles.ownerUnitId,
     usageCount: knowledgeArticles.usageCount, active: knowledgeArticles.active, score,
   }).from(knowledgeArticles).where(where)
-    .orderBy(sql`${score} desc`, sql`${knowledgeArticles.usageCount} desc`, knowledgeArticles.title).limit(o.limit);
+    // Without a query there is no rank to sort by: a bare `0` in ORDER BY is read as column position 0
+    // and PostgreSQL refuses it (the whole list answered 500; found by the generated access matrix).
+    .orderBy(...(q ? [sql`${score} desc`] : []), sql`${knowledgeArticles.usageCount} desc`, knowledgeArticles.title).limit(o.limit);
 }

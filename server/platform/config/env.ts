@@ -19,6 +19,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLES: z.string().default('web,worker,realtime,cron'),
   PG_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  /** How often a cron node sweeps for due SLA timers; the bound on how late a timer fires when its wake job was lost. */
+  SLA_SWEEP_MS: z.coerce.number().int().min(500).default(10_000),
   /** Served statically at / when present (the built console). */
   CONSOLE_DIST: z.string().default('agent-console/dist'),
   // Channels (channels.md). Unset WeChat values leave /channels/wechat unmounted.

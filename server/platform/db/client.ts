@@ -23,5 +23,12 @@ export function createDb(url: string, max = 20): Db {
   pool.on('error', () => {
     /* idle client lost (database restart): the pool replaces it on next use */
   });
+  // pg-pool listens for errors only on idle clients. A checked-out client between two queries of a
+  // transaction (waiting on Redis, the classifier) that loses its connection emits 'error' with no
+  // listener, and Node ends the process: found by the PostgreSQL outage fault test. The query that
+  // runs next fails instead (→ 503), and the pool discards the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return drizzle(pool, { schema }) as Db;
 }

@@ -80,12 +80,24 @@ function toProblem(err: unknown): Problem {
   // Text PostgreSQL cannot store (a NUL character, SQLSTATE 22021/22P05) is bad input, not a server fault.
   if (isUnstorableText(err)) return problem('VALIDATION_FAILED', 'text contains a character that cannot be stored (U+0000)');
   // PostgreSQL unreachable / pool timeout / Redis offline: a clear 503, never a hang.
-  const msg = String(e?.message ?? '');
-  if (['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(String(e?.code)) ||
-      /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable/i.test(msg)) {
-    return problem('SERVICE_UNAVAILABLE');
-  }
+  if (isDependencyDown(err)) return problem('SERVICE_UNAVAILABLE');
   return problem('INTERNAL');
+}
+
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DOWN_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable|not queryable|Connection is closed|MaxRetriesPerRequest/i;
+
+/**
+ * The database or Redis went away under this request. Drizzle wraps a driver error in its own
+ * ("Failed query: begin") with the driver's as `cause`, so the whole chain is looked at: without
+ * that, a PostgreSQL stopped mid-transaction answered 500 instead of 503 (PostgreSQL outage fault test).
+ */
+export function isDependencyDown(err: unknown): boolean {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
+    if (DOWN_CODES.has(String(e.code)) || DOWN_MESSAGE.test(String(e.message ?? ''))) return true;
+  }
+  return false;
 }
 
 /** PostgreSQL refused a character in a text value (U+0000): the caller's input, not our fault. */
