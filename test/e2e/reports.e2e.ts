@@ -84,6 +84,15 @@ describe('supervisor reports', () => {
 
     const [league] = await Promise.all([sup.waitForEvent('download'), sup.getByTestId('export-league').click()]);
     assert.equal((await readFile((await league.path())!)).subarray(0, 2).toString('latin1'), 'PK');
+
+    // 交叉统计: units × categories, the intake count per cell, and its Excel matrix.
+    const cross = sup.getByTestId('cross-table');
+    await cross.locator('tbody tr.ant-table-row').first().waitFor({ timeout: 15_000 });
+    assert.ok(Number((await cross.locator('tbody tr.ant-table-row').first().locator('td').last().textContent()) ?? '0') > 0, 'a unit row totals its appeals');
+    const [matrix] = await Promise.all([sup.waitForEvent('download'), sup.getByTestId('export-cross').click()]);
+    const mb = new ExcelJS.Workbook();
+    await mb.xlsx.load((await readFile((await matrix.path())!)) as never);
+    assert.ok(mb.worksheets[0].getSheetValues().flat().map(String).includes('合计'), 'the matrix has its total row');
   });
 
   it('lists hotspots ranked by growth with representative appeals', async () => {

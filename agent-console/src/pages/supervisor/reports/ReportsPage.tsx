@@ -5,6 +5,7 @@ import { reportsApi, reportUrls, type GroupBy, type LeagueRow, type Measure, typ
 import { evaluateOver, formatFigure, lastDays, measureName, sortForChart, splitMeasures } from './format';
 import { BarChart, ExportButton, Lazy, MeasureFigure, MeasureTitle, PeriodPicker, Problem, TrendChart } from './parts';
 import { useLoad } from './useLoad';
+import { CrossTableCard } from './CrossTableCard';
 
 const GROUPS: GroupBy[] = ['unit', 'category', 'region', 'channel'];
 /** Longer ranges are drawn by month: a year of daily points is unreadable. */
@@ -148,6 +149,8 @@ export default function ReportsPage() {
           }
         />
       </Card>
+
+      <CrossTableCard period={period} measures={measures} />
 
       <Card
         size="small"

@@ -72,6 +72,21 @@ export interface Region {
 }
 
 export type GroupBy = 'unit' | 'category' | 'region' | 'channel';
+export interface CrossPair {
+  rows: GroupBy;
+  cols: GroupBy | 'month' | 'day';
+}
+interface Summed {
+  counters: Record<string, number>;
+  figures: Figures;
+}
+/** GET /api/reports/cross: rows × cols with every measure per cell (server/reports/queries.ts crossReport). */
+export interface CrossTable {
+  rows: ({ key: string; name: string | null; total: Summed })[];
+  cols: ({ key: string; name: string | null; total: Summed })[];
+  cells: ({ row: string; col: string } & Summed)[];
+  total: Summed;
+}
 export interface Period {
   from: string;
   to: string;
@@ -83,12 +98,14 @@ export const reportUrls = {
     `/api/reports/measures${query({ ...p, format })}`,
   league: (p: Period & { measure: string }, format?: 'xlsx') => `/api/reports/league${query({ ...p, format })}`,
   hotspots: (p: Period & { region?: string }, format?: 'xlsx') => `/api/reports/hotspots${query({ ...p, format })}`,
+  cross: (p: Period & CrossPair & { value?: string }, format?: 'xlsx') => `/api/reports/cross${query({ ...p, format })}`,
 };
 
 export const reportsApi = {
   measures: (p: Parameters<typeof reportUrls.measures>[0]) => get<MeasuresReport>(reportUrls.measures(p)).then((r) => r.data),
   league: (p: Parameters<typeof reportUrls.league>[0]) => get<League>(reportUrls.league(p)).then((r) => r.data),
   hotspots: (p: Parameters<typeof reportUrls.hotspots>[0]) => get<Hotspots>(reportUrls.hotspots(p)).then((r) => r.data),
+  cross: (p: Period & CrossPair) => get<CrossTable>(reportUrls.cross(p)).then((r) => r.data),
   todayVolume: () => get<TodayVolume>('/api/reports/today-volume').then((r) => r.data),
   regions: () => get<Region[]>('/api/regions').then((r) => r.data),
 };

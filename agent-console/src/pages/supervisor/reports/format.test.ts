@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Measure } from './api';
-import { evaluateOver, formatFigure, formatGrowth, lastDays, monthOf, monthRange, sortForChart, splitMeasures } from './format';
+import { crossValue, evaluateOver, formatFigure, formatGrowth, lastDays, monthOf, monthRange, sortForChart, splitMeasures } from './format';
 
 const m = (code: string, over: Partial<Measure> = {}): Measure => ({
   code, name: code, nameEn: code, kind: 'ratio', definition: `${code} = …`, numerator: {}, denominator: null, lowerIsBetter: false, ...over,
@@ -69,5 +69,22 @@ describe('formatGrowth', () => {
     expect(formatGrowth(-0.2, 5)).toEqual({ text: '−20%', isNew: false });
     expect(formatGrowth(0, 3)).toEqual({ text: '±0%', isNew: false });
     expect(formatGrowth(3, 0)).toEqual({ text: 'new', isNew: true });
+  });
+});
+
+describe('crossValue', () => {
+  const sum = (received: number, rate: number | null) => ({ counters: { received }, figures: { response_rate: rate } });
+  const table = {
+    rows: [{ key: 'u1', name: '市住建局', total: sum(5, 0.8) }],
+    cols: [{ key: 'A', name: '城乡建设', total: sum(5, 0.8) }, { key: 'B', name: '环境保护', total: sum(0, null) }],
+    cells: [{ row: 'u1', col: 'A', ...sum(5, 0.8) }],
+    total: sum(5, 0.8),
+  };
+  it('reads a measure or a raw counter per cell, the row total for no column, and null for an empty cell', () => {
+    expect(crossValue(table, 'u1', 'A', 'response_rate')).toBe(0.8);
+    expect(crossValue(table, 'u1', 'A', 'received')).toBe(5);
+    expect(crossValue(table, 'u1', null, 'received')).toBe(5);
+    expect(crossValue(table, 'u1', 'B', 'received')).toBeNull();
+    expect(crossValue(table, 'u9', null, 'received')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { Locale } from '../../../i18n';
-import type { Measure, MeasureKind } from './api';
+import type { CrossTable, Measure, MeasureKind } from './api';
 
 /** 三率, shown first and large: the centre's headline figures (domain.md §5). */
 export const HEADLINE = ['response_rate', 'resolution_rate', 'satisfaction_rate'] as const;
@@ -69,4 +69,14 @@ export function evaluateOver(m: Pick<Measure, 'numerator' | 'denominator'>, coun
   if (!m.denominator) return num;
   const den = sum(m.denominator);
   return den === 0 ? null : num / den;
+}
+
+/**
+ * One cell of a cross table (col null = the row's total): a measure's figure, or a raw counter such
+ * as `received` (受理量); null where no ticket fell in the cell.
+ */
+export function crossValue(t: CrossTable, row: string, col: string | null, value: string): number | null {
+  const x = col === null ? t.rows.find((r) => r.key === row)?.total : t.cells.find((c) => c.row === row && c.col === col);
+  if (!x) return null;
+  return value in x.figures ? x.figures[value] : (x.counters[value] ?? null);
 }
