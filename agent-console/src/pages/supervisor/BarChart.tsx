@@ -2,7 +2,8 @@ import { BarChart as Bars } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useEChart } from './useEChart';
 
 echarts.use([Bars, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -16,19 +17,7 @@ interface Props {
 
 /** Loaded with React.lazy: ECharts is ~300 KB and only the supervisor pages need it. */
 export default function BarChart({ data, testId, percent, height = 240 }: Props) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    if (!el.current) return;
-    chart.current = echarts.init(el.current);
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.current?.dispose();
-    };
-  }, []);
+  const { el, chart } = useEChart();
 
   useEffect(() => {
     const fmt = (v: number) => (percent ? `${(v * 100).toFixed(1)}%` : String(v));

@@ -1,6 +1,5 @@
 import { Alert, Button, Card, Form, Input, Radio, Result, Typography } from 'antd';
-import { useState } from 'react';
-import { ApiError, problemMessage } from '../../api/problem';
+import { usePublicSubmit } from '../../feedback/usePublicSubmit';
 import { feedbackApi, type RatingReceipt } from '../../feedback/api';
 import { callbackLinkBody, RESULTS, SCORES, type CallbackLinkValues } from '../../feedback/logic';
 import { useI18n } from '../../i18n';
@@ -12,11 +11,9 @@ import { useI18n } from '../../i18n';
  * reopen the ticket, per the centre's policy).
  */
 export function CallbackLinkForm({ callbackId, token }: { callbackId: string; token: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [form] = Form.useForm<CallbackLinkValues>();
-  const [done, setDone] = useState<RatingReceipt | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { done, error, busy, run } = usePublicSubmit<RatingReceipt>();
 
   const submit = async (values: CallbackLinkValues) => {
     const out = callbackLinkBody(callbackId, token, values);
@@ -24,15 +21,7 @@ export function CallbackLinkForm({ callbackId, token }: { callbackId: string; to
       form.setFields(Object.entries(out.errors).map(([name, key]) => ({ name: name as keyof CallbackLinkValues, errors: [t(key)] })));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      setDone((await feedbackApi.rateByCallback(out.body)).data);
-    } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
-    } finally {
-      setBusy(false);
-    }
+    await run(() => feedbackApi.rateByCallback(out.body));
   };
 
   if (done)

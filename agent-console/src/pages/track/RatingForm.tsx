@@ -1,6 +1,5 @@
 import { Alert, Button, Card, Form, Input, Radio, Result, Typography } from 'antd';
-import { useState } from 'react';
-import { ApiError, problemMessage } from '../../api/problem';
+import { usePublicSubmit } from '../../feedback/usePublicSubmit';
 import { feedbackApi, type RatingReceipt } from '../../feedback/api';
 import { ratingBody, SCORES, type RatingValues } from '../../feedback/logic';
 import { useI18n } from '../../i18n';
@@ -12,11 +11,9 @@ import { PhoneCodeFields } from './PhoneCodeFields';
  * was used up by tracking).
  */
 export function RatingForm({ number, trackToken, phone }: { number: string; trackToken: string | null; phone?: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [form] = Form.useForm<RatingValues>();
-  const [done, setDone] = useState<RatingReceipt | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { done, error, busy, run } = usePublicSubmit<RatingReceipt>();
 
   const submit = async (values: RatingValues) => {
     const out = ratingBody(number, values, trackToken);
@@ -24,16 +21,8 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
       form.setFields(Object.entries(out.errors).map(([name, key]) => ({ name: name as keyof RatingValues, errors: [t(key)] })));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      setDone((await feedbackApi.rate(out.body)).data);
-    } catch (e) {
-      // A second, different rating: the server says why (RATING_ALREADY_SUBMITTED), in the citizen's language.
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
-    } finally {
-      setBusy(false);
-    }
+    // A second, different rating: the server says why (RATING_ALREADY_SUBMITTED), in the citizen's language.
+    await run(() => feedbackApi.rate(out.body));
   };
 
   if (done)
