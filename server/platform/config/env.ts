@@ -32,7 +32,10 @@ const Env = z.object({
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
+  /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** Where GET /h5/wechat/track sends the browser to authorize (网页授权). */
+  WECHAT_OAUTH_BASE: z.string().default('https://open.weixin.qq.com'),
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),
