@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Worker } from 'bullmq';
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../server/app';
+import { launchBrowser } from '../e2e/browser';
 import { useTestEnv, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { wechatSignature } from '../../integrations/wechat/crypto';
@@ -193,4 +198,37 @@ describe('citizen tracking page (GET /h5/wechat/track → authorize → /h5/wech
     expect(html).toContain('授权已失效');
     expect(html).toContain('lang="zh-CN"');
   });
+});
+
+describe('citizen tracking page in a browser (Playwright, Chromium)', () => {
+  it.skipIf(!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))(
+    'menu link → authorize (stub) → callback → the list with its timeline; reloading the used link → 400 page', async () => {
+      // The redirect_uri must point back at this server, so its port is known before the app is built.
+      const server = http.createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      server.on('request', createApp(env.rt, { channels: { wechat: { ...WECHAT, PUBLIC_BASE_URL: base, WECHAT_OAUTH_BASE: api.url },
+        ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test' } }));
+      const browser = await launchBrowser();
+      try {
+        const t = await send('o-browser-1', `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[楼道灯坏了一个月]]></Content>`);
+        api.authorizeAs = 'o-browser-1';
+        const page = await (await browser.newContext({ locale: 'zh-CN', isMobile: true, viewport: { width: 390, height: 844 } })).newPage();
+        const res = await page.goto(`${base}/h5/wechat/track`);
+        expect(res?.status()).toBe(200);
+        expect(new URL(page.url()).pathname).toBe('/h5/wechat/oauth/callback');
+        expect(await page.locator('h1').textContent()).toBe('我的诉求');
+        const item = page.locator('ul > li', { hasText: t.number });
+        expect(await item.locator('ol.timeline li').first().textContent()).toContain('诉求已受理');
+        expect(await item.textContent()).toContain('楼道灯坏了一个月');
+        // The code and state in the address bar are spent.
+        const again = await page.reload();
+        expect(again?.status()).toBe(400);
+        expect(await page.locator('body').textContent()).toContain('页面已过期');
+      } finally {
+        api.authorizeAs = undefined;
+        await browser.close();
+        await new Promise((r) => { server.closeAllConnections(); server.close(r); });
+      }
+    }, 60_000);
 });
