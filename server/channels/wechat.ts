@@ -84,6 +84,31 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
   }
 }
 
+/**
+ * The backstop for a job that gave up (WeChat down longer than its 5 attempts, quota until tomorrow):
+ * events of the last 3 days (WeChat keeps 临时素材 3 days) older than `minAgeSeconds` whose MediaIds
+ * have neither a stored file nor a recorded failure are fetched again. Uses ticket_events (type, at).
+ */
+export async function sweepWechatMedia(rt: Runtime, clientFor: (appId: string) => WechatApiClient | null, o: { minAgeSeconds?: number; limit?: number } = {}) {
+  const rows = (await rt.db.execute<{ ticketId: string; seq: number }>(sql`select e.ticket_id as "ticketId", e.seq from ticket_events e
+    join tickets t on t.id = e.ticket_id
+    where e.type in ('ticket.registered', 'citizen.supplemented') and e.at > now() - interval '3 days'
+      and e.at <= now() - make_interval(secs => ${o.minAgeSeconds ?? 300}) and t.channel = 'wechat' and e.data->>'channel' = 'wechat'
+      and exists (select 1 from jsonb_array_elements(coalesce(e.data->'files', e.data->'attachments', '[]'::jsonb)) f
+        where f->>'kind' in ('image', 'audio', 'video') and f->>'storageKey' is not null and f->>'storageKey' not like 'att:%'
+          and not exists (select 1 from channel_events c where c.channel = 'wechat' and c.channel_account = t.channel_account
+            and c.external_id = 'media:' || (f->>'storageKey')))
+    order by e.at limit ${o.limit ?? 50}`)).rows;
+  let failed = 0;
+  for (const r of rows) {
+    try { await fetchTicketMedia(rt, clientFor, r.ticketId, r.seq); } catch (err) {
+      failed++;
+      rt.log.warn({ ticketId: r.ticketId, err: (err as Error).message }, 'wechat media sweep: still failing, next sweep retries');
+    }
+  }
+  return { found: rows.length, failed };
+}
+
 /** The citizen-facing (filtered) timeline of one ticket, for the tracking page. */
 export function publicTimeline(rt: Runtime) {
   return async (ticketNo: string) => {

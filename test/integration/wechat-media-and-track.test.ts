@@ -17,7 +17,8 @@ import { ApiClient } from '../helpers/http';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 import { startFakeWechatApi, type FakeWechatApi } from '../../integrations/wechat/fixtures/fake-api';
 import { startEventsWorker } from '../../server/platform/queue/events-worker';
-import { fetchTicketMedia, wechatApiClient } from '../../server/channels/wechat';
+import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from '../../server/channels/wechat';
+import { intakePort } from '../../server/channels/ports';
 
 const APP_ID = 'wx1234567890abcdef';
 const WECHAT: Record<string, string> = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'SECRET', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain',
@@ -146,6 +147,29 @@ describe('WeChat media download (outbox → BullMQ job → /cgi-bin/media/get �
     const asked = api.mediaRequests.filter((r) => r.mediaId === 'MEDIA_GONE').length;
     await fetchMedia(t.id, 1);
     expect(api.mediaRequests.filter((r) => r.mediaId === 'MEDIA_GONE').length).toBe(asked);
+  });
+});
+
+describe('the media sweep (backstop for a job that gave up)', () => {
+  it('fetches media that has neither a file nor a recorded failure, once; stored and failed media are left alone', async () => {
+    // An account the worker has no client for: its job leaves the MediaId remote, as a job that gave up would.
+    const OTHER = 'wxotheraccount0001';
+    api.media.set('MEDIA_SWEEP', randomBytes(64));
+    const r = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000001',
+      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-1' }, content: { text: '[图片]' },
+      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP' }], replyRoute: { channel: 'wechat', address: 'o-sweep-1' }, rawRef: 'raw:test' });
+    await new Promise((res) => setTimeout(res, 1500)); // its job has run (and done nothing)
+    expect(await filesOf('MEDIA_SWEEP')).toEqual([]);
+    const client = wechatApiClient(env.rt, { appId: APP_ID, appSecret: 'SECRET', baseUrl: api.url });
+    const clientFor = (appId: string) => (appId === OTHER || appId === APP_ID ? client : null);
+    // Not yet old enough: a running job may still be retrying it.
+    expect(await sweepWechatMedia(env.rt, clientFor, { minAgeSeconds: 300 })).toEqual({ found: 0, failed: 0 });
+    expect(await sweepWechatMedia(env.rt, clientFor, { minAgeSeconds: 0 })).toEqual({ found: 1, failed: 0 });
+    expect((await filesOf('MEDIA_SWEEP')).length).toBe(1);
+    expect((await timeline(r.ticketId)).map((e) => e.type)).toEqual(['ticket.registered', 'attachment.stored']);
+    const asked = api.mediaRequests.length;
+    expect(await sweepWechatMedia(env.rt, clientFor, { minAgeSeconds: 0 })).toEqual({ found: 0, failed: 0 });
+    expect(api.mediaRequests.length).toBe(asked); // MEDIA_GONE (failed for good) is not asked again either
   });
 });
 

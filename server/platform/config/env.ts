@@ -34,6 +34,8 @@ const Env = z.object({
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
   /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** How often a cron node looks for WeChat media whose download job gave up (needs WECHAT_APP_SECRET). */
+  WECHAT_MEDIA_SWEEP_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Where GET /h5/wechat/track sends the browser to authorize (网页授权). */
   WECHAT_OAUTH_BASE: z.string().default('https://open.weixin.qq.com'),
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
