@@ -14,6 +14,7 @@ import { CtiOutboundClient } from '../integrations/phone-cti/outbound-client';
 import { foldRollupDeltas } from './reports/rollup';
 import { startEmailChannel, mailDomainOf } from './channels/email';
 import { parsePeers, startExchangeDeliverer } from './channels/exchange';
+import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from './channels/wechat';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -37,7 +38,8 @@ async function main() {
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
-        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES },
+        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
+        WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
       ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
       smsReceiptToken: env.SMS_RECEIPT_TOKEN,
     },
@@ -53,16 +55,27 @@ async function main() {
   // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
   const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1 });
   closers.push(sla.close);
+  // WeChat media download needs the app secret (access_token); without it MediaIds stay remote refs.
+  const wx = env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
+    ? wechatApiClient(rt, { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET, baseUrl: env.WECHAT_API_BASE }) : null;
+  const wxFor = (appId: string) => (appId === env.WECHAT_APP_ID ? wx : null);
   if (roles.has('worker')) {
+    const wechatMedia = wx ? (ticketId: string, version: number) => fetchTicketMedia(rt, wxFor, ticketId, version) : undefined;
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
     const cti = env.CTI_BASE_URL && outbound
       ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL });
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
   if (roles.has('cron')) closers.push(startCallbackDialer(rt)); // 回访外呼 attempts due (policy callbackBy = cti)
+  if (roles.has('cron') && wx) {
+    // Media whose job gave up (WeChat down past its retries, quota) is fetched again while WeChat still keeps it.
+    const sweep = setInterval(() => void sweepWechatMedia(rt, wxFor).catch(() => {}), env.WECHAT_MEDIA_SWEEP_MS);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+  }
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.
     const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);

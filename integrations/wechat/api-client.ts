@@ -31,7 +31,7 @@ export interface WechatApiClientOptions {
 /** access_token errors: invalid credential / invalid token / token expired → refresh once and retry. */
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 /** Daily quota reached / out-of-window limits that pass with time. */
-const QUOTA_ERRORS = new Set([45009, 45047]);
+export const QUOTA_ERRORS = new Set([45009, 45047]);
 
 export class WechatApiClient {
   private base: string;
@@ -86,6 +86,8 @@ export class WechatApiClient {
       const token = await this.accessToken(attempt > 0);
       const res = await this.http(`${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`,
         { signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      // A 5xx or a proxy's HTML page is neither a file nor an errcode: throw, the job retries later.
+      if (!res.ok) throw new Error(`wechat api HTTP ${res.status}`);
       const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
       const body = Buffer.from(await res.arrayBuffer());
       if (!/json|text\/plain/.test(contentType)) return { ok: true, contentType, body };

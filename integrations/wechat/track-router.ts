@@ -20,6 +20,8 @@ export interface WechatTrackRouterDeps {
   /** Public URL of GET /oauth/callback as registered with WeChat (网页授权域名). */
   callbackUrl: string;
   authorizeBase?: string;
+  /** The citizen-facing (filtered) timeline of a ticket; absent → the list shows status and reply only. */
+  timeline?: (ticketNo: string) => Promise<{ at: string; label: string }[]>;
 }
 
 const COOKIE = 'rx_wx_state';
@@ -38,10 +40,18 @@ function cookieOf(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function renderTickets(ts: PublicTicketView[]): string {
+/** Beijing time, as the citizen reads it (the server may run in UTC). */
+const beijing = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+export function renderTickets(ts: PublicTicketView[], timelines = new Map<string, { at: string; label: string }[]>()): string {
   if (ts.length === 0) return page('我的诉求', '<p>您暂无诉求记录。</p>');
-  return page('我的诉求', '<ul>' + ts.map((t) => `<li><strong>${esc(t.ticketNo)}</strong> ${t.status === 'closed' ? '已办结' : '办理中'}`
-    + `<p>${esc(t.description.slice(0, 200))}</p>${t.statusNotes ? `<p>最新答复：${esc(t.statusNotes)}</p>` : ''}</li>`).join('') + '</ul>');
+  return page('我的诉求', '<ul>' + ts.map((t) => {
+    const tl = timelines.get(t.ticketNo) ?? [];
+    return `<li><strong>${esc(t.ticketNo)}</strong> ${t.status === 'closed' ? '已办结' : '办理中'}`
+      + `<p>${esc(t.description.slice(0, 200))}</p>${t.statusNotes ? `<p>最新答复：${esc(t.statusNotes)}</p>` : ''}`
+      + (tl.length ? `<ol class="timeline">${tl.map((e) => `<li><time>${esc(beijing(e.at))}</time> ${esc(e.label)}</li>`).join('')}</ol>` : '')
+      + '</li>';
+  }).join('') + '</ul>');
 }
 
 export function createWechatTrackRouter(deps: WechatTrackRouterDeps): Router {
@@ -67,7 +77,9 @@ export function createWechatTrackRouter(deps: WechatTrackRouterDeps): Router {
     const r = await deps.oauth.oauthOpenId(code);
     if (!r.ok) return bad(res, '授权已失效，请从公众号菜单重新进入。');
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/html; charset=utf-8').send(renderTickets(await deps.tickets.byOpenId(r.openId, 20)));
+    const list = await deps.tickets.byOpenId(r.openId, 20);
+    const timelines = new Map(deps.timeline ? await Promise.all(list.map(async (t) => [t.ticketNo, await deps.timeline!(t.ticketNo)] as const)) : []);
+    res.type('text/html; charset=utf-8').send(renderTickets(list, timelines));
   });
   return router;
 }

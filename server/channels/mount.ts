@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { Runtime } from '../platform/runtime';
 import { createWechatRouter } from '../../integrations/wechat/router';
+import { createWechatTrackRouter } from '../../integrations/wechat/track-router';
+import { publicTimeline, wechatApiClient } from './wechat';
 import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wechat/accounts';
 import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
@@ -47,6 +49,15 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       accounts: { get: async (id) => (id === 'default' ? account : null) },
       log: rt.log,
     }));
+    // Citizen tracking page (网页授权): needs the app secret to exchange the OAuth code for the OpenID.
+    if (account.appSecret) {
+      const base = (cfg.wechat.PUBLIC_BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+      app.use('/h5/wechat', createWechatTrackRouter({
+        appId: account.appId, nonces, tickets: { byOpenId: tickets.byOpenId! }, timeline: publicTimeline(rt),
+        oauth: wechatApiClient(rt, { appId: account.appId, appSecret: account.appSecret, baseUrl: cfg.wechat.WECHAT_API_BASE || undefined }),
+        callbackUrl: `${base}/h5/wechat/oauth/callback`, authorizeBase: cfg.wechat.WECHAT_OAUTH_BASE || undefined,
+      }));
+    }
   }
 
   const ctiKeys = parseKeyList(cfg.ctiKeys);

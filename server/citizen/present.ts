@@ -25,6 +25,8 @@ const PUBLIC_EVENTS: Record<string, { zh: string; en: string }> = {
   'ticket.replied': { zh: '承办单位已答复', en: 'The unit replied' },
   'ticket.closed': { zh: '已办结', en: 'Closed' },
   'ticket.reopened': { zh: '重新办理', en: 'Reopened' },
+  // A photo/voice/video the citizen sent by WeChat, downloaded after intake (channels.md §1).
+  'attachment.stored': { zh: '您发送的附件已收到', en: 'Your attachment was received' },
 };
 
 export async function presentPublicTicket(ctx: Ctx, id: string) {

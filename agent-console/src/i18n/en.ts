@@ -157,6 +157,7 @@ export const en: Record<MessageKey, string> = {
   'event.ticket.reminded': 'Reminder sent',
   'event.ticket.overdue': 'Overdue',
   'event.ticket.supervised': 'Under supervision',
+  'event.attachment.stored': 'Attachment ready',
   'event.citizen.supplemented': 'Citizen added to the appeal',
   'event.exchange.sent': 'Sent to the peer platform',
   'event.exchange.received': 'From the peer platform',

@@ -156,6 +156,7 @@ export const zhCN = {
   'event.ticket.reminded': '已催办',
   'event.ticket.overdue': '已超期',
   'event.ticket.supervised': '已督办',
+  'event.attachment.stored': '附件已就绪',
   'event.citizen.supplemented': '诉求人补充材料',
   'event.exchange.sent': '已发送至对接平台',
   'event.exchange.received': '对接平台来件',

@@ -32,7 +32,12 @@ const Env = z.object({
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
+  /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** How often a cron node looks for WeChat media whose download job gave up (needs WECHAT_APP_SECRET). */
+  WECHAT_MEDIA_SWEEP_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Where GET /h5/wechat/track sends the browser to authorize (网页授权). */
+  WECHAT_OAUTH_BASE: z.string().default('https://open.weixin.qq.com'),
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),

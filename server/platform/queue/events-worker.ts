@@ -7,7 +7,7 @@ import { placeCallbackCall, sendCallbackSurveyLink, type OutboundDialer } from '
 
 /**
  * Follow-up work for outbox topics. Today: telling the citizen (by mail for mail appeals, else SMS) when their ticket is
- * received, its deadline is extended, or it is closed. Each job id is the outbox row id,
+ * received, its deadline is extended, or it is closed; fetching WeChat media of a new or supplemented appeal. Each job id is the outbox row id,
  * and a sent notice is recorded, so a redelivered job sends nothing twice.
  */
 const CITIZEN_NOTICES: Record<string, 'ticket_received' | 'ticket_replied'> = {
@@ -24,7 +24,15 @@ export interface EventsWorkerDeps {
   cti?: OutboundDialer;
   /** Where the citizen's SMS survey link points (the public site). */
   publicBaseUrl?: string;
+  /**
+   * Downloads the WeChat media (MediaId) named by the event this job carries (channels.md §1);
+   * absent when WeChat has no app secret configured. Idempotent per MediaId.
+   */
+  wechatMedia?: (ticketId: string, version: number) => Promise<void>;
 }
+
+/** Events whose attachments may still be remote WeChat MediaIds. */
+const MEDIA_EVENTS = new Set(['ticket.registered', 'citizen.supplemented']);
 
 export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queue, deps: EventsWorkerDeps = {}) {
   const worker = new Worker(EVENTS_QUEUE, async (job: Job) => {
@@ -37,7 +45,15 @@ export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queu
       await sendCallbackSurveyLink(rt, job.data.attemptId, job.data.outboxId, deps.publicBaseUrl ?? '');
       return;
     }
-    await handle(rt, job);
+    // The notice and the media download are independent: one failing must not starve the other,
+    // and both are idempotent, so a retry of the job repeats nothing that already happened.
+    const results = await Promise.allSettled([
+      handle(rt, job),
+      deps.wechatMedia && MEDIA_EVENTS.has(job.name) && job.data?.ticketId && job.data?.version
+        ? deps.wechatMedia(job.data.ticketId, Number(job.data.version)) : Promise.resolve(),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }, {
     connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 8,
   });
