@@ -10,6 +10,7 @@ import { problem } from '../platform/http/problems';
 import { assertTicketVisible } from '../tickets/queries';
 import { readMultipart, UPLOAD_LIMITS } from './upload';
 import { attachmentOfTicket, storeUploads } from './store';
+import { auditLog } from '../platform/db/plumbing-tables';
 
 const DownloadParams = z.strictObject({ id: z.string().max(64), attachmentId: z.string().max(64) });
 const IdParams = z.strictObject({ id: z.string().max(64) });
@@ -50,10 +51,16 @@ export function attachmentRoutes() {
       if (files.length === 0) throw problem('VALIDATION_FAILED', 'no file in the files field');
       const f = files[0];
       const a = req.ctx.actor;
-      await req.ctx.db.transaction((tx) => storeUploads(tx, files, {
-        channel: 'console', channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '', ticketId: id,
-        uploadedBy: a.kind === 'staff' ? a.id : null,
-      }));
+      // The file and who put it on the ticket, together (the reply that cites it is its own event).
+      await req.ctx.db.transaction(async (tx) => {
+        await storeUploads(tx, files, {
+          channel: 'console', channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '', ticketId: id,
+          uploadedBy: a.kind === 'staff' ? a.id : null,
+        });
+        await tx.insert(auditLog).values({ at: req.ctx.now(), actorId: a.kind === 'staff' ? a.id : null, actorRole: a.kind === 'staff' ? a.role : a.kind,
+          action: 'attachment.uploaded', entityType: 'ticket', entityId: id, requestId: req.ctx.requestId,
+          data: { storageKey: f.storageKey, mime: f.mime, size: f.size } });
+      });
       res.status(201).json({ data: { storageKey: f.storageKey, name: f.name, mime: f.mime, size: f.size } });
     });
 

@@ -173,6 +173,9 @@ describe('citizen appeal with files', () => {
     const up = await clerkA.upload(`/api/tickets/${ticketId}/attachments`, form());
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect(up.body.data).toMatchObject({ name: '现场整改.png', mime: 'image/png', size: PNG.length });
+    const audit = (await env.rt.db.execute<{ role: string; data: { storageKey: string } }>(sql`select actor_role as role, data from audit_log
+      where action = 'attachment.uploaded' and entity_id = ${ticketId}`)).rows;
+    expect(audit).toEqual([{ role: 'unit_clerk', data: expect.objectContaining({ storageKey: up.body.data.storageKey }) }]);
 
     await clerkA.action(ticketId, 'sign');
     await clerkA.action(ticketId, 'start');
