@@ -44,6 +44,8 @@ export const InboundAppeal = z.strictObject({
         mime: z.string().max(100),
         size: z.number().int().nonnegative().optional(),
         sha256: z.string().max(64).optional(),
+        /** The sender's file name, for display only (the type comes from the bytes). */
+        name: z.string().max(200).optional(),
         storageKey: z.string().max(300).optional(),
         remoteRef: z.string().max(300).optional(),
       }),

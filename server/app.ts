@@ -8,6 +8,7 @@ import { errorHandler, requestContext, requireJson } from './platform/http/middl
 import { problem } from './platform/http/problems';
 import { sessionMiddleware } from './identity/sessions';
 import { identityRoutes } from './identity/routes';
+import { attachmentRoutes } from './attachments/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
@@ -56,6 +57,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(sessionMiddleware(rt.db));
   api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
   api.use(ticketRoutes());
+  api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
   api.use(slaRoutes());

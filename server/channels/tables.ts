@@ -52,9 +52,10 @@ export const smsSendLog = pgTable('sms_send_log', {
 });
 
 /**
- * Files that came in on a channel (email attachments): kept whole, by content hash, so the
- * ticket's timeline can point at them (storageKey `att:{id}`). Object storage would replace
- * the body column; the key stays the same shape.
+ * Files that came in on a channel (email attachments, portal photos) or that staff uploaded for a
+ * reply: kept whole, with their content hash, so the ticket's timeline can point at them
+ * (storageKey `att:{id}`). Object storage would replace the body column; the key stays the same shape.
+ * `mime` is what the bytes are (server/attachments/sniff.ts for uploads), never the sender's claim.
  */
 export const channelAttachments = pgTable('channel_attachments', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -65,8 +66,15 @@ export const channelAttachments = pgTable('channel_attachments', {
   filename: text('filename'),
   size: integer('size').notNull(),
   body: bytea('body').notNull(),
+  /**
+   * The ticket the file was uploaded for (portal appeal, staff reply upload). Null for email, whose
+   * files are stored before the ticket exists: its `ticket.registered` event names them instead.
+   */
+  ticketId: uuid('ticket_id'),
+  /** The staff member who uploaded it (reply files); null for citizens' files. */
+  uploadedBy: uuid('uploaded_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [index('channel_attachments_ticket_idx').on(t.ticketId)]);
 
 /**
  * One order exchanged with a peer platform (省市平台对接, channels.md §7), on either side:

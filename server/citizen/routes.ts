@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
-import { validate } from '../platform/http/middleware';
+import { validate, validationProblem } from '../platform/http/middleware';
+import { readMultipart, type UploadedFile } from '../attachments/upload';
+import { storeUploads } from '../attachments/store';
 import { problem } from '../platform/http/problems';
 import type { RateLimiter } from '../platform/http/rate-limit';
 import { normalizeMobile } from '../identity/checks';
@@ -46,8 +48,26 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
     res.status(202).json({ data: await issueSmsCode(req.ctx, deps.sms, phone, b.purpose) });
   });
 
-  r.post('/public/appeals', validate({ body: SubmitAppealInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof SubmitAppealInput>;
+  /**
+   * JSON, or multipart/form-data with the same fields as a `payload` JSON part plus up to 9 `files`
+   * (channels.md §3): the files are checked while they stream in, then stored with the ticket in
+   * its one transaction, so a refused file leaves no ticket and a refused appeal leaves no file.
+   */
+  r.post('/public/appeals', async (req, res) => {
+    let body: unknown = req.body ?? {};
+    let files: UploadedFile[] = [];
+    if (req.is('multipart/form-data')) {
+      const form = await readMultipart(req);
+      files = form.files;
+      try {
+        body = JSON.parse(form.fields.payload ?? '');
+      } catch {
+        throw problem('BAD_JSON', 'the payload field must be JSON');
+      }
+    }
+    const parsed = SubmitAppealInput.safeParse(body);
+    if (!parsed.success) throw validationProblem(parsed.error);
+    const b = parsed.data;
     const phone = mobile(b.phone);
     if (!(await deps.limiter.hit(`appeal-ip:${req.ip}`, 60, 3600))) throw problem('RATE_LIMITED');
     await verifySmsCode(req.ctx, phone, 'submit', b.code);
@@ -55,9 +75,10 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
       channel: 'web', channelAccount: 'portal', externalId: `web-${randomUUID()}`,
       citizen: { phone, name: b.name, anonymousToUnits: b.anonymousToUnits },
       content: { text: b.content, title: b.title }, location: b.address ? { address: b.address } : undefined,
-      hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined, attachments: [],
+      hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined,
+      attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
       replyRoute: { channel: 'sms', address: phone },
-    });
+    }, {}, (tx, ticketId) => storeUploads(tx, files, { channel: 'web', channelAccount: 'portal', ticketId }));
     res.status(201).json({ data: { number: result.number, trackToken: trackTokenFor(req.ctx, result.number) } });
   });
 

@@ -68,6 +68,13 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   return { rows: rows.rows, total, page: q.page, pageSize: q.pageSize };
 }
 
+/** 404 unless the actor may see the ticket (the ticket detail's own rule: clerks only their units' tickets). */
+export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
+  if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
+  const r = await ctx.db.execute(sql`select 1 from tickets t where t.id = ${id} and ${visibility(ctx)}`);
+  if (r.rows.length === 0) throw problem('TICKET_NOT_FOUND');
+}
+
 export type TicketDetailRow = TicketSummaryRow & { dispatches: Record<string, unknown>[]; timeline: Record<string, unknown>[] };
 
 export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRow> {

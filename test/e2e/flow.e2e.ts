@@ -1,7 +1,7 @@
 // The appeal's whole trip through the console against a running server with demo data
 // (npm run demo in another shell; E2E_BASE_URL, default http://127.0.0.1:3000):
-// citizen submits → agent sees it live, confirms the classification, dispatches → unit clerk signs,
-// starts, replies → agent accepts (closes) → citizen tracks and reads the reply → citizen rates it 2 (差评)
+// citizen submits (with a photo) → agent sees it live, confirms the classification, dispatches → unit clerk signs,
+// sees the citizen's photo, starts, replies → agent accepts (closes) → citizen tracks and reads the reply → citizen rates it 2 (差评)
 // → the centre verifies the rectification case → the unit reports → the centre checks with the citizen and
 // closes it → the public review page shows it anonymised; and an agent records a callback from the task list.
 import assert from 'node:assert/strict';
@@ -21,6 +21,9 @@ describe('appeal lifecycle through the console', () => {
   let trackToken = '';
   let submitCode = '';
   let trackCode = '';
+  /** A real 1×1 PNG, named .jpg the way phones often do: stored and served as what its bytes are. */
+  const photo = { name: '工地夜间施工.jpg', mimeType: 'image/jpeg',
+    buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') };
 
   before(async () => {
     // Fail, not skip: a green run without a server would prove nothing.
@@ -38,7 +41,7 @@ describe('appeal lifecycle through the console', () => {
     await agent.getByTestId('ticket-table').waitFor();
   });
 
-  it('citizen submits an appeal with an SMS code', async () => {
+  it('citizen submits an appeal with an SMS code and a photo', async () => {
     await citizen.goto(`${BASE}/track`);
     await citizen.getByTestId('appeal-phone').fill(phone);
     await citizen.getByTestId('sms-submit').click();
@@ -46,6 +49,9 @@ describe('appeal lifecycle through the console', () => {
     await citizen.getByTestId('appeal-code').fill(submitCode);
     await citizen.getByTestId('appeal-content').fill(content);
     await citizen.getByTestId('appeal-address').fill('广州市天河区体育西路 100 号');
+    await citizen.getByTestId('appeal-photos').locator('input[type=file]').setInputFiles(photo);
+    // Shown before sending, so the citizen sees what goes with the appeal.
+    await citizen.getByTestId('appeal-photos').getByText(photo.name).or(citizen.getByTestId('appeal-photos').locator('img')).first().waitFor();
     await shot(citizen, 'track-submit');
     await citizen.getByTestId('appeal-submit').click();
     await citizen.getByTestId('receipt-number').waitFor({ timeout: 15_000 });
@@ -89,6 +95,11 @@ describe('appeal lifecycle through the console', () => {
     await shot(clerk, 'unit-inbox');
     await row.click();
     await waitStatus(clerk, 'dispatched');
+    // The citizen's photo, on the ticket the unit was sent: a thumbnail that really loaded (the download is scoped to the unit).
+    const thumb = clerk.getByTestId('attachments').locator('img[alt="工地夜间施工.jpg"]');
+    await thumb.waitFor({ timeout: 10_000 });
+    await clerk.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 1, await thumb.elementHandle(), { timeout: 10_000 });
+    await shot(clerk, 'unit-detail-photo');
     await act(clerk, 'sign');
     await waitStatus(clerk, 'signed');
     await act(clerk, 'start');

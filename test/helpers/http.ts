@@ -19,12 +19,13 @@ export class ApiClient {
       method,
       headers: {
         'accept-language': this.lang,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        // FormData sets its own multipart content type (with the boundary).
+        ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body),
     });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0];
@@ -42,6 +43,15 @@ export class ApiClient {
   }
   post(path: string, body: unknown = {}) {
     return this.request('POST', path, body);
+  }
+  /** multipart/form-data, as the portal's and the console's upload forms send it. */
+  upload(path: string, form: FormData) {
+    return this.request('POST', path, form);
+  }
+  /** The raw bytes and headers of a download. */
+  async download(path: string) {
+    const res = await fetch(this.baseUrl + path, { headers: { 'accept-language': this.lang, ...(this.cookie ? { cookie: this.cookie } : {}) } });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
   }
   action(ticketId: string, action: string, body: unknown = {}) {
     return this.post(`/api/tickets/${ticketId}/actions/${action}`, body);

@@ -90,6 +90,11 @@ describe('email channel in the running server', () => {
     expect(files).toEqual([expect.objectContaining({ mime: 'image/jpeg', storageKey: expect.stringMatching(/^att:/) })]);
     const stored = await pool.query('select body from channel_attachments where id = $1', [files[0].storageKey.slice(4)]);
     expect(Buffer.compare(stored.rows[0].body, photo)).toBe(0);
+    // Stored before its ticket existed, the mail's photo is still the ticket's to download (its event names it).
+    const dl = await fetch(`${server.url}/api/tickets/${row.id}/attachments/${files[0].storageKey.slice(4)}`, { headers: staff.headers });
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await dl.arrayBuffer()).equals(photo)).toBe(true);
 
     receipt = await waitFor('receipt mail', () => received.find((m) => m.subject?.includes(ticketNo)));
     expect(receipt.to && 'value' in receipt.to ? receipt.to.value[0].address : '').toBe('zhangsan@example.cn');

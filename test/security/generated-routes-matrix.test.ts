@@ -26,6 +26,7 @@ import { callbacks } from '../../server/callbacks/tables';
 import { rateTicket } from '../../server/reviews/use-cases/submit-rating';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS, type RectificationAction } from '../../server/reviews/states';
 import { rectifications } from '../../server/reviews/tables';
+import { channelAttachments } from '../../server/channels/tables';
 import type { Role } from '../../server/identity/tables';
 import type { Actor } from '../../server/platform/context';
 
@@ -48,7 +49,7 @@ const userId = {} as Record<Who, string>;
 const unit = {} as Record<Side, { id: string }>;
 let agentActor: Actor;
 /** One closed, rated ticket per unit, with its callback task and rectification case. */
-const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string }>;
+const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string }>;
 let articleId: string;
 
 const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -89,13 +90,16 @@ beforeAll(async () => {
   for (const side of ['own', 'other'] as const) {
     const t = await ratedTicket(side);
     const [cb] = await env.rt.db.select().from(callbacks).where(eq(callbacks.ticketId, t.ticketId));
-    fx[side] = { ...t, callbackId: cb.id };
+    // A file the citizen sent with the appeal (what the portal stores), for the download route.
+    const [att] = await env.rt.db.insert(channelAttachments).values({ channel: 'web', channelAccount: 'portal', sha256: '0'.repeat(64),
+      mime: 'application/pdf', filename: 'appeal.pdf', size: 9, body: Buffer.from('%PDF-1.4\n'), ticketId: t.ticketId }).returning();
+    fx[side] = { ...t, callbackId: cb.id, attachmentId: att.id };
   }
   articleId = (await ok(as.admin.post('/api/knowledge/articles', { title: '路灯报修办理指引', body: '路灯不亮可向城管部门报修，一般三个工作日内修复。' }), 201)).id;
 });
 
 /** What of `side` a reader of another unit must never see. */
-const secretsOf = (side: Side) => [fx[side].ticketId, fx[side].number, fx[side].callbackId, fx[side].ratingId, fx[side].rectificationId];
+const secretsOf = (side: Side) => [fx[side].ticketId, fx[side].number, fx[side].callbackId, fx[side].ratingId, fx[side].rectificationId, fx[side].attachmentId];
 const clearPiiIn = (text: string) => (['own', 'other'] as const).filter((s) => text.includes(CITIZEN[s].phone) || text.includes(CITIZEN[s].name));
 const piiReads = async (actorId: string | undefined) => actorId
   ? (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'pii.read' and actor_id = ${actorId}`)).rows[0].n
@@ -116,6 +120,7 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'rectifications/:id': unitData = true; return `/${resource}/${fx[side].rectificationId}`;
       case 'ratings/:id': unitData = true; return `/${resource}/${fx[side].ratingId}`;
       case 'tickets/:id': unitData = true; return `/${resource}/${fx[side].ticketId}`;
+      case 'attachments/:attachmentId': unitData = true; return `/${resource}/${fx[side].attachmentId}`;
       case 'articles/:id': return `/${resource}/${articleId}`;
       case 'measures/:code': return `/${resource}/response_rate`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);

@@ -70,6 +70,10 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/callbacks/policy': { roles: [...CENTRE, 'admin'] },
   'PUT /api/callbacks/policy': { roles: ['admin', 'supervisor'] },
   'GET /api/callbacks': { roles: CENTRE },
+  // attachments: anyone who may see the ticket downloads its files; the centre's desk roles and the
+  // units dispatched on it upload reply files (admin does not handle tickets).
+  'GET /api/tickets/:id/attachments/:attachmentId': { roles: STAFF, unitScoped: true },
+  'POST /api/tickets/:id/attachments': { roles: [...CENTRE, 'unit_clerk'], unitScoped: true },
   'GET /api/callbacks/:id': { roles: CENTRE, clearPii: true },
   'POST /api/callbacks/:id/outcome': { roles: CENTRE },
   // ratings and rectification (好差评, 差评整改): units see their own

@@ -1,4 +1,5 @@
 import { get, post, query } from './client';
+import type { UploadedAttachment } from '../lib/attachments';
 import type { Category, DispatchProposal, PublicTicket, TicketDetail, TicketSummary, Unit, User } from './types';
 
 export interface TicketFilter {
@@ -28,8 +29,20 @@ export const api = {
   categories: (parentCode?: string) => get<Category[]>(`/api/categories${query({ parentCode })}`),
   smsCode: (phone: string, purpose: 'submit' | 'track') =>
     post<{ expiresInSeconds: number }>('/api/public/sms-codes', { phone, purpose }),
-  submitAppeal: (body: Record<string, unknown>) =>
-    post<{ number: string; trackToken: string }>('/api/public/appeals', body),
+  /** With photos the appeal goes as multipart: the fields as a `payload` JSON part, then each file. */
+  submitAppeal: (body: Record<string, unknown>, files: File[] = []) => {
+    if (files.length === 0) return post<{ number: string; trackToken: string }>('/api/public/appeals', body);
+    const form = new FormData();
+    form.append('payload', JSON.stringify(body));
+    for (const f of files) form.append('files', f, f.name);
+    return post<{ number: string; trackToken: string }>('/api/public/appeals', form);
+  },
+  /** One reply file, stored for this ticket; the reply then cites its storageKey. */
+  uploadAttachment: (ticketId: string, file: File) => {
+    const form = new FormData();
+    form.append('files', file, file.name);
+    return post<UploadedAttachment>(`/api/tickets/${encodeURIComponent(ticketId)}/attachments`, form);
+  },
   track: (body: { number: string; phone?: string; code?: string; trackToken?: string }) =>
     post<PublicTicket>('/api/public/track', body),
 };

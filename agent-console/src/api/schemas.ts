@@ -90,7 +90,10 @@ export const ActionBodies = {
   'request-extension': z.object({ newDueDate: date, reason: required(500) }),
   'approve-extension': z.object({ note }),
   'deny-extension': z.object({ note: required(500) }),
-  reply: z.object({ text: required(5000) }),
+  reply: z.object({
+    text: required(5000),
+    attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
+  }),
   'accept-reply': z.object({ note }),
   'send-back': z.object({ note: required(500) }),
   reopen: z.object({ reason: required(500) }),

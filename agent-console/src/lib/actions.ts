@@ -1,6 +1,6 @@
 import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
 
-export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category';
+export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category' | 'files';
 
 export interface FieldSpec {
   name: string;
@@ -35,7 +35,7 @@ const SPECS: ActionSpec[] = [
   { action: 'dispatch', fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'assistingUnitIds', kind: 'units' }, note], tone: 'primary' },
   { action: 'sign', fields: [], tone: 'primary' },
   { action: 'start', fields: [], tone: 'primary' },
-  { action: 'reply', fields: [{ name: 'text', kind: 'textarea' }], tone: 'primary', draft: true },
+  { action: 'reply', fields: [{ name: 'text', kind: 'textarea' }, { name: 'attachments', kind: 'files' }], tone: 'primary', draft: true },
   { action: 'accept-reply', fields: [note], tone: 'primary' },
   { action: 'approve-return', fields: [{ name: 'leadUnitId', kind: 'unit' }, note], tone: 'primary' },
   { action: 'approve-extension', fields: [note], tone: 'primary' },

@@ -52,4 +52,37 @@ describe('action → API', () => {
     expect(await screen.findByText('必填')).toBeTruthy();
     expect(fetchMock).not.toHaveBeenCalled();
   });
+
+  it('uploads a reply file for the ticket, then cites it in the reply', async () => {
+    const fetchMock = vi.fn(async (url: string) => {
+      const data = url.endsWith('/attachments')
+        ? { storageKey: 'att:11111111-2222-4333-8444-555555555555', name: '整改照片.png', mime: 'image/png', size: 4 }
+        : { ...ticket, allowedActions: [] };
+      return new Response(JSON.stringify({ data }), { status: url.endsWith('/attachments') ? 201 : 200, headers: { 'Content-Type': 'application/json' } });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    render(
+      <I18nProvider>
+        <ActionBar ticket={{ ...ticket, allowedActions: ['reply'] }} onDone={() => undefined} />
+      </I18nProvider>,
+    );
+    fireEvent.click(screen.getByTestId('action-reply'));
+    fireEvent.change(await screen.findByTestId('field-text'), { target: { value: '已更换路灯' } });
+    const input = document.querySelector('input[type=file]') as HTMLInputElement;
+    fireEvent.change(input, { target: { files: [new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], '整改照片.png', { type: 'image/png' })] } });
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
+    const [upUrl, upInit] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(upUrl).toBe('/api/tickets/t-1/attachments');
+    expect(upInit.body).toBeInstanceOf(FormData);
+    expect(((upInit.body as FormData).get('files') as File).name).toBe('整改照片.png');
+    expect(upInit.headers).not.toHaveProperty('Content-Type'); // the browser adds multipart with its boundary
+    expect(await screen.findByText('整改照片.png')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('action-confirm'));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
+    const [replyUrl, replyInit] = fetchMock.mock.calls[1] as unknown as [string, RequestInit];
+    expect(replyUrl).toBe('/api/tickets/t-1/actions/reply');
+    expect(JSON.parse(replyInit.body as string)).toEqual({
+      text: '已更换路灯', attachments: [{ name: '整改照片.png', storageKey: 'att:11111111-2222-4333-8444-555555555555' }],
+    });
+  });
 });

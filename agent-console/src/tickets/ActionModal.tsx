@@ -1,5 +1,5 @@
-import { App, Form, Input, Modal, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { App, Button, Form, Input, Modal, Select, Upload } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import { ApiError, problemMessage } from '../api/problem';
 import type { TicketDetail } from '../api/types';
@@ -28,9 +28,48 @@ function UnitSelect({ multiple, testId, ...rest }: { multiple: boolean; testId: 
   return <Select {...rest} mode={multiple ? 'multiple' : undefined} showSearch optionFilterProp="label" options={options} data-testid={testId} />;
 }
 
-function FieldInput({ field, ...rest }: { field: FieldSpec; value?: unknown; onChange?: (v: unknown) => void }) {
+type Cited = { name: string; storageKey: string };
+
+/**
+ * Reply files: each is uploaded for this ticket as soon as it is picked (the server checks type
+ * and size then), and the form's value is what the reply cites: `[{name, storageKey}]`.
+ */
+function ReplyFiles({ ticketId, value, onChange }: { ticketId: string; value?: unknown; onChange?: (v: unknown) => void }) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const cited = (Array.isArray(value) ? value : []) as Cited[];
+  // Several files may finish in any order: each adds to the latest list, not the one it started with.
+  const latest = useRef(cited);
+  latest.current = cited;
+  return (
+    <Upload
+      multiple
+      fileList={cited.map((c) => ({ uid: c.storageKey, name: c.name, status: 'done' as const }))}
+      onRemove={(f) => onChange?.(latest.current.filter((c) => c.storageKey !== f.uid))}
+      customRequest={async ({ file, onSuccess, onError }) => {
+        try {
+          const { data } = await api.uploadAttachment(ticketId, file as File);
+          // Read the latest value: several files may finish in any order.
+          latest.current = [...latest.current, { name: data.name, storageKey: data.storageKey }];
+          onChange?.(latest.current);
+          onSuccess?.(data);
+        } catch (e) {
+          message.error(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+          onError?.(e as Error);
+        }
+      }}
+      maxCount={10}
+    >
+      <Button data-testid="field-attachments">{t('field.attachmentsPick')}</Button>
+    </Upload>
+  );
+}
+
+function FieldInput({ field, ticketId, ...rest }: { field: FieldSpec; ticketId: string; value?: unknown; onChange?: (v: unknown) => void }) {
   const { t } = useI18n();
   switch (field.kind) {
+    case 'files':
+      return <ReplyFiles ticketId={ticketId} {...rest} />;
     case 'textarea':
       return <Input.TextArea {...rest} value={rest.value as string} rows={4} data-testid={`field-${field.name}`} />;
     case 'date':
@@ -123,7 +162,7 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
         {spec?.action === 'dispatch' && <DispatchProposalHint ticketId={ticket.id} form={form} />}
         {spec?.fields.map((f) => (
           <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
-            <FieldInput field={f} />
+            <FieldInput field={f} ticketId={ticket.id} />
           </Form.Item>
         ))}
         {error && <div role="alert" style={{ color: '#cf1322' }} data-testid="action-error">{error}</div>}

@@ -1,4 +1,5 @@
-import { Card, Descriptions, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { Card, Descriptions, Image, Space, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { attachmentUrl, formatSize, isThumbnailable, ticketFiles } from '../lib/attachments';
 import type { Dispatch, TicketDetail, TimelineEntry } from '../api/types';
 import { useI18n, type Translate } from '../i18n';
 import { Countdown, FlagTags, formatTime, StatusTag, useNow } from './tags';
@@ -25,6 +26,35 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
         )) },
       ]}
     />
+  );
+}
+
+/** The appeal's and the replies' files: thumbnails for photos (click to enlarge), links for the rest. */
+function Attachments({ ticket }: { ticket: TicketDetail }) {
+  const { t } = useI18n();
+  const files = ticketFiles(ticket);
+  if (files.length === 0) return null;
+  return (
+    <Card size="small" title={t('detail.attachments')} style={{ marginBottom: 12 }} data-testid="attachments">
+      <Space wrap align="start" size={12}>
+        {files.map((f) => {
+          const url = attachmentUrl(ticket.id, f.storageKey);
+          const from = f.eventType === 'ticket.registered' ? t('detail.attachmentFromAppeal') : t('detail.attachmentFromReply');
+          return isThumbnailable(f.mime) ? (
+            <figure key={f.storageKey} style={{ margin: 0, width: 104 }} data-testid="attachment-image">
+              <Image src={url} alt={f.name} width={104} height={104} style={{ objectFit: 'cover', borderRadius: 4 }} />
+              <figcaption style={{ fontSize: 12, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={`${f.name} · ${from}`}>
+                {f.name}
+              </figcaption>
+            </figure>
+          ) : (
+            <a key={f.storageKey} href={url} download={f.name} data-testid="attachment-link" title={from}>
+              📎 {f.name} <Typography.Text type="secondary">{formatSize(f.size)}</Typography.Text>
+            </a>
+          );
+        })}
+      </Space>
+    </Card>
   );
 }
 
@@ -95,6 +125,7 @@ export function TicketView({ ticket }: { ticket: TicketDetail }) {
           )}
         </Descriptions>
       </Card>
+      <Attachments ticket={ticket} />
       {ticket.dispatches?.length > 0 && (
         <Card size="small" title={t('detail.dispatches')} style={{ marginBottom: 12 }}>
           <Dispatches rows={ticket.dispatches} />

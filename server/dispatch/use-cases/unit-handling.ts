@@ -10,6 +10,8 @@ import { problem } from '../../platform/http/problems';
 import { dispatches } from '../tables';
 import { guardAction } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
+import { attachmentIdOf, uploadsOfTicket } from '../../attachments/store';
+import type { Tx } from '../../platform/db/client';
 
 const Note = z.string().trim().max(2000);
 
@@ -50,13 +52,14 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
   await ctx.db.transaction(async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'reply');
     if (!d) throw problem('TICKET_NOT_FOUND');
+    const attachments = await replyFiles(tx, ticket.id, input.attachments);
     const at = ctx.now();
     if (d.role === 'assisting') {
       if (!['signed', 'in_progress'].includes(d.status)) throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d.status}`);
       await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
-        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments: input.attachments },
+        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments },
       });
       return;
     }
@@ -64,11 +67,26 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
       .where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.replied', from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
-      data: { dispatchId: d.id, attachments: input.attachments, late: !!d.replyDueAt && at > d.replyDueAt },
+      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt },
       patch: { replyText: input.text, repliedAt: at },
     });
   });
   ctx.svc.kickOutbox();
+}
+
+/**
+ * A reply may cite only files uploaded for this ticket (POST /api/tickets/:id/attachments): a key
+ * of another ticket's file, or a made-up one, is refused. The event keeps each file's stored type and size.
+ */
+async function replyFiles(tx: Tx, ticketId: string, cited: { name: string; storageKey: string }[]) {
+  const ids = cited.map((c) => attachmentIdOf(c.storageKey));
+  if (ids.some((i) => !i)) throw problem('ATTACHMENT_INVALID');
+  const found = new Map((await uploadsOfTicket(tx, ticketId, ids as string[])).map((r) => [r.id, r]));
+  return cited.map((c, i) => {
+    const row = found.get(ids[i]!);
+    if (!row) throw problem('ATTACHMENT_INVALID', c.storageKey);
+    return { name: c.name, storageKey: c.storageKey, mime: row.mime, size: row.size };
+  });
 }
 
 export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;

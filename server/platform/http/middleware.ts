@@ -53,10 +53,14 @@ export function validationProblem(e: z.ZodError) {
   });
 }
 
-/** JSON bodies only, for every write; anything else is a 415, not a silent empty body. */
+/** The writes that take files (server/attachments/upload.ts reads them as a stream). */
+const MULTIPART_ROUTES = [/^\/public\/appeals\/?$/, /^\/tickets\/[^/]+\/attachments\/?$/];
+
+/** JSON bodies only, for every write (multipart only where files are taken); anything else is a 415, not a silent empty body. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'];
-  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) throw problem('UNSUPPORTED_MEDIA_TYPE');
+  const multipartOk = req.method === 'POST' && req.is('multipart/form-data') && MULTIPART_ROUTES.some((r) => r.test(req.path));
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json') && !multipartOk) throw problem('UNSUPPORTED_MEDIA_TYPE');
   next();
 };
 

@@ -8,6 +8,7 @@ import { recordEvent } from '../events';
 import { resolveCitizen } from '../../identity/use-cases/resolve-citizen';
 import { validateCreditCode, validateIdNumber } from '../../identity/checks';
 import { nextTicketNumber } from '../ticket-number';
+import type { Tx } from '../../platform/db/client';
 
 /** What the centre already knows at intake beside the appeal (agent's choices, channel hints). */
 export const IntakeOverrides = z.strictObject({
@@ -36,6 +37,8 @@ export async function registerTicket(
   ctx: Ctx,
   appealInput: ParsedInboundAppeal,
   overrides: IntakeOverrides = {},
+  /** Runs in the ticket's transaction once its id is known (the portal stores the appeal's files here). */
+  inTx?: (tx: Tx, ticketId: string) => Promise<void>,
 ): Promise<RegisterResult> {
   const appeal = InboundAppeal.parse(appealInput);
   checkIdentity(appeal);
@@ -75,7 +78,9 @@ export async function registerTicket(
     if (inserted.length === 0) return null; // a retried push: answer with the first ticket
     const ticketId = inserted[0].id;
     // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
-    const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null }));
+    const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null,
+      ...(a.name ? { name: a.name } : {}) }));
+    if (inTx) await inTx(tx, ticketId);
     // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
     const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
       categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };

@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Result, Typography } from 'antd';
+import { Alert, Button, Form, Input, Result, Typography, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/endpoints';
 import { ApiError, problemMessage } from '../../api/problem';
@@ -6,6 +6,7 @@ import { PublicAppealInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { validateWith } from '../../lib/zodForm';
 import { PhoneCodeFields } from './PhoneCodeFields';
+import { MAX_APPEAL_FILES } from '../../lib/attachments';
 
 export interface Receipt {
   number: string;
@@ -18,6 +19,8 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Photos stay in the browser (shown as thumbnails) until the appeal is sent with them.
+  const [photos, setPhotos] = useState<UploadFile[]>([]);
 
   const submit = async (values: unknown) => {
     const body = validateWith(form, PublicAppealInput, values, t);
@@ -25,7 +28,8 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api.submitAppeal(body);
+      const files = photos.map((p) => p.originFileObj).filter((f): f is NonNullable<typeof f> => !!f);
+      const { data } = await api.submitAppeal(body, files);
       setReceipt(data);
       onSubmitted(data);
     } catch (e) {
@@ -60,6 +64,21 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
       </Form.Item>
       <Form.Item name="address" label={t('track.address')}>
         <Input data-testid="appeal-address" />
+      </Form.Item>
+      <Form.Item label={t('track.photos', { n: MAX_APPEAL_FILES })} extra={t('track.photosHint')}>
+        <div data-testid="appeal-photos">
+          <Upload
+            listType="picture-card"
+            accept="image/*"
+            multiple
+            maxCount={MAX_APPEAL_FILES}
+            fileList={photos}
+            beforeUpload={() => false}
+            onChange={({ fileList }) => setPhotos(fileList.slice(0, MAX_APPEAL_FILES))}
+          >
+            {photos.length < MAX_APPEAL_FILES && <span>{t('track.addPhoto')}</span>}
+          </Upload>
+        </div>
       </Form.Item>
       <Form.Item name="name" label={t('track.name')}>
         <Input />
