@@ -95,6 +95,11 @@ describe('WeChat media download (outbox → BullMQ job → /cgi-bin/media/get �
     // The ticket itself is untouched apart from the timeline.
     const detail = (await agent.get(`/api/tickets/${t.id}`)).body.data;
     expect(detail.status).toBe('received');
+    // Staff who see the ticket download the photo from it (the console lists the event's `files`).
+    expect(stored.data.files).toEqual([{ kind: 'image', mime: 'image/jpeg', size: jpeg.length, storageKey: `att:${file.id}` }]);
+    const dl = await agent.request('GET', `/api/tickets/${t.id}/attachments/${file.id}`);
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-type')).toBe('image/jpeg');
 
     // A follow-up voice note appended to the same ticket is fetched the same way, with its own Content-Type.
     api.media.set('MEDIA_VOICE_1', Buffer.from('#!AMR\n' + 'x'.repeat(300)));
