@@ -58,14 +58,8 @@ export function rectificationBody(action: RectAction, values: Record<string, unk
   return missing.length ? { missing } : { body };
 }
 
-export interface OutcomeForm {
-  reached: boolean;
-  result?: CallbackResult;
-  score?: number;
-  note?: string;
-  decision?: 'reopen' | 'close';
-  decisionReason?: string;
-}
+/** The outcome form holds what the server's body holds (record-callback.ts); validation turns one into the other. */
+export type OutcomeForm = OutcomeBody;
 
 /** Whether the server will treat this answer as dissatisfied (record-callback.ts, same rule). */
 export function isDissatisfied(f: Pick<OutcomeForm, 'result' | 'score'>, policy: Pick<FeedbackPolicy, 'partlyIsDissatisfied'> | undefined): boolean {
