@@ -46,6 +46,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 
 export const get = <T>(path: string) => request<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
+export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
 
 /** Builds `?a=1&b=x` leaving out empty values, so filters can be spread in without checks. */
 export function query(params: Record<string, string | number | boolean | undefined | null>): string {

@@ -1,6 +1,6 @@
 // Callbacks (回访), ratings (好差评) and rectification (差评整改): server/callbacks and server/reviews.
 // Kept apart from api/endpoints.ts so this area's shapes live next to the screens that read them.
-import { get, post, query } from '../api/client';
+import { get, post, put, query } from '../api/client';
 import type { Role } from '../api/types';
 
 export type CallbackResult = 'solved' | 'partly' | 'unsolved';
@@ -30,11 +30,19 @@ export interface CallbackDetail extends CallbackTask {
   form: { results: CallbackResult[]; scores: number[] };
 }
 
+/** server/callbacks/policy.ts FeedbackPolicy: the centre's callback and rectification rules (domain.md §4). */
 export interface FeedbackPolicy {
+  sampleRate: number;
+  callbackDueHours: number;
+  badReviewCallbackDueHours: number;
   onDissatisfied: 'reopen' | 'agent_decides';
   partlyIsDissatisfied: boolean;
   maxAttempts: number;
   rectificationWorkingDays: number;
+  callbackBy: 'agent' | 'cti';
+  dialRetryHours: number;
+  dialStartHour: number;
+  dialEndHour: number;
 }
 
 export interface OutcomeBody {
@@ -114,6 +122,7 @@ export const feedbackApi = {
   callbacks: (status: CallbackStatus = 'pending') => get<CallbackTask[]>(`/api/callbacks${query({ status })}`),
   callback: (id: string) => get<CallbackDetail>(`/api/callbacks/${encodeURIComponent(id)}`),
   policy: () => get<FeedbackPolicy>('/api/callbacks/policy'),
+  savePolicy: (p: Partial<FeedbackPolicy>) => put<FeedbackPolicy>('/api/callbacks/policy', p),
   recordOutcome: (id: string, body: OutcomeBody) => post<CallbackTask>(`/api/callbacks/${encodeURIComponent(id)}/outcome`, body),
   transitions: () => get<RectTransitions>('/api/meta/rectification-transitions'),
   rectifications: (status?: RectStatus) => get<Rectification[]>(`/api/rectifications${query({ status })}`),

@@ -9,7 +9,10 @@ import {
 } from './logic';
 
 const table = RECTIFICATION_TRANSITIONS as unknown as RectTransitions;
-const agentDecides = { onDissatisfied: 'agent_decides', partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15 } as const;
+const agentDecides = {
+  sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
+  onDissatisfied: 'agent_decides', partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15,
+} as const;
 const reopen = { ...agentDecides, onDissatisfied: 'reopen' } as const;
 
 describe('rectification actions from the server table', () => {

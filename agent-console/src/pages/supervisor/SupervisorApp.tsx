@@ -16,6 +16,7 @@ const BarChart = lazy(() => import('./BarChart'));
 // Report screens are their own chunks: the wall opens without them.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
+const FeedbackPolicyPage = lazy(() => import('./FeedbackPolicyPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
 const SAMPLE = 200;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
@@ -155,6 +156,7 @@ export default function SupervisorApp() {
     { key: '', label: t('reports.tab.wall') },
     ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
     { key: 'hotspots', label: t('reports.tab.hotspots') },
+    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }] : []),
   ];
   const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
   return (
@@ -170,6 +172,7 @@ export default function SupervisorApp() {
           <Route index element={<Wall />} />
           <Route path="reports" element={canReport ? <ReportsPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="hotspots" element={<HotspotsPage />} />
+          <Route path="policy" element={canReport ? <FeedbackPolicyPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="*" element={<Navigate to="/supervisor" replace />} />
         </Routes>
       </Suspense>
