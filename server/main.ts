@@ -41,7 +41,7 @@ async function main() {
         WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
       ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
-      smsReceiptToken: env.SMS_RECEIPT_TOKEN,
+      smsReceiptToken: env.SMS_RECEIPT_TOKEN, ctiCallbackMode: env.CTI_CALLBACK_MODE,
     },
   });
   const server = http.createServer(app);
@@ -69,7 +69,8 @@ async function main() {
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
-  if (roles.has('cron')) closers.push(startCallbackDialer(rt)); // 回访外呼 attempts due (policy callbackBy = cti)
+  // 回访外呼 attempts due (policy callbackBy = cti), pushed to the CTI; a polling CTI takes them itself.
+  if (roles.has('cron') && env.CTI_CALLBACK_MODE === 'push') closers.push(startCallbackDialer(rt));
   if (roles.has('cron') && wx) {
     // Media whose job gave up (WeChat down past its retries, quota) is fetched again while WeChat still keeps it.
     const sweep = setInterval(() => void sweepWechatMedia(rt, wxFor).catch(() => {}), env.WECHAT_MEDIA_SWEEP_MS);

@@ -13,6 +13,8 @@ import { createSmsReceiptRouter } from '../../integrations/sms/receipts-router';
 import { smsProviders, smsReceiptSink } from './sms';
 import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
 import { withCallbackCalls, withCallMetrics } from './phone-hooks';
+import { handOutDueCallbacks } from '../callbacks/use-cases/outbound-calls';
+import { makeCtx, SYSTEM } from '../platform/context';
 import {
   channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
@@ -28,6 +30,8 @@ export interface ChannelConfig {
   smsReceiptToken?: string;
   /** Province ↔ city exchange; absent → /exchange/v1 not mounted. */
   exchange?: ExchangeConfig;
+  /** `poll`: the CTI fetches due callback calls from GET /channels/phone/callback-tasks (default `push`). */
+  ctiCallbackMode?: 'push' | 'poll';
 }
 
 /**
@@ -66,6 +70,9 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
     app.use('/channels/phone', createPhoneRouter({
       events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
       keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
+      ...(cfg.ctiCallbackMode === 'poll'
+        ? { callbackTasks: { listDue: (_now: Date, limit: number) => handOutDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }), limit) } }
+        : {}),
     }));
   }
 

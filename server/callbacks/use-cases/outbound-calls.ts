@@ -41,42 +41,83 @@ async function enqueue(tx: Tx, topic: 'callback.dial' | 'callback.sms_link', cb:
 }
 
 /**
- * The cron role's sweep: every pending task whose next_dial_at has come gets its next CTI attempt,
- * or, outside the dial window, a next_dial_at at the window's next opening. SKIP LOCKED, so several
- * cron nodes may run it; clearing next_dial_at in the same transaction makes each attempt once.
+ * Due tasks claimed for a call, inside the caller's transaction: every pending task whose
+ * next_dial_at has come gets its next attempt row (next_dial_at cleared, so each attempt is made
+ * once), or, outside the dial window, a next_dial_at at the window's next opening. SKIP LOCKED, so
+ * several nodes (or a polling CTI and a cron node) never claim the same task.
  */
+async function claimDueCalls(tx: Tx, now: Date, limit: number, status: 'requested' | 'placed') {
+  const due = await tx.select().from(callbacks)
+    .where(and(eq(callbacks.status, 'pending'), sql`${callbacks.nextDialAt} <= ${now}`))
+    .orderBy(callbacks.nextDialAt).limit(limit).for('update', { skipLocked: true });
+  if (!due.length) return [];
+  const policy = await getPolicy(tx);
+  if (policy.callbackBy !== 'cti') {
+    // The centre went back to agents' calls: these tasks stay on the agents' list only.
+    await tx.update(callbacks).set({ nextDialAt: null }).where(inArray(callbacks.id, due.map((d) => d.id)));
+    return [];
+  }
+  const claimed: { cb: CallbackRow; attempt: AttemptRow; policy: FeedbackPolicy }[] = [];
+  for (const cb of due) {
+    const slot = await slotFor(tx, now, policy);
+    if (slot > now) {
+      await tx.update(callbacks).set({ nextDialAt: slot }).where(eq(callbacks.id, cb.id));
+      continue;
+    }
+    const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(attempt), 0)::int + 1 as next
+      from callback_attempts where callback_id = ${cb.id}`)).rows;
+    const [a] = await tx.insert(callbackAttempts).values({ callbackId: cb.id, attempt: next, channel: 'phone', status, requestedAt: now, updatedAt: now })
+      .returning();
+    await tx.update(callbacks).set({ nextDialAt: null }).where(eq(callbacks.id, cb.id));
+    claimed.push({ cb, attempt: a, policy });
+  }
+  return claimed;
+}
+
+/** The cron role's sweep (CTI_CALLBACK_MODE=push): each claimed attempt goes out through the outbox to the CTI. */
 export async function dialDueCallbacks(ctx: Ctx, limit = 50): Promise<number> {
-  const now = ctx.now();
   const n = await ctx.db.transaction(async (tx) => {
-    const due = await tx.select().from(callbacks)
-      .where(and(eq(callbacks.status, 'pending'), sql`${callbacks.nextDialAt} <= ${now}`))
-      .orderBy(callbacks.nextDialAt).limit(limit).for('update', { skipLocked: true });
-    if (!due.length) return 0;
-    const policy = await getPolicy(tx);
-    if (policy.callbackBy !== 'cti') {
-      // The centre went back to agents' calls: these tasks stay on the agents' list only.
-      await tx.update(callbacks).set({ nextDialAt: null }).where(inArray(callbacks.id, due.map((d) => d.id)));
-      return 0;
-    }
-    let placed = 0;
-    for (const cb of due) {
-      const slot = await slotFor(tx, now, policy);
-      if (slot > now) {
-        await tx.update(callbacks).set({ nextDialAt: slot }).where(eq(callbacks.id, cb.id));
-        continue;
-      }
-      const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(attempt), 0)::int + 1 as next
-        from callback_attempts where callback_id = ${cb.id}`)).rows;
-      const [a] = await tx.insert(callbackAttempts).values({ callbackId: cb.id, attempt: next, channel: 'phone', requestedAt: now, updatedAt: now })
-        .returning();
-      await tx.update(callbacks).set({ nextDialAt: null }).where(eq(callbacks.id, cb.id));
-      await enqueue(tx, 'callback.dial', cb, a.id);
-      placed++;
-    }
-    return placed;
+    const claimed = await claimDueCalls(tx, ctx.now(), limit, 'requested');
+    for (const c of claimed) await enqueue(tx, 'callback.dial', c.cb, c.attempt.id);
+    return claimed.length;
   });
   if (n) ctx.svc.kickOutbox();
   return n;
+}
+
+/** A task as a polling CTI receives it (channels.md §2: `{taskId, to, window, attempts}`). */
+export interface PolledCallbackTask {
+  taskId: string;
+  to: string;
+  window: { from: string; to: string };
+  attempts: number;
+  survey: boolean;
+}
+
+/**
+ * CTI_CALLBACK_MODE=poll: `GET /channels/phone/callback-tasks` hands the due tasks to the CTI
+ * itself. Handing one out is the attempt (status `placed`, as after a push the CTI accepted); its
+ * CallEvents with callbackTaskId then move it like any pushed call. A task without a phone number
+ * is counted as a failed attempt, never handed out.
+ */
+export async function handOutDueCallbacks(ctx: Ctx, limit: number): Promise<PolledCallbackTask[]> {
+  const now = ctx.now();
+  const claimed = await ctx.db.transaction((tx) => claimDueCalls(tx, now, limit, 'placed'));
+  const tasks: PolledCallbackTask[] = [];
+  for (const c of claimed) {
+    const a = await attemptContext(ctx, c.attempt.id);
+    if (!a?.phone) {
+      await finishAttempt(ctx, c.attempt.id, 'push_failed', 'NO_PHONE', now);
+      continue;
+    }
+    // The window closes at the policy's end hour of today's China day.
+    const dayStart = Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000;
+    tasks.push({
+      taskId: c.cb.id, to: a.phone, attempts: c.attempt.attempt, survey: true,
+      window: { from: now.toISOString(), to: new Date(dayStart + c.policy.dialEndHour * 3600_000).toISOString() },
+    });
+  }
+  return tasks;
 }
 
 /** What the worker needs to dial or text: the attempt, its task, and the citizen's number (decrypted only here). */

@@ -51,6 +51,12 @@ const Env = z.object({
   CTI_BASE_URL: z.string().default(''),
   /** Our key for signing outbound-call requests to the CTI, `keyId:secret`. */
   CTI_OUTBOUND_KEY: z.string().default(''),
+  /**
+   * How callback calls (policy callbackBy = cti) reach the CTI: `push` (the cron node POSTs each
+   * attempt to CTI_BASE_URL) or `poll` (the CTI fetches due tasks from GET /channels/phone/callback-tasks;
+   * no dialer sweep runs).
+   */
+  CTI_CALLBACK_MODE: z.enum(['push', 'poll']).default('push'),
   /** The public site's base URL, for links sent to citizens (SMS callback survey link). */
   PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3000'),
   /** Open311 api keys, `keyId:apiKey[,…]`. */
