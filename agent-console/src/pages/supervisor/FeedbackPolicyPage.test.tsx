@@ -35,12 +35,16 @@ describe('<FeedbackPolicyPage>', () => {
     fireEvent.change(sample, { target: { value: '50' } });
     fireEvent.change(screen.getByTestId('policy-rectificationWorkingDays'), { target: { value: '5' } });
     fireEvent.click(screen.getByTestId('policy-save'));
-    await waitFor(() => expect(puts).toHaveLength(1));
+    expect((await screen.findByTestId('policy-saved')).textContent).toBe('已保存');
+    expect(puts).toHaveLength(1);
     expect(puts[0]).toMatchObject({ sampleRate: 0.5, rectificationWorkingDays: 5, onDissatisfied: 'reopen' });
     expect(puts[0]).not.toHaveProperty('samplePercent');
 
     refuse = true;
     fireEvent.click(screen.getByTestId('policy-save'));
     expect((await screen.findByTestId('policy-error')).textContent).toBe('输入有误，请检查标出的字段');
+    expect(screen.queryByTestId('policy-saved')).toBeNull();
+    // Let the button's loading state settle before the DOM goes away.
+    await waitFor(() => expect(screen.getByTestId('policy-save').className).not.toMatch(/loading/));
   });
 });

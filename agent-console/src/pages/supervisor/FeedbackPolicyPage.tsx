@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, InputNumber, Select, Space, Spin, Switch, Typography, message } from 'antd';
+import { Alert, Button, Card, Form, InputNumber, Select, Space, Spin, Switch, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, problemMessage } from '../../api/problem';
 import { feedbackApi, type FeedbackPolicy } from '../../feedback/api';
@@ -26,6 +26,7 @@ export default function FeedbackPolicyPage() {
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
 
   const show = (p: FeedbackPolicy) => form.setFieldsValue({ ...p, samplePercent: Math.round(p.sampleRate * 1000) / 10 });
   useEffect(() => {
@@ -40,9 +41,10 @@ export default function FeedbackPolicyPage() {
     const { samplePercent, ...rest } = v;
     setSaving(true);
     setError(null);
+    setSaved(false);
     try {
       show((await feedbackApi.savePolicy({ ...rest, sampleRate: samplePercent / 100 })).data);
-      message.success(t('policy.saved'));
+      setSaved(true);
     } catch (e) {
       setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
     } finally {
@@ -53,7 +55,7 @@ export default function FeedbackPolicyPage() {
   return (
     <Card size="small" title={t('policy.title')} data-testid="policy-page" style={{ maxWidth: 720 }}>
       <Typography.Paragraph type="secondary">{t('policy.intro')}</Typography.Paragraph>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="policy-error" />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="policy-error" />}
       {!loaded && !error && <Spin />}
       <Form form={form} layout="horizontal" labelCol={{ span: 10 }} onFinish={save} style={{ display: loaded ? undefined : 'none' }}>
         <Form.Item name="samplePercent" label={t('policy.samplePercent')} extra={t('policy.samplePercent.help')}>
@@ -76,6 +78,7 @@ export default function FeedbackPolicyPage() {
         <Form.Item wrapperCol={{ offset: 10 }}>
           <Space>
             <Button type="primary" htmlType="submit" loading={saving} data-testid="policy-save">{t('policy.save')}</Button>
+            {saved && <Typography.Text type="success" data-testid="policy-saved">{t('policy.saved')}</Typography.Text>}
           </Space>
         </Form.Item>
       </Form>
