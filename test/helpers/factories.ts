@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { TestEnv } from './env';
+import type { ApiClient } from './http';
 import type { Actor } from '../../server/platform/context';
 import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { tickets } from '../../server/tickets/tables';
@@ -23,4 +25,23 @@ export async function ticketState(env: TestEnv, id: string) {
     (select count(*)::int from audit_log where entity_type = 'ticket' and entity_id = ${id} and action <> 'pii.read') as audits,
     (select count(*)::int from outbox where payload->>'ticketId' = ${id}) as outbox`);
   return { ticket: t, ...counts.rows[0] };
+}
+
+/** The people who take a ticket through its lifecycle over HTTP. */
+export interface HandlingCrew { agent: ApiClient; dispatcher: ApiClient; clerk: ApiClient; unitId: string }
+
+/**
+ * A registered ticket taken through the real HTTP lifecycle to closed, on time: submit → dispatch →
+ * sign → start → reply → accept (the reply deadline is moved out first, so the close is never late).
+ */
+export async function closeOverHttp(env: TestEnv, ticketId: string, crew: HandlingCrew) {
+  const steps: [ApiClient, string, Record<string, unknown>][] = [
+    [crew.agent, 'submit', { appealType: 'complaint' }], [crew.dispatcher, 'dispatch', { leadUnitId: crew.unitId }],
+    [crew.clerk, 'sign', {}], [crew.clerk, 'start', {}], [crew.clerk, 'reply', { text: '已处理' }], [crew.dispatcher, 'accept-reply', {}],
+  ];
+  for (const [who, action, body] of steps) {
+    if (action === 'sign') await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '10 days' where ticket_id = ${ticketId}`);
+    const r = await who.action(ticketId, action, body);
+    expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+  }
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
-import { makeTicket } from '../helpers/factories';
+import { closeOverHttp, makeTicket } from '../helpers/factories';
 import { signRequest } from '../../integrations/shared/hmac';
 import { callbackAttempts, callbacks } from '../../server/callbacks/tables';
 import { setPolicy } from '../../server/callbacks/policy';
@@ -30,11 +30,7 @@ beforeAll(async () => {
 
 async function closedTicket(phone: string) {
   const { ticketId } = await makeTicket(env, agentActor, { phone });
-  for (const [who, action, body] of [[agent, 'submit', { appealType: 'complaint' }], [dispatcher, 'dispatch', { leadUnitId: unitId }], [clerk, 'sign', {}],
-    [clerk, 'start', {}], [clerk, 'reply', { text: '已处理' }], [dispatcher, 'accept-reply', {}]] as const) {
-    const r = await who.action(ticketId, action, body);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-  }
+  await closeOverHttp(env, ticketId, { agent, dispatcher, clerk, unitId });
   const [cb] = await env.rt.db.select().from(callbacks).where(eq(callbacks.ticketId, ticketId));
   return cb;
 }

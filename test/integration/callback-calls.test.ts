@@ -13,7 +13,7 @@ import { eq, sql, asc } from 'drizzle-orm';
 import type { Worker } from 'bullmq';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
-import { makeTicket } from '../helpers/factories';
+import { closeOverHttp, makeTicket } from '../helpers/factories';
 import { signRequest } from '../../integrations/shared/hmac';
 import { CtiOutboundClient } from '../../integrations/phone-cti/outbound-client';
 import { startEventsWorker } from '../../server/platform/queue/events-worker';
@@ -78,20 +78,10 @@ afterAll(async () => {
   await new Promise((r) => ctiServer.close(r));
 });
 
-async function ok(p: Promise<{ status: number; body: any }>) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
 
 async function closedTicket(phone: string) {
   const { ticketId } = await makeTicket(env, agentActor, { phone });
-  await ok(agent.action(ticketId, 'submit', { appealType: 'complaint' }));
-  await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: unit.id }));
-  await ok(clerk.action(ticketId, 'sign'));
-  await ok(clerk.action(ticketId, 'start'));
-  await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '10 days' where ticket_id = ${ticketId}`);
-  await ok(clerk.action(ticketId, 'reply', { text: '已处理' }));
-  await ok(dispatcher.action(ticketId, 'accept-reply'));
+  await closeOverHttp(env, ticketId, { agent, dispatcher, clerk, unitId: unit.id });
   const [cb] = await env.rt.db.select().from(callbacks).where(eq(callbacks.ticketId, ticketId));
   return { ticketId, cb };
 }

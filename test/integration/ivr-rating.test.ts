@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
-import { makeTicket } from '../helpers/factories';
+import { closeOverHttp, makeTicket } from '../helpers/factories';
 import { signRequest } from '../../integrations/shared/hmac';
 import { ratings, rectifications } from '../../server/reviews/tables';
 import { callbacks } from '../../server/callbacks/tables';
@@ -45,22 +45,12 @@ const survey = (callId: string, eventId: string, digit: string, extra: Record<st
   surveyDigit: digit, ...extra,
 });
 
-async function ok(p: Promise<{ status: number; body: any }>) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
 
 /** A ticket registered for call `callId` and taken through the real lifecycle to closed (unless `open`). */
 async function callTicket(callId: string, o: { open?: boolean } = {}) {
   const { ticketId } = await makeTicket(env, agentActor, { externalId: `call-${callId}` });
   if (o.open) return ticketId;
-  await ok(agent.action(ticketId, 'submit', { appealType: 'complaint' }));
-  await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: unit.id }));
-  await ok(clerk.action(ticketId, 'sign'));
-  await ok(clerk.action(ticketId, 'start'));
-  await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '10 days' where ticket_id = ${ticketId}`);
-  await ok(clerk.action(ticketId, 'reply', { text: '已处理' }));
-  await ok(dispatcher.action(ticketId, 'accept-reply'));
+  await closeOverHttp(env, ticketId, { agent, dispatcher, clerk, unitId: unit.id });
   return ticketId;
 }
 
