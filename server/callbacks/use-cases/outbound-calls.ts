@@ -17,7 +17,7 @@ import { makeCtx, SYSTEM } from '../../platform/context';
 import { outbox } from '../../platform/db/plumbing-tables';
 import { recordEvent } from '../../tickets/events';
 import { holidays } from '../../dispatch/tables';
-import { createCalendar } from '../../sla/calendar';
+import { centreCalendar } from '../../sla/centre-calendar';
 import type { HolidayRow } from '../../sla/holiday-rows';
 import { callbackAttempts, callbacks, type CallbackAttemptStatus } from '../tables';
 import { getPolicy, type FeedbackPolicy } from '../policy';
@@ -29,9 +29,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type CallbackRow = typeof callbacks.$inferSelect;
 type AttemptRow = typeof callbackAttempts.$inferSelect;
 
+// The centre's calendar (next year counted provisionally until its notice is loaded), as dispatch uses.
 async function calendar(tx: Tx) {
   const rows = await tx.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays);
-  return createCalendar(rows as HolidayRow[]);
+  return centreCalendar(rows as HolidayRow[]);
 }
 
 const slotFor = async (tx: Tx, from: Date, p: FeedbackPolicy) => nextDialSlot(from, await calendar(tx), p.dialStartHour, p.dialEndHour);
@@ -58,8 +59,9 @@ async function claimDueCalls(tx: Tx, now: Date, limit: number, status: 'requeste
     return [];
   }
   const claimed: { cb: CallbackRow; attempt: AttemptRow; policy: FeedbackPolicy }[] = [];
+  // One window for the whole sweep: every task here is due at `now`.
+  const slot = await slotFor(tx, now, policy);
   for (const cb of due) {
-    const slot = await slotFor(tx, now, policy);
     if (slot > now) {
       await tx.update(callbacks).set({ nextDialAt: slot }).where(eq(callbacks.id, cb.id));
       continue;
