@@ -41,6 +41,11 @@ export function problemMessage(p: Problem, locale: Locale): string {
   return translate(locale, 'app.withDetails', { base, details: fields.join(translate(locale, 'app.listSep')) });
 }
 
+/** What to show for anything a request threw: the server's problem in the user's language, else the error text. */
+export function errorMessage(e: unknown, locale: Locale): string {
+  return e instanceof ApiError ? problemMessage(e.problem, locale) : String(e);
+}
+
 /** Turns any failed response into a Problem, whether or not its body is problem+json. */
 export async function readProblem(res: Response): Promise<Problem> {
   const text = await res.text().catch(() => '');

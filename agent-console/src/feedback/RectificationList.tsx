@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, problemMessage } from '../api/problem';
+import { errorMessage, problemMessage } from '../api/problem';
 import { useI18n } from '../i18n';
 import { useLiveQuery } from '../realtime/useLiveQuery';
 import { useAuth } from '../shell/auth';
@@ -126,7 +126,7 @@ function ActionDialog({ rect, action, onClose, onDone }: { rect: Rectification; 
       await feedbackApi.actOnRectification(rect.id, action, out.body);
       onDone();
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

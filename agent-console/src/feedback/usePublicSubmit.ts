@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, problemMessage } from '../api/problem';
+import { errorMessage } from '../api/problem';
 import { useI18n } from '../i18n';
 
 /**
@@ -17,7 +17,7 @@ export function usePublicSubmit<T>() {
     try {
       setDone((await request()).data);
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, problemMessage } from '../api/problem';
+import { errorMessage } from '../api/problem';
 import { LoginInput } from '../api/schemas';
 import { useI18n } from '../i18n';
 import { validateWith } from '../lib/zodForm';
@@ -28,7 +28,7 @@ export default function LoginPage() {
       const u = await login(body.username, body.password);
       navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

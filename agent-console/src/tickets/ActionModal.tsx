@@ -1,7 +1,7 @@
 import { App, Button, Form, Input, Modal, Select, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
-import { ApiError, problemMessage } from '../api/problem';
+import { ApiError, errorMessage } from '../api/problem';
 import type { TicketDetail } from '../api/types';
 import { useI18n } from '../i18n';
 import { parseActionBody, type ActionSpec, type FieldSpec } from '../lib/actions';
@@ -54,7 +54,7 @@ function ReplyFiles({ ticketId, value, onChange }: { ticketId: string; value?: u
           onChange?.(latest.current);
           onSuccess?.(data);
         } catch (e) {
-          message.error(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+          message.error(errorMessage(e, locale));
           onError?.(e as Error);
         }
       }}
@@ -132,7 +132,7 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
       onDone(data);
       onClose();
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
       if (e instanceof ApiError && e.status === 409) onStale?.();
     } finally {
       setBusy(false);

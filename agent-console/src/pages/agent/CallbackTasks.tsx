@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Input, Radio, Row, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage, problemMessage } from '../../api/problem';
 import type { TicketDetail } from '../../api/types';
 import { feedbackApi, type CallbackDetail, type CallbackStatus, type CallbackTask } from '../../feedback/api';
 import { needsDecision, outcomeBody, outcomeKey, outcomeSummary, RESULTS, SCORES, type OutcomeForm } from '../../feedback/logic';
@@ -73,7 +73,7 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
   const [busy, setBusy] = useState(false);
   const policy = useLiveQuery(() => feedbackApi.policy(), [], { concerns: () => false });
   const panel = useRef<HTMLDivElement>(null);
-  const msg = (e: unknown) => (e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+  const msg = (e: unknown) => (errorMessage(e, locale));
 
   useEffect(() => {
     feedbackApi

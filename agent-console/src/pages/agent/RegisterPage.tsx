@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Row, Select, Spac
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
@@ -57,7 +57,7 @@ export function RegisterPage() {
       message.success(t('reg.created', { number: data.number }));
       navigate(`/agent/tickets/${data.id}`);
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

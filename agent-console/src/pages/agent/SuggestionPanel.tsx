@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Descriptions, Progress, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useCategoryCodeByName } from '../../lib/categoryIndex';
@@ -26,7 +26,7 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
       message.success(t('action.done'));
       onDone(data);
     } catch (e) {
-      message.error(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      message.error(errorMessage(e, locale));
     } finally {
       setBusy(null);
     }

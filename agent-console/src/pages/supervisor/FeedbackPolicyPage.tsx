@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, InputNumber, Select, Space, Spin, Switch, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { feedbackApi, type FeedbackPolicy } from '../../feedback/api';
 import { useI18n } from '../../i18n';
 
@@ -33,7 +33,7 @@ export default function FeedbackPolicyPage() {
     feedbackApi.policy().then((r) => {
       show(r.data);
       setLoaded(true);
-    }, (e) => setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e)));
+    }, (e) => setError(errorMessage(e, locale)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -46,7 +46,7 @@ export default function FeedbackPolicyPage() {
       show((await feedbackApi.savePolicy({ ...rest, sampleRate: samplePercent / 100 })).data);
       setSaved(true);
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setSaving(false);
     }

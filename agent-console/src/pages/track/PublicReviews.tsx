@@ -1,6 +1,6 @@
 import { Alert, Card, Empty, List, Select, Space, Statistic, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { feedbackApi, type PublicReviewPage } from '../../feedback/api';
 import { chinaMonth, recentMonths } from '../../feedback/logic';
 import { useI18n } from '../../i18n';
@@ -19,7 +19,7 @@ export function PublicReviews() {
   const [page, setPage] = useState<PublicReviewPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const msg = (e: unknown) => (e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+  const msg = (e: unknown) => (errorMessage(e, locale));
 
   useEffect(() => {
     feedbackApi

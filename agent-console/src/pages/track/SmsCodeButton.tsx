@@ -1,7 +1,7 @@
 import { App, Button } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { SmsCodeInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 
@@ -30,7 +30,7 @@ export function SmsCodeButton({ phone, purpose, testId }: { phone: string; purpo
       message.success(t('track.codeSent'));
       setLeft(60);
     } catch (e) {
-      message.error(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      message.error(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { Alert, Button, Form, Input, Result, Typography, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { PublicAppealInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { validateWith } from '../../lib/zodForm';
@@ -33,7 +33,7 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
       setReceipt(data);
       onSubmitted(data);
     } catch (e) {
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }

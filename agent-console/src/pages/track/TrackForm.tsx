@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, Segmented, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints';
-import { ApiError, problemMessage } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import type { PublicTicket } from '../../api/types';
 import { TrackByCode, TrackByToken } from '../../api/schemas';
 import { useI18n } from '../../i18n';
@@ -61,7 +61,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
       setProof('trackToken' in body ? { trackToken: body.trackToken } : { trackToken: null, phone: body.phone });
     } catch (e) {
       setTicket(null);
-      setError(e instanceof ApiError ? problemMessage(e.problem, locale) : String(e));
+      setError(errorMessage(e, locale));
     } finally {
       setBusy(false);
     }
