@@ -5,46 +5,24 @@
  * stops the polling. Skipped where Debian `dovecot-imapd` is not installed (.ci/run installs it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { useTestEnv } from '../helpers/env';
-import { freePort } from '../helpers/server-process';
 import { startEmailChannel } from '../../server/channels/email';
+import { hasDovecot, startDovecot } from '../../integrations/email/dovecot.test-support';
 
-const hasDovecot = spawnSync('dovecot', ['--version']).error === undefined;
 const MAILBOX = '12345@rexian.test';
 const env = useTestEnv({ withServer: false });
-let dovecot: ChildProcess | undefined;
+let dovecot: Awaited<ReturnType<typeof startDovecot>> | undefined;
 let port = 0;
 
 beforeAll(async () => {
   if (!hasDovecot) return;
-  const dir = mkdtempSync(join(tmpdir(), 'dovecot-srv-'));
-  port = await freePort();
-  mkdirSync(join(dir, 'mail'));
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'mail'), 0o1777);
-  const conf = join(dir, 'dovecot.conf');
-  writeFileSync(conf, [`base_dir = ${dir}/run`, `state_dir = ${dir}/state`, `log_path = ${dir}/dovecot.log`, 'protocols = imap',
-    'listen = 127.0.0.1', `service imap-login {\n inet_listener imap {\n address = 127.0.0.1\n port = ${port}\n }\n}`, 'ssl = no',
-    'disable_plaintext_auth = no', 'auth_mechanisms = plain login', 'passdb {\n driver = static\n args = password=testpass\n}',
-    `userdb {\n driver = static\n args = uid=nobody gid=nogroup home=${dir}/home/%u\n}`, `mail_location = maildir:${dir}/mail/%u`,
-    'first_valid_uid = 0', 'first_valid_gid = 0', 'default_login_user = dovenull', 'default_internal_user = dovecot',
-    'default_internal_group = dovecot', ''].join('\n'));
-  dovecot = spawn('dovecot', ['-F', '-c', conf], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  dovecot = await startDovecot();
+  port = dovecot.port;
 }, 20_000);
 afterAll(async () => {
-  if (dovecot?.pid) { dovecot.kill('SIGTERM'); await new Promise((r) => dovecot!.once('exit', r)); }
+  await dovecot?.stop();
 });
 
 const imap = () => ({ host: '127.0.0.1', port, secure: false, auth: { user: 'hotline', pass: 'testpass' }, logger: false as const });
