@@ -39,7 +39,9 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
     sets.push(sql`${sql.identifier(col.name)} = ${col.columnType === 'PgJsonb' && value != null ? JSON.stringify(value) : value}`);
   }
   const data = JSON.stringify(e.data ?? {});
-  const outboxPayload = { ticketId, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null };
+  // The channel rides along so a job that only concerns one channel (WeChat media) can skip the others unread.
+  const channel = typeof e.data?.channel === 'string' ? { channel: e.data.channel } : {};
+  const outboxPayload = { ticketId, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null, ...channel };
   const r = await tx.execute<{ version: number }>(sql`
     with t as (
       update tickets set ${sql.join(sets, sql`, `)} where id = ${ticketId} returning version

@@ -49,7 +49,7 @@ export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queu
     // and both are idempotent, so a retry of the job repeats nothing that already happened.
     const results = await Promise.allSettled([
       handle(rt, job),
-      deps.wechatMedia && MEDIA_EVENTS.has(job.name) && job.data?.ticketId && job.data?.version
+      deps.wechatMedia && MEDIA_EVENTS.has(job.name) && job.data?.channel === 'wechat' && job.data?.ticketId && job.data?.version
         ? deps.wechatMedia(job.data.ticketId, Number(job.data.version)) : Promise.resolve(),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
