@@ -2,9 +2,11 @@ import http from 'node:http';
 import { env } from './platform/config/env';
 import { logger } from './platform/log/logger';
 import { createRuntime } from './platform/runtime';
+import { every, reportFailure } from './platform/background';
 import { createApp } from './app';
 import { createRealtime } from './platform/realtime/socket';
-import { startEventsWorker } from './platform/queue/events-worker';
+import { redisEmitterSink } from './platform/realtime/invalidations';
+import { startEventsWorker } from './event-handlers';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
@@ -51,6 +53,11 @@ async function main() {
     rt.realtimeSinks.push(realtime.publish);
     rt.io = realtime.io;
     closers.push(realtime.close);
+  } else {
+    // A worker or cron node's relay drains the rows its own commits wrote: their invalidations go out through Redis.
+    const emitter = redisEmitterSink(env.REDIS_URL, env.QUEUE_PREFIX, logger);
+    rt.realtimeSinks.push(emitter.publish);
+    closers.push(emitter.close);
   }
   // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
   const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1 });
@@ -73,15 +80,13 @@ async function main() {
   if (roles.has('cron') && env.CTI_CALLBACK_MODE === 'push') closers.push(startCallbackDialer(rt));
   if (roles.has('cron') && wx) {
     // Media whose job gave up (WeChat down past its retries, quota) is fetched again while WeChat still keeps it.
-    const sweep = setInterval(() => void sweepWechatMedia(rt, wxFor).catch(() => {}), env.WECHAT_MEDIA_SWEEP_MS);
-    sweep.unref();
-    closers.push(async () => clearInterval(sweep));
+    // Runs on the cron node only (ROLES), so one node sweeps; a MediaId is claimed in channel_events, so two would not store twice.
+    closers.push(every(logger, 'wechat-media-sweep', env.WECHAT_MEDIA_SWEEP_MS, () => sweepWechatMedia(rt, wxFor)));
   }
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.
-    const fold = setInterval(() => void foldRollupDeltas(rt.db).catch(() => {}), 5_000);
-    fold.unref();
-    closers.push(async () => clearInterval(fold));
+    // Safe on several nodes: folds share an advisory lock and each delta is deleted by the fold that takes it.
+    closers.push(every(logger, 'rollup-fold', 5_000, () => foldRollupDeltas(rt.db)));
   }
   if (exchange && roles.has('worker')) {
     const deliverer = startExchangeDeliverer(rt, exchange, parsePeers(exchange.peers));
@@ -103,7 +108,7 @@ async function main() {
 
   const shutdown = async () => {
     server.close();
-    for (const c of closers) await c().catch(() => {});
+    for (const c of closers) await c().catch((err) => reportFailure(logger, 'shutdown', err));
     await rt.close();
     process.exit(0);
   };

@@ -10,7 +10,7 @@ import { problem } from '../platform/http/problems';
 import { assertTicketVisible } from '../tickets/queries';
 import { readMultipart, UPLOAD_LIMITS } from './upload';
 import { attachmentOfTicket, storeUploads } from './store';
-import { auditLog } from '../platform/db/plumbing-tables';
+import { writeAudit } from '../platform/events/audit';
 
 const DownloadParams = z.strictObject({ id: z.string().max(64), attachmentId: z.string().max(64) });
 const IdParams = z.strictObject({ id: z.string().max(64) });
@@ -57,8 +57,7 @@ export function attachmentRoutes() {
           channel: 'console', channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '', ticketId: id,
           uploadedBy: a.kind === 'staff' ? a.id : null,
         });
-        await tx.insert(auditLog).values({ at: req.ctx.now(), actorId: a.kind === 'staff' ? a.id : null, actorRole: a.kind === 'staff' ? a.role : a.kind,
-          action: 'attachment.uploaded', entityType: 'ticket', entityId: id, requestId: req.ctx.requestId,
+        await writeAudit(tx, req.ctx, { action: 'attachment.uploaded', entityType: 'ticket', entityId: id,
           data: { storageKey: f.storageKey, mime: f.mime, size: f.size } });
       });
       res.status(201).json({ data: { storageKey: f.storageKey, name: f.name, mime: f.mime, size: f.size } });

@@ -4,7 +4,7 @@ import type { Ctx } from '../platform/context';
 import { maskPhone } from '../identity/checks';
 import { callerOf } from '../tickets/queries';
 import { iso } from '../tickets/present';
-import { auditLog } from '../platform/db/plumbing-tables';
+import { writeAudit } from '../platform/events/audit';
 
 /** Callback link token for SMS / WeChat: keyed hash of the task id, so nothing extra is stored. */
 export const callbackTokenFor = (ctx: Ctx, callbackId: string) => ctx.svc.pii.hash('callback', callbackId).slice(0, 32);
@@ -29,8 +29,7 @@ export function presentCallback(r: Row) {
 export async function presentCallbackDetail(ctx: Ctx, r: Row) {
   const caller = await callerOf(ctx, r.citizenId);
   if (caller.phone && ctx.actor.kind === 'staff') {
-    await ctx.db.insert(auditLog).values({ at: ctx.now(), actorId: ctx.actor.id, actorRole: ctx.actor.role, action: 'pii.read',
-      entityType: 'ticket', entityId: r.ticketId, requestId: ctx.requestId, data: { fields: ['phone'], purpose: 'callback' } });
+    await writeAudit(ctx.db, ctx, { action: 'pii.read', entityType: 'ticket', entityId: r.ticketId, data: { fields: ['phone'], purpose: 'callback' } });
   }
   return {
     ...presentCallback(r),

@@ -96,7 +96,7 @@ async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
       type: 'citizen.supplemented',
       data: {
         channel: appeal.channel, title: appeal.content.title ?? null, text: appeal.content.text,
-        attachments: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
+        files: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
         // Coordinates only: the address is personal data and goes to the encrypted column.
         ...(loc && (loc.lat !== undefined || loc.lng !== undefined) ? { location: { lat: loc.lat ?? null, lng: loc.lng ?? null } } : {}),
       },

@@ -11,6 +11,8 @@ import { recordEvent } from '../tickets/events';
 import { presentPublicTicket } from '../citizen/present';
 import { WechatApiClient, QUOTA_ERRORS, type TokenCache } from '../../integrations/wechat/api-client';
 import { channelAttachments, channelEvents } from './tables';
+import type { HandlerRegistry } from '../platform/events/handlers';
+import type { FileRef } from '../platform/events/catalogue';
 
 /** One token per appId for every process (channels.md §1 "one shared cache in Redis"). */
 export function redisTokenCache(rt: Runtime): TokenCache {
@@ -28,7 +30,6 @@ export function wechatApiClient(rt: Runtime, cfg: WechatApiConfig) {
   return new WechatApiClient({ appId: cfg.appId, appSecret: cfg.appSecret, baseUrl: cfg.baseUrl, tokens: redisTokenCache(rt), log: rt.log });
 }
 
-type FileRef = { kind?: string; mime?: string; storageKey?: string | null };
 
 /**
  * Downloads the WeChat media named by one timeline event (the `ticket.registered` or
@@ -41,11 +42,12 @@ type FileRef = { kind?: string; mime?: string; storageKey?: string | null };
  * quota errors and transport failures throw, so BullMQ retries with backoff.
  */
 export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) => WechatApiClient | null, ticketId: string, version: number) {
-  const [ev] = (await rt.db.execute<{ type: string; data: { channel?: string; files?: FileRef[]; attachments?: FileRef[] };
+  const [ev] = (await rt.db.execute<{ type: string; data: { channel?: string; files?: FileRef[] };
     channel: string; channelAccount: string }>(sql`select e.type, e.data, t.channel, t.channel_account as "channelAccount"
     from ticket_events e join tickets t on t.id = e.ticket_id where e.ticket_id = ${ticketId} and e.seq = ${version}`)).rows;
   if (!ev || ev.data.channel !== 'wechat' || ev.channel !== 'wechat') return;
-  const refs = (ev.type === 'ticket.registered' ? ev.data.files : ev.data.attachments) ?? [];
+  // Both intake events list their files as `files` (the catalogue's one name for a file list).
+  const refs = ev.data.files ?? [];
   // A MediaId is what the WeChat parser put as storageKey; files already stored here are `att:{id}`.
   const media = refs.filter((f) => f.storageKey && !f.storageKey.startsWith('att:') && ['image', 'audio', 'video'].includes(f.kind ?? ''));
   if (media.length === 0) return;
@@ -96,7 +98,7 @@ export async function sweepWechatMedia(rt: Runtime, clientFor: (appId: string) =
     join tickets t on t.id = e.ticket_id
     where e.type in ('ticket.registered', 'citizen.supplemented') and e.at > now() - interval '3 days'
       and e.at <= now() - make_interval(secs => ${o.minAgeSeconds ?? 300}) and t.channel = 'wechat' and e.data->>'channel' = 'wechat'
-      and exists (select 1 from jsonb_array_elements(coalesce(e.data->'files', e.data->'attachments', '[]'::jsonb)) f
+      and exists (select 1 from jsonb_array_elements(coalesce(e.data->'files', '[]'::jsonb)) f
         where f->>'kind' in ('image', 'audio', 'video') and f->>'storageKey' is not null and f->>'storageKey' not like 'att:%'
           and not exists (select 1 from channel_events c where c.channel = 'wechat' and c.channel_account = t.channel_account
             and c.external_id = 'media:' || (f->>'storageKey')))
@@ -119,4 +121,11 @@ export function publicTimeline(rt: Runtime) {
     const ctx = makeCtx({ db: rt.db, actor: { kind: 'system', name: 'channel:wechat' }, log: rt.log, svc: rt.svc, lang: 'zh' });
     return (await presentPublicTicket(ctx, t.id)).timeline.map((e) => ({ at: e.at as string, label: e.label }));
   };
+}
+
+/** The media download job of a WeChat appeal's intake or supplement (other channels' events are skipped unread). */
+export function registerWechatMedia(registry: HandlerRegistry, fetchMedia: (ticketId: string, version: number) => Promise<void>) {
+  registry.on(['ticket.registered', 'citizen.supplemented'], 'wechat-media', async (m) => {
+    if (m.channel === 'wechat' && m.version) await fetchMedia(m.ticketId, m.version);
+  });
 }

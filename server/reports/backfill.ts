@@ -19,7 +19,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../platform/db/client';
-import { COUNTERS, type Counter } from './tables';
+import { COUNTERS, rollupKeys, type Counter } from './tables';
 import { COUNTED_EVENT_TYPES, countersFor, foldRollupDeltasUnlocked, ROLLUP_FOLD_LOCK } from './rollup';
 import { callContribution } from './call-metrics';
 import { foldCall } from '../../integrations/phone-cti/call-state';
@@ -114,8 +114,7 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
         n[c] = typeof v === 'number' ? v : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
       }
       if (!Object.values(n).some((v) => v)) continue;
-      for (const [dim, key] of [['category', e.category], ['channel', e.channel], ['region', e.region], ['unit', e.unit],
-        ['unit_category', `${e.unit}|${e.category}`], ['region_category', `${e.region}|${e.category}`]]) add(dim, key, e.day, n);
+      for (const [dim, key] of rollupKeys(e)) add(dim, key, e.day, n);
     }
     events += batch.length;
     if (batch.length < BATCH) break;

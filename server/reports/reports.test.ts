@@ -174,7 +174,8 @@ describe('三率 and the other measures, from the rollup', () => {
 
   it("counts the SLA sweeper's overdue flag (ticket.overdue) for the dispatch's unit", async () => {
     const sys = env.ctx({ kind: 'system', name: 'sla' });
-    await env.rt.db.transaction((tx) => recordEvent(tx, sys, t3, { type: 'ticket.overdue', unitId: U.id }));
+    await env.rt.db.transaction((tx) => recordEvent(tx, sys, t3, { type: 'ticket.overdue', unitId: U.id,
+      data: { dispatchId: 'd-test', role: 'lead', replyDueAt: null, stage: 'overdue', escalateToSupervisors: true } }));
     const { figures: f } = await figuresFor(U.id);
     expect(f.overdue_count).toBe(1);
   });

@@ -6,7 +6,12 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client';
-import { COUNTERS, type Counter } from './tables';
+import { COUNTERS, rollupKeysSql, type Counter } from './tables';
+import { COUNTED_EVENT_TYPES, isEventType, eventDefinition } from '../platform/events/catalogue';
+
+/** A ticket `t` and its lead dispatch `l`; $3 overrides the unit (an event that names its unit). */
+const ROLLUP_KEYS_OF_TICKET = rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code',
+  unit: 'coalesce($3::text, l.unit_id::text)' });
 
 export interface RollupEvent {
   type: string;
@@ -17,26 +22,14 @@ export interface RollupEvent {
 /** A counter moves by a number (sent as a parameter) or by a SQL expression over `t` (ticket), `l` (lead dispatch) and $2 (event time). */
 type Deltas = Partial<Record<Counter, number | string>>;
 
-const SIMPLE: Record<string, Counter> = {
-  'ticket.registered': 'received',
-  'ticket.answered_directly': 'direct_answered',
-  'ticket.dispatched': 'dispatched',
-  'ticket.replied': 'replied',
-  'dispatch.return_requested': 'returns',
-  'ticket.reopened': 'reopens',
-  'extension.requested': 'extensions',
-  // The SLA sweeper's overdue flag (server/sla/use-cases/fire-due-timers.ts), once per dispatch.
-  'ticket.overdue': 'overdue',
-};
-
-/** Every event type that moves a counter (the back-fill reads only these). */
-export const COUNTED_EVENT_TYPES = [...Object.keys(SIMPLE), 'ticket.signed', 'ticket.closed', 'callback.completed', 'rating.submitted', 'rating.excluded'];
+export { COUNTED_EVENT_TYPES };
 
 /** Which counters an event moves. */
 export function countersFor(e: RollupEvent): Deltas {
   const d = e.data ?? {};
-  const simple = SIMPLE[e.type];
-  if (simple) return { [simple]: 1 };
+  // An event that moves exactly one counter (the catalogue says which) moves it by one.
+  const declared = isEventType(e.type) ? eventDefinition(e.type).counters ?? [] : [];
+  if (declared.length === 1) return { [declared[0]]: 1 };
   switch (e.type) {
     case 'ticket.signed':
       return { signed: 1, signed_on_time: d.late ? 0 : 1 };
@@ -84,13 +77,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
       from tickets t
       left join lateral (select unit_id, reply_due_at, replied_at from dispatches
         where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
-      cross join lateral (values
-        ('category', coalesce(t.category_code, '-')),
-        ('channel', t.channel),
-        ('region', coalesce(t.region_code, '-')),
-        ('unit', coalesce($3::text, l.unit_id::text, '-')),
-        ('unit_category', coalesce($3::text, l.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
-        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
+      cross join lateral ${ROLLUP_KEYS_OF_TICKET}
       where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };
     textCache.set(key, st);

@@ -20,6 +20,26 @@ export const ROLLUP_DIMS = ['unit', 'category', 'region', 'channel'] as const;
 export const CROSS_DIMS = ['unit_category', 'region_category'] as const;
 export type RollupDim = (typeof ROLLUP_DIMS)[number] | (typeof CROSS_DIMS)[number];
 
+/** The four attributes an event is filed under ('-' when unknown). */
+export interface RollupAttributes { category: string; channel: string; region: string; unit: string }
+
+/** The rollup rows (dim, key) one event moves: the one definition the live hook, the SLA sweeper and the back-fill share. */
+export function rollupKeys(a: RollupAttributes): [RollupDim, string][] {
+  return [['category', a.category], ['channel', a.channel], ['region', a.region], ['unit', a.unit],
+    ['unit_category', `${a.unit}|${a.category}`], ['region_category', `${a.region}|${a.category}`]];
+}
+
+/**
+ * The same rows in SQL, for the set-based writers: a `(values …) k(dim, key)` list to cross join,
+ * given SQL expressions for the four attributes (each may be null; null files under '-').
+ */
+export function rollupKeysSql(a: RollupAttributes): string {
+  const v = (e: string) => `coalesce(${e}, '-')`;
+  const x: RollupAttributes = { category: v(a.category), channel: v(a.channel), region: v(a.region), unit: v(a.unit) };
+  return `(values ${rollupKeys(x).map(([dim]) => `('${dim}', ${dim === 'unit_category' ? `${x.unit} || '|' || ${x.category}`
+    : dim === 'region_category' ? `${x.region} || '|' || ${x.category}` : x[dim as keyof RollupAttributes]})`).join(', ')}) k(dim, key)`;
+}
+
 const counterCols = Object.fromEntries(
   COUNTERS.map((c) => [c, c.endsWith('_seconds') ? bigint(c, { mode: 'number' }).notNull().default(0) : integer(c).notNull().default(0)]),
 ) as { [K in Counter]: ReturnType<typeof integer> };

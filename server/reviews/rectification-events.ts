@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client';
 import { actorId, actorRole, type Ctx } from '../platform/context';
-import { auditLog, outbox } from '../platform/db/plumbing-tables';
+import { writeAudit } from '../platform/events/audit';
+import { enqueueRectificationEvent } from '../platform/events/outbox';
+import { checkEventData, type DatalessEventType, type EventData, type RectificationEventType } from '../platform/events/catalogue';
 import { rectificationEvents, rectifications, type RectificationStatus } from './tables';
 
 type RectRow = typeof rectifications.$inferSelect;
@@ -11,11 +13,14 @@ type RectRow = typeof rectifications.$inferSelect;
  * its timeline event, an audit row and an outbox row (so the unit's and the ticket's rooms refetch),
  * all in the caller's transaction.
  */
-export async function recordRectificationEvent(
+type DataOf<T extends RectificationEventType> = T extends DatalessEventType ? { data?: EventData<T> } : { data: EventData<T> };
+
+export async function recordRectificationEvent<T extends RectificationEventType>(
   tx: Tx, ctx: Ctx, rect: RectRow,
-  e: { type: string; from?: RectificationStatus | null; to?: RectificationStatus | null; reason?: string | null;
-    data?: Record<string, unknown>; patch?: Partial<typeof rectifications.$inferInsert> },
+  e: { type: T; from?: RectificationStatus | null; to?: RectificationStatus | null; reason?: string | null;
+    patch?: Partial<typeof rectifications.$inferInsert> } & DataOf<T>,
 ): Promise<number> {
+  checkEventData(e.type, e.data);
   const at = ctx.now();
   const patch: Record<string, unknown> = { ...(e.patch ?? {}), updatedAt: at };
   if (e.to) patch.status = e.to;
@@ -24,15 +29,10 @@ export async function recordRectificationEvent(
   const seq = row.version;
   await tx.insert(rectificationEvents).values({
     rectificationId: rect.id, seq, type: e.type, fromStatus: e.from ?? null, toStatus: e.to ?? null,
-    actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor), unitId: rect.unitId, reason: e.reason ?? null, data: e.data ?? {}, at,
+    actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor), unitId: rect.unitId, reason: e.reason ?? null, data: (e.data ?? {}) as Record<string, unknown>, at,
   });
-  await tx.insert(auditLog).values({
-    at, actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor), action: e.type, entityType: 'rectification',
-    entityId: rect.id, requestId: ctx.requestId, data: { seq, from: e.from ?? null, to: e.to ?? null, ticketId: rect.ticketId },
-  });
-  await tx.insert(outbox).values({
-    topic: e.type,
-    payload: { ticketId: rect.ticketId, rectificationId: rect.id, rectificationVersion: seq, cause: e.type, unitIds: rect.unitId ? [rect.unitId] : [], unitId: rect.unitId },
-  });
+  await writeAudit(tx, ctx, { at, action: e.type, entityType: 'rectification', entityId: rect.id,
+    data: { seq, from: e.from ?? null, to: e.to ?? null, ticketId: rect.ticketId } });
+  await enqueueRectificationEvent(tx, e.type, { ticketId: rect.ticketId, rectificationId: rect.id, rectificationVersion: seq, unitId: rect.unitId });
   return seq;
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../identity/tables';
 import type { RectificationStatus } from './tables';
+import type { RectificationEventType } from '../platform/events/catalogue';
 
 /**
  * 差评整改 as data: the centre verifies the bad review with the citizen; a clear and reasonable
@@ -16,7 +17,7 @@ export interface RectificationTransition {
   roles: Role[];
   /** Unit clerks act only on their own unit's cases. */
   ownUnit?: boolean;
-  event: string;
+  event: RectificationEventType;
 }
 
 const CENTRE: Role[] = ['agent', 'dispatcher', 'supervisor'];

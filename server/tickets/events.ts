@@ -4,14 +4,20 @@ import type { Tx } from '../platform/db/client';
 import { actorId, actorName, actorRole, type Ctx } from '../platform/context';
 import { tickets, type TicketStatus } from './tables';
 import { onTicketEvent } from '../reports/on-ticket-event';
+import { checkEventData, type DatalessEventType, type EventData, type TicketEventType } from '../platform/events/catalogue';
+import { auditInsertFrom } from '../platform/events/audit';
+import { outboxInsertFrom, type OutboxPayload } from '../platform/events/outbox';
 
-export interface EventInput {
-  type: string;
+/** `data` as the catalogue defines it for the type; optional where the type carries none. */
+type DataOf<T extends TicketEventType> = T extends DatalessEventType ? { data?: EventData<T> } : { data: EventData<T> };
+
+export type EventInput<T extends TicketEventType = TicketEventType> = EventFields & { type: T } & DataOf<T>;
+
+interface EventFields {
   from?: TicketStatus | null;
   to?: TicketStatus | null;
   reason?: string | null;
   unitId?: string | null;
-  data?: Record<string, unknown>;
   /** Units whose rooms must hear about it (defaults: none beyond supervisors/centre). */
   notifyUnitIds?: string[];
   /** Column updates applied with the version bump (status, flags, text…). */
@@ -28,7 +34,8 @@ const TICKET_COLUMNS = getTableColumns(tickets) as Record<string, PgColumn>;
  * one SQL statement (data-modifying CTEs), so a transition costs one round trip here, and a
  * crash anywhere leaves none of the four writes.
  */
-export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventInput): Promise<number> {
+export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, ticketId: string, e: EventInput<T>): Promise<number> {
+  checkEventData(e.type, e.data);
   const at = e.at ?? ctx.now();
   const patch: Record<string, unknown> = { ...(e.patch ?? {}) };
   if (e.to) patch.status = e.to;
@@ -38,10 +45,11 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
     if (!col) throw new Error(`recordEvent: unknown ticket column ${key}`);
     sets.push(sql`${sql.identifier(col.name)} = ${col.columnType === 'PgJsonb' && value != null ? JSON.stringify(value) : value}`);
   }
-  const data = JSON.stringify(e.data ?? {});
-  // The channel rides along so a job that only concerns one channel (WeChat media) can skip the others unread.
-  const channel = typeof e.data?.channel === 'string' ? { channel: e.data.channel } : {};
-  const outboxPayload = { ticketId, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null, ...channel };
+  const eventData = (e.data ?? {}) as Record<string, unknown>;
+  const data = JSON.stringify(eventData);
+  const outboxPayload: Omit<OutboxPayload, 'version'> = { ticketId, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null,
+    // The channel rides along so a job that only concerns one channel (WeChat media) can skip the others unread.
+    ...(typeof eventData.channel === 'string' ? { channel: eventData.channel } : {}) };
   const r = await tx.execute<{ version: number }>(sql`
     with t as (
       update tickets set ${sql.join(sets, sql`, `)} where id = ${ticketId} returning version
@@ -50,14 +58,14 @@ export async function recordEvent(tx: Tx, ctx: Ctx, ticketId: string, e: EventIn
       select ${ticketId}, t.version, ${e.type}, ${actorId(ctx.actor)}, ${actorRole(ctx.actor)}, ${actorName(ctx.actor)},
         ${e.unitId ?? null}, ${e.from ?? null}, ${e.to ?? null}, ${e.reason ?? null}, ${data}::jsonb, ${at} from t
     ), au as (
-      insert into audit_log (at, actor_id, actor_role, action, entity_type, entity_id, request_id, data)
-      select ${at}, ${actorId(ctx.actor)}, ${actorRole(ctx.actor)}, ${e.type}, 'ticket', ${ticketId}, ${ctx.requestId},
-        jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text) from t
+      ${auditInsertFrom(sql`t`, { at: sql`${at}`, actorId: sql`${actorId(ctx.actor)}::uuid`, actorRole: sql`${actorRole(ctx.actor)}`,
+        action: sql`${e.type}`, entityType: sql`'ticket'`, entityId: sql`${ticketId}`, requestId: sql`${ctx.requestId}`,
+        data: sql`jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text)` })}
+    ), ob as (
+      ${outboxInsertFrom(sql`t`, sql`${e.type}`, sql`${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version)`)}
     )
-    insert into outbox (topic, payload)
-    select ${e.type}, ${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version) from t
-    returning (payload->>'version')::int as version`);
+    select version from t`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
-  await onTicketEvent(tx, ctx, ticketId, e, at); // reports rollup, callback on close, knowledge usage (issue 8)
+  await onTicketEvent(tx, ctx, ticketId, { type: e.type, unitId: e.unitId, data: eventData }, at); // reports rollup, callback on close, knowledge usage (issue 8)
   return r.rows[0].version;
 }

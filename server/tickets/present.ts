@@ -2,7 +2,7 @@ import type { Actor, Ctx } from '../platform/context';
 import { maskAddress, maskName, maskPhone } from '../identity/checks';
 import { TRANSITIONS } from './states';
 import { callerOf, callersOf, type TicketDetailRow, type TicketSummaryRow } from './queries';
-import { auditLog } from '../platform/db/plumbing-tables';
+import { writeAudit } from '../platform/events/audit';
 import type { TicketStatus } from './tables';
 
 /** Unit clerks never see a caller's personal data in clear (domain.md §1, §6). */
@@ -52,10 +52,7 @@ export async function presentTicketDetail(ctx: Ctx, t: TicketDetailRow) {
   const caller = await callerOf(ctx, t.citizenId);
   const address = ctx.svc.pii.decryptOpt(t.addressEnc as string | null);
   if (clear && (caller.phone || caller.name || address)) {
-    await ctx.db.insert(auditLog).values({
-      at: ctx.now(), actorId: ctx.actor.kind === 'staff' ? ctx.actor.id : null, actorRole: 'staff', action: 'pii.read',
-      entityType: 'ticket', entityId: t.id, requestId: ctx.requestId, data: { fields: ['phone', 'name', 'address'] },
-    });
+    await writeAudit(ctx.db, ctx, { action: 'pii.read', entityType: 'ticket', entityId: t.id, data: { fields: ['phone', 'name', 'address'] } });
   }
   const unitId = ctx.actor.kind === 'staff' ? ctx.actor.unitId : null;
   const DATE_FIELDS = ['signDueAt', 'replyDueAt', 'signedAt', 'repliedAt', 'overdueAt', 'remindedAt', 'at'];

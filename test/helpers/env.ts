@@ -11,7 +11,7 @@ import { handlingUnits } from '../../server/dispatch/tables';
 import { users, type Role } from '../../server/identity/tables';
 import { ADMIN_URL } from './global-setup';
 
-const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
 export const TEST_PASSWORD = 'Test-passw0rd!';
 
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {

@@ -12,7 +12,7 @@ import { startPrivateRedis } from '../helpers/redis-server';
 import { createRuntime, type Runtime } from '../../server/platform/runtime';
 import { makeCtx, SYSTEM, type Actor } from '../../server/platform/context';
 import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
-import { startEventsWorker } from '../../server/platform/queue/events-worker';
+import { startEventsWorker } from '../../server/event-handlers';
 import { setPolicy } from '../../server/callbacks/policy';
 import { createCallbackTask } from '../../server/callbacks/use-cases/schedule-callback';
 import { dialDueCallbacks } from '../../server/callbacks/use-cases/outbound-calls';

@@ -16,7 +16,7 @@ import { ApiClient } from '../helpers/http';
 import { closeOverHttp, makeTicket } from '../helpers/factories';
 import { signRequest } from '../../integrations/shared/hmac';
 import { CtiOutboundClient } from '../../integrations/phone-cti/outbound-client';
-import { startEventsWorker } from '../../server/platform/queue/events-worker';
+import { startEventsWorker } from '../../server/event-handlers';
 import { callbackAttempts, callbacks } from '../../server/callbacks/tables';
 import { ratings } from '../../server/reviews/tables';
 import { setPolicy } from '../../server/callbacks/policy';

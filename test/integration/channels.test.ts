@@ -91,7 +91,7 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
     const t = await ticketByNumber(first!);
     const detail = (await agent.get(`/api/tickets/${t.id}`)).body.data;
     const added = detail.timeline.filter((e: { type: string }) => e.type === 'citizen.supplemented');
-    expect(added.map((e: { data: { attachments: { kind: string }[]; location?: unknown } }) => [e.data.attachments[0]?.kind ?? null, !!e.data.location]))
+    expect(added.map((e: { data: { files: { kind: string }[]; location?: unknown } }) => [e.data.files[0]?.kind ?? null, !!e.data.location]))
       .toEqual([['image', false], [null, true]]);
     expect(detail.address).toBe('广州市天河区体育西路');
     const second = await send(text('另外，路口红绿灯也坏了'));

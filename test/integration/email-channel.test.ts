@@ -123,7 +123,7 @@ describe('email channel in the running server', () => {
   it('the reply notice goes out by mail in the same thread; a bounce of it marks the notice failed', async () => {
     // The events worker's side only: a ticket.closed outbox row as the lifecycle would write it.
     const t = await pool.query(`update tickets set reply_text = '路灯已于今日修复。' where number = $1 returning id`, [ticketNo]);
-    await pool.query(`insert into outbox (topic, payload) values ('ticket.closed', $1)`, [{ ticketId: t.rows[0].id, cause: 'ticket.closed' }]);
+    await pool.query(`insert into outbox (topic, payload) values ('ticket.closed', $1)`, [{ ticketId: t.rows[0].id, cause: 'ticket.closed', unitIds: [], unitId: null, version: 1 }]);
     const notice = await waitFor('reply mail', () => received.find((m) => m.subject === `[工单号 ${ticketNo}] 您的诉求已有答复`));
     expect(notice.text).toContain('路灯已于今日修复。');
     expect(notice.inReplyTo).toBe('<m1.citizen@example.cn>');

@@ -16,7 +16,7 @@ import { useTestEnv, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 import { startFakeWechatApi, type FakeWechatApi } from '../../integrations/wechat/fixtures/fake-api';
-import { startEventsWorker } from '../../server/platform/queue/events-worker';
+import { startEventsWorker } from '../../server/event-handlers';
 import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from '../../server/channels/wechat';
 import { intakePort } from '../../server/channels/ports';
 
@@ -175,6 +175,27 @@ describe('the media sweep (backstop for a job that gave up)', () => {
     const asked = api.mediaRequests.length;
     expect(await sweepWechatMedia(env.rt, clientFor, { minAgeSeconds: 0 })).toEqual({ found: 0, failed: 0 });
     expect(api.mediaRequests.length).toBe(asked); // MEDIA_GONE (failed for good) is not asked again either
+  });
+
+  it('a text-only WeChat appeal in the window does not stop the sweep; a photo sent after it to the same appeal is still fetched', async () => {
+    // A text message is registered with an attachment count of 0 and no files: the sweep must read
+    // only the events' file lists, so such an appeal in its window is skipped, not an SQL error.
+    const OTHER = 'wxotheraccount0002';
+    const text = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000002',
+      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-2' }, content: { text: '楼下餐馆油烟很大，晚上十点还在营业' },
+      attachments: [], replyRoute: { channel: 'wechat', address: 'o-sweep-2' }, rawRef: 'raw:test' });
+    api.media.set('MEDIA_SWEEP_2', randomBytes(64));
+    // The photo the citizen sends right after completes the same appeal (citizen.supplemented).
+    const photo = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000003',
+      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-2' }, content: { text: '[图片]' },
+      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP_2' }], replyRoute: { channel: 'wechat', address: 'o-sweep-2' }, rawRef: 'raw:test' });
+    expect(photo.ticketId).toBe(text.ticketId);
+    await new Promise((res) => setTimeout(res, 1500)); // its job has run (and done nothing: no client for this account)
+    const client = wechatApiClient(env.rt, { appId: APP_ID, appSecret: 'SECRET', baseUrl: api.url });
+    const clientFor = (appId: string) => (appId === OTHER || appId === APP_ID ? client : null);
+    expect(await sweepWechatMedia(env.rt, clientFor, { minAgeSeconds: 0 })).toEqual({ found: 1, failed: 0 });
+    expect((await filesOf('MEDIA_SWEEP_2')).length).toBe(1);
+    expect((await timeline(text.ticketId)).map((e) => e.type)).toEqual(['ticket.registered', 'citizen.supplemented', 'attachment.stored']);
   });
 });
 

@@ -14,7 +14,8 @@ import type { Ctx } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { Runtime } from '../../platform/runtime';
 import { makeCtx, SYSTEM } from '../../platform/context';
-import { outbox } from '../../platform/db/plumbing-tables';
+import { enqueueJob } from '../../platform/events/outbox';
+import type { HandlerRegistry } from '../../platform/events/handlers';
 import { recordEvent } from '../../tickets/events';
 import { holidays } from '../../dispatch/tables';
 import { centreCalendar } from '../../sla/centre-calendar';
@@ -38,7 +39,7 @@ async function calendar(tx: Tx) {
 const slotFor = async (tx: Tx, from: Date, p: FeedbackPolicy) => nextDialSlot(from, await calendar(tx), p.dialStartHour, p.dialEndHour);
 
 async function enqueue(tx: Tx, topic: 'callback.dial' | 'callback.sms_link', cb: CallbackRow, attemptId: string) {
-  await tx.insert(outbox).values({ topic, payload: { ticketId: cb.ticketId, callbackId: cb.id, attemptId, cause: topic, unitIds: [], unitId: null } });
+  await enqueueJob(tx, topic, { ticketId: cb.ticketId, callbackId: cb.id, attemptId });
 }
 
 /**
@@ -254,3 +255,9 @@ export async function sendCallbackSurveyLink(rt: Pick<Runtime, 'db' | 'svc' | 'l
 }
 
 export type { AttemptRow };
+
+/** The callback jobs' handlers (events worker): place the call, or send the survey link. */
+export function registerCallbackJobs(registry: HandlerRegistry, rt: Runtime, deps: { cti?: OutboundDialer; publicBaseUrl: string }) {
+  registry.on(['callback.dial'], 'callback-dial', (m, job) => placeCallbackCall(rt, deps.cti, m.attemptId!, job.attemptsMade + 1 >= job.attempts));
+  registry.on(['callback.sms_link'], 'callback-sms-link', (m) => sendCallbackSurveyLink(rt, m.attemptId!, m.outboxId, deps.publicBaseUrl));
+}

@@ -4,7 +4,7 @@ import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
 import { citizenContacts, citizenMergeCandidates } from '../tables';
 import { tickets } from '../../tickets/tables';
-import { auditLog } from '../../platform/db/plumbing-tables';
+import { writeAudit } from '../../platform/events/audit';
 
 export const DecideMergeInput = z.strictObject({ decision: z.enum(['merge', 'reject']) });
 
@@ -29,10 +29,8 @@ export async function decideCitizenMerge(ctx: Ctx, candidateId: string, input: z
     } else {
       await tx.update(citizenMergeCandidates).set({ status: 'rejected', decidedBy: actorId, decidedAt: now }).where(eq(citizenMergeCandidates.id, c.id));
     }
-    await tx.insert(auditLog).values({
-      at: now, actorId, actorRole: ctx.actor.kind === 'staff' ? ctx.actor.role : ctx.actor.kind, action: `citizen.merge_${input.decision === 'merge' ? 'confirmed' : 'rejected'}`,
-      entityType: 'citizen', entityId: c.citizenId, requestId: ctx.requestId, data: { otherCitizenId: c.otherCitizenId, candidateId },
-    });
+    await writeAudit(tx, ctx, { at: now, action: `citizen.merge_${input.decision === 'merge' ? 'confirmed' : 'rejected'}`,
+      entityType: 'citizen', entityId: c.citizenId, data: { otherCitizenId: c.otherCitizenId, candidateId } });
     return { status: input.decision === 'merge' ? 'merged' : 'rejected' };
   });
 }

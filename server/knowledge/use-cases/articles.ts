@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { auditLog } from '../../platform/db/plumbing-tables';
+import { writeAudit } from '../../platform/events/audit';
 import { knowledgeArticles } from '../tables';
 import { docTerms, queryTerms } from '../search-text';
 
@@ -31,9 +31,7 @@ export const ArticlePatch = z.strictObject({
 });
 
 async function audit(ctx: Ctx, action: string, id: string, data: Record<string, unknown> = {}) {
-  const a = ctx.actor;
-  await ctx.db.insert(auditLog).values({ at: ctx.now(), actorId: a.kind === 'staff' ? a.id : null, actorRole: a.kind === 'staff' ? a.role : a.kind,
-    action, entityType: 'knowledge_article', entityId: id, requestId: ctx.requestId, data });
+  await writeAudit(ctx.db, ctx, { action, entityType: 'knowledge_article', entityId: id, data });
 }
 
 export async function createArticle(ctx: Ctx, input: ArticleInput) {

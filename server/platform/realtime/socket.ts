@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import type { Logger } from '../log/logger';
 import { sessionToken, userForToken, type SessionUser } from '../../identity/sessions';
 import type { OutboxRow } from '../outbox/relay';
+import { invalidationsFor } from './invalidations';
 
 const PRESENCE = ['available', 'busy', 'after_call', 'away'] as const;
 
@@ -78,14 +79,9 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
     });
   });
 
-  /** Fan an outbox row out as an invalidation to everyone who may see that ticket. */
+  /** Fan outbox rows out as invalidations to everyone who may see those tickets. */
   function publish(rows: OutboxRow[]) {
-    for (const row of rows) {
-      const p = row.payload as { ticketId?: string; version?: number; unitIds?: string[] };
-      if (!p.ticketId) continue;
-      const rooms = ['supervisors', 'role:agent', 'role:dispatcher', `ticket:${p.ticketId}`, ...(p.unitIds ?? []).map((u) => `unit:${u}`)];
-      io.to(rooms).emit('invalidate', { topic: 'ticket', ids: [p.ticketId], cause: row.topic, version: p.version ?? null });
-    }
+    for (const inv of invalidationsFor(rows, deps.log)) io.to(inv.rooms).emit('invalidate', inv.message);
   }
 
   async function close() {

@@ -5,6 +5,7 @@ import type { Runtime } from '../../platform/runtime';
 import { createQueue, SLA_QUEUE, workerConnection } from '../../platform/queue/queues';
 import { makeCtx, SYSTEM } from '../../platform/context';
 import { fireDueTimers } from '../use-cases/fire-due-timers';
+import type { HandlerRegistry } from '../../platform/events/handlers';
 
 export const SlaWake = z.object({ dispatchId: z.uuid() });
 
@@ -23,6 +24,13 @@ export async function scheduleTicketWakes(rt: Runtime, q: Queue, ticketId: strin
   const r = await rt.db.execute<{ id: string; nextWakeAt: string }>(sql`select id, next_wake_at as "nextWakeAt" from dispatches
     where ticket_id = ${ticketId} and next_wake_at is not null`);
   await Promise.all(r.rows.map((d) => scheduleWake(q, d.id, new Date(d.nextWakeAt))));
+}
+
+/** Events after which a dispatch has new stored deadlines to wake up for. */
+const CLOCK_EVENTS = ['ticket.dispatched', 'dispatch.reassigned', 'extension.approved', 'ticket.sent_back'] as const;
+
+export function registerSlaWakes(registry: HandlerRegistry, rt: Runtime, q: Queue) {
+  registry.on(CLOCK_EVENTS, 'sla-wakes', (m) => scheduleTicketWakes(rt, q, m.ticketId));
 }
 
 export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number; worker?: boolean } = {}) {

@@ -1,8 +1,30 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import { OPEN_DISPATCH_STATUSES } from '../../dispatch/tables';
+import { EVENTS, type TicketEventType } from '../../platform/events/catalogue';
+import { auditInsertFrom } from '../../platform/events/audit';
+import { outboxInsertFrom } from '../../platform/events/outbox';
+import { rollupKeysSql } from '../../reports/tables';
 
 export type TimerStage = 'reminder' | 'overdue' | 'supervision';
+
+/** The event each stage records (the catalogue defines its data, rooms and counters). */
+const STAGE_EVENTS = { reminder: 'ticket.reminded', overdue: 'ticket.overdue', supervision: 'ticket.supervised' } as const satisfies
+  Record<TimerStage, TicketEventType>;
+const stageType = sql.raw(`case stage ${Object.entries(STAGE_EVENTS).map(([s, t]) => `when '${s}' then '${t}'`).join(' ')} end`);
+
+/**
+ * The report counters these events move (reports/rollup.ts counts them once per dispatch, for the
+ * dispatch's unit): one append per counted stage type, built from the catalogue.
+ */
+const counted = Object.values(STAGE_EVENTS).flatMap((t) => (EVENTS[t].counters ?? []).map((c) => ({ type: t, counter: c })));
+const rollupCtes = (now: Date) => counted.map(({ type, counter }, i) => sql`, rd${sql.raw(String(i))} as (
+      insert into report_rollup_deltas (dim, key, day, ${sql.identifier(counter)})
+      select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
+      from numbered n join tickets t on t.id = n.ticket_id
+      cross join lateral ${sql.raw(rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code', unit: 'n.unit_id::text' }))}
+      where n.type = ${type}
+    )`);
 
 /**
  * The sweeper (domain.md §3: a deadline must fire even if the queue lost its timer). The
@@ -60,31 +82,21 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
         overdue = t.overdue or tk.o, supervised = t.supervised or tk.s, escalated = t.escalated or tk.s
       from tk where t.id = tk.ticket_id returning t.id, t.version
     ), numbered as (
-      select st.*, 'ticket.' || case st.stage when 'reminder' then 'reminded' when 'overdue' then 'overdue' else 'supervised' end as type,
+      select st.*, ${stageType} as type,
         tv.version - tk.n + row_number() over (partition by st.ticket_id order by st.dispatch_id, st.ord) as seq
       from st join tk on tk.ticket_id = st.ticket_id join tv on tv.id = st.ticket_id
     ), ev as (
+      -- data as EVENTS['ticket.reminded' | 'ticket.overdue' | 'ticket.supervised'] defines it (a test parses the rows).
       insert into ticket_events (ticket_id, seq, type, actor_role, actor_name, unit_id, data, at)
       select ticket_id, seq, type, 'system', 'system', unit_id, jsonb_build_object('dispatchId', dispatch_id, 'role', role,
         'replyDueAt', reply_due_at, 'stage', stage, 'escalateToSupervisors', stage <> 'reminder'), ${now} from numbered
     ), au as (
-      insert into audit_log (at, actor_role, action, entity_type, entity_id, request_id, data)
-      select ${now}, 'system', type, 'ticket', ticket_id::text, ${ctx.requestId}, jsonb_build_object('seq', seq, 'dispatchId', dispatch_id) from numbered
-    ), rd as (
-      -- The overdue counter of the reports rollups (reports/rollup.ts counts ticket.overdue once per
-      -- dispatch, for the dispatch's unit). These events bypass recordEvent, so its hook never saw them.
-      insert into report_rollup_deltas (dim, key, day, overdue)
-      select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
-      from numbered n join tickets t on t.id = n.ticket_id
-      cross join lateral (values ('category', coalesce(t.category_code, '-')), ('channel', t.channel),
-        ('region', coalesce(t.region_code, '-')), ('unit', coalesce(n.unit_id::text, '-')),
-        ('unit_category', coalesce(n.unit_id::text, '-') || '|' || coalesce(t.category_code, '-')),
-        ('region_category', coalesce(t.region_code, '-') || '|' || coalesce(t.category_code, '-'))) k(dim, key)
-      where n.stage = 'overdue'
-    ), ob as (
-      insert into outbox (topic, payload)
-      select type, jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)
-      from numbered
+      ${auditInsertFrom(sql`numbered`, { at: sql`${now}`, actorId: sql`null`, actorRole: sql`'system'`, action: sql`type`,
+        entityType: sql`'ticket'`, entityId: sql`ticket_id::text`, requestId: sql`${ctx.requestId}`,
+        data: sql`jsonb_build_object('seq', seq, 'dispatchId', dispatch_id)` })}
+    ) ${sql.join(rollupCtes(now), sql``)}, ob as (
+      ${outboxInsertFrom(sql`numbered`, sql`type`,
+        sql`jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)`)}
     )
     select dispatch_id as "dispatchId", stage from numbered
     union all select id as "dispatchId", null as stage from upd where not exists (select 1 from st where st.dispatch_id = upd.id)`);

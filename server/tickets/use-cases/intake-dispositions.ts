@@ -11,33 +11,33 @@ import { problem } from '../../platform/http/problems';
 import { tickets, classifierCorrections, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES } from '../tables';
 import { categories } from '../../catalog/tables';
 import { guardAction } from '../guard';
-import { recordEvent } from '../events';
+import { recordEvent, type EventInput } from '../events';
+import type { TicketEventType } from '../../platform/events/catalogue';
 import { OPEN_STATUSES } from '../states';
 
 const Note = z.string().trim().max(2000);
 
 export const AnswerDirectlyInput = z.strictObject({ answer: z.string().trim().min(1).max(5000), knowledgeArticleId: z.uuid().optional() });
 export async function answerDirectly(ctx: Ctx, ticketId: string, input: z.infer<typeof AnswerDirectlyInput>) {
-  await run(ctx, ticketId, 'answer-directly', 'ticket.answered_directly', { answerText: input.answer }, null, {
-    knowledgeArticleId: input.knowledgeArticleId ?? null,
-  });
+  await run(ctx, ticketId, 'answer-directly', { type: 'ticket.answered_directly', data: { knowledgeArticleId: input.knowledgeArticleId ?? null } },
+    { answerText: input.answer }, null);
 }
 
 export const CloseDirectInput = z.strictObject({ note: Note.optional() });
 export async function closeDirect(ctx: Ctx, ticketId: string, input: z.infer<typeof CloseDirectInput>) {
-  await run(ctx, ticketId, 'close-direct', 'ticket.closed', { closedAt: ctx.now() }, input.note ?? null);
+  await run(ctx, ticketId, 'close-direct', { type: 'ticket.closed', data: {} }, { closedAt: ctx.now() }, input.note ?? null);
 }
 
 export const TransferEmergencyInput = z.strictObject({ line: z.enum(EMERGENCY_LINES), note: Note.optional() });
 export async function transferEmergency(ctx: Ctx, ticketId: string, input: z.infer<typeof TransferEmergencyInput>) {
-  await run(ctx, ticketId, 'transfer-emergency', 'ticket.transferred_emergency', { emergency: input.line, urgency: 'critical' },
-    input.note ?? null, { line: input.line });
+  await run(ctx, ticketId, 'transfer-emergency', { type: 'ticket.transferred_emergency', data: { line: input.line } },
+    { emergency: input.line, urgency: 'critical' }, input.note ?? null);
 }
 
 export const DECLINE_REASONS = ['statutory_route', 'secret_or_privacy', 'outside_duty', 'illegal_request', 'malicious_repeat'] as const;
 export const DeclineInput = z.strictObject({ reasonCode: z.enum(DECLINE_REASONS), note: Note.min(1) });
 export async function declineTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof DeclineInput>) {
-  await run(ctx, ticketId, 'decline', 'ticket.declined', { declineReason: input.reasonCode }, input.note, { reasonCode: input.reasonCode });
+  await run(ctx, ticketId, 'decline', { type: 'ticket.declined', data: { reasonCode: input.reasonCode } }, { declineReason: input.reasonCode }, input.note);
 }
 
 export const MergeInput = z.strictObject({ intoTicketNumber: z.string().regex(/^\d{13}$/), note: Note.optional() });
@@ -72,7 +72,7 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'submit');
     const categoryCode = input.categoryCode ?? ticket.categoryCode;
     let categoryVersion = ticket.categoryVersion;
-    let correction: Record<string, unknown> | null = null;
+    let correction: { suggested: string; confirmed: string; categoryCode: string } | null = null;
     if (categoryCode) {
       const [cat] = await tx
         .select({ version: categories.version, code: categories.code, name: categories.name })
@@ -113,13 +113,13 @@ async function firstLevelName(tx: Parameters<Parameters<Ctx['db']['transaction']
   return top?.name ?? null;
 }
 
-async function run(
-  ctx: Ctx, ticketId: string, action: Parameters<typeof guardAction>[3], type: string,
-  patch: Partial<typeof tickets.$inferInsert>, reason: string | null, data: Record<string, unknown> = {},
+async function run<T extends TicketEventType>(
+  ctx: Ctx, ticketId: string, action: Parameters<typeof guardAction>[3], event: EventInput<T>,
+  patch: Partial<typeof tickets.$inferInsert>, reason: string | null,
 ) {
   await ctx.db.transaction(async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, action);
-    await recordEvent(tx, ctx, ticket.id, { type, from: ticket.status, to: transition.to, reason, data, patch });
+    await recordEvent<T>(tx, ctx, ticket.id, { ...event, from: ticket.status, to: transition.to, reason, patch });
   });
   ctx.svc.kickOutbox();
 }

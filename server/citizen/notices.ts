@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { Runtime } from '../platform/runtime';
+import type { HandlerRegistry } from '../platform/events/handlers';
+import { EVENTS, noticeFor, type EventType } from '../platform/events/catalogue';
+import type { OutboxMessage } from '../platform/events/outbox';
+
+/**
+ * Telling the citizen after the events whose catalogue entry names a notice (received, extended,
+ * closed): by mail for mail appeals, in their thread (channels.md §0.2), else by SMS. The
+ * notification id is the outbox row id, claimed in the send log before sending, so a redelivered
+ * job sends nothing twice.
+ */
+export function registerCitizenNotices(registry: HandlerRegistry, rt: Runtime) {
+  const topics = (Object.keys(EVENTS) as EventType[]).filter((t) => noticeFor(t));
+  registry.on(topics, 'citizen-notice', (m) => notifyCitizen(rt, m));
+}
+
+async function notifyCitizen(rt: Runtime, m: OutboxMessage) {
+  const template = noticeFor(m.topic);
+  if (!template) return;
+  const r = await rt.db.execute<{ number: string; phoneEnc: string | null; emailEnc: string | null; channel: string; externalId: string;
+    replyText: string | null }>(sql`select t.number, t.channel, t.external_id as "externalId", t.reply_text as "replyText",
+    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
+    (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'email' order by created_at limit 1) as "emailEnc"
+    from tickets t where t.id = ${m.ticketId}`);
+  const t = r.rows[0];
+  if (!t) return;
+  const notificationId = `outbox-${m.outboxId}`;
+  if (t.channel === 'email' && t.emailEnc && rt.mail) {
+    await rt.mail.notify({ notificationId, ticketNo: t.number, to: rt.svc.pii.decrypt(t.emailEnc), template, replyText: t.replyText,
+      inReplyTo: t.externalId });
+    return;
+  }
+  if (!t.phoneEnc) return;
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number }, notificationId);
+}

@@ -1,0 +1,38 @@
+/**
+ * The composition root of the events worker: each domain registers the follow-up work it owns
+ * for the event types it cares about (the catalogue: platform/events/catalogue.ts). Platform code
+ * runs the registry and imports no domain.
+ */
+import type { Queue } from 'bullmq';
+import type { Runtime } from './platform/runtime';
+import { HandlerRegistry } from './platform/events/handlers';
+import { runEventsWorker } from './platform/queue/events-worker';
+import { registerCitizenNotices } from './citizen/notices';
+import { registerSlaWakes } from './sla/jobs/sla-wake.job';
+import { registerCallbackJobs, type OutboundDialer } from './callbacks/use-cases/outbound-calls';
+import { registerWechatMedia } from './channels/wechat';
+
+export interface EventsWorkerDeps {
+  /** Places callback calls (回访外呼) on the CTI; absent → such attempts fail and fall through to the SMS link. */
+  cti?: OutboundDialer;
+  /** Where the citizen's SMS survey link points (the public site). */
+  publicBaseUrl?: string;
+  /**
+   * Downloads the WeChat media (MediaId) named by the event this job carries (channels.md §1);
+   * absent when WeChat has no app secret configured. Idempotent per MediaId.
+   */
+  wechatMedia?: (ticketId: string, version: number) => Promise<void>;
+}
+
+export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: EventsWorkerDeps = {}): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  registerCitizenNotices(registry, rt);
+  if (slaQueue) registerSlaWakes(registry, rt, slaQueue);
+  registerCallbackJobs(registry, rt, { cti: deps.cti, publicBaseUrl: deps.publicBaseUrl ?? '' });
+  if (deps.wechatMedia) registerWechatMedia(registry, deps.wechatMedia);
+  return registry;
+}
+
+export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queue, deps: EventsWorkerDeps = {}) {
+  return runEventsWorker(rt, redisUrl, eventHandlers(rt, slaQueue, deps));
+}
