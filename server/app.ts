@@ -23,6 +23,7 @@ import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 import { exchangeRoutes, parsePeers } from './channels/exchange';
+import { metrics } from './platform/metrics';
 
 export interface AppOptions {
   sessionTtlHours?: number;
@@ -47,6 +48,11 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
       withTimeout(redisReady(rt.redis).then(() => rt.redis.ping()), 2000).then(() => 'up', () => 'down'),
     ]);
     res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
+  });
+
+  // Counters only (failed background rounds, rejected outbox payloads, failed jobs): no personal data, like /healthz.
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
   });
 
   if (o.channels) mountChannels(app, rt, o.channels);
@@ -81,7 +87,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   if (o.consoleDist && fs.existsSync(path.join(o.consoleDist, 'index.html'))) {
     const dist = path.resolve(o.consoleDist);
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api|socket\.io|healthz|channels|open311|exchange).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+    app.get(/^\/(?!api|socket\.io|healthz|metrics|channels|open311|exchange).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
   app.use(() => {
     throw problem('NOT_FOUND');

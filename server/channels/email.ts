@@ -12,6 +12,11 @@ import { sql } from 'drizzle-orm';
 import type { ChannelEventSink } from '../../integrations/shared/ports';
 import { channelAttachments, channelEvents } from './tables';
 import { channelEventSink, intakePort, rawStore } from './ports';
+import { failureTo } from '../platform/background';
+import { ifLockTaken } from '../platform/db/advisory';
+
+/** Advisory lock key of the IMAP poller ('imap'). */
+const IMAP_POLL_LOCK = 0x69_6d_61_70;
 
 export interface EmailChannelConfig {
   mailbox: string;
@@ -104,8 +109,9 @@ export async function startEmailChannel(rt: Runtime, cfg: EmailChannelConfig, o:
     let running: Promise<unknown> | null = null;
     const tick = () => {
       if (running) return;
-      running = pollMailboxOnce({ ...common, imap })
-        .catch((err: Error) => rt.log.warn({ err: err.message }, 'email: imap poll failed; next poll retries'))
+      // Once across nodes: a PostgreSQL advisory lock, so a second cron node skips the round instead of moving a message twice.
+      running = ifLockTaken(rt.db, IMAP_POLL_LOCK, () => pollMailboxOnce({ ...common, imap }))
+        .catch(failureTo(rt.log, 'email-imap-poll'))
         .finally(() => { running = null; });
     };
     const timer = setInterval(tick, (cfg.imapPollSeconds ?? 60) * 1000);

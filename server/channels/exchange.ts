@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { Router } from 'express';
+import { reportFailure } from '../platform/background';
 import { z } from 'zod';
 import type { Runtime } from '../platform/runtime';
 import type { Db, Tx } from '../platform/db/client';
@@ -253,7 +254,7 @@ export function startExchangeDeliverer(rt: Runtime, cfg: ExchangeConfig, peers: 
       try {
         do { again = false; while ((await once()) > 0 && !stopped) { /* next batch: the next seq of each order may be due now */ } } while (again && !stopped);
       } catch (err) {
-        rt.log.warn({ err: (err as Error).message }, 'exchange: delivery pass failed; the next pass retries');
+        reportFailure(rt.log, 'exchange-delivery', err);
       } finally {
         running = null;
       }

@@ -24,7 +24,11 @@ export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlH
     if (!(await deps.limiter.hit(`login:${req.ip}`, 30, 60))) throw problem('RATE_LIMITED');
     const [u] = await deps.db.select().from(users).where(eq(users.username, username));
     if (u?.lockedUntil && u.lockedUntil > new Date()) throw problem('ACCOUNT_LOCKED');
-    const ok = !!u && u.active && (await verify(u.passwordHash, password).catch(() => false));
+    const ok = !!u && u.active && (await verify(u.passwordHash, password).catch((err) => {
+      // A stored hash argon2 cannot read: a failed login (as a wrong password), but an operator must see it.
+      req.ctx.log.error({ userId: u.id, err: (err as Error).message }, 'login: stored password hash unreadable');
+      return false;
+    }));
     if (!ok) {
       if (u) {
         const failed = u.failedLogins + 1;

@@ -27,3 +27,7 @@ export function every(log: Logger, loop: string, ms: number, fn: () => Promise<u
     await running;
   };
 }
+
+/** `reportFailure` as a callback: `.catch(failureTo(log, 'presence', { userId }))`, `emitter.on('error', failureTo(log, 'redis'))`. */
+export const failureTo = (log: Logger, loop: string, context: Record<string, unknown> = {}) => (err: unknown): void =>
+  reportFailure(log, loop, err, context);

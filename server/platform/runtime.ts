@@ -6,6 +6,7 @@ import { logger as rootLogger, type Logger } from './log/logger';
 import { OutboxRelay, type OutboxRow } from './outbox/relay';
 import { createQueue, EVENTS_QUEUE } from './queue/queues';
 import { RateLimiter } from './http/rate-limit';
+import { failureTo } from './background';
 import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
 import { createSmsSender } from '../channels/sms';
 import { MailNotifier, type MailNotifierConfig } from '../channels/mail-notifier';
@@ -36,7 +37,7 @@ export function createRuntime(o: RuntimeOptions) {
   // Commands fail fast while Redis is away instead of queueing forever: the outbox has the work.
   const redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000,
     retryStrategy: (n) => Math.min(n * 200, 2000) });
-  redis.on('error', () => {});
+  redis.on('error', failureTo(log, 'redis'));
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
   const limiter = new RateLimiter(redis, o.queuePrefix);
   const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
@@ -55,7 +56,7 @@ export function createRuntime(o: RuntimeOptions) {
   async function close() {
     await relay.stop();
     mail?.close();
-    await eventsQueue.close().catch(() => {});
+    await eventsQueue.close().catch(failureTo(log, 'shutdown', { step: 'events queue' }));
     redis.disconnect();
     await db.$client.end();
   }

@@ -19,6 +19,8 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../platform/db/client';
+import { logger } from '../platform/log/logger';
+import { failureTo } from '../platform/background';
 import { COUNTERS, rollupKeys, type Counter } from './tables';
 import { COUNTED_EVENT_TYPES, countersFor, foldRollupDeltasUnlocked, ROLLUP_FOLD_LOCK } from './rollup';
 import { callContribution } from './call-metrics';
@@ -46,10 +48,10 @@ export async function backfillRollups(db: Db, from: string, to: string): Promise
       await client.query('commit');
       return result;
     } catch (err) {
-      await client.query('rollback').catch(() => {});
+      await client.query('rollback').catch(failureTo(logger, 'rollup-backfill', { step: 'rollback' }));
       throw err;
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [ROLLUP_FOLD_LOCK]).catch(() => {});
+      await client.query('select pg_advisory_unlock($1)', [ROLLUP_FOLD_LOCK]).catch(failureTo(logger, 'rollup-backfill', { step: 'unlock' }));
     }
   } finally {
     client.release();

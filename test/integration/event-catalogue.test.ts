@@ -87,6 +87,9 @@ describe('outbox consumers', () => {
       expect(job?.failedReason).toContain(`outbox ${id}`);
       expect(job?.attemptsMade).toBe(1); // not retried: no retry can fix a payload
       expect(await counterValue(invalidOutboxPayloads, { topic: 'ticket.closed' })).toBe(before + 1);
+      // …and an operator scraping the node sees it.
+      const scraped = await (await fetch(`${env.baseUrl}/metrics`)).text();
+      expect(scraped).toContain(`rexian_outbox_invalid_payloads_total{topic="ticket.closed"} ${before + 1}`);
     } finally {
       await q.close();
     }

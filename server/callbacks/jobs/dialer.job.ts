@@ -1,5 +1,6 @@
 import { makeCtx, SYSTEM } from '../../platform/context';
 import type { Runtime } from '../../platform/runtime';
+import { every } from '../../platform/background';
 import { dialDueCallbacks } from '../use-cases/outbound-calls';
 
 /**
@@ -7,14 +8,5 @@ import { dialDueCallbacks } from '../use-cases/outbound-calls';
  * next attempt (SKIP LOCKED, so several cron nodes may run it). Returns the closer main.ts keeps.
  */
 export function startCallbackDialer(rt: Pick<Runtime, 'db' | 'log' | 'svc'>, everyMs = 30_000): () => Promise<void> {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    dialDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }))
-      .catch((err) => rt.log.warn({ err: (err as Error).message }, 'callback dial sweep failed'))
-      .finally(() => { running = false; });
-  }, everyMs);
-  timer.unref();
-  return async () => clearInterval(timer);
+  return every(rt.log, 'callback-dialer', everyMs, () => dialDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc })));
 }

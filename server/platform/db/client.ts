@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as schema from './schema';
+import { logger } from '../log/logger';
+import { failureTo } from '../background';
 
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -28,7 +30,7 @@ export function createDb(url: string, max = 20): Db {
   // listener, and Node ends the process: found by the PostgreSQL outage fault test. The query that
   // runs next fails instead (→ 503), and the pool discards the broken client on release.
   pool.on('connect', (client) => {
-    client.on('error', () => {});
+    client.on('error', failureTo(logger, 'postgres-connection'));
   });
   return drizzle(pool, { schema }) as Db;
 }

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { logger } from '../log/logger';
+import { reportFailure } from '../background';
 
 /**
  * Fixed-window counter in Redis, shared by every node. If Redis is away the limiter falls
@@ -16,8 +18,8 @@ export class RateLimiter {
         const n = await this.redis.incr(k);
         if (n === 1) await this.redis.expire(k, windowSeconds);
         return n <= limit;
-      } catch {
-        /* fall through to local */
+      } catch (err) {
+        reportFailure(logger, 'rate-limit-redis', err, { fallback: 'process memory' });
       }
     }
     const now = Date.now();

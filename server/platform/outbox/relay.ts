@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Logger } from '../log/logger';
+import { failureTo, reportFailure } from '../background';
 
 export type OutboxRow = {
   id: number;
@@ -55,7 +56,7 @@ export class OutboxRelay {
         } while (n === this.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'outbox relay paused; the sweeper retries');
+      reportFailure(this.log, 'outbox-relay', err);
     } finally {
       this.running = false;
     }
@@ -78,7 +79,7 @@ export class OutboxRelay {
       // The claim rolled back; count the failure now (not inside it: those rows were locked by it).
       if (claimed.length) {
         await this.db.execute(sql`update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 300)}
-          where id in (${idList(claimed)}) and sent_at is null`).catch(() => {});
+          where id in (${idList(claimed)}) and sent_at is null`).catch(failureTo(this.log, 'outbox-relay', { step: 'count attempt', rows: claimed.length }));
       }
       throw err;
     }

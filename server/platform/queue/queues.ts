@@ -1,4 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { logger } from '../log/logger';
+import { failureTo } from '../background';
 
 /** Redis connection options for BullMQ producers: fail fast when Redis is away (the outbox keeps the work). */
 export function producerConnection(url: string): ConnectionOptions {
@@ -27,8 +29,7 @@ export function createQueue(name: string, url: string, prefix: string) {
     connection: producerConnection(url), prefix,
     defaultJobOptions: { removeOnComplete: { count: 5000 }, removeOnFail: { count: 5000 }, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   });
-  q.on('error', () => {
-    /* connection errors surface on add(); the outbox keeps the row */
-  });
+  // Connection errors also surface on add(), where the outbox keeps the row; here they are counted and logged.
+  q.on('error', failureTo(logger, 'queue-connection', { queue: name }));
   return q;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import { sessionToken, userForToken, type SessionUser } from '../../identity/sessions';
 import type { OutboxRow } from '../outbox/relay';
 import { invalidationsFor } from './invalidations';
+import { failureTo, reportFailure } from '../background';
 
 const PRESENCE = ['available', 'busy', 'after_call', 'away'] as const;
 
@@ -19,12 +20,15 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
   const io = new Server(http, { serveClient: false, cors: { origin: false } });
   const pub = new Redis(deps.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
   const sub = pub.duplicate();
-  for (const c of [pub, sub]) c.on('error', () => {});
+  for (const c of [pub, sub]) c.on('error', failureTo(deps.log, 'realtime-redis'));
   // The Redis adapter calls pub.publish() without handling its promise; a publish in flight when
   // Redis goes away rejected unhandled and Node ended the whole process (found by the fault suite).
-  // An invalidation is best-effort (the console refetches), so a failed publish is dropped.
+  // An invalidation is best-effort (the console refetches), so a failed publish is dropped, logged and counted.
   const rawPublish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => rawPublish(...args).catch(() => 0);
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => rawPublish(...args).catch((err) => {
+    reportFailure(deps.log, 'realtime-publish', err);
+    return 0;
+  });
   io.adapter(createAdapter(pub, sub, { key: `${deps.prefix}:socket.io` }));
   const presenceKey = `${deps.prefix}:presence`;
   const viewers = new Map<string, Map<string, { id: string; displayName: string }>>();
@@ -48,12 +52,15 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
       const state = PRESENCE.find((p) => p === msg?.state);
       if (!state) return;
       const entry = { userId: user.id, displayName: user.displayName, role: user.role, state, at: new Date().toISOString() };
-      void pub.hset(presenceKey, user.id, JSON.stringify(entry)).catch(() => {});
+      void pub.hset(presenceKey, user.id, JSON.stringify(entry)).catch(failureTo(deps.log, 'presence', { userId: user.id }));
       io.to('supervisors').emit('presence', entry);
     });
     socket.on('presence:list', async (_msg: unknown, ack?: (list: unknown[]) => void) => {
       if (typeof ack !== 'function') return;
-      const all = await pub.hgetall(presenceKey).catch(() => ({}));
+      const all = await pub.hgetall(presenceKey).catch((err) => {
+        reportFailure(deps.log, 'presence', err);
+        return {} as Record<string, string>;
+      });
       ack(Object.values(all).map((v) => JSON.parse(v as string)));
     });
     socket.on('watch', (msg: { ticketId?: string }) => {

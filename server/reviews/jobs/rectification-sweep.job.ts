@@ -1,5 +1,6 @@
 import { makeCtx, SYSTEM } from '../../platform/context';
 import type { Runtime } from '../../platform/runtime';
+import { every } from '../../platform/background';
 import { markOverdueRectifications } from '../use-cases/rectification';
 
 /**
@@ -7,14 +8,5 @@ import { markOverdueRectifications } from '../use-cases/rectification';
  * LOCKED, so several cron nodes may run it). Returns the closer main.ts keeps.
  */
 export function startRectificationSweeper(rt: Pick<Runtime, 'db' | 'log' | 'svc'>, everyMs = 60_000): () => Promise<void> {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    markOverdueRectifications(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }))
-      .catch((err) => rt.log.warn({ err: (err as Error).message }, 'rectification sweep failed'))
-      .finally(() => { running = false; });
-  }, everyMs);
-  timer.unref();
-  return async () => clearInterval(timer);
+  return every(rt.log, 'rectification-sweep', everyMs, () => markOverdueRectifications(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc })));
 }

@@ -6,6 +6,7 @@ import { createQueue, SLA_QUEUE, workerConnection } from '../../platform/queue/q
 import { makeCtx, SYSTEM } from '../../platform/context';
 import { fireDueTimers } from '../use-cases/fire-due-timers';
 import type { HandlerRegistry } from '../../platform/events/handlers';
+import { failureTo, reportFailure } from '../../platform/background';
 
 export const SlaWake = z.object({ dispatchId: z.uuid() });
 
@@ -41,7 +42,7 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
     worker = new Worker(SLA_QUEUE, async (job: Job) => {
       await fireDueTimers(ctx(), { dispatchId: SlaWake.parse(job.data).dispatchId });
     }, { connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 4 });
-    worker.on('error', () => {});
+    worker.on('error', failureTo(rt.log, 'sla-worker'));
   }
   let sweeping = false;
   const sweep = async () => {
@@ -51,11 +52,12 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
       // Loop on dispatches claimed, not stages fired: a batch may fire several stages per dispatch.
       while ((await fireDueTimers(ctx(), { limit: 5000 })).claimed === 5000);
     } catch (err) {
-      rt.log.warn({ err: (err as Error).message }, 'sla sweep failed; next sweep retries');
+      reportFailure(rt.log, 'sla-sweep', err);
     } finally {
       sweeping = false;
     }
   };
+  // Safe on several cron nodes at once: fireDueTimers claims dispatches FOR UPDATE SKIP LOCKED, so a stage fires once.
   const timer = setInterval(() => void sweep(), opts.sweepMs ?? 10_000);
   timer.unref();
   return {
@@ -63,7 +65,7 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
     close: async () => {
       clearInterval(timer);
       await worker?.close();
-      await queue.close().catch(() => {});
+      await queue.close().catch(failureTo(rt.log, 'shutdown', { step: 'sla queue' }));
     },
   };
 }
