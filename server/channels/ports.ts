@@ -19,6 +19,7 @@ import type {
 import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
 import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
+import { inTransaction } from '../platform/transaction';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
 const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
@@ -85,7 +86,7 @@ async function recentWechatTicket(rt: Runtime, appeal: ParsedInboundAppeal, wind
 /** Appends the message to the ticket's timeline, once per (channel, account, externalId). */
 async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
   const ctx = ctxFor(rt, appeal.channel);
-  const claimed = await rt.db.transaction(async (tx) => {
+  const claimed = await inTransaction(ctx, async (tx) => {
     const ins = await tx.insert(channelEvents).values({
       channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
       data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
@@ -104,7 +105,6 @@ async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
     });
     return true;
   });
-  if (claimed) ctx.svc.kickOutbox();
   return { ticketId: t.id, ticketNo: t.number, duplicate: !claimed };
 }
 

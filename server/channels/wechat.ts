@@ -13,6 +13,7 @@ import { WechatApiClient, QUOTA_ERRORS, type TokenCache } from '../../integratio
 import { channelAttachments, channelEvents } from './tables';
 import type { HandlerRegistry } from '../platform/events/handlers';
 import type { FileRef } from '../platform/events/catalogue';
+import { inTransaction } from '../platform/transaction';
 
 /** One token per appId for every process (channels.md §1 "one shared cache in Redis"). */
 export function redisTokenCache(rt: Runtime): TokenCache {
@@ -72,7 +73,7 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
     const mime = r.contentType.split(';')[0].trim().toLowerCase().slice(0, 100) || 'application/octet-stream';
     const sha256 = createHash('sha256').update(r.body).digest('hex');
     const ctx = makeCtx({ db: rt.db, actor: { kind: 'system', name: 'channel:wechat' }, log: rt.log, svc: rt.svc });
-    const stored = await rt.db.transaction(async (tx) => {
+    await inTransaction(ctx, async (tx) => {
       const claim = await tx.insert(channelEvents).values({ channel: 'wechat', channelAccount: ev.channelAccount, type: 'media.stored',
         externalId: key, data: { ticketId, kind: f.kind }, ticketId, at: ctx.now() }).onConflictDoNothing().returning({ id: channelEvents.id });
       if (claim.length === 0) return false; // a concurrent run of the same job stored it first
@@ -84,7 +85,6 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
         channel: 'wechat', ...file, sha256, remoteRef: mediaId, files: [file] } });
       return true;
     });
-    if (stored) ctx.svc.kickOutbox();
   }
 }
 

@@ -19,6 +19,7 @@ import { actOnRectification, markOverdueRectifications } from './use-cases/recti
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
+import { inTransaction } from '../platform/transaction';
 
 const Score = z.number().int().min(1).max(5);
 const Comment = z.string().trim().max(500).optional();
@@ -55,7 +56,7 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
     await verifySmsCode(ctx, m.normalized, 'track', b.code);
     verifiedPhoneHash = ctx.svc.pii.hash('phone', m.normalized);
   }
-  const out = await ctx.db.transaction(async (tx) => {
+  const out = await inTransaction(ctx, async (tx) => {
     let ticketId: string;
     let callbackId: string | null = null;
     if ('callbackId' in b) {
@@ -92,7 +93,6 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
     }
     return createRating(tx, ctx, ticket, { score: b.score, source: 'portal', callbackId, comment: b.comment ?? null });
   });
-  ctx.svc.kickOutbox();
   return out;
 }
 

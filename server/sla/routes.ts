@@ -10,6 +10,7 @@ import { policyFromRow, policyToRow, SlaPolicyInvalidError } from './policy-rows
 import { presetPolicies, SLA_PRESET_NAMES, type SlaPresetName } from './presets';
 import { recomputeProvisionalDeadlines } from './use-cases/recompute-provisional-deadlines';
 import { CalendarYearMissingError } from './errors';
+import { inTransaction } from '../platform/transaction';
 
 const Year = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 const HolidayYearInput = z.strictObject({
@@ -45,7 +46,7 @@ export function slaRoutes() {
     const rows = (req.body as z.infer<typeof HolidayYearInput>).rows;
     const outside = rows.filter((x) => !x.date.startsWith(`${y}-`));
     if (outside.length) throw problem('VALIDATION_FAILED', `dates outside ${y}: ${outside.map((x) => x.date).join(', ')}`);
-    const recomputed = await req.ctx.db.transaction(async (tx) => {
+    const recomputed = await inTransaction(req.ctx, async (tx) => {
       const others = await tx.select().from(holidays).where(sql`extract(year from ${holidays.date}) <> ${y}`);
       const check = validateHolidayRows([...others, ...rows] as HolidayRow[]);
       if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
@@ -60,7 +61,6 @@ export function slaRoutes() {
         throw err;
       }
     });
-    req.ctx.svc.kickOutbox();
     res.json({ data: { year: y, rows: rows.length, recomputed } });
   });
 

@@ -25,6 +25,7 @@ import { getPolicy, type FeedbackPolicy } from '../policy';
 import { nextDialSlot } from '../dial-window';
 import { callbackTokenFor } from '../present';
 import type { OutboundCallRequest } from '../../../integrations/phone-cti/outbound-client';
+import { inTransaction } from '../../platform/transaction';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type CallbackRow = typeof callbacks.$inferSelect;
@@ -79,12 +80,11 @@ async function claimDueCalls(tx: Tx, now: Date, limit: number, status: 'requeste
 
 /** The cron role's sweep (CTI_CALLBACK_MODE=push): each claimed attempt goes out through the outbox to the CTI. */
 export async function dialDueCallbacks(ctx: Ctx, limit = 50): Promise<number> {
-  const n = await ctx.db.transaction(async (tx) => {
+  const n = await inTransaction(ctx, async (tx) => {
     const claimed = await claimDueCalls(tx, ctx.now(), limit, 'requested');
     for (const c of claimed) await enqueue(tx, 'callback.dial', c.cb, c.attempt.id);
     return claimed.length;
   });
-  if (n) ctx.svc.kickOutbox();
   return n;
 }
 
@@ -170,8 +170,7 @@ export async function placeCallbackCall(rt: Pick<Runtime, 'db' | 'svc' | 'log'>,
  * after maxAttempts, the SMS survey link. Only an attempt still open moves (replays do nothing).
  */
 async function finishAttempt(ctx: Ctx, attemptId: string, status: 'no_answer' | 'busy' | 'push_failed', detail: string | null, at = ctx.now()) {
-  await ctx.db.transaction((tx) => finishAttemptTx(tx, ctx, attemptId, status, detail, at));
-  ctx.svc.kickOutbox();
+  await inTransaction(ctx, (tx) => finishAttemptTx(tx, ctx, attemptId, status, detail, at));
 }
 
 async function finishAttemptTx(tx: Tx, ctx: Ctx, attemptId: string, status: 'no_answer' | 'busy' | 'push_failed', detail: string | null, at: Date) {

@@ -16,6 +16,7 @@ import { callbacks, CALLBACK_RESULTS } from '../tables';
 import { getPolicy } from '../policy';
 import { createRating } from '../../reviews/use-cases/submit-rating';
 import type { RatingSource } from '../../reviews/tables';
+import { inTransaction } from '../../platform/transaction';
 
 export const RecordCallbackInput = z.strictObject({
   reached: z.boolean(),
@@ -29,8 +30,7 @@ export const RecordCallbackInput = z.strictObject({
 export type RecordCallbackInput = z.infer<typeof RecordCallbackInput>;
 
 export async function recordCallback(ctx: Ctx, callbackId: string, input: RecordCallbackInput, source: RatingSource = 'callback') {
-  const out = await ctx.db.transaction(async (tx) => recordCallbackTx(tx, ctx, callbackId, input, source));
-  ctx.svc.kickOutbox();
+  const out = await inTransaction(ctx, async (tx) => recordCallbackTx(tx, ctx, callbackId, input, source));
   return out;
 }
 

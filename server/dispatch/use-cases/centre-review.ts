@@ -14,6 +14,7 @@ import { recordEvent } from '../../tickets/events';
 import type { TicketStatus } from '../../tickets/tables';
 import { assertUnits, insertDispatches } from './dispatch-ticket';
 import { endOfChinaDay } from './unit-handling';
+import { inTransaction } from '../../platform/transaction';
 
 const Note = z.string().trim().max(2000);
 
@@ -27,7 +28,7 @@ async function pendingDispatch(tx: Tx, ticket: TicketRow, status: 'return_reques
 
 export const ApproveReturnInput = z.strictObject({ leadUnitId: z.uuid(), assistingUnitIds: z.array(z.uuid()).max(10).default([]), note: Note.optional() });
 export async function approveReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof ApproveReturnInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'approve-return');
     const old = await pendingDispatch(tx, ticket, 'return_requested');
     if (input.leadUnitId === old.unitId) throw problem('VALIDATION_FAILED', 'reassign to another unit, or reject the return');
@@ -41,12 +42,11 @@ export async function approveReturn(ctx: Ctx, ticketId: string, input: z.infer<t
       patch: { overdue: false, reminded: false },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const RejectReturnInput = z.strictObject({ note: Note.min(1) });
 export async function rejectReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RejectReturnInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket } = await guardAction(tx, ctx, ticketId, 'reject-return');
     const d = await pendingDispatch(tx, ticket, 'return_requested');
     const back = (d.statusBeforeReturn === 'signed' ? 'signed' : 'dispatched') as 'signed' | 'dispatched';
@@ -56,12 +56,11 @@ export async function rejectReturn(ctx: Ctx, ticketId: string, input: z.infer<ty
       notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const ApproveExtensionInput = z.strictObject({ note: Note.optional() });
 export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof ApproveExtensionInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'approve-extension');
     const d = await pendingDispatch(tx, ticket, 'extension_requested');
     const newDue = endOfChinaDay(d.requestedDueDate!);
@@ -78,12 +77,11 @@ export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infe
       patch: { overdue: false, reminded: false },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const DenyExtensionInput = z.strictObject({ note: Note.min(1) });
 export async function denyExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof DenyExtensionInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'deny-extension');
     const d = await pendingDispatch(tx, ticket, 'extension_requested');
     await tx.update(dispatches).set({ status: 'in_progress', requestedDueDate: null, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
@@ -92,5 +90,4 @@ export async function denyExtension(ctx: Ctx, ticketId: string, input: z.infer<t
       notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
     });
   });
-  ctx.svc.kickOutbox();
 }

@@ -7,6 +7,7 @@ import { dispatches, handlingUnits, OPEN_DISPATCH_STATUSES } from '../tables';
 import { guardAction, type TicketRow } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { deadlinesForDispatch } from '../../sla/deadlines';
+import { inTransaction } from '../../platform/transaction';
 
 export const DispatchTicketInput = z.strictObject({
   leadUnitId: z.uuid(),
@@ -22,7 +23,7 @@ export type DispatchTicketInput = z.infer<typeof DispatchTicketInput>;
  */
 export async function dispatchTicket(ctx: Ctx, ticketId: string, input: DispatchTicketInput) {
   const assisting = [...new Set(input.assistingUnitIds)].filter((id) => id !== input.leadUnitId);
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'dispatch');
     await assertUnits(tx, [input.leadUnitId, ...assisting]);
     const round = ticket.currentRound + 1;
@@ -38,7 +39,6 @@ export async function dispatchTicket(ctx: Ctx, ticketId: string, input: Dispatch
       patch: { currentRound: round, overdue: false, reminded: false, supervised: false },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export async function assertUnits(tx: Tx, ids: string[]) {

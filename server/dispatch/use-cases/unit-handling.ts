@@ -12,12 +12,13 @@ import { guardAction } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { attachmentIdOf, uploadsOfTicket } from '../../attachments/store';
 import type { Tx } from '../../platform/db/client';
+import { inTransaction } from '../../platform/transaction';
 
 const Note = z.string().trim().max(2000);
 
 export const SignInput = z.strictObject({});
 export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof SignInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'sign');
     if (!d || d.status !== 'dispatched') throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d?.status}`);
     const at = ctx.now();
@@ -28,19 +29,17 @@ export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<
       unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, role: d.role, late: !!d.signDueAt && at > d.signDueAt },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const StartInput = z.strictObject({});
 export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<typeof StartInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'start');
     await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() }).where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.started', from: ticket.status, to: transition.to, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const ReplyInput = z.strictObject({
@@ -49,7 +48,7 @@ export const ReplyInput = z.strictObject({
 });
 /** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */
 export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReplyInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'reply');
     if (!d) throw problem('TICKET_NOT_FOUND');
     const attachments = await replyFiles(tx, ticket.id, input.attachments);
@@ -71,7 +70,6 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
       patch: { replyText: input.text, repliedAt: at },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 /**
@@ -93,7 +91,7 @@ export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership'
 export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REASONS), note: Note.min(1) });
 /** 退单 needs a reason, and must come within the policy's return window. */
 export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestReturnInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-return');
     const at = ctx.now();
     if (d!.returnWindowEndsAt && at > d!.returnWindowEndsAt) throw problem('RETURN_WINDOW_CLOSED');
@@ -105,7 +103,6 @@ export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<t
       notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, reasonCode: input.reasonCode },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const RequestExtensionInput = z.strictObject({
@@ -114,7 +111,7 @@ export const RequestExtensionInput = z.strictObject({
 });
 /** 延期: asked before the deadline, with a reason and a new date, within the policy's maximum. */
 export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestExtensionInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-extension');
     const at = ctx.now();
     const max = Number((d!.policy as { maxExtensions?: number } | null)?.maxExtensions ?? 1);
@@ -128,7 +125,6 @@ export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infe
       notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, newDueDate: input.newDueDate },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 /** 24:00 China time of a calendar day, as an instant. */

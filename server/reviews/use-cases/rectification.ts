@@ -12,6 +12,7 @@ import { RECTIFICATION_TRANSITIONS, type RectificationAction } from '../states';
 import { recordRectificationEvent } from '../rectification-events';
 import { getPolicy, rectificationDueAt } from '../../callbacks/policy';
 import { recordEvent } from '../../tickets/events';
+import { inTransaction } from '../../platform/transaction';
 
 type RectRow = typeof rectifications.$inferSelect;
 const Note = z.string().trim().max(2000);
@@ -42,7 +43,7 @@ async function guard(tx: Tx, ctx: Ctx, id: string, action: RectificationAction) 
 
 export async function actOnRectification(ctx: Ctx, id: string, action: RectificationAction, raw: unknown): Promise<void> {
   const input = RECTIFICATION_INPUTS[action].parse(raw ?? {}) as Record<string, unknown>;
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { rect, t } = await guard(tx, ctx, id, action);
     const at = ctx.now();
     const base = { type: t.event, from: rect.status, to: t.to };
@@ -86,7 +87,6 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
       }
     }
   });
-  ctx.svc.kickOutbox();
 }
 
 /** An upheld contest: the review stays, marked excluded, and leaves the satisfaction figures of its day. */
@@ -105,7 +105,7 @@ async function excludeRating(tx: Tx, ctx: Ctx, rect: RectRow, note: string) {
  * from anywhere, as often as you like). Returns how many were flagged.
  */
 export async function markOverdueRectifications(ctx: Ctx): Promise<number> {
-  const n = await ctx.db.transaction(async (tx) => {
+  const n = await inTransaction(ctx, async (tx) => {
     const due = await tx.select().from(rectifications)
       .where(and(eq(rectifications.status, 'rectifying'), eq(rectifications.overdue, false), lt(rectifications.dueAt, ctx.now())))
       .for('update', { skipLocked: true }).limit(500);
@@ -114,6 +114,5 @@ export async function markOverdueRectifications(ctx: Ctx): Promise<number> {
     }
     return due.length;
   });
-  if (n) ctx.svc.kickOutbox();
   return n;
 }

@@ -14,6 +14,7 @@ import { ratings, rectifications, type RatingSource } from '../tables';
 import { getPolicy } from '../../callbacks/policy';
 import { createCallbackTask } from '../../callbacks/use-cases/schedule-callback';
 import { recordRectificationEvent } from '../rectification-events';
+import { inTransaction } from '../../platform/transaction';
 
 export const Score = z.number().int().min(1).max(5);
 export const RATEABLE = ['closed', 'archived'];
@@ -70,7 +71,6 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
 }
 
 export async function rateTicket(ctx: Ctx, ticketId: string, input: RatingInput) {
-  const r = await ctx.db.transaction(async (tx) => createRating(tx, ctx, await lockTicket(tx, ticketId), input));
-  ctx.svc.kickOutbox();
+  const r = await inTransaction(ctx, async (tx) => createRating(tx, ctx, await lockTicket(tx, ticketId), input));
   return r;
 }

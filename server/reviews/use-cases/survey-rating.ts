@@ -14,6 +14,7 @@ import { callbacks } from '../../callbacks/tables';
 import { lockTicket, type TicketRow } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { createRating, RATEABLE } from './submit-rating';
+import { inTransaction } from '../../platform/transaction';
 
 export interface SurveyInput {
   eventId: string;
@@ -38,8 +39,7 @@ export interface SurveyOutcome {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function rateFromSurvey(ctx: Ctx, i: SurveyInput): Promise<SurveyOutcome> {
-  const out = await ctx.db.transaction((tx) => rateFromSurveyTx(tx, ctx, i));
-  ctx.svc.kickOutbox();
+  const out = await inTransaction(ctx, (tx) => rateFromSurveyTx(tx, ctx, i));
   return out;
 }
 

@@ -14,6 +14,7 @@ import { guardAction } from '../guard';
 import { recordEvent, type EventInput } from '../events';
 import type { TicketEventType } from '../../platform/events/catalogue';
 import { OPEN_STATUSES } from '../states';
+import { inTransaction } from '../../platform/transaction';
 
 const Note = z.string().trim().max(2000);
 
@@ -42,7 +43,7 @@ export async function declineTicket(ctx: Ctx, ticketId: string, input: z.infer<t
 
 export const MergeInput = z.strictObject({ intoTicketNumber: z.string().regex(/^\d{13}$/), note: Note.optional() });
 export async function mergeTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof MergeInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'merge');
     const [target] = await tx
       .select({ id: tickets.id, number: tickets.number })
@@ -57,7 +58,6 @@ export async function mergeTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
       type: 'ticket.duplicate_attached', data: { ticketId: ticket.id, ticketNumber: ticket.number },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const SubmitInput = z.strictObject({
@@ -68,7 +68,7 @@ export const SubmitInput = z.strictObject({
 });
 /** The agent confirms (or corrects) the classification; a correction is kept as a training row. */
 export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof SubmitInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'submit');
     const categoryCode = input.categoryCode ?? ticket.categoryCode;
     let categoryVersion = ticket.categoryVersion;
@@ -104,7 +104,6 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
       },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 async function firstLevelName(tx: Parameters<Parameters<Ctx['db']['transaction']>[0]>[0], version: number, code: string) {
@@ -117,9 +116,8 @@ async function run<T extends TicketEventType>(
   ctx: Ctx, ticketId: string, action: Parameters<typeof guardAction>[3], event: EventInput<T>,
   patch: Partial<typeof tickets.$inferInsert>, reason: string | null,
 ) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, action);
     await recordEvent<T>(tx, ctx, ticket.id, { ...event, from: ticket.status, to: transition.to, reason, patch });
   });
-  ctx.svc.kickOutbox();
 }

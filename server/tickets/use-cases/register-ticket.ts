@@ -9,6 +9,7 @@ import { resolveCitizen } from '../../identity/use-cases/resolve-citizen';
 import { validateCreditCode, validateIdNumber } from '../../identity/checks';
 import { nextTicketNumber } from '../ticket-number';
 import type { Tx } from '../../platform/db/client';
+import { inTransaction } from '../../platform/transaction';
 
 /** What the centre already knows at intake beside the appeal (agent's choices, channel hints). */
 export const IntakeOverrides = z.strictObject({
@@ -48,7 +49,7 @@ export async function registerTicket(
   const title = appeal.content.title?.trim() || appeal.content.text.slice(0, 40);
   const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx, async (tx) => {
     const citizenId = await resolveCitizen(tx, ctx, appeal.citizen);
     const inserted = await tx
       .insert(tickets)
@@ -87,7 +88,6 @@ export async function registerTicket(
     const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
     return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
   });
-  ctx.svc.kickOutbox();
   return result ?? (await findExisting(ctx, appeal))!;
 }
 

@@ -9,12 +9,13 @@ import type { Ctx } from '../../platform/context';
 import { dispatches } from '../../dispatch/tables';
 import { guardAction } from '../guard';
 import { recordEvent } from '../events';
+import { inTransaction } from '../../platform/transaction';
 
 const Note = z.string().trim().max(2000);
 
 export const AcceptReplyInput = z.strictObject({ note: Note.optional() });
 export async function acceptReply(ctx: Ctx, ticketId: string, input: z.infer<typeof AcceptReplyInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'accept-reply');
     const at = ctx.now();
     const closed = await tx.update(dispatches).set({ status: 'closed', nextWakeAt: null, updatedAt: at })
@@ -26,12 +27,11 @@ export async function acceptReply(ctx: Ctx, ticketId: string, input: z.infer<typ
       notifyUnitIds: closed.map((c) => c.unitId), patch: { closedAt: at },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const SendBackInput = z.strictObject({ note: Note.min(1) });
 export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<typeof SendBackInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'send-back');
     const [lead] = await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() })
       .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'),
@@ -43,12 +43,11 @@ export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<t
       notifyUnitIds: lead ? [lead.unitId] : [], patch: { replyText: null, repliedAt: null },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const ReopenInput = z.strictObject({ reason: Note.min(1), callbackId: z.uuid().optional() });
 export async function reopenTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReopenInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'reopen');
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.reopened', from: ticket.status, to: transition.to, reason: input.reason,
@@ -56,14 +55,12 @@ export async function reopenTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
       patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
     });
   });
-  ctx.svc.kickOutbox();
 }
 
 export const ArchiveInput = z.strictObject({});
 export async function archiveTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof ArchiveInput>) {
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'archive');
     await recordEvent(tx, ctx, ticket.id, { type: 'ticket.archived', from: ticket.status, to: transition.to });
   });
-  ctx.svc.kickOutbox();
 }
