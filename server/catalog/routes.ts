@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { requireStaff } from '../identity/sessions';
 import { categories, regions } from './tables';
+import { CURRENT_CATEGORY_VERSION } from './current';
 import { handlingUnits } from '../dispatch/tables';
 
 const CategoryQuery = z.strictObject({ parentCode: z.string().max(32).optional(), all: z.enum(['true', 'false']).optional() });
@@ -25,7 +26,7 @@ export function catalogRoutes() {
   /** The newest tree version; one level at a time (parentCode) or all of it for a cascader. */
   r.get('/categories', requireStaff(), validate({ query: CategoryQuery }), async (req, res) => {
     const q = req.query as z.infer<typeof CategoryQuery>;
-    const version = sql`(select max(version) from category_tree_versions)`;
+    const version = CURRENT_CATEGORY_VERSION;
     const where = q.all === 'true' ? eq(categories.version, version)
       : q.parentCode ? and(eq(categories.version, version), eq(categories.parentCode, q.parentCode))
       : and(eq(categories.version, version), isNull(categories.parentCode));

@@ -20,6 +20,7 @@ import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inboun
 import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 import { inTransaction } from '../platform/transaction';
+import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
 const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
@@ -226,7 +227,7 @@ export function ratingPort(rt: Runtime): RatingPort {
 export function open311Catalog(rt: Runtime): ServiceCatalogPort {
   const q = (extra = sql`true`) => rt.db.execute<{ code: string; name: string; group: string | null }>(sql`select c.code, c.name,
     (select p.name from categories p where p.version = c.version and p.code = c.parent_code) as "group"
-    from categories c where c.version = (select max(version) from category_tree_versions) and c.citizen_selectable and ${extra}
+    from categories c where c.version = ${CURRENT_CATEGORY_VERSION} and c.citizen_selectable and ${extra}
     order by c.code`);
   return {
     async list() {

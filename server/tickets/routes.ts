@@ -8,8 +8,7 @@ import { normalizeMobile } from '../identity/checks';
 import { registerTicket, IntakeOverrides } from './use-cases/register-ticket';
 import { getTicketRow, listTickets, ListTicketsQuery } from './queries';
 import { presentRegistered, presentSummaries, presentTicketDetail } from './present';
-import { categories } from '../catalog/tables';
-import { desc, eq } from 'drizzle-orm';
+import { currentCategory } from '../catalog/current';
 import { normalizeMobile as mobileOf } from '../identity/checks';
 import { ACTION_HANDLERS } from './actions';
 import { TICKET_ACTIONS, TRANSITIONS } from './states';
@@ -68,8 +67,7 @@ export function ticketRoutes() {
       return;
     }
     const code = result.created.row.categoryCode;
-    const [cat] = code ? await req.ctx.db.select({ name: categories.name }).from(categories).where(eq(categories.code, code))
-      .orderBy(desc(categories.version)).limit(1) : [];
+    const cat = code ? await currentCategory(req.ctx.db, code) : undefined;
     const m = mobileOf(b.callerPhone);
     const caller = { name: b.callerName ?? null, phone: m.ok ? m.normalized : b.callerPhone.replace(/\D/g, ''), address: b.address ?? null };
     res.status(201).json({ data: presentRegistered(req.ctx, result.created, caller, cat?.name ?? null) });

@@ -37,4 +37,19 @@ describe('classification in the loop', () => {
     const report = (await admin.get('/api/admin/classifier')).body.data.agreement;
     expect(report).toEqual([expect.objectContaining({ category: '城乡建设', confirmed: 2, corrected: 1, agreement: 0.5 })]);
   });
+
+  it('a submitted ticket is filed under the current category tree, as every other lookup reads it, and its top level named from it', async () => {
+    // A newer tree renames the first level: the ticket must carry the new version and be compared with the new name.
+    await importCategoryTree(env.rt.db, [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通出行', parentCode: null, level: 1 },
+      { code: '0201', name: '公交', parentCode: '02', level: 2 },
+    ], 't2', 't2');
+    const [{ current }] = (await env.rt.db.execute<{ current: number }>(sql`select max(version)::int as current from category_tree_versions`)).rows;
+    const t = await agent.post('/api/tickets', { callerPhone: '13800000003', content: '公交车站牌损坏' });
+    expect((await agent.action(t.body.data.id, 'submit', { categoryCode: '0201' })).status).toBe(200);
+    const [row] = (await env.rt.db.execute<{ v: number }>(sql`select category_version as v from tickets where id = ${t.body.data.id}`)).rows;
+    expect(row.v).toBe(current);
+    const [c] = (await env.rt.db.execute<{ confirmed: string }>(sql`select confirmed from classifier_corrections where ticket_id = ${t.body.data.id}`)).rows;
+    expect(c.confirmed).toBe('交通出行');
+  });
 });

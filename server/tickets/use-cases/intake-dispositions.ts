@@ -10,6 +10,7 @@ import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
 import { tickets, classifierCorrections, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES } from '../tables';
 import { categories } from '../../catalog/tables';
+import { currentCategory } from '../../catalog/current';
 import { guardAction } from '../guard';
 import { recordEvent, type EventInput } from '../events';
 import type { TicketEventType } from '../../platform/events/catalogue';
@@ -74,12 +75,7 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
     let categoryVersion = ticket.categoryVersion;
     let correction: { suggested: string; confirmed: string; categoryCode: string } | null = null;
     if (categoryCode) {
-      const [cat] = await tx
-        .select({ version: categories.version, code: categories.code, name: categories.name })
-        .from(categories)
-        .where(eq(categories.code, categoryCode))
-        .orderBy(categories.version)
-        .limit(1);
+      const cat = await currentCategory(tx, categoryCode);
       if (!cat) throw problem('CATEGORY_NOT_FOUND', categoryCode);
       categoryVersion = cat.version;
       const suggested = (ticket.suggestion as { category?: string } | null)?.category;
