@@ -21,6 +21,7 @@ import { callbackRoutes } from './callbacks/routes';
 import { reviewRoutes } from './reviews/routes';
 import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
+import { hotlineRoutes } from './hotlines/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 import { exchangeRoutes, parsePeers } from './channels/exchange';
 import { consoleStatic } from './platform/http/console-static';
@@ -73,6 +74,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());
   api.use(reportRoutes());
+  api.use(hotlineRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
