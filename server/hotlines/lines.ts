@@ -46,6 +46,12 @@ export const needsAnnouncement = <T extends z.ZodType<{ mode: LineMode; announce
 export const LineInput = needsAnnouncement(LineFields);
 export type LineInput = z.infer<typeof LineInput>;
 
+/** Same shape as a validation problem (`errors: [{path, message}]`), so the console lists each bad row. */
+function tableProblem(fields: Record<string, string>) {
+  const errors = Object.entries(fields).slice(0, 20).map(([path, message]) => ({ path, code: 'invalid', message }));
+  return problem('HOTLINE_LINE_INVALID', `${errors[0].path}: ${errors[0].message}`, { errors });
+}
+
 export interface LineView {
   number: string;
   name: string;
@@ -96,7 +102,7 @@ export async function lineForCallee(db: Db, callee: string | undefined, lang: 'z
 export async function saveLines(ctx: Ctx, input: LineInput[]): Promise<{ created: number; updated: number }> {
   const lines = input.map((l) => LineInput.parse(l));
   const dup = lines.find((l, i) => lines.findIndex((m) => m.number === l.number) !== i);
-  if (dup) throw problem('HOTLINE_LINE_INVALID', `duplicate number ${dup.number}`, { fields: { number: `duplicate ${dup.number}` } });
+  if (dup) throw tableProblem({ number: `duplicate ${dup.number}` });
   return ctx.db.transaction(async (tx) => {
     const unitCodes = [...new Set(lines.map((l) => l.defaultUnitCode).filter((c): c is string => !!c))];
     const units = unitCodes.length
@@ -108,10 +114,10 @@ export async function saveLines(ctx: Ctx, input: LineInput[]): Promise<{ created
       : [];
     const fields: Record<string, string> = {};
     lines.forEach((l, i) => {
-      if (l.defaultUnitCode && !units.some((u) => u.code === l.defaultUnitCode)) fields[`${i}.defaultUnitCode`] = `unknown unit ${l.defaultUnitCode}`;
-      if (l.defaultCategoryCode && !cats.some((c) => c.code === l.defaultCategoryCode)) fields[`${i}.defaultCategoryCode`] = `unknown category ${l.defaultCategoryCode}`;
+      if (l.defaultUnitCode && !units.some((u) => u.code === l.defaultUnitCode)) fields[`row ${i + 1}.defaultUnitCode`] = `unknown unit ${l.defaultUnitCode}`;
+      if (l.defaultCategoryCode && !cats.some((c) => c.code === l.defaultCategoryCode)) fields[`row ${i + 1}.defaultCategoryCode`] = `unknown category ${l.defaultCategoryCode}`;
     });
-    if (Object.keys(fields).length) throw problem('HOTLINE_LINE_INVALID', Object.values(fields)[0], { fields });
+    if (Object.keys(fields).length) throw tableProblem(fields);
 
     const before = await tx.select().from(hotlineLines).where(inArray(hotlineLines.number, lines.map((l) => l.number)));
     const now = ctx.now();
@@ -160,7 +166,7 @@ export function linesFromCsv(text: string): LineInput[] {
   try {
     records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true });
   } catch (e) {
-    throw problem('HOTLINE_LINE_INVALID', (e as Error).message, { fields: { csv: (e as Error).message } });
+    throw tableProblem({ csv: (e as Error).message });
   }
   const fields: Record<string, string> = {};
   const out: LineInput[] = [];
@@ -175,7 +181,7 @@ export function linesFromCsv(text: string): LineInput[] {
     if (r.success) out.push(r.data);
     else for (const issue of r.error.issues) fields[`row ${i + 1}.${issue.path.join('.')}`] = issue.message;
   });
-  if (Object.keys(fields).length) throw problem('HOTLINE_LINE_INVALID', Object.entries(fields)[0].join(': '), { fields });
-  if (!out.length) throw problem('HOTLINE_LINE_INVALID', 'no rows', { fields: { csv: 'no rows' } });
+  if (Object.keys(fields).length) throw tableProblem(fields);
+  if (!out.length) throw tableProblem({ csv: 'no rows' });
   return out;
 }

@@ -99,12 +99,12 @@ describe('the centre’s lines', () => {
     const r = await admin.post('/api/admin/hotline-lines/import', { csv: bad });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('HOTLINE_LINE_INVALID');
-    expect(Object.keys(r.body.fields)).toContain('row 5.announcement'); // the cancelled number has nothing to play
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toContain('row 5.announcement'); // the cancelled number has nothing to play
     expect((await agent.get('/api/hotline-lines')).body.data).toEqual([]);
 
     const unknownUnit = await admin.post('/api/admin/hotline-lines/import', { csv: CSV.replace(',ZJJ,', ',NO-SUCH-UNIT,') });
     expect(unknownUnit.status).toBe(400);
-    expect(unknownUnit.body.fields).toEqual({ '1.defaultUnitCode': 'unknown unit NO-SUCH-UNIT' });
+    expect(unknownUnit.body.errors).toEqual([{ path: 'row 2.defaultUnitCode', code: 'invalid', message: 'unknown unit NO-SUCH-UNIT' }]);
     expect((await agent.get('/api/hotline-lines')).body.data).toEqual([]);
   });
 

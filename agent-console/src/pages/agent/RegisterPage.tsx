@@ -11,6 +11,7 @@ import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { CallerHistory } from './CallerHistory';
 import { KnowledgePanel } from './KnowledgePanel';
 import { usePresence } from './presence';
+import { DialledLine, useDialledLine } from './DialledLine';
 
 const DRAFT = 'register';
 
@@ -28,6 +29,12 @@ export function RegisterPage() {
   const firstField = useRef<HTMLInputElement>(null);
   const { presence, setPresence } = usePresence();
   const content = Form.useWatch('content', form) as string | undefined;
+  const line = useDialledLine(params.get('line'));
+
+  // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
+  useEffect(() => {
+    if (line?.defaultCategoryCode && !form.getFieldValue('category')) form.setFieldsValue({ category: line.defaultCategoryCode });
+  }, [line, form]);
 
   useEffect(() => {
     const draft = drafts.load<Record<string, unknown>>(DRAFT);
@@ -75,6 +82,7 @@ export function RegisterPage() {
       <Col xs={24} lg={16}>
         <Card size="small" title={t('reg.title')}>
           {params.get('phone') && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('reg.incomingCall', { phone: params.get('phone')! })} data-testid="incoming-call" />}
+          {line && <DialledLine line={line} />}
           {restored && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={t('reg.draftRestored')} data-testid="draft-restored" />}
           <Form
             form={form}
