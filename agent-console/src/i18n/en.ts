@@ -313,6 +313,7 @@ export const en: Record<MessageKey, string> = {
   'due.none': '—',
   'unit.title': 'Handling unit portal',
   'unit.inbox': 'Inbox',
+  'unit.total': '{n} in all',
   'unit.tab.todo': 'To sign for',
   'unit.tab.doing': 'In progress',
   'unit.tab.all': 'All',

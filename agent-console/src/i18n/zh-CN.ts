@@ -312,6 +312,7 @@ export const zhCN = {
   'due.none': '—',
   'unit.title': '承办单位工作台',
   'unit.inbox': '待办工单',
+  'unit.total': '共 {n} 件',
   'unit.tab.todo': '待签收',
   'unit.tab.doing': '办理中',
   'unit.tab.all': '全部',
