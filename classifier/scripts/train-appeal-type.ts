@@ -128,8 +128,8 @@ if (values.grid) {
   for (const c of [0.1, 0.3, 0.5, 1, 3])
     for (const balance of [0, 0.5, 1])
       settings.push({ name: `C=${c} balance=${balance}`, config: { ...base, svm: { ...base.svm, c }, classBalance: balance }, dense: true, ruleMargin: Infinity });
-  settings.push({ name: 'C=0.5 balance=1 without dense features', config: base, dense: false, ruleMargin: Infinity });
-  for (const m of [3, 4, 6, 9]) settings.push({ name: `C=0.5 balance=1, rules decide at margin >= ${m}`, config: base, dense: true, ruleMargin: m });
+  settings.push({ name: 'C=1 balance=1 without dense features', config: base, dense: false, ruleMargin: Infinity });
+  for (const m of [3, 4, 6, 9]) settings.push({ name: `C=1 balance=1, rules decide at margin >= ${m}`, config: base, dense: true, ruleMargin: m });
   console.log('\n5-fold cross-validation on the training split:');
   let best = -1;
   for (const s of settings) {

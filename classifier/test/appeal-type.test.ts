@@ -76,14 +76,14 @@ describe('appeal type from the hand-label model', () => {
     for (const [title, content, type] of cases) expect(classifier.classify({ title, content }).type, title).toBe(type);
   });
 
-  it('scores at least 0.74 on the 328 hand-labelled appeals it never trained on (0.680 before)', () => {
+  it('scores at least 0.76 on the 328 hand-labelled appeals it never trained on (0.680 before)', () => {
     const rows = readJsonl<{ title: string | null; content: string; type: string }>(`${EVAL_DIR}/appeal-type.jsonl`);
     const e = evaluate(
       rows.map((r) => r.type),
       rows.map((r) => classifier.classify(r).type),
       [...APPEAL_TYPES],
     );
-    expect(e.accuracy).toBeGreaterThanOrEqual(0.74);
+    expect(e.accuracy).toBeGreaterThanOrEqual(0.76);
   });
 
   it('keeps working when the category vocabulary changes (terms are matched by string)', () => {
