@@ -90,7 +90,14 @@ export const EVENTS = {
     correction: z.object({ suggested: z.string(), confirmed: z.unknown(), categoryCode: z.string() }).loose().nullable(),
   })),
   'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable() }), { counters: ['direct_answered'] }),
-  'ticket.transferred_emergency': ticket(z.object({ line: z.string() })),
+  'ticket.transferred_emergency': ticket(z.object({
+    line: z.string(), linkageId: id.optional(), targetCentre: z.string().optional(), transferSeconds: z.number().optional(),
+  })),
+  // 联动对接 with the emergency lines (hotlines/linkages.ts)
+  'emergency.acknowledged': ticket(z.object({
+    linkageId: id, line: z.string(), targetCentre: z.string(), acknowledgedBy: z.string(), acknowledgeSeconds: z.number(),
+  })),
+  'emergency.followed_up': ticket(z.object({ linkageId: id, line: z.string(), outcome: z.string(), late: z.boolean() })),
   'ticket.declined': ticket(z.object({ reasonCode: z.string() })),
   'ticket.merged': ticket(z.object({ intoTicketId: id, intoTicketNumber: z.string() })),
   'ticket.duplicate_attached': ticket(z.object({ ticketId: id, ticketNumber: z.string() })),
