@@ -4,7 +4,7 @@
  * in PostgreSQL, and a citizen-safe read model of tickets.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Runtime } from '../platform/runtime';
 import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
@@ -17,7 +17,9 @@ import type {
   ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
 } from '../../integrations/shared/ports';
 import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
-import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
+import type { Open311ApiKeyPort, Open311RequestsPort, Open311RequestView, ServiceCatalogPort } from '../../integrations/open311/ports';
+import { redisLimit } from '../platform/http/flexible-limit';
+import { redactForPublic } from '../identity/public-text';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
@@ -118,11 +120,12 @@ export function nonceStore(rt: Runtime): NonceStore {
   };
 }
 
+/** Channel quotas (Open311 posts and reads per api_key…) on the platform's rate-limiter-flexible limits. */
 export function rateLimitPort(rt: Runtime): RateLimitPort {
   return {
     async hit(key, limit, windowSeconds) {
-      const allowed = await rt.limiter.hit(`ch:${key}`, limit, windowSeconds);
-      return { allowed, retryAfterSeconds: allowed ? 0 : windowSeconds };
+      const family = key.slice(0, key.indexOf(':') > 0 ? key.indexOf(':') : key.length);
+      return redisLimit(rt.redis, rt.options.queuePrefix, { name: `ch-${family}`, points: limit, durationSeconds: windowSeconds }).take(key);
     },
   };
 }
@@ -153,7 +156,10 @@ type ViewRow = {
   unitName: string | null; createdAt: string; updatedAt: string; replyDueAt: string | null;
 };
 const CLOSED = new Set(['closed', 'archived', 'answered_directly', 'declined', 'merged', 'transferred_emergency']);
-const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode",
+const CLOSED_SQL = sql.raw(`(${[...CLOSED].map((s) => `'${s}'`).join(', ')})`);
+// nameEnc: the caller's name, only so public texts can mask it where the citizen typed it.
+const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode", t.channel, t.channel_account as "channelAccount",
+  (select cz.name_enc from citizens cz where cz.id = t.citizen_id) as "nameEnc",
   (select name from categories c where c.code = t.category_code order by version desc limit 1) as "categoryName",
   t.content, t.reply_text as "replyText", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
   d.reply_due_at as "replyDueAt"
@@ -219,6 +225,44 @@ export function ratingPort(rt: Runtime): RatingPort {
         eventId: i.externalId, callId: i.callId, callbackTaskId: i.callbackTaskId, score: i.score, at: i.at, channel: i.channel,
       });
       return out.duplicate || out.tickets.some((t) => t.outcome === 'rated');
+    },
+  };
+}
+
+/**
+ * Open311 reads for one api_key (issue: the read API answered anyone with every ticket in full).
+ * A key sees the requests it filed (channel open311, channel_account = its key id) and, in the
+ * categories the centre opened (open311_public_categories), a summary of everyone's requests.
+ * Anonymous and 举报 (whistle-blower) tickets never leave, whoever filed them. Description and
+ * status notes are redacted for the public (redactForPublic, with the caller's own name); a
+ * public summary carries no status notes (the unit's reply is for the citizen who asked).
+ */
+export function open311Requests(rt: Runtime): Open311RequestsPort {
+  type Row = ViewRow & { channel: string; channelAccount: string; nameEnc: string | null };
+  const select = (keyId: string, where: SQL[], limit: number) => rt.db.execute<Row>(sql`${VIEW_SELECT}
+    where t.appeal_type is distinct from 'report' and not t.anonymous_to_units
+      and ((t.channel = 'open311' and t.channel_account = ${keyId})
+        or t.category_code in (select category_code from open311_public_categories))
+      and ${sql.join(where, sql` and `)}
+    order by t.created_at desc limit ${limit}`).then((r) => r.rows);
+  const present = (keyId: string, r: Row): Open311RequestView => {
+    const own = r.channel === 'open311' && r.channelAccount === keyId;
+    const names = [rt.svc.pii.decryptOpt(r.nameEnc)];
+    const v = toView(r);
+    return { ...v, scope: own ? 'own' : 'public', description: redactForPublic(v.description, names),
+      statusNotes: own && v.statusNotes ? redactForPublic(v.statusNotes, names) : undefined };
+  };
+  return {
+    async list(keyId, f) {
+      const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
+      if (f.ticketNos?.length) where.push(sql`t.number in (${sql.join(f.ticketNos.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.serviceCodes?.length) where.push(sql`t.category_code in (${sql.join(f.serviceCodes.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.status?.length === 1) where.push(f.status[0] === 'closed' ? sql`t.status in ${CLOSED_SQL}` : sql`t.status not in ${CLOSED_SQL}`);
+      return (await select(keyId, where, f.limit)).map((r) => present(keyId, r));
+    },
+    async get(keyId, no) {
+      const [r] = await select(keyId, [sql`t.number = ${no}`], 1);
+      return r ? present(keyId, r) : null;
     },
   };
 }
