@@ -69,7 +69,7 @@ function searchCondition(ctx: Ctx, q: string): SQL {
 }
 
 /** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */
-function visibility(ctx: Ctx): SQL {
+function visibility(ctx: Pick<Ctx, 'actor'>): SQL {
   const a = ctx.actor;
   if (a.kind === 'staff' && a.role === 'unit_clerk') {
     return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
@@ -94,11 +94,16 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   return { rows: rows.rows, total, page: q.page, pageSize: q.pageSize };
 }
 
-/** 404 unless the actor may see the ticket (the ticket detail's own rule: clerks only their units' tickets). */
-export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
-  if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
+/** Whether the actor may see the ticket: the ticket detail's own rule (clerks only their units' tickets). */
+export async function ticketVisibleTo(ctx: Pick<Ctx, 'db' | 'actor'>, id: string): Promise<boolean> {
+  if (!z.uuid().safeParse(id).success) return false;
   const r = await ctx.db.execute(sql`select 1 from tickets t where t.id = ${id} and ${visibility(ctx)}`);
-  if (r.rows.length === 0) throw problem('TICKET_NOT_FOUND');
+  return r.rows.length > 0;
+}
+
+/** 404 unless the actor may see the ticket. */
+export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
+  if (!(await ticketVisibleTo(ctx, id))) throw problem('TICKET_NOT_FOUND');
 }
 
 export type TicketDetailRow = TicketSummaryRow & { dispatches: Record<string, unknown>[]; timeline: Record<string, unknown>[] };
