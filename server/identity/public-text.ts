@@ -25,8 +25,6 @@ const PATTERNS: [RegExp, string][] = [
   [/[0-9０-９A-Za-z-]{1,6}(?:室|房|号楼|单元|栋|幢)(?:[0-9０-９A-Za-z-]{1,6}(?:室|房|号|楼|层))*/g, '【地址】'],
   // Digits with separators a filter does not expect: "139 1234 3927", "139.1234.3927", "0 2 0-8888 6666".
   [/(?:\+?\s?8\s?6[\s\-.·]*)?(?:[0-9０-９][\s\-.·_/]*){6,}[0-9０-９Xx]/g, '【号码】'],
-  // A surname and up to two given-name characters before a form of address: 王老师, 欧阳先生, 张小明女士.
-  [new RegExp(`${SURNAME}[\\u4e00-\\u9fa5]{0,2}?(?=${TITLES})`, 'g'), '*'],
   // A name after the words that introduce one.
   [new RegExp(`((?:我叫|我是|本人|姓名|名字|联系人|来电人|反映人|投诉人|举报人|署名)[:：是为\\s]{0,2})${SURNAME}[\\u4e00-\\u9fa5]{1,2}`, 'g'), '$1**'],
   // Housing estates and buildings name a handful of households.
@@ -48,5 +46,18 @@ export function redactForPublic(text: string | null | undefined, knownNames: (st
     if (n && n.length >= 2) out = out.split(n).join('**');
   }
   for (const [re, to] of PATTERNS) out = out.replace(re, to);
-  return out;
+  return out.replace(BEFORE_TITLE, maskNameBeforeTitle);
+}
+
+// Up to three characters before a form of address: 王老师, 欧阳先生, 张晓明女士.
+const BEFORE_TITLE = new RegExp(`[\\u4e00-\\u9fa5]{1,3}(?=${TITLES})`, 'g');
+// Words that end a sentence part rather than begin a name ("感谢王老师", "和欧阳先生", "这位先生").
+const NOT_NAME = /[感谢和与及对向给请找是的了位问跟让被把说那这其各该位名]/;
+const STARTS_WITH_SURNAME = new RegExp(`^${SURNAME}`);
+
+function maskNameBeforeTitle(chunk: string): string {
+  let cut = 0;
+  for (let i = 0; i < chunk.length; i++) if (NOT_NAME.test(chunk[i])) cut = i + 1;
+  const name = chunk.slice(cut);
+  return name && STARTS_WITH_SURNAME.test(name) ? chunk.slice(0, cut) + '*' : chunk;
 }
