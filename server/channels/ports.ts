@@ -13,6 +13,8 @@ import { rateFromSurvey } from '../reviews/use-cases/survey-rating';
 import { normalizeMobile } from '../identity/checks';
 import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
+import { mailThreadTag } from './mail-notifier';
+import { parseTicketMessageId } from '../../integrations/email/outbound';
 import type {
   ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
 } from '../../integrations/shared/ports';
@@ -47,22 +49,38 @@ const THREADED = new Set<ChannelKind>(['email', 'wechat']);
 type Target = { id: string; number: string; addressEnc: string | null };
 
 /**
- * A follow-up to an existing ticket (channels.md §5 threading). Our own Message-ID in
- * In-Reply-To/References is proof enough; a ticket number alone (subject tag, WeChat text) must
- * come from one of that ticket's citizen's contact points, else it is a new appeal.
+ * A follow-up to an existing ticket (channels.md §5 threading).
+ * E-mail: only a reply to a notice we really sent threads — its Message-ID carries our MAC over
+ * (ticket, notice), the notice is on record as sent for that ticket, and the reply comes from the
+ * address we sent it to. A subject tag or a guessed `<t{number}.x@domain>` reference is a new appeal.
+ * WeChat: a ticket number at the start of the text threads when the OpenID is one of that ticket's
+ * citizen's contact points.
  */
 async function threadTarget(rt: Runtime, appeal: ParsedInboundAppeal): Promise<Target | null> {
   const [t] = (await rt.db.execute<Target & { citizenId: string | null }>(sql`select id, number, address_enc as "addressEnc", citizen_id as "citizenId"
     from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
   if (!t) return null;
-  if (!appeal.threadRef!.messageId) {
-    const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
-    if (!t.citizenId || hashes.length === 0) return null;
-    const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-      and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
-    if (same.rows.length === 0) return null;
-  }
-  return t;
+  if (appeal.channel === 'email') return (await isReplyToOurNotice(rt, appeal, t.number)) ? t : null;
+  const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
+  if (!t.citizenId || hashes.length === 0) return null;
+  const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+    and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
+  return same.rows.length > 0 ? t : null;
+}
+
+async function isReplyToOurNotice(rt: Runtime, appeal: ParsedInboundAppeal, ticketNo: string): Promise<boolean> {
+  const ref = appeal.threadRef?.messageId;
+  const from = appeal.citizen.email?.trim().toLowerCase();
+  // The adapter only hands over references of our own mail domain; the MAC below is what counts.
+  const domain = ref?.slice(ref.lastIndexOf('@') + 1, -1);
+  const id = ref && domain ? parseTicketMessageId(ref, domain) : null;
+  if (!id || !id.tag || !from || id.ticketNo !== ticketNo) return false;
+  const want = Buffer.from(mailThreadTag(rt.svc.pii, id.ticketNo, id.notificationId));
+  const got = Buffer.from(id.tag);
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+  const sent = await rt.db.execute(sql`select 1 from channel_events where channel = 'email' and type = 'email.sent'
+    and external_id = ${id.notificationId} and data->>'ticketNo' = ${ticketNo} and data->>'toHash' = ${rt.svc.pii.hash('email', from)} limit 1`);
+  return sent.rows.length > 0;
 }
 
 /** WeChat image, voice, video or location (not text, not link): may belong to the appeal the citizen just sent. */
@@ -144,7 +162,10 @@ export function channelEventSink(rt: Runtime): ChannelEventSink {
 export function rawStore(rt: Runtime): RawStore {
   return {
     async save(i) {
-      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType, body: i.body })
+      // A whole e-mail or push holds names, numbers and addresses: encrypted, and deleted after the
+      // retention period (platform/retention.ts).
+      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType,
+        body: rt.svc.pii.encryptBytes(i.body), bodyEncrypted: true })
         .returning({ id: rawPayloads.id });
       return `raw:${r.id}`;
     },

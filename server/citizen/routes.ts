@@ -78,7 +78,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
       hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined,
       attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
       replyRoute: { channel: 'sms', address: phone },
-    }, {}, (tx, ticketId) => storeUploads(tx, files, { channel: 'web', channelAccount: 'portal', ticketId }));
+    }, {}, (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }));
     res.status(201).json({ data: { number: result.number, trackToken: trackTokenFor(req.ctx, result.number) } });
   });
 
