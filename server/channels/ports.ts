@@ -10,7 +10,8 @@ import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { recordEvent } from '../tickets/events';
 import { rateFromSurvey } from '../reviews/use-cases/survey-rating';
-import { normalizeMobile } from '../identity/checks';
+import { maskPhone, normalizeMobile } from '../identity/checks';
+import type { PiiVault } from '../platform/crypto/pii';
 import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
 import { mailThreadTag } from './mail-notifier';
@@ -148,11 +149,30 @@ export function rateLimitPort(rt: Runtime): RateLimitPort {
   };
 }
 
+/**
+ * A call's numbers are personal data: stored masked for reading, encrypted for the record, and as a
+ * keyed hash so the phone desk's registration can prove "this is the caller's number" (resolve-citizen).
+ */
+export function protectCallNumbers(pii: PiiVault, data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const k of ['caller', 'callee'] as const) {
+    const v = out[k];
+    if (typeof v !== 'string' || v === 'anonymous') continue;
+    const m = normalizeMobile(v);
+    const normalized = m.ok ? m.normalized : v.replace(/\D/g, '');
+    out[k] = maskPhone(normalized);
+    out[`${k}Enc`] = pii.encrypt(v);
+    out[`${k}Hash`] = pii.hash('phone', normalized);
+  }
+  return out;
+}
+
 export function channelEventSink(rt: Runtime): ChannelEventSink {
   return {
     async emit(e) {
+      const data = e.channel === 'phone' ? protectCallNumbers(rt.svc.pii, e.data) : e.data;
       const inserted = await rt.db.insert(channelEvents).values({
-        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data: e.data, at: new Date(e.at),
+        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data, at: new Date(e.at),
       }).onConflictDoNothing().returning({ id: channelEvents.id });
       return { duplicate: inserted.length === 0 };
     },
