@@ -8,6 +8,8 @@ import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { sweepPersonalData } from './channels/retention';
+import { errorForLog } from './platform/log/safe-error';
 import { startCallbackDialer } from './callbacks/jobs/dialer.job';
 import { parseKeyList } from './channels/ports';
 import { CtiOutboundClient } from '../integrations/phone-cti/outbound-client';
@@ -76,6 +78,15 @@ async function main() {
     const sweep = setInterval(() => void sweepWechatMedia(rt, wxFor).catch(() => {}), env.WECHAT_MEDIA_SWEEP_MS);
     sweep.unref();
     closers.push(async () => clearInterval(sweep));
+  }
+  if (roles.has('cron')) {
+    // Expire raw payloads and encrypt what older versions stored in clear (channels/retention.ts).
+    const run = () => void sweepPersonalData(rt, { retentionDays: env.RAW_PAYLOAD_RETENTION_DAYS })
+      .catch((err: unknown) => rt.log.warn({ err: errorForLog(err) }, 'retention sweep failed'));
+    const retention = setInterval(run, env.RETENTION_SWEEP_MS);
+    retention.unref();
+    run();
+    closers.push(async () => clearInterval(retention));
   }
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.

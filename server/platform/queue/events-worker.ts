@@ -2,6 +2,7 @@ import { Worker, type Job, type Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Runtime } from '../runtime';
 import { EVENTS_QUEUE, workerConnection } from './queues';
+import { errorForLog } from '../log/safe-error';
 import { scheduleTicketWakes } from '../../sla/jobs/sla-wake.job';
 import { placeCallbackCall, sendCallbackSurveyLink, type OutboundDialer } from '../../callbacks/use-cases/outbound-calls';
 
@@ -59,7 +60,7 @@ export function startEventsWorker(rt: Runtime, redisUrl: string, slaQueue?: Queu
   });
   worker.on('error', () => {});
   worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) rt.log.error({ jobId: job.id, err: err.message }, 'event job failed for good');
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) rt.log.error({ jobId: job.id, err: errorForLog(err) }, 'event job failed for good');
   });
   return worker;
 }
