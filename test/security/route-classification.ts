@@ -102,6 +102,16 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   // Open311: which categories every api_key may read as a masked public summary (the centre's choice)
   'GET /api/admin/open311/public-categories': { roles: ['admin', 'supervisor'] },
   'PUT /api/admin/open311/public-categories': { roles: ['admin'] },
+  // the centre's lines (热线号码表) and emergency linkages (联动对接): centre work, not units'
+  'GET /api/hotline-lines': { roles: [...CENTRE, 'admin'] },
+  'PUT /api/admin/hotline-lines/:number': { roles: ['admin'] },
+  'POST /api/admin/hotline-lines/import': { roles: ['admin'] },
+  'GET /api/admin/hotline-lines/export': { roles: ['admin'] },
+  'GET /api/emergency-linkages': { roles: [...CENTRE, 'admin'] },
+  'POST /api/emergency-linkages/:id/acknowledge': { roles: CENTRE },
+  'POST /api/emergency-linkages/:id/follow-up': { roles: CENTRE },
+  'GET /api/reports/lines': { roles: REPORTERS, query: YEAR },
+  'GET /api/reports/emergency-linkages': { roles: REPORTERS, query: YEAR },
   // province ↔ city exchange, mounted only when configured (route-coverage configures it; the flow and
   // its refusals are in test/integration/exchange.test.ts)
   'POST /api/tickets/:id/exchange/push': { roles: CENTRE },
