@@ -42,7 +42,8 @@ async function main() {
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
         WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
-      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
+      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+      open311ReadsPerHour: env.OPEN311_READS_PER_HOUR, exchange,
       smsReceiptToken: env.SMS_RECEIPT_TOKEN, ctiCallbackMode: env.CTI_CALLBACK_MODE,
     },
   });

@@ -65,6 +65,8 @@ const Env = z.object({
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),
+  /** Open311 reads (list and single request) per api_key per hour. */
+  OPEN311_READS_PER_HOUR: z.coerce.number().int().min(1).default(600),
   // Email (channels.md §5). EMAIL_MAILBOX is the address citizens write to; without it no inbound mail is taken.
   EMAIL_MAILBOX: z.string().optional(),
   /** Domain of our Message-IDs (<t{ticketNo}.{notificationId}@domain>); defaults to the mailbox's domain. */
