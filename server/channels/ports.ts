@@ -150,12 +150,15 @@ export function rateLimitPort(rt: Runtime): RateLimitPort {
 }
 
 /**
- * A call's numbers are personal data: stored masked for reading, encrypted for the record, and as a
- * keyed hash so the phone desk's registration can prove "this is the caller's number" (resolve-citizen).
+ * The citizen's number of a call (the caller of an inbound call, the callee of an outbound one) is
+ * personal data: stored masked for reading, encrypted for the record, and as a keyed hash so the phone
+ * desk's registration can prove "this is the caller's number" (resolve-citizen). The centre's own line
+ * stays as it is (reports group calls by the dialled line).
  */
 export function protectCallNumbers(pii: PiiVault, data: Record<string, unknown>): Record<string, unknown> {
   const out = { ...data };
-  for (const k of ['caller', 'callee'] as const) {
+  const sides = data.direction === 'outbound' ? ['callee'] : data.direction === 'inbound' ? ['caller'] : ['caller', 'callee'];
+  for (const k of sides) {
     const v = out[k];
     if (typeof v !== 'string' || v === 'anonymous') continue;
     const m = normalizeMobile(v);

@@ -37,26 +37,25 @@ export async function sweepPersonalData(rt: Runtime, o: { retentionDays: number;
       if ((r.rowCount ?? 0) < BATCH * 5) break;
     }
   });
-  await step('encrypt_attachments', async () => {
-    const rows = (await rt.db.execute<{ id: string; body: Buffer }>(sql`select id, body from channel_attachments where not body_encrypted limit ${BATCH}`)).rows;
+  // Table names are constants of this file, never input.
+  const encryptInPlace = (table: 'channel_attachments' | 'raw_payloads') => async () => {
+    const t = sql.raw(table);
+    const rows = (await rt.db.execute<{ id: string; body: Buffer }>(sql`select id, body from ${t} where not body_encrypted limit ${BATCH}`)).rows;
+    let n = 0;
     for (const row of rows) {
-      const r = await rt.db.execute(sql`update channel_attachments set body = ${rt.svc.pii.encryptBytes(row.body)}, body_encrypted = true
+      const r = await rt.db.execute(sql`update ${t} set body = ${rt.svc.pii.encryptBytes(row.body)}, body_encrypted = true
         where id = ${row.id} and not body_encrypted`);
-      out.encryptedAttachments += r.rowCount ?? 0;
+      n += r.rowCount ?? 0;
     }
-  });
-  await step('encrypt_raw_payloads', async () => {
-    const rows = (await rt.db.execute<{ id: string; body: Buffer }>(sql`select id, body from raw_payloads where not body_encrypted limit ${BATCH}`)).rows;
-    for (const row of rows) {
-      const r = await rt.db.execute(sql`update raw_payloads set body = ${rt.svc.pii.encryptBytes(row.body)}, body_encrypted = true
-        where id = ${row.id} and not body_encrypted`);
-      out.encryptedRawPayloads += r.rowCount ?? 0;
-    }
-  });
+    return n;
+  };
+  await step('encrypt_attachments', async () => { out.encryptedAttachments += await encryptInPlace('channel_attachments')(); });
+  await step('encrypt_raw_payloads', async () => { out.encryptedRawPayloads += await encryptInPlace('raw_payloads')(); });
   await step('protect_call_numbers', async () => {
     const rows = (await rt.db.execute<{ id: number; data: Record<string, unknown> }>(sql`select id, data from channel_events
-      where channel = 'phone' and ((data ? 'caller' and not data ? 'callerEnc' and data->>'caller' <> 'anonymous')
-        or (data ? 'callee' and not data ? 'calleeEnc')) limit ${BATCH}`)).rows;
+      where channel = 'phone' and (
+        (data->>'direction' is distinct from 'outbound' and data ? 'caller' and not data ? 'callerEnc' and data->>'caller' <> 'anonymous')
+        or (data->>'direction' is distinct from 'inbound' and data ? 'callee' and not data ? 'calleeEnc')) limit ${BATCH}`)).rows;
     for (const row of rows) {
       await rt.db.execute(sql`update channel_events set data = ${JSON.stringify(protectCallNumbers(rt.svc.pii, row.data))}::jsonb where id = ${row.id}`);
       out.protectedCallEvents += 1;
