@@ -102,6 +102,21 @@ describe('personal data at rest', () => {
   });
 });
 
+describe('retention sweep failures', () => {
+  it('a failing step is reported and does not stop the others', async () => {
+    await env.rt.db.execute(sql`insert into channel_attachments (channel, channel_account, sha256, mime, size, body)
+      values ('email', 'm', ${'1'.repeat(64)}, 'image/png', ${PNG.length}, ${PNG})`);
+    await env.rt.db.execute(sql`alter table raw_payloads rename to raw_payloads_away`);
+    try {
+      const out = await sweepPersonalData(env.rt, { retentionDays: 30 });
+      expect(out.failures).toEqual(['expire_raw_payloads', 'encrypt_raw_payloads']);
+      expect(out.encryptedAttachments).toBe(1);
+    } finally {
+      await env.rt.db.execute(sql`alter table raw_payloads_away rename to raw_payloads`);
+    }
+  });
+});
+
 describe('database errors in logs', () => {
   it('a failed query is logged with its SQLSTATE, never with the values it carried', async () => {
     const lines: string[] = [];
