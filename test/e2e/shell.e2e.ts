@@ -63,6 +63,7 @@ describe('console shell', () => {
       await page.getByTestId('reg-content').fill('来电人反映楼下噪音，住址见备注');
       await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('rexian.draft.')));
     };
+    await ctx.clearCookies(); // start logged out, whatever the test before left
     await login(page, USERS.agent);
     await typeDraft();
     await page.getByTestId('logout').click();
