@@ -99,6 +99,7 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/reports/cross': { roles: REPORTERS, query: `${YEAR}&rows=unit&cols=category` },
   // the supervisor wall's live "today by channel and category"
   'GET /api/reports/today-volume': { roles: [...REPORTERS, 'dispatcher'] },
+  'GET /api/reports/queue-counts': { roles: [...REPORTERS, 'dispatcher'] },
   // Open311: which categories every api_key may read as a masked public summary (the centre's choice)
   'GET /api/admin/open311/public-categories': { roles: ['admin', 'supervisor'] },
   'PUT /api/admin/open311/public-categories': { roles: ['admin'] },
