@@ -9,7 +9,8 @@ import { problem } from './platform/http/problems';
 import { sessionMiddleware } from './identity/sessions';
 import { identityRoutes } from './identity/routes';
 import { attachmentRoutes } from './attachments/routes';
-import { ticketRoutes } from './tickets/routes';
+import { PII_SEARCHES_PER_10_MIN, ticketRoutes } from './tickets/routes';
+import { redisLimit } from './platform/http/flexible-limit';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
 import { dispatchRoutes } from './dispatch/routes';
@@ -69,7 +70,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(sessionMiddleware(rt.db));
   api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
-  api.use(ticketRoutes());
+  api.use(ticketRoutes({ piiSearchLimit: redisLimit(rt.redis, rt.options.queuePrefix, { name: 'pii-search', points: PII_SEARCHES_PER_10_MIN, durationSeconds: 600 }) }));
   api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());

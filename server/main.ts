@@ -10,6 +10,8 @@ import { startEventsWorker } from './event-handlers';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { sweepPersonalData } from './channels/retention';
+import { errorForLog } from './platform/log/safe-error';
 import { startCallbackDialer } from './callbacks/jobs/dialer.job';
 import { parseKeyList } from './channels/ports';
 import { CtiOutboundClient } from '../integrations/phone-cti/outbound-client';
@@ -42,7 +44,8 @@ async function main() {
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
         WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
-      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION, exchange,
+      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
+      open311ReadsPerHour: env.OPEN311_READS_PER_HOUR, exchange,
       smsReceiptToken: env.SMS_RECEIPT_TOKEN, ctiCallbackMode: env.CTI_CALLBACK_MODE,
     },
   });
@@ -82,6 +85,15 @@ async function main() {
     // Media whose job gave up (WeChat down past its retries, quota) is fetched again while WeChat still keeps it.
     // Runs on the cron node only (ROLES), so one node sweeps; a MediaId is claimed in channel_events, so two would not store twice.
     closers.push(every(logger, 'wechat-media-sweep', env.WECHAT_MEDIA_SWEEP_MS, () => sweepWechatMedia(rt, wxFor)));
+  }
+  if (roles.has('cron')) {
+    // Expire raw payloads and encrypt what older versions stored in clear (channels/retention.ts).
+    const run = () => void sweepPersonalData(rt, { retentionDays: env.RAW_PAYLOAD_RETENTION_DAYS })
+      .catch((err: unknown) => rt.log.warn({ err: errorForLog(err) }, 'retention sweep failed'));
+    const retention = setInterval(run, env.RETENTION_SWEEP_MS);
+    retention.unref();
+    run();
+    closers.push(async () => clearInterval(retention));
   }
   if (roles.has('cron')) {
     // Report reads fold pending deltas themselves; this keeps the delta table small between reads.

@@ -8,9 +8,12 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { InboundAppeal } from '../inbound-appeal';
 
-/** Stores attachment bytes (object storage in production) and returns the storage key. */
+/**
+ * Stores attachment bytes (object storage in production) and returns the storage key — or the key
+ * and the type the store found in the bytes, which then replaces the sender's claim.
+ */
 export interface AttachmentStore {
-  put(input: { content: Buffer; mime: string; filename?: string; sha256: string }): Promise<string>;
+  put(input: { content: Buffer; mime: string; filename?: string; sha256: string }): Promise<string | { storageKey: string; mime: string }>;
 }
 
 export type InboundMailResult =
@@ -53,7 +56,8 @@ function htmlToText(html: string): string {
 export async function parseInboundMail(raw: Buffer, o: InboundMailOptions): Promise<InboundMailResult> {
   const m = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   const externalId = (m.messageId?.trim() || `sha256:${createHash('sha256').update(raw).digest('hex')}`).slice(0, 200);
-  const ours = new RegExp(`<t([A-Za-z0-9]+)\\.([A-Za-z0-9_-]+)@${esc(o.mailDomain)}>`);
+  // Our Message-IDs: <t{ticketNo}.{notificationId}[.{tag}]@{mailDomain}> (the tag is checked by the intake).
+  const ours = new RegExp(`<t([A-Za-z0-9]+)\\.([A-Za-z0-9_-]+)(?:\\.[A-Za-z0-9]+)?@${esc(o.mailDomain)}>`);
 
   // DSN bounce (RFC 3464): marks the referenced notification failed; never a ticket.
   const ct = m.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
@@ -81,8 +85,10 @@ export async function parseInboundMail(raw: Buffer, o: InboundMailOptions): Prom
   const attachments: InboundAppeal['attachments'] = [];
   for (const a of m.attachments) {
     const sha256 = createHash('sha256').update(a.content).digest('hex');
-    const storageKey = o.attachments ? await o.attachments.put({ content: a.content, mime: a.contentType, filename: a.filename, sha256 }) : undefined;
-    attachments.push({ kind: kindOf(a.contentType), mime: a.contentType.slice(0, 100), size: a.size, sha256, ...(storageKey ? { storageKey } : {}) });
+    const stored = o.attachments ? await o.attachments.put({ content: a.content, mime: a.contentType, filename: a.filename, sha256 }) : undefined;
+    const storageKey = typeof stored === 'string' ? stored : stored?.storageKey;
+    const mime = typeof stored === 'object' ? stored.mime : a.contentType;
+    attachments.push({ kind: kindOf(mime), mime: mime.slice(0, 100), size: a.size, sha256, ...(storageKey ? { storageKey } : {}) });
   }
   const body = (m.text?.trim() || (typeof m.html === 'string' ? htmlToText(m.html) : '')).slice(0, 20000);
   const title = subject.replace(/^((re|fw|fwd|回复|转发)\s*[:：]\s*)+/i, '').replace(/\[工单号\s*[A-Za-z0-9]+\]\s*/, '').slice(0, 200);

@@ -10,6 +10,12 @@ export interface EmailSenderOptions {
   smtp: Parameters<typeof nodemailer.createTransport>[0];
   from: string;
   mailDomain: string;
+  /**
+   * A keyed MAC over (ticket number, notification id), token characters only, added to the
+   * Message-ID: a reply can then prove it answers a notice we really sent (a ticket number alone
+   * is guessable, so `References: <t{number}.x@domain>` must not be enough to thread).
+   */
+  threadTag?: (ticketNo: string, notificationId: string) => string;
 }
 
 export interface TicketMail {
@@ -23,8 +29,16 @@ export interface TicketMail {
   attachments?: { filename: string; content: Buffer; contentType?: string }[];
 }
 
-export function ticketMessageId(ticketNo: string, notificationId: string, mailDomain: string) {
-  return `<t${ticketNo}.${notificationId}@${mailDomain}>`;
+export function ticketMessageId(ticketNo: string, notificationId: string, mailDomain: string, tag?: string) {
+  return `<t${ticketNo}.${notificationId}${tag ? `.${tag}` : ''}@${mailDomain}>`;
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The parts of one of our Message-IDs, or null when `id` is not one (of this domain). */
+export function parseTicketMessageId(id: string, mailDomain: string): { ticketNo: string; notificationId: string; tag: string | null } | null {
+  const m = new RegExp(`^<t([A-Za-z0-9]+)\\.([A-Za-z0-9_-]+)(?:\\.([A-Za-z0-9]+))?@${esc(mailDomain)}>$`).exec(id.trim());
+  return m ? { ticketNo: m[1], notificationId: m[2], tag: m[3] ?? null } : null;
 }
 
 const escapeHtml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' }[c]!));
@@ -39,7 +53,7 @@ export class EmailSender {
     if (!/^[A-Za-z0-9]+$/.test(mail.ticketNo) || !/^[A-Za-z0-9_-]+$/.test(mail.notificationId)) {
       throw new Error('ticketNo/notificationId must be token characters (they become a Message-ID)');
     }
-    const messageId = ticketMessageId(mail.ticketNo, mail.notificationId, this.o.mailDomain);
+    const messageId = ticketMessageId(mail.ticketNo, mail.notificationId, this.o.mailDomain, this.o.threadTag?.(mail.ticketNo, mail.notificationId));
     const info = await this.transport.sendMail({
       from: this.o.from,
       to: mail.to,

@@ -32,3 +32,23 @@ export interface ServiceCatalogPort {
 export interface Open311ApiKeyPort {
   verify(apiKey: string): Promise<{ keyId: string } | null>;
 }
+
+/**
+ * The read side of GeoReport v2 for one api_key (channels.md §6). The server decides what a key
+ * may see: requests filed under it, plus a public summary of the categories the centre opened;
+ * anonymous and 举报 (whistle-blower) tickets never. Texts come back with personal data masked.
+ */
+export interface Open311RequestsPort {
+  list(keyId: string, filter: {
+    ticketNos?: string[];
+    serviceCodes?: string[];
+    status?: ('open' | 'closed')[];
+    from: Date;
+    to: Date;
+    limit: number;
+  }): Promise<Open311RequestView[]>;
+  get(keyId: string, ticketNo: string): Promise<Open311RequestView | null>;
+}
+
+/** `scope`: `own` = filed under this key; `public` = another's request in an opted-in category (summary only). */
+export type Open311RequestView = import('../shared/ports').PublicTicketView & { scope: 'own' | 'public' };

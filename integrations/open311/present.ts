@@ -39,13 +39,19 @@ export function rfc3339(iso: string | undefined): string | undefined {
   return `${local}+08:00`;
 }
 
+/**
+ * GeoReport v2 declares service_code a string on every request; a ticket the centre has not
+ * classified yet (or filed under a code no longer offered) is listed under this code.
+ */
+export const UNCLASSIFIED_SERVICE = { code: 'unclassified', name: '待分类' } as const;
+
 export function presentRequest(t: PublicTicketView) {
   const out: Record<string, unknown> = {
     service_request_id: t.ticketNo,
     status: t.status,
     status_notes: t.statusNotes ?? null,
-    service_name: t.serviceName ?? null,
-    service_code: t.serviceCode ?? null,
+    service_name: t.serviceCode ? t.serviceName ?? null : UNCLASSIFIED_SERVICE.name,
+    service_code: t.serviceCode ?? UNCLASSIFIED_SERVICE.code,
     description: t.description,
     agency_responsible: t.agencyResponsible ?? null,
     service_notice: null,

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
-import type { PublicTicketView, TicketLookupPort } from '../shared/ports';
+import type { PublicTicketView } from '../shared/ports';
 import { MemoryIntake, MemoryRateLimit } from '../shared/test-fixtures';
 import { listen } from '../shared/test-server';
 import * as schemas from './fixtures/georeport-schemas';
-import type { Open311Service } from './ports';
+import type { Open311RequestsPort, Open311Service } from './ports';
 import { createOpen311Router } from './router';
 
 const NOW = new Date('2026-11-25T04:00:00Z');
@@ -23,9 +23,9 @@ const TICKETS: PublicTicketView[] = [
     agencyResponsible: '市城管局', address: '天河路1号', lat: 23.13, lng: 113.32, statusNotes: '已派单' },
   { ticketNo: '20260820000009', status: 'closed', serviceCode: '0601', description: '夜间施工', requestedAt: '2026-08-20T12:00:00Z' },
 ];
-const tickets: TicketLookupPort = {
-  byNumber: async (no) => TICKETS.find((t) => t.ticketNo === no) ?? null,
-  search: async (f) => TICKETS.filter((t) => (f.ticketNos ? f.ticketNos.includes(t.ticketNo)
+const requests: Open311RequestsPort = {
+  get: async (_key, no) => { const t = TICKETS.find((x) => x.ticketNo === no); return t ? { ...t, scope: 'own' } : null; },
+  list: async (_key, f) => TICKETS.map((t) => ({ ...t, scope: 'own' as const })).filter((t) => (f.ticketNos ? f.ticketNos.includes(t.ticketNo)
     : (!f.serviceCodes || f.serviceCodes.includes(t.serviceCode!)) && (!f.status || f.status.includes(t.status))
       && new Date(t.requestedAt) >= f.from && new Date(t.requestedAt) <= f.to)).slice(0, f.limit),
 };
@@ -39,7 +39,7 @@ const deps = (jurisdictions: string[], extra: object = {}) => ({
   get intake() { return intake; },
   catalog: { list: async () => SERVICES, get: async (_j: string, c: string) => SERVICES.find((s) => s.code === c) ?? null },
   apiKeys: { verify: async (k: string) => (k === 'demo-key' ? { keyId: 'app-1' } : null) },
-  tickets, jurisdictions, now: () => NOW,
+  requests, jurisdictions, now: () => NOW,
   discovery: { changeset: '2026-11-25T00:00:00+08:00', contact: '12345@city.gov.cn', keyService: '联系管理员申请', baseUrl: 'http://127.0.0.1/open311/v2' },
 });
 beforeAll(async () => {
@@ -54,7 +54,9 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default ? addFormats.default(ajv) : (addFormats as unknown as (a: Ajv) => void)(ajv);
 const xml = new XMLParser({ parseTagValue: false, isArray: (name) => ['service', 'request', 'attribute', 'value', 'error', 'endpoint', 'format'].includes(name) });
 
-const get = (path: string, base = srv.url) => fetch(`${base}/open311/v2/${path}`);
+// Reads of requests need an api_key (the server's rule; the spec leaves it optional).
+const withKey = (path: string) => (path.startsWith('requests') ? `${path}${path.includes('?') ? '&' : '?'}api_key=demo-key` : path);
+const get = (path: string, base = srv.url) => fetch(`${base}/open311/v2/${withKey(path)}`);
 const post = (fmt: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);

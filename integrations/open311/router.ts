@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { InboundAppeal } from '../inbound-appeal';
-import type { Clock, IntakePort, RateLimitPort, TicketLookupPort } from '../shared/ports';
+import type { Clock, IntakePort, RateLimitPort } from '../shared/ports';
 import { BodyTooLargeError, readRawBody } from '../shared/raw-body';
 import { send, sendError, type Format } from './format';
-import type { Open311ApiKeyPort, Open311Service, ServiceCatalogPort } from './ports';
+import type { Open311ApiKeyPort, Open311RequestsPort, Open311Service, ServiceCatalogPort } from './ports';
 import { presentDefinition, presentRequest, presentService } from './present';
 import { RequestInputError, toAppeal } from './request-input';
 
@@ -17,12 +17,15 @@ export interface Open311RouterDeps {
   intake: IntakePort;
   catalog: ServiceCatalogPort;
   apiKeys: Open311ApiKeyPort;
-  tickets: TicketLookupPort;
+  /** What each api_key may read (filed under it, or public summaries); masked by the server. */
+  requests: Open311RequestsPort;
   /** Served jurisdictions; the first is the default. jurisdiction_id is required when there are several. */
   jurisdictions: string[];
   rateLimit?: RateLimitPort;
   /** Per api_key, per hour (our default 600). */
   postsPerHour?: number;
+  /** Reads (list and single) per api_key, per hour (our default 600): ticket numbers are sequential, so enumeration costs quota. */
+  readsPerHour?: number;
   now?: Clock;
   discovery?: { changeset: string; contact: string; keyService: string; baseUrl: string };
   serviceNotice?: (ticketNo: string) => string;
@@ -63,12 +66,28 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     return d;
   }
 
+  /**
+   * Reads need an api_key too (the spec leaves it optional; a 12345 centre cannot): without one,
+   * anyone could walk the sequential ticket numbers. Each read costs the key one unit of quota.
+   */
+  async function readerKey(req: Request, res: Response): Promise<string> {
+    const apiKey = q(req, 'api_key') ?? '';
+    const key = apiKey ? await deps.apiKeys.verify(apiKey) : null;
+    if (!key) throw new HttpError(403, 'Invalid api_key received -- can\'t proceed with read_request');
+    if (deps.rateLimit) {
+      const rl = await deps.rateLimit.hit(`open311-read:${key.keyId}`, deps.readsPerHour ?? 600, 3600);
+      if (!rl.allowed) { res.setHeader('Retry-After', String(rl.retryAfterSeconds)); throw new HttpError(429, 'rate limit exceeded for this api_key'); }
+    }
+    return key.keyId;
+  }
+
   async function listRequests(req: Request, res: Response, fmt: Format) {
     jurisdiction(req, null);
+    const keyId = await readerKey(req, res);
     const ids = q(req, 'service_request_id');
     if (ids) {
       const ticketNos = ids.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 1000);
-      const found = await deps.tickets.search({ ticketNos, from: new Date(0), to: now(), limit: 1000 });
+      const found = await deps.requests.list(keyId, { ticketNos, from: new Date(0), to: now(), limit: 1000 });
       return send(res, fmt, 200, 'service_requests', found.map(presentRequest));
     }
     const end = parseDate(q(req, 'end_date'), 'end_date') ?? now();
@@ -78,7 +97,7 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     const status = q(req, 'status')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (status?.some((s) => s !== 'open' && s !== 'closed')) throw new HttpError(400, 'status must be open or closed');
     const codes = q(req, 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
-    const found = await deps.tickets.search({ serviceCodes: codes, status: status as ('open' | 'closed')[] | undefined,
+    const found = await deps.requests.list(keyId, { serviceCodes: codes, status: status as ('open' | 'closed')[] | undefined,
       from: start, to: end, limit: 1000 });
     return send(res, fmt, 200, 'service_requests', found.slice(0, 1000).map(presentRequest));
   }
@@ -140,7 +159,9 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
           return await postRequest(req, res, format);
         case 'GET requests/:id': {
           jurisdiction(req, null);
-          const t = await deps.tickets.byNumber(decodeURIComponent(id));
+          const keyId = await readerKey(req, res);
+          // Another key's request and a number that does not exist answer alike: no oracle for enumeration.
+          const t = await deps.requests.get(keyId, decodeURIComponent(id));
           if (!t) throw new HttpError(404, `service_request_id ${id} not found`);
           return send(res, format, 200, 'service_requests', [presentRequest(t)]);
         }

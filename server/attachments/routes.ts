@@ -11,6 +11,8 @@ import { assertTicketVisible } from '../tickets/queries';
 import { readMultipart, UPLOAD_LIMITS } from './upload';
 import { attachmentOfTicket, storeUploads } from './store';
 import { writeAudit } from '../platform/events/audit';
+import { attachmentBytes } from './store';
+import { auditLog } from '../platform/db/plumbing-tables';
 
 const DownloadParams = z.strictObject({ id: z.string().max(64), attachmentId: z.string().max(64) });
 const IdParams = z.strictObject({ id: z.string().max(64) });
@@ -30,15 +32,21 @@ export function attachmentRoutes() {
     if (!z.uuid().safeParse(attachmentId).success) throw problem('ATTACHMENT_NOT_FOUND');
     const a = await attachmentOfTicket(req.ctx.db, id, attachmentId.toLowerCase());
     if (!a) throw problem('ATTACHMENT_NOT_FOUND');
+    const body = attachmentBytes(req.ctx.svc.pii, a);
+    // A citizen's photo or scan is personal data: who downloaded which file of which ticket, when.
+    const who = req.ctx.actor;
+    await req.ctx.db.insert(auditLog).values({ at: req.ctx.now(), actorId: who.kind === 'staff' ? who.id : null,
+      actorRole: who.kind === 'staff' ? who.role : who.kind, action: 'attachment.downloaded', entityType: 'ticket', entityId: id,
+      requestId: req.ctx.requestId, data: { attachmentId: a.id, mime: a.mime, size: a.size } });
     const image = a.mime.startsWith('image/');
     res.setHeader('Content-Type', a.mime);
-    res.setHeader('Content-Length', String(a.body.length));
+    res.setHeader('Content-Length', String(body.length));
     // Shown in the console (images) or saved (everything else); never interpreted as a page.
     res.setHeader('Content-Disposition', disposition(image ? 'inline' : 'attachment', a.filename ?? `${a.id}`));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, no-store');
-    res.end(a.body);
+    res.end(body);
   });
 
   // Unit clerks of a unit dispatched on the ticket, and the centre's desk roles (admin does not reply).
@@ -53,7 +61,7 @@ export function attachmentRoutes() {
       const a = req.ctx.actor;
       // The file and who put it on the ticket, together (the reply that cites it is its own event).
       await req.ctx.db.transaction(async (tx) => {
-        await storeUploads(tx, files, {
+        await storeUploads(tx, req.ctx.svc.pii, files, {
           channel: 'console', channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '', ticketId: id,
           uploadedBy: a.kind === 'staff' ? a.id : null,
         });

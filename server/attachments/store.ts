@@ -2,15 +2,22 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../platform/db/client';
 import { channelAttachments } from '../channels/tables';
 import type { UploadedFile } from './upload';
+import type { PiiVault } from '../platform/crypto/pii';
 
-/** Stores uploaded files for a ticket, in the caller's transaction (nothing is kept if it rolls back). */
-export async function storeUploads(tx: Tx, files: UploadedFile[], o: { channel: string; channelAccount: string; ticketId: string; uploadedBy?: string | null }) {
+/**
+ * Stores uploaded files for a ticket, in the caller's transaction (nothing is kept if it rolls back).
+ * The bytes are encrypted like every other personal datum (a photo of a citizen's home, an ID card scan).
+ */
+export async function storeUploads(tx: Tx, pii: PiiVault, files: UploadedFile[], o: { channel: string; channelAccount: string; ticketId: string; uploadedBy?: string | null }) {
   if (files.length === 0) return;
   await tx.insert(channelAttachments).values(files.map((f) => ({
     id: f.id, channel: o.channel, channelAccount: o.channelAccount, sha256: f.sha256, mime: f.mime, filename: f.name,
-    size: f.size, body: f.body, ticketId: o.ticketId, uploadedBy: o.uploadedBy ?? null,
+    size: f.size, body: pii.encryptBytes(f.body), bodyEncrypted: true, ticketId: o.ticketId, uploadedBy: o.uploadedBy ?? null,
   })));
 }
+
+/** The stored bytes in clear (rows written before encryption at rest are stored clear). */
+export const attachmentBytes = (pii: PiiVault, row: { body: Buffer; bodyEncrypted: boolean }) => (row.bodyEncrypted ? pii.decryptBytes(row.body) : row.body);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const attachmentIdOf = (storageKey: string) => {

@@ -11,6 +11,7 @@ import type { AttachmentStore } from '../../integrations/email/inbound';
 import { sql } from 'drizzle-orm';
 import type { ChannelEventSink } from '../../integrations/shared/ports';
 import { channelAttachments, channelEvents } from './tables';
+import { sniff, SNIFF_BYTES } from '../attachments/sniff';
 import { channelEventSink, intakePort, rawStore } from './ports';
 import { failureTo } from '../platform/background';
 import { ifLockTaken } from '../platform/db/advisory';
@@ -30,15 +31,21 @@ export interface EmailChannelConfig {
 
 export const mailDomainOf = (c: { mailbox: string; domain?: string }) => c.domain || c.mailbox.split('@')[1] || 'localhost';
 
-/** Attachment bytes in PostgreSQL (channel_attachments); the storage key is `att:{id}`. */
+/**
+ * Attachment bytes in PostgreSQL (channel_attachments, encrypted); the storage key is `att:{id}`.
+ * The type is what the bytes are (server/attachments/sniff.ts, as for the portal), never the
+ * sender's Content-Type: a file the sniffer does not know is kept as application/octet-stream,
+ * which the console only ever offers as a download — the appeal is not lost for an odd attachment.
+ */
 export function attachmentStore(rt: Runtime, channelAccount: string): AttachmentStore {
   return {
     async put(a) {
+      const mime = sniff(a.content.subarray(0, SNIFF_BYTES))?.mime ?? 'application/octet-stream';
       const [r] = await rt.db.insert(channelAttachments).values({
-        channel: 'email', channelAccount, sha256: a.sha256, mime: a.mime.slice(0, 100), filename: a.filename?.slice(0, 200) ?? null,
-        size: a.content.length, body: a.content,
+        channel: 'email', channelAccount, sha256: a.sha256, mime, filename: a.filename?.slice(0, 200) ?? null,
+        size: a.content.length, body: rt.svc.pii.encryptBytes(a.content), bodyEncrypted: true,
       }).returning({ id: channelAttachments.id });
-      return `att:${r.id}`;
+      return { storageKey: `att:${r.id}`, mime };
     },
   };
 }

@@ -2,6 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client';
 import { EmailSender } from '../../integrations/email/outbound';
 import { channelEvents } from './tables';
+import type { PiiVault } from '../platform/crypto/pii';
+
+/**
+ * The MAC in our Message-IDs (<t{ticket}.{notice}.{tag}@domain>): HMAC-SHA256 under the PII hash
+ * key over (ticket number, notification id), 24 hex characters (96 bits). Without it a forger who
+ * knows a ticket number could thread a "citizen supplement" into it.
+ */
+export const mailThreadTag = (pii: PiiVault, ticketNo: string, notificationId: string) =>
+  pii.hash('mail-thread', `${ticketNo}\n${notificationId}`).slice(0, 24);
 
 export interface MailNotifierConfig { smtpUrl: string; from: string; domain: string }
 
@@ -12,14 +21,17 @@ export interface MailNotifierConfig { smtpUrl: string; from: string; domain: str
  */
 export class MailNotifier {
   private sender: EmailSender;
-  constructor(private rt: { db: Db }, private cfg: MailNotifierConfig) {
-    this.sender = new EmailSender({ smtp: cfg.smtpUrl, from: cfg.from, mailDomain: cfg.domain });
+  constructor(private rt: { db: Db; pii: PiiVault }, private cfg: MailNotifierConfig) {
+    this.sender = new EmailSender({ smtp: cfg.smtpUrl, from: cfg.from, mailDomain: cfg.domain,
+      threadTag: (ticketNo, notificationId) => mailThreadTag(rt.pii, ticketNo, notificationId) });
   }
 
   async notify(n: { notificationId: string; ticketNo: string; to: string; template: 'ticket_received' | 'ticket_replied';
     replyText?: string | null; inReplyTo?: string | null }) {
     const claim = await this.rt.db.insert(channelEvents).values({
-      channel: 'email', channelAccount: this.cfg.from, type: 'email.sent', externalId: n.notificationId, data: { ticketNo: n.ticketNo, template: n.template },
+      // toHash: whom we wrote to (keyed hash, not the address): only a reply from that address threads.
+      channel: 'email', channelAccount: this.cfg.from, type: 'email.sent', externalId: n.notificationId,
+      data: { ticketNo: n.ticketNo, template: n.template, toHash: this.rt.pii.hash('email', n.to.trim().toLowerCase()) },
       at: new Date(),
     }).onConflictDoNothing().returning({ id: channelEvents.id });
     if (claim.length === 0) return;

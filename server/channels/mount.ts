@@ -17,7 +17,7 @@ import { lineForCallee, listLines } from '../hotlines/lines';
 import { handOutDueCallbacks } from '../callbacks/use-cases/outbound-calls';
 import { makeCtx, SYSTEM } from '../platform/context';
 import {
-  channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
+  channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, open311Requests, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
 } from './ports';
 
 export interface ChannelConfig {
@@ -27,6 +27,8 @@ export interface ChannelConfig {
   ctiSurveyMap?: string;
   open311ApiKeys: string;
   open311Jurisdiction: string;
+  /** Open311 reads per api_key per hour (default 600). */
+  open311ReadsPerHour?: number;
   /** Secret path token of the SMS receipt endpoints; empty → /channels/sms not mounted. */
   smsReceiptToken?: string;
   /** Province ↔ city exchange; absent → /exchange/v1 not mounted. */
@@ -82,8 +84,8 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
 
   if (cfg.open311ApiKeys) {
     app.use('/open311/v2', createOpen311Router({
-      intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), tickets,
-      jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt),
+      intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), requests: open311Requests(rt),
+      jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt), readsPerHour: cfg.open311ReadsPerHour,
     }));
   }
 

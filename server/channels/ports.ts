@@ -4,20 +4,25 @@
  * in PostgreSQL, and a citizen-safe read model of tickets.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Runtime } from '../platform/runtime';
 import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { recordEvent } from '../tickets/events';
 import { rateFromSurvey } from '../reviews/use-cases/survey-rating';
-import { normalizeMobile } from '../identity/checks';
+import { maskPhone, normalizeMobile } from '../identity/checks';
+import type { PiiVault } from '../platform/crypto/pii';
 import { contactPoints } from '../identity/use-cases/resolve-citizen';
 import { channelEvents, rawPayloads } from './tables';
+import { mailThreadTag } from './mail-notifier';
+import { parseTicketMessageId } from '../../integrations/email/outbound';
 import type {
   ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
 } from '../../integrations/shared/ports';
 import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
-import type { Open311ApiKeyPort, ServiceCatalogPort } from '../../integrations/open311/ports';
+import type { Open311ApiKeyPort, Open311RequestsPort, Open311RequestView, ServiceCatalogPort } from '../../integrations/open311/ports';
+import { redisLimit } from '../platform/http/flexible-limit';
+import { redactForPublic } from '../identity/public-text';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 import { inTransaction } from '../platform/transaction';
 import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
@@ -47,22 +52,38 @@ const THREADED = new Set<ChannelKind>(['email', 'wechat']);
 type Target = { id: string; number: string; addressEnc: string | null };
 
 /**
- * A follow-up to an existing ticket (channels.md §5 threading). Our own Message-ID in
- * In-Reply-To/References is proof enough; a ticket number alone (subject tag, WeChat text) must
- * come from one of that ticket's citizen's contact points, else it is a new appeal.
+ * A follow-up to an existing ticket (channels.md §5 threading).
+ * E-mail: only a reply to a notice we really sent threads — its Message-ID carries our MAC over
+ * (ticket, notice), the notice is on record as sent for that ticket, and the reply comes from the
+ * address we sent it to. A subject tag or a guessed `<t{number}.x@domain>` reference is a new appeal.
+ * WeChat: a ticket number at the start of the text threads when the OpenID is one of that ticket's
+ * citizen's contact points.
  */
 async function threadTarget(rt: Runtime, appeal: ParsedInboundAppeal): Promise<Target | null> {
   const [t] = (await rt.db.execute<Target & { citizenId: string | null }>(sql`select id, number, address_enc as "addressEnc", citizen_id as "citizenId"
     from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
   if (!t) return null;
-  if (!appeal.threadRef!.messageId) {
-    const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
-    if (!t.citizenId || hashes.length === 0) return null;
-    const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-      and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
-    if (same.rows.length === 0) return null;
-  }
-  return t;
+  if (appeal.channel === 'email') return (await isReplyToOurNotice(rt, appeal, t.number)) ? t : null;
+  const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
+  if (!t.citizenId || hashes.length === 0) return null;
+  const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+    and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
+  return same.rows.length > 0 ? t : null;
+}
+
+async function isReplyToOurNotice(rt: Runtime, appeal: ParsedInboundAppeal, ticketNo: string): Promise<boolean> {
+  const ref = appeal.threadRef?.messageId;
+  const from = appeal.citizen.email?.trim().toLowerCase();
+  // The adapter only hands over references of our own mail domain; the MAC below is what counts.
+  const domain = ref?.slice(ref.lastIndexOf('@') + 1, -1);
+  const id = ref && domain ? parseTicketMessageId(ref, domain) : null;
+  if (!id || !id.tag || !from || id.ticketNo !== ticketNo) return false;
+  const want = Buffer.from(mailThreadTag(rt.svc.pii, id.ticketNo, id.notificationId));
+  const got = Buffer.from(id.tag);
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+  const sent = await rt.db.execute(sql`select 1 from channel_events where channel = 'email' and type = 'email.sent'
+    and external_id = ${id.notificationId} and data->>'ticketNo' = ${ticketNo} and data->>'toHash' = ${rt.svc.pii.hash('email', from)} limit 1`);
+  return sent.rows.length > 0;
 }
 
 /** WeChat image, voice, video or location (not text, not link): may belong to the appeal the citizen just sent. */
@@ -119,20 +140,43 @@ export function nonceStore(rt: Runtime): NonceStore {
   };
 }
 
+/** Channel quotas (Open311 posts and reads per api_key…) on the platform's rate-limiter-flexible limits. */
 export function rateLimitPort(rt: Runtime): RateLimitPort {
   return {
     async hit(key, limit, windowSeconds) {
-      const allowed = await rt.limiter.hit(`ch:${key}`, limit, windowSeconds);
-      return { allowed, retryAfterSeconds: allowed ? 0 : windowSeconds };
+      const family = key.slice(0, key.indexOf(':') > 0 ? key.indexOf(':') : key.length);
+      return redisLimit(rt.redis, rt.options.queuePrefix, { name: `ch-${family}`, points: limit, durationSeconds: windowSeconds }).take(key);
     },
   };
+}
+
+/**
+ * The citizen's number of a call (the caller of an inbound call, the callee of an outbound one) is
+ * personal data: stored masked for reading, encrypted for the record, and as a keyed hash so the phone
+ * desk's registration can prove "this is the caller's number" (resolve-citizen). The centre's own line
+ * stays as it is (reports group calls by the dialled line).
+ */
+export function protectCallNumbers(pii: PiiVault, data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  const sides = data.direction === 'outbound' ? ['callee'] : data.direction === 'inbound' ? ['caller'] : ['caller', 'callee'];
+  for (const k of sides) {
+    const v = out[k];
+    if (typeof v !== 'string' || v === 'anonymous') continue;
+    const m = normalizeMobile(v);
+    const normalized = m.ok ? m.normalized : v.replace(/\D/g, '');
+    out[k] = maskPhone(normalized);
+    out[`${k}Enc`] = pii.encrypt(v);
+    out[`${k}Hash`] = pii.hash('phone', normalized);
+  }
+  return out;
 }
 
 export function channelEventSink(rt: Runtime): ChannelEventSink {
   return {
     async emit(e) {
+      const data = e.channel === 'phone' ? protectCallNumbers(rt.svc.pii, e.data) : e.data;
       const inserted = await rt.db.insert(channelEvents).values({
-        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data: e.data, at: new Date(e.at),
+        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data, at: new Date(e.at),
       }).onConflictDoNothing().returning({ id: channelEvents.id });
       return { duplicate: inserted.length === 0 };
     },
@@ -142,7 +186,10 @@ export function channelEventSink(rt: Runtime): ChannelEventSink {
 export function rawStore(rt: Runtime): RawStore {
   return {
     async save(i) {
-      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType, body: i.body })
+      // A whole e-mail or push holds names, numbers and addresses: encrypted, and deleted after the
+      // retention period (platform/retention.ts).
+      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType,
+        body: rt.svc.pii.encryptBytes(i.body), bodyEncrypted: true })
         .returning({ id: rawPayloads.id });
       return `raw:${r.id}`;
     },
@@ -154,7 +201,10 @@ type ViewRow = {
   unitName: string | null; createdAt: string; updatedAt: string; replyDueAt: string | null;
 };
 const CLOSED = new Set(['closed', 'archived', 'answered_directly', 'declined', 'merged', 'transferred_emergency']);
-const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode",
+const CLOSED_SQL = sql.raw(`(${[...CLOSED].map((s) => `'${s}'`).join(', ')})`);
+// nameEnc: the caller's name, only so public texts can mask it where the citizen typed it.
+const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode", t.channel, t.channel_account as "channelAccount",
+  (select cz.name_enc from citizens cz where cz.id = t.citizen_id) as "nameEnc",
   (select name from categories c where c.code = t.category_code order by version desc limit 1) as "categoryName",
   t.content, t.reply_text as "replyText", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
   d.reply_due_at as "replyDueAt"
@@ -220,6 +270,44 @@ export function ratingPort(rt: Runtime): RatingPort {
         eventId: i.externalId, callId: i.callId, callbackTaskId: i.callbackTaskId, score: i.score, at: i.at, channel: i.channel,
       });
       return out.duplicate || out.tickets.some((t) => t.outcome === 'rated');
+    },
+  };
+}
+
+/**
+ * Open311 reads for one api_key (issue: the read API answered anyone with every ticket in full).
+ * A key sees the requests it filed (channel open311, channel_account = its key id) and, in the
+ * categories the centre opened (open311_public_categories), a summary of everyone's requests.
+ * Anonymous and 举报 (whistle-blower) tickets never leave, whoever filed them. Description and
+ * status notes are redacted for the public (redactForPublic, with the caller's own name); a
+ * public summary carries no status notes (the unit's reply is for the citizen who asked).
+ */
+export function open311Requests(rt: Runtime): Open311RequestsPort {
+  type Row = ViewRow & { channel: string; channelAccount: string; nameEnc: string | null };
+  const select = (keyId: string, where: SQL[], limit: number) => rt.db.execute<Row>(sql`${VIEW_SELECT}
+    where t.appeal_type is distinct from 'report' and not t.anonymous_to_units
+      and ((t.channel = 'open311' and t.channel_account = ${keyId})
+        or t.category_code in (select category_code from open311_public_categories))
+      and ${sql.join(where, sql` and `)}
+    order by t.created_at desc limit ${limit}`).then((r) => r.rows);
+  const present = (keyId: string, r: Row): Open311RequestView => {
+    const own = r.channel === 'open311' && r.channelAccount === keyId;
+    const names = [rt.svc.pii.decryptOpt(r.nameEnc)];
+    const v = toView(r);
+    return { ...v, scope: own ? 'own' : 'public', description: redactForPublic(v.description, names),
+      statusNotes: own && v.statusNotes ? redactForPublic(v.statusNotes, names) : undefined };
+  };
+  return {
+    async list(keyId, f) {
+      const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
+      if (f.ticketNos?.length) where.push(sql`t.number in (${sql.join(f.ticketNos.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.serviceCodes?.length) where.push(sql`t.category_code in (${sql.join(f.serviceCodes.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.status?.length === 1) where.push(f.status[0] === 'closed' ? sql`t.status in ${CLOSED_SQL}` : sql`t.status not in ${CLOSED_SQL}`);
+      return (await select(keyId, where, f.limit)).map((r) => present(keyId, r));
+    },
+    async get(keyId, no) {
+      const [r] = await select(keyId, [sql`t.number = ${no}`], 1);
+      return r ? present(keyId, r) : null;
     },
   };
 }

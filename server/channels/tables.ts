@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex, index, customType } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex, index, customType } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -35,8 +35,10 @@ export const rawPayloads = pgTable('raw_payloads', {
   channelAccount: text('channel_account').notNull(),
   contentType: text('content_type').notNull(),
   body: bytea('body').notNull(),
+  /** AES-256-GCM (PiiVault.encryptBytes) for rows written since 0011; kept for the retention period only. */
+  bodyEncrypted: boolean('body_encrypted').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [index('raw_payloads_created_idx').on(t.createdAt)]);
 
 /** One row per outbound SMS notification (notificationId = outbox row id, or a code request id): sent once. */
 export const smsSendLog = pgTable('sms_send_log', {
@@ -66,6 +68,8 @@ export const channelAttachments = pgTable('channel_attachments', {
   filename: text('filename'),
   size: integer('size').notNull(),
   body: bytea('body').notNull(),
+  /** AES-256-GCM (PiiVault.encryptBytes) for rows written since 0011; older rows are clear. */
+  bodyEncrypted: boolean('body_encrypted').notNull().default(false),
   /**
    * The ticket the file was uploaded for (portal appeal, staff reply upload). Null for email, whose
    * files are stored before the ticket exists: its `ticket.registered` event names them instead.
@@ -123,3 +127,13 @@ export const exchangeOutbox = pgTable('exchange_outbox', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   deliveredAt: timestamp('delivered_at', { withTimezone: true }),
 }, (t) => [uniqueIndex('exchange_outbox_order_seq_uq').on(t.orderId, t.seq), index('exchange_outbox_due_idx').on(t.status, t.nextAttemptAt)]);
+
+/**
+ * Categories whose Open311 requests every api_key may read as a masked public summary (the centre
+ * opts in per category); requests of other categories are seen only by the key that filed them.
+ */
+export const open311PublicCategories = pgTable('open311_public_categories', {
+  categoryCode: text('category_code').primaryKey(),
+  enabledBy: uuid('enabled_by'),
+  enabledAt: timestamp('enabled_at', { withTimezone: true }).notNull().defaultNow(),
+});

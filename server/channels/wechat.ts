@@ -78,7 +78,7 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
         externalId: key, data: { ticketId, kind: f.kind }, ticketId, at: ctx.now() }).onConflictDoNothing().returning({ id: channelEvents.id });
       if (claim.length === 0) return false; // a concurrent run of the same job stored it first
       const [a] = await tx.insert(channelAttachments).values({ channel: 'wechat', channelAccount: ev.channelAccount, sha256, mime,
-        filename: null, size: r.body.length, body: r.body, ticketId }).returning({ id: channelAttachments.id });
+        filename: null, size: r.body.length, body: rt.svc.pii.encryptBytes(r.body), bodyEncrypted: true, ticketId }).returning({ id: channelAttachments.id });
       const file = { kind: f.kind, mime, size: r.body.length, storageKey: `att:${a.id}` };
       // `files` as on ticket.registered: the console lists it and staff who see the ticket may download it.
       await recordEvent(tx, ctx, ticketId, { type: 'attachment.stored', data: {

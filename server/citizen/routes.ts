@@ -78,7 +78,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
       hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined,
       attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
       replyRoute: { channel: 'sms', address: phone },
-    }, {}, (tx, ticketId) => storeUploads(tx, files, { channel: 'web', channelAccount: 'portal', ticketId }));
+    }, {}, (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }));
     res.status(201).json({ data: { number: result.number, trackToken: trackTokenFor(req.ctx, result.number) } });
   });
 
@@ -91,9 +91,10 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
     } else {
       const phone = mobile(b.phone);
       await verifySmsCode(req.ctx, phone, 'track', b.code);
-      // The ticket must belong to the verified phone: no one tracks another citizen's appeal.
+      // The ticket must belong to the phone, and that phone must be proven on the record (SMS code,
+      // the CTI's caller number): a number someone merely typed in another channel tracks nothing.
       const owns = ticket && (await req.ctx.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${ticket.citizenId}
-        and kind = 'phone' and value_hash = ${req.ctx.svc.pii.hash('phone', phone)}`)).rows.length > 0;
+        and kind = 'phone' and value_hash = ${req.ctx.svc.pii.hash('phone', phone)} and verified_at is not null`)).rows.length > 0;
       if (!owns) throw problem('TICKET_NOT_FOUND');
     }
     res.json({ data: await presentPublicTicket(req.ctx, ticket!.id) });

@@ -41,7 +41,8 @@ export function createRuntime(o: RuntimeOptions) {
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
   const limiter = new RateLimiter(redis, o.queuePrefix);
   const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
-  const mail = o.mail ? new MailNotifier({ db }, o.mail) : null;
+  const pii = new PiiVault(o.piiKey);
+  const mail = o.mail ? new MailNotifier({ db, pii }, o.mail) : null;
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 
   const relay = new OutboxRelay(db, async (rows) => {
@@ -51,7 +52,7 @@ export function createRuntime(o: RuntimeOptions) {
     for (const sink of realtimeSinks) sink(rows);
   }, log);
 
-  const svc: Services = { pii: new PiiVault(o.piiKey), kickOutbox: relay.kick, classify: o.classify };
+  const svc: Services = { pii, kickOutbox: relay.kick, classify: o.classify };
 
   async function close() {
     await relay.stop();

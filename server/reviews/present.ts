@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
-import { maskPhone } from '../identity/checks';
+import { maskAddress, maskPhone } from '../identity/checks';
+import { redactForPublic } from '../identity/public-text';
 import { iso } from '../tickets/present';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,15 +25,30 @@ export function presentRectification(r: Row, events?: Row[]) {
   };
 }
 
-/** Street-level place: keep the address down to its 街道/镇/乡 (or district), drop the rest. */
+/**
+ * Street-level place: the administrative divisions down to 街道/镇/乡 (the same parser that masks
+ * addresses for units, maskAddress), nothing below them — no road, house number or estate. A
+ * division that is really a road or an estate ("体育东路街道" typed as one word with a number
+ * after it) is not trusted: the place falls back to the district.
+ */
 export function streetLevel(address: string | null): string | null {
   if (!address) return null;
-  const m = address.match(/^(.{0,30}?(?:街道|镇|乡))/) ?? address.match(/^(.{0,20}?(?:区|县|旗))/);
-  return m ? m[1] : null;
+  const street = maskAddress(address, { level: 'street' }).replace(/\*+$/, '');
+  const district = maskAddress(address).replace(/\*+$/, '');
+  const suspicious = (s: string) => /[0-9０-９]|路|巷|弄|胡同|号|栋|幢|单元|室|小区|花园|苑|大厦|公寓|村/.test(s);
+  if (street && !suspicious(street.slice(district.length))) return street;
+  return district && !suspicious(district) ? district : null;
 }
 
-/** Personal details a citizen may type into a comment: phone-like digit runs and ID numbers. */
-export const scrubText = (s: string | null) => (s ? s.replace(/\d{7,}[\dXx]?/g, (d) => (d.length >= 11 ? maskPhone(d) : '****')) : null);
+/**
+ * What a citizen typed into a comment, or a unit into its report, as the public may read it:
+ * phone numbers in any spelling, ID numbers, addresses, estates and names replaced by labels
+ * (identity/public-text.ts). Units' case lists show the same text.
+ */
+export const scrubText = (s: string | null, knownNames: (string | null)[] = []) => (s ? redactForPublic(s, knownNames) : null);
+
+/** The public page's id of a rating: 20 hex characters of a keyed hash (PII hash key). */
+export const publicReviewId = (ctx: Ctx, ratingId: string) => ctx.svc.pii.hash('public-review', ratingId).slice(0, 20);
 
 /**
  * The public page (好差评公示): reviews and rectification outcomes for one unit and month, with no
@@ -40,7 +56,8 @@ export const scrubText = (s: string | null) => (s ? s.replace(/\d{7,}[\dXx]?/g, 
  */
 export async function publicReviews(ctx: Ctx, unitId: string, month: string) {
   const start = `${month}-01T00:00:00+08:00`;
-  const r = await ctx.db.execute<Row>(sql`select r.id, r.score, r.excluded, r.created_at as "createdAt", r.comment, t.number,
+  const r = await ctx.db.execute<Row>(sql`select r.id, r.score, r.excluded, r.created_at as "createdAt", r.comment,
+      (select c.name_enc from citizens c where c.id = r.citizen_id) as "nameEnc",
       t.category_code as "categoryCode", t.appeal_type as "appealType", t.address_enc as "addressEnc", u.name as "unitName",
       (select value_enc from citizen_contacts cc where cc.citizen_id = r.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
       x.status as "rectStatus", x.outcome, x.overdue, x.closed_at as "rectClosedAt", x.report_text as "reportText"
@@ -50,11 +67,14 @@ export async function publicReviews(ctx: Ctx, unitId: string, month: string) {
     order by r.created_at`);
   const rows = r.rows.map((x) => {
     const phone = ctx.svc.pii.decryptOpt(x.phoneEnc);
+    const names = [ctx.svc.pii.decryptOpt(x.nameEnc)];
     return {
-      ticketNumber: x.number, score: x.score, label: SCORE_LABELS[x.score], bad: x.score <= 2, excluded: x.excluded,
+      // Not the ticket number (sequential, and printed on every SMS the citizen got): an opaque,
+      // stable id, a keyed hash of the rating that nobody outside can link to a ticket.
+      id: publicReviewId(ctx, x.id), score: x.score, label: SCORE_LABELS[x.score], bad: x.score <= 2, excluded: x.excluded,
       categoryCode: x.categoryCode, appealType: x.appealType, place: streetLevel(ctx.svc.pii.decryptOpt(x.addressEnc)),
-      citizenPhone: phone ? maskPhone(phone) : null, comment: scrubText(x.comment), ratedAt: iso(x.createdAt),
-      rectification: x.rectStatus ? { status: x.rectStatus, outcome: x.outcome, overdue: x.overdue, closedAt: iso(x.rectClosedAt), report: scrubText(x.reportText) } : null,
+      citizenPhone: phone ? maskPhone(phone) : null, comment: scrubText(x.comment, names), ratedAt: iso(x.createdAt),
+      rectification: x.rectStatus ? { status: x.rectStatus, outcome: x.outcome, overdue: x.overdue, closedAt: iso(x.rectClosedAt), report: scrubText(x.reportText, names) } : null,
     };
   });
   const counted = rows.filter((x) => !x.excluded);

@@ -10,6 +10,7 @@ import { scheduleCallbackOnClose } from '../callbacks/use-cases/schedule-callbac
 import { CALLBACK_SCRIPT } from '../callbacks/present';
 import { markOverdueRectifications } from './use-cases/rectification';
 import { ratings, rectifications } from './tables';
+import { publicReviewId } from './present';
 import { rectificationDueAt } from '../callbacks/policy';
 import type { Actor } from '../platform/context';
 
@@ -245,7 +246,7 @@ describe('差评整改 rectification', () => {
     const page = await ok(anon.get(`/api/public/reviews?unitId=${unitA.id}&month=${month}`));
     expect(page.summary.ratings).toBe(page0.summary.ratings);
     expect(page.summary.excluded).toBe(page0.summary.excluded + 1);
-    const row = page.reviews.find((x: { ticketNumber: string }) => x.ticketNumber === b.number);
+    const row = page.reviews.find((x: { id: string }) => x.id === publicReviewId(env.ctx(supActor), b.ratingId));
     expect(row).toMatchObject({ excluded: true, rectification: { outcome: 'excluded' } });
   });
 
@@ -262,13 +263,14 @@ describe('public review page', () => {
   it('shows no names, a masked phone and a street-level place', async () => {
     await policy({ sampleRate: 0 });
     const t = await closedTicket({ name: '王五' });
-    await ok(anon.post('/api/public/ratings', { number: t.number, trackToken: t.trackToken, score: 2, comment: '请回电13912345678' }), 201);
+    const rated = await ok(anon.post('/api/public/ratings', { number: t.number, trackToken: t.trackToken, score: 2, comment: '请回电13912345678' }), 201);
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const page = await ok(anon.get(`/api/public/reviews?unitId=${unitA.id}&month=${month}`));
-    const row = page.reviews.find((x: { ticketNumber: string }) => x.ticketNumber === t.number);
+    const row = page.reviews.find((x: { id: string }) => x.id === publicReviewId(env.ctx(supActor), rated.id));
     expect(row.citizenPhone).toBe('138****8000');
     expect(row.place).toBe('广州市天河区林和街道');
-    expect(row.comment).toBe('请回电139****5678');
+    expect(row.comment).toBe('请回电【电话】');
+    expect(JSON.stringify(page)).not.toContain(t.number);
     expect(JSON.stringify(page)).not.toMatch(/王五|13800138000|体育东路/);
     expect((await anon.get(`/api/public/reviews?unitId=${unitA.id}&month=2026-13`)).status).toBe(400);
   });
@@ -301,7 +303,7 @@ describe('console support', () => {
     const t = await closedTicket();
     await ok(anon.post('/api/public/ratings', { number: t.number, trackToken: t.trackToken, score: 1, comment: '请回电13912345678' }), 201);
     const mine = (await ok(clerkA.get('/api/rectifications'))).find((x: { ticketNumber: string }) => x.ticketNumber === t.number);
-    expect(mine).toMatchObject({ status: 'verifying', score: 1, unitName: '市住建局', comment: '请回电139****5678' });
+    expect(mine).toMatchObject({ status: 'verifying', score: 1, unitName: '市住建局', comment: '请回电【电话】' });
     expect((await ok(clerkB.get('/api/rectifications'))).some((x: { ticketNumber: string }) => x.ticketNumber === t.number)).toBe(false);
   });
 

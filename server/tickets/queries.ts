@@ -37,8 +37,41 @@ const SUMMARY_FROM = sql`
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL rows; presenters whitelist fields
 export type TicketSummaryRow = { [k: string]: any; id: string; citizenId: string | null; anonymousToUnits: boolean };
 
+/** Roles of the centre's desk: the only ones whose search may look a caller up by phone or ID number. */
+export const searchesByPii = (a: Ctx['actor']) => a.kind === 'staff' && ['agent', 'dispatcher', 'supervisor'].includes(a.role);
+
+/**
+ * What a search text is: a mobile number, an ID number (GB 11643 shape), some other run of 7+
+ * digits (a phone or ID typed another way, a ticket number), or words.
+ */
+export function searchKind(q: string): 'phone' | 'idNumber' | 'digits' | 'text' {
+  const compact = q.replace(/[\s\-+()]/g, '');
+  if (/^(?:86)?1[3-9]\d{9}$/.test(compact)) return 'phone';
+  if (/^\d{17}[\dXx]$/.test(compact)) return 'idNumber';
+  return /\d{7,}/.test(compact) ? 'digits' : 'text';
+}
+
+/**
+ * A phone number finds the caller's history (screen pop), an ID number the citizen's — for the
+ * centre's desk only. Anyone else's digits match a ticket number and nothing else: not the title
+ * or text either, where the citizen may have typed their number, so a clerk cannot find who filed
+ * an anonymous report or walk the numbers behind `139****3927`.
+ */
+function searchCondition(ctx: Ctx, q: string): SQL {
+  const kind = searchKind(q);
+  const compact = q.replace(/[\s\-+()]/g, '');
+  if (kind === 'text') return sql`(t.title ilike ${'%' + q + '%'} or t.number = ${q})`;
+  if (!searchesByPii(ctx.actor) || kind === 'digits') return sql`t.number = ${compact}`;
+  if (kind === 'phone') {
+    const phoneHash = ctx.svc.pii.hash('phone', compact.slice(-11));
+    return sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${phoneHash})`;
+  }
+  const idHash = ctx.svc.pii.hash('id', compact.toUpperCase());
+  return sql`t.citizen_id in (select id from citizens where id_number_hash = ${idHash})`;
+}
+
 /** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */
-function visibility(ctx: Ctx): SQL {
+function visibility(ctx: Pick<Ctx, 'actor'>): SQL {
   const a = ctx.actor;
   if (a.kind === 'staff' && a.role === 'unit_clerk') {
     return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
@@ -69,14 +102,7 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   if (q.unitId) where.push(sql`exists (select 1 from dispatches ud where ud.ticket_id = t.id and ud.unit_id = ${q.unitId})`);
   if (q.overdue === 'true') where.push(sql`t.overdue`);
   if (q.mine === 'true' && ctx.actor.kind === 'staff') where.push(sql`t.created_by = ${ctx.actor.id}`);
-  if (q.q) {
-    const digits = q.q.replace(/\D/g, '');
-    const phoneHash = /^1\d{10}$/.test(digits) ? ctx.svc.pii.hash('phone', digits) : null;
-    // A phone number finds the caller's history (screen pop); other text searches title and number.
-    where.push(phoneHash
-      ? sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${phoneHash})`
-      : sql`(t.title ilike ${'%' + q.q + '%'} or t.number = ${q.q})`);
-  }
+  if (q.q) where.push(searchCondition(ctx, q.q));
   const cond = sql.join(where, sql` and `);
   const offset = (q.page - 1) * q.pageSize;
   const rows = await ctx.db.execute<TicketSummaryRow>(sql`select ${SUMMARY_COLUMNS} ${SUMMARY_FROM} where ${cond}
@@ -85,11 +111,16 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   return { rows: rows.rows, total, page: q.page, pageSize: q.pageSize };
 }
 
-/** 404 unless the actor may see the ticket (the ticket detail's own rule: clerks only their units' tickets). */
-export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
-  if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
+/** Whether the actor may see the ticket: the ticket detail's own rule (clerks only their units' tickets). */
+export async function ticketVisibleTo(ctx: Pick<Ctx, 'db' | 'actor'>, id: string): Promise<boolean> {
+  if (!z.uuid().safeParse(id).success) return false;
   const r = await ctx.db.execute(sql`select 1 from tickets t where t.id = ${id} and ${visibility(ctx)}`);
-  if (r.rows.length === 0) throw problem('TICKET_NOT_FOUND');
+  return r.rows.length > 0;
+}
+
+/** 404 unless the actor may see the ticket. */
+export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
+  if (!(await ticketVisibleTo(ctx, id))) throw problem('TICKET_NOT_FOUND');
 }
 
 export type TicketDetailRow = TicketSummaryRow & { dispatches: Record<string, unknown>[]; timeline: Record<string, unknown>[] };

@@ -6,7 +6,9 @@ import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import { normalizeMobile } from '../identity/checks';
 import { registerTicket, IntakeOverrides } from './use-cases/register-ticket';
-import { getTicketRow, listTickets, ListTicketsQuery } from './queries';
+import { getTicketRow, listTickets, ListTicketsQuery, searchesByPii, searchKind } from './queries';
+import { auditLog } from '../platform/db/plumbing-tables';
+import type { Limit } from '../platform/http/flexible-limit';
 import { presentRegistered, presentSummaries, presentTicketDetail } from './present';
 import { currentCategory } from '../catalog/current';
 import { normalizeMobile as mobileOf } from '../identity/checks';
@@ -36,7 +38,10 @@ export async function ticketDetail(ctx: Ctx, id: string) {
   return presentTicketDetail(ctx, await getTicketRow(ctx, id));
 }
 
-export function ticketRoutes() {
+/** Searches by phone or ID number per staff member (screen pops included): enough for a busy desk, too few to enumerate. */
+export const PII_SEARCHES_PER_10_MIN = 60;
+
+export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
   const r = Router();
 
   r.get('/meta/transitions', requireStaff(), (_req, res) => {
@@ -44,7 +49,27 @@ export function ticketRoutes() {
   });
 
   r.get('/tickets', requireStaff(), validate({ query: ListTicketsQuery }), async (req, res) => {
-    const page = await listTickets(req.ctx, req.query as unknown as ListTicketsQuery);
+    const query = req.query as unknown as ListTicketsQuery;
+    const kind = query.q ? searchKind(query.q) : 'text';
+    const a = req.ctx.actor;
+    if (kind !== 'text' && a.kind === 'staff') {
+      // Every search by a number is counted and audited, whoever makes it (a clerk's only matches ticket numbers).
+      const rl = await deps.piiSearchLimit.take(a.id);
+      if (!rl.allowed) {
+        res.setHeader('Retry-After', String(rl.retryAfterSeconds));
+        throw problem('RATE_LIMITED');
+      }
+    }
+    const page = await listTickets(req.ctx, query);
+    if (kind !== 'text' && a.kind === 'staff') {
+      const compact = query.q!.replace(/[\s\-+()]/g, '');
+      const byPii = searchesByPii(a) && (kind === 'phone' || kind === 'idNumber');
+      // The searched value as a keyed hash (never in clear): an investigator can still match it to a citizen.
+      await req.ctx.db.insert(auditLog).values({ at: req.ctx.now(), actorId: a.id, actorRole: a.role, action: 'ticket.searched',
+        entityType: 'search', entityId: a.id, requestId: req.ctx.requestId,
+        data: { kind, byPersonalData: byPii, valueHash: req.ctx.svc.pii.hash(kind === 'idNumber' ? 'id' : kind, kind === 'phone' ? compact.slice(-11) : compact.toUpperCase()),
+          results: page.total } });
+    }
     res.json({ data: await presentSummaries(req.ctx, page.rows), page: { total: page.total, page: page.page, pageSize: page.pageSize } });
   });
 

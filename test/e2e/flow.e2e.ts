@@ -197,7 +197,8 @@ describe('appeal lifecycle through the console', () => {
     const unit = await unitNameOf(USERS.clerk);
     await citizen.goto(`${BASE}/track/reviews`);
     await pickOption(citizen, 'pub-unit', unit);
-    const item = citizen.locator(`[data-testid=pub-review][data-number="${number}"]`);
+    // The page prints no ticket number (an opaque id instead): the citizen's review is the one with their masked phone.
+    const item = citizen.getByTestId('pub-review').filter({ hasText: `${phone.slice(0, 3)}****${phone.slice(7)}` }).last();
     await item.waitFor({ timeout: 20_000 });
     const text = (await item.textContent()) ?? '';
     assert.match(text, /不满意/);

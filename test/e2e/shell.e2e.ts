@@ -54,4 +54,27 @@ describe('console shell', () => {
     // …and shows up without a reload.
     await page.getByTestId('ticket-number').filter({ hasText: number }).waitFor({ timeout: 15_000 });
   });
+
+  it('wipes the desk\'s drafts on logout and when the session expires', async () => {
+    const draftKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('rexian.draft.')));
+    const typeDraft = async () => {
+      await page.goto(`${BASE}/agent/new`);
+      await page.getByTestId('reg-phone').fill('13700000009');
+      await page.getByTestId('reg-content').fill('来电人反映楼下噪音，住址见备注');
+      await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('rexian.draft.')));
+    };
+    await ctx.clearCookies(); // start logged out, whatever the test before left
+    await login(page, USERS.agent);
+    await typeDraft();
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-username').waitFor();
+    assert.deepEqual(await draftKeys(), []);
+    // Session expiry: the server no longer knows the cookie; the next request answers 401.
+    await login(page, USERS.agent);
+    await typeDraft();
+    await ctx.clearCookies();
+    await page.reload();
+    await page.getByTestId('login-username').waitFor({ timeout: 20_000 });
+    assert.deepEqual(await draftKeys(), []);
+  });
 });

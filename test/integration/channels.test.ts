@@ -124,7 +124,7 @@ describe('Open311 GeoReport v2', () => {
     const [{ service_request_id: number }] = await r.json() as { service_request_id: string }[];
     const t = await ticketByNumber(number);
     expect(t).toMatchObject({ channel: 'open311', categoryCode: '0101' });
-    const got = await (await fetch(`${env.baseUrl}/open311/v2/requests/${number}.json`)).json() as { status: string; service_code: string }[];
+    const got = await (await fetch(`${env.baseUrl}/open311/v2/requests/${number}.json?api_key=open311-key`)).json() as { status: string; service_code: string }[];
     expect(got[0]).toMatchObject({ status: 'open', service_code: '0101' });
     const bad = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ api_key: 'wrong', service_code: '0101', description: 'x' }) });

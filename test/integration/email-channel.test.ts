@@ -88,8 +88,10 @@ describe('email channel in the running server', () => {
     expect(detail.content).toContain('3号楼门口的路灯');
     const files = detail.timeline[0].data.files as { mime: string; storageKey: string }[];
     expect(files).toEqual([expect.objectContaining({ mime: 'image/jpeg', storageKey: expect.stringMatching(/^att:/) })]);
-    const stored = await pool.query('select body from channel_attachments where id = $1', [files[0].storageKey.slice(4)]);
-    expect(Buffer.compare(stored.rows[0].body, photo)).toBe(0);
+    // Encrypted at rest: the stored bytes are not the photo; the download below is.
+    const stored = await pool.query('select body, body_encrypted from channel_attachments where id = $1', [files[0].storageKey.slice(4)]);
+    expect(stored.rows[0].body_encrypted).toBe(true);
+    expect(Buffer.from(stored.rows[0].body).includes(photo.subarray(0, 64))).toBe(false);
     // Stored before its ticket existed, the mail's photo is still the ticket's to download (its event names it).
     const dl = await fetch(`${server.url}/api/tickets/${row.id}/attachments/${files[0].storageKey.slice(4)}`, { headers: staff.headers });
     expect(dl.status).toBe(200);
@@ -100,7 +102,7 @@ describe('email channel in the running server', () => {
     expect(receipt.to && 'value' in receipt.to ? receipt.to.value[0].address : '').toBe('zhangsan@example.cn');
     expect(receipt.subject).toBe(`[工单号 ${ticketNo}] 您的诉求已受理`);
     expect(receipt.text).toContain(ticketNo);
-    expect(receipt.messageId).toMatch(new RegExp(`^<t${ticketNo}\\.outbox-\\d+@rexian\\.test>$`));
+    expect(receipt.messageId).toMatch(new RegExp(`^<t${ticketNo}\\.outbox-\\d+\\.[0-9a-f]{24}@rexian\\.test>$`));
     expect(receipt.inReplyTo).toBe('<m1.citizen@example.cn>');
   });
 
@@ -127,7 +129,7 @@ describe('email channel in the running server', () => {
     const notice = await waitFor('reply mail', () => received.find((m) => m.subject === `[工单号 ${ticketNo}] 您的诉求已有答复`));
     expect(notice.text).toContain('路灯已于今日修复。');
     expect(notice.inReplyTo).toBe('<m1.citizen@example.cn>');
-    const notificationId = /\.(outbox-\d+)@/.exec(notice.messageId!)![1];
+    const notificationId = /\.(outbox-\d+)\./.exec(notice.messageId!)![1];
 
     // The citizen's provider bounces it (RFC 3464 DSN naming our Message-ID).
     const dsn = [`From: MAILER-DAEMON@example.cn`, `To: ${MAILBOX}`, `Subject: Undelivered Mail Returned to Sender`, `Message-ID: <dsn1@example.cn>`,

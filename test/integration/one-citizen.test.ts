@@ -17,11 +17,19 @@ const appeal = (citizen: Record<string, string>, channel: 'phone' | 'wechat' | '
 const citizenOf = async (ticketId: string) => (await env.rt.db.execute<{ c: string }>(sql`select citizen_id as c from tickets where id = ${ticketId}`)).rows[0].c;
 
 describe('one citizen, one history', () => {
-  it('resolves the same phone from any channel to one citizen, and attaches new contact points to it', async () => {
+  it('resolves the same phone from any channel to one citizen; a new contact point nobody proved goes to a new record and a merge candidate', async () => {
     const a = await appeal({ phone: '13700001111' }, 'phone');
+    const a2 = await appeal({ phone: '+86 137 0000 1111' }, 'email');
+    expect(await citizenOf(a2.ticketId)).toBe(await citizenOf(a.ticketId));
+    // A WeChat user who types that phone: the OpenID is proven, the phone is not, so the OpenID must
+    // not join the phone's record (it would show that record's tickets under "my appeals").
     const b = await appeal({ phone: '+86 137 0000 1111', openId: 'o-wx-1' }, 'wechat');
     const c = await appeal({ openId: 'o-wx-1' }, 'wechat');
-    expect(new Set([await citizenOf(a.ticketId), await citizenOf(b.ticketId), await citizenOf(c.ticketId)]).size).toBe(1);
+    expect(await citizenOf(b.ticketId)).not.toBe(await citizenOf(a.ticketId));
+    expect(await citizenOf(c.ticketId)).toBe(await citizenOf(b.ticketId));
+    const list = (await agent.get('/api/citizens/merge-candidates')).body.data as { citizenId: string; otherCitizenId: string; reason: string }[];
+    expect(list).toEqual([expect.objectContaining({ citizenId: await citizenOf(b.ticketId), otherCitizenId: await citizenOf(a.ticketId),
+      reason: 'unverified_contact_point' })]);
   });
 
   it('flags two records that one appeal ties together, and merges them only when an agent confirms', async () => {
@@ -29,7 +37,7 @@ describe('one citizen, one history', () => {
     const b = await appeal({ email: 'li@example.com' }, 'email');
     expect(await citizenOf(a.ticketId)).not.toBe(await citizenOf(b.ticketId));
     await appeal({ phone: '13700002222', email: 'li@example.com' }, 'email');
-    const list = (await agent.get('/api/citizens/merge-candidates')).body.data;
+    const list = (await agent.get('/api/citizens/merge-candidates')).body.data.filter((x: { reason: string }) => x.reason === 'contact_points_in_one_appeal');
     expect(list).toHaveLength(1);
     expect(list[0].contacts[0].value).toBe('137****2222');
     expect(await citizenOf(a.ticketId)).not.toBe(await citizenOf(b.ticketId));

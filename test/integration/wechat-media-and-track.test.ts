@@ -90,7 +90,7 @@ describe('WeChat media download (outbox → BullMQ job → /cgi-bin/media/get �
     expect(stored.data).toMatchObject({ kind: 'image', mime: 'image/jpeg', size: jpeg.length, remoteRef: 'MEDIA_PHOTO_1' });
     const [file] = await filesOf('MEDIA_PHOTO_1');
     expect(file.mime).toBe('image/jpeg');
-    expect(Buffer.compare(file.body, jpeg)).toBe(0);
+    expect(Buffer.compare(env.rt.svc.pii.decryptBytes(file.body), jpeg)).toBe(0); // encrypted at rest
     expect(stored.data.storageKey).toBe(`att:${file.id}`);
     // The ticket itself is untouched apart from the timeline.
     const detail = (await agent.get(`/api/tickets/${t.id}`)).body.data;

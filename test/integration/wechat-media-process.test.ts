@@ -10,9 +10,12 @@ import { createTestDatabase } from '../helpers/env';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 import { startFakeWechatApi, type FakeWechatApi } from '../../integrations/wechat/fixtures/fake-api';
+import { PiiVault } from '../../server/platform/crypto/pii';
 
 const APP_ID = 'wxprocess0000001';
 const TOKEN = 'processtoken';
+// The server's PII key, so the test can read the photo it stored encrypted.
+const PII_KEY = randomBytes(32).toString('base64');
 let api: FakeWechatApi;
 let server: ServerProcess;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -23,7 +26,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   server = await spawnServer({
-    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-wxm-${randomBytes(3).toString('hex')}`, logLevel: 'info',
+    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-wxm-${randomBytes(3).toString('hex')}`, logLevel: 'info', piiKey: PII_KEY,
     extraEnv: { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'PROCESS_SECRET', WECHAT_TOKEN: TOKEN, WECHAT_MODE: 'plain', WECHAT_API_BASE: api.url },
   });
 }, 90_000);
@@ -65,7 +68,7 @@ it('image messages sent to the running server end as stored files and timeline e
   const first = await storedFile(await sendImage('7400000000000000001', 'MEDIA_PROC_1'));
   expect(first, server.output().slice(-2000)).toBeTruthy();
   expect(first!.mime).toBe('image/png');
-  expect(Buffer.compare(first!.body, photo)).toBe(0);
+  expect(Buffer.compare(new PiiVault(PII_KEY).decryptBytes(first!.body), photo)).toBe(0); // encrypted at rest
 
   // WeChat invalidates the token the server has cached in Redis: the next download meets 40001, refreshes once.
   api.expireTokens();

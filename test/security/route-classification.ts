@@ -100,6 +100,9 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   // the supervisor wall's live "today by channel and category"
   'GET /api/reports/today-volume': { roles: [...REPORTERS, 'dispatcher'] },
   'GET /api/reports/queue-counts': { roles: [...REPORTERS, 'dispatcher'] },
+  // Open311: which categories every api_key may read as a masked public summary (the centre's choice)
+  'GET /api/admin/open311/public-categories': { roles: ['admin', 'supervisor'] },
+  'PUT /api/admin/open311/public-categories': { roles: ['admin'] },
   // the centre's lines (热线号码表) and emergency linkages (联动对接): centre work, not units'
   'GET /api/hotline-lines': { roles: [...CENTRE, 'admin'] },
   'PUT /api/admin/hotline-lines/:number': { roles: ['admin'] },

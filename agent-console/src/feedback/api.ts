@@ -98,7 +98,8 @@ export interface RatingReceipt {
 export type RatingProof = { trackToken: string } | { phone: string; code: string };
 
 export interface PublicReview {
-  ticketNumber: string;
+  /** Opaque and stable; never the ticket number. */
+  id: string;
   score: number;
   label: string;
   bad: boolean;

@@ -31,7 +31,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(false);
 
   useEffect(() => {
-    setUnauthenticatedHandler(() => setUser(null));
+    // The server said the session is gone (expired, revoked, or this tab opened after it ended):
+    // whatever this person typed stays on the PC no longer than their session, as on logout.
+    setUnauthenticatedHandler(() => {
+      drafts.clearAll();
+      setUser(null);
+    });
     api
       .me()
       .then(({ data }) => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/client';
 import type { Ctx } from '../../platform/context';
 import { citizenContacts, citizenMergeCandidates, citizens } from '../tables';
@@ -13,7 +13,7 @@ export interface CitizenIdentity {
   creditCode?: string;
 }
 
-type ContactKind = 'phone' | 'wechat' | 'email';
+export type ContactKind = 'phone' | 'wechat' | 'email';
 
 /** Normalised contact points; a phone that is not a mobile (a landline) is kept as digits. */
 export function contactPoints(c: CitizenIdentity): { kind: ContactKind; value: string }[] {
@@ -28,43 +28,90 @@ export function contactPoints(c: CitizenIdentity): { kind: ContactKind; value: s
 }
 
 /**
- * One citizen, one history: any known contact point (phone, openid, email) finds the same
- * record; otherwise a new one is made. New contact points are attached to the found citizen.
+ * Which of an appeal's contact points its channel has proven (issue: an unverified e-mail plus the
+ * attacker's phone attached the phone to the victim's record). Proven: a WeChat OpenID (the push is
+ * signed by WeChat, the H5 pages get it by OAuth); the portal's phone (its route registers only after
+ * the SMS code checked out); the phone desk's number when it is the CTI's caller number of that call.
+ * Never proven: e-mail addresses, Open311, exchange, anything an agent or a form merely typed.
+ */
+export async function provenContactKinds(tx: Tx, ctx: Ctx, a: { channel: string; channelAccount: string; externalId: string;
+  citizen: CitizenIdentity }): Promise<Set<ContactKind>> {
+  const proven = new Set<ContactKind>();
+  if (a.channel === 'wechat' && a.citizen.openId && ctx.actor.kind === 'system') proven.add('wechat');
+  if (a.channel === 'web' && a.channelAccount === 'portal' && ctx.actor.kind === 'citizen' && a.citizen.phone) proven.add('phone');
+  const callId = a.channel === 'phone' && a.externalId.startsWith('call-') ? a.externalId.slice(5) : null;
+  const phone = contactPoints({ phone: a.citizen.phone }).at(0);
+  if (callId && phone) {
+    const r = await tx.execute(sql`select 1 from channel_events where channel = 'phone' and data->>'callId' = ${callId}
+      and data->>'callerHash' = ${ctx.svc.pii.hash('phone', phone.value)} limit 1`);
+    if (r.rows.length > 0) proven.add('phone');
+  }
+  return proven;
+}
+
+/**
+ * One citizen, one history — without letting an unproven contact point join somebody else's record:
+ * - a proven point that is known finds its citizen; the appeal's other proven points join it;
+ * - unproven points that are known find a citizen only when they bring nothing new (the ticket is
+ *   filed there; nothing is attached);
+ * - anything new that would join an existing citizen without proof goes to a new citizen instead,
+ *   with a merge candidate for staff to decide (identity/use-cases/merge-citizens.ts).
+ * Proven points are stored with verified_at; tracking by phone accepts only those.
  * Returns null for a fully anonymous appeal (no contact point at all).
  */
-export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Promise<string | null> {
-  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value) }));
+export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, proven: Set<ContactKind> = new Set()): Promise<string | null> {
+  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value), proven: proven.has(p.kind) }));
   if (points.length === 0) return null;
   const found = await tx
-    .select({ citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash })
+    .select({ id: citizenContacts.id, citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash, verifiedAt: citizenContacts.verifiedAt })
     .from(citizenContacts)
     .where(inArray(citizenContacts.valueHash, points.map((p) => p.hash)));
-  let citizenId = found[0]?.citizenId;
-  const others = [...new Set(found.map((f) => f.citizenId))].filter((id) => id !== citizenId);
+  const byHash = new Map(found.map((f) => [f.valueHash, f]));
+  const strong = points.find((p) => p.proven && byHash.has(p.hash));
+  const fresh = points.filter((p) => !byHash.has(p.hash));
+  const now = ctx.now();
+  let citizenId: string;
+  let unprovenToNew: typeof points = [];
+  let flagAgainst: string | null = null;
+  if (strong) {
+    citizenId = byHash.get(strong.hash)!.citizenId;
+    unprovenToNew = fresh.filter((p) => !p.proven);
+    // The point is proven now (SMS code, OAuth, the CTI): its row says so from now on.
+    const proveNow = points.filter((p) => p.proven && byHash.get(p.hash)?.citizenId === citizenId && !byHash.get(p.hash)!.verifiedAt);
+    if (proveNow.length) {
+      await tx.update(citizenContacts).set({ verifiedAt: now }).where(inArray(citizenContacts.id, proveNow.map((p) => byHash.get(p.hash)!.id)));
+    }
+  } else if (found.length > 0 && fresh.length === 0) {
+    citizenId = found[0].citizenId;
+  } else if (found.length > 0) {
+    // Known points without proof, plus new ones: the new ones must not join that record.
+    flagAgainst = found[0].citizenId;
+    citizenId = await newCitizen(tx, ctx, c);
+  } else {
+    citizenId = await newCitizen(tx, ctx, c);
+  }
+  const others = [...new Set(found.map((f) => f.citizenId))].filter((id) => id !== citizenId && id !== flagAgainst);
   for (const other of others) {
     // The same appeal names contact points of two records: flag them for an agent, merge nothing.
-    await tx.insert(citizenMergeCandidates).values({ citizenId: citizenId!, otherCitizenId: other, reason: 'contact_points_in_one_appeal' })
-      .onConflictDoNothing();
+    await tx.insert(citizenMergeCandidates).values({ citizenId, otherCitizenId: other, reason: 'contact_points_in_one_appeal' }).onConflictDoNothing();
   }
-  if (!citizenId) {
-    const [row] = await tx
-      .insert(citizens)
-      .values({
-        kind: c.creditCode ? 'company' : 'person',
-        nameEnc: ctx.svc.pii.encryptOpt(c.name),
-        idNumberEnc: ctx.svc.pii.encryptOpt(c.idNumber),
-        idNumberHash: c.idNumber ? ctx.svc.pii.hash('id', c.idNumber) : null,
-        creditCode: c.creditCode ?? null,
-      })
-      .returning({ id: citizens.id });
-    citizenId = row.id;
+  if (unprovenToNew.length) {
+    // The proven new points join the found citizen; the unproven ones start a record of their own.
+    for (const p of fresh.filter((x) => x.proven)) {
+      await tx.insert(citizenContacts).values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value), verifiedAt: now })
+        .onConflictDoNothing();
+    }
+    flagAgainst = citizenId;
+    citizenId = await newCitizen(tx, ctx, c);
   }
-  const known = new Set(found.map((f) => f.valueHash));
-  for (const p of points) {
-    if (known.has(p.hash)) continue;
+  if (flagAgainst) {
+    await tx.insert(citizenMergeCandidates).values({ citizenId, otherCitizenId: flagAgainst, reason: 'unverified_contact_point' }).onConflictDoNothing();
+  }
+  const toAttach = unprovenToNew.length ? unprovenToNew : fresh;
+  for (const p of toAttach) {
     const inserted = await tx
       .insert(citizenContacts)
-      .values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value) })
+      .values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value), verifiedAt: p.proven ? now : null })
       .onConflictDoNothing()
       .returning({ id: citizenContacts.id });
     if (inserted.length === 0 && found.length === 0) {
@@ -73,9 +120,24 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Prom
         .select({ citizenId: citizenContacts.citizenId })
         .from(citizenContacts)
         .where(and(eq(citizenContacts.kind, p.kind), eq(citizenContacts.valueHash, p.hash)));
+      await tx.delete(citizenContacts).where(eq(citizenContacts.citizenId, citizenId));
       await tx.delete(citizens).where(eq(citizens.id, citizenId));
       return other.citizenId;
     }
   }
   return citizenId;
+}
+
+async function newCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Promise<string> {
+  const [row] = await tx
+    .insert(citizens)
+    .values({
+      kind: c.creditCode ? 'company' : 'person',
+      nameEnc: ctx.svc.pii.encryptOpt(c.name),
+      idNumberEnc: ctx.svc.pii.encryptOpt(c.idNumber),
+      idNumberHash: c.idNumber ? ctx.svc.pii.hash('id', c.idNumber) : null,
+      creditCode: c.creditCode ?? null,
+    })
+    .returning({ id: citizens.id });
+  return row.id;
 }

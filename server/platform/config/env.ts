@@ -35,6 +35,9 @@ const Env = z.object({
   /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
   /** How often a cron node looks for WeChat media whose download job gave up (needs WECHAT_APP_SECRET). */
+  /** Raw inbound payloads (whole e-mails, pushes) are deleted after this many days (docs/SECURITY.md). */
+  RAW_PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(3_600_000),
   WECHAT_MEDIA_SWEEP_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Where GET /h5/wechat/track sends the browser to authorize (网页授权). */
   WECHAT_OAUTH_BASE: z.string().default('https://open.weixin.qq.com'),
@@ -62,6 +65,8 @@ const Env = z.object({
   /** Open311 api keys, `keyId:apiKey[,…]`. */
   OPEN311_API_KEYS: z.string().default(''),
   OPEN311_JURISDICTION: z.string().default('rexian.local'),
+  /** Open311 reads (list and single request) per api_key per hour. */
+  OPEN311_READS_PER_HOUR: z.coerce.number().int().min(1).default(600),
   // Email (channels.md §5). EMAIL_MAILBOX is the address citizens write to; without it no inbound mail is taken.
   EMAIL_MAILBOX: z.string().optional(),
   /** Domain of our Message-IDs (<t{ticketNo}.{notificationId}@domain>); defaults to the mailbox's domain. */

@@ -29,6 +29,23 @@ export class PiiVault {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
 
+  /**
+   * Files and raw payloads (attachment bytes, whole e-mails): the same AES-256-GCM, as bytes
+   * (12-byte IV, 16-byte tag, ciphertext), for bytea columns.
+   */
+  encryptBytes(plain: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  decryptBytes(stored: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, stored.subarray(0, 12));
+    decipher.setAuthTag(stored.subarray(12, 28));
+    return Buffer.concat([decipher.update(stored.subarray(28)), decipher.final()]);
+  }
+
   encryptOpt(plain: string | undefined | null): string | null {
     return plain ? this.encrypt(plain) : null;
   }

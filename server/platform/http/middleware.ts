@@ -5,6 +5,7 @@ import type { Ctx, Services } from '../context';
 import type { Db } from '../db/client';
 import type { Logger } from '../log/logger';
 import { Problem, problem, problemBody } from './problems';
+import { errorForLog } from '../log/safe-error';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -110,7 +111,4 @@ export function isUnstorableText(err: unknown): boolean {
   return code === '22021' || code === '22P05';
 }
 
-function errSummary(err: unknown) {
-  const e = err as Error;
-  return { name: e?.name, message: e?.message, stack: e?.stack?.split('\n').slice(0, 6).join('\n') };
-}
+const errSummary = errorForLog;

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { env } from '../config/env';
+import { errorForLog } from './safe-error';
 
 /**
  * Personal data is never logged in clear (domain.md §6). Redaction matches paths, so we log
@@ -14,6 +15,8 @@ export const REDACT_PATHS = [
 export const logger = pino({
   level: env.NODE_ENV === 'test' ? (process.env.LOG_LEVEL ?? 'silent') : env.LOG_LEVEL,
   redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  // Any `{ err }` logged anywhere goes through the same filter (database errors: codes, not values).
+  serializers: { err: errorForLog },
   base: { service: 'rexian' },
 });
 export type Logger = pino.Logger;

@@ -5,6 +5,7 @@ import { parseOutboxMessage } from '../events/outbox';
 import type { HandlerRegistry } from '../events/handlers';
 import { eventJobFailures, invalidOutboxPayloads } from '../metrics';
 import { reportFailure } from '../background';
+import { errorForLog } from '../log/safe-error';
 
 /**
  * Runs the handlers the domains registered for each relayed outbox row (server/event-handlers.ts
@@ -33,7 +34,7 @@ export function runEventsWorker(rt: Runtime, redisUrl: string, registry: Handler
     const final = err instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
     if (!job || !final) return;
     eventJobFailures.inc({ topic: job.name });
-    rt.log.error({ jobId: job.id, topic: job.name, outboxId: job.data?.outboxId ?? null, err: err.message }, 'event job failed for good');
+    rt.log.error({ jobId: job.id, topic: job.name, outboxId: job.data?.outboxId ?? null, err: errorForLog(err) }, 'event job failed for good');
   });
   return worker;
 }

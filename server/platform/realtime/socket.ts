@@ -8,8 +8,12 @@ import { sessionToken, userForToken, type SessionUser } from '../../identity/ses
 import type { OutboxRow } from '../outbox/relay';
 import { invalidationsFor } from './invalidations';
 import { failureTo, reportFailure } from '../background';
+// The one visibility rule of the ticket detail route, so a room is never wider than the REST read.
+import { ticketVisibleTo } from '../../tickets/queries';
 
 const PRESENCE = ['available', 'busy', 'after_call', 'away'] as const;
+/** The centre's own staff (not unit clerks). */
+const CENTRE_ROLES = new Set(['agent', 'dispatcher', 'supervisor', 'admin']);
 
 /**
  * Socket.IO carries invalidations only (ids + version): the console refetches through the
@@ -57,16 +61,38 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
     });
     socket.on('presence:list', async (_msg: unknown, ack?: (list: unknown[]) => void) => {
       if (typeof ack !== 'function') return;
+      // Who of the centre is on duty, and in which state, is the centre's business: units get nothing.
+      if (!CENTRE_ROLES.has(user.role)) return ack([]);
       const all = await pub.hgetall(presenceKey).catch((err) => {
         reportFailure(deps.log, 'presence', err);
         return {} as Record<string, string>;
       });
       ack(Object.values(all).map((v) => JSON.parse(v as string)));
     });
-    socket.on('watch', (msg: { ticketId?: string }) => {
+    socket.on('watch', async (msg: { ticketId?: string }, ack?: (r: { ok: boolean; code?: string }) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
       const id = typeof msg?.ticketId === 'string' ? msg.ticketId.slice(0, 64) : null;
-      if (!id) return;
+      if (!id) return reply({ ok: false, code: 'VALIDATION_FAILED' });
+      // The room carries the ticket's invalidations and its viewers' names: join only what the
+      // ticket detail route would show this user, under the session as it is now (not at connect).
+      let visible = false;
+      try {
+        const token = sessionToken(socket.handshake.headers.cookie);
+        const current = token ? await userForToken(deps.db, token) : null;
+        if (!current) {
+          reply({ ok: false, code: 'UNAUTHENTICATED' });
+          socket.disconnect(true);
+          return;
+        }
+        visible = await ticketVisibleTo({ db: deps.db, actor: { kind: 'staff', id: current.id, role: current.role, unitId: current.unitId,
+          displayName: current.displayName } }, id);
+      } catch (err) {
+        deps.log.warn({ err: { code: (err as { code?: string }).code }, ticketId: id }, 'realtime watch: visibility check failed');
+        return reply({ ok: false, code: 'SERVICE_UNAVAILABLE' });
+      }
+      if (!visible || !socket.connected) return reply({ ok: false, code: 'TICKET_NOT_FOUND' });
       void socket.join(`ticket:${id}`);
+      reply({ ok: true });
       const m = viewers.get(id) ?? new Map();
       m.set(socket.id, { id: user.id, displayName: user.displayName });
       viewers.set(id, m);

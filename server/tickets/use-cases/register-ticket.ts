@@ -5,7 +5,7 @@ import { problem } from '../../platform/http/problems';
 import { InboundAppeal, type ParsedInboundAppeal } from '../../../integrations/inbound-appeal';
 import { tickets, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES, type AppealType, type Urgency } from '../tables';
 import { recordEvent } from '../events';
-import { resolveCitizen } from '../../identity/use-cases/resolve-citizen';
+import { provenContactKinds, resolveCitizen } from '../../identity/use-cases/resolve-citizen';
 import { validateCreditCode, validateIdNumber } from '../../identity/checks';
 import { nextTicketNumber } from '../ticket-number';
 import { autoTitle } from '../auto-title';
@@ -51,7 +51,7 @@ export async function registerTicket(
   const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
 
   const result = await inTransaction(ctx, async (tx) => {
-    const citizenId = await resolveCitizen(tx, ctx, appeal.citizen);
+    const citizenId = await resolveCitizen(tx, ctx, appeal.citizen, await provenContactKinds(tx, ctx, appeal));
     const inserted = await tx
       .insert(tickets)
       .values({

@@ -80,12 +80,11 @@ export function PublicReviews() {
         dataSource={page?.reviews ?? []}
         locale={{ emptyText: <Empty description={t('feedback.pub.empty')} /> }}
         renderItem={(r) => (
-          <List.Item data-testid="pub-review" data-number={r.ticketNumber}>
+          <List.Item data-testid="pub-review" data-id={r.id}>
             <Card size="small" style={{ width: '100%' }}>
               <Space wrap size={4}>
                 <Tag color={r.bad ? 'red' : 'green'} data-testid="pub-score">{t(`feedback.score.${r.score}`)}</Tag>
                 {r.excluded && <Tag>{t('feedback.pub.excluded')}</Tag>}
-                <Typography.Text type="secondary">{r.ticketNumber}</Typography.Text>
                 <Typography.Text type="secondary" data-testid="pub-phone">{r.citizenPhone ?? ''}</Typography.Text>
                 <Typography.Text type="secondary">{r.place ?? ''}</Typography.Text>
                 <Typography.Text type="secondary">{formatTime(r.ratedAt, locale)}</Typography.Text>
