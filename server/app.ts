@@ -55,7 +55,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(sessionMiddleware(rt.db));
-  api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
+  api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
   api.use(ticketRoutes());
   api.use(attachmentRoutes());
   api.use(catalogRoutes());

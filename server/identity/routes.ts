@@ -1,41 +1,33 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
-import { verify } from '@node-rs/argon2';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
-import type { RateLimiter } from '../platform/http/rate-limit';
+import type Redis from 'ioredis';
 import type { Db } from '../platform/db/client';
-import { users } from './tables';
+import { createLimit } from '../platform/http/limits';
+import type { Logger } from '../platform/log/logger';
+import { checkPassword, clearFailures } from './login';
 import { sql } from 'drizzle-orm';
 import { decideCitizenMerge, DecideMergeInput } from './use-cases/merge-citizens';
 import { maskPhone } from './checks';
 import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionToken, userForToken, type SessionUser } from './sessions';
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
-const MAX_FAILED = 5;
-const LOCK_MINUTES = 15;
 
-export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlHours: number; secureCookies: boolean }) {
+export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean }) {
   const r = Router();
+  const perIp = createLimit(deps.redis, deps.prefix, { name: 'login-ip', points: 30, durationSeconds: 60 }, deps.log);
+  // Per account name, known or not (so a 429 says nothing about existence): slow guessing from many addresses.
+  const perAccount = createLimit(deps.redis, deps.prefix, { name: 'login-account', points: 10, durationSeconds: 15 * 60 }, deps.log);
 
   r.post('/auth/login', validate({ body: LoginInput }), async (req, res) => {
     const { username, password } = req.body as z.infer<typeof LoginInput>;
-    if (!(await deps.limiter.hit(`login:${req.ip}`, 30, 60))) throw problem('RATE_LIMITED');
-    const [u] = await deps.db.select().from(users).where(eq(users.username, username));
-    if (u?.lockedUntil && u.lockedUntil > new Date()) throw problem('ACCOUNT_LOCKED');
-    const ok = !!u && u.active && (await verify(u.passwordHash, password).catch(() => false));
-    if (!ok) {
-      if (u) {
-        const failed = u.failedLogins + 1;
-        await deps.db.update(users).set({
-          failedLogins: failed >= MAX_FAILED ? 0 : failed,
-          lockedUntil: failed >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : null,
-        }).where(eq(users.id, u.id));
-      }
-      throw problem('LOGIN_FAILED');
-    }
-    await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, u.id));
+    if (!(await perIp.consume(String(req.ip)))) throw problem('RATE_LIMITED');
+    if (!(await perAccount.consume(username.toLowerCase()))) throw problem('RATE_LIMITED');
+    const u = await checkPassword(deps.db, req.ctx.log, username, password);
+    await clearFailures(deps.db, u.id);
+    await perAccount.reset(username.toLowerCase());
     const s = await createSession(deps.db, u.id, deps.sessionTtlHours);
     res.cookie(SESSION_COOKIE, s.token, {
       httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: s.expiresAt, path: '/',
