@@ -32,8 +32,8 @@ async function main() {
   const exchange = env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS ? { selfId: env.EXCHANGE_PLATFORM_ID, peers: env.EXCHANGE_PEERS,
     retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS, retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS, retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS } : undefined;
   const app = createApp(rt, {
-    secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
-    devEndpoints: env.NODE_ENV !== 'production',
+    secureCookies: !env.REXIAN_DEMO, sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
+    devEndpoints: env.REXIAN_DEMO,
     classifier: () => classifier,
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,

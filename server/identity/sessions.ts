@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { parse as parseCookie } from 'cookie';
 import { and, eq, gt } from 'drizzle-orm';
@@ -8,7 +8,10 @@ import { handlingUnits } from '../dispatch/tables';
 import { sessions, users, type Role } from './tables';
 
 export const SESSION_COOKIE = 'rx_session';
-const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
+import { env } from '../platform/config/env';
+
+/** How a session token is stored: HMAC under SESSION_SECRET. */
+export const tokenHash = (t: string) => createHmac('sha256', env.SESSION_SECRET).update(t).digest('hex');
 
 export async function createSession(db: Db, userId: string, ttlHours: number) {
   const token = randomBytes(32).toString('base64url');

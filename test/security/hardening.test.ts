@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { useTestEnv, makeUser, TEST_PASSWORD } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { createRealtime } from '../../server/platform/realtime/socket';
+import { tokenHash } from '../../server/identity/sessions';
 
 const env = useTestEnv();
 let agent: Awaited<ReturnType<typeof makeUser>>;
@@ -134,9 +135,8 @@ describe('sessions', () => {
       s.once('connect_error', (e) => (s.disconnect(), resolve(e.message)));
     });
     try {
-      const { createHash } = await import('node:crypto');
       const c3 = await ApiClient.login(env.baseUrl, agent.user.username);
-      const t3 = createHash('sha256').update(c3.cookie.split('=')[1]).digest('hex');
+      const t3 = tokenHash(c3.cookie.split('=')[1]);
       await new Promise((r) => setTimeout(r, 5200)); // uncached again
       await env.rt.db.execute(sql`update sessions set expires_at = now() + interval '1 second' where token_hash = ${t3}`);
       expect((await c3.get('/api/auth/me')).status).toBe(200); // now cached, capped at its expiry

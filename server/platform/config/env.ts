@@ -4,17 +4,31 @@
  */
 import { z } from 'zod';
 
-const DEV_PII_KEY = 'cmV4aWFuLWRldi1vbmx5LXBpaS1rZXktMzJieXRlcyE='; // 32 bytes, dev/test only
+import { DEV_PII_KEY, DEV_SESSION_SECRET } from './dev-keys';
 
 const Env = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * Fail closed: without REXIAN_DEMO=1 the process is production, whatever NODE_ENV says (an unset
+   * NODE_ENV used to mean development, with the published key and /api/dev/sms). The demo flag
+   * allows the published keys, serves /api/dev/sms and sends cookies without `Secure` (plain http).
+   */
+  REXIAN_DEMO: z.enum(['0', '1', '']).default('').transform((v) => v === '1'),
+  /** Only quiets logs in tests (`test`); it no longer chooses any security behaviour. */
+  NODE_ENV: z.enum(['development', 'test', 'production', '']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/rexian'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; tests give each file its own. */
   QUEUE_PREFIX: z.string().default('rexian'),
   /** base64 of 32 bytes: AES-256-GCM for personal data at rest, HMAC key for lookups. */
-  PII_KEY: z.string().default(DEV_PII_KEY),
+  PII_KEY: z.string().default(''),
+  /**
+   * Keys the hash under which session tokens are stored (HMAC-SHA256), so a row written into
+   * `sessions` by someone with database access but without this secret opens no session. At least 32 characters.
+   */
+  SESSION_SECRET: z.string().default(''),
+  /** Minutes without a request after which a staff session ends (beside the absolute SESSION_TTL_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLES: z.string().default('web,worker,realtime,cron'),
@@ -93,13 +107,24 @@ function load() {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${fields}`);
   }
-  const env = parsed.data;
-  if (env.NODE_ENV === 'production' && env.PII_KEY === DEV_PII_KEY) {
-    throw new Error('Invalid configuration: PII_KEY must be set in production');
+  const env = { ...parsed.data };
+  if (env.REXIAN_DEMO) {
+    env.PII_KEY ||= DEV_PII_KEY;
+    env.SESSION_SECRET ||= DEV_SESSION_SECRET;
+  }
+  const demoHint = ' (or REXIAN_DEMO=1 for a demo with the published keys)';
+  if (!env.PII_KEY) throw new Error(`Invalid configuration: PII_KEY is not set${demoHint}`);
+  if (!env.REXIAN_DEMO && env.PII_KEY === DEV_PII_KEY) {
+    throw new Error(`Invalid configuration: PII_KEY is the published development key; generate one (openssl rand -base64 32)${demoHint}`);
   }
   if (Buffer.from(env.PII_KEY, 'base64').length !== 32) {
     throw new Error('Invalid configuration: PII_KEY must be base64 of exactly 32 bytes');
   }
+  if (!env.SESSION_SECRET) throw new Error(`Invalid configuration: SESSION_SECRET is not set${demoHint}`);
+  if (!env.REXIAN_DEMO && env.SESSION_SECRET === DEV_SESSION_SECRET) {
+    throw new Error(`Invalid configuration: SESSION_SECRET is the published development secret${demoHint}`);
+  }
+  if (env.SESSION_SECRET.length < 32) throw new Error('Invalid configuration: SESSION_SECRET must be at least 32 characters');
   return Object.freeze(env);
 }
 
