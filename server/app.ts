@@ -12,6 +12,7 @@ import { attachmentRoutes } from './attachments/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
+import { smsCodeLimits, type SmsCaptchaConfig } from './citizen/sms-limits';
 import { dispatchRoutes } from './dispatch/routes';
 import { slaRoutes } from './sla/routes';
 import { classifierRoutes } from './tickets/classifier-routes';
@@ -31,6 +32,8 @@ export interface AppOptions {
   devEndpoints?: boolean;
   channels?: ChannelConfig;
   classifier?: () => LoadedClassifier | undefined;
+  /** The portal's CAPTCHA after N SMS-code requests an hour per address; unset → off. */
+  smsCaptcha?: SmsCaptchaConfig;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -62,7 +65,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(dispatchRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
-  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
+  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits: smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha) }));
   api.use(callbackRoutes());
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());

@@ -3,6 +3,7 @@ import { env } from './platform/config/env';
 import { logger } from './platform/log/logger';
 import { createRuntime } from './platform/runtime';
 import { createApp } from './app';
+import { httpCaptchaVerifier } from './citizen/captcha';
 import { createRealtime } from './platform/realtime/socket';
 import { startEventsWorker } from './platform/queue/events-worker';
 import { loadClassifier } from './tickets/classifier';
@@ -34,6 +35,8 @@ async function main() {
   const app = createApp(rt, {
     secureCookies: !env.REXIAN_DEMO, sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.REXIAN_DEMO,
+    smsCaptcha: env.SMS_CAPTCHA_AFTER > 0 && env.SMS_CAPTCHA_VERIFY_URL ? { after: env.SMS_CAPTCHA_AFTER,
+      verifier: httpCaptchaVerifier({ url: env.SMS_CAPTCHA_VERIFY_URL, secret: env.SMS_CAPTCHA_SECRET, log: logger }) } : undefined,
     classifier: () => classifier,
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,

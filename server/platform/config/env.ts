@@ -55,6 +55,11 @@ const Env = z.object({
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),
+  /** Portal CAPTCHA: after this many SMS-code requests an hour from one address (0 = off), verified at SMS_CAPTCHA_VERIFY_URL. */
+  SMS_CAPTCHA_AFTER: z.coerce.number().int().min(0).default(0),
+  /** A siteverify endpoint (form POST secret + response + remoteip → JSON { success }). */
+  SMS_CAPTCHA_VERIFY_URL: z.string().default(''),
+  SMS_CAPTCHA_SECRET: z.string().default(''),
   /** Secret path segment of POST /channels/sms/:provider/receipts/:token (vendors do not sign pushes). Empty → not mounted. */
   SMS_RECEIPT_TOKEN: z.string().default(''),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
@@ -125,6 +130,9 @@ function load() {
     throw new Error(`Invalid configuration: SESSION_SECRET is the published development secret${demoHint}`);
   }
   if (env.SESSION_SECRET.length < 32) throw new Error('Invalid configuration: SESSION_SECRET must be at least 32 characters');
+  if (env.SMS_CAPTCHA_AFTER > 0 && !env.SMS_CAPTCHA_VERIFY_URL) {
+    throw new Error('Invalid configuration: SMS_CAPTCHA_AFTER is set but SMS_CAPTCHA_VERIFY_URL is not');
+  }
   return Object.freeze(env);
 }
 

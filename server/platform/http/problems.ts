@@ -21,6 +21,8 @@ export const PROBLEMS = {
   CREDIT_CODE_INVALID: { status: 400, zh: '统一社会信用代码校验不通过', en: 'The unified social credit code is not valid' },
   PHONE_INVALID: { status: 400, zh: '手机号码格式不正确', en: 'The mobile number is not valid' },
   SMS_CODE_INVALID: { status: 400, zh: '短信验证码错误或已过期', en: 'The SMS code is wrong or has expired' },
+  CAPTCHA_REQUIRED: { status: 428, zh: '请先完成图形验证', en: 'Solve the CAPTCHA first' },
+  CAPTCHA_FAILED: { status: 400, zh: '图形验证未通过，请重试', en: 'The CAPTCHA was not solved; try again' },
   RATE_LIMITED: { status: 429, zh: '操作过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请以 JSON 格式提交', en: 'Send the body as JSON' },
