@@ -42,7 +42,10 @@ const Env = z.object({
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_TOKEN: z.string().optional(),
   WECHAT_ENCODING_AES_KEY: z.string().optional(),
+  /** safe (encrypted, the default), compat or plain; plain/compat remember each signed URL (replay). */
   WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
+  /** The account's original id (gh_…): pushes whose ToUserName differs are refused. Required with WECHAT_APP_ID. */
+  WECHAT_ORIGINAL_ID: z.string().optional(),
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
