@@ -8,6 +8,7 @@ import { errorHandler, requestContext, requireJson } from './platform/http/middl
 import { problem } from './platform/http/problems';
 import { sessionMiddleware } from './identity/sessions';
 import { identityRoutes } from './identity/routes';
+import { accountRoutes } from './identity/account-routes';
 import { attachmentRoutes } from './attachments/routes';
 import { ticketRoutes } from './tickets/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -32,6 +33,8 @@ export interface AppOptions {
   devEndpoints?: boolean;
   channels?: ChannelConfig;
   classifier?: () => LoadedClassifier | undefined;
+  /** Supervisors and admins must enrol TOTP before anything else (production default; off in the demo). */
+  mfaRequired?: boolean;
   /** The portal's CAPTCHA after N SMS-code requests an hour per address; unset → off. */
   smsCaptcha?: SmsCaptchaConfig;
 }
@@ -58,7 +61,9 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(sessionMiddleware(rt.db));
-  api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
+  api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false,
+    mfaRequired: o.mfaRequired ?? false }));
+  api.use(accountRoutes({ redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log }));
   api.use(ticketRoutes());
   api.use(attachmentRoutes());
   api.use(catalogRoutes());

@@ -35,6 +35,7 @@ async function main() {
   const app = createApp(rt, {
     secureCookies: !env.REXIAN_DEMO, sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.REXIAN_DEMO,
+    mfaRequired: env.MFA_REQUIRED === '' ? !env.REXIAN_DEMO : env.MFA_REQUIRED === '1',
     smsCaptcha: env.SMS_CAPTCHA_AFTER > 0 && env.SMS_CAPTCHA_VERIFY_URL ? { after: env.SMS_CAPTCHA_AFTER,
       verifier: httpCaptchaVerifier({ url: env.SMS_CAPTCHA_VERIFY_URL, secret: env.SMS_CAPTCHA_SECRET, log: logger }) } : undefined,
     classifier: () => classifier,

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client';
 import type { Logger } from '../platform/log/logger';
 import { problem } from '../platform/http/problems';
+import type { Role } from './tables';
 
 /** ASVS 2.2.1: five wrong passwords lock the account for fifteen minutes. */
 export const MAX_FAILED = 5;
@@ -15,7 +16,7 @@ export const LOCK_MINUTES = 15;
 let dummyHash: Promise<string> | null = null;
 const dummy = () => (dummyHash ??= hash(`rexian-dummy-${Math.random()}`));
 
-type LoginRow = { id: string; passwordHash: string; active: boolean; lockedUntil: Date | null; role: string };
+type LoginRow = { id: string; passwordHash: string; active: boolean; lockedUntil: Date | null; role: Role; mfaEnabled: boolean };
 
 /**
  * Checks a username and password. Every refusal — unknown user, disabled, locked, wrong
@@ -24,7 +25,8 @@ type LoginRow = { id: string; passwordHash: string; active: boolean; lockedUntil
  * account; reading the counter first and writing it back lost all but a few of them.
  */
 export async function checkPassword(db: Db, log: Logger, username: string, password: string): Promise<LoginRow> {
-  const [u] = (await db.execute<LoginRow>(sql`select id, password_hash as "passwordHash", active, locked_until as "lockedUntil", role
+  const [u] = (await db.execute<LoginRow>(sql`select id, password_hash as "passwordHash", active, locked_until as "lockedUntil", role,
+    mfa_enabled_at is not null as "mfaEnabled"
     from users where username = ${username}`)).rows;
   const locked = !!u?.lockedUntil && new Date(u.lockedUntil) > new Date();
   const ok = await verify(u && !locked ? u.passwordHash : await dummy(), password).catch((e: Error) => {

@@ -8,6 +8,7 @@ import type { Db } from '../platform/db/client';
 import { createLimit } from '../platform/http/limits';
 import type { Logger } from '../platform/log/logger';
 import { checkPassword, clearFailures } from './login';
+import { MFA_ROLES } from './mfa';
 import { sql } from 'drizzle-orm';
 import { decideCitizenMerge, DecideMergeInput } from './use-cases/merge-citizens';
 import { maskPhone } from './checks';
@@ -15,7 +16,7 @@ import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionTok
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
-export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean }) {
+export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean; mfaRequired: boolean }) {
   const r = Router();
   const perIp = createLimit(deps.redis, deps.prefix, { name: 'login-ip', points: 30, durationSeconds: 60 }, deps.log);
   // Per account name, known or not (so a 429 says nothing about existence): slow guessing from many addresses.
@@ -28,7 +29,9 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
     const u = await checkPassword(deps.db, req.ctx.log, username, password);
     await clearFailures(deps.db, u.id);
     await perAccount.reset(username.toLowerCase());
-    const s = await createSession(deps.db, u.id, deps.sessionTtlHours);
+    // Enrolled users give a code next; supervisors and admins without one must enrol first where MFA is required.
+    const mfaState = u.mfaEnabled ? 'mfa_pending' : deps.mfaRequired && MFA_ROLES.includes(u.role) ? 'mfa_enrol' : 'ok';
+    const s = await createSession(deps.db, u.id, deps.sessionTtlHours, { mfaState, userAgent: req.headers['user-agent'] });
     res.cookie(SESSION_COOKIE, s.token, {
       httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: s.expiresAt, path: '/',
     });
@@ -70,6 +73,7 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
   return r;
 }
 
-function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName'>) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName };
+function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName' | 'mfaState' | 'mfaEnabled'>) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName,
+    mfa: { state: u.mfaState, enabled: u.mfaEnabled } };
 }

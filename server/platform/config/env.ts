@@ -27,6 +27,8 @@ const Env = z.object({
    * `sessions` by someone with database access but without this secret opens no session. At least 32 characters.
    */
   SESSION_SECRET: z.string().default(''),
+  /** TOTP for supervisors and admins: 1 = must enrol at first login, 0 = optional (once enrolled the code is always asked). Default: 1, 0 in the demo. */
+  MFA_REQUIRED: z.enum(['0', '1', '']).default(''),
   /** Minutes without a request after which a staff session ends (beside the absolute SESSION_TTL_HOURS). */
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
