@@ -25,7 +25,7 @@ async function main() {
   const roles = new Set(env.ROLES.split(',').map((r) => r.trim()));
   const classifier = await loadClassifier(logger, { watch: true });
   const rt = createRuntime({
-    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
+    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY, piiKeyVersion: env.PII_KEY_VERSION, piiOldKeys: env.PII_OLD_KEYS,
     poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
     mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
       domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,

@@ -14,6 +14,7 @@ import type { SmsSender } from './sms-sender';
 import { issueSmsCode, verifySmsCode } from './sms-codes';
 import type { smsCodeLimits } from './sms-limits';
 import { presentPublicTicket } from './present';
+import { sqlList } from '../platform/db/sql-list';
 
 const Phone = z.string().trim().max(20);
 const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit'), captcha: z.string().max(4096).optional() });
@@ -35,7 +36,7 @@ function mobile(phone: string) {
 }
 
 /** A tracking token printed with the ticket number lets the citizen come back without a new SMS. */
-export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.hash('track', number).slice(0, 32);
+export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.token('track', number);
 
 export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsLimits: ReturnType<typeof smsCodeLimits> }) {
   const r = Router();
@@ -86,13 +87,13 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
     if (!(await deps.limiter.hit(`track-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const ticket = await ticketByNumber(req.ctx, b.number);
     if ('trackToken' in b) {
-      if (!ticket || trackTokenFor(req.ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      if (!ticket || !req.ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
     } else {
       const phone = mobile(b.phone);
       await verifySmsCode(req.ctx, phone, 'track', b.code);
       // The ticket must belong to the verified phone: no one tracks another citizen's appeal.
       const owns = ticket && (await req.ctx.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${ticket.citizenId}
-        and kind = 'phone' and value_hash = ${req.ctx.svc.pii.hash('phone', phone)}`)).rows.length > 0;
+        and kind = 'phone' and value_hash in ${sqlList(req.ctx.svc.pii.hashes('phone', phone))}`)).rows.length > 0;
       if (!owns) throw problem('TICKET_NOT_FOUND');
     }
     res.json({ data: await presentPublicTicket(req.ctx, ticket!.id) });

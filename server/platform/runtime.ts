@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Queue } from 'bullmq';
 import { createDb, type Db } from './db/client';
-import { PiiVault } from './crypto/pii';
+import { parseOldPiiKeys, PiiVault } from './crypto/pii';
 import { logger as rootLogger, type Logger } from './log/logger';
 import { OutboxRelay, type OutboxRow } from './outbox/relay';
 import { createQueue, EVENTS_QUEUE } from './queue/queues';
@@ -17,6 +17,9 @@ export interface RuntimeOptions {
   redisUrl: string;
   queuePrefix: string;
   piiKey: string;
+  /** Version of piiKey (default 1) and earlier keys still readable during a rotation (`version:base64,…`). */
+  piiKeyVersion?: number;
+  piiOldKeys?: string;
   poolSize?: number;
   log?: Logger;
   classify?: Services['classify'];
@@ -50,7 +53,7 @@ export function createRuntime(o: RuntimeOptions) {
     for (const sink of realtimeSinks) sink(rows);
   }, log);
 
-  const svc: Services = { pii: new PiiVault(o.piiKey), kickOutbox: relay.kick, classify: o.classify };
+  const svc: Services = { pii: new PiiVault(o.piiKey, { version: o.piiKeyVersion, old: parseOldPiiKeys(o.piiOldKeys ?? '') }), kickOutbox: relay.kick, classify: o.classify };
 
   async function close() {
     await relay.stop();

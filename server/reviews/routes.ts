@@ -8,11 +8,9 @@ import type { Ctx } from '../platform/context';
 import type { RateLimiter } from '../platform/http/rate-limit';
 import { tickets } from '../tickets/tables';
 import { lockTicket } from '../tickets/guard';
-import { trackTokenFor } from '../citizen/routes';
 import { verifySmsCode } from '../citizen/sms-codes';
 import { normalizeMobile } from '../identity/checks';
 import { callbacks, CALLBACK_RESULTS } from '../callbacks/tables';
-import { callbackTokenFor } from '../callbacks/present';
 import { recordCallbackTx } from '../callbacks/use-cases/record-callback';
 import { createRating } from './use-cases/submit-rating';
 import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
@@ -60,13 +58,13 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
     let callbackId: string | null = null;
     if ('callbackId' in b) {
       const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, b.callbackId));
-      if (!cb || callbackTokenFor(ctx, cb.id) !== b.token) throw problem('CALLBACK_NOT_FOUND');
+      if (!cb || !ctx.svc.pii.tokenMatches('callback', cb.id, b.token)) throw problem('CALLBACK_NOT_FOUND');
       ticketId = cb.ticketId;
       callbackId = cb.id;
     } else {
       const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
       if (!t) throw problem('TICKET_NOT_FOUND');
-      if ('trackToken' in b && trackTokenFor(ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      if ('trackToken' in b && !ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
       if (verifiedPhoneHash) {
         // Only the ticket's own citizen rates it, as in tracking; same answer as an unknown number.
         const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}

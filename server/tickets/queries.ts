@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../platform/context';
 import { problem } from '../platform/http/problems';
+import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
 
 export const ListTicketsQuery = z.strictObject({
@@ -54,10 +55,10 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   if (q.mine === 'true' && ctx.actor.kind === 'staff') where.push(sql`t.created_by = ${ctx.actor.id}`);
   if (q.q) {
     const digits = q.q.replace(/\D/g, '');
-    const phoneHash = /^1\d{10}$/.test(digits) ? ctx.svc.pii.hash('phone', digits) : null;
+    const phoneHashes = /^1\d{10}$/.test(digits) ? ctx.svc.pii.hashes('phone', digits) : null;
     // A phone number finds the caller's history (screen pop); other text searches title and number.
-    where.push(phoneHash
-      ? sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${phoneHash})`
+    where.push(phoneHashes
+      ? sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash in ${sqlList(phoneHashes)})`
       : sql`(t.title ilike ${'%' + q.q + '%'} or t.number = ${q.q})`);
   }
   const cond = sql.join(where, sql` and `);

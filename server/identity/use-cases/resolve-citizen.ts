@@ -33,12 +33,13 @@ export function contactPoints(c: CitizenIdentity): { kind: ContactKind; value: s
  * Returns null for a fully anonymous appeal (no contact point at all).
  */
 export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Promise<string | null> {
-  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value) }));
+  // Every configured key's hash: during a key rotation a contact point may still be stored under the old one.
+  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value), all: ctx.svc.pii.hashes(p.kind, p.value) }));
   if (points.length === 0) return null;
   const found = await tx
     .select({ citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash })
     .from(citizenContacts)
-    .where(inArray(citizenContacts.valueHash, points.map((p) => p.hash)));
+    .where(inArray(citizenContacts.valueHash, points.flatMap((p) => p.all)));
   let citizenId = found[0]?.citizenId;
   const others = [...new Set(found.map((f) => f.citizenId))].filter((id) => id !== citizenId);
   for (const other of others) {
@@ -61,7 +62,7 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Prom
   }
   const known = new Set(found.map((f) => f.valueHash));
   for (const p of points) {
-    if (known.has(p.hash)) continue;
+    if (p.all.some((h) => known.has(h))) continue;
     const inserted = await tx
       .insert(citizenContacts)
       .values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value) })
@@ -72,7 +73,7 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Prom
       const [other] = await tx
         .select({ citizenId: citizenContacts.citizenId })
         .from(citizenContacts)
-        .where(and(eq(citizenContacts.kind, p.kind), eq(citizenContacts.valueHash, p.hash)));
+        .where(and(eq(citizenContacts.kind, p.kind), inArray(citizenContacts.valueHash, p.all)));
       await tx.delete(citizens).where(eq(citizens.id, citizenId));
       return other.citizenId;
     }

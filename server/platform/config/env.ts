@@ -22,6 +22,10 @@ const Env = z.object({
   QUEUE_PREFIX: z.string().default('rexian'),
   /** base64 of 32 bytes: AES-256-GCM for personal data at rest, HMAC key for lookups. */
   PII_KEY: z.string().default(''),
+  /** The version number of PII_KEY; raise it with a new key to rotate (`npm run pii:rotate`). */
+  PII_KEY_VERSION: z.coerce.number().int().min(1).default(1),
+  /** Earlier keys, `version:base64[,…]`, readable until `npm run pii:rotate` has rewritten every row; then remove them. */
+  PII_OLD_KEYS: z.string().default(''),
   /**
    * Keys the hash under which session tokens are stored (HMAC-SHA256), so a row written into
    * `sessions` by someone with database access but without this secret opens no session. At least 32 characters.
