@@ -22,6 +22,7 @@ import { loadClassifier } from '../server/tickets/classifier';
 import { seedReferenceData } from './seed-reference';
 import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
+import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -79,6 +80,7 @@ const USERS: { username: string; displayName: string; role: Role; unit?: string;
   { username: 'dispatcher1', displayName: '派单员 陈刚', role: 'dispatcher', unit: 'centre' },
   { username: 'supervisor1', displayName: '值班长 赵敏', role: 'supervisor', unit: 'centre' },
   { username: 'admin1', displayName: '系统管理员', role: 'admin', unit: 'centre' },
+  { username: 'admin2', displayName: '安全管理员', role: 'admin', unit: 'centre' },
   ...['zhujian', 'huanbao', 'jiaotong', 'jiaoyu', 'renshe', 'weijian', 'shangwu', 'shichang', 'tianhe', 'linhe'].map((u) => ({
     username: `clerk-${u}`, displayName: `${UNITS.find((x) => x.code === u)!.name} 承办员`, role: 'unit_clerk' as Role, unit: u,
   })),
@@ -120,6 +122,7 @@ async function main() {
     await rt.relay.drain();
     console.log(`demo data: ${UNITS.length} units, ${cats.length} categories, ${USERS.length} users, ${n} tickets`);
     await seedFeedbackDemo(rt, actors);
+    await seedHotlinesDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();

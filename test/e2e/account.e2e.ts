@@ -7,8 +7,8 @@ import { generate } from 'otplib';
 import { launchBrowser, newPerson } from './browser';
 import { BASE, login, PASSWORD, serverUp, shot } from './helpers';
 
-// Only this file signs in as the demo admin, so turning TOTP on does not change the other files' logins.
-const ADMIN = process.env.E2E_ADMIN ?? 'admin1';
+// Only this file signs in as the second demo admin, so turning TOTP on does not change the other files' logins.
+const ADMIN = process.env.E2E_MFA_ADMIN ?? 'admin2';
 
 describe('account security', () => {
   let browser: Browser;

@@ -11,14 +11,16 @@ import { StaffShell } from '../../shell/StaffShell';
 import { Countdown, StatusTag, useNow } from '../../tickets/tags';
 import { reportsApi } from './reports/api';
 import { nearDeadline, volumeBars } from './stats';
+import { LinkagesCard } from './hotlines/LinkagesCard';
 
 const BarChart = lazy(() => import('./BarChart'));
 // Report screens are their own chunks: the wall opens without them.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
 const FeedbackPolicyPage = lazy(() => import('./FeedbackPolicyPage'));
+const LinesPage = lazy(() => import('./hotlines/LinesPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
-const SAMPLE = 200;
+const NEAR_LIST = 50;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
 const WALL = { throttleMs: 5000 };
 const PRESENCE_COLORS: Record<string, string> = { available: 'green', busy: 'red', after_call: 'orange', away: 'default' };
@@ -62,19 +64,22 @@ function Agents() {
 
 function Queues() {
   const { t } = useI18n();
-  const q = useLiveQuery(
-    () => Promise.all(QUEUE_STATUSES.map((s) => api.tickets({ status: s, pageSize: 1 }).then((r) => r.page?.total ?? r.data.length))),
-    [],
-    WALL,
-  );
+  // One server count over every ticket (server/reports/queue-counts.ts), not a request per status.
+  const q = useLiveQuery(() => reportsApi.queueCounts(), [], WALL);
   return (
     <Card size="small" title={t('sup.queues')} data-testid="sup-queues">
       <Row gutter={[8, 8]}>
-        {QUEUE_STATUSES.map((s, i) => (
+        {QUEUE_STATUSES.map((s) => (
           <Col key={s} xs={12} md={6}>
-            <Statistic title={t(`status.${s}`)} value={q.data?.[i] ?? '—'} />
+            <Statistic title={t(`status.${s}`)} value={q.data?.byStatus[s] ?? '—'} />
           </Col>
         ))}
+        <Col xs={12} md={6}>
+          <Statistic title={t('sup.overdue')} value={q.data?.overdue ?? '—'} valueStyle={q.data?.overdue ? { color: '#cf1322' } : undefined} data-testid="sup-overdue" />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('sup.nearDeadline', { h: q.data?.nearDeadlineHours ?? 24 })} value={q.data?.nearDeadline ?? '—'} />
+        </Col>
       </Row>
     </Card>
   );
@@ -105,10 +110,12 @@ function Deadlines({ rows }: { rows: TicketSummary[] }) {
 
 function Wall() {
   const { t } = useI18n();
+  const { user } = useAuth();
   // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
+  // The most urgent open tickets, ordered by the server over all of them (not the newest 200).
   const open = useLiveQuery(
-    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', pageSize: SAMPLE }).then((r) => r.data),
+    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', sort: 'deadline', pageSize: NEAR_LIST }).then((r) => r.data),
     [],
     WALL,
   );
@@ -127,6 +134,9 @@ function Wall() {
       </Col>
       <Col xs={24} lg={12}>
         <Queues />
+      </Col>
+      <Col xs={24}>
+        <LinkagesCard canAct={user?.role === 'supervisor' || user?.role === 'dispatcher'} />
       </Col>
       <Col xs={24}>
         <Deadlines rows={open.data ?? []} />
@@ -156,7 +166,7 @@ export default function SupervisorApp() {
     { key: '', label: t('reports.tab.wall') },
     ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
     { key: 'hotspots', label: t('reports.tab.hotspots') },
-    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }] : []),
+    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }, { key: 'lines', label: t('hotline.tab') }] : []),
   ];
   const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
   return (
@@ -173,6 +183,7 @@ export default function SupervisorApp() {
           <Route path="reports" element={canReport ? <ReportsPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="hotspots" element={<HotspotsPage />} />
           <Route path="policy" element={canReport ? <FeedbackPolicyPage /> : <Navigate to="/supervisor" replace />} />
+          <Route path="lines" element={canReport ? <LinesPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="*" element={<Navigate to="/supervisor" replace />} />
         </Routes>
       </Suspense>
