@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests run as the demo does: the published dev keys and /api/dev/sms (server/platform/config/env.ts).
+    env: { REXIAN_DEMO: '1' },
   },
 });

@@ -25,6 +25,8 @@ PORT="${E2E_PORT:-$((4100 + RANDOM % 800))}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB}"
 export QUEUE_PREFIX="e2e-${DB}"
 export LOG_LEVEL=warn
+# The demo flag: published dev keys, /api/dev/sms for the SMS code, cookies without Secure on plain http.
+export REXIAN_DEMO=1
 CTI="e2e:e2e-cti-secret-$$"
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true

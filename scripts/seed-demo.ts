@@ -80,6 +80,7 @@ const USERS: { username: string; displayName: string; role: Role; unit?: string;
   { username: 'dispatcher1', displayName: '派单员 陈刚', role: 'dispatcher', unit: 'centre' },
   { username: 'supervisor1', displayName: '值班长 赵敏', role: 'supervisor', unit: 'centre' },
   { username: 'admin1', displayName: '系统管理员', role: 'admin', unit: 'centre' },
+  { username: 'admin2', displayName: '安全管理员', role: 'admin', unit: 'centre' },
   ...['zhujian', 'huanbao', 'jiaotong', 'jiaoyu', 'renshe', 'weijian', 'shangwu', 'shichang', 'tianhe', 'linhe'].map((u) => ({
     username: `clerk-${u}`, displayName: `${UNITS.find((x) => x.code === u)!.name} 承办员`, role: 'unit_clerk' as Role, unit: u,
   })),

@@ -8,11 +8,13 @@ import { errorHandler, requestContext, requireJson } from './platform/http/middl
 import { problem } from './platform/http/problems';
 import { sessionMiddleware } from './identity/sessions';
 import { identityRoutes } from './identity/routes';
+import { accountRoutes } from './identity/account-routes';
 import { attachmentRoutes } from './attachments/routes';
 import { PII_SEARCHES_PER_10_MIN, ticketRoutes } from './tickets/routes';
 import { redisLimit } from './platform/http/flexible-limit';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
+import { smsCodeLimits, type SmsCaptchaConfig } from './citizen/sms-limits';
 import { dispatchRoutes } from './dispatch/routes';
 import { slaRoutes } from './sla/routes';
 import { classifierRoutes } from './tickets/classifier-routes';
@@ -35,6 +37,10 @@ export interface AppOptions {
   devEndpoints?: boolean;
   channels?: ChannelConfig;
   classifier?: () => LoadedClassifier | undefined;
+  /** Supervisors and admins must enrol TOTP before anything else (production default; off in the demo). */
+  mfaRequired?: boolean;
+  /** The portal's CAPTCHA after N SMS-code requests an hour per address; unset → off. */
+  smsCaptcha?: SmsCaptchaConfig;
 }
 
 /** The Express app (tests import it); main.ts adds the HTTP server, Socket.IO and workers. */
@@ -69,14 +75,16 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(sessionMiddleware(rt.db));
-  api.use(identityRoutes({ db: rt.db, limiter: rt.limiter, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false }));
+  api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false,
+    mfaRequired: o.mfaRequired ?? false }));
+  api.use(accountRoutes({ redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log }));
   api.use(ticketRoutes({ piiSearchLimit: redisLimit(rt.redis, rt.options.queuePrefix, { name: 'pii-search', points: PII_SEARCHES_PER_10_MIN, durationSeconds: 600 }) }));
   api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
-  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter }));
+  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits: smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha) }));
   api.use(callbackRoutes());
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());

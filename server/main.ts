@@ -4,6 +4,7 @@ import { logger } from './platform/log/logger';
 import { createRuntime } from './platform/runtime';
 import { every, reportFailure } from './platform/background';
 import { createApp } from './app';
+import { httpCaptchaVerifier } from './citizen/captcha';
 import { createRealtime } from './platform/realtime/socket';
 import { redisEmitterSink } from './platform/realtime/invalidations';
 import { startEventsWorker } from './event-handlers';
@@ -28,7 +29,7 @@ async function main() {
   const roles = new Set(env.ROLES.split(',').map((r) => r.trim()));
   const classifier = await loadClassifier(logger, { watch: true });
   const rt = createRuntime({
-    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY,
+    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY, piiKeyVersion: env.PII_KEY_VERSION, piiOldKeys: env.PII_OLD_KEYS,
     poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
     mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
       domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,
@@ -36,12 +37,15 @@ async function main() {
   const exchange = env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS ? { selfId: env.EXCHANGE_PLATFORM_ID, peers: env.EXCHANGE_PEERS,
     retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS, retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS, retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS } : undefined;
   const app = createApp(rt, {
-    secureCookies: env.NODE_ENV === 'production', sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
-    devEndpoints: env.NODE_ENV !== 'production',
+    secureCookies: !env.REXIAN_DEMO, sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
+    devEndpoints: env.REXIAN_DEMO,
+    mfaRequired: env.MFA_REQUIRED === '' ? !env.REXIAN_DEMO : env.MFA_REQUIRED === '1',
+    smsCaptcha: env.SMS_CAPTCHA_AFTER > 0 && env.SMS_CAPTCHA_VERIFY_URL ? { after: env.SMS_CAPTCHA_AFTER,
+      verifier: httpCaptchaVerifier({ url: env.SMS_CAPTCHA_VERIFY_URL, secret: env.SMS_CAPTCHA_SECRET, log: logger }) } : undefined,
     classifier: () => classifier,
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
-        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
+        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_ORIGINAL_ID: env.WECHAT_ORIGINAL_ID, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
         WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
       ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,

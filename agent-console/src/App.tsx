@@ -2,7 +2,7 @@ import { Result, Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { useI18n } from './i18n';
-import { homeFor, useAuth } from './shell/auth';
+import { fullySignedIn, homeFor, useAuth } from './shell/auth';
 import LoginPage from './shell/LoginPage';
 import { RequireRole } from './shell/RequireRole';
 
@@ -11,11 +11,12 @@ const AgentApp = lazy(() => import('./pages/agent/AgentApp'));
 const UnitApp = lazy(() => import('./pages/unit/UnitApp'));
 const SupervisorApp = lazy(() => import('./pages/supervisor/SupervisorApp'));
 const TrackApp = lazy(() => import('./pages/track/TrackApp'));
+const AccountPage = lazy(() => import('./shell/AccountPage'));
 
 function Home() {
   const { user, ready } = useAuth();
   if (!ready) return <Spin style={{ display: 'block', marginTop: 120 }} />;
-  return <Navigate to={user ? homeFor(user.role) : '/login'} replace />;
+  return <Navigate to={fullySignedIn(user) ? homeFor(user.role) : '/login'} replace />;
 }
 
 export default function App() {
@@ -47,6 +48,14 @@ export default function App() {
           element={
             <RequireRole roles={['supervisor', 'admin', 'dispatcher']}>
               <SupervisorApp />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/account"
+          element={
+            <RequireRole roles={['agent', 'dispatcher', 'supervisor', 'unit_clerk', 'admin']}>
+              <AccountPage />
             </RequireRole>
           }
         />

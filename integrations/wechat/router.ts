@@ -7,7 +7,7 @@
  * never a genuine WeChat push. A genuine push always gets XML, "success" or (if intake is
  * down) a 503 so that WeChat retries it.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { InboundAppeal, type ParsedInboundAppeal } from '../inbound-appeal';
 import type { ChannelEventSink, Clock, IntakePort, NonceStore, RawStore, TicketLookupPort } from '../shared/ports';
@@ -97,6 +97,21 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
     } catch (e) { return fail(res, e); }
   }
 
+  /**
+   * A plain push's signature covers (token, timestamp, nonce) only, not the body, so a captured
+   * URL could carry any other body inside the clock-skew window. Each signed URL is remembered
+   * (Redis SET NX EX) with the body it first came with: WeChat's own retries (same body) pass
+   * and are deduplicated by MsgId; another body with the same URL is REPLAYED. Encrypted pushes
+   * need no such record: msg_signature covers the ciphertext.
+   */
+  async function claimSignedUrl(account: WechatAccount, timestamp: string, nonce: string, body: Buffer) {
+    const ttl = Math.max(account.maxClockSkewSeconds, 300) * 2 + 1;
+    const url = `wxsig:${account.id}:${timestamp}:${nonce}`;
+    const firstBody = !(await deps.nonces.seen(`${url}:${createHash('sha256').update(body).digest('hex')}`, ttl));
+    const firstUrl = !(await deps.nonces.seen(url, ttl));
+    if (firstBody && !firstUrl) throw new Reject(401, 'REPLAYED');
+  }
+
   async function receive(req: Request, res: Response) {
     const started = now();
     try {
@@ -112,6 +127,7 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
         !signatureMatches(wechatSignature(account.token, timestamp!, nonce), plainSig)) throw new Reject(401, 'BAD_SIGNATURE');
 
       const body = await readRawBody(req, limit);
+      if (!encrypted) await claimSignedUrl(account, timestamp!, nonce, body);
       const outer = parseWechatXml(body.toString('utf8'));
       let fields = outer;
       let key: Buffer | undefined;
@@ -129,6 +145,7 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       }
       const openIdQ = q(req, 'openid');
       if (openIdQ !== undefined && openIdQ !== fields.FromUserName) throw new Reject(400, 'OPENID_MISMATCH');
+      // ToUserName is the official account the citizen wrote to; a push for another account is not ours.
       if (account.originalId && fields.ToUserName !== account.originalId) throw new Reject(400, 'WRONG_ACCOUNT');
 
       const rawRef = deps.rawStore

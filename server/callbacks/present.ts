@@ -7,7 +7,7 @@ import { iso } from '../tickets/present';
 import { writeAudit } from '../platform/events/audit';
 
 /** Callback link token for SMS / WeChat: keyed hash of the task id, so nothing extra is stored. */
-export const callbackTokenFor = (ctx: Ctx, callbackId: string) => ctx.svc.pii.hash('callback', callbackId).slice(0, 32);
+export const callbackTokenFor = (ctx: Ctx, callbackId: string) => ctx.svc.pii.token('callback', callbackId);
 
 export const CALLBACK_SCRIPT = (t: { number: string; title: string; replyText: string | null }) =>
   // A reply usually ends with its own full stop: drop it so the script does not read "。。".

@@ -23,6 +23,7 @@ import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inboun
 import type { Open311ApiKeyPort, Open311RequestsPort, Open311RequestView, ServiceCatalogPort } from '../../integrations/open311/ports';
 import { redisLimit } from '../platform/http/flexible-limit';
 import { redactForPublic } from '../identity/public-text';
+import { sqlList } from '../platform/db/sql-list';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 import { inTransaction } from '../platform/transaction';
 import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
@@ -64,7 +65,7 @@ async function threadTarget(rt: Runtime, appeal: ParsedInboundAppeal): Promise<T
     from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
   if (!t) return null;
   if (appeal.channel === 'email') return (await isReplyToOurNotice(rt, appeal, t.number)) ? t : null;
-  const hashes = contactPoints(appeal.citizen).map((p) => rt.svc.pii.hash(p.kind, p.value));
+  const hashes = contactPoints(appeal.citizen).flatMap((p) => rt.svc.pii.hashes(p.kind, p.value));
   if (!t.citizenId || hashes.length === 0) return null;
   const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
     and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
@@ -95,11 +96,11 @@ const isWechatFollowUp = (a: ParsedInboundAppeal) => a.channel === 'wechat' && !
  * open a new one. "Last message" = the ticket's creation or its latest appended message.
  */
 async function recentWechatTicket(rt: Runtime, appeal: ParsedInboundAppeal, windowMs: number): Promise<Target | null> {
-  const hash = rt.svc.pii.hash('wechat', appeal.citizen.openId!);
+  const hashes = rt.svc.pii.hashes('wechat', appeal.citizen.openId!);
   const since = new Date(Date.now() - windowMs);
   const [t] = (await rt.db.execute<Target>(sql`select t.id, t.number, t.address_enc as "addressEnc" from tickets t
     where t.channel = 'wechat' and t.channel_account = ${appeal.channelAccount} and t.status = 'received'
-      and t.citizen_id in (select citizen_id from citizen_contacts where kind = 'wechat' and value_hash = ${hash})
+      and t.citizen_id in (select citizen_id from citizen_contacts where kind = 'wechat' and value_hash in ${sqlList(hashes)})
       and greatest(t.created_at, (select max(e.at) from channel_events e where e.ticket_id = t.id and e.type = 'appeal.appended')) >= ${since}
     order by t.created_at desc limit 1`)).rows;
   return t ?? null;
@@ -238,16 +239,16 @@ export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
       return f.status?.length ? rows.filter((v) => f.status!.includes(v.status)) : rows;
     },
     async byOpenId(openId, limit) {
-      const hash = rt.svc.pii.hash('wechat', openId);
+      const hashes = rt.svc.pii.hashes('wechat', openId);
       const r = await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where t.citizen_id in (select citizen_id from citizen_contacts
-        where kind = 'wechat' and value_hash = ${hash}) order by t.created_at desc limit ${limit}`);
+        where kind = 'wechat' and value_hash in ${sqlList(hashes)}) order by t.created_at desc limit ${limit}`);
       return r.rows.map(toView);
     },
     async byPhone(phone) {
       const m = normalizeMobile(phone);
-      const hash = rt.svc.pii.hash('phone', m.ok ? m.normalized : phone.replace(/\D/g, ''));
+      const hashes = rt.svc.pii.hashes('phone', m.ok ? m.normalized : phone.replace(/\D/g, ''));
       const r = await rt.db.execute<ViewRow & { citizenId: string }>(sql`${VIEW_SELECT}, lateral (select t.citizen_id as "citizenId") c
-        where t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${hash})
+        where t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash in ${sqlList(hashes)})
         order by t.created_at desc limit 20`);
       const views = r.rows.map(toView);
       return {

@@ -12,10 +12,12 @@ import { registerTicket } from '../tickets/use-cases/register-ticket';
 import type { Ctx } from '../platform/context';
 import type { SmsSender } from './sms-sender';
 import { issueSmsCode, verifySmsCode } from './sms-codes';
+import type { smsCodeLimits } from './sms-limits';
 import { presentPublicTicket } from './present';
+import { sqlList } from '../platform/db/sql-list';
 
 const Phone = z.string().trim().max(20);
-const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit') });
+const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit'), captcha: z.string().max(4096).optional() });
 const SubmitAppealInput = z.strictObject({
   phone: Phone, code: z.string().regex(/^\d{6}$/), name: z.string().trim().max(64).optional(),
   title: z.string().trim().max(200).optional(), content: z.string().trim().min(5).max(5000),
@@ -34,17 +36,15 @@ function mobile(phone: string) {
 }
 
 /** A tracking token printed with the ticket number lets the citizen come back without a new SMS. */
-export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.hash('track', number).slice(0, 32);
+export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.token('track', number);
 
-export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
+export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsLimits: ReturnType<typeof smsCodeLimits> }) {
   const r = Router();
 
   r.post('/public/sms-codes', validate({ body: SmsCodeInput }), async (req, res) => {
     const b = req.body as z.infer<typeof SmsCodeInput>;
     const phone = mobile(b.phone);
-    if (!(await deps.limiter.hit(`sms:${phone}`, 5, 3600)) || !(await deps.limiter.hit(`sms-ip:${req.ip}`, 30, 3600))) {
-      throw problem('RATE_LIMITED');
-    }
+    await deps.smsLimits.admit({ ip: String(req.ip), phoneHash: req.ctx.svc.pii.hash('phone', phone), captchaToken: b.captcha });
     res.status(202).json({ data: await issueSmsCode(req.ctx, deps.sms, phone, b.purpose) });
   });
 
@@ -87,14 +87,14 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter }) {
     if (!(await deps.limiter.hit(`track-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const ticket = await ticketByNumber(req.ctx, b.number);
     if ('trackToken' in b) {
-      if (!ticket || trackTokenFor(req.ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
+      if (!ticket || !req.ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
     } else {
       const phone = mobile(b.phone);
       await verifySmsCode(req.ctx, phone, 'track', b.code);
       // The ticket must belong to the phone, and that phone must be proven on the record (SMS code,
       // the CTI's caller number): a number someone merely typed in another channel tracks nothing.
       const owns = ticket && (await req.ctx.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${ticket.citizenId}
-        and kind = 'phone' and value_hash = ${req.ctx.svc.pii.hash('phone', phone)} and verified_at is not null`)).rows.length > 0;
+        and kind = 'phone' and value_hash in ${sqlList(req.ctx.svc.pii.hashes('phone', phone))} and verified_at is not null`)).rows.length > 0;
       if (!owns) throw problem('TICKET_NOT_FOUND');
     }
     res.json({ data: await presentPublicTicket(req.ctx, ticket!.id) });

@@ -1,46 +1,37 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
-import { verify } from '@node-rs/argon2';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
-import type { RateLimiter } from '../platform/http/rate-limit';
+import type Redis from 'ioredis';
 import type { Db } from '../platform/db/client';
-import { users } from './tables';
+import { createLimit } from '../platform/http/limits';
+import type { Logger } from '../platform/log/logger';
+import { checkPassword, clearFailures } from './login';
+import { MFA_ROLES } from './mfa';
 import { sql } from 'drizzle-orm';
 import { decideCitizenMerge, DecideMergeInput } from './use-cases/merge-citizens';
 import { maskPhone } from './checks';
 import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionToken, userForToken, type SessionUser } from './sessions';
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
-const MAX_FAILED = 5;
-const LOCK_MINUTES = 15;
 
-export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlHours: number; secureCookies: boolean }) {
+export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean; mfaRequired: boolean }) {
   const r = Router();
+  const perIp = createLimit(deps.redis, deps.prefix, { name: 'login-ip', points: 30, durationSeconds: 60 }, deps.log);
+  // Per account name, known or not (so a 429 says nothing about existence): slow guessing from many addresses.
+  const perAccount = createLimit(deps.redis, deps.prefix, { name: 'login-account', points: 10, durationSeconds: 15 * 60 }, deps.log);
 
   r.post('/auth/login', validate({ body: LoginInput }), async (req, res) => {
     const { username, password } = req.body as z.infer<typeof LoginInput>;
-    if (!(await deps.limiter.hit(`login:${req.ip}`, 30, 60))) throw problem('RATE_LIMITED');
-    const [u] = await deps.db.select().from(users).where(eq(users.username, username));
-    if (u?.lockedUntil && u.lockedUntil > new Date()) throw problem('ACCOUNT_LOCKED');
-    const ok = !!u && u.active && (await verify(u.passwordHash, password).catch((err) => {
-      // A stored hash argon2 cannot read: a failed login (as a wrong password), but an operator must see it.
-      req.ctx.log.error({ userId: u.id, err: (err as Error).message }, 'login: stored password hash unreadable');
-      return false;
-    }));
-    if (!ok) {
-      if (u) {
-        const failed = u.failedLogins + 1;
-        await deps.db.update(users).set({
-          failedLogins: failed >= MAX_FAILED ? 0 : failed,
-          lockedUntil: failed >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : null,
-        }).where(eq(users.id, u.id));
-      }
-      throw problem('LOGIN_FAILED');
-    }
-    await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, u.id));
-    const s = await createSession(deps.db, u.id, deps.sessionTtlHours);
+    if (!(await perIp.consume(String(req.ip)))) throw problem('RATE_LIMITED');
+    if (!(await perAccount.consume(username.toLowerCase()))) throw problem('RATE_LIMITED');
+    const u = await checkPassword(deps.db, req.ctx.log, username, password);
+    await clearFailures(deps.db, u.id);
+    await perAccount.reset(username.toLowerCase());
+    // Enrolled users give a code next; supervisors and admins without one must enrol first where MFA is required.
+    const mfaState = u.mfaEnabled ? 'mfa_pending' : deps.mfaRequired && MFA_ROLES.includes(u.role) ? 'mfa_enrol' : 'ok';
+    const s = await createSession(deps.db, u.id, deps.sessionTtlHours, { mfaState, userAgent: req.headers['user-agent'] });
     res.cookie(SESSION_COOKIE, s.token, {
       httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: s.expiresAt, path: '/',
     });
@@ -82,6 +73,7 @@ export function identityRoutes(deps: { db: Db; limiter: RateLimiter; sessionTtlH
   return r;
 }
 
-function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName'>) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName };
+function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName' | 'mfaState' | 'mfaEnabled'>) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName,
+    mfa: { state: u.mfaState, enabled: u.mfaEnabled } };
 }

@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, text, timestamp, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { handlingUnits } from '../dispatch/tables';
 
 export const ROLES = ['agent', 'dispatcher', 'supervisor', 'unit_clerk', 'admin'] as const;
@@ -51,20 +51,47 @@ export const users = pgTable('users', {
   active: boolean('active').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /** TOTP secret (RFC 6238), encrypted like personal data; set once the user confirmed a first code. */
+  mfaSecretEnc: text('mfa_secret_enc'),
+  /** A secret shown for enrolment, not yet confirmed with a code. */
+  mfaPendingSecretEnc: text('mfa_pending_secret_enc'),
+  mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
+  /** The last TOTP time step accepted: a code is good once (replay). */
+  mfaLastStep: bigint('mfa_last_step', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** One-time recovery codes for a lost authenticator, stored as keyed hashes; used once. */
+export const mfaRecoveryCodes = pgTable(
+  'mfa_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('mfa_recovery_codes_user_idx').on(t.userId)],
+);
 
 /** Sessions live in PostgreSQL so a Redis outage never logs the floor out. Token stored hashed. */
 export const sessions = pgTable(
   'sessions',
   {
     tokenHash: text('token_hash').primaryKey(),
+    /** Names the session in lists and revocation without revealing its token. */
+    id: uuid('id').notNull().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id),
     csrfToken: text('csrf_token').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Idle timeout (SESSION_IDLE_MINUTES) counts from here. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** ok; mfa_pending (password right, TOTP code still due); mfa_enrol (must enrol before anything else). */
+    mfaState: text('mfa_state').$type<'ok' | 'mfa_pending' | 'mfa_enrol'>().notNull().default('ok'),
+    userAgent: text('user_agent'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), uniqueIndex('sessions_id_uq').on(t.id)],
 );
 
 /** SMS verification codes (短信验证码) for the citizen portal; code stored hashed. */

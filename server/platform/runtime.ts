@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Queue } from 'bullmq';
 import { createDb, type Db } from './db/client';
-import { PiiVault } from './crypto/pii';
+import { parseOldPiiKeys, PiiVault } from './crypto/pii';
 import { logger as rootLogger, type Logger } from './log/logger';
 import { OutboxRelay, type OutboxRow } from './outbox/relay';
 import { createQueue, EVENTS_QUEUE } from './queue/queues';
@@ -18,6 +18,9 @@ export interface RuntimeOptions {
   redisUrl: string;
   queuePrefix: string;
   piiKey: string;
+  /** Version of piiKey (default 1) and earlier keys still readable during a rotation (`version:base64,…`). */
+  piiKeyVersion?: number;
+  piiOldKeys?: string;
   poolSize?: number;
   log?: Logger;
   classify?: Services['classify'];
@@ -41,7 +44,7 @@ export function createRuntime(o: RuntimeOptions) {
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
   const limiter = new RateLimiter(redis, o.queuePrefix);
   const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
-  const pii = new PiiVault(o.piiKey);
+  const pii = new PiiVault(o.piiKey, { version: o.piiKeyVersion, old: parseOldPiiKeys(o.piiOldKeys ?? '') });
   const mail = o.mail ? new MailNotifier({ db, pii }, o.mail) : null;
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 

@@ -12,6 +12,7 @@ import { markOverdueRectifications } from './use-cases/rectification';
 import { ratings, rectifications } from './tables';
 import { publicReviewId } from './present';
 import { rectificationDueAt } from '../callbacks/policy';
+import { smsMinutePasses } from '../../test/helpers/sms-window';
 import type { Actor } from '../platform/context';
 
 const env = useTestEnv();
@@ -278,6 +279,7 @@ describe('public review page', () => {
 
 describe('console support', () => {
   async function trackCode(phone: string) {
+    await smsMinutePasses(env.prefix);
     expect((await anon.post('/api/public/sms-codes', { phone, purpose: 'track' })).status).toBe(202);
     return (await anon.get(`/api/dev/sms?phone=${phone}`)).body.data.code as string;
   }

@@ -8,16 +8,15 @@ import type { Ctx } from '../platform/context';
 import type { RateLimiter } from '../platform/http/rate-limit';
 import { tickets } from '../tickets/tables';
 import { lockTicket } from '../tickets/guard';
-import { trackTokenFor } from '../citizen/routes';
 import { verifySmsCode } from '../citizen/sms-codes';
 import { normalizeMobile } from '../identity/checks';
 import { callbacks, CALLBACK_RESULTS } from '../callbacks/tables';
-import { callbackTokenFor } from '../callbacks/present';
 import { recordCallbackTx } from '../callbacks/use-cases/record-callback';
 import { createRating } from './use-cases/submit-rating';
 import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
+import { sqlList } from '../platform/db/sql-list';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 import { inTransaction } from '../platform/transaction';
 
@@ -48,30 +47,30 @@ const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.
 /** The citizen rates: with a tracking token, or through the callback link (which also answers the callback). */
 async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
   ctx.actor = { kind: 'citizen', citizenId: null };
-  let verifiedPhoneHash: string | null = null;
+  let verifiedPhoneHashes: string[] | null = null;
   if ('phone' in b) {
     const m = normalizeMobile(b.phone);
     if (!m.ok) throw problem('PHONE_INVALID');
     // Codes are asked with purpose 'track': rating follows tracking on the same page.
     await verifySmsCode(ctx, m.normalized, 'track', b.code);
-    verifiedPhoneHash = ctx.svc.pii.hash('phone', m.normalized);
+    verifiedPhoneHashes = ctx.svc.pii.hashes('phone', m.normalized);
   }
   const out = await inTransaction(ctx, async (tx) => {
     let ticketId: string;
     let callbackId: string | null = null;
     if ('callbackId' in b) {
       const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, b.callbackId));
-      if (!cb || callbackTokenFor(ctx, cb.id) !== b.token) throw problem('CALLBACK_NOT_FOUND');
+      if (!cb || !ctx.svc.pii.tokenMatches('callback', cb.id, b.token)) throw problem('CALLBACK_NOT_FOUND');
       ticketId = cb.ticketId;
       callbackId = cb.id;
     } else {
       const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
       if (!t) throw problem('TICKET_NOT_FOUND');
-      if ('trackToken' in b && trackTokenFor(ctx, b.number) !== b.trackToken) throw problem('TICKET_NOT_FOUND');
-      if (verifiedPhoneHash) {
+      if ('trackToken' in b && !ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
+      if (verifiedPhoneHashes) {
         // Only the ticket's own citizen rates it, as in tracking; same answer as an unknown number.
         const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-          and kind = 'phone' and value_hash = ${verifiedPhoneHash}`)).rows.length > 0;
+          and kind = 'phone' and value_hash in ${sqlList(verifiedPhoneHashes)}`)).rows.length > 0;
         if (!owns) throw problem('TICKET_NOT_FOUND');
       }
       ticketId = t.id;

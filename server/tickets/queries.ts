@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../platform/context';
 import { problem } from '../platform/http/problems';
+import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
 
 export const ListTicketsQuery = z.strictObject({
@@ -63,11 +64,11 @@ function searchCondition(ctx: Ctx, q: string): SQL {
   if (kind === 'text') return sql`(t.title ilike ${'%' + q + '%'} or t.number = ${q})`;
   if (!searchesByPii(ctx.actor) || kind === 'digits') return sql`t.number = ${compact}`;
   if (kind === 'phone') {
-    const phoneHash = ctx.svc.pii.hash('phone', compact.slice(-11));
-    return sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash = ${phoneHash})`;
+    const phoneHashes = ctx.svc.pii.hashes('phone', compact.slice(-11));
+    return sql`t.citizen_id in (select citizen_id from citizen_contacts where kind = 'phone' and value_hash in ${sqlList(phoneHashes)})`;
   }
-  const idHash = ctx.svc.pii.hash('id', compact.toUpperCase());
-  return sql`t.citizen_id in (select id from citizens where id_number_hash = ${idHash})`;
+  const idHashes = ctx.svc.pii.hashes('id', compact.toUpperCase());
+  return sql`t.citizen_id in (select id from citizens where id_number_hash in ${sqlList(idHashes)})`;
 }
 
 /** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */

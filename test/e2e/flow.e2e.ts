@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { act, search, BASE, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
+import { smsMinutePasses } from '../helpers/sms-window';
+import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -132,6 +133,7 @@ describe('appeal lifecycle through the console', () => {
   it('citizen can also track with phone + SMS code', async () => {
     await citizen.getByTestId('track-mode').getByText('手机验证码查询').click();
     await citizen.getByTestId('track-phone').fill(phone);
+    await smsMinutePasses(QUEUE_PREFIX); // one code a minute per phone; the submit code was just sent
     await citizen.getByTestId('sms-track').click();
     trackCode = await devSmsCode(phone, submitCode);
     await citizen.getByTestId('track-code').fill(trackCode);
@@ -147,6 +149,7 @@ describe('appeal lifecycle through the console', () => {
     assert.equal(await citizen.getByTestId('rating-phone').inputValue(), phone);
     await citizen.getByTestId('rating-score-2').click();
     await citizen.getByTestId('rating-comment').fill('夜间施工仍然存在，没有真正解决。');
+    await smsMinutePasses(QUEUE_PREFIX);
     await citizen.getByTestId('sms-rating').click();
     await citizen.getByTestId('rating-code').fill(await devSmsCode(phone, trackCode));
     await card.scrollIntoViewIfNeeded();

@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 
 export const BASE = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 export const PASSWORD = process.env.E2E_PASSWORD ?? 'Rexian!2026';
+/** The server's Redis key prefix (scripts/e2e.sh exports it), for letting an SMS-code minute pass. */
+export const QUEUE_PREFIX = process.env.QUEUE_PREFIX ?? 'rexian';
 export const USERS = {
   agent: process.env.E2E_AGENT ?? 'agent1',
   clerk: process.env.E2E_CLERK ?? 'clerk-zhujian',

@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests run as the demo does: the published dev keys and /api/dev/sms (server/platform/config/env.ts).
+    env: { REXIAN_DEMO: '1' },
     fileParallelism: false,
   },
 });

@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests run as the demo does: the published dev keys and /api/dev/sms (server/platform/config/env.ts).
+    env: { REXIAN_DEMO: '1' },
     fileParallelism: false,
   },
 });

@@ -16,7 +16,7 @@ import { signRequest } from '../../integrations/shared/hmac';
 
 const TOTAL = Number(process.env.FUZZ_RUNS ?? 1200);
 const T = 20 * 60_000;
-const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain' };
+const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh' };
 const env = useTestEnv({ app: { channels: { wechat: WECHAT, ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: 'app-1:open311-key', open311Jurisdiction: 'rexian.test' } } });
 const stats = { requests: 0, byStatus: {} as Record<string, number> };
 

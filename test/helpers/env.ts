@@ -60,6 +60,8 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
     env.prefix = `rxt-${randomBytes(4).toString('hex')}`;
     env.rt = createRuntime({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: env.prefix, piiKey: TEST_PII_KEY,
       poolSize: 10, classify: opts.classify, sms: opts.sms });
+    // Limits and replay records live in Redis; a first request before the client is ready would meet the fallbacks.
+    if (env.rt.redis.status !== 'ready') await new Promise((r) => env.rt.redis.once('ready', r));
     env.ctx = (actor, now) => makeCtx({ db: env.rt.db, actor, log: env.rt.log, svc: env.rt.svc, ...(now ? { now: () => now } : {}) });
     if (opts.withServer !== false) {
       const app = createApp(env.rt, { devEndpoints: true, ...opts.app });

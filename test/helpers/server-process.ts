@@ -35,7 +35,7 @@ export async function spawnServer(o: {
   let proc: ChildProcess | null = null;
   let out = '';
   const env = {
-    ...process.env, NODE_ENV: 'test', PORT: String(port), DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, QUEUE_PREFIX: o.prefix,
+    ...process.env, NODE_ENV: 'test', REXIAN_DEMO: '1', PORT: String(port), DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, QUEUE_PREFIX: o.prefix,
     ROLES: o.roles ?? 'web,worker,realtime,cron', LOG_LEVEL: o.logLevel ?? 'info', PG_POOL_SIZE: String(o.poolSize ?? 10),
     ...(o.piiKey ? { PII_KEY: o.piiKey } : {}), ...(o.extraEnv ?? {}),
   };

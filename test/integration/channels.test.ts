@@ -9,7 +9,7 @@ import { createRealtime } from '../../server/platform/realtime/socket';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 import { signRequest } from '../../integrations/shared/hmac';
 
-const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain' };
+const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc' };
 const env = useTestEnv({ app: { channels: { wechat: WECHAT, ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: 'app-1:open311-key', open311Jurisdiction: 'rexian.test' } } });
 let agent: ApiClient;
 

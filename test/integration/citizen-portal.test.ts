@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
+import { smsMinutePasses } from '../helpers/sms-window';
 
 const env = useTestEnv();
 
 async function code(phone: string, purpose: 'submit' | 'track') {
+  await smsMinutePasses(env.prefix);
   const c = new ApiClient(env.baseUrl);
   expect((await c.post('/api/public/sms-codes', { phone, purpose })).status).toBe(202);
   return (await c.get(`/api/dev/sms?phone=${phone}`)).body.data.code as string;
@@ -57,11 +59,10 @@ describe('citizen portal', () => {
     expect(badPhone.body.code).toBe('PHONE_INVALID');
   });
 
-  it('rate-limits SMS codes per phone number', async () => {
+  it('rate-limits SMS codes per phone number: one a minute', async () => {
     const c = new ApiClient(env.baseUrl);
     const statuses = [];
-    for (let i = 0; i < 7; i++) statuses.push((await c.post('/api/public/sms-codes', { phone: '13600000009' })).status);
-    expect(statuses.slice(0, 5)).toEqual([202, 202, 202, 202, 202]);
-    expect(statuses[6]).toBe(429);
+    for (let i = 0; i < 3; i++) statuses.push((await c.post('/api/public/sms-codes', { phone: '13600000009' })).status);
+    expect(statuses).toEqual([202, 429, 429]);
   });
 });

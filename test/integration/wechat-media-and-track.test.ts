@@ -21,7 +21,7 @@ import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from '../../serve
 import { intakePort } from '../../server/channels/ports';
 
 const APP_ID = 'wx1234567890abcdef';
-const WECHAT: Record<string, string> = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'SECRET', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain',
+const WECHAT: Record<string, string> = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'SECRET', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc',
   PUBLIC_BASE_URL: 'https://12345.example.gov.cn' };
 let api: FakeWechatApi;
 // Registered before useTestEnv's hooks, so the app is built with the stub's address.

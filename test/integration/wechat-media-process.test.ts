@@ -27,7 +27,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   server = await spawnServer({
     databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-wxm-${randomBytes(3).toString('hex')}`, logLevel: 'info', piiKey: PII_KEY,
-    extraEnv: { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'PROCESS_SECRET', WECHAT_TOKEN: TOKEN, WECHAT_MODE: 'plain', WECHAT_API_BASE: api.url },
+    extraEnv: { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'PROCESS_SECRET', WECHAT_TOKEN: TOKEN, WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc', WECHAT_API_BASE: api.url },
   });
 }, 90_000);
 

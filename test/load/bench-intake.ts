@@ -41,7 +41,7 @@ async function main() {
   const server = spawn(process.execPath,
     [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20',
+    env: { ...process.env, REXIAN_DEMO: '1', PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20',
       ...(process.env.BENCH_SPLIT === '1' ? { ROLES: 'web,realtime,cron' } : {}) },
   });
   // BENCH_SPLIT=1: the web node runs ROLES=web,realtime,cron and a second process the BullMQ
@@ -49,7 +49,7 @@ async function main() {
   const split = process.env.BENCH_SPLIT === '1';
   const worker = split ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(PORT + 1), ROLES: 'worker', DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn' },
+    env: { ...process.env, REXIAN_DEMO: '1', PORT: String(PORT + 1), ROLES: 'worker', DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn' },
   }) : null;
   const base = `http://127.0.0.1:${PORT}`;
   try {

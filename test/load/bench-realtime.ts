@@ -6,7 +6,8 @@
  * Users and sessions are inserted straight into PostgreSQL (2,000 logins would measure argon2).
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { DEV_SESSION_SECRET } from '../../server/platform/config/dev-keys';
 import fs from 'node:fs';
 import pg from 'pg';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -33,7 +34,7 @@ async function main() {
   // node --import tsx (not npx) so the pid we read RSS from is the server itself.
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', ROLES: 'web,realtime,cron' },
+    env: { ...process.env, REXIAN_DEMO: '1', PORT: String(port), DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', ROLES: 'web,realtime,cron' },
   });
   const base = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
@@ -56,7 +57,7 @@ async function main() {
       [chunk.map((_, k) => `rt-${i + k}`), chunk.map(() => 'x'), chunk.map((_, k) => `坐席${i + k}`), chunk.map((p) => p.role), chunk.map((p) => p.unitId)]);
       await pool.query(`insert into sessions (token_hash, user_id, csrf_token, expires_at)
         select * from unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])`,
-      [chunk.map((p) => createHash('sha256').update(p.token).digest('hex')), ids.rows.map((r) => r.id), chunk.map(() => 'c'),
+      [chunk.map((p) => createHmac('sha256', DEV_SESSION_SECRET).update(p.token).digest('hex')), ids.rows.map((r) => r.id), chunk.map(() => 'c'),
         chunk.map(() => new Date(Date.now() + 3600_000))]);
     }
     const dispatcher = await insertUser(pool, { role: 'dispatcher', password: 'bench-pass-1' });

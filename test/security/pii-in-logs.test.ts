@@ -9,10 +9,12 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '../helpers/env';
 import { insertUser, loginHttp, spawnServer, type ServerProcess } from '../helpers/server-process';
+import { smsMinutePasses } from '../helpers/sms-window';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
 let server: ServerProcess;
+const prefix = `rxl-${randomBytes(3).toString('hex')}`;
 const PHONE = '13987654321';
 const CITIZEN_PHONE = '13700001111';
 const ID_NUMBER = '11010519491231002X';
@@ -23,7 +25,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   pool.on('error', () => {});
-  server = await spawnServer({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxl-${randomBytes(3).toString('hex')}`, logLevel: 'trace' });
+  server = await spawnServer({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix, logLevel: 'trace' });
 }, 90_000);
 afterAll(async () => {
   await server?.kill('SIGTERM');
@@ -61,6 +63,7 @@ it('logs no phone number, ID number, name or address in clear through a full flo
   const sub = await post({}, '/api/public/appeals', { phone: CITIZEN_PHONE, code, name: NAME, content: '路灯坏了一个月了', address: ADDRESS });
   expect(sub.status).toBe(201);
   const { number } = ((await sub.json()) as { data: { number: string } }).data;
+  await smsMinutePasses(prefix);
   await post({}, '/api/public/sms-codes', { phone: CITIZEN_PHONE, purpose: 'track' });
   const code2 = await smsCode();
   expect((await post({}, '/api/public/track', { number, phone: CITIZEN_PHONE, code: code2 })).status).toBe(200);

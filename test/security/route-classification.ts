@@ -41,6 +41,13 @@ const YEAR = 'from=2026-01-01&to=2026-12-31';
 export const STAFF_ROUTES: Record<string, StaffRoute> = {
   // tickets, units, catalogue: access-matrix.test.ts
   'GET /api/auth/me': { roles: STAFF, matrix: 'tickets' },
+  'POST /api/auth/mfa/verify': { roles: STAFF },
+  'POST /api/auth/mfa/enrol': { roles: STAFF },
+  'POST /api/auth/mfa/enrol/confirm': { roles: STAFF },
+  'GET /api/auth/sessions': { roles: STAFF },
+  'POST /api/auth/sessions/:id/revoke': { roles: STAFF },
+  'GET /api/admin/sessions': { roles: ['admin'] },
+  'POST /api/admin/sessions/:id/revoke': { roles: ['admin'] },
   'GET /api/meta/transitions': { roles: STAFF, matrix: 'tickets' },
   'GET /api/tickets': { roles: STAFF, matrix: 'tickets' },
   'POST /api/tickets': { roles: CENTRE, matrix: 'tickets' },

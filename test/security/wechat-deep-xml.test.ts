@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { useTestEnv } from '../helpers/env';
 import { wechatSignature } from '../../integrations/wechat/crypto';
 
-const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain' };
+const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc' };
 const env = useTestEnv({ app: { channels: { wechat: WECHAT, ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test' } } });
 
 it('answers 400 BAD_MESSAGE to deeply nested XML', async () => {

@@ -1,6 +1,6 @@
 import { get, post, query } from './client';
 import type { UploadedAttachment } from '../lib/attachments';
-import type { Category, DispatchProposal, PublicTicket, TicketDetail, TicketSummary, Unit, User } from './types';
+import type { Category, DispatchProposal, PublicTicket, StaffSession, TicketDetail, TicketSummary, Unit, User } from './types';
 
 export interface TicketFilter {
   status?: string;
@@ -21,6 +21,13 @@ export const api = {
     post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password }),
   logout: () => post<void>('/api/auth/logout'),
   me: () => get<{ user: User; csrfToken: string }>('/api/auth/me'),
+  mfaVerify: (code: string) => post<{ mfa: 'ok'; recoveryCodesLeft: number }>('/api/auth/mfa/verify', { code }),
+  mfaEnrol: () => post<{ secret: string; otpauthUri: string }>('/api/auth/mfa/enrol', {}),
+  mfaEnrolConfirm: (code: string) => post<{ recoveryCodes: string[] }>('/api/auth/mfa/enrol/confirm', { code }),
+  sessions: () => get<StaffSession[]>('/api/auth/sessions'),
+  revokeSession: (id: string) => post<void>(`/api/auth/sessions/${encodeURIComponent(id)}/revoke`, {}),
+  adminSessions: () => get<StaffSession[]>('/api/admin/sessions'),
+  adminRevokeSession: (id: string) => post<void>(`/api/admin/sessions/${encodeURIComponent(id)}/revoke`, {}),
   tickets: (f: TicketFilter) => get<TicketSummary[]>(`/api/tickets${query({ ...f })}`),
   ticket: (id: string) => get<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`),
   createTicket: (body: Record<string, unknown>) => post<TicketDetail>('/api/tickets', body),

@@ -9,6 +9,21 @@ export interface User {
   role: Role;
   unitId: string | null;
   unitName: string | null;
+  /** ok; mfa_pending (TOTP code due after the password); mfa_enrol (the role must enrol first). */
+  mfa?: { state: 'ok' | 'mfa_pending' | 'mfa_enrol'; enabled: boolean };
+}
+
+export interface StaffSession {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  current?: boolean;
 }
 
 export interface Flags {

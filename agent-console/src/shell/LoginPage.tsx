@@ -5,7 +5,8 @@ import { errorMessage } from '../api/problem';
 import { LoginInput } from '../api/schemas';
 import { useI18n } from '../i18n';
 import { validateWith } from '../lib/zodForm';
-import { homeFor, useAuth } from './auth';
+import { fullySignedIn, homeFor, useAuth } from './auth';
+import { MfaStep } from './MfaStep';
 import { LocaleSwitch } from './LocaleSwitch';
 
 export default function LoginPage() {
@@ -17,7 +18,9 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const from = (useLocation().state as { from?: string } | null)?.from;
 
-  if (user) return <Navigate to={from ?? homeFor(user.role)} replace />;
+  if (fullySignedIn(user)) return <Navigate to={from ?? homeFor(user.role)} replace />;
+  // Password accepted, TOTP (or the enrolment the role requires) still due.
+  if (user) return <MfaStep user={user} />;
 
   const onFinish = async (values: unknown) => {
     const body = validateWith(form, LoginInput, values, t);

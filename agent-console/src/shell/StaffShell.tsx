@@ -37,6 +37,9 @@ export function StaffShell({ title, extra, children, wrap = (c) => c }: Props) {
               {user.unitName ? ` · ${user.unitName}` : ''}
             </Typography.Text>
           )}
+          <Link to="/account" data-testid="account-link">
+            {t('account.link')}
+          </Link>
           <LocaleSwitch />
           <Button size="small" onClick={() => void logout()} data-testid="logout">
             {t('app.logout')}

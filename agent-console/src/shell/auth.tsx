@@ -10,7 +10,12 @@ interface AuthValue {
   ready: boolean;
   login: (username: string, password: string) => Promise<User>;
   logout: () => Promise<void>;
+  /** Re-reads /auth/me (after the TOTP step or enrolment). */
+  refresh: () => Promise<void>;
 }
+
+/** Signed in past every step (password, and TOTP where due). */
+export const fullySignedIn = (u: User | null): u is User => !!u && (u.mfa?.state ?? 'ok') === 'ok';
 
 const AuthContext = createContext<AuthValue | null>(null);
 
@@ -63,7 +68,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
+  const refresh = useCallback(async () => {
+    const { data } = await api.me();
+    setCsrfToken(data.csrfToken);
+    setUser(data.user);
+  }, []);
+
+  const value = useMemo(() => ({ user, ready, login, logout, refresh }), [user, ready, login, logout, refresh]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

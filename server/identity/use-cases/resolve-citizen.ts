@@ -60,26 +60,28 @@ export async function provenContactKinds(tx: Tx, ctx: Ctx, a: { channel: string;
  * Returns null for a fully anonymous appeal (no contact point at all).
  */
 export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, proven: Set<ContactKind> = new Set()): Promise<string | null> {
-  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value), proven: proven.has(p.kind) }));
+    // Every configured key's hash: during a key rotation a contact point may still be stored under the old one.
+  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value), all: ctx.svc.pii.hashes(p.kind, p.value), proven: proven.has(p.kind) }));
   if (points.length === 0) return null;
   const found = await tx
     .select({ id: citizenContacts.id, citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash, verifiedAt: citizenContacts.verifiedAt })
     .from(citizenContacts)
-    .where(inArray(citizenContacts.valueHash, points.map((p) => p.hash)));
+    .where(inArray(citizenContacts.valueHash, points.flatMap((p) => p.all)));
   const byHash = new Map(found.map((f) => [f.valueHash, f]));
-  const strong = points.find((p) => p.proven && byHash.has(p.hash));
-  const fresh = points.filter((p) => !byHash.has(p.hash));
+  const foundFor = (p: (typeof points)[number]) => p.all.map((h) => byHash.get(h)).find(Boolean);
+  const strong = points.find((p) => p.proven && !!foundFor(p));
+  const fresh = points.filter((p) => !!!foundFor(p));
   const now = ctx.now();
   let citizenId: string;
   let unprovenToNew: typeof points = [];
   let flagAgainst: string | null = null;
   if (strong) {
-    citizenId = byHash.get(strong.hash)!.citizenId;
+    citizenId = foundFor(strong)!.citizenId;
     unprovenToNew = fresh.filter((p) => !p.proven);
     // The point is proven now (SMS code, OAuth, the CTI): its row says so from now on.
-    const proveNow = points.filter((p) => p.proven && byHash.get(p.hash)?.citizenId === citizenId && !byHash.get(p.hash)!.verifiedAt);
+    const proveNow = points.filter((p) => p.proven && foundFor(p)?.citizenId === citizenId && !foundFor(p)!.verifiedAt);
     if (proveNow.length) {
-      await tx.update(citizenContacts).set({ verifiedAt: now }).where(inArray(citizenContacts.id, proveNow.map((p) => byHash.get(p.hash)!.id)));
+      await tx.update(citizenContacts).set({ verifiedAt: now }).where(inArray(citizenContacts.id, proveNow.map((p) => foundFor(p)!.id)));
     }
   } else if (found.length > 0 && fresh.length === 0) {
     citizenId = found[0].citizenId;
@@ -119,7 +121,7 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, prove
       const [other] = await tx
         .select({ citizenId: citizenContacts.citizenId })
         .from(citizenContacts)
-        .where(and(eq(citizenContacts.kind, p.kind), eq(citizenContacts.valueHash, p.hash)));
+        .where(and(eq(citizenContacts.kind, p.kind), inArray(citizenContacts.valueHash, p.all)));
       await tx.delete(citizenContacts).where(eq(citizenContacts.citizenId, citizenId));
       await tx.delete(citizens).where(eq(citizens.id, citizenId));
       return other.citizenId;

@@ -4,17 +4,37 @@
  */
 import { z } from 'zod';
 
-const DEV_PII_KEY = 'cmV4aWFuLWRldi1vbmx5LXBpaS1rZXktMzJieXRlcyE='; // 32 bytes, dev/test only
+import { DEV_PII_KEY, DEV_SESSION_SECRET } from './dev-keys';
 
 const Env = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * Fail closed: without REXIAN_DEMO=1 the process is production, whatever NODE_ENV says (an unset
+   * NODE_ENV used to mean development, with the published key and /api/dev/sms). The demo flag
+   * allows the published keys, serves /api/dev/sms and sends cookies without `Secure` (plain http).
+   */
+  REXIAN_DEMO: z.enum(['0', '1', '']).default('').transform((v) => v === '1'),
+  /** Only quiets logs in tests (`test`); it no longer chooses any security behaviour. */
+  NODE_ENV: z.enum(['development', 'test', 'production', '']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/rexian'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; tests give each file its own. */
   QUEUE_PREFIX: z.string().default('rexian'),
   /** base64 of 32 bytes: AES-256-GCM for personal data at rest, HMAC key for lookups. */
-  PII_KEY: z.string().default(DEV_PII_KEY),
+  PII_KEY: z.string().default(''),
+  /** The version number of PII_KEY; raise it with a new key to rotate (`npm run pii:rotate`). */
+  PII_KEY_VERSION: z.coerce.number().int().min(1).default(1),
+  /** Earlier keys, `version:base64[,…]`, readable until `npm run pii:rotate` has rewritten every row; then remove them. */
+  PII_OLD_KEYS: z.string().default(''),
+  /**
+   * Keys the hash under which session tokens are stored (HMAC-SHA256), so a row written into
+   * `sessions` by someone with database access but without this secret opens no session. At least 32 characters.
+   */
+  SESSION_SECRET: z.string().default(''),
+  /** TOTP for supervisors and admins: 1 = must enrol at first login, 0 = optional (once enrolled the code is always asked). Default: 1, 0 in the demo. */
+  MFA_REQUIRED: z.enum(['0', '1', '']).default(''),
+  /** Minutes without a request after which a staff session ends (beside the absolute SESSION_TTL_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLES: z.string().default('web,worker,realtime,cron'),
@@ -28,7 +48,10 @@ const Env = z.object({
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_TOKEN: z.string().optional(),
   WECHAT_ENCODING_AES_KEY: z.string().optional(),
+  /** safe (encrypted, the default), compat or plain; plain/compat remember each signed URL (replay). */
   WECHAT_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
+  /** The account's original id (gh_…): pushes whose ToUserName differs are refused. Required with WECHAT_APP_ID. */
+  WECHAT_ORIGINAL_ID: z.string().optional(),
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
@@ -44,6 +67,11 @@ const Env = z.object({
   /** SMS providers' settings as JSON (server/channels/sms.ts); none → development sender. */
   SMS_ALIYUN: z.string().optional(),
   SMS_TENCENT: z.string().optional(),
+  /** Portal CAPTCHA: after this many SMS-code requests an hour from one address (0 = off), verified at SMS_CAPTCHA_VERIFY_URL. */
+  SMS_CAPTCHA_AFTER: z.coerce.number().int().min(0).default(0),
+  /** A siteverify endpoint (form POST secret + response + remoteip → JSON { success }). */
+  SMS_CAPTCHA_VERIFY_URL: z.string().default(''),
+  SMS_CAPTCHA_SECRET: z.string().default(''),
   /** Secret path segment of POST /channels/sms/:provider/receipts/:token (vendors do not sign pushes). Empty → not mounted. */
   SMS_RECEIPT_TOKEN: z.string().default(''),
   /** CTI webhook keys, `keyId:secret[,keyId:secret]` (two per key id during rotation). */
@@ -98,12 +126,26 @@ function load() {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${fields}`);
   }
-  const env = parsed.data;
-  if (env.NODE_ENV === 'production' && env.PII_KEY === DEV_PII_KEY) {
-    throw new Error('Invalid configuration: PII_KEY must be set in production');
+  const env = { ...parsed.data };
+  if (env.REXIAN_DEMO) {
+    env.PII_KEY ||= DEV_PII_KEY;
+    env.SESSION_SECRET ||= DEV_SESSION_SECRET;
+  }
+  const demoHint = ' (or REXIAN_DEMO=1 for a demo with the published keys)';
+  if (!env.PII_KEY) throw new Error(`Invalid configuration: PII_KEY is not set${demoHint}`);
+  if (!env.REXIAN_DEMO && env.PII_KEY === DEV_PII_KEY) {
+    throw new Error(`Invalid configuration: PII_KEY is the published development key; generate one (openssl rand -base64 32)${demoHint}`);
   }
   if (Buffer.from(env.PII_KEY, 'base64').length !== 32) {
     throw new Error('Invalid configuration: PII_KEY must be base64 of exactly 32 bytes');
+  }
+  if (!env.SESSION_SECRET) throw new Error(`Invalid configuration: SESSION_SECRET is not set${demoHint}`);
+  if (!env.REXIAN_DEMO && env.SESSION_SECRET === DEV_SESSION_SECRET) {
+    throw new Error(`Invalid configuration: SESSION_SECRET is the published development secret${demoHint}`);
+  }
+  if (env.SESSION_SECRET.length < 32) throw new Error('Invalid configuration: SESSION_SECRET must be at least 32 characters');
+  if (env.SMS_CAPTCHA_AFTER > 0 && !env.SMS_CAPTCHA_VERIFY_URL) {
+    throw new Error('Invalid configuration: SMS_CAPTCHA_AFTER is set but SMS_CAPTCHA_VERIFY_URL is not');
   }
   return Object.freeze(env);
 }

@@ -41,7 +41,7 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
     try {
       const token = sessionToken(socket.handshake.headers.cookie);
       const user = token ? await userForToken(deps.db, token) : null;
-      if (!user) return next(new Error('UNAUTHENTICATED'));
+      if (!user || user.mfaState !== 'ok') return next(new Error('UNAUTHENTICATED'));
       socket.data.user = user;
       next();
     } catch {
