@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { act, search, BASE, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
+import { act, search, BASE, devSmsCode, login, pickOption, randomMobile, rowLeavesAfterAction, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -166,7 +166,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-verify').click();
     await agent.getByTestId('rect-field-note').fill('已回访诉求人，反映属实，转承办单位整改。');
     await agent.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 }); // left the "to verify" tab
+    await rowLeavesAfterAction(agent, row, 'rect-error'); // left the "to verify" tab
     // Watch the "reported" tab: the unit's report must arrive over the socket, without a reload.
     await agent.getByRole('tab', { name: '已反馈待复核' }).click();
   });
@@ -181,7 +181,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-report').click();
     await clerk.getByTestId('rect-field-text').fill('已约谈施工单位，夜间施工已停止，已电话告知诉求人。');
     await clerk.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 });
+    await rowLeavesAfterAction(clerk, row, 'rect-error');
   });
 
   it('the centre sees the report live, checks again with the citizen and closes it rectified', async () => {
@@ -190,7 +190,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-confirm').click();
     await agent.getByTestId('rect-field-citizenSatisfied').getByText('满意', { exact: true }).click();
     await agent.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 });
+    await rowLeavesAfterAction(agent, row, 'rect-error');
   });
 
   it('the public review page shows the review and its outcome, anonymised', async () => {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const BASE = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 export const PASSWORD = process.env.E2E_PASSWORD ?? 'Rexian!2026';
@@ -93,4 +93,17 @@ export async function act(page: Page, action: string, fill?: () => Promise<void>
   const shown = error.waitFor({ timeout: 30_000 }).then(() => error.textContent(), () => null);
   const problem = await Promise.race([closed, shown]);
   if (problem) throw new Error(`${action} failed: ${problem}`);
+}
+
+/**
+ * Waits for a row to leave its list after a dialog's action; if the dialog shows the server's
+ * refusal instead, fails at once with that message rather than timing out on the row.
+ */
+export async function rowLeavesAfterAction(page: Page, row: Locator, errorTestId: string, timeout = 20_000) {
+  const refused = page.getByTestId(errorTestId);
+  const outcome = await Promise.race([
+    row.waitFor({ state: 'detached', timeout }).then(() => 'left' as const),
+    refused.waitFor({ timeout }).then(() => 'refused' as const, () => new Promise<never>(() => {})),
+  ]);
+  if (outcome === 'refused') throw new Error(`the action was refused: ${(await refused.textContent()) ?? ''}`);
 }
