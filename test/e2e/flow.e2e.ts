@@ -135,7 +135,11 @@ describe('appeal lifecycle through the console', () => {
     await citizen.getByTestId('sms-track').click();
     trackCode = await devSmsCode(phone, submitCode);
     await citizen.getByTestId('track-code').fill(trackCode);
+    // The reply from tracking by token is still on screen: wait for this query's own answer.
+    const answered = citizen.waitForResponse((r) => r.url().endsWith('/api/public/track') && r.request().method() === 'POST', { timeout: 15_000 });
     await citizen.getByTestId('track-submit').click();
+    const res = await answered;
+    assert.equal(res.status(), 200, `tracking by phone + code: ${await res.text()}`);
     await citizen.getByTestId('public-reply').filter({ hasText: '停止夜间施工' }).waitFor({ timeout: 15_000 });
   });
 

@@ -86,13 +86,21 @@ export async function act(page: Page, action: string, fill?: () => Promise<void>
   await page.getByTestId(`action-${action}`).click();
   if (fill) await fill();
   await page.getByTestId('action-confirm').click();
-  // Either the modal closes (done) or it shows the server's problem message: fail with that text.
+  // Either the dialog closes (done) or it shows the server's problem message: fail with that text.
+  // Still open after 30 s without a message is a failure too, never a silent pass.
   const error = page.getByTestId('action-error');
-  // The loser of the race times out later: swallow that, it is not a failure.
-  const closed = page.locator('.ant-modal-wrap').waitFor({ state: 'hidden', timeout: 30_000 }).then(() => null, () => null);
-  const shown = error.waitFor({ timeout: 30_000 }).then(() => error.textContent(), () => null);
-  const problem = await Promise.race([closed, shown]);
-  if (problem) throw new Error(`${action} failed: ${problem}`);
+  const open = page.locator('.ant-modal-wrap').filter({ visible: true }).first();
+  const problem = await new Promise<string | null>((resolve, reject) => {
+    open.waitFor({ state: 'hidden', timeout: 30_000 }).then(
+      () => resolve(null),
+      (e: Error) => reject(new Error(`${action}: the dialog is still open (${e.message.split('\n')[0]})`)),
+    );
+    error.waitFor({ timeout: 30_000 }).then(
+      async () => resolve((await error.textContent()) ?? ''),
+      () => undefined, // no message: the other wait decides
+    );
+  });
+  if (problem !== null) throw new Error(`${action} failed: ${problem}`);
 }
 
 /**
@@ -101,9 +109,12 @@ export async function act(page: Page, action: string, fill?: () => Promise<void>
  */
 export async function rowLeavesAfterAction(page: Page, row: Locator, errorTestId: string, timeout = 20_000) {
   const refused = page.getByTestId(errorTestId);
-  const outcome = await Promise.race([
-    row.waitFor({ state: 'detached', timeout }).then(() => 'left' as const),
-    refused.waitFor({ timeout }).then(() => 'refused' as const, () => new Promise<never>(() => {})),
-  ]);
-  if (outcome === 'refused') throw new Error(`the action was refused: ${(await refused.textContent()) ?? ''}`);
+  const problem = await new Promise<string | null>((resolve, reject) => {
+    row.waitFor({ state: 'detached', timeout }).then(() => resolve(null), reject);
+    refused.waitFor({ timeout }).then(
+      async () => resolve((await refused.textContent()) ?? ''),
+      () => undefined, // no message: the row's wait decides
+    );
+  });
+  if (problem !== null) throw new Error(`the action was refused: ${problem}`);
 }
