@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { compression } from 'vite-plugin-compression2';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const server = process.env.REXIAN_API ?? 'http://127.0.0.1:3000';
@@ -9,7 +10,9 @@ const server = process.env.REXIAN_API ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  // Pre-compressed copies (.gz, .br) beside every asset, so the server sends them without
+  // compressing ~1 MB of JavaScript per request (server/platform/http/console-static.ts).
+  plugins: [react(), compression({ algorithms: ['gzip', 'brotliCompress'], threshold: 1024 })],
   // The manifest lets bench:console count each route's first-screen JS.
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1200, manifest: true },
   server: {

@@ -11,6 +11,13 @@ if [ ! -x /usr/bin/chromium ]; then
     || { echo "e2e: could not install chromium; run 'apt-get install -y chromium' and retry" >&2; exit 1; }
 fi
 
+# Screenshots (docs/screenshots) are of Chinese screens: without a CJK font Chromium draws boxes.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null | head -1)" ] && [ "$(id -u)" = 0 ]; then
+  echo "e2e: installing a Chinese font (fonts-wqy-microhei) for the screenshots"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 \
+    || echo "e2e: could not install fonts-wqy-microhei; screenshots will show boxes for Chinese text" >&2
+fi
+
 npm run --silent console:build >/dev/null
 
 DB="rexian_e2e_$(date +%s)_$$"

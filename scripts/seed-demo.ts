@@ -22,6 +22,7 @@ import { loadClassifier } from '../server/tickets/classifier';
 import { seedReferenceData } from './seed-reference';
 import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
+import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -120,6 +121,7 @@ async function main() {
     await rt.relay.drain();
     console.log(`demo data: ${UNITS.length} units, ${cats.length} categories, ${USERS.length} users, ${n} tickets`);
     await seedFeedbackDemo(rt, actors);
+    await seedHotlinesDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();

@@ -21,8 +21,10 @@ import { callbackRoutes } from './callbacks/routes';
 import { reviewRoutes } from './reviews/routes';
 import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
+import { hotlineRoutes } from './hotlines/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 import { exchangeRoutes, parsePeers } from './channels/exchange';
+import { consoleStatic } from './platform/http/console-static';
 
 export interface AppOptions {
   sessionTtlHours?: number;
@@ -38,7 +40,12 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'] } } }));
+  app.use(helmet({
+    contentSecurityPolicy: {
+      // blob: for the preview of photos a citizen picks before uploading them (URL.createObjectURL).
+      directives: { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'] },
+    },
+  }));
   app.use(requestContext({ db: rt.db, log: rt.log, svc: rt.svc }));
 
   app.get('/healthz', async (_req, res) => {
@@ -67,6 +74,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());
   api.use(reportRoutes());
+  api.use(hotlineRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
@@ -79,9 +87,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   app.use('/api', api);
 
   if (o.consoleDist && fs.existsSync(path.join(o.consoleDist, 'index.html'))) {
-    const dist = path.resolve(o.consoleDist);
-    app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api|socket\.io|healthz|channels|open311|exchange).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+    app.use(consoleStatic(o.consoleDist));
   }
   app.use(() => {
     throw problem('NOT_FOUND');

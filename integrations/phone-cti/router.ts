@@ -43,6 +43,13 @@ export interface PhoneRouterDeps {
   centre?: string;
   /** Enables GET /callback-tasks (signed like the events webhook). */
   callbackTasks?: CallbackTaskPort;
+  /** Enables GET /lines: the centre's numbers, what each is, and what to play on a cancelled one. */
+  lines?: LineTablePort;
+}
+
+/** The CTI's routing table (热线号码表): it plays `announcement` on a cancelled number instead of queueing the call. */
+export interface LineTablePort {
+  list(): Promise<{ number: string; name: string; mode: string; announcement: string | null; active: boolean }[]>;
 }
 
 export function createPhoneRouter(deps: PhoneRouterDeps): Router {
@@ -97,6 +104,12 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
     router.get('/callback-tasks', guard, async (req: Request, res: Response) => {
       const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
       res.json({ tasks: await tasks.listDue((deps.now ?? (() => new Date()))(), limit) });
+    });
+  }
+  if (deps.lines) {
+    const lines = deps.lines;
+    router.get('/lines', guard, async (_req: Request, res: Response) => {
+      res.json({ lines: await lines.list() });
     });
   }
   return router;

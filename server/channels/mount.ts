@@ -13,6 +13,7 @@ import { createSmsReceiptRouter } from '../../integrations/sms/receipts-router';
 import { smsProviders, smsReceiptSink } from './sms';
 import { parsePeers, peerStore, pgExchangeInbox, type ExchangeConfig } from './exchange';
 import { withCallbackCalls, withCallMetrics } from './phone-hooks';
+import { lineForCallee, listLines } from '../hotlines/lines';
 import { handOutDueCallbacks } from '../callbacks/use-cases/outbound-calls';
 import { makeCtx, SYSTEM } from '../platform/context';
 import {
@@ -68,7 +69,10 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
   if (ctiKeys.length) {
     const io = { to: (room: string) => ({ emit: (ev: string, payload: unknown) => rt.io?.to(room).emit(ev, payload) }) };
     app.use('/channels/phone', createPhoneRouter({
-      events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), { io, callers: tickets, log: rt.log }), ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
+      events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), {
+        io, callers: tickets, log: rt.log, lines: { byCallee: (callee) => lineForCallee(rt.db, callee) },
+      }),
+      lines: { list: async () => (await listLines(rt.db, 'zh')).map((l) => ({ number: l.number, name: l.name, mode: l.mode, announcement: l.announcement, active: l.active })) }, ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
       keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
       ...(cfg.ctiCallbackMode === 'poll'
         ? { callbackTasks: { listDue: (_now: Date, limit: number) => handOutDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }), limit) } }

@@ -47,7 +47,10 @@ export async function updateCallStats(db: Db, callId: string): Promise<CallContr
     // Read after the lock: under READ COMMITTED this statement sees every event committed before it.
     const events = (await tx.execute<{ data: CallEvent }>(sql`select data from channel_events
       where channel = 'phone' and data->>'callId' = ${callId} and type like 'call.%'`)).rows.map((r) => r.data);
-    const now = callContribution(foldCall(events));
+    const folded = foldCall(events);
+    const now = callContribution(folded);
+    // The dialled line (inbound calls only: an outbound call's callee is the citizen's number, never stored here).
+    if (folded?.callee && folded.direction === 'inbound') await tx.execute(sql`update call_stats set line_number = ${folded.callee} where call_id = ${callId} and line_number is distinct from ${folded.callee}`);
     const same = old.day === now.day && old.offered === now.offered && old.answered === now.answered
       && old.waitSeconds === now.waitSeconds && old.talkSeconds === now.talkSeconds;
     if (same) return now;

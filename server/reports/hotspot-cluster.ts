@@ -4,6 +4,8 @@
  * Chinese needs no word segmenter for this: near-identical complaints about one place share
  * most 3-character runs. Each cluster is ranked by growth against the previous period.
  */
+import { autoTitle } from '../tickets/auto-title';
+
 export interface Message {
   id: string;
   place: string;
@@ -130,7 +132,7 @@ export function clusterMessages(msgs: Message[], o: { threshold?: number; minSiz
       place: msgs[cur[0]].place, count: cur.length, previousCount: prev,
       growth: Math.round(((cur.length - prev) / Math.max(prev, 1)) * 100) / 100,
       terms: topTerms(cur.map((i) => msgs[i]), docFreq, msgs.length),
-      representatives: scored.map(({ i }) => ({ id: msgs[i].id, title: msgs[i].title || msgs[i].text.slice(0, 40) })),
+      representatives: scored.map(({ i }) => ({ id: msgs[i].id, title: msgs[i].title || autoTitle(msgs[i].text) })),
     });
   }
   return clusters.sort((a, b) => b.growth - a.growth || b.count - a.count).slice(0, o.top ?? 20);

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every counter the rollup keeps; measures are linear combinations of these (see measures.ts). */
 export const COUNTERS = [
@@ -74,12 +74,18 @@ export const reportMeasures = pgTable('report_measures', {
  * difference to this row goes into the rollup, so a late `answered` turns an abandoned call into
  * an answered one instead of counting it twice.
  */
-export const callStats = pgTable('call_stats', {
-  callId: text('call_id').primaryKey(),
-  day: date('day'),
-  offered: integer('offered').notNull().default(0),
-  answered: integer('answered').notNull().default(0),
-  waitSeconds: integer('wait_seconds').notNull().default(0),
-  talkSeconds: integer('talk_seconds').notNull().default(0),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const callStats = pgTable(
+  'call_stats',
+  {
+    callId: text('call_id').primaryKey(),
+    day: date('day'),
+    offered: integer('offered').notNull().default(0),
+    answered: integer('answered').notNull().default(0),
+    waitSeconds: integer('wait_seconds').notNull().default(0),
+    talkSeconds: integer('talk_seconds').notNull().default(0),
+    /** The number the caller dialled (CTI `callee`): which of the centre's lines (server/hotlines) took the call. */
+    lineNumber: text('line_number'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('call_stats_line_day_idx').on(t.lineNumber, t.day)],
+);

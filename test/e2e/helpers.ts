@@ -9,6 +9,7 @@ export const USERS = {
   agent: process.env.E2E_AGENT ?? 'agent1',
   clerk: process.env.E2E_CLERK ?? 'clerk-zhujian',
   supervisor: process.env.E2E_SUPERVISOR ?? 'supervisor1',
+  admin: process.env.E2E_ADMIN ?? 'admin1',
 };
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 mkdirSync(SHOTS, { recursive: true });

@@ -54,6 +54,45 @@ describe('phone call → registration', () => {
     await agent.keyboard.press('Alt+n');
     await agent.getByTestId('register-form').waitFor();
     assert.equal(await agent.getByTestId('reg-phone').inputValue(), '');
+    // The cursor is in the first field and stays there: what the agent types at once is not lost.
+    await agent.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'reg-phone');
+    await agent.waitForTimeout(800);
+    await agent.keyboard.type('+86 138 0013 8000');
+    assert.equal(await agent.getByTestId('reg-phone').inputValue(), '+86 138 0013 8000');
+    await agent.keyboard.press('Tab'); // leaving the field shows the number as it will be stored
+    assert.equal(await agent.getByTestId('reg-phone').inputValue(), '13800138000');
+    assert.equal(await agent.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'reg-name');
+    await agent.getByTestId('reg-clear').click();
+  });
+
+  it('a second call starts a clean form: nothing of the previous caller carries over', async () => {
+    await agent.getByTestId('simulate-call').click();
+    await agent.getByTestId('sim-phone').fill(randomMobile());
+    await agent.getByTestId('sim-answer').click();
+    await agent.getByTestId('incoming-call').waitFor();
+    await agent.getByTestId('reg-name').fill('王女士');
+    await agent.getByTestId('reg-id').fill('11010519491231002X');
+    await agent.getByTestId('reg-content').fill('上一位来电人的诉求内容');
+    const next = randomMobile();
+    await agent.getByTestId('simulate-call').click();
+    await agent.getByTestId('sim-phone').fill(next);
+    await agent.getByTestId('sim-answer').click();
+    await agent.waitForFunction((p) => (document.querySelector('[data-testid=reg-phone]') as HTMLInputElement)?.value === p, next);
+    assert.equal(await agent.getByTestId('reg-name').inputValue(), '');
+    assert.equal(await agent.getByTestId('reg-id').inputValue(), '');
+    assert.equal(await agent.getByTestId('reg-content').inputValue(), '');
+    // The caller's number is filled, so the cursor waits in the next empty field.
+    await agent.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'reg-name');
+    await agent.getByTestId('reg-clear').click();
+  });
+
+  it('Enter after switching the language does not switch it back', async () => {
+    await agent.getByTestId('locale-switch').click();
+    await agent.keyboard.press('Enter');
+    await agent.waitForTimeout(300);
+    assert.equal(await agent.getByTestId('locale-switch').textContent(), '中文');
+    await agent.getByTestId('locale-switch').click();
+    assert.notEqual(await agent.getByTestId('locale-switch').textContent(), '中文');
   });
 
   it('suggests knowledge-base answers while the agent types the appeal', async () => {

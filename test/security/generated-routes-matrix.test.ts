@@ -123,6 +123,9 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'attachments/:attachmentId': unitData = true; return `/${resource}/${fx[side].attachmentId}`;
       case 'articles/:id': return `/${resource}/${articleId}`;
       case 'measures/:code': return `/${resource}/response_rate`;
+      case 'hotline-lines/:number': return `/${resource}/12319`;
+      // Writes carry an invalid body, so any well-formed id reaches validation.
+      case 'emergency-linkages/:id': return `/${resource}/00000000-0000-4000-8000-000000000001`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
     }
   });

@@ -99,6 +99,16 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/reports/cross': { roles: REPORTERS, query: `${YEAR}&rows=unit&cols=category` },
   // the supervisor wall's live "today by channel and category"
   'GET /api/reports/today-volume': { roles: [...REPORTERS, 'dispatcher'] },
+  // the centre's lines (热线号码表) and emergency linkages (联动对接): centre work, not units'
+  'GET /api/hotline-lines': { roles: [...CENTRE, 'admin'] },
+  'PUT /api/admin/hotline-lines/:number': { roles: ['admin'] },
+  'POST /api/admin/hotline-lines/import': { roles: ['admin'] },
+  'GET /api/admin/hotline-lines/export': { roles: ['admin'] },
+  'GET /api/emergency-linkages': { roles: [...CENTRE, 'admin'] },
+  'POST /api/emergency-linkages/:id/acknowledge': { roles: CENTRE },
+  'POST /api/emergency-linkages/:id/follow-up': { roles: CENTRE },
+  'GET /api/reports/lines': { roles: REPORTERS, query: YEAR },
+  'GET /api/reports/emergency-linkages': { roles: REPORTERS, query: YEAR },
   // province ↔ city exchange, mounted only when configured (route-coverage configures it; the flow and
   // its refusals are in test/integration/exchange.test.ts)
   'POST /api/tickets/:id/exchange/push': { roles: CENTRE },

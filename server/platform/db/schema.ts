@@ -9,3 +9,4 @@ export * from '../../reviews/tables';
 export * from '../../knowledge/tables';
 export * from '../../reports/tables';
 export * from '../../channels/tables';
+export * from '../../hotlines/tables';

@@ -48,6 +48,10 @@ export const PROBLEMS = {
   MEASURE_NOT_FOUND: { status: 404, zh: '统计指标不存在', en: 'Measure not found' },
   MEASURE_INVALID: { status: 400, zh: '指标公式引用了不存在的计数项', en: 'The formula refers to an unknown counter' },
   REPORT_CROSS_UNSUPPORTED: { status: 400, zh: '不支持该交叉维度组合', en: 'This pair of report dimensions is not kept' },
+  HOTLINE_LINE_NOT_FOUND: { status: 404, zh: '热线号码不存在', en: 'No such hotline number' },
+  HOTLINE_LINE_INVALID: { status: 400, zh: '热线号码表有误，请按提示修改后重新导入', en: 'The hotline table has errors; fix the rows named and import again' },
+  LINKAGE_NOT_FOUND: { status: 404, zh: '应急联动记录不存在', en: 'Emergency linkage not found' },
+  LINKAGE_STATE_CONFLICT: { status: 409, zh: '应急联动记录状态已变化，请刷新后重试', en: 'The linkage is not in a state that allows this; refresh and retry' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; retry shortly' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

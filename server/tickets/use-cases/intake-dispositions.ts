@@ -13,6 +13,7 @@ import { categories } from '../../catalog/tables';
 import { guardAction } from '../guard';
 import { recordEvent } from '../events';
 import { OPEN_STATUSES } from '../states';
+import { openEmergencyLinkage } from '../../hotlines/linkages';
 
 const Note = z.string().trim().max(2000);
 
@@ -28,10 +29,24 @@ export async function closeDirect(ctx: Ctx, ticketId: string, input: z.infer<typ
   await run(ctx, ticketId, 'close-direct', 'ticket.closed', { closedAt: ctx.now() }, input.note ?? null);
 }
 
-export const TransferEmergencyInput = z.strictObject({ line: z.enum(EMERGENCY_LINES), note: Note.optional() });
+export const TransferEmergencyInput = z.strictObject({
+  line: z.enum(EMERGENCY_LINES),
+  /** The centre it was handed to, when not the line's usual one (e.g. a neighbouring district's 120). */
+  targetCentre: z.string().trim().min(1).max(100).optional(),
+  note: Note.optional(),
+});
+/** 联动对接: the transfer opens a linkage case (hotlines/linkages.ts) in the same transaction. */
 export async function transferEmergency(ctx: Ctx, ticketId: string, input: z.infer<typeof TransferEmergencyInput>) {
-  await run(ctx, ticketId, 'transfer-emergency', 'ticket.transferred_emergency', { emergency: input.line, urgency: 'critical' },
-    input.note ?? null, { line: input.line });
+  await ctx.db.transaction(async (tx) => {
+    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'transfer-emergency');
+    const linkage = await openEmergencyLinkage(tx, ctx, { ticketId: ticket.id, line: input.line, intakeAt: ticket.createdAt, targetCentre: input.targetCentre });
+    await recordEvent(tx, ctx, ticket.id, {
+      type: 'ticket.transferred_emergency', from: ticket.status, to: transition.to, reason: input.note ?? null,
+      data: { line: input.line, linkageId: linkage.id, targetCentre: linkage.targetCentre, transferSeconds: linkage.transferSeconds },
+      patch: { emergency: input.line, urgency: 'critical' },
+    });
+  });
+  ctx.svc.kickOutbox();
 }
 
 export const DECLINE_REASONS = ['statutory_route', 'secret_or_privacy', 'outside_duty', 'illegal_request', 'malicious_repeat'] as const;

@@ -8,6 +8,7 @@ import { recordEvent } from '../events';
 import { resolveCitizen } from '../../identity/use-cases/resolve-citizen';
 import { validateCreditCode, validateIdNumber } from '../../identity/checks';
 import { nextTicketNumber } from '../ticket-number';
+import { autoTitle } from '../auto-title';
 import type { Tx } from '../../platform/db/client';
 
 /** What the centre already knows at intake beside the appeal (agent's choices, channel hints). */
@@ -45,7 +46,7 @@ export async function registerTicket(
 
   const now = ctx.now();
   const number = await nextTicketNumber(ctx.db, now);
-  const title = appeal.content.title?.trim() || appeal.content.text.slice(0, 40);
+  const title = appeal.content.title?.trim() || autoTitle(appeal.content.text);
   const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
 
   const result = await ctx.db.transaction(async (tx) => {

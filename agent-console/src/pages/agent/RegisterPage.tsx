@@ -1,18 +1,38 @@
 import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/problem';
 import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../../api/schemas';
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
+import { normalizePhoneInput } from '../../lib/phone';
 import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { CallerHistory } from './CallerHistory';
 import { KnowledgePanel } from './KnowledgePanel';
 import { usePresence } from './presence';
+import { DialledLine, useDialledLine } from './DialledLine';
 
-const DRAFT = 'register';
+/**
+ * One draft per call: a new call starts with a clean form (the previous caller's name, ID number and
+ * text never carry over), while the draft of a call the agent left unsaved is still there if they go
+ * back to it. Registration without a call has its own draft.
+ */
+const draftKey = (callId: string | null) => (callId ? `register.call.${callId}` : 'register');
+const EMPTY_FORM = {
+  callId: undefined, callerPhone: undefined, callerName: undefined, idNumber: undefined, content: undefined, title: undefined,
+  appealType: undefined, urgency: undefined, category: undefined, regionCode: undefined, address: undefined, emergency: undefined,
+  anonymousToUnits: false,
+};
+
+/** The first text field (in the form's order) that is still empty. */
+export function firstEmptyField(root: HTMLElement | null): HTMLInputElement | HTMLTextAreaElement | null {
+  if (!root) return null;
+  const fields = [...root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=hidden]):not([type=checkbox]):not([readonly]), textarea')]
+    .filter((el) => !el.disabled && el.offsetParent !== null);
+  return fields.find((el) => !el.value) ?? fields[0] ?? null;
+}
 
 /** Registration (登记): the phone path. The classifier runs server-side; its suggestion shows on the detail page. */
 export function RegisterPage() {
@@ -25,33 +45,45 @@ export function RegisterPage() {
   const [busy, setBusy] = useState(false);
   const [restored, setRestored] = useState(false);
   const [phone, setPhone] = useState('');
-  const firstField = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLDivElement>(null);
   const { presence, setPresence } = usePresence();
   const content = Form.useWatch('content', form) as string | undefined;
+  const line = useDialledLine(params.get('line'));
 
+  // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
   useEffect(() => {
-    const draft = drafts.load<Record<string, unknown>>(DRAFT);
+    if (line?.defaultCategoryCode && !form.getFieldValue('category')) form.setFieldsValue({ category: line.defaultCategoryCode });
+  }, [line, form]);
+
+  // A layout effect: the form shows the new caller in the same frame as the "incoming call" banner,
+  // never the previous caller's values for a moment.
+  useLayoutEffect(() => {
+    const key = draftKey(params.get('callId'));
+    const draft = drafts.load<Record<string, unknown>>(key);
     const incoming = params.get('phone');
-    form.resetFields();
-    if (draft) {
-      form.setFieldsValue(draft);
-      setRestored(true);
-    }
-    // A new call replaces the draft's caller but keeps the typed text: the agent may be mid-sentence.
-    if (incoming) form.setFieldsValue({ callerPhone: incoming, callId: params.get('callId') ?? undefined });
+    // Every field set explicitly, never form.resetFields(): resetting remounts the inputs, which threw
+    // away the focus given below, so the agent's first words went nowhere.
+    form.setFieldsValue({ ...EMPTY_FORM, ...(draft ?? {}), ...(incoming ? { callerPhone: incoming, callId: params.get('callId') ?? undefined } : {}) });
+    setRestored(!!draft);
     setPhone(form.getFieldValue('callerPhone') ?? '');
-    (incoming ? document.querySelector<HTMLTextAreaElement>('[data-testid=reg-content]') : firstField.current)?.focus();
+    // After this render: the cursor goes to the first empty field, so the agent can type at once.
+    const frame = requestAnimationFrame(() => firstEmptyField(formRef.current)?.focus());
+    return () => cancelAnimationFrame(frame);
   }, [params, form]);
 
   const submit = async () => {
     const values = form.getFieldsValue(true);
+    if (values.callerPhone) {
+      values.callerPhone = normalizePhoneInput(String(values.callerPhone));
+      form.setFieldsValue({ callerPhone: values.callerPhone });
+    }
     const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: leafCode(values.category) }, t);
     if (!body) return;
     setBusy(true);
     setError(null);
     try {
       const { data } = await api.createTicket(body);
-      drafts.clear(DRAFT);
+      drafts.clear(draftKey(params.get('callId')));
       // The call's paperwork is done: wrap-up time, until the agent says available again.
       if (presence === 'busy') setPresence('after_call');
       message.success(t('reg.created', { number: data.number }));
@@ -64,10 +96,11 @@ export function RegisterPage() {
   };
 
   const clear = () => {
-    drafts.clear(DRAFT);
-    form.resetFields();
+    drafts.clear(draftKey(params.get('callId')));
+    form.setFieldsValue(EMPTY_FORM);
     setRestored(false);
     setPhone('');
+    firstEmptyField(formRef.current)?.focus();
   };
 
   return (
@@ -75,13 +108,15 @@ export function RegisterPage() {
       <Col xs={24} lg={16}>
         <Card size="small" title={t('reg.title')}>
           {params.get('phone') && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('reg.incomingCall', { phone: params.get('phone')! })} data-testid="incoming-call" />}
+          {line && <DialledLine line={line} />}
           {restored && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={t('reg.draftRestored')} data-testid="draft-restored" />}
+          <div ref={formRef}>
           <Form
             form={form}
             layout="vertical"
             data-testid="register-form"
             onValuesChange={(changed, all) => {
-              drafts.save(DRAFT, all);
+              drafts.save(draftKey(params.get('callId')), all);
               if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
             }}
             onKeyDown={(e) => {
@@ -98,7 +133,18 @@ export function RegisterPage() {
             <Row gutter={12}>
               <Col xs={24} md={8}>
                 <Form.Item name="callerPhone" label={t('reg.callerPhone')} required>
-                  <Input ref={(el) => void (firstField.current = el?.input ?? null)} data-testid="reg-phone" inputMode="tel" />
+                  <Input
+                    data-testid="reg-phone"
+                    inputMode="tel"
+                    // Shown as it will be stored: "+86 138 0013 8000" becomes 13800138000 when the agent moves on.
+                    onBlur={(e) => {
+                      const v = normalizePhoneInput(e.target.value);
+                      if (v !== e.target.value) {
+                        form.setFieldsValue({ callerPhone: v });
+                        setPhone(v);
+                      }
+                    }}
+                  />
                 </Form.Item>
               </Col>
               <Col xs={24} md={8}>
@@ -167,6 +213,7 @@ export function RegisterPage() {
               <Button onClick={clear} data-testid="reg-clear">{t('reg.clear')}</Button>
             </Space>
           </Form>
+          </div>
         </Card>
       </Col>
       <Col xs={24} lg={8}>

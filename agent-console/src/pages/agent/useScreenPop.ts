@@ -15,11 +15,14 @@ export interface CallPop {
   ivrDigits?: string[];
   citizen?: { id: string; displayName?: string };
   openTickets?: number;
+  /** The centre's line the caller dialled (server/hotlines): 12345, or a department number folded into it. */
+  line?: { number: string };
 }
 
-export function registrationUrl(pop: Pick<CallPop, 'callId' | 'caller'>): string {
+export function registrationUrl(pop: Pick<CallPop, 'callId' | 'caller' | 'line'>): string {
   const phone = pop.caller === 'anonymous' ? '' : pop.caller;
-  return `/agent/new?phone=${encodeURIComponent(phone)}&callId=${encodeURIComponent(pop.callId)}`;
+  const line = pop.line ? `&line=${encodeURIComponent(pop.line.number)}` : '';
+  return `/agent/new?phone=${encodeURIComponent(phone)}&callId=${encodeURIComponent(pop.callId)}${line}`;
 }
 
 export function useScreenPop() {

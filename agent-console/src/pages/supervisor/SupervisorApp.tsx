@@ -11,12 +11,14 @@ import { StaffShell } from '../../shell/StaffShell';
 import { Countdown, StatusTag, useNow } from '../../tickets/tags';
 import { reportsApi } from './reports/api';
 import { nearDeadline, volumeBars } from './stats';
+import { LinkagesCard } from './hotlines/LinkagesCard';
 
 const BarChart = lazy(() => import('./BarChart'));
 // Report screens are their own chunks: the wall opens without them.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
 const FeedbackPolicyPage = lazy(() => import('./FeedbackPolicyPage'));
+const LinesPage = lazy(() => import('./hotlines/LinesPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
 const SAMPLE = 200;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
@@ -105,6 +107,7 @@ function Deadlines({ rows }: { rows: TicketSummary[] }) {
 
 function Wall() {
   const { t } = useI18n();
+  const { user } = useAuth();
   // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
   const open = useLiveQuery(
@@ -127,6 +130,9 @@ function Wall() {
       </Col>
       <Col xs={24} lg={12}>
         <Queues />
+      </Col>
+      <Col xs={24}>
+        <LinkagesCard canAct={user?.role === 'supervisor' || user?.role === 'dispatcher'} />
       </Col>
       <Col xs={24}>
         <Deadlines rows={open.data ?? []} />
@@ -156,7 +162,7 @@ export default function SupervisorApp() {
     { key: '', label: t('reports.tab.wall') },
     ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
     { key: 'hotspots', label: t('reports.tab.hotspots') },
-    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }] : []),
+    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }, { key: 'lines', label: t('hotline.tab') }] : []),
   ];
   const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
   return (
@@ -173,6 +179,7 @@ export default function SupervisorApp() {
           <Route path="reports" element={canReport ? <ReportsPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="hotspots" element={<HotspotsPage />} />
           <Route path="policy" element={canReport ? <FeedbackPolicyPage /> : <Navigate to="/supervisor" replace />} />
+          <Route path="lines" element={canReport ? <LinesPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="*" element={<Navigate to="/supervisor" replace />} />
         </Routes>
       </Suspense>

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { validate } from '../platform/http/middleware';
+import { requireStaff } from '../identity/sessions';
+import { LineFields, needsAnnouncement, type LineInput, linesFromCsv, linesToCsv, listLines, saveLines } from './lines';
+import { acknowledgeLinkage, AcknowledgeInput, followUpLinkage, FollowUpInput, linkageFigures, LinkageListQuery, listLinkages } from './linkages';
+import { lineReport } from './line-report';
+
+const NumberParams = z.strictObject({ number: z.string().regex(/^\d{3,20}$/) });
+const IdParams = z.strictObject({ id: z.uuid() });
+const ImportBody = z.strictObject({ csv: z.string().min(1).max(1_000_000) });
+const Period = z.strictObject({ from: z.iso.date(), to: z.iso.date() });
+
+/** The centre's lines (server/hotlines/lines.ts), emergency linkages (linkages.ts) and their reports. */
+export function hotlineRoutes() {
+  const r = Router();
+  const centre = requireStaff('agent', 'dispatcher', 'supervisor', 'admin');
+
+  r.get('/hotline-lines', centre, async (req, res) => {
+    res.json({ data: await listLines(req.ctx.db, req.ctx.lang) });
+  });
+
+  r.put('/admin/hotline-lines/:number', requireStaff('admin'), validate({ params: NumberParams, body: needsAnnouncement(LineFields.omit({ number: true })) }),
+    async (req, res) => {
+      const number = String(req.params.number);
+      const result = await saveLines(req.ctx, [{ ...(req.body as Omit<LineInput, 'number'>), number }]);
+      const [line] = await listLines(req.ctx.db, req.ctx.lang, [number]);
+      res.status(result.created ? 201 : 200).json({ data: line });
+    });
+
+  /** The whole table from a spreadsheet: every row is checked first; one bad row imports nothing. */
+  r.post('/admin/hotline-lines/import', requireStaff('admin'), validate({ body: ImportBody }), async (req, res) => {
+    const lines = linesFromCsv((req.body as z.infer<typeof ImportBody>).csv);
+    res.json({ data: await saveLines(req.ctx, lines) });
+  });
+
+  r.get('/admin/hotline-lines/export', requireStaff('admin'), async (req, res) => {
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', 'attachment; filename="hotline-lines.csv"');
+    res.send(linesToCsv(await listLines(req.ctx.db, 'zh')));
+  });
+
+  r.get('/emergency-linkages', centre, validate({ query: LinkageListQuery }), async (req, res) => {
+    res.json({ data: await listLinkages(req.ctx, req.query as unknown as z.infer<typeof LinkageListQuery>) });
+  });
+  r.post('/emergency-linkages/:id/acknowledge', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: AcknowledgeInput }),
+    async (req, res) => {
+      await acknowledgeLinkage(req.ctx, String(req.params.id), req.body as z.infer<typeof AcknowledgeInput>);
+      res.json({ data: (await listLinkages(req.ctx, { status: 'all', limit: 200 })).find((l) => l.id === req.params.id) });
+    });
+  r.post('/emergency-linkages/:id/follow-up', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: FollowUpInput }),
+    async (req, res) => {
+      await followUpLinkage(req.ctx, String(req.params.id), req.body as z.infer<typeof FollowUpInput>);
+      res.json({ data: { id: req.params.id, status: 'followed_up' } });
+    });
+
+  const reporters = requireStaff('supervisor', 'admin');
+  r.get('/reports/lines', reporters, validate({ query: Period }), async (req, res) => {
+    const q = req.query as z.infer<typeof Period>;
+    res.json({ data: await lineReport(req.ctx, q.from, q.to) });
+  });
+  r.get('/reports/emergency-linkages', reporters, validate({ query: Period }), async (req, res) => {
+    const q = req.query as z.infer<typeof Period>;
+    // China days: the period runs from 00:00 of `from` to 24:00 of `to`, Beijing time.
+    const from = new Date(`${q.from}T00:00:00+08:00`);
+    const to = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
+    res.json({ data: await linkageFigures(req.ctx, from, to) });
+  });
+  return r;
+}
