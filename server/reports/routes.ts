@@ -11,6 +11,7 @@ import { COUNTERS } from './tables';
 import { toXlsx, type Sheet } from './excel';
 import { hotspots, HotspotQuery } from './hotspots';
 import { todayVolume } from './today-volume';
+import { queueCounts } from './queue-counts';
 
 const Weights = z.record(z.string(), z.number().finite().min(-1e6).max(1e6));
 const MeasurePatch = z.strictObject({
@@ -129,6 +130,11 @@ export function reportRoutes() {
   /** The wall's live intake counts; dispatchers watch the wall too. */
   r.get('/reports/today-volume', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {
     res.json({ data: await todayVolume(req.ctx) });
+  });
+
+  /** The wall's queue counts by status and against the deadline, counted by the server. */
+  r.get('/reports/queue-counts', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {
+    res.json({ data: await queueCounts(req.ctx) });
   });
 
   return r;

@@ -14,6 +14,8 @@ export const ListTicketsQuery = z.strictObject({
   mine: z.enum(['true', 'false']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+  /** `deadline`: the clock that runs out first on top (sign-for while dispatched, then reply), overdue first. */
+  sort: z.enum(['newest', 'deadline']).default('newest'),
 });
 export type ListTicketsQuery = z.infer<typeof ListTicketsQuery>;
 
@@ -45,6 +47,21 @@ function visibility(ctx: Ctx): SQL {
   return sql`false`;
 }
 
+/**
+ * The inbox order. By deadline, a unit sees its own clock (its dispatch on the current round, lead or
+ * assisting: sign-for while unsigned, then reply); the centre sees the lead unit's. No deadline last.
+ */
+function orderOf(ctx: Ctx, q: ListTicketsQuery): SQL {
+  if (q.sort !== 'deadline') return sql`t.created_at desc`;
+  const unitId = ctx.actor.kind === 'staff' && ctx.actor.role === 'unit_clerk' ? ctx.actor.unitId : q.unitId;
+  const due = unitId
+    ? sql`(select case when d.status = 'dispatched' then d.sign_due_at else d.reply_due_at end from dispatches d
+        where d.ticket_id = t.id and d.unit_id = ${unitId} and d.round = t.current_round and d.status <> 'returned'
+        order by d.created_at desc limit 1)`
+    : sql`(case when t.status = 'dispatched' then ld.sign_due_at else ld.reply_due_at end)`;
+  return sql`${due} asc nulls last, t.created_at asc`;
+}
+
 export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   const where: SQL[] = [visibility(ctx)];
   if (q.status?.length) where.push(sql`t.status in (${sql.join(q.status.map((s) => sql`${s}`), sql`, `)})`);
@@ -63,7 +80,7 @@ export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   const cond = sql.join(where, sql` and `);
   const offset = (q.page - 1) * q.pageSize;
   const rows = await ctx.db.execute<TicketSummaryRow>(sql`select ${SUMMARY_COLUMNS} ${SUMMARY_FROM} where ${cond}
-    order by t.created_at desc limit ${q.pageSize} offset ${offset}`);
+    order by ${orderOf(ctx, q)} limit ${q.pageSize} offset ${offset}`);
   const [{ total }] = (await ctx.db.execute<{ total: number }>(sql`select count(*)::int as total from tickets t where ${cond}`)).rows;
   return { rows: rows.rows, total, page: q.page, pageSize: q.pageSize };
 }

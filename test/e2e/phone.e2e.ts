@@ -168,6 +168,9 @@ describe('phone call → registration', () => {
     await login(sup, USERS.supervisor);
     await sup.goto(`${BASE}/supervisor`);
     await sup.getByTestId('chart-channel').waitFor({ timeout: 15_000 });
+    // Counts from the server over every ticket: the overdue figure is a number, not a sample's guess.
+    await sup.getByTestId('sup-overdue').waitFor();
+    assert.match((await sup.getByTestId('sup-overdue').textContent()) ?? '', /已超期\s*\d+/);
     await shot(sup, 'supervisor-wall');
   });
 });

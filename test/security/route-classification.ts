@@ -99,6 +99,7 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/reports/cross': { roles: REPORTERS, query: `${YEAR}&rows=unit&cols=category` },
   // the supervisor wall's live "today by channel and category"
   'GET /api/reports/today-volume': { roles: [...REPORTERS, 'dispatcher'] },
+  'GET /api/reports/queue-counts': { roles: [...REPORTERS, 'dispatcher'] },
   // the centre's lines (热线号码表) and emergency linkages (联动对接): centre work, not units'
   'GET /api/hotline-lines': { roles: [...CENTRE, 'admin'] },
   'PUT /api/admin/hotline-lines/:number': { roles: ['admin'] },

@@ -12,6 +12,8 @@ export interface TicketFilter {
   mine?: boolean;
   page?: number;
   pageSize?: number;
+  /** Server-side order: `deadline` puts the clock that runs out first on top. */
+  sort?: 'newest' | 'deadline';
 }
 
 export const api = {

@@ -20,7 +20,7 @@ const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
 const FeedbackPolicyPage = lazy(() => import('./FeedbackPolicyPage'));
 const LinesPage = lazy(() => import('./hotlines/LinesPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
-const SAMPLE = 200;
+const NEAR_LIST = 50;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
 const WALL = { throttleMs: 5000 };
 const PRESENCE_COLORS: Record<string, string> = { available: 'green', busy: 'red', after_call: 'orange', away: 'default' };
@@ -64,19 +64,22 @@ function Agents() {
 
 function Queues() {
   const { t } = useI18n();
-  const q = useLiveQuery(
-    () => Promise.all(QUEUE_STATUSES.map((s) => api.tickets({ status: s, pageSize: 1 }).then((r) => r.page?.total ?? r.data.length))),
-    [],
-    WALL,
-  );
+  // One server count over every ticket (server/reports/queue-counts.ts), not a request per status.
+  const q = useLiveQuery(() => reportsApi.queueCounts(), [], WALL);
   return (
     <Card size="small" title={t('sup.queues')} data-testid="sup-queues">
       <Row gutter={[8, 8]}>
-        {QUEUE_STATUSES.map((s, i) => (
+        {QUEUE_STATUSES.map((s) => (
           <Col key={s} xs={12} md={6}>
-            <Statistic title={t(`status.${s}`)} value={q.data?.[i] ?? '—'} />
+            <Statistic title={t(`status.${s}`)} value={q.data?.byStatus[s] ?? '—'} />
           </Col>
         ))}
+        <Col xs={12} md={6}>
+          <Statistic title={t('sup.overdue')} value={q.data?.overdue ?? '—'} valueStyle={q.data?.overdue ? { color: '#cf1322' } : undefined} data-testid="sup-overdue" />
+        </Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('sup.nearDeadline', { h: q.data?.nearDeadlineHours ?? 24 })} value={q.data?.nearDeadline ?? '—'} />
+        </Col>
       </Row>
     </Card>
   );
@@ -110,8 +113,9 @@ function Wall() {
   const { user } = useAuth();
   // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
+  // The most urgent open tickets, ordered by the server over all of them (not the newest 200).
   const open = useLiveQuery(
-    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', pageSize: SAMPLE }).then((r) => r.data),
+    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', sort: 'deadline', pageSize: NEAR_LIST }).then((r) => r.data),
     [],
     WALL,
   );

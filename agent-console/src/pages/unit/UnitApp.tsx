@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Input, Space, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Input, Pagination, Space, Tabs, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { Route, Routes, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints';
@@ -25,31 +25,38 @@ function Inbox() {
   const navigate = useNavigate();
   const [tab, setTab] = useState<string>('todo');
   const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
   const status = TABS.find((x) => x.key === tab)?.status;
-  const list = useLiveQuery(() => api.tickets({ status, q: q || undefined, unitId: user?.unitId ?? undefined, pageSize: 200 }), [status, q, user?.unitId], { throttleMs: 1000 });
+  // Sorted and paged by the server, so the oldest overdue tickets are on page one however many there are.
+  const list = useLiveQuery(
+    () => api.tickets({ status, q: q || undefined, unitId: user?.unitId ?? undefined, sort: 'deadline', page, pageSize: PAGE_SIZE }),
+    [status, q, user?.unitId, page],
+    { throttleMs: 1000 },
+  );
   const open = useCallback((r: TicketSummary) => navigate(`/unit/tickets/${r.id}`), [navigate]);
-  const rows = [...(list.data?.data ?? [])].sort(byDeadline);
+  const rows = list.data?.data ?? [];
+  const total = list.data?.page?.total ?? rows.length;
   return (
     <Card size="small" title={t('unit.inbox')} extra={<Typography.Text type="secondary">{t('unit.masked')}</Typography.Text>}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-        <Tabs activeKey={tab} onChange={setTab} items={TABS.map((x) => ({ key: x.key, label: t(`unit.tab.${x.key}`) }))} />
+        <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage(1); }} items={TABS.map((x) => ({ key: x.key, label: t(`unit.tab.${x.key}`) }))} />
         <Space>
-          <Input.Search allowClear placeholder={t('agent.search')} onSearch={setQ} style={{ width: 240 }} data-testid="inbox-search" />
+          <Input.Search allowClear placeholder={t('agent.search')} onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} data-testid="inbox-search" />
           <Button onClick={list.reload}>{t('app.refresh')}</Button>
         </Space>
       </Space>
       {list.error && <Alert type="error" showIcon message={problemMessage(list.error.problem, locale)} style={{ marginBottom: 8 }} />}
       <TicketTable rows={rows} loading={list.loading && !list.data} onOpen={open} variant="unit" />
+      <Pagination
+        size="small" style={{ marginTop: 8, textAlign: 'right' }} data-testid="inbox-pages"
+        current={page} pageSize={PAGE_SIZE} total={total} showSizeChanger={false} onChange={setPage}
+        showTotal={(n) => t('unit.total', { n })}
+      />
     </Card>
   );
 }
 
-/** Overdue and soonest-due first: the inbox is worked top-down. */
-function byDeadline(a: TicketSummary, b: TicketSummary) {
-  const da = a.replyDueAt ? Date.parse(a.replyDueAt) : Infinity;
-  const db = b.replyDueAt ? Date.parse(b.replyDueAt) : Infinity;
-  return da - db;
-}
+const PAGE_SIZE = 50;
 
 export default function UnitApp() {
   const { t } = useI18n();

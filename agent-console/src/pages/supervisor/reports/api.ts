@@ -13,6 +13,13 @@ export interface Measure {
   denominator: Record<string, number> | null;
   lowerIsBetter: boolean;
 }
+/** The wall's queue counts (server/reports/queue-counts.ts). */
+export interface QueueCounts {
+  byStatus: Record<string, number>;
+  overdue: number;
+  nearDeadline: number;
+  nearDeadlineHours: number;
+}
 export type Figures = Record<string, number | null>;
 export interface ReportRow {
   key: string;
@@ -107,5 +114,6 @@ export const reportsApi = {
   hotspots: (p: Parameters<typeof reportUrls.hotspots>[0]) => get<Hotspots>(reportUrls.hotspots(p)).then((r) => r.data),
   cross: (p: Period & CrossPair) => get<CrossTable>(reportUrls.cross(p)).then((r) => r.data),
   todayVolume: () => get<TodayVolume>('/api/reports/today-volume').then((r) => r.data),
+  queueCounts: () => get<QueueCounts>('/api/reports/queue-counts').then((r) => r.data),
   regions: () => get<Region[]>('/api/regions').then((r) => r.data),
 };

@@ -1,0 +1,33 @@
+/** The supervisor wall's queue counts come from one server query over every ticket, not a sample. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
+import { ApiClient } from '../helpers/http';
+import { makeTicket } from '../helpers/factories';
+
+const env = useTestEnv();
+let supervisor: ApiClient;
+
+beforeAll(async () => {
+  const unit = await makeUnit(env, { name: '市住建局' });
+  const agent = await makeUser(env, 'agent');
+  const agentApi = await ApiClient.login(env.baseUrl, agent.user.username);
+  const dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
+  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await makeTicket(env, agent.actor)).ticketId);
+  for (const id of ids.slice(0, 3)) expect((await agentApi.action(id, 'submit', { appealType: 'complaint' })).status).toBe(200);
+  for (const id of ids.slice(0, 2)) expect((await dispatcher.action(id, 'dispatch', { leadUnitId: unit.id })).status).toBe(200);
+  // One dispatched ticket is overdue, the other due in three hours.
+  await env.rt.db.execute(sql`update dispatches set reply_due_at = now() - interval '1 day' where ticket_id = ${ids[0]}`);
+  await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '3 hours' where ticket_id = ${ids[1]}`);
+});
+
+describe('wall queue counts', () => {
+  it('counts every open status and the tickets past or near their deadline in one answer', async () => {
+    const r = await supervisor.get('/api/reports/queue-counts');
+    expect(r.status).toBe(200);
+    expect(r.body.data.byStatus).toMatchObject({ received: 2, pending_dispatch: 1, dispatched: 2, signed: 0, replied: 0 });
+    expect(r.body.data).toMatchObject({ overdue: 1, nearDeadline: 1, nearDeadlineHours: 24 });
+  });
+});
