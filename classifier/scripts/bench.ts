@@ -26,6 +26,9 @@ const { loadModel } = await import('../src/classifier.js');
 const { createDuplicateIndex } = await import('../src/duplicates.js');
 const { readJsonl } = await import('../src/data.js');
 const { DATA_DIR } = await import('../src/training-data.js');
+const { latestModelPath } = await import('../src/model-store.js');
+const { latestAppealTypePath } = await import('../src/appeal-type-classifier.js');
+const { statSync } = await import('node:fs');
 
 console.log(`cpu: ${process.env.BENCH_PINNED === '1' ? 'pinned to core 0' : 'unpinned'}, node ${process.version}`);
 
@@ -38,8 +41,10 @@ t = performance.now();
 classifier.classify({ title: '小区停车难', content: '小区停车位不足，请相关部门解决。' });
 const firstMs = performance.now() - t;
 console.log(
-  `model ${classifier.modelVersion}: load ${loadMs.toFixed(0)} ms wall, ${((loadCpu.user + loadCpu.system) / 1000).toFixed(0)} ms CPU; first classify ${firstMs.toFixed(0)} ms`,
+  `model ${classifier.modelVersion} + appeal type ${classifier.typeModelVersion ?? '(none: rules + weak-label model)'}: load ${loadMs.toFixed(0)} ms wall, ${((loadCpu.user + loadCpu.system) / 1000).toFixed(0)} ms CPU (limit 1000 ms); first classify ${firstMs.toFixed(0)} ms`,
 );
+const mb = (path: string | null) => (path ? `${(statSync(path).size / 2 ** 20).toFixed(2)} MB` : 'none');
+console.log(`model files: category ${mb(latestModelPath())}, appeal type ${mb(latestAppealTypePath())} (limit 20 MB)`);
 
 type Row = { title: string | null; content: string };
 const appeals: Row[] = [...readJsonl<Row>(`${DATA_DIR}/dev.jsonl.gz`), ...readJsonl<Row>(`${DATA_DIR}/unlabelled.jsonl.gz`)];

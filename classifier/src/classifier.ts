@@ -2,12 +2,13 @@
  * The full pipeline for one appeal: category, appeal type, urgency, emergency line and
  * personal-data spans, with the reasons an agent sees.
  */
+import { latestAppealTypePath, readAppealTypeModel, type AppealTypeModel } from './appeal-type-classifier.js';
 import { predictType } from './appeal-type-model.js';
 import type { CategoryModel } from './category/model.js';
 import { prepareNormalized } from './category/tokenize.js';
 import { latestModelPath, readModel } from './model-store.js';
 import { extractPii, type PiiSpan } from './pii.js';
-import type { AppealType } from './rules/appeal-type.js';
+import { scoreAppealType, type AppealType } from './rules/appeal-type.js';
 import type { EmergencyEvidence, EmergencyLine } from './rules/emergency.js';
 import { assessUrgency, type Urgency } from './rules/urgency.js';
 import { joinTitleContent, normalizeText } from './text/normalize.js';
@@ -28,6 +29,9 @@ export interface ClassificationResult {
   /** Appeal type (诉求类型). */
   type: AppealType;
   typeConfidence: number;
+  /** Version of the appeal-type model (models/APPEAL_TYPE_LATEST), or null when the category
+   * file's older rules + weak-label model decided. */
+  typeModelVersion: string | null;
   urgency: Urgency;
   /** Emergency line to transfer to at once, or null. */
   emergency: EmergencyLine | null;
@@ -46,10 +50,12 @@ export interface ClassificationResult {
 export class Classifier {
   private model: CategoryModel;
   private modelPath: string | undefined;
+  private typeModel: AppealTypeModel | null;
 
-  constructor(model: CategoryModel, modelPath?: string) {
+  constructor(model: CategoryModel, modelPath?: string, typeModel: AppealTypeModel | null = null) {
     this.model = model;
     this.modelPath = modelPath;
+    this.typeModel = typeModel?.installInto(model) ?? null;
   }
 
   get modelVersion(): string {
@@ -68,13 +74,21 @@ export class Classifier {
   classify(input: AppealInput): ClassificationResult {
     const { title, content } = checkInput(input);
     const model = this.model; // one model for the whole call, even if reloadModel runs meanwhile
+    const typeModel = this.typeModel;
     const normTitle = normalizeText(title ?? '');
     const normContent = normalizeText(content ?? '');
     const x = model.vectorizer.transformPrepared(prepareNormalized(normTitle, normContent));
     const insufficientText = x.indices.length === 0;
     const all = model.scoreAll(x);
     const cat = model.predictVector(x, 5, all);
-    const type = predictType(model.data.appealType, normTitle, normContent, x, all.subarray(model.data.linear.classes));
+    // The hand-label model (appeal-type-classifier.ts) when one is installed; the category file's
+    // rules + weak-label model otherwise, so an install without APPEAL_TYPE_LATEST still works.
+    const type = typeModel
+      ? {
+          ...typeModel.predict(normTitle, normContent, x, scoreAppealType(normTitle, normContent), all.subarray(model.data.linear.classes)),
+          source: 'model' as const,
+        }
+      : predictType(model.data.appealType, normTitle, normContent, x, all.subarray(model.data.linear.classes));
     const urgency = assessUrgency(joinTitleContent(normTitle, normContent));
 
     const reasons: string[] = [];
@@ -93,6 +107,7 @@ export class Classifier {
       alternatives: cat.alternatives.map((a) => ({ category: a.category, confidence: round(a.confidence) })),
       type: type.type,
       typeConfidence: round(type.confidence),
+      typeModelVersion: typeModel?.version ?? null,
       urgency: urgency.urgency,
       emergency: urgency.emergency,
       emergencyEvidence: urgency.emergencyEvidence,
@@ -111,9 +126,19 @@ export class Classifier {
    */
   reloadModel(path?: string): string {
     const target = path ?? latestModelPath();
-    this.model = readModel(target); // assigned only after a successful read
+    const model = readModel(target);
+    // The appeal-type model is re-read from its own pointer (a retrain of either model rolls out
+    // with one reload); both are assigned only after both reads succeeded.
+    const typeModel = loadTypeModel()?.installInto(model) ?? null;
+    this.model = model;
+    this.typeModel = typeModel;
     this.modelPath = target;
     return this.model.version;
+  }
+
+  /** Version of the appeal-type model in use, or null when none is installed. */
+  get typeModelVersion(): string | null {
+    return this.typeModel?.version ?? null;
   }
 
   /** File the current model was read from, when known. */
@@ -128,7 +153,13 @@ export class Classifier {
  */
 export function loadModel(path?: string): Classifier {
   const target = path ?? latestModelPath();
-  return new Classifier(readModel(target), target);
+  return new Classifier(readModel(target), target, loadTypeModel());
+}
+
+/** The installed appeal-type model (models/APPEAL_TYPE_LATEST), or null when there is none. */
+function loadTypeModel(): AppealTypeModel | null {
+  const path = latestAppealTypePath();
+  return path ? readAppealTypeModel(path) : null;
 }
 
 function checkInput(input: AppealInput): { title: string | null; content: string | null } {

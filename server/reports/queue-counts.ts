@@ -8,6 +8,7 @@ import type { Ctx } from '../platform/context';
 import { OPEN_STATUSES } from '../tickets/states';
 
 export const NEAR_DEADLINE_HOURS = 24;
+export const SERVICE_LEVEL_SECONDS = 20;
 
 export async function queueCounts(ctx: Ctx) {
   const statuses = sql.join(OPEN_STATUSES.map((s) => sql`${s}`), sql`, `);
@@ -19,7 +20,19 @@ export async function queueCounts(ctx: Ctx) {
       count(*) filter (where d.reply_due_at >= now() and d.reply_due_at < now() + make_interval(hours => ${NEAR_DEADLINE_HOURS}))::int as near
     from tickets t join dispatches d on d.ticket_id = t.id and d.round = t.current_round and d.role = 'lead' and d.status <> 'returned'
     where t.status in ('dispatched', 'signed', 'in_progress', 'extension_requested', 'return_requested')`)).rows;
+  // Today's calls (China day) from the folded CTI calls: answered, abandoned (放弃呼叫), and the
+  // service level — the share answered within 20 seconds, the call-centre industry's usual target.
+  const [calls] = (await ctx.db.execute<{ offered: number; answered: number; within: number; wait: number }>(sql`
+    select coalesce(sum(offered), 0)::int as offered, coalesce(sum(answered), 0)::int as answered,
+      count(*) filter (where answered = 1 and wait_seconds <= ${SERVICE_LEVEL_SECONDS})::int as within,
+      coalesce(sum(wait_seconds) filter (where answered = 1), 0)::int as wait
+    from call_stats where day = (now() at time zone 'Asia/Shanghai')::date`)).rows;
   return {
+    calls: {
+      offered: calls.offered, answered: calls.answered, abandoned: calls.offered - calls.answered,
+      serviceLevel: calls.offered ? calls.within / calls.offered : null, serviceLevelSeconds: SERVICE_LEVEL_SECONDS,
+      averageWaitSeconds: calls.answered ? Math.round(calls.wait / calls.answered) : null,
+    },
     byStatus: Object.fromEntries(OPEN_STATUSES.map((s) => [s, byStatus.rows.find((r) => r.status === s)?.count ?? 0])),
     overdue: deadlines.overdue,
     nearDeadline: deadlines.near,

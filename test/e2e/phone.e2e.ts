@@ -113,6 +113,14 @@ describe('phone call → registration', () => {
     assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/); // answering sets busy
     await agent.getByTestId('reg-name').fill('李先生');
     await agent.getByTestId('reg-content').fill('我家楼下的路灯坏了一个多星期，晚上很黑，老人出行不安全。');
+    // Region from the tree, not a typed code; the address starts with it.
+    await agent.getByTestId('reg-region').click();
+    const regionMenus = agent.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu');
+    await regionMenus.nth(0).locator('.ant-cascader-menu-item', { hasText: '广东省' }).click();
+    await regionMenus.nth(1).locator('.ant-cascader-menu-item', { hasText: '广州市' }).click();
+    await regionMenus.nth(2).locator('.ant-cascader-menu-item', { hasText: '越秀区' }).click();
+    await agent.keyboard.press('Escape');
+    assert.equal(await agent.getByTestId('reg-address').inputValue(), '广东省广州市越秀区');
     await agent.getByTestId('reg-address').fill('广州市越秀区中山五路 1 号');
     await agent.getByTestId('reg-content').press('Control+Enter');
     await waitStatus(agent, 'received');

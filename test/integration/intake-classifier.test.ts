@@ -18,6 +18,8 @@ describe('intake with the shipped classifier, in-process', () => {
     expect(s.alternatives.length).toBeGreaterThan(0);
     expect(s.modelVersion).toBe(classifier!.version());
     expect(r.body.data.appealType).toBe('report'); // 请…查处: a report of wrongdoing, in the glossary's English name
+    // The type comes from the hand-label appeal-type model, whose version is kept with the suggestion.
+    expect(s.typeModelVersion).toMatch(/^t\d+-[0-9a-f]{8}$/);
     const fire = await agent.post('/api/tickets', { callerPhone: '13800000000', content: '楼下餐馆着火了，浓烟很大，有人被困！' });
     expect(fire.body.data.suggestion.emergency).toBe('119');
     expect(fire.body.data.urgency).toBe('critical');

@@ -4,8 +4,9 @@ import { sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { makeTicket } from '../helpers/factories';
+import { signRequest } from '../../integrations/shared/hmac';
 
-const env = useTestEnv();
+const env = useTestEnv({ app: { channels: { ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: '', open311Jurisdiction: 'rexian.test' } } });
 let supervisor: ApiClient;
 
 beforeAll(async () => {
@@ -29,5 +30,23 @@ describe('wall queue counts', () => {
     expect(r.status).toBe(200);
     expect(r.body.data.byStatus).toMatchObject({ received: 2, pending_dispatch: 1, dispatched: 2, signed: 0, replied: 0 });
     expect(r.body.data).toMatchObject({ overdue: 1, nearDeadline: 1, nearDeadlineHours: 24 });
+  });
+
+  it('shows today’s calls: answered, abandoned, the 20-second service level and the average wait', async () => {
+    const send = async (events: unknown[]) => {
+      const body = JSON.stringify(events);
+      const r = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', body,
+        headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) } });
+      expect(r.status).toBe(202);
+    };
+    const t0 = Date.now() - 600_000;
+    const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+    const ev = (callId: string, n: number, type: string, s: number) =>
+      ({ eventId: `${callId}-${n}`, callId, type, at: at(s), direction: 'inbound', caller: '13911112222', callee: '12345' });
+    await send([ev('A', 1, 'ringing', 0), ev('A', 2, 'answered', 10), ev('A', 3, 'ended', 100)]); // answered in 10 s
+    await send([ev('B', 1, 'ringing', 0), ev('B', 2, 'answered', 30), ev('B', 3, 'ended', 90)]); // answered in 30 s
+    await send([ev('C', 1, 'ringing', 0), ev('C', 2, 'ended', 45)]); // gave up
+    const r = await supervisor.get('/api/reports/queue-counts');
+    expect(r.body.data.calls).toEqual({ offered: 3, answered: 2, abandoned: 1, serviceLevel: 1 / 3, serviceLevelSeconds: 20, averageWaitSeconds: 20 });
   });
 });

@@ -85,6 +85,21 @@ export class CategoryModel {
     return this.data.version;
   }
 
+  /** Overwrites the appeal-type columns of the interleaved weights with another type model's
+   * (feature-major, one row of `typeClasses` weights per vocabulary term) and their biases.
+   * The hand-label appeal-type model (appeal-type-classifier.ts) installs itself here so its
+   * term scores come out of scoreAll at no extra cost: a second pass over the vector cost a
+   * cache miss per feature and 25 % of intake throughput. */
+  replaceTypeWeights(weights: Float32Array, bias: ArrayLike<number>): void {
+    const offset = this.data.linear.classes;
+    const classes = this.stride - offset;
+    if (weights.length !== this.data.terms.length * classes || bias.length !== classes) throw new Error('appeal-type weights do not fit this category model');
+    const { packed, stride } = this;
+    for (let j = 0; j < this.data.terms.length; j++)
+      for (let c = 0; c < classes; c++) packed[j * stride + offset + c] = weights[j * classes + c];
+    for (let c = 0; c < classes; c++) this.bias[offset + c] = bias[c];
+  }
+
   /** Calibrated class probabilities for a vectorised appeal. */
   probabilities(x: SparseVector, all = this.scoreAll(x)): Float64Array {
     return softmax(all.subarray(0, this.data.linear.classes), this.data.temperature);
@@ -198,13 +213,13 @@ export function softmax(s: Float64Array, temperature: number): Float64Array {
 /** Weights on disk: int16 per value with one float scale per class row. Halves the file (the
  * repository caps files at 5 MB) and changes no dev prediction: the rounding error is below
  * 1/65 000 of the row's largest weight. */
-interface PackedLinear {
+export interface PackedLinear {
   classes: number;
   dim: number;
   scales: number[];
   int16: string;
 }
-function packLinear(l: LinearWeights): PackedLinear {
+export function packLinear(l: LinearWeights): PackedLinear {
   const width = l.dim + 1;
   const q = new Int16Array(l.weights.length);
   const scales: number[] = [];
@@ -217,7 +232,7 @@ function packLinear(l: LinearWeights): PackedLinear {
   }
   return { classes: l.classes, dim: l.dim, scales, int16: Buffer.from(q.buffer).toString('base64') };
 }
-function unpackLinear(p: PackedLinear): LinearWeights {
+export function unpackLinear(p: PackedLinear): LinearWeights {
   const b = Buffer.from(p.int16, 'base64');
   const copy = new Uint8Array(b.byteLength);
   copy.set(b);

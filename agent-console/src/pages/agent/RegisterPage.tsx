@@ -9,6 +9,7 @@ import { drafts } from '../../lib/drafts';
 import { normalizePhoneInput } from '../../lib/phone';
 import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
+import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCascader';
 import { CallerHistory } from './CallerHistory';
 import { KnowledgePanel } from './KnowledgePanel';
 import { usePresence } from './presence';
@@ -49,6 +50,8 @@ export function RegisterPage() {
   const { presence, setPresence } = usePresence();
   const content = Form.useWatch('content', form) as string | undefined;
   const line = useDialledLine(params.get('line'));
+  const regions = useRegions();
+  const regionPrefill = useRef('');
 
   // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
   useEffect(() => {
@@ -184,7 +187,18 @@ export function RegisterPage() {
             <Row gutter={12}>
               <Col xs={24} md={8}>
                 <Form.Item name="regionCode" label={t('reg.region')}>
-                  <Input data-testid="reg-region" inputMode="numeric" />
+                  <RegionCascader
+                    testId="reg-region"
+                    onChange={(code, path) => {
+                      form.setFieldsValue({ regionCode: code });
+                      // The address starts with the region picked, unless the agent has typed more than an earlier prefill.
+                      const address = form.getFieldValue('address') as string | undefined;
+                      if (!address || address === regionPrefill.current) {
+                        regionPrefill.current = regionNames(regions, path);
+                        form.setFieldsValue({ address: regionPrefill.current });
+                      }
+                    }}
+                  />
                 </Form.Item>
               </Col>
               <Col xs={24} md={16}>

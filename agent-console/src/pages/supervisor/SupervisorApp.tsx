@@ -5,11 +5,11 @@ import { api } from '../../api/endpoints';
 import type { Presence, TicketSummary } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useRealtime, useSocketEvent } from '../../realtime/RealtimeProvider';
-import { useLiveQuery } from '../../realtime/useLiveQuery';
+import { useLiveQuery, type LiveQuery } from '../../realtime/useLiveQuery';
 import { useAuth } from '../../shell/auth';
 import { StaffShell } from '../../shell/StaffShell';
 import { Countdown, StatusTag, useNow } from '../../tickets/tags';
-import { reportsApi } from './reports/api';
+import { reportsApi, type QueueCounts } from './reports/api';
 import { nearDeadline, volumeBars } from './stats';
 import { LinkagesCard } from './hotlines/LinkagesCard';
 
@@ -62,10 +62,8 @@ function Agents() {
   );
 }
 
-function Queues() {
+function Queues({ q }: { q: LiveQuery<QueueCounts> }) {
   const { t } = useI18n();
-  // One server count over every ticket (server/reports/queue-counts.ts), not a request per status.
-  const q = useLiveQuery(() => reportsApi.queueCounts(), [], WALL);
   return (
     <Card size="small" title={t('sup.queues')} data-testid="sup-queues">
       <Row gutter={[8, 8]}>
@@ -80,6 +78,26 @@ function Queues() {
         <Col xs={12} md={6}>
           <Statistic title={t('sup.nearDeadline', { h: q.data?.nearDeadlineHours ?? 24 })} value={q.data?.nearDeadline ?? '—'} />
         </Col>
+      </Row>
+    </Card>
+  );
+}
+
+/** 今日话务: today's calls as a call-centre floor reads them (server/reports/queue-counts.ts). */
+function Calls({ q }: { q: LiveQuery<QueueCounts> }) {
+  const { t } = useI18n();
+  const c = q.data?.calls;
+  const pct = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
+  return (
+    <Card size="small" title={t('sup.calls')} data-testid="sup-calls">
+      <Row gutter={[8, 8]}>
+        <Col xs={12} md={4}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
+        <Col xs={12} md={4}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
+        <Col xs={12} md={4}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
+        <Col xs={12} md={6}>
+          <Statistic title={t('sup.calls.serviceLevel', { s: c?.serviceLevelSeconds ?? 20 })} value={pct(c?.serviceLevel)} data-testid="sup-service-level" />
+        </Col>
+        <Col xs={12} md={6}><Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} /></Col>
       </Row>
     </Card>
   );
@@ -110,6 +128,8 @@ function Deadlines({ rows }: { rows: TicketSummary[] }) {
 
 function Wall() {
   const { t } = useI18n();
+  // One server count over every ticket and today's calls (server/reports/queue-counts.ts), not a request per status.
+  const counts = useLiveQuery(() => reportsApi.queueCounts(), [], WALL);
   const { user } = useAuth();
   // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
@@ -133,7 +153,10 @@ function Wall() {
         <Agents />
       </Col>
       <Col xs={24} lg={12}>
-        <Queues />
+        <Queues q={counts} />
+      </Col>
+      <Col xs={24}>
+        <Calls q={counts} />
       </Col>
       <Col xs={24}>
         <LinkagesCard canAct={user?.role === 'supervisor' || user?.role === 'dispatcher'} />
