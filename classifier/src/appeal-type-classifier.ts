@@ -185,7 +185,7 @@ export class AppealTypeModel {
     try {
       raw = JSON.parse(gunzipSync(buf).toString('utf8'));
     } catch (e) {
-      throw new Error(`not an appeal-type model file (${(e as Error).message})`);
+      throw new Error(`not an appeal-type model file (${(e as Error).message})`, { cause: e });
     }
     if (raw.format !== APPEAL_TYPE_FORMAT) throw new Error(`unsupported appeal-type model format ${String(raw.format)}, expected ${APPEAL_TYPE_FORMAT}`);
     return new AppealTypeModel({

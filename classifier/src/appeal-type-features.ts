@@ -64,7 +64,7 @@ export function denseTypeFeatures(
   f[k++] = squash(count(body, FIRST_PERSON), 3);
   f[k++] = squash(count(body, THIRD_PARTY), 3);
   f[k++] = THANKS_START.test(content) ? 1 : 0;
-  f[k++] = squash(content.length, 300);
+  f[k] = squash(content.length, 300);
   return f;
 }
 

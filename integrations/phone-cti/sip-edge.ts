@@ -22,6 +22,7 @@ export interface SipEdgeOptions {
   post(events: CallEvent[]): Promise<void>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the sip library parses each header to its own shape (string, object, list)
 type SipMsg = { method?: string; uri: string; headers: Record<string, any>; content?: string };
 
 /** Poster that signs like any CTI adapter (shared §0.3 scheme). */

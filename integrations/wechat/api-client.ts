@@ -128,13 +128,13 @@ export class WechatApiClient {
     }
   }
 
-  private async postJson(pathAndQuery: string, payload: object): Promise<Record<string, any>> {
+  private async postJson(pathAndQuery: string, payload: object): Promise<Record<string, unknown>> {
     const res = await this.http(`${this.base}${pathAndQuery}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
     });
     if (!res.ok) throw new Error(`wechat api HTTP ${res.status}`);
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as Record<string, unknown>;
   }
 }
 

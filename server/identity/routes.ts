@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import type Redis from 'ioredis';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { smsMinutePasses } from '../helpers/sms-window';
-import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
+import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, rowLeavesAfterAction, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -137,7 +137,11 @@ describe('appeal lifecycle through the console', () => {
     await citizen.getByTestId('sms-track').click();
     trackCode = await devSmsCode(phone, submitCode);
     await citizen.getByTestId('track-code').fill(trackCode);
+    // The reply from tracking by token is still on screen: wait for this query's own answer.
+    const answered = citizen.waitForResponse((r) => r.url().endsWith('/api/public/track') && r.request().method() === 'POST', { timeout: 15_000 });
     await citizen.getByTestId('track-submit').click();
+    const res = await answered;
+    assert.equal(res.status(), 200, `tracking by phone + code: ${await res.text()}`);
     await citizen.getByTestId('public-reply').filter({ hasText: '停止夜间施工' }).waitFor({ timeout: 15_000 });
   });
 
@@ -169,7 +173,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-verify').click();
     await agent.getByTestId('rect-field-note').fill('已回访诉求人，反映属实，转承办单位整改。');
     await agent.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 }); // left the "to verify" tab
+    await rowLeavesAfterAction(agent, row, 'rect-error'); // left the "to verify" tab
     // Watch the "reported" tab: the unit's report must arrive over the socket, without a reload.
     await agent.getByRole('tab', { name: '已反馈待复核' }).click();
   });
@@ -184,7 +188,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-report').click();
     await clerk.getByTestId('rect-field-text').fill('已约谈施工单位，夜间施工已停止，已电话告知诉求人。');
     await clerk.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 });
+    await rowLeavesAfterAction(clerk, row, 'rect-error');
   });
 
   it('the centre sees the report live, checks again with the citizen and closes it rectified', async () => {
@@ -193,7 +197,7 @@ describe('appeal lifecycle through the console', () => {
     await row.getByTestId('rect-action-confirm').click();
     await agent.getByTestId('rect-field-citizenSatisfied').getByText('满意', { exact: true }).click();
     await agent.getByTestId('rect-confirm').click();
-    await row.waitFor({ state: 'detached', timeout: 20_000 });
+    await rowLeavesAfterAction(agent, row, 'rect-error');
   });
 
   it('the public review page shows the review and its outcome, anonymised', async () => {

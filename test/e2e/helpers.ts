@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const BASE = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 export const PASSWORD = process.env.E2E_PASSWORD ?? 'Rexian!2026';
@@ -89,11 +89,35 @@ export async function act(page: Page, action: string, fill?: () => Promise<void>
   await page.getByTestId(`action-${action}`).click();
   if (fill) await fill();
   await page.getByTestId('action-confirm').click();
-  // Either the modal closes (done) or it shows the server's problem message: fail with that text.
+  // Either the dialog closes (done) or it shows the server's problem message: fail with that text.
+  // Still open after 30 s without a message is a failure too, never a silent pass.
   const error = page.getByTestId('action-error');
-  // The loser of the race times out later: swallow that, it is not a failure.
-  const closed = page.locator('.ant-modal-wrap').waitFor({ state: 'hidden', timeout: 30_000 }).then(() => null, () => null);
-  const shown = error.waitFor({ timeout: 30_000 }).then(() => error.textContent(), () => null);
-  const problem = await Promise.race([closed, shown]);
-  if (problem) throw new Error(`${action} failed: ${problem}`);
+  const open = page.locator('.ant-modal-wrap').filter({ visible: true }).first();
+  const problem = await new Promise<string | null>((resolve, reject) => {
+    open.waitFor({ state: 'hidden', timeout: 30_000 }).then(
+      () => resolve(null),
+      (e: Error) => reject(new Error(`${action}: the dialog is still open (${e.message.split('\n')[0]})`)),
+    );
+    error.waitFor({ timeout: 30_000 }).then(
+      async () => resolve((await error.textContent()) ?? ''),
+      () => undefined, // no message: the other wait decides
+    );
+  });
+  if (problem !== null) throw new Error(`${action} failed: ${problem}`);
+}
+
+/**
+ * Waits for a row to leave its list after a dialog's action; if the dialog shows the server's
+ * refusal instead, fails at once with that message rather than timing out on the row.
+ */
+export async function rowLeavesAfterAction(page: Page, row: Locator, errorTestId: string, timeout = 20_000) {
+  const refused = page.getByTestId(errorTestId);
+  const problem = await new Promise<string | null>((resolve, reject) => {
+    row.waitFor({ state: 'detached', timeout }).then(() => resolve(null), reject);
+    refused.waitFor({ timeout }).then(
+      async () => resolve((await refused.textContent()) ?? ''),
+      () => undefined, // no message: the row's wait decides
+    );
+  });
+  if (problem !== null) throw new Error(`the action was refused: ${problem}`);
 }

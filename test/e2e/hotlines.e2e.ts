@@ -3,7 +3,7 @@
 // on the wall; the administrator imports the line table and reads calls by line.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
 import { BASE, login, pickOption, randomMobile, serverUp, shot, USERS } from './helpers';

@@ -30,7 +30,7 @@ export class ApiClient {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0];
     const text = await res.text();
-    let json: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let json: any;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {

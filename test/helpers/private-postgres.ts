@@ -6,7 +6,14 @@ import { promisify } from 'node:util';
 import { freePort } from './server-process';
 
 const run = promisify(execFile);
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+// Debian installs each major version under its own directory (15 on bookworm, 17 on trixie): the newest one present.
+const BIN =
+  process.env.PG_BIN ??
+  (() => {
+    const root = '/usr/lib/postgresql';
+    const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+    return path.join(root, versions[0] ?? '15', 'bin');
+  })();
 
 /**
  * A private PostgreSQL cluster in a temp directory on a free port (trust auth, loopback only), for

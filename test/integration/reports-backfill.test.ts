@@ -25,7 +25,7 @@ let U: { id: string }, V: { id: string };
 const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).toISOString().slice(0, 10);
 const from = day(-2), to = day(1);
 
-async function ok(p: Promise<{ status: number; body: any }>, status = 200) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   const r = await p;
   expect(r.status, JSON.stringify(r.body)).toBe(status);
   return r.body.data;

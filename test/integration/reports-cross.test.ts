@@ -18,7 +18,7 @@ const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).t
 const range = `from=${day(-1)}&to=${day(1)}`;
 const month = day(0).slice(0, 7);
 
-async function ok(p: Promise<{ status: number; body: any }>, status = 200) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   const r = await p;
   expect(r.status, JSON.stringify(r.body)).toBe(status);
   return r.body.data;

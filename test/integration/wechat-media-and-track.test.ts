@@ -65,7 +65,7 @@ const image = (mediaId: string) => `<MsgType><![CDATA[image]]></MsgType><PicUrl>
 const voice = (mediaId: string) => `<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[${mediaId}]]></MediaId><Format><![CDATA[amr]]></Format>`;
 
 async function timeline(ticketId: string) {
-  return (await agent.get(`/api/tickets/${ticketId}`)).body.data.timeline as { type: string; data: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return (await agent.get(`/api/tickets/${ticketId}`)).body.data.timeline as { type: string; data: Record<string, any> }[];
 }
 async function until<T>(f: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

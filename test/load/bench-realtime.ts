@@ -91,7 +91,7 @@ async function main() {
 
     const post = async (path: string, body: unknown) => {
       const r = await fetch(`${base}${path}`, { method: 'POST', headers: d.headers, body: JSON.stringify(body) });
-      const j = (await r.json()) as { data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const j = (await r.json()) as { data: any };
       if (!r.ok) throw new Error(`${path}: ${r.status} ${JSON.stringify(j)}`);
       return j.data;
     };

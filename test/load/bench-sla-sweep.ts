@@ -158,7 +158,7 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   // Lower bound for the same work done set-based: claim every due row and mark it in one UPDATE
   // (no per-row events), then roll back so the real sweeper below finds the same rows.
   const lower = await pool.connect();
-  let setBased = 0;
+  let setBased: number;
   try {
     const t = performance.now();
     await lower.query('begin');

@@ -52,7 +52,7 @@ let agentActor: Actor;
 const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string }>;
 let articleId: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
   const r = await p;
   expect(r.status, JSON.stringify(r.body)).toBe(status);
   return r.body?.data;

@@ -23,7 +23,7 @@ const DESCRIPTION = `我叫${NAME}，电话${PHONE}，身份证${ID_NUMBER}，�
 const form = (o: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(o) });
 const read = async (path: string, key?: string) => {
   const r = await fetch(`${env.baseUrl}/open311/v2/${path}${key ? `${path.includes('?') ? '&' : '?'}api_key=${key}` : ''}`);
-  return { status: r.status, text: await r.clone().text(), body: await r.json() as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: r.status, text: await r.clone().text(), body: await r.json() as any };
 };
 let ownNo: string;
 let reportNo: string;

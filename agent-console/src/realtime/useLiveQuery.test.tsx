@@ -2,6 +2,7 @@
 import { act, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/problem';
 import { RealtimeContext, type Invalidate, type RealtimeValue } from './RealtimeProvider';
 import { useLiveQuery, type LiveQueryOptions } from './useLiveQuery';
 
@@ -69,5 +70,40 @@ describe('useLiveQuery', () => {
     await act(async () => push({ epoch: 1 }));
     await act(async () => vi.advanceTimersByTime(200));
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('retries a refetch that failed (server busy, network), so a missed change still shows without another event', async () => {
+    value = { state: 'connected', epoch: 0, socket: null, lastInvalidate: null };
+    let answer = 'before';
+    let fail = false;
+    const load = vi.fn(async () => {
+      if (fail) throw new ApiError({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+      return answer;
+    });
+    const hook = renderHook(() => useLiveQuery(load, []), { wrapper });
+    await act(async () => vi.advanceTimersByTime(0));
+    expect(hook.result.current.data).toBe('before');
+    // The change is committed and announced, but the refetch it causes fails once.
+    answer = 'after';
+    fail = true;
+    value = { ...value, lastInvalidate: { seq: ++seq, msg: { topic: 'ticket', ids: ['a'] } } };
+    hook.rerender();
+    await act(async () => vi.advanceTimersByTime(200));
+    expect(hook.result.current.error?.problem.status).toBe(503);
+    expect(hook.result.current.data).toBe('before');
+    fail = false;
+    await act(async () => vi.advanceTimersByTime(3000));
+    expect(hook.result.current.data).toBe('after');
+    expect(hook.result.current.error).toBeNull();
+  });
+
+  it('does not retry a refusal (4xx): the same request would be refused again', async () => {
+    value = { state: 'connected', epoch: 0, socket: null, lastInvalidate: null };
+    const load = vi.fn(async () => {
+      throw new ApiError({ status: 403, code: 'FORBIDDEN' });
+    });
+    renderHook(() => useLiveQuery(load, []), { wrapper });
+    await act(async () => vi.advanceTimersByTime(30_000));
+    expect(load).toHaveBeenCalledTimes(1);
   });
 });

@@ -16,6 +16,11 @@ export interface LiveQueryOptions {
   throttleMs?: number;
 }
 
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 15_000;
+/** Network failures (status 0), 5xx and 429 are worth asking again; other refusals are not. */
+const retryable = (e: ApiError) => e.problem.status === 0 || e.problem.status >= 500 || e.problem.status === 429;
+
 /**
  * Loads via REST, and loads again on reconnect and on matching `invalidate` events.
  * Event-driven refetches are throttled, not debounced: on a busy floor events never pause,
@@ -34,6 +39,8 @@ export function useLiveQuery<T>(load: () => Promise<T>, deps: unknown[], opts: L
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastRun = useRef(0);
 
+  const failures = useRef(0);
+
   const run = useCallback(() => {
     timer.current = null;
     lastRun.current = Date.now();
@@ -41,8 +48,24 @@ export function useLiveQuery<T>(load: () => Promise<T>, deps: unknown[], opts: L
     setLoading(true);
     loadRef
       .current()
-      .then((d) => id === latest.current && (setData(d), setError(null)))
-      .catch((e: unknown) => id === latest.current && setError(e instanceof ApiError ? e : new ApiError({ status: 0 })))
+      .then((d) => {
+        if (id !== latest.current) return;
+        failures.current = 0;
+        setData(d);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (id !== latest.current) return;
+        const err = e instanceof ApiError ? e : new ApiError({ status: 0 });
+        setError(err);
+        // A refetch that fails (busy server, dropped connection) would otherwise keep showing what
+        // the event that caused it said had changed, until some later event: retry it, backing off.
+        // A refusal (4xx) would be refused again, so it is only shown.
+        if (retryable(err) && !timer.current) {
+          const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures.current++);
+          timer.current = setTimeout(run, wait);
+        }
+      })
       .finally(() => id === latest.current && setLoading(false));
   }, []);
 

@@ -85,4 +85,24 @@ describe('action → API', () => {
       text: '已更换路灯', attachments: [{ name: '整改照片.png', storageKey: 'att:11111111-2222-4333-8444-555555555555' }],
     });
   });
+
+  it('keeps what the user typed when the ticket is refetched live while the dialog is open (no draft for this action)', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ data: { ...ticket, allowedActions: [] } }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const view = (t: TicketDetail) => (
+      <I18nProvider>
+        <ActionBar ticket={t} onDone={() => undefined} />
+      </I18nProvider>
+    );
+    const r = render(view({ ...ticket, allowedActions: ['reopen'] }));
+    fireEvent.click(screen.getByTestId('action-reopen'));
+    fireEvent.change(await screen.findByTestId('field-reason'), { target: { value: '回访不满意：夜间施工仍在继续' } });
+    // Another event on the ticket (a notice sent, a unit's step): the detail refetches, a new object, same ticket.
+    r.rerender(view({ ...ticket, allowedActions: ['reopen'], version: 4 } as TicketDetail));
+    await new Promise((res) => setTimeout(res, 50));
+    expect((screen.getByTestId('field-reason') as HTMLTextAreaElement).value).toBe('回访不满意：夜间施工仍在继续');
+    fireEvent.click(screen.getByTestId('action-confirm'));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledOnce());
+    expect(JSON.parse((fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toMatchObject({ reason: '回访不满意：夜间施工仍在继续' });
+  });
 });

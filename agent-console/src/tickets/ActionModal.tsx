@@ -104,8 +104,10 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
     setError(null);
     if (spec.draft) form.setFieldsValue(drafts.load(draftKey) ?? {});
     if (spec.action === 'submit') form.setFieldsValue(classificationDefaults(ticket, codeForName));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- defaults are taken once, when the form opens
-  }, [spec, draftKey, form, ticket]);
+    // Defaults are taken once, when the form opens: a live refetch of the same ticket (a new object
+    // on every event) must not wipe what the user is typing, so the ticket's id is the dependency.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+  }, [spec, draftKey, form, ticket.id]);
 
   // The tree may answer after the form opened: fill the suggested category then, unless already chosen.
   const suggestedCode = spec?.action === 'submit' ? classificationDefaults(ticket, codeForName).categoryCode : undefined;

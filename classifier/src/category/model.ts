@@ -178,7 +178,7 @@ export class CategoryModel {
     try {
       raw = JSON.parse(gunzipSync(buf).toString('utf8'));
     } catch (e) {
-      throw new Error(`not a category model file (${(e as Error).message})`);
+      throw new Error(`not a category model file (${(e as Error).message})`, { cause: e });
     }
     if (raw.format !== FORMAT) throw new Error(`unsupported model format ${String(raw.format)}, expected ${FORMAT}`);
     const appealType = raw.appealType as { labels: string[]; linear: PackedLinear; trustRuleMargin: number };

@@ -70,7 +70,7 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
   const linear = trainOneVsRest(rows, y, labels.length, vectorizer.dimension, config.svm);
   progress(++step, steps, 'training appeal-type model');
   const appealType = trainTypeWeights(vectorizer, input.typeTexts);
-  progress(++step, steps, 'done');
+  progress(step + 1, steps, 'done');
   const { terms, idf } = vectorizer.state;
   const trained = new CategoryModel({
     format: FORMAT,

@@ -70,7 +70,7 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, prove
   const byHash = new Map(found.map((f) => [f.valueHash, f]));
   const foundFor = (p: (typeof points)[number]) => p.all.map((h) => byHash.get(h)).find(Boolean);
   const strong = points.find((p) => p.proven && !!foundFor(p));
-  const fresh = points.filter((p) => !!!foundFor(p));
+  const fresh = points.filter((p) => !foundFor(p));
   const now = ctx.now();
   let citizenId: string;
   let unprovenToNew: typeof points = [];

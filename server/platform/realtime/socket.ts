@@ -75,7 +75,7 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
       if (!id) return reply({ ok: false, code: 'VALIDATION_FAILED' });
       // The room carries the ticket's invalidations and its viewers' names: join only what the
       // ticket detail route would show this user, under the session as it is now (not at connect).
-      let visible = false;
+      let visible: boolean;
       try {
         const token = sessionToken(socket.handshake.headers.cookie);
         const current = token ? await userForToken(deps.db, token) : null;

@@ -35,7 +35,7 @@ export default function BarChart({ data, testId, percent, height = 240 }: Props)
       },
       true,
     );
-  }, [data, percent]);
+  }, [chart, data, percent]);
 
   return <div ref={el} data-testid={testId} data-points={data.length} style={{ height, width: '100%' }} />;
 }

@@ -33,7 +33,7 @@ export default function TrendChart({ periods, series, testId }: Props) {
       },
       true,
     );
-  }, [periods, series]);
+  }, [chart, periods, series]);
 
   return <div ref={el} data-testid={testId} data-points={periods.length} style={{ height: 260, width: '100%' }} />;
 }
