@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // One runner for the whole repo. Files run in parallel worker processes; every file that
 // touches PostgreSQL or Redis gets its own database and queue prefix (test/helpers), so
 // parallel files never see each other's rows or jobs.
+// The global setup (migrations) runs in this process, not in the workers `env` below reaches.
+process.env.REXIAN_DEMO ??= '1';
+
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'integrations/**/*.test.ts', 'classifier/**/*.test.ts', 'test/**/*.test.ts', 'agent-console/src/**/*.test.{ts,tsx}'],

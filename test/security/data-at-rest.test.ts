@@ -19,7 +19,7 @@ import { wechatSignature } from '../../integrations/wechat/crypto';
 import { errorHandler, requestContext } from '../../server/platform/http/middleware';
 import { sweepPersonalData } from '../../server/channels/retention';
 
-const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain' };
+const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc' };
 const env = useTestEnv({ app: { channels: { wechat: WECHAT, ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: '', open311Jurisdiction: 'x' } } });
 const PHONE = '13912343927';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
