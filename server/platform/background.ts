@@ -4,7 +4,7 @@ import { backgroundFailures } from './metrics';
 /**
  * Reports a failed round of background work: logged with the loop's name and context, counted in
  * `rexian_background_failures_total{loop}`. The one way a loop, a shutdown step or a best-effort
- * write admits failure (no `.catch(() => {})` anywhere).
+ * write admits failure, so no error is dropped without a log line and a count.
  */
 export function reportFailure(log: Logger, loop: string, err: unknown, context: Record<string, unknown> = {}): void {
   backgroundFailures.inc({ loop });
