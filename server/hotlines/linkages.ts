@@ -100,13 +100,14 @@ export const LinkageListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export async function listLinkages(ctx: Ctx, q: z.infer<typeof LinkageListQuery>) {
+/** Open (or all) linkages oldest first; with `id`, just that one, as the list shows it. */
+export async function listLinkages(ctx: Ctx, q: z.infer<typeof LinkageListQuery> & { id?: string }) {
   const open: LinkageStatus[] = ['transferred', 'acknowledged'];
   const rows = await ctx.db
     .select({ l: emergencyLinkages, number: tickets.number, title: tickets.title })
     .from(emergencyLinkages)
     .innerJoin(tickets, eq(tickets.id, emergencyLinkages.ticketId))
-    .where(q.status === 'open' ? inArray(emergencyLinkages.status, open) : undefined)
+    .where(q.id ? eq(emergencyLinkages.id, q.id) : q.status === 'open' ? inArray(emergencyLinkages.status, open) : undefined)
     .orderBy(asc(emergencyLinkages.transferredAt))
     .limit(q.limit);
   const now = ctx.now().getTime();

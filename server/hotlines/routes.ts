@@ -46,7 +46,8 @@ export function hotlineRoutes() {
   r.post('/emergency-linkages/:id/acknowledge', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: AcknowledgeInput }),
     async (req, res) => {
       await acknowledgeLinkage(req.ctx, String(req.params.id), req.body as z.infer<typeof AcknowledgeInput>);
-      res.json({ data: (await listLinkages(req.ctx, { status: 'all', limit: 200 })).find((l) => l.id === req.params.id) });
+      const [linkage] = await listLinkages(req.ctx, { status: 'all', limit: 1, id: String(req.params.id) });
+      res.json({ data: linkage });
     });
   r.post('/emergency-linkages/:id/follow-up', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: FollowUpInput }),
     async (req, res) => {

@@ -7,6 +7,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Runtime } from '../platform/runtime';
 import { makeCtx, type Actor } from '../platform/context';
 import { categories } from '../catalog/tables';
+import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
 import { channelEventSink } from '../channels/ports';
 import { updateCallStats } from '../reports/call-metrics';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
@@ -19,8 +20,8 @@ export async function seedHotlinesDemo(rt: Runtime, actors: Map<string, Actor>) 
   const who = (role: string) => [...actors.values()].find((a) => a.kind === 'staff' && a.role === role)!;
   const ctx = (role: string) => makeCtx({ db: rt.db, actor: who(role), log: rt.log, svc: rt.svc });
   const topCode = async (name: string) =>
-    (await rt.db.select({ code: categories.code }).from(categories).where(and(eq(categories.name, name), eq(categories.level, 1)))
-      .orderBy(asc(categories.version)).limit(1))[0]?.code ?? null;
+    (await rt.db.select({ code: categories.code }).from(categories)
+      .where(and(eq(categories.name, name), eq(categories.level, 1), eq(categories.version, CURRENT_CATEGORY_VERSION))).limit(1))[0]?.code ?? null;
 
   const lines: LineInput[] = [
     { number: '12345', name: '12345政务服务便民热线', mode: 'main', active: true },
