@@ -15,6 +15,8 @@ import { redisLimit } from './platform/http/flexible-limit';
 import { catalogRoutes } from './catalog/routes';
 import { citizenRoutes } from './citizen/routes';
 import { smsCodeLimits, type SmsCaptchaConfig } from './citizen/sms-limits';
+import { publicApiRoutes } from './citizen/public-api';
+import { captchaStore } from './citizen/svg-captcha';
 import { dispatchRoutes } from './dispatch/routes';
 import { slaRoutes } from './sla/routes';
 import { classifierRoutes } from './tickets/classifier-routes';
@@ -84,7 +86,11 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(dispatchRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
-  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits: smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha) }));
+  const smsLimits = smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha);
+  const captcha = captchaStore(rt.redis, rt.options.queuePrefix);
+  // channels.md §3/§4.3 under /api/v1; /api/public/* stays for the console until it moves.
+  api.use(publicApiRoutes({ sms: rt.sms, smsLimits, captcha, redis: rt.redis, prefix: rt.options.queuePrefix }));
+  api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits }));
   api.use(callbackRoutes());
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes());
@@ -95,6 +101,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
     const dev = rt.sms;
     // Demo and tests only (never in production): read the last code the dev SMS sender "sent".
     api.get('/dev/sms', (req, res) => res.json({ data: { code: dev.lastCodeFor(String(req.query.phone ?? '')) } }));
+    api.get('/dev/captcha', async (req, res) => res.json({ data: { answer: await captcha.peek(String(req.query.id ?? '')) } }));
   }
   api.use(() => {
     throw problem('NOT_FOUND');

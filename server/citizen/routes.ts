@@ -14,7 +14,7 @@ import type { SmsSender } from './sms-sender';
 import { issueSmsCode, verifySmsCode } from './sms-codes';
 import type { smsCodeLimits } from './sms-limits';
 import { presentPublicTicket } from './present';
-import { sqlList } from '../platform/db/sql-list';
+import { ticketOfProvenPhone } from './ownership';
 
 const Phone = z.string().trim().max(20);
 const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit'), captcha: z.string().max(4096).optional() });
@@ -29,7 +29,7 @@ const TrackInput = z.union([
   z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/) }),
 ]);
 
-function mobile(phone: string) {
+export function mobile(phone: string) {
   const m = normalizeMobile(phone);
   if (!m.ok) throw problem('PHONE_INVALID');
   return m.normalized;
@@ -91,11 +91,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
     } else {
       const phone = mobile(b.phone);
       await verifySmsCode(req.ctx, phone, 'track', b.code);
-      // The ticket must belong to the phone, and that phone must be proven on the record (SMS code,
-      // the CTI's caller number): a number someone merely typed in another channel tracks nothing.
-      const owns = ticket && (await req.ctx.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${ticket.citizenId}
-        and kind = 'phone' and value_hash in ${sqlList(req.ctx.svc.pii.hashes('phone', phone))} and verified_at is not null`)).rows.length > 0;
-      if (!owns) throw problem('TICKET_NOT_FOUND');
+      if (!(await ticketOfProvenPhone(req.ctx, b.number, phone))) throw problem('TICKET_NOT_FOUND');
     }
     res.json({ data: await presentPublicTicket(req.ctx, ticket!.id) });
   });

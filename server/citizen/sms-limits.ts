@@ -26,11 +26,12 @@ export function smsCodeLimits(redis: Redis, prefix: string, log: Logger, captcha
 
   return {
     /** Throws RATE_LIMITED or CAPTCHA_REQUIRED; returns only when a code may be sent to `phoneHash`. */
-    async admit(o: { ip: string; phoneHash: string; captchaToken?: string }) {
+    /** `captchaSolved`: the caller already passed the built-in image captcha of /api/v1 (svg-captcha.ts). */
+    async admit(o: { ip: string; phoneHash: string; captchaToken?: string; captchaSolved?: boolean }) {
       if (!(await ip.consume(o.ip))) throw problem('RATE_LIMITED');
       if (captcha && captcha.after > 0) {
         await ipSeen.consume(o.ip);
-        if ((await ipSeen.used(o.ip)) > captcha.after) {
+        if ((await ipSeen.used(o.ip)) > captcha.after && !o.captchaSolved) {
           if (!o.captchaToken) throw problem('CAPTCHA_REQUIRED');
           if (!(await captcha.verifier.verify(o.captchaToken, o.ip))) throw problem('CAPTCHA_FAILED');
         }

@@ -35,7 +35,9 @@ export const PublicRatingInput = z.union([
   z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
     result: z.enum(CALLBACK_RESULTS), comment: Comment }),
 ]);
-type PublicRatingInput = z.infer<typeof PublicRatingInput>;
+/** The public API /api/v1 proves the phone with its smsToken before it gets here (server/citizen/public-api.ts). */
+type PublicRatingInput = z.infer<typeof PublicRatingInput>
+  | { number: string; verifiedPhone: string; score: number; result?: (typeof CALLBACK_RESULTS)[number]; comment?: string };
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const PublicReviewsQuery = z.strictObject({ unitId: z.uuid(), month: Month });
@@ -45,9 +47,10 @@ const ListQuery = z.strictObject({ status: z.enum(RECTIFICATION_STATUSES).option
 const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.optional(), bad: z.enum(['true', 'false']).optional() });
 
 /** The citizen rates: with a tracking token, or through the callback link (which also answers the callback). */
-async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
+export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
   ctx.actor = { kind: 'citizen', citizenId: null };
   let verifiedPhoneHashes: string[] | null = null;
+  if ('verifiedPhone' in b) verifiedPhoneHashes = ctx.svc.pii.hashes('phone', b.verifiedPhone);
   if ('phone' in b) {
     const m = normalizeMobile(b.phone);
     if (!m.ok) throw problem('PHONE_INVALID');

@@ -14,6 +14,12 @@ export interface LimitSpec {
   name: string;
   points: number;
   durationSeconds: number;
+  /**
+   * No in-memory insurance: while Redis is away `take` rejects (the caller answers 503). For the
+   * anonymous public writes of channels.md §3 ("fail closed for anonymous writes"), where a
+   * per-node memory count would multiply the quota by the number of nodes during an outage.
+   */
+  failClosed?: boolean;
 }
 
 export interface LimitDecision { allowed: boolean; retryAfterSeconds: number }
@@ -26,14 +32,16 @@ export interface Limit {
 const built = new WeakMap<Redis, Map<string, Limit>>();
 
 export function redisLimit(redis: Redis, prefix: string, spec: LimitSpec): Limit {
-  const id = `${prefix}:${spec.name}:${spec.points}:${spec.durationSeconds}`;
+  const id = `${prefix}:${spec.name}:${spec.points}:${spec.durationSeconds}:${spec.failClosed ? 'closed' : 'open'}`;
   let perClient = built.get(redis);
   if (!perClient) built.set(redis, (perClient = new Map()));
   const cached = perClient.get(id);
   if (cached) return cached;
   const limiter = new RateLimiterRedis({
     storeClient: redis, keyPrefix: `${prefix}:rlf:${spec.name}`, points: spec.points, duration: spec.durationSeconds,
-    insuranceLimiter: new RateLimiterMemory({ points: spec.points, duration: spec.durationSeconds }),
+    ...(spec.failClosed
+      ? { rejectIfRedisNotReady: true }
+      : { insuranceLimiter: new RateLimiterMemory({ points: spec.points, duration: spec.durationSeconds }) }),
   });
   const limit: Limit = {
     async take(key) {

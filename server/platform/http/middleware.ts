@@ -51,11 +51,13 @@ export function validate(s: Schemas): RequestHandler {
 export function validationProblem(e: z.ZodError) {
   return problem('VALIDATION_FAILED', undefined, {
     errors: e.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })),
+    // channels.md §3: `fields: {path: message}`, what a form needs to put each message under its field.
+    fields: Object.fromEntries(e.issues.slice(0, 20).reverse().map((i) => [i.path.join('.') || '_', i.message])),
   });
 }
 
 /** The writes that take files (server/attachments/upload.ts reads them as a stream). */
-const MULTIPART_ROUTES = [/^\/public\/appeals\/?$/, /^\/tickets\/[^/]+\/attachments\/?$/];
+const MULTIPART_ROUTES = [/^\/public\/appeals\/?$/, /^\/v1\/appeals\/?$/, /^\/v1\/appeals\/\d{13}\/supplements\/?$/, /^\/tickets\/[^/]+\/attachments\/?$/];
 
 /** JSON bodies only, for every write (multipart only where files are taken); anything else is a 415, not a silent empty body. */
 export const requireJson: RequestHandler = (req, _res, next) => {
@@ -70,6 +72,8 @@ export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const p = toProblem(err);
     if (p.status >= 500) (req.ctx?.log ?? log).error({ err: errSummary(err), code: p.code }, 'request failed');
+    // RFC 9110 §10.2.3: a 429 says when to come back (channels.md §3); the limiter's own figure when it gave one.
+    if (p.code === 'RATE_LIMITED') res.set('Retry-After', String(typeof p.extensions.retryAfter === 'number' ? p.extensions.retryAfter : 60));
     res.status(p.status).type('application/problem+json').json(problemBody(p, req.ctx?.lang ?? langOf(req), req.ctx?.requestId));
   };
 }

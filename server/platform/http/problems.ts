@@ -25,6 +25,10 @@ export const PROBLEMS = {
   CREDIT_CODE_INVALID: { status: 400, zh: '统一社会信用代码校验不通过', en: 'The unified social credit code is not valid' },
   PHONE_INVALID: { status: 400, zh: '手机号码格式不正确', en: 'The mobile number is not valid' },
   SMS_CODE_INVALID: { status: 400, zh: '短信验证码错误或已过期', en: 'The SMS code is wrong or has expired' },
+  // The public API /api/v1 (channels.md §3, §4.3) answers a wrong SMS code or captcha with 401.
+  CODE_INVALID: { status: 401, zh: '短信验证码错误、已过期或已失效，请重新获取', en: 'The SMS code or token is wrong, expired or used up; request a new one' },
+  CAPTCHA_INVALID: { status: 401, zh: '图形验证码错误或已过期，请换一张重试', en: 'The captcha answer is wrong or expired; get a new one' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '该幂等键已超过 24 小时，请为新的诉求使用新的键', en: 'This Idempotency-Key is older than 24 hours; use a new key for a new appeal' },
   CAPTCHA_REQUIRED: { status: 428, zh: '请先完成图形验证', en: 'Solve the CAPTCHA first' },
   CAPTCHA_FAILED: { status: 400, zh: '图形验证未通过，请重试', en: 'The CAPTCHA was not solved; try again' },
   RATE_LIMITED: { status: 429, zh: '操作过于频繁，请稍后再试', en: 'Too many requests; try again later' },
