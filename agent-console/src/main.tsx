@@ -8,11 +8,12 @@ import App from './App';
 import './base.css';
 import { I18nProvider, useI18n } from './i18n';
 import { AuthProvider } from './shell/auth';
+import { accessibleTheme } from './theme';
 
 function Themed() {
   const { locale } = useI18n();
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={accessibleTheme}>
       <AntApp>
         <BrowserRouter>
           <AuthProvider>

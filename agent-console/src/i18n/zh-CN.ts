@@ -572,6 +572,24 @@ export const zhCN = {
   'policy.callbackBy.cti': '呼叫系统自动外呼',
   'policy.save': '保存',
   'policy.saved': '已保存',
+  // Citizen side: accessibility and the elderly-friendly mode (长辈版, issue 19)
+  'feedback.pub.month': '月份',
+  'elder.on': '长辈版',
+  'elder.off': '标准版',
+  'elder.switchLabel': '切换到长辈版：大字、大按钮、一步一问',
+  'elder.switchOffLabel': '切换到标准版',
+  'elder.call': '拨打 12345',
+  'elder.callHint': '不方便填写？直接打电话，人工为您登记',
+  'elder.step': '第 {n} 步，共 {total} 步',
+  'elder.next': '下一步',
+  'elder.back': '上一步',
+  'elder.q.phone': '您的手机号码是多少？',
+  'elder.q.content': '您要反映什么事情？',
+  'elder.q.address': '事情发生在哪里？（可以不填）',
+  'elder.q.photos': '要不要拍张照片？（可以不拍）',
+  'elder.q.code': '请输入收到的短信验证码',
+  'a11y.presence': '坐席状态',
+  'a11y.skip': '跳到主要内容',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -2,6 +2,7 @@ import type { FormInstance } from 'antd';
 import type * as z from 'zod/mini';
 import { fieldErrors } from '../api/schemas';
 import type { Translate } from '../i18n';
+import { announce } from './announce';
 
 /**
  * Runs the zod schema over antd form values: on failure marks the fields (messages are i18n keys,
@@ -16,6 +17,19 @@ export function validateWith<S extends z.ZodMiniType>(
   const result = schema.safeParse(values);
   if (result.success) return result.data;
   const errors = fieldErrors(result.error);
-  form.setFields(Object.entries(errors).map(([name, key]) => ({ name: name.split('.'), errors: [t(key)] })));
+  const fields = Object.entries(errors).map(([name, key]) => ({ name: name.split('.'), errors: [t(key)] }));
+  form.setFields(fields);
+  announceErrors(form, fields);
   return null;
+}
+
+/** Says the errors out loud and puts the caret in the first wrong field (WCAG 3.3.1, 2.4.3). */
+export function announceErrors(form: FormInstance, fields: { name: (string | number)[] | string; errors: string[] }[]) {
+  if (fields.length === 0) return;
+  announce(fields.map((f) => f.errors[0]).join('；'));
+  try {
+    form.scrollToField(fields[0].name, { focus: true, block: 'center' });
+  } catch {
+    // A field the form does not render (a schema path without an input) has nothing to focus: the message is still said.
+  }
 }

@@ -13,6 +13,7 @@ export function PresenceSelector() {
       size="small"
       style={{ width: 120 }}
       value={presence}
+      aria-label={t('a11y.presence')}
       data-testid="presence"
       onChange={setPresence}
       options={STATES.map((s) => ({ value: s, label: t(`presence.${s}`) }))}

@@ -15,10 +15,11 @@ export function PhoneCodeFields({ purpose, testIdPrefix, smsTestId }: { purpose:
       <Form.Item name="phone" label={t('track.phone')} required>
         <Input inputMode="tel" maxLength={11} autoComplete="tel" data-testid={`${testIdPrefix}-phone`} />
       </Form.Item>
-      <Form.Item label={t('track.code')} required>
+      {/* The label names the code input (htmlFor): the nested noStyle item would otherwise leave it unnamed. */}
+      <Form.Item label={t('track.code')} required htmlFor={`${testIdPrefix}-code-input`}>
         <Space.Compact style={{ width: '100%' }}>
           <Form.Item name="code" noStyle>
-            <Input inputMode="numeric" maxLength={8} autoComplete="one-time-code" data-testid={`${testIdPrefix}-code`} />
+            <Input id={`${testIdPrefix}-code-input`} inputMode="numeric" maxLength={8} autoComplete="one-time-code" data-testid={`${testIdPrefix}-code`} />
           </Form.Item>
           <SmsCodeButton phone={phone} purpose={purpose} testId={smsTestId} />
         </Space.Compact>

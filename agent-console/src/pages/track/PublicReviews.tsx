@@ -62,9 +62,10 @@ export function PublicReviews() {
           onChange={setUnitId}
           options={units.map((u) => ({ value: u.id, label: u.name }))}
           placeholder={t('feedback.unit')}
+          aria-label={t('feedback.unit')}
           data-testid="pub-unit"
         />
-        <Select style={{ width: 120 }} value={month} onChange={setMonth} options={months.map((m) => ({ value: m, label: m }))} data-testid="pub-month" />
+        <Select style={{ width: 120 }} aria-label={t('feedback.pub.month')} value={month} onChange={setMonth} options={months.map((m) => ({ value: m, label: m }))} data-testid="pub-month" />
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
       {s && (

@@ -4,6 +4,7 @@ import { feedbackApi, type RatingReceipt } from '../../feedback/api';
 import { ratingBody, SCORES, type RatingValues } from '../../feedback/logic';
 import { useI18n } from '../../i18n';
 import { PhoneCodeFields } from './PhoneCodeFields';
+import { announceErrors } from '../../lib/zodForm';
 
 /**
  * 好差评 after the ticket is closed: five levels and an optional comment. With the tracking token
@@ -18,7 +19,9 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
   const submit = async (values: RatingValues) => {
     const out = ratingBody(number, values, trackToken);
     if ('errors' in out) {
-      form.setFields(Object.entries(out.errors).map(([name, key]) => ({ name: name as keyof RatingValues, errors: [t(key)] })));
+      const fields = Object.entries(out.errors).map(([name, key]) => ({ name: name as keyof RatingValues, errors: [t(key)] }));
+      form.setFields(fields);
+      announceErrors(form, fields);
       return;
     }
     // A second, different rating: the server says why (RATING_ALREADY_SUBMITTED), in the citizen's language.
