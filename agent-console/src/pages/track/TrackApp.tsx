@@ -1,5 +1,6 @@
-import { Card, Space, Tabs } from 'antd';
-import { useState } from 'react';
+import { Button, Card, ConfigProvider, Space, Tabs, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import type React from 'react';
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { LocaleSwitch } from '../../shell/LocaleSwitch';
@@ -7,6 +8,8 @@ import { CallbackLinkForm, callbackLinkFrom } from './CallbackLinkForm';
 import { PublicReviews } from './PublicReviews';
 import { SubmitForm, type Receipt } from './SubmitForm';
 import { TrackForm } from './TrackForm';
+import { useElderMode } from './elder';
+import { elderTheme } from '../../theme';
 
 const RECEIPT_KEY = 'rexian.receipt';
 
@@ -21,6 +24,7 @@ function loadReceipt(): Receipt | null {
 /** Citizen H5 page: no login, no socket; phone-width first, centred on a desk screen. */
 export default function TrackApp() {
   const { t } = useI18n();
+  const [elder, setElder] = useElderMode();
   const [tab, setTab] = useState('submit');
   const [receipt, setReceipt] = useState<Receipt | null>(loadReceipt);
   // The callback SMS / WeChat message links to /track?callback=…&token=…
@@ -37,18 +41,43 @@ export default function TrackApp() {
       activeKey={tab}
       onChange={setTab}
       items={[
-        { key: 'submit', label: t('track.submitTab'), children: <SubmitForm onSubmitted={onSubmitted} /> },
+        { key: 'submit', label: t('track.submitTab'), children: <SubmitForm key={elder ? 'elder' : 'std'} stepwise={elder} onSubmitted={onSubmitted} /> },
         { key: 'track', label: t('track.trackTab'), children: <TrackForm receipt={receipt} /> },
       ]}
     />
   );
-  return (
-    <div style={{ minHeight: '100vh', background: '#f5f5f5', padding: 12 }}>
+  // 长辈版 switch: a real button with its state (aria-pressed), on every citizen page.
+  const elderSwitch = (
+    <Button
+      size={elder ? 'large' : 'middle'}
+      aria-pressed={elder}
+      aria-label={elder ? t('elder.switchOffLabel') : t('elder.switchLabel')}
+      onClick={() => setElder(!elder)}
+      data-testid="elder-switch"
+    >
+      {elder ? t('elder.off') : t('elder.on')}
+    </Button>
+  );
+  const extra = (link: ReactNode) => <Space wrap>{link}{elderSwitch}<LocaleSwitch /></Space>;
+  const callBar = elder && (
+    <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
+      <Button type="primary" size="large" block href="tel:12345" data-testid="elder-call"
+        style={{ height: 56, fontSize: 22, background: '#135200', borderColor: '#135200' }}>
+        {t('elder.call')}
+      </Button>
+      <Typography.Text>{t('elder.callHint')}</Typography.Text>
+    </Space>
+  );
+  const page = (
+    <main style={{ minHeight: '100vh', background: elder ? '#ffffff' : '#f5f5f5', padding: 12, fontSize: elder ? 18 : undefined, boxSizing: 'border-box' }}
+      data-elder={elder ? 'on' : 'off'} data-testid="citizen-page">
       <Routes>
         <Route
           path="reviews"
           element={
-            <Card style={{ maxWidth: 720, margin: '0 auto' }} title={t('feedback.pub.title')} extra={<Space><Link to="/track">{t('track.title')}</Link><LocaleSwitch /></Space>} styles={{ body: { padding: 16 } }}>
+            <Card style={{ maxWidth: 720, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('feedback.pub.title')}</h1>}
+              extra={extra(<Link to="/track">{t('track.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              {callBar}
               <PublicReviews />
             </Card>
           }
@@ -56,12 +85,18 @@ export default function TrackApp() {
         <Route
           path="*"
           element={
-            <Card style={{ maxWidth: 560, margin: '0 auto' }} title={t('track.title')} extra={<Space><Link to="/track/reviews" data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link><LocaleSwitch /></Space>} styles={{ body: { padding: 16 } }}>
+            <Card style={{ maxWidth: elder ? 640 : 560, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('track.title')}</h1>}
+              extra={extra(<Link to="/track/reviews" data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              {callBar}
               {portal}
             </Card>
           }
         />
       </Routes>
-    </div>
+    </main>
   );
+  return elder ? <ConfigProvider theme={elderTheme}>{page}</ConfigProvider> : page;
 }
+
+/** The page's one h1 (WCAG 1.3.1 / 2.4.6), sized like the card title it replaces; the card header wraps on a phone. */
+const titleStyle = (elder: boolean): React.CSSProperties => ({ fontSize: elder ? 24 : 16, margin: 0, fontWeight: 600, whiteSpace: 'normal' });
