@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
-import { BASE, login, serverUp, USERS } from './helpers';
+import { BASE, devSmsCode, login, serverUp, shot, USERS } from './helpers';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -96,6 +96,146 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.waitForTimeout(800);
     await check(page, 'agent home');
     await page.close();
+  });
+
+  it('长辈版: remembered, large text and targets, a call button, one question per step, readable tracking and reviews', async () => {
+    const ctx = await newPerson(browser, true);
+    const page = await ctx.newPage();
+    await page.goto(`${BASE}/track`);
+    await page.getByTestId('appeal-form').waitFor();
+    await shot(page, 'citizen-standard');
+    await page.getByTestId('elder-switch').click();
+    assert.equal(await page.getByTestId('elder-switch').getAttribute('aria-pressed'), 'true');
+    await page.reload();
+    await page.getByTestId('appeal-form').waitFor();
+    assert.equal(await page.getByTestId('citizen-page').getAttribute('data-elder'), 'on', 'the choice is remembered across visits');
+    const call = page.getByTestId('elder-call');
+    assert.ok(await call.isVisible(), 'a visible call-12345 button');
+    assert.equal(await call.getAttribute('href'), 'tel:12345');
+    await shot(page, 'citizen-elder');
+    await check(page, 'citizen submit, 长辈版 (mobile)');
+
+    // Large text and large targets on what is on screen.
+    const sizes = await page.evaluate(() => {
+      const controls = [...document.querySelectorAll('main button, main input, main textarea, main [role=tab], main a')]
+        .filter((e) => (e as HTMLElement).offsetParent !== null);
+      return {
+        smallestTarget: Math.min(...controls.map((e) => Math.min(e.getBoundingClientRect().height, e.getBoundingClientRect().width))),
+        smallestTargetName: controls.map((e) => [Math.min(e.getBoundingClientRect().height, e.getBoundingClientRect().width), e.outerHTML.slice(0, 80)] as const)
+          .sort((a, b) => a[0] - b[0])[0]?.[1],
+        label: parseFloat(getComputedStyle(document.querySelector('main label')!).fontSize),
+        input: parseFloat(getComputedStyle(document.querySelector('main input')!).fontSize),
+      };
+    });
+    assert.ok(sizes.label >= 18 && sizes.input >= 18, `text ≥ 18 px: ${JSON.stringify(sizes)}`);
+    assert.ok(sizes.smallestTarget >= 44, `targets ≥ 44 px: ${JSON.stringify(sizes)}`);
+
+    // One question per step: the phone first, alone; a wrong answer stops on the step, said out loud.
+    const phone = `139${String(Date.now()).slice(-8)}`;
+    const inputs = () => page.locator('[data-testid=appeal-form] input:visible, [data-testid=appeal-form] textarea:visible').count();
+    assert.equal(await inputs(), 1);
+    await page.getByTestId('appeal-phone').fill('123');
+    await page.getByTestId('elder-next').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=live-errors]')?.textContent ?? '').length > 0);
+    assert.equal(await page.getByTestId('appeal-phone').getAttribute('aria-invalid'), 'true');
+    await page.getByTestId('appeal-phone').fill(phone);
+    await page.getByTestId('elder-next').click();
+    await page.getByTestId('appeal-content').fill('楼道里的灯坏了很久，晚上上下楼看不见，请帮忙修一下');
+    assert.equal(await inputs(), 1);
+    await page.getByTestId('elder-next').click();
+    await page.getByTestId('appeal-address').fill('越秀区东风路 8 号');
+    await page.getByTestId('elder-next').click();
+    await page.getByTestId('appeal-photos').waitFor();
+    await page.getByTestId('elder-next').click();
+    await page.getByTestId('sms-submit').click();
+    await page.getByTestId('appeal-code').fill(await devSmsCode(phone));
+    await shot(page, 'citizen-elder-code-step');
+    await page.getByTestId('appeal-submit').click();
+    await page.getByTestId('receipt-number').waitFor({ timeout: 15_000 });
+
+    await page.getByRole('tab', { name: /查询/ }).click();
+    await page.getByTestId('track-form').waitFor();
+    await check(page, 'citizen tracking, 长辈版 (mobile)');
+    await page.route('**/api/public/track', (route) => route.fulfill({ json: { data: CLOSED } }));
+    await page.getByTestId('track-mode').getByText('查询码查询').click();
+    await page.getByTestId('track-number').fill(CLOSED.number);
+    await page.getByTestId('track-token').fill('0'.repeat(32));
+    await page.getByTestId('track-submit').click();
+    await page.getByTestId('public-ticket').waitFor();
+    await check(page, 'citizen tracking result + rating, 长辈版 (mobile)');
+    await page.getByTestId('public-ticket').scrollIntoViewIfNeeded();
+    await shot(page, 'citizen-elder-tracking');
+    await page.goto(`${BASE}/track/reviews`);
+    await page.getByTestId('public-reviews').waitFor();
+    await page.waitForTimeout(800);
+    await check(page, 'public reviews, 长辈版 (mobile)');
+    await shot(page, 'public-reviews-elder');
+    await ctx.close();
+  });
+
+  it('reflows at 320 px (= 1280 px at 400 %, and well past 200 % zoom) without sideways scrolling, in both modes', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 320, height: 640 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    const wide: string[] = [];
+    for (const elder of ['0', '1']) {
+      await page.goto(`${BASE}/track`);
+      await page.evaluate((v) => localStorage.setItem('rexian.elder', v), elder);
+      for (const path of ['/track', '/track/reviews']) {
+        await page.goto(`${BASE}${path}`);
+        await page.waitForTimeout(800);
+        const w = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (w > 321) wide.push(`${path} (elder=${elder}): ${w}px`);
+      }
+    }
+    await ctx.close();
+    assert.deepEqual(wide, []);
+  });
+
+  it('the citizen submit flow works with the keyboard alone, in a logical order, with a visible focus', async () => {
+    const ctx = await newPerson(browser, true);
+    const page = await ctx.newPage();
+    await page.goto(`${BASE}/track`);
+    await page.evaluate(() => localStorage.setItem('rexian.elder', '0'));
+    await page.reload();
+    await page.getByTestId('appeal-form').waitFor();
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement as HTMLElement | null;
+      const s = e ? getComputedStyle(e) : null;
+      const ring = !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== 'none' && s.boxShadow !== ''));
+      return { id: e?.dataset.testid ?? e?.getAttribute('role') ?? e?.tagName ?? '', ring };
+    });
+    const order: string[] = [];
+    const noRing: string[] = [];
+    /** Tab until the element with this test id has the focus; the ids met on the way make the order. */
+    const tabTo = async (testId: string) => {
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        order.push(f.id);
+        if (!f.ring) noRing.push(f.id);
+        if (f.id === testId) return;
+      }
+      throw new Error(`Tab never reached ${testId}; order: ${order.join(' → ')}`);
+    };
+    const phone = `138${String(Date.now()).slice(-8)}`;
+    await tabTo('appeal-phone');
+    await page.keyboard.type(phone);
+    await tabTo('sms-submit');
+    await page.keyboard.press('Enter');
+    const code = await devSmsCode(phone);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused()).id, 'appeal-code');
+    await page.keyboard.type(code);
+    await tabTo('appeal-content');
+    await page.keyboard.type('公交站的座椅坏了，老人等车没地方坐，请尽快修理');
+    await tabTo('appeal-submit');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('receipt-number').waitFor({ timeout: 15_000 });
+    await ctx.close();
+    const at = (id: string) => order.indexOf(id);
+    assert.ok(at('appeal-phone') < at('sms-submit') && at('sms-submit') < at('appeal-content') && at('appeal-content') < at('appeal-submit'),
+      `focus order follows the form: ${order.join(' → ')}`);
+    assert.deepEqual(noRing, [], `every focused element shows a focus ring: ${order.join(' → ')}`);
   });
 
   it('has no serious or critical violation on any screen', () => {

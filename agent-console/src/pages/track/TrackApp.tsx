@@ -59,6 +59,8 @@ export default function TrackApp() {
     </Button>
   );
   const extra = (link: ReactNode) => <Space wrap>{link}{elderSwitch}<LocaleSwitch /></Space>;
+  // In the elderly mode a link is a 44 px target too (WCAG 2.5.5), not just its line of text.
+  const linkStyle: React.CSSProperties | undefined = elder ? { display: 'inline-flex', alignItems: 'center', minHeight: 48, padding: '0 8px' } : undefined;
   const callBar = elder && (
     <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
       <Button type="primary" size="large" block href="tel:12345" data-testid="elder-call"
@@ -76,7 +78,7 @@ export default function TrackApp() {
           path="reviews"
           element={
             <Card style={{ maxWidth: 720, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('feedback.pub.title')}</h1>}
-              extra={extra(<Link to="/track">{t('track.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              extra={extra(<Link to="/track" style={linkStyle}>{t('track.title')}</Link>)} styles={{ body: { padding: 16 } }}>
               {callBar}
               <PublicReviews />
             </Card>
@@ -86,7 +88,7 @@ export default function TrackApp() {
           path="*"
           element={
             <Card style={{ maxWidth: elder ? 640 : 560, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('track.title')}</h1>}
-              extra={extra(<Link to="/track/reviews" data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              extra={extra(<Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)} styles={{ body: { padding: 16 } }}>
               {callBar}
               {portal}
             </Card>
