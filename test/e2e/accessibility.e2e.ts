@@ -151,6 +151,7 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('elder-next').click();
     await page.getByTestId('sms-submit').click();
     await page.getByTestId('appeal-code').fill(await devSmsCode(phone));
+    assert.equal(await page.locator('[data-testid=appeal-form] .ant-form-item-explain-error').count(), 0, 'no error on the last step before it is sent');
     await shot(page, 'citizen-elder-code-step');
     await page.getByTestId('appeal-submit').click();
     await page.getByTestId('receipt-number').waitFor({ timeout: 15_000 });

@@ -81,7 +81,14 @@ export function SubmitForm({ onSubmitted, stepwise = false }: { onSubmitted: (r:
     );
 
   return (
-    <Form form={form} layout="vertical" onFinish={stepwise && current !== 'code' ? next : submit} data-testid="appeal-form">
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={stepwise && current !== 'code' ? next : submit}
+      // A message goes away as soon as the citizen changes that answer (the checks run on the next step or on submit).
+      onValuesChange={(changed) => form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })))}
+      data-testid="appeal-form"
+    >
       {stepwise && (
         <Typography.Paragraph strong data-testid="elder-step" aria-live="polite">
           {t('elder.step', { n: step + 1, total: STEPS.length })}
@@ -141,7 +148,9 @@ export function SubmitForm({ onSubmitted, stepwise = false }: { onSubmitted: (r:
               {t('elder.back')}
             </Button>
           )}
-          <Button type="primary" size="large" onClick={next} style={{ flex: 2 }} data-testid="elder-next">
+          {/* Keys: React must not reuse this node as the submit button of the last step, or the click that
+              leads there would also submit the form (a "required" error on a code not yet asked for). */}
+          <Button key="next" type="primary" size="large" onClick={next} style={{ flex: 2 }} data-testid="elder-next">
             {t('elder.next')}
           </Button>
         </Flex>
@@ -152,7 +161,7 @@ export function SubmitForm({ onSubmitted, stepwise = false }: { onSubmitted: (r:
               {t('elder.back')}
             </Button>
           )}
-          <Button type="primary" htmlType="submit" block size="large" loading={busy} style={{ flex: 2 }} data-testid="appeal-submit">
+          <Button key="submit" type="primary" htmlType="submit" block size="large" loading={busy} style={{ flex: 2 }} data-testid="appeal-submit">
             {t('track.submit')}
           </Button>
         </Flex>

@@ -58,7 +58,10 @@ export default function TrackApp() {
       {elder ? t('elder.off') : t('elder.on')}
     </Button>
   );
-  const extra = (link: ReactNode) => <Space wrap>{link}{elderSwitch}<LocaleSwitch /></Space>;
+  const controls = (link: ReactNode) => <Space wrap>{link}{elderSwitch}<LocaleSwitch /></Space>;
+  // In the large view the controls get their own row under the title (beside it, the title had one character a line).
+  const extra = (link: ReactNode) => (elder ? undefined : controls(link));
+  const elderRow = (link: ReactNode) => elder && <div style={{ marginBottom: 16 }}>{controls(link)}</div>;
   // In the elderly mode a link is a 44 px target too (WCAG 2.5.5), not just its line of text.
   const linkStyle: React.CSSProperties | undefined = elder ? { display: 'inline-flex', alignItems: 'center', minHeight: 48, padding: '0 8px' } : undefined;
   const callBar = elder && (
@@ -79,6 +82,7 @@ export default function TrackApp() {
           element={
             <Card style={{ maxWidth: 720, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('feedback.pub.title')}</h1>}
               extra={extra(<Link to="/track" style={linkStyle}>{t('track.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              {elderRow(<Link to="/track" style={linkStyle}>{t('track.title')}</Link>)}
               {callBar}
               <PublicReviews />
             </Card>
@@ -89,6 +93,7 @@ export default function TrackApp() {
           element={
             <Card style={{ maxWidth: elder ? 640 : 560, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('track.title')}</h1>}
               extra={extra(<Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)} styles={{ body: { padding: 16 } }}>
+              {elderRow(<Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)}
               {callBar}
               {portal}
             </Card>
