@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // GB/T 37668-2019 / WCAG 2.1 AA on the citizen screens and the staff entry screens: axe-core's
 // WCAG 2 A/AA rules in Chromium, 0 serious or critical violations per screen; and the citizen
 // submit flow done with the keyboard only. The per-screen figures print as a table (before/after
