@@ -78,7 +78,7 @@ async function main() {
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
     const cti = env.CTI_BASE_URL && outbound
       ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia });
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia, exchange });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
