@@ -137,3 +137,48 @@ export function registerKeptPlatforms(registry: HandlerRegistry, rt: Runtime, cf
   registry.on(['ticket.closed'], 'kept-platform-close', (m) => followReview(rt, cfg, peers, m.ticketId, 'closed'));
   registry.on(['ticket.sent_back'], 'kept-platform-reopen', (m) => followReview(rt, cfg, peers, m.ticketId, 'sent_back'));
 }
+
+export interface PlatformOrderView {
+  orderId: string; ticketId: string; ticketNumber: string; title: string; platformUnit: string; peerId: string;
+  state: string; pushedAt: string; replyDueAt: string | null; overdue: boolean; delivery: 'pending' | 'delivered' | 'failed' | 'dead';
+}
+
+/**
+ * Orders with kept platforms not yet closed, for the wall: what each platform still owes, by its
+ * own clock, and whether our push reached it at all (a failed or dead delivery is a ticket nobody holds).
+ */
+export async function openPlatformOrders(ctx: Ctx): Promise<PlatformOrderView[]> {
+  const rows = (await ctx.db.execute<{ orderId: string; ticketId: string; ticketNumber: string; title: string; platformUnit: string; peerId: string;
+    state: string; pushedAt: string; replyDueAt: string | null; delivery: PlatformOrderView['delivery'] | null }>(sql`
+    select o.order_id as "orderId", o.ticket_id as "ticketId", t.number as "ticketNumber", t.title, u.name as "platformUnit", o.peer_id as "peerId",
+      o.state, o.created_at as "pushedAt", d.reply_due_at as "replyDueAt",
+      (select x.status from exchange_outbox x where x.order_id = o.order_id order by x.seq desc limit 1) as delivery
+    from exchange_orders o join dispatches d on d.id = o.dispatch_id join handling_units u on u.id = d.unit_id join tickets t on t.id = o.ticket_id
+    where o.direction = 'out' and o.state not in ('closed', 'returned', 'recalled')
+    order by d.reply_due_at nulls last limit 200`)).rows;
+  const now = ctx.now().getTime();
+  return rows.map((r) => ({ ...r, pushedAt: new Date(r.pushedAt).toISOString(), replyDueAt: r.replyDueAt ? new Date(r.replyDueAt).toISOString() : null,
+    overdue: r.state !== 'replied' && !!r.replyDueAt && new Date(r.replyDueAt).getTime() < now, delivery: r.delivery ?? 'pending' }));
+}
+
+/**
+ * Per kept platform over a period (orders pushed from `from` to before `to`): how many it signed,
+ * replied and had accepted, returned, how many replies came after the dispatch's deadline, and the
+ * median hours to reply — the same measures the unit report gives a unit, on the platform's own clock.
+ */
+export async function platformFigures(ctx: Ctx, from: Date, to: Date) {
+  const rows = (await ctx.db.execute<{ platformUnit: string; peerId: string; pushed: number; signed: number; replied: number; closed: number;
+    returned: number; repliedLate: number; open: number; medianReplyHours: number | null }>(sql`
+    select u.name as "platformUnit", o.peer_id as "peerId", count(*)::int as pushed,
+      count(*) filter (where d.signed_at is not null)::int as signed,
+      count(*) filter (where d.replied_at is not null)::int as replied,
+      count(*) filter (where o.state = 'closed')::int as closed,
+      count(*) filter (where o.state = 'returned')::int as returned,
+      count(*) filter (where d.replied_at > d.reply_due_at)::int as "repliedLate",
+      count(*) filter (where o.state not in ('closed', 'returned', 'recalled'))::int as open,
+      round((percentile_cont(0.5) within group (order by extract(epoch from d.replied_at - d.dispatched_at) / 3600))::numeric, 1)::float as "medianReplyHours"
+    from exchange_orders o join dispatches d on d.id = o.dispatch_id join handling_units u on u.id = d.unit_id
+    where o.direction = 'out' and o.created_at >= ${from} and o.created_at < ${to}
+    group by u.name, o.peer_id order by pushed desc`)).rows;
+  return rows.map((r) => ({ ...r, onTimeReplyRate: r.replied ? Math.round(((r.replied - r.repliedLate) / r.replied) * 1000) / 1000 : null }));
+}

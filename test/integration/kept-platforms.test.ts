@@ -147,4 +147,16 @@ describe('a kept department platform (保留对接) over the exchange, two proce
     expect(order).toMatchObject({ state: 'dispatched', in_seq: 0 });
     expect((await centreTicket(id)).status).toBe('dispatched');
   });
+
+  it('the wall lists what platforms still owe, and the report counts each platform on its own clock', async () => {
+    const sup = await loginHttp(centre.server.url, (await insertUser(centre.pool, { role: 'supervisor' })).username);
+    const open = (await call(centre, 'GET', '/api/kept-platform-orders', undefined, agent)).body.data as { ticketId: string; state: string; platformUnit: string }[];
+    expect(open.map((o) => o.ticketId)).not.toContain(ticketId); // closed
+    expect(open.every((o) => o.platformUnit === '12315市场监管投诉举报平台')).toBe(true);
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const r = await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, sup);
+    expect(r.status).toBe(200);
+    expect(r.body.data).toEqual([expect.objectContaining({ platformUnit: '12315市场监管投诉举报平台', peerId: PLATFORM, pushed: 3, signed: 1, replied: 1, closed: 1, returned: 1 })]);
+    expect((await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, agent)).status).toBe(403);
+  });
 });
