@@ -123,7 +123,7 @@ export function publicApiRoutes(deps: PublicApiDeps) {
   });
 
   r.post('/v1/sms-codes', validate({ body: SmsCodeRequest }), async (req, res) => {
-    const b = req.body as z.infer<typeof SmsCodeRequest>;
+    const b = req.body;
     const phone = phoneOf(b.phone);
     const phoneHash = req.ctx.svc.pii.hash('phone', phone);
     await take(closed('sms-ip', L.smsCodesPerIpHour, 3600), String(req.ip));
@@ -135,7 +135,7 @@ export function publicApiRoutes(deps: PublicApiDeps) {
   });
 
   r.post('/v1/sms-codes/verify', validate({ body: SmsVerifyRequest }), async (req, res) => {
-    const b = req.body as z.infer<typeof SmsVerifyRequest>;
+    const b = req.body;
     const phone = phoneOf(b.phone);
     await verifySmsCode(req.ctx, phone, b.purpose, b.code).catch(v1Code);
     res.json(issueSmsToken(req.ctx, phone, b.purpose));
@@ -181,7 +181,7 @@ export function publicApiRoutes(deps: PublicApiDeps) {
   r.post('/v1/tracking/lookup', validate({ body: TrackingLookupRequest }), async (req, res) => {
     // A read: its limit keeps counting in this node's memory while Redis is away (open for tracking reads).
     await take({ name: 'v1-lookup-ip', points: L.lookupsPerIpHour, durationSeconds: 3600 }, String(req.ip));
-    const b = req.body as z.infer<typeof TrackingLookupRequest>;
+    const b = req.body;
     const phone = phoneOf(b.phone);
     requireSmsToken(req.ctx, phone, b.smsToken, ['track']);
     const t = await ownTicket(req.ctx, b.ticketNo, phone);
@@ -206,7 +206,7 @@ export function publicApiRoutes(deps: PublicApiDeps) {
     const ticketNo = TicketNo.safeParse(req.params.ticketNo);
     if (!ticketNo.success) throw problem('NOT_FOUND');
     await take(closed('rating-ip', L.ratingsPerIpHour, 3600), String(req.ip));
-    const b = req.body as z.infer<typeof RatingRequest>;
+    const b = req.body;
     const phone = phoneOf(b.phone);
     requireSmsToken(req.ctx, phone, b.smsToken, ['track']);
     await ownTicket(req.ctx, ticketNo.data, phone);
