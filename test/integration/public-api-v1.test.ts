@@ -136,6 +136,19 @@ describe('public API /api/v1', () => {
 
     const badKey = await call('POST', '/appeals', { headers: { 'Idempotency-Key': 'not-a-uuid' }, body: appeal(phone, token, await captcha()) });
     expect([badKey.status, badKey.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+
+    // A captcha answers once: the right answer a second time is refused.
+    const once = await captcha();
+    expect((await call('POST', '/appeals', { body: appeal(phone, token, once) })).status).toBe(201);
+    const twice = await call('POST', '/appeals', { body: appeal(phone, token, once) });
+    expect([twice.status, twice.body.code]).toEqual([401, 'CAPTCHA_INVALID']);
+
+    // A 21 MB photo: 413 while it streams in, and no ticket.
+    const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`)).rows[0].n;
+    const big = await call('POST', '/appeals', { body: appealForm(appeal(phone, token, await captcha()),
+      [{ name: 'big.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.alloc(21 * 1024 * 1024)]) }]) });
+    expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect((await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`)).rows[0].n).toBe(before);
   });
 
   it('tracks, takes a supplement, and rates once closed; the same 404 whether or not the number exists', async () => {
