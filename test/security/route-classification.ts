@@ -120,6 +120,8 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'POST /api/emergency-linkages/:id/follow-up': { roles: CENTRE },
   'GET /api/reports/lines': { roles: REPORTERS, query: YEAR },
   'GET /api/reports/emergency-linkages': { roles: REPORTERS, query: YEAR },
+  'GET /api/kept-platform-orders': { roles: [...CENTRE, 'admin'] },
+  'GET /api/reports/kept-platforms': { roles: REPORTERS, query: YEAR },
   // province ↔ city exchange, mounted only when configured (route-coverage configures it; the flow and
   // its refusals are in test/integration/exchange.test.ts)
   'POST /api/tickets/:id/exchange/push': { roles: CENTRE },
