@@ -17,11 +17,9 @@ export const handlingUnits = pgTable('handling_units', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const DISPATCH_STATUSES = [
-  'dispatched', 'signed', 'in_progress', 'return_requested', 'returned', 'extension_requested', 'replied', 'closed', 'cancelled',
-] as const;
-export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
-export const OPEN_DISPATCH_STATUSES: DispatchStatus[] = ['dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested'];
+// The per-unit status machine lives in states.ts (data, like the ticket's); re-exported for the tables' users.
+export { DISPATCH_STATUSES, OPEN_DISPATCH_STATUSES, type DispatchStatus } from './states';
+import type { DispatchStatus } from './states';
 
 /**
  * One unit's share of a ticket in one round. A ticket has one lead (主办) and any number of

@@ -26,6 +26,7 @@ import { COUNTED_EVENT_TYPES, countersFor, foldRollupDeltasUnlocked, ROLLUP_FOLD
 import { callContribution } from './call-metrics';
 import { foldCall } from '../../integrations/phone-cti/call-state';
 import type { CallEvent } from '../../integrations/phone-cti/call-event';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 const BATCH = 5000;
 
@@ -99,9 +100,7 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
       left join lateral (select true as has, x.data->>'regionCode' as v from ticket_events x
         where x.ticket_id = e.ticket_id and x.seq <= e.seq and x.type in ('ticket.registered', 'ticket.submitted') and x.data ? 'regionCode'
         order by x.seq desc limit 1) reg on true
-      left join lateral (select reply_due_at, replied_at from dispatches
-        where ticket_id = e.ticket_id and role = 'lead' and round = rnd.round and e.type = 'ticket.closed'
-        order by dispatched_at desc limit 1) l on true
+      left join lateral (select * from ${sql.raw(leadDispatchSql('e.ticket_id', 'rnd.round'))} x where e.type = 'ticket.closed') l on true
       where e.type in (${types}) and e.id > ${lastId}
         and (e.type = 'rating.excluded' or (e.at >= ${from}::date - interval '2 days' and e.at < ${to}::date + interval '2 days'))
         and d.day between ${from} and ${to}

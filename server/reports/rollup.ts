@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client';
 import { COUNTERS, rollupKeysSql, type Counter } from './tables';
 import { COUNTED_EVENT_TYPES, isEventType, eventDefinition } from '../platform/events/catalogue';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 /** A ticket `t` and its lead dispatch `l`; $3 overrides the unit (an event that names its unit). */
 const ROLLUP_KEYS_OF_TICKET = rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code',
@@ -75,8 +76,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
     const text = `insert into report_rollup_deltas (dim, key, day, ${cols.join(', ')})
       select k.dim, k.key, coalesce($4::date, ($2::timestamptz at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
       from tickets t
-      left join lateral (select unit_id, reply_due_at, replied_at from dispatches
-        where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
+      left join lateral ${leadDispatchSql('t.id', 't.current_round')} l on true
       cross join lateral ${ROLLUP_KEYS_OF_TICKET}
       where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };

@@ -4,6 +4,7 @@ import type { Ctx } from '../platform/context';
 import { problem } from '../platform/http/problems';
 import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 export const ListTicketsQuery = z.strictObject({
   status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
@@ -29,9 +30,7 @@ const SUMMARY_COLUMNS = sql`
 
 const SUMMARY_FROM = sql`
   from tickets t
-  left join lateral (select d.unit_id, d.reply_due_at, d.sign_due_at from dispatches d
-    where d.ticket_id = t.id and d.round = t.current_round and d.role = 'lead' and d.status <> 'returned'
-    order by d.created_at desc limit 1) ld on true
+  left join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} ld on true
   left join handling_units u on u.id = ld.unit_id
   left join lateral (select name from categories where code = t.category_code order by version desc limit 1) c on true`;
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
 import { dispatches } from '../tables';
+import { assertDispatchMove } from '../states';
 import { guardAction } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { attachmentIdOf, uploadsOfTicket } from '../../attachments/store';
@@ -20,7 +21,8 @@ export const SignInput = z.strictObject({});
 export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof SignInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'sign');
-    if (!d || d.status !== 'dispatched') throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d?.status}`);
+    if (!d) throw problem('TICKET_NOT_FOUND');
+    assertDispatchMove(d, 'signed');
     const at = ctx.now();
     await tx.update(dispatches).set({ status: 'signed', signedAt: at, updatedAt: at }).where(eq(dispatches.id, d.id));
     const lead = d.role === 'lead';
@@ -35,6 +37,7 @@ export const StartInput = z.strictObject({});
 export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<typeof StartInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'start');
+    assertDispatchMove(d!, 'in_progress');
     await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() }).where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.started', from: ticket.status, to: transition.to, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
@@ -54,7 +57,7 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     const attachments = await replyFiles(tx, ticket.id, input.attachments);
     const at = ctx.now();
     if (d.role === 'assisting') {
-      if (!['signed', 'in_progress'].includes(d.status)) throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d.status}`);
+      assertDispatchMove(d, 'replied');
       await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
@@ -93,6 +96,7 @@ export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REA
 export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestReturnInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-return');
+    assertDispatchMove(d!, 'return_requested');
     const at = ctx.now();
     if (d!.returnWindowEndsAt && at > d!.returnWindowEndsAt) throw problem('RETURN_WINDOW_CLOSED');
     await tx.update(dispatches).set({
