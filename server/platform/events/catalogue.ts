@@ -105,7 +105,11 @@ export const EVENTS = {
   'ticket.dispatched': ticket(z.object({
     round: z.number().int(), leadUnitId: id, assistingUnitIds: z.array(id), replyDueAt: instant.nullable(), ruleId: id.nullable(),
   }), { counters: ['dispatched'] }),
-  'dispatch.reassigned': ticket(z.object({ fromUnitId: id, toUnitId: id, dispatchId: id, replyDueAt: instant.nullable() })),
+  // A reassignment is a dispatch for the new unit (its sign-for must have a dispatch to count against: response rate ≤ 100 %).
+  'dispatch.reassigned': ticket(z.object({
+    fromUnitId: id, toUnitId: id, dispatchId: id, replyDueAt: instant.nullable(),
+    recalledDispatchId: id.optional(), reasonCode: z.string().optional(), byCentre: z.boolean().optional(),
+  }), { counters: ['dispatched'] }),
   'dispatch.return_requested': ticket(z.object({ dispatchId: id, reasonCode: z.string() }), { counters: ['returns'] }),
   'dispatch.return_rejected': ticket(dispatchRef),
   'ticket.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() }), { counters: ['signed', 'signed_on_time'] }),
@@ -141,6 +145,8 @@ export const EVENTS = {
   'rating.excluded': ticket(z.object({ ratingId: id, score: z.number().int(), rollupDay: z.string() }),
     { counters: ['rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews'] }),
   'rating.ignored': ticket(z.object({ score: z.number().int(), source: z.string(), eventId: z.string() })),
+  // Routing corrections, copies and unit contact (loop-routing: 撤回/改派, 抄送, 先联系后办理)
+  'dispatch.recalled': ticket(z.object({ dispatchIds: z.array(id), fromUnitId: id, reasonCode: z.string() })),
   // Exchange with other platforms (省市平台对接)
   'exchange.received': ticket(exchangeMessage),
   'exchange.sent': ticket(exchangeMessage),

@@ -1,0 +1,90 @@
+/**
+ * The centre's routing of a ticket beyond the first dispatch: recall and reassignment (撤回/改派)
+ * counted so response rates stay ≤ 100 %, copies (抄送) that are notices and not dispatches, and
+ * assisting units (协办) with their own limit.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
+import { ApiClient } from '../helpers/http';
+
+const env = useTestEnv();
+let agent: ApiClient, dispatcher: ApiClient, supervisor: ApiClient, clerkU: ApiClient, clerkV: ApiClient, clerkW: ApiClient;
+let U: { id: string }, V: { id: string }, W: { id: string };
+const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).toISOString().slice(0, 10);
+
+async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body.data;
+}
+
+async function dispatched(lead: { id: string }, assistingUnitIds: string[] = []) {
+  const id = (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', content: '小区门口路灯损坏', regionCode: '440106' }), 201)).id as string;
+  await ok(agent.action(id, 'submit', {}));
+  await ok(dispatcher.action(id, 'dispatch', { leadUnitId: lead.id, assistingUnitIds }));
+  return id;
+}
+
+async function unitFigures(unit: { id: string }) {
+  const rep = await ok(supervisor.get(`/api/reports/measures?by=unit&from=${day(-1)}&to=${day(1)}`));
+  return rep.rows.find((r: { key: string }) => r.key === unit.id) as { counters: Record<string, number>; figures: Record<string, number | null> };
+}
+
+beforeAll(async () => {
+  U = await makeUnit(env, { name: '区住建局' });
+  V = await makeUnit(env, { name: '区城管局' });
+  W = await makeUnit(env, { name: '街道办' });
+  agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
+  dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
+  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
+  clerkU = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: U.id })).user.username);
+  clerkV = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: V.id })).user.username);
+  clerkW = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: W.id })).user.username);
+});
+
+describe('recall and reassignment by the centre (撤回/改派)', () => {
+  it('reassigns before sign-for with a reason: the first unit loses the ticket, the new one gets a fresh clock', async () => {
+    const id = await dispatched(U);
+    expect((await dispatcher.action(id, 'reassign', { leadUnitId: V.id })).status).toBe(400); // no reason
+    await ok(dispatcher.action(id, 'reassign', { leadUnitId: V.id, reasonCode: 'other', note: '属城管职责' }));
+    const t = await ok(dispatcher.get(`/api/tickets/${id}`));
+    expect(t.status).toBe('dispatched');
+    const rows = t.dispatches as { unitId: string; status: string; role: string }[];
+    expect(rows.find((d) => d.unitId === U.id)?.status).toBe('recalled');
+    expect(rows.find((d) => d.unitId === V.id)?.status).toBe('dispatched');
+    expect(t.timeline.some((e: { type: string; reason: string }) => e.type === 'dispatch.reassigned' && e.reason === '属城管职责')).toBe(true);
+    expect((await clerkU.action(id, 'sign')).status).toBe(404);
+    await ok(clerkV.action(id, 'sign'));
+  });
+
+  it('after sign-for, takes it back only for a wrong dispatch (422 with a code otherwise)', async () => {
+    const id = await dispatched(U);
+    await ok(clerkU.action(id, 'sign'));
+    const r = await dispatcher.action(id, 'recall', { reasonCode: 'other', note: '再看看' });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('RECALL_AFTER_SIGN_NEEDS_WRONG_DISPATCH');
+    await ok(dispatcher.action(id, 'recall', { reasonCode: 'wrong_dispatch', note: '派错单位' }));
+    expect((await ok(dispatcher.get(`/api/tickets/${id}`))).status).toBe('pending_dispatch');
+    await ok(dispatcher.action(id, 'dispatch', { leadUnitId: V.id }));
+    await ok(clerkV.action(id, 'sign'));
+    expect((await clerkU.action(id, 'start')).status).toBe(404);
+  });
+
+  it('counts a reassignment (centre or approved return) as a dispatch for the new unit: no response rate above 100 %', async () => {
+    const a = await dispatched(U);
+    await ok(clerkU.action(a, 'sign'));
+    await ok(clerkU.action(a, 'request-return', { reasonCode: 'not_our_duty', note: '非本单位职责' }));
+    await ok(dispatcher.action(a, 'approve-return', { leadUnitId: W.id }));
+    await ok(clerkW.action(a, 'sign'));
+    const b = await dispatched(U);
+    await ok(clerkU.action(b, 'sign'));
+    await ok(dispatcher.action(b, 'reassign', { leadUnitId: W.id, reasonCode: 'wrong_dispatch', note: '派错' }));
+    await ok(clerkW.action(b, 'sign'));
+    const w = await unitFigures(W);
+    expect(w.counters.dispatched).toBe(2);
+    expect(w.figures.response_rate).toBe(1);
+    const rep = await ok(supervisor.get(`/api/reports/measures?by=unit&from=${day(-1)}&to=${day(1)}`));
+    for (const row of rep.rows as { figures: { response_rate: number | null } }[]) expect(row.figures.response_rate ?? 0).toBeLessThanOrEqual(1);
+    expect(rep.total.figures.response_rate).toBeLessThanOrEqual(1);
+  });
+});
