@@ -7,6 +7,7 @@ import { requireStaff } from '../identity/sessions';
 import { dispatchRules, handlingUnits } from './tables';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
+import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -63,6 +64,18 @@ export function dispatchRoutes() {
     const [row] = await req.ctx.db.update(dispatchRules).set({ active: false }).where(and(eq(dispatchRules.id, String(req.params.id)))).returning();
     if (!row) throw problem('NOT_FOUND');
     res.status(204).end();
+  });
+
+  // 抄送: the centre copies a ticket to units; a unit clerk lists its copies and marks them read.
+  r.post('/tickets/:id/copies', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: CopyTicketInput }), async (req, res) => {
+    const rows = await copyTicket(req.ctx, String(req.params.id), req.body as z.infer<typeof CopyTicketInput>);
+    res.status(201).json({ data: rows });
+  });
+  r.get('/unit/copies', requireStaff('unit_clerk'), validate({ query: ListCopiesQuery }), async (req, res) => {
+    res.json({ data: await listCopies(req.ctx, req.query as unknown as z.infer<typeof ListCopiesQuery>) });
+  });
+  r.post('/copies/:id/read', requireStaff('unit_clerk'), validate({ params: IdParams }), async (req, res) => {
+    res.json({ data: await markCopyRead(req.ctx, String(req.params.id)) });
   });
 
   /** Returns per unit (退单), and how many the centre judged improper: a reported KPI (domain.md §2). */

@@ -5,6 +5,7 @@ import { problem } from '../platform/http/problems';
 import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
 import { leadDispatchSql } from '../dispatch/lead-dispatch';
+import { copiedToUnitSql } from '../dispatch/use-cases/copy-ticket';
 
 export const ListTicketsQuery = z.strictObject({
   status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
@@ -70,11 +71,16 @@ function searchCondition(ctx: Ctx, q: string): SQL {
   return sql`t.citizen_id in (select id from citizens where id_number_hash in ${sqlList(idHashes)})`;
 }
 
-/** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */
-function visibility(ctx: Pick<Ctx, 'actor'>): SQL {
+/**
+ * Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. A unit
+ * a ticket was copied to (抄送) may open it (`withCopies`, the detail page) but does not get it in its
+ * working list: copies have their own list (GET /api/unit/copies).
+ */
+function visibility(ctx: Pick<Ctx, 'actor'>, opts: { withCopies?: boolean } = {}): SQL {
   const a = ctx.actor;
   if (a.kind === 'staff' && a.role === 'unit_clerk') {
-    return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
+    const dispatched = sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
+    return opts.withCopies && a.unitId ? sql`(${dispatched} or ${copiedToUnitSql(a.unitId)})` : dispatched;
   }
   if (a.kind === 'staff') return sql`true`;
   return sql`false`;
@@ -131,7 +137,7 @@ export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRo
     t.suggestion, t.classifier_version as "classifierVersion", t.reply_text as "replyText", t.answer_text as "answerText",
     t.decline_reason as "declineReason", t.current_round as "currentRound", t.reopen_count as "reopenCount",
     t.merged_into_id as "mergedIntoId", t.category_version as "categoryVersion"
-    ${SUMMARY_FROM} where t.id = ${id} and ${visibility(ctx)}`);
+    ${SUMMARY_FROM} where t.id = ${id} and ${visibility(ctx, { withCopies: true })}`);
   const row = r.rows[0];
   if (!row) throw problem('TICKET_NOT_FOUND');
   const [dispatchRows, timeline] = await Promise.all([

@@ -55,10 +55,11 @@ describe('dispatch catalogue (归口)', () => {
     expect(p.notes).toContain('functional_department_not_pushed_down');
   });
 
-  it('copies a street office ticket to its district government', async () => {
+  it('copies (抄送, not an assisting dispatch) a street office ticket to its district government', async () => {
     const p = await proposeFor(env.rt.db, '02', '440106001');
     expect(p.leadUnit.id).toBe(u.linhe.id);
-    expect(p.assistingUnits.map((x) => x.id)).toEqual([u.tianhe.id]);
+    expect(p.assistingUnits).toEqual([]);
+    expect(p.copyUnits.map((x) => x.id)).toEqual([u.tianhe.id]);
   });
 
   it('falls back to the district government of the place, then the city, never to nobody', async () => {

@@ -88,3 +88,39 @@ describe('recall and reassignment by the centre (撤回/改派)', () => {
     expect(rep.total.figures.response_rate).toBeLessThanOrEqual(1);
   });
 });
+
+describe('copies (抄送): a notice with a read receipt, not a dispatch', () => {
+  it('copies at dispatch and later; the copied unit lists, opens and marks read, owes nothing and counts in no KPI', async () => {
+    const id = await dispatched(U);
+    // Copy while dispatching a second ticket, and copy the first one afterwards.
+    const id2 = (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', content: '占道经营', regionCode: '440106' }), 201)).id as string;
+    await ok(agent.action(id2, 'submit', {}));
+    await ok(dispatcher.action(id2, 'dispatch', { leadUnitId: U.id, copyUnitIds: [W.id] }));
+    const made = await ok(dispatcher.post(`/api/tickets/${id}/copies`, { unitIds: [W.id], note: '请街道知悉' }), 201);
+    expect(made).toHaveLength(1);
+    expect(await ok(dispatcher.post(`/api/tickets/${id}/copies`, { unitIds: [W.id] }), 201)).toHaveLength(0); // once per unit
+
+    const t = await ok(dispatcher.get(`/api/tickets/${id}`));
+    expect((t.dispatches as { unitId: string }[]).map((d) => d.unitId)).toEqual([U.id]); // no dispatch for W
+    expect(t.timeline.some((e: { type: string }) => e.type === 'ticket.copied')).toBe(true);
+
+    const list = await ok(clerkW.get('/api/unit/copies?unread=true'));
+    expect(list.map((c: { ticketId: string }) => c.ticketId).sort()).toEqual([id, id2].sort());
+    expect(list.find((c: { ticketId: string }) => c.ticketId === id)).toMatchObject({ note: '请街道知悉', leadUnitName: '区住建局', readAt: null });
+    // Not in its working list, but it may open the ticket, read-only.
+    expect((await ok(clerkW.get('/api/tickets'))).map((x: { id: string }) => x.id)).not.toContain(id);
+    const seen = await ok(clerkW.get(`/api/tickets/${id}`));
+    expect(seen.allowedActions ?? []).toEqual([]);
+    expect((await clerkW.action(id, 'sign')).status).toBe(404);
+    expect((await clerkV.get('/api/unit/copies')).body.data).toEqual([]);
+
+    const copyId = made[0].id as string;
+    expect((await clerkV.post(`/api/copies/${copyId}/read`)).status).toBe(404);
+    await ok(clerkW.post(`/api/copies/${copyId}/read`));
+    await ok(clerkW.post(`/api/copies/${copyId}/read`)); // a second receipt changes nothing
+    expect((await ok(clerkW.get('/api/unit/copies?unread=true'))).map((c: { ticketId: string }) => c.ticketId)).toEqual([id2]);
+    const after = await ok(dispatcher.get(`/api/tickets/${id}`));
+    expect(after.timeline.filter((e: { type: string }) => e.type === 'copy.read')).toHaveLength(1);
+    expect(await unitFigures(W).then((w) => w?.counters.dispatched ?? 0)).toBe(2); // only the two reassignments above
+  });
+});

@@ -14,6 +14,8 @@ export interface DispatchProposal {
   reason: ProposalReason;
   leadUnit: Unit;
   assistingUnits: Unit[];
+  /** 抄送: told, not dispatched (a street office's ticket to its district government). */
+  copyUnits: Unit[];
   /** Why each unit is there, for the dispatcher who confirms or changes it. */
   notes: string[];
 }
@@ -25,8 +27,8 @@ const FUNCTIONAL: UnitKind[] = ['functional', 'utility'];
  * first, then narrower region (ancestor-or-self in the region tree, catalog/region-lineage.ts); a category with no rule falls back to its parent's (path codes
  * make ancestors prefixes), then to the district government of the appeal's place, then the
  * city — never to nobody. Level rules: a functional department's matter is never pushed down to a
- * street office by a narrower regional rule, and a street office's ticket is copied to its
- * district government as an assisting unit.
+ * street office by a narrower regional rule, and a street office's ticket is copied (抄送, a
+ * notice, not a dispatch) to its district government.
  */
 export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<DispatchProposal> {
   const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, regionCode: tickets.regionCode }).from(tickets).where(eq(tickets.id, ticketId));
@@ -70,9 +72,11 @@ export async function proposeFor(db: Queryable, categoryCode: string | null, reg
     lead = (district ?? city)!;
     reason = district ? 'district_fallback' : 'city_fallback';
   }
+  // A copy, not an assisting dispatch: the district is told and reads it, it owes no reply and has no clock.
+  const copyUnits: Unit[] = [];
   if (lead.kind === 'street' && lead.parentId && units.has(lead.parentId) && !assisting.some((u) => u.id === lead.parentId)) {
-    assisting = [...assisting, units.get(lead.parentId)!];
+    copyUnits.push(units.get(lead.parentId)!);
     notes.push('street_ticket_copied_to_district');
   }
-  return { ruleId: rule?.id ?? null, reason, leadUnit: lead, assistingUnits: assisting.filter((u) => u.id !== lead.id), notes };
+  return { ruleId: rule?.id ?? null, reason, leadUnit: lead, assistingUnits: assisting.filter((u) => u.id !== lead.id), copyUnits, notes };
 }

@@ -147,6 +147,9 @@ export const EVENTS = {
   'rating.ignored': ticket(z.object({ score: z.number().int(), source: z.string(), eventId: z.string() })),
   // Routing corrections, copies and unit contact (loop-routing: 撤回/改派, 抄送, 先联系后办理)
   'dispatch.recalled': ticket(z.object({ dispatchIds: z.array(id), fromUnitId: id, reasonCode: z.string() })),
+  // A copy is a notice, not a dispatch: no counter moves.
+  'ticket.copied': ticket(z.object({ copyIds: z.array(id), unitIds: z.array(id) })),
+  'copy.read': ticket(z.object({ copyId: id })),
   // Exchange with other platforms (省市平台对接)
   'exchange.received': ticket(exchangeMessage),
   'exchange.sent': ticket(exchangeMessage),
