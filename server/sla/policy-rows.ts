@@ -32,6 +32,7 @@ const RULE_KEYS = [
   'signLimit',
   'returnWindow',
   'replyLimit',
+  'assistReplyLimit',
   'extendedReplyLimit',
   'maxExtensions',
   'callbackLimit',

@@ -124,3 +124,37 @@ describe('copies (抄送): a notice with a read receipt, not a dispatch', () => 
     expect(await unitFigures(W).then((w) => w?.counters.dispatched ?? 0)).toBe(2); // only the two reassignments above
   });
 });
+
+describe('assisting units (协办): their own limit, and the lead answers before them only with a reason', () => {
+  it('gives an assisting unit the policy default of 3 working days, not the lead deadline', async () => {
+    const id = await dispatched(U, [V.id]);
+    const t = await ok(dispatcher.get(`/api/tickets/${id}`));
+    const lead = t.dispatches.find((d: { role: string }) => d.role === 'lead');
+    const assist = t.dispatches.find((d: { role: string }) => d.role === 'assisting');
+    expect(new Date(assist.replyDueAt).getTime()).toBeLessThan(new Date(lead.replyDueAt).getTime());
+    // At most 3 working days (+ weekends/holidays in between): never more than 10 calendar days away.
+    expect(new Date(assist.replyDueAt).getTime() - Date.now()).toBeLessThan(10 * 86400_000);
+  });
+
+  it('refuses the lead reply while an assisting unit has not reported (422), accepts it with a reason on the timeline', async () => {
+    const id = await dispatched(U, [V.id]);
+    await ok(clerkU.action(id, 'sign'));
+    await ok(clerkU.action(id, 'start'));
+    const r = await clerkU.action(id, 'reply', { text: '已处理' });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('ASSISTING_UNITS_PENDING');
+    await ok(clerkU.action(id, 'reply', { text: '已处理', earlyReplyReason: '协办单位无法联系，诉求人要求尽快答复' }));
+    const t = await ok(dispatcher.get(`/api/tickets/${id}`));
+    const ev = t.timeline.find((e: { type: string }) => e.type === 'ticket.replied');
+    expect(ev.reason).toBe('协办单位无法联系，诉求人要求尽快答复');
+  });
+
+  it('lets the lead reply without a reason once the assisting unit has reported', async () => {
+    const id = await dispatched(U, [V.id]);
+    await ok(clerkV.action(id, 'sign'));
+    await ok(clerkV.action(id, 'reply', { text: '已配合核查' }));
+    await ok(clerkU.action(id, 'sign'));
+    await ok(clerkU.action(id, 'start'));
+    await ok(clerkU.action(id, 'reply', { text: '已处理' }));
+  });
+});

@@ -9,6 +9,7 @@ import { recordEvent } from '../../tickets/events';
 import { deadlinesForDispatch } from '../../sla/deadlines';
 import { inTransaction } from '../../platform/transaction';
 import { copyTicketTx } from './copy-ticket';
+import { assistDeadlines } from '../assist-deadline';
 
 export const DispatchTicketInput = z.strictObject({
   leadUnitId: z.uuid(),
@@ -65,8 +66,10 @@ export async function insertDispatches(
     deadlinesProvisional: d.provisional,
     createdAt: at, updatedAt: at,
   };
+  // 协办 units run on their own limit (assist-deadline.ts), not the lead's.
+  const assist = assisting.length ? { ...base, ...(await assistDeadlines(tx, d, at)) } : base;
   return tx.insert(dispatches).values([
     { ...base, unitId: leadUnitId, role: 'lead' as const },
-    ...assisting.map((unitId) => ({ ...base, unitId, role: 'assisting' as const })),
+    ...assisting.map((unitId) => ({ ...assist, unitId, role: 'assisting' as const })),
   ]).returning();
 }

@@ -116,7 +116,11 @@ export const EVENTS = {
   'dispatch.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() })),
   'ticket.started': ticket(none),
   'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile) })),
-  'ticket.replied': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), late: z.boolean() }), { counters: ['replied'] }),
+  'ticket.replied': ticket(z.object({
+    dispatchId: id, attachments: z.array(CitedFile), late: z.boolean(),
+    /** The lead answered before these assisting units reported, with the reason on the event (协办). */
+    beforeAssistingUnits: z.array(id).optional(),
+  }), { counters: ['replied'] }),
   'extension.requested': ticket(z.object({ dispatchId: id, newDueDate: z.string() }), { counters: ['extensions'] }),
   'extension.approved': ticket(z.object({
     dispatchId: id, previousDueAt: instant.nullable(), replyDueAt: instant, notifyCitizen: z.boolean(),
