@@ -35,12 +35,16 @@ export function countersFor(e: RollupEvent): Deltas {
     case 'ticket.signed':
       return { signed: 1, signed_on_time: d.late ? 0 : 1 };
     case 'ticket.closed':
+      // Dispatched work only: a direct answer (直办, no lead dispatch) is counted by direct_answered,
+      // never as a closed — and so always on-time — dispatched ticket.
       return {
-        closed: 1,
+        closed: 'case when l.id is null then 0 else 1 end',
         // On time when the lead replied by its stored deadline (no deadline: nothing to miss).
-        closed_on_time: 'case when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
-        handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
+        closed_on_time: 'case when l.id is null then 0 when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
+        handling_seconds: 'case when l.id is null then 0 else greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint end',
       };
+    case 'citizen.contact_completed':
+      return d.firstContact && d.role === 'lead' ? { contacted: 1, contacted_on_time: d.onTime ? 1 : 0 } : {};
     case 'callback.completed': {
       // An IVR key press answers with a score only (no solved/unsolved): it is a rating, not a resolution answer.
       if (!d.reached || !d.result) return {};

@@ -4,6 +4,8 @@
  * assisting units (协办) with their own limit.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 
@@ -156,5 +158,56 @@ describe('assisting units (协办): their own limit, and the lead answers before
     await ok(clerkU.action(id, 'sign'));
     await ok(clerkU.action(id, 'start'));
     await ok(clerkU.action(id, 'reply', { text: '已处理' }));
+  });
+});
+
+describe('三率 and KPIs', () => {
+  it('does not count a direct answer (直办) as closed dispatched work', async () => {
+    const before = (await ok(supervisor.get(`/api/reports/measures?by=unit&from=${day(-1)}&to=${day(1)}`))).total.counters.closed;
+    const id = (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', content: '社保卡怎么补办', regionCode: '440106' }), 201)).id as string;
+    await ok(agent.action(id, 'answer-directly', { answer: '携带身份证到社保窗口办理。' }));
+    await ok(agent.action(id, 'close-direct', {}));
+    const rep = await ok(supervisor.get(`/api/reports/measures?by=unit&from=${day(-1)}&to=${day(1)}`));
+    expect(rep.total.counters.closed).toBe(before);
+    expect(rep.total.counters.direct_answered).toBeGreaterThan(0);
+  });
+
+  it('lets a unit reach the citizen through the centre without seeing the number, and counts it (先联系后办理)', async () => {
+    const id = await dispatched(V);
+    expect((await clerkV.post(`/api/tickets/${id}/contact-requests`, { callbackNumber: '02088886666' })).status).toBe(409); // sign first
+    await ok(clerkV.action(id, 'sign'));
+    expect((await clerkU.post(`/api/tickets/${id}/contact-requests`, { callbackNumber: '02088886666' })).status).toBe(404);
+    const req = await ok(clerkV.post(`/api/tickets/${id}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+    expect(JSON.stringify(req)).not.toContain('13800138000');
+    expect((await clerkV.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'connected' })).status).toBe(403);
+    await ok(agent.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'connected', note: '已接通，约定明日上门' }));
+    expect((await agent.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'failed' })).status).toBe(409);
+    const t = await ok(clerkV.get(`/api/tickets/${id}`));
+    expect(t.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['citizen.contact_requested', 'citizen.contact_completed']));
+    expect(JSON.stringify(t)).not.toContain('13800138000');
+    const v = await unitFigures(V);
+    expect(v.counters.contacted).toBe(1);
+    expect(v.counters.contacted_on_time).toBe(1);
+    expect(v.figures.contact_response_rate).toBeGreaterThan(0);
+    expect(v.figures.contact_response_rate).toBeLessThanOrEqual(1);
+  });
+
+  it('exports name units, dimensions and counters in Chinese, and the unit × category table defaults to dispatched work', async () => {
+    await env.rt.db.execute(sql`select 1`);
+    const res = await supervisor.download(`/api/reports/measures?by=unit&from=${day(-1)}&to=${day(1)}&format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.bytes as never);
+    const text = JSON.stringify(wb.worksheets.map((ws) => ws.getSheetValues()));
+    expect(text).toContain('承办单位');
+    expect(text).toContain('区城管局');
+    expect(text).toContain('派单量');
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(text).not.toContain('"signed_on_time"');
+    const cross = await supervisor.download(`/api/reports/cross?from=${day(-1)}&to=${day(1)}&rows=unit&cols=category&format=xlsx`);
+    const cb = new ExcelJS.Workbook();
+    await cb.xlsx.load(cross.bytes as never);
+    expect(cb.worksheets[0].name).toContain('派单量');
+    const rows = cb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows.find((r) => r[0] === '区城管局')).toBeTruthy();
   });
 });

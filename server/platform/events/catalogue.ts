@@ -41,7 +41,7 @@ const exchangeMessage = z.object({
 export type RollupCounter =
   | 'received' | 'direct_answered' | 'dispatched' | 'signed' | 'signed_on_time' | 'replied' | 'returns' | 'reopens' | 'extensions'
   | 'overdue' | 'closed' | 'closed_on_time' | 'handling_seconds' | 'callbacks_answered' | 'callbacks_solved' | 'callbacks_partly'
-  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews';
+  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews' | 'contacted' | 'contacted_on_time';
 
 /** SMS / mail templates the citizen may be sent after an event (citizen/sms-sender.ts). */
 export type CitizenTemplate = 'ticket_received' | 'ticket_replied';
@@ -154,6 +154,11 @@ export const EVENTS = {
   // A copy is a notice, not a dispatch: no counter moves.
   'ticket.copied': ticket(z.object({ copyIds: z.array(id), unitIds: z.array(id) })),
   'copy.read': ticket(z.object({ copyId: id })),
+  'citizen.contact_requested': ticket(z.object({ requestId: id, dispatchId: id })),
+  // The lead's first connected call moves `contacted` / `contacted_on_time` (response rate with 先联系后办理).
+  'citizen.contact_completed': ticket(z.object({
+    requestId: id, dispatchId: id, outcome: z.string(), role: z.string(), firstContact: z.boolean(), onTime: z.boolean(),
+  }), { counters: ['contacted', 'contacted_on_time'] }),
   // Exchange with other platforms (省市平台对接)
   'exchange.received': ticket(exchangeMessage),
   'exchange.sent': ticket(exchangeMessage),

@@ -37,3 +37,12 @@ CREATE INDEX "citizen_contact_requests_open_idx" ON "citizen_contact_requests" (
 --> statement-breakpoint
 -- When the unit first reached the citizen (a connected contact request): the response rate's "citizen contacted".
 ALTER TABLE "dispatches" ADD COLUMN "citizen_contacted_at" timestamp with time zone;
+--> statement-breakpoint
+-- Report counters for 先联系后办理 (reports/tables.ts COUNTERS).
+ALTER TABLE "report_rollups" ADD COLUMN "contacted" integer DEFAULT 0 NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "report_rollups" ADD COLUMN "contacted_on_time" integer DEFAULT 0 NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "report_rollup_deltas" ADD COLUMN "contacted" integer DEFAULT 0 NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "report_rollup_deltas" ADD COLUMN "contacted_on_time" integer DEFAULT 0 NOT NULL;
