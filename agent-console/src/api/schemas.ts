@@ -35,6 +35,8 @@ export const DECLINE_REASONS = [
   'malicious_repeat',
 ] as const;
 export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
+/** 撤回/改派 by the centre (server dispatch/use-cases/recall-reassign.ts). */
+export const RECALL_REASONS = ['wrong_dispatch', 'not_signed_in_time', 'merged_elsewhere', 'other'] as const;
 
 export const LoginInput = z.object({ username: required(64), password: z.string('v.required').check(z.minLength(1, 'v.required')) });
 
@@ -80,8 +82,15 @@ export const ActionBodies = {
   dispatch: z.object({
     leadUnitId: z.string('v.required').check(z.minLength(1, 'v.required')),
     assistingUnitIds: z.optional(z.array(z.string()).check(z.maxLength(10))),
+    copyUnitIds: z.optional(z.array(z.string()).check(z.maxLength(10))),
     note,
   }),
+  reassign: z.object({
+    leadUnitId: z.string('v.required').check(z.minLength(1, 'v.required')),
+    reasonCode: z.enum(RECALL_REASONS, 'v.required'),
+    note: required(500),
+  }),
+  recall: z.object({ reasonCode: z.enum(RECALL_REASONS, 'v.required'), note: required(500) }),
   sign: z.object({}),
   start: z.object({}),
   'request-return': z.object({ reasonCode: z.enum(RETURN_REASONS, 'v.required'), note: required(500) }),
@@ -92,6 +101,7 @@ export const ActionBodies = {
   'deny-extension': z.object({ note: required(500) }),
   reply: z.object({
     text: required(5000),
+    earlyReplyReason: optional(500),
     attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
   }),
   'accept-reply': z.object({ note }),
