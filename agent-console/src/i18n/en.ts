@@ -598,4 +598,10 @@ export const en: Record<MessageKey, string> = {
   'contact.callbackNumber': 'Your phone or extension',
   'contact.request': 'Request call',
   'contact.requested': 'Requested: the hotline will ring you and connect the citizen',
+  'event.dispatch.recalled': 'Recalled by the centre',
+  'event.ticket.copied': 'Copied',
+  'event.copy.read': 'Copy read by the unit',
+  'event.citizen.contact_requested': 'Unit asked to contact the citizen',
+  'event.citizen.contact_completed': 'Citizen contact outcome',
+  'status.recalled': 'Recalled',
 };

@@ -597,6 +597,12 @@ export const zhCN = {
   'contact.callbackNumber': '您的电话或分机',
   'contact.request': '请求呼叫',
   'contact.requested': '已提交，平台将呼叫您的电话并接通诉求人',
+  'event.dispatch.recalled': '中心撤回',
+  'event.ticket.copied': '已抄送',
+  'event.copy.read': '抄送单位已阅',
+  'event.citizen.contact_requested': '承办单位请求联系诉求人',
+  'event.citizen.contact_completed': '联系诉求人结果',
+  'status.recalled': '已撤回',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
