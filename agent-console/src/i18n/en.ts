@@ -583,6 +583,7 @@ export const en: Record<MessageKey, string> = {
   'recall.merged_elsewhere': 'Merged into another ticket',
   'recall.other': 'Other',
   'copies.title': 'Copies',
+  'copies.copy': 'Copy to units',
   'copies.unreadOnly': 'Unread only',
   'copies.empty': 'No copies',
   'copies.number': 'Ticket no.',

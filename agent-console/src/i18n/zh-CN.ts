@@ -582,6 +582,7 @@ export const zhCN = {
   'recall.merged_elsewhere': '已并入其他工单',
   'recall.other': '其他',
   'copies.title': '抄送件',
+  'copies.copy': '抄送',
   'copies.unreadOnly': '只看未读',
   'copies.empty': '没有抄送件',
   'copies.number': '工单编号',
