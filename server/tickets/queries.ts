@@ -6,6 +6,7 @@ import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
 import { leadDispatchSql } from '../dispatch/lead-dispatch';
 import { copiedToUnitSql } from '../dispatch/use-cases/copy-ticket';
+import { SUPERSEDED_DISPATCH_STATUSES } from '../dispatch/states';
 
 export const ListTicketsQuery = z.strictObject({
   status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
@@ -79,8 +80,13 @@ function searchCondition(ctx: Ctx, q: string): SQL {
 function visibility(ctx: Pick<Ctx, 'actor'>, opts: { withCopies?: boolean } = {}): SQL {
   const a = ctx.actor;
   if (a.kind === 'staff' && a.role === 'unit_clerk') {
-    const dispatched = sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
-    return opts.withCopies && a.unitId ? sql`(${dispatched} or ${copiedToUnitSql(a.unitId)})` : dispatched;
+    // The detail page opens any ticket the unit ever held (its history); the work list leaves out the ones
+    // taken away from it (returned, recalled: 撤回/改派), which it no longer owes anything on.
+    if (opts.withCopies && a.unitId) {
+      return sql`(exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}) or ${copiedToUnitSql(a.unitId)})`;
+    }
+    return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}
+      and vd.status not in (${sql.join(SUPERSEDED_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `)}))`;
   }
   if (a.kind === 'staff') return sql`true`;
   return sql`false`;

@@ -56,6 +56,9 @@ describe('recall and reassignment by the centre (撤回/改派)', () => {
     expect(rows.find((d) => d.unitId === V.id)?.status).toBe('dispatched');
     expect(t.timeline.some((e: { type: string; reason: string }) => e.type === 'dispatch.reassigned' && e.reason === '属城管职责')).toBe(true);
     expect((await clerkU.action(id, 'sign')).status).toBe(404);
+    // Not in the first unit's work list any more (its history still opens by link).
+    expect((await ok(clerkU.get('/api/tickets?status=dispatched'))).map((x: { id: string }) => x.id)).not.toContain(id);
+    expect((await clerkU.get(`/api/tickets/${id}`)).status).toBe(200);
     await ok(clerkV.action(id, 'sign'));
   });
 
