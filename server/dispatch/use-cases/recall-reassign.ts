@@ -16,9 +16,10 @@ import { dispatches } from '../tables';
 import { assertDispatchMove, OPEN_DISPATCH_STATUSES } from '../states';
 import { currentLeadDispatch } from '../lead-dispatch';
 import { assertUnits, insertDispatches } from './dispatch-ticket';
+import { RECALL_REASONS } from '../../../contract/enums';
 
 /** Why the centre takes a ticket back: a wrong dispatch may be corrected after sign-for; the others only before. */
-export const RECALL_REASONS = ['wrong_dispatch', 'not_signed_in_time', 'merged_elsewhere', 'other'] as const;
+export { RECALL_REASONS };
 const Reason = { reasonCode: z.enum(RECALL_REASONS), note: z.string().trim().min(1).max(2000) };
 
 export const ReassignInput = z.strictObject({ leadUnitId: z.uuid(), assistingUnitIds: z.array(z.uuid()).max(10).default([]), ...Reason });
