@@ -31,6 +31,8 @@ export type DeclineReason = (typeof DECLINE_REASONS)[number];
 /** Why a unit asks to return a dispatch (退单). */
 export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
+/** 撤回/改派 by the centre (server/dispatch/use-cases/recall-reassign.ts): a wrong dispatch may be corrected after sign-for. */
+export const RECALL_REASONS = ['wrong_dispatch', 'not_signed_in_time', 'merged_elsewhere', 'other'] as const;
 
 /**
  * The classifier names appeal types and urgencies by their Chinese labels (classifier/src/rules);

@@ -23,6 +23,7 @@ import { ExchangeClient } from '../../integrations/exchange/client';
 import type { Envelope, MessageType } from '../../integrations/exchange/messages';
 import type { ExchangeInboxPort, ExchangePeer, ExchangePeerStore } from '../../integrations/exchange/ports';
 import { exchangeInbox, exchangeOrders, exchangeOutbox } from './tables';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 export interface ExchangeConfig {
   /** Our platform id: the key id we sign with, `from` in our envelopes. */
@@ -147,8 +148,8 @@ export async function snapshotOf(ctx: Ctx, ticketId: string, dispatchId?: string
     urgency: string; regionCode: string | null; phoneEnc: string | null; replyDueAt: string | null }>(sql`select t.number, t.title, t.content,
     t.appeal_type as "appealType", t.category_code as "categoryCode", t.urgency, t.region_code as "regionCode",
     (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
-    (select reply_due_at from dispatches d where d.ticket_id = t.id and ${dispatchId ? sql`d.id = ${dispatchId}` : sql`d.role = 'lead'`}
-      order by created_at desc limit 1) as "replyDueAt"
+    ${dispatchId ? sql`(select reply_due_at from dispatches d where d.id = ${dispatchId})`
+      : sql`(select l.reply_due_at from ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l)`} as "replyDueAt"
     from tickets t where t.id = ${ticketId}`)).rows;
   if (!t) throw problem('TICKET_NOT_FOUND');
   const phone = ctx.svc.pii.decryptOpt(t.phoneEnc);

@@ -27,6 +27,7 @@ import { sqlList } from '../platform/db/sql-list';
 import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 import { inTransaction } from '../platform/transaction';
 import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
 const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
@@ -210,8 +211,7 @@ const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryC
   t.content, t.reply_text as "replyText", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
   d.reply_due_at as "replyDueAt"
   from tickets t
-  left join lateral (select unit_id, reply_due_at from dispatches where ticket_id = t.id and role = 'lead' and round = t.current_round
-    and status <> 'returned' order by created_at desc limit 1) d on true
+  left join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} d on true
   left join handling_units u on u.id = d.unit_id`;
 
 function toView(r: ViewRow): PublicTicketView {

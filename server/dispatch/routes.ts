@@ -7,6 +7,8 @@ import { requireStaff } from '../identity/sessions';
 import { dispatchRules, handlingUnits } from './tables';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
+import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
+import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -64,6 +66,27 @@ export function dispatchRoutes() {
     if (!row) throw problem('NOT_FOUND');
     res.status(204).end();
   });
+
+  // 抄送: the centre copies a ticket to units; a unit clerk lists its copies and marks them read.
+  r.post('/tickets/:id/copies', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: CopyTicketInput }), async (req, res) => {
+    const rows = await copyTicket(req.ctx, String(req.params.id), req.body as z.infer<typeof CopyTicketInput>);
+    res.status(201).json({ data: rows });
+  });
+  r.get('/unit/copies', requireStaff('unit_clerk'), validate({ query: ListCopiesQuery }), async (req, res) => {
+    res.json({ data: await listCopies(req.ctx, req.query as unknown as z.infer<typeof ListCopiesQuery>) });
+  });
+  r.post('/copies/:id/read', requireStaff('unit_clerk'), validate({ params: IdParams }), async (req, res) => {
+    res.json({ data: await markCopyRead(req.ctx, String(req.params.id)) });
+  });
+
+  // 先联系后办理: the unit asks for a bridged call; the CTI/bridge (or the centre agent placing it) records the outcome.
+  r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
+    res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body as z.infer<typeof RequestContactInput>) });
+  });
+  r.post('/contact-requests/:id/outcome', requireStaff('agent', 'dispatcher', 'supervisor'),
+    validate({ params: IdParams, body: ContactOutcomeInput }), async (req, res) => {
+      res.json({ data: await recordContactOutcome(req.ctx, String(req.params.id), req.body as z.infer<typeof ContactOutcomeInput>) });
+    });
 
   /** Returns per unit (退单), and how many the centre judged improper: a reported KPI (domain.md §2). */
   r.get('/reports/returns', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {

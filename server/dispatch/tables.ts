@@ -20,11 +20,9 @@ export const handlingUnits = pgTable('handling_units', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const DISPATCH_STATUSES = [
-  'dispatched', 'signed', 'in_progress', 'return_requested', 'returned', 'extension_requested', 'replied', 'closed', 'cancelled',
-] as const;
-export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
-export const OPEN_DISPATCH_STATUSES: DispatchStatus[] = ['dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested'];
+// The per-unit status machine lives in states.ts (data, like the ticket's); re-exported for the tables' users.
+export { DISPATCH_STATUSES, OPEN_DISPATCH_STATUSES, type DispatchStatus } from './states';
+import type { DispatchStatus } from './states';
 
 /**
  * One unit's share of a ticket in one round. A ticket has one lead (主办) and any number of
@@ -65,6 +63,8 @@ export const dispatches = pgTable(
     extensionCount: integer('extension_count').notNull().default(0),
     requestedDueDate: date('requested_due_date'),
     extensionReason: text('extension_reason'),
+    /** 先联系后办理: when a contact request of this unit reached the citizen (response rate). */
+    citizenContactedAt: timestamp('citizen_contacted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -73,6 +73,54 @@ export const dispatches = pgTable(
     index('dispatches_unit_status_idx').on(t.unitId, t.status),
     index('dispatches_next_wake_idx').on(t.nextWakeAt).where(sql`${t.nextWakeAt} is not null`),
     index('dispatches_provisional_idx').on(t.id).where(sql`${t.deadlinesProvisional}`),
+  ],
+);
+
+/**
+ * 抄送: a unit told about a ticket, with a read receipt. Not a dispatch: no clock, no reminder,
+ * no overdue, no KPI; the unit reads it in its copies list and marks it read.
+ */
+export const dispatchCopies = pgTable(
+  'dispatch_copies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    round: integer('round').notNull(),
+    note: text('note'),
+    copiedBy: uuid('copied_by'),
+    copiedAt: timestamp('copied_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    readBy: uuid('read_by'),
+  },
+  (t) => [uniqueIndex('dispatch_copies_ticket_unit_uq').on(t.ticketId, t.unitId), index('dispatch_copies_unit_idx').on(t.unitId, t.copiedAt)],
+);
+
+export const CONTACT_OUTCOMES = ['connected', 'no_answer', 'refused', 'failed'] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
+
+/**
+ * 先联系后办理: a unit's request that the centre's CTI (or a masked-number bridge) connect it with
+ * the citizen. The unit gives the number to ring back on; the citizen's number stays with the
+ * centre. The CTI/bridge reports the outcome.
+ */
+export const citizenContactRequests = pgTable(
+  'citizen_contact_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    dispatchId: uuid('dispatch_id').notNull().references(() => dispatches.id),
+    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    requestedBy: uuid('requested_by'),
+    callbackNumber: text('callback_number').notNull(),
+    status: text('status').$type<'requested' | ContactOutcome>().notNull().default('requested'),
+    outcomeNote: text('outcome_note'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    outcomeAt: timestamp('outcome_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('citizen_contact_requests_ticket_idx').on(t.ticketId),
+    index('citizen_contact_requests_open_idx').on(t.requestedAt).where(sql`${t.status} = 'requested'`),
   ],
 );
 

@@ -26,11 +26,12 @@ import { COUNTED_EVENT_TYPES, countersFor, foldRollupDeltasUnlocked, ROLLUP_FOLD
 import { callContribution } from './call-metrics';
 import { foldCall } from '../../integrations/phone-cti/call-state';
 import type { CallEvent } from '../../integrations/phone-cti/call-event';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 const BATCH = 5000;
 
 type EventRow = {
-  id: number; type: string; data: Record<string, unknown>; day: string; unit: string; category: string; region: string; channel: string;
+  id: number; type: string; data: Record<string, unknown>; day: string; unit: string; category: string; region: string; channel: string; closedDispatched: number;
   closedOnTime: number; handlingSeconds: number;
 };
 
@@ -83,8 +84,9 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
         coalesce(e.unit_id::text, lead.unit, '-') as unit,
         coalesce(case when cat.has then cat.v else t.category_code end, '-') as category,
         coalesce(case when reg.has then reg.v else t.region_code end, '-') as region,
-        case when l.reply_due_at is null or coalesce(l.replied_at, e.at) <= l.reply_due_at then 1 else 0 end as "closedOnTime",
-        greatest(0, extract(epoch from (e.at - t.created_at)))::bigint::float8 as "handlingSeconds"
+        case when l.id is null then 0 else 1 end as "closedDispatched",
+        case when l.id is null then 0 when l.reply_due_at is null or coalesce(l.replied_at, e.at) <= l.reply_due_at then 1 else 0 end as "closedOnTime",
+        case when l.id is null then 0 else greatest(0, extract(epoch from (e.at - t.created_at)))::bigint::float8 end as "handlingSeconds"
       from ticket_events e
       join tickets t on t.id = e.ticket_id
       cross join lateral (select coalesce(e.data->>'rollupDay', to_char((e.at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD')) as day) d
@@ -99,9 +101,7 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
       left join lateral (select true as has, x.data->>'regionCode' as v from ticket_events x
         where x.ticket_id = e.ticket_id and x.seq <= e.seq and x.type in ('ticket.registered', 'ticket.submitted') and x.data ? 'regionCode'
         order by x.seq desc limit 1) reg on true
-      left join lateral (select reply_due_at, replied_at from dispatches
-        where ticket_id = e.ticket_id and role = 'lead' and round = rnd.round and e.type = 'ticket.closed'
-        order by dispatched_at desc limit 1) l on true
+      left join lateral (select * from ${sql.raw(leadDispatchSql('e.ticket_id', 'rnd.round'))} x where e.type = 'ticket.closed') l on true
       where e.type in (${types}) and e.id > ${lastId}
         and (e.type = 'rating.excluded' or (e.at >= ${from}::date - interval '2 days' and e.at < ${to}::date + interval '2 days'))
         and d.day between ${from} and ${to}
@@ -112,8 +112,8 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
       for (const c of COUNTERS) {
         const v = deltas[c];
         if (v === undefined) continue;
-        // The two counters the live hook computes in SQL (rollup.ts), here computed by the query above.
-        n[c] = typeof v === 'number' ? v : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
+        // The three counters the live hook computes in SQL (rollup.ts), here computed by the query above.
+        n[c] = typeof v === 'number' ? v : c === 'closed' ? Number(e.closedDispatched) : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
       }
       if (!Object.values(n).some((v) => v)) continue;
       for (const [dim, key] of rollupKeys(e)) add(dim, key, e.day, n);

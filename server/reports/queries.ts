@@ -107,8 +107,12 @@ export const CrossQuery = z.strictObject({
   to: Day,
   rows: z.enum(ROLLUP_DIMS),
   cols: z.enum([...ROLLUP_DIMS, 'month', 'day']),
-  /** What the Excel matrix shows: a measure code or a counter (default: received, 受理量). */
-  value: z.string().max(64).default('received'),
+  /**
+   * What the Excel matrix shows: a measure code or a counter. Default: 受理量 (received), but 派单量
+   * (dispatched) when units are a dimension — a ticket is received before it has a unit or a
+   * category, so "received by unit × category" files every ticket under 无承办单位/未分类.
+   */
+  value: z.string().max(64).optional(),
   format: z.enum(['json', 'xlsx']).default('json'),
 }).refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type CrossQuery = z.infer<typeof CrossQuery>;

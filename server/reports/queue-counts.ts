@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
 import { OPEN_STATUSES } from '../tickets/states';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 export const NEAR_DEADLINE_HOURS = 24;
 export const SERVICE_LEVEL_SECONDS = 20;
@@ -18,7 +19,7 @@ export async function queueCounts(ctx: Ctx) {
   const [deadlines] = (await ctx.db.execute<{ overdue: number; near: number }>(sql`
     select count(*) filter (where d.reply_due_at < now())::int as overdue,
       count(*) filter (where d.reply_due_at >= now() and d.reply_due_at < now() + make_interval(hours => ${NEAR_DEADLINE_HOURS}))::int as near
-    from tickets t join dispatches d on d.ticket_id = t.id and d.round = t.current_round and d.role = 'lead' and d.status <> 'returned'
+    from tickets t join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} d on true
     where t.status in ('dispatched', 'signed', 'in_progress', 'extension_requested', 'return_requested')`)).rows;
   // Today's calls (China day) from the folded CTI calls: answered, abandoned (放弃呼叫), and the
   // service level — the share answered within 20 seconds, the call-centre industry's usual target.

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client';
 import { COUNTERS, rollupKeysSql, type Counter } from './tables';
 import { COUNTED_EVENT_TYPES, isEventType, eventDefinition } from '../platform/events/catalogue';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 /** A ticket `t` and its lead dispatch `l`; $3 overrides the unit (an event that names its unit). */
 const ROLLUP_KEYS_OF_TICKET = rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code',
@@ -34,12 +35,16 @@ export function countersFor(e: RollupEvent): Deltas {
     case 'ticket.signed':
       return { signed: 1, signed_on_time: d.late ? 0 : 1 };
     case 'ticket.closed':
+      // Dispatched work only: a direct answer (直办, no lead dispatch) is counted by direct_answered,
+      // never as a closed — and so always on-time — dispatched ticket.
       return {
-        closed: 1,
+        closed: 'case when l.id is null then 0 else 1 end',
         // On time when the lead replied by its stored deadline (no deadline: nothing to miss).
-        closed_on_time: 'case when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
-        handling_seconds: 'greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint',
+        closed_on_time: 'case when l.id is null then 0 when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
+        handling_seconds: 'case when l.id is null then 0 else greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint end',
       };
+    case 'citizen.contact_completed':
+      return d.firstContact && d.role === 'lead' ? { contacted: 1, contacted_on_time: d.onTime ? 1 : 0 } : {};
     case 'callback.completed': {
       // An IVR key press answers with a score only (no solved/unsolved): it is a rating, not a resolution answer.
       if (!d.reached || !d.result) return {};
@@ -75,8 +80,7 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
     const text = `insert into report_rollup_deltas (dim, key, day, ${cols.join(', ')})
       select k.dim, k.key, coalesce($4::date, ($2::timestamptz at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
       from tickets t
-      left join lateral (select unit_id, reply_due_at, replied_at from dispatches
-        where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
+      left join lateral ${leadDispatchSql('t.id', 't.current_round')} l on true
       cross join lateral ${ROLLUP_KEYS_OF_TICKET}
       where t.id = $1::uuid`;
     st = { name: `rollup_${textCache.size + 1}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`, text };

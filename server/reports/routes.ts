@@ -9,6 +9,7 @@ import { isCounter, loadMeasures } from './measures';
 import { crossReport, CrossQuery, leagueTable, LeagueQuery, measuresReport, presentMeasure, ReportQuery } from './queries';
 import { COUNTERS } from './tables';
 import { toXlsx, type Sheet } from './excel';
+import { COUNTER_ZH, DIM_ZH, keyLabel } from './labels';
 import { hotspots, HotspotQuery } from './hotspots';
 import { todayVolume } from './today-volume';
 import { queueCounts } from './queue-counts';
@@ -57,46 +58,49 @@ export function reportRoutes() {
     const rep = await measuresReport(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: rep });
     await sendXlsx(res, `measures-${q.by}-${q.from}-${q.to}`, [{
-      name: `三率-${q.by}`,
+      name: `三率-${DIM_ZH[q.by]}`,
       notes: rep.measures.map((m) => `${m.name}：${m.definition}`),
-      columns: [{ header: q.by, key: 'key', width: 38 }, { header: '名称', key: 'name', width: 20 }, { header: '期间', key: 'period' },
+      columns: [{ header: DIM_ZH[q.by]!, key: 'name', width: 24 }, { header: '期间', key: 'period' },
         ...rep.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
-      rows: [...rep.rows, { key: '合计', name: null, period: null, figures: rep.total.figures }]
-        .map((x) => ({ key: x.key, name: x.name, period: x.period, ...x.figures })),
+      rows: [...rep.rows.map((x) => ({ ...x, name: keyLabel(q.by, x) })), { key: '合计', name: '合计', period: null, figures: rep.total.figures }]
+        .map((x) => ({ name: x.name, period: x.period, ...x.figures })),
     }, {
       name: '计数',
-      columns: [{ header: q.by, key: 'key', width: 38 }, { header: '期间', key: 'period' }, ...Object.keys(rep.total.counters).map((c) => ({ header: c, key: c }))],
-      rows: rep.rows.map((x) => ({ key: x.key, period: x.period, ...x.counters })),
+      columns: [{ header: DIM_ZH[q.by]!, key: 'name', width: 24 }, { header: '期间', key: 'period' },
+        ...Object.keys(rep.total.counters).map((c) => ({ header: COUNTER_ZH[c as keyof typeof COUNTER_ZH] ?? c, key: c }))],
+      rows: rep.rows.map((x) => ({ name: keyLabel(q.by, x), period: x.period, ...x.counters })),
     }]);
   });
 
   /** 交叉统计: rows × cols (unit × category, region × category, any dimension × month/day), every measure per cell. */
   r.get('/reports/cross', who, validate({ query: CrossQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof CrossQuery>;
+    const raw = req.query as unknown as z.infer<typeof CrossQuery>;
+    const q = { ...raw, value: raw.value ?? (raw.rows === 'unit' || raw.cols === 'unit' ? 'dispatched' : 'received') };
     const measure = (await loadMeasures(req.ctx.db)).find((m) => m.code === q.value);
     if (!measure && !(COUNTERS as readonly string[]).includes(q.value)) throw problem('MEASURE_NOT_FOUND', q.value);
     const t = await crossReport(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: t });
     const valueOf = (x: { counters: Record<string, number>; figures: Record<string, number | null> }) =>
       (measure ? x.figures[measure.code] : x.counters[q.value]) ?? null;
-    const label = (k: { key: string; name: string | null }) => k.name ?? k.key;
+    const label = (dim: string) => (k: { key: string; name: string | null }) => keyLabel(dim, k);
+    const rowLabel = label(q.rows), colLabel = label(q.cols);
     const cell = new Map(t.cells.map((c) => [`${c.row}\u0000${c.col}`, c]));
     await sendXlsx(res, `cross-${q.rows}-${q.cols}-${q.from}-${q.to}`, [{
-      name: `${q.rows}×${q.cols}-${measure?.nameZh ?? q.value}`,
-      notes: [measure ? `${measure.nameZh}：${measure.definition}` : `计数项 ${q.value}`, `${q.from} 至 ${q.to}`],
-      columns: [{ header: q.rows, key: 'row', width: 24 }, ...t.cols.map((c, i) => ({ header: label(c), key: `c${i}`, percent: measure?.kind === 'ratio' })),
+      name: `${DIM_ZH[q.rows]}×${DIM_ZH[q.cols]}-${measure?.nameZh ?? COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`,
+      notes: [measure ? `${measure.nameZh}：${measure.definition}` : `计数项 ${COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`, `${q.from} 至 ${q.to}`],
+      columns: [{ header: DIM_ZH[q.rows]!, key: 'row', width: 24 }, ...t.cols.map((c, i) => ({ header: colLabel(c), key: `c${i}`, percent: measure?.kind === 'ratio' })),
         { header: '合计', key: 'total', percent: measure?.kind === 'ratio' }],
       rows: [...t.rows.map((r) => ({
-        row: label(r), total: valueOf(r.total),
+        row: rowLabel(r), total: valueOf(r.total),
         ...Object.fromEntries(t.cols.map((c, i) => { const x = cell.get(`${r.key}\u0000${c.key}`); return [`c${i}`, x ? valueOf(x) : null]; })),
       })), { row: '合计', total: valueOf(t.total), ...Object.fromEntries(t.cols.map((c, i) => [`c${i}`, valueOf(c.total)])) }],
     }, {
       name: '明细',
       notes: t.measures.map((m) => `${m.name}：${m.definition}`),
-      columns: [{ header: q.rows, key: 'row', width: 24 }, { header: q.cols, key: 'col', width: 24 },
+      columns: [{ header: DIM_ZH[q.rows]!, key: 'row', width: 24 }, { header: DIM_ZH[q.cols]!, key: 'col', width: 24 },
         ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
-      rows: t.cells.map((c) => ({ row: label({ key: c.row, name: t.rows.find((r) => r.key === c.row)?.name ?? null }),
-        col: label({ key: c.col, name: t.cols.find((x) => x.key === c.col)?.name ?? null }), ...c.figures })),
+      rows: t.cells.map((c) => ({ row: rowLabel({ key: c.row, name: t.rows.find((r) => r.key === c.row)?.name ?? null }),
+        col: colLabel({ key: c.col, name: t.cols.find((x) => x.key === c.col)?.name ?? null }), ...c.figures })),
     }]);
   });
 

@@ -7,6 +7,8 @@ export const COUNTERS = [
   'callbacks_partly', 'rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews',
   // Inbound hotline calls (channel dim, key phone), from the CTI's CallEvents: see call-metrics.ts.
   'calls_offered', 'calls_answered', 'call_wait_seconds', 'call_talk_seconds',
+  // 先联系后办理: the lead unit's first connected call to the citizen (dispatch/use-cases/contact-citizen.ts).
+  'contacted', 'contacted_on_time',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 

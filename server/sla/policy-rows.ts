@@ -34,6 +34,7 @@ const RULE_KEYS = [
   'signLimit',
   'returnWindow',
   'replyLimit',
+  'assistReplyLimit',
   'extendedReplyLimit',
   'maxExtensions',
   'callbackLimit',

@@ -26,6 +26,8 @@ export interface SlaPolicy {
   returnWindow: TimeLimit;
   /** Dispatch → reply (办理时限). */
   replyLimit: TimeLimit;
+  /** 协办: an assisting unit's report to the lead, from dispatch (default: dispatch/assist-deadline.ts). */
+  assistReplyLimit?: TimeLimit;
   /** Reply limit from dispatch once an extension (延期) or complex-case approval is granted; the approver may set another. */
   extendedReplyLimit?: TimeLimit;
   maxExtensions: number;
@@ -220,6 +222,7 @@ export function validatePolicies(policies: readonly SlaPolicy[]): SlaPolicyIssue
     if (!(p.region === '*' || /^\d{1,12}$/.test(p.region))) bad.push('region');
     for (const k of ['signLimit', 'returnWindow', 'replyLimit', 'callbackLimit'] as const) if (!validLimit(p[k])) bad.push(k);
     if (p.extendedReplyLimit && !validLimit(p.extendedReplyLimit)) bad.push('extendedReplyLimit');
+    if (p.assistReplyLimit && !validLimit(p.assistReplyLimit)) bad.push('assistReplyLimit');
     if (!(Number.isInteger(p.dispatchLimitMinutes) && p.dispatchLimitMinutes >= 0)) bad.push('dispatchLimitMinutes');
     if (!(Number.isInteger(p.maxExtensions) && p.maxExtensions >= 0)) bad.push('maxExtensions');
     if (!(Number.isInteger(p.supervisionAfterWorkingDays) && p.supervisionAfterWorkingDays >= 0)) bad.push('supervisionAfterWorkingDays');

@@ -6,6 +6,7 @@ import * as review from './use-cases/review-reply';
 import { dispatchTicket, DispatchTicketInput } from '../dispatch/use-cases/dispatch-ticket';
 import * as unit from '../dispatch/use-cases/unit-handling';
 import * as centre from '../dispatch/use-cases/centre-review';
+import * as recall from '../dispatch/use-cases/recall-reassign';
 
 interface ActionHandler {
   input: z.ZodType;
@@ -34,4 +35,6 @@ export const ACTION_HANDLERS: Record<TicketAction, ActionHandler> = {
   'send-back': { input: review.SendBackInput, run: review.sendBackReply },
   reopen: { input: review.ReopenInput, run: review.reopenTicket },
   archive: { input: review.ArchiveInput, run: review.archiveTicket },
+  reassign: { input: recall.ReassignInput, run: recall.reassignTicket },
+  recall: { input: recall.RecallInput, run: recall.recallTicket },
 };

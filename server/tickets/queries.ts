@@ -4,6 +4,9 @@ import type { Ctx } from '../platform/context';
 import { problem } from '../platform/http/problems';
 import { sqlList } from '../platform/db/sql-list';
 import { TICKET_STATUSES } from './tables';
+import { leadDispatchSql } from '../dispatch/lead-dispatch';
+import { copiedToUnitSql } from '../dispatch/use-cases/copy-ticket';
+import { SUPERSEDED_DISPATCH_STATUSES } from '../dispatch/states';
 
 export const ListTicketsQuery = z.strictObject({
   status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
@@ -29,9 +32,7 @@ const SUMMARY_COLUMNS = sql`
 
 const SUMMARY_FROM = sql`
   from tickets t
-  left join lateral (select d.unit_id, d.reply_due_at, d.sign_due_at from dispatches d
-    where d.ticket_id = t.id and d.round = t.current_round and d.role = 'lead' and d.status <> 'returned'
-    order by d.created_at desc limit 1) ld on true
+  left join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} ld on true
   left join handling_units u on u.id = ld.unit_id
   left join lateral (select name from categories where code = t.category_code order by version desc limit 1) c on true`;
 
@@ -71,11 +72,21 @@ function searchCondition(ctx: Ctx, q: string): SQL {
   return sql`t.citizen_id in (select id from citizens where id_number_hash in ${sqlList(idHashes)})`;
 }
 
-/** Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. */
-function visibility(ctx: Pick<Ctx, 'actor'>): SQL {
+/**
+ * Unit clerks see only tickets dispatched to their unit (any round); everyone else sees all. A unit
+ * a ticket was copied to (抄送) may open it (`withCopies`, the detail page) but does not get it in its
+ * working list: copies have their own list (GET /api/unit/copies).
+ */
+function visibility(ctx: Pick<Ctx, 'actor'>, opts: { withCopies?: boolean } = {}): SQL {
   const a = ctx.actor;
   if (a.kind === 'staff' && a.role === 'unit_clerk') {
-    return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId})`;
+    // The detail page opens any ticket the unit ever held (its history); the work list leaves out the ones
+    // taken away from it (returned, recalled: 撤回/改派), which it no longer owes anything on.
+    if (opts.withCopies && a.unitId) {
+      return sql`(exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}) or ${copiedToUnitSql(a.unitId)})`;
+    }
+    return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}
+      and vd.status not in (${sql.join(SUPERSEDED_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `)}))`;
   }
   if (a.kind === 'staff') return sql`true`;
   return sql`false`;
@@ -132,7 +143,7 @@ export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRo
     t.suggestion, t.classifier_version as "classifierVersion", t.reply_text as "replyText", t.answer_text as "answerText",
     t.decline_reason as "declineReason", t.current_round as "currentRound", t.reopen_count as "reopenCount",
     t.merged_into_id as "mergedIntoId", t.category_version as "categoryVersion"
-    ${SUMMARY_FROM} where t.id = ${id} and ${visibility(ctx)}`);
+    ${SUMMARY_FROM} where t.id = ${id} and ${visibility(ctx, { withCopies: true })}`);
   const row = r.rows[0];
   if (!row) throw problem('TICKET_NOT_FOUND');
   const [dispatchRows, timeline] = await Promise.all([

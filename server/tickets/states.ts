@@ -19,7 +19,7 @@ export interface Transition {
 export const TICKET_ACTIONS = [
   'answer-directly', 'close-direct', 'transfer-emergency', 'decline', 'merge', 'submit', 'dispatch', 'sign', 'start',
   'request-return', 'approve-return', 'reject-return', 'request-extension', 'approve-extension', 'deny-extension',
-  'reply', 'accept-reply', 'send-back', 'reopen', 'archive',
+  'reply', 'accept-reply', 'send-back', 'reopen', 'archive', 'reassign', 'recall',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
@@ -42,6 +42,9 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'request-return', from: ['dispatched', 'signed'], to: 'return_requested', roles: ['unit_clerk'], unitMustBe: 'lead' },
   { action: 'approve-return', from: ['return_requested'], to: 'dispatched', roles: ['dispatcher', 'supervisor'] },
   { action: 'reject-return', from: ['return_requested'], to: 'dispatched', alsoTo: ['signed'], roles: ['dispatcher', 'supervisor'] },
+  // 改派 / 撤回 by the centre itself: before sign-for, or after a wrong dispatch (dispatch/use-cases/recall-reassign.ts).
+  { action: 'reassign', from: ['dispatched', 'signed', 'in_progress'], to: 'dispatched', roles: ['dispatcher', 'supervisor'] },
+  { action: 'recall', from: ['dispatched', 'signed', 'in_progress'], to: 'pending_dispatch', roles: ['dispatcher', 'supervisor'] },
   { action: 'request-extension', from: ['in_progress'], to: 'extension_requested', roles: ['unit_clerk'], unitMustBe: 'lead' },
   { action: 'approve-extension', from: ['extension_requested'], to: 'in_progress', roles: ['dispatcher', 'supervisor'] },
   { action: 'deny-extension', from: ['extension_requested'], to: 'in_progress', roles: ['dispatcher', 'supervisor'] },

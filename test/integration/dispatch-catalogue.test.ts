@@ -15,7 +15,7 @@ beforeAll(async () => {
   await importCategoryTree(env.rt.db, [
     { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
     { code: '010101', name: '路灯', parentCode: '0101', level: 3 }, { code: '02', name: '环境保护', parentCode: null, level: 1 },
-    { code: '03', name: '民政', parentCode: null, level: 1 },
+    { code: '03', name: '民政', parentCode: null, level: 1 }, { code: '04', name: '劳动保障', parentCode: null, level: 1 },
   ], 't', 't');
   await env.rt.db.insert(regions).values([
     { code: '440100', name: '市', parentCode: null, level: 'city' }, { code: '440106', name: '天河区', parentCode: '440100', level: 'district' },
@@ -32,6 +32,10 @@ beforeAll(async () => {
     { categoryCode: '0101', regionCode: '*', leadUnitId: u.chengguan.id, assistingUnitIds: [u.zhujian.id] },
     { categoryCode: '0101', regionCode: '440106001', leadUnitId: u.linhe.id },
     { categoryCode: '02', regionCode: '440106001', leadUnitId: u.linhe.id },
+    // Region hierarchy: a province rule, a city rule (fixed-width 440100) and a district rule for one category.
+    { categoryCode: '04', regionCode: '440000', leadUnitId: u.city.id },
+    { categoryCode: '04', regionCode: '440100', leadUnitId: u.huanbao.id },
+    { categoryCode: '04', regionCode: '440106', leadUnitId: u.tianhe.id },
   ]);
   admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
@@ -51,10 +55,11 @@ describe('dispatch catalogue (归口)', () => {
     expect(p.notes).toContain('functional_department_not_pushed_down');
   });
 
-  it('copies a street office ticket to its district government', async () => {
+  it('copies (抄送, not an assisting dispatch) a street office ticket to its district government', async () => {
     const p = await proposeFor(env.rt.db, '02', '440106001');
     expect(p.leadUnit.id).toBe(u.linhe.id);
-    expect(p.assistingUnits.map((x) => x.id)).toEqual([u.tianhe.id]);
+    expect(p.assistingUnits).toEqual([]);
+    expect(p.copyUnits.map((x) => x.id)).toEqual([u.tianhe.id]);
   });
 
   it('falls back to the district government of the place, then the city, never to nobody', async () => {
@@ -66,6 +71,33 @@ describe('dispatch catalogue (归口)', () => {
     const t = await agent.post('/api/tickets', { callerPhone: '13800000000', content: '路灯不亮', categoryCode: '010101', regionCode: '440106' });
     const r = await agent.get(`/api/tickets/${t.body.data.id}/dispatch-proposal`);
     expect(r.body.data.leadUnit.name).toBe('城管局');
+  });
+});
+
+describe('region hierarchy of catalogue rules (ancestor-or-self, narrowest first)', () => {
+  it('a city rule 440100 covers a district ticket 440106 (fixed-width codes are not prefixes)', async () => {
+    await env.rt.db.execute(sql`update dispatch_rules set active = false where category_code = '04' and region_code = '440106'`);
+    try {
+      const t = await agent.post('/api/tickets', { callerPhone: '13800000001', content: '工资拖欠', categoryCode: '04', regionCode: '440106' });
+      const r = await agent.get(`/api/tickets/${t.body.data.id}/dispatch-proposal`);
+      expect(r.body.data).toMatchObject({ reason: 'rule', leadUnit: { name: '环保局' } });
+    } finally {
+      await env.rt.db.execute(sql`update dispatch_rules set active = true where category_code = '04' and region_code = '440106'`);
+    }
+  });
+
+  it('takes the narrowest covering region: district over city over province', async () => {
+    expect((await proposeFor(env.rt.db, '04', '440106')).leadUnit.id).toBe(u.tianhe.id);
+    expect((await proposeFor(env.rt.db, '04', '440106001')).leadUnit.id).toBe(u.tianhe.id); // street ticket, district rule
+    expect((await proposeFor(env.rt.db, '04', '440104')).leadUnit.id).toBe(u.huanbao.id); // another district: city rule
+    expect((await proposeFor(env.rt.db, '04', '440300')).leadUnit.id).toBe(u.city.id); // another city: province rule
+  });
+
+  it('follows codes missing from the regions table by their structure (12-digit community, 9-digit street)', async () => {
+    expect((await proposeFor(env.rt.db, '04', '440106001002')).leadUnit.id).toBe(u.tianhe.id);
+    expect((await proposeFor(env.rt.db, '04', '440104003')).leadUnit.id).toBe(u.huanbao.id);
+    // A rule for a sibling region never matches.
+    expect((await proposeFor(env.rt.db, '04', '450100')).reason).not.toBe('rule');
   });
 });
 

@@ -98,8 +98,8 @@ describe('cross tables', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const ws = wb.worksheets[0];
     const rows = ws.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
-    const header = rows.find((r) => r[0] === 'unit')!;
-    expect(header).toEqual(['unit', '城乡建设', '交通运输', '合计']);
+    const header = rows.find((r) => r[0] === '承办单位')!;
+    expect(header).toEqual(['承办单位', '城乡建设', '交通运输', '合计']);
     expect(rows.find((r) => r[0] === '区交通局')).toEqual(['区交通局', 2, null, 2].map((v) => v ?? undefined));
     expect(rows.find((r) => r[0] === '合计')).toEqual(['合计', 3, 1, 4]);
     expect(wb.worksheets[1].name).toBe('明细');

@@ -2,6 +2,11 @@ import { get, post, query } from './client';
 import type { UploadedAttachment } from '../lib/attachments';
 import type { Category, DispatchProposal, PublicTicket, StaffSession, TicketDetail, TicketSummary, Unit, User } from './types';
 
+export interface UnitCopy {
+  id: string; ticketId: string; number: string; title: string | null; status: string; note: string | null;
+  copiedAt: string; readAt: string | null; leadUnitName: string | null;
+}
+
 export interface TicketFilter {
   status?: string;
   q?: string;
@@ -31,6 +36,11 @@ export const api = {
   tickets: (f: TicketFilter) => get<TicketSummary[]>(`/api/tickets${query({ ...f })}`),
   ticket: (id: string) => get<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`),
   createTicket: (body: Record<string, unknown>) => post<TicketDetail>('/api/tickets', body),
+  // 抄送 and 先联系后办理 (docs/API.md, Routing)
+  unitCopies: (unread?: boolean) => get<UnitCopy[]>(`/api/unit/copies${query({ unread: unread ? 'true' : undefined })}`),
+  readCopy: (id: string) => post<UnitCopy>(`/api/copies/${encodeURIComponent(id)}/read`, {}),
+  requestContact: (ticketId: string, callbackNumber: string) =>
+    post<{ id: string; status: string }>(`/api/tickets/${encodeURIComponent(ticketId)}/contact-requests`, { callbackNumber }),
   act: (id: string, action: string, body: Record<string, unknown>) =>
     post<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body),
   dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),

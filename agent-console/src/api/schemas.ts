@@ -25,8 +25,8 @@ export function idCheckOk(id: string): boolean {
 }
 
 // The codes come from the contract the server validates against (contract/enums.ts), not a copy.
-import { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES } from '../../../contract/enums';
-export { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES };
+import { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES } from '../../../contract/enums';
+export { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES };
 
 export const LoginInput = z.object({ username: required(64), password: z.string('v.required').check(z.minLength(1, 'v.required')) });
 
@@ -72,8 +72,15 @@ export const ActionBodies = {
   dispatch: z.object({
     leadUnitId: z.string('v.required').check(z.minLength(1, 'v.required')),
     assistingUnitIds: z.optional(z.array(z.string()).check(z.maxLength(10))),
+    copyUnitIds: z.optional(z.array(z.string()).check(z.maxLength(10))),
     note,
   }),
+  reassign: z.object({
+    leadUnitId: z.string('v.required').check(z.minLength(1, 'v.required')),
+    reasonCode: z.enum(RECALL_REASONS, 'v.required'),
+    note: required(500),
+  }),
+  recall: z.object({ reasonCode: z.enum(RECALL_REASONS, 'v.required'), note: required(500) }),
   sign: z.object({}),
   start: z.object({}),
   'request-return': z.object({ reasonCode: z.enum(RETURN_REASONS, 'v.required'), note: required(500) }),
@@ -84,6 +91,7 @@ export const ActionBodies = {
   'deny-extension': z.object({ note: required(500) }),
   reply: z.object({
     text: required(5000),
+    earlyReplyReason: optional(500),
     attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
   }),
   'accept-reply': z.object({ note }),

@@ -127,6 +127,8 @@ export interface DispatchProposal {
   reason: 'rule' | 'ancestor_rule' | 'district_fallback' | 'city_fallback' | string;
   leadUnit: Unit;
   assistingUnits: Unit[];
+  /** 抄送: told, not dispatched. */
+  copyUnits?: Unit[];
   notes?: string[];
 }
 

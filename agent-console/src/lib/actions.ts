@@ -1,4 +1,4 @@
-import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
+import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
 
 export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category' | 'files';
 
@@ -32,10 +32,19 @@ const SPECS: ActionSpec[] = [
     ],
     tone: 'primary',
   },
-  { action: 'dispatch', fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'assistingUnitIds', kind: 'units' }, note], tone: 'primary' },
+  {
+    action: 'dispatch',
+    fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'assistingUnitIds', kind: 'units' }, { name: 'copyUnitIds', kind: 'units' }, note],
+    tone: 'primary',
+  },
   { action: 'sign', fields: [], tone: 'primary' },
   { action: 'start', fields: [], tone: 'primary' },
-  { action: 'reply', fields: [{ name: 'text', kind: 'textarea' }, { name: 'attachments', kind: 'files' }], tone: 'primary', draft: true },
+  {
+    action: 'reply',
+    fields: [{ name: 'text', kind: 'textarea' }, { name: 'attachments', kind: 'files' }, { name: 'earlyReplyReason', kind: 'textarea' }],
+    tone: 'primary',
+    draft: true,
+  },
   { action: 'accept-reply', fields: [note], tone: 'primary' },
   { action: 'approve-return', fields: [{ name: 'leadUnitId', kind: 'unit' }, note], tone: 'primary' },
   { action: 'approve-extension', fields: [note], tone: 'primary' },
@@ -45,6 +54,8 @@ const SPECS: ActionSpec[] = [
   { action: 'send-back', fields: [note], tone: 'default' },
   { action: 'reject-return', fields: [note], tone: 'default' },
   { action: 'deny-extension', fields: [note], tone: 'default' },
+  { action: 'reassign', fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'reasonCode', kind: 'select', options: RECALL_REASONS, labelPrefix: 'recall.' }, note], tone: 'default' },
+  { action: 'recall', fields: [{ name: 'reasonCode', kind: 'select', options: RECALL_REASONS, labelPrefix: 'recall.' }, note], tone: 'danger' },
   { action: 'reopen', fields: [{ name: 'reason', kind: 'textarea' }], tone: 'default' },
   { action: 'archive', fields: [], tone: 'default' },
   { action: 'request-return', fields: [{ name: 'reasonCode', kind: 'select', options: RETURN_REASONS, labelPrefix: 'reason.' }, note], tone: 'danger' },

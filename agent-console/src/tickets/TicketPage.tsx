@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { useLiveQuery } from '../realtime/useLiveQuery';
 import { useAuth } from '../shell/auth';
 import { ActionBar } from './ActionBar';
+import { CopyButton } from './CopyButton';
 import { TicketView } from './TicketView';
 import { useViewers } from './useViewers';
 import { newest } from '../lib/versions';
@@ -42,7 +43,10 @@ export function TicketPage({ backTo, aside }: Props) {
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <Button onClick={() => navigate(backTo)}>{t('app.back')}</Button>
-          <ActionBar ticket={ticket} onDone={setLocal} onStale={q.reload} />
+          <Space wrap>
+            <CopyButton ticket={ticket} onDone={q.reload} />
+            <ActionBar ticket={ticket} onDone={setLocal} onStale={q.reload} />
+          </Space>
         </Space>
       </Card>
       {aside?.(ticket, setLocal)}

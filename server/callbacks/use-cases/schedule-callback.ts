@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/client';
 import { callbacks, type CallbackReason } from '../tables';
 import { getPolicy, type FeedbackPolicy } from '../policy';
+import { leadDispatchSql } from '../../dispatch/lead-dispatch';
 
 /** Deterministic sampling: the same ticket round is in or out of the sample however often it is asked. */
 export function inSample(ticketId: string, round: number, rate: number): boolean {
@@ -22,8 +23,7 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
     select t.current_round as round, l.unit_id as "unitId",
       coalesce(l.overdue_at is not null or (l.reply_due_at is not null and coalesce(l.replied_at, ${at}) > l.reply_due_at), false) as late
     from tickets t
-    left join lateral (select unit_id, reply_due_at, replied_at, overdue_at from dispatches
-      where ticket_id = t.id and round = t.current_round and role = 'lead' order by dispatched_at desc limit 1) l on true
+    left join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l on true
     where t.id = ${ticketId}`);
   const row = r.rows[0];
   if (!row) return null;

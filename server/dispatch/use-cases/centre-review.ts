@@ -3,12 +3,14 @@
  * (改派, a new clock for the new unit) or rejected (back to the unit, its clock still running,
  * counted as an improper return); an extension (延期) is approved (new deadline, citizen told) or denied.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import { problem } from '../../platform/http/problems';
 import { dispatches } from '../tables';
+import { assertDispatchMove } from '../states';
+import { currentLeadDispatch } from '../lead-dispatch';
 import { guardAction, type TicketRow } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import type { TicketStatus } from '../../tickets/tables';
@@ -19,10 +21,8 @@ import { inTransaction } from '../../platform/transaction';
 const Note = z.string().trim().max(2000);
 
 async function pendingDispatch(tx: Tx, ticket: TicketRow, status: 'return_requested' | 'extension_requested') {
-  const [d] = await tx.select().from(dispatches).where(and(
-    eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'), eq(dispatches.status, status),
-  )).for('update');
-  if (!d) throw problem('TICKET_STATE_CONFLICT', `no ${status} dispatch`);
+  const d = await currentLeadDispatch(tx, ticket, { lock: true });
+  if (!d || d.status !== status) throw problem('TICKET_STATE_CONFLICT', `no ${status} dispatch`);
   return d;
 }
 
@@ -33,6 +33,7 @@ export async function approveReturn(ctx: Ctx, ticketId: string, input: z.infer<t
     const old = await pendingDispatch(tx, ticket, 'return_requested');
     if (input.leadUnitId === old.unitId) throw problem('VALIDATION_FAILED', 'reassign to another unit, or reject the return');
     await assertUnits(tx, [input.leadUnitId, ...input.assistingUnitIds]);
+    assertDispatchMove(old, 'returned');
     await tx.update(dispatches).set({ status: 'returned', nextWakeAt: null, updatedAt: ctx.now() }).where(eq(dispatches.id, old.id));
     const [lead] = await insertDispatches(tx, ctx, ticket, ticket.currentRound, input.leadUnitId, input.assistingUnitIds, null);
     await recordEvent(tx, ctx, ticket.id, {
@@ -50,6 +51,7 @@ export async function rejectReturn(ctx: Ctx, ticketId: string, input: z.infer<ty
     const { ticket } = await guardAction(tx, ctx, ticketId, 'reject-return');
     const d = await pendingDispatch(tx, ticket, 'return_requested');
     const back = (d.statusBeforeReturn === 'signed' ? 'signed' : 'dispatched') as 'signed' | 'dispatched';
+    assertDispatchMove(d, back);
     await tx.update(dispatches).set({ status: back, improperReturn: true, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'dispatch.return_rejected', from: ticket.status, to: back as TicketStatus, reason: input.note, unitId: d.unitId,

@@ -8,10 +8,14 @@ import { guardAction, type TicketRow } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { deadlinesForDispatch } from '../../sla/deadlines';
 import { inTransaction } from '../../platform/transaction';
+import { copyTicketTx } from './copy-ticket';
+import { assistDeadlines } from '../assist-deadline';
 
 export const DispatchTicketInput = z.strictObject({
   leadUnitId: z.uuid(),
   assistingUnitIds: z.array(z.uuid()).max(10).default([]),
+  /** 抄送: units told about it with a read receipt, not dispatched (copy-ticket.ts). */
+  copyUnitIds: z.array(z.uuid()).max(10).default([]),
   ruleId: z.uuid().optional(),
   note: z.string().trim().max(500).optional(),
 });
@@ -21,7 +25,7 @@ export type DispatchTicketInput = z.infer<typeof DispatchTicketInput>;
  * 派单: a new round with one lead (主办) and any assisting (协办) units, each dispatch with the
  * policy in force and its deadlines computed and stored in the same transaction.
  */
-export async function dispatchTicket(ctx: Ctx, ticketId: string, input: DispatchTicketInput) {
+export async function dispatchTicket(ctx: Ctx, ticketId: string, input: Omit<DispatchTicketInput, 'copyUnitIds'> & { copyUnitIds?: string[] }) {
   const assisting = [...new Set(input.assistingUnitIds)].filter((id) => id !== input.leadUnitId);
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'dispatch');
@@ -38,6 +42,8 @@ export async function dispatchTicket(ctx: Ctx, ticketId: string, input: Dispatch
       data: { round, leadUnitId: input.leadUnitId, assistingUnitIds: assisting, replyDueAt: lead.replyDueAt, ruleId: input.ruleId ?? null },
       patch: { currentRound: round, overdue: false, reminded: false, supervised: false },
     });
+    const copies = (input.copyUnitIds ?? []).filter((id) => id !== input.leadUnitId && !assisting.includes(id));
+    await copyTicketTx(tx, ctx, { ...ticket, currentRound: round }, copies, input.note ?? null);
   });
 }
 
@@ -60,8 +66,10 @@ export async function insertDispatches(
     deadlinesProvisional: d.provisional,
     createdAt: at, updatedAt: at,
   };
+  // 协办 units run on their own limit (assist-deadline.ts), not the lead's.
+  const assist = assisting.length ? { ...base, ...(await assistDeadlines(tx, d, at)) } : base;
   return tx.insert(dispatches).values([
     { ...base, unitId: leadUnitId, role: 'lead' as const },
-    ...assisting.map((unitId) => ({ ...base, unitId, role: 'assisting' as const })),
+    ...assisting.map((unitId) => ({ ...assist, unitId, role: 'assisting' as const })),
   ]).returning();
 }

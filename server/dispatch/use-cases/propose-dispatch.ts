@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { regionLineage } from '../../catalog/region-lineage';
 import type { Ctx } from '../../platform/context';
 import type { Queryable } from '../../platform/db/client';
 import { problem } from '../../platform/http/problems';
@@ -13,6 +14,8 @@ export interface DispatchProposal {
   reason: ProposalReason;
   leadUnit: Unit;
   assistingUnits: Unit[];
+  /** 抄送: told, not dispatched (a street office's ticket to its district government). */
+  copyUnits: Unit[];
   /** Why each unit is there, for the dispatcher who confirms or changes it. */
   notes: string[];
 }
@@ -21,11 +24,11 @@ const FUNCTIONAL: UnitKind[] = ['functional', 'utility'];
 
 /**
  * 归口 (categories.md §3, domain.md §2): the most specific catalogue rule wins — deeper category
- * first, then narrower region; a category with no rule falls back to its parent's (path codes
+ * first, then narrower region (ancestor-or-self in the region tree, catalog/region-lineage.ts); a category with no rule falls back to its parent's (path codes
  * make ancestors prefixes), then to the district government of the appeal's place, then the
  * city — never to nobody. Level rules: a functional department's matter is never pushed down to a
- * street office by a narrower regional rule, and a street office's ticket is copied to its
- * district government as an assisting unit.
+ * street office by a narrower regional rule, and a street office's ticket is copied (抄送, a
+ * notice, not a dispatch) to its district government.
  */
 export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<DispatchProposal> {
   const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, regionCode: tickets.regionCode }).from(tickets).where(eq(tickets.id, ticketId));
@@ -36,12 +39,15 @@ export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<Dispa
 export async function proposeFor(db: Queryable, categoryCode: string | null, regionCode: string | null): Promise<DispatchProposal> {
   const units = new Map((await db.select().from(handlingUnits).where(eq(handlingUnits.active, true))).map((u) => [u.id, u as Unit]));
   const notes: string[] = [];
+  // Ancestor-or-self by the region tree, nearest first; '*' ranks after every named region.
+  const lineage = regionCode ? await regionLineage(db, regionCode) : [];
+  const regionRank = (r: string) => (r === '*' ? Number.MAX_SAFE_INTEGER : lineage.indexOf(r));
   const candidates = categoryCode
     ? (await db.select().from(dispatchRules).where(and(eq(dispatchRules.active, true),
         sql`${categoryCode} like ${dispatchRules.categoryCode} || '%'`,
-        sql`(${dispatchRules.regionCode} = '*' or ${regionCode ?? ''} like ${dispatchRules.regionCode} || '%')`)))
+        lineage.length ? or(eq(dispatchRules.regionCode, '*'), inArray(dispatchRules.regionCode, lineage)) : eq(dispatchRules.regionCode, '*'))))
         .filter((r) => units.has(r.leadUnitId))
-        .sort((a, b) => b.categoryCode.length - a.categoryCode.length || regionLen(b.regionCode) - regionLen(a.regionCode))
+        .sort((a, b) => b.categoryCode.length - a.categoryCode.length || regionRank(a.regionCode) - regionRank(b.regionCode))
     : [];
   let rule = candidates[0];
   if (rule) {
@@ -60,17 +66,17 @@ export async function proposeFor(db: Queryable, categoryCode: string | null, reg
     reason = rule.categoryCode === categoryCode ? 'rule' : 'ancestor_rule';
     assisting = rule.assistingUnitIds.map((id) => units.get(id)).filter((u): u is Unit => !!u);
   } else {
-    const district = regionCode ? [...units.values()].find((u) => u.kind === 'district_gov' && u.regionCode === regionCode.slice(0, 6)) : undefined;
+    const district = lineage.map((code) => [...units.values()].find((u) => u.kind === 'district_gov' && u.regionCode === code)).find(Boolean);
     const city = [...units.values()].find((u) => u.kind === 'city_gov');
     if (!district && !city) throw problem('UNIT_NOT_FOUND', 'no district or city government to fall back to');
     lead = (district ?? city)!;
     reason = district ? 'district_fallback' : 'city_fallback';
   }
+  // A copy, not an assisting dispatch: the district is told and reads it, it owes no reply and has no clock.
+  const copyUnits: Unit[] = [];
   if (lead.kind === 'street' && lead.parentId && units.has(lead.parentId) && !assisting.some((u) => u.id === lead.parentId)) {
-    assisting = [...assisting, units.get(lead.parentId)!];
+    copyUnits.push(units.get(lead.parentId)!);
     notes.push('street_ticket_copied_to_district');
   }
-  return { ruleId: rule?.id ?? null, reason, leadUnit: lead, assistingUnits: assisting.filter((u) => u.id !== lead.id), notes };
+  return { ruleId: rule?.id ?? null, reason, leadUnit: lead, assistingUnits: assisting.filter((u) => u.id !== lead.id), copyUnits, notes };
 }
-
-const regionLen = (r: string) => (r === '*' ? 0 : r.length);

@@ -3,11 +3,12 @@
  * reply (答复), ask to return it (退单) or for more time (延期). The lead unit's steps move the
  * ticket; an assisting unit's steps move only its own dispatch and are reported to the lead.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
 import { dispatches } from '../tables';
+import { assertDispatchMove, OPEN_DISPATCH_STATUSES } from '../states';
 import { guardAction } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { attachmentIdOf, uploadsOfTicket } from '../../attachments/store';
@@ -20,7 +21,8 @@ export const SignInput = z.strictObject({});
 export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof SignInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'sign');
-    if (!d || d.status !== 'dispatched') throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d?.status}`);
+    if (!d) throw problem('TICKET_NOT_FOUND');
+    assertDispatchMove(d, 'signed');
     const at = ctx.now();
     await tx.update(dispatches).set({ status: 'signed', signedAt: at, updatedAt: at }).where(eq(dispatches.id, d.id));
     const lead = d.role === 'lead';
@@ -35,6 +37,7 @@ export const StartInput = z.strictObject({});
 export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<typeof StartInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'start');
+    assertDispatchMove(d!, 'in_progress');
     await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() }).where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.started', from: ticket.status, to: transition.to, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
@@ -44,6 +47,8 @@ export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<
 
 export const ReplyInput = z.strictObject({
   text: z.string().trim().min(1).max(10000),
+  /** Required when the lead replies before every assisting unit has reported (recorded on the timeline). */
+  earlyReplyReason: z.string().trim().min(1).max(2000).optional(),
   attachments: z.array(z.strictObject({ name: z.string().max(200), storageKey: z.string().max(300) })).max(10).default([]),
 });
 /** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */
@@ -54,7 +59,7 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     const attachments = await replyFiles(tx, ticket.id, input.attachments);
     const at = ctx.now();
     if (d.role === 'assisting') {
-      if (!['signed', 'in_progress'].includes(d.status)) throw problem('TICKET_STATE_CONFLICT', `dispatch is ${d.status}`);
+      assertDispatchMove(d, 'replied');
       await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
@@ -62,14 +67,25 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
       });
       return;
     }
+    const pending = await pendingAssists(tx, ticket.id, d.round);
+    if (pending.length && !input.earlyReplyReason) {
+      throw problem('ASSISTING_UNITS_PENDING', `${pending.length} assisting unit(s) have not reported`, { unitIds: pending.map((p) => p.unitId) });
+    }
     await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
       .where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.replied', from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
-      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt },
+      type: 'ticket.replied', reason: pending.length ? input.earlyReplyReason : null, from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt,
+        ...(pending.length ? { beforeAssistingUnits: pending.map((p) => p.unitId) } : {}) },
       patch: { replyText: input.text, repliedAt: at },
     });
   });
+}
+
+/** 协办 dispatches of the round that still owe the lead their report. */
+async function pendingAssists(tx: Tx, ticketId: string, round: number) {
+  return tx.select({ unitId: dispatches.unitId }).from(dispatches).where(and(eq(dispatches.ticketId, ticketId), eq(dispatches.round, round),
+    eq(dispatches.role, 'assisting'), inArray(dispatches.status, OPEN_DISPATCH_STATUSES)));
 }
 
 /**
@@ -94,6 +110,7 @@ export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REA
 export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestReturnInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-return');
+    assertDispatchMove(d!, 'return_requested');
     const at = ctx.now();
     if (d!.returnWindowEndsAt && at > d!.returnWindowEndsAt) throw problem('RETURN_WINDOW_CLOSED');
     await tx.update(dispatches).set({

@@ -41,7 +41,7 @@ const exchangeMessage = z.object({
 export type RollupCounter =
   | 'received' | 'direct_answered' | 'dispatched' | 'signed' | 'signed_on_time' | 'replied' | 'returns' | 'reopens' | 'extensions'
   | 'overdue' | 'closed' | 'closed_on_time' | 'handling_seconds' | 'callbacks_answered' | 'callbacks_solved' | 'callbacks_partly'
-  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews';
+  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews' | 'contacted' | 'contacted_on_time';
 
 /** SMS / mail templates the citizen may be sent after an event (citizen/sms-sender.ts). */
 export type CitizenTemplate = 'ticket_received' | 'ticket_replied';
@@ -105,14 +105,22 @@ export const EVENTS = {
   'ticket.dispatched': ticket(z.object({
     round: z.number().int(), leadUnitId: id, assistingUnitIds: z.array(id), replyDueAt: instant.nullable(), ruleId: id.nullable(),
   }), { counters: ['dispatched'] }),
-  'dispatch.reassigned': ticket(z.object({ fromUnitId: id, toUnitId: id, dispatchId: id, replyDueAt: instant.nullable() })),
+  // A reassignment is a dispatch for the new unit (its sign-for must have a dispatch to count against: response rate ≤ 100 %).
+  'dispatch.reassigned': ticket(z.object({
+    fromUnitId: id, toUnitId: id, dispatchId: id, replyDueAt: instant.nullable(),
+    recalledDispatchId: id.optional(), reasonCode: z.string().optional(), byCentre: z.boolean().optional(),
+  }), { counters: ['dispatched'] }),
   'dispatch.return_requested': ticket(z.object({ dispatchId: id, reasonCode: z.string() }), { counters: ['returns'] }),
   'dispatch.return_rejected': ticket(dispatchRef),
   'ticket.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() }), { counters: ['signed', 'signed_on_time'] }),
   'dispatch.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() })),
   'ticket.started': ticket(none),
   'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile) })),
-  'ticket.replied': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), late: z.boolean() }), { counters: ['replied'] }),
+  'ticket.replied': ticket(z.object({
+    dispatchId: id, attachments: z.array(CitedFile), late: z.boolean(),
+    /** The lead answered before these assisting units reported, with the reason on the event (协办). */
+    beforeAssistingUnits: z.array(id).optional(),
+  }), { counters: ['replied'] }),
   'extension.requested': ticket(z.object({ dispatchId: id, newDueDate: z.string() }), { counters: ['extensions'] }),
   'extension.approved': ticket(z.object({
     dispatchId: id, previousDueAt: instant.nullable(), replyDueAt: instant, notifyCitizen: z.boolean(),
@@ -141,6 +149,16 @@ export const EVENTS = {
   'rating.excluded': ticket(z.object({ ratingId: id, score: z.number().int(), rollupDay: z.string() }),
     { counters: ['rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews'] }),
   'rating.ignored': ticket(z.object({ score: z.number().int(), source: z.string(), eventId: z.string() })),
+  // Routing corrections, copies and unit contact (loop-routing: 撤回/改派, 抄送, 先联系后办理)
+  'dispatch.recalled': ticket(z.object({ dispatchIds: z.array(id), fromUnitId: id, reasonCode: z.string() })),
+  // A copy is a notice, not a dispatch: no counter moves.
+  'ticket.copied': ticket(z.object({ copyIds: z.array(id), unitIds: z.array(id) })),
+  'copy.read': ticket(z.object({ copyId: id })),
+  'citizen.contact_requested': ticket(z.object({ requestId: id, dispatchId: id })),
+  // The lead's first connected call moves `contacted` / `contacted_on_time` (response rate with 先联系后办理).
+  'citizen.contact_completed': ticket(z.object({
+    requestId: id, dispatchId: id, outcome: z.string(), role: z.string(), firstContact: z.boolean(), onTime: z.boolean(),
+  }), { counters: ['contacted', 'contacted_on_time'] }),
   // Exchange with other platforms (省市平台对接)
   'exchange.received': ticket(exchangeMessage),
   'exchange.sent': ticket(exchangeMessage),

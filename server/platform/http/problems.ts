@@ -41,6 +41,8 @@ export const PROBLEMS = {
   EXTENSION_LIMIT_REACHED: { status: 409, zh: '延期次数已达上限', en: 'No more extensions are allowed for this ticket' },
   EXTENSION_TOO_LATE: { status: 409, zh: '延期申请须在办理期限届满前提出', en: 'An extension must be requested before the deadline' },
   EXTENSION_DATE_INVALID: { status: 400, zh: '延期后的期限须晚于原期限', en: 'The new due date must be after the current one' },
+  RECALL_AFTER_SIGN_NEEDS_WRONG_DISPATCH: { status: 422, zh: '单位已签收，只有派错单位时才能撤回或改派', en: 'The unit has signed for it: recall or reassign only a wrong dispatch' },
+  ASSISTING_UNITS_PENDING: { status: 422, zh: '协办单位尚未反馈，请说明提前答复的理由', en: 'Assisting units have not reported yet: give a reason to reply before them' },
   NOT_LEAD_UNIT: { status: 403, zh: '只有主办单位可以答复工单', en: 'Only the lead unit can reply' },
   CALENDAR_YEAR_MISSING: { status: 422, zh: '节假日日历缺少所需年份，请管理员先录入', en: 'The holiday calendar has no data for the required year' },
   SLA_POLICY_MISSING: { status: 422, zh: '没有适用的办理时限策略', en: 'No time-limit policy applies' },

@@ -15,6 +15,7 @@ import { getPolicy } from '../../callbacks/policy';
 import { createCallbackTask } from '../../callbacks/use-cases/schedule-callback';
 import { recordRectificationEvent } from '../rectification-events';
 import { inTransaction } from '../../platform/transaction';
+import { leadDispatchSql } from '../../dispatch/lead-dispatch';
 
 export const Score = z.number().int().min(1).max(5);
 export const RATEABLE = ['closed', 'archived'];
@@ -37,8 +38,7 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
     throw problem('RATING_ALREADY_SUBMITTED', undefined, { ratingId: existing.id, score: existing.score });
   }
   const who = await tx.execute<{ unitId: string | null; handlerId: string | null; named: boolean }>(sql`select
-    (select unit_id from dispatches where ticket_id = ${ticket.id} and round = ${ticket.currentRound} and role = 'lead'
-      order by dispatched_at desc limit 1) as "unitId",
+    (select l.unit_id from tickets t, lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l where t.id = ${ticket.id}) as "unitId",
     (select actor_id from ticket_events where ticket_id = ${ticket.id} and type in ('ticket.replied', 'ticket.answered_directly')
       order by seq desc limit 1) as "handlerId",
     coalesce((select name_enc is not null from citizens where id = ${ticket.citizenId}), false) as named`);

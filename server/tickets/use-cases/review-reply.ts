@@ -10,6 +10,8 @@ import { dispatches } from '../../dispatch/tables';
 import { guardAction } from '../guard';
 import { recordEvent } from '../events';
 import { inTransaction } from '../../platform/transaction';
+import { currentLeadDispatch } from '../../dispatch/lead-dispatch';
+import { assertDispatchMove } from '../../dispatch/states';
 
 const Note = z.string().trim().max(2000);
 
@@ -33,11 +35,12 @@ export const SendBackInput = z.strictObject({ note: Note.min(1) });
 export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<typeof SendBackInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'send-back');
-    const [lead] = await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() })
-      .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'),
-        eq(dispatches.status, 'replied')))
-      .returning({ unitId: dispatches.unitId, replyDueAt: dispatches.replyDueAt, id: dispatches.id });
-    if (lead) await tx.update(dispatches).set({ nextWakeAt: lead.replyDueAt }).where(eq(dispatches.id, lead.id));
+    const current = await currentLeadDispatch(tx, ticket, { lock: true });
+    const lead = current?.status === 'replied' ? current : undefined;
+    if (lead) {
+      assertDispatchMove(lead, 'in_progress');
+      await tx.update(dispatches).set({ status: 'in_progress', nextWakeAt: lead.replyDueAt, updatedAt: ctx.now() }).where(eq(dispatches.id, lead.id));
+    }
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.sent_back', from: ticket.status, to: transition.to, reason: input.note, unitId: lead?.unitId ?? null,
       notifyUnitIds: lead ? [lead.unitId] : [], patch: { replyText: null, repliedAt: null },

@@ -11,6 +11,8 @@ import { StaffShell } from '../../shell/StaffShell';
 import { TicketPage } from '../../tickets/TicketPage';
 import { TicketTable } from '../../tickets/TicketTable';
 import { UnitRectifications } from './UnitRectifications';
+import { UnitCopies } from './UnitCopies';
+import { ContactCitizen } from './ContactCitizen';
 
 const TABS = [
   { key: 'todo', status: 'dispatched' },
@@ -69,6 +71,9 @@ export default function UnitApp() {
           <Button size="small" onClick={() => navigate('/unit')}>
             {t('unit.inbox')}
           </Button>
+          <Button size="small" onClick={() => navigate('/unit/copies')} data-testid="nav-copies">
+            {t('copies.title')}
+          </Button>
           <Button size="small" onClick={() => navigate('/unit/rectifications')} data-testid="nav-rectifications">
             {t('feedback.rect.title')}
           </Button>
@@ -78,7 +83,8 @@ export default function UnitApp() {
       <Routes>
         <Route index element={<Inbox />} />
         <Route path="rectifications" element={<UnitRectifications />} />
-        <Route path="tickets/:id" element={<TicketPage backTo="/unit" />} />
+        <Route path="copies" element={<UnitCopies />} />
+        <Route path="tickets/:id" element={<TicketPage backTo="/unit" aside={(ticket) => <ContactCitizen ticket={ticket} />} />} />
       </Routes>
     </StaffShell>
   );
