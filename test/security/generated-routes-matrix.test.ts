@@ -204,6 +204,7 @@ describe('generated matrix: every rectification action × every role × own/othe
   const BODY: Record<RectificationAction, unknown> = {
     verify: { note: '已与市民核实' }, dismiss: { note: '诉求不明确' }, report: { text: '已整改完毕' }, contest: { reason: '恶意差评' },
     'uphold-contest': { note: '申诉成立' }, 'reject-contest': { note: '申诉不成立' }, confirm: { citizenSatisfied: true },
+    'resolve-escalation': { note: '经督办，维持整改结论' },
   };
   /** A fresh case of the own unit in `status`, moved there through the API. */
   async function caseIn(status: string): Promise<string> {
@@ -212,6 +213,14 @@ describe('generated matrix: every rectification action × every role × own/othe
     if (status === 'rectifying' || status === 'reported') await act('agent', 'verify');
     if (status === 'reported') await act('clerkOwn', 'report');
     if (status === 'contested') await act('clerkOwn', 'contest');
+    if (status === 'escalated') {
+      // Still unsatisfied after each of the policy's rounds (default 2): the supervisors' case.
+      for (let round = 1; round <= 2; round++) {
+        if (round === 1) await act('agent', 'verify');
+        await act('clerkOwn', 'report');
+        await ok(as.agent.post(`/api/rectifications/${id}/actions/confirm`, { citizenSatisfied: false }));
+      }
+    }
     return id;
   }
   const state = async (id: string) => (await env.rt.db.select().from(rectifications).where(eq(rectifications.id, id)))[0];

@@ -594,4 +594,11 @@ export const en: Record<MessageKey, string> = {
   'policy.callbackBy.cti': 'The phone system dials out',
   'policy.save': 'Save',
   'policy.saved': 'Saved',
+  // The citizen's side of the handling loop (issue 15: decline reason, the call promised only when a task exists, rectification rounds)
+  'track.declined': 'Why it was declined',
+  'feedback.rate.badNextNoCall': 'Your review goes to the unit to put it right; the outcome is published on the public reviews page.',
+  'feedback.rect.status.escalated': 'Escalated to supervisors',
+  'feedback.rect.round': 'Round {n}',
+  'feedback.rect.action.resolve-escalation': 'Close as supervisor',
+  'feedback.rect.help.resolve-escalation': 'Still unsatisfied after every round: state the supervisors\' decision and close the case.',
 };

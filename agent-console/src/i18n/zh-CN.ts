@@ -593,6 +593,13 @@ export const zhCN = {
   'policy.callbackBy.cti': '呼叫系统自动外呼',
   'policy.save': '保存',
   'policy.saved': '已保存',
+  // The citizen's side of the handling loop (issue 15: decline reason, the call promised only when a task exists, rectification rounds)
+  'track.declined': '不予受理的原因',
+  'feedback.rate.badNextNoCall': '您的评价已转承办单位整改，整改情况将在好差评公示页公开。',
+  'feedback.rect.status.escalated': '已提级督办',
+  'feedback.rect.round': '第{n}轮整改',
+  'feedback.rect.action.resolve-escalation': '督办结案',
+  'feedback.rect.help.resolve-escalation': '诉求人经多轮整改仍不满意：由班长督办后说明处理结论并结案。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
