@@ -10,7 +10,6 @@ import { PublicRatingInput, submitPublicRating } from './use-cases/submit-public
 import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
-import { sqlList } from '../platform/db/sql-list';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);

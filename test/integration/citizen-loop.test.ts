@@ -68,7 +68,7 @@ afterAll(async () => {
   await worker?.close();
 });
 
-async function ok(p: Promise<{ status: number; body: any }>, status = 200) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   const r = await p;
   expect(r.status, JSON.stringify(r.body)).toBe(status);
   return r.body.data;
