@@ -28,3 +28,43 @@ CREATE UNIQUE INDEX "callbacks_ticket_round_uq" ON "callbacks" USING btree ("tic
 -- 差评整改 in rounds: a citizen still unsatisfied after the unit's fix starts a second round
 -- (and after the last round the case goes to the supervisors), never a silent close.
 ALTER TABLE "rectifications" ADD COLUMN "round" integer DEFAULT 1 NOT NULL;
+--> statement-breakpoint
+-- Category versions (categories.md §1): codes stay stable across imports, and each import records
+-- old code → new code, so a renamed, merged or split node still adds up in reports over the years.
+CREATE TABLE "category_code_map" (
+	"from_version" integer NOT NULL,
+	"from_code" text NOT NULL,
+	"to_version" integer NOT NULL,
+	"to_code" text NOT NULL,
+	CONSTRAINT "category_code_map_pk" PRIMARY KEY ("from_version","from_code","to_version","to_code")
+);
+--> statement-breakpoint
+CREATE INDEX "category_code_map_to_idx" ON "category_code_map" USING btree ("to_version","to_code");
+--> statement-breakpoint
+-- Tags (标签, categories.md §2): a managed list beside the category tree, many per ticket.
+CREATE TABLE "tags" (
+	"code" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"kind" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ticket_tags" (
+	"ticket_id" uuid NOT NULL REFERENCES "public"."tickets"("id"),
+	"tag_code" text NOT NULL REFERENCES "public"."tags"("code"),
+	"added_by" uuid,
+	"added_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "ticket_tags_pk" PRIMARY KEY ("ticket_id","tag_code")
+);
+--> statement-breakpoint
+CREATE INDEX "ticket_tags_tag_idx" ON "ticket_tags" USING btree ("tag_code");
+--> statement-breakpoint
+INSERT INTO "tags" ("code", "name", "kind") VALUES
+	('hot_area', '热点区域', 'place_time'), ('night_time', '夜间', 'place_time'),
+	('elderly', '老年人', 'who'), ('minors', '未成年人', 'who'), ('disability', '残疾人', 'who'),
+	('new_residents', '新市民', 'who'), ('enterprise', '企业', 'who'),
+	('safety_hazard', '安全隐患', 'nature'), ('service_quality', '服务质量', 'nature'),
+	('policy_question', '政策咨询', 'nature'), ('wage_arrears', '欠薪', 'nature'),
+	('repeat_appeal', '重复诉求', 'governance'), ('linked_incident', '关联事件', 'governance'), ('long_running', '久拖未决', 'governance')
+ON CONFLICT DO NOTHING;
