@@ -14,6 +14,7 @@
  * The rectification actions are generated from RECTIFICATION_TRANSITIONS the same way the ticket
  * matrix is from TRANSITIONS: every action × every role × own / other unit's case.
  */
+import { importCategoryTree } from '../../server/catalog/use-cases/import-category-tree';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
@@ -74,6 +75,8 @@ async function ratedTicket(side: Side) {
 }
 
 beforeAll(async () => {
+  // A category tree version for the version routes (categories.md §1).
+  await importCategoryTree(env.rt.db, [{ code: '01', name: '城乡建设', parentCode: null, level: 1 }], 'matrix tree', 'test');
   unit.own = await makeUnit(env, { name: '市住建局' });
   unit.other = await makeUnit(env, { name: '市水务局' });
   for (const w of WHO) {
@@ -125,6 +128,8 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'measures/:code': return `/${resource}/response_rate`;
       case 'sessions/:id': return `/${resource}/00000000-0000-4000-8000-000000000000`;
       case 'hotline-lines/:number': return `/${resource}/12319`;
+      case 'category-versions/:version': return `/${resource}/1`;
+      case 'tags/:code': return `/${resource}/night_time`;
       // Writes carry an invalid body, so any well-formed id reaches validation.
       case 'emergency-linkages/:id': return `/${resource}/00000000-0000-4000-8000-000000000001`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);

@@ -92,7 +92,7 @@ export async function stabilizeCodes(db: Db | Tx, rows: CategoryRow[]): Promise<
 }
 
 /** A new tree version with its old → new code map; returns the version number. */
-export async function importCategoryTree(db: Db, rows: CategoryRow[], label: string, source: string) {
+export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label: string, source: string) {
   return db.transaction(async (tx) => {
     const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(version), 0) + 1 as next from category_tree_versions`)).rows;
     await tx.insert(categoryTreeVersions).values({ version: next, label, source });

@@ -159,6 +159,8 @@ export const EVENTS = {
   'rectification.next_round': rectification(z.object({ round: z.number().int(), dueAt: z.string() })),
   'rectification.escalated': rectification(z.object({ round: z.number().int() })),
   'rectification.escalation_resolved': rectification(none),
+  // Tags (标签, categories.md §2) set on a ticket (catalog/use-cases/tags.ts).
+  'ticket.tagged': ticket(z.object({ tags: z.array(z.string()), previous: z.array(z.string()) })),
   'ticket.main_closed': ticket(z.object({ mainTicketId: id, mainTicketNumber: z.string(), callbackId: id.nullable() }), { notice: 'ticket_replied' }),
   // Jobs that travel through the outbox only (回访外呼, the SMS survey link)
   'callback.dial': job(),
