@@ -27,6 +27,8 @@ const PUBLIC_EVENTS: Record<string, { zh: string; en: string }> = {
   'dispatch.reassigned': { zh: '已改派承办单位', en: 'Sent to another unit' },
   'extension.approved': { zh: '办理期限已延长', en: 'Deadline extended' },
   'ticket.closed': { zh: '已办结', en: 'Closed' },
+  // 并单: the ticket this one was merged into is closed; its accepted answer is this ticket's answer.
+  'ticket.main_closed': { zh: '合并办理的工单已办结', en: 'The ticket it was merged into is closed' },
   'ticket.reopened': { zh: '重新办理', en: 'Reopened' },
   // A photo/voice/video the citizen sent by WeChat, downloaded after intake (channels.md §1).
   'attachment.stored': { zh: '您发送的附件已收到', en: 'Your attachment was received' },

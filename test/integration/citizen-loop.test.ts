@@ -158,6 +158,10 @@ describe('SMS notices (item 10)', () => {
       for (const name of TEMPLATE_TEXTS[key].params) expect(params![name], `${server} → ${key}: \${${name}}`).toMatch(/\S/);
     }
     for (const m of rendered) expect(m.text, 'an empty variable').not.toMatch(/\$\{|工单号?[，已]|：$/);
+    // Each template text uses exactly the variables it declares (what a vendor binding sends, in order).
+    for (const [key, t] of Object.entries(TEMPLATE_TEXTS)) {
+      expect([...t.text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort(), key).toEqual([...t.params].sort());
+    }
     // Every notice the catalogue names has a vendor template.
     const notices = new Set((Object.keys(EVENTS) as EventType[]).map(noticeFor).filter(Boolean));
     for (const n of notices) expect(Object.keys(SERVER_TEMPLATE_MAP)).toContain(n);
@@ -188,7 +192,9 @@ describe('declined and merged appeals (item 11)', () => {
     expect(timeline).toContain('ticket.main_closed');
     const sms = await until('the merged caller\'s closed SMS', () => rendered.find((m) => m.to === '13700000005' && m.text.includes('办结')));
     expect(sms.text).toContain(dup.number);
-    expect((await track(dup)).replyText).toBe('已处理'); // the main ticket's accepted answer
+    const dupSeen = await track(dup);
+    expect(dupSeen.replyText).toBe('已处理'); // the main ticket's accepted answer
+    expect(dupSeen.timeline.map((e: { label: string }) => e.label)).toContain('合并办理的工单已办结');
 
     const done = await ok(agent.post(`/api/callbacks/${task.id}/outcome`, { reached: true, result: 'unsolved', score: 2 }));
     expect(done.decision).toBe('reopened');
