@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { useTestEnv, makeUser } from '../helpers/env';
+import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { makeTicket, ticketState } from '../helpers/factories';
 import type { Actor } from '../../server/platform/context';
@@ -98,6 +98,31 @@ describe('category tree versions', () => {
     const level1 = await ok(supervisor.get(`/api/reports/category-rollup?from=${today()}&to=${today()}&level=1`));
     expect(level1.rows).toEqual([{ code: '01', name: '城乡建设', tickets: 1 }]);
     expect(level1.unmapped).toBe(0);
+  });
+
+  it('dispatch rules name their version, are carried into a new version through the code map, and match tickets of either version', async () => {
+    const unit = await makeUnit(env, { name: '市交通运输局' });
+    const current = (await ok(admin.get('/api/admin/category-versions')))[0].version as number;
+    const rule = await ok(admin.post('/api/admin/dispatch-rules', { categoryCode: '0301', leadUnitId: unit.id }), 201);
+    expect(rule.categoryVersion).toBe(current);
+    const old = await makeTicket(env, agentActor);
+    await ok(agent.action(old.ticketId, 'submit', { appealType: 'complaint', categoryCode: '0301' }));
+
+    // 公交服务 is renamed under a new code.
+    const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0104,物业与房屋安全,01,2,', '02,环境保护,,1,', '0201,噪声污染,02,2,',
+      '03,交通运输,,1,', '0302,公共交通服务,03,2,0301'].join('\n');
+    const next = (await ok(admin.post('/api/admin/category-versions/import', { label: '2028版', csv }), 201)).version as number;
+    const rules = await ok(admin.get('/api/admin/dispatch-rules'));
+    expect(rules.filter((r: { leadUnitId: string }) => r.leadUnitId === unit.id).map((r: { categoryVersion: number; categoryCode: string }) =>
+      `${r.categoryVersion}:${r.categoryCode}`).sort()).toEqual([`${current}:0301`, `${next}:0302`]);
+
+    const fresh = await makeTicket(env, agentActor);
+    await ok(agent.action(fresh.ticketId, 'submit', { appealType: 'complaint', categoryCode: '0302' }));
+    for (const id of [fresh.ticketId, old.ticketId]) {
+      const p = await ok(agent.get(`/api/tickets/${id}/dispatch-proposal`));
+      expect(p).toMatchObject({ reason: 'rule', leadUnit: { id: unit.id } });
+    }
+    expect((await ticketState(env, old.ticketId)).ticket).toMatchObject({ categoryCode: '0301', categoryVersion: current });
   });
 });
 

@@ -6,7 +6,8 @@
  *   and a new node takes the next code never used under its parent (a retired code is never
  *   reused for another matter). A city's own codes (CSV) are kept as given.
  * - each import records old code → new code (category_code_map): the same code, plus what a CSV
- *   row `replaces` (a rename under a new code, a merge, a split).
+ *   row `replaces` (a rename under a new code, a merge, a split); the dispatch rules of the
+ *   previous version are carried into the new one through that map.
  * The whole version is one transaction: a half-imported tree would misroute tickets.
  */
 import { sql } from 'drizzle-orm';
@@ -114,6 +115,14 @@ export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label
       for (let i = 0; i < list.length; i += 500) {
         await tx.insert(categoryCodeMap).values(list.slice(i, i + 500).map((p) => ({ fromVersion: prev, toVersion: next, ...p })));
       }
+      // Dispatch rules name their version: the previous version's rules carry forward through the map
+      // (a merged node gets the rules of the first of its old codes; a retired one's rules stay behind).
+      await tx.execute(sql`insert into dispatch_rules (category_version, category_code, region_code, lead_unit_id, assisting_unit_ids, note, active)
+        select ${next}, m.to_code, r.region_code, r.lead_unit_id, r.assisting_unit_ids, r.note, r.active
+        from dispatch_rules r join category_code_map m on m.from_version = r.category_version and m.from_code = r.category_code and m.to_version = ${next}
+        where r.category_version = ${prev}
+        order by m.to_code, r.region_code, r.category_code
+        on conflict do nothing`);
     }
     return next;
   });

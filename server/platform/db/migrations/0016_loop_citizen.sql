@@ -68,3 +68,13 @@ INSERT INTO "tags" ("code", "name", "kind") VALUES
 	('policy_question', '政策咨询', 'nature'), ('wage_arrears', '欠薪', 'nature'),
 	('repeat_appeal', '重复诉求', 'governance'), ('linked_incident', '关联事件', 'governance'), ('long_running', '久拖未决', 'governance')
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Dispatch rules name the category tree version they apply to; a new version carries them forward
+-- through the code map (catalog/use-cases/import-category-tree.ts). Null: a rule for any version.
+ALTER TABLE "dispatch_rules" ADD COLUMN "category_version" integer;
+--> statement-breakpoint
+UPDATE "dispatch_rules" SET "category_version" = (SELECT max("version") FROM "category_tree_versions");
+--> statement-breakpoint
+DROP INDEX IF EXISTS "dispatch_rules_cat_region_uq";
+--> statement-breakpoint
+CREATE UNIQUE INDEX "dispatch_rules_version_cat_region_uq" ON "dispatch_rules" USING btree ("category_version","category_code","region_code") NULLS NOT DISTINCT;
