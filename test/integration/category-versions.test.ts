@@ -82,6 +82,9 @@ describe('category tree versions', () => {
     const classified = (await ticketState(env, ticketId)).ticket;
     const current = (await ok(admin.get('/api/admin/category-versions')))[0].version as number;
     expect(classified).toMatchObject({ categoryCode: '0101', categoryVersion: current });
+    // A code given at intake is stamped with the tree in force too.
+    const desk = await ok(agent.post('/api/tickets', { callerPhone: '13800001111', content: '小区电梯故障', categoryCode: '0102' }), 201);
+    expect((await ticketState(env, desk.id)).ticket).toMatchObject({ categoryCode: '0102', categoryVersion: current });
 
     // The city merges 物业管理 and 房屋安全 into one node under a new code, and retires 加装电梯.
     const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0104,物业与房屋安全,01,2,0101|0102', '02,环境保护,,1,',
@@ -94,9 +97,9 @@ describe('category tree versions', () => {
     // The ticket keeps its code and version; the roll-up carries it into the new tree.
     expect((await ticketState(env, ticketId)).ticket).toMatchObject({ categoryCode: '0101', categoryVersion: current });
     const level2 = await ok(supervisor.get(`/api/reports/category-rollup?from=${today()}&to=${today()}&level=2`));
-    expect(level2.rows).toEqual([{ code: '0104', name: '物业与房屋安全', tickets: 1 }]);
+    expect(level2.rows).toEqual([{ code: '0104', name: '物业与房屋安全', tickets: 2 }]); // 0101 and 0102, merged
     const level1 = await ok(supervisor.get(`/api/reports/category-rollup?from=${today()}&to=${today()}&level=1`));
-    expect(level1.rows).toEqual([{ code: '01', name: '城乡建设', tickets: 1 }]);
+    expect(level1.rows).toEqual([{ code: '01', name: '城乡建设', tickets: 2 }]);
     expect(level1.unmapped).toBe(0);
   });
 
