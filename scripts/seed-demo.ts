@@ -24,6 +24,7 @@ import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
 import { seedRoutingDemo } from '../server/dispatch/seed-demo-routing';
+import { seedRectificationRoundsDemo } from '../server/reviews/seed-demo-rounds';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -125,6 +126,7 @@ async function main() {
     await seedFeedbackDemo(rt, actors);
     await seedHotlinesDemo(rt, actors);
     await seedRoutingDemo(rt, actors);
+    await seedRectificationRoundsDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();
@@ -168,7 +170,8 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
       else if (step === 'dispatch') await act('dispatcher1', 'dispatch', { leadUnitId: owner });
       else if (step === 'reply') await act(clerk!, 'reply', { text: '经核查，已安排相关科室现场处理，并电话联系诉求人说明情况。' });
       else if (step === 'accept-reply') await act('dispatcher1', 'accept-reply', {});
-      else if (step === 'archive') await act('supervisor1', 'archive', {});
+      // Archive waits for the callback (issue 15, item 12): a ticket whose callback is still open stays closed.
+      else if (step === 'archive') await act('supervisor1', 'archive', {}).catch((e) => { if (!(e instanceof Problem) || e.code !== 'CALLBACK_PENDING') throw e; });
       else await act(clerk!, step, {});
     }
     // Whether a unit is still inside its return window or before its deadline depends on when the

@@ -17,7 +17,7 @@ import { parsePeers, type ExchangeConfig } from './channels/exchange';
 export interface EventsWorkerDeps {
   /** Places callback calls (回访外呼) on the CTI; absent → such attempts fail and fall through to the SMS link. */
   cti?: OutboundDialer;
-  /** Where the citizen's SMS survey link points (the public site). */
+  /** Where the citizen's SMS links point (the public site): the survey link and the notices' tracking link. */
   publicBaseUrl?: string;
   /**
    * Downloads the WeChat media (MediaId) named by the event this job carries (channels.md §1);
@@ -30,7 +30,7 @@ export interface EventsWorkerDeps {
 
 export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: EventsWorkerDeps = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
-  registerCitizenNotices(registry, rt);
+  registerCitizenNotices(registry, rt, { publicBaseUrl: deps.publicBaseUrl });
   if (slaQueue) registerSlaWakes(registry, rt, slaQueue);
   registerCallbackJobs(registry, rt, { cti: deps.cti, publicBaseUrl: deps.publicBaseUrl ?? '' });
   if (deps.wechatMedia) registerWechatMedia(registry, deps.wechatMedia);

@@ -27,6 +27,8 @@ export const FeedbackPolicy = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10),
   /** 差评整改 limit in working days (Sichuan 15, Dezhou feedback 5). */
   rectificationWorkingDays: z.number().int().min(1).max(60),
+  /** Rounds of 差评整改 before a still-unsatisfied citizen's case goes to the supervisors (1 = escalate at once). */
+  rectificationRounds: z.number().int().min(1).max(5),
   /** Who makes callback calls: agents from their task list, or the CTI dialling out (回访外呼, channels.md §2). */
   callbackBy: z.enum(['agent', 'cti']),
   /** CTI calls: hours between a no-answer/busy attempt and the next one (maxAttempts calls, then the SMS survey link). */
@@ -39,7 +41,7 @@ export type FeedbackPolicy = z.infer<typeof FeedbackPolicy>;
 
 export const DEFAULT_POLICY: FeedbackPolicy = {
   sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, onDissatisfied: 'reopen',
-  partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15,
+  partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15, rectificationRounds: 2,
   callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
 };
 

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tickets } from '../tickets/tables';
 
-export const CALLBACK_REASONS = ['overdue', 'sample', 'bad_review'] as const;
+/** merged: a caller whose ticket was merged (并单) into the one that closed; they are called back too. */
+export const CALLBACK_REASONS = ['overdue', 'sample', 'bad_review', 'merged'] as const;
 export type CallbackReason = (typeof CALLBACK_REASONS)[number];
 export const CALLBACK_RESULTS = ['solved', 'partly', 'unsolved'] as const;
 export type CallbackResult = (typeof CALLBACK_RESULTS)[number];
@@ -11,8 +12,10 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 /**
  * A callback task (回访) for one closed round of a ticket. Created in the closing transaction
- * (mandatory when the limit expired, sampled otherwise) or when a real-name bad review arrives.
- * One task per ticket × round × reason, so a replayed close makes no second task.
+ * (mandatory when the limit expired, sampled otherwise), when a real-name bad review arrives, or
+ * for a merged caller when the main ticket closes. One task per ticket × round whatever the
+ * reason (the database holds it, migration 0016), so a replayed close or a bad review after a
+ * sampled task makes no second call to the same citizen about the same answer.
  */
 export const callbacks = pgTable(
   'callbacks',
@@ -42,7 +45,7 @@ export const callbacks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('callbacks_ticket_round_reason_uq').on(t.ticketId, t.round, t.reason),
+    uniqueIndex('callbacks_ticket_round_uq').on(t.ticketId, t.round),
     index('callbacks_status_due_idx').on(t.status, t.dueAt),
     index('callbacks_next_dial_idx').on(t.nextDialAt).where(sql`next_dial_at is not null`),
   ],

@@ -15,3 +15,20 @@ export async function currentCategory(db: Queryable, code: string) {
     .where(and(eq(categories.code, code), eq(categories.version, CURRENT_CATEGORY_VERSION)));
   return cat;
 }
+
+/**
+ * A code of any tree version carried into the tree in force through the code maps (the same code
+ * when nothing changed; the first new code, lowest first, when a node was split). Null when the
+ * node was retired without successor. Dispatch matches rules in the tree in force with it.
+ */
+export async function currentCodeFor(db: Queryable, version: number | null, code: string | null): Promise<string | null> {
+  if (!code) return null;
+  if (version === null) return code;
+  const r = await db.execute<{ code: string }>(sql`with recursive chain(version, code) as (
+      select ${version}::int, ${code}::text
+      union
+      select m.to_version, m.to_code from chain c join category_code_map m on m.from_version = c.version and m.from_code = c.code
+    )
+    select code from chain where version = ${CURRENT_CATEGORY_VERSION} order by code limit 1`);
+  return r.rows[0]?.code ?? null;
+}

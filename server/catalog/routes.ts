@@ -9,6 +9,19 @@ import { CURRENT_CATEGORY_VERSION } from './current';
 import { handlingUnits } from '../dispatch/tables';
 import { open311PublicCategories } from '../channels/tables';
 import { problem } from '../platform/http/problems';
+import type { TreeNode as TreeNodeT } from './use-cases/import-category-tree';
+import { categoryMapping, categoryRollup, exportCategoryVersion, importCategoryCsv, importCategoryTreeJson, listCategoryVersions } from './use-cases/category-versions';
+import { listTags, saveTag, setTicketTags, SetTicketTagsInput, TagInput, tagCounts, tagsOfTicket } from './use-cases/tags';
+
+const VersionParams = z.strictObject({ version: z.coerce.number().int().min(1) });
+const ImportCsvBody = z.strictObject({ csv: z.string().min(1).max(5_000_000), label: z.string().trim().min(1).max(200) });
+const TreeNode: z.ZodType<TreeNodeT> = z.lazy(() => z.strictObject({ name: z.string().trim().min(1).max(100), children: z.array(TreeNode).max(500).optional() }));
+const ImportTreeBody = z.strictObject({ tree: z.strictObject({ children: z.array(TreeNode).min(1).max(500) }).loose(), label: z.string().trim().min(1).max(200) });
+const Period = z.strictObject({ from: z.iso.date(), to: z.iso.date(), level: z.coerce.number().int().min(1).max(8).default(1) });
+const TagParams = z.strictObject({ code: z.string().regex(/^[a-z0-9_]{1,40}$/) });
+const TicketParams = z.strictObject({ id: z.uuid() });
+/** China days → the instants they start (the centre counts days in Beijing time). */
+const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`);
 
 const Open311PublicInput = z.strictObject({ categoryCode: z.string().trim().min(1).max(32), public: z.boolean() });
 
@@ -66,6 +79,52 @@ export function catalogRoutes() {
       await writeAudit(tx, req.ctx, { action: 'open311.public_category_set', entityType: 'category', entityId: b.categoryCode, data: { public: b.public } });
     });
     res.json({ data: { categoryCode: b.categoryCode, public: b.public } });
+  });
+  // Category tree versions (categories.md §1): stable codes, old → new maps, CSV in and out.
+  r.get('/admin/category-versions', requireStaff('admin', 'supervisor'), async (req, res) => {
+    res.json({ data: await listCategoryVersions(req.ctx.db) });
+  });
+  r.get('/admin/category-versions/:version/export', requireStaff('admin'), validate({ params: VersionParams }), async (req, res) => {
+    const { version } = req.params as unknown as z.infer<typeof VersionParams>;
+    const csv = await exportCategoryVersion(req.ctx.db, version);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="categories-v${version}.csv"`);
+    res.send(csv);
+  });
+  r.get('/admin/category-versions/:version/mapping', requireStaff('admin', 'supervisor'), validate({ params: VersionParams }), async (req, res) => {
+    res.json({ data: await categoryMapping(req.ctx.db, (req.params as unknown as z.infer<typeof VersionParams>).version) });
+  });
+  r.post('/admin/category-versions/import', requireStaff('admin'), validate({ body: ImportCsvBody }), async (req, res) => {
+    res.status(201).json({ data: await importCategoryCsv(req.ctx, req.body as z.infer<typeof ImportCsvBody>) });
+  });
+  r.post('/admin/category-versions/import-tree', requireStaff('admin'), validate({ body: ImportTreeBody }), async (req, res) => {
+    const b = req.body as z.infer<typeof ImportTreeBody>;
+    res.status(201).json({ data: await importCategoryTreeJson(req.ctx, { tree: { name: '', children: b.tree.children as TreeNodeT[] }, label: b.label }) });
+  });
+  /** Tickets of any tree version counted under the tree in force (reports over several years add up). */
+  r.get('/reports/category-rollup', requireStaff('supervisor', 'admin'), validate({ query: Period }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof Period>;
+    res.json({ data: await categoryRollup(req.ctx.db, { from: dayStart(q.from), to: new Date(dayStart(q.to).getTime() + 86_400_000), level: q.level }) });
+  });
+
+  // Tags (标签, categories.md §2)
+  r.get('/tags', requireStaff(), async (req, res) => {
+    res.json({ data: await listTags(req.ctx.db, req.query.all === 'true') });
+  });
+  r.put('/admin/tags/:code', requireStaff('admin'), validate({ params: TagParams, body: TagInput }), async (req, res) => {
+    res.json({ data: await saveTag(req.ctx, String(req.params.code), req.body as z.infer<typeof TagInput>) });
+  });
+  r.get('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams }), async (req, res) => {
+    res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
+  });
+  r.put('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams, body: SetTicketTagsInput }),
+    async (req, res) => {
+      await setTicketTags(req.ctx, String(req.params.id), req.body as z.infer<typeof SetTicketTagsInput>);
+      res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
+    });
+  r.get('/reports/tags', requireStaff('supervisor', 'admin'), validate({ query: Period }), async (req, res) => {
+    const q = req.query as unknown as z.infer<typeof Period>;
+    res.json({ data: await tagCounts(req.ctx.db, { from: dayStart(q.from), to: new Date(dayStart(q.to).getTime() + 86_400_000) }) });
   });
   return r;
 }

@@ -28,6 +28,7 @@ import type { CallerLookupPort } from '../../integrations/phone-cti/screen-pop';
 import { inTransaction } from '../platform/transaction';
 import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
 import { leadDispatchSql } from '../dispatch/lead-dispatch';
+import { citizenReplySql, declineText } from '../citizen/public-reply';
 
 const channelActor = (channel: string): Actor => ({ kind: 'system', name: `channel:${channel}` });
 const ctxFor = (rt: Runtime, channel: string) => makeCtx({ db: rt.db, actor: channelActor(channel), log: rt.log, svc: rt.svc });
@@ -200,6 +201,7 @@ export function rawStore(rt: Runtime): RawStore {
 
 type ViewRow = {
   number: string; status: string; categoryCode: string | null; categoryName: string | null; content: string; replyText: string | null;
+  declineReason: string | null;
   unitName: string | null; createdAt: string; updatedAt: string; replyDueAt: string | null;
 };
 const CLOSED = new Set(['closed', 'archived', 'answered_directly', 'declined', 'merged', 'transferred_emergency']);
@@ -208,7 +210,7 @@ const CLOSED_SQL = sql.raw(`(${[...CLOSED].map((s) => `'${s}'`).join(', ')})`);
 const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryCode", t.channel, t.channel_account as "channelAccount",
   (select cz.name_enc from citizens cz where cz.id = t.citizen_id) as "nameEnc",
   (select name from categories c where c.code = t.category_code order by version desc limit 1) as "categoryName",
-  t.content, t.reply_text as "replyText", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
+  t.content, ${citizenReplySql()} as "replyText", t.decline_reason as "declineReason", u.name as "unitName", t.created_at as "createdAt", t.updated_at as "updatedAt",
   d.reply_due_at as "replyDueAt"
   from tickets t
   left join lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} d on true
@@ -218,7 +220,9 @@ function toView(r: ViewRow): PublicTicketView {
   const iso = (v: string | null) => (v ? new Date(v).toISOString() : undefined);
   return {
     ticketNo: r.number, status: CLOSED.has(r.status) ? 'closed' : 'open', serviceCode: r.categoryCode ?? undefined,
-    serviceName: r.categoryName ?? undefined, description: r.content, statusNotes: r.replyText ?? undefined,
+    serviceName: r.categoryName ?? undefined, description: r.content,
+    // The accepted answer only (review gate), or why it was declined (citizen/public-reply.ts).
+    statusNotes: r.replyText ?? declineText(r.declineReason) ?? undefined,
     agencyResponsible: r.unitName ?? undefined, requestedAt: iso(r.createdAt)!, updatedAt: iso(r.updatedAt), expectedAt: iso(r.replyDueAt),
   };
 }

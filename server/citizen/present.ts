@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
 import { iso } from '../tickets/present';
+import { citizenReplySql, declineText, publicStatus } from './public-reply';
 
-/** What a citizen may read of their own ticket: status, their text, the reply; no staff names, no internal notes. */
+/**
+ * What a citizen may read of their own ticket: status, their text, the accepted answer (the review
+ * gate, public-reply.ts), why it was declined; no staff names, no internal notes.
+ */
 const STATUS_LABELS: Record<string, { zh: string; en: string }> = {
   received: { zh: '已受理', en: 'Received' }, answered_directly: { zh: '已直接答复', en: 'Answered' },
   transferred_emergency: { zh: '已转应急部门', en: 'Transferred to emergency services' }, declined: { zh: '不予受理', en: 'Declined' },
@@ -22,23 +26,27 @@ const PUBLIC_EVENTS: Record<string, { zh: string; en: string }> = {
   'ticket.signed': { zh: '承办单位已签收', en: 'Accepted by the handling unit' },
   'dispatch.reassigned': { zh: '已改派承办单位', en: 'Sent to another unit' },
   'extension.approved': { zh: '办理期限已延长', en: 'Deadline extended' },
-  'ticket.replied': { zh: '承办单位已答复', en: 'The unit replied' },
   'ticket.closed': { zh: '已办结', en: 'Closed' },
+  // 并单: the ticket this one was merged into is closed; its accepted answer is this ticket's answer.
+  'ticket.main_closed': { zh: '合并办理的工单已办结', en: 'The ticket it was merged into is closed' },
   'ticket.reopened': { zh: '重新办理', en: 'Reopened' },
   // A photo/voice/video the citizen sent by WeChat, downloaded after intake (channels.md §1).
   'attachment.stored': { zh: '您发送的附件已收到', en: 'Your attachment was received' },
 };
 
 export async function presentPublicTicket(ctx: Ctx, id: string) {
-  const [t] = (await ctx.db.execute<Record<string, string>>(sql`select number, status, created_at as "createdAt", title, content,
-    case when status in ('closed','archived','replied') then reply_text end as "replyText", answer_text as "answerText"
-    from tickets where id = ${id}`)).rows;
+  const [t] = (await ctx.db.execute<Record<string, string>>(sql`select t.number, t.status, t.created_at as "createdAt", t.title, t.content,
+    ${citizenReplySql()} as "replyText", t.decline_reason as "declineReason"
+    from tickets t where t.id = ${id}`)).rows;
   const events = (await ctx.db.execute<{ type: string; at: string; data: Record<string, unknown> }>(sql`select type, at, data
     from ticket_events where ticket_id = ${id} order by seq`)).rows;
   const lang = ctx.lang;
+  const status = publicStatus(t.status);
+  const declined = declineText(t.declineReason, lang);
   return {
-    number: t.number, status: t.status, statusLabel: STATUS_LABELS[t.status]?.[lang] ?? t.status, createdAt: iso(t.createdAt),
-    title: t.title, content: t.content, replyText: t.replyText ?? t.answerText ?? null,
+    number: t.number, status, statusLabel: STATUS_LABELS[status]?.[lang] ?? status, createdAt: iso(t.createdAt),
+    title: t.title, content: t.content, replyText: t.replyText ?? null,
+    declineReason: declined ? { code: t.declineReason, text: declined } : null,
     timeline: events.filter((e) => PUBLIC_EVENTS[e.type]).map((e) => ({
       at: iso(e.at), type: e.type, label: PUBLIC_EVENTS[e.type][lang],
       ...(e.type === 'extension.approved' ? { replyDueAt: e.data.replyDueAt } : {}),

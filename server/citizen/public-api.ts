@@ -11,7 +11,7 @@ import { storeUploads } from '../attachments/store';
 import { normalizeMobile } from '../identity/checks';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { iso } from '../tickets/present';
-import { submitPublicRating } from '../reviews/routes';
+import { submitPublicRating } from '../reviews/use-cases/submit-public-rating';
 import { SCORE_LABELS } from '../reviews/present';
 import { RATEABLE } from '../reviews/use-cases/submit-rating';
 import type { Ctx } from '../platform/context';

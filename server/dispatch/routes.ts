@@ -5,6 +5,7 @@ import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import { dispatchRules, handlingUnits } from './tables';
+import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
 import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
@@ -12,6 +13,8 @@ import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead 
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
+  /** The category tree version the code belongs to; the tree in force when left out. */
+  categoryVersion: z.number().int().min(1).optional(),
   categoryCode: z.string().regex(/^\d{2,12}$/),
   regionCode: z.union([z.literal('*'), z.string().regex(/^\d{6,12}$/)]).default('*'),
   leadUnitId: z.uuid(),
@@ -48,7 +51,8 @@ export function dispatchRoutes() {
   r.post('/admin/dispatch-rules', requireStaff('admin'), validate({ body: RuleInput }), async (req, res) => {
     const body = req.body as z.infer<typeof RuleInput>;
     await checkRefs(req.ctx.db, body);
-    const [row] = await req.ctx.db.insert(dispatchRules).values(body).onConflictDoNothing().returning();
+    const [row] = await req.ctx.db.insert(dispatchRules).values({ ...body, categoryVersion: body.categoryVersion ?? CURRENT_CATEGORY_VERSION })
+      .onConflictDoNothing().returning();
     if (!row) throw problem('VALIDATION_FAILED', 'a rule for this category and region exists; edit it instead');
     res.status(201).json({ data: row });
   });

@@ -129,6 +129,8 @@ export const dispatchRules = pgTable(
   'dispatch_rules',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** The category tree version the code belongs to (categories.md §1); null: any version. A new version carries rules forward. */
+    categoryVersion: integer('category_version'),
     categoryCode: text('category_code').notNull(),
     regionCode: text('region_code').notNull().default('*'),
     leadUnitId: uuid('lead_unit_id').notNull().references(() => handlingUnits.id),
@@ -137,7 +139,8 @@ export const dispatchRules = pgTable(
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('dispatch_rules_cat_region_uq').on(t.categoryCode, t.regionCode)],
+  // NULLS NOT DISTINCT in the migration (0016): drizzle cannot say it; one rule per version, category and region.
+  (t) => [uniqueIndex('dispatch_rules_version_cat_region_uq').on(t.categoryVersion, t.categoryCode, t.regionCode)],
 );
 
 /** Time-limit policies (限时办结) per region × appeal type × urgency; '*' matches any. */

@@ -18,7 +18,7 @@ export function presentRating(r: Row) {
 
 export function presentRectification(r: Row, events?: Row[]) {
   return {
-    id: r.id, ratingId: r.ratingId, ticketId: r.ticketId, unitId: r.unitId, status: r.status, dueAt: iso(r.dueAt), overdue: r.overdue,
+    id: r.id, ratingId: r.ratingId, ticketId: r.ticketId, unitId: r.unitId, status: r.status, round: r.round, dueAt: iso(r.dueAt), overdue: r.overdue,
     verifyNote: r.verifyNote, reportText: r.reportText, reportedAt: iso(r.reportedAt), contestReason: r.contestReason,
     outcome: r.outcome, outcomeNote: r.outcomeNote, closedAt: iso(r.closedAt), version: r.version, createdAt: iso(r.createdAt),
     ...(events ? { events: events.map((e) => ({ seq: e.seq, type: e.type, from: e.fromStatus, to: e.toStatus, actorRole: e.actorRole, reason: e.reason, data: e.data, at: iso(e.at) })) } : {}),

@@ -169,6 +169,9 @@ describe('好差评 ratings from the portal', () => {
   it('a real-name bad review gets a callback (100%) and a rectification case', async () => {
     await policy({ sampleRate: 0 });
     const t = await closedTicket({ name: '李四' });
+    // Real-name is a proven identity (issue 15, item 14): here the phone as the CTI's caller number proved it.
+    await env.rt.db.execute(sql`update citizen_contacts set verified_at = now()
+      where citizen_id = (select citizen_id from tickets where id = ${t.ticketId})`);
     await ok(anon.post('/api/public/ratings', { number: t.number, trackToken: t.trackToken, score: 1, comment: '根本没人来处理，电话13912345678' }), 201);
     const cbs = await callbacksOf(t.ticketId);
     expect(cbs.map((c) => c.reason)).toEqual(['bad_review']);
@@ -230,8 +233,10 @@ describe('差评整改 rectification', () => {
     const flagged = await ok(clerkA.get('/api/rectifications?overdue=true'));
     expect(flagged.map((x: { id: string }) => x.id)).toContain(b.rectId);
     await ok(act(clerkA, b.rectId, 'report', { text: '逾期整改完成' }));
-    const done = await ok(act(agent, b.rectId, 'confirm', { citizenSatisfied: false }));
-    expect(done).toMatchObject({ status: 'closed', outcome: 'citizen_unsatisfied', overdue: true });
+    // Still unsatisfied after a late fix: not a silent close but a second round with a new limit (issue 15, item 15).
+    const next = await ok(act(agent, b.rectId, 'confirm', { citizenSatisfied: false }));
+    expect(next).toMatchObject({ status: 'rectifying', round: 2, outcome: null, overdue: false });
+    expect(new Date(next.dueAt).getTime()).toBeGreaterThanOrEqual(r0.dueAt!.getTime()); // counted again from the confirm
   });
 
   it('contested: the unit appeals, the centre upholds; the review stays, marked excluded, and leaves the satisfaction figures', async () => {
@@ -287,6 +292,11 @@ describe('console support', () => {
   it('a citizen who tracked by SMS code rates with a fresh code; a code for another phone or a wrong code rates nothing', async () => {
     await policy({ sampleRate: 0 });
     const t = await closedTicket({ phone: '13700137011' });
+    // A phone merely typed in at the desk proves nothing: as in tracking, it rates nothing.
+    const typed = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: await trackCode('13700137011'), score: 1 });
+    expect(typed.body.code).toBe('TICKET_NOT_FOUND');
+    // Proven as the CTI's caller number of the call (identity/use-cases/resolve-citizen.ts).
+    await env.rt.db.execute(sql`update citizen_contacts set verified_at = now() where citizen_id = (select citizen_id from tickets where id = ${t.ticketId})`);
     // Someone else's verified phone: same answer as an unknown ticket, nothing written.
     const other = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137012', code: await trackCode('13700137012'), score: 1 });
     expect(other.body.code).toBe('TICKET_NOT_FOUND');

@@ -6,38 +6,11 @@ import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import type { Ctx } from '../platform/context';
 import type { RateLimiter } from '../platform/http/rate-limit';
-import { tickets } from '../tickets/tables';
-import { lockTicket } from '../tickets/guard';
-import { verifySmsCode } from '../citizen/sms-codes';
-import { normalizeMobile } from '../identity/checks';
-import { callbacks, CALLBACK_RESULTS } from '../callbacks/tables';
-import { recordCallbackTx } from '../callbacks/use-cases/record-callback';
-import { createRating } from './use-cases/submit-rating';
+import { PublicRatingInput, submitPublicRating } from './use-cases/submit-public-rating';
 import { actOnRectification, markOverdueRectifications } from './use-cases/rectification';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
-import { sqlList } from '../platform/db/sql-list';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
-import { inTransaction } from '../platform/transaction';
-
-const Score = z.number().int().min(1).max(5);
-const Comment = z.string().trim().max(500).optional();
-/**
- * Portal / SMS / WeChat link: by ticket number + tracking token, by ticket number + the phone's
- * SMS code (the same proof as tracking, for a citizen who tracked by code and has no token), or
- * by the callback link's token.
- */
-export const PublicRatingInput = z.union([
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
-    result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: z.string().trim().max(20), code: z.string().regex(/^\d{6}$/),
-    score: Score, result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
-  z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
-    result: z.enum(CALLBACK_RESULTS), comment: Comment }),
-]);
-/** The public API /api/v1 proves the phone with its smsToken before it gets here (server/citizen/public-api.ts). */
-type PublicRatingInput = z.infer<typeof PublicRatingInput>
-  | { number: string; verifiedPhone: string; score: number; result?: (typeof CALLBACK_RESULTS)[number]; comment?: string };
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const PublicReviewsQuery = z.strictObject({ unitId: z.uuid(), month: Month });
@@ -45,58 +18,6 @@ const IdParams = z.strictObject({ id: z.uuid() });
 const ActionParams = z.strictObject({ id: z.uuid(), action: z.enum(RECTIFICATION_ACTIONS) });
 const ListQuery = z.strictObject({ status: z.enum(RECTIFICATION_STATUSES).optional(), unitId: z.uuid().optional(), overdue: z.enum(['true', 'false']).optional() });
 const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.optional(), bad: z.enum(['true', 'false']).optional() });
-
-/** The citizen rates: with a tracking token, or through the callback link (which also answers the callback). */
-export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
-  ctx.actor = { kind: 'citizen', citizenId: null };
-  let verifiedPhoneHashes: string[] | null = null;
-  if ('verifiedPhone' in b) verifiedPhoneHashes = ctx.svc.pii.hashes('phone', b.verifiedPhone);
-  if ('phone' in b) {
-    const m = normalizeMobile(b.phone);
-    if (!m.ok) throw problem('PHONE_INVALID');
-    // Codes are asked with purpose 'track': rating follows tracking on the same page.
-    await verifySmsCode(ctx, m.normalized, 'track', b.code);
-    verifiedPhoneHashes = ctx.svc.pii.hashes('phone', m.normalized);
-  }
-  const out = await inTransaction(ctx, async (tx) => {
-    let ticketId: string;
-    let callbackId: string | null = null;
-    if ('callbackId' in b) {
-      const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, b.callbackId));
-      if (!cb || !ctx.svc.pii.tokenMatches('callback', cb.id, b.token)) throw problem('CALLBACK_NOT_FOUND');
-      ticketId = cb.ticketId;
-      callbackId = cb.id;
-    } else {
-      const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
-      if (!t) throw problem('TICKET_NOT_FOUND');
-      if ('trackToken' in b && !ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
-      if (verifiedPhoneHashes) {
-        // Only the ticket's own citizen rates it, as in tracking; same answer as an unknown number.
-        const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-          and kind = 'phone' and value_hash in ${sqlList(verifiedPhoneHashes)}`)).rows.length > 0;
-        if (!owns) throw problem('TICKET_NOT_FOUND');
-      }
-      ticketId = t.id;
-    }
-    const ticket = await lockTicket(tx, ticketId);
-    ctx.actor = { kind: 'citizen', citizenId: ticket.citizenId };
-    if (!callbackId && b.result) {
-      const [pending] = await tx.select({ id: callbacks.id }).from(callbacks)
-        .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending')));
-      callbackId = pending?.id ?? null;
-    }
-    if (callbackId && b.result) {
-      const [cb] = await tx.select({ status: callbacks.status }).from(callbacks).where(eq(callbacks.id, callbackId));
-      if (cb.status === 'pending') {
-        await recordCallbackTx(tx, ctx, callbackId, { reached: true, result: b.result, score: b.score, note: b.comment }, 'sms');
-        const [r] = await tx.select().from(ratings).where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
-        return { rating: r, duplicate: false };
-      }
-    }
-    return createRating(tx, ctx, ticket, { score: b.score, source: 'portal', callbackId, comment: b.comment ?? null });
-  });
-  return out;
-}
 
 /**
  * A case list is worked from the ticket number, the score and what the citizen wrote; one query
@@ -123,7 +44,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
   r.post('/public/ratings', validate({ body: PublicRatingInput }), async (req, res) => {
     if (!(await deps.limiter.hit(`rating-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const out = await submitPublicRating(req.ctx, req.body);
-    res.status(out.duplicate ? 200 : 201).json({ data: { ...presentRating(out.rating), duplicate: out.duplicate } });
+    res.status(out.duplicate ? 200 : 201).json({ data: { ...presentRating(out.rating), duplicate: out.duplicate, callbackPending: out.callbackPending } });
   });
 
   r.get('/public/reviews', validate({ query: PublicReviewsQuery }), async (req, res) => {

@@ -35,7 +35,8 @@ export const ratings = pgTable(
   ],
 );
 
-export const RECTIFICATION_STATUSES = ['verifying', 'rectifying', 'reported', 'contested', 'closed'] as const;
+/** escalated: still unsatisfied after the last round; a supervisor decides (domain.md §4). */
+export const RECTIFICATION_STATUSES = ['verifying', 'rectifying', 'reported', 'contested', 'escalated', 'closed'] as const;
 export type RectificationStatus = (typeof RECTIFICATION_STATUSES)[number];
 export const RECTIFICATION_OUTCOMES = ['rectified', 'citizen_unsatisfied', 'not_substantiated', 'excluded'] as const;
 export type RectificationOutcome = (typeof RECTIFICATION_OUTCOMES)[number];
@@ -49,6 +50,8 @@ export const rectifications = pgTable(
     ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
     unitId: uuid('unit_id'),
     status: text('status').$type<RectificationStatus>().notNull().default('verifying'),
+    /** 1 for the first fix; a citizen still unsatisfied after the report starts the next round. */
+    round: integer('round').notNull().default(1),
     statusBeforeContest: text('status_before_contest').$type<RectificationStatus>(),
     dueAt: timestamp('due_at', { withTimezone: true }),
     overdue: boolean('overdue').notNull().default(false),

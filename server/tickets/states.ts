@@ -52,7 +52,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'reply', from: ['in_progress', 'signed'], to: 'replied', roles: ['unit_clerk'], unitMustBe: 'any' },
   { action: 'accept-reply', from: ['replied'], to: 'closed', roles: ['dispatcher', 'agent', 'supervisor'] },
   { action: 'send-back', from: ['replied'], to: 'in_progress', roles: ['dispatcher', 'supervisor'] },
-  { action: 'reopen', from: ['closed'], to: 'reopened', roles: ['dispatcher', 'supervisor'] },
+  // 重办 after an unsolved or dissatisfied callback, also once the ticket is archived (the callback may answer late).
+  { action: 'reopen', from: ['closed', 'archived'], to: 'reopened', roles: ['dispatcher', 'supervisor'] },
   {
     action: 'archive',
     from: ['closed', 'answered_directly', 'transferred_emergency', 'declined', 'merged'],

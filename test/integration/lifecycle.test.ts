@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { makeTicket, ticketState } from '../helpers/factories';
@@ -74,6 +75,13 @@ describe('ticket lifecycle over HTTP', () => {
     await step(clerkB, id, 'start', {}, 'in_progress');
     await step(clerkB, id, 'reply', { text: '已处理' }, 'replied');
     await step(dispatcher, id, 'accept-reply', {}, 'closed');
+    // Archive waits for this round's callback, when the close made one (sampled or overdue).
+    const [cb] = (await env.rt.db.execute<{ id: string }>(sql`select c.id from callbacks c join tickets t on t.id = c.ticket_id
+      where c.ticket_id = ${id} and c.round = t.current_round and c.status = 'pending'`)).rows;
+    if (cb) {
+      expect((await supervisor.action(id, 'archive')).body.code).toBe('CALLBACK_PENDING');
+      expect((await agent.post(`/api/callbacks/${cb.id}/outcome`, { reached: true, result: 'solved', score: 5 })).status).toBe(200);
+    }
     await step(supervisor, id, 'archive', {}, 'archived');
   });
 

@@ -14,6 +14,7 @@
  * The rectification actions are generated from RECTIFICATION_TRANSITIONS the same way the ticket
  * matrix is from TRANSITIONS: every action × every role × own / other unit's case.
  */
+import { importCategoryTree } from '../../server/catalog/use-cases/import-category-tree';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
@@ -74,6 +75,8 @@ async function ratedTicket(side: Side) {
 }
 
 beforeAll(async () => {
+  // A category tree version for the version routes (categories.md §1).
+  await importCategoryTree(env.rt.db, [{ code: '01', name: '城乡建设', parentCode: null, level: 1 }], 'matrix tree', 'test');
   unit.own = await makeUnit(env, { name: '市住建局' });
   unit.other = await makeUnit(env, { name: '市水务局' });
   for (const w of WHO) {
@@ -125,6 +128,8 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'measures/:code': return `/${resource}/response_rate`;
       case 'sessions/:id': return `/${resource}/00000000-0000-4000-8000-000000000000`;
       case 'hotline-lines/:number': return `/${resource}/12319`;
+      case 'category-versions/:version': return `/${resource}/1`;
+      case 'tags/:code': return `/${resource}/night_time`;
       // Writes carry an invalid body, so any well-formed id reaches validation.
       case 'emergency-linkages/:id': return `/${resource}/00000000-0000-4000-8000-000000000001`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
@@ -204,6 +209,7 @@ describe('generated matrix: every rectification action × every role × own/othe
   const BODY: Record<RectificationAction, unknown> = {
     verify: { note: '已与市民核实' }, dismiss: { note: '诉求不明确' }, report: { text: '已整改完毕' }, contest: { reason: '恶意差评' },
     'uphold-contest': { note: '申诉成立' }, 'reject-contest': { note: '申诉不成立' }, confirm: { citizenSatisfied: true },
+    'resolve-escalation': { note: '经督办，维持整改结论' },
   };
   /** A fresh case of the own unit in `status`, moved there through the API. */
   async function caseIn(status: string): Promise<string> {
@@ -212,6 +218,14 @@ describe('generated matrix: every rectification action × every role × own/othe
     if (status === 'rectifying' || status === 'reported') await act('agent', 'verify');
     if (status === 'reported') await act('clerkOwn', 'report');
     if (status === 'contested') await act('clerkOwn', 'contest');
+    if (status === 'escalated') {
+      // Still unsatisfied after each of the policy's rounds (default 2): the supervisors' case.
+      for (let round = 1; round <= 2; round++) {
+        if (round === 1) await act('agent', 'verify');
+        await act('clerkOwn', 'report');
+        await ok(as.agent.post(`/api/rectifications/${id}/actions/confirm`, { citizenSatisfied: false }));
+      }
+    }
     return id;
   }
   const state = async (id: string) => (await env.rt.db.select().from(rectifications).where(eq(rectifications.id, id)))[0];

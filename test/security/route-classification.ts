@@ -122,6 +122,18 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/reports/emergency-linkages': { roles: REPORTERS, query: YEAR },
   'GET /api/kept-platform-orders': { roles: [...CENTRE, 'admin'] },
   'GET /api/reports/kept-platforms': { roles: REPORTERS, query: YEAR },
+  // category tree versions (categories.md §1) and tags (标签, §2): administrators load the tree; the centre tags tickets
+  'GET /api/admin/category-versions': { roles: EDITORS },
+  'GET /api/admin/category-versions/:version/export': { roles: ['admin'] },
+  'GET /api/admin/category-versions/:version/mapping': { roles: EDITORS },
+  'POST /api/admin/category-versions/import': { roles: ['admin'] },
+  'POST /api/admin/category-versions/import-tree': { roles: ['admin'] },
+  'GET /api/reports/category-rollup': { roles: REPORTERS, query: 'from=2026-01-01&to=2026-12-31' },
+  'GET /api/tags': { roles: STAFF },
+  'PUT /api/admin/tags/:code': { roles: ['admin'] },
+  'GET /api/tickets/:id/tags': { roles: CENTRE },
+  'PUT /api/tickets/:id/tags': { roles: CENTRE },
+  'GET /api/reports/tags': { roles: REPORTERS, query: 'from=2026-01-01&to=2026-12-31' },
   // province ↔ city exchange, mounted only when configured (route-coverage configures it; the flow and
   // its refusals are in test/integration/exchange.test.ts)
   'POST /api/tickets/:id/exchange/push': { roles: CENTRE },

@@ -147,5 +147,7 @@ export interface PublicTicket {
   title: string | null;
   content: string;
   replyText: string | null;
+  /** Why the centre declined it (the regulation's words for the reason code); null otherwise. */
+  declineReason?: { code: string; text: string } | null;
   timeline: { at: string; label: string }[];
 }

@@ -8,8 +8,8 @@ import { Countdown, formatTime, useNow } from '../tickets/tags';
 import { feedbackApi, type RectAction, type Rectification, type RectStatus } from './api';
 import { allowedRectificationActions, RECT_FIELDS, rectificationBody } from './logic';
 
-const STATUSES: RectStatus[] = ['verifying', 'rectifying', 'contested', 'reported', 'closed'];
-const STATUS_COLOR: Record<RectStatus, string> = { verifying: 'blue', rectifying: 'orange', contested: 'purple', reported: 'cyan', closed: 'default' };
+const STATUSES: RectStatus[] = ['verifying', 'rectifying', 'contested', 'reported', 'escalated', 'closed'];
+const STATUS_COLOR: Record<RectStatus, string> = { verifying: 'blue', rectifying: 'orange', contested: 'purple', reported: 'cyan', escalated: 'red', closed: 'default' };
 
 /**
  * 差评整改 cases by state, with the actions the server's transition table allows this role.
@@ -53,6 +53,7 @@ export function RectificationList({ firstTab, testId }: { firstTab: RectStatus |
             render: (v: RectStatus, r) => (
               <Space size={2} wrap>
                 <Tag color={STATUS_COLOR[v]} data-testid="rect-status" data-status={v}>{t(`feedback.rect.status.${v}`)}</Tag>
+                {(r.round ?? 1) > 1 && <Tag data-testid="rect-round">{t('feedback.rect.round', { n: r.round ?? 1 })}</Tag>}
                 {r.overdue && <Tag color="red">{t('flag.overdue')}</Tag>}
                 {r.outcome && <Tag data-testid="rect-outcome">{t(`feedback.rect.outcome.${r.outcome}`)}</Tag>}
               </Space>

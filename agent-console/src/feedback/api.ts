@@ -54,8 +54,8 @@ export interface OutcomeBody {
   decisionReason?: string;
 }
 
-export type RectStatus = 'verifying' | 'rectifying' | 'contested' | 'reported' | 'closed';
-export type RectAction = 'verify' | 'dismiss' | 'report' | 'contest' | 'uphold-contest' | 'reject-contest' | 'confirm';
+export type RectStatus = 'verifying' | 'rectifying' | 'contested' | 'reported' | 'escalated' | 'closed';
+export type RectAction = 'verify' | 'dismiss' | 'report' | 'contest' | 'uphold-contest' | 'reject-contest' | 'confirm' | 'resolve-escalation';
 
 export interface RectTransition {
   from: RectStatus[];
@@ -76,6 +76,8 @@ export interface Rectification {
   unitId: string | null;
   unitName: string | null;
   status: RectStatus;
+  /** 1 for the first fix; a citizen still unsatisfied after a report starts the next round. */
+  round?: number;
   dueAt: string | null;
   overdue: boolean;
   verifyNote: string | null;
@@ -93,6 +95,8 @@ export interface RatingReceipt {
   label: string;
   bad: boolean;
   duplicate: boolean;
+  /** A callback task is open for this round: only then is the citizen told we will call. */
+  callbackPending?: boolean;
 }
 
 export type RatingProof = { trackToken: string } | { phone: string; code: string };

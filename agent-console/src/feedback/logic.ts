@@ -40,6 +40,7 @@ export const RECT_FIELDS: Record<RectAction, { name: string; kind: FieldKind; re
     { name: 'citizenSatisfied', kind: 'satisfied', required: true },
     { name: 'note', kind: 'text', required: false },
   ],
+  'resolve-escalation': [{ name: 'note', kind: 'text', required: true }],
 };
 
 /** Trimmed body for the action, or the names of the missing fields. */

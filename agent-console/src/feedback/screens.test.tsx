@@ -141,7 +141,8 @@ describe('<CallbackLinkForm> (the callback SMS / WeChat link)', () => {
     expect(callbackLinkFrom('?callback=nope&token=1')).toBeNull();
     const link = callbackLinkFrom(`?callback=${id}&token=${'b'.repeat(32)}`)!;
     const fetchMock = serve({
-      'POST /api/public/ratings': () => json(201, { data: { id: 'x', score: 2, label: '不满意', bad: true, duplicate: false } }),
+      // The link answered the callback itself: no call is still to come, so none is promised (issue 15, item 14).
+      'POST /api/public/ratings': () => json(201, { data: { id: 'x', score: 2, label: '不满意', bad: true, duplicate: false, callbackPending: false } }),
     });
     render(
       <I18nProvider>
@@ -155,7 +156,8 @@ describe('<CallbackLinkForm> (the callback SMS / WeChat link)', () => {
     fireEvent.click(screen.getByText('不满意'));
     fireEvent.click(screen.getByTestId('callback-link-submit'));
     expect((await screen.findByTestId('callback-link-done')).textContent).toBe('感谢您的评价：不满意');
-    expect(screen.getByText('我们将回访核实，并督促承办单位整改。')).toBeTruthy();
+    expect(screen.getByText('您的评价已转承办单位整改，整改情况将在好差评公示页公开。')).toBeTruthy();
+    expect(screen.queryByText('我们将回访核实，并督促承办单位整改。')).toBeNull();
     expect(JSON.parse(String(fetchMock.mock.calls[0][1].body))).toEqual({ callbackId: id, token: 'b'.repeat(32), result: 'unsolved', score: 2 });
   });
 });

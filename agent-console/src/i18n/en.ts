@@ -644,4 +644,16 @@ export const en: Record<MessageKey, string> = {
   'event.citizen.contact_requested': 'Unit asked to contact the citizen',
   'event.citizen.contact_completed': 'Citizen contact outcome',
   'status.recalled': 'Recalled',
+  // The citizen's side of the handling loop (issue 15: decline reason, the call promised only when a task exists, rectification rounds)
+  'event.ticket.main_closed': 'The ticket it was merged into closed; the caller was told and gets a callback',
+  'event.ticket.tagged': 'Tags changed',
+  'event.rectification.next_round': 'Citizen still unsatisfied: next rectification round',
+  'event.rectification.escalated': 'Still unsatisfied after every round: escalated to supervisors',
+  'event.rectification.escalation_resolved': 'Closed by the supervisors',
+  'track.declined': 'Why it was declined',
+  'feedback.rate.badNextNoCall': 'Your review goes to the unit to put it right; the outcome is published on the public reviews page.',
+  'feedback.rect.status.escalated': 'Escalated to supervisors',
+  'feedback.rect.round': 'Round {n}',
+  'feedback.rect.action.resolve-escalation': 'Close as supervisor',
+  'feedback.rect.help.resolve-escalation': 'Still unsatisfied after every round: state the supervisors\' decision and close the case.',
 };

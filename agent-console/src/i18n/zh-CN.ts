@@ -643,6 +643,18 @@ export const zhCN = {
   'event.citizen.contact_requested': '承办单位请求联系诉求人',
   'event.citizen.contact_completed': '联系诉求人结果',
   'status.recalled': '已撤回',
+  // The citizen's side of the handling loop (issue 15: decline reason, the call promised only when a task exists, rectification rounds)
+  'event.ticket.main_closed': '合并办理的主工单已办结，已通知来电人并安排回访',
+  'event.ticket.tagged': '标签已更新',
+  'event.rectification.next_round': '诉求人仍不满意，进入下一轮整改',
+  'event.rectification.escalated': '多轮整改仍不满意，已提级督办',
+  'event.rectification.escalation_resolved': '督办结案',
+  'track.declined': '不予受理的原因',
+  'feedback.rate.badNextNoCall': '您的评价已转承办单位整改，整改情况将在好差评公示页公开。',
+  'feedback.rect.status.escalated': '已提级督办',
+  'feedback.rect.round': '第{n}轮整改',
+  'feedback.rect.action.resolve-escalation': '督办结案',
+  'feedback.rect.help.resolve-escalation': '诉求人经多轮整改仍不满意：由班长督办后说明处理结论并结案。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

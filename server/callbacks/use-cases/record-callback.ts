@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { Tx } from '../../platform/db/client';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { lockTicket, assertFrom } from '../../tickets/guard';
-import { transitionFor } from '../../tickets/states';
+import { lockTicket } from '../../tickets/guard';
+import { reopenLockedTicket } from '../../tickets/use-cases/review-reply';
 import { recordEvent } from '../../tickets/events';
 import { callbacks, CALLBACK_RESULTS } from '../tables';
 import { getPolicy } from '../policy';
@@ -40,8 +40,11 @@ export async function recordCallbackTx(tx: Tx, ctx: Ctx, callbackId: string, inp
   if (!cb) throw problem('CALLBACK_NOT_FOUND');
   if (cb.status !== 'pending') throw problem('CALLBACK_ALREADY_DONE', undefined, { status: cb.status });
   const ticket = await lockTicket(tx, cb.ticketId);
-  if (ticket.currentRound !== cb.round || !['closed', 'archived'].includes(ticket.status)) {
-    throw problem('TICKET_NOT_CLOSED', `ticket is ${ticket.status} round ${ticket.currentRound}`);
+  // A merged caller's task (并单) judges the main ticket's answer: its state decides, its unit is rated.
+  const subject = ticket.mergedIntoId && ['merged', 'archived'].includes(ticket.status) ? await lockTicket(tx, ticket.mergedIntoId) : ticket;
+  const sameRound = subject === ticket ? ticket.currentRound === cb.round : true;
+  if (!sameRound || !['closed', 'archived'].includes(subject.status)) {
+    throw problem('TICKET_NOT_CLOSED', `ticket is ${subject.status} round ${subject.currentRound}`);
   }
   const policy = await getPolicy(tx);
   const at = ctx.now();
@@ -69,21 +72,16 @@ export async function recordCallbackTx(tx: Tx, ctx: Ctx, callbackId: string, inp
     type: 'callback.completed', unitId: cb.unitId, notifyUnitIds: cb.unitId ? [cb.unitId] : [],
     data: { callbackId: cb.id, reached: true, result: input.result, score: input.score, decision },
   });
-  const { rating } = await createRating(tx, ctx, ticket, { score: input.score!, source, callbackId: cb.id, comment: input.note ?? null })
+  const { rating } = await createRating(tx, ctx, ticket, { score: input.score!, source, callbackId: cb.id, comment: input.note ?? null, subject })
     .catch((e) => {
       // The citizen already rated on the portal: the callback keeps its own answer, the first rating stands.
       if ((e as { code?: string }).code === 'RATING_ALREADY_SUBMITTED') return { rating: null };
       throw e;
     });
   if (decision === 'reopened') {
-    // reopenTicket's semantics (tickets/use-cases/review-reply.ts), inside this transaction so the
-    // callback and the reopen commit together. The policy, not the agent's role, makes this move.
-    assertFrom(ticket, transitionFor('reopen')!);
-    await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.reopened', from: ticket.status, to: 'reopened',
-      reason: input.decisionReason ?? `回访${input.result === 'unsolved' ? '未解决' : '不满意'}`,
-      data: { callbackId: cb.id, previousRound: ticket.currentRound },
-      patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
+    // The reopen use case itself, in this transaction, so the callback and the reopen commit together.
+    await reopenLockedTicket(tx, ctx, subject, {
+      reason: input.decisionReason ?? `回访${input.result === 'unsolved' ? '未解决' : '不满意'}`, callbackId: cb.id,
     });
   }
   return { callbackId: cb.id, status: 'done', decision, ratingId: rating?.id ?? null };

@@ -5,6 +5,7 @@ import type { Queryable } from '../../platform/db/client';
 import { problem } from '../../platform/http/problems';
 import { dispatchRules, handlingUnits, type UnitKind } from '../tables';
 import { tickets } from '../../tickets/tables';
+import { CURRENT_CATEGORY_VERSION, currentCodeFor } from '../../catalog/current';
 
 type Unit = { id: string; name: string; kind: UnitKind; parentId: string | null; regionCode: string };
 export type ProposalReason = 'rule' | 'ancestor_rule' | 'district_fallback' | 'city_fallback';
@@ -31,9 +32,11 @@ const FUNCTIONAL: UnitKind[] = ['functional', 'utility'];
  * notice, not a dispatch) to its district government.
  */
 export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<DispatchProposal> {
-  const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, regionCode: tickets.regionCode }).from(tickets).where(eq(tickets.id, ticketId));
+  const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, categoryVersion: tickets.categoryVersion, regionCode: tickets.regionCode })
+    .from(tickets).where(eq(tickets.id, ticketId));
   if (!t) throw problem('TICKET_NOT_FOUND');
-  return proposeFor(ctx.db, t.categoryCode, t.regionCode);
+  // Rules are matched in the tree in force: a ticket classified under an older version is carried forward (categories.md §1).
+  return proposeFor(ctx.db, await currentCodeFor(ctx.db, t.categoryVersion, t.categoryCode), t.regionCode);
 }
 
 export async function proposeFor(db: Queryable, categoryCode: string | null, regionCode: string | null): Promise<DispatchProposal> {
@@ -45,6 +48,7 @@ export async function proposeFor(db: Queryable, categoryCode: string | null, reg
   const candidates = categoryCode
     ? (await db.select().from(dispatchRules).where(and(eq(dispatchRules.active, true),
         sql`${categoryCode} like ${dispatchRules.categoryCode} || '%'`,
+        sql`(${dispatchRules.categoryVersion} is null or ${dispatchRules.categoryVersion} = ${CURRENT_CATEGORY_VERSION})`,
         lineage.length ? or(eq(dispatchRules.regionCode, '*'), inArray(dispatchRules.regionCode, lineage)) : eq(dispatchRules.regionCode, '*'))))
         .filter((r) => units.has(r.leadUnitId))
         .sort((a, b) => b.categoryCode.length - a.categoryCode.length || regionRank(a.regionCode) - regionRank(b.regionCode))

@@ -172,6 +172,14 @@ export const EVENTS = {
   'rectification.contest_rejected': rectification(none),
   'rectification.closed': rectification(z.object({ citizenSatisfied: z.boolean() })),
   'rectification.overdue': rectification(z.object({ dueAt: z.string().optional() })),
+  // The citizen's side of the loop (issue 15, items 11 and 15): a rectification round after a still
+  // unsatisfied citizen, the supervisors' case after the last round, a merged caller told of the main close.
+  'rectification.next_round': rectification(z.object({ round: z.number().int(), dueAt: z.string() })),
+  'rectification.escalated': rectification(z.object({ round: z.number().int() })),
+  'rectification.escalation_resolved': rectification(none),
+  // Tags (标签, categories.md §2) set on a ticket (catalog/use-cases/tags.ts).
+  'ticket.tagged': ticket(z.object({ tags: z.array(z.string()), previous: z.array(z.string()) })),
+  'ticket.main_closed': ticket(z.object({ mainTicketId: id, mainTicketNumber: z.string(), callbackId: id.nullable() }), { notice: 'ticket_replied' }),
   // Jobs that travel through the outbox only (回访外呼, the SMS survey link)
   'callback.dial': job(),
   'callback.sms_link': job(),

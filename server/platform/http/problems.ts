@@ -50,6 +50,10 @@ export const PROBLEMS = {
   CALLBACK_ALREADY_DONE: { status: 409, zh: '该回访任务已完成', en: 'This callback has already been recorded' },
   CALLBACK_DECISION_REQUIRED: { status: 422, zh: '诉求人不满意：请选择重办或说明理由后办结', en: 'The citizen is dissatisfied: choose reopen, or close with a reason' },
   TICKET_NOT_CLOSED: { status: 409, zh: '工单尚未办结，不能评价', en: 'Only a closed ticket can be rated' },
+  // The citizen's side of the loop (issue 15, items 12-15)
+  CATEGORY_TABLE_INVALID: { status: 400, zh: '分类表有误，请按提示修改后重新导入', en: 'The category table has errors; fix the rows named and import again' },
+  TAG_NOT_FOUND: { status: 404, zh: '标签不存在或已停用', en: 'Tag not found or no longer in use' },
+  CALLBACK_PENDING: { status: 409, zh: '回访尚未完成，回访完成或逾期后才能归档', en: 'The callback is still open: archive after it is done or past its limit' },
   RATING_ALREADY_SUBMITTED: { status: 409, zh: '该工单已评价，不能重复评价', en: 'This ticket has already been rated' },
   EXCHANGE_PEER_UNKNOWN: { status: 404, zh: '未配置该对接平台', en: 'No such exchange peer is configured' },
   EXCHANGE_STATE_CONFLICT: { status: 409, zh: '对接工单当前状态不允许此操作', en: 'The exchanged order is not in a state that allows this' },

@@ -26,6 +26,8 @@ export const RECTIFICATION_INPUTS = {
   'reject-contest': z.strictObject({ note: Note.min(1) }),
   /** The citizen asked again after the unit's report. */
   confirm: z.strictObject({ citizenSatisfied: z.boolean(), note: Note.optional() }),
+  /** The supervisors' decision on a case still unsatisfied after the last round. */
+  'resolve-escalation': z.strictObject({ note: Note.min(1) }),
 } satisfies Record<RectificationAction, z.ZodType>;
 
 async function guard(tx: Tx, ctx: Ctx, id: string, action: RectificationAction) {
@@ -81,10 +83,30 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
         break;
       case 'confirm': {
         const ok = input.citizenSatisfied as boolean;
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: (input.note as string) ?? null, data: { citizenSatisfied: ok },
-          patch: { outcome: ok ? 'rectified' : 'citizen_unsatisfied', outcomeNote: (input.note as string) ?? null, closedAt: at } });
+        const note = (input.note as string) ?? null;
+        if (ok) {
+          await recordRectificationEvent(tx, ctx, rect, { ...base, reason: note, data: { citizenSatisfied: true },
+            patch: { outcome: 'rectified', outcomeNote: note, closedAt: at } });
+          break;
+        }
+        // Still unsatisfied: another round for the unit, or after the last one the supervisors (domain.md §4).
+        const policy = await getPolicy(tx);
+        if (rect.round < policy.rectificationRounds) {
+          const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays);
+          const round = rect.round + 1;
+          await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.next_round', from: rect.status, to: 'rectifying', reason: note,
+            data: { round, dueAt: dueAt.toISOString() },
+            patch: { round, dueAt, overdue: false, reportText: null, reportedAt: null } });
+        } else {
+          await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.escalated', from: rect.status, to: 'escalated', reason: note,
+            data: { round: rect.round } });
+        }
         break;
       }
+      case 'resolve-escalation':
+        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string,
+          patch: { outcome: 'citizen_unsatisfied', outcomeNote: input.note as string, closedAt: at } });
+        break;
     }
   });
 }

@@ -2,6 +2,9 @@
  * 好差评: one rating per closed ticket round, from a callback or the citizen portal. A repeat of
  * the same rating is harmless (same row back); a different score for a rated round is refused.
  * A 2 or 1 opens a rectification case (差评整改); a real-name one also gets a callback (100%).
+ * Real-name means a proven identity: the citizen's record holds a contact point verified by an
+ * SMS code, the CTI's caller number or the WeChat OpenID (identity/use-cases/resolve-citizen.ts),
+ * not a name somebody typed in (issue 15, item 14).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -25,23 +28,29 @@ export interface RatingInput {
   source: RatingSource;
   callbackId?: string | null;
   comment?: string | null;
+  /**
+   * The ticket whose answer is judged, when it is not the rated one: a merged caller (并单) rates
+   * the main ticket's handling, so its state is checked and its lead unit and replier are rated.
+   */
+  subject?: TicketRow;
 }
 
 export type RatingRow = typeof ratings.$inferSelect;
 
 /** Inside the caller's transaction, with the ticket already locked. */
 export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: RatingInput): Promise<{ rating: RatingRow; duplicate: boolean }> {
-  if (!RATEABLE.includes(ticket.status)) throw problem('TICKET_NOT_CLOSED', `ticket is ${ticket.status}`);
+  const subject = input.subject ?? ticket;
+  if (!RATEABLE.includes(subject.status)) throw problem('TICKET_NOT_CLOSED', `ticket is ${subject.status}`);
   const [existing] = await tx.select().from(ratings).where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
   if (existing) {
     if (existing.score === input.score) return { rating: existing, duplicate: true };
     throw problem('RATING_ALREADY_SUBMITTED', undefined, { ratingId: existing.id, score: existing.score });
   }
   const who = await tx.execute<{ unitId: string | null; handlerId: string | null; named: boolean }>(sql`select
-    (select l.unit_id from tickets t, lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l where t.id = ${ticket.id}) as "unitId",
-    (select actor_id from ticket_events where ticket_id = ${ticket.id} and type in ('ticket.replied', 'ticket.answered_directly')
+    (select l.unit_id from tickets t, lateral ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l where t.id = ${subject.id}) as "unitId",
+    (select actor_id from ticket_events where ticket_id = ${subject.id} and type in ('ticket.replied', 'ticket.answered_directly')
       order by seq desc limit 1) as "handlerId",
-    coalesce((select name_enc is not null from citizens where id = ${ticket.citizenId}), false) as named`);
+    exists (select 1 from citizen_contacts where citizen_id = ${ticket.citizenId} and verified_at is not null) as named`);
   const w = who.rows[0];
   const at = ctx.now();
   const bad = input.score <= 2;
@@ -59,6 +68,8 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
       ratingId: rating.id, ticketId: ticket.id, unitId: w.unitId, status: 'verifying', createdAt: at, updatedAt: at,
     }).returning();
     await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.opened', to: 'verifying', data: { ratingId: rating.id, score: rating.score } });
+    // One task per ticket and round (callbacks_ticket_round_uq): a task already there (a sampled
+    // one not yet made, or the callback this rating came from) is the call; none is added.
     if (rating.realName && input.source !== 'callback') {
       const policy = await getPolicy(tx);
       await createCallbackTask(tx, {
@@ -68,6 +79,15 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
     }
   }
   return { rating, duplicate: false };
+}
+
+/**
+ * Whether the citizen will be called about this round: a callback task is still open for it. The
+ * rating page promises a call only then (issue 15, item 14).
+ */
+export async function callbackPending(db: Tx | Ctx['db'], ticketId: string, round: number): Promise<boolean> {
+  const r = await db.execute(sql`select 1 from callbacks where ticket_id = ${ticketId} and round = ${round} and status = 'pending' limit 1`);
+  return r.rows.length > 0;
 }
 
 export async function rateTicket(ctx: Ctx, ticketId: string, input: RatingInput) {

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { CURRENT_CATEGORY_VERSION } from '../../catalog/current';
 import { z } from 'zod';
 import type { Ctx, ClassifierSuggestion } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
@@ -69,6 +70,8 @@ export async function registerTicket(
         urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
         emergency: overrides.emergency ?? null,
         categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
+        // A code given at intake is a code of the tree in force (catalog/current.ts): the ticket keeps that version.
+        categoryVersion: (overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode) ? CURRENT_CATEGORY_VERSION : null,
         suggestion: suggestion as Record<string, unknown> | null,
         classifierVersion: suggestion?.modelVersion ?? null,
         createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,

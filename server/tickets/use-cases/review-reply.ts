@@ -3,11 +3,15 @@
  * or sends it back; a closed ticket may be reopened (重办) after an unsolved or dissatisfied
  * callback, which starts a new dispatch round, or archived.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { dispatches } from '../../dispatch/tables';
-import { guardAction } from '../guard';
+import { assertFrom, guardAction, type TicketRow } from '../guard';
+import { transitionFor } from '../states';
+import { problem } from '../../platform/http/problems';
+import type { Tx } from '../../platform/db/client';
+import { callbacks } from '../../callbacks/tables';
 import { recordEvent } from '../events';
 import { inTransaction } from '../../platform/transaction';
 import { currentLeadDispatch } from '../../dispatch/lead-dispatch';
@@ -51,19 +55,39 @@ export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<t
 export const ReopenInput = z.strictObject({ reason: Note.min(1), callbackId: z.uuid().optional() });
 export async function reopenTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReopenInput>) {
   await inTransaction(ctx, async (tx) => {
-    const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'reopen');
-    await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.reopened', from: ticket.status, to: transition.to, reason: input.reason,
-      data: { callbackId: input.callbackId ?? null, previousRound: ticket.currentRound },
-      patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
-    });
+    const { ticket } = await guardAction(tx, ctx, ticketId, 'reopen');
+    await reopenLockedTicket(tx, ctx, ticket, input);
+  });
+}
+
+/**
+ * 重办 inside the caller's transaction, the ticket already locked: the dispatcher's action above
+ * and a dissatisfied callback (callbacks/use-cases/record-callback.ts, where the feedback policy,
+ * not the agent's role, makes the move) both come here. An archived ticket reopens too: a callback
+ * answered after the ticket was filed away still sends it back (issue 15, item 12).
+ */
+export async function reopenLockedTicket(tx: Tx, ctx: Ctx, ticket: TicketRow, input: z.infer<typeof ReopenInput>) {
+  const transition = transitionFor('reopen')!;
+  assertFrom(ticket, transition);
+  await recordEvent(tx, ctx, ticket.id, {
+    type: 'ticket.reopened', from: ticket.status, to: transition.to, reason: input.reason,
+    data: { callbackId: input.callbackId ?? null, previousRound: ticket.currentRound },
+    patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
   });
 }
 
 export const ArchiveInput = z.strictObject({});
+/**
+ * 归档 waits for the callback: a ticket whose callback task for this round is still open (and not
+ * past its limit) stays closed, so the callback's answer can still reopen it (issue 15, item 12).
+ */
 export async function archiveTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof ArchiveInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'archive');
+    const [open] = await tx.select({ id: callbacks.id, dueAt: callbacks.dueAt }).from(callbacks)
+      .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending'),
+        gt(callbacks.dueAt, ctx.now())));
+    if (open) throw problem('CALLBACK_PENDING', undefined, { callbackId: open.id, dueAt: open.dueAt.toISOString() });
     await recordEvent(tx, ctx, ticket.id, { type: 'ticket.archived', from: ticket.status, to: transition.to });
   });
 }

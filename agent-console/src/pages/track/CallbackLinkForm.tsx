@@ -29,7 +29,7 @@ export function CallbackLinkForm({ callbackId, token }: { callbackId: string; to
       <Result
         status="success"
         title={<span data-testid="callback-link-done">{t('feedback.rate.thanks', { label: done.label })}</span>}
-        subTitle={done.bad ? t('feedback.rate.badNext') : undefined}
+        subTitle={done.bad ? t(done.callbackPending ? 'feedback.rate.badNext' : 'feedback.rate.badNextNoCall') : undefined}
       />
     );
 

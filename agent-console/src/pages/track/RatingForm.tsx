@@ -33,7 +33,7 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
       <Result
         status={done.duplicate ? 'info' : 'success'}
         title={<span data-testid="rating-done">{done.duplicate ? t('feedback.rate.duplicate', { label: done.label }) : t('feedback.rate.thanks', { label: done.label })}</span>}
-        subTitle={done.bad && !done.duplicate ? t('feedback.rate.badNext') : undefined}
+        subTitle={done.bad && !done.duplicate ? t(done.callbackPending ? 'feedback.rate.badNext' : 'feedback.rate.badNextNoCall') : undefined}
       />
     );
 

@@ -21,14 +21,24 @@ function loadReceipt(): Receipt | null {
   }
 }
 
+/** The notices' link (server/citizen/notices.ts) opens this ticket: /track?number=…&token=… */
+function receiptFromLink(search: string): Receipt | null {
+  const p = new URLSearchParams(search);
+  const number = p.get('number') ?? '';
+  const trackToken = p.get('token') ?? '';
+  return /^\d{13}$/.test(number) && /^[0-9a-f]{32}$/.test(trackToken) ? { number, trackToken } : null;
+}
+
 /** Citizen H5 page: no login, no socket; phone-width first, centred on a desk screen. */
 export default function TrackApp() {
   const { t } = useI18n();
   const [elder, setElder] = useElderMode();
-  const [tab, setTab] = useState('submit');
-  const [receipt, setReceipt] = useState<Receipt | null>(loadReceipt);
+  const search = useLocation().search;
+  const [fromLink] = useState(() => receiptFromLink(search));
+  const [tab, setTab] = useState(fromLink ? 'track' : 'submit');
+  const [receipt, setReceipt] = useState<Receipt | null>(() => fromLink ?? loadReceipt());
   // The callback SMS / WeChat message links to /track?callback=…&token=…
-  const link = callbackLinkFrom(useLocation().search);
+  const link = callbackLinkFrom(search);
   const onSubmitted = (r: Receipt) => {
     // Kept on the citizen's own device so "track" works without copying the token by hand.
     localStorage.setItem(RECEIPT_KEY, JSON.stringify(r));

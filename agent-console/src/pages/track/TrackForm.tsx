@@ -23,6 +23,9 @@ function PublicView({ ticket }: { ticket: PublicTicket }) {
       </Typography.Title>
       {ticket.title && <Typography.Text strong>{ticket.title}</Typography.Text>}
       <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{ticket.content}</Typography.Paragraph>
+      {ticket.declineReason && (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('track.declined')} description={ticket.declineReason.text} data-testid="public-decline-reason" />
+      )}
       <Typography.Text strong>{t('track.reply')}</Typography.Text>
       <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="public-reply" type={ticket.replyText ? undefined : 'secondary'}>
         {ticket.replyText || t('track.noReply')}

@@ -1,0 +1,121 @@
+/**
+ * Category tree versions for the administrator (categories.md §1): the versions and their
+ * sizes, a version as CSV, a new version from the city's CSV (codes as given) or from a tree of
+ * names (codes kept stable), the old → new code map between two versions, and ticket counts over
+ * several versions rolled up into the tree in force (reports that add up across re-imports).
+ */
+import { sql } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context';
+import type { Db, Tx } from '../../platform/db/client';
+import { writeAudit } from '../../platform/events/audit';
+import { problem } from '../../platform/http/problems';
+import { inTransaction } from '../../platform/transaction';
+import { CURRENT_CATEGORY_VERSION } from '../current';
+import { categoriesFromCsv, categoriesToCsv } from '../csv';
+import { flattenTree, importCategoryTree, stabilizeCodes, type CategoryRow, type TreeNode } from './import-category-tree';
+
+export async function listCategoryVersions(db: Db) {
+  const r = await db.execute<{ version: number; label: string; source: string; createdAt: string; nodes: number; mapped: number }>(sql`
+    select v.version, v.label, v.source, v.created_at as "createdAt",
+      (select count(*)::int from categories c where c.version = v.version) as nodes,
+      (select count(*)::int from category_code_map m where m.to_version = v.version) as mapped
+    from category_tree_versions v order by v.version desc`);
+  const [{ current }] = (await db.execute<{ current: number | null }>(sql`select ${CURRENT_CATEGORY_VERSION} as current`)).rows;
+  return r.rows.map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString(), current: v.version === current }));
+}
+
+async function assertVersion(db: Db | Tx, version: number) {
+  const r = await db.execute(sql`select 1 from category_tree_versions where version = ${version}`);
+  if (!r.rows.length) throw problem('NOT_FOUND', `category tree version ${version}`);
+}
+
+/** One version as the CSV the import reads: `replaces` lists the previous version's codes each node took over under a new code. */
+export async function exportCategoryVersion(db: Db, version: number): Promise<string> {
+  await assertVersion(db, version);
+  type Row = Omit<CategoryRow, 'replaces'> & { citizenSelectable: boolean; replaces: string[] | null };
+  const rows = (await db.execute<Row & Record<string, unknown>>(sql`
+    select c.code, c.name, c.parent_code as "parentCode", c.level, c.aliases, c.default_type as "defaultType",
+      c.default_urgency as "defaultUrgency", c.valid_from::text as "validFrom", c.valid_to::text as "validTo", c.citizen_selectable as "citizenSelectable",
+      (select array_agg(m.from_code order by m.from_code) from category_code_map m
+        where m.to_version = c.version and m.to_code = c.code and m.from_code <> c.code) as replaces
+    from categories c where c.version = ${version} order by c.code`)).rows;
+  return categoriesToCsv(rows.map((r) => ({ ...r, replaces: r.replaces ?? [] })));
+}
+
+async function importAudited(ctx: Ctx, rows: CategoryRow[], label: string, source: string) {
+  return inTransaction(ctx, async (tx) => {
+    const version = await importCategoryTree(tx, rows, label, source);
+    const [{ mapped }] = (await tx.execute<{ mapped: number }>(sql`select count(*)::int as mapped from category_code_map where to_version = ${version}`)).rows;
+    await writeAudit(tx, ctx, { action: 'category_tree.imported', entityType: 'category_tree', entityId: String(version),
+      data: { label, source, nodes: rows.length, mapped } });
+    return { version, nodes: rows.length, mapped };
+  });
+}
+
+/** The city's table as CSV: its codes are kept as given; `replaces` says which old codes a node continues. */
+export async function importCategoryCsv(ctx: Ctx, input: { csv: string; label: string }) {
+  return importAudited(ctx, categoriesFromCsv(input.csv), input.label, 'csv');
+}
+
+/** A tree of names (the demo's taxonomy.json shape): positional codes, made stable against the tree in force. */
+export async function importCategoryTreeJson(ctx: Ctx, input: { tree: TreeNode; label: string }) {
+  const rows = await stabilizeCodes(ctx.db, flattenTree(input.tree));
+  if (!rows.length) throw problem('CATEGORY_TABLE_INVALID', 'the tree has no nodes', { errors: [{ path: 'tree', message: 'no nodes' }] });
+  return importAudited(ctx, rows, input.label, 'tree');
+}
+
+/** Old code → new code into `version` from the version before it, with both names. */
+export async function categoryMapping(db: Db, version: number) {
+  await assertVersion(db, version);
+  const r = await db.execute<{ fromVersion: number; fromCode: string; fromName: string; toCode: string; toName: string }>(sql`
+    select m.from_version as "fromVersion", m.from_code as "fromCode", o.name as "fromName", m.to_code as "toCode", n.name as "toName"
+    from category_code_map m join categories o on o.version = m.from_version and o.code = m.from_code
+    join categories n on n.version = m.to_version and n.code = m.to_code
+    where m.to_version = ${version} order by m.from_code, m.to_code`);
+  const retired = await db.execute<{ code: string; name: string }>(sql`select o.code, o.name from categories o
+    where o.version = ${version} - 1 and not exists (select 1 from category_code_map m where m.from_version = o.version and m.from_code = o.code
+      and m.to_version = ${version}) order by o.code`);
+  return { version, pairs: r.rows, retired: retired.rows };
+}
+
+/**
+ * Tickets classified in [from, to), counted under the tree in force at `level`: each ticket's
+ * (version, code) is carried forward through the code maps to the current version, then up to
+ * its ancestor at `level`. A node split in two counts under the first new code (lowest code), so
+ * no ticket counts twice; a node retired without successor is listed under `unmapped`.
+ */
+export async function categoryRollup(db: Db, q: { from: Date; to: Date; level: number }) {
+  const r = await db.execute<{ code: string | null; name: string | null; tickets: number }>(sql`
+    with recursive cur as (select ${CURRENT_CATEGORY_VERSION} as v),
+    t as (select category_version as version, category_code as code, count(*)::int as n from tickets
+      where category_code is not null and category_version is not null and created_at >= ${q.from} and created_at < ${q.to} group by 1, 2),
+    chain(start_version, start_code, version, code) as (
+      select version, code, version, code from t
+      union
+      select c.start_version, c.start_code, m.to_version, m.to_code from chain c
+      join category_code_map m on m.from_version = c.version and m.from_code = c.code
+    ),
+    landed as (
+      select distinct on (start_version, start_code) start_version, start_code, code from chain, cur
+      where chain.version = cur.v order by start_version, start_code, code
+    ),
+    -- Up the tree in force to the ancestor at the asked level (codes need not be two digits a level).
+    anc(start_code, code, level) as (
+      select l.code, c.code, c.level from (select distinct code from landed) l join categories c on c.code = l.code join cur on c.version = cur.v
+      union
+      select a.start_code, p.code, p.level from anc a join cur on true
+      join categories c on c.version = cur.v and c.code = a.code join categories p on p.version = cur.v and p.code = c.parent_code
+      where a.level > ${q.level}
+    ),
+    up as (
+      select t.n, (select a.code from anc a where a.start_code = l.code and a.level <= ${q.level} order by a.level desc limit 1) as code
+      from t left join landed l on l.start_version = t.version and l.start_code = t.code
+    )
+    select up.code, (select c.name from categories c, cur where c.version = cur.v and c.code = up.code) as name, sum(up.n)::int as tickets
+    from up group by 1 order by 1 nulls last`);
+  return {
+    level: q.level,
+    rows: r.rows.filter((x) => x.code !== null).map((x) => ({ code: x.code!, name: x.name, tickets: x.tickets })),
+    unmapped: r.rows.find((x) => x.code === null)?.tickets ?? 0,
+  };
+}
