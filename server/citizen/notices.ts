@@ -3,6 +3,7 @@ import type { Runtime } from '../platform/runtime';
 import type { HandlerRegistry } from '../platform/events/handlers';
 import { EVENTS, noticeFor, type EventType } from '../platform/events/catalogue';
 import type { OutboxMessage } from '../platform/events/outbox';
+import { extensionNoticeParams } from '../sla/extension';
 
 /**
  * Telling the citizen after the events whose catalogue entry names a notice (received, extended,
@@ -26,11 +27,13 @@ async function notifyCitizen(rt: Runtime, m: OutboxMessage) {
   const t = r.rows[0];
   if (!t) return;
   const notificationId = `outbox-${m.outboxId}`;
+  // 延期: the extended template names the new due date (TEMPLATE_TEXTS.extended: ticketNo, dueDate).
+  const extended = template === 'ticket_extended' ? await extensionNoticeParams(rt.db, m.ticketId, t.number) : null;
   if (t.channel === 'email' && t.emailEnc && rt.mail) {
     await rt.mail.notify({ notificationId, ticketNo: t.number, to: rt.svc.pii.decrypt(t.emailEnc), template, replyText: t.replyText,
-      inReplyTo: t.externalId });
+      inReplyTo: t.externalId, dueDate: extended?.dueDate });
     return;
   }
   if (!t.phoneEnc) return;
-  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, { number: t.number }, notificationId);
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, extended ?? { number: t.number }, notificationId);
 }
