@@ -23,6 +23,8 @@ import { seedReferenceData } from './seed-reference';
 import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
+import { extensionDayFor } from '../server/sla/extension';
+import { seedSupervisionDemo } from '../server/supervision/seed-demo';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -123,6 +125,7 @@ async function main() {
     console.log(`demo data: ${UNITS.length} units, ${cats.length} categories, ${USERS.length} users, ${n} tickets`);
     await seedFeedbackDemo(rt, actors);
     await seedHotlinesDemo(rt, actors);
+    await seedSupervisionDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();
@@ -175,7 +178,7 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
       if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED'].includes(e.code)) throw e;
     });
     if (depth === 3 && rand() < 0.3) await tryAct(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
-    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: '2099-01-31', reason: '需多部门联合核查。' });
+    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: await extensionDayFor(rt.db, reg.ticketId), reason: '需多部门联合核查。' });
   }
   return count;
 }

@@ -101,3 +101,18 @@ export function formatDueDate(at: Date): string {
   const time = endsAtMidnight ? '' : ` ${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
   return `${y}年${m}月${dd}日${time}`;
 }
+
+/**
+ * A date an extension of the ticket's current lead dispatch may ask: `n` working days after its
+ * deadline, or the policy's maximum if that comes first (the demo data and tests ask this).
+ */
+export async function extensionDayFor(db: Db | Tx, ticketId: string, n = 5): Promise<string> {
+  const [d] = await db.select().from(dispatches).innerJoin(tickets, eq(tickets.id, dispatches.ticketId))
+    .where(and(eq(dispatches.ticketId, ticketId), eq(dispatches.role, 'lead'), sql`${dispatches.round} = ${tickets.currentRound}`))
+    .orderBy(desc(dispatches.dispatchedAt)).limit(1);
+  if (!d?.dispatches.replyDueAt) throw new Error(`ticket ${ticketId} has no lead dispatch with a deadline`);
+  const calendar = await calendarOf(db);
+  const wanted = calendar.addWorkingDays(chinaDayOf(d.dispatches.replyDueAt), n);
+  const max = chinaDayOf(maxExtendedDueAt(calendar, d.dispatches.policy as unknown as SlaPolicy, d.dispatches.dispatchedAt, d.dispatches.round > 1));
+  return wanted < max ? wanted : max;
+}
