@@ -11,6 +11,7 @@ import { ActionBar } from './ActionBar';
 import { TicketView } from './TicketView';
 import { useViewers } from './useViewers';
 import { newest } from '../lib/versions';
+import { SupervisionPanel } from '../supervision/SupervisionPanel';
 
 interface Props {
   backTo: string;
@@ -46,6 +47,7 @@ export function TicketPage({ backTo, aside }: Props) {
         </Space>
       </Card>
       {aside?.(ticket, setLocal)}
+      <SupervisionPanel ticket={ticket} onChanged={q.reload} />
       <TicketView ticket={ticket} />
     </Space>
   );
