@@ -41,4 +41,10 @@ PORT="$PORT" CTI_KEYS="$CTI" node --import tsx server/main.ts &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:${PORT}/healthz" >/dev/null 2>&1 && break; sleep 0.3; done
 
-E2E_BASE_URL="http://127.0.0.1:${PORT}" E2E_CTI_KEY="$CTI" npm run --silent test:e2e
+# E2E_FILES narrows the run to some files (while working on one screen); the test command runs them all.
+if [ -n "${E2E_FILES:-}" ]; then
+  # shellcheck disable=SC2086 # the list is meant to split
+  E2E_BASE_URL="http://127.0.0.1:${PORT}" E2E_CTI_KEY="$CTI" node --import tsx --test --test-concurrency=1 $E2E_FILES
+else
+  E2E_BASE_URL="http://127.0.0.1:${PORT}" E2E_CTI_KEY="$CTI" npm run --silent test:e2e
+fi

@@ -11,6 +11,8 @@ import { registerCitizenNotices } from './citizen/notices';
 import { registerSlaWakes } from './sla/jobs/sla-wake.job';
 import { registerCallbackJobs, type OutboundDialer } from './callbacks/use-cases/outbound-calls';
 import { registerWechatMedia } from './channels/wechat';
+import { registerKeptPlatforms } from './hotlines/kept-platforms';
+import { parsePeers, type ExchangeConfig } from './channels/exchange';
 
 export interface EventsWorkerDeps {
   /** Places callback calls (回访外呼) on the CTI; absent → such attempts fail and fall through to the SMS link. */
@@ -22,6 +24,8 @@ export interface EventsWorkerDeps {
    * absent when WeChat has no app secret configured. Idempotent per MediaId.
    */
   wechatMedia?: (ticketId: string, version: number) => Promise<void>;
+  /** The exchange (channels.md §7); dispatches to kept department platforms (保留对接) travel over it. */
+  exchange?: ExchangeConfig;
 }
 
 export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: EventsWorkerDeps = {}): HandlerRegistry {
@@ -30,6 +34,7 @@ export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: Ev
   if (slaQueue) registerSlaWakes(registry, rt, slaQueue);
   registerCallbackJobs(registry, rt, { cti: deps.cti, publicBaseUrl: deps.publicBaseUrl ?? '' });
   if (deps.wechatMedia) registerWechatMedia(registry, deps.wechatMedia);
+  registerKeptPlatforms(registry, rt, deps.exchange, deps.exchange ? parsePeers(deps.exchange.peers) : []);
   return registry;
 }
 

@@ -46,7 +46,7 @@ async function main() {
     channels: {
       wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
         WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_ORIGINAL_ID: env.WECHAT_ORIGINAL_ID, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
-        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_API_BASE: env.WECHAT_API_BASE,
+        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_REPLY_DEADLINE_MS: String(env.WECHAT_REPLY_DEADLINE_MS), WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
       ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
       open311ReadsPerHour: env.OPEN311_READS_PER_HOUR, exchange,
@@ -78,7 +78,7 @@ async function main() {
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
     const cti = env.CTI_BASE_URL && outbound
       ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia });
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia, exchange });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();

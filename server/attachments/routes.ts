@@ -12,7 +12,6 @@ import { readMultipart, UPLOAD_LIMITS } from './upload';
 import { attachmentOfTicket, storeUploads } from './store';
 import { writeAudit } from '../platform/events/audit';
 import { attachmentBytes } from './store';
-import { auditLog } from '../platform/db/plumbing-tables';
 
 const DownloadParams = z.strictObject({ id: z.string().max(64), attachmentId: z.string().max(64) });
 const IdParams = z.strictObject({ id: z.string().max(64) });
@@ -34,10 +33,7 @@ export function attachmentRoutes() {
     if (!a) throw problem('ATTACHMENT_NOT_FOUND');
     const body = attachmentBytes(req.ctx.svc.pii, a);
     // A citizen's photo or scan is personal data: who downloaded which file of which ticket, when.
-    const who = req.ctx.actor;
-    await req.ctx.db.insert(auditLog).values({ at: req.ctx.now(), actorId: who.kind === 'staff' ? who.id : null,
-      actorRole: who.kind === 'staff' ? who.role : who.kind, action: 'attachment.downloaded', entityType: 'ticket', entityId: id,
-      requestId: req.ctx.requestId, data: { attachmentId: a.id, mime: a.mime, size: a.size } });
+    await writeAudit(req.ctx.db, req.ctx, { action: 'attachment.downloaded', entityType: 'ticket', entityId: id, data: { attachmentId: a.id, mime: a.mime, size: a.size } });
     const image = a.mime.startsWith('image/');
     res.setHeader('Content-Type', a.mime);
     res.setHeader('Content-Length', String(body.length));

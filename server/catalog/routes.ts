@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { writeAudit } from '../platform/events/audit';
 import { z } from 'zod';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
@@ -7,7 +8,6 @@ import { categories, regions } from './tables';
 import { CURRENT_CATEGORY_VERSION } from './current';
 import { handlingUnits } from '../dispatch/tables';
 import { open311PublicCategories } from '../channels/tables';
-import { auditLog } from '../platform/db/plumbing-tables';
 import { problem } from '../platform/http/problems';
 
 const Open311PublicInput = z.strictObject({ categoryCode: z.string().trim().min(1).max(32), public: z.boolean() });
@@ -63,9 +63,7 @@ export function catalogRoutes() {
       } else {
         await tx.delete(open311PublicCategories).where(eq(open311PublicCategories.categoryCode, b.categoryCode));
       }
-      await tx.insert(auditLog).values({ at: req.ctx.now(), actorId, actorRole: a.kind === 'staff' ? a.role : a.kind,
-        action: 'open311.public_category_set', entityType: 'category', entityId: b.categoryCode, requestId: req.ctx.requestId,
-        data: { public: b.public } });
+      await writeAudit(tx, req.ctx, { action: 'open311.public_category_set', entityType: 'category', entityId: b.categoryCode, data: { public: b.public } });
     });
     res.json({ data: { categoryCode: b.categoryCode, public: b.public } });
   });

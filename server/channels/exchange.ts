@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { Runtime } from '../platform/runtime';
 import type { Db, Tx } from '../platform/db/client';
 import { makeCtx, type Actor, type Ctx } from '../platform/context';
-import { problem } from '../platform/http/problems';
+import { Problem, problem } from '../platform/http/problems';
+import { applyPlatformMessage } from '../hotlines/kept-platforms';
 import { validate } from '../platform/http/middleware';
 import { requireStaff } from '../identity/sessions';
 import { maskPhone } from '../identity/checks';
@@ -102,11 +103,19 @@ export function pgExchangeInbox(rt: Runtime, peers: ConfiguredPeer[]): ExchangeI
         await recordEvent(tx, ctx, ticketId, { type: 'exchange.received', data: {
           messageType: e.type, peer: peer.platformId, peerName, orderId: e.orderId, ...(e.type === 'order.pushed' ? {} : { payload: e.payload }),
         } });
+        // A kept department platform (保留对接) answers for a dispatch: its sign/reply/return is that unit's.
+        if (order?.direction === 'out' && order.dispatchId) await applyPlatformMessage(tx, rt, order, e, peerName);
         await tx.insert(exchangeInbox).values({ exchangeId: e.exchangeId, orderId: e.orderId, type: e.type, bodySha256 });
         return { status: 'accepted' as const };
       }).catch(async (err: { code?: string; cause?: { code?: string } }) => {
         // Two deliveries of one message raced: the loser sees the winner's row.
         if ((err.code ?? err.cause?.code) === '23505') return { status: 'duplicate' as const };
+        // The local ticket cannot take the platform's step (the centre recalled it meanwhile…): the
+        // sender marks the message failed and alerts (§7), and nothing of it is kept here.
+        if (err instanceof Problem && err.status < 500) {
+          rt.log.warn({ orderId: e.orderId, type: e.type, code: err.code }, 'exchange: platform message refused by the ticket state');
+          return { error: 'INVALID_TRANSITION' as const };
+        }
         throw err;
       });
       if ('status' in r && r.status === 'accepted') rt.svc.kickOutbox();
@@ -119,7 +128,7 @@ export function pgExchangeInbox(rt: Runtime, peers: ConfiguredPeer[]): ExchangeI
  * Queues one message of ours on an order, with the order's transition, inside the caller's
  * transaction (the ticket event and outbox row commit together). Returns the envelope.
  */
-async function queueMessage(tx: Tx, cfg: ExchangeConfig, order: typeof exchangeOrders.$inferSelect, type: MessageType, payload: unknown, now: Date) {
+export async function queueMessage(tx: Tx, cfg: ExchangeConfig, order: typeof exchangeOrders.$inferSelect, type: MessageType, payload: unknown, now: Date) {
   const [from, to] = NEXT[type];
   if (!from.includes(order.state)) throw problem('EXCHANGE_STATE_CONFLICT', `${type} from ${order.state}`);
   const seq = order.outSeq + 1;
@@ -129,13 +138,17 @@ async function queueMessage(tx: Tx, cfg: ExchangeConfig, order: typeof exchangeO
   return envelope;
 }
 
-/** The ticket snapshot a province pushes down (order.pushed payload). Contact goes masked (our default agreement). */
-async function snapshotOf(ctx: Ctx, ticketId: string) {
+/**
+ * The ticket snapshot a province pushes down (order.pushed payload). Contact goes masked (our default agreement).
+ * With `dispatchId` (a kept department platform's dispatch), the reply due is that dispatch's own clock.
+ */
+export async function snapshotOf(ctx: Ctx, ticketId: string, dispatchId?: string) {
   const [t] = (await ctx.db.execute<{ number: string; title: string; content: string; appealType: string | null; categoryCode: string | null;
     urgency: string; regionCode: string | null; phoneEnc: string | null; replyDueAt: string | null }>(sql`select t.number, t.title, t.content,
     t.appeal_type as "appealType", t.category_code as "categoryCode", t.urgency, t.region_code as "regionCode",
     (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
-    (select reply_due_at from dispatches d where d.ticket_id = t.id and d.role = 'lead' order by created_at desc limit 1) as "replyDueAt"
+    (select reply_due_at from dispatches d where d.ticket_id = t.id and ${dispatchId ? sql`d.id = ${dispatchId}` : sql`d.role = 'lead'`}
+      order by created_at desc limit 1) as "replyDueAt"
     from tickets t where t.id = ${ticketId}`)).rows;
   if (!t) throw problem('TICKET_NOT_FOUND');
   const phone = ctx.svc.pii.decryptOpt(t.phoneEnc);

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Runtime } from '../platform/runtime';
 import { createWechatRouter } from '../../integrations/wechat/router';
+import { customerServiceFrom } from '../../integrations/wechat/api-client';
 import { createWechatTrackRouter } from '../../integrations/wechat/track-router';
 import { publicTimeline, wechatApiClient } from './wechat';
 import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wechat/accounts';
@@ -51,17 +52,26 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
 
   if (cfg.wechat?.WECHAT_APP_ID && cfg.wechat.WECHAT_TOKEN) {
     const account: WechatAccount = wechatAccountFromEnv(cfg.wechat);
+    // Without the app secret there is no API client, so a late registration can only be answered
+    // by the citizen's next message; with it, the number follows by customer-service message.
+    const api = account.appSecret
+      ? wechatApiClient(rt, { appId: account.appId, appSecret: account.appSecret, baseUrl: cfg.wechat.WECHAT_API_BASE || undefined })
+      : null;
+    const deadline = cfg.wechat.WECHAT_REPLY_DEADLINE_MS;
     app.use('/channels/wechat', createWechatRouter({
       intake, nonces, events, tickets, rawStore: rawStore(rt),
       accounts: { get: async (id) => (id === 'default' ? account : null) },
+      ...(api ? { customerService: customerServiceFrom(() => api) } : {}),
+      ...(deadline !== undefined && deadline !== '' ? { replyDeadlineMs: Number(deadline) } : {}),
       log: rt.log,
     }));
+    if (!api) rt.log.warn({ appId: account.appId }, 'wechat: no WECHAT_APP_SECRET, so appeals registered after the reply window get their number only on the next message');
     // Citizen tracking page (网页授权): needs the app secret to exchange the OAuth code for the OpenID.
-    if (account.appSecret) {
+    if (api) {
       const base = (cfg.wechat.PUBLIC_BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
       app.use('/h5/wechat', createWechatTrackRouter({
         appId: account.appId, nonces, tickets: { byOpenId: tickets.byOpenId! }, timeline: publicTimeline(rt),
-        oauth: wechatApiClient(rt, { appId: account.appId, appSecret: account.appSecret, baseUrl: cfg.wechat.WECHAT_API_BASE || undefined }),
+        oauth: api,
         callbackUrl: `${base}/h5/wechat/oauth/callback`, authorizeBase: cfg.wechat.WECHAT_OAUTH_BASE || undefined,
       }));
     }

@@ -91,6 +91,8 @@ export const exchangeOrders = pgTable('exchange_orders', {
   peerId: text('peer_id').notNull(),
   direction: text('direction').$type<'in' | 'out'>().notNull(),
   ticketId: uuid('ticket_id').notNull(),
+  /** Set when the order carries a dispatch to a kept department platform (保留对接). */
+  dispatchId: uuid('dispatch_id'),
   state: text('state').notNull(),
   /** Last seq we sent on this order (ours count 1, 2, 3… per sender). */
   outSeq: integer('out_seq').notNull().default(0),
@@ -98,7 +100,7 @@ export const exchangeOrders = pgTable('exchange_orders', {
   inSeq: integer('in_seq').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('exchange_orders_ticket_idx').on(t.ticketId)]);
+}, (t) => [index('exchange_orders_ticket_idx').on(t.ticketId), uniqueIndex('exchange_orders_dispatch_uq').on(t.dispatchId).where(sql`${t.dispatchId} is not null`)]);
 
 /** Messages received, by exchangeId: the same id again is a duplicate, with another body a conflict. */
 export const exchangeInbox = pgTable('exchange_inbox', {

@@ -2,7 +2,8 @@ import { boolean, integer, jsonb, pgTable, text, timestamp, uuid, index, date, u
 import { sql } from 'drizzle-orm';
 import { tickets } from '../tickets/tables';
 
-export const UNIT_KINDS = ['centre', 'city_gov', 'district_gov', 'street', 'functional', 'utility'] as const;
+/** `platform`: a department's own platform kept and connected (保留对接), reached over the exchange. */
+export const UNIT_KINDS = ['centre', 'city_gov', 'district_gov', 'street', 'functional', 'utility', 'platform'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 /** Handling units (承办单位): city → district → street/town, plus functional departments and utilities. */
@@ -14,6 +15,8 @@ export const handlingUnits = pgTable('handling_units', {
   parentId: uuid('parent_id'),
   regionCode: text('region_code').notNull(),
   active: boolean('active').notNull().default(true),
+  /** For a `platform` unit: the exchange peer its dispatches go to (channels.md §7). */
+  exchangePeerId: text('exchange_peer_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

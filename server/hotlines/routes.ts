@@ -5,6 +5,7 @@ import { requireStaff } from '../identity/sessions';
 import { LineFields, needsAnnouncement, type LineInput, linesFromCsv, linesToCsv, listLines, saveLines } from './lines';
 import { acknowledgeLinkage, AcknowledgeInput, followUpLinkage, FollowUpInput, linkageFigures, LinkageListQuery, listLinkages } from './linkages';
 import { lineReport } from './line-report';
+import { openPlatformOrders, platformFigures } from './kept-platforms';
 
 const NumberParams = z.strictObject({ number: z.string().regex(/^\d{3,20}$/) });
 const IdParams = z.strictObject({ id: z.uuid() });
@@ -55,7 +56,18 @@ export function hotlineRoutes() {
       res.json({ data: { id: req.params.id, status: 'followed_up' } });
     });
 
+  // 保留对接: orders with kept department platforms still open (kept-platforms.ts).
+  r.get('/kept-platform-orders', centre, async (req, res) => {
+    res.json({ data: await openPlatformOrders(req.ctx) });
+  });
+
   const reporters = requireStaff('supervisor', 'admin');
+  r.get('/reports/kept-platforms', reporters, validate({ query: Period }), async (req, res) => {
+    const q = req.query as z.infer<typeof Period>;
+    const from = new Date(`${q.from}T00:00:00+08:00`);
+    const to = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
+    res.json({ data: await platformFigures(req.ctx, from, to) });
+  });
   r.get('/reports/lines', reporters, validate({ query: Period }), async (req, res) => {
     const q = req.query as z.infer<typeof Period>;
     res.json({ data: await lineReport(req.ctx, q.from, q.to) });

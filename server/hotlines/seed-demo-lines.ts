@@ -14,6 +14,7 @@ import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { transferEmergency } from '../tickets/use-cases/intake-dispositions';
 import { acknowledgeLinkage, followUpLinkage } from './linkages';
 import { emergencyLinkages } from './tables';
+import { handlingUnits } from '../dispatch/tables';
 import { saveLines, type LineInput } from './lines';
 
 export async function seedHotlinesDemo(rt: Runtime, actors: Map<string, Actor>) {
@@ -29,10 +30,14 @@ export async function seedHotlinesDemo(rt: Runtime, actors: Map<string, Actor>) 
       defaultUnitCode: 'zhujian', reportingTag: '城建', active: true },
     { number: '12331', name: '食品药品投诉举报热线', replacedDepartment: '市市场监督管理局', mode: 'merged', defaultCategoryCode: await topCode('卫生计生'),
       defaultUnitCode: 'shichang', reportingTag: '食药', active: true },
-    { number: '12315', name: '消费者投诉举报热线', replacedDepartment: '市市场监督管理局', mode: 'kept', defaultUnitCode: 'shichang', reportingTag: '市场监管', active: true },
+    { number: '12315', name: '消费者投诉举报热线', replacedDepartment: '市市场监督管理局', mode: 'kept', defaultUnitCode: 'platform-12315', reportingTag: '市场监管', active: true },
     { number: '96310', name: '原数字城管热线', replacedDepartment: '市城市管理和综合执法局', mode: 'cancelled', reportingTag: '城管',
       announcement: '您拨打的数字城管热线已并入12345，请挂机后拨打12345。', active: false },
   ];
+  // 保留对接: the 12315 platform stays as a unit of its own; dispatches to it travel over the exchange to the
+  // peer `sm-12315` (kept-platforms.ts). The demo configures no peer, so such a dispatch is reported as undeliverable.
+  await rt.db.insert(handlingUnits).values({ code: 'platform-12315', name: '12315市场监管投诉举报平台', kind: 'platform', regionCode: '440100', exchangePeerId: 'sm-12315' })
+    .onConflictDoNothing();
   await saveLines(ctx('admin'), lines);
 
   // Calls of the past week on the lines, as the CTI would report them; every other answered one was registered.

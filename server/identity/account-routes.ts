@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { writeAudit } from '../platform/events/audit';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import type Redis from 'ioredis';
@@ -6,7 +7,6 @@ import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { createLimit } from '../platform/http/limits';
 import type { Logger } from '../platform/log/logger';
-import { auditLog } from '../platform/db/plumbing-tables';
 import type { Ctx } from '../platform/context';
 import { env } from '../platform/config/env';
 import { forgetCachedSessions, requireStaff, sessionToken, setSessionMfaState, type SessionUser } from './sessions';
@@ -98,8 +98,6 @@ async function revokeSession(ctx: Ctx, id: string, ownerId: string | null) {
       ${ownerId ? sql`and user_id = ${ownerId}` : sql``} returning token_hash as "tokenHash", user_id as "userId"`)).rows;
     if (gone.length === 0) throw problem('SESSION_NOT_FOUND');
     forgetCachedSessions(gone.map((g) => g.tokenHash));
-    await tx.insert(auditLog).values({ at: ctx.now(), actorId: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
-      actorRole: ctx.actor.kind === 'staff' ? ctx.actor.role : null, action: 'session.revoked', entityType: 'user',
-      entityId: gone[0].userId, requestId: ctx.requestId, data: { sessionId: id, by: ownerId ? 'self' : 'admin' } });
+    await writeAudit(tx, ctx, { action: 'session.revoked', entityType: 'user', entityId: gone[0].userId, data: { sessionId: id, by: ownerId ? 'self' : 'admin' } });
   });
 }

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { writeAudit } from '../platform/events/audit';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import type { Ctx } from '../platform/context';
-import { auditLog } from '../platform/db/plumbing-tables';
 import { problem } from '../platform/http/problems';
 import { env } from '../platform/config/env';
 import { mfaRecoveryCodes, users, type Role } from './tables';
@@ -21,8 +21,8 @@ const recoveryHash = (userId: string, code: string) =>
   createHmac('sha256', env.SESSION_SECRET).update(`mfa-recovery:${userId}:${code.replace(/[\s-]/g, '').toLowerCase()}`).digest('hex');
 
 function audit(ctx: Ctx, userId: string, action: string, data: Record<string, unknown> = {}) {
-  return ctx.db.insert(auditLog).values({ at: ctx.now(), actorId: userId, actorRole: ctx.actor.kind === 'staff' ? ctx.actor.role : ctx.actor.kind,
-    action, entityType: 'user', entityId: userId, requestId: ctx.requestId, data });
+  return writeAudit(ctx.db, ctx, { action, entityType: 'user', entityId: userId, data,
+    actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : ctx.actor.kind } });
 }
 
 /** Starts (or restarts) enrolment: a new secret, kept encrypted and pending until a code confirms it. */
@@ -51,8 +51,8 @@ export async function confirmMfaEnrolment(ctx: Ctx, userId: string, code: string
       .where(eq(users.id, userId));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, userId));
     await tx.insert(mfaRecoveryCodes).values(codes.map((c) => ({ userId, codeHash: recoveryHash(userId, c) })));
-    await tx.insert(auditLog).values({ at: ctx.now(), actorId: userId, actorRole: ctx.actor.kind === 'staff' ? ctx.actor.role : null,
-      action: 'user.mfa_enrolled', entityType: 'user', entityId: userId, requestId: ctx.requestId, data: {} });
+    await writeAudit(tx, ctx, { action: 'user.mfa_enrolled', entityType: 'user', entityId: userId,
+      actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : null } });
     return { recoveryCodes: codes };
   });
 }

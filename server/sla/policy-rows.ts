@@ -3,6 +3,7 @@
  * (unique) and keeps the limits in a `rules` JSON column. These functions convert both ways and
  * validate, so a hand-edited JSON value fails loudly when loaded, not as a wrong deadline.
  */
+import { APPEAL_TYPES as APPEAL_CODES, URGENCIES as URGENCY_CODES } from '../../contract/enums';
 import { type AppealType, type SlaPolicy, type Urgency, validatePolicies } from './policy.js';
 
 /** The stored shape (column names as in the foundation's `sla_policies` table). */
@@ -25,8 +26,9 @@ export class SlaPolicyInvalidError extends Error {
   }
 }
 
-const APPEAL_TYPES = new Set(['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other', '*']);
-const URGENCIES = new Set(['normal', 'urgent', 'critical', '*']);
+// '*' is the policy table's wildcard; the codes are the shared contract's.
+const APPEAL_TYPES = new Set<string>([...APPEAL_CODES, '*']);
+const URGENCIES = new Set<string>([...URGENCY_CODES, '*']);
 const RULE_KEYS = [
   'dispatchLimitMinutes',
   'signLimit',

@@ -7,9 +7,10 @@ import { parseClockMinutes } from './civil-date.js';
 import { CalendarInputError } from './errors.js';
 
 /** Appeal type (诉求类型): 咨询 consult, 求助 help, 投诉 complaint, 举报 report, 建议 suggestion, 表扬 praise, 其他 other. */
-export type AppealType = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other';
+export type { AppealType } from '../../contract/enums';
+import type { AppealType, Urgency } from '../../contract/enums';
 /** Urgency: 一般 normal, 紧急 urgent, 特急 critical. */
-export type Urgency = 'normal' | 'urgent' | 'critical';
+export type { Urgency } from '../../contract/enums';
 
 /** One row of the SLA policy table. `'*'` matches anything. All numbers are configurable per city. */
 export interface SlaPolicy {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { writeAudit } from '../platform/events/audit';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { validate } from '../platform/http/middleware';
@@ -7,7 +8,6 @@ import { requireStaff } from '../identity/sessions';
 import { normalizeMobile } from '../identity/checks';
 import { registerTicket, IntakeOverrides } from './use-cases/register-ticket';
 import { getTicketRow, listTickets, ListTicketsQuery, searchesByPii, searchKind } from './queries';
-import { auditLog } from '../platform/db/plumbing-tables';
 import type { Limit } from '../platform/http/flexible-limit';
 import { presentRegistered, presentSummaries, presentTicketDetail } from './present';
 import { currentCategory } from '../catalog/current';
@@ -65,8 +65,7 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
       const compact = query.q!.replace(/[\s\-+()]/g, '');
       const byPii = searchesByPii(a) && (kind === 'phone' || kind === 'idNumber');
       // The searched value as a keyed hash (never in clear): an investigator can still match it to a citizen.
-      await req.ctx.db.insert(auditLog).values({ at: req.ctx.now(), actorId: a.id, actorRole: a.role, action: 'ticket.searched',
-        entityType: 'search', entityId: a.id, requestId: req.ctx.requestId,
+      await writeAudit(req.ctx.db, req.ctx, { action: 'ticket.searched', entityType: 'search', entityId: a.id,
         data: { kind, byPersonalData: byPii, valueHash: req.ctx.svc.pii.hash(kind === 'idNumber' ? 'id' : kind, kind === 'phone' ? compact.slice(-11) : compact.toUpperCase()),
           results: page.total } });
     }

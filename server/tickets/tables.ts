@@ -1,17 +1,9 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex, bigserial } from 'drizzle-orm/pg-core';
 import { citizens } from '../identity/tables';
 
-export const TICKET_STATUSES = [
-  'received', 'answered_directly', 'transferred_emergency', 'declined', 'merged', 'pending_dispatch', 'dispatched',
-  'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied', 'closed', 'reopened', 'archived',
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-export const APPEAL_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
-export type AppealType = (typeof APPEAL_TYPES)[number];
-export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
+// The codes are the contract shared with the console (contract/enums.ts).
+import type { AppealType, TicketStatus, Urgency } from '../../contract/enums';
+export { TICKET_STATUSES, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES, type TicketStatus, type AppealType, type Urgency } from '../../contract/enums';
 
 /** One ticket (工单) per appeal. Overlays (overdue, supervised…) are flags with their own events, not states. */
 export const tickets = pgTable(

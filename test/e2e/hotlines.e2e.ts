@@ -70,6 +70,8 @@ describe('merged and linked hotlines', () => {
     assert.match((await table.textContent()) ?? '', /96310.*直接取消/);
     const report = admin.getByTestId('hotline-report');
     await report.getByText('12319').waitFor();
+    // 保留对接: the kept platforms' figures sit beside the lines' (empty in the demo: no platform peer is configured).
+    await admin.getByTestId('platform-figures').waitFor();
     await admin.getByTestId('hotline-csv').fill('号码,名称,整合方式\n12388,纪检监察举报热线,直接取消');
     await admin.getByTestId('hotline-import').click();
     const err = admin.getByTestId('hotline-import-error');

@@ -24,17 +24,9 @@ export function idCheckOk(id: string): boolean {
   return '10X98765432'[sum % 11] === id[17].toUpperCase();
 }
 
-export const APPEAL_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
-export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
-export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
-export const DECLINE_REASONS = [
-  'statutory_route',
-  'secret_or_privacy',
-  'outside_duty',
-  'illegal_request',
-  'malicious_repeat',
-] as const;
-export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
+// The codes come from the contract the server validates against (contract/enums.ts), not a copy.
+import { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES } from '../../../contract/enums';
+export { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES };
 
 export const LoginInput = z.object({ username: required(64), password: z.string('v.required').check(z.minLength(1, 'v.required')) });
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES } from '../api/schemas';
 import { en } from './en';
+import { TICKET_STATUSES } from '../../../contract/enums';
 import { translate } from './index';
 import { zhCN } from './zh-CN';
 
 // Every status in docs/API.md's lifecycle and every enum the forms offer must read as words, not keys.
-const STATUSES = [
-  'received', 'answered_directly', 'transferred_emergency', 'declined', 'merged', 'pending_dispatch', 'dispatched',
-  'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied', 'closed', 'reopened', 'archived',
-];
+const STATUSES = TICKET_STATUSES;
 const KEYS = [
   ...STATUSES.map((s) => `status.${s}`),
   ...Object.keys(ActionBodies).map((a) => `action.${a}`),

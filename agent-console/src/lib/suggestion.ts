@@ -1,5 +1,5 @@
 import type { Suggestion, TicketDetail } from '../api/types';
-import { zhCN } from '../i18n/zh-CN';
+import { appealTypeOf, urgencyOf } from '../../../contract/enums';
 
 /**
  * The classifier's JSON as the console shows it. The shipped model answers with category *names*
@@ -35,15 +35,11 @@ function category(v: unknown): { code: string | null; name: string | null; confi
 }
 
 /**
- * 'complaint' stays 'complaint'; '投诉' becomes 'complaint' by reading the zh-CN dictionary backwards,
- * so the labels live in one place. Unknown labels are dropped rather than shown as keys.
+ * 'complaint' stays 'complaint'; '投诉' becomes 'complaint' by the labels the classifier uses for each
+ * code (contract/enums.ts), so the UI dictionary is never read backwards. Unknown labels are dropped.
  */
 export function enumValue(label: unknown, prefix: 'type.' | 'urgency.'): string | null {
-  if (typeof label !== 'string' || !label) return null;
-  const keys = Object.keys(zhCN).filter((k) => k.startsWith(prefix));
-  if (keys.includes(prefix + label)) return label;
-  const hit = keys.find((k) => zhCN[k as keyof typeof zhCN].split('/').includes(label));
-  return hit ? hit.slice(prefix.length) : null;
+  return prefix === 'type.' ? appealTypeOf(label) : urgencyOf(label);
 }
 
 /** emergency may be `true`, a line ('110'), or {line}; a bare true means "ask 110" as the safe default. */

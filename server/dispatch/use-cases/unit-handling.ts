@@ -88,7 +88,8 @@ async function replyFiles(tx: Tx, ticketId: string, cited: { name: string; stora
   });
 }
 
-export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
+import { RETURN_REASONS } from '../../../contract/enums';
+export { RETURN_REASONS };
 export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REASONS), note: Note.min(1) });
 /** 退单 needs a reason, and must come within the policy's return window. */
 export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestReturnInput>) {

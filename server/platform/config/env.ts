@@ -55,6 +55,8 @@ const Env = z.object({
   WECHAT_MAX_CLOCK_SKEW_SECONDS: z.string().optional(),
   /** Minutes in which a citizen's image/voice/video/location is appended to their just-sent appeal (channels.md §1). */
   WECHAT_APPEND_WINDOW_MINUTES: z.string().optional(),
+  /** Budget for answering a WeChat push passively; past it the number goes by customer-service message (channels.md §1: WeChat waits 5 s). */
+  WECHAT_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(4500).default(3000),
   /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
   /** How often a cron node looks for WeChat media whose download job gave up (needs WECHAT_APP_SECRET). */

@@ -10,6 +10,11 @@ export interface AuditEntry {
   entityId: string;
   data?: Record<string, unknown>;
   at?: Date;
+  /**
+   * Only where the person is known before the context names them: a login's second step runs
+   * anonymously until the code is checked, yet the row must say whose account it was.
+   */
+  actor?: { id: string; role: string | null };
 }
 
 /**
@@ -18,7 +23,7 @@ export interface AuditEntry {
  */
 export async function writeAudit(db: Db | Tx, ctx: Ctx, e: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
-    at: e.at ?? ctx.now(), actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor), action: e.action,
+    at: e.at ?? ctx.now(), actorId: e.actor ? e.actor.id : actorId(ctx.actor), actorRole: e.actor ? e.actor.role : actorRole(ctx.actor), action: e.action,
     entityType: e.entityType, entityId: e.entityId, requestId: ctx.requestId, data: e.data ?? {},
   });
 }

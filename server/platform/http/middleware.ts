@@ -32,9 +32,15 @@ export function requestContext(deps: { db: Db; log: Logger; svc: Services }): Re
 }
 
 type Schemas = { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
+/** The parsed type of one part, `unknown` when the part has no schema (so a route cannot read it unchecked). */
+type Parsed<T, K extends keyof Schemas> = T extends Record<K, infer Z extends z.ZodType> ? z.infer<Z> : unknown;
 
-/** zod at the edge: unknown fields are rejected, and the parsed value replaces the raw one. */
-export function validate(s: Schemas): RequestHandler {
+/**
+ * zod at the edge: unknown fields are rejected, and the parsed value replaces the raw one. The
+ * returned handler carries the parsed types, and Express gives them to the route's own handler
+ * (all handlers of one route share the request type), so routes read `req.body` typed, uncast.
+ */
+export function validate<T extends Schemas>(s: T): RequestHandler<Parsed<T, 'params'> & Record<string, string>, unknown, Parsed<T, 'body'>> {
   return (req, _res, next) => {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = s[part];

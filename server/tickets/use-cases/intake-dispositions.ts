@@ -50,7 +50,8 @@ export async function transferEmergency(ctx: Ctx, ticketId: string, input: z.inf
   });
 }
 
-export const DECLINE_REASONS = ['statutory_route', 'secret_or_privacy', 'outside_duty', 'illegal_request', 'malicious_repeat'] as const;
+import { DECLINE_REASONS } from '../../../contract/enums';
+export { DECLINE_REASONS };
 export const DeclineInput = z.strictObject({ reasonCode: z.enum(DECLINE_REASONS), note: Note.min(1) });
 export async function declineTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof DeclineInput>) {
   await run(ctx, ticketId, 'decline', { type: 'ticket.declined', data: { reasonCode: input.reasonCode } }, { declineReason: input.reasonCode }, input.note);

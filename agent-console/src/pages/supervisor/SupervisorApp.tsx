@@ -12,6 +12,7 @@ import { Countdown, StatusTag, useNow } from '../../tickets/tags';
 import { reportsApi, type QueueCounts } from './reports/api';
 import { nearDeadline, volumeBars } from './stats';
 import { LinkagesCard } from './hotlines/LinkagesCard';
+import { PlatformOrdersCard } from './hotlines/PlatformOrdersCard';
 
 const BarChart = lazy(() => import('./BarChart'));
 // Report screens are their own chunks: the wall opens without them.
@@ -161,6 +162,7 @@ function Wall() {
       </Col>
       <Col xs={24}>
         <LinkagesCard canAct={user?.role === 'supervisor' || user?.role === 'dispatcher'} />
+        <PlatformOrdersCard />
       </Col>
       <Col xs={24}>
         <Deadlines rows={open.data ?? []} />

@@ -25,6 +25,7 @@ export default function LinesPage() {
   const lines = useLoad(() => hotlinesApi.lines(), []);
   const report = useLoad(() => hotlinesApi.lineReport(period.from, period.to), [period.from, period.to]);
   const figures = useLoad(() => hotlinesApi.linkageFigures(period.from, period.to), [period.from, period.to]);
+  const platforms = useLoad(() => hotlinesApi.platformFigures(period.from, period.to), [period.from, period.to]);
   const [csv, setCsv] = useState('');
   const [importError, setImportError] = useState<string | null>(null);
   const [editing, setEditing] = useState<HotlineLine | null>(null);
@@ -134,6 +135,23 @@ export default function LinesPage() {
           </Card>
         </Col>
       </Row>
+      <Card size="small" title={t('platform.figures')} data-testid="platform-figures" style={{ marginTop: 12 }}>
+        <Problem error={platforms.error} />
+        <Table
+          size="small" rowKey="peerId" pagination={false} dataSource={platforms.data ?? []} loading={platforms.loading}
+          columns={[
+            { title: t('platform.platform'), dataIndex: 'platformUnit' },
+            { title: t('platform.pushed'), dataIndex: 'pushed', align: 'right' },
+            { title: t('platform.signed'), dataIndex: 'signed', align: 'right' },
+            { title: t('platform.replied'), dataIndex: 'replied', align: 'right' },
+            { title: t('platform.onTime'), dataIndex: 'onTimeReplyRate', align: 'right', render: (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`) },
+            { title: t('platform.medianHours'), dataIndex: 'medianReplyHours', align: 'right', render: (v: number | null) => v ?? '—' },
+            { title: t('platform.returned'), dataIndex: 'returned', align: 'right' },
+            { title: t('platform.closed'), dataIndex: 'closed', align: 'right' },
+            { title: t('platform.open'), dataIndex: 'open', align: 'right' },
+          ]}
+        />
+      </Card>
 
       <Modal open={!!editing} title={editing ? `${editing.number} ${editing.name}` : ''} onCancel={() => setEditing(null)} onOk={() => void save()} okText={t('hotline.save')} destroyOnHidden>
         <Form form={form} layout="vertical">

@@ -49,6 +49,32 @@ export interface LinkageFigures {
   withinTargetRate: number | null;
   byLine: { line: string; transfers: number; withinTargetRate: number | null; medianTransferSeconds: number | null; acknowledged: number; followedUp: number; open: number }[];
 }
+/** 保留对接: an order with a kept department platform (server/hotlines/kept-platforms.ts). */
+export interface PlatformOrder {
+  orderId: string;
+  ticketId: string;
+  ticketNumber: string;
+  title: string;
+  platformUnit: string;
+  state: 'none' | 'dispatched' | 'signed' | 'replied';
+  pushedAt: string;
+  replyDueAt: string | null;
+  overdue: boolean;
+  delivery: 'pending' | 'delivered' | 'failed' | 'dead';
+}
+export interface PlatformFigures {
+  platformUnit: string;
+  peerId: string;
+  pushed: number;
+  signed: number;
+  replied: number;
+  closed: number;
+  returned: number;
+  repliedLate: number;
+  open: number;
+  medianReplyHours: number | null;
+  onTimeReplyRate: number | null;
+}
 export const FOLLOW_UP_OUTCOMES = ['handled', 'in_progress', 'citizen_unreachable', 'not_handled'] as const;
 
 export const hotlinesApi = {
@@ -60,6 +86,8 @@ export const hotlinesApi = {
   linkages: () => get<Linkage[]>('/api/emergency-linkages').then((r) => r.data),
   acknowledge: (id: string, acknowledgedBy: string, note?: string) => post<Linkage>(`/api/emergency-linkages/${id}/acknowledge`, { acknowledgedBy, ...(note ? { note } : {}) }),
   followUp: (id: string, outcome: string, note: string) => post(`/api/emergency-linkages/${id}/follow-up`, { outcome, note }),
+  platformOrders: () => get<PlatformOrder[]>('/api/kept-platform-orders').then((r) => r.data),
+  platformFigures: (from: string, to: string) => get<PlatformFigures[]>(`/api/reports/kept-platforms${query({ from, to })}`).then((r) => r.data),
   linkageFigures: (from: string, to: string) => get<LinkageFigures>(`/api/reports/emergency-linkages${query({ from, to })}`).then((r) => r.data),
 };
 

@@ -1,0 +1,162 @@
+/**
+ * 保留对接 (issue: merged and linked hotlines, item 2): a department platform that stays (here a
+ * 12315 market-regulation platform) is connected over the exchange protocol. Two real server
+ * processes on loopback with their own databases: the 12345 centre and the department platform
+ * (another deployment of this system playing the department's side, as the exchange tests do).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createTestDatabase } from '../helpers/env';
+import { freePort, insertUser, loginHttp, spawnServer, type ServerProcess } from '../helpers/server-process';
+
+const CENTRE = 'city-12345', PLATFORM = 'sh-12315';
+const SECRET = 'centre-12315-shared-secret-0123';
+
+type Side = { server: ServerProcess; db: Awaited<ReturnType<typeof createTestDatabase>>; pool: pg.Pool; staff: Awaited<ReturnType<typeof loginHttp>> };
+let centre: Side, platform: Side;
+let platformUnitId = '';
+let agent: Awaited<ReturnType<typeof loginHttp>>;
+
+async function side(self: string, port: number, peer: { id: string; name: string; role: 'upper' | 'lower'; port: number }, staffRole: string): Promise<Side> {
+  const db = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const server = await spawnServer({
+    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-kp-${self}-${randomBytes(3).toString('hex')}`, port, logLevel: 'warn',
+    extraEnv: {
+      EXCHANGE_PLATFORM_ID: self, EXCHANGE_RETRY_BASE_SECONDS: '1', EXCHANGE_RETRY_CAP_SECONDS: '2',
+      EXCHANGE_PEERS: JSON.stringify([{ platformId: peer.id, name: peer.name, role: peer.role, baseUrl: `http://127.0.0.1:${peer.port}/exchange/v1`, secret: SECRET }]),
+    },
+  });
+  const u = await insertUser(pool, { role: staffRole });
+  return { server, db, pool, staff: await loginHttp(server.url, u.username) };
+}
+
+beforeAll(async () => {
+  const [cp, pp] = [await freePort(), await freePort()];
+  [centre, platform] = await Promise.all([
+    side(CENTRE, cp, { id: PLATFORM, name: '12315平台', role: 'lower', port: pp }, 'dispatcher'),
+    side(PLATFORM, pp, { id: CENTRE, name: '市12345热线', role: 'upper', port: cp }, 'dispatcher'),
+  ]);
+  const u = await centre.pool.query(`insert into handling_units (code, name, kind, region_code, exchange_peer_id)
+    values ('platform-12315', '12315市场监管投诉举报平台', 'platform', '440100', $1) returning id`, [PLATFORM]);
+  platformUnitId = u.rows[0].id;
+  agent = await loginHttp(centre.server.url, (await insertUser(centre.pool, { role: 'agent' })).username);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of [centre, platform]) {
+    if (!s) continue;
+    await s.server.kill('SIGKILL');
+    await s.pool.end();
+    await s.db.drop();
+  }
+});
+
+const call = async (s: Side, method: string, path: string, body?: unknown, who = s.staff) => {
+  const r = await fetch(`${s.server.url}${path}`, { method, headers: who.headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, body: (await r.json()) as { data: any; code?: string } };
+};
+async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+const centreTicket = async (id: string) => (await call(centre, 'GET', `/api/tickets/${id}`)).body.data;
+const platformTicketOf = async (orderId: string) =>
+  (await platform.pool.query(`select id, status, content from tickets where channel = 'exchange' and external_id = $1`, [orderId])).rows[0] as
+    { id: string; status: string; content: string } | undefined;
+
+async function dispatchedToPlatform(content: string) {
+  const r = await call(centre, 'POST', '/api/tickets', { callerPhone: '13800138000', callerName: '赵六', content }, agent);
+  expect(r.status).toBe(201);
+  const id = r.body.data.id as string;
+  expect((await call(centre, 'POST', `/api/tickets/${id}/actions/submit`, { appealType: 'complaint' }, agent)).status).toBe(200);
+  const d = await call(centre, 'POST', `/api/tickets/${id}/actions/dispatch`, { leadUnitId: platformUnitId });
+  expect(d.status, JSON.stringify(d.body)).toBe(200);
+  const order = await waitFor('the order to the platform', async () =>
+    (await centre.pool.query(`select order_id, state from exchange_orders where ticket_id = $1 and direction = 'out'`, [id])).rows[0] as { order_id: string } | undefined);
+  return { id, orderId: order.order_id };
+}
+
+describe('a kept department platform (保留对接) over the exchange, two processes', () => {
+  let ticketId = '', orderId = '';
+
+  it('a dispatch to the platform unit becomes an order there, with the dispatch’s own reply deadline', async () => {
+    ({ id: ticketId, orderId } = await dispatchedToPlatform('在某超市买到过期牛奶，要求退货赔偿'));
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    expect(pt.content).toBe('在某超市买到过期牛奶，要求退货赔偿');
+    const [dispatch] = (await centre.pool.query(`select reply_due_at from dispatches where ticket_id = $1 and role = 'lead'`, [ticketId])).rows;
+    const [pushed] = (await centre.pool.query(`select envelope from exchange_outbox where order_id = $1 and seq = 1`, [orderId])).rows;
+    expect(new Date(pushed.envelope.payload.replyDueAt).getTime()).toBe(new Date(dispatch.reply_due_at).getTime());
+    const tl = (await centreTicket(ticketId)).timeline as { type: string; data: any }[];
+    expect(tl.find((e) => e.type === 'exchange.sent')?.data).toMatchObject({ messageType: 'order.pushed', peerName: '12315平台' });
+  });
+
+  it('the platform signs and replies; the centre’s ticket is signed, then waits for the centre’s review with the reply on it', async () => {
+    const pt = (await platformTicketOf(orderId))!;
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {})).status).toBe(202);
+    await waitFor('signed at the centre', async () => (await centreTicket(ticketId)).status === 'signed');
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/reply`, { text: '已责令超市退货并赔偿，消费者已接受' })).status).toBe(202);
+    const t = await waitFor('replied at the centre', async () => { const x = await centreTicket(ticketId); return x.status === 'replied' && x; });
+    const replied = (t.timeline as { type: string; data: any; actor?: any }[]).find((e) => e.type === 'ticket.replied');
+    expect(replied).toBeTruthy();
+    const [d] = (await centre.pool.query(`select status, reply_text from dispatches where ticket_id = $1 and role = 'lead'`, [ticketId])).rows;
+    expect(d).toMatchObject({ status: 'replied', reply_text: '已责令超市退货并赔偿，消费者已接受' });
+  });
+
+  it('the centre sends the reply back: the platform’s order reopens; a second reply is accepted and closes the order', async () => {
+    const back = await call(centre, 'POST', `/api/tickets/${ticketId}/actions/send-back`, { note: '请补充赔偿金额' });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    await waitFor('reopened at the platform', async () =>
+      (await platform.pool.query(`select 1 from exchange_orders where order_id = $1 and state = 'signed'`, [orderId])).rows.length);
+    const tl = (await call(platform, 'GET', `/api/tickets/${(await platformTicketOf(orderId))!.id}`)).body.data.timeline as { type: string; data: any }[];
+    expect(tl.find((e) => e.type === 'exchange.received' && e.data.messageType === 'order.reopened')?.data.payload.reason).toBe('请补充赔偿金额');
+
+    const pt = (await platformTicketOf(orderId))!;
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/reply`, { text: '超市已退货并赔偿 500 元' })).status).toBe(202);
+    await waitFor('second reply at the centre', async () => (await centreTicket(ticketId)).status === 'replied');
+    expect((await call(centre, 'POST', `/api/tickets/${ticketId}/actions/accept-reply`, {})).status).toBe(200);
+    await waitFor('closed at the platform', async () =>
+      (await platform.pool.query(`select 1 from exchange_orders where order_id = $1 and state = 'closed'`, [orderId])).rows.length);
+  });
+
+  it('a return by the platform is the unit’s return request, with its reason, for the centre to decide', async () => {
+    const { id, orderId: o2 } = await dispatchedToPlatform('楼下餐馆油烟太大，熏得没法开窗');
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(o2));
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/return`, { reason: '油烟扰民属生态环境部门职责' })).status).toBe(202);
+    const t = await waitFor('return requested at the centre', async () => { const x = await centreTicket(id); return x.status === 'return_requested' && x; });
+    const ev = (t.timeline as { type: string; reason?: string | null; data: any }[]).find((e) => e.type === 'dispatch.return_requested');
+    expect(ev?.data.reasonCode).toBe('not_our_duty');
+  });
+
+  it('a platform message the ticket can no longer take is refused (422) and changes nothing', async () => {
+    const { id, orderId: o3 } = await dispatchedToPlatform('网购商品与描述不符，商家拒绝退款');
+    await waitFor('the platform’s ticket', () => platformTicketOf(o3));
+    // The dispatch leaves the platform's hands on the centre's side (as a recall does) before the platform signs.
+    await centre.pool.query(`update dispatches set status = 'cancelled' where ticket_id = $1`, [id]);
+    const pt = (await platformTicketOf(o3))!;
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {})).status).toBe(202);
+    await waitFor('the platform’s message failed for good', async () =>
+      (await platform.pool.query(`select 1 from exchange_outbox where order_id = $1 and seq = 1 and status = 'failed'`, [o3])).rows.length);
+    const [order] = (await centre.pool.query(`select state, in_seq from exchange_orders where order_id = $1`, [o3])).rows;
+    expect(order).toMatchObject({ state: 'dispatched', in_seq: 0 });
+    expect((await centreTicket(id)).status).toBe('dispatched');
+  });
+
+  it('the wall lists what platforms still owe, and the report counts each platform on its own clock', async () => {
+    const sup = await loginHttp(centre.server.url, (await insertUser(centre.pool, { role: 'supervisor' })).username);
+    const open = (await call(centre, 'GET', '/api/kept-platform-orders', undefined, agent)).body.data as { ticketId: string; state: string; platformUnit: string }[];
+    expect(open.map((o) => o.ticketId)).not.toContain(ticketId); // closed
+    expect(open.every((o) => o.platformUnit === '12315市场监管投诉举报平台')).toBe(true);
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const r = await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, sup);
+    expect(r.status).toBe(200);
+    expect(r.body.data).toEqual([expect.objectContaining({ platformUnit: '12315市场监管投诉举报平台', peerId: PLATFORM, pushed: 3, signed: 1, replied: 1, closed: 1, returned: 1 })]);
+    expect((await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, agent)).status).toBe(403);
+  });
+});
