@@ -25,6 +25,8 @@ import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
 import { seedRoutingDemo } from '../server/dispatch/seed-demo-routing';
 import { seedRectificationRoundsDemo } from '../server/reviews/seed-demo-rounds';
+import { extensionDayFor } from '../server/sla/extension';
+import { seedSupervisionDemo } from '../server/supervision/seed-demo';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -127,6 +129,7 @@ async function main() {
     await seedHotlinesDemo(rt, actors);
     await seedRoutingDemo(rt, actors);
     await seedRectificationRoundsDemo(rt, actors);
+    await seedSupervisionDemo(rt, actors);
     printLogins();
   } finally {
     await rt.close();
@@ -180,7 +183,7 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
       if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED'].includes(e.code)) throw e;
     });
     if (depth === 3 && rand() < 0.3) await tryAct(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
-    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: '2099-01-31', reason: '需多部门联合核查。' });
+    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: await extensionDayFor(rt.db, reg.ticketId), reason: '需多部门联合核查。' });
   }
   return count;
 }

@@ -27,6 +27,7 @@ import { reviewRoutes } from './reviews/routes';
 import { knowledgeRoutes } from './knowledge/routes';
 import { reportRoutes } from './reports/routes';
 import { hotlineRoutes } from './hotlines/routes';
+import { supervisionRoutes } from './supervision/routes';
 import { mountChannels, type ChannelConfig } from './channels/mount';
 import { exchangeRoutes, parsePeers } from './channels/exchange';
 import { metrics } from './platform/metrics';
@@ -96,6 +97,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(knowledgeRoutes());
   api.use(reportRoutes());
   api.use(hotlineRoutes());
+  api.use(supervisionRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;

@@ -2,7 +2,7 @@
  * Bridges the server's `SmsSender` (server/citizen/sms-sender.ts: send(phone, template, params))
  * to the dispatcher, structurally, so integrations never imports from server/. Template names
  * map to ours (channels.md §4.1): verification_code → verify_code, ticket_received → accepted,
- * ticket_replied → closed, callback_link → callback_survey.
+ * ticket_replied → closed, ticket_extended → extended, callback_link → callback_survey.
  */
 import { randomUUID } from 'node:crypto';
 import type { SmsDispatcher } from './dispatcher';
@@ -12,6 +12,7 @@ export const SERVER_TEMPLATE_MAP = {
   verification_code: 'verify_code',
   ticket_received: 'accepted',
   ticket_replied: 'closed',
+  ticket_extended: 'extended',
   callback_link: 'callback_survey',
 } as const satisfies Record<string, TemplateKey>;
 

@@ -26,8 +26,8 @@ export class MailNotifier {
       threadTag: (ticketNo, notificationId) => mailThreadTag(rt.pii, ticketNo, notificationId) });
   }
 
-  async notify(n: { notificationId: string; ticketNo: string; to: string; template: 'ticket_received' | 'ticket_replied';
-    replyText?: string | null; inReplyTo?: string | null }) {
+  async notify(n: { notificationId: string; ticketNo: string; to: string; template: 'ticket_received' | 'ticket_replied' | 'ticket_extended';
+    replyText?: string | null; inReplyTo?: string | null; dueDate?: string }) {
     const claim = await this.rt.db.insert(channelEvents).values({
       // toHash: whom we wrote to (keyed hash, not the address): only a reply from that address threads.
       channel: 'email', channelAccount: this.cfg.from, type: 'email.sent', externalId: n.notificationId,
@@ -37,6 +37,8 @@ export class MailNotifier {
     if (claim.length === 0) return;
     const mail = n.template === 'ticket_received'
       ? { subject: '您的诉求已受理', text: `您好，已收到您的诉求，工单号 ${n.ticketNo}。办理结果将通过邮件告知您。直接回复本邮件可补充材料。` }
+      : n.template === 'ticket_extended'
+      ? { subject: '您的诉求办理期限已延长', text: `您好，工单号 ${n.ticketNo} 的办理期限经批准延长至${n.dueDate ?? ''}。` }
       : { subject: '您的诉求已有答复', text: `您好，工单号 ${n.ticketNo} 的答复如下：\n\n${n.replyText ?? '请登录查询办理进度。'}` };
     try {
       await this.sender.send({ ticketNo: n.ticketNo, notificationId: n.notificationId, to: n.to, ...mail,

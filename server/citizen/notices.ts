@@ -3,6 +3,7 @@ import type { Runtime } from '../platform/runtime';
 import type { HandlerRegistry } from '../platform/events/handlers';
 import { EVENTS, noticeFor, type CitizenTemplate, type EventType } from '../platform/events/catalogue';
 import type { OutboxMessage } from '../platform/events/outbox';
+import { extensionNoticeParams } from '../sla/extension';
 
 /**
  * The variables of a citizen notice, named as the vendor templates name them (integrations/sms
@@ -17,6 +18,9 @@ export function noticeParams(rt: Pick<Runtime, 'svc'>, publicBaseUrl: string, te
       return { ticketNo, trackUrl };
     case 'ticket_replied':
       return { ticketNo, link: trackUrl };
+    case 'ticket_extended':
+      // The due date comes from the dispatch (sla/extension.ts extensionNoticeParams); without it only the number.
+      return { ticketNo };
   }
 }
 
@@ -44,11 +48,13 @@ async function notifyCitizen(rt: Runtime, m: OutboxMessage, publicBaseUrl: strin
   const t = r.rows[0];
   if (!t) return;
   const notificationId = `outbox-${m.outboxId}`;
+  // 延期: the extended template names the new due date (TEMPLATE_TEXTS.extended: ticketNo, dueDate).
+  const extended = template === 'ticket_extended' ? await extensionNoticeParams(rt.db, m.ticketId, t.number) : null;
   if (t.channel === 'email' && t.emailEnc && rt.mail) {
     await rt.mail.notify({ notificationId, ticketNo: t.number, to: rt.svc.pii.decrypt(t.emailEnc), template, replyText: t.replyText,
-      inReplyTo: t.externalId });
+      inReplyTo: t.externalId, dueDate: extended?.dueDate });
     return;
   }
   if (!t.phoneEnc) return;
-  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, noticeParams(rt, publicBaseUrl, template, t.number), notificationId);
+  await rt.sms.send(rt.svc.pii.decrypt(t.phoneEnc), template, extended ?? noticeParams(rt, publicBaseUrl, template, t.number), notificationId);
 }

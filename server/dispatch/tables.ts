@@ -46,6 +46,13 @@ export const dispatches = pgTable(
     remindAt: timestamp('remind_at', { withTimezone: true }),
     returnWindowEndsAt: timestamp('return_window_ends_at', { withTimezone: true }),
     supervisionDueAt: timestamp('supervision_due_at', { withTimezone: true }),
+    /** When the unit must answer the supervision (督办) case the sweep raises at `supervisionDueAt`. */
+    supervisionResponseDueAt: timestamp('supervision_response_due_at', { withTimezone: true }),
+    /** First feedback (首次反馈) due, for policies with a first-response limit (特急: 2 h after dispatch). */
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }),
+    /** The unit's first feedback or reply: stops the first-response clock. */
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    firstResponseOverdueAt: timestamp('first_response_overdue_at', { withTimezone: true }),
     /** The sweeper's column: the earliest moment something is due on this dispatch (null when nothing is). */
     nextWakeAt: timestamp('next_wake_at', { withTimezone: true }),
     /** Deadlines counted in a year whose holiday notice was not loaded yet; recomputed when it is. */

@@ -9,6 +9,7 @@ import { callbacks } from '../callbacks/tables';
 import { rectifications, ratings } from '../reviews/tables';
 import type { Actor } from '../platform/context';
 import { recordEvent } from '../tickets/events';
+import { extensionDayFor } from '../sla/extension';
 
 const env = useTestEnv();
 let agent: ApiClient, dispatcher: ApiClient, supervisor: ApiClient, admin: ApiClient, clerkU: ApiClient, clerkV: ApiClient;
@@ -38,7 +39,7 @@ async function handleAndClose(t: { id: string; clerk: ApiClient }, o: { lateRepl
   await ok(t.clerk.action(t.id, 'sign'));
   await ok(t.clerk.action(t.id, 'start'));
   if (o.extend) {
-    await ok(t.clerk.action(t.id, 'request-extension', { newDueDate: '2099-12-30', reason: '需协调' }));
+    await ok(t.clerk.action(t.id, 'request-extension', { newDueDate: await extensionDayFor(env.rt.db, t.id), reason: '需协调' }));
     await ok(dispatcher.action(t.id, 'approve-extension', {}));
   }
   if (o.lateReply) await setDue(t.id, 'reply_due_at', true);

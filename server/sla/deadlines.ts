@@ -16,14 +16,14 @@ export type DispatchDeadlines = StoredDispatchDeadlines;
  * transaction (so an admin edit committed before it counts, one committed after it never moves
  * this clock). A missing calendar year or policy is a clear 422, never a guess.
  */
-export async function deadlinesForDispatch(tx: Tx, key: DispatchKey, at: Date): Promise<DispatchDeadlines> {
+export async function deadlinesForDispatch(tx: Tx, key: DispatchKey, at: Date, o: { reopened?: boolean } = {}): Promise<DispatchDeadlines> {
   const [holidayRows, policyRows] = await Promise.all([
     tx.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays),
     tx.select({ regionCode: slaPolicies.regionCode, appealType: slaPolicies.appealType, urgency: slaPolicies.urgency, rules: slaPolicies.rules })
       .from(slaPolicies).where(eq(slaPolicies.active, true)),
   ]);
   try {
-    return deadlinesFromRows(holidayRows as HolidayRow[], policyRows as SlaPolicyRow[], key, at);
+    return deadlinesFromRows(holidayRows as HolidayRow[], policyRows as SlaPolicyRow[], key, at, o);
   } catch (err) {
     if (err instanceof CalendarYearMissingError) {
       throw problem('CALENDAR_YEAR_MISSING', err.message, { year: err.year, loadedYears: err.loadedYears });

@@ -6,7 +6,9 @@ import type { WorkCalendar } from './calendar.js';
 import { centreCalendar } from './centre-calendar.js';
 import type { HolidayRow } from './holiday-rows.js';
 import { type SlaPolicyRow, policyFromRow } from './policy-rows.js';
-import { type AppealType, type SlaPolicy, type Urgency, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy } from './policy.js';
+import {
+  type AppealType, type SlaPolicy, type Urgency, computeCaseResponseDueAt, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy, roundReplyLimit,
+} from './policy.js';
 import { CalendarInputError } from './errors.js';
 
 /** What a dispatch row stores (column names of the foundation's `dispatches` table). */
@@ -18,6 +20,10 @@ export interface StoredDispatchDeadlines {
   remindAt: Date;
   returnWindowEndsAt: Date;
   supervisionDueAt: Date;
+  /** When the unit must answer the supervision case raised at `supervisionDueAt`. */
+  supervisionResponseDueAt: Date;
+  /** First feedback due (特急), or null when the policy has no first-response limit. */
+  firstResponseDueAt: Date | null;
   /** First moment the sweeper must look at this dispatch (see {@link nextWakeAt}). */
   nextWakeAt: Date;
   /**
@@ -48,6 +54,7 @@ export function deadlinesFromRows(
   policyRows: readonly SlaPolicyRow[],
   key: DispatchKey,
   at: Date,
+  o: { reopened?: boolean } = {},
 ): StoredDispatchDeadlines {
   if (!URGENCIES.includes(key.urgency)) throw new CalendarInputError(`Unknown urgency ${key.urgency}`);
   const appealType = key.appealType ?? 'other';
@@ -58,9 +65,10 @@ export function deadlinesFromRows(
     appealType: appealType as AppealType,
     urgency: key.urgency as Urgency,
   });
-  const d = computeDispatchDeadlines(calendar, policy, at);
-  const supervisionDueAt = computeSupervisionAt(calendar, policy, d.replyDueAt);
-  const stored = { ...d, supervisionDueAt, policy: snapshot(policy) };
+  const d = computeDispatchDeadlines(calendar, policy, at, o);
+  const supervisionDueAt = computeSupervisionAt(calendar, policy, d.replyDueAt, roundReplyLimit(policy, o.reopened));
+  const supervisionResponseDueAt = computeCaseResponseDueAt(calendar, policy, 'supervision', supervisionDueAt);
+  const stored = { ...d, supervisionDueAt, supervisionResponseDueAt, policy: snapshot(policy) };
   return { ...stored, nextWakeAt: nextWakeAt(stored)!, provisional: anyProvisional(calendar, stored) };
 }
 
@@ -70,7 +78,7 @@ export function anyProvisional(calendar: WorkCalendar, d: Partial<Record<string,
   return Object.values(d).some((v) => v instanceof Date && calendar.isProvisional(v));
 }
 
-function snapshot(policy: SlaPolicy): Record<string, unknown> {
+export function snapshot(policy: SlaPolicy): Record<string, unknown> {
   return JSON.parse(JSON.stringify(policy)) as Record<string, unknown>;
 }
 
@@ -83,10 +91,14 @@ export interface DispatchClock {
   overdueAt?: Date | null;
   supervisedAt?: Date | null;
   repliedAt?: Date | null;
+  firstResponseDueAt?: Date | null;
+  firstRespondedAt?: Date | null;
+  firstResponseOverdueAt?: Date | null;
 }
 
 /**
- * The next instant the sweeper must wake for: the earliest of the reminder (催办), the overdue flag
+ * The next instant the sweeper must wake for: the earliest of the first-response stage (特急, until
+ * the unit's first feedback), the reminder (催办), the overdue flag
  * at the reply deadline and supervision (督办) that has not fired yet; `null` once the unit has
  * replied or nothing is left. Sign-for lateness needs no wake-up: reports compare `signed_at` with
  * the stored `sign_due_at`.
@@ -97,6 +109,7 @@ export function nextWakeAt(c: DispatchClock): Date | null {
   const consider = (due: Date | null | undefined, fired: Date | null | undefined) => {
     if (due && !fired && (!best || due.getTime() < best.getTime())) best = due;
   };
+  if (!c.firstRespondedAt) consider(c.firstResponseDueAt, c.firstResponseOverdueAt);
   consider(c.remindAt, c.remindedAt);
   consider(c.replyDueAt, c.overdueAt);
   consider(c.supervisionDueAt, c.supervisedAt);

@@ -10,6 +10,7 @@ import {
   computeDispatchDeadlines,
   computeDispatchDueAt,
   computeExtensionDeadlines,
+  maxExtendedDueAt,
   computeSupervisionAt,
   policyWarnings,
   regionPrefix,
@@ -131,7 +132,13 @@ describe('deadlines from a policy', () => {
       replyDueAt: endOf('2025-10-28'),
       remindAt: at('2025-10-23T02:30:00+08:00'), // 75% of working time (see WorkCalendar.shareElapsed)
       returnWindowEndsAt: endOf('2025-10-09'),
+      firstResponseDueAt: null,
     });
+  });
+
+  it('gives a reopened round (重办) the shorter reopen limit', () => {
+    const d = computeDispatchDeadlines(cal, complaint, at('2025-09-30T10:00:00+08:00'), { reopened: true });
+    expect(d.replyDueAt).toEqual(endOf('2025-10-14')); // 5 wd: 10/1–8 off; 10/9, 10/10, 10/11 (make-up), 10/13, 10/14
   });
 
   it('uses wall-clock hours for a critical ticket dispatched late on the eve of a holiday', () => {
@@ -141,6 +148,7 @@ describe('deadlines from a policy', () => {
       replyDueAt: at('2025-10-01T23:00:00+08:00'),
       remindAt: at('2025-10-01T17:00:00+08:00'),
       returnWindowEndsAt: at('2025-09-30T23:30:00+08:00'),
+      firstResponseDueAt: at('2025-10-01T01:00:00+08:00'), // "first result within 2 h"
     });
     expect(computeDispatchDueAt(critical, at('2025-09-30T23:58:00+08:00'))).toEqual(at('2025-10-01T00:03:00+08:00'));
   });
@@ -164,6 +172,14 @@ describe('deadlines from a policy', () => {
     expect(computeSupervisionAt(cal, cob, at('2025-10-28T17:30:00+08:00'))).toEqual(at('2025-10-31T17:30:00+08:00'));
     expect(computeCallbackDueAt(cal, complaint, at('2025-12-31T09:00:00+08:00'))).toEqual(endOf('2026-01-06'));
   });
+
+  it('supervises an hour-limit deadline in hours, even on a holiday', () => {
+    const critical = resolvePolicy(gd, q({ urgency: 'critical' }));
+    // Due 22:30 on the first day of the 2026 Spring Festival: 2 h later, not 3 working days (2026-02-26).
+    expect(computeSupervisionAt(cal, critical, at('2026-02-15T22:30:00+08:00'))).toEqual(at('2026-02-16T00:30:00+08:00'));
+    const noHours = { ...critical, supervisionAfterHours: undefined };
+    expect(computeSupervisionAt(cal, noHours, at('2026-02-15T22:30:00+08:00'))).toEqual(at('2026-02-18T22:30:00+08:00'));
+  });
 });
 
 describe('extensions', () => {
@@ -181,6 +197,19 @@ describe('extensions', () => {
     const r = computeExtensionDeadlines(cal, sh, { dispatchedAt, replyDueAt: endOf('2025-10-14') });
     expect(r.replyDueAt).toEqual(endOf('2025-10-28'));
     expect(r.remindAt).toEqual(at('2025-10-23T02:30:00+08:00'));
+  });
+
+  it('caps extensions at the policy maximum: extendedReplyLimit, else twice the reply limit, from dispatch', () => {
+    expect(maxExtendedDueAt(cal, complaint, dispatchedAt)).toEqual(endOf('2025-11-18')); // 30 wd
+    const sh = resolvePolicy(presetPolicies('shanghai-street'), q());
+    expect(maxExtendedDueAt(cal, sh, dispatchedAt)).toEqual(endOf('2025-10-28')); // 15 wd
+  });
+
+  it('arms the reminder over the time the extension gives when counted from the approval', () => {
+    const approvedAt = at('2025-10-27T10:00:00+08:00');
+    const r = computeExtensionDeadlines(cal, complaint, { dispatchedAt, replyDueAt, requestedDueDate: '2025-11-03', remindFrom: approvedAt });
+    expect(r.remindAt.getTime()).toBeGreaterThan(approvedAt.getTime());
+    expect(r.remindAt.getTime()).toBeLessThan(endOf('2025-11-03').getTime());
   });
 
   it('refuses an extension that does not move the deadline later, or has no length', () => {

@@ -30,6 +30,13 @@ export interface SlaPolicy {
   assistReplyLimit?: TimeLimit;
   /** Reply limit from dispatch once an extension (延期) or complex-case approval is granted; the approver may set another. */
   extendedReplyLimit?: TimeLimit;
+  /**
+   * Reply limit of a reopened round (重办), from its dispatch; usually shorter than `replyLimit`,
+   * which applies when unset.
+   */
+  reopenReplyLimit?: TimeLimit;
+  /** Dispatch → the unit's first feedback (首次反馈), a stage of its own (特急: "first result within 2 h"); none when unset. */
+  firstResponseLimit?: TimeLimit;
   maxExtensions: number;
   /** Close → callback (回访). */
   callbackLimit: TimeLimit;
@@ -37,6 +44,16 @@ export interface SlaPolicy {
   reminderShare: number;
   /** Supervision (督办) once a ticket has been overdue this many working days. */
   supervisionAfterWorkingDays: number;
+  /**
+   * For hour limits (hours, minutes): supervision this many wall-clock hours after the deadline,
+   * since a working-day delay over a holiday would leave a 24-hour ticket unsupervised for days.
+   * Unset: `supervisionAfterWorkingDays × 24` hours.
+   */
+  supervisionAfterHours?: number;
+  /** How long a unit has to answer a supervision (督办) case. Unset: 3 working days (Shanghai street rules: supervision & re-check 3 wd). */
+  supervisionResponseLimit?: TimeLimit;
+  /** How long a unit has to answer a supervisor's urge (催办). Unset: 1 working day. */
+  urgeResponseLimit?: TimeLimit;
   /** `HH:MM` a due day ends: `24:00` (Civil Code art. 203) or close of business. */
   endOfDay: string;
   /** Count the dispatch day as day 1 (otherwise Civil Code art. 201: the start day is not counted). */
@@ -133,6 +150,8 @@ export interface DispatchDeadlines {
   remindAt: Date;
   /** Return (退单) allowed until. */
   returnWindowEndsAt: Date;
+  /** First feedback due (a stage of its own), when the policy has a `firstResponseLimit`. */
+  firstResponseDueAt: Date | null;
 }
 
 /** The calendar options a policy implies. */
@@ -144,16 +163,25 @@ export function deadlineOptions(policy: SlaPolicy): DeadlineOptions {
  * Deadlines for a dispatch made at `dispatchedAt` (the unit's clock starts at dispatch).
  * Throws `CalendarYearMissingError` if a deadline needs a year without holiday data.
  */
-export function computeDispatchDeadlines(calendar: WorkCalendar, policy: SlaPolicy, dispatchedAt: Date): DispatchDeadlines {
+export function computeDispatchDeadlines(
+  calendar: WorkCalendar, policy: SlaPolicy, dispatchedAt: Date, o: { reopened?: boolean } = {},
+): DispatchDeadlines {
   const opts = deadlineOptions(policy);
-  const replyDueAt = calendar.computeDeadline(dispatchedAt, policy.replyLimit, opts);
-  const mode = policy.replyLimit.unit === 'working_days' ? 'working' : 'wall';
+  const limit = roundReplyLimit(policy, o.reopened);
+  const replyDueAt = calendar.computeDeadline(dispatchedAt, limit, opts);
+  const mode = limit.unit === 'working_days' ? 'working' : 'wall';
   return {
+    firstResponseDueAt: policy.firstResponseLimit ? calendar.computeDeadline(dispatchedAt, policy.firstResponseLimit, opts) : null,
     signDueAt: calendar.computeDeadline(dispatchedAt, policy.signLimit, opts),
     replyDueAt,
     remindAt: calendar.instantAtShare(dispatchedAt, replyDueAt, policy.reminderShare, mode),
     returnWindowEndsAt: calendar.computeDeadline(dispatchedAt, policy.returnWindow, opts),
   };
+}
+
+/** The reply limit of a round: a reopened round (重办) takes `reopenReplyLimit` when the policy has one. */
+export function roundReplyLimit(policy: SlaPolicy, reopened = false): TimeLimit {
+  return (reopened && policy.reopenReplyLimit) || policy.replyLimit;
 }
 
 /** When a ticket is due for dispatch after intake (wall-clock minutes). */
@@ -170,11 +198,34 @@ export function computeCallbackDueAt(calendar: WorkCalendar, policy: SlaPolicy, 
  * When supervision (督办) starts for a reply overdue since `replyDueAt`: the end of the N-th
  * working day after the due day (N = `supervisionAfterWorkingDays`, counted like any limit:
  * the due day itself not counted, Civil Code art. 201). A due instant of 24:00 belongs to its day.
+ * A deadline from an hour limit (`limit`, default the reply limit) is followed in wall-clock hours
+ * (`supervisionAfterHours`): hour limits run through holidays (domain.md §3), so must their supervision.
  */
-export function computeSupervisionAt(calendar: WorkCalendar, policy: SlaPolicy, replyDueAt: Date): Date {
+export function computeSupervisionAt(calendar: WorkCalendar, policy: SlaPolicy, replyDueAt: Date, limit: TimeLimit = policy.replyLimit): Date {
+  if (limit.unit !== 'working_days') {
+    const hours = policy.supervisionAfterHours ?? policy.supervisionAfterWorkingDays * 24;
+    return new Date(replyDueAt.getTime() + hours * 3600_000);
+  }
   const dueDay = new Date(replyDueAt.getTime() - 1);
   const day = calendar.addWorkingDays(dueDay, policy.supervisionAfterWorkingDays);
   return calendar.endOfDayAt(day, policy.endOfDay);
+}
+
+/** How long a unit has to answer a supervision (督办) or urge (催办) case raised at `raisedAt`. */
+export function computeCaseResponseDueAt(calendar: WorkCalendar, policy: SlaPolicy, kind: 'urge' | 'supervision', raisedAt: Date): Date {
+  const limit = kind === 'urge' ? policy.urgeResponseLimit ?? { unit: 'working_days', value: 1 } : policy.supervisionResponseLimit ?? { unit: 'working_days', value: 3 };
+  return calendar.computeDeadline(raisedAt, limit, deadlineOptions(policy));
+}
+
+/**
+ * The latest reply deadline extensions (延期) may reach, counted from dispatch: `extendedReplyLimit`,
+ * or, when the policy has none, the round's reply limit twice over (an extension at most doubles
+ * the time the unit had). A cap on the total, so two extensions cannot go further than one.
+ */
+export function maxExtendedDueAt(calendar: WorkCalendar, policy: SlaPolicy, dispatchedAt: Date, reopened = false): Date {
+  const base = roundReplyLimit(policy, reopened);
+  const limit = policy.extendedReplyLimit ?? { unit: base.unit, value: base.value * 2 };
+  return calendar.computeDeadline(dispatchedAt, limit, deadlineOptions(policy));
 }
 
 /**
@@ -186,7 +237,7 @@ export function computeSupervisionAt(calendar: WorkCalendar, policy: SlaPolicy, 
 export function computeExtensionDeadlines(
   calendar: WorkCalendar,
   policy: SlaPolicy,
-  dispatch: { dispatchedAt: Date; replyDueAt: Date; requestedDueDate?: string },
+  dispatch: { dispatchedAt: Date; replyDueAt: Date; requestedDueDate?: string; remindFrom?: Date },
 ): { replyDueAt: Date; remindAt: Date } {
   let replyDueAt: Date;
   if (dispatch.requestedDueDate) replyDueAt = calendar.endOfDayAt(calendar.rollForward(dispatch.requestedDueDate), policy.endOfDay);
@@ -195,8 +246,12 @@ export function computeExtensionDeadlines(
   if (replyDueAt.getTime() <= dispatch.replyDueAt.getTime()) {
     throw new CalendarInputError(`An extension must move the deadline later than ${dispatch.replyDueAt.toISOString()}`);
   }
-  const mode = policy.extendedReplyLimit?.unit === 'hours' || policy.extendedReplyLimit?.unit === 'minutes' ? 'wall' : 'working';
-  return { replyDueAt, remindAt: calendar.instantAtShare(dispatch.dispatchedAt, replyDueAt, policy.reminderShare, mode) };
+  // A requested date follows the reply limit's clock; otherwise the extended limit's.
+  const unit = dispatch.requestedDueDate ? policy.replyLimit.unit : policy.extendedReplyLimit!.unit;
+  const mode = unit === 'hours' || unit === 'minutes' ? 'wall' : 'working';
+  // `remindFrom` (the approval): the reminder falls at the share of the time the extension gives,
+  // so a late approval does not fire it at once.
+  return { replyDueAt, remindAt: calendar.instantAtShare(dispatch.remindFrom ?? dispatch.dispatchedAt, replyDueAt, policy.reminderShare, mode) };
 }
 
 /** Why a policy row cannot be saved. */
@@ -221,8 +276,10 @@ export function validatePolicies(policies: readonly SlaPolicy[]): SlaPolicyIssue
     const bad: string[] = [];
     if (!(p.region === '*' || /^\d{1,12}$/.test(p.region))) bad.push('region');
     for (const k of ['signLimit', 'returnWindow', 'replyLimit', 'callbackLimit'] as const) if (!validLimit(p[k])) bad.push(k);
-    if (p.extendedReplyLimit && !validLimit(p.extendedReplyLimit)) bad.push('extendedReplyLimit');
-    if (p.assistReplyLimit && !validLimit(p.assistReplyLimit)) bad.push('assistReplyLimit');
+    for (const k of ['extendedReplyLimit', 'assistReplyLimit', 'reopenReplyLimit', 'firstResponseLimit', 'supervisionResponseLimit', 'urgeResponseLimit'] as const) {
+      if (p[k] !== undefined && !validLimit(p[k])) bad.push(k);
+    }
+    if (p.supervisionAfterHours !== undefined && !(Number.isFinite(p.supervisionAfterHours) && p.supervisionAfterHours >= 0)) bad.push('supervisionAfterHours');
     if (!(Number.isInteger(p.dispatchLimitMinutes) && p.dispatchLimitMinutes >= 0)) bad.push('dispatchLimitMinutes');
     if (!(Number.isInteger(p.maxExtensions) && p.maxExtensions >= 0)) bad.push('maxExtensions');
     if (!(Number.isInteger(p.supervisionAfterWorkingDays) && p.supervisionAfterWorkingDays >= 0)) bad.push('supervisionAfterWorkingDays');

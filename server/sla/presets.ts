@@ -6,7 +6,9 @@
  * street rules citing 沪府办〔2018〕62号, incl. supervision & re-check 3 wd and complex cases
  * 15 wd after approval). Our defaults, marked `default` in `source`: dispatch/sign/return/callback
  * limits, the urgent and critical hour limits (from the practice examples in domain.md: respond
- * 30 min, final result 24 h for critical), praise/other fallbacks, reminder at 75%.
+ * 30 min, first result 2 h, final result 24 h for critical), praise/other fallbacks, reminder at
+ * 75%, reopened rounds 5 wd (capped by the first limit), supervision of hour-limit tickets 24 h
+ * (urgent) / 2 h (critical) after the deadline, a unit's answer to an urge 1 wd.
  */
 import type { TimeLimit } from './calendar.js';
 import type { AppealType, SlaPolicy } from './policy.js';
@@ -28,6 +30,8 @@ const NORMAL: Common = {
   callbackLimit: wd(3),
   reminderShare: 0.75,
   supervisionAfterWorkingDays: 3,
+  supervisionResponseLimit: wd(3),
+  urgeResponseLimit: wd(1),
   endOfDay: '24:00',
   countReceiptDay: false,
 };
@@ -42,6 +46,7 @@ const URGENT: Omit<SlaPolicy, 'region' | 'source'> = {
   returnWindow: hours(1),
   replyLimit: hours(48),
   callbackLimit: wd(1),
+  supervisionAfterHours: 24,
 };
 const CRITICAL: Omit<SlaPolicy, 'region' | 'source'> = {
   ...NORMAL,
@@ -50,9 +55,11 @@ const CRITICAL: Omit<SlaPolicy, 'region' | 'source'> = {
   dispatchLimitMinutes: 5,
   signLimit: minutes(30), // "respond within 30 min"
   returnWindow: minutes(30),
-  replyLimit: hours(24), // "final result within 24 h" (the 2 h first result is a call, not a stored deadline)
+  replyLimit: hours(24), // "final result within 24 h"
+  firstResponseLimit: hours(2), // "first result within 2 h": the unit's first feedback, a stage of its own
   maxExtensions: 0,
   callbackLimit: wd(1),
+  supervisionAfterHours: 2,
 };
 
 function build(source: string, replyDays: Record<AppealType | '*', number>, extra: Partial<Common> = {}): SlaPolicy[] {
@@ -64,6 +71,8 @@ function build(source: string, replyDays: Record<AppealType | '*', number>, extr
       appealType: appealType as AppealType | '*',
       urgency: 'normal',
       replyLimit: wd(days),
+      // Reopened rounds (重办): the unit already knows the matter; default 5 wd, never above the first limit.
+      reopenReplyLimit: wd(Math.min(extra.reopenReplyLimit?.value ?? 5, days)),
       source: appealType === 'praise' || appealType === 'other' || appealType === '*' ? `${source}; default` : source,
     }),
   );
@@ -99,7 +108,7 @@ const PRESETS: Record<SlaPresetName, readonly SlaPolicy[]> = {
       '*': 5, // default
     },
     // Complex cases: 15 wd after approval; supervision and re-check 3 wd.
-    { supervisionAfterWorkingDays: 3, extendedReplyLimit: wd(15) },
+    { supervisionAfterWorkingDays: 3, extendedReplyLimit: wd(15), reopenReplyLimit: wd(3) },
   ),
 };
 

@@ -68,8 +68,13 @@ describe('department portal', () => {
     await waitStatus(clerk, 'signed');
     await act(clerk, 'start');
     await waitStatus(clerk, 'in_progress');
-    // Well past any reply limit the SLA policy may have set (the server wants a later date than the current one).
-    const due = new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10);
+    // A week after the current deadline, on a weekday: within the policy's maximum (an extension at
+    // most doubles the reply time) and not a day off, which the server refuses (422).
+    const api = await ApiClient.login(BASE, USERS.clerk, PASSWORD);
+    const replyDueAt = new Date((await api.get(`/api/tickets/${extensionTicket}`)).body.data.replyDueAt as string);
+    const day = new Date(replyDueAt.getTime() + 7 * 86400_000 + 8 * 3600_000);
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+    const due = day.toISOString().slice(0, 10);
     await act(clerk, 'request-extension', async () => {
       await clerk.getByTestId('field-newDueDate').fill(due);
       await clerk.getByTestId('field-reason').fill('需第三方检测机构出具水质报告，约需两周。');

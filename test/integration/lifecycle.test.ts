@@ -4,6 +4,7 @@ import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
 import { makeTicket, ticketState } from '../helpers/factories';
 import { TRANSITIONS } from '../../server/tickets/states';
+import { calendarOf, chinaDayOf } from '../../server/sla/extension';
 
 const env = useTestEnv();
 let agent: ApiClient, dispatcher: ApiClient, supervisor: ApiClient, clerkA: ApiClient, clerkB: ApiClient, clerkAssist: ApiClient;
@@ -106,12 +107,15 @@ describe('ticket lifecycle over HTTP', () => {
     await step(agent, id, 'submit', {}, 'pending_dispatch');
     await step(dispatcher, id, 'dispatch', { leadUnitId: unitA.id }, 'dispatched');
     await step(clerkA, id, 'sign', {}, 'signed');
-    await step(clerkA, id, 'start', {}, 'in_progress');
-    await step(clerkA, id, 'request-extension', { newDueDate: '2099-12-31', reason: '需协调多部门' }, 'extension_requested');
+    const started = await step(clerkA, id, 'start', {}, 'in_progress');
+    // Working days after the current deadline, within the policy's maximum (the extension rules: test/integration/loop-limits.test.ts).
+    const cal = await calendarOf(env.rt.db);
+    const due = chinaDayOf(new Date(started.dispatches[0].replyDueAt));
+    await step(clerkA, id, 'request-extension', { newDueDate: cal.addWorkingDays(due, 3), reason: '需协调多部门' }, 'extension_requested');
     await step(dispatcher, id, 'deny-extension', { note: '理由不充分' }, 'in_progress');
-    await step(clerkA, id, 'request-extension', { newDueDate: '2099-12-30', reason: '需协调多部门' }, 'extension_requested');
+    await step(clerkA, id, 'request-extension', { newDueDate: cal.addWorkingDays(due, 2), reason: '需协调多部门' }, 'extension_requested');
     const ok = await step(dispatcher, id, 'approve-extension', {}, 'in_progress');
-    expect(new Date(ok.dispatches[0].replyDueAt).toISOString()).toBe('2099-12-30T16:00:00.000Z');
+    expect(chinaDayOf(new Date(ok.dispatches[0].replyDueAt))).toBe(cal.addWorkingDays(due, 2));
   });
 
   it('handles intake dispositions: direct answer, emergency, decline, merge', async () => {

@@ -17,6 +17,7 @@ import { callbacks } from '../../server/callbacks/tables';
 import { rectifications } from '../../server/reviews/tables';
 import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers';
 import { backfillRollups } from '../../server/reports/backfill';
+import { extensionDayFor } from '../../server/sla/extension';
 import { SYSTEM } from '../../server/platform/context';
 
 const env = useTestEnv({ app: { channels: { ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: '', open311Jurisdiction: 'rexian.test' } } });
@@ -74,7 +75,7 @@ beforeAll(async () => {
   await dueIn(a, 'reply_due_at', false);
   await ok(clerkV.action(a, 'sign'));
   await ok(clerkV.action(a, 'start'));
-  await ok(clerkV.action(a, 'request-extension', { newDueDate: '2099-12-30', reason: '需协调' }));
+  await ok(clerkV.action(a, 'request-extension', { newDueDate: await extensionDayFor(env.rt.db, a), reason: '需协调' }));
   await ok(dispatcher.action(a, 'approve-extension', {}));
   await ok(clerkV.action(a, 'reply', { text: '已处理' }));
   await ok(dispatcher.action(a, 'accept-reply'));

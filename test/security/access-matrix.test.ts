@@ -12,6 +12,7 @@ import { ApiClient } from '../helpers/http';
 import { makeTicket, ticketState } from '../helpers/factories';
 import { TRANSITIONS, type Transition } from '../../server/tickets/states';
 import type { Role } from '../../server/identity/tables';
+import { extensionDayFor } from '../../server/sla/extension';
 
 const env = useTestEnv();
 const PHONE = '13912345678';
@@ -71,7 +72,7 @@ const RECIPES: Record<string, (id: string) => Promise<void>> = {
   },
   extension_requested: async (id) => {
     await RECIPES.in_progress(id);
-    await ok(C(), id, 'request-extension', { newDueDate: '2099-12-31', reason: '需协调多部门' });
+    await ok(C(), id, 'request-extension', { newDueDate: await extensionDayFor(env.rt.db, id), reason: '需协调多部门' });
   },
   replied: async (id) => {
     await RECIPES.in_progress(id);
@@ -93,7 +94,7 @@ async function ticketIn(status: string) {
   return t.ticketId;
 }
 
-async function bodyFor(action: string): Promise<unknown> {
+async function bodyFor(action: string, id: string): Promise<unknown> {
   switch (action) {
     case 'answer-directly': return { answer: '按政策答复' };
     case 'transfer-emergency': return { line: '110' };
@@ -106,7 +107,7 @@ async function bodyFor(action: string): Promise<unknown> {
     case 'request-return': return { reasonCode: 'wrong_area', note: '不属本辖区' };
     case 'approve-return': return { leadUnitId: unitThird.id };
     case 'reject-return': return { note: '属你单位职责' };
-    case 'request-extension': return { newDueDate: '2099-12-31', reason: '需协调' };
+    case 'request-extension': return { newDueDate: await extensionDayFor(env.rt.db, id), reason: '需协调' };
     case 'deny-extension': return { note: '理由不充分' };
     case 'reply': return { text: '已处理' };
     case 'send-back': return { note: '答复不完整' };
@@ -131,7 +132,7 @@ describe('access matrix: every action × every role × own/other unit', () => {
       let id = await ticketIn(from);
       for (const w of WHO) {
         const before = await ticketState(env, id);
-        const r = await as[w].action(id, t.action, await bodyFor(t.action));
+        const r = await as[w].action(id, t.action, await bodyFor(t.action, id));
         const allow = allowed(t, w, from);
         rows.push({ action: t.action, who: w, expected: allow ? 'allow' : 'deny', got: r.status });
         if (allow) {

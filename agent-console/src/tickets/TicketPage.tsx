@@ -12,6 +12,7 @@ import { CopyButton } from './CopyButton';
 import { TicketView } from './TicketView';
 import { useViewers } from './useViewers';
 import { newest } from '../lib/versions';
+import { SupervisionPanel } from '../supervision/SupervisionPanel';
 
 interface Props {
   backTo: string;
@@ -50,6 +51,7 @@ export function TicketPage({ backTo, aside }: Props) {
         </Space>
       </Card>
       {aside?.(ticket, setLocal)}
+      <SupervisionPanel ticket={ticket} onChanged={q.reload} />
       <TicketView ticket={ticket} />
     </Space>
   );

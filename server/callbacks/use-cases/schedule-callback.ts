@@ -9,6 +9,7 @@ import type { Tx } from '../../platform/db/client';
 import { callbacks, type CallbackReason } from '../tables';
 import { getPolicy, type FeedbackPolicy } from '../policy';
 import { leadDispatchSql } from '../../dispatch/lead-dispatch';
+import { callbackDueAt } from '../../sla/callback-due';
 
 /** Deterministic sampling: the same ticket round is in or out of the sample however often it is asked. */
 export function inSample(ticketId: string, round: number, rate: number): boolean {
@@ -31,7 +32,9 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
   // domain.md §4: mandatory when the time limit expired; a configurable sample otherwise.
   const reason: CallbackReason | null = row.late ? 'overdue' : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
   if (!reason) return null;
-  return createCallbackTask(tx, { ticketId, round: row.round, unitId: row.unitId, reason, dueAt: new Date(at.getTime() + policy.callbackDueHours * 3600_000) }, policy, at);
+  // The time-limit policy's callbackLimit (sla/callback-due.ts); callbackDueHours only where no policy applies.
+  const dueAt = await callbackDueAt(tx, ticketId, at, policy.callbackDueHours);
+  return createCallbackTask(tx, { ticketId, round: row.round, unitId: row.unitId, reason, dueAt }, policy, at);
 }
 
 /**

@@ -15,7 +15,8 @@ import { guardAction, type TicketRow } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import type { TicketStatus } from '../../tickets/tables';
 import { assertUnits, insertDispatches } from './dispatch-ticket';
-import { endOfChinaDay } from './unit-handling';
+import { extensionDeadlines } from '../../sla/extension';
+import { nextWakeAt } from '../../sla/dispatch-deadlines';
 import { inTransaction } from '../../platform/transaction';
 
 const Note = z.string().trim().max(2000);
@@ -65,14 +66,21 @@ export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infe
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'approve-extension');
     const d = await pendingDispatch(tx, ticket, 'extension_requested');
-    const newDue = endOfChinaDay(d.requestedDueDate!);
+    const at = ctx.now();
+    const next = await extensionDeadlines(tx, d, d.requestedDueDate ?? undefined, at, { strict: false });
+    const newDue = next.replyDueAt;
+    // Every stage is armed again for the new deadline: the reminder at the policy's share of the
+    // time the extension gives, overdue at the new deadline, supervision (督办) the policy's delay after it.
+    const clock = {
+      remindAt: next.remindAt, remindedAt: null, replyDueAt: newDue, overdueAt: null, supervisionDueAt: next.supervisionDueAt, supervisedAt: null,
+    };
     await tx.update(dispatches).set({
-      // The new deadline is the next wake-up; a reminder already sent is not sent again, and
-      // supervision is re-armed only if the new deadline is missed too (then at the deadline).
-      status: 'in_progress', replyDueAt: newDue, extensionCount: d.extensionCount + 1, overdueAt: null, supervisedAt: null,
-      remindAt: d.remindedAt ? d.remindAt : null, supervisionDueAt: null, nextWakeAt: newDue, updatedAt: ctx.now(),
+      ...clock, status: 'in_progress', extensionCount: d.extensionCount + 1, supervisionResponseDueAt: next.supervisionResponseDueAt,
+      nextWakeAt: nextWakeAt({ ...clock, firstResponseDueAt: d.firstResponseDueAt, firstRespondedAt: d.firstRespondedAt,
+        firstResponseOverdueAt: d.firstResponseOverdueAt }),
+      deadlinesProvisional: next.provisional, updatedAt: at,
     }).where(eq(dispatches.id, d.id));
-    // The citizen is told (domain.md §2): the outbox topic drives the notification.
+    // The citizen is told (domain.md §2) with the extension template: the outbox topic drives the notification.
     await recordEvent(tx, ctx, ticket.id, {
       type: 'extension.approved', from: ticket.status, to: transition.to, reason: input.note ?? null, unitId: d.unitId,
       notifyUnitIds: [d.unitId], data: { dispatchId: d.id, previousDueAt: d.replyDueAt, replyDueAt: newDue, notifyCitizen: true },

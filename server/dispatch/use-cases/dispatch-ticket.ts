@@ -59,10 +59,13 @@ export async function insertDispatches(
   tx: Tx, ctx: Ctx, ticket: TicketRow, round: number, leadUnitId: string, assisting: string[], ruleId: string | null,
 ) {
   const at = ctx.now();
-  const d = await deadlinesForDispatch(tx, { regionCode: ticket.regionCode, appealType: ticket.appealType, urgency: ticket.urgency }, at);
+  // Rounds after the first exist only after a reopen (重办): they take the policy's reopen limit.
+  const d = await deadlinesForDispatch(tx, { regionCode: ticket.regionCode, appealType: ticket.appealType, urgency: ticket.urgency }, at,
+    { reopened: round > 1 });
   const base = {
     ticketId: ticket.id, round, ruleId, policy: d.policy, dispatchedAt: at, signDueAt: d.signDueAt, replyDueAt: d.replyDueAt,
     remindAt: d.remindAt, returnWindowEndsAt: d.returnWindowEndsAt, supervisionDueAt: d.supervisionDueAt, nextWakeAt: d.nextWakeAt,
+    supervisionResponseDueAt: d.supervisionResponseDueAt, firstResponseDueAt: d.firstResponseDueAt,
     deadlinesProvisional: d.provisional,
     createdAt: at, updatedAt: at,
   };

@@ -14,6 +14,7 @@ import { recordEvent } from '../../tickets/events';
 import { attachmentIdOf, uploadsOfTicket } from '../../attachments/store';
 import type { Tx } from '../../platform/db/client';
 import { inTransaction } from '../../platform/transaction';
+import { chinaDayOf, extensionDeadlines } from '../../sla/extension';
 
 const Note = z.string().trim().max(2000);
 
@@ -60,7 +61,7 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     const at = ctx.now();
     if (d.role === 'assisting') {
       assertDispatchMove(d, 'replied');
-      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
+      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
         type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments },
@@ -71,7 +72,7 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     if (pending.length && !input.earlyReplyReason) {
       throw problem('ASSISTING_UNITS_PENDING', `${pending.length} assisting unit(s) have not reported`, { unitIds: pending.map((p) => p.unitId) });
     }
-    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, nextWakeAt: null, updatedAt: at })
+    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
       .where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.replied', reason: pending.length ? input.earlyReplyReason : null, from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
@@ -124,10 +125,14 @@ export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<t
 }
 
 export const RequestExtensionInput = z.strictObject({
-  newDueDate: z.iso.date(),
+  /** Without it, the policy's `extendedReplyLimit` (counted from dispatch) sets the new deadline. */
+  newDueDate: z.iso.date().optional(),
   reason: Note.min(1),
 });
-/** 延期: asked before the deadline, with a reason and a new date, within the policy's maximum. */
+/**
+ * 延期: asked before the deadline, with a reason and a new date: a working day, within the
+ * policy's maximum (sla/extension.ts), checked now so the unit hears it before the centre does.
+ */
 export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestExtensionInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition, unitDispatch: d } = await guardAction(tx, ctx, ticketId, 'request-extension');
@@ -135,17 +140,14 @@ export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infe
     const max = Number((d!.policy as { maxExtensions?: number } | null)?.maxExtensions ?? 1);
     if (d!.extensionCount >= max) throw problem('EXTENSION_LIMIT_REACHED', `max ${max}`);
     if (d!.replyDueAt && at > d!.replyDueAt) throw problem('EXTENSION_TOO_LATE');
-    if (d!.replyDueAt && endOfChinaDay(input.newDueDate) <= d!.replyDueAt) throw problem('EXTENSION_DATE_INVALID');
-    await tx.update(dispatches).set({ status: 'extension_requested', requestedDueDate: input.newDueDate, extensionReason: input.reason, updatedAt: at })
+    const next = await extensionDeadlines(tx, d!, input.newDueDate, at, { strict: true });
+    await tx.update(dispatches).set({
+      status: 'extension_requested', requestedDueDate: input.newDueDate ?? null, extensionReason: input.reason, updatedAt: at,
+    })
       .where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'extension.requested', from: ticket.status, to: transition.to, reason: input.reason, unitId: d!.unitId,
-      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, newDueDate: input.newDueDate },
+      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, newDueDate: input.newDueDate ?? chinaDayOf(next.replyDueAt) },
     });
   });
-}
-
-/** 24:00 China time of a calendar day, as an instant. */
-export function endOfChinaDay(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00+08:00`) + 24 * 3600_000);
 }

@@ -30,7 +30,7 @@ const CitedFile = z.object({ name: z.string(), storageKey: z.string() });
 const none = z.object({});
 const dispatchRef = z.object({ dispatchId: id });
 const timerStage = z.object({
-  dispatchId: id, role: z.string(), replyDueAt: instant.nullable(), stage: z.enum(['reminder', 'overdue', 'supervision']),
+  dispatchId: id, role: z.string(), replyDueAt: instant.nullable(), stage: z.enum(['first_response', 'reminder', 'overdue', 'supervision']),
   escalateToSupervisors: z.boolean(),
 });
 const exchangeMessage = z.object({
@@ -44,7 +44,7 @@ export type RollupCounter =
   | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews' | 'contacted' | 'contacted_on_time';
 
 /** SMS / mail templates the citizen may be sent after an event (citizen/sms-sender.ts). */
-export type CitizenTemplate = 'ticket_received' | 'ticket_replied';
+export type CitizenTemplate = 'ticket_received' | 'ticket_replied' | 'ticket_extended';
 
 export type EventEntity = 'ticket' | 'rectification' | 'job';
 
@@ -124,13 +124,20 @@ export const EVENTS = {
   'extension.requested': ticket(z.object({ dispatchId: id, newDueDate: z.string() }), { counters: ['extensions'] }),
   'extension.approved': ticket(z.object({
     dispatchId: id, previousDueAt: instant.nullable(), replyDueAt: instant, notifyCitizen: z.boolean(),
-  }), { notice: 'ticket_replied' }),
+  }), { notice: 'ticket_extended' }),
   'extension.denied': ticket(dispatchRef),
   'dispatch.deadlines_recomputed': ticket(z.object({ reason: z.string(), dispatches: z.array(z.object({ dispatchId: id }).loose()) })),
   // Time limits (催办 / 超期 / 督办): written set-based by the SLA sweeper (sla/use-cases/fire-due-timers.ts).
   'ticket.reminded': ticket(timerStage),
   'ticket.overdue': ticket(timerStage, { counters: ['overdue'] }),
   'ticket.supervised': ticket(timerStage),
+  // Time limits and supervision cases (loop-limits, issue 15 items 5–8): 特急 first feedback, 催办 / 督办 cases.
+  'ticket.first_response_overdue': ticket(timerStage),
+  'dispatch.feedback_given': ticket(z.object({ dispatchId: id, first: z.boolean(), late: z.boolean() })),
+  'ticket.urged': ticket(z.object({ caseId: id, dispatchId: id, unitId: id, responseDueAt: instant.nullable() })),
+  'supervision.opened': ticket(z.object({ caseId: id, dispatchId: id, unitId: id, responseDueAt: instant.nullable() })),
+  'supervision.responded': ticket(z.object({ caseId: id, kind: z.enum(['urge', 'supervision']), late: z.boolean() })),
+  'supervision.closed': ticket(z.object({ caseId: id, kind: z.enum(['urge', 'supervision']) })),
   // Centre review and closing (审核, 办结, 重办, 归档)
   'ticket.closed': ticket(none, { counters: ['closed', 'closed_on_time', 'handling_seconds'], notice: 'ticket_replied' }),
   'ticket.sent_back': ticket(none),

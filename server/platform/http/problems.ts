@@ -43,6 +43,12 @@ export const PROBLEMS = {
   EXTENSION_DATE_INVALID: { status: 400, zh: '延期后的期限须晚于原期限', en: 'The new due date must be after the current one' },
   RECALL_AFTER_SIGN_NEEDS_WRONG_DISPATCH: { status: 422, zh: '单位已签收，只有派错单位时才能撤回或改派', en: 'The unit has signed for it: recall or reassign only a wrong dispatch' },
   ASSISTING_UNITS_PENDING: { status: 422, zh: '协办单位尚未反馈，请说明提前答复的理由', en: 'Assisting units have not reported yet: give a reason to reply before them' },
+  // Time limits and supervision (loop-limits, issue 15 items 5–8)
+  EXTENSION_DATE_NOT_WORKING_DAY: { status: 422, zh: '延期日期不是工作日，请改选下一个工作日', en: 'The new due date is not a working day; pick the next working day' },
+  EXTENSION_BEYOND_MAXIMUM: { status: 422, zh: '延期日期超过办理时限规定的最长期限', en: 'The new due date is later than the time-limit policy allows' },
+  SUPERVISION_CASE_NOT_FOUND: { status: 404, zh: '督办（催办）记录不存在', en: 'Supervision case not found' },
+  SUPERVISION_CASE_STATE_CONFLICT: { status: 409, zh: '督办（催办）状态已变化，请刷新后重试', en: 'The supervision case is not in a state that allows this; refresh and retry' },
+  NO_OPEN_DISPATCH: { status: 409, zh: '工单当前没有承办单位在办，不能督办或催办', en: 'No unit is handling this ticket now, so there is no one to urge or supervise' },
   NOT_LEAD_UNIT: { status: 403, zh: '只有主办单位可以答复工单', en: 'Only the lead unit can reply' },
   CALENDAR_YEAR_MISSING: { status: 422, zh: '节假日日历缺少所需年份，请管理员先录入', en: 'The holiday calendar has no data for the required year' },
   SLA_POLICY_MISSING: { status: 422, zh: '没有适用的办理时限策略', en: 'No time-limit policy applies' },

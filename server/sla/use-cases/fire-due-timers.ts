@@ -6,10 +6,10 @@ import { auditInsertFrom } from '../../platform/events/audit';
 import { outboxInsertFrom } from '../../platform/events/outbox';
 import { rollupKeysSql } from '../../reports/tables';
 
-export type TimerStage = 'reminder' | 'overdue' | 'supervision';
+export type TimerStage = 'first_response' | 'reminder' | 'overdue' | 'supervision';
 
 /** The event each stage records (the catalogue defines its data, rooms and counters). */
-const STAGE_EVENTS = { reminder: 'ticket.reminded', overdue: 'ticket.overdue', supervision: 'ticket.supervised' } as const satisfies
+const STAGE_EVENTS = { first_response: 'ticket.first_response_overdue', reminder: 'ticket.reminded', overdue: 'ticket.overdue', supervision: 'ticket.supervised' } as const satisfies
   Record<TimerStage, TicketEventType>;
 const stageType = sql.raw(`case stage ${Object.entries(STAGE_EVENTS).map(([s, t]) => `when '${s}' then '${t}'`).join(' ')} end`);
 
@@ -45,27 +45,32 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
   const r = await ctx.db.execute<{ dispatchId: string; stage: TimerStage | null }>(sql`
     with due as (
       select d.id, d.ticket_id, d.unit_id, d.role, d.remind_at, d.reminded_at, d.reply_due_at, d.overdue_at,
-        d.supervision_due_at, d.supervised_at
+        d.supervision_due_at, d.supervised_at, d.supervision_response_due_at,
+        case when d.first_responded_at is null then d.first_response_due_at end as first_response_due_at, d.first_response_overdue_at
       from dispatches d join tickets t on t.id = d.ticket_id
       where d.next_wake_at is not null and d.next_wake_at <= ${now} and d.status in (${open}) ${only}
       order by d.next_wake_at limit ${limit}
       for update of d, t skip locked
     ), st as (
-      select d.id as dispatch_id, d.ticket_id, d.unit_id, d.role, d.reply_due_at, s.stage, s.ord
+      select d.id as dispatch_id, d.ticket_id, d.unit_id, d.role, d.reply_due_at, d.supervision_response_due_at, s.stage, s.ord
       from due d cross join lateral (values
+        -- 特急 first feedback: stopped by the unit's first feedback (first_responded_at), else overdue once.
+        ('first_response', 0, d.first_response_due_at, d.first_response_overdue_at),
         ('reminder', 1, d.remind_at, d.reminded_at), ('overdue', 2, d.reply_due_at, d.overdue_at),
         ('supervision', 3, d.supervision_due_at, d.supervised_at)) s(stage, ord, due_at, fired_at)
       where s.due_at is not null and s.due_at <= ${now} and s.fired_at is null
     ), agg as (
-      select d.id, coalesce(bool_or(st.stage = 'reminder'), false) as r, coalesce(bool_or(st.stage = 'overdue'), false) as o,
+      select d.id, coalesce(bool_or(st.stage = 'first_response'), false) as f, coalesce(bool_or(st.stage = 'reminder'), false) as r, coalesce(bool_or(st.stage = 'overdue'), false) as o,
         coalesce(bool_or(st.stage = 'supervision'), false) as s
       from due d left join st on st.dispatch_id = d.id group by d.id
     ), upd as (
       update dispatches x set
+        first_response_overdue_at = case when a.f then ${now} else x.first_response_overdue_at end,
         reminded_at = case when a.r then ${now} else x.reminded_at end,
         overdue_at = case when a.o then ${now} else x.overdue_at end,
         supervised_at = case when a.s then ${now} else x.supervised_at end,
         next_wake_at = least(
+          case when x.first_response_overdue_at is null and x.first_responded_at is null and not a.f then x.first_response_due_at end,
           case when x.reminded_at is null and not a.r then x.remind_at end,
           case when x.overdue_at is null and not a.o then x.reply_due_at end,
           case when x.supervised_at is null and not a.s then x.supervision_due_at end),
@@ -86,10 +91,16 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
         tv.version - tk.n + row_number() over (partition by st.ticket_id order by st.dispatch_id, st.ord) as seq
       from st join tk on tk.ticket_id = st.ticket_id join tv on tv.id = st.ticket_id
     ), ev as (
-      -- data as EVENTS['ticket.reminded' | 'ticket.overdue' | 'ticket.supervised'] defines it (a test parses the rows).
+      -- data as EVENTS['ticket.first_response_overdue' | 'ticket.reminded' | 'ticket.overdue' | 'ticket.supervised'] defines it (a test parses the rows).
       insert into ticket_events (ticket_id, seq, type, actor_role, actor_name, unit_id, data, at)
       select ticket_id, seq, type, 'system', 'system', unit_id, jsonb_build_object('dispatchId', dispatch_id, 'role', role,
         'replyDueAt', reply_due_at, 'stage', stage, 'escalateToSupervisors', stage <> 'reminder'), ${now} from numbered
+    ), sc as (
+      -- 督办 is a case (supervision/tables.ts): the sweep raises one per dispatch, with the unit's response due.
+      insert into supervision_cases (ticket_id, dispatch_id, unit_id, kind, source, raised_at, response_due_at)
+      select ticket_id, dispatch_id, unit_id, 'supervision', 'system', ${now}, supervision_response_due_at from numbered
+      where stage = 'supervision'
+      on conflict (dispatch_id, kind) where source = 'system' do nothing
     ), au as (
       ${auditInsertFrom(sql`numbered`, { at: sql`${now}`, actorId: sql`null`, actorRole: sql`'system'`, action: sql`type`,
         entityType: sql`'ticket'`, entityId: sql`ticket_id::text`, requestId: sql`${ctx.requestId}`,

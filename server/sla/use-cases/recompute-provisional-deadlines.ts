@@ -17,7 +17,7 @@ import { recordEvent } from '../../tickets/events';
 import { centreCalendar } from '../centre-calendar';
 import { anyProvisional, nextWakeAt } from '../dispatch-deadlines';
 import type { HolidayRow } from '../holiday-rows';
-import { computeDispatchDeadlines, computeSupervisionAt, type SlaPolicy } from '../policy';
+import { computeCaseResponseDueAt, computeDispatchDeadlines, computeSupervisionAt, roundReplyLimit, type SlaPolicy } from '../policy';
 
 export async function recomputeProvisionalDeadlines(tx: Tx, ctx: Ctx): Promise<{ tickets: number; dispatches: number }> {
   // Tickets first, in id order, like every user transition (lockTicket) and the sweeper: no deadlock.
@@ -33,15 +33,20 @@ export async function recomputeProvisionalDeadlines(tx: Tx, ctx: Ctx): Promise<{
   const changes = new Map<string, { dispatchId: string; unitId: string; replyDueAt: { from: string | null; to: string | null } }[]>();
   for (const d of flagged) {
     const policy = d.policy as unknown as SlaPolicy;
-    const base = computeDispatchDeadlines(calendar, policy, d.dispatchedAt);
+    const reopened = d.round > 1;
+    const base = computeDispatchDeadlines(calendar, policy, d.dispatchedAt, { reopened });
     const counted = d.extensionCount === 0;
     const replyDueAt = counted ? base.replyDueAt : d.replyDueAt;
     const remindAt = counted && !d.remindedAt ? base.remindAt : d.remindAt;
-    const supervisionDueAt = counted && !d.supervisedAt && replyDueAt ? computeSupervisionAt(calendar, policy, replyDueAt) : d.supervisionDueAt;
-    const next = { signDueAt: base.signDueAt, returnWindowEndsAt: base.returnWindowEndsAt, replyDueAt, remindAt, supervisionDueAt };
+    const supervisionDueAt = counted && !d.supervisedAt && replyDueAt
+      ? computeSupervisionAt(calendar, policy, replyDueAt, roundReplyLimit(policy, reopened)) : d.supervisionDueAt;
+    const supervisionResponseDueAt = supervisionDueAt && !d.supervisedAt
+      ? computeCaseResponseDueAt(calendar, policy, 'supervision', supervisionDueAt) : d.supervisionResponseDueAt;
+    const next = { signDueAt: base.signDueAt, returnWindowEndsAt: base.returnWindowEndsAt, replyDueAt, remindAt, supervisionDueAt, supervisionResponseDueAt };
     await tx.update(dispatches).set({
       ...next,
-      nextWakeAt: nextWakeAt({ ...next, remindedAt: d.remindedAt, overdueAt: d.overdueAt, supervisedAt: d.supervisedAt, repliedAt: d.repliedAt }),
+      nextWakeAt: nextWakeAt({ ...next, remindedAt: d.remindedAt, overdueAt: d.overdueAt, supervisedAt: d.supervisedAt, repliedAt: d.repliedAt,
+        firstResponseDueAt: d.firstResponseDueAt, firstRespondedAt: d.firstRespondedAt, firstResponseOverdueAt: d.firstResponseOverdueAt }),
       deadlinesProvisional: anyProvisional(calendar, next),
       updatedAt: ctx.now(),
     }).where(eq(dispatches.id, d.id));

@@ -20,6 +20,7 @@ const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 const HotspotsPage = lazy(() => import('./reports/HotspotsPage'));
 const FeedbackPolicyPage = lazy(() => import('./FeedbackPolicyPage'));
 const LinesPage = lazy(() => import('./hotlines/LinesPage'));
+const SupervisionPage = lazy(() => import('../../supervision/SupervisionPage'));
 const QUEUE_STATUSES = ['received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied'];
 const NEAR_LIST = 50;
 // The wall is read from across the room: fresh within 5 s is fresh enough, and spares the server.
@@ -191,6 +192,7 @@ export default function SupervisorApp() {
     { key: '', label: t('reports.tab.wall') },
     ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
     { key: 'hotspots', label: t('reports.tab.hotspots') },
+    { key: 'supervision', label: t('sv.tab') },
     ...(canReport ? [{ key: 'policy', label: t('policy.tab') }, { key: 'lines', label: t('hotline.tab') }] : []),
   ];
   const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
@@ -207,6 +209,7 @@ export default function SupervisorApp() {
           <Route index element={<Wall />} />
           <Route path="reports" element={canReport ? <ReportsPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="hotspots" element={<HotspotsPage />} />
+          <Route path="supervision" element={<SupervisionPage />} />
           <Route path="policy" element={canReport ? <FeedbackPolicyPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="lines" element={canReport ? <LinesPage /> : <Navigate to="/supervisor" replace />} />
           <Route path="*" element={<Navigate to="/supervisor" replace />} />
