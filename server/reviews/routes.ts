@@ -19,6 +19,7 @@ import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } 
 import { sqlList } from '../platform/db/sql-list';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 import { inTransaction } from '../platform/transaction';
+import { trackCodeMatches } from '../citizen/track-code';
 
 const Score = z.number().int().min(1).max(5);
 const Comment = z.string().trim().max(500).optional();
@@ -28,7 +29,7 @@ const Comment = z.string().trim().max(500).optional();
  * by the callback link's token.
  */
 export const PublicRatingInput = z.union([
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().max(64), score: Score,
     result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
   z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: z.string().trim().max(20), code: z.string().regex(/^\d{6}$/),
     score: Score, result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
@@ -66,7 +67,7 @@ async function submitPublicRating(ctx: Ctx, b: PublicRatingInput) {
     } else {
       const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
       if (!t) throw problem('TICKET_NOT_FOUND');
-      if ('trackToken' in b && !ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
+      if ('trackToken' in b && !trackCodeMatches(ctx, b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
       if (verifiedPhoneHashes) {
         // Only the ticket's own citizen rates it, as in tracking; same answer as an unknown number.
         const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}

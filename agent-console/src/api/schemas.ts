@@ -118,7 +118,12 @@ export const TrackByCode = z.object({
   phone: mobile,
   code: smsCode,
 });
-export const TrackByToken = z.object({ number: required(32), trackToken: required(200) });
+/** The receipt's 10-character code (any case, hyphens and spaces ignored) or a 32-hex one printed before. */
+const TRACK_CODE = /^([0-9a-z]{10}|[0-9a-f]{32})$/i;
+export const TrackByToken = z.object({
+  number: required(32),
+  trackToken: trimmed(z.minLength(1, 'v.required'), z.refine((v) => !v || TRACK_CODE.test(v.replace(/[\s-]/g, '')), 'v.trackCode')),
+});
 
 /** Field → first message key, the shape antd's Form.setFields wants. */
 export function fieldErrors(error: z.core.$ZodError): Record<string, string> {

@@ -573,4 +573,6 @@ export const en: Record<MessageKey, string> = {
   'policy.callbackBy.cti': 'The phone system dials out',
   'policy.save': 'Save',
   'policy.saved': 'Saved',
+  // console-daily: unit inbox undo, reply fields, knowledge actions, wall, tracking code
+  'v.trackCode': 'The tracking code is the 10 letters or digits on the receipt, like 7K2M9-QXD4R',
 };

@@ -572,6 +572,8 @@ export const zhCN = {
   'policy.callbackBy.cti': '呼叫系统自动外呼',
   'policy.save': '保存',
   'policy.saved': '已保存',
+  // console-daily: unit inbox undo, reply fields, knowledge actions, wall, tracking code
+  'v.trackCode': '查询码为回执上的 10 位字母或数字，如 7K2M9-QXD4R',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
