@@ -7,6 +7,7 @@ import { requireStaff } from '../identity/sessions';
 import { dispatchRules, handlingUnits } from './tables';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
+import { REPLY_TEMPLATES } from './reply-templates';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -37,6 +38,11 @@ export function dispatchRoutes() {
 
   r.get('/tickets/:id/dispatch-proposal', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams }), async (req, res) => {
     res.json({ data: await proposeDispatch(req.ctx, String(req.params.id)) });
+  });
+
+  /** 答复模板 for the unit's reply form (reply-templates.ts). */
+  r.get('/reply-templates', requireStaff(), (_req, res) => {
+    res.json({ data: REPLY_TEMPLATES });
   });
 
   r.get('/admin/dispatch-rules', requireStaff('admin', 'supervisor', 'dispatcher'), async (req, res) => {

@@ -28,6 +28,8 @@ export type FileRef = z.infer<typeof FileRef>;
 /** A file a unit cites in its reply (uploaded first, then named). */
 const CitedFile = z.object({ name: z.string(), storageKey: z.string() });
 const none = z.object({});
+/** A reply's structured fields (办理结果, 是否联系市民, contact time); null for a text-only reply. */
+const ReplyDetails = z.object({ outcome: z.string().nullable(), citizenContacted: z.boolean().nullable(), contactedAt: instant.nullable() }).nullable().optional();
 const dispatchRef = z.object({ dispatchId: id });
 const timerStage = z.object({
   dispatchId: id, role: z.string(), replyDueAt: instant.nullable(), stage: z.enum(['reminder', 'overdue', 'supervision']),
@@ -111,8 +113,8 @@ export const EVENTS = {
   'ticket.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() }), { counters: ['signed', 'signed_on_time'] }),
   'dispatch.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() })),
   'ticket.started': ticket(none),
-  'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile) })),
-  'ticket.replied': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), late: z.boolean() }), { counters: ['replied'] }),
+  'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), details: ReplyDetails })),
+  'ticket.replied': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), late: z.boolean(), details: ReplyDetails }), { counters: ['replied'] }),
   'extension.requested': ticket(z.object({ dispatchId: id, newDueDate: z.string() }), { counters: ['extensions'] }),
   'extension.approved': ticket(z.object({
     dispatchId: id, previousDueAt: instant.nullable(), replyDueAt: instant, notifyCitizen: z.boolean(),
