@@ -1,4 +1,4 @@
-import { get, post, query } from './client';
+import { get, post, query, request } from './client';
 import type { UploadedAttachment } from '../lib/attachments';
 import type { Category, DispatchProposal, PublicTicket, StaffSession, TicketDetail, TicketSummary, Unit, User } from './types';
 
@@ -31,8 +31,8 @@ export const api = {
   tickets: (f: TicketFilter) => get<TicketSummary[]>(`/api/tickets${query({ ...f })}`),
   ticket: (id: string) => get<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`),
   createTicket: (body: Record<string, unknown>) => post<TicketDetail>('/api/tickets', body),
-  act: (id: string, action: string, body: Record<string, unknown>) =>
-    post<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body),
+  act: (id: string, action: string, body: Record<string, unknown>, opts?: { keepalive?: boolean }) =>
+    request<TicketDetail>('POST', `/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body, opts),
   dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),
   units: () => get<Unit[]>('/api/units'),
   categories: (parentCode?: string) => get<Category[]>(`/api/categories${query({ parentCode })}`),

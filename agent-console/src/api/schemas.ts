@@ -35,6 +35,8 @@ export const DECLINE_REASONS = [
   'malicious_repeat',
 ] as const;
 export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'unclear_ownership', 'other'] as const;
+/** 办理结果 of a unit reply (server: dispatch/use-cases/unit-handling.ts). */
+export const REPLY_OUTCOMES = ['resolved', 'partly_resolved', 'explained'] as const;
 
 export const LoginInput = z.object({ username: required(64), password: z.string('v.required').check(z.minLength(1, 'v.required')) });
 
@@ -90,10 +92,19 @@ export const ActionBodies = {
   'request-extension': z.object({ newDueDate: date, reason: required(500) }),
   'approve-extension': z.object({ note }),
   'deny-extension': z.object({ note: required(500) }),
-  reply: z.object({
-    text: required(5000),
-    attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
-  }),
+  reply: z.pipe(
+    z.object({
+      text: required(5000),
+      attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
+      // 办理结果 and 是否联系市民 are asked of every reply made in the console; the contact time only when contacted.
+      outcome: z.enum(REPLY_OUTCOMES, 'v.required'),
+      citizenContacted: z.boolean('v.required'),
+      contactedAt: z.optional(z.string()),
+    }).check(z.refine((v) => !v.citizenContacted || !!v.contactedAt, { message: 'v.contactedAt', path: ['contactedAt'] })),
+    z.transform(({ contactedAt, ...v }) => ({
+      ...v, ...(v.citizenContacted && contactedAt ? { contactedAt: new Date(contactedAt).toISOString() } : {}),
+    })),
+  ),
   'accept-reply': z.object({ note }),
   'send-back': z.object({ note: required(500) }),
   reopen: z.object({ reason: required(500) }),

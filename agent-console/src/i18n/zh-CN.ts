@@ -574,6 +574,25 @@ export const zhCN = {
   'policy.saved': '已保存',
   // console-daily: unit inbox undo, reply fields, knowledge actions, wall, tracking code
   'v.trackCode': '查询码为回执上的 10 位字母或数字，如 7K2M9-QXD4R',
+  'undo.did.sign': '已签收',
+  'undo.did.start': '已开始办理',
+  'undo.undo': '撤销',
+  'undo.undone': '已撤销“{action}”，未提交',
+  'app.yes': '是',
+  'app.no': '否',
+  'field.outcome': '办理结果',
+  'field.citizenContacted': '是否联系市民',
+  'field.contactedAt': '联系时间',
+  'outcome.resolved': '已解决',
+  'outcome.partly_resolved': '部分解决',
+  'outcome.explained': '未解决，已解释说明',
+  'v.contactedAt': '联系过市民时请填写联系时间',
+  'reply.template': '答复模板',
+  'reply.templateHint': '选择模板后替换【】中的内容',
+  'reply.details': '办理结果：{outcome}',
+  'reply.contacted': '已联系市民（{at}）',
+  'reply.notContacted': '未联系市民',
+  'disp.signedAt': '{at} 签收',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
