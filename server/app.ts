@@ -87,7 +87,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits: smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha) }));
   api.use(callbackRoutes());
   api.use(reviewRoutes({ limiter: rt.limiter }));
-  api.use(knowledgeRoutes());
+  api.use(knowledgeRoutes({ limiter: rt.limiter }));
   api.use(reportRoutes());
   api.use(hotlineRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));

@@ -13,6 +13,7 @@ export const SERVER_TEMPLATE_MAP = {
   ticket_received: 'accepted',
   ticket_replied: 'closed',
   callback_link: 'callback_survey',
+  knowledge_answer: 'knowledge_answer',
 } as const satisfies Record<string, TemplateKey>;
 
 export function smsSenderFrom(dispatcher: SmsDispatcher) {

@@ -4,7 +4,7 @@ import { maskPhone } from '../identity/checks';
 /** Outbound SMS. The real providers (Aliyun, Tencent Cloud) live in integrations/sms. */
 export interface SmsSender {
   /** `notificationId` (the outbox row id for notices) makes a redelivered job send nothing twice. */
-  send(phone: string, template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'callback_link', params: Record<string, string>,
+  send(phone: string, template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'callback_link' | 'knowledge_answer', params: Record<string, string>,
     notificationId?: string): Promise<void>;
 }
 

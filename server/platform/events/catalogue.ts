@@ -92,6 +92,8 @@ export const EVENTS = {
     correction: z.object({ suggested: z.string(), confirmed: z.unknown(), categoryCode: z.string() }).loose().nullable(),
   })),
   'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable() }), { counters: ['direct_answered'] }),
+  // console-daily: a knowledge-base answer sent to the caller by SMS (knowledge/answer-sms.ts sends it from the outbox)
+  'knowledge.answer_sms_sent': ticket(z.object({ knowledgeArticleId: id, title: z.string() })),
   'ticket.transferred_emergency': ticket(z.object({
     line: z.string(), linkageId: id.optional(), targetCentre: z.string().optional(), transferSeconds: z.number().optional(),
   })),
