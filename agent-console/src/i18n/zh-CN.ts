@@ -593,6 +593,22 @@ export const zhCN = {
   'reply.contacted': '已联系市民（{at}）',
   'reply.notContacted': '未联系市民',
   'disp.signedAt': '{at} 签收',
+  'kb.searchPlaceholder': '搜索知识库 (Alt+K)',
+  'kb.direct': '直办 (Alt+Z)',
+  'kb.sms': '短信发送 (Alt+X)',
+  'kb.dialog.direct': '直办：{title}',
+  'kb.dialog.sms': '短信发送：{title}',
+  'kb.answer': '答复内容',
+  'kb.closeDirect': '直接答复并办结（引用此知识）',
+  'kb.sendSms': '短信发送给来电人 {phone}',
+  'kb.confirm': '登记并执行 (Ctrl+Enter)',
+  'kb.formInvalid': '请先补全登记表中标红的内容',
+  'kb.done': '已登记 {number}',
+  'kb.smsSent': '答复已短信发送',
+  'event.knowledge.answer_sms_sent': '知识库答复已短信发送',
+  'sup.calls.waiting': '排队中',
+  'sup.calls.longest': '最长 {s} 秒',
+  'sup.calls.afterCall': '话后处理中',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

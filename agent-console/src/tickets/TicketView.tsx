@@ -71,6 +71,12 @@ export function eventLabel(e: TimelineEntry, t: Translate): string {
   return e.toStatus ? t(`status.${e.toStatus}`) : e.type;
 }
 
+/** The knowledge article an answer cited (直办, or sent by SMS). */
+function ArticleLine({ data }: { data?: unknown }) {
+  const title = (data as { title?: string } | undefined)?.title;
+  return title ? <div data-testid="timeline-article"><Typography.Text type="secondary">《{title}》</Typography.Text></div> : null;
+}
+
 /** A reply's structured fields on its timeline entry (办理结果 · 是否联系市民 and when). */
 function ReplyDetailsLine({ data }: { data?: unknown }) {
   const { t, locale } = useI18n();
@@ -101,6 +107,7 @@ export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
               </Typography.Text>
               {e.reason && <div>{e.reason}</div>}
               <ReplyDetailsLine data={e.data} />
+              {e.type === 'knowledge.answer_sms_sent' || e.type === 'ticket.answered_directly' ? <ArticleLine data={e.data} /> : null}
             </div>
           ),
         }))}

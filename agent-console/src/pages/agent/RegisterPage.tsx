@@ -11,7 +11,8 @@ import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCascader';
 import { CallerHistory } from './CallerHistory';
-import { KnowledgePanel } from './KnowledgePanel';
+import { KnowledgePanel, type ArticleHit, type KnowledgeUse } from './KnowledgePanel';
+import { KnowledgeAnswerDialog } from './KnowledgeAnswerDialog';
 import { usePresence } from './presence';
 import { DialledLine, useDialledLine } from './DialledLine';
 
@@ -52,6 +53,7 @@ export function RegisterPage() {
   const line = useDialledLine(params.get('line'));
   const regions = useRegions();
   const regionPrefill = useRef('');
+  const [kbUse, setKbUse] = useState<{ article: ArticleHit; kind: KnowledgeUse } | null>(null);
 
   // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
   useEffect(() => {
@@ -74,21 +76,28 @@ export function RegisterPage() {
     return () => cancelAnimationFrame(frame);
   }, [params, form]);
 
-  const submit = async () => {
+  /** Validates and registers the call; null when the form shows what to fix. Errors from the server are thrown. */
+  const register = async () => {
     const values = form.getFieldsValue(true);
     if (values.callerPhone) {
       values.callerPhone = normalizePhoneInput(String(values.callerPhone));
       form.setFieldsValue({ callerPhone: values.callerPhone });
     }
     const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: leafCode(values.category) }, t);
-    if (!body) return;
+    if (!body) return null;
+    const { data } = await api.createTicket(body);
+    drafts.clear(draftKey(params.get('callId')));
+    // The call's paperwork is done: wrap-up time, until the agent says available again.
+    if (presence === 'busy') setPresence('after_call');
+    return data;
+  };
+
+  const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api.createTicket(body);
-      drafts.clear(draftKey(params.get('callId')));
-      // The call's paperwork is done: wrap-up time, until the agent says available again.
-      if (presence === 'busy') setPresence('after_call');
+      const data = await register();
+      if (!data) return;
       message.success(t('reg.created', { number: data.number }));
       navigate(`/agent/tickets/${data.id}`);
     } catch (e) {
@@ -233,7 +242,8 @@ export function RegisterPage() {
       <Col xs={24} lg={8}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <CallerHistory phone={phone} />
-          <KnowledgePanel text={content ?? ''} />
+          <KnowledgePanel text={content ?? ''} onUse={(article, kind) => setKbUse({ article, kind })} />
+          <KnowledgeAnswerDialog use={kbUse} phone={phone} register={register} onClose={() => setKbUse(null)} />
         </Space>
       </Col>
     </Row>
