@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { parseActionBody, type ActionSpec, type FieldSpec } from '../lib/actions';
 import { drafts } from '../lib/drafts';
 import { fieldErrors } from '../api/schemas';
+import { clearErrorsOnChange } from '../lib/zodForm';
 import { useUnits } from './units';
 import { CategoryCascader, leafCode } from './CategoryCascader';
 import { DispatchProposalHint } from './DispatchProposalHint';
@@ -167,7 +168,10 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
       <Form
         form={form}
         layout="vertical"
-        onValuesChange={(_, all) => spec?.draft && drafts.save(draftKey, all)}
+        onValuesChange={(changed, all) => {
+          clearErrorsOnChange(form, { citizenContacted: ['contactedAt'] })(changed);
+          if (spec?.draft) drafts.save(draftKey, all);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
         }}

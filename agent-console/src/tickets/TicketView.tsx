@@ -73,7 +73,8 @@ export function eventLabel(e: TimelineEntry, t: Translate): string {
 
 /** The knowledge article an answer cited (直办, or sent by SMS). */
 function ArticleLine({ data }: { data?: unknown }) {
-  const title = (data as { title?: string } | undefined)?.title;
+  const d = data as { title?: string; articleTitle?: string } | undefined;
+  const title = d?.title ?? d?.articleTitle;
   return title ? <div data-testid="timeline-article"><Typography.Text type="secondary">《{title}》</Typography.Text></div> : null;
 }
 

@@ -57,14 +57,15 @@ export type ReplyDetails = { outcome: string | null; citizenContacted: boolean |
 
 /**
  * The reply's structured fields, checked against the ticket: a contact time only when the citizen
- * was contacted, required then, after the appeal came in and not in the future (a minute of clock skew allowed).
+ * was contacted, required then, after the appeal came in and not in the future (within a minute either way).
  */
 function replyDetails(input: z.infer<typeof ReplyInput>, createdAt: Date, now: Date): ReplyDetails | null {
   if (input.outcome === undefined && input.citizenContacted === undefined && input.contactedAt === undefined) return null;
   if (input.contactedAt && input.citizenContacted !== true) throw problem('REPLY_CONTACT_INVALID', 'a contact time needs citizenContacted: true');
   if (input.citizenContacted && !input.contactedAt) throw problem('REPLY_CONTACT_INVALID', 'contactedAt is required when the citizen was contacted');
   const at = input.contactedAt ? new Date(input.contactedAt) : null;
-  if (at && (at.getTime() > now.getTime() + 60_000 || at < createdAt)) throw problem('REPLY_CONTACT_INVALID', 'contactedAt outside the ticket\'s life');
+  // A minute either way: the form picks minutes, so "just now" may read a few seconds before the appeal came in.
+  if (at && (at.getTime() > now.getTime() + 60_000 || at.getTime() < createdAt.getTime() - 60_000)) throw problem('REPLY_CONTACT_INVALID', 'contactedAt outside the ticket\'s life');
   return { outcome: input.outcome ?? null, citizenContacted: input.citizenContacted ?? null, contactedAt: at ? at.toISOString() : null };
 }
 /** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */

@@ -91,7 +91,7 @@ export const EVENTS = {
     categoryCode: z.string().nullable(), regionCode: z.string().nullable(),
     correction: z.object({ suggested: z.string(), confirmed: z.unknown(), categoryCode: z.string() }).loose().nullable(),
   })),
-  'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable() }), { counters: ['direct_answered'] }),
+  'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable(), articleTitle: z.string().optional() }), { counters: ['direct_answered'] }),
   // console-daily: a knowledge-base answer sent to the caller by SMS (knowledge/answer-sms.ts sends it from the outbox)
   'knowledge.answer_sms_sent': ticket(z.object({ knowledgeArticleId: id, title: z.string() })),
   'ticket.transferred_emergency': ticket(z.object({

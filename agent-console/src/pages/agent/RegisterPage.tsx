@@ -7,7 +7,7 @@ import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
 import { normalizePhoneInput } from '../../lib/phone';
-import { validateWith } from '../../lib/zodForm';
+import { clearErrorsOnChange, validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCascader';
 import { CallerHistory } from './CallerHistory';
@@ -53,6 +53,7 @@ export function RegisterPage() {
   const line = useDialledLine(params.get('line'));
   const regions = useRegions();
   const regionPrefill = useRef('');
+  const clearFieldErrors = clearErrorsOnChange(form);
   const [kbUse, setKbUse] = useState<{ article: ArticleHit; kind: KnowledgeUse } | null>(null);
 
   // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
@@ -129,6 +130,9 @@ export function RegisterPage() {
             data-testid="register-form"
             onValuesChange={(changed, all) => {
               drafts.save(draftKey(params.get('callId')), all);
+              // A fixed field loses its message at once, and the server's last refusal goes with it (never two that disagree).
+              clearFieldErrors(changed);
+              setError(null);
               if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
             }}
             onKeyDown={(e) => {

@@ -4,7 +4,7 @@ import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/problem';
 import { PublicAppealInput } from '../../api/schemas';
 import { useI18n } from '../../i18n';
-import { validateWith } from '../../lib/zodForm';
+import { clearErrorsOnChange, validateWith } from '../../lib/zodForm';
 import { PhoneCodeFields } from './PhoneCodeFields';
 import { MAX_APPEAL_FILES } from '../../lib/attachments';
 
@@ -54,7 +54,7 @@ export function SubmitForm({ onSubmitted }: { onSubmitted: (r: Receipt) => void 
     );
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} data-testid="appeal-form">
+    <Form form={form} layout="vertical" onFinish={submit} onValuesChange={clearErrorsOnChange(form)} data-testid="appeal-form">
       <PhoneCodeFields purpose="submit" testIdPrefix="appeal" />
       <Form.Item name="content" label={t('track.content')} required>
         <Input.TextArea rows={5} data-testid="appeal-content" />
