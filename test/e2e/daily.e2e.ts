@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
+import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
 import { act, BASE, devSmsCode, login, PASSWORD, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
 
@@ -96,6 +97,8 @@ describe('daily tool', () => {
     const details = (await clerk.getByTestId('reply-details').first().textContent()) ?? '';
     assert.match(details, /办理结果：已解决/);
     assert.match(details, /已联系市民/);
+    assert.match((await clerk.getByTestId('reply-due').first().textContent()) ?? '', /答复/, 'the reply deadline stays, with when it was replied');
+    await clerk.getByTestId('reply-details').first().scrollIntoViewIfNeeded();
     await shot(clerk, 'unit-reply-timeline');
   });
 
@@ -110,6 +113,10 @@ describe('daily tool', () => {
     await agent.keyboard.type('居住证');
     await agent.getByTestId('kb-hit').first().waitFor({ timeout: 10_000 });
     assert.match((await agent.getByTestId('kb-hit').first().textContent()) ?? '', /居住证办理流程/);
+    // ↓/↑ move the choice (the search box keeps the focus); the first hit is chosen again.
+    await agent.keyboard.press('ArrowDown');
+    await agent.keyboard.press('ArrowUp');
+    assert.equal(await agent.getByTestId('kb-hit').first().getAttribute('aria-selected'), 'true');
     await shot(agent, 'agent-knowledge-search');
     await agent.keyboard.press('Alt+z');
     await agent.getByTestId('kb-answer').waitFor();
@@ -155,6 +162,19 @@ describe('daily tool', () => {
     await login(sup, USERS.supervisor);
     await sup.goto(`${BASE}/supervisor`);
     await sup.getByTestId('sup-calls-waiting').waitFor();
+    const cti = process.env.E2E_CTI_KEY;
+    if (cti) {
+      // A caller ringing now: the wall counts them in the queue (server: CTI events → queue-counts).
+      const [keyId, secret] = cti.split(':');
+      const callId = `e2e-queue-${Date.now()}`;
+      const body = JSON.stringify([{ eventId: `${callId}-1`, callId, type: 'ringing', at: new Date(Date.now() - 15_000).toISOString(),
+        direction: 'inbound', caller: randomMobile(), callee: '12345' }]);
+      const path = '/channels/phone/events';
+      const res = await fetch(BASE + path, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) } });
+      assert.ok(res.ok, `CTI webhook answered ${res.status}`);
+      await sup.reload();
+      await sup.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-testid=sup-calls-waiting] .ant-statistic-content-value')?.textContent ?? ''), null, { timeout: 15_000 });
+    }
     await sup.getByTestId('sup-calls-after-call').waitFor();
     await sup.getByTestId('sup-agents').getByText('王芳').waitFor({ timeout: 20_000 });
     await shot(sup, 'supervisor-wall-calls');

@@ -610,4 +610,5 @@ export const en: Record<MessageKey, string> = {
   'sup.calls.waiting': 'In queue',
   'sup.calls.longest': 'longest {s}s',
   'sup.calls.afterCall': 'After-call work',
+  'disp.repliedAt': 'replied {at}',
 };

@@ -609,6 +609,7 @@ export const zhCN = {
   'sup.calls.waiting': '排队中',
   'sup.calls.longest': '最长 {s} 秒',
   'sup.calls.afterCall': '话后处理中',
+  'disp.repliedAt': '{at} 答复',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -24,7 +24,12 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
             <div><Typography.Text type={v && d.signedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.signedAt', { at: formatTime(d.signedAt, locale) })}</Typography.Text></div>
           </span>
         ) : <Countdown dueAt={v} now={now} />) },
-        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? formatTime(d.repliedAt, locale) : (
+        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? (
+          <span data-testid="reply-due">
+            {v ? formatTime(v, locale) : '—'}
+            <div><Typography.Text type={v && d.repliedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.repliedAt', { at: formatTime(d.repliedAt, locale) })}</Typography.Text></div>
+          </span>
+        ) : (
           <>
             <Countdown dueAt={v} now={now} />
             {d.deadlinesProvisional && <Tooltip title={t('disp.provisionalHint')}><Tag color="gold">{t('disp.provisional')}</Tag></Tooltip>}

@@ -95,17 +95,17 @@ function Calls({ q, afterCall }: { q: LiveQuery<QueueCounts>; afterCall: number 
   return (
     <Card size="small" title={t('sup.calls')} data-testid="sup-calls">
       <Row gutter={[8, 8]}>
-        <Col xs={12} md={4}>
+        <Col xs={12} md={3}>
           <Statistic title={t('sup.calls.waiting')} value={c?.waiting ?? '—'} data-testid="sup-calls-waiting"
             suffix={c?.longestWaitSeconds != null ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('sup.calls.longest', { s: c.longestWaitSeconds })}</Typography.Text> : undefined} />
         </Col>
-        <Col xs={12} md={4}>
+        <Col xs={12} md={3}>
           <Statistic title={t('sup.calls.afterCall')} value={afterCall} data-testid="sup-calls-after-call" />
         </Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
-        <Col xs={12} md={4}>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
+        <Col xs={12} md={5}>
           <Statistic title={t('sup.calls.serviceLevel', { s: c?.serviceLevelSeconds ?? 20 })} value={pct(c?.serviceLevel)} data-testid="sup-service-level" />
         </Col>
         <Col xs={12} md={4}><Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} /></Col>
