@@ -191,6 +191,7 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
 function printLogins() {
   console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
   for (const u of USERS) console.log(`  ${u.username.padEnd(16)} ${u.role.padEnd(11)} ${u.displayName}`);
+  console.log(`\nOpen http://localhost:${env.PORT}/ and log in as one of the users above (the server starts next).\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -94,7 +94,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits }));
   api.use(callbackRoutes());
   api.use(reviewRoutes({ limiter: rt.limiter }));
-  api.use(knowledgeRoutes());
+  api.use(knowledgeRoutes({ limiter: rt.limiter }));
   api.use(reportRoutes());
   api.use(hotlineRoutes());
   api.use(supervisionRoutes());

@@ -8,6 +8,7 @@ import type { Runtime } from './platform/runtime';
 import { HandlerRegistry } from './platform/events/handlers';
 import { runEventsWorker } from './platform/queue/events-worker';
 import { registerCitizenNotices } from './citizen/notices';
+import { registerAnswerSms } from './knowledge/answer-sms';
 import { registerSlaWakes } from './sla/jobs/sla-wake.job';
 import { registerCallbackJobs, type OutboundDialer } from './callbacks/use-cases/outbound-calls';
 import { registerWechatMedia } from './channels/wechat';
@@ -31,6 +32,7 @@ export interface EventsWorkerDeps {
 export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: EventsWorkerDeps = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
   registerCitizenNotices(registry, rt, { publicBaseUrl: deps.publicBaseUrl });
+  registerAnswerSms(registry, rt);
   if (slaQueue) registerSlaWakes(registry, rt, slaQueue);
   registerCallbackJobs(registry, rt, { cti: deps.cti, publicBaseUrl: deps.publicBaseUrl ?? '' });
   if (deps.wechatMedia) registerWechatMedia(registry, deps.wechatMedia);

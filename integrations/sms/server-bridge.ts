@@ -14,6 +14,7 @@ export const SERVER_TEMPLATE_MAP = {
   ticket_replied: 'closed',
   ticket_extended: 'extended',
   callback_link: 'callback_survey',
+  knowledge_answer: 'knowledge_answer',
 } as const satisfies Record<string, TemplateKey>;
 
 export function smsSenderFrom(dispatcher: SmsDispatcher) {

@@ -1,6 +1,6 @@
 /** SMS provider contract (channels.md §4.1) and our template keys. */
 
-export type TemplateKey = 'verify_code' | 'accepted' | 'dispatched' | 'extended' | 'closed' | 'callback_survey';
+export type TemplateKey = 'verify_code' | 'accepted' | 'dispatched' | 'extended' | 'closed' | 'callback_survey' | 'knowledge_answer';
 
 export interface SmsSendRequest {
   to: string[];
@@ -45,6 +45,8 @@ export const TEMPLATE_TEXTS: Record<TemplateKey, { text: string; params: string[
   extended: { text: '您的工单${ticketNo}办理期限已延长至${dueDate}。', params: ['ticketNo', 'dueDate'] },
   closed: { text: '您的工单${ticketNo}已答复办结，详情及评价：${link}', params: ['ticketNo', 'link'] },
   callback_survey: { text: '请对工单${ticketNo}的办理情况评价：${link}', params: ['ticketNo', 'link'] },
+  // The agent sends a knowledge-base answer to the caller (the console's "短信发送"); the answer is cut to fit one long SMS.
+  knowledge_answer: { text: '您咨询的“${title}”：${answer}（12345热线，工单${ticketNo}）', params: ['title', 'answer', 'ticketNo'] },
 };
 
 /** Mainland mobile numbers in the forms citizens type them; anything else is rejected per number. */

@@ -4,6 +4,7 @@ import type { HandlerRegistry } from '../platform/events/handlers';
 import { EVENTS, noticeFor, type CitizenTemplate, type EventType } from '../platform/events/catalogue';
 import type { OutboxMessage } from '../platform/events/outbox';
 import { extensionNoticeParams } from '../sla/extension';
+import { trackCodeFor } from './track-code';
 
 /**
  * The variables of a citizen notice, named as the vendor templates name them (integrations/sms
@@ -12,7 +13,7 @@ import { extensionNoticeParams } from '../sla/extension';
  * answer and rates it (好差评) without asking for an SMS code: the "closed" notice carries it.
  */
 export function noticeParams(rt: Pick<Runtime, 'svc'>, publicBaseUrl: string, template: CitizenTemplate, ticketNo: string): Record<string, string> {
-  const trackUrl = `${publicBaseUrl.replace(/\/$/, '')}/track?number=${ticketNo}&token=${rt.svc.pii.token('track', ticketNo)}`;
+  const trackUrl = `${publicBaseUrl.replace(/\/$/, '')}/track?number=${ticketNo}&token=${trackCodeFor(rt, ticketNo)}`;
   switch (template) {
     case 'ticket_received':
       return { ticketNo, trackUrl };

@@ -15,6 +15,7 @@ import { issueSmsCode, verifySmsCode } from './sms-codes';
 import type { smsCodeLimits } from './sms-limits';
 import { presentPublicTicket } from './present';
 import { ticketOfProvenPhone } from './ownership';
+import { trackCodeFor, trackCodeMatches } from './track-code';
 
 const Phone = z.string().trim().max(20);
 const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit'), captcha: z.string().max(4096).optional() });
@@ -26,7 +27,8 @@ const SubmitAppealInput = z.strictObject({
 });
 const TrackInput = z.union([
   z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: Phone, code: z.string().regex(/^\d{6}$/) }),
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/) }),
+  // Any text up to 64 characters: a malformed code is answered in words by trackCodeMatches, not with a pattern.
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().max(64) }),
 ]);
 
 export function mobile(phone: string) {
@@ -35,8 +37,8 @@ export function mobile(phone: string) {
   return m.normalized;
 }
 
-/** A tracking token printed with the ticket number lets the citizen come back without a new SMS. */
-export const trackTokenFor = (ctx: Ctx, number: string) => ctx.svc.pii.token('track', number);
+/** A tracking code printed with the ticket number lets the citizen come back without a new SMS (track-code.ts). */
+export const trackTokenFor = (ctx: Ctx, number: string) => trackCodeFor(ctx, number);
 
 export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsLimits: ReturnType<typeof smsCodeLimits> }) {
   const r = Router();
@@ -87,7 +89,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
     if (!(await deps.limiter.hit(`track-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const ticket = await ticketByNumber(req.ctx, b.number);
     if ('trackToken' in b) {
-      if (!ticket || !req.ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
+      if (!trackCodeMatches(req.ctx, b.number, b.trackToken) || !ticket) throw problem('TICKET_NOT_FOUND');
     } else {
       const phone = mobile(b.phone);
       await verifySmsCode(req.ctx, phone, 'track', b.code);

@@ -10,6 +10,7 @@ import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
 import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
 import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
+import { REPLY_TEMPLATES } from './reply-templates';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -42,6 +43,11 @@ export function dispatchRoutes() {
 
   r.get('/tickets/:id/dispatch-proposal', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams }), async (req, res) => {
     res.json({ data: await proposeDispatch(req.ctx, String(req.params.id)) });
+  });
+
+  /** 答复模板 for the unit's reply form (reply-templates.ts). */
+  r.get('/reply-templates', requireStaff(), (_req, res) => {
+    res.json({ data: REPLY_TEMPLATES });
   });
 
   r.get('/admin/dispatch-rules', requireStaff('admin', 'supervisor', 'dispatcher'), async (req, res) => {

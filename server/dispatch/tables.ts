@@ -63,6 +63,8 @@ export const dispatches = pgTable(
     overdueAt: timestamp('overdue_at', { withTimezone: true }),
     supervisedAt: timestamp('supervised_at', { withTimezone: true }),
     replyText: text('reply_text'),
+    /** 办理结果, 是否联系市民, contact time: the reply's structured fields (unit-handling.ts ReplyDetails). */
+    replyDetails: jsonb('reply_details').$type<{ outcome: string | null; citizenContacted: boolean | null; contactedAt: string | null }>(),
     returnReasonCode: text('return_reason_code'),
     returnNote: text('return_note'),
     statusBeforeReturn: text('status_before_return'),

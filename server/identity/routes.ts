@@ -11,12 +11,14 @@ import { MFA_ROLES } from './mfa';
 import { sql } from 'drizzle-orm';
 import { decideCitizenMerge, DecideMergeInput } from './use-cases/merge-citizens';
 import { maskPhone } from './checks';
+import { presenceSignOff } from '../platform/realtime/presence';
 import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionToken, userForToken, type SessionUser } from './sessions';
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
 export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean; mfaRequired: boolean }) {
   const r = Router();
+  const signOff = presenceSignOff(deps.redis, deps.prefix, deps.log);
   const perIp = createLimit(deps.redis, deps.prefix, { name: 'login-ip', points: 30, durationSeconds: 60 }, deps.log);
   // Per account name, known or not (so a 429 says nothing about existence): slow guessing from many addresses.
   const perAccount = createLimit(deps.redis, deps.prefix, { name: 'login-account', points: 10, durationSeconds: 15 * 60 }, deps.log);
@@ -40,7 +42,9 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
 
   r.post('/auth/logout', async (req, res) => {
     const token = sessionToken(req.headers.cookie);
+    const leaving = token ? await userForToken(deps.db, token) : null;
     if (token) await destroySession(deps.db, token);
+    if (leaving) await signOff(leaving.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { validate } from '../platform/http/middleware';
 import { requireStaff } from '../identity/sessions';
 import { iso } from '../tickets/present';
+import type { RateLimiter } from '../platform/http/rate-limit';
+import { AnswerSmsInput, sendAnswerSms } from './answer-sms';
 import { ArticleInput, ArticlePatch, createArticle, getArticle, searchArticles, updateArticle } from './use-cases/articles';
 
 const IdParams = z.strictObject({ id: z.uuid() });
@@ -20,8 +22,14 @@ export const presentArticle = (r: Row, full = true) => ({
   ...(r.score !== undefined ? { score: Number(r.score) } : {}), ...(r.updatedAt ? { updatedAt: iso(r.updatedAt) } : {}),
 });
 
-export function knowledgeRoutes() {
+export function knowledgeRoutes(deps: { limiter: RateLimiter }) {
   const r = Router();
+
+  /** 短信发送: the article's answer to the ticket's caller (answer-sms.ts), on the ticket's timeline. */
+  r.post('/tickets/:id/knowledge-sms', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: AnswerSmsInput }), async (req, res) => {
+    await sendAnswerSms(req.ctx, deps.limiter, String(req.params.id), req.body);
+    res.status(202).json({ data: { sent: true } });
+  });
 
   /** For the agent while registering: the articles in force that best match what the caller said. */
   r.get('/knowledge/suggest', requireStaff(), validate({ query: SuggestQuery }), async (req, res) => {

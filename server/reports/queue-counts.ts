@@ -28,8 +28,19 @@ export async function queueCounts(ctx: Ctx) {
       count(*) filter (where answered = 1 and wait_seconds <= ${SERVICE_LEVEL_SECONDS})::int as within,
       coalesce(sum(wait_seconds) filter (where answered = 1), 0)::int as wait
     from call_stats where day = (now() at time zone 'Asia/Shanghai')::date`)).rows;
+  // 排队: inbound calls ringing or in the IVR now — started within the last two hours (a call whose
+  // `ended` never came is not waiting all day) with no `answered` or `ended` yet.
+  const [queue] = (await ctx.db.execute<{ waiting: number; longest: number | null }>(sql`
+    select count(*)::int as waiting, extract(epoch from now() - min(s.at))::int as longest from (
+      select data->>'callId' as call_id, min(at) as at from channel_events
+      where channel = 'phone' and type in ('call.ringing', 'call.ivr') and at > now() - interval '2 hours'
+        and coalesce(data->>'direction', 'inbound') = 'inbound'
+      group by 1) s
+    where not exists (select 1 from channel_events e where e.channel = 'phone' and e.data->>'callId' = s.call_id
+      and e.type in ('call.answered', 'call.ended'))`)).rows;
   return {
     calls: {
+      waiting: queue.waiting, longestWaitSeconds: queue.waiting ? queue.longest : null,
       offered: calls.offered, answered: calls.answered, abandoned: calls.offered - calls.answered,
       serviceLevel: calls.offered ? calls.within / calls.offered : null, serviceLevelSeconds: SERVICE_LEVEL_SECONDS,
       averageWaitSeconds: calls.answered ? Math.round(calls.wait / calls.answered) : null,

@@ -12,12 +12,14 @@ import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 
+
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const PublicReviewsQuery = z.strictObject({ unitId: z.uuid(), month: Month });
 const IdParams = z.strictObject({ id: z.uuid() });
 const ActionParams = z.strictObject({ id: z.uuid(), action: z.enum(RECTIFICATION_ACTIONS) });
 const ListQuery = z.strictObject({ status: z.enum(RECTIFICATION_STATUSES).optional(), unitId: z.uuid().optional(), overdue: z.enum(['true', 'false']).optional() });
 const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.optional(), bad: z.enum(['true', 'false']).optional() });
+
 
 /**
  * A case list is worked from the ticket number, the score and what the citizen wrote; one query

@@ -149,7 +149,7 @@ export async function getTicketRow(ctx: Ctx, id: string): Promise<TicketDetailRo
   const [dispatchRows, timeline] = await Promise.all([
     ctx.db.execute(sql`select d.id, d.unit_id as "unitId", u.name as "unitName", d.role, d.round, d.status,
       d.sign_due_at as "signDueAt", d.reply_due_at as "replyDueAt", d.signed_at as "signedAt", d.replied_at as "repliedAt",
-      d.reply_text as "replyText", d.return_reason_code as "returnReasonCode", d.extension_count as "extensionCount",
+      d.reply_text as "replyText", d.reply_details as "replyDetails", d.return_reason_code as "returnReasonCode", d.extension_count as "extensionCount",
       d.requested_due_date as "requestedDueDate", d.overdue_at as "overdueAt", d.reminded_at as "remindedAt",
       d.deadlines_provisional as "deadlinesProvisional"
       from dispatches d join handling_units u on u.id = d.unit_id where d.ticket_id = ${id} order by d.round, d.created_at`),

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { smsMinutePasses } from '../helpers/sms-window';
-import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, rowLeavesAfterAction, serverUp, shot, unitNameOf, USERS, waitStatus } from './helpers';
+import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, rowLeavesAfterAction, serverUp, shot, unitNameOf, USERS, waitStatus, fillReplyFields } from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -105,7 +105,10 @@ describe('appeal lifecycle through the console', () => {
     await waitStatus(clerk, 'signed');
     await act(clerk, 'start');
     await waitStatus(clerk, 'in_progress');
-    await act(clerk, 'reply', () => clerk.getByTestId('field-text').fill('经核查，已责令施工单位停止夜间施工，并安排巡查。'));
+    await act(clerk, 'reply', async () => {
+      await clerk.getByTestId('field-text').fill('经核查，已责令施工单位停止夜间施工，并安排巡查。');
+      await fillReplyFields(clerk);
+    });
     await waitStatus(clerk, 'replied');
     await shot(clerk, 'unit-detail-replied');
   });

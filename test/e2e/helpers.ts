@@ -85,8 +85,21 @@ export async function waitStatus(page: Page, status: string, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=ticket-summary] [data-status=${status}]`, { timeout });
 }
 
+/** The reply's structured fields (办理结果, 是否联系市民): every console reply asks them. */
+export async function fillReplyFields(page: Page, outcome = '已解决') {
+  await pickOption(page, 'field-outcome', outcome);
+  await page.getByTestId('field-citizenContacted-no').check();
+}
+
+/** 签收 and 开始办理 are one click with an undo notice (no dialog); the status changes when the window has passed. */
+const ONE_CLICK = new Set(['sign', 'start']);
+
 export async function act(page: Page, action: string, fill?: () => Promise<void>) {
   await page.getByTestId(`action-${action}`).click();
+  if (ONE_CLICK.has(action)) {
+    await page.getByTestId('undo-toast').waitFor({ timeout: 10_000 });
+    return;
+  }
   if (fill) await fill();
   await page.getByTestId('action-confirm').click();
   // Either the dialog closes (done) or it shows the server's problem message: fail with that text.

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
 import { launchBrowser, newPerson } from './browser';
-import { act, search, BASE, login, PASSWORD, pickOption, serverUp, shot, USERS, waitStatus } from './helpers';
+import { act, search, BASE, login, PASSWORD, pickOption, serverUp, shot, USERS, waitStatus, fillReplyFields } from './helpers';
 
 const DISPATCHER = process.env.E2E_DISPATCHER ?? 'dispatcher1';
 
@@ -95,6 +95,7 @@ describe('department portal', () => {
     assert.equal(await clerk.getByTestId('field-text').inputValue(), '已委托检测机构取样，');
     await clerk.getByTestId('field-text').press('End');
     await clerk.keyboard.type('检测合格，已清洗水箱。');
+    await fillReplyFields(clerk, '部分解决');
     await clerk.getByTestId('action-confirm').click();
     await waitStatus(clerk, 'replied');
     assert.match((await clerk.getByTestId('detail-reply').textContent()) ?? '', /已清洗水箱/);

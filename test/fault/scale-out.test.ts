@@ -24,7 +24,8 @@ beforeAll(async () => {
   pool.on('error', () => {});
   redis = await startRedisProcess();
   // Both nodes run everything, workers included: two relays and two workers compete for the same rows and jobs.
-  [A, B] = await Promise.all([0, 1].map(() => spawnServer({ databaseUrl: db.url, redisUrl: redis.url, prefix, logLevel: 'info' })));
+  // debug: the dev SMS sender lists a burst's messages after the third at debug level, and the notices are counted from the log.
+  [A, B] = await Promise.all([0, 1].map(() => spawnServer({ databaseUrl: db.url, redisUrl: redis.url, prefix, logLevel: 'debug' })));
 });
 
 afterAll(async () => {

@@ -47,6 +47,29 @@ describe('wall queue counts', () => {
     await send([ev('B', 1, 'ringing', 0), ev('B', 2, 'answered', 30), ev('B', 3, 'ended', 90)]); // answered in 30 s
     await send([ev('C', 1, 'ringing', 0), ev('C', 2, 'ended', 45)]); // gave up
     const r = await supervisor.get('/api/reports/queue-counts');
-    expect(r.body.data.calls).toEqual({ offered: 3, answered: 2, abandoned: 1, serviceLevel: 1 / 3, serviceLevelSeconds: 20, averageWaitSeconds: 20 });
+    expect(r.body.data.calls).toEqual({ waiting: 0, longestWaitSeconds: null, offered: 3, answered: 2, abandoned: 1, serviceLevel: 1 / 3,
+      serviceLevelSeconds: 20, averageWaitSeconds: 20 });
+
+    // 排队: a call ringing now (and one in the IVR) waits; once answered or ended it no longer does.
+    await send([{ ...ev('D', 1, 'ringing', 560), at: new Date(Date.now() - 40_000).toISOString() }]);
+    await send([{ ...ev('E', 1, 'ringing', 590), at: new Date(Date.now() - 10_000).toISOString() }, { ...ev('E', 2, 'ivr', 595), at: new Date(Date.now() - 5_000).toISOString() }]);
+    let calls = (await supervisor.get('/api/reports/queue-counts')).body.data.calls;
+    expect(calls.waiting).toBe(2);
+    expect(calls.longestWaitSeconds).toBeGreaterThanOrEqual(39);
+    await send([{ ...ev('D', 2, 'answered', 600), at: new Date().toISOString() }]);
+    await send([{ ...ev('E', 3, 'ended', 600), at: new Date().toISOString() }]);
+    calls = (await supervisor.get('/api/reports/queue-counts')).body.data.calls;
+    expect(calls).toMatchObject({ waiting: 0, longestWaitSeconds: null });
+  });
+
+  it('an agent who logs out leaves the wall (their presence row is removed)', async () => {
+    const agent = await makeUser(env, 'agent');
+    const api = await ApiClient.login(env.baseUrl, agent.user.username);
+    const key = `${env.prefix}:presence`;
+    await env.rt.redis.hset(key, agent.user.id, JSON.stringify({ userId: agent.user.id, state: 'after_call' }));
+    expect(await env.rt.redis.hexists(key, agent.user.id)).toBe(1);
+    const r = await api.post('/api/auth/logout', {});
+    expect(r.status).toBe(204);
+    expect(await env.rt.redis.hexists(key, agent.user.id)).toBe(0);
   });
 });

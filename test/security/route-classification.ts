@@ -138,6 +138,9 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   // its refusals are in test/integration/exchange.test.ts)
   'POST /api/tickets/:id/exchange/push': { roles: CENTRE },
   'POST /api/tickets/:id/exchange/:action': { roles: CENTRE },
+  // console-daily: reply templates for the unit's reply form; a knowledge answer sent by SMS; the wall's call-centre figures
+  'GET /api/reply-templates': { roles: STAFF },
+  'POST /api/tickets/:id/knowledge-sms': { roles: CENTRE },
 };
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };

@@ -18,7 +18,8 @@ export interface Envelope<T> {
   page?: Page;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<Envelope<T>> {
+/** `keepalive`: the request outlives the page (an action whose undo window was still open when the tab closed). */
+export async function request<T>(method: string, path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<Envelope<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': getLocale() };
   // FormData (file uploads) carries its own multipart Content-Type with the boundary.
   const form = body instanceof FormData;
@@ -30,6 +31,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       method,
       headers,
       credentials: 'same-origin',
+      keepalive: opts.keepalive,
       body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
   } catch {

@@ -1,4 +1,4 @@
-import { get, post, query } from './client';
+import { get, post, query, request } from './client';
 import type { UploadedAttachment } from '../lib/attachments';
 import type { Category, DispatchProposal, PublicTicket, StaffSession, TicketDetail, TicketSummary, Unit, User } from './types';
 
@@ -41,8 +41,8 @@ export const api = {
   readCopy: (id: string) => post<UnitCopy>(`/api/copies/${encodeURIComponent(id)}/read`, {}),
   requestContact: (ticketId: string, callbackNumber: string) =>
     post<{ id: string; status: string }>(`/api/tickets/${encodeURIComponent(ticketId)}/contact-requests`, { callbackNumber }),
-  act: (id: string, action: string, body: Record<string, unknown>) =>
-    post<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body),
+  act: (id: string, action: string, body: Record<string, unknown>, opts?: { keepalive?: boolean }) =>
+    request<TicketDetail>('POST', `/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body, opts),
   dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),
   units: () => get<Unit[]>('/api/units'),
   categories: (parentCode?: string) => get<Category[]>(`/api/categories${query({ parentCode })}`),

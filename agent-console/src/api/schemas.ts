@@ -27,6 +27,8 @@ export function idCheckOk(id: string): boolean {
 // The codes come from the contract the server validates against (contract/enums.ts), not a copy.
 import { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES } from '../../../contract/enums';
 export { APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES };
+/** 办理结果 of a unit reply (server: dispatch/use-cases/unit-handling.ts). */
+export const REPLY_OUTCOMES = ['resolved', 'partly_resolved', 'explained'] as const;
 
 export const LoginInput = z.object({ username: required(64), password: z.string('v.required').check(z.minLength(1, 'v.required')) });
 
@@ -89,11 +91,20 @@ export const ActionBodies = {
   'request-extension': z.object({ newDueDate: date, reason: required(500) }),
   'approve-extension': z.object({ note }),
   'deny-extension': z.object({ note: required(500) }),
-  reply: z.object({
-    text: required(5000),
-    earlyReplyReason: optional(500),
-    attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
-  }),
+  reply: z.pipe(
+    z.object({
+      text: required(5000),
+      earlyReplyReason: optional(500),
+      attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
+      // 办理结果 and 是否联系市民 are asked of every reply made in the console; the contact time only when contacted.
+      outcome: z.enum(REPLY_OUTCOMES, 'v.required'),
+      citizenContacted: z.boolean('v.required'),
+      contactedAt: z.optional(z.string()),
+    }).check(z.refine((v) => !v.citizenContacted || !!v.contactedAt, { message: 'v.contactedAt', path: ['contactedAt'] })),
+    z.transform(({ contactedAt, ...v }) => ({
+      ...v, ...(v.citizenContacted && contactedAt ? { contactedAt: new Date(contactedAt).toISOString() } : {}),
+    })),
+  ),
   'accept-reply': z.object({ note }),
   'send-back': z.object({ note: required(500) }),
   reopen: z.object({ reason: required(500) }),
@@ -118,7 +129,12 @@ export const TrackByCode = z.object({
   phone: mobile,
   code: smsCode,
 });
-export const TrackByToken = z.object({ number: required(32), trackToken: required(200) });
+/** The receipt's 10-character code (any case, hyphens and spaces ignored) or a 32-hex one printed before. */
+const TRACK_CODE = /^([0-9a-z]{10}|[0-9a-f]{32})$/i;
+export const TrackByToken = z.object({
+  number: required(32),
+  trackToken: trimmed(z.minLength(1, 'v.required'), z.refine((v) => !v || TRACK_CODE.test(v.replace(/[\s-]/g, '')), 'v.trackCode')),
+});
 
 /** Field → first message key, the shape antd's Form.setFields wants. */
 export function fieldErrors(error: z.core.$ZodError): Record<string, string> {

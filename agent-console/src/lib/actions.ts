@@ -1,6 +1,6 @@
-import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
+import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, REPLY_OUTCOMES, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
 
-export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category' | 'files';
+export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category' | 'files' | 'yesno' | 'datetime';
 
 export interface FieldSpec {
   name: string;
@@ -8,6 +8,8 @@ export interface FieldSpec {
   /** For selects: values, each shown via `${labelPrefix}${value}`. */
   options?: readonly string[];
   labelPrefix?: string;
+  /** Shown only while another field has this value (the contact time, once "contacted: yes"). */
+  showIf?: { field: string; equals: unknown };
 }
 
 export interface ActionSpec {
@@ -41,7 +43,14 @@ const SPECS: ActionSpec[] = [
   { action: 'start', fields: [], tone: 'primary' },
   {
     action: 'reply',
-    fields: [{ name: 'text', kind: 'textarea' }, { name: 'attachments', kind: 'files' }, { name: 'earlyReplyReason', kind: 'textarea' }],
+    fields: [
+      { name: 'text', kind: 'textarea' },
+      { name: 'outcome', kind: 'select', options: REPLY_OUTCOMES, labelPrefix: 'outcome.' },
+      { name: 'citizenContacted', kind: 'yesno' },
+      { name: 'contactedAt', kind: 'datetime', showIf: { field: 'citizenContacted', equals: true } },
+      { name: 'attachments', kind: 'files' },
+      { name: 'earlyReplyReason', kind: 'textarea' },
+    ],
     tone: 'primary',
     draft: true,
   },

@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Category } from '../api/types';
+import { onSessionEnd } from './sessionReset';
 
 // The model names level-1 categories; one fetch of the roots per page load maps names to codes.
 let roots: Promise<Category[]> | null = null;
+onSessionEnd(() => {
+  roots = null;
+});
 
 /** name → code for the category tree's roots (empty until loaded, or if the request fails). */
 export function useCategoryCodeByName(enabled = true): (name: string) => string | undefined {

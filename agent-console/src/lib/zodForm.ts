@@ -33,3 +33,17 @@ export function announceErrors(form: FormInstance, fields: { name: (string | num
     // A field the form does not render (a schema path without an input) has nothing to focus: the message is still said.
   }
 }
+
+/**
+ * A message set by validateWith stays until something clears it (antd re-validates only fields with
+ * rules, and these forms have none): pass this to Form's onValuesChange, or call it from there, so a
+ * field's message goes as soon as the person changes that field — the schema checks it again on submit.
+ * `dependents` clears fields whose rule reads the changed one (the contact time when "contacted" changes).
+ */
+export function clearErrorsOnChange(form: FormInstance, dependents: Record<string, string[]> = {}) {
+  return (changed: Record<string, unknown>) => {
+    const names = Object.keys(changed).flatMap((k) => [k, ...(dependents[k] ?? [])]);
+    const shown = names.filter((n) => form.getFieldError(n.split('.')).length > 0);
+    if (shown.length) form.setFields(shown.map((n) => ({ name: n.split('.'), errors: [] })));
+  };
+}

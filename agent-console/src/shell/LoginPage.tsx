@@ -4,7 +4,7 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { errorMessage } from '../api/problem';
 import { LoginInput } from '../api/schemas';
 import { useI18n } from '../i18n';
-import { validateWith } from '../lib/zodForm';
+import { clearErrorsOnChange, validateWith } from '../lib/zodForm';
 import { fullySignedIn, homeFor, useAuth } from './auth';
 import { MfaStep } from './MfaStep';
 import { LocaleSwitch } from './LocaleSwitch';
@@ -40,7 +40,7 @@ export default function LoginPage() {
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f0f2f5', padding: 16 }}>
       <Card title={`${t('app.name')} · ${t('login.title')}`} extra={<LocaleSwitch />} style={{ width: 380, maxWidth: '100%' }}>
-        <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form form={form} layout="vertical" onFinish={onFinish} onValuesChange={clearErrorsOnChange(form)} requiredMark={false}>
           <Form.Item name="username" label={t('login.username')}>
             <Input autoFocus autoComplete="username" data-testid="login-username" />
           </Form.Item>

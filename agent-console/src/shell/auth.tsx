@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { setCsrfToken, setUnauthenticatedHandler } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Role, User } from '../api/types';
-import { drafts } from '../lib/drafts';
+import { endSession } from '../lib/sessionReset';
 
 interface AuthValue {
   user: User | null;
@@ -39,7 +39,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // The server said the session is gone (expired, revoked, or this tab opened after it ended):
     // whatever this person typed stays on the PC no longer than their session, as on logout.
     setUnauthenticatedHandler(() => {
-      drafts.clearAll();
+      endSession();
       setUser(null);
     });
     api
@@ -63,8 +63,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     await api.logout().catch(() => undefined);
     setCsrfToken(null);
-    // A desk PC is shared between shifts: the next person must not find this one's drafts.
-    drafts.clearAll();
+    // A desk PC is shared between shifts: the next person must not find this one's drafts, presence or cached answers.
+    endSession();
     setUser(null);
   }, []);
 

@@ -6,7 +6,8 @@ import type { TicketDetail } from '../api/types';
 import { I18nProvider } from '../i18n';
 import { ActionBar } from './ActionBar';
 
-const ticket = { id: 't-1', number: 'RX1', allowedActions: ['sign'], version: 3 } as unknown as TicketDetail;
+// archive: an action with a confirm form (sign and start are one click with an undo window, useUndoableAction.test.tsx).
+const ticket = { id: 't-1', number: 'RX1', allowedActions: ['archive'], version: 3 } as unknown as TicketDetail;
 
 afterEach(() => {
   cleanup();
@@ -29,12 +30,12 @@ describe('action → API', () => {
         <ActionBar ticket={ticket} onDone={() => undefined} onStale={onStale} />
       </I18nProvider>,
     );
-    fireEvent.click(screen.getByTestId('action-sign'));
+    fireEvent.click(screen.getByTestId('action-archive'));
     fireEvent.click(await screen.findByTestId('action-confirm'));
     expect((await screen.findByTestId('action-error')).textContent).toBe('工单状态已变化，请刷新后重试');
     await waitFor(() => expect(onStale).toHaveBeenCalledOnce());
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/api/tickets/t-1/actions/sign');
+    expect(url).toBe('/api/tickets/t-1/actions/archive');
     expect(init.method).toBe('POST');
     expect(init.headers).toMatchObject({ 'X-CSRF-Token': 'csrf-123', 'Accept-Language': 'zh-CN' });
   });
@@ -49,15 +50,15 @@ describe('action → API', () => {
     );
     fireEvent.click(screen.getByTestId('action-reply'));
     fireEvent.click(await screen.findByTestId('action-confirm'));
-    expect(await screen.findByText('必填')).toBeTruthy();
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect((await screen.findAllByText('必填')).length).toBeGreaterThan(0);
+    expect(fetchMock.mock.calls.filter(([url]) => String(url).includes('/actions/'))).toEqual([]);
   });
 
   it('uploads a reply file for the ticket, then cites it in the reply', async () => {
     const fetchMock = vi.fn(async (url: string) => {
       const data = url.endsWith('/attachments')
         ? { storageKey: 'att:11111111-2222-4333-8444-555555555555', name: '整改照片.png', mime: 'image/png', size: 4 }
-        : { ...ticket, allowedActions: [] };
+        : url.endsWith('/reply-templates') ? [] : { ...ticket, allowedActions: [] };
       return new Response(JSON.stringify({ data }), { status: url.endsWith('/attachments') ? 201 : 200, headers: { 'Content-Type': 'application/json' } });
     });
     vi.stubGlobal('fetch', fetchMock);
@@ -68,21 +69,27 @@ describe('action → API', () => {
     );
     fireEvent.click(screen.getByTestId('action-reply'));
     fireEvent.change(await screen.findByTestId('field-text'), { target: { value: '已更换路灯' } });
+    fireEvent.mouseDown(screen.getByTestId('field-outcome').querySelector('.ant-select-selector') ?? screen.getByTestId('field-outcome'));
+    fireEvent.click(await screen.findByText('已解决'));
+    fireEvent.click(screen.getByTestId('field-citizenContacted-no'));
+    // The reply-template list is fetched when the form opens; count the other calls.
+    const calls = () => fetchMock.mock.calls.filter(([url]) => !String(url).endsWith('/reply-templates'));
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     fireEvent.change(input, { target: { files: [new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], '整改照片.png', { type: 'image/png' })] } });
-    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
-    const [upUrl, upInit] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    await waitFor(() => expect(calls()).toHaveLength(1));
+    const [upUrl, upInit] = calls()[0] as unknown as [string, RequestInit];
     expect(upUrl).toBe('/api/tickets/t-1/attachments');
     expect(upInit.body).toBeInstanceOf(FormData);
     expect(((upInit.body as FormData).get('files') as File).name).toBe('整改照片.png');
     expect(upInit.headers).not.toHaveProperty('Content-Type'); // the browser adds multipart with its boundary
     expect(await screen.findByText('整改照片.png')).toBeTruthy();
     fireEvent.click(screen.getByTestId('action-confirm'));
-    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
-    const [replyUrl, replyInit] = fetchMock.mock.calls[1] as unknown as [string, RequestInit];
+    await waitFor(() => expect(calls()).toHaveLength(2));
+    const [replyUrl, replyInit] = calls()[1] as unknown as [string, RequestInit];
     expect(replyUrl).toBe('/api/tickets/t-1/actions/reply');
     expect(JSON.parse(replyInit.body as string)).toEqual({
       text: '已更换路灯', attachments: [{ name: '整改照片.png', storageKey: 'att:11111111-2222-4333-8444-555555555555' }],
+      outcome: 'resolved', citizenContacted: false,
     });
   });
 

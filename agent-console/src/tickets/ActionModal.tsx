@@ -1,4 +1,4 @@
-import { App, Button, Form, Input, Modal, Select, Upload } from 'antd';
+import { App, Button, Form, Input, Modal, Radio, Select, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import { ApiError, errorMessage } from '../api/problem';
@@ -7,9 +7,11 @@ import { useI18n } from '../i18n';
 import { parseActionBody, type ActionSpec, type FieldSpec } from '../lib/actions';
 import { drafts } from '../lib/drafts';
 import { fieldErrors } from '../api/schemas';
+import { clearErrorsOnChange } from '../lib/zodForm';
 import { useUnits } from './units';
 import { CategoryCascader, leafCode } from './CategoryCascader';
 import { DispatchProposalHint } from './DispatchProposalHint';
+import { ReplyTemplatePicker } from './ReplyTemplatePicker';
 import { classificationDefaults } from '../lib/suggestion';
 import { useCategoryCodeByName } from '../lib/categoryIndex';
 
@@ -74,6 +76,16 @@ function FieldInput({ field, ticketId, ...rest }: { field: FieldSpec; ticketId: 
       return <Input.TextArea {...rest} value={rest.value as string} rows={4} data-testid={`field-${field.name}`} />;
     case 'date':
       return <Input {...rest} value={rest.value as string} type="date" data-testid={`field-${field.name}`} />;
+    case 'datetime':
+      return <Input {...rest} value={rest.value as string} type="datetime-local" data-testid={`field-${field.name}`} />;
+    case 'yesno':
+      // Radios: arrow keys choose, so the whole reply form works from the keyboard.
+      return (
+        <Radio.Group {...rest} value={rest.value} onChange={(e) => rest.onChange?.(e.target.value)} data-testid={`field-${field.name}`}>
+          <Radio value={true} data-testid={`field-${field.name}-yes`}>{t('app.yes')}</Radio>
+          <Radio value={false} data-testid={`field-${field.name}-no`}>{t('app.no')}</Radio>
+        </Radio.Group>
+      );
     case 'select':
       return (
         <Select {...rest} data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
@@ -156,17 +168,31 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
       <Form
         form={form}
         layout="vertical"
-        onValuesChange={(_, all) => spec?.draft && drafts.save(draftKey, all)}
+        onValuesChange={(changed, all) => {
+          clearErrorsOnChange(form, { citizenContacted: ['contactedAt'] })(changed);
+          if (spec?.draft) drafts.save(draftKey, all);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
         }}
       >
         {spec?.action === 'dispatch' && <DispatchProposalHint ticketId={ticket.id} form={form} />}
-        {spec?.fields.map((f) => (
-          <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
-            <FieldInput field={f} ticketId={ticket.id} />
-          </Form.Item>
-        ))}
+        {spec?.action === 'reply' && <ReplyTemplatePicker form={form} />}
+        {spec?.fields.map((f) =>
+          f.showIf ? (
+            <Form.Item key={f.name} noStyle shouldUpdate={(a, b) => a[f.showIf!.field] !== b[f.showIf!.field]}>
+              {() => (form.getFieldValue(f.showIf!.field) === f.showIf!.equals ? (
+                <Form.Item name={f.name} label={t(`field.${f.name}`)}>
+                  <FieldInput field={f} ticketId={ticket.id} />
+                </Form.Item>
+              ) : null)}
+            </Form.Item>
+          ) : (
+            <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
+              <FieldInput field={f} ticketId={ticket.id} />
+            </Form.Item>
+          ),
+        )}
         {error && <div role="alert" style={{ color: '#cf1322' }} data-testid="action-error">{error}</div>}
       </Form>
     </Modal>

@@ -1,5 +1,6 @@
 import { Cascader } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import { onSessionEnd } from '../lib/sessionReset';
 import { get } from '../api/client';
 
 export interface Region {
@@ -47,6 +48,9 @@ export function regionNames(regions: Region[], path: string[]): string {
 }
 
 let cache: Promise<Region[]> | null = null;
+onSessionEnd(() => {
+  cache = null;
+});
 export function useRegions(): Region[] {
   const [regions, setRegions] = useState<Region[]>([]);
   useEffect(() => {

@@ -17,8 +17,19 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
         { title: t('col.unit'), dataIndex: 'unitName' },
         { title: '', dataIndex: 'role', render: (r: string, d) => <Tag>{t(`disp.role.${r}`)} · {t('disp.round', { n: d.round })}</Tag> },
         { title: t('col.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
-        { title: t('col.signDue'), dataIndex: 'signDueAt', render: (v: string | null, d) => (d.signedAt ? formatTime(d.signedAt, locale) : <Countdown dueAt={v} now={now} />) },
-        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? formatTime(d.repliedAt, locale) : (
+        // 签收时限 stays the deadline after signing (the unit's record of whether it signed in time); when it signed is beneath.
+        { title: t('col.signDue'), dataIndex: 'signDueAt', render: (v: string | null, d) => (d.signedAt ? (
+          <span data-testid="sign-due">
+            {v ? formatTime(v, locale) : '—'}
+            <div><Typography.Text type={v && d.signedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.signedAt', { at: formatTime(d.signedAt, locale) })}</Typography.Text></div>
+          </span>
+        ) : <Countdown dueAt={v} now={now} />) },
+        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? (
+          <span data-testid="reply-due">
+            {v ? formatTime(v, locale) : '—'}
+            <div><Typography.Text type={v && d.repliedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.repliedAt', { at: formatTime(d.repliedAt, locale) })}</Typography.Text></div>
+          </span>
+        ) : (
           <>
             <Countdown dueAt={v} now={now} />
             {d.deadlinesProvisional && <Tooltip title={t('disp.provisionalHint')}><Tag color="gold">{t('disp.provisional')}</Tag></Tooltip>}
@@ -65,6 +76,25 @@ export function eventLabel(e: TimelineEntry, t: Translate): string {
   return e.toStatus ? t(`status.${e.toStatus}`) : e.type;
 }
 
+/** The knowledge article an answer cited (直办, or sent by SMS). */
+function ArticleLine({ data }: { data?: unknown }) {
+  const d = data as { title?: string; articleTitle?: string } | undefined;
+  const title = d?.title ?? d?.articleTitle;
+  return title ? <div data-testid="timeline-article"><Typography.Text type="secondary">《{title}》</Typography.Text></div> : null;
+}
+
+/** A reply's structured fields on its timeline entry (办理结果 · 是否联系市民 and when). */
+function ReplyDetailsLine({ data }: { data?: unknown }) {
+  const { t, locale } = useI18n();
+  const d = (data as { details?: { outcome: string | null; citizenContacted: boolean | null; contactedAt: string | null } | null } | undefined)?.details;
+  if (!d) return null;
+  const parts = [
+    d.outcome ? t('reply.details', { outcome: t(`outcome.${d.outcome}`) }) : null,
+    d.citizenContacted === true ? t('reply.contacted', { at: d.contactedAt ? formatTime(d.contactedAt, locale) : '—' }) : d.citizenContacted === false ? t('reply.notContacted') : null,
+  ].filter(Boolean);
+  return parts.length ? <div data-testid="reply-details"><Typography.Text>{parts.join(' · ')}</Typography.Text></div> : null;
+}
+
 export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
   const { t, locale } = useI18n();
   return (
@@ -82,6 +112,8 @@ export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
                 {e.actorRole ? ` (${t(`role.${e.actorRole}`)})` : ''}
               </Typography.Text>
               {e.reason && <div>{e.reason}</div>}
+              <ReplyDetailsLine data={e.data} />
+              {e.type === 'knowledge.answer_sms_sent' || e.type === 'ticket.answered_directly' ? <ArticleLine data={e.data} /> : null}
             </div>
           ),
         }))}

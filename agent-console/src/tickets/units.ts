@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { Unit } from '../api/types';
+import { onSessionEnd } from '../lib/sessionReset';
 
 // Units change rarely (admin edits); one fetch per page load is enough for the pickers.
 let cache: Promise<Unit[]> | null = null;
+onSessionEnd(() => {
+  cache = null;
+});
 
 export function useUnits(): Unit[] {
   const [units, setUnits] = useState<Unit[]>([]);

@@ -46,12 +46,34 @@ export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<
   });
 }
 
+/** 办理结果: solved; partly solved; not solved, with the reason explained to the citizen. */
+export const REPLY_OUTCOMES = ['resolved', 'partly_resolved', 'explained'] as const;
 export const ReplyInput = z.strictObject({
   text: z.string().trim().min(1).max(10000),
   /** Required when the lead replies before every assisting unit has reported (recorded on the timeline). */
   earlyReplyReason: z.string().trim().min(1).max(2000).optional(),
   attachments: z.array(z.strictObject({ name: z.string().max(200), storageKey: z.string().max(300) })).max(10).default([]),
+  // Optional in the API (older integrations reply with text only); the console asks for all of them.
+  outcome: z.enum(REPLY_OUTCOMES).optional(),
+  /** 是否联系市民, and when: a reply "we called the citizen" with no time is what reviewers send back. */
+  citizenContacted: z.boolean().optional(),
+  contactedAt: z.iso.datetime({ offset: true }).optional(),
 });
+export type ReplyDetails = { outcome: string | null; citizenContacted: boolean | null; contactedAt: string | null };
+
+/**
+ * The reply's structured fields, checked against the ticket: a contact time only when the citizen
+ * was contacted, required then, after the appeal came in and not in the future (within a minute either way).
+ */
+function replyDetails(input: z.infer<typeof ReplyInput>, createdAt: Date, now: Date): ReplyDetails | null {
+  if (input.outcome === undefined && input.citizenContacted === undefined && input.contactedAt === undefined) return null;
+  if (input.contactedAt && input.citizenContacted !== true) throw problem('REPLY_CONTACT_INVALID', 'a contact time needs citizenContacted: true');
+  if (input.citizenContacted && !input.contactedAt) throw problem('REPLY_CONTACT_INVALID', 'contactedAt is required when the citizen was contacted');
+  const at = input.contactedAt ? new Date(input.contactedAt) : null;
+  // A minute either way: the form picks minutes, so "just now" may read a few seconds before the appeal came in.
+  if (at && (at.getTime() > now.getTime() + 60_000 || at.getTime() < createdAt.getTime() - 60_000)) throw problem('REPLY_CONTACT_INVALID', 'contactedAt outside the ticket\'s life');
+  return { outcome: input.outcome ?? null, citizenContacted: input.citizenContacted ?? null, contactedAt: at ? at.toISOString() : null };
+}
 /** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */
 export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof ReplyInput>) {
   await inTransaction(ctx, async (tx) => {
@@ -59,12 +81,13 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     if (!d) throw problem('TICKET_NOT_FOUND');
     const attachments = await replyFiles(tx, ticket.id, input.attachments);
     const at = ctx.now();
+    const details = replyDetails(input, ticket.createdAt, at);
     if (d.role === 'assisting') {
       assertDispatchMove(d, 'replied');
-      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
+      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, replyDetails: details, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
-        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments },
+        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments, details },
       });
       return;
     }
@@ -72,11 +95,11 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     if (pending.length && !input.earlyReplyReason) {
       throw problem('ASSISTING_UNITS_PENDING', `${pending.length} assisting unit(s) have not reported`, { unitIds: pending.map((p) => p.unitId) });
     }
-    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
+    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, replyDetails: details, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
       .where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.replied', reason: pending.length ? input.earlyReplyReason : null, from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
-      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt,
+      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt, details,
         ...(pending.length ? { beforeAssistingUnits: pending.map((p) => p.unitId) } : {}) },
       patch: { replyText: input.text, repliedAt: at },
     });

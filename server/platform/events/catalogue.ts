@@ -28,6 +28,8 @@ export type FileRef = z.infer<typeof FileRef>;
 /** A file a unit cites in its reply (uploaded first, then named). */
 const CitedFile = z.object({ name: z.string(), storageKey: z.string() });
 const none = z.object({});
+/** A reply's structured fields (办理结果, 是否联系市民, contact time); null for a text-only reply. */
+const ReplyDetails = z.object({ outcome: z.string().nullable(), citizenContacted: z.boolean().nullable(), contactedAt: instant.nullable() }).nullable().optional();
 const dispatchRef = z.object({ dispatchId: id });
 const timerStage = z.object({
   dispatchId: id, role: z.string(), replyDueAt: instant.nullable(), stage: z.enum(['first_response', 'reminder', 'overdue', 'supervision']),
@@ -89,7 +91,9 @@ export const EVENTS = {
     categoryCode: z.string().nullable(), regionCode: z.string().nullable(),
     correction: z.object({ suggested: z.string(), confirmed: z.unknown(), categoryCode: z.string() }).loose().nullable(),
   })),
-  'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable() }), { counters: ['direct_answered'] }),
+  'ticket.answered_directly': ticket(z.object({ knowledgeArticleId: id.nullable(), articleTitle: z.string().optional() }), { counters: ['direct_answered'] }),
+  // console-daily: a knowledge-base answer sent to the caller by SMS (knowledge/answer-sms.ts sends it from the outbox)
+  'knowledge.answer_sms_sent': ticket(z.object({ knowledgeArticleId: id, title: z.string() })),
   'ticket.transferred_emergency': ticket(z.object({
     line: z.string(), linkageId: id.optional(), targetCentre: z.string().optional(), transferSeconds: z.number().optional(),
   })),
@@ -115,9 +119,9 @@ export const EVENTS = {
   'ticket.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() }), { counters: ['signed', 'signed_on_time'] }),
   'dispatch.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() })),
   'ticket.started': ticket(none),
-  'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile) })),
+  'dispatch.assist_reported': ticket(z.object({ dispatchId: id, attachments: z.array(CitedFile), details: ReplyDetails })),
   'ticket.replied': ticket(z.object({
-    dispatchId: id, attachments: z.array(CitedFile), late: z.boolean(),
+    dispatchId: id, attachments: z.array(CitedFile), late: z.boolean(), details: ReplyDetails,
     /** The lead answered before these assisting units reported, with the reason on the event (协办). */
     beforeAssistingUnits: z.array(id).optional(),
   }), { counters: ['replied'] }),

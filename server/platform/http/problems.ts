@@ -15,6 +15,12 @@ export const PROBLEMS = {
   FORBIDDEN: { status: 403, zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, zh: '请求的资源不存在', en: 'Not found' },
   TICKET_NOT_FOUND: { status: 404, zh: '工单不存在', en: 'Ticket not found' },
+  // console-daily: a reply's contact fields (dispatch/use-cases/unit-handling.ts)
+  REPLY_CONTACT_INVALID: { status: 400, zh: '联系市民的时间有误：联系过市民须填写联系时间，且不能早于受理、不能晚于现在', en: 'The contact time is not right: give it when the citizen was contacted, after the appeal came in and not in the future' },
+  // console-daily: a knowledge answer by SMS needs the caller's mobile (knowledge/answer-sms.ts)
+  ANSWER_SMS_NO_MOBILE: { status: 409, zh: '来电人没有可接收短信的手机号码', en: 'The caller has no mobile number to text' },
+  // console-daily: the tracking code (citizen/track-code.ts) refused in words, not with its pattern
+  TRACK_CODE_MALFORMED: { status: 400, zh: '查询码应为 10 位字母或数字（如 7K2M9-QXD4R），请核对回执后重新输入', en: 'A tracking code has 10 letters or digits (like 7K2M9-QXD4R); check the receipt and type it again' },
   UNIT_NOT_FOUND: { status: 404, zh: '承办单位不存在', en: 'Handling unit not found' },
   CATEGORY_NOT_FOUND: { status: 404, zh: '诉求分类不存在', en: 'Category not found' },
   REGION_NOT_FOUND: { status: 404, zh: '行政区划不存在', en: 'Region not found' },

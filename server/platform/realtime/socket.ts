@@ -9,6 +9,7 @@ import type { OutboxRow } from '../outbox/relay';
 import { invalidationsFor } from './invalidations';
 import { failureTo, reportFailure } from '../background';
 // The one visibility rule of the ticket detail route, so a room is never wider than the REST read.
+import { presenceKey as presenceKeyOf } from './presence';
 import { ticketVisibleTo } from '../../tickets/queries';
 
 const PRESENCE = ['available', 'busy', 'after_call', 'away'] as const;
@@ -34,7 +35,7 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
     return 0;
   });
   io.adapter(createAdapter(pub, sub, { key: `${deps.prefix}:socket.io` }));
-  const presenceKey = `${deps.prefix}:presence`;
+  const presenceKey = presenceKeyOf(deps.prefix);
   const viewers = new Map<string, Map<string, { id: string; displayName: string }>>();
 
   io.use(async (socket, next) => {

@@ -12,6 +12,7 @@ import { inTransaction } from '../../platform/transaction';
 import { tickets } from '../../tickets/tables';
 import { lockTicket } from '../../tickets/guard';
 import { verifySmsCode } from '../../citizen/sms-codes';
+import { trackCodeMatches } from '../../citizen/track-code';
 import { normalizeMobile } from '../../identity/checks';
 import { callbacks, CALLBACK_RESULTS } from '../../callbacks/tables';
 import { recordCallbackTx } from '../../callbacks/use-cases/record-callback';
@@ -26,7 +27,7 @@ const Comment = z.string().trim().max(500).optional();
  * by the callback link's token.
  */
 export const PublicRatingInput = z.union([
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
+  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().max(64), score: Score,
     result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
   z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: z.string().trim().max(20), code: z.string().regex(/^\d{6}$/),
     score: Score, result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
@@ -67,7 +68,7 @@ export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput): Promis
     } else {
       const [t] = await tx.select({ id: tickets.id, citizenId: tickets.citizenId }).from(tickets).where(eq(tickets.number, b.number));
       if (!t) throw problem('TICKET_NOT_FOUND');
-      if ('trackToken' in b && !ctx.svc.pii.tokenMatches('track', b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
+      if ('trackToken' in b && !trackCodeMatches(ctx, b.number, b.trackToken)) throw problem('TICKET_NOT_FOUND');
       if (verifiedPhoneHashes) {
         // Only the ticket's own citizen rates it, as in tracking: a phone proven on the record (SMS code,
         // the CTI's caller number), not one merely typed in elsewhere; same answer as an unknown number.

@@ -17,13 +17,21 @@ import type { TicketEventType } from '../../platform/events/catalogue';
 import { OPEN_STATUSES } from '../states';
 import { inTransaction } from '../../platform/transaction';
 import { openEmergencyLinkage } from '../../hotlines/linkages';
+import { knowledgeArticles } from '../../knowledge/tables';
 
 const Note = z.string().trim().max(2000);
 
 export const AnswerDirectlyInput = z.strictObject({ answer: z.string().trim().min(1).max(5000), knowledgeArticleId: z.uuid().optional() });
 export async function answerDirectly(ctx: Ctx, ticketId: string, input: z.infer<typeof AnswerDirectlyInput>) {
-  await run(ctx, ticketId, 'answer-directly', { type: 'ticket.answered_directly', data: { knowledgeArticleId: input.knowledgeArticleId ?? null } },
-    { answerText: input.answer }, null);
+  // The article cited must exist: its title goes on the timeline, and its usage is counted.
+  let articleTitle: string | undefined;
+  if (input.knowledgeArticleId) {
+    const [a] = await ctx.db.select({ title: knowledgeArticles.title }).from(knowledgeArticles).where(eq(knowledgeArticles.id, input.knowledgeArticleId));
+    if (!a) throw problem('ARTICLE_NOT_FOUND');
+    articleTitle = a.title;
+  }
+  await run(ctx, ticketId, 'answer-directly', { type: 'ticket.answered_directly',
+    data: { knowledgeArticleId: input.knowledgeArticleId ?? null, ...(articleTitle ? { articleTitle } : {}) } }, { answerText: input.answer }, null);
 }
 
 export const CloseDirectInput = z.strictObject({ note: Note.optional() });

@@ -7,11 +7,12 @@ import { APPEAL_TYPES, CreateTicketInput, EMERGENCY_LINES, URGENCIES } from '../
 import { useI18n } from '../../i18n';
 import { drafts } from '../../lib/drafts';
 import { normalizePhoneInput } from '../../lib/phone';
-import { validateWith } from '../../lib/zodForm';
+import { clearErrorsOnChange, validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCascader';
 import { CallerHistory } from './CallerHistory';
-import { KnowledgePanel } from './KnowledgePanel';
+import { KnowledgePanel, type ArticleHit, type KnowledgeUse } from './KnowledgePanel';
+import { KnowledgeAnswerDialog } from './KnowledgeAnswerDialog';
 import { usePresence } from './presence';
 import { DialledLine, useDialledLine } from './DialledLine';
 
@@ -52,6 +53,8 @@ export function RegisterPage() {
   const line = useDialledLine(params.get('line'));
   const regions = useRegions();
   const regionPrefill = useRef('');
+  const clearFieldErrors = clearErrorsOnChange(form);
+  const [kbUse, setKbUse] = useState<{ article: ArticleHit; kind: KnowledgeUse } | null>(null);
 
   // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
   useEffect(() => {
@@ -74,21 +77,28 @@ export function RegisterPage() {
     return () => cancelAnimationFrame(frame);
   }, [params, form]);
 
-  const submit = async () => {
+  /** Validates and registers the call; null when the form shows what to fix. Errors from the server are thrown. */
+  const register = async () => {
     const values = form.getFieldsValue(true);
     if (values.callerPhone) {
       values.callerPhone = normalizePhoneInput(String(values.callerPhone));
       form.setFieldsValue({ callerPhone: values.callerPhone });
     }
     const body = validateWith(form, CreateTicketInput, { ...values, category: undefined, channel: 'phone', categoryCode: leafCode(values.category) }, t);
-    if (!body) return;
+    if (!body) return null;
+    const { data } = await api.createTicket(body);
+    drafts.clear(draftKey(params.get('callId')));
+    // The call's paperwork is done: wrap-up time, until the agent says available again.
+    if (presence === 'busy') setPresence('after_call');
+    return data;
+  };
+
+  const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api.createTicket(body);
-      drafts.clear(draftKey(params.get('callId')));
-      // The call's paperwork is done: wrap-up time, until the agent says available again.
-      if (presence === 'busy') setPresence('after_call');
+      const data = await register();
+      if (!data) return;
       message.success(t('reg.created', { number: data.number }));
       navigate(`/agent/tickets/${data.id}`);
     } catch (e) {
@@ -120,6 +130,9 @@ export function RegisterPage() {
             data-testid="register-form"
             onValuesChange={(changed, all) => {
               drafts.save(draftKey(params.get('callId')), all);
+              // A fixed field loses its message at once, and the server's last refusal goes with it (never two that disagree).
+              clearFieldErrors(changed);
+              setError(null);
               if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
             }}
             onKeyDown={(e) => {
@@ -233,7 +246,8 @@ export function RegisterPage() {
       <Col xs={24} lg={8}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <CallerHistory phone={phone} />
-          <KnowledgePanel text={content ?? ''} />
+          <KnowledgePanel text={content ?? ''} onUse={(article, kind) => setKbUse({ article, kind })} />
+          <KnowledgeAnswerDialog use={kbUse} phone={phone} register={register} onClose={() => setKbUse(null)} />
         </Space>
       </Col>
     </Row>

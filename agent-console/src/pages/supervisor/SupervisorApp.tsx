@@ -29,16 +29,20 @@ const PRESENCE_COLORS: Record<string, string> = { available: 'green', busy: 'red
 
 interface PresenceEvent {
   userId: string;
-  state: Presence;
+  /** `offline`: the agent logged out (server/platform/realtime/presence.ts) and leaves the wall. */
+  state: Presence | 'offline';
   displayName?: string;
   viewing?: string;
 }
 
-function Agents() {
+function Agents({ agents, setAgents }: { agents: Record<string, PresenceEvent>; setAgents: React.Dispatch<React.SetStateAction<Record<string, PresenceEvent>>> }) {
   const { t } = useI18n();
   const { socket, state } = useRealtime();
-  const [agents, setAgents] = useState<Record<string, PresenceEvent>>({});
-  useSocketEvent<PresenceEvent>('presence', (p) => setAgents((a) => ({ ...a, [p.userId]: p })));
+  useSocketEvent<PresenceEvent>('presence', (p) => setAgents((a) => {
+    if (p.state !== 'offline') return { ...a, [p.userId]: p };
+    const { [p.userId]: _gone, ...rest } = a;
+    return rest;
+  }));
   // docs/API.md names only `presence` events; the server also answers `presence:list` with a snapshot.
   // Ask for it on every (re)connect; without an answer the wall still fills from events.
   useEffect(() => {
@@ -47,7 +51,7 @@ function Agents() {
       if (err || !Array.isArray(list)) return;
       setAgents((a) => ({ ...Object.fromEntries(list.map((p) => [p.userId, p])), ...a }));
     });
-  }, [socket, state]);
+  }, [socket, state, setAgents]);
   const list = Object.values(agents);
   return (
     <Card size="small" title={t('sup.agents')} data-testid="sup-agents">
@@ -86,20 +90,27 @@ function Queues({ q }: { q: LiveQuery<QueueCounts> }) {
 }
 
 /** 今日话务: today's calls as a call-centre floor reads them (server/reports/queue-counts.ts). */
-function Calls({ q }: { q: LiveQuery<QueueCounts> }) {
+function Calls({ q, afterCall }: { q: LiveQuery<QueueCounts>; afterCall: number }) {
   const { t } = useI18n();
   const c = q.data?.calls;
   const pct = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
   return (
     <Card size="small" title={t('sup.calls')} data-testid="sup-calls">
       <Row gutter={[8, 8]}>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
-        <Col xs={12} md={6}>
+        <Col xs={12} md={3}>
+          <Statistic title={t('sup.calls.waiting')} value={c?.waiting ?? '—'} data-testid="sup-calls-waiting"
+            suffix={c?.longestWaitSeconds != null ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('sup.calls.longest', { s: c.longestWaitSeconds })}</Typography.Text> : undefined} />
+        </Col>
+        <Col xs={12} md={3}>
+          <Statistic title={t('sup.calls.afterCall')} value={afterCall} data-testid="sup-calls-after-call" />
+        </Col>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
+        <Col xs={12} md={3}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
+        <Col xs={12} md={5}>
           <Statistic title={t('sup.calls.serviceLevel', { s: c?.serviceLevelSeconds ?? 20 })} value={pct(c?.serviceLevel)} data-testid="sup-service-level" />
         </Col>
-        <Col xs={12} md={6}><Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} /></Col>
+        <Col xs={12} md={4}><Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} /></Col>
       </Row>
     </Card>
   );
@@ -133,6 +144,9 @@ function Wall() {
   // One server count over every ticket and today's calls (server/reports/queue-counts.ts), not a request per status.
   const counts = useLiveQuery(() => reportsApi.queueCounts(), [], WALL);
   const { user } = useAuth();
+  // Who is on duty and in which state (the server's presence); the after-call figure counts from it.
+  const [agents, setAgents] = useState<Record<string, PresenceEvent>>({});
+  const afterCall = Object.values(agents).filter((a) => a.state === 'after_call').length;
   // Counted by the server over all of today's tickets, refetched on the same invalidates as the rest of the wall.
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
   // The most urgent open tickets, ordered by the server over all of them (not the newest 200).
@@ -152,13 +166,13 @@ function Wall() {
   return (
     <Row gutter={[12, 12]}>
       <Col xs={24} lg={12}>
-        <Agents />
+        <Agents agents={agents} setAgents={setAgents} />
       </Col>
       <Col xs={24} lg={12}>
         <Queues q={counts} />
       </Col>
       <Col xs={24}>
-        <Calls q={counts} />
+        <Calls q={counts} afterCall={afterCall} />
       </Col>
       <Col xs={24}>
         <LinkagesCard canAct={user?.role === 'supervisor' || user?.role === 'dispatcher'} />

@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/problem';
 import type { PublicTicket } from '../../api/types';
 import { TrackByCode, TrackByToken } from '../../api/schemas';
 import { useI18n } from '../../i18n';
-import { validateWith } from '../../lib/zodForm';
+import { clearErrorsOnChange, validateWith } from '../../lib/zodForm';
 import { formatTime } from '../../tickets/tags';
 import { PhoneCodeFields } from './PhoneCodeFields';
 import { RatingForm } from './RatingForm';
@@ -83,7 +83,7 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
         style={{ marginBottom: 16 }}
         data-testid="track-mode"
       />
-      <Form form={form} layout="vertical" onFinish={query} data-testid="track-form">
+      <Form form={form} layout="vertical" onFinish={query} onValuesChange={clearErrorsOnChange(form)} data-testid="track-form">
         <Form.Item name="number" label={t('track.number')} required>
           <Input data-testid="track-number" />
         </Form.Item>

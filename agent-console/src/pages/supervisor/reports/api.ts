@@ -15,7 +15,7 @@ export interface Measure {
 }
 /** The wall's queue counts (server/reports/queue-counts.ts). */
 export interface QueueCounts {
-  calls: { offered: number; answered: number; abandoned: number; serviceLevel: number | null; serviceLevelSeconds: number; averageWaitSeconds: number | null };
+  calls: { waiting: number; longestWaitSeconds: number | null; offered: number; answered: number; abandoned: number; serviceLevel: number | null; serviceLevelSeconds: number; averageWaitSeconds: number | null };
   byStatus: Record<string, number>;
   overdue: number;
   nearDeadline: number;
