@@ -573,4 +573,14 @@ export const en: Record<MessageKey, string> = {
   'policy.callbackBy.cti': 'The phone system dials out',
   'policy.save': 'Save',
   'policy.saved': 'Saved',
+  // Same matter (并单) candidates on the agent desk (SameMatterCandidates.tsx)
+  'same.title': 'Probably the same matter (merge)',
+  'same.none': 'No open ticket looks like the same matter',
+  'same.merge': 'Merge into this',
+  'same.merged': 'Merged into ticket {number}',
+  'same.score': 'text {percent}% alike',
+  'same.reason.similarText': 'similar text',
+  'same.reason.relatedText': 'related text',
+  'same.reason.sameCitizen': 'same caller',
+  'same.reason.samePlace': 'same district',
 };

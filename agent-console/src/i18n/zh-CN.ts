@@ -572,6 +572,16 @@ export const zhCN = {
   'policy.callbackBy.cti': '呼叫系统自动外呼',
   'policy.save': '保存',
   'policy.saved': '已保存',
+  // Same matter (并单) candidates on the agent desk (SameMatterCandidates.tsx)
+  'same.title': '疑似同一诉求（可并单）',
+  'same.none': '没有疑似同一诉求的未办结工单',
+  'same.merge': '并入此单',
+  'same.merged': '已并入工单 {number}',
+  'same.score': '文字相似 {percent}%',
+  'same.reason.similarText': '内容相似',
+  'same.reason.relatedText': '内容相关',
+  'same.reason.sameCitizen': '同一来电人',
+  'same.reason.samePlace': '同一区域',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -11,6 +11,7 @@ import { validateWith } from '../../lib/zodForm';
 import { CategoryCascader, leafCode } from '../../tickets/CategoryCascader';
 import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCascader';
 import { CallerHistory } from './CallerHistory';
+import { SameMatterCandidates } from './SameMatterCandidates';
 import { KnowledgePanel } from './KnowledgePanel';
 import { usePresence } from './presence';
 import { DialledLine, useDialledLine } from './DialledLine';
@@ -49,6 +50,7 @@ export function RegisterPage() {
   const formRef = useRef<HTMLDivElement>(null);
   const { presence, setPresence } = usePresence();
   const content = Form.useWatch('content', form) as string | undefined;
+  const regionCode = Form.useWatch('regionCode', form) as string | undefined;
   const line = useDialledLine(params.get('line'));
   const regions = useRegions();
   const regionPrefill = useRef('');
@@ -232,6 +234,7 @@ export function RegisterPage() {
       </Col>
       <Col xs={24} lg={8}>
         <Space direction="vertical" style={{ width: '100%' }}>
+          <SameMatterCandidates text={content} phone={phone} regionCode={regionCode} />
           <CallerHistory phone={phone} />
           <KnowledgePanel text={content ?? ''} />
         </Space>
