@@ -134,12 +134,12 @@ export type SameMatterReason = 'similarText' | 'relatedText' | 'sameCitizen' | '
 /** Below this estimated similarity two texts are different matters unless citizen or place agree. */
 export const SAME_MATTER_MIN_SCORE = 0.4;
 /** With the same citizen or the same place, a reworded text down to this similarity is still offered. */
-export const SAME_MATTER_RELATED_SCORE = 0.1;
+export const SAME_MATTER_RELATED_SCORE = 0.06;
 
 /**
  * The one rule that decides whether a ticket is offered as the same matter and how it ranks:
  * similar text on its own (score ≥ 0.4: precision 1.0 on the data's re-posts), or related text from
- * the same citizen or at the same place (score ≥ 0.1: a caller describing the same pothole again in
+ * the same citizen or at the same place (score ≥ 0.06: a caller describing the same pothole again in
  * other words). Same citizen and same place lift the rank; neither alone makes a candidate, since
  * one caller can have several matters and one street many. Measured on data/same-matter-pairs.jsonl.
  */
