@@ -583,4 +583,9 @@ export const en: Record<MessageKey, string> = {
   'same.reason.relatedText': 'related text',
   'same.reason.sameCitizen': 'same caller',
   'same.reason.samePlace': 'same district',
+  // Category depth (二级/三级) candidates on the agent desk (CategoryDepthPanel.tsx)
+  'depth.title': 'Deeper category (level 2/3)',
+  'depth.use': 'Confirm with this category',
+  'depth.noEvidence': 'no keyword; offered to choose from',
+  'depth.notInTree': 'This category is not in the current tree',
 };

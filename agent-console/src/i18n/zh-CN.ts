@@ -582,6 +582,11 @@ export const zhCN = {
   'same.reason.relatedText': '内容相关',
   'same.reason.sameCitizen': '同一来电人',
   'same.reason.samePlace': '同一区域',
+  // Category depth (二级/三级) candidates on the agent desk (CategoryDepthPanel.tsx)
+  'depth.title': '细分类建议（二级/三级）',
+  'depth.use': '按此分类确认',
+  'depth.noEvidence': '无关键词，仅供选择',
+  'depth.notInTree': '当前分类树中没有这个分类',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

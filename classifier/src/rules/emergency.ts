@@ -129,8 +129,11 @@ interface TrieNode {
   patterns: number[];
 }
 const TRIE: TrieNode = { next: new Map(), patterns: [] };
+// 1 for each UTF-16 code that begins a literal: most characters skip the trie lookup.
+const STARTS = new Uint8Array(65536);
 COMPILED.forEach(({ re }, id) => {
   for (const literal of requiredLiterals(re.source)) {
+    STARTS[literal.charCodeAt(0)] = 1;
     let node = TRIE;
     for (let k = 0; k < literal.length; k++) {
       const code = literal.charCodeAt(k);
@@ -146,7 +149,9 @@ COMPILED.forEach(({ re }, id) => {
 function candidatePatterns(text: string): number[] | null {
   let found: number[] | null = null;
   for (let i = 0; i < text.length; i++) {
-    let node = TRIE.next.get(text.charCodeAt(i));
+    const first = text.charCodeAt(i);
+    if (!STARTS[first]) continue;
+    let node = TRIE.next.get(first);
     for (let j = i + 1; node; j++) {
       if (node.patterns.length) (found ??= []).push(...node.patterns);
       if (j >= text.length) break;

@@ -13,6 +13,7 @@ import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
 import { SuggestionPanel } from './SuggestionPanel';
 import { SameMatterCandidates } from './SameMatterCandidates';
+import { CategoryDepthPanel } from './CategoryDepthPanel';
 import { useScreenPop } from './useScreenPop';
 import { WorkQueue } from './WorkQueue';
 
@@ -83,6 +84,7 @@ export default function AgentApp() {
           element={<TicketPage backTo="/agent" aside={(ticket, update) => (
             <>
               <SuggestionPanel ticket={ticket} onDone={update} />
+              <CategoryDepthPanel ticket={ticket} onDone={update} />
               <SameMatterCandidates ticket={ticket} onMerged={update} />
             </>
           )} />}
