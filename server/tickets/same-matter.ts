@@ -20,7 +20,7 @@ import {
 } from '@rexian/classifier/src/duplicates';
 import { maskPii } from '@rexian/classifier/src/pii';
 import type { Ctx } from '../platform/context';
-import type { Tx } from '../platform/db/client';
+import type { Db, Tx } from '../platform/db/client';
 import { sqlList } from '../platform/db/sql-list';
 import { normalizeMobile } from '../identity/checks';
 import { ticketSameMatter } from './tables';
@@ -36,6 +36,32 @@ export async function recordSameMatterSignature(tx: Tx, ticketId: string, conten
   if (!sig) return;
   await tx.insert(ticketSameMatter).values({ ticketId, bandKeys: bandKeys(sig), signature: signatureToBytes(sig), createdAt: at })
     .onConflictDoNothing();
+}
+
+/**
+ * Stores the signatures of open tickets registered before migration 0020 (or by a node running older code), in
+ * batches; returns how many were written. Idempotent: `npm run same-matter:backfill` after deploying.
+ */
+export async function backfillSameMatter(db: Db, batch = 500): Promise<number> {
+  let written = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    // Walks open tickets by id, so a text too short to sign (never written) cannot stop the walk.
+    const rows = await db.execute<{ id: string; content: string; created_at: Date | string }>(sql`
+      select t.id, t.content, t.created_at from tickets t
+      where t.id > ${after} and t.status in ${sqlList(OPEN_STATUSES)}
+        and not exists (select 1 from ticket_same_matter s where s.ticket_id = t.id)
+      order by t.id limit ${batch}`);
+    if (rows.rows.length === 0) return written;
+    for (const r of rows.rows) {
+      const sig = signature(r.content);
+      if (!sig) continue;
+      await db.insert(ticketSameMatter).values({ ticketId: r.id, bandKeys: bandKeys(sig), signature: signatureToBytes(sig), createdAt: new Date(r.created_at) })
+        .onConflictDoNothing();
+      written++;
+    }
+    after = rows.rows[rows.rows.length - 1].id;
+  }
 }
 
 export const SimilarTicketsInput = z.strictObject({

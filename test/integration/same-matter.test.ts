@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
+import { backfillSameMatter } from '../../server/tickets/same-matter';
 
 const env = useTestEnv();
 
@@ -57,6 +58,18 @@ describe('same matter (并单) at intake', () => {
     expect(merged.status).toBe(200);
     const forA = await agent.post('/api/tickets/similar', { ticketId: a.body.data.id });
     expect(forA.body.data.map((x: { ticketId: string }) => x.ticketId)).not.toContain(b.body.data.id);
+  });
+
+  it('signs open tickets registered before the index existed (npm run same-matter:backfill)', async () => {
+    const agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
+    const old = await agent.post('/api/tickets', { callerPhone: '13800000021', content: `${POTHOLE}（三）` });
+    await env.rt.db.execute(sql`delete from ticket_same_matter where ticket_id = ${old.body.data.id}`);
+    const before = await agent.post('/api/tickets/similar', { text: `${POTHOLE_AGAIN}（三）` });
+    expect(before.body.data.map((x: { ticketId: string }) => x.ticketId)).not.toContain(old.body.data.id);
+    expect(await backfillSameMatter(env.rt.db)).toBe(1);
+    expect(await backfillSameMatter(env.rt.db)).toBe(0);
+    const after = await agent.post('/api/tickets/similar', { text: `${POTHOLE_AGAIN}（三）` });
+    expect(after.body.data.map((x: { ticketId: string }) => x.ticketId)).toContain(old.body.data.id);
   });
 
   it('is for the centre only, and says what is wrong with a bad request', async () => {
