@@ -20,6 +20,7 @@ import { captchaStore } from './citizen/svg-captcha';
 import { dispatchRoutes } from './dispatch/routes';
 import { slaRoutes } from './sla/routes';
 import { classifierRoutes } from './tickets/classifier-routes';
+import { sameMatterRoutes } from './tickets/same-matter-routes';
 import type { LoadedClassifier } from './tickets/classifier';
 import { DevSmsSender } from './citizen/sms-sender';
 import { callbackRoutes } from './callbacks/routes';
@@ -81,6 +82,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false,
     mfaRequired: o.mfaRequired ?? false }));
   api.use(accountRoutes({ redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log }));
+  api.use(sameMatterRoutes());
   api.use(ticketRoutes({ piiSearchLimit: redisLimit(rt.redis, rt.options.queuePrefix, { name: 'pii-search', points: PII_SEARCHES_PER_10_MIN, durationSeconds: 600 }) }));
   api.use(attachmentRoutes());
   api.use(catalogRoutes());

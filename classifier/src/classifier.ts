@@ -4,6 +4,7 @@
  */
 import { latestAppealTypePath, readAppealTypeModel, type AppealTypeModel } from './appeal-type-classifier.js';
 import { predictType } from './appeal-type-model.js';
+import { loadCategoryDepth, type CategoryCandidate, type CategoryDepth } from './category/depth.js';
 import type { CategoryModel } from './category/model.js';
 import { prepareNormalized } from './category/tokenize.js';
 import { latestModelPath, readModel } from './model-store.js';
@@ -26,6 +27,12 @@ export interface ClassificationResult {
   confidence: number;
   /** The next three categories, best first. */
   alternatives: { category: string; confidence: number }[];
+  /** Deeper path for dispatch: the first of `categoryCandidates` ([一级, 二级] or [一级, 二级, 三级]);
+   * just [category] when the demo tree has no such branch. */
+  categoryPath: string[];
+  /** Top three level-2/3 paths under `category`, each with the words that point to it (evidence is
+   * empty for a path that only fills the list). */
+  categoryCandidates: CategoryCandidate[];
   /** Appeal type (诉求类型). */
   type: AppealType;
   typeConfidence: number;
@@ -51,9 +58,11 @@ export class Classifier {
   private model: CategoryModel;
   private modelPath: string | undefined;
   private typeModel: AppealTypeModel | null;
+  private readonly depth: CategoryDepth;
 
-  constructor(model: CategoryModel, modelPath?: string, typeModel: AppealTypeModel | null = null) {
+  constructor(model: CategoryModel, modelPath?: string, typeModel: AppealTypeModel | null = null, depth: CategoryDepth = loadCategoryDepth()) {
     this.model = model;
+    this.depth = depth;
     this.modelPath = modelPath;
     this.typeModel = typeModel?.installInto(model) ?? null;
   }
@@ -90,6 +99,8 @@ export class Classifier {
         }
       : predictType(model.data.appealType, normTitle, normContent, x, all.subarray(model.data.linear.classes));
     const urgency = assessUrgency(joinTitleContent(normTitle, normContent));
+    // Depth only under the predicted branch: one trie scan of this branch's words.
+    const categoryCandidates = insufficientText ? [] : this.depth.suggest(cat.category, normTitle, normContent);
 
     const reasons: string[] = [];
     if (insufficientText) reasons.push('文本无可分析内容 (no analysable text): 分类不可信');
@@ -105,6 +116,8 @@ export class Classifier {
       category: cat.category,
       confidence: round(cat.confidence),
       alternatives: cat.alternatives.map((a) => ({ category: a.category, confidence: round(a.confidence) })),
+      categoryPath: categoryCandidates[0]?.path ?? [cat.category],
+      categoryCandidates,
       type: type.type,
       typeConfidence: round(type.confidence),
       typeModelVersion: typeModel?.version ?? null,

@@ -40,6 +40,9 @@ async function classifyCommand(args: string[]) {
           urgency: r.urgency,
           emergency: r.emergency,
           reasons: r.reasons,
+          // Additive fields (issue 17): consumers of the original shape ignore them.
+          categoryPath: r.categoryPath,
+          categoryCandidates: r.categoryCandidates,
         }) + '\n',
       );
     } catch (e) {

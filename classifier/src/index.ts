@@ -12,7 +12,15 @@
  */
 export { Classifier, loadModel, type AppealInput, type ClassificationResult } from './classifier.js';
 export {
+  bandKeys,
   createDuplicateIndex,
+  judgeSameMatter,
+  SAME_MATTER_MIN_SCORE,
+  type SameMatterReason,
+  signature,
+  signatureFromBytes,
+  signatureSimilarity,
+  signatureToBytes,
   DuplicateIndex,
   type DuplicateMatch,
   type DuplicateMeta,

@@ -23,11 +23,16 @@ describe('npm run --silent classify', () => {
     const out = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(out.map((o) => o.id)).toEqual(['a', 'b', 'c']);
     for (const o of out) {
-      expect(Object.keys(o).sort()).toEqual(['alternatives', 'category', 'confidence', 'emergency', 'id', 'reasons', 'type', 'urgency']);
+      // The original contract's fields, plus the two additive ones of issue 17 (categoryPath, categoryCandidates).
+      expect(Object.keys(o).sort()).toEqual(['alternatives', 'category', 'categoryCandidates', 'categoryPath', 'confidence', 'emergency', 'id', 'reasons', 'type', 'urgency']);
+      expect(o.categoryPath[0]).toBe(o.category);
       expect(CATEGORIES).toContain(o.category);
       expect(o.alternatives).toHaveLength(3);
     }
     expect(out[0].category).toBe('劳动和社会保障');
+    expect(out[0].categoryPath.slice(0, 2)).toEqual(['劳动和社会保障', '工资福利']);
+    expect(out[0].categoryCandidates).toHaveLength(3);
+    expect(out[2].categoryCandidates).toEqual([]);
     expect(out[1].emergency).toBe('119');
     expect(out[2].emergency).toBeNull();
   });

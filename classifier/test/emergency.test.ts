@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectEmergency } from '../src/rules/emergency.js';
 import { assessUrgency } from '../src/rules/urgency.js';
+import { evaluateEmergencyPhrasings } from '../scripts/eval-emergency.js';
 
 // Messages that must be transferred at once. Recall matters most: each line is a case a hotline
 // agent would not want to miss.
@@ -55,6 +56,23 @@ describe('emergency lines', () => {
   it('returns the matched term as evidence', () => {
     const r = detectEmergency('有人持刀在小区砍人');
     expect(r.evidence.map((e) => e.term)).toContain('持刀');
+  });
+});
+
+describe('the phrasing set (classifier/data/emergency-phrasings.jsonl)', () => {
+  it('a road accident without injuries that blocks the road is for the traffic police', () => {
+    expect(detectEmergency('一辆车撞了，没人受伤，车堵在路中间，请交警马上过来').line).toBe('122');
+    expect(detectEmergency('前面那个司机喝了很多酒还在开车').line).toBe('122');
+    expect(detectEmergency('我的孩子在商场走丢了，找不到了').line).toBe('110');
+  });
+
+  it('has recall ≥ 0.95 on the right line and false alarms ≤ 0.10 on the near-misses', () => {
+    const f = evaluateEmergencyPhrasings();
+    expect(f.emergencies).toBeGreaterThanOrEqual(50);
+    expect(f.nearMisses).toBeGreaterThanOrEqual(50);
+    expect(f.misses).toEqual([]);
+    expect(f.recallRightLine).toBeGreaterThanOrEqual(0.95);
+    expect(f.falseAlarmRate).toBeLessThanOrEqual(0.1);
   });
 });
 

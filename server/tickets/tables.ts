@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex, bigserial } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex, bigserial } from 'drizzle-orm/pg-core';
 import { citizens } from '../identity/tables';
 
 // The codes are the contract shared with the console (contract/enums.ts).
@@ -94,4 +94,22 @@ export const classifierCorrections = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [index('classifier_corrections_at_idx').on(t.at)],
+);
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Same matter (并单): each ticket's MinHash signature (64 × uint32) and its 21 LSH band keys, written in the
+ * registration transaction (same-matter.ts). The GIN index on the keys finds the tickets that share a band with a
+ * new text on any node; no in-process index.
+ */
+export const ticketSameMatter = pgTable(
+  'ticket_same_matter',
+  {
+    ticketId: uuid('ticket_id').primaryKey().references(() => tickets.id, { onDelete: 'cascade' }),
+    bandKeys: integer('band_keys').array().notNull(),
+    signature: bytea('signature').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('ticket_same_matter_band_keys_idx').using('gin', t.bandKeys), index('ticket_same_matter_created_at_idx').on(t.createdAt)],
 );

@@ -742,4 +742,19 @@ export const en: Record<MessageKey, string> = {
   'sup.calls.longest': 'longest {s}s',
   'sup.calls.afterCall': 'After-call work',
   'disp.repliedAt': 'replied {at}',
+  // Same matter (并单) candidates on the agent desk (SameMatterCandidates.tsx)
+  'same.title': 'Probably the same matter (merge)',
+  'same.none': 'No open ticket looks like the same matter',
+  'same.merge': 'Merge into this',
+  'same.merged': 'Merged into ticket {number}',
+  'same.score': 'text {percent}% alike',
+  'same.reason.similarText': 'similar text',
+  'same.reason.relatedText': 'related text',
+  'same.reason.sameCitizen': 'same caller',
+  'same.reason.samePlace': 'same district',
+  // Category depth (二级/三级) candidates on the agent desk (CategoryDepthPanel.tsx)
+  'depth.title': 'Deeper category (level 2/3)',
+  'depth.use': 'Confirm with this category',
+  'depth.noEvidence': 'no keyword; offered to choose from',
+  'depth.notInTree': 'This category is not in the current tree',
 };

@@ -741,6 +741,21 @@ export const zhCN = {
   'sup.calls.longest': '最长 {s} 秒',
   'sup.calls.afterCall': '话后处理中',
   'disp.repliedAt': '{at} 答复',
+  // Same matter (并单) candidates on the agent desk (SameMatterCandidates.tsx)
+  'same.title': '疑似同一诉求（可并单）',
+  'same.none': '没有疑似同一诉求的未办结工单',
+  'same.merge': '并入此单',
+  'same.merged': '已并入工单 {number}',
+  'same.score': '文字相似 {percent}%',
+  'same.reason.similarText': '内容相似',
+  'same.reason.relatedText': '内容相关',
+  'same.reason.sameCitizen': '同一来电人',
+  'same.reason.samePlace': '同一区域',
+  // Category depth (二级/三级) candidates on the agent desk (CategoryDepthPanel.tsx)
+  'depth.title': '细分类建议（二级/三级）',
+  'depth.use': '按此分类确认',
+  'depth.noEvidence': '无关键词，仅供选择',
+  'depth.notInTree': '当前分类树中没有这个分类',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

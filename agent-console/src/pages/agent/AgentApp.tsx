@@ -12,6 +12,8 @@ import { Rectifications } from './Rectifications';
 import { RegisterPage } from './RegisterPage';
 import { SimulateCall } from './SimulateCall';
 import { SuggestionPanel } from './SuggestionPanel';
+import { SameMatterCandidates } from './SameMatterCandidates';
+import { CategoryDepthPanel } from './CategoryDepthPanel';
 import { useScreenPop } from './useScreenPop';
 import { WorkQueue } from './WorkQueue';
 
@@ -79,7 +81,13 @@ export default function AgentApp() {
         <Route path="rectifications" element={<Rectifications />} />
         <Route
           path="tickets/:id"
-          element={<TicketPage backTo="/agent" aside={(ticket, update) => <SuggestionPanel ticket={ticket} onDone={update} />} />}
+          element={<TicketPage backTo="/agent" aside={(ticket, update) => (
+            <>
+              <SuggestionPanel ticket={ticket} onDone={update} />
+              <CategoryDepthPanel ticket={ticket} onDone={update} />
+              <SameMatterCandidates ticket={ticket} onMerged={update} />
+            </>
+          )} />}
         />
       </Routes>
     </StaffShell>

@@ -13,6 +13,7 @@ import { RegionCascader, regionNames, useRegions } from '../../tickets/RegionCas
 import { CallerHistory } from './CallerHistory';
 import { KnowledgePanel, type ArticleHit, type KnowledgeUse } from './KnowledgePanel';
 import { KnowledgeAnswerDialog } from './KnowledgeAnswerDialog';
+import { SameMatterCandidates } from './SameMatterCandidates';
 import { usePresence } from './presence';
 import { DialledLine, useDialledLine } from './DialledLine';
 
@@ -50,6 +51,7 @@ export function RegisterPage() {
   const formRef = useRef<HTMLDivElement>(null);
   const { presence, setPresence } = usePresence();
   const content = Form.useWatch('content', form) as string | undefined;
+  const regionCode = Form.useWatch('regionCode', form) as string | undefined;
   const line = useDialledLine(params.get('line'));
   const regions = useRegions();
   const regionPrefill = useRef('');
@@ -245,6 +247,7 @@ export function RegisterPage() {
       </Col>
       <Col xs={24} lg={8}>
         <Space direction="vertical" style={{ width: '100%' }}>
+          <SameMatterCandidates text={content} phone={phone} regionCode={regionCode} />
           <CallerHistory phone={phone} />
           <KnowledgePanel text={content ?? ''} onUse={(article, kind) => setKbUse({ article, kind })} />
           <KnowledgeAnswerDialog use={kbUse} phone={phone} register={register} onClose={() => setKbUse(null)} />
