@@ -11,6 +11,7 @@ import { proposeDispatch } from './use-cases/propose-dispatch';
 import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
 import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
 import { REPLY_TEMPLATES } from './reply-templates';
+import { clerkOwnsTicket } from './unit-scope';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -90,7 +91,7 @@ export function dispatchRoutes() {
   });
 
   // 先联系后办理: the unit asks for a bridged call; the CTI/bridge (or the centre agent placing it) records the outcome.
-  r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
+  r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), clerkOwnsTicket, validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
     res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body as z.infer<typeof RequestContactInput>) });
   });
   r.post('/contact-requests/:id/outcome', requireStaff('agent', 'dispatcher', 'supervisor'),

@@ -6,6 +6,7 @@ import { raiseCase, RaiseCaseInput, RAISE_ROLES } from './use-cases/raise-case';
 import { closeCase, CloseCaseInput, respondCase, RespondCaseInput } from './use-cases/answer-case';
 import { giveFeedback, GiveFeedbackInput } from './use-cases/give-feedback';
 import { listCases, supervisionReport } from './queries';
+import { clerkOwnsTicket } from '../dispatch/unit-scope';
 
 const IdParams = z.strictObject({ id: z.uuid() });
 const ListQuery = z.strictObject({
@@ -26,10 +27,10 @@ export function supervisionRoutes() {
   r.post('/tickets/:id/supervise', requireStaff(...RAISE_ROLES.supervision), validate({ params: IdParams, body: RaiseCaseInput }), async (req, res) => {
     res.status(201).json({ data: await raiseCase(req.ctx, String(req.params.id), 'supervision', req.body) });
   });
-  r.get('/tickets/:id/supervision-cases', requireStaff(...STAFF), validate({ params: IdParams }), async (req, res) => {
+  r.get('/tickets/:id/supervision-cases', requireStaff(...STAFF), clerkOwnsTicket, validate({ params: IdParams }), async (req, res) => {
     res.json({ data: await listCases(req.ctx, { ticketId: String(req.params.id) }) });
   });
-  r.post('/tickets/:id/feedback', requireStaff('unit_clerk'), validate({ params: IdParams, body: GiveFeedbackInput }), async (req, res) => {
+  r.post('/tickets/:id/feedback', requireStaff('unit_clerk'), clerkOwnsTicket, validate({ params: IdParams, body: GiveFeedbackInput }), async (req, res) => {
     res.status(201).json({ data: await giveFeedback(req.ctx, String(req.params.id), req.body) });
   });
 

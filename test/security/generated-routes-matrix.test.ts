@@ -23,6 +23,7 @@ import { makeTicket } from '../helpers/factories';
 import { dbFingerprint } from '../helpers/db-fingerprint';
 import { apiRoutes, STAFF_ROUTES, type StaffRoute } from './route-classification';
 import { setPolicy } from '../../server/callbacks/policy';
+import { dispatchCopies } from '../../server/dispatch/tables';
 import { callbacks } from '../../server/callbacks/tables';
 import { rateTicket } from '../../server/reviews/use-cases/submit-rating';
 import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS, type RectificationAction } from '../../server/reviews/states';
@@ -50,7 +51,7 @@ const userId = {} as Record<Who, string>;
 const unit = {} as Record<Side, { id: string }>;
 let agentActor: Actor;
 /** One closed, rated ticket per unit, with its callback task and rectification case. */
-const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string }>;
+const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string; copyId: string }>;
 let articleId: string;
 
 const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
@@ -96,7 +97,9 @@ beforeAll(async () => {
     // A file the citizen sent with the appeal (what the portal stores), for the download route.
     const [att] = await env.rt.db.insert(channelAttachments).values({ channel: 'web', channelAccount: 'portal', sha256: '0'.repeat(64),
       mime: 'application/pdf', filename: 'appeal.pdf', size: 9, body: Buffer.from('%PDF-1.4\n'), ticketId: t.ticketId }).returning();
-    fx[side] = { ...t, callbackId: cb.id, attachmentId: att.id };
+    // A copy (抄送) of the ticket to this side's unit, for the read receipt route.
+    const [copy] = await env.rt.db.insert(dispatchCopies).values({ ticketId: t.ticketId, unitId: unit[side].id, round: 1, copiedAt: new Date() }).returning();
+    fx[side] = { ...t, callbackId: cb.id, attachmentId: att.id, copyId: copy.id };
   }
   articleId = (await ok(as.admin.post('/api/knowledge/articles', { title: '路灯报修办理指引', body: '路灯不亮可向城管部门报修，一般三个工作日内修复。' }), 201)).id;
 });
@@ -132,6 +135,9 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'tags/:code': return `/${resource}/night_time`;
       // Writes carry an invalid body, so any well-formed id reaches validation.
       case 'emergency-linkages/:id': return `/${resource}/00000000-0000-4000-8000-000000000001`;
+      case 'copies/:id': unitData = true; return `/${resource}/${fx[side].copyId}`;
+      case 'contact-requests/:id': return `/${resource}/00000000-0000-4000-8000-000000000003`;
+      case 'supervision-cases/:id': return `/${resource}/00000000-0000-4000-8000-000000000004`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
     }
   });

@@ -18,7 +18,12 @@ import type { Role } from '../../server/identity/tables';
 
 export const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/public/sms-codes', 'POST /api/public/appeals',
   'POST /api/public/track', 'GET /api/dev/sms', 'POST /api/public/ratings', 'GET /api/public/reviews',
-  'GET /api/public/review-units']);
+  'GET /api/public/review-units',
+  // The public API of channels.md §3/§4.3 (server/citizen/public-api.ts): captcha, SMS token or tracking token inside.
+  'GET /api/v1/openapi.json', 'GET /api/v1/captcha', 'POST /api/v1/sms-codes', 'POST /api/v1/sms-codes/verify', 'POST /api/v1/appeals',
+  'POST /api/v1/tracking/lookup', 'POST /api/v1/appeals/:ticketNo/supplements', 'POST /api/v1/appeals/:ticketNo/ratings',
+  // Demo only (REXIAN_DEMO), like /api/dev/sms: the captcha's answer for the browser tests.
+  'GET /api/dev/captcha']);
 
 export interface StaffRoute {
   roles: readonly Role[];
@@ -121,6 +126,24 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/reports/lines': { roles: REPORTERS, query: YEAR },
   'GET /api/reports/emergency-linkages': { roles: REPORTERS, query: YEAR },
   'GET /api/kept-platform-orders': { roles: [...CENTRE, 'admin'] },
+  // 并单 candidates while the agent types (tickets/same-matter-routes.ts)
+  'POST /api/tickets/similar': { roles: CENTRE },
+  // 抄送 and 先联系后办理 (dispatch/routes.ts)
+  'POST /api/tickets/:id/copies': { roles: CENTRE },
+  // The generator files no copy, so the list is checked by role here and by unit in dispatch-routing.test.ts.
+  'GET /api/unit/copies': { roles: ['unit_clerk'] },
+  'POST /api/copies/:id/read': { roles: ['unit_clerk'], unitScoped: true },
+  'POST /api/tickets/:id/contact-requests': { roles: ['unit_clerk'], unitScoped: true },
+  'POST /api/contact-requests/:id/outcome': { roles: CENTRE },
+  // 催办 / 督办 cases (supervision/routes.ts)
+  'POST /api/tickets/:id/urge': { roles: ['dispatcher', 'supervisor'] },
+  'POST /api/tickets/:id/supervise': { roles: ['supervisor'] },
+  'GET /api/tickets/:id/supervision-cases': { roles: STAFF, unitScoped: true },
+  'POST /api/tickets/:id/feedback': { roles: ['unit_clerk'], unitScoped: true },
+  'GET /api/supervision-cases': { roles: STAFF },
+  'POST /api/supervision-cases/:id/respond': { roles: ['unit_clerk'] },
+  'POST /api/supervision-cases/:id/close': { roles: ['dispatcher', 'supervisor'] },
+  'GET /api/reports/supervision': { roles: ['supervisor', 'admin', 'dispatcher'], query: YEAR },
   'GET /api/reports/kept-platforms': { roles: REPORTERS, query: YEAR },
   // category tree versions (categories.md §1) and tags (标签, §2): administrators load the tree; the centre tags tickets
   'GET /api/admin/category-versions': { roles: EDITORS },

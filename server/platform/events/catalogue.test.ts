@@ -20,7 +20,7 @@ describe('the event catalogue', () => {
     for (const t of COUNTED_EVENT_TYPES) for (const c of EVENTS[t].counters ?? []) expect(COUNTERS).toContain(c);
   });
 
-  it('names the citizen notice of intake, extension and closing only', () => {
-    expect((Object.keys(EVENTS) as EventType[]).filter((t) => noticeFor(t))).toEqual(['ticket.registered', 'extension.approved', 'ticket.closed']);
+  it('names the citizen notice of intake, extension and closing only (a merged caller hears of the main ticket closing)', () => {
+    expect((Object.keys(EVENTS) as EventType[]).filter((t) => noticeFor(t))).toEqual(['ticket.registered', 'extension.approved', 'ticket.closed', 'ticket.main_closed']);
   });
 });
