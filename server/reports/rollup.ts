@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../platform/db/client';
 import { COUNTERS, rollupKeysSql, type Counter } from './tables';
-import { COUNTED_EVENT_TYPES, isEventType, eventDefinition } from '../platform/events/catalogue';
+import { COUNTED_EVENT_TYPES, isEventType, eventDefinition, type EventType } from '../platform/events/catalogue';
 import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 /** A ticket `t` and its lead dispatch `l`; $3 overrides the unit (an event that names its unit). */
@@ -90,10 +90,46 @@ function statementFor(cols: Counter[], deltas: Deltas): { name: string; text: st
 }
 
 /**
+ * Events counted after commit (issue 18): intake is the hot path (a thousand a second), and its one
+ * counter is filed by what the event row itself says — the channel, category and region it was
+ * registered under (the same values the in-transaction hook read from the fresh ticket row; no
+ * unit yet). So `recordEvent` appends a (ticket, seq) marker to report_rollup_pending in its one
+ * statement, and the fold files the event from ticket_events. Report reads fold first, so a
+ * report still counts every committed registration; report_rollups itself lags by at most the
+ * cron fold's period. Other transitions stay in their transaction: their unit is the lead
+ * dispatch in force, which a later fold could no longer see.
+ */
+export const ROLLUP_AFTER_COMMIT = ['ticket.registered'] as const satisfies readonly EventType[];
+export const rollsUpAfterCommit = (type: string) => (ROLLUP_AFTER_COMMIT as readonly string[]).includes(type);
+
+/** Each after-commit type moves exactly the one counter the catalogue declares, by one. */
+const afterCommitCounter = (type: (typeof ROLLUP_AFTER_COMMIT)[number]): Counter => {
+  const declared = eventDefinition(type).counters ?? [];
+  if (declared.length !== 1) throw new Error(`rollup: ${type} is counted after commit and must declare exactly one counter`);
+  return declared[0];
+};
+
+/** Markers → delta rows, for every pending marker this transaction can take (the caller's transaction). */
+function foldPendingSql(): string {
+  const keys = rollupKeysSql({ category: `e.data->>'categoryCode'`, channel: `e.data->>'channel'`, region: `e.data->>'regionCode'`,
+    unit: 'e.unit_id::text' });
+  const counters = ROLLUP_AFTER_COMMIT.map(afterCommitCounter);
+  const cols = [...new Set(counters)];
+  const values = cols.map((c) => `case e.type ${ROLLUP_AFTER_COMMIT.filter((_, i) => counters[i] === c).map((t) => `when '${t}' then 1`).join(' ')} else 0 end`);
+  return `with p as (delete from report_rollup_pending returning ticket_id, seq)
+    insert into report_rollup_deltas (dim, key, day, ${cols.join(', ')})
+    select k.dim, k.key, coalesce((e.data->>'rollupDay')::date, (e.at at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
+    from p join ticket_events e on e.ticket_id = p.ticket_id and e.seq = p.seq
+    cross join lateral ${keys}`;
+}
+let pendingText: string | null = null;
+
+/**
  * One statement per event: the ticket row and its lead dispatch are joined in SQL, so the hook
  * costs one round trip, and it only appends (see reportRollupDeltas).
  */
 export async function applyRollup(tx: Tx, ticketId: string, e: RollupEvent, at: Date): Promise<void> {
+  if (rollsUpAfterCommit(e.type)) return; // recordEvent appended its marker; the fold files it
   const deltas = countersFor(e);
   const cols = COUNTERS.filter((c) => deltas[c] !== undefined && deltas[c] !== 0);
   if (!cols.length) return;
@@ -133,6 +169,8 @@ export const ROLLUP_FOLD_LOCK = 0x72_6f_6c_6c; // 'roll'
 
 /** The fold itself, for a caller that already holds ROLLUP_FOLD_LOCK (the back-fill). */
 export async function foldRollupDeltasUnlocked(db: Pick<Tx, 'execute'>): Promise<void> {
+  // Intake's markers first (two folds never take the same marker: the second's delete skips rows the first deleted).
+  await db.execute(sql.raw((pendingText ??= foldPendingSql())));
   const sums = COUNTERS.map((c) => `sum(${c})`).join(', ');
   const sets = COUNTERS.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ');
   await db.execute(sql.raw(`with d as (delete from report_rollup_deltas returning *)

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Every counter the rollup keeps; measures are linear combinations of these (see measures.ts). */
 export const COUNTERS = [
@@ -73,6 +73,16 @@ export const reportRollupDeltas = pgTable('report_rollup_deltas', {
   day: date('day').notNull(),
   key: text('key').notNull(),
   ...counterCols,
+});
+
+/**
+ * Events whose counters are filed after commit, from their own timeline row (`ROLLUP_AFTER_COMMIT`
+ * in rollup.ts): the event's transaction appends one marker here (no index, no shared row), and
+ * the fold turns each marker into its delta rows exactly once (`delete … returning`).
+ */
+export const reportRollupPending = pgTable('report_rollup_pending', {
+  ticketId: uuid('ticket_id').notNull(),
+  seq: integer('seq').notNull(),
 });
 
 /** Measure definitions as data (domain.md §5): the centre edits a formula and every figure follows. */

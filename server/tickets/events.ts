@@ -4,6 +4,7 @@ import type { Tx } from '../platform/db/client';
 import { actorId, actorName, actorRole, type Ctx } from '../platform/context';
 import { tickets, type TicketStatus } from './tables';
 import { onTicketEvent } from '../reports/on-ticket-event';
+import { rollsUpAfterCommit } from '../reports/rollup';
 import { checkEventData, type DatalessEventType, type EventData, type TicketEventType } from '../platform/events/catalogue';
 import { auditInsertFrom } from '../platform/events/audit';
 import { outboxInsertFrom, type OutboxPayload } from '../platform/events/outbox';
@@ -32,7 +33,8 @@ const TICKET_COLUMNS = getTableColumns(tickets) as Record<string, PgColumn>;
  * The one way a ticket changes: bump its version (= the event's seq), apply the patch, append
  * the timeline event, the audit row and the outbox row, inside the caller's transaction. It is
  * one SQL statement (data-modifying CTEs), so a transition costs one round trip here, and a
- * crash anywhere leaves none of the four writes.
+ * crash anywhere leaves none of the four writes. An event counted after commit (intake, see
+ * ROLLUP_AFTER_COMMIT) also appends its rollup marker in that statement.
  */
 export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, ticketId: string, e: EventInput<T>): Promise<number> {
   checkEventData(e.type, e.data);
@@ -63,7 +65,7 @@ export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, t
         data: sql`jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text)` })}
     ), ob as (
       ${outboxInsertFrom(sql`t`, sql`${e.type}`, sql`${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version)`)}
-    )
+    )${rollsUpAfterCommit(e.type) ? sql`, rp as (insert into report_rollup_pending (ticket_id, seq) select ${ticketId}, t.version from t)` : sql``}
     select version from t`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
   await onTicketEvent(tx, ctx, ticketId, { type: e.type, unitId: e.unitId, data: eventData }, at); // reports rollup, callback on close, knowledge usage (issue 8)

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../platform/db/client';
 
 /** Calendar day in China (UTC+8, no DST) as YYYYMMDD. */
@@ -6,28 +7,44 @@ export function chinaDay(d: Date): string {
   return t.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+/** Per database, the days whose sequence this process has seen exist. */
+const knownDays = new WeakMap<Db, Set<string>>();
+
 /**
  * Ticket numbers read `YYYYMMDD` + a 5-digit serial of that day (2026112400042), unique per day.
  * A sequence per day is used instead of a counter row because nextval takes no row lock, so
  * concurrent intakes never queue behind one another; a rolled-back intake leaves a gap, which
- * is harmless for a tracking number. Called outside the intake transaction: a failed nextval
- * (first ticket of the day) would otherwise abort it.
+ * is harmless for a tracking number.
+ *
+ * Returned as an SQL expression for the intake INSERT itself, so numbering costs no round trip of
+ * its own (issue 18). The day's sequence must exist before the transaction starts (a missing one
+ * would abort it), so it is created here once per process per day: one extra round trip for the
+ * first intake of the day on each node, none after. `forgetTicketSequences` drops that knowledge
+ * (a restored or recreated database), after which the next call creates it again.
  */
-export async function nextTicketNumber(db: Db, now: Date): Promise<string> {
+export async function ticketNumberSql(db: Db, now: Date): Promise<SQL> {
   const day = chinaDay(now);
-  const seq = `ticket_seq_${day}`;
-  try {
-    const r = await db.$client.query(`select nextval('${seq}') as n`);
-    return format(day, r.rows[0].n);
-  } catch (e) {
-    if ((e as { code?: string }).code !== '42P01') throw e;
-    // Two first-of-the-day intakes may race to create it; the loser's error is harmless.
-    await db.$client.query(`create sequence if not exists ${seq}`).catch((err: { code?: string }) => {
+  let days = knownDays.get(db);
+  if (!days) knownDays.set(db, (days = new Set()));
+  if (!days.has(day)) {
+    await db.$client.query(`create sequence if not exists ticket_seq_${day}`).catch((err: { code?: string }) => {
+      // Two first-of-the-day intakes may race to create it; the loser's error is harmless.
       if (err.code !== '23505' && err.code !== '42P07') throw err;
     });
-    const r = await db.$client.query(`select nextval('${seq}') as n`);
-    return format(day, r.rows[0].n);
+    if (days.size > 8) days.clear();
+    days.add(day);
   }
+  return sql`${day} || lpad(nextval(${`ticket_seq_${day}`}::regclass)::text, 5, '0')`;
 }
 
-const format = (day: string, n: string | number) => `${day}${String(n).padStart(5, '0')}`;
+export function forgetTicketSequences(db: Db) {
+  knownDays.delete(db);
+}
+
+/** PostgreSQL's "relation does not exist" (42P01), also when drizzle wraps the driver's error. */
+export function isMissingRelation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (e.code === '42P01') return true;
+  }
+  return false;
+}

@@ -1,12 +1,18 @@
 /**
  * bench:intake — N concurrent HTTP clients register tickets for DURATION seconds against a
  * server started here (own database), then the same row is INSERTed plainly into PostgreSQL
- * with the same concurrency, and the two rates are compared. Prints figures, asserts nothing.
- *   npm run bench:intake -- [--clients 32] [--seconds 20]
+ * with the same concurrency, and the two rates are compared (closed loop: each client sends its
+ * next request when the last one is answered). Then an open loop offers a fixed rate (default
+ * 200/s) whatever the answers do, and reports latency from each request's scheduled send time, so
+ * a stall counts against every request it delays (no coordinated omission). Prints figures and
+ * the box's load (the ratio is what compares across runs on a shared machine); asserts nothing.
+ *   npm run bench:intake -- [--clients 32] [--seconds 20] [--rate 200] [--open-seconds 10]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { hash } from '@node-rs/argon2';
@@ -19,6 +25,8 @@ const arg = (name: string, dflt: number) => {
 };
 const CLIENTS = arg('clients', 32);
 const SECONDS = arg('seconds', 20);
+const RATE = arg('rate', 200);
+const OPEN_SECONDS = arg('open-seconds', 10);
 const PORT = arg('port', 3900 + Math.floor(Math.random() * 90));
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -64,7 +72,18 @@ async function main() {
 
     // Warm-up, then the timed run.
     await runFor(2, CLIENTS, () => fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() }).then((r) => r.arrayBuffer()));
+    const cpu0 = processCpuMs(server.pid);
     const http = await runFor(SECONDS, CLIENTS, async () => {
+      const r = await fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() });
+      await r.arrayBuffer();
+      if (r.status !== 201) throw new Error(`status ${r.status}`);
+    });
+
+    const cpuPerTicket = (processCpuMs(server.pid) - cpu0) / Math.max(1, http.ok);
+    const loadDuring = loadavg()[0];
+    // Open loop at a fixed offered rate, after the closed loop's backlog (relay, SMS jobs) has drained a little.
+    await new Promise((r) => setTimeout(r, 2000));
+    const open = await openLoop(OPEN_SECONDS, RATE, async () => {
       const r = await fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() });
       await r.arrayBuffer();
       if (r.status !== 201) throw new Error(`status ${r.status}`);
@@ -80,9 +99,14 @@ async function main() {
     const insRate = insert.ok / insert.seconds;
     console.log(`bench:intake  clients=${CLIENTS} duration=${http.seconds.toFixed(1)}s`);
     console.log(`  HTTP register   ${rate.toFixed(0)} tickets/s  (ok ${http.ok}, errors ${http.errors})`);
+    console.log(`  server CPU      ${cpuPerTicket.toFixed(2)} ms per registration (user + system of the server process${split ? '; workers in their own process' : ', all roles'})`);
     console.log(`  latency         p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
     console.log(`  plain INSERT    ${insRate.toFixed(0)} rows/s`);
     console.log(`  ratio           ${(rate / insRate).toFixed(3)} of a plain INSERT`);
+    const olat = open.latencies.sort((a, b) => a - b);
+    console.log(`  open loop       ${RATE}/s offered for ${OPEN_SECONDS}s: ${open.ok} ok, ${open.errors} errors${open.errors ? ` (${[...open.kinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, ${(open.ok / open.seconds).toFixed(0)}/s answered`);
+    console.log(`                  p50 ${pct(olat, 50).toFixed(1)} ms   p99 ${pct(olat, 99).toFixed(1)} ms   max ${olat[olat.length - 1].toFixed(1)} ms  (bar p99 < 100 ms, goal < 50 ms)`);
+    console.log(`  box             ${cpus().length} CPUs (nproc), load average ${loadDuring.toFixed(1)} during the closed loop, ${loadavg()[0].toFixed(1)} at the end`);
     console.log(`  target          ${rate.toFixed(0)} / 1000 tickets/s = ${(rate / 1000).toFixed(2)};  p99 ${pct(lat, 99).toFixed(1)} / 50 ms = ${(pct(lat, 99) / 50).toFixed(2)}`);
   } finally {
     server.kill('SIGTERM');
@@ -124,6 +148,39 @@ async function runFor(seconds: number, clients: number, op: () => Promise<unknow
     }
   }));
   return { ok, errors, latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** User + system CPU of a process so far (Linux /proc; NaN elsewhere): load-independent cost per request. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Starts op() every 1000/rate ms for `seconds`, never waiting for answers; latency counts from the scheduled instant. */
+async function openLoop(seconds: number, rate: number, op: () => Promise<unknown>) {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  const total = Math.round(seconds * rate);
+  const kinds = new Map<string, number>();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(op().then(() => { ok++; latencies.push(performance.now() - due); }, (e: Error) => {
+      errors++;
+      kinds.set(e.message, (kinds.get(e.message) ?? 0) + 1);
+    }));
+  }
+  await Promise.all(inflight);
+  return { ok, errors, kinds, latencies, seconds: (performance.now() - t0) / 1000 };
 }
 
 main().catch((e) => {

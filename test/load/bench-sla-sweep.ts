@@ -19,7 +19,7 @@ import { pino } from 'pino';
 import { SYSTEM, makeCtx } from '../../server/platform/context.js';
 import { createDb } from '../../server/platform/db/client.js';
 import { OPEN_DISPATCH_STATUSES } from '../../server/dispatch/tables.js';
-import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers.js';
+import { fireDueTimers, SWEEP_BATCH } from '../../server/sla/use-cases/fire-due-timers.js';
 import { createCalendar } from '../../server/sla/calendar.js';
 import { SHIPPED_HOLIDAY_ROWS } from '../../server/sla/holidays.js';
 import { type AppealType, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy } from '../../server/sla/policy.js';
@@ -182,13 +182,14 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   let stages = 0;
   let batches = 0;
   try {
-    // One sweep = batches until nothing due is left (each batch is its own transaction).
+    // One sweep as the cron runs it (sla-wake.job.ts): batches of SWEEP_BATCH, each its own
+    // transaction, until a batch claims fewer than a full one.
     for (;;) {
-      const fired = await fireDueTimers(ctx, { limit: 500 });
-      if (fired.length === 0) break;
+      const fired = await fireDueTimers(ctx, { limit: SWEEP_BATCH });
       batches++;
       stages += fired.length;
       for (const f of fired) claimed.add(f.dispatchId);
+      if (fired.claimed < SWEEP_BATCH) break;
     }
   } finally {
     await db.$client.end();

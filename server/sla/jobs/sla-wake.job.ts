@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Runtime } from '../../platform/runtime';
 import { createQueue, SLA_QUEUE, workerConnection } from '../../platform/queue/queues';
 import { makeCtx, SYSTEM } from '../../platform/context';
-import { fireDueTimers } from '../use-cases/fire-due-timers';
+import { fireDueTimers, SWEEP_BATCH } from '../use-cases/fire-due-timers';
 import type { HandlerRegistry } from '../../platform/events/handlers';
 import { failureTo, reportFailure } from '../../platform/background';
 
@@ -50,7 +50,7 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
     sweeping = true;
     try {
       // Loop on dispatches claimed, not stages fired: a batch may fire several stages per dispatch.
-      while ((await fireDueTimers(ctx(), { limit: 5000 })).claimed === 5000);
+      while ((await fireDueTimers(ctx(), { limit: SWEEP_BATCH })).claimed === SWEEP_BATCH);
     } catch (err) {
       reportFailure(rt.log, 'sla-sweep', err);
     } finally {

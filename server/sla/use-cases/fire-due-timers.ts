@@ -6,6 +6,14 @@ import { auditInsertFrom } from '../../platform/events/audit';
 import { outboxInsertFrom } from '../../platform/events/outbox';
 import { rollupKeysSql } from '../../reports/tables';
 
+/**
+ * Dispatches one sweep batch claims (one statement, one transaction). Per-batch costs (planning,
+ * the claim's index walk, commit) are paid once per batch, so larger is faster, up to how long a
+ * batch may hold its dispatches' and tickets' row locks (SKIP LOCKED: agents never wait on them,
+ * the sweeper skips theirs). Shared by the cron sweep and bench:sla so the benchmark measures it.
+ */
+export const SWEEP_BATCH = 5000;
+
 export type TimerStage = 'first_response' | 'reminder' | 'overdue' | 'supervision';
 
 /** The event each stage records (the catalogue defines its data, rooms and counters). */
@@ -39,7 +47,7 @@ const rollupCtes = (now: Date) => counted.map(({ type, counter }, i) => sql`, rd
  */
 export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId?: string } = {}) {
   const now = ctx.now();
-  const limit = opts.limit ?? 5000;
+  const limit = opts.limit ?? SWEEP_BATCH;
   const open = sql.join(OPEN_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `);
   const only = opts.dispatchId ? sql`and d.id = ${opts.dispatchId}` : sql``;
   const r = await ctx.db.execute<{ dispatchId: string; stage: TimerStage | null }>(sql`

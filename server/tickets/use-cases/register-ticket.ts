@@ -8,7 +8,7 @@ import { tickets, APPEAL_TYPES, URGENCIES, EMERGENCY_LINES, type AppealType, typ
 import { recordEvent } from '../events';
 import { provenContactKinds, resolveCitizen } from '../../identity/use-cases/resolve-citizen';
 import { validateCreditCode, validateIdNumber } from '../../identity/checks';
-import { nextTicketNumber } from '../ticket-number';
+import { forgetTicketSequences, isMissingRelation, ticketNumberSql } from '../ticket-number';
 import { autoTitle } from '../auto-title';
 import type { Tx } from '../../platform/db/client';
 import { inTransaction } from '../../platform/transaction';
@@ -48,52 +48,63 @@ export async function registerTicket(
   checkIdentity(appeal);
 
   const now = ctx.now();
-  const number = await nextTicketNumber(ctx.db, now);
   const title = appeal.content.title?.trim() || autoTitle(appeal.content.text);
   const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
 
-  const result = await inTransaction(ctx, async (tx) => {
-    const citizenId = await resolveCitizen(tx, ctx, appeal.citizen, await provenContactKinds(tx, ctx, appeal));
-    const inserted = await tx
-      .insert(tickets)
-      .values({
-        number,
-        channel: appeal.channel,
-        channelAccount: appeal.channelAccount,
-        externalId: appeal.externalId,
-        citizenId,
-        anonymousToUnits: appeal.citizen.anonymousToUnits ?? false,
-        title,
-        content: appeal.content.text,
-        addressEnc: ctx.svc.pii.encryptOpt(appeal.location?.address),
-        regionCode: overrides.regionCode ?? appeal.location?.divisionCode ?? null,
-        appealType: overrides.appealType ?? asAppealType(appeal.hints?.appealType) ?? asAppealType(suggestion?.type) ?? null,
-        urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
-        emergency: overrides.emergency ?? null,
-        categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
-        // A code given at intake is a code of the tree in force (catalog/current.ts): the ticket keeps that version.
-        categoryVersion: (overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode) ? CURRENT_CATEGORY_VERSION : null,
-        suggestion: suggestion as Record<string, unknown> | null,
-        classifierVersion: suggestion?.modelVersion ?? null,
-        createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
-      .returning();
-    if (inserted.length === 0) return null; // a retried push: answer with the first ticket
-    const ticketId = inserted[0].id;
-    // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
-    const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null,
-      ...(a.name ? { name: a.name } : {}) }));
-    if (inTx) await inTx(tx, ticketId);
-    // 并单: the signature every node's desk compares new appeals with (same-matter.ts).
-    await recordSameMatterSignature(tx, ticketId, appeal.content.text, now);
-    // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
-    const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
-      categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };
-    const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
-    return { ticketId, number, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
+  // The day's number sequence is known to exist per process; if it is gone (a restored database),
+  // the transaction aborts before anything is kept, and one retry creates it first.
+  const attempt = async () => {
+    const number = await ticketNumberSql(ctx.db, now);
+    return inTransaction(ctx, async (tx) => {
+      const citizenId = await resolveCitizen(tx, ctx, appeal.citizen, await provenContactKinds(tx, ctx, appeal));
+      const inserted = await tx
+        .insert(tickets)
+        .values({
+          number,
+          channel: appeal.channel,
+          channelAccount: appeal.channelAccount,
+          externalId: appeal.externalId,
+          citizenId,
+          anonymousToUnits: appeal.citizen.anonymousToUnits ?? false,
+          title,
+          content: appeal.content.text,
+          addressEnc: ctx.svc.pii.encryptOpt(appeal.location?.address),
+          regionCode: overrides.regionCode ?? appeal.location?.divisionCode ?? null,
+          appealType: overrides.appealType ?? asAppealType(appeal.hints?.appealType) ?? asAppealType(suggestion?.type) ?? null,
+          urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
+          emergency: overrides.emergency ?? null,
+          categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
+          // A code given at intake is a code of the tree in force (catalog/current.ts): the ticket keeps that version.
+          categoryVersion: (overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode) ? CURRENT_CATEGORY_VERSION : null,
+          suggestion: suggestion as Record<string, unknown> | null,
+          classifierVersion: suggestion?.modelVersion ?? null,
+          createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
+        .returning();
+      if (inserted.length === 0) return null; // a retried push: answer with the first ticket
+      const ticketId = inserted[0].id;
+      const ticketNumber = inserted[0].number;
+      // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
+      const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null,
+        ...(a.name ? { name: a.name } : {}) }));
+      if (inTx) await inTx(tx, ticketId);
+      // 并单: the signature every node's desk compares new appeals with (same-matter.ts).
+      await recordSameMatterSignature(tx, ticketId, appeal.content.text, now);
+      // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
+      const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
+        categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };
+      const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
+      return { ticketId, number: ticketNumber, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
+    });
+  };
+  const result = await attempt().catch((err) => {
+    if (!isMissingRelation(err)) throw err;
+    ctx.log.warn({ err: (err as Error).message }, 'ticket number sequence missing; creating it and retrying the intake once');
+    forgetTicketSequences(ctx.db);
+    return attempt();
   });
   return result ?? (await findExisting(ctx, appeal))!;
 }
