@@ -1,3 +1,5 @@
+import { dispatchAdminRoutes } from './dispatch/admin-routes';
+import { identityAdminRoutes } from './identity/admin-routes';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import fs from 'node:fs';
@@ -82,6 +84,8 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
+  api.use(dispatchAdminRoutes());
+  api.use(identityAdminRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   api.use(citizenRoutes({ sms: rt.sms, limiter: rt.limiter, smsLimits: smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha) }));

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
 import { dispatchRules, handlingUnits } from './tables';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
+import { deactivateRule, saveRule } from './use-cases/admin-rules';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -46,22 +47,17 @@ export function dispatchRoutes() {
   r.post('/admin/dispatch-rules', requireStaff('admin'), validate({ body: RuleInput }), async (req, res) => {
     const body = req.body as z.infer<typeof RuleInput>;
     await checkRefs(req.ctx.db, body);
-    const [row] = await req.ctx.db.insert(dispatchRules).values(body).onConflictDoNothing().returning();
-    if (!row) throw problem('VALIDATION_FAILED', 'a rule for this category and region exists; edit it instead');
-    res.status(201).json({ data: row });
+    res.status(201).json({ data: await saveRule(req.ctx, null, body) });
   });
 
   r.put('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams, body: RuleInput }), async (req, res) => {
     const body = req.body as z.infer<typeof RuleInput>;
     await checkRefs(req.ctx.db, body);
-    const [row] = await req.ctx.db.update(dispatchRules).set(body).where(eq(dispatchRules.id, String(req.params.id))).returning();
-    if (!row) throw problem('NOT_FOUND');
-    res.json({ data: row });
+    res.json({ data: await saveRule(req.ctx, String(req.params.id), body) });
   });
 
   r.delete('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams }), async (req, res) => {
-    const [row] = await req.ctx.db.update(dispatchRules).set({ active: false }).where(and(eq(dispatchRules.id, String(req.params.id)))).returning();
-    if (!row) throw problem('NOT_FOUND');
+    await deactivateRule(req.ctx, String(req.params.id));
     res.status(204).end();
   });
 

@@ -57,6 +57,16 @@ export const PROBLEMS = {
   HOTLINE_LINE_INVALID: { status: 400, zh: '热线号码表有误，请按提示修改后重新导入', en: 'The hotline table has errors; fix the rows named and import again' },
   LINKAGE_NOT_FOUND: { status: 404, zh: '应急联动记录不存在', en: 'Emergency linkage not found' },
   LINKAGE_STATE_CONFLICT: { status: 409, zh: '应急联动记录状态已变化，请刷新后重试', en: 'The linkage is not in a state that allows this; refresh and retry' },
+  // Administration screens (units, users, dispatch-rule tester)
+  UNIT_CODE_TAKEN: { status: 409, zh: '单位编码已被使用', en: 'This unit code is already in use' },
+  UNIT_PARENT_INVALID: { status: 400, zh: '上级单位无效（不存在、已停用，或会形成循环）', en: 'The parent unit is unknown, inactive, or would make a loop' },
+  UNIT_IN_USE: { status: 409, zh: '该单位仍是派单规则的主办单位或有在用下级单位，不能停用', en: 'The unit still leads dispatch rules or has active child units; it cannot be deactivated' },
+  USER_NOT_FOUND: { status: 404, zh: '用户不存在', en: 'User not found' },
+  USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'This username is already in use' },
+  EXTENSION_TAKEN: { status: 409, zh: '分机号已被其他坐席使用', en: 'This phone extension belongs to another user' },
+  USER_UNIT_REQUIRED: { status: 400, zh: '承办单位账号必须选择所属单位', en: 'A unit clerk must belong to a unit' },
+  RULE_EXISTS: { status: 409, zh: '该分类和区域已有派单规则，请编辑原规则', en: 'A rule for this category and region exists; edit it instead' },
+  CANNOT_CHANGE_SELF: { status: 409, zh: '不能停用自己的账号或更改自己的角色', en: 'You cannot disable your own account or change your own role' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; retry shortly' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
