@@ -1,0 +1,17 @@
+import { Alert } from 'antd';
+import { useI18n } from '../../i18n';
+import { errorMessage } from '../../api/problem';
+
+/**
+ * A server refusal in words, inside the form that caused it (not a toast that vanishes): the
+ * administrator reads why, fixes the field, and it clears on the next try.
+ */
+export function FormError({ error, testId }: { error: unknown; testId: string }) {
+  const { locale } = useI18n();
+  if (!error) return null;
+  const detail = (error as { problem?: { detail?: string } }).problem?.detail;
+  return <Alert type="error" showIcon role="alert" data-testid={testId} style={{ marginBottom: 12 }} message={errorMessage(error, locale)} description={detail} />;
+}
+
+/** Lets Enter in any field submit an antd Form (implicit submission needs a submit button). */
+export const EnterSubmits = () => <button type="submit" hidden aria-hidden tabIndex={-1} />;
