@@ -23,6 +23,7 @@ import { seedReferenceData } from './seed-reference';
 import { Problem } from '../server/platform/http/problems';
 import { seedFeedbackDemo } from '../server/reviews/seed-demo-feedback';
 import { seedHotlinesDemo } from '../server/hotlines/seed-demo-lines';
+import { seedTextsDemo } from '../server/texts/seed-demo-texts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -123,6 +124,7 @@ async function main() {
     console.log(`demo data: ${UNITS.length} units, ${cats.length} categories, ${USERS.length} users, ${n} tickets`);
     await seedFeedbackDemo(rt, actors);
     await seedHotlinesDemo(rt, actors);
+    await seedTextsDemo(rt);
     printLogins();
   } finally {
     await rt.close();

@@ -10,3 +10,4 @@ export * from '../../knowledge/tables';
 export * from '../../reports/tables';
 export * from '../../channels/tables';
 export * from '../../hotlines/tables';
+export * from '../../texts/tables';
