@@ -37,7 +37,7 @@ describe('administration', () => {
     await login(page, USERS.admin);
     await page.waitForURL(/\/admin\/units$/);
     await page.getByTestId('admin-units').getByText('天河区人民政府').waitFor();
-    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'hotlines', 'classifier']) await page.getByTestId(`admin-nav-${s}`).waitFor();
+    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'hotlines', 'classifier']) await page.getByTestId(`admin-nav-${s}`).waitFor();
     // The header link leads back here from any staff screen.
     await page.goto(`${BASE}/supervisor`);
     await page.getByTestId('admin-link').click();
@@ -168,8 +168,8 @@ describe('administration', () => {
 
     await page.getByTestId(`holiday-tab-${year}`).click();
     const pane = page.getByTestId(`holidays-${year}`);
-    await pane.locator('tbody tr').first().waitFor();
-    const before = await pane.locator('tbody tr').count();
+    await pane.locator('tbody tr.ant-table-row').first().waitFor();
+    const before = await pane.locator('tbody tr.ant-table-row').count();
     await pane.getByTestId('holiday-add').click();
     const date = pane.getByTestId(`holiday-date-${before}`);
     // A Tuesday in March: a weekday cannot be a make-up workday.
@@ -187,8 +187,8 @@ describe('administration', () => {
     await pane.getByTestId('holidays-save').scrollIntoViewIfNeeded();
     await shot(page, 'admin-holidays-refused');
     await page.reload();
-    await pane.locator('tbody tr').first().waitFor();
-    assert.equal(await pane.locator('tbody tr').count(), before, 'nothing was saved');
+    await pane.locator('tbody tr.ant-table-row').first().waitFor();
+    assert.equal(await pane.locator('tbody tr.ant-table-row').count(), before, 'nothing was saved');
   });
 
   it('knowledge base: an article is written by keyboard, published, retired, and stays retired after a reload; dates out of order are refused in words', async () => {
@@ -216,6 +216,52 @@ describe('administration', () => {
     await page.reload();
     await page.getByTestId(`kb-row-${title}`).waitFor();
     assert.match((await page.locator('tr', { has: page.getByTestId(`kb-row-${title}`) }).textContent()) ?? '', /已下架/);
+  });
+
+  it('message templates: a variable the template does not declare is named while typing and refused on save; declaring it saves; a reload keeps it', async () => {
+    await page.goto(`${BASE}/admin/templates`);
+    await page.getByTestId('tpl-edit-ticket_received-sms').click();
+    const days = `days${suffix}`; // a variable no earlier run declared
+    const body = page.getByTestId('tpl-body');
+    await body.fill(`您的诉求已受理，工单号{number}，预计{${days}}个工作日内答复。`);
+    await page.getByText(`使用了未声明的变量：${days}`).waitFor();
+    assert.match((await page.getByTestId('tpl-preview').textContent()) ?? '', new RegExp(`GZ20260101-0001.*〔${days}〕`));
+    await page.getByTestId('tpl-save').click();
+    const err = page.getByTestId('tpl-error');
+    await err.waitFor();
+    assert.match((await err.textContent()) ?? '', /模板使用了未声明的变量/);
+    await shot(page, 'admin-template-refused');
+    // Keyboard: the variables field takes a name and Enter.
+    await page.getByTestId('tpl-variables').click();
+    await page.keyboard.type(days);
+    await page.keyboard.press('Enter');
+    await page.getByText(`使用了未声明的变量：${days}`).waitFor({ state: 'detached' });
+    await page.getByTestId('tpl-save').click();
+    await page.getByTestId('tpl-save').waitFor({ state: 'detached' });
+    await page.reload();
+    const row = page.locator('tr', { has: page.getByTestId('tpl-edit-ticket_received-sms') });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', new RegExp(`预计\\{${days}\\}个工作日.*${days}`));
+    await shot(page, 'admin-templates');
+  });
+
+  it('常用语: a phrase is added by keyboard, an empty title is refused in words, and it is there after a reload', async () => {
+    await page.goto(`${BASE}/admin/phrases`);
+    await page.getByTestId('snip-row-开场白').waitFor();
+    await page.getByTestId('snip-new-agent_phrase').click();
+    await page.getByTestId('snip-title').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('请您稍等，我为您查询一下。');
+    await page.getByTestId('snip-title').press('Enter');
+    await page.getByText('请填写标题（不超过 40 字）').waitFor();
+    await page.getByTestId('snip-title').fill(`稍候${suffix}`);
+    await page.getByTestId('snip-title').press('Enter');
+    await page.getByTestId(`snip-row-稍候${suffix}`).waitFor();
+    await page.reload();
+    await page.getByTestId(`snip-row-稍候${suffix}`).waitFor();
+    await page.getByTestId('snip-tab-unit_reply').click();
+    await page.getByTestId('snip-row-已处理完毕').waitFor();
+    await shot(page, 'admin-phrases');
   });
 
   it('hotline numbers and the classifier are in the same place', async () => {

@@ -10,11 +10,13 @@ const UsersPage = lazy(() => import('./UsersPage'));
 const RulesPage = lazy(() => import('./RulesPage'));
 const SlaPage = lazy(() => import('./SlaPage'));
 const KnowledgePage = lazy(() => import('./KnowledgePage'));
+const TemplatesPage = lazy(() => import('./TemplatesPage'));
+const PhrasesPage = lazy(() => import('./PhrasesPage'));
 const ClassifierPage = lazy(() => import('./ClassifierPage'));
 const LinesPage = lazy(() => import('../supervisor/hotlines/LinesPage'));
 
 /** The screens in the order a centre needs them in its first week. */
-export const ADMIN_SCREENS = ['units', 'users', 'rules', 'sla', 'knowledge', 'hotlines', 'classifier'] as const;
+export const ADMIN_SCREENS = ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'hotlines', 'classifier'] as const;
 
 /** 系统管理: the centre's set-up — units, accounts, dispatch rules, time limits, knowledge, lines, the classifier. */
 export default function AdminApp() {
@@ -42,6 +44,8 @@ export default function AdminApp() {
               <Route path="rules" element={<RulesPage />} />
               <Route path="sla" element={<SlaPage />} />
               <Route path="knowledge" element={<KnowledgePage />} />
+              <Route path="templates" element={<TemplatesPage />} />
+              <Route path="phrases" element={<PhrasesPage />} />
               <Route path="hotlines" element={<LinesPage />} />
               <Route path="classifier" element={<ClassifierPage />} />
               <Route path="*" element={<Navigate to="units" replace />} />

@@ -100,7 +100,7 @@ export default function KnowledgePage() {
       <Modal open={!!editing} destroyOnHidden width={760} title={editing === 'new' ? t('admin.kb.new') : t('admin.edit')}
         onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={editing === 'new' ? t('admin.kb.publishNew') : t('admin.save')} okButtonProps={{ 'data-testid': 'kb-save' } as ButtonProps}>
         <FormError error={error} testId="kb-error" />
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)}>
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
           <Form.Item name="title" label={t('admin.kb.articleTitle')} rules={[{ required: true, whitespace: true, max: 200, message: t('admin.kb.titleNeeded') }]}>
             <Input autoFocus data-testid="kb-title" />
           </Form.Item>

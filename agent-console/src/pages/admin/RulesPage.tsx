@@ -145,7 +145,7 @@ export default function RulesPage() {
       <Modal open={!!editing} destroyOnHidden title={editing === 'new' ? t('admin.rules.new') : t('admin.edit')} width={620}
         onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} confirmLoading={saving} okButtonProps={{ 'data-testid': 'rule-save' } as ButtonProps}>
         <FormError error={error} testId="rule-error" />
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)}>
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
           <Form.Item name="categoryCode" label={t('admin.rules.category')} rules={[{ required: true, message: t('admin.rules.categoryNeeded') }]}>
             <TreeSelect showSearch treeNodeFilterProp="title" treeData={catTree} data-testid="rule-category" />
           </Form.Item>

@@ -95,7 +95,7 @@ function Policies() {
       <Modal open={!!editing} destroyOnHidden width={640} title={editing === 'new' ? t('admin.sla.new') : t('admin.edit')}
         onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} okButtonProps={{ 'data-testid': 'sla-save' } as ButtonProps}>
         <FormError error={error} testId="sla-error" />
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)}>
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
           <Form.Item name="name" label={t('admin.sla.name')} rules={[{ required: true, max: 100 }]}><Input autoFocus data-testid="sla-name" /></Form.Item>
           <Space wrap>
             <Form.Item name="regionCode" label={t('admin.sla.region')} rules={[{ required: true, pattern: /^(\*|\d{6,12})$/, message: t('admin.sla.regionBad') }]}><Input style={{ width: 140 }} /></Form.Item>
@@ -155,7 +155,7 @@ function HolidayYear({ year, provisional, onSaved }: { year: number; provisional
         ]}
       />
       <div style={{ marginTop: 12 }}>
-        <FormError error={error} testId="holidays-error" />
+        <FormError error={error} testId="holidays-error" detail={issues.length === 0} />
         {issues.length > 0 && (
           <ul data-testid="holidays-issues" style={{ color: '#cf1322' }}>
             {issues.map((x) => <li key={`${x.code}-${x.date}`}>{x.date} {t(`admin.holidays.issue.${x.code}`)}</li>)}

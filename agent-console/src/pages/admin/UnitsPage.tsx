@@ -90,7 +90,7 @@ export default function UnitsPage() {
       <Modal open={!!editing} destroyOnHidden title={editing === 'new' ? t('admin.units.new') : editing ? `${t('admin.edit')} · ${editing.name}` : ''}
         onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} confirmLoading={saving} okButtonProps={{ 'data-testid': 'unit-save' } as ButtonProps}>
         <FormError error={error} testId="unit-error" />
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} data-testid="unit-form">
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)} data-testid="unit-form">
           {editing === 'new' && (
             <Form.Item name="code" label={t('admin.units.code')} extra={t('admin.units.codeHint')} rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{2,32}$/, message: t('admin.units.codeBad') }]}>
               <Input autoFocus data-testid="unit-code" />

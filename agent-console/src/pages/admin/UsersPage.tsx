@@ -121,7 +121,7 @@ export default function UsersPage() {
       <Modal open={!!editing} destroyOnHidden title={editing === 'new' ? t('admin.users.new') : editing ? `${t('admin.edit')} · ${editing.username}` : ''}
         onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} confirmLoading={saving} okButtonProps={{ 'data-testid': 'user-save' } as ButtonProps}>
         <FormError error={error} testId="user-error" />
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)}>
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
           {editing === 'new' && (
             <Form.Item name="username" label={t('admin.users.username')} extra={t('admin.users.usernameHint')}
               rules={[{ required: true, pattern: /^[A-Za-z][A-Za-z0-9._-]{2,31}$/, message: t('admin.users.usernameBad') }]}>

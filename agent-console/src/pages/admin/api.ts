@@ -65,3 +65,21 @@ export const adminApi = {
   classifier: () => d(get<ClassifierState>('/api/admin/classifier')),
   reloadClassifier: () => d(post<{ modelVersion: string }>('/api/admin/classifier/reload', {})),
 };
+
+export const TEMPLATE_CHANNELS = ['sms', 'wechat', 'mail'] as const;
+export interface MessageTemplate {
+  id: string; code: string; channel: string; name: string; subject: string | null; body: string; variables: string[]; active: boolean; updatedAt: string;
+}
+export interface Snippet { id: string; kind: 'agent_phrase' | 'unit_reply'; title: string; body: string; categoryCode: string | null; sort: number; active: boolean }
+
+export const textsApi = {
+  templates: () => d(get<MessageTemplate[]>('/api/admin/message-templates')),
+  createTemplate: (b: Record<string, unknown>) => d(post<MessageTemplate>('/api/admin/message-templates', b)),
+  updateTemplate: (id: string, b: Record<string, unknown>) => d(put<MessageTemplate>(`/api/admin/message-templates/${id}`, b)),
+  snippets: (kind: string) => d(get<Snippet[]>(`/api/admin/text-snippets${query({ kind })}`)),
+  createSnippet: (b: Record<string, unknown>) => d(post<Snippet>('/api/admin/text-snippets', b)),
+  updateSnippet: (id: string, b: Record<string, unknown>) => d(put<Snippet>(`/api/admin/text-snippets/${id}`, b)),
+};
+
+/** The `{name}` placeholders a text uses (the server's rule, server/texts/placeholders.ts, decides on save). */
+export const placeholders = (text: string) => [...new Set([...text.matchAll(/\{([A-Za-z][A-Za-z0-9_]{0,31})\}/g)].map((m) => m[1]))];
