@@ -27,6 +27,7 @@ import { seedRoutingDemo } from '../server/dispatch/seed-demo-routing';
 import { seedRectificationRoundsDemo } from '../server/reviews/seed-demo-rounds';
 import { extensionDayFor } from '../server/sla/extension';
 import { seedSupervisionDemo } from '../server/supervision/seed-demo';
+import { seedTextsDemo } from '../server/texts/seed-demo-texts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Rexian!2026';
@@ -130,6 +131,7 @@ async function main() {
     await seedRoutingDemo(rt, actors);
     await seedRectificationRoundsDemo(rt, actors);
     await seedSupervisionDemo(rt, actors);
+    await seedTextsDemo(rt);
     printLogins();
   } finally {
     await rt.close();

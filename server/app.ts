@@ -1,3 +1,6 @@
+import { dispatchAdminRoutes } from './dispatch/admin-routes';
+import { identityAdminRoutes } from './identity/admin-routes';
+import { textRoutes } from './texts/routes';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import fs from 'node:fs';
@@ -87,6 +90,9 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
+  api.use(dispatchAdminRoutes());
+  api.use(identityAdminRoutes());
+  api.use(textRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   const smsLimits = smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha);

@@ -11,6 +11,7 @@ const AgentApp = lazy(() => import('./pages/agent/AgentApp'));
 const UnitApp = lazy(() => import('./pages/unit/UnitApp'));
 const SupervisorApp = lazy(() => import('./pages/supervisor/SupervisorApp'));
 const TrackApp = lazy(() => import('./pages/track/TrackApp'));
+const AdminApp = lazy(() => import('./pages/admin/AdminApp'));
 const AccountPage = lazy(() => import('./shell/AccountPage'));
 
 function Home() {
@@ -48,6 +49,14 @@ export default function App() {
           element={
             <RequireRole roles={['supervisor', 'admin', 'dispatcher']}>
               <SupervisorApp />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/admin/*"
+          element={
+            <RequireRole roles={['admin']}>
+              <AdminApp />
             </RequireRole>
           }
         />

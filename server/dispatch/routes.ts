@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
@@ -12,6 +12,7 @@ import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, Reque
 import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
 import { REPLY_TEMPLATES } from './reply-templates';
 import { clerkOwnsTicket } from './unit-scope';
+import { deactivateRule, saveRule } from './use-cases/admin-rules';
 import type { Queryable } from '../platform/db/client';
 
 const RuleInput = z.strictObject({
@@ -58,23 +59,17 @@ export function dispatchRoutes() {
   r.post('/admin/dispatch-rules', requireStaff('admin'), validate({ body: RuleInput }), async (req, res) => {
     const body = req.body as z.infer<typeof RuleInput>;
     await checkRefs(req.ctx.db, body);
-    const [row] = await req.ctx.db.insert(dispatchRules).values({ ...body, categoryVersion: body.categoryVersion ?? CURRENT_CATEGORY_VERSION })
-      .onConflictDoNothing().returning();
-    if (!row) throw problem('VALIDATION_FAILED', 'a rule for this category and region exists; edit it instead');
-    res.status(201).json({ data: row });
+    res.status(201).json({ data: await saveRule(req.ctx, null, { ...body, categoryVersion: body.categoryVersion ?? CURRENT_CATEGORY_VERSION }) });
   });
 
   r.put('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams, body: RuleInput }), async (req, res) => {
     const body = req.body as z.infer<typeof RuleInput>;
     await checkRefs(req.ctx.db, body);
-    const [row] = await req.ctx.db.update(dispatchRules).set(body).where(eq(dispatchRules.id, String(req.params.id))).returning();
-    if (!row) throw problem('NOT_FOUND');
-    res.json({ data: row });
+    res.json({ data: await saveRule(req.ctx, String(req.params.id), body) });
   });
 
   r.delete('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams }), async (req, res) => {
-    const [row] = await req.ctx.db.update(dispatchRules).set({ active: false }).where(and(eq(dispatchRules.id, String(req.params.id)))).returning();
-    if (!row) throw problem('NOT_FOUND');
+    await deactivateRule(req.ctx, String(req.params.id));
     res.status(204).end();
   });
 

@@ -10,7 +10,7 @@ import { ArticleInput, ArticlePatch, createArticle, getArticle, searchArticles, 
 const IdParams = z.strictObject({ id: z.uuid() });
 const SearchQuery = z.strictObject({
   q: z.string().trim().max(500).optional(), categoryCode: z.string().max(32).optional(),
-  validOnly: z.enum(['true', 'false']).default('false'), limit: z.coerce.number().int().min(1).max(100).default(20),
+  validOnly: z.enum(['true', 'false']).default('false'), includeRetired: z.enum(['true', 'false']).default('false'), limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 const SuggestQuery = z.strictObject({ text: z.string().trim().min(1).max(5000), categoryCode: z.string().max(32).optional() });
 const EDITORS = ['admin', 'supervisor'] as const;
@@ -40,7 +40,9 @@ export function knowledgeRoutes(deps: { limiter: RateLimiter }) {
 
   r.get('/knowledge/articles', requireStaff(), validate({ query: SearchQuery }), async (req, res) => {
     const q = req.query as unknown as z.infer<typeof SearchQuery>;
-    const rows = await searchArticles(req.ctx, { text: q.q, categoryCode: q.categoryCode, validOnly: q.validOnly === 'true', limit: q.limit });
+    const editor = req.ctx.actor.kind === 'staff' && (EDITORS as readonly string[]).includes(req.ctx.actor.role);
+    const rows = await searchArticles(req.ctx, { text: q.q, categoryCode: q.categoryCode, validOnly: q.validOnly === 'true', limit: q.limit,
+      includeRetired: editor && q.includeRetired === 'true' });
     res.json({ data: rows.map((x) => presentArticle(x, false)) });
   });
 

@@ -37,6 +37,11 @@ export function StaffShell({ title, extra, children, wrap = (c) => c }: Props) {
               {user.unitName ? ` · ${user.unitName}` : ''}
             </Typography.Text>
           )}
+          {user?.role === 'admin' && (
+            <Link to="/admin" data-testid="admin-link">
+              {t('admin.title')}
+            </Link>
+          )}
           <Link to="/account" data-testid="account-link">
             {t('account.link')}
           </Link>

@@ -24,8 +24,9 @@ export function homeFor(role: Role): string {
     case 'unit_clerk':
       return '/unit';
     case 'supervisor':
-    case 'admin':
       return '/supervisor';
+    case 'admin':
+      return '/admin';
     default:
       return '/agent';
   }

@@ -65,11 +65,12 @@ export async function getArticle(ctx: Ctx, id: string) {
  * Search by text: bigram match through the GIN index, ranked by the share of the query's bigrams the
  * article covers. `validOnly` keeps articles in force today (China date) — what an agent may quote.
  */
-export async function searchArticles(ctx: Ctx, o: { text?: string; categoryCode?: string; validOnly: boolean; limit: number }) {
+export async function searchArticles(ctx: Ctx, o: { text?: string; categoryCode?: string; validOnly: boolean; limit: number; includeRetired?: boolean }) {
   const q = o.text ? queryTerms(o.text) : null;
   const today = new Date(ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   const where = and(
-    eq(knowledgeArticles.active, true),
+    // Retired articles: only the editors' list shows them (to publish again); agents never see them.
+    o.includeRetired ? undefined : eq(knowledgeArticles.active, true),
     q ? sql`${knowledgeArticles.search} @@ to_tsquery('simple', ${q})` : undefined,
     o.categoryCode ? sql`${knowledgeArticles.categoryCode} like ${`${o.categoryCode}%`}` : undefined,
     o.validOnly ? sql`(${knowledgeArticles.validFrom} is null or ${knowledgeArticles.validFrom} <= ${today}::date)

@@ -11,3 +11,4 @@ export * from '../../reports/tables';
 export * from '../../channels/tables';
 export * from '../../hotlines/tables';
 export * from '../../supervision/tables';
+export * from '../../texts/tables';
