@@ -20,9 +20,10 @@ const knownDays = new WeakMap<Db, Set<string>>();
  * its own (issue 18). The day's sequence must exist before the transaction starts (a missing one
  * would abort it), so it is created here once per process per day: one extra round trip for the
  * first intake of the day on each node, none after. `forgetTicketSequences` drops that knowledge
- * (a restored or recreated database), after which the next call creates it again.
+ * (a restored or recreated database), after which the next call with `repair` creates it again
+ * and moves it past the day's stored numbers.
  */
-export async function ticketNumberSql(db: Db, now: Date): Promise<SQL> {
+export async function ticketNumberSql(db: Db, now: Date, opts: { repair?: boolean } = {}): Promise<SQL> {
   const day = chinaDay(now);
   let days = knownDays.get(db);
   if (!days) knownDays.set(db, (days = new Set()));
@@ -31,6 +32,12 @@ export async function ticketNumberSql(db: Db, now: Date): Promise<SQL> {
       // Two first-of-the-day intakes may race to create it; the loser's error is harmless.
       if (err.code !== '23505' && err.code !== '42P07') throw err;
     });
+    if (opts.repair) {
+      // The sequence went missing under this process (a database restored or replaced): it restarts
+      // past the day's highest stored number, so a recreated sequence never hands out a number twice.
+      await db.$client.query(`select setval('ticket_seq_${day}', m) from (select max(substr(number, 9)::bigint) as m from tickets
+        where number like '${day}%') x where m > (select last_value from ticket_seq_${day})`);
+    }
     if (days.size > 8) days.clear();
     days.add(day);
   }

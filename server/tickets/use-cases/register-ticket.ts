@@ -53,8 +53,8 @@ export async function registerTicket(
 
   // The day's number sequence is known to exist per process; if it is gone (a restored database),
   // the transaction aborts before anything is kept, and one retry creates it first.
-  const attempt = async () => {
-    const number = await ticketNumberSql(ctx.db, now);
+  const attempt = async (repair = false) => {
+    const number = await ticketNumberSql(ctx.db, now, { repair });
     return inTransaction(ctx, async (tx) => {
       const citizenId = await resolveCitizen(tx, ctx, appeal.citizen, await provenContactKinds(tx, ctx, appeal));
       const inserted = await tx
@@ -104,7 +104,7 @@ export async function registerTicket(
     if (!isMissingRelation(err)) throw err;
     ctx.log.warn({ err: (err as Error).message }, 'ticket number sequence missing; creating it and retrying the intake once');
     forgetTicketSequences(ctx.db);
-    return attempt();
+    return attempt(true);
   });
   return result ?? (await findExisting(ctx, appeal))!;
 }
