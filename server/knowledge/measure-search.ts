@@ -1,6 +1,6 @@
 /**
  * How the knowledge search was chosen: npx tsx server/knowledge/measure-search.ts [--n 1000]
- * Loads the official replies of /work/shared/data/appeals/replies.jsonl as articles (title = the
+ * Loads the official replies of the data set's appeals/replies.jsonl (given with --file) as articles (title = the
  * message title, body = the reply) into a scratch database, then asks with each message's own text
  * (first 80 characters, as an agent would type) and checks whether its reply comes back first / in the
  * top 5. Compares our bigram tsvector (no extension) with pg_trgm similarity (extension + GIN index).
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { docTerms, queryTerms } from './search-text';
 
-const { values: a } = parseArgs({ options: { n: { type: 'string', default: '1000' }, file: { type: 'string', default: '/work/shared/data/appeals/replies.jsonl' } } });
+const { values: a } = parseArgs({ options: { n: { type: 'string', default: '1000' }, file: { type: 'string', default: 'appeals/replies.jsonl' } } });
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'rx_kb_measure';
 
