@@ -182,7 +182,7 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
     // Whether a unit is still inside its return window or before its deadline depends on when the
     // demo is loaded (times are relative to now), so a refusal here is the rule working: skip it.
     const tryAct = (who: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown>) => act(who, action, body).catch((e) => {
-      if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED'].includes(e.code)) throw e;
+      if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED', 'EXTENSION_BEYOND_MAXIMUM', 'EXTENSION_DATE_NOT_WORKING_DAY'].includes(e.code)) throw e;
     });
     if (depth === 3 && rand() < 0.3) await tryAct(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
     if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: await extensionDayFor(rt.db, reg.ticketId), reason: '需多部门联合核查。' });

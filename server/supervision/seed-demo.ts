@@ -10,6 +10,7 @@ import { dispatches } from '../dispatch/tables';
 import { tickets } from '../tickets/tables';
 import { ACTION_HANDLERS } from '../tickets/actions';
 import { extensionDayFor } from '../sla/extension';
+import { Problem } from '../platform/http/problems';
 import { raiseCase } from './use-cases/raise-case';
 import { respondCase } from './use-cases/answer-case';
 
@@ -32,10 +33,15 @@ export async function seedSupervisionDemo(rt: Runtime, actors: Map<string, Actor
   const asked = await open('extension_requested');
   let extended = asked[0];
   if (!extended) {
-    const [t] = await open('in_progress');
-    if (t) {
-      await act(clerkOf(t.unitId)!, t.id, 'request-extension', { newDueDate: await extensionDayFor(rt.db, t.id), reason: '需第三方检测机构出具报告，约需一周。' });
-      extended = t;
+    // The first ticket whose policy leaves room for a whole extra day (an hours-based maximum may end mid-day).
+    for (const t of (await open('in_progress')).slice(0, 10)) {
+      try {
+        await act(clerkOf(t.unitId)!, t.id, 'request-extension', { newDueDate: await extensionDayFor(rt.db, t.id), reason: '需第三方检测机构出具报告，约需一周。' });
+        extended = t;
+        break;
+      } catch (e) {
+        if (!(e instanceof Problem) || !['EXTENSION_BEYOND_MAXIMUM', 'EXTENSION_DATE_NOT_WORKING_DAY', 'EXTENSION_TOO_LATE'].includes(e.code)) throw e;
+      }
     }
   }
   if (extended) await act(dispatcher, extended.id, 'approve-extension', { note: '理由充分，同意延期。' });
