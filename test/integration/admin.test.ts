@@ -170,3 +170,23 @@ describe('knowledge base for its editors', () => {
     expect(((await agent.get('/api/knowledge/articles?includeRetired=true')).body.data as { id: string }[]).some((x) => x.id === a.body.data.id)).toBe(false);
   });
 });
+
+describe('category tree versions', () => {
+  it('lists the versions, exports one as CSV and says what changed between two by code', async () => {
+    await importCategoryTree(env.rt.db, [
+      { code: '01', name: '城乡建设管理', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+      { code: '04', name: '环境保护', parentCode: null, level: 1 },
+    ], 'v2', 'test');
+    const versions = (await supervisor.get('/api/admin/category-versions')).body.data as { version: number; nodes: number }[];
+    expect(versions.map((v) => v.nodes)).toEqual([3, 3]);
+    const [to, from] = versions.map((v) => v.version);
+    const diff = (await supervisor.get(`/api/admin/category-diff?from=${from}&to=${to}`)).body.data;
+    expect(diff.added.map((n: { code: string }) => n.code)).toEqual(['04']);
+    expect(diff.removed.map((n: { code: string }) => n.code)).toEqual(['03']);
+    expect(diff.renamed).toEqual([{ code: '01', from: '城乡建设', to: '城乡建设管理' }]);
+    const csv = await supervisor.download(`/api/admin/category-versions/${to}/export`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.bytes.toString('utf8')).toBe('\uFEFFcode,name,parent_code,level\r\n01,城乡建设管理,,1\r\n0101,市政设施,01,2\r\n04,环境保护,,1\r\n');
+    expect((await supervisor.get('/api/admin/category-diff?from=1&to=99')).status).toBe(404);
+  });
+});
