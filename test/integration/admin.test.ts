@@ -190,3 +190,15 @@ describe('category tree versions', () => {
     expect((await supervisor.get('/api/admin/category-diff?from=1&to=99')).status).toBe(404);
   });
 });
+
+describe('time limits', () => {
+  it('a holiday year and a preset are audited; a make-up workday on a weekday is refused with the issue named', async () => {
+    const bad = await admin.request('PUT', '/api/admin/holidays/2030', { rows: [{ date: '2030-03-05', kind: 'workday', name: '测试' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]).toMatchObject({ code: 'HOLIDAY_WORKDAY_ON_WEEKDAY', date: '2030-03-05' });
+    expect((await admin.request('PUT', '/api/admin/holidays/2030', { rows: [{ date: '2030-10-01', kind: 'holiday', name: '国庆节' }] })).status).toBe(200);
+    expect((await admin.post('/api/admin/sla-policies/preset', { name: 'guangdong-2022' })).status).toBe(200);
+    const rows = (await env.rt.db.execute<{ action: string }>(sql`select action from audit_log where action in ('holidays.replaced', 'sla_policy.preset_applied') order by id`)).rows;
+    expect(rows.map((x) => x.action)).toEqual(['holidays.replaced', 'sla_policy.preset_applied']);
+  });
+});
