@@ -1,6 +1,7 @@
 import { dispatchAdminRoutes } from './dispatch/admin-routes';
 import { identityAdminRoutes } from './identity/admin-routes';
 import { textRoutes } from './texts/routes';
+import { catalogAdminRoutes } from './catalog/admin-routes';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import fs from 'node:fs';
@@ -93,6 +94,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(dispatchAdminRoutes());
   api.use(identityAdminRoutes());
   api.use(textRoutes());
+  api.use(catalogAdminRoutes());
   api.use(slaRoutes());
   api.use(classifierRoutes(o.classifier ?? (() => undefined)));
   const smsLimits = smsCodeLimits(rt.redis, rt.options.queuePrefix, rt.log, o.smsCaptcha);

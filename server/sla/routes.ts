@@ -11,6 +11,7 @@ import { presetPolicies, SLA_PRESET_NAMES, type SlaPresetName } from './presets'
 import { recomputeProvisionalDeadlines } from './use-cases/recompute-provisional-deadlines';
 import { CalendarYearMissingError } from './errors';
 import { inTransaction } from '../platform/transaction';
+import { writeAudit } from '../platform/events/audit';
 
 const Year = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 const HolidayYearInput = z.strictObject({
@@ -52,6 +53,7 @@ export function slaRoutes() {
       if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
       await tx.delete(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)));
       if (rows.length) await tx.insert(holidays).values(rows);
+      await writeAudit(tx, req.ctx, { action: 'holidays.replaced', entityType: 'holiday_year', entityId: String(y), data: { rows: rows.length } });
       try {
         return await recomputeProvisionalDeadlines(tx, req.ctx);
       } catch (err) {
@@ -77,16 +79,21 @@ export function slaRoutes() {
       if (e instanceof SlaPolicyInvalidError) throw problem('VALIDATION_FAILED', e.message);
       throw e;
     }
-    const [row] = await req.ctx.db.insert(slaPolicies).values(b).onConflictDoUpdate({
-      target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: b.name, rules: b.rules, active: b.active },
-    }).returning();
+    const row = await inTransaction(req.ctx, async (tx) => {
+      const [saved] = await tx.insert(slaPolicies).values(b).onConflictDoUpdate({
+        target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: b.name, rules: b.rules, active: b.active },
+      }).returning();
+      await writeAudit(tx, req.ctx, { action: 'sla_policy.saved', entityType: 'sla_policy', entityId: saved.id, data: { ...b } });
+      return saved;
+    });
     res.json({ data: row });
   });
 
   r.post('/admin/sla-policies/preset', requireStaff('admin'), validate({ body: PresetInput }), async (req, res) => {
     const b = req.body as z.infer<typeof PresetInput>;
     const rows = presetPolicies(b.name, b.regionCode).map((p) => ({ name: `${b.name} ${p.appealType}/${p.urgency}`, ...policyToRow(p) }));
-    await req.ctx.db.transaction(async (tx) => {
+    await inTransaction(req.ctx, async (tx) => {
+      await writeAudit(tx, req.ctx, { action: 'sla_policy.preset_applied', entityType: 'sla_policy', entityId: b.name, data: { regionCode: b.regionCode, rows: rows.length } });
       for (const row of rows) {
         await tx.insert(slaPolicies).values(row).onConflictDoUpdate({
           target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: row.name, rules: row.rules, active: true },

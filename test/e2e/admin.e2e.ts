@@ -37,7 +37,7 @@ describe('administration', () => {
     await login(page, USERS.admin);
     await page.waitForURL(/\/admin\/units$/);
     await page.getByTestId('admin-units').getByText('天河区人民政府').waitFor();
-    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'hotlines', 'classifier']) await page.getByTestId(`admin-nav-${s}`).waitFor();
+    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'categories', 'hotlines', 'classifier']) await page.getByTestId(`admin-nav-${s}`).waitFor();
     // The header link leads back here from any staff screen.
     await page.goto(`${BASE}/supervisor`);
     await page.getByTestId('admin-link').click();
@@ -262,6 +262,25 @@ describe('administration', () => {
     await page.getByTestId('snip-tab-unit_reply').click();
     await page.getByTestId('snip-row-已处理完毕').waitFor();
     await shot(page, 'admin-phrases');
+  });
+
+  it('categories: the versions, the tree in force, a CSV export and a comparison of two versions; a reload keeps the screen', async () => {
+    await page.goto(`${BASE}/admin/categories`);
+    const current = page.getByTestId('admin-categories').locator('[data-testid^=cat-version-]').first();
+    await current.waitFor();
+    const version = Number(((await current.getAttribute('data-testid')) ?? '').replace('cat-version-', ''));
+    await page.getByTestId('cat-tree').getByText('城乡建设').first().waitFor();
+    const csv = await page.request.get(`${BASE}/api/admin/category-versions/${version}/export`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /^\uFEFFcode,name,parent_code,level\r\n01,城乡建设,,1/);
+    // Keyboard: Tab to the compare button and press Enter.
+    await page.getByTestId('cat-diff-run').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cat-diff-summary').waitFor();
+    assert.match((await page.getByTestId('cat-diff-summary').textContent()) ?? '', /新增 \d+，删除 \d+，改名 \d+，移动 \d+/);
+    await shot(page, 'admin-categories');
+    await page.reload();
+    await page.getByTestId(`cat-version-${version}`).waitFor();
   });
 
   it('hotline numbers and the classifier are in the same place', async () => {

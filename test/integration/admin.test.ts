@@ -170,3 +170,35 @@ describe('knowledge base for its editors', () => {
     expect(((await agent.get('/api/knowledge/articles?includeRetired=true')).body.data as { id: string }[]).some((x) => x.id === a.body.data.id)).toBe(false);
   });
 });
+
+describe('category tree versions', () => {
+  it('lists the versions, exports one as CSV and says what changed between two by code', async () => {
+    await importCategoryTree(env.rt.db, [
+      { code: '01', name: '城乡建设管理', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+      { code: '04', name: '环境保护', parentCode: null, level: 1 },
+    ], 'v2', 'test');
+    const versions = (await supervisor.get('/api/admin/category-versions')).body.data as { version: number; nodes: number }[];
+    expect(versions.map((v) => v.nodes)).toEqual([3, 3]);
+    const [to, from] = versions.map((v) => v.version);
+    const diff = (await supervisor.get(`/api/admin/category-diff?from=${from}&to=${to}`)).body.data;
+    expect(diff.added.map((n: { code: string }) => n.code)).toEqual(['04']);
+    expect(diff.removed.map((n: { code: string }) => n.code)).toEqual(['03']);
+    expect(diff.renamed).toEqual([{ code: '01', from: '城乡建设', to: '城乡建设管理' }]);
+    const csv = await supervisor.download(`/api/admin/category-versions/${to}/export`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.bytes.toString('utf8')).toBe('\uFEFFcode,name,parent_code,level\r\n01,城乡建设管理,,1\r\n0101,市政设施,01,2\r\n04,环境保护,,1\r\n');
+    expect((await supervisor.get('/api/admin/category-diff?from=1&to=99')).status).toBe(404);
+  });
+});
+
+describe('time limits', () => {
+  it('a holiday year and a preset are audited; a make-up workday on a weekday is refused with the issue named', async () => {
+    const bad = await admin.request('PUT', '/api/admin/holidays/2030', { rows: [{ date: '2030-03-05', kind: 'workday', name: '测试' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]).toMatchObject({ code: 'HOLIDAY_WORKDAY_ON_WEEKDAY', date: '2030-03-05' });
+    expect((await admin.request('PUT', '/api/admin/holidays/2030', { rows: [{ date: '2030-10-01', kind: 'holiday', name: '国庆节' }] })).status).toBe(200);
+    expect((await admin.post('/api/admin/sla-policies/preset', { name: 'guangdong-2022' })).status).toBe(200);
+    const rows = (await env.rt.db.execute<{ action: string }>(sql`select action from audit_log where action in ('holidays.replaced', 'sla_policy.preset_applied') order by id`)).rows;
+    expect(rows.map((x) => x.action)).toEqual(['holidays.replaced', 'sla_policy.preset_applied']);
+  });
+});

@@ -12,11 +12,12 @@ const SlaPage = lazy(() => import('./SlaPage'));
 const KnowledgePage = lazy(() => import('./KnowledgePage'));
 const TemplatesPage = lazy(() => import('./TemplatesPage'));
 const PhrasesPage = lazy(() => import('./PhrasesPage'));
+const CategoriesPage = lazy(() => import('./CategoriesPage'));
 const ClassifierPage = lazy(() => import('./ClassifierPage'));
 const LinesPage = lazy(() => import('../supervisor/hotlines/LinesPage'));
 
 /** The screens in the order a centre needs them in its first week. */
-export const ADMIN_SCREENS = ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'hotlines', 'classifier'] as const;
+export const ADMIN_SCREENS = ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'categories', 'hotlines', 'classifier'] as const;
 
 /** 系统管理: the centre's set-up — units, accounts, dispatch rules, time limits, knowledge, lines, the classifier. */
 export default function AdminApp() {
@@ -46,6 +47,7 @@ export default function AdminApp() {
               <Route path="knowledge" element={<KnowledgePage />} />
               <Route path="templates" element={<TemplatesPage />} />
               <Route path="phrases" element={<PhrasesPage />} />
+              <Route path="categories" element={<CategoriesPage />} />
               <Route path="hotlines" element={<LinesPage />} />
               <Route path="classifier" element={<ClassifierPage />} />
               <Route path="*" element={<Navigate to="units" replace />} />

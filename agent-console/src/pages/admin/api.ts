@@ -83,3 +83,15 @@ export const textsApi = {
 
 /** The `{name}` placeholders a text uses (the server's rule, server/texts/placeholders.ts, decides on save). */
 export const placeholders = (text: string) => [...new Set([...text.matchAll(/\{([A-Za-z][A-Za-z0-9_]{0,31})\}/g)].map((m) => m[1]))];
+
+export interface CategoryVersion { version: number; label: string; source: string; createdAt: string; nodes: number }
+export interface CategoryDiff {
+  from: number; to: number; added: Category[]; removed: Category[];
+  renamed: { code: string; from: string; to: string }[]; moved: { code: string; name: string; fromParent: string | null; toParent: string | null }[];
+}
+export const catalogApi = {
+  versions: () => d(get<CategoryVersion[]>('/api/admin/category-versions')),
+  nodes: (version: number) => d(get<Category[]>(`/api/admin/category-versions/${version}/categories`)),
+  diff: (from: number, to: number) => d(get<CategoryDiff>(`/api/admin/category-diff${query({ from, to })}`)),
+  exportUrl: (version: number) => `/api/admin/category-versions/${version}/export`,
+};
