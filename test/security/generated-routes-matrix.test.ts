@@ -138,6 +138,10 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
       case 'copies/:id': unitData = true; return `/${resource}/${fx[side].copyId}`;
       case 'contact-requests/:id': return `/${resource}/00000000-0000-4000-8000-000000000003`;
       case 'supervision-cases/:id': return `/${resource}/00000000-0000-4000-8000-000000000004`;
+      case 'units/:id': return `/${resource}/${unit.own.id}`;
+      case 'users/:id': return `/${resource}/${userId.agent}`;
+      case 'message-templates/:id': return `/${resource}/00000000-0000-4000-8000-000000000005`;
+      case 'text-snippets/:id': return `/${resource}/00000000-0000-4000-8000-000000000006`;
       default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
     }
   });

@@ -943,7 +943,7 @@ export const zhCN = {
   'admin.nav.phrases': '常用语与答复模板',
   'admin.tpl.title': '消息模板（短信 / 微信 / 邮件）',
   'admin.tpl.new': '新增模板',
-  'admin.tpl.hint': '变量写作 {变量名}，只能使用模板声明的变量（即发送方会填入的值）；保存时再次校验。',
+  'admin.tpl.hint': '变量写作 {name}（name 为变量名），只能使用模板声明的变量（即发送方会填入的值）；保存时再次校验。',
   'admin.tpl.code': '通知代码',
   'admin.tpl.codeBad': '通知代码须为小写字母开头的字母、数字、下划线',
   'admin.tpl.channel': '渠道',
