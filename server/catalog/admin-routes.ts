@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
@@ -9,7 +9,7 @@ import { categories, categoryTreeVersions } from './tables';
 
 /**
  * Read-only views of the versioned category tree for the administration screen: the versions,
- * one version's nodes (and as CSV), and what changed between two versions by code. Importing a
+ * one version's nodes, and what changed between two versions by code. Importing a
  * tree stays with the catalog's own import (use-cases/import-category-tree.ts).
  */
 const VersionParams = z.strictObject({ version: z.coerce.number().int().min(1) });
@@ -36,33 +36,13 @@ export function diffTrees(from: Node[], to: Node[]) {
   };
 }
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
-const csvField = (v: string | number | null) => {
-  let s = v == null ? '' : String(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export function catalogAdminRoutes() {
   const r = Router();
   const who = requireStaff('admin', 'supervisor');
-  r.get('/admin/category-versions', who, async (req, res) => {
-    const rows = await req.ctx.db.select({
-      version: categoryTreeVersions.version, label: categoryTreeVersions.label, source: categoryTreeVersions.source, createdAt: categoryTreeVersions.createdAt,
-      nodes: sql<number>`(select count(*)::int from categories c where c.version = category_tree_versions.version)`,
-    }).from(categoryTreeVersions).orderBy(sql`${categoryTreeVersions.version} desc`);
-    res.json({ data: rows.map((x) => ({ ...x, createdAt: x.createdAt.toISOString() })) });
-  });
+  // The version list and the CSV export are catalog/routes.ts's (the export imports back unchanged).
   r.get('/admin/category-versions/:version/categories', who, validate({ params: VersionParams }), async (req, res) => {
     res.json({ data: await nodesOf(req.ctx.db, Number(req.params.version)) });
-  });
-  r.get('/admin/category-versions/:version/export', who, validate({ params: VersionParams }), async (req, res) => {
-    const version = Number(req.params.version);
-    const rows = await nodesOf(req.ctx.db, version);
-    const lines = ['code,name,parent_code,level', ...rows.map((n) => [n.code, n.name, n.parentCode, n.level].map(csvField).join(','))];
-    res.set('Content-Type', 'text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="categories-v${version}.csv"`)
-      // The BOM lets Excel (what a centre opens a CSV with) read the Chinese names as UTF-8.
-      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
   });
   r.get('/admin/category-diff', who, validate({ query: DiffQuery }), async (req, res) => {
     const q = req.query as unknown as z.infer<typeof DiffQuery>;
