@@ -52,7 +52,7 @@ describe('account security', () => {
     // The next 30 s step: the enrolment code's step is spent (each step counts once).
     await page.getByTestId('mfa-code').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.getByTestId('mfa-submit').click();
-    await page.waitForURL((u) => u.pathname.startsWith('/supervisor'), { timeout: 15_000 });
+    await page.waitForURL((u) => u.pathname.startsWith('/admin'), { timeout: 15_000 }); // administrators land on /admin
 
     // A second browser of the same admin (left open on another desk), to be ended from here.
     const other = await (await newPerson(browser)).newPage();

@@ -209,7 +209,8 @@ describe('daily tool', () => {
     await citizen.getByTestId('track-number').fill(number);
     await citizen.getByTestId('track-token').fill('12AB');
     await citizen.getByTestId('track-token').press('Enter');
-    await citizen.getByText('查询码为回执上的 10 位字母或数字').waitFor();
+    // Shown under the field and said once more by the page's live region (for screen readers): the first is the field's.
+    await citizen.getByText('查询码为回执上的 10 位字母或数字').first().waitFor();
     await citizen.getByTestId('track-token').fill(trackToken.toLowerCase().replace('-', ' '));
     await citizen.getByTestId('track-token').press('Enter');
     await citizen.getByTestId('public-ticket').waitFor({ timeout: 15_000 });
