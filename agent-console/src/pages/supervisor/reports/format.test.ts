@@ -60,6 +60,8 @@ describe('periods', () => {
   it('counts the last N days including today', () => {
     expect(lastDays(30, new Date(2026, 10, 26, 15))).toEqual({ from: '2026-10-28', to: '2026-11-26' });
     expect(lastDays(1, new Date(2026, 0, 1))).toEqual({ from: '2026-01-01', to: '2026-01-01' });
+    // 18:59 UTC is 02:59 the next day in Beijing: the reports' "today" is the China day.
+    expect(lastDays(1, new Date('2026-12-05T18:59:00Z'))).toEqual({ from: '2026-12-06', to: '2026-12-06' });
   });
 });
 

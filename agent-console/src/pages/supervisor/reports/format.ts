@@ -33,10 +33,15 @@ export function formatGrowth(growth: number, previousCount: number): { text: str
 
 const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
-/** The last `days` days ending today (local calendar), as the reports' from/to. */
+/**
+ * The last `days` days ending today, as the reports' from/to — China days (UTC+8, no summer time),
+ * as the server counts them: between 16:00 and 24:00 UTC a browser on UTC would still be on yesterday
+ * and leave out everything filed since Beijing's midnight.
+ */
 export function lastDays(days: number, now = new Date()) {
-  const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
-  return { from: iso(from), to: iso(now) };
+  const china = new Date(now.getTime() + 8 * 3600_000); // its UTC fields read Beijing's wall clock
+  const from = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate() - (days - 1)));
+  return { from: from.toISOString().slice(0, 10), to: china.toISOString().slice(0, 10) };
 }
 
 /** A month (YYYY-MM) as from/to: its first and last day. */
