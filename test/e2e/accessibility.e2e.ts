@@ -69,6 +69,8 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('track-token').fill('0'.repeat(32));
     await page.getByTestId('track-submit').click();
     await page.getByTestId('public-ticket').waitFor();
+    // The button fades while it loads (a state, not a colour choice): check the page once it has settled.
+    await page.locator('[data-testid="track-submit"]:not(.ant-btn-loading)').waitFor();
     await check(page, 'citizen tracking result + rating (mobile)');
     await page.goto(`${BASE}/track?callback=6f1c2d3e-0000-4000-8000-000000000001&token=${'a'.repeat(32)}`);
     await page.waitForTimeout(500);
@@ -167,6 +169,7 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('track-token').fill('0'.repeat(32));
     await page.getByTestId('track-submit').click();
     await page.getByTestId('public-ticket').waitFor();
+    await page.locator('[data-testid="track-submit"]:not(.ant-btn-loading)').waitFor();
     await check(page, 'citizen tracking result + rating, 长辈版 (mobile)');
     await page.getByTestId('public-ticket').scrollIntoViewIfNeeded();
     await shot(page, 'citizen-elder-tracking');
