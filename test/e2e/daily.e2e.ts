@@ -80,6 +80,8 @@ describe('daily tool', () => {
     await clerk.getByTestId('action-confirm').click();
     await clerk.getByText('必填').first().waitFor();
     await pickOption(clerk, 'reply-template', '现场核查并已处理');
+    // The template fills the text on the next render, not within the click: wait for it, then read it.
+    await clerk.waitForFunction(() => /经核查/.test((document.querySelector('[data-testid=field-text]') as HTMLTextAreaElement | null)?.value ?? ''), null, { timeout: 10_000 });
     assert.match(await clerk.getByTestId('field-text').inputValue(), /经核查/);
     const textItem = clerk.locator('.ant-form-item', { has: clerk.getByTestId('field-text') });
     await cleared(textItem, 'the text error cleared once the template filled it');
