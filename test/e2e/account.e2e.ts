@@ -42,8 +42,10 @@ describe('account security', () => {
   });
 
   it('signs in with password and then the code; lists and ends another session of the same admin', async () => {
+    // Logging out from /account: the next person to sign in at this PC lands on their own home,
+    // not on the page the previous one left (the login page must not keep where they were).
     await page.getByTestId('logout').click();
-    await page.goto(`${BASE}/login`);
+    await page.getByTestId('login-username').waitFor();
     await page.getByTestId('login-username').fill(ADMIN);
     await page.getByTestId('login-password').fill(PASSWORD);
     await page.getByTestId('login-submit').click();

@@ -68,9 +68,34 @@ export const randomMobile = () => `139${String(Math.floor(Math.random() * 1e8)).
 
 /** Picks an option in an antd Select by its visible label. */
 export async function pickOption(page: Page, testId: string, label: string) {
+  // A click on an option while the dropdown is still sliding open, or while the typed filter
+  // re-renders the list, can land on nothing: the Select then kept its old value and the test
+  // failed much later (a template that never filled the text, a dialog that refused OK). So the
+  // pick is confirmed by what the Select shows, and the option clicked again if it did not take.
+  // (Not Escape to start over: inside a dialog, Escape closes the dialog.)
+  const openList = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   await page.getByTestId(testId).click();
   await page.keyboard.type(label.slice(0, 4));
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label }).first().click();
+  for (let attempt = 1; ; attempt++) {
+    await openList.locator('.ant-select-item-option', { hasText: label }).first().click();
+    const taken = await page
+      .waitForFunction(
+        ([id, text]) => {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          const select = el?.closest('.ant-select') ?? el;
+          return (select?.textContent ?? '').includes(text);
+        },
+        [testId, label] as const,
+        { timeout: 3_000 },
+      )
+      .then(() => true, () => false);
+    if (taken) return;
+    if (attempt === 3) throw new Error(`pickOption: "${label}" was clicked three times in ${testId} and never selected`);
+    if (!(await openList.count())) {
+      await page.getByTestId(testId).click();
+      await page.keyboard.type(label.slice(0, 4));
+    }
+  }
 }
 
 // Generous: the machine is shared, and a loaded CI box is slow, not broken.

@@ -12,6 +12,12 @@ interface AuthValue {
   logout: () => Promise<void>;
   /** Re-reads /auth/me (after the TOTP step or enrolment). */
   refresh: () => Promise<void>;
+  /**
+   * True after this tab's user pressed 退出. A desk PC is shared: the next person who signs in goes
+   * to their own home, not to the page the previous one left. (An expired session keeps the page,
+   * so the same person picks up where they were.)
+   */
+  loggedOutHere: boolean;
 }
 
 /** Signed in past every step (password, and TOTP where due). */
@@ -35,6 +41,7 @@ export function homeFor(role: Role): string {
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [ready, setReady] = useState(false);
+  const [loggedOutHere, setLoggedOutHere] = useState(false);
 
   useEffect(() => {
     // The server said the session is gone (expired, revoked, or this tab opened after it ended):
@@ -58,6 +65,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const { data } = await api.login(username, password);
     setCsrfToken(data.csrfToken);
     setUser(data.user);
+    setLoggedOutHere(false);
     return data.user;
   }, []);
 
@@ -66,6 +74,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(null);
     // A desk PC is shared between shifts: the next person must not find this one's drafts, presence or cached answers.
     endSession();
+    setLoggedOutHere(true);
     setUser(null);
   }, []);
 
@@ -75,7 +84,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(data.user);
   }, []);
 
-  const value = useMemo(() => ({ user, ready, login, logout, refresh }), [user, ready, login, logout, refresh]);
+  const value = useMemo(() => ({ user, ready, login, logout, refresh, loggedOutHere }), [user, ready, login, logout, refresh, loggedOutHere]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
