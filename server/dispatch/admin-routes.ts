@@ -18,10 +18,10 @@ export function dispatchAdminRoutes() {
     res.json({ data: await listUnitsForAdmin(req.ctx) });
   });
   r.post('/admin/units', requireStaff('admin'), validate({ body: CreateUnitInput }), async (req, res) => {
-    res.status(201).json({ data: await createUnit(req.ctx, req.body as CreateUnitInput) });
+    res.status(201).json({ data: await createUnit(req.ctx, req.body) });
   });
   r.put('/admin/units/:id', requireStaff('admin'), validate({ params: IdParams, body: UpdateUnitInput }), async (req, res) => {
-    res.json({ data: await updateUnit(req.ctx, String(req.params.id), req.body as UpdateUnitInput) });
+    res.json({ data: await updateUnit(req.ctx, String(req.params.id), req.body) });
   });
 
   /**
@@ -29,7 +29,7 @@ export function dispatchAdminRoutes() {
    * and a place, so what the tester shows is what a dispatcher will be proposed.
    */
   r.post('/admin/dispatch-rules/test', requireStaff('admin', 'supervisor', 'dispatcher'), validate({ body: RouteTestInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof RouteTestInput>;
+    const b = req.body;
     res.json({ data: await proposeFor(req.ctx.db, b.categoryCode, b.regionCode) });
   });
   return r;

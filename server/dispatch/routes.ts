@@ -57,13 +57,13 @@ export function dispatchRoutes() {
   });
 
   r.post('/admin/dispatch-rules', requireStaff('admin'), validate({ body: RuleInput }), async (req, res) => {
-    const body = req.body as z.infer<typeof RuleInput>;
+    const body = req.body;
     await checkRefs(req.ctx.db, body);
     res.status(201).json({ data: await saveRule(req.ctx, null, { ...body, categoryVersion: body.categoryVersion ?? CURRENT_CATEGORY_VERSION }) });
   });
 
   r.put('/admin/dispatch-rules/:id', requireStaff('admin'), validate({ params: IdParams, body: RuleInput }), async (req, res) => {
-    const body = req.body as z.infer<typeof RuleInput>;
+    const body = req.body;
     await checkRefs(req.ctx.db, body);
     res.json({ data: await saveRule(req.ctx, String(req.params.id), body) });
   });
@@ -75,11 +75,11 @@ export function dispatchRoutes() {
 
   // 抄送: the centre copies a ticket to units; a unit clerk lists its copies and marks them read.
   r.post('/tickets/:id/copies', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: CopyTicketInput }), async (req, res) => {
-    const rows = await copyTicket(req.ctx, String(req.params.id), req.body as z.infer<typeof CopyTicketInput>);
+    const rows = await copyTicket(req.ctx, String(req.params.id), req.body);
     res.status(201).json({ data: rows });
   });
   r.get('/unit/copies', requireStaff('unit_clerk'), validate({ query: ListCopiesQuery }), async (req, res) => {
-    res.json({ data: await listCopies(req.ctx, req.query as unknown as z.infer<typeof ListCopiesQuery>) });
+    res.json({ data: await listCopies(req.ctx, res.locals.query) });
   });
   r.post('/copies/:id/read', requireStaff('unit_clerk'), validate({ params: IdParams }), async (req, res) => {
     res.json({ data: await markCopyRead(req.ctx, String(req.params.id)) });
@@ -87,11 +87,11 @@ export function dispatchRoutes() {
 
   // 先联系后办理: the unit asks for a bridged call; the CTI/bridge (or the centre agent placing it) records the outcome.
   r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), clerkOwnsTicket, validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
-    res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body as z.infer<typeof RequestContactInput>) });
+    res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body) });
   });
   r.post('/contact-requests/:id/outcome', requireStaff('agent', 'dispatcher', 'supervisor'),
     validate({ params: IdParams, body: ContactOutcomeInput }), async (req, res) => {
-      res.json({ data: await recordContactOutcome(req.ctx, String(req.params.id), req.body as z.infer<typeof ContactOutcomeInput>) });
+      res.json({ data: await recordContactOutcome(req.ctx, String(req.params.id), req.body) });
     });
 
   /** Returns per unit (退单), and how many the centre judged improper: a reported KPI (domain.md §2). */

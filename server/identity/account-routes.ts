@@ -32,7 +32,7 @@ export function accountRoutes(deps: { redis: Redis; prefix: string; log: Logger 
     const u = sessionUser(req);
     if (u.mfaState !== 'mfa_pending') throw problem('MFA_NOT_PENDING');
     if (!(await codeTries.consume(u.id))) throw problem('RATE_LIMITED');
-    const how = await verifySecondFactor(req.ctx, u.id, (req.body as z.infer<typeof CodeInput>).code);
+    const how = await verifySecondFactor(req.ctx, u.id, req.body.code);
     await codeTries.reset(u.id);
     await setSessionMfaState(req.ctx.db, tokenOf(req), 'ok');
     res.json({ data: { mfa: 'ok', method: how, recoveryCodesLeft: await unusedRecoveryCodes(req.ctx, u.id) } });
@@ -50,7 +50,7 @@ export function accountRoutes(deps: { redis: Redis; prefix: string; log: Logger 
     const u = sessionUser(req);
     if (u.mfaState === 'mfa_pending') throw problem('MFA_REQUIRED');
     if (!(await codeTries.consume(u.id))) throw problem('RATE_LIMITED');
-    const out = await confirmMfaEnrolment(req.ctx, u.id, (req.body as z.infer<typeof CodeInput>).code);
+    const out = await confirmMfaEnrolment(req.ctx, u.id, req.body.code);
     await codeTries.reset(u.id);
     await setSessionMfaState(req.ctx.db, tokenOf(req), 'ok');
     res.json({ data: out });

@@ -24,7 +24,7 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
   const perAccount = createLimit(deps.redis, deps.prefix, { name: 'login-account', points: 10, durationSeconds: 15 * 60 }, deps.log);
 
   r.post('/auth/login', validate({ body: LoginInput }), async (req, res) => {
-    const { username, password } = req.body as z.infer<typeof LoginInput>;
+    const { username, password } = req.body;
     if (!(await perIp.consume(String(req.ip)))) throw problem('RATE_LIMITED');
     if (!(await perAccount.consume(username.toLowerCase()))) throw problem('RATE_LIMITED');
     const u = await checkPassword(deps.db, req.ctx.log, username, password);
@@ -70,7 +70,7 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
   r.post('/citizens/merge-candidates/:id', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: DecideMergeInput }), async (req, res) => {
     const id = String(req.params.id);
     if (!z.uuid().safeParse(id).success) throw problem('NOT_FOUND');
-    res.json({ data: await decideCitizenMerge(req.ctx, id, req.body as z.infer<typeof DecideMergeInput>) });
+    res.json({ data: await decideCitizenMerge(req.ctx, id, req.body) });
   });
 
   return r;

@@ -17,24 +17,24 @@ export function textRoutes() {
     res.json({ data: await listTemplates(req.ctx) });
   });
   r.post('/admin/message-templates', admin, validate({ body: CreateTemplateInput }), async (req, res) => {
-    res.status(201).json({ data: await createTemplate(req.ctx, req.body as CreateTemplateInput) });
+    res.status(201).json({ data: await createTemplate(req.ctx, req.body) });
   });
   r.put('/admin/message-templates/:id', admin, validate({ params: IdParams, body: UpdateTemplateInput }), async (req, res) => {
-    res.json({ data: await updateTemplate(req.ctx, String(req.params.id), req.body as UpdateTemplateInput) });
+    res.json({ data: await updateTemplate(req.ctx, String(req.params.id), req.body) });
   });
 
   /** What the agent desk and the unit portal pick from: in-use entries only. */
   r.get('/text-snippets', requireStaff(), validate({ query: KindQuery }), async (req, res) => {
-    res.json({ data: await listSnippets(req.ctx, (req.query as z.infer<typeof KindQuery>).kind, true) });
+    res.json({ data: await listSnippets(req.ctx, res.locals.query.kind, true) });
   });
   r.get('/admin/text-snippets', admin, validate({ query: KindQuery }), async (req, res) => {
-    res.json({ data: await listSnippets(req.ctx, (req.query as z.infer<typeof KindQuery>).kind, false) });
+    res.json({ data: await listSnippets(req.ctx, res.locals.query.kind, false) });
   });
   r.post('/admin/text-snippets', admin, validate({ body: CreateSnippetInput }), async (req, res) => {
-    res.status(201).json({ data: await createSnippet(req.ctx, req.body as CreateSnippetInput) });
+    res.status(201).json({ data: await createSnippet(req.ctx, req.body) });
   });
   r.put('/admin/text-snippets/:id', admin, validate({ params: IdParams, body: UpdateSnippetInput }), async (req, res) => {
-    res.json({ data: await updateSnippet(req.ctx, String(req.params.id), req.body as UpdateSnippetInput) });
+    res.json({ data: await updateSnippet(req.ctx, String(req.params.id), req.body) });
   });
   return r;
 }

@@ -49,7 +49,7 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
   });
 
   r.get('/tickets', requireStaff(), validate({ query: ListTicketsQuery }), async (req, res) => {
-    const query = req.query as unknown as ListTicketsQuery;
+    const query = res.locals.query;
     const kind = query.q ? searchKind(query.q) : 'text';
     const a = req.ctx.actor;
     if (kind !== 'text' && a.kind === 'staff') {
@@ -73,7 +73,7 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
   });
 
   r.post('/tickets', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: RegisterByAgentInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof RegisterByAgentInput>;
+    const b = req.body;
     const digits = b.callerPhone.replace(/\D/g, '');
     if (/^(86)?1\d{10}$/.test(digits) || (digits.startsWith('1') && digits.length !== 11 && digits.length < 11)) {
       const m = normalizeMobile(b.callerPhone);
@@ -102,7 +102,7 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
   });
 
   r.post('/tickets/:id/actions/:action', requireStaff(), validate({ params: ActionParams }), async (req, res) => {
-    const { id, action } = req.params as z.infer<typeof ActionParams>;
+    const { id, action } = req.params;
     if (!(TICKET_ACTIONS as readonly string[]).includes(action)) throw problem('UNKNOWN_ACTION', action);
     if (!z.uuid().safeParse(id).success) throw problem('TICKET_NOT_FOUND');
     const handler = ACTION_HANDLERS[action as keyof typeof ACTION_HANDLERS];

@@ -10,7 +10,7 @@ import { findSameMatter, SimilarTicketsInput } from './same-matter';
 export function sameMatterRoutes() {
   const r = Router();
   r.post('/tickets/similar', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: SimilarTicketsInput }), async (req, res) => {
-    res.json({ data: await findSameMatter(req.ctx, req.body as SimilarTicketsInput) });
+    res.json({ data: await findSameMatter(req.ctx, req.body) });
   });
   return r;
 }

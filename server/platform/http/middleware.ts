@@ -35,13 +35,20 @@ type Schemas = { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
 /** The parsed type of one part, `unknown` when the part has no schema (so a route cannot read it unchecked). */
 type Parsed<T, K extends keyof Schemas> = T extends Record<K, infer Z extends z.ZodType> ? z.infer<Z> : unknown;
 
+/** What `validate` leaves on `res.locals`: the parsed query and params, typed by the route's schemas. */
+export type ValidLocals<T extends Schemas> = { query: Parsed<T, 'query'>; params: Parsed<T, 'params'> };
+
 /**
  * zod at the edge: unknown fields are rejected, and the parsed value replaces the raw one. The
  * returned handler carries the parsed types, and Express gives them to the route's own handler
- * (all handlers of one route share the request type), so routes read `req.body` typed, uncast.
+ * (all handlers of one route share the request type), so routes read their input typed, uncast:
+ * `req.body` and `req.params` for the body and path, `res.locals.query` for the query string.
+ * Express 5's `req.query` is a getter that re-parses the URL on every read and is typed as raw
+ * strings, so the parsed query lives on `res.locals` (as do the params, for symmetry); it is also
+ * set on `req.query` for readers further down that predate this.
  */
-export function validate<T extends Schemas>(s: T): RequestHandler<Parsed<T, 'params'> & Record<string, string>, unknown, Parsed<T, 'body'>> {
-  return (req, _res, next) => {
+export function validate<T extends Schemas>(s: T): RequestHandler<Parsed<T, 'params'> & Record<string, string>, unknown, Parsed<T, 'body'>, Request['query'], ValidLocals<T> & Record<string, unknown>> {
+  return (req, res, next) => {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = s[part];
       if (!schema) continue;
@@ -49,6 +56,7 @@ export function validate<T extends Schemas>(s: T): RequestHandler<Parsed<T, 'par
       if (!r.success) throw validationProblem(r.error);
       if (part === 'query') Object.defineProperty(req, 'query', { value: r.data, writable: true });
       else (req as unknown as Record<string, unknown>)[part] = r.data;
+      if (part !== 'body') (res.locals as Record<string, unknown>)[part] = r.data;
     }
     next();
   };
