@@ -45,7 +45,7 @@ export function catalogAdminRoutes() {
     res.json({ data: await nodesOf(req.ctx.db, Number(req.params.version)) });
   });
   r.get('/admin/category-diff', who, validate({ query: DiffQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof DiffQuery>;
+    const q = res.locals.query;
     res.json({ data: { from: q.from, to: q.to, ...diffTrees(await nodesOf(req.ctx.db, q.from), await nodesOf(req.ctx.db, q.to)) } });
   });
   return r;

@@ -43,7 +43,7 @@ export function catalogRoutes() {
 
   /** The newest tree version; one level at a time (parentCode) or all of it for a cascader. */
   r.get('/categories', requireStaff(), validate({ query: CategoryQuery }), async (req, res) => {
-    const q = req.query as z.infer<typeof CategoryQuery>;
+    const q = res.locals.query;
     const version = CURRENT_CATEGORY_VERSION;
     const where = q.all === 'true' ? eq(categories.version, version)
       : q.parentCode ? and(eq(categories.version, version), eq(categories.parentCode, q.parentCode))
@@ -65,7 +65,7 @@ export function catalogRoutes() {
   });
 
   r.put('/admin/open311/public-categories', requireStaff('admin'), validate({ body: Open311PublicInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof Open311PublicInput>;
+    const b = req.body;
     const a = req.ctx.actor;
     const actorId = a.kind === 'staff' ? a.id : null;
     const [known] = await req.ctx.db.select({ code: categories.code }).from(categories).where(eq(categories.code, b.categoryCode)).limit(1);
@@ -85,25 +85,25 @@ export function catalogRoutes() {
     res.json({ data: await listCategoryVersions(req.ctx.db) });
   });
   r.get('/admin/category-versions/:version/export', requireStaff('admin'), validate({ params: VersionParams }), async (req, res) => {
-    const { version } = req.params as unknown as z.infer<typeof VersionParams>;
+    const { version } = req.params;
     const csv = await exportCategoryVersion(req.ctx.db, version);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="categories-v${version}.csv"`);
     res.send(csv);
   });
   r.get('/admin/category-versions/:version/mapping', requireStaff('admin', 'supervisor'), validate({ params: VersionParams }), async (req, res) => {
-    res.json({ data: await categoryMapping(req.ctx.db, (req.params as unknown as z.infer<typeof VersionParams>).version) });
+    res.json({ data: await categoryMapping(req.ctx.db, req.params.version) });
   });
   r.post('/admin/category-versions/import', requireStaff('admin'), validate({ body: ImportCsvBody }), async (req, res) => {
-    res.status(201).json({ data: await importCategoryCsv(req.ctx, req.body as z.infer<typeof ImportCsvBody>) });
+    res.status(201).json({ data: await importCategoryCsv(req.ctx, req.body) });
   });
   r.post('/admin/category-versions/import-tree', requireStaff('admin'), validate({ body: ImportTreeBody }), async (req, res) => {
-    const b = req.body as z.infer<typeof ImportTreeBody>;
+    const b = req.body;
     res.status(201).json({ data: await importCategoryTreeJson(req.ctx, { tree: { name: '', children: b.tree.children as TreeNodeT[] }, label: b.label }) });
   });
   /** Tickets of any tree version counted under the tree in force (reports over several years add up). */
   r.get('/reports/category-rollup', requireStaff('supervisor', 'admin'), validate({ query: Period }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof Period>;
+    const q = res.locals.query;
     res.json({ data: await categoryRollup(req.ctx.db, { from: dayStart(q.from), to: new Date(dayStart(q.to).getTime() + 86_400_000), level: q.level }) });
   });
 
@@ -112,18 +112,18 @@ export function catalogRoutes() {
     res.json({ data: await listTags(req.ctx.db, req.query.all === 'true') });
   });
   r.put('/admin/tags/:code', requireStaff('admin'), validate({ params: TagParams, body: TagInput }), async (req, res) => {
-    res.json({ data: await saveTag(req.ctx, String(req.params.code), req.body as z.infer<typeof TagInput>) });
+    res.json({ data: await saveTag(req.ctx, String(req.params.code), req.body) });
   });
   r.get('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams }), async (req, res) => {
     res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
   });
   r.put('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams, body: SetTicketTagsInput }),
     async (req, res) => {
-      await setTicketTags(req.ctx, String(req.params.id), req.body as z.infer<typeof SetTicketTagsInput>);
+      await setTicketTags(req.ctx, String(req.params.id), req.body);
       res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
     });
   r.get('/reports/tags', requireStaff('supervisor', 'admin'), validate({ query: Period }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof Period>;
+    const q = res.locals.query;
     res.json({ data: await tagCounts(req.ctx.db, { from: dayStart(q.from), to: new Date(dayStart(q.to).getTime() + 86_400_000) }) });
   });
   return r;

@@ -42,7 +42,7 @@ export function reportRoutes() {
 
   /** Edit a formula: the next read of every report uses it. */
   r.put('/reports/measures/:code', requireStaff('admin', 'supervisor'), validate({ params: CodeParams, body: MeasurePatch }), async (req, res) => {
-    const body = req.body as z.infer<typeof MeasurePatch>;
+    const body = req.body;
     for (const k of [...Object.keys(body.numerator ?? {}), ...Object.keys(body.denominator ?? {})]) {
       if (!isCounter(k)) throw problem('MEASURE_INVALID', k);
     }
@@ -54,7 +54,7 @@ export function reportRoutes() {
   });
 
   r.get('/reports/measures', who, validate({ query: ReportQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof ReportQuery>;
+    const q = res.locals.query;
     const rep = await measuresReport(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: rep });
     await sendXlsx(res, `measures-${q.by}-${q.from}-${q.to}`, [{
@@ -74,7 +74,7 @@ export function reportRoutes() {
 
   /** 交叉统计: rows × cols (unit × category, region × category, any dimension × month/day), every measure per cell. */
   r.get('/reports/cross', who, validate({ query: CrossQuery }), async (req, res) => {
-    const raw = req.query as unknown as z.infer<typeof CrossQuery>;
+    const raw = res.locals.query;
     const q = { ...raw, value: raw.value ?? (raw.rows === 'unit' || raw.cols === 'unit' ? 'dispatched' : 'received') };
     const measure = (await loadMeasures(req.ctx.db)).find((m) => m.code === q.value);
     if (!measure && !(COUNTERS as readonly string[]).includes(q.value)) throw problem('MEASURE_NOT_FOUND', q.value);
@@ -105,7 +105,7 @@ export function reportRoutes() {
   });
 
   r.get('/reports/league', who, validate({ query: LeagueQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof LeagueQuery>;
+    const q = res.locals.query;
     const t = await leagueTable(req.ctx, q);
     if (!t) throw problem('MEASURE_NOT_FOUND', q.measure);
     if (q.format !== 'xlsx') return void res.json({ data: t });
@@ -118,7 +118,7 @@ export function reportRoutes() {
   });
 
   r.get('/reports/hotspots', requireStaff('supervisor', 'admin', 'dispatcher'), validate({ query: HotspotQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof HotspotQuery>;
+    const q = res.locals.query;
     const h = await hotspots(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: h });
     await sendXlsx(res, `hotspots-${q.from}-${q.to}`, [{

@@ -44,7 +44,7 @@ export function slaRoutes() {
    */
   r.put('/admin/holidays/:year', requireStaff('admin'), validate({ params: Year, body: HolidayYearInput }), async (req, res) => {
     const y = Number(req.params.year);
-    const rows = (req.body as z.infer<typeof HolidayYearInput>).rows;
+    const rows = req.body.rows;
     const outside = rows.filter((x) => !x.date.startsWith(`${y}-`));
     if (outside.length) throw problem('VALIDATION_FAILED', `dates outside ${y}: ${outside.map((x) => x.date).join(', ')}`);
     const recomputed = await inTransaction(req.ctx, async (tx) => {
@@ -72,7 +72,7 @@ export function slaRoutes() {
 
   /** Upsert by (region, type, urgency); a policy that would compute nonsense deadlines is refused whole. */
   r.put('/admin/sla-policies', requireStaff('admin'), validate({ body: PolicyInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof PolicyInput>;
+    const b = req.body;
     try {
       policyFromRow(b);
     } catch (e) {
@@ -90,7 +90,7 @@ export function slaRoutes() {
   });
 
   r.post('/admin/sla-policies/preset', requireStaff('admin'), validate({ body: PresetInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof PresetInput>;
+    const b = req.body;
     const rows = presetPolicies(b.name, b.regionCode).map((p) => ({ name: `${b.name} ${p.appealType}/${p.urgency}`, ...policyToRow(p) }));
     await inTransaction(req.ctx, async (tx) => {
       await writeAudit(tx, req.ctx, { action: 'sla_policy.preset_applied', entityType: 'sla_policy', entityId: b.name, data: { regionCode: b.regionCode, rows: rows.length } });
