@@ -48,7 +48,8 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
   const router = Router();
 
   async function accountOf(req: Request): Promise<WechatAccount> {
-    const id = (req.params as { accountId?: string }).accountId ?? 'default';
+    // Mounted with and without `/:accountId`; without it the single account is 'default'.
+    const id: string = (req.params.accountId as string | undefined) ?? 'default';
     const account = await deps.accounts.get(id);
     if (!account) throw new Reject(404, 'UNKNOWN_ACCOUNT');
     return account;

@@ -26,7 +26,7 @@ export function attachmentRoutes() {
   const r = Router();
 
   r.get('/tickets/:id/attachments/:attachmentId', requireStaff(), validate({ params: DownloadParams }), async (req, res) => {
-    const { id, attachmentId } = req.params as z.infer<typeof DownloadParams>;
+    const { id, attachmentId } = req.params;
     await assertTicketVisible(req.ctx, id);
     if (!z.uuid().safeParse(attachmentId).success) throw problem('ATTACHMENT_NOT_FOUND');
     const a = await attachmentOfTicket(req.ctx.db, id, attachmentId.toLowerCase());

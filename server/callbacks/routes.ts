@@ -25,7 +25,7 @@ export function callbackRoutes() {
 
   /** The agent's callback task list, earliest due first. */
   r.get('/callbacks', requireStaff(...CENTRE), validate({ query: ListQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof ListQuery>;
+    const q = res.locals.query;
     res.json({ data: (await callbackRows(req.ctx, q)).map(presentCallback) });
   });
 

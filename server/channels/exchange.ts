@@ -200,7 +200,7 @@ export function exchangeRoutes(cfg: ExchangeConfig, peers: ConfiguredPeer[], kic
   });
 
   r.post('/tickets/:id/exchange/:action', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: ActionParams }), async (req, res) => {
-    const { id, action } = req.params as z.infer<typeof ActionParams>;
+    const { id, action } = req.params;
     const spec = (ACTIONS as Record<string, (typeof ACTIONS)[keyof typeof ACTIONS]>)[action];
     if (!spec) throw problem('UNKNOWN_ACTION', action);
     const body = spec.body.parse(req.body ?? {});

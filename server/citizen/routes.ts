@@ -44,7 +44,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
   const r = Router();
 
   r.post('/public/sms-codes', validate({ body: SmsCodeInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof SmsCodeInput>;
+    const b = req.body;
     const phone = mobile(b.phone);
     await deps.smsLimits.admit({ ip: String(req.ip), phoneHash: req.ctx.svc.pii.hash('phone', phone), captchaToken: b.captcha });
     res.status(202).json({ data: await issueSmsCode(req.ctx, deps.sms, phone, b.purpose) });
@@ -85,7 +85,7 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
   });
 
   r.post('/public/track', validate({ body: TrackInput }), async (req, res) => {
-    const b = req.body as z.infer<typeof TrackInput>;
+    const b = req.body;
     if (!(await deps.limiter.hit(`track-ip:${req.ip}`, 120, 3600))) throw problem('RATE_LIMITED');
     const ticket = await ticketByNumber(req.ctx, b.number);
     if ('trackToken' in b) {

@@ -33,13 +33,13 @@ export function knowledgeRoutes(deps: { limiter: RateLimiter }) {
 
   /** For the agent while registering: the articles in force that best match what the caller said. */
   r.get('/knowledge/suggest', requireStaff(), validate({ query: SuggestQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof SuggestQuery>;
+    const q = res.locals.query;
     const rows = await searchArticles(req.ctx, { text: q.text, categoryCode: q.categoryCode, validOnly: true, limit: 5 });
     res.json({ data: rows.map((x) => presentArticle(x, false)) });
   });
 
   r.get('/knowledge/articles', requireStaff(), validate({ query: SearchQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof SearchQuery>;
+    const q = res.locals.query;
     const editor = req.ctx.actor.kind === 'staff' && (EDITORS as readonly string[]).includes(req.ctx.actor.role);
     const rows = await searchArticles(req.ctx, { text: q.q, categoryCode: q.categoryCode, validOnly: q.validOnly === 'true', limit: q.limit,
       includeRetired: editor && q.includeRetired === 'true' });

@@ -51,7 +51,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
 
   r.get('/public/reviews', validate({ query: PublicReviewsQuery }), async (req, res) => {
     if (!(await deps.limiter.hit(`reviews-ip:${req.ip}`, 1200, 3600))) throw problem('RATE_LIMITED');
-    const q = req.query as unknown as z.infer<typeof PublicReviewsQuery>;
+    const q = res.locals.query;
     res.json({ data: await publicReviews(req.ctx, q.unitId, q.month) });
   });
 
@@ -64,7 +64,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
   });
 
   r.get('/ratings', requireStaff(), validate({ query: RatingsQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof RatingsQuery>;
+    const q = res.locals.query;
     const a = req.ctx.actor;
     const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? a.unitId : q.unitId;
     const rows = await req.ctx.db.select().from(ratings).where(and(
@@ -81,7 +81,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
 
   /** Unit clerks see their own unit's cases only. */
   r.get('/rectifications', requireStaff(), validate({ query: ListQuery }), async (req, res) => {
-    const q = req.query as unknown as z.infer<typeof ListQuery>;
+    const q = res.locals.query;
     const a = req.ctx.actor;
     const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? (a.unitId ?? '00000000-0000-0000-0000-000000000000') : q.unitId;
     const rows = await req.ctx.db.select().from(rectifications).where(and(
@@ -101,7 +101,7 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
   });
 
   r.post('/rectifications/:id/actions/:action', requireStaff(), validate({ params: ActionParams }), async (req, res) => {
-    const { id, action } = req.params as unknown as z.infer<typeof ActionParams>;
+    const { id, action } = req.params;
     await actOnRectification(req.ctx, id, action, req.body);
     const [row] = await req.ctx.db.select().from(rectifications).where(eq(rectifications.id, id));
     res.json({ data: presentRectification(row) });

@@ -35,7 +35,7 @@ export function supervisionRoutes() {
   });
 
   r.get('/supervision-cases', requireStaff(...STAFF), validate({ query: ListQuery }), async (req, res) => {
-    res.json({ data: await listCases(req.ctx, req.query as z.infer<typeof ListQuery>) });
+    res.json({ data: await listCases(req.ctx, res.locals.query) });
   });
   r.post('/supervision-cases/:id/respond', requireStaff('unit_clerk'), validate({ params: IdParams, body: RespondCaseInput }), async (req, res) => {
     res.json({ data: await respondCase(req.ctx, String(req.params.id), req.body) });
@@ -45,7 +45,7 @@ export function supervisionRoutes() {
   });
 
   r.get('/reports/supervision', requireStaff('supervisor', 'admin', 'dispatcher'), validate({ query: RangeQuery }), async (req, res) => {
-    res.json({ data: await supervisionReport(req.ctx, req.query as z.infer<typeof RangeQuery>) });
+    res.json({ data: await supervisionReport(req.ctx, res.locals.query) });
   });
   return r;
 }
