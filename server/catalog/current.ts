@@ -32,3 +32,99 @@ export async function currentCodeFor(db: Queryable, version: number | null, code
     select code from chain where version = ${CURRENT_CATEGORY_VERSION} order by code limit 1`);
   return r.rows[0]?.code ?? null;
 }
+
+/** Where a report files a category code of any version: the code and name in the tree in force. */
+export interface CategoryInForce {
+  code: string;
+  name: string | null;
+  /**
+   * same: the code is in the tree in force; mapped: carried through the code maps (renamed, moved,
+   * merged, split); ancestor: retired without successor, filed under its nearest ancestor that lives
+   * on; retired: nothing of its branch lives on, kept under its last code, named "<last name>（已停用）";
+   * unknown: no version ever had the code.
+   */
+  via: 'same' | 'mapped' | 'ancestor' | 'retired' | 'unknown';
+}
+
+/**
+ * The one mapping every category-grouped report uses (categories.md §1: "reports over several years
+ * still add up"): a category code as a ticket or a report rollup stored it → the code of the tree in
+ * force. Rollups keep the bare code, so a code absent from the tree in force is read in the newest
+ * version that had it (codes are stable: an import maps a surviving code to itself and never reuses a
+ * retired code for another matter) and carried forward through the code maps; a split node goes to
+ * its first new code (lowest), as currentCodeFor does, so no ticket counts twice. A node retired
+ * without successor is filed under its nearest ancestor that lives on (in the version where its chain of
+ * maps stopped); when none does, under its last code and name, marked 已停用.
+ */
+export async function categoriesInForce(db: Queryable, codes: Iterable<string>): Promise<Map<string, CategoryInForce>> {
+  const wanted = [...new Set(codes)].filter((c) => c && c !== '-');
+  const out = new Map<string, CategoryInForce>();
+  if (!wanted.length) return out;
+  const list = sql.join(wanted.map((c) => sql`${c}`), sql`, `);
+  const [{ current }] = (await db.execute<{ current: number | null }>(sql`select ${CURRENT_CATEGORY_VERSION} as current`)).rows;
+  const inForce = (await db.execute<{ code: string; name: string }>(sql`select code, name from categories
+    where version = ${CURRENT_CATEGORY_VERSION} and code in (${list})`)).rows;
+  for (const r of inForce) out.set(r.code, { code: r.code, name: r.name, via: 'same' });
+  const missing = wanted.filter((c) => !out.has(c));
+  if (!missing.length || current === null) {
+    for (const c of missing) out.set(c, { code: c, name: null, via: 'unknown' });
+    return out;
+  }
+  type Node = { version: number; code: string; name: string; parentCode: string | null };
+  const nodes = (await db.execute<Node>(sql`select version, code, name, parent_code as "parentCode" from categories`)).rows;
+  const maps = (await db.execute<{ fromVersion: number; fromCode: string; toVersion: number; toCode: string }>(sql`
+    select from_version as "fromVersion", from_code as "fromCode", to_version as "toVersion", to_code as "toCode" from category_code_map`)).rows;
+  const node = new Map(nodes.map((n) => [`${n.version}|${n.code}`, n]));
+  const next = new Map<string, { version: number; code: string }[]>();
+  for (const m of maps) {
+    const k = `${m.fromVersion}|${m.fromCode}`;
+    next.set(k, [...(next.get(k) ?? []), { version: m.toVersion, code: m.toCode }]);
+  }
+  /**
+   * Every node reached from (version, code) through the code maps: the lowest code of the tree in
+   * force reached, and the nodes of the newest version reached where the chain stopped.
+   */
+  const walk = (version: number, code: string) => {
+    const seen = new Set<string>();
+    const reached: string[] = [];
+    let end: Node[] = [];
+    const todo = [{ version, code }];
+    while (todo.length) {
+      const at = todo.pop()!;
+      const k = `${at.version}|${at.code}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const n = node.get(k);
+      const after = next.get(k) ?? [];
+      if (at.version === current) reached.push(at.code);
+      else if (!after.length && n) {
+        if (!end.length || n.version > end[0].version) end = [n];
+        else if (n.version === end[0].version) end.push(n);
+      }
+      todo.push(...after);
+    }
+    return { landed: reached.sort()[0] ?? null, end: end.sort((a, b) => a.code.localeCompare(b.code)) };
+  };
+  const nameInForce = (code: string) => node.get(`${current}|${code}`)?.name ?? null;
+  for (const code of missing) {
+    const version = nodes.filter((n) => n.code === code && n.version < current).reduce((v, n) => Math.max(v, n.version), 0);
+    if (!version) {
+      out.set(code, { code, name: null, via: 'unknown' });
+      continue;
+    }
+    const w = walk(version, code);
+    if (w.landed) {
+      out.set(code, { code: w.landed, name: nameInForce(w.landed), via: 'mapped' });
+      continue;
+    }
+    // Retired where its chain stopped: up that version's tree to the nearest ancestor that lives on.
+    const last = w.end[0] ?? node.get(`${version}|${code}`)!;
+    let found: CategoryInForce | null = null;
+    for (let p = last.parentCode; p && !found; p = node.get(`${last.version}|${p}`)?.parentCode ?? null) {
+      const up = walk(last.version, p).landed;
+      if (up) found = { code: up, name: nameInForce(up), via: 'ancestor' };
+    }
+    out.set(code, found ?? { code: last.code, name: `${last.name}（已停用）`, via: 'retired' });
+  }
+  return out;
+}

@@ -9,6 +9,7 @@ import type { Ctx } from '../platform/context';
 import { ROLLUP_DIMS, COUNTERS, type CROSS_DIMS } from './tables';
 import { problem } from '../platform/http/problems';
 import { evaluate, loadMeasures, sumCounters, type MeasureRow } from './measures';
+import { categoriesInForce } from '../catalog/current';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const ReportQuery = z.strictObject({
@@ -51,14 +52,32 @@ export async function measuresReport(ctx: Ctx, q: ReportQuery) {
   await foldRollupDeltas(ctx.db);
   const measures = await loadMeasures(ctx.db);
   const periodExpr = q.period === 'all' ? sql`null::text` : q.period === 'month' ? sql`to_char(r.day, 'YYYY-MM')` : sql`to_char(r.day, 'YYYY-MM-DD')`;
+  // Categories: rollups keep the code a ticket had then; the rows are filed under the tree in force,
+  // so a key asked for is matched after mapping (an old code finds its successor's row).
+  const byCategory = q.by === 'category';
   const res = await ctx.db.execute<Record<string, unknown>>(sql`
     select g.*, ${NAME[q.by]} as name from (
       select r.key, ${periodExpr} as period, ${sumCounters}
       from report_rollups r
-      where r.dim = ${q.by} and r.day between ${q.from}::date and ${q.to}::date ${q.key ? sql`and r.key = ${q.key}` : sql``}
+      where r.dim = ${q.by} and r.day between ${q.from}::date and ${q.to}::date ${q.key && !byCategory ? sql`and r.key = ${q.key}` : sql``}
       group by 1, 2) g, lateral (select g.key) r
     order by g.period nulls first, g.key`);
-  const rows: ReportRow[] = res.rows.map((x) => toRow(x, measures));
+  let rows: ReportRow[] = res.rows.map((x) => toRow(x, measures));
+  if (byCategory) {
+    const inForce = await categoriesInForce(ctx.db, [...rows.map((r) => r.key), ...(q.key ? [q.key] : [])]);
+    const merged = new Map<string, ReportRow>();
+    for (const r of rows) {
+      const to = inForce.get(r.key) ?? { code: r.key, name: r.name };
+      const k = `${r.period ?? ''}\u0000${to.code}`;
+      const m = merged.get(k) ?? { key: to.code, name: to.name, period: r.period, counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])), figures: {} };
+      for (const c of COUNTERS) m.counters[c] += r.counters[c];
+      merged.set(k, m);
+    }
+    const wantKey = q.key ? inForce.get(q.key)?.code ?? q.key : null;
+    rows = [...merged.values()].filter((r) => !wantKey || r.key === wantKey)
+      .map((r) => ({ ...r, figures: figures(measures, r.counters) }))
+      .sort((a, b) => (a.period ?? '').localeCompare(b.period ?? '') || a.key.localeCompare(b.key));
+  }
   const totals: Sums = Object.fromEntries(COUNTERS.map((c) => [c, rows.reduce((s, r) => s + r.counters[c], 0)]));
   return {
     query: { from: q.from, to: q.to, by: q.by, period: q.period, key: q.key ?? null },
@@ -145,19 +164,34 @@ export async function crossReport(ctx: Ctx, q: CrossQuery) {
   const res = await ctx.db.execute<Record<string, unknown>>(sql`
     select r.key, ${colExpr} as col, ${sumCounters} from report_rollups r
     where r.dim = ${dim} and r.day between ${q.from}::date and ${q.to}::date group by 1, 2`);
-  const cells = res.rows.map((x) => {
+  const raw = res.rows.map((x) => {
     let row = String(x.key), col = String(x.col);
     if (pair) {
       const i = row.indexOf('|');
       [row, col] = [row.slice(0, i), row.slice(i + 1)];
       if (pair.swap) [row, col] = [col, row];
     }
-    const counters: Sums = Object.fromEntries(COUNTERS.map((c) => [c, Number(x[c] ?? 0)]));
-    return { row, col, counters, figures: figures(measures, counters) };
-  }).sort((a, b) => a.row.localeCompare(b.row) || a.col.localeCompare(b.col));
+    return { row, col, counters: Object.fromEntries(COUNTERS.map((c) => [c, Number(x[c] ?? 0)])) as Sums };
+  });
+  // The category side is filed under the tree in force (old codes of earlier versions mapped, cells merged).
+  const catSide = q.rows === 'category' ? 'row' : q.cols === 'category' ? 'col' : null;
+  const inForce = catSide ? await categoriesInForce(ctx.db, raw.map((c) => c[catSide])) : new Map<string, { code: string; name: string | null }>();
+  const mergedCells = new Map<string, { row: string; col: string; counters: Sums }>();
+  for (const c of raw) {
+    if (catSide) c[catSide] = inForce.get(c[catSide])?.code ?? c[catSide];
+    const k = `${c.row}\u0000${c.col}`;
+    const m = mergedCells.get(k);
+    if (!m) mergedCells.set(k, c);
+    else for (const n of COUNTERS) m.counters[n] += c.counters[n];
+  }
+  const cells = [...mergedCells.values()].map((c) => ({ ...c, figures: figures(measures, c.counters) }))
+    .sort((a, b) => a.row.localeCompare(b.row) || a.col.localeCompare(b.col));
   const rowKeys = [...new Set(cells.map((c) => c.row))].sort();
   const colKeys = [...new Set(cells.map((c) => c.col))].sort();
-  const [rowNames, colNames] = await Promise.all([namesFor(ctx, q.rows, rowKeys), namesFor(ctx, q.cols, colKeys)]);
+  const categoryNames = new Map([...inForce.values()].map((v) => [v.code, v.name]));
+  const names = (dim: string, keys: string[]) => (dim === 'category' ? Promise.resolve(new Map(keys.map((k) => [k, categoryNames.get(k) ?? null])))
+    : namesFor(ctx, dim, keys));
+  const [rowNames, colNames] = await Promise.all([names(q.rows, rowKeys), names(q.cols, colKeys)]);
   const total = (pick: (c: (typeof cells)[number]) => boolean) => {
     const counters: Sums = Object.fromEntries(COUNTERS.map((k) => [k, cells.filter(pick).reduce((s, c) => s + c.counters[k], 0)]));
     return { counters, figures: figures(measures, counters) };

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../platform/context';
+import { categoriesInForce } from '../catalog/current';
 
 export interface VolumeRow {
   key: string;
@@ -29,19 +30,14 @@ export async function todayVolume(ctx: Ctx) {
     group by 1, 2`);
   const byChannel = new Map<string, number>();
   const byCategory = new Map<string, number>();
+  // Filed under the tree in force (a ticket classified before today's re-import shows under its successor).
+  const inForce = await categoriesInForce(ctx.db, r.rows.map((x) => x.category));
   for (const x of r.rows) {
+    const category = inForce.get(x.category)?.code ?? x.category;
     byChannel.set(x.channel, (byChannel.get(x.channel) ?? 0) + x.count);
-    byCategory.set(x.category, (byCategory.get(x.category) ?? 0) + x.count);
+    byCategory.set(category, (byCategory.get(category) ?? 0) + x.count);
   }
-  const codes = [...byCategory.keys()].filter((k) => k !== '-');
-  const names = new Map<string, string>();
-  if (codes.length) {
-    // The newest tree version that has the code: a retired code still shows its last name.
-    const n = await ctx.db.execute<{ code: string; name: string }>(sql`
-      select distinct on (code) code, name from categories
-      where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)}) order by code, version desc`);
-    for (const x of n.rows) names.set(x.code, x.name);
-  }
+  const names = new Map([...inForce.values()].map((v) => [v.code, v.name]));
   const sorted = (m: Map<string, number>, name: (k: string) => string | null): VolumeRow[] =>
     [...m.entries()].map(([key, count]) => ({ key, name: name(key), count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   return {
