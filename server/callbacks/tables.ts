@@ -2,12 +2,16 @@ import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tickets } from '../tickets/tables';
 
-/** merged: a caller whose ticket was merged (并单) into the one that closed; they are called back too. */
-export const CALLBACK_REASONS = ['overdue', 'sample', 'bad_review', 'merged'] as const;
+/**
+ * merged: a caller whose ticket was merged (并单) into the one that closed; they are called back too.
+ * reopened: the round after a reopen (重办) closed; the citizen is always asked about the new answer.
+ */
+export const CALLBACK_REASONS = ['overdue', 'sample', 'bad_review', 'merged', 'reopened'] as const;
 export type CallbackReason = (typeof CALLBACK_REASONS)[number];
 export const CALLBACK_RESULTS = ['solved', 'partly', 'unsolved'] as const;
 export type CallbackResult = (typeof CALLBACK_RESULTS)[number];
-export const CALLBACK_STATUSES = ['pending', 'done', 'unreachable', 'cancelled'] as const;
+/** superseded: the ticket was reopened by hand while the task was open; it asked about a reply that was replaced. */
+export const CALLBACK_STATUSES = ['pending', 'done', 'unreachable', 'cancelled', 'superseded'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 /**

@@ -4,14 +4,14 @@ import { get, post, put, query } from '../api/client';
 import type { Role } from '../api/types';
 
 export type CallbackResult = 'solved' | 'partly' | 'unsolved';
-export type CallbackStatus = 'pending' | 'done' | 'unreachable' | 'cancelled';
+export type CallbackStatus = 'pending' | 'done' | 'unreachable' | 'cancelled' | 'superseded';
 
 export interface CallbackTask {
   id: string;
   ticketId: string;
   ticketNumber: string;
   round: number;
-  reason: 'overdue' | 'sample' | 'bad_review';
+  reason: 'overdue' | 'sample' | 'bad_review' | 'merged' | 'reopened';
   status: CallbackStatus;
   dueAt: string;
   overdue: boolean;

@@ -94,6 +94,7 @@ export function outcomeBody(f: OutcomeForm, policy: FeedbackPolicy | undefined):
 export function outcomeSummary(cb: Pick<CallbackTask, 'status' | 'decision' | 'decisionReason' | 'attempts'>): { key: string; vars?: Record<string, string | number> } {
   if (cb.status === 'pending') return { key: 'feedback.cb.next.retry', vars: { n: cb.attempts } };
   if (cb.status === 'unreachable') return { key: 'feedback.cb.next.unreachable', vars: { n: cb.attempts } };
+  if (cb.status === 'superseded') return { key: 'feedback.cb.next.superseded' };
   if (cb.decision === 'reopened') return { key: 'feedback.cb.next.reopened' };
   if (cb.decision === 'closed') return { key: 'feedback.cb.next.closedWithReason', vars: { reason: cb.decisionReason ?? '' } };
   return { key: 'feedback.cb.next.closed' };

@@ -38,6 +38,7 @@ export async function recordCallbackTx(tx: Tx, ctx: Ctx, callbackId: string, inp
   const a = ctx.actor;
   const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update');
   if (!cb) throw problem('CALLBACK_NOT_FOUND');
+  if (cb.status === 'superseded') throw problem('CALLBACK_SUPERSEDED', undefined, { status: cb.status });
   if (cb.status !== 'pending') throw problem('CALLBACK_ALREADY_DONE', undefined, { status: cb.status });
   const ticket = await lockTicket(tx, cb.ticketId);
   // A merged caller's task (并单) judges the main ticket's answer: its state decides, its unit is rated.

@@ -29,8 +29,10 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
   const row = r.rows[0];
   if (!row) return null;
   const policy = await getPolicy(tx);
-  // domain.md §4: mandatory when the time limit expired; a configurable sample otherwise.
-  const reason: CallbackReason | null = row.late ? 'overdue' : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
+  // domain.md §4: mandatory when the time limit expired; a configurable sample otherwise. A round after a
+  // reopen (重办, rounds > 1 exist only then) is always called back: the citizen was not satisfied last time.
+  const reason: CallbackReason | null = row.late ? 'overdue' : row.round > 1 ? 'reopened'
+    : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
   if (!reason) return null;
   // The time-limit policy's callbackLimit (sla/callback-due.ts); callbackDueHours only where no policy applies.
   const dueAt = await callbackDueAt(tx, ticketId, at, policy.callbackDueHours);

@@ -155,6 +155,8 @@ export const EVENTS = {
     via: z.enum(['ivr', 'cti']).optional(), attempts: z.number().int().optional(), attempt: z.number().int().optional(),
     status: z.string().optional(), outcome: z.string().optional(), next: z.enum(['sms_link', 'call']).optional(),
   }), { counters: ['callbacks_answered', 'callbacks_solved', 'callbacks_partly'] }),
+  // A manual reopen (重办) replaced the reply an open callback task asked about: the task leaves the open list.
+  'callback.superseded': ticket(z.object({ callbackId: id, round: z.number().int(), reason: z.string() })),
   'rating.submitted': ticket(z.object({ ratingId: id, score: z.number().int(), source: z.string(), bad: z.boolean() }),
     { counters: ['rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews'] }),
   'rating.excluded': ticket(z.object({ ratingId: id, score: z.number().int(), rollupDay: z.string() }),

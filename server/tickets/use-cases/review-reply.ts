@@ -3,7 +3,7 @@
  * or sends it back; a closed ticket may be reopened (重办) after an unsolved or dissatisfied
  * callback, which starts a new dispatch round, or archived.
  */
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { dispatches } from '../../dispatch/tables';
@@ -12,6 +12,7 @@ import { transitionFor } from '../states';
 import { problem } from '../../platform/http/problems';
 import type { Tx } from '../../platform/db/client';
 import { callbacks } from '../../callbacks/tables';
+import { tickets } from '../tables';
 import { recordEvent } from '../events';
 import { inTransaction } from '../../platform/transaction';
 import { currentLeadDispatch } from '../../dispatch/lead-dispatch';
@@ -74,6 +75,27 @@ export async function reopenLockedTicket(tx: Tx, ctx: Ctx, ticket: TicketRow, in
     data: { callbackId: input.callbackId ?? null, previousRound: ticket.currentRound },
     patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
   });
+  await supersedeOpenCallbacks(tx, ctx, ticket);
+}
+
+/**
+ * A reopen replaces the reply the earlier round's callback asks about: its still-open task (a
+ * manual reopen while the callback was pending; a callback-driven reopen has already completed its
+ * own) and the open tasks of callers merged into this ticket (并单) are superseded, each with its
+ * event on its ticket's timeline. The new round's close creates its own task (reason `reopened`).
+ */
+async function supersedeOpenCallbacks(tx: Tx, ctx: Ctx, ticket: TicketRow) {
+  const open = await tx.update(callbacks).set({ status: 'superseded', nextDialAt: null, doneAt: ctx.now() })
+    .where(and(eq(callbacks.status, 'pending'), or(
+      and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound)),
+      and(eq(callbacks.reason, 'merged'), inArray(callbacks.ticketId, tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.mergedIntoId, ticket.id)))),
+    )))
+    .returning({ id: callbacks.id, ticketId: callbacks.ticketId, round: callbacks.round, reason: callbacks.reason, unitId: callbacks.unitId });
+  for (const c of open) {
+    await recordEvent(tx, ctx, c.ticketId, {
+      type: 'callback.superseded', unitId: c.unitId, data: { callbackId: c.id, round: c.round, reason: c.reason },
+    });
+  }
 }
 
 export const ArchiveInput = z.strictObject({});

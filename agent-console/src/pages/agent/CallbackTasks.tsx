@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n';
 import { useLiveQuery } from '../../realtime/useLiveQuery';
 import { Countdown, formatTime, useNow } from '../../tickets/tags';
 
-const TABS: CallbackStatus[] = ['pending', 'done', 'unreachable'];
+const TABS: CallbackStatus[] = ['pending', 'done', 'unreachable', 'superseded'];
 
 /** 回访任务: due callbacks, earliest first; the selected one opens with its script and the outcome form. */
 export function CallbackTasks() {
