@@ -111,8 +111,12 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {
     const dev = rt.sms;
-    // Demo and tests only (never in production): read the last code the dev SMS sender "sent".
-    api.get('/dev/sms', (req, res) => res.json({ data: { code: dev.lastCodeFor(String(req.query.phone ?? '')) } }));
+    // Demo and tests only (never in production): the last code the dev SMS sender "sent" to this
+    // number, and the texts it was sent (newest first), as the stored templates rendered them.
+    api.get('/dev/sms', (req, res) => {
+      const phone = String(req.query.phone ?? '');
+      res.json({ data: { code: dev.lastCodeFor(phone), messages: dev.messagesFor(phone) } });
+    });
     api.get('/dev/captcha', async (req, res) => res.json({ data: { answer: await captcha.peek(String(req.query.id ?? '')) } }));
   }
   api.use(() => {

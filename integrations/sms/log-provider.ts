@@ -16,7 +16,7 @@ export class LogSmsProvider implements SmsProvider {
     for (const to of req.to) {
       // Same number check as the real vendors, so dev/test behaves like production.
       if (!normalizeCnMobile(to)) { rejected.push({ phone: to, code: 'INVALID_NUMBER' }); continue; }
-      this.sink({ to, text: renderTemplate(req.template, req.params), notificationId: req.notificationId });
+      this.sink({ to, text: req.text ?? renderTemplate(req.template, req.params), notificationId: req.notificationId });
       providerMsgIds[to] = `log-${++this.n}`;
     }
     return { providerMsgIds, rejected };

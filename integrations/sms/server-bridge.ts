@@ -23,8 +23,8 @@ export function smsSenderFrom(dispatcher: SmsDispatcher) {
      * `notificationId` should be the outbox row id; the server's interface has none yet, so a
      * fresh id is minted and a retried outbox job could send twice (README, Known gaps).
      */
-    async send(phone: string, template: keyof typeof SERVER_TEMPLATE_MAP, params: Record<string, string>, notificationId = randomUUID()) {
-      const r = await dispatcher.send({ to: [phone], template: SERVER_TEMPLATE_MAP[template], params, notificationId });
+    async send(phone: string, template: keyof typeof SERVER_TEMPLATE_MAP, params: Record<string, string>, notificationId = randomUUID(), text?: string) {
+      const r = await dispatcher.send({ to: [phone], template: SERVER_TEMPLATE_MAP[template], params, notificationId, ...(text ? { text } : {}) });
       if (!r.duplicate && r.rejected.length > 0) throw new SmsProviderError('dispatcher', r.rejected[0].code, 'message rejected');
     },
   };

@@ -6,6 +6,11 @@ export interface SmsSendRequest {
   to: string[];
   template: TemplateKey;
   params: Record<string, string>;
+  /**
+   * The words as the centre's stored message template renders them. Aliyun and Tencent Cloud send
+   * only the approved template id with params and ignore it; providers that send text use it.
+   */
+  text?: string;
   /** Outbox row id: the idempotency key of this notification (also sent as OutId / SessionContext). */
   notificationId: string;
 }

@@ -3,6 +3,8 @@ import type { Db } from '../platform/db/client';
 import { EmailSender } from '../../integrations/email/outbound';
 import { channelEvents } from './tables';
 import type { PiiVault } from '../platform/crypto/pii';
+import type { Logger } from '../platform/log/logger';
+import { noticeText } from '../texts/notice-texts';
 
 /**
  * The MAC in our Message-IDs (<t{ticket}.{notice}.{tag}@domain>): HMAC-SHA256 under the PII hash
@@ -21,7 +23,7 @@ export interface MailNotifierConfig { smtpUrl: string; from: string; domain: str
  */
 export class MailNotifier {
   private sender: EmailSender;
-  constructor(private rt: { db: Db; pii: PiiVault }, private cfg: MailNotifierConfig) {
+  constructor(private rt: { db: Db; pii: PiiVault; log: Logger }, private cfg: MailNotifierConfig) {
     this.sender = new EmailSender({ smtp: cfg.smtpUrl, from: cfg.from, mailDomain: cfg.domain,
       threadTag: (ticketNo, notificationId) => mailThreadTag(rt.pii, ticketNo, notificationId) });
   }
@@ -35,11 +37,10 @@ export class MailNotifier {
       at: new Date(),
     }).onConflictDoNothing().returning({ id: channelEvents.id });
     if (claim.length === 0) return;
-    const mail = n.template === 'ticket_received'
-      ? { subject: '您的诉求已受理', text: `您好，已收到您的诉求，工单号 ${n.ticketNo}。办理结果将通过邮件告知您。直接回复本邮件可补充材料。` }
-      : n.template === 'ticket_extended'
-      ? { subject: '您的诉求办理期限已延长', text: `您好，工单号 ${n.ticketNo} 的办理期限经批准延长至${n.dueDate ?? ''}。` }
-      : { subject: '您的诉求已有答复', text: `您好，工单号 ${n.ticketNo} 的答复如下：\n\n${n.replyText ?? '请登录查询办理进度。'}` };
+    // The centre's stored mail template for this notice (texts/notice-texts.ts), else the built-in words.
+    const values: Record<string, string> = { ticketNo: n.ticketNo, replyText: n.replyText || '请登录查询办理进度。', dueDate: n.dueDate ?? '' };
+    const { subject, text } = await noticeText(this.rt, n.template, 'mail', values);
+    const mail = { subject: subject ?? '', text };
     try {
       await this.sender.send({ ticketNo: n.ticketNo, notificationId: n.notificationId, to: n.to, ...mail,
         ...(n.inReplyTo?.startsWith('<') ? { inReplyTo: n.inReplyTo } : {}) });

@@ -10,7 +10,8 @@ import { TencentSmsProvider } from '../../integrations/sms/tencent';
 import { smsSenderFrom } from '../../integrations/sms/server-bridge';
 import type { DeliveryReceipt, SmsProvider } from '../../integrations/sms/types';
 import type { ChannelEventSink } from '../../integrations/shared/ports';
-import { DevSmsSender, type SmsSender } from '../citizen/sms-sender';
+import { DevSmsSender, type SmsSender, type SmsTextRenderer } from '../citizen/sms-sender';
+import { noticeText } from '../texts/notice-texts';
 import { channelEvents, smsSendLog } from './tables';
 
 const Binding = z.record(z.string(), z.unknown());
@@ -76,11 +77,15 @@ export function smsReceiptSink(db: Db): ChannelEventSink {
  */
 export function createSmsSender(o: { db: Db; limiter: RateLimiter; log: Logger; aliyun?: string; tencent?: string }): SmsSender {
   const providers = smsProviders(o);
-  if (providers.length === 0) return new DevSmsSender(o.log);
+  const render: SmsTextRenderer = async (template, params) => (await noticeText(o, template, 'sms', params)).text;
+  if (providers.length === 0) return new DevSmsSender(o.log, render);
   const dispatcher = new SmsDispatcher({
     providers, log: pgSmsSendLog(o.db),
     rateLimit: { hit: async (k, limit, w) => ({ allowed: await o.limiter.hit(k, limit, w), retryAfterSeconds: w }) },
   });
   const bridge = smsSenderFrom(dispatcher);
-  return { send: (phone, template, params, notificationId) => bridge.send(phone, template, params, (notificationId ?? randomUUID()) as ReturnType<typeof randomUUID>) };
+  // Aliyun and Tencent Cloud send the vendor-approved template by its id with the params; the rendered
+  // text goes along for providers that send words (the log provider), so what an operator reads matches.
+  return { send: async (phone, template, params, notificationId) =>
+    bridge.send(phone, template, params, (notificationId ?? randomUUID()) as ReturnType<typeof randomUUID>, await render(template, params)) };
 }

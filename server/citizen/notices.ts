@@ -16,7 +16,8 @@ export function noticeParams(rt: Pick<Runtime, 'svc'>, publicBaseUrl: string, te
   const trackUrl = `${publicBaseUrl.replace(/\/$/, '')}/track?number=${ticketNo}&token=${trackCodeFor(rt, ticketNo)}`;
   switch (template) {
     case 'ticket_received':
-      return { ticketNo, trackUrl };
+      // `link` too, so the centre's templates (texts/notice-texts.ts) can name the tracking link one way in every notice.
+      return { ticketNo, trackUrl, link: trackUrl };
     case 'ticket_replied':
       return { ticketNo, link: trackUrl };
     case 'ticket_extended':

@@ -11,22 +11,27 @@ export interface SmsSender {
 const BURST_LINES = 3;
 const BURST_QUIET_MS = 2000;
 
+/** The words of an SMS: the stored message template with its variables filled in, or the built-in text (texts/notice-texts.ts). */
+export type SmsTextRenderer = (template: Parameters<SmsSender['send']>[1], params: Record<string, string>) => Promise<string>;
+
 /**
  * Development sender: logs that a message went out (masked number, never the code) and keeps
- * the last messages in memory so the demo and tests can read a code (GET /api/dev/sms, off in production).
+ * the last messages, with the text a citizen would read, in memory so the demo and tests can read
+ * them (GET /api/dev/sms, off in production).
  */
 export class DevSmsSender implements SmsSender {
-  readonly sent: { phone: string; template: string; params: Record<string, string>; at: Date }[] = [];
+  readonly sent: { phone: string; template: string; params: Record<string, string>; text: string | null; at: Date }[] = [];
   private seen = new Set<string>();
   /** A burst (the demo's ~390 seeded notices at first start) logs one line per message only at debug, then one summary. */
   private burst = { count: 0, timer: null as NodeJS.Timeout | null };
-  constructor(private log: Logger) {}
+  constructor(private log: Logger, private render?: SmsTextRenderer) {}
   async send(phone: string, template: Parameters<SmsSender['send']>[1], params: Record<string, string>, notificationId?: string) {
     if (notificationId) {
       if (this.seen.has(notificationId)) return;
       this.seen.add(notificationId);
     }
-    this.sent.push({ phone, template, params, at: new Date() });
+    const text = this.render ? await this.render(template, params) : null;
+    this.sent.push({ phone, template, params, text, at: new Date() });
     if (this.sent.length > 1000) this.sent.shift();
     this.logSent(maskPhone(phone), template);
   }
@@ -42,6 +47,10 @@ export class DevSmsSender implements SmsSender {
       b.timer = null;
     }, BURST_QUIET_MS);
     b.timer.unref();
+  }
+  /** What this number was sent, newest first (the dev sink). */
+  messagesFor(phone: string) {
+    return this.sent.filter((m) => m.phone === phone).reverse().map((m) => ({ template: m.template, text: m.text, at: m.at.toISOString() }));
   }
   lastCodeFor(phone: string): string | null {
     for (let i = this.sent.length - 1; i >= 0; i--) {

@@ -45,7 +45,7 @@ export function createRuntime(o: RuntimeOptions) {
   const limiter = new RateLimiter(redis, o.queuePrefix);
   const sms: SmsSender & Partial<DevSmsSender> = createSmsSender({ db, limiter, log, ...o.sms });
   const pii = new PiiVault(o.piiKey, { version: o.piiKeyVersion, old: parseOldPiiKeys(o.piiOldKeys ?? '') });
-  const mail = o.mail ? new MailNotifier({ db, pii }, o.mail) : null;
+  const mail = o.mail ? new MailNotifier({ db, pii, log }, o.mail) : null;
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 
   const relay = new OutboxRelay(db, async (rows) => {

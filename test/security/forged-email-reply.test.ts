@@ -39,7 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
   const sinkPort = (sink.server.address() as net.AddressInfo).port;
   channel = await startEmailChannel(env.rt, { mailbox: MAILBOX, smtpListen: '127.0.0.1:0' }, { listener: true, poller: false });
-  notifier = new MailNotifier({ db: env.rt.db, pii: env.rt.svc.pii }, { smtpUrl: `smtp://127.0.0.1:${sinkPort}`, from: MAILBOX, domain: 'rexian.test' });
+  notifier = new MailNotifier({ db: env.rt.db, pii: env.rt.svc.pii, log: env.rt.log }, { smtpUrl: `smtp://127.0.0.1:${sinkPort}`, from: MAILBOX, domain: 'rexian.test' });
   ticketNo = await send({ from: VICTIM, subject: '楼道漏水', text: '我家楼道天花板漏水一周了。', messageId: '<v1@example.cn>' });
   // Our receipt, really sent over SMTP.
   await notifier.notify({ notificationId: 'outbox-901', ticketNo, to: VICTIM, template: 'ticket_received', inReplyTo: '<v1@example.cn>' });

@@ -91,6 +91,7 @@ export const PROBLEMS = {
   RULE_EXISTS: { status: 409, zh: '该分类和区域已有派单规则，请编辑原规则', en: 'A rule for this category and region exists; edit it instead' },
   TEMPLATE_EXISTS: { status: 409, zh: '该通知代码在此渠道已有模板，请编辑原模板', en: 'A template with this code exists for this channel; edit it instead' },
   TEMPLATE_VARIABLE_UNDECLARED: { status: 400, zh: '模板使用了未声明的变量', en: 'The template uses variables it does not declare' },
+  TEMPLATE_VARIABLE_UNKNOWN: { status: 400, zh: '模板使用了该通知不提供的变量，请只使用列出的变量', en: 'The template uses a variable this notice does not fill in; use only the variables listed' },
   TEMPLATE_SYNTAX: { status: 400, zh: '模板中的花括号不成对，变量应写作 {变量名}', en: 'Unbalanced braces in the template; write a variable as {name}' },
   TEMPLATE_TOO_LONG: { status: 400, zh: '模板正文超过该渠道的长度上限', en: 'The text is longer than this channel allows' },
   TEMPLATE_SUBJECT_REQUIRED: { status: 400, zh: '邮件模板须填写主题', en: 'A mail template needs a subject' },

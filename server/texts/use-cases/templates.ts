@@ -6,6 +6,7 @@ import { writeAudit } from '../../platform/events/audit';
 import { inTransaction } from '../../platform/transaction';
 import { messageTemplates, TEMPLATE_CHANNELS, type TemplateChannel } from '../tables';
 import { placeholdersIn } from '../placeholders';
+import { knownVariables } from '../notice-texts';
 
 /** Per channel: an SMS of more than ~5 segments is cut or refused by the gateways; WeChat template fields are short. */
 export const MAX_BODY: Record<TemplateChannel, number> = { sms: 300, wechat: 1000, mail: 20_000 };
@@ -22,8 +23,12 @@ export const UpdateTemplateInput = z.strictObject(Fields);
 export type CreateTemplateInput = z.infer<typeof CreateTemplateInput>;
 export type UpdateTemplateInput = z.infer<typeof UpdateTemplateInput>;
 
-/** The rules a template must keep before it is stored: declared variables only, balanced braces, the channel's length. */
-export function checkTemplate(channel: TemplateChannel, t: UpdateTemplateInput) {
+/**
+ * The rules a template must keep before it is stored: declared variables only, balanced braces, the
+ * channel's length, and, for a notice the platform sends, only the variables its sender fills in.
+ * A code nothing sends yet (a notice being prepared) is held to its declaration alone.
+ */
+export function checkTemplate(code: string, channel: TemplateChannel, t: UpdateTemplateInput) {
   if (t.body.length > MAX_BODY[channel]) throw problem('TEMPLATE_TOO_LONG', `${t.body.length} > ${MAX_BODY[channel]}`, { max: MAX_BODY[channel] });
   if (channel === 'mail' && !t.subject) throw problem('TEMPLATE_SUBJECT_REQUIRED');
   const used: string[] = [];
@@ -34,6 +39,9 @@ export function checkTemplate(channel: TemplateChannel, t: UpdateTemplateInput) 
   }
   const undeclared = [...new Set(used.filter((v) => !t.variables.includes(v)))];
   if (undeclared.length) throw problem('TEMPLATE_VARIABLE_UNDECLARED', undeclared.join(', '), { undeclared, declared: t.variables });
+  const known = knownVariables(code, channel);
+  const unknown = known ? [...new Set([...t.variables, ...used].filter((v) => !known.includes(v)))] : [];
+  if (unknown.length) throw problem('TEMPLATE_VARIABLE_UNKNOWN', unknown.join(', '), { unknown, known });
 }
 
 export async function listTemplates(ctx: Ctx) {
@@ -41,7 +49,7 @@ export async function listTemplates(ctx: Ctx) {
 }
 
 export async function createTemplate(ctx: Ctx, input: CreateTemplateInput) {
-  checkTemplate(input.channel, input);
+  checkTemplate(input.code, input.channel, input);
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(messageTemplates).values(input).onConflictDoNothing().returning();
     if (!row) throw problem('TEMPLATE_EXISTS', `${input.code}/${input.channel}`);
@@ -54,7 +62,7 @@ export async function updateTemplate(ctx: Ctx, id: string, input: UpdateTemplate
   return inTransaction(ctx, async (tx) => {
     const [before] = await tx.select().from(messageTemplates).where(eq(messageTemplates.id, id)).for('update');
     if (!before) throw problem('NOT_FOUND');
-    checkTemplate(before.channel, input);
+    checkTemplate(before.code, before.channel, input);
     const [row] = await tx.update(messageTemplates).set({ ...input, updatedAt: ctx.now() }).where(eq(messageTemplates.id, id)).returning();
     await writeAudit(tx, ctx, { action: 'message_template.updated', entityType: 'message_template', entityId: id,
       data: { code: before.code, channel: before.channel, before: { body: before.body, subject: before.subject, variables: before.variables, active: before.active } } });
