@@ -229,7 +229,8 @@ function balanceWeights(y: Int32Array, classes: number, balance: number): Float3
 /** Trains the one-vs-rest SVM on prepared inputs; returns raw weights over vocabulary + dense. */
 export function trainTypeLinear(inputs: TypeInput[], y: Int32Array, dim: number, config: AppealTypeTrainConfig): LinearWeights {
   const rows = inputs.map((i) => joinFeatures(i, dim));
-  return trainOneVsRest(rows, y, APPEAL_TYPES.length, dim + DENSE_FEATURES.length, {
+  // Inputs carry DENSE_FEATURES; experiments (train-appeal-type --cues) append more.
+  return trainOneVsRest(rows, y, APPEAL_TYPES.length, dim + (inputs[0]?.dense.length ?? DENSE_FEATURES.length), {
     ...config.svm,
     rowWeights: balanceWeights(y, APPEAL_TYPES.length, config.classBalance),
   });
