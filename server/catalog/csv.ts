@@ -4,10 +4,9 @@
  * administrator loads the city's published standard and an export imports back unchanged.
  * List cells (aliases, replaces) are `|`-separated.
  */
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { problem } from '../platform/http/problems';
+import { readCsvTable, writeCsvTable } from '../platform/csv';
 import { APPEAL_TYPES, URGENCIES } from '../tickets/tables';
 import type { CategoryRow } from './use-cases/import-category-tree';
 
@@ -37,44 +36,32 @@ function tableProblem(fields: Record<string, string>) {
 
 /** Rows of a category CSV, checked as a tree: unique codes, every parent in the file, level = parent's + 1. */
 export function categoriesFromCsv(text: string): CategoryRow[] {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    throw tableProblem({ csv: (e as Error).message });
-  }
-  const fields: Record<string, string> = {};
-  const rows: CategoryRow[] = [];
-  records.forEach((rec, i) => {
-    const raw = {
+  return readCsvTable(text, {
+    schema: Row,
+    fail: tableProblem,
+    toRaw: (rec) => ({
       code: rec.code ?? '', name: rec.name ?? '', parentCode: rec.parent_code || null, level: Number(rec.level),
       aliases: list(rec.aliases), defaultType: rec.default_type || null, defaultUrgency: rec.default_urgency || null,
       validFrom: rec.valid_from || null, validTo: rec.valid_to || null,
       ...(rec.citizen_selectable ? { citizenSelectable: !['false', '0', 'no', '否'].includes(rec.citizen_selectable.toLowerCase()) } : {}),
       replaces: list(rec.replaces),
-    };
-    const r = Row.safeParse(raw);
-    if (r.success) rows.push(r.data);
-    else for (const issue of r.error.issues) fields[`row ${i + 1}.${issue.path.join('.')}`] = issue.message;
+    }),
+    checkRows: (rows, fields) => {
+      const byCode = new Map<string, CategoryRow>();
+      rows.forEach((r, i) => {
+        if (byCode.has(r.code)) fields[`row ${i + 1}.code`] = `duplicate ${r.code}`;
+        byCode.set(r.code, r);
+      });
+      rows.forEach((r, i) => {
+        const parent = r.parentCode ? byCode.get(r.parentCode) : null;
+        if (r.parentCode && !parent) fields[`row ${i + 1}.parent_code`] = `no row with code ${r.parentCode}`;
+        else if ((parent ? parent.level + 1 : 1) !== r.level) fields[`row ${i + 1}.level`] = `must be ${parent ? parent.level + 1 : 1}`;
+      });
+    },
   });
-  const byCode = new Map<string, CategoryRow>();
-  rows.forEach((r, i) => {
-    if (byCode.has(r.code)) fields[`row ${i + 1}.code`] = `duplicate ${r.code}`;
-    byCode.set(r.code, r);
-  });
-  rows.forEach((r, i) => {
-    const parent = r.parentCode ? byCode.get(r.parentCode) : null;
-    if (r.parentCode && !parent) fields[`row ${i + 1}.parent_code`] = `no row with code ${r.parentCode}`;
-    else if ((parent ? parent.level + 1 : 1) !== r.level) fields[`row ${i + 1}.level`] = `must be ${parent ? parent.level + 1 : 1}`;
-  });
-  if (Object.keys(fields).length) throw tableProblem(fields);
-  if (!rows.length) throw tableProblem({ csv: 'no rows' });
-  return rows;
 }
 
 export function categoriesToCsv(rows: (CategoryRow & { citizenSelectable: boolean })[]): string {
-  // The BOM makes Excel read the file as UTF-8 (it assumes GBK otherwise and garbles the Chinese).
-  return '\uFEFF' + stringify(rows.map((r) => [r.code, r.name, r.parentCode ?? '', r.level, (r.aliases ?? []).join('|'), r.defaultType ?? '',
-    r.defaultUrgency ?? '', r.validFrom ?? '', r.validTo ?? '', r.citizenSelectable ? 'true' : 'false', (r.replaces ?? []).join('|')]),
-  { header: true, columns: [...CATEGORY_CSV_COLUMNS] });
+  return writeCsvTable(CATEGORY_CSV_COLUMNS, rows.map((r) => [r.code, r.name, r.parentCode ?? '', r.level, (r.aliases ?? []).join('|'),
+    r.defaultType ?? '', r.defaultUrgency ?? '', r.validFrom ?? '', r.validTo ?? '', r.citizenSelectable ? 'true' : 'false', (r.replaces ?? []).join('|')]));
 }

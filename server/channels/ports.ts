@@ -8,7 +8,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Runtime } from '../platform/runtime';
 import { makeCtx, type Actor } from '../platform/context';
 import { registerTicket } from '../tickets/use-cases/register-ticket';
-import { recordEvent } from '../tickets/events';
+import { supplementTicket } from '../citizen/supplement';
+import { Problem } from '../platform/http/problems';
 import { rateFromSurvey } from '../reviews/use-cases/survey-rating';
 import { maskPhone, normalizeMobile } from '../identity/checks';
 import type { PiiVault } from '../platform/crypto/pii';
@@ -39,7 +40,8 @@ export function intakePort(rt: Runtime, o: { appendWindowMinutes?: number } = {}
     async register(appeal) {
       const target = THREADED.has(appeal.channel) && appeal.threadRef?.ticketNo ? await threadTarget(rt, appeal)
         : isWechatFollowUp(appeal) ? await recentWechatTicket(rt, appeal, windowMs) : null;
-      if (target) return appendTo(rt, appeal, target);
+      const appended = target ? await appendTo(rt, appeal, target) : null;
+      if (appended) return appended;
       const r = await registerTicket(ctxFor(rt, appeal.channel), appeal);
       return { ticketId: r.ticketId, ticketNo: r.number, duplicate: r.duplicate };
     },
@@ -108,29 +110,34 @@ async function recentWechatTicket(rt: Runtime, appeal: ParsedInboundAppeal, wind
   return t ?? null;
 }
 
-/** Appends the message to the ticket's timeline, once per (channel, account, externalId). */
+/**
+ * Adds the message to the ticket as the citizen's supplement, the same use case (and so the same
+ * timeline entry, event, audit, outbox row and notices) as the portal's supplement form; once per
+ * (channel, account, externalId). A ticket that is no longer open takes no supplement: null, and
+ * the caller registers the message as a new appeal.
+ */
 async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
   const ctx = ctxFor(rt, appeal.channel);
-  const claimed = await inTransaction(ctx, async (tx) => {
-    const ins = await tx.insert(channelEvents).values({
-      channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
-      data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
-    }).onConflictDoNothing().returning({ id: channelEvents.id });
-    if (ins.length === 0) return false;
-    const loc = appeal.location;
-    await recordEvent(tx, ctx, t.id, {
-      type: 'citizen.supplemented',
-      data: {
-        channel: appeal.channel, title: appeal.content.title ?? null, text: appeal.content.text,
-        files: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
-        // Coordinates only: the address is personal data and goes to the encrypted column.
-        ...(loc && (loc.lat !== undefined || loc.lng !== undefined) ? { location: { lat: loc.lat ?? null, lng: loc.lng ?? null } } : {}),
-      },
-      ...(loc?.address && !t.addressEnc ? { patch: { addressEnc: ctx.svc.pii.encrypt(loc.address) } } : {}),
+  try {
+    const claimed = await inTransaction(ctx, async (tx) => {
+      const ins = await tx.insert(channelEvents).values({
+        channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
+        data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
+      }).onConflictDoNothing().returning({ id: channelEvents.id });
+      if (ins.length === 0) return false;
+      await supplementTicket(tx, ctx, t.id, {
+        text: appeal.content.text, title: appeal.content.title ?? null, files: [], channel: appeal.channel, channelAccount: appeal.channelAccount,
+        remoteFiles: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
+        ...(appeal.location ? { location: appeal.location } : {}),
+      });
+      return true;
     });
-    return true;
-  });
-  return { ticketId: t.id, ticketNo: t.number, duplicate: !claimed };
+    return { ticketId: t.id, ticketNo: t.number, duplicate: !claimed };
+  } catch (err) {
+    if (!(err instanceof Problem && err.code === 'TICKET_STATE_CONFLICT')) throw err;
+    ctx.log.info({ ticketId: t.id, channel: appeal.channel }, 'follow-up to a ticket no longer open: registered as a new appeal');
+    return null;
+  }
 }
 
 /** Redis SET NX EX. Fails closed: if Redis is away a signed request is refused rather than replayable. */

@@ -5,13 +5,12 @@
  * by the CTI with this table's announcement.
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Ctx } from '../platform/context';
 import type { Db, Tx } from '../platform/db/client';
 import { writeAudit } from '../platform/events/audit';
 import { problem } from '../platform/http/problems';
+import { readCsvTable, writeCsvTable } from '../platform/csv';
 import { categories } from '../catalog/tables';
 import { handlingUnits } from '../dispatch/tables';
 import { hotlineLines, LINE_MODES, type LineMode } from './tables';
@@ -152,33 +151,23 @@ const COLUMNS: { key: keyof LineInput; zh: string }[] = [
 const MODE_BY_NAME = new Map<string, LineMode>(LINE_MODES.flatMap((m) => [[m, m], [MODE_NAMES[m].zh, m]] as [string, LineMode][]));
 
 export function linesToCsv(lines: LineView[]): string {
-  // The BOM makes Excel read the file as UTF-8 (it assumes GBK otherwise and garbles the Chinese).
-  return '\uFEFF' + stringify(lines.map((l) => [l.number, l.name, l.replacedDepartment ?? '', MODE_NAMES[l.mode].zh, l.defaultCategoryCode ?? '',
-    l.defaultUnitCode ?? '', l.reportingTag ?? '', l.announcement ?? '', l.active ? '是' : '否']), { header: true, columns: COLUMNS.map((c) => c.zh) });
+  return writeCsvTable(COLUMNS.map((c) => c.zh), lines.map((l) => [l.number, l.name, l.replacedDepartment ?? '', MODE_NAMES[l.mode].zh,
+    l.defaultCategoryCode ?? '', l.defaultUnitCode ?? '', l.reportingTag ?? '', l.announcement ?? '', l.active ? '是' : '否']));
 }
 
 /** Parses an administrator's CSV into line inputs; a bad row is reported by its row number (1 = first data row). */
 export function linesFromCsv(text: string): LineInput[] {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    throw tableProblem({ csv: (e as Error).message });
-  }
-  const fields: Record<string, string> = {};
-  const out: LineInput[] = [];
-  records.forEach((rec, i) => {
-    const raw: Record<string, unknown> = {};
-    for (const c of COLUMNS) {
-      const v = rec[c.zh] ?? rec[c.key];
-      if (v === undefined || v === '') continue;
-      raw[c.key] = c.key === 'mode' ? MODE_BY_NAME.get(v) ?? v : c.key === 'active' ? !['否', 'false', '0', 'no'].includes(v.toLowerCase()) : v;
-    }
-    const r = LineInput.safeParse(raw);
-    if (r.success) out.push(r.data);
-    else for (const issue of r.error.issues) fields[`row ${i + 1}.${issue.path.join('.')}`] = issue.message;
+  return readCsvTable(text, {
+    schema: LineInput,
+    fail: tableProblem,
+    toRaw: (rec) => {
+      const raw: Record<string, unknown> = {};
+      for (const c of COLUMNS) {
+        const v = rec[c.zh] ?? rec[c.key];
+        if (v === undefined || v === '') continue;
+        raw[c.key] = c.key === 'mode' ? MODE_BY_NAME.get(v) ?? v : c.key === 'active' ? !['否', 'false', '0', 'no'].includes(v.toLowerCase()) : v;
+      }
+      return raw;
+    },
   });
-  if (Object.keys(fields).length) throw tableProblem(fields);
-  if (!out.length) throw tableProblem({ csv: 'no rows' });
-  return out;
 }

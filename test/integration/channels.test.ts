@@ -112,6 +112,26 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
     const next = await send(image);
     expect(next).not.toBe(late);
   });
+
+  it('a text starting with the ticket number is the citizen\'s supplement, as from the web form; to a closed ticket it is a new appeal', async () => {
+    OPENID = 'o-citizen-followup-3';
+    const first = await send(text('解放路下水道堵塞，污水漫到路面'));
+    expect(first).toBeTruthy();
+    expect(await send(text(`${first} 补充：今天早上更严重了`))).toBe(first);
+    const t = await ticketByNumber(first!);
+    const timeline = async () => (await agent.get(`/api/tickets/${t.id}`)).body.data.timeline
+      .filter((e: { type: string }) => e.type === 'citizen.supplemented');
+    // What a supplement sent through the citizen portal shows the agent: the citizen added it.
+    expect((await timeline()).map((e: { actorRole: string; actorName: string; data: { text: string } }) => [e.actorRole, e.actorName, e.data.text]))
+      .toEqual([['citizen', '诉求人', `${first} 补充：今天早上更严重了`]]);
+
+    // A closed ticket takes no supplement (the portal answers 409): the message is a new appeal, not a note no one reads.
+    await env.rt.db.execute(sql`update tickets set status = 'closed' where number = ${first!}`);
+    const later = await send(text(`${first} 还是没修好`));
+    expect(later).toBeTruthy();
+    expect(later).not.toBe(first);
+    expect(await timeline()).toHaveLength(1);
+  });
 });
 
 describe('Open311 GeoReport v2', () => {

@@ -4,62 +4,21 @@
  * by env (channels.md §7 "Testing for real").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createTestDatabase } from '../helpers/env';
-import { freePort, insertUser, loginHttp, spawnServer, type ServerProcess } from '../helpers/server-process';
+import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
 import { signRequest } from '../../integrations/shared/hmac';
 
 const PROVINCE = 'gd-province', CITY = 'gz-city';
 const SECRET = 'gd-gz-shared-secret-0123456789';
 
-type Side = { server: ServerProcess; db: Awaited<ReturnType<typeof createTestDatabase>>; pool: pg.Pool; staff: Awaited<ReturnType<typeof loginHttp>> };
-let province: Side, city: Side;
-
-async function side(self: string, port: number, peer: { id: string; name: string; role: 'upper' | 'lower'; port: number }): Promise<Side> {
-  const db = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  const server = await spawnServer({
-    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-x-${self}-${randomBytes(3).toString('hex')}`, port, logLevel: 'warn',
-    extraEnv: {
-      EXCHANGE_PLATFORM_ID: self, EXCHANGE_RETRY_BASE_SECONDS: '1', EXCHANGE_RETRY_CAP_SECONDS: '2',
-      EXCHANGE_PEERS: JSON.stringify([{ platformId: peer.id, name: peer.name, role: peer.role, baseUrl: `http://127.0.0.1:${peer.port}/exchange/v1`, secret: SECRET }]),
-    },
-  });
-  const u = await insertUser(pool, { role: 'dispatcher' });
-  return { server, db, pool, staff: await loginHttp(server.url, u.username) };
-}
+let province: PeerSide, city: PeerSide;
 
 beforeAll(async () => {
-  const [pp, cp] = [await freePort(), await freePort()];
-  [province, city] = await Promise.all([
-    side(PROVINCE, pp, { id: CITY, name: '广州市12345', role: 'lower', port: cp }),
-    side(CITY, cp, { id: PROVINCE, name: '广东省12345', role: 'upper', port: pp }),
-  ]);
+  [province, city] = await startPeerPair(
+    { self: PROVINCE, name: '广东省12345', role: 'upper' }, { self: CITY, name: '广州市12345', role: 'lower' }, { secret: SECRET, prefix: 'rxt-x' });
 }, 120_000);
 
-afterAll(async () => {
-  for (const s of [province, city]) {
-    if (!s) continue;
-    await s.server.kill('SIGKILL');
-    await s.pool.end();
-    await s.db.drop();
-  }
-});
+afterAll(() => stopPeers([province, city]));
 
-const call = async (s: Side, method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${s.server.url}${path}`, { method, headers: s.staff.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: (await r.json()) as { data: any; code?: string } };
-};
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 const cityTicketOf = async (orderId: string) =>
   (await city.pool.query(`select id, number, status, channel, content from tickets where channel = 'exchange' and external_id = $1`, [orderId])).rows;
 

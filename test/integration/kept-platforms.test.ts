@@ -5,67 +5,27 @@
  * (another deployment of this system playing the department's side, as the exchange tests do).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createTestDatabase } from '../helpers/env';
-import { freePort, insertUser, loginHttp, spawnServer, type ServerProcess } from '../helpers/server-process';
+import { insertUser, loginHttp } from '../helpers/server-process';
+import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
 
 const CENTRE = 'city-12345', PLATFORM = 'sh-12315';
 const SECRET = 'centre-12315-shared-secret-0123';
 
-type Side = { server: ServerProcess; db: Awaited<ReturnType<typeof createTestDatabase>>; pool: pg.Pool; staff: Awaited<ReturnType<typeof loginHttp>> };
-let centre: Side, platform: Side;
+let centre: PeerSide, platform: PeerSide;
 let platformUnitId = '';
 let agent: Awaited<ReturnType<typeof loginHttp>>;
 
-async function side(self: string, port: number, peer: { id: string; name: string; role: 'upper' | 'lower'; port: number }, staffRole: string): Promise<Side> {
-  const db = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  const server = await spawnServer({
-    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-kp-${self}-${randomBytes(3).toString('hex')}`, port, logLevel: 'warn',
-    extraEnv: {
-      EXCHANGE_PLATFORM_ID: self, EXCHANGE_RETRY_BASE_SECONDS: '1', EXCHANGE_RETRY_CAP_SECONDS: '2',
-      EXCHANGE_PEERS: JSON.stringify([{ platformId: peer.id, name: peer.name, role: peer.role, baseUrl: `http://127.0.0.1:${peer.port}/exchange/v1`, secret: SECRET }]),
-    },
-  });
-  const u = await insertUser(pool, { role: staffRole });
-  return { server, db, pool, staff: await loginHttp(server.url, u.username) };
-}
-
 beforeAll(async () => {
-  const [cp, pp] = [await freePort(), await freePort()];
-  [centre, platform] = await Promise.all([
-    side(CENTRE, cp, { id: PLATFORM, name: '12315平台', role: 'lower', port: pp }, 'dispatcher'),
-    side(PLATFORM, pp, { id: CENTRE, name: '市12345热线', role: 'upper', port: cp }, 'dispatcher'),
-  ]);
+  [centre, platform] = await startPeerPair(
+    { self: CENTRE, name: '市12345热线', role: 'upper' }, { self: PLATFORM, name: '12315平台', role: 'lower' }, { secret: SECRET, prefix: 'rxt-kp' });
   const u = await centre.pool.query(`insert into handling_units (code, name, kind, region_code, exchange_peer_id)
     values ('platform-12315', '12315市场监管投诉举报平台', 'platform', '440100', $1) returning id`, [PLATFORM]);
   platformUnitId = u.rows[0].id;
   agent = await loginHttp(centre.server.url, (await insertUser(centre.pool, { role: 'agent' })).username);
 }, 120_000);
 
-afterAll(async () => {
-  for (const s of [centre, platform]) {
-    if (!s) continue;
-    await s.server.kill('SIGKILL');
-    await s.pool.end();
-    await s.db.drop();
-  }
-});
+afterAll(() => stopPeers([centre, platform]));
 
-const call = async (s: Side, method: string, path: string, body?: unknown, who = s.staff) => {
-  const r = await fetch(`${s.server.url}${path}`, { method, headers: who.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: (await r.json()) as { data: any; code?: string } };
-};
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 const centreTicket = async (id: string) => (await call(centre, 'GET', `/api/tickets/${id}`)).body.data;
 const platformTicketOf = async (orderId: string) =>
   (await platform.pool.query(`select id, status, content from tickets where channel = 'exchange' and external_id = $1`, [orderId])).rows[0] as
