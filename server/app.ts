@@ -106,7 +106,7 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes({ limiter: rt.limiter }));
   api.use(reportRoutes());
-  api.use(hotlineRoutes());
+  api.use(hotlineRoutes({ exchangePeerIds: o.channels?.exchange ? parsePeers(o.channels.exchange.peers).filter((p) => p.role === 'lower').map((p) => p.platformId) : [] }));
   api.use(supervisionRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {

@@ -27,13 +27,14 @@ export class ExchangeClient {
     } catch {
       return { outcome: 'retry', code: 'NETWORK' };
     }
-    const json = (await res.json().catch(() => ({}))) as { status?: 'accepted' | 'duplicate'; code?: string };
+    const json = (await res.json().catch(() => ({}))) as { status?: 'accepted' | 'duplicate'; code?: string; reason?: { code?: string; message?: string } };
     if (res.status === 200 && (json.status === 'accepted' || json.status === 'duplicate')) return { outcome: 'delivered', status: json.status };
     const code = json.code ?? `HTTP_${res.status}`;
     // SEQUENCE_GAP: an earlier message is still on its way; 5xx/429: the peer is struggling.
     if (code === 'SEQUENCE_GAP' || res.status >= 500 || res.status === 429) return { outcome: 'retry', code };
     // STALE_REQUEST after a long outage is fixed by re-signing on the next attempt.
     if (code === 'STALE_REQUEST' || code === 'REPLAYED') return { outcome: 'retry', code };
-    return { outcome: 'failed', code };
+    // The peer's reason (what its ticket refused and why) is kept with the failed message for the operator.
+    return { outcome: 'failed', code: json.reason?.message ? `${code}: ${json.reason.code ?? ''} ${json.reason.message}`.slice(0, 500) : code };
   }
 }

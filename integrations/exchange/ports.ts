@@ -17,7 +17,9 @@ export interface ExchangePeerStore {
 
 export type ExchangeReceiveResult =
   | { status: 'accepted' | 'duplicate' }
-  | { error: 'EXCHANGE_ID_CONFLICT' | 'SEQUENCE_GAP' | 'INVALID_TRANSITION' | 'UNKNOWN_ORDER' };
+  | { error: 'EXCHANGE_ID_CONFLICT' | 'SEQUENCE_GAP' | 'INVALID_TRANSITION' | 'UNKNOWN_ORDER';
+    /** Why the local side refused, for the sender's operator (sent as `reason` in the 422 body). */
+    reason?: { code: string; message: string } };
 
 /**
  * Applies one verified, validated message in one transaction: inbox row keyed by exchangeId

@@ -71,7 +71,7 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
       appeal = draft.data;
     }
     const r = await deps.inbox.receive({ envelope: { ...e, type: e.type, payload: payload.data }, bodySha256: sha256Hex(raw), peer, appeal });
-    if ('error' in r) return sendError(req, res, STATUS[r.error] ?? 422, r.error);
+    if ('error' in r) return sendError(req, res, STATUS[r.error] ?? 422, r.error, r.reason ? { reason: r.reason } : undefined);
     res.status(200).json({ exchangeId: e.exchangeId, status: r.status });
   }
 

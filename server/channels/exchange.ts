@@ -13,7 +13,7 @@ import type { Runtime } from '../platform/runtime';
 import type { Db, Tx } from '../platform/db/client';
 import { makeCtx, type Actor, type Ctx } from '../platform/context';
 import { Problem, problem } from '../platform/http/problems';
-import { applyPlatformMessage } from '../hotlines/kept-platforms';
+import { applyPlatformMessage, refusalReason } from '../hotlines/kept-platforms';
 import { validate } from '../platform/http/middleware';
 import { requireStaff } from '../identity/sessions';
 import { maskPhone } from '../identity/checks';
@@ -97,7 +97,8 @@ export function pgExchangeInbox(rt: Runtime, peers: ConfiguredPeer[]): ExchangeI
         } else {
           if (!order || order.peerId !== peer.platformId) return { error: 'UNKNOWN_ORDER' as const };
           if (e.seq > order.inSeq + 1) return { error: 'SEQUENCE_GAP' as const };
-          if (e.seq <= order.inSeq || !from.includes(order.state)) return { error: 'INVALID_TRANSITION' as const };
+          if (e.seq <= order.inSeq) return { error: 'INVALID_TRANSITION' as const };
+          if (!from.includes(order.state)) return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, order.state) };
           ticketId = order.ticketId;
           await tx.update(exchangeOrders).set({ state: to, inSeq: e.seq, updatedAt: ctx.now() }).where(eq(exchangeOrders.orderId, e.orderId));
         }
@@ -115,7 +116,7 @@ export function pgExchangeInbox(rt: Runtime, peers: ConfiguredPeer[]): ExchangeI
         // sender marks the message failed and alerts (§7), and nothing of it is kept here.
         if (err instanceof Problem && err.status < 500) {
           rt.log.warn({ orderId: e.orderId, type: e.type, code: err.code }, 'exchange: platform message refused by the ticket state');
-          return { error: 'INVALID_TRANSITION' as const };
+          return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, null, err) };
         }
         throw err;
       });
@@ -167,6 +168,7 @@ const ACTIONS = {
   // We received the order from an upper platform.
   sign: { type: 'order.signed', side: 'in', body: z.strictObject({ note: z.string().trim().max(500).optional() }) },
   return: { type: 'order.returned', side: 'in', body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
+  extend: { type: 'order.extension_requested', side: 'in', body: z.strictObject({ reason: z.string().trim().min(1).max(1000), requestedDueAt: z.iso.datetime({ offset: true }) }) },
   progress: { type: 'order.progress', side: 'in', body: z.strictObject({ note: z.string().trim().min(1).max(2000) }) },
   reply: { type: 'order.replied', side: 'in', body: z.strictObject({ text: z.string().trim().min(1).max(20000) }) },
   // We pushed the order down.

@@ -11,8 +11,11 @@
  *   reply due = that dispatch's own deadline). The platform's `order.signed`, `order.replied` and
  *   `order.returned` are applied as that unit's sign / reply / return request, in the same
  *   transaction as the inbox row, so the reply lands on the same ticket and waits for the centre's
- *   review (审核) exactly like a unit's; progress notes and extension requests go on the timeline.
- * - The centre's review travels back: accepting the reply closes the order, sending it back reopens it.
+ *   review (审核) exactly like a unit's; `order.extension_requested` is that unit's extension request
+ *   (延期), which the centre approves or denies as any unit's; progress notes go on the timeline.
+ * - The centre's decisions travel back: accepting the reply closes the order, sending it back reopens
+ *   it, an extension decision is `order.extension_decided`, and a recall or reassignment (撤回/改派)
+ *   of the platform's dispatch is `order.recalled` with the centre's reason, so the platform stops.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
@@ -24,7 +27,9 @@ import { reportFailure } from '../platform/background';
 import type { HandlerRegistry } from '../platform/events/handlers';
 import { recordEvent } from '../tickets/events';
 import { dispatches, handlingUnits, OPEN_DISPATCH_STATUSES } from '../dispatch/tables';
-import { requestReturn, replyTicket, signForTicket } from '../dispatch/use-cases/unit-handling';
+import { requestExtension, requestReturn, replyTicket, signForTicket, startHandling } from '../dispatch/use-cases/unit-handling';
+import { chinaDayOf } from '../sla/extension';
+import { PROBLEMS, type Problem } from '../platform/http/problems';
 import { exchangeOrders } from '../channels/tables';
 import { queueMessage, snapshotOf, type ConfiguredPeer, type ExchangeConfig } from '../channels/exchange';
 import type { Envelope } from '../../integrations/exchange/messages';
@@ -59,10 +64,33 @@ export async function applyPlatformMessage(tx: Tx, rt: Runtime, order: Order, e:
     }
     case 'order.returned':
       return requestReturn(ctx, order.ticketId, { reasonCode: 'not_our_duty', note: p.reason ?? '' });
+    case 'order.extension_requested': {
+      // The unit's own extension request (延期), decided by the centre like any unit's. A signed platform
+      // is working on it (在办): the dispatch starts first, as a clerk's 开始办理 would, since a request needs in_progress.
+      const [cur] = await tx.select({ status: dispatches.status }).from(dispatches).where(eq(dispatches.id, order.dispatchId));
+      if (cur?.status === 'signed') await startHandling(ctx, order.ticketId, {});
+      const asked = (e.payload as { requestedDueAt: string }).requestedDueAt;
+      return requestExtension(ctx, order.ticketId, { newDueDate: chinaDayOf(new Date(asked)), reason: p.reason ?? '' });
+    }
     default:
-      // order.progress and order.extension_requested: on the timeline (exchange.received) for the centre to act on.
+      // order.progress: on the timeline (exchange.received) for the centre to read.
       return;
   }
+}
+
+/**
+ * A message the local ticket refused, said so the platform's operator understands it (the inbox
+ * answers 422 INVALID_TRANSITION with this as `reason`): the order's state, or the use case's problem.
+ */
+export function refusalReason(type: string, orderState: string | null, err?: Problem): { code: string; message: string } {
+  if (err) {
+    const def = PROBLEMS[err.code];
+    return { code: err.code, message: `${def.zh}${err.detail ? `（${err.detail}）` : ''}` };
+  }
+  if (type === 'order.extension_requested' && orderState === 'dispatched') {
+    return { code: 'EXTENSION_BEFORE_SIGN', message: '工单尚未签收，不能申请延期：请先签收（order.signed），再申请延期' };
+  }
+  return { code: 'ORDER_STATE', message: `工单当前状态为 ${orderState ?? '未知'}，不接受 ${type}` };
 }
 
 /**
@@ -124,6 +152,63 @@ export async function followReview(rt: Runtime, cfg: ExchangeConfig, peers: Conf
   if (moved) rt.exchangeKick?.();
 }
 
+/**
+ * 撤回 / 改派 travels to the platform: each order of ours whose dispatch the centre has recalled gets
+ * `order.recalled` with the centre's reason, so the platform stops working on it. Only orders the
+ * platform still holds (dispatched, signed) move, so a redelivered job finds nothing to do.
+ */
+export async function followRecall(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], ticketId: string) {
+  const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
+  const moved = await inTransaction(ctx, async (tx) => {
+    const orders = await tx.select().from(exchangeOrders)
+      .where(and(eq(exchangeOrders.ticketId, ticketId), eq(exchangeOrders.direction, 'out'), inArray(exchangeOrders.state, ['dispatched', 'signed']),
+        sql`exists (select 1 from dispatches d where d.id = ${exchangeOrders.dispatchId} and d.status = 'recalled')`))
+      .for('update');
+    if (!orders.length) return 0;
+    const [ev] = (await tx.execute<{ type: string; reason: string | null }>(sql`select type, reason from ticket_events where ticket_id = ${ticketId}
+      and type in ('dispatch.recalled', 'dispatch.reassigned') order by seq desc limit 1`)).rows;
+    const reason = ev?.reason?.trim() || (ev?.type === 'dispatch.reassigned' ? '中心已改派，请停止办理' : '中心已撤回，请停止办理');
+    for (const order of orders) {
+      await queueMessage(tx, cfg, order, 'order.recalled', { reason }, ctx.now());
+      const peer = peers.find((p) => p.platformId === order.peerId);
+      await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: 'order.recalled', peer: order.peerId, peerName: peer?.name ?? order.peerId,
+        orderId: order.orderId, payload: { reason } } });
+    }
+    return orders.length;
+  });
+  if (moved) rt.exchangeKick?.();
+}
+
+/**
+ * The centre's answer to a platform's extension request (the `extension.approved` / `.denied` event
+ * at `seq`) travels back as `order.extension_decided`, with the new deadline when approved. Once per
+ * decision: the order row is locked, and a decision already sent after that event is not sent again.
+ */
+export async function followExtensionDecision(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], ticketId: string, seq: number | undefined) {
+  const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
+  const moved = await inTransaction(ctx, async (tx) => {
+    const [ev] = (await tx.execute<{ seq: number; type: string; reason: string | null; data: { dispatchId?: string; replyDueAt?: string } }>(sql`
+      select seq, type, reason, data from ticket_events where ticket_id = ${ticketId} and type in ('extension.approved', 'extension.denied')
+      ${seq === undefined ? sql`` : sql`and seq = ${seq}`} order by seq desc limit 1`)).rows;
+    if (!ev?.data?.dispatchId) return 0;
+    const [order] = await tx.select().from(exchangeOrders)
+      .where(and(eq(exchangeOrders.dispatchId, ev.data.dispatchId), eq(exchangeOrders.direction, 'out'), eq(exchangeOrders.state, 'signed'))).for('update');
+    if (!order) return 0;
+    const [sent] = (await tx.execute(sql`select 1 from ticket_events where ticket_id = ${ticketId} and type = 'exchange.sent' and seq > ${ev.seq}
+      and data->>'messageType' = 'order.extension_decided' and data->>'orderId' = ${order.orderId} limit 1`)).rows;
+    if (sent) return 0;
+    const approved = ev.type === 'extension.approved';
+    const payload = { approved, ...(approved && ev.data.replyDueAt ? { newDueAt: new Date(ev.data.replyDueAt).toISOString() } : {}),
+      ...(ev.reason?.trim() ? { note: ev.reason.trim().slice(0, 1000) } : {}) };
+    await queueMessage(tx, cfg, order, 'order.extension_decided', payload, ctx.now());
+    const peer = peers.find((p) => p.platformId === order.peerId);
+    await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: 'order.extension_decided', peer: order.peerId,
+      peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload } });
+    return 1;
+  });
+  if (moved) rt.exchangeKick?.();
+}
+
 async function sentBackReason(tx: Tx, ticketId: string) {
   const [e] = (await tx.execute<{ reason: string | null }>(sql`select reason from ticket_events where ticket_id = ${ticketId} and type = 'ticket.sent_back'
     order by seq desc limit 1`)).rows;
@@ -136,6 +221,8 @@ export function registerKeptPlatforms(registry: HandlerRegistry, rt: Runtime, cf
   if (!cfg) return;
   registry.on(['ticket.closed'], 'kept-platform-close', (m) => followReview(rt, cfg, peers, m.ticketId, 'closed'));
   registry.on(['ticket.sent_back'], 'kept-platform-reopen', (m) => followReview(rt, cfg, peers, m.ticketId, 'sent_back'));
+  registry.on(['dispatch.recalled', 'dispatch.reassigned'], 'kept-platform-recall', (m) => followRecall(rt, cfg, peers, m.ticketId));
+  registry.on(['extension.approved', 'extension.denied'], 'kept-platform-extension', (m) => followExtensionDecision(rt, cfg, peers, m.ticketId, m.version));
 }
 
 export interface PlatformOrderView {
@@ -165,8 +252,11 @@ export async function openPlatformOrders(ctx: Ctx): Promise<PlatformOrderView[]>
  * Per kept platform over a period (orders pushed from `from` to before `to`): how many it signed,
  * replied and had accepted, returned, how many replies came after the dispatch's deadline, and the
  * median hours to reply — the same measures the unit report gives a unit, on the platform's own clock.
+ * A platform unit whose exchange peer is not configured here (`configuredPeerIds`) gets its dispatches
+ * nonetheless, and none of them reaches it: `connected: false` and `unconfigured` (未配置对接) counts the
+ * dispatches of the period that never became an order, so the centre sees them rather than a log line.
  */
-export async function platformFigures(ctx: Ctx, from: Date, to: Date) {
+export async function platformFigures(ctx: Ctx, from: Date, to: Date, configuredPeerIds: readonly string[]) {
   const rows = (await ctx.db.execute<{ platformUnit: string; peerId: string; pushed: number; signed: number; replied: number; closed: number;
     returned: number; repliedLate: number; open: number; medianReplyHours: number | null }>(sql`
     select u.name as "platformUnit", o.peer_id as "peerId", count(*)::int as pushed,
@@ -180,5 +270,20 @@ export async function platformFigures(ctx: Ctx, from: Date, to: Date) {
     from exchange_orders o join dispatches d on d.id = o.dispatch_id join handling_units u on u.id = d.unit_id
     where o.direction = 'out' and o.created_at >= ${from} and o.created_at < ${to}
     group by u.name, o.peer_id order by pushed desc`)).rows;
-  return rows.map((r) => ({ ...r, onTimeReplyRate: r.replied ? Math.round(((r.replied - r.repliedLate) / r.replied) * 1000) / 1000 : null }));
+  // Dispatches to platform units that never became an order (the unit's peer is not configured).
+  const stuck = (await ctx.db.execute<{ platformUnit: string; peerId: string; n: number }>(sql`
+    select u.name as "platformUnit", u.exchange_peer_id as "peerId", count(*)::int as n
+    from dispatches d join handling_units u on u.id = d.unit_id
+    where u.exchange_peer_id is not null and d.dispatched_at >= ${from} and d.dispatched_at < ${to}
+      and not exists (select 1 from exchange_orders o where o.dispatch_id = d.id)
+    group by 1, 2 order by 1`)).rows.filter((r) => !configuredPeerIds.includes(r.peerId));
+  const out = rows.map((r) => ({ ...r, onTimeReplyRate: r.replied ? Math.round(((r.replied - r.repliedLate) / r.replied) * 1000) / 1000 : null,
+    connected: configuredPeerIds.includes(r.peerId), unconfigured: 0 }));
+  for (const s of stuck) {
+    const row = out.find((r) => r.platformUnit === s.platformUnit && r.peerId === s.peerId);
+    if (row) row.unconfigured = s.n;
+    else out.push({ platformUnit: s.platformUnit, peerId: s.peerId, pushed: 0, signed: 0, replied: 0, closed: 0, returned: 0, repliedLate: 0, open: 0,
+      medianReplyHours: null, onTimeReplyRate: null, connected: false, unconfigured: s.n });
+  }
+  return out;
 }

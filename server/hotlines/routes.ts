@@ -12,8 +12,11 @@ const IdParams = z.strictObject({ id: z.uuid() });
 const ImportBody = z.strictObject({ csv: z.string().min(1).max(1_000_000) });
 const Period = z.strictObject({ from: z.iso.date(), to: z.iso.date() });
 
-/** The centre's lines (server/hotlines/lines.ts), emergency linkages (linkages.ts) and their reports. */
-export function hotlineRoutes() {
+/**
+ * The centre's lines (server/hotlines/lines.ts), emergency linkages (linkages.ts) and their reports;
+ * `exchangePeerIds`: the lower peers configured, so the kept-platform report can say which platform units have none.
+ */
+export function hotlineRoutes(o: { exchangePeerIds?: readonly string[] } = {}) {
   const r = Router();
   const centre = requireStaff('agent', 'dispatcher', 'supervisor', 'admin');
 
@@ -66,7 +69,7 @@ export function hotlineRoutes() {
     const q = res.locals.query;
     const from = new Date(`${q.from}T00:00:00+08:00`);
     const to = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
-    res.json({ data: await platformFigures(req.ctx, from, to) });
+    res.json({ data: await platformFigures(req.ctx, from, to, o.exchangePeerIds ?? []) });
   });
   r.get('/reports/lines', reporters, validate({ query: Period }), async (req, res) => {
     const q = res.locals.query;

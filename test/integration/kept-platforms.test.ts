@@ -7,6 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser, loginHttp } from '../helpers/server-process';
 import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { ExchangeClient } from '../../integrations/exchange/client';
+import { extensionDayFor } from '../../server/sla/extension';
+import type { Db } from '../../server/platform/db/client';
 
 const CENTRE = 'city-12345', PLATFORM = 'sh-12315';
 const SECRET = 'centre-12315-shared-secret-0123';
@@ -118,5 +122,92 @@ describe('a kept department platform (保留对接) over the exchange, two proce
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual([expect.objectContaining({ platformUnit: '12315市场监管投诉举报平台', peerId: PLATFORM, pushed: 3, signed: 1, replied: 1, closed: 1, returned: 1 })]);
     expect((await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, agent)).status).toBe(403);
+  });
+});
+
+describe('the centre’s decisions on a platform’s dispatch travel to the platform (保留对接)', () => {
+  const platformTimeline = async (orderId: string) =>
+    (await call(platform, 'GET', `/api/tickets/${(await platformTicketOf(orderId))!.id}`)).body.data.timeline as { type: string; data: any }[];
+  const received = (orderId: string, type: string) => waitFor(`${type} at the platform`, async () =>
+    (await platformTimeline(orderId)).find((e) => e.type === 'exchange.received' && e.data.messageType === type));
+
+  it('撤回: the platform’s order is recalled with the centre’s reason, and the platform can no longer act on it', async () => {
+    const { id, orderId } = await dispatchedToPlatform('商场电梯停运一周无人维修');
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    const r = await call(centre, 'POST', `/api/tickets/${id}/actions/recall`, { reasonCode: 'other', note: '诉求人已撤回投诉，请停止办理' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const ev = await received(orderId, 'order.recalled');
+    expect(ev.data.payload).toEqual({ reason: '诉求人已撤回投诉，请停止办理' });
+    const [order] = (await platform.pool.query(`select state from exchange_orders where order_id = $1`, [orderId])).rows;
+    expect(order.state).toBe('recalled');
+    const sign = await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {});
+    expect(sign.status).toBe(409);
+  });
+
+  it('改派 after the platform signed: the platform’s order is recalled, the new unit has the ticket', async () => {
+    const other = (await centre.pool.query(`insert into handling_units (code, name, kind, region_code) values ('env-bureau', '市生态环境局', 'department', '440100')
+      returning id`)).rows[0].id as string;
+    const { id, orderId } = await dispatchedToPlatform('化工厂夜间排放刺鼻气体');
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {})).status).toBe(202);
+    await waitFor('signed at the centre', async () => (await centreTicket(id)).status === 'signed');
+    const r = await call(centre, 'POST', `/api/tickets/${id}/actions/reassign`, { leadUnitId: other, reasonCode: 'wrong_dispatch', note: '属生态环境部门职责，已改派' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await received(orderId, 'order.recalled')).data.payload.reason).toBe('属生态环境部门职责，已改派');
+    const sent = ((await centreTicket(id)).timeline as { type: string; data: any }[]).filter((e) => e.type === 'exchange.sent').map((e) => e.data.messageType);
+    expect(sent).toEqual(expect.arrayContaining(['order.pushed', 'order.recalled']));
+  });
+
+  it('延期: the platform’s request is the unit’s extension request; the centre approves it and the platform hears the new deadline', async () => {
+    const { id, orderId } = await dispatchedToPlatform('预付卡商家跑路，要求退还余额');
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {})).status).toBe(202);
+    await waitFor('signed at the centre', async () => (await centreTicket(id)).status === 'signed');
+    const day = await extensionDayFor(drizzle(centre.pool) as unknown as Db, id);
+    const ask = await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/extend`, { reason: '需商家所在区市场监管部门联合调查', requestedDueAt: `${day}T18:00:00+08:00` });
+    expect(ask.status, JSON.stringify(ask.body)).toBe(202);
+    const t = await waitFor('extension requested at the centre', async () => { const x = await centreTicket(id); return x.status === 'extension_requested' && x; });
+    const req = (t.timeline as { type: string; reason?: string; data: any }[]).find((e) => e.type === 'extension.requested');
+    expect(req?.data.newDueDate).toBe(day);
+    expect(req?.reason).toBe('需商家所在区市场监管部门联合调查');
+
+    const ok = await call(centre, 'POST', `/api/tickets/${id}/actions/approve-extension`, { note: '同意延期' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const [d] = (await centre.pool.query(`select status, reply_due_at from dispatches where ticket_id = $1 and role = 'lead'`, [id])).rows;
+    expect(d.status).toBe('in_progress');
+    const decided = await received(orderId, 'order.extension_decided');
+    expect(decided.data.payload).toEqual({ approved: true, newDueAt: new Date(d.reply_due_at).toISOString(), note: '同意延期' });
+    // The platform still works on it and replies as before.
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/reply`, { text: '商家已退还余额' })).status).toBe(202);
+    await waitFor('replied at the centre', async () => (await centreTicket(id)).status === 'replied');
+  });
+
+  it('an extension asked before signing is refused with a message that says so; the centre’s ticket does not move', async () => {
+    const { id, orderId } = await dispatchedToPlatform('健身房拒绝办理退卡');
+    await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    // Another platform's software may send it before order.signed (ours refuses locally): sent here by hand.
+    const client = new ExchangeClient({ selfPlatformId: PLATFORM, secret: SECRET });
+    const r = await client.deliver(`${centre.server.url}/exchange/v1`, { exchangeId: crypto.randomUUID(), type: 'order.extension_requested', orderId, seq: 1,
+      sentAt: new Date().toISOString(), from: PLATFORM, payload: { reason: '需调查', requestedDueAt: new Date(Date.now() + 20 * 86400_000).toISOString() } });
+    expect(r.outcome).toBe('failed');
+    expect((r as { code: string }).code).toContain('INVALID_TRANSITION');
+    expect((r as { code: string }).code).toContain('请先签收');
+    expect((await centreTicket(id)).status).toBe('dispatched');
+    const [order] = (await centre.pool.query(`select state, in_seq from exchange_orders where order_id = $1`, [orderId])).rows;
+    expect(order).toMatchObject({ state: 'dispatched', in_seq: 0 });
+  });
+
+  it('a platform unit with no exchange peer configured shows on the report as 未配置对接, with its dispatches counted', async () => {
+    const u = (await centre.pool.query(`insert into handling_units (code, name, kind, region_code, exchange_peer_id)
+      values ('platform-12369', '12369环保举报平台', 'platform', '440100', 'sh-12369') returning id`)).rows[0].id as string;
+    const r = await call(centre, 'POST', '/api/tickets', { callerPhone: '13800138000', content: '河道有人倾倒垃圾' }, agent);
+    const id = r.body.data.id as string;
+    expect((await call(centre, 'POST', `/api/tickets/${id}/actions/submit`, { appealType: 'complaint' }, agent)).status).toBe(200);
+    expect((await call(centre, 'POST', `/api/tickets/${id}/actions/dispatch`, { leadUnitId: u })).status).toBe(200);
+    const sup = await loginHttp(centre.server.url, (await insertUser(centre.pool, { role: 'supervisor' })).username);
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const rep = (await call(centre, 'GET', `/api/reports/kept-platforms?from=${day}&to=${day}`, undefined, sup)).body.data as any[];
+    expect(rep.find((x) => x.peerId === 'sh-12369')).toMatchObject({ platformUnit: '12369环保举报平台', connected: false, unconfigured: 1, pushed: 0 });
+    expect(rep.find((x) => x.peerId === PLATFORM)).toMatchObject({ connected: true, unconfigured: 0 });
   });
 });

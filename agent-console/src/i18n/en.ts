@@ -326,6 +326,7 @@ export const en: Record<MessageKey, string> = {
   'platform.returned': "Returned",
   'platform.closed': "Closed",
   'platform.open': "Open",
+  'platform.unconfigured': "Not connected ({n} not delivered)",
   'linkage.title': "Emergency linkages (open)",
   'linkage.none': "No open emergency linkages",
   'linkage.line': "To",

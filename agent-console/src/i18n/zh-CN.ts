@@ -325,6 +325,7 @@ export const zhCN = {
   'platform.returned': "退回",
   'platform.closed': "办结",
   'platform.open': "在办",
+  'platform.unconfigured': "未配置对接（{n} 件未送达）",
   'linkage.title': "应急联动（未办结）",
   'linkage.none': "暂无未办结的应急联动",
   'linkage.line': "转往",

@@ -140,7 +140,9 @@ export default function LinesPage() {
         <Table
           size="small" rowKey="peerId" pagination={false} dataSource={platforms.data ?? []} loading={platforms.loading}
           columns={[
-            { title: t('platform.platform'), dataIndex: 'platformUnit' },
+            { title: t('platform.platform'), dataIndex: 'platformUnit',
+              render: (v: string, r: { connected: boolean; unconfigured: number }) => (
+                <Space size={4}>{v}{!r.connected && <Tag color="red" data-testid="platform-unconfigured">{t('platform.unconfigured', { n: r.unconfigured })}</Tag>}</Space>) },
             { title: t('platform.pushed'), dataIndex: 'pushed', align: 'right' },
             { title: t('platform.signed'), dataIndex: 'signed', align: 'right' },
             { title: t('platform.replied'), dataIndex: 'replied', align: 'right' },

@@ -74,6 +74,10 @@ export interface PlatformFigures {
   open: number;
   medianReplyHours: number | null;
   onTimeReplyRate: number | null;
+  /** False when the platform's exchange peer is not configured: nothing dispatched to it reaches it. */
+  connected: boolean;
+  /** Dispatches of the period that never became an order for want of a configured peer (未配置对接). */
+  unconfigured: number;
 }
 export const FOLLOW_UP_OUTCOMES = ['handled', 'in_progress', 'citizen_unreachable', 'not_handled'] as const;
 
