@@ -74,6 +74,8 @@ export const dispatches = pgTable(
     extensionReason: text('extension_reason'),
     /** 先联系后办理: when a contact request of this unit reached the citizen (response rate). */
     citizenContactedAt: timestamp('citizen_contacted_at', { withTimezone: true }),
+    /** The unit's first answer: a connected call to the citizen or a return request (response.ts, response rate). */
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -22,6 +22,7 @@ import type { Db } from '../platform/db/client';
 import { logger } from '../platform/log/logger';
 import { failureTo } from '../platform/background';
 import { COUNTERS, rollupKeys, type Counter } from './tables';
+import { reassignRecall } from './on-ticket-event';
 import { COUNTED_EVENT_TYPES, countersFor, foldRollupDeltasUnlocked, ROLLUP_FOLD_LOCK } from './rollup';
 import { callContribution } from './call-metrics';
 import { foldCall } from '../../integrations/phone-cti/call-state';
@@ -115,6 +116,9 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
         // The three counters the live hook computes in SQL (rollup.ts), here computed by the query above.
         n[c] = typeof v === 'number' ? v : c === 'closed' ? Number(e.closedDispatched) : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
       }
+      // 改派 of a lead that had not answered: a recall of the old unit (on-ticket-event.ts files it so live).
+      const recall = reassignRecall({ type: e.type, data: e.data });
+      if (recall) for (const [dim, key] of rollupKeys({ ...e, unit: String(recall.unitId) })) add(dim, key, e.day, { recalled: 1 });
       if (!Object.values(n).some((v) => v)) continue;
       for (const [dim, key] of rollupKeys(e)) add(dim, key, e.day, n);
     }

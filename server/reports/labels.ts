@@ -21,7 +21,7 @@ export const COUNTER_ZH: Record<Counter, string> = {
   extensions: '延期量', overdue: '超期量', callbacks_answered: '回访有效答复量', callbacks_solved: '回访已解决量', callbacks_partly: '回访部分解决量',
   rated: '评价量', r1: '非常不满意', r2: '不满意', r3: '基本满意', r4: '满意', r5: '非常满意', bad_reviews: '差评量', excluded_reviews: '剔除差评量',
   calls_offered: '呼入量', calls_answered: '接通量', call_wait_seconds: '等待时长合计（秒）', call_talk_seconds: '通话时长合计（秒）',
-  contacted: '联系诉求人量', contacted_on_time: '按时签收并联系量',
+  contacted: '联系诉求人量', contacted_on_time: '按时签收并联系量', responded_on_time: '按时响应量', recalled: '响应前撤回量',
 };
 
 /** The label of a row/column key in an export: its name, else a readable stand-in, never a bare UUID. */

@@ -12,14 +12,17 @@ type Def = Omit<typeof reportMeasures.$inferInsert, 'updatedAt'>;
 
 const R = { r1: 1, r2: 1, r3: 1, r4: 1, r5: 1 };
 export const DEFAULT_MEASURES: Def[] = ([
-  { code: 'response_rate', nameZh: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { signed_on_time: 1 }, denominator: { dispatched: 1 },
-    definition: '响应率 = 时限内签收的派单数 ÷ 派出的派单数（主办单位，改派计为新单位的派单）' },
+  // domain.md §5: signed for *and citizen contacted* within limit (先联系后办理, dispatch/response.ts); a return asked within
+  // the sign-for limit is an answer too; a dispatch withdrawn (撤回 / 改派) before the unit answered is not due.
+  { code: 'response_rate', nameZh: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { responded_on_time: 1 },
+    denominator: { dispatched: 1, recalled: -1 },
+    definition: '响应率 = 时限内签收并联系上诉求人（或在签收时限内申请退单）的派单数 ÷ (派出的派单数 − 单位响应前被撤回或改派的派单数)（主办单位，改派计为新单位的派单）' },
   { code: 'resolution_rate', nameZh: '解决率', nameEn: 'Resolution rate', kind: 'ratio', numerator: { callbacks_solved: 1 }, denominator: { callbacks_answered: 1 },
     definition: '解决率 = 回访答复"已解决"的件数 ÷ 回访有效答复件数' },
   { code: 'satisfaction_rate', nameZh: '满意率', nameEn: 'Satisfaction rate', kind: 'ratio', numerator: { r5: 1, r4: 1, r3: 1 }, denominator: R,
     definition: '满意率 = (非常满意 + 满意 + 基本满意) ÷ 有效评价数（剔除经复核的差评）' },
   { code: 'on_time_sign_rate', nameZh: '按时签收率', nameEn: 'On-time sign rate', kind: 'ratio', numerator: { signed_on_time: 1 }, denominator: { signed: 1 },
-    definition: '按时签收率 = 时限内签收数 ÷ 签收数' },
+    definition: '按时签收率 = 时限内签收数 ÷ 签收数（只看签收，不看是否联系诉求人）' },
   { code: 'on_time_close_rate', nameZh: '按时办结率', nameEn: 'On-time close rate', kind: 'ratio', numerator: { closed_on_time: 1 }, denominator: { closed: 1 },
     definition: '按时办结率 = 主办单位在办理时限内答复并办结的件数 ÷ 派单办结件数（坐席直办件不计入）' },
   { code: 'return_rate', nameZh: '退单率', nameEn: 'Return rate', kind: 'ratio', numerator: { returns: 1 }, denominator: { dispatched: 1 }, lowerIsBetter: true,
@@ -48,10 +51,6 @@ export const DEFAULT_MEASURES: Def[] = ([
   { code: 'avg_call_talk_seconds', nameZh: '平均通话时长（秒）', nameEn: 'Average talk time (seconds)', kind: 'average',
     numerator: { call_talk_seconds: 1 }, denominator: { calls_answered: 1 },
     definition: '平均通话时长 = Σ(挂机时间 − 接听时间) ÷ 接听的呼入电话数，单位秒' },
-  // domain.md §5's full default: signed for *and citizen contacted* within limit (先联系后办理, dispatch/use-cases/contact-citizen.ts).
-  { code: 'contact_response_rate', nameZh: '响应率（签收并联系）', nameEn: 'Response rate (signed and contacted)', kind: 'ratio',
-    numerator: { contacted_on_time: 1 }, denominator: { dispatched: 1 },
-    definition: '响应率（先联系后办理）= 时限内签收、并在签收后同等时限内经热线或隐私号联系上诉求人的派单数 ÷ 派出的派单数（主办单位，含改派）' },
 ] as Def[]).map((m, i) => ({ ...m, position: i }));
 
 export async function ensureMeasures(db: Db | Tx) {

@@ -16,9 +16,22 @@ export interface HookEvent {
   data?: Record<string, unknown>;
 }
 
+/**
+ * 改派 recalling a lead that had not answered yet: the recall is the old unit's (response-rate
+ * denominator), while the event itself files the new dispatch under the new unit. The back-fill
+ * files it the same way (backfill.ts).
+ */
+export function reassignRecall(e: HookEvent): HookEvent | null {
+  const d = e.data ?? {};
+  if (e.type !== 'dispatch.reassigned' || !d.recalledUnanswered || typeof d.fromUnitId !== 'string') return null;
+  return { type: 'dispatch.recalled', unitId: d.fromUnitId, data: { unanswered: true } };
+}
+
 /** `at` is the event's own time, so a back-fill from ticket_events files it on the same day with the same durations. */
 export async function onTicketEvent(tx: Tx, ctx: Ctx, ticketId: string, e: HookEvent, at: Date = ctx.now()): Promise<void> {
   await applyRollup(tx, ticketId, e, at);
+  const recalledPart = reassignRecall(e);
+  if (recalledPart) await applyRollup(tx, ticketId, recalledPart, at);
   if (e.type === 'ticket.closed') {
     await scheduleCallbackOnClose(tx, ticketId, at);
     await followUpMergedCallers(tx, ctx, ticketId, at); // 并单: the merged callers are told and called back

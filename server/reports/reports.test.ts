@@ -35,8 +35,8 @@ async function dispatched(unit: { id: string }, clerk: ApiClient, o: { lateSign?
   await setDue(ticketId, 'reply_due_at', false);
   return { id: ticketId, clerk };
 }
-async function handleAndClose(t: { id: string; clerk: ApiClient }, o: { lateReply?: boolean; extend?: boolean } = {}) {
-  await ok(t.clerk.action(t.id, 'sign'));
+async function handleAndClose(t: { id: string; clerk: ApiClient }, o: { lateReply?: boolean; extend?: boolean; signed?: boolean } = {}) {
+  if (!o.signed) await ok(t.clerk.action(t.id, 'sign'));
   await ok(t.clerk.action(t.id, 'start'));
   if (o.extend) {
     await ok(t.clerk.action(t.id, 'request-extension', { newDueDate: await extensionDayFor(env.rt.db, t.id), reason: '需协调' }));
@@ -70,10 +70,14 @@ beforeAll(async () => {
   clerkV = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: V.id })).user.username);
   await setPolicy(env.rt.db, { sampleRate: 1, onDissatisfied: 'reopen' }, null);
 
-  // The fixture, by hand (unit U): 4 dispatched; 3 signed, 2 of them on time; 1 returned;
+  // The fixture, by hand (unit U): 4 dispatched; 3 signed, 2 of them on time, the first also reached the citizen; 1 returned
+  // before its sign-for limit (an answer in time: 响应);
   // 3 closed, 1 of them late; 1 extension; callbacks solved/5, partly/3, unsolved/1 (→ reopened, bad review).
   const t1 = await dispatched(U, clerkU);
-  await handleAndClose(t1);
+  await ok(clerkU.action(t1.id, 'sign'));
+  const req = await ok(clerkU.post(`/api/tickets/${t1.id}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+  await ok(dispatcher.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'connected' }));
+  await handleAndClose(t1, { signed: true });
   await callback(t1.id, 'solved', 5);
   const t2 = await dispatched(U, clerkU, { lateSign: true });
   await handleAndClose(t2, { lateReply: true });
@@ -98,6 +102,9 @@ describe('三率 and the other measures, from the rollup', () => {
     const { counters: c, figures: f } = await figuresFor(U.id);
     expect(c).toMatchObject({ dispatched: 4, signed: 3, signed_on_time: 2, closed: 3, closed_on_time: 2, overdue: 0, returns: 1,
       extensions: 1, reopens: 1, callbacks_answered: 3, callbacks_solved: 1, callbacks_partly: 1, rated: 3, r5: 1, r3: 1, r1: 1, bad_reviews: 1 });
+    // 响应率 (domain.md §5): signed for and citizen reached in time (t1), or returned within the sign-for limit (t4): 2 of 4.
+    // t3 signed on time but never reached the citizen, so it no longer counts as it did when the rate was sign-for only.
+    expect(c).toMatchObject({ responded_on_time: 2, recalled: 0 });
     expect(f.response_rate).toBe(0.5);
     expect(f.on_time_sign_rate).toBeCloseTo(2 / 3, 5);
     expect(f.on_time_close_rate).toBeCloseTo(2 / 3, 5);

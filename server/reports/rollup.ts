@@ -28,6 +28,8 @@ export { COUNTED_EVENT_TYPES };
 /** Which counters an event moves. */
 export function countersFor(e: RollupEvent): Deltas {
   const d = e.data ?? {};
+  // Withdrawn after the unit answered: it stays in the response-rate denominator, nothing moves.
+  if (e.type === 'dispatch.recalled') return d.unanswered ? { recalled: 1 } : {};
   // An event that moves exactly one counter (the catalogue says which) moves it by one.
   const declared = isEventType(e.type) ? eventDefinition(e.type).counters ?? [] : [];
   if (declared.length === 1) return { [declared[0]]: 1 };
@@ -44,7 +46,12 @@ export function countersFor(e: RollupEvent): Deltas {
         handling_seconds: 'case when l.id is null then 0 else greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint end',
       };
     case 'citizen.contact_completed':
-      return d.firstContact && d.role === 'lead' ? { contacted: 1, contacted_on_time: d.onTime ? 1 : 0 } : {};
+      return {
+        ...(d.firstContact && d.role === 'lead' ? { contacted: 1, contacted_on_time: d.onTime ? 1 : 0 } : {}),
+        ...(d.respondedOnTime ? { responded_on_time: 1 } : {}),
+      };
+    case 'dispatch.return_requested':
+      return { returns: 1, ...(d.respondedOnTime ? { responded_on_time: 1 } : {}) };
     case 'callback.completed': {
       // An IVR key press answers with a score only (no solved/unsolved): it is a rating, not a resolution answer.
       if (!d.reached || !d.result) return {};

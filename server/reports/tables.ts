@@ -9,6 +9,8 @@ export const COUNTERS = [
   'calls_offered', 'calls_answered', 'call_wait_seconds', 'call_talk_seconds',
   // 先联系后办理: the lead unit's first connected call to the citizen (dispatch/use-cases/contact-citizen.ts).
   'contacted', 'contacted_on_time',
+  // 响应率: the lead's first answer in time (connected call or timely return), and leads withdrawn before any answer (dispatch/response.ts).
+  'responded_on_time', 'recalled',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 

@@ -76,15 +76,22 @@ describe('recall and reassignment by the centre (撤回/改派)', () => {
   });
 
   it('counts a reassignment (centre or approved return) as a dispatch for the new unit: no response rate above 100 %', async () => {
+    // 响应率 counts a dispatch once the unit signed for it and reached the citizen (domain.md §5).
+    const reach = async (id: string) => {
+      const req = await ok(clerkW.post(`/api/tickets/${id}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+      await ok(agent.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'connected' }));
+    };
     const a = await dispatched(U);
     await ok(clerkU.action(a, 'sign'));
     await ok(clerkU.action(a, 'request-return', { reasonCode: 'not_our_duty', note: '非本单位职责' }));
     await ok(dispatcher.action(a, 'approve-return', { leadUnitId: W.id }));
     await ok(clerkW.action(a, 'sign'));
+    await reach(a);
     const b = await dispatched(U);
     await ok(clerkU.action(b, 'sign'));
     await ok(dispatcher.action(b, 'reassign', { leadUnitId: W.id, reasonCode: 'wrong_dispatch', note: '派错' }));
     await ok(clerkW.action(b, 'sign'));
+    await reach(b);
     const w = await unitFigures(W);
     expect(w.counters.dispatched).toBe(2);
     expect(w.figures.response_rate).toBe(1);
@@ -191,8 +198,9 @@ describe('三率 and KPIs', () => {
     const v = await unitFigures(V);
     expect(v.counters.contacted).toBe(1);
     expect(v.counters.contacted_on_time).toBe(1);
-    expect(v.figures.contact_response_rate).toBeGreaterThan(0);
-    expect(v.figures.contact_response_rate).toBeLessThanOrEqual(1);
+    expect(v.counters.responded_on_time).toBe(1);
+    expect(v.figures.response_rate).toBeGreaterThan(0);
+    expect(v.figures.response_rate).toBeLessThanOrEqual(1);
   });
 
   it('exports name units, dimensions and counters in Chinese, and the unit × category table defaults to dispatched work', async () => {

@@ -1,6 +1,7 @@
 /**
  * The handling loop's open items, over HTTP on real PostgreSQL and Redis: a manual reopen (重办)
- * supersedes the earlier round's open callback task, and the new round gets its own task.
+ * supersedes the earlier round's open callback task, and the new round gets its own task; the
+ * response rate (响应率) counts a dispatch once the unit signed for it and reached the citizen in time.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -13,6 +14,7 @@ import type { Actor } from '../../server/platform/context';
 const env = useTestEnv();
 let agent: ApiClient, dispatcher: ApiClient, clerk: ApiClient;
 let crew: HandlingCrew, unitId: string, agentActor: Actor;
+let supervisor: ApiClient;
 
 beforeAll(async () => {
   const unit = await makeUnit(env, { name: '市水务局' });
@@ -23,7 +25,19 @@ beforeAll(async () => {
   dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
   clerk = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId })).user.username);
   crew = { agent, dispatcher, clerk, unitId };
+  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
 });
+
+async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body?.data;
+}
+const chinaDay = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).toISOString().slice(0, 10);
+async function figuresOf(unit: string) {
+  const rep = await ok(supervisor.get(`/api/reports/measures?from=${chinaDay(-1)}&to=${chinaDay(1)}&by=unit&key=${unit}`));
+  return { rep, row: rep.rows[0] as { counters: Record<string, number>; figures: Record<string, number | null> } };
+}
 
 async function callbacksOf(ticketId: string) {
   return (await env.rt.db.execute<{ id: string; round: number; status: string; reason: string }>(sql`
@@ -79,5 +93,68 @@ describe('manual reopen (重办) and the open callback task', () => {
     expect(all).toHaveLength(2);
     expect(all[1]).toMatchObject({ round: 2, status: 'pending', reason: 'reopened' });
     expect(((await agent.get('/api/callbacks')).body.data as { id: string }[]).map((c) => c.id)).toContain(all[1].id);
+  });
+});
+
+describe('response rate (响应率): signed for and citizen contacted within the limit', () => {
+  it('counts signed-and-contacted or returned-in-time dispatches over dispatches not withdrawn before the unit answered', async () => {
+    const W = await makeUnit(env, { name: '区市场监管局' });
+    const X = await makeUnit(env, { name: '区住建局' });
+    const clerkW = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: W.id })).user.username);
+    const dueIn = (id: string, col: 'sign_due_at' | 'reply_due_at', past: boolean) =>
+      env.rt.db.execute(sql`update dispatches set ${sql.identifier(col)} = now() + ${past ? sql`interval '-1 day'` : sql`interval '10 days'`}
+        where ticket_id = ${id}`);
+    const dispatchedToW = async (lateSign = false) => {
+      const { ticketId } = await makeTicket(env, agentActor);
+      await ok(agent.action(ticketId, 'submit', {}));
+      await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: W.id }));
+      await dueIn(ticketId, 'reply_due_at', false);
+      await dueIn(ticketId, 'sign_due_at', lateSign);
+      return ticketId;
+    };
+    const contact = async (id: string) => {
+      const req = await ok(clerkW.post(`/api/tickets/${id}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+      await ok(dispatcher.post(`/api/contact-requests/${req.id}/outcome`, { outcome: 'connected' }));
+    };
+    // d1 signed on time and reached the citizen: responded.
+    const d1 = await dispatchedToW();
+    await ok(clerkW.action(d1, 'sign'));
+    await contact(d1);
+    // d2 signed on time, never reached the citizen: not responded.
+    const d2 = await dispatchedToW();
+    await ok(clerkW.action(d2, 'sign'));
+    // d3 withdrawn (撤回) before the unit did anything: out of the denominator.
+    const d3 = await dispatchedToW();
+    await ok(dispatcher.action(d3, 'recall', { reasonCode: 'other', note: '派错区' }));
+    // d4 returned before the sign-for limit: the unit answered in time ("not ours").
+    const d4 = await dispatchedToW();
+    await ok(clerkW.action(d4, 'request-return', { reasonCode: 'not_our_duty', note: '不属本单位' }));
+    // d5 signed late, then reached the citizen: not responded in time.
+    const d5 = await dispatchedToW(true);
+    await ok(clerkW.action(d5, 'sign'));
+    await contact(d5);
+    // d6 reached the citizen, then recalled as a wrong dispatch: the unit had answered, it stays counted.
+    const d6 = await dispatchedToW();
+    await ok(clerkW.action(d6, 'sign'));
+    await contact(d6);
+    await ok(dispatcher.action(d6, 'recall', { reasonCode: 'wrong_dispatch', note: '应由区住建局办理' }));
+    // d7 reassigned (改派) to X before W signed: withdrawn from W, a new dispatch for X.
+    const d7 = await dispatchedToW();
+    await ok(dispatcher.action(d7, 'reassign', { leadUnitId: X.id, reasonCode: 'wrong_dispatch', note: '应由区住建局办理' }));
+
+    const { rep, row: w } = await figuresOf(W.id);
+    expect(w.counters).toMatchObject({ dispatched: 7, recalled: 2, responded_on_time: 3, signed: 4, signed_on_time: 3 });
+    expect(w.figures.response_rate).toBeCloseTo(3 / 5, 5);
+    // The sign-for-only figure stays visible under its own name.
+    expect(w.figures.on_time_sign_rate).toBeCloseTo(3 / 4, 5);
+    // One measure per definition: the separate "signed and contacted" measure is gone.
+    expect(rep.measures.map((m: { code: string }) => m.code)).not.toContain('contact_response_rate');
+    expect(w.figures).not.toHaveProperty('contact_response_rate');
+    const def = rep.measures.find((m: { code: string }) => m.code === 'response_rate');
+    expect(def.definition).toContain('联系');
+    expect(def.denominator).toEqual({ dispatched: 1, recalled: -1 });
+    const { row: x } = await figuresOf(X.id);
+    expect(x.counters).toMatchObject({ dispatched: 1, recalled: 0, responded_on_time: 0 });
+    expect(x.figures.response_rate).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import { problem } from '../../platform/http/problems';
 import { inTransaction } from '../../platform/transaction';
 import { lockTicket, unitDispatchOf } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
+import { answeredInTime, markResponded } from '../response';
 import { citizenContactRequests, CONTACT_OUTCOMES, dispatches } from '../tables';
 
 export const RequestContactInput = z.strictObject({
@@ -58,11 +59,12 @@ export async function recordContactOutcome(ctx: Ctx, requestId: string, input: z
     const first = input.outcome === 'connected' && !d!.citizenContactedAt;
     if (first) await tx.update(dispatches).set({ citizenContactedAt: at, updatedAt: at }).where(and(eq(dispatches.id, d!.id)));
     // On time: the lead signed by its deadline and reached the citizen within the same span after sign-for.
-    const span = d!.signDueAt ? d!.signDueAt.getTime() - d!.dispatchedAt.getTime() : null;
-    const onTime = !!d!.signedAt && (!d!.signDueAt || d!.signedAt <= d!.signDueAt) && (span === null || at.getTime() - d!.signedAt.getTime() <= span);
+    const onTime = !!d!.signedAt && answeredInTime(d!, at);
+    // The response rate counts the dispatch's first answer (a timely return before it counts instead).
+    const respondedOnTime = input.outcome === 'connected' ? await markResponded(tx, d!, at) : false;
     await recordEvent(tx, ctx, r!.ticketId, {
       type: 'citizen.contact_completed', reason: input.note ?? null, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
-      data: { requestId: r!.id, dispatchId: d!.id, outcome: input.outcome, role: d!.role, firstContact: first, onTime: first && onTime },
+      data: { requestId: r!.id, dispatchId: d!.id, outcome: input.outcome, role: d!.role, firstContact: first, onTime: first && onTime, respondedOnTime },
     });
     return { id: r!.id, status: input.outcome, outcomeAt: at };
   });

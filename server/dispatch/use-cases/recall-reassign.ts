@@ -58,7 +58,7 @@ export async function reassignTicket(ctx: Ctx, ticketId: string, input: z.infer<
       type: 'dispatch.reassigned', from: ticket.status, to: transition.to, reason: input.note, unitId: input.leadUnitId,
       notifyUnitIds: [old.unitId, input.leadUnitId, ...assisting],
       data: { fromUnitId: old.unitId, toUnitId: input.leadUnitId, dispatchId: lead!.id, replyDueAt: lead!.replyDueAt,
-        recalledDispatchId: old.id, reasonCode: input.reasonCode, byCentre: true },
+        recalledDispatchId: old.id, reasonCode: input.reasonCode, byCentre: true, recalledUnanswered: !old.respondedAt },
       patch: { overdue: false, reminded: false, supervised: false },
     });
   });
@@ -77,7 +77,7 @@ export async function recallTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
     await recordEvent(tx, ctx, ticket.id, {
       type: 'dispatch.recalled', from: ticket.status, to: transition.to, reason: input.note, unitId: lead.unitId,
       notifyUnitIds: [...new Set(ended.map((d) => d.unitId))],
-      data: { dispatchIds: ended.map((d) => d.id), fromUnitId: lead.unitId, reasonCode: input.reasonCode },
+      data: { dispatchIds: ended.map((d) => d.id), fromUnitId: lead.unitId, reasonCode: input.reasonCode, unanswered: !lead.respondedAt },
       patch: { overdue: false, reminded: false, supervised: false },
     });
   });

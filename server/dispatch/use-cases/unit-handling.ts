@@ -128,6 +128,7 @@ async function replyFiles(tx: Tx, ticketId: string, cited: { name: string; stora
 }
 
 import { RETURN_REASONS } from '../../../contract/enums';
+import { markResponded } from '../response';
 export { RETURN_REASONS };
 export const RequestReturnInput = z.strictObject({ reasonCode: z.enum(RETURN_REASONS), note: Note.min(1) });
 /** 退单 needs a reason, and must come within the policy's return window. */
@@ -140,9 +141,11 @@ export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<t
     await tx.update(dispatches).set({
       status: 'return_requested', returnReasonCode: input.reasonCode, returnNote: input.note, statusBeforeReturn: d!.status, updatedAt: at,
     }).where(eq(dispatches.id, d!.id));
+    // A return asked within the limit answers the dispatch (response rate), unless the citizen was already reached.
+    const respondedOnTime = await markResponded(tx, d!, at);
     await recordEvent(tx, ctx, ticket.id, {
       type: 'dispatch.return_requested', from: ticket.status, to: transition.to, reason: input.note, unitId: d!.unitId,
-      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, reasonCode: input.reasonCode },
+      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, reasonCode: input.reasonCode, respondedOnTime },
     });
   });
 }

@@ -10,7 +10,9 @@ describe('the event catalogue', () => {
       'callback.completed': [{ reached: true, result: 'solved' }, { reached: true, result: 'partly' }, { reached: true, result: 'unsolved' }],
       'rating.submitted': [1, 2, 3, 4, 5].map((score) => ({ score })),
       'rating.excluded': [1, 2, 3, 4, 5].map((score) => ({ score })),
-      'citizen.contact_completed': [{ firstContact: true, role: 'lead', onTime: true }, { firstContact: false, role: 'lead', onTime: false }],
+      'citizen.contact_completed': [{ firstContact: true, role: 'lead', onTime: true, respondedOnTime: true }, { firstContact: false, role: 'lead', onTime: false }],
+      'dispatch.return_requested': [{ respondedOnTime: true }, { respondedOnTime: false }],
+      'dispatch.recalled': [{ unanswered: true }, { unanswered: false }],
     };
     for (const type of Object.keys(EVENTS) as EventType[]) {
       const moved = new Set((samples[type] ?? [{}]).flatMap((data) => Object.entries(countersFor({ type, data }))

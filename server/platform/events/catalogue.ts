@@ -43,7 +43,8 @@ const exchangeMessage = z.object({
 export type RollupCounter =
   | 'received' | 'direct_answered' | 'dispatched' | 'signed' | 'signed_on_time' | 'replied' | 'returns' | 'reopens' | 'extensions'
   | 'overdue' | 'closed' | 'closed_on_time' | 'handling_seconds' | 'callbacks_answered' | 'callbacks_solved' | 'callbacks_partly'
-  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews' | 'contacted' | 'contacted_on_time';
+  | 'rated' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'bad_reviews' | 'excluded_reviews' | 'contacted' | 'contacted_on_time'
+  | 'responded_on_time' | 'recalled';
 
 /** SMS / mail templates the citizen may be sent after an event (citizen/sms-sender.ts). */
 export type CitizenTemplate = 'ticket_received' | 'ticket_replied' | 'ticket_extended';
@@ -113,8 +114,12 @@ export const EVENTS = {
   'dispatch.reassigned': ticket(z.object({
     fromUnitId: id, toUnitId: id, dispatchId: id, replyDueAt: instant.nullable(),
     recalledDispatchId: id.optional(), reasonCode: z.string().optional(), byCentre: z.boolean().optional(),
+    /** The recalled lead had not answered yet: it leaves the old unit's response-rate denominator (filed as a recall of that unit). */
+    recalledUnanswered: z.boolean().optional(),
   }), { counters: ['dispatched'] }),
-  'dispatch.return_requested': ticket(z.object({ dispatchId: id, reasonCode: z.string() }), { counters: ['returns'] }),
+  // A return asked within the sign-for limit answers the dispatch (response rate, dispatch/response.ts).
+  'dispatch.return_requested': ticket(z.object({ dispatchId: id, reasonCode: z.string(), respondedOnTime: z.boolean().optional() }),
+    { counters: ['returns', 'responded_on_time'] }),
   'dispatch.return_rejected': ticket(dispatchRef),
   'ticket.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() }), { counters: ['signed', 'signed_on_time'] }),
   'dispatch.signed': ticket(z.object({ dispatchId: id, role: z.string(), late: z.boolean() })),
@@ -163,15 +168,21 @@ export const EVENTS = {
     { counters: ['rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews'] }),
   'rating.ignored': ticket(z.object({ score: z.number().int(), source: z.string(), eventId: z.string() })),
   // Routing corrections, copies and unit contact (loop-routing: 撤回/改派, 抄送, 先联系后办理)
-  'dispatch.recalled': ticket(z.object({ dispatchIds: z.array(id), fromUnitId: id, reasonCode: z.string() })),
+  // Withdrawn before the unit answered: out of the response-rate denominator (`recalled`).
+  'dispatch.recalled': ticket(z.object({ dispatchIds: z.array(id), fromUnitId: id, reasonCode: z.string(), unanswered: z.boolean().optional() }),
+    { counters: ['recalled'] }),
   // A copy is a notice, not a dispatch: no counter moves.
   'ticket.copied': ticket(z.object({ copyIds: z.array(id), unitIds: z.array(id) })),
   'copy.read': ticket(z.object({ copyId: id })),
   'citizen.contact_requested': ticket(z.object({ requestId: id, dispatchId: id })),
-  // The lead's first connected call moves `contacted` / `contacted_on_time` (response rate with 先联系后办理).
+  // The lead's first connected call moves `contacted` / `contacted_on_time`, and `responded_on_time` (响应率) when it
+  // is the dispatch's first answer, in time.
   'citizen.contact_completed': ticket(z.object({
     requestId: id, dispatchId: id, outcome: z.string(), role: z.string(), firstContact: z.boolean(), onTime: z.boolean(),
-  }), { counters: ['contacted', 'contacted_on_time'] }),
+    respondedOnTime: z.boolean().optional(),
+    /** How the call was placed: the masked-number bridge (隐私号) or the centre's CTI / staff. */
+    via: z.enum(['bridge', 'centre']).optional(), talkSeconds: z.number().int().nullable().optional(),
+  }), { counters: ['contacted', 'contacted_on_time', 'responded_on_time'] }),
   // Exchange with other platforms (省市平台对接)
   'exchange.received': ticket(exchangeMessage),
   'exchange.sent': ticket(exchangeMessage),
