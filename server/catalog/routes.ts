@@ -10,11 +10,12 @@ import { handlingUnits } from '../dispatch/tables';
 import { open311PublicCategories } from '../channels/tables';
 import { problem } from '../platform/http/problems';
 import type { TreeNode as TreeNodeT } from './use-cases/import-category-tree';
-import { categoryMapping, categoryRollup, exportCategoryVersion, importCategoryCsv, importCategoryTreeJson, listCategoryVersions } from './use-cases/category-versions';
+import { categoryMapping, categoryRollup, exportCategoryVersion, importCategoryCsv, previewCategoryCsv, importCategoryTreeJson, listCategoryVersions } from './use-cases/category-versions';
 import { listTags, saveTag, setTicketTags, SetTicketTagsInput, TagInput, tagCounts, tagsOfTicket } from './use-cases/tags';
 
 const VersionParams = z.strictObject({ version: z.coerce.number().int().min(1) });
 const ImportCsvBody = z.strictObject({ csv: z.string().min(1).max(5_000_000), label: z.string().trim().min(1).max(200) });
+const PreviewCsvBody = z.strictObject({ csv: z.string().min(1).max(5_000_000) });
 const TreeNode: z.ZodType<TreeNodeT> = z.lazy(() => z.strictObject({ name: z.string().trim().min(1).max(100), children: z.array(TreeNode).max(500).optional() }));
 const ImportTreeBody = z.strictObject({ tree: z.strictObject({ children: z.array(TreeNode).min(1).max(500) }).loose(), label: z.string().trim().min(1).max(200) });
 const Period = z.strictObject({ from: z.iso.date(), to: z.iso.date(), level: z.coerce.number().int().min(1).max(8).default(1) });
@@ -96,6 +97,10 @@ export function catalogRoutes() {
   });
   r.post('/admin/category-versions/import', requireStaff('admin'), validate({ body: ImportCsvBody }), async (req, res) => {
     res.status(201).json({ data: await importCategoryCsv(req.ctx, req.body) });
+  });
+  /** What an import of this CSV would change (nothing stored): the screen shows it before the administrator confirms. */
+  r.post('/admin/category-versions/preview', requireStaff('admin'), validate({ body: PreviewCsvBody }), async (req, res) => {
+    res.json({ data: await previewCategoryCsv(req.ctx.db, req.body as z.infer<typeof PreviewCsvBody>) });
   });
   r.post('/admin/category-versions/import-tree', requireStaff('admin'), validate({ body: ImportTreeBody }), async (req, res) => {
     const b = req.body;

@@ -127,6 +127,35 @@ describe('category tree versions', () => {
     }
     expect((await ticketState(env, old.ticketId)).ticket).toMatchObject({ categoryCode: '0301', categoryVersion: current });
   });
+
+  it('previews what an import would change, storing nothing; a bad line is named and nothing is stored either', async () => {
+    const versions = await ok(admin.get('/api/admin/category-versions'));
+    const latest = versions[0].version as number;
+    // Against 01/0104/02/0201/03/0302: 噪声污染 renamed, 0302 moved under 01, 0104 continued by 0105, 03 retired, 04 added.
+    const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0105,物业服务,01,2,0104', '0302,公共交通服务,01,2,', '02,环境保护,,1,',
+      '0201,噪声扰民,02,2,', '04,教育,,1,'].join('\n');
+    const p = await ok(admin.post('/api/admin/category-versions/preview', { csv }));
+    expect(p.baseVersion).toBe(latest);
+    expect(p.nodes).toBe(6);
+    expect(p.added.map((n: { code: string }) => n.code)).toEqual(['04']);
+    expect(p.renamed.map((n: { fromCode: string; toCode: string; toName: string }) => `${n.fromCode}>${n.toCode} ${n.toName}`)).toEqual(['0104>0105 物业服务', '0201>0201 噪声扰民']);
+    expect(p.moved).toEqual([{ code: '0302', name: '公共交通服务', fromParent: '03', toParent: '01' }]);
+    expect(p.retired).toEqual([{ code: '03', name: '交通运输' }]);
+    expect(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(['01>01', '0104>0105', '02>02', '0201>0201', '0302>0302']);
+    expect(await ok(admin.get('/api/admin/category-versions'))).toHaveLength(versions.length);
+
+    const bad = await admin.post('/api/admin/category-versions/preview', { csv: `${csv}\n0401,,04,2,` });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('CATEGORY_TABLE_INVALID');
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['row 7.name']);
+    expect((await supervisor.post('/api/admin/category-versions/preview', { csv })).status).toBe(403);
+
+    // Confirming records exactly the map the preview showed.
+    const made = await ok(admin.post('/api/admin/category-versions/import', { label: '2029版', csv }), 201);
+    const map = await ok(admin.get(`/api/admin/category-versions/${made.version}/mapping`));
+    expect(map.pairs.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`));
+    expect(map.retired).toEqual(p.retired);
+  });
 });
 
 describe('tags (标签)', () => {

@@ -170,6 +170,7 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'GET /api/admin/category-versions/:version/export': { roles: ['admin'] },
   'GET /api/admin/category-versions/:version/mapping': { roles: EDITORS },
   'POST /api/admin/category-versions/import': { roles: ['admin'] },
+  'POST /api/admin/category-versions/preview': { roles: ['admin'] },
   'POST /api/admin/category-versions/import-tree': { roles: ['admin'] },
   'GET /api/reports/category-rollup': { roles: REPORTERS, query: 'from=2026-01-01&to=2026-12-31' },
   'GET /api/tags': { roles: STAFF },

@@ -12,7 +12,7 @@ import { problem } from '../../platform/http/problems';
 import { inTransaction } from '../../platform/transaction';
 import { CURRENT_CATEGORY_VERSION } from '../current';
 import { categoriesFromCsv, categoriesToCsv } from '../csv';
-import { flattenTree, importCategoryTree, stabilizeCodes, type CategoryRow, type TreeNode } from './import-category-tree';
+import { codeMapPairs, flattenTree, importCategoryTree, stabilizeCodes, type CategoryRow, type TreeNode } from './import-category-tree';
 
 export async function listCategoryVersions(db: Db) {
   const r = await db.execute<{ version: number; label: string; source: string; createdAt: string; nodes: number; mapped: number }>(sql`
@@ -55,6 +55,36 @@ async function importAudited(ctx: Ctx, rows: CategoryRow[], label: string, sourc
 /** The city's table as CSV: its codes are kept as given; `replaces` says which old codes a node continues. */
 export async function importCategoryCsv(ctx: Ctx, input: { csv: string; label: string }) {
   return importAudited(ctx, categoriesFromCsv(input.csv), input.label, 'csv');
+}
+
+/**
+ * What importing this CSV would do, with nothing stored: the rows are checked exactly as the import
+ * checks them (a broken table is refused naming its rows), then compared with the newest version —
+ * codes added, renamed (same code or a `replaces` under a new code), moved to another parent, retired
+ * (no successor), and the old → new map the import will record.
+ */
+export async function previewCategoryCsv(db: Db, input: { csv: string }) {
+  const rows = categoriesFromCsv(input.csv);
+  const [{ latest }] = (await db.execute<{ latest: number | null }>(sql`select max(version) as latest from category_tree_versions`)).rows;
+  type Old = { code: string; name: string; parentCode: string | null };
+  const old = latest === null ? [] : (await db.execute<Old>(sql`select code, name, parent_code as "parentCode" from categories
+    where version = ${latest} order by code`)).rows;
+  const byOld = new Map(old.map((o) => [o.code, o]));
+  const byNew = new Map(rows.map((r) => [r.code, r]));
+  const pairs = codeMapPairs(rows, new Set(byOld.keys())).sort((a, b) => a.fromCode.localeCompare(b.fromCode) || a.toCode.localeCompare(b.toCode));
+  const mapping = pairs.map((p) => ({ fromCode: p.fromCode, fromName: byOld.get(p.fromCode)!.name, toCode: p.toCode, toName: byNew.get(p.toCode)!.name }));
+  const continued = new Set(pairs.map((p) => p.toCode));
+  const mappedFrom = new Set(pairs.map((p) => p.fromCode));
+  return {
+    baseVersion: latest,
+    nodes: rows.length,
+    added: rows.filter((r) => !continued.has(r.code)).map((r) => ({ code: r.code, name: r.name, parentCode: r.parentCode })),
+    renamed: mapping.filter((m) => m.fromName !== m.toName || m.fromCode !== m.toCode),
+    moved: pairs.filter((p) => p.fromCode === p.toCode && byOld.get(p.fromCode)!.parentCode !== byNew.get(p.toCode)!.parentCode)
+      .map((p) => ({ code: p.toCode, name: byNew.get(p.toCode)!.name, fromParent: byOld.get(p.fromCode)!.parentCode, toParent: byNew.get(p.toCode)!.parentCode })),
+    retired: old.filter((o) => !mappedFrom.has(o.code)).map((o) => ({ code: o.code, name: o.name })),
+    mapping,
+  };
 }
 
 /** A tree of names (the demo's taxonomy.json shape): positional codes, made stable against the tree in force. */

@@ -92,6 +92,18 @@ export async function stabilizeCodes(db: Db | Tx, rows: CategoryRow[]): Promise<
   return out;
 }
 
+/**
+ * The old → new code pairs an import records: each row's own code if the previous version had it,
+ * plus the previous codes it says it `replaces`. The preview shows exactly these before anything is stored.
+ */
+export function codeMapPairs(rows: CategoryRow[], oldCodes: Set<string>): { fromCode: string; toCode: string }[] {
+  const pairs = new Map<string, { fromCode: string; toCode: string }>();
+  for (const r of rows) {
+    for (const from of [r.code, ...(r.replaces ?? [])]) if (oldCodes.has(from)) pairs.set(`${from}>${r.code}`, { fromCode: from, toCode: r.code });
+  }
+  return [...pairs.values()];
+}
+
 /** A new tree version with its old → new code map; returns the version number. */
 export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label: string, source: string) {
   return db.transaction(async (tx) => {
@@ -107,11 +119,7 @@ export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label
     if (next > 1) {
       const prev = next - 1;
       const oldCodes = new Set((await tx.execute<{ code: string }>(sql`select code from categories where version = ${prev}`)).rows.map((r) => r.code));
-      const pairs = new Map<string, { fromCode: string; toCode: string }>();
-      for (const r of rows) {
-        for (const from of [r.code, ...(r.replaces ?? [])]) if (oldCodes.has(from)) pairs.set(`${from}>${r.code}`, { fromCode: from, toCode: r.code });
-      }
-      const list = [...pairs.values()];
+      const list = codeMapPairs(rows, oldCodes);
       for (let i = 0; i < list.length; i += 500) {
         await tx.insert(categoryCodeMap).values(list.slice(i, i + 500).map((p) => ({ fromVersion: prev, toVersion: next, ...p })));
       }

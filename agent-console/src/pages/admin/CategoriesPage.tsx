@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { Problem } from '../supervisor/reports/parts';
 import { useLoad } from '../supervisor/reports/useLoad';
 import { catalogApi, type CategoryDiff } from './api';
+import { CategoryImportCard, TagsCard, VersionMappingCard } from './CategoryImport';
 import { codeTree } from './RulesPage';
 
 type TreeOpt = ReturnType<typeof codeTree>[number];
@@ -22,12 +23,18 @@ export default function CategoriesPage() {
   const [shown, setShown] = useState<number>();
   const [from, setFrom] = useState<number>();
   const [to, setTo] = useState<number>();
+  const [mapped, setMapped] = useState<number>();
+  const [imported, setImported] = useState<number>();
   useEffect(() => {
-    if (!list.length || shown !== undefined) return;
+    if (!list.length) return;
+    // First load, or a version just imported: show the newest tree, its diff and its code map.
+    if (shown !== undefined && (imported === undefined || list[0].version !== imported)) return;
     setShown(list[0].version);
     setTo(list[0].version);
     setFrom(list[1]?.version ?? list[0].version);
-  }, [list, shown]);
+    setMapped(list[0].version > 1 ? list[0].version : undefined);
+    setImported(undefined);
+  }, [list, shown, imported]);
   const nodes = useLoad(() => (shown ? catalogApi.nodes(shown) : Promise.resolve([])), [shown]);
   const tree = useMemo(() => codeTree(nodes.data ?? []).map(toTree), [nodes.data]);
   const [diff, setDiff] = useState<CategoryDiff | null>(null);
@@ -71,6 +78,7 @@ export default function CategoriesPage() {
         />
         <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('admin.cat.importHint')}</Typography.Paragraph>
       </Card>
+      <CategoryImportCard onImported={(v) => { setImported(v); versions.reload(); }} />
       <Row gutter={12}>
         <Col xs={24} lg={10}>
           <Card size="small" title={shown ? t('admin.cat.tree', { v: shown }) : ''} data-testid="cat-tree">
@@ -102,6 +110,10 @@ export default function CategoriesPage() {
             )}
           </Card>
         </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col xs={24} lg={12}><VersionMappingCard versions={list} version={mapped} onVersion={setMapped} /></Col>
+        <Col xs={24} lg={12}><TagsCard /></Col>
       </Row>
     </Space>
   );

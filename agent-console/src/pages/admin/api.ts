@@ -94,4 +94,23 @@ export const catalogApi = {
   nodes: (version: number) => d(get<Category[]>(`/api/admin/category-versions/${version}/categories`)),
   diff: (from: number, to: number) => d(get<CategoryDiff>(`/api/admin/category-diff${query({ from, to })}`)),
   exportUrl: (version: number) => `/api/admin/category-versions/${version}/export`,
+  preview: (csv: string) => d(post<ImportPreview>('/api/admin/category-versions/preview', { csv })),
+  importCsv: (csv: string, label: string) => d(post<{ version: number; nodes: number; mapped: number }>('/api/admin/category-versions/import', { csv, label })),
+  mapping: (version: number) => d(get<VersionMapping>(`/api/admin/category-versions/${version}/mapping`)),
+  tags: () => d(get<CategoryTag[]>('/api/tags?all=true')),
+  saveTag: (code: string, b: { name: string; kind: string; active: boolean }) => d(put<CategoryTag>(`/api/admin/tags/${code}`, b)),
 };
+
+export interface CodePair { fromCode: string; fromName: string; toCode: string; toName: string }
+/** What an import would change against the newest version (server/catalog/use-cases/category-versions.ts previewCategoryCsv). */
+export interface ImportPreview {
+  baseVersion: number | null; nodes: number;
+  added: { code: string; name: string; parentCode: string | null }[];
+  renamed: CodePair[];
+  moved: { code: string; name: string; fromParent: string | null; toParent: string | null }[];
+  retired: { code: string; name: string }[];
+  mapping: CodePair[];
+}
+export interface VersionMapping { version: number; pairs: (CodePair & { fromVersion: number })[]; retired: { code: string; name: string }[] }
+export const TAG_KINDS = ['place_time', 'who', 'nature', 'governance'] as const;
+export interface CategoryTag { code: string; name: string; kind: string; active: boolean }
