@@ -12,10 +12,15 @@ const OPENING = '您好，12345政务服务便民热线，请问有什么可以�
 describe('常用语 on the registration form', () => {
   let browser: Browser;
   let agent: Page;
+  /** The English dictionary's chunk, fetched only when someone uses English (i18n/english.ts). */
+  const englishChunks: string[] = [];
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
     agent = await (await newPerson(browser)).newPage();
+    agent.on('request', (r) => {
+      if (/\/assets\/english-[^/]+\.js$/.test(new URL(r.url()).pathname)) englishChunks.push(r.url());
+    });
     await login(agent, USERS.agent);
   });
   after(async () => browser?.close());
@@ -58,9 +63,16 @@ describe('常用语 on the registration form', () => {
     assert.match((await fieldCaret(agent, 'reg-content')).value, /市民反映小区路灯不亮。感谢您的来电，祝您生活愉快，再见。$/);
   });
 
-  it('is labelled in English after the language switch, and in Chinese again after switching back', async () => {
+  it('is labelled in English after the language switch (English fetched only then), after a reload, and in Chinese again', async () => {
+    assert.deepEqual(englishChunks, [], 'a Chinese desk never fetches the English dictionary');
     await agent.getByTestId('locale-switch').click();
     await agent.getByText('Phrases (Alt+C)').waitFor({ timeout: 15_000 });
+    assert.equal(englishChunks.length, 1);
+    assert.equal(await agent.getByTestId('locale-switch').textContent(), '中文');
+    // Starting in English: the dictionary is in before the first screen shows, never Chinese first.
+    await agent.reload();
+    await agent.getByText('Phrases (Alt+C)').waitFor({ timeout: 15_000 });
+    assert.equal(await agent.evaluate(() => document.body.innerText.includes('常用语')), false);
     await agent.getByTestId('locale-switch').click();
     await agent.getByText('常用语 (Alt+C)').waitFor({ timeout: 15_000 });
   });
