@@ -159,3 +159,11 @@ export async function rowLeavesAfterAction(page: Page, row: Locator, errorTestId
   });
   if (problem !== null) throw new Error(`the action was refused: ${problem}`);
 }
+
+/** The value of a text field and where its cursor is (to check that an insertion landed at the cursor). */
+export async function fieldCaret(page: Page, testId: string) {
+  return page.getByTestId(testId).evaluate((el) => {
+    const f = el as HTMLTextAreaElement;
+    return { value: f.value, start: f.selectionStart, end: f.selectionEnd, focused: document.activeElement === f };
+  });
+}

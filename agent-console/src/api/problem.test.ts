@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { problemMessage, readProblem } from './problem';
+import { loadLocale } from '../i18n';
+
+// English is a chunk of its own in the console (i18n/index.tsx); these tests read it.
+beforeAll(() => loadLocale('en'));
 
 describe('problem+json → message', () => {
   it("prefers the server's localized message", () => {

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // The server's own table: the console's buttons and labels are held against what the server enforces.
 import { RECTIFICATION_TRANSITIONS } from '../../../server/reviews/states';
-import { translate } from '../i18n';
+import { loadLocale, translate } from '../i18n';
 import type { RectTransitions } from './api';
 import {
   allowedRectificationActions, chinaMonth, outcomeBody, outcomeKey, outcomeSummary, RECT_FIELDS, rectificationBody, ratingBody,
   recentMonths, statusesWithWork,
 } from './logic';
+
+// English is a chunk of its own in the console (i18n/index.tsx); these tests read it.
+beforeAll(() => loadLocale('en'));
 
 const table = RECTIFICATION_TRANSITIONS as unknown as RectTransitions;
 const agentDecides = {

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RETURN_REASONS, URGENCIES } from '../api/schemas';
 import { en } from './en';
 import { TICKET_STATUSES } from '../../../contract/enums';
-import { translate } from './index';
+import { loadLocale, translate } from './index';
 import { zhCN } from './zh-CN';
 
 // Every status in docs/API.md's lifecycle and every enum the forms offer must read as words, not keys.
@@ -20,6 +20,13 @@ const KEYS = [
 ];
 
 describe('dictionaries', () => {
+  // English is fetched on the switch (it is not in the first screen's JS); until then lookups answer in Chinese.
+  beforeAll(async () => {
+    expect(translate('en', 'status.received')).toBe(zhCN['status.received']);
+    await loadLocale('en');
+    expect(translate('en', 'status.received')).toBe(en['status.received']);
+  });
+
   it.each(['zh-CN', 'en'] as const)('%s names every status, action and option', (locale) => {
     const missing = KEYS.filter((k) => translate(locale, k) === k);
     expect(missing).toEqual([]);

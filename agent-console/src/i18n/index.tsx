@@ -1,16 +1,33 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import type { Locale as AntdLocale } from 'antd/es/locale';
+import zhCNAntd from 'antd/locale/zh_CN';
 import { zhCN, type MessageKey } from './zh-CN';
-import { en } from './en';
 
 export type Locale = 'zh-CN' | 'en';
 export type Translate = (key: MessageKey | string, vars?: Record<string, string | number>) => string;
 
-const dictionaries: Record<Locale, Record<string, string>> = { 'zh-CN': zhCN, en };
+/**
+ * zh-CN, the default, ships with the first screen; English is its own chunk (./english), loaded on
+ * the switch or at start for a user who chose it. Until it is in, a lookup answers in Chinese.
+ */
+const dictionaries: Partial<Record<Locale, Record<string, string>>> = { 'zh-CN': zhCN };
+const antdLocales: Partial<Record<Locale, AntdLocale>> = { 'zh-CN': zhCNAntd };
 const STORAGE_KEY = 'rexian.locale';
+
+/** Fetches a language's words (and Ant Design's) once; resolves when lookups answer in it. */
+export async function loadLocale(l: Locale): Promise<void> {
+  if (dictionaries[l]) return;
+  const { english } = await import('./english');
+  dictionaries.en = english.messages;
+  antdLocales.en = english.antd;
+}
+
+/** Ant Design's own words (pagination, pickers, empty lists) for a loaded language. */
+export const antdLocaleOf = (l: Locale): AntdLocale => antdLocales[l] ?? zhCNAntd;
 
 /** Pure lookup so non-React code (api client, tests) can translate too; unknown keys echo back. */
 export function translate(locale: Locale, key: string, vars?: Record<string, string | number>): string {
-  const template = dictionaries[locale][key] ?? dictionaries['zh-CN'][key] ?? key;
+  const template = dictionaries[locale]?.[key] ?? zhCN[key as MessageKey] ?? key;
   return vars ? template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`)) : template;
 }
 
@@ -34,16 +51,26 @@ interface I18nValue {
 const I18nContext = createContext<I18nValue | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(currentLocale);
+  // main.tsx loads the starting language before the first render, so this one is in.
+  const [locale, setLocaleState] = useState<Locale>(() => (dictionaries[currentLocale] ? currentLocale : 'zh-CN'));
   const setLocale = useCallback((l: Locale) => {
-    currentLocale = l;
-    try {
-      localStorage.setItem(STORAGE_KEY, l);
-    } catch {
-      // private mode: the switch still works for this tab
+    const apply = () => {
+      currentLocale = l;
+      try {
+        localStorage.setItem(STORAGE_KEY, l);
+      } catch {
+        // private mode: the switch still works for this tab
+      }
+      document.documentElement.lang = l;
+      setLocaleState(l);
+    };
+    if (dictionaries[l]) apply();
+    else {
+      loadLocale(l).then(apply, (err: unknown) => {
+        // Offline or a new deployment replaced the chunk: the console stays in Chinese and says so in the log.
+        console.error(`the ${l} dictionary could not be loaded; staying in Chinese`, err);
+      });
     }
-    document.documentElement.lang = l;
-    setLocaleState(l);
   }, []);
   const value = useMemo<I18nValue>(
     () => ({ locale, setLocale, t: (key, vars) => translate(locale, key, vars) }),

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { translate } from '../i18n';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocale, translate } from '../i18n';
 import { countdownText, dueLevel, formatSpan } from './deadline';
+
+// English is a chunk of its own in the console (i18n/index.tsx); these tests read it.
+beforeAll(() => loadLocale('en'));
 
 const H = 3600_000;
 const now = Date.parse('2026-11-25T08:00:00Z');

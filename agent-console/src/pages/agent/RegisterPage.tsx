@@ -16,6 +16,7 @@ import { KnowledgeAnswerDialog } from './KnowledgeAnswerDialog';
 import { SameMatterCandidates } from './SameMatterCandidates';
 import { usePresence } from './presence';
 import { DialledLine, useDialledLine } from './DialledLine';
+import { PhrasePicker } from './PhrasePicker';
 
 /**
  * One draft per call: a new call starts with a clean form (the previous caller's name, ID number and
@@ -57,6 +58,32 @@ export function RegisterPage() {
   const regionPrefill = useRef('');
   const clearFieldErrors = clearErrorsOnChange(form);
   const [kbUse, setKbUse] = useState<{ article: ArticleHit; kind: KnowledgeUse } | null>(null);
+  // Where the cursor was in the appeal text when the agent left it (for a 常用语 picked from the list).
+  const contentRef = useRef<{ resizableTextArea?: { textArea: HTMLTextAreaElement } } | null>(null);
+  const caret = useRef<{ start: number; end: number } | null>(null);
+  const rememberCaret = (e: React.SyntheticEvent<HTMLTextAreaElement>) => {
+    caret.current = { start: e.currentTarget.selectionStart, end: e.currentTarget.selectionEnd };
+  };
+
+  /** Puts a phrase where the cursor was (replacing a selection), then gives the cursor back, after it. */
+  const insertPhrase = (body: string) => {
+    const text = (form.getFieldValue('content') as string | undefined) ?? '';
+    const start = Math.min(caret.current?.start ?? text.length, text.length);
+    const end = Math.min(Math.max(caret.current?.end ?? start, start), text.length);
+    const next = text.slice(0, start) + body + text.slice(end);
+    form.setFieldsValue({ content: next });
+    form.setFields([{ name: 'content', errors: [] }]);
+    drafts.save(draftKey(params.get('callId')), form.getFieldsValue(true));
+    setError(null);
+    const at = start + body.length;
+    caret.current = { start: at, end: at };
+    requestAnimationFrame(() => {
+      const el = contentRef.current?.resizableTextArea?.textArea;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(at, at);
+    });
+  };
 
   // A call on a department line (12319…) presets that line's category, unless the agent chose one already.
   useEffect(() => {
@@ -176,9 +203,12 @@ export function RegisterPage() {
                 </Form.Item>
               </Col>
             </Row>
-            <Form.Item name="content" label={t('reg.content')} required>
-              <Input.TextArea rows={5} data-testid="reg-content" />
+            <Form.Item name="content" label={t('reg.content')} required style={{ marginBottom: 4 }}>
+              <Input.TextArea rows={5} data-testid="reg-content" ref={contentRef as never} onSelect={rememberCaret} onBlur={rememberCaret} />
             </Form.Item>
+            <div style={{ display: 'flex', justifyContent: 'flex-end', marginBottom: 12 }}>
+              <PhrasePicker onPick={insertPhrase} />
+            </div>
             <Form.Item name="title" label={t('reg.subject')}>
               <Input data-testid="reg-title" />
             </Form.Item>

@@ -1,10 +1,13 @@
 // @vitest-environment happy-dom
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { I18nProvider, useI18n } from '../../../i18n';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { I18nProvider, loadLocale, useI18n } from '../../../i18n';
 import type { Measure } from './api';
 import { MeasureFigure } from './parts';
 import { volumeBars } from '../stats';
+
+// English is a chunk of its own in the console (i18n/index.tsx); these tests read it.
+beforeAll(() => loadLocale('en'));
 
 const response: Measure = {
   code: 'response_rate', name: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { signed_on_time: 1 },
