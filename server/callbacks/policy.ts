@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { Tx } from '../platform/db/client';
 import type { Db } from '../platform/db/client';
 import { feedbackSettings } from './tables';
-import { holidays } from '../dispatch/tables';
+import type { ReferenceCache } from '../platform/reference-cache';
+import { holidayRows } from '../sla/reference-rows';
 import { centreCalendar } from '../sla/centre-calendar';
 import { CalendarYearMissingError } from '../sla/errors';
-import type { HolidayRow } from '../sla/holiday-rows';
 import { problem } from '../platform/http/problems';
 
 export const FeedbackPolicy = z.strictObject({
@@ -68,10 +68,10 @@ export async function setPolicy(db: Db, patch: Partial<FeedbackPolicy>, actorId:
  * rectification due date is not recomputed afterwards (the unit was told the date when the case
  * was accepted). Two years ahead is a clear 422, never a guess.
  */
-export async function rectificationDueAt(db: Tx | Db, from: Date, workingDays: number): Promise<Date> {
-  const rows = await db.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays);
+export async function rectificationDueAt(db: Tx | Db, from: Date, workingDays: number, refs?: ReferenceCache): Promise<Date> {
+  const rows = await holidayRows(db, refs);
   try {
-    return centreCalendar(rows as HolidayRow[]).computeDeadline(from, { unit: 'working_days', value: workingDays });
+    return centreCalendar(rows).computeDeadline(from, { unit: 'working_days', value: workingDays });
   } catch (err) {
     if (err instanceof CalendarYearMissingError) {
       throw problem('CALENDAR_YEAR_MISSING', err.message, { year: err.year, loadedYears: err.loadedYears });

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../platform/db/client';
 import { categories } from './tables';
+import { referenceCacheOf } from '../platform/reference-cache';
 
 /**
  * The one rule for which category tree is in force: the newest imported version (categories.md:
@@ -9,11 +10,20 @@ import { categories } from './tables';
  */
 export const CURRENT_CATEGORY_VERSION = sql`(select max(version) from category_tree_versions)`;
 
-/** A category of the tree in force, by code; undefined when the current tree has no such code. */
+/**
+ * A category of the tree in force, by code; undefined when the current tree has no such code.
+ * Through the pool-backed database: from the node's reference cache (an import drops it on every
+ * node); inside a transaction: read there.
+ */
 export async function currentCategory(db: Queryable, code: string) {
+  const refs = referenceCacheOf(db);
+  return refs ? refs.get('categories', code, () => readCurrentCategory(db, code)) : readCurrentCategory(db, code);
+}
+
+async function readCurrentCategory(db: Queryable, code: string) {
   const [cat] = await db.select({ version: categories.version, code: categories.code, name: categories.name }).from(categories)
     .where(and(eq(categories.code, code), eq(categories.version, CURRENT_CATEGORY_VERSION)));
-  return cat;
+  return cat as { version: number; code: string; name: string } | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from './db/client';
 import type { Logger } from './log/logger';
 import type { PiiVault } from './crypto/pii';
 import type { Role } from '../identity/tables';
+import type { ReferenceCache } from './reference-cache';
 
 /** Who is acting. Staff carry their role (and unit for clerks); the citizen and the system act too. */
 export type Actor =
@@ -16,6 +17,8 @@ export interface Services {
   /** Wakes the outbox relay after a commit; the sweeper catches anything this misses. */
   kickOutbox: () => void;
   classify?: (input: { title: string | null; content: string }) => ClassifierSuggestion | null;
+  /** Holidays, SLA policies and categories cached on this node (reference-cache.ts); absent → read from the database. */
+  refs?: ReferenceCache;
 }
 
 export interface ClassifierSuggestion {

@@ -12,6 +12,7 @@ import { createSmsSender } from '../channels/sms';
 import { MailNotifier, type MailNotifierConfig } from '../channels/mail-notifier';
 import type { Services } from './context';
 import type { Server as SocketServer } from 'socket.io';
+import { attachReferenceCache, ReferenceCache } from './reference-cache';
 
 export interface RuntimeOptions {
   databaseUrl: string;
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   sms?: { aliyun?: string; tencent?: string };
   /** Outbound mail for tickets that came in by email; none → those citizens get SMS only. */
   mail?: MailNotifierConfig;
+  /** How long a cached holiday calendar, SLA policy set or category may serve without a change message (default 10 s). */
+  referenceTtlMs?: number;
 }
 
 /**
@@ -55,10 +58,15 @@ export function createRuntime(o: RuntimeOptions) {
     for (const sink of realtimeSinks) sink(rows);
   }, log);
 
-  const svc: Services = { pii, kickOutbox: relay.kick, classify: o.classify };
+  // Holidays, SLA policies, categories: cached per node, dropped on every node when an admin change commits.
+  const refs = new ReferenceCache({ ttlMs: o.referenceTtlMs, publisher: redis, channel: `${o.queuePrefix}:reference-changed`, log });
+  refs.subscribe(redis);
+  attachReferenceCache(db, refs);
+  const svc: Services = { pii, kickOutbox: relay.kick, classify: o.classify, refs };
 
   async function close() {
     await relay.stop();
+    refs.close();
     mail?.close();
     await eventsQueue.close().catch(failureTo(log, 'shutdown', { step: 'events queue' }));
     redis.disconnect();

@@ -63,6 +63,7 @@ export function slaRoutes() {
         throw err;
       }
     });
+    await req.ctx.svc.refs?.changed('holidays'); // every node's next deadline counts the new calendar
     res.json({ data: { year: y, rows: rows.length, recomputed } });
   });
 
@@ -86,6 +87,7 @@ export function slaRoutes() {
       await writeAudit(tx, req.ctx, { action: 'sla_policy.saved', entityType: 'sla_policy', entityId: saved.id, data: { ...b } });
       return saved;
     });
+    await req.ctx.svc.refs?.changed('sla_policies');
     res.json({ data: row });
   });
 
@@ -100,6 +102,7 @@ export function slaRoutes() {
         });
       }
     });
+    await req.ctx.svc.refs?.changed('sla_policies');
     res.json({ data: { applied: rows.length } });
   });
 

@@ -43,13 +43,15 @@ export async function exportCategoryVersion(db: Db, version: number): Promise<st
 }
 
 async function importAudited(ctx: Ctx, rows: CategoryRow[], label: string, source: string) {
-  return inTransaction(ctx, async (tx) => {
+  const done = await inTransaction(ctx, async (tx) => {
     const version = await importCategoryTree(tx, rows, label, source);
     const [{ mapped }] = (await tx.execute<{ mapped: number }>(sql`select count(*)::int as mapped from category_code_map where to_version = ${version}`)).rows;
     await writeAudit(tx, ctx, { action: 'category_tree.imported', entityType: 'category_tree', entityId: String(version),
       data: { label, source, nodes: rows.length, mapped } });
     return { version, nodes: rows.length, mapped };
   });
+  await ctx.svc.refs?.changed('categories'); // the tree in force changed on every node
+  return done;
 }
 
 /** The city's table as CSV: its codes are kept as given; `replaces` says which old codes a node continues. */

@@ -11,6 +11,7 @@
  * The whole version is one transaction: a half-imported tree would misroute tickets.
  */
 import { sql } from 'drizzle-orm';
+import { referenceCacheOf } from '../../platform/reference-cache';
 import type { Db, Tx } from '../../platform/db/client';
 import { categories, categoryCodeMap, categoryTreeVersions } from '../tables';
 
@@ -106,7 +107,7 @@ export function codeMapPairs(rows: CategoryRow[], oldCodes: Set<string>): { from
 
 /** A new tree version with its old → new code map; returns the version number. */
 export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label: string, source: string) {
-  return db.transaction(async (tx) => {
+  const version = await db.transaction(async (tx) => {
     const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(version), 0) + 1 as next from category_tree_versions`)).rows;
     await tx.insert(categoryTreeVersions).values({ version: next, label, source });
     for (let i = 0; i < rows.length; i += 500) {
@@ -134,4 +135,7 @@ export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label
     }
     return next;
   });
+  // The tree in force changed: every node's cached categories go (inside a caller's transaction there is no cache to drop).
+  await referenceCacheOf(db)?.changed('categories');
+  return version;
 }

@@ -61,7 +61,7 @@ export async function insertDispatches(
   const at = ctx.now();
   // Rounds after the first exist only after a reopen (重办): they take the policy's reopen limit.
   const d = await deadlinesForDispatch(tx, { regionCode: ticket.regionCode, appealType: ticket.appealType, urgency: ticket.urgency }, at,
-    { reopened: round > 1 });
+    { reopened: round > 1 }, ctx.svc.refs);
   const base = {
     ticketId: ticket.id, round, ruleId, policy: d.policy, dispatchedAt: at, signDueAt: d.signDueAt, replyDueAt: d.replyDueAt,
     remindAt: d.remindAt, returnWindowEndsAt: d.returnWindowEndsAt, supervisionDueAt: d.supervisionDueAt, nextWakeAt: d.nextWakeAt,

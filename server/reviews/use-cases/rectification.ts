@@ -52,7 +52,7 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
     switch (action) {
       case 'verify': {
         const policy = await getPolicy(tx);
-        const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays);
+        const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays, ctx.svc.refs);
         await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string, data: { dueAt: dueAt.toISOString() },
           patch: { verifyNote: input.note as string, dueAt } });
         break;
@@ -72,7 +72,7 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
           patch: { contestReason: input.reason as string, statusBeforeContest: rect.status } });
         break;
       case 'reject-contest': {
-        const dueAt = rect.dueAt ?? (await rectificationDueAt(tx, at, (await getPolicy(tx)).rectificationWorkingDays));
+        const dueAt = rect.dueAt ?? (await rectificationDueAt(tx, at, (await getPolicy(tx)).rectificationWorkingDays, ctx.svc.refs));
         await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string, patch: { dueAt } });
         break;
       }
@@ -92,7 +92,7 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
         // Still unsatisfied: another round for the unit, or after the last one the supervisors (domain.md §4).
         const policy = await getPolicy(tx);
         if (rect.round < policy.rectificationRounds) {
-          const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays);
+          const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays, ctx.svc.refs);
           const round = rect.round + 1;
           await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.next_round', from: rect.status, to: 'rectifying', reason: note,
             data: { round, dueAt: dueAt.toISOString() },
