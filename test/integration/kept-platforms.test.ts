@@ -32,7 +32,10 @@ afterAll(() => stopPeers([centre, platform]));
 
 const centreTicket = async (id: string) => (await call(centre, 'GET', `/api/tickets/${id}`)).body.data;
 const platformTicketOf = async (orderId: string) =>
-  (await platform.pool.query(`select id, status, content from tickets where channel = 'exchange' and external_id = $1`, [orderId])).rows[0] as
+  // The platform registers the ticket, then records its order in a second transaction (ticket numbers are drawn
+  // outside any): the ticket counts as arrived once its order row exists, or a quick sign finds no order (409).
+  (await platform.pool.query(`select t.id, t.status, t.content from tickets t join exchange_orders o on o.ticket_id = t.id and o.direction = 'in'
+    where t.channel = 'exchange' and t.external_id = $1`, [orderId])).rows[0] as
     { id: string; status: string; content: string } | undefined;
 
 async function dispatchedToPlatform(content: string) {
@@ -92,7 +95,8 @@ describe('a kept department platform (保留对接) over the exchange, two proce
   it('a return by the platform is the unit’s return request, with its reason, for the centre to decide', async () => {
     const { id, orderId: o2 } = await dispatchedToPlatform('楼下餐馆油烟太大，熏得没法开窗');
     const pt = await waitFor('the platform’s ticket', () => platformTicketOf(o2));
-    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/return`, { reason: '油烟扰民属生态环境部门职责' })).status).toBe(202);
+    const back = await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/return`, { reason: '油烟扰民属生态环境部门职责' });
+    expect(back.status, JSON.stringify(back.body)).toBe(202);
     const t = await waitFor('return requested at the centre', async () => { const x = await centreTicket(id); return x.status === 'return_requested' && x; });
     const ev = (t.timeline as { type: string; reason?: string | null; data: any }[]).find((e) => e.type === 'dispatch.return_requested');
     expect(ev?.data.reasonCode).toBe('not_our_duty');
