@@ -8,7 +8,7 @@ import { dispatchRules, handlingUnits } from './tables';
 import { CURRENT_CATEGORY_VERSION } from '../catalog/current';
 import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
-import { ContactOutcomeInput, recordContactOutcome, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
+import { ContactOutcomeInput, recordContactOutcome, callCitizen, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
 import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
 import { REPLY_TEMPLATES } from './reply-templates';
 import { clerkOwnsTicket } from './unit-scope';
@@ -88,6 +88,10 @@ export function dispatchRoutes() {
   // 先联系后办理: the unit asks for a bridged call; the CTI/bridge (or the centre agent placing it) records the outcome.
   r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), clerkOwnsTicket, validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
     res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body) });
+  });
+  // 隐私号: the clerk of the request's unit places the call through the masked-number bridge; the answer carries no number.
+  r.post('/contact-requests/:id/call', requireStaff('unit_clerk'), validate({ params: IdParams, body: z.strictObject({}) }), async (req, res) => {
+    res.json({ data: await callCitizen(req.ctx, String(req.params.id)) });
   });
   r.post('/contact-requests/:id/outcome', requireStaff('agent', 'dispatcher', 'supervisor'),
     validate({ params: IdParams, body: ContactOutcomeInput }), async (req, res) => {

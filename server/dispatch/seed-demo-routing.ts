@@ -1,7 +1,7 @@
 /**
  * Demo data for routing: a street office's ticket copied (抄送) to its district government (one
  * copy read, one not), a ticket the centre reassigned (改派) after a wrong dispatch, and a unit's
- * bridged call to the citizen (先联系后办理), all through the real use cases.
+ * masked-number call to the citizen (先联系后办理, 隐私号), all through the real use cases.
  */
 import { eq } from 'drizzle-orm';
 import { makeCtx, type Actor } from '../platform/context';
@@ -10,7 +10,8 @@ import { registerTicket } from '../tickets/use-cases/register-ticket';
 import { ACTION_HANDLERS } from '../tickets/actions';
 import { handlingUnits } from './tables';
 import { copyTicket, listCopies, markCopyRead } from './use-cases/copy-ticket';
-import { recordContactOutcome, requestCitizenContact } from './use-cases/contact-citizen';
+import { callCitizen, recordContactOutcome, requestCitizenContact } from './use-cases/contact-citizen';
+import { maskedCallBridge } from './masked-call';
 
 export async function seedRoutingDemo(rt: Runtime, actors: Map<string, Actor>) {
   const ctxFor = (who: string) => makeCtx({ db: rt.db, actor: actors.get(who)!, log: rt.log, svc: rt.svc });
@@ -29,7 +30,9 @@ export async function seedRoutingDemo(rt: Runtime, actors: Map<string, Actor>) {
   await act('dispatcher1', a, 'dispatch', { leadUnitId: linhe, copyUnitIds: [tianhe], note: '街道工单抄送区政府' });
   await act('clerk-linhe', a, 'sign');
   const call = await requestCitizenContact(ctxFor('clerk-linhe'), a, { callbackNumber: '02038880001' });
-  await recordContactOutcome(ctxFor('agent1'), call.id, { outcome: 'connected', note: '已接通，约定次日现场查看' });
+  // Through the masked-number bridge (the demo adapter) where one is configured, else recorded by the centre.
+  if (maskedCallBridge()) await callCitizen(ctxFor('clerk-linhe'), call.id);
+  else await recordContactOutcome(ctxFor('agent1'), call.id, { outcome: 'connected', note: '已接通，约定次日现场查看' });
   const b = await register(2, '林和街道某小区夜间施工噪音扰民，晚上十一点后仍在作业。');
   await act('agent1', b, 'submit');
   await act('dispatcher1', b, 'dispatch', { leadUnitId: linhe });

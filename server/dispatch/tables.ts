@@ -124,7 +124,8 @@ export const citizenContactRequests = pgTable(
     unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
     requestedBy: uuid('requested_by'),
     callbackNumber: text('callback_number').notNull(),
-    status: text('status').$type<'requested' | ContactOutcome>().notNull().default('requested'),
+    /** `calling` while the masked-number bridge places the clerk's call (use-cases/contact-citizen.ts callCitizen). */
+    status: text('status').$type<'requested' | 'calling' | ContactOutcome>().notNull().default('requested'),
     outcomeNote: text('outcome_note'),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
     outcomeAt: timestamp('outcome_at', { withTimezone: true }),

@@ -21,6 +21,11 @@ export const eventJobFailures = new Counter({
   name: 'rexian_event_job_failures_total', help: 'Event jobs failed after their last attempt, by topic', labelNames: ['topic'], registers: [metrics],
 });
 
+/** A masked-number bridge call (隐私号) that threw: recorded as a failed call, logged with its request id. */
+export const maskedCallFailures = new Counter({
+  name: 'rexian_masked_call_failures_total', help: 'Masked-number bridge calls that failed, by bridge', labelNames: ['bridge'], registers: [metrics],
+});
+
 /** The current value of a counter for one label set (tests and /healthz read it). */
 export async function counterValue(c: Counter, labels: Record<string, string>): Promise<number> {
   const m = await c.get();

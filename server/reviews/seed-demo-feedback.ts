@@ -3,13 +3,14 @@
  * knowledge articles, callbacks answered (some dissatisfied → reopened), portal ratings, and a
  * few rectification cases at different steps, so every screen and report has data.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { makeCtx, type Actor } from '../platform/context';
 import type { Runtime } from '../platform/runtime';
 import { callbacks } from '../callbacks/tables';
 import { recordCallback } from '../callbacks/use-cases/record-callback';
 import { createArticle } from '../knowledge/use-cases/articles';
 import { tickets } from '../tickets/tables';
+import { reopenTicket } from '../tickets/use-cases/review-reply';
 import { rateTicket } from './use-cases/submit-rating';
 import { rectifications } from './tables';
 import { actOnRectification } from './use-cases/rectification';
@@ -40,6 +41,11 @@ export async function seedFeedbackDemo(rt: Runtime, actors: Map<string, Actor>) 
     await recordCallback(ctxFor(agent), cb.id, { reached: true, result, score });
     answered++;
   }
+  // 重办 by hand while a callback was still open: the task shows as superseded (callback.superseded on the timeline).
+  const dispatcher = [...actors.keys()].find((k) => { const a = actors.get(k)!; return a.kind === 'staff' && a.role === 'dispatcher'; });
+  const [open1] = await rt.db.select({ ticketId: callbacks.ticketId }).from(callbacks).innerJoin(tickets, eq(tickets.id, callbacks.ticketId))
+    .where(and(eq(callbacks.status, 'pending'), eq(tickets.status, 'closed'), ne(callbacks.reason, 'merged'))).limit(1);
+  if (dispatcher && open1) await reopenTicket(ctxFor(dispatcher), open1.ticketId, { reason: '诉求人来电反映问题仍未解决，人工重办' });
   // Portal ratings on closed tickets without one.
   const closed = await rt.db.select({ id: tickets.id }).from(tickets).where(inArray(tickets.status, ['closed', 'archived'])).limit(60);
   let rated = 0;
@@ -62,5 +68,5 @@ export async function seedFeedbackDemo(rt: Runtime, actors: Map<string, Actor>) 
     }
   }
   await rt.relay.drain();
-  console.log(`feedback demo: ${ARTICLES.length} knowledge articles, ${answered} callbacks answered, ${rated} portal ratings, ${open.length} rectification cases`);
+  console.log(`feedback demo: ${ARTICLES.length} knowledge articles, ${answered} callbacks answered, ${open1 ? 1 : 0} superseded by a manual reopen, ${rated} portal ratings, ${open.length} rectification cases`);
 }

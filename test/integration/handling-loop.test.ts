@@ -1,7 +1,8 @@
 /**
  * The handling loop's open items, over HTTP on real PostgreSQL and Redis: a manual reopen (重办)
  * supersedes the earlier round's open callback task, and the new round gets its own task; the
- * response rate (响应率) counts a dispatch once the unit signed for it and reached the citizen in time.
+ * response rate (响应率) counts a dispatch once the unit signed for it and reached the citizen in time; a
+ * unit clerk calls the citizen through the masked-number bridge (隐私号) without seeing the number.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -156,5 +157,79 @@ describe('response rate (响应率): signed for and citizen contacted within the
     const { row: x } = await figuresOf(X.id);
     expect(x.counters).toMatchObject({ dispatched: 1, recalled: 0, responded_on_time: 0 });
     expect(x.figures.response_rate).toBe(0);
+  });
+});
+
+describe('masked-number call (隐私号): the clerk reaches the citizen without seeing the number', () => {
+  it('places the call through the bridge for the request\'s unit only, records it on the timeline and counts it as contact', async () => {
+    const M = await makeUnit(env, { name: '街道办事处' });
+    const N = await makeUnit(env, { name: '区民政局' });
+    const clerkM = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: M.id })).user.username);
+    const clerkN = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: N.id })).user.username);
+    const phone = '13912345678';
+    const { ticketId } = await makeTicket(env, agentActor, { phone });
+    await ok(agent.action(ticketId, 'submit', {}));
+    await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: M.id }));
+    await env.rt.db.execute(sql`update dispatches set sign_due_at = now() + interval '1 day', reply_due_at = now() + interval '10 days'
+      where ticket_id = ${ticketId}`);
+    await ok(clerkM.action(ticketId, 'sign'));
+    const req = await ok(clerkM.post(`/api/tickets/${ticketId}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+
+    // Only the clerk of the request's unit places it: another unit does not see it, the centre is not a clerk.
+    expect((await clerkN.post(`/api/contact-requests/${req.id}/call`, {})).status).toBe(404);
+    expect((await dispatcher.post(`/api/contact-requests/${req.id}/call`, {})).status).toBe(403);
+
+    const call = await clerkM.post(`/api/contact-requests/${req.id}/call`, {});
+    expect(call.status, JSON.stringify(call.body)).toBe(200);
+    expect(call.body.data).toMatchObject({ id: req.id, status: 'connected', via: 'bridge', talkSeconds: 42 });
+    expect(JSON.stringify(call.body)).not.toContain(phone);
+    expect(JSON.stringify(call.body)).not.toContain(phone.slice(3));
+    // Once: the request is answered.
+    expect((await clerkM.post(`/api/contact-requests/${req.id}/call`, {})).status).toBe(409);
+
+    // The clerk's ticket view shows the call, never the number.
+    const t = await ok(clerkM.get(`/api/tickets/${ticketId}`));
+    const ev = (t.timeline as { type: string; data?: Record<string, unknown> }[]).find((e) => e.type === 'citizen.contact_completed');
+    expect(ev?.data).toMatchObject({ outcome: 'connected', via: 'bridge', talkSeconds: 42 });
+    expect(JSON.stringify(t)).not.toContain(phone);
+    // Event, audit and outbox rows of the outcome; the server-side read of the number for the bridge is audited.
+    const rows = (await env.rt.db.execute<{ events: number; audits: number; outbox: number; piiReads: number }>(sql`select
+      (select count(*)::int from ticket_events where ticket_id = ${ticketId} and type = 'citizen.contact_completed') as events,
+      (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'citizen.contact_completed') as audits,
+      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'citizen.contact_completed') as outbox,
+      (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'pii.read' and data->>'purpose' = 'masked_call') as "piiReads"`)).rows[0];
+    expect(rows).toEqual({ events: 1, audits: 1, outbox: 1, piiReads: 1 });
+    // It counts as "citizen contacted" for the response rate.
+    const { row } = await figuresOf(M.id);
+    expect(row.counters).toMatchObject({ contacted: 1, responded_on_time: 1 });
+    expect(row.figures.response_rate).toBe(1);
+  });
+
+  it('records a bridge failure as a failed call, and refuses with a message when no bridge is configured', async () => {
+    const { setMaskedCallBridge } = await import('../../server/dispatch/masked-call');
+    const { counterValue, maskedCallFailures } = await import('../../server/platform/metrics');
+    const P = await makeUnit(env, { name: '区卫健委' });
+    const clerkP = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: P.id })).user.username);
+    const { ticketId } = await makeTicket(env, agentActor);
+    await ok(agent.action(ticketId, 'submit', {}));
+    await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: P.id }));
+    await ok(clerkP.action(ticketId, 'sign'));
+    const ask = async () => (await ok(clerkP.post(`/api/tickets/${ticketId}/contact-requests`, { callbackNumber: '02088886666' }), 201)).id as string;
+    try {
+      const before = await counterValue(maskedCallFailures, { bridge: 'broken' });
+      setMaskedCallBridge({ name: 'broken', placeCall: async () => { throw new Error('carrier unreachable'); } });
+      const failed = await ok(clerkP.post(`/api/contact-requests/${await ask()}/call`, {}));
+      expect(failed).toMatchObject({ status: 'failed', via: 'bridge', talkSeconds: null });
+      expect(await counterValue(maskedCallFailures, { bridge: 'broken' })).toBe(before + 1);
+      setMaskedCallBridge(null);
+      const off = await clerkP.post(`/api/contact-requests/${await ask()}/call`, {});
+      expect(off.status).toBe(503);
+      expect(off.body.code).toBe('MASKED_CALL_UNAVAILABLE');
+      expect(JSON.stringify(off.body)).toContain('隐私号');
+    } finally {
+      setMaskedCallBridge(undefined);
+    }
+    const { row } = await figuresOf(P.id);
+    expect(row.counters).toMatchObject({ contacted: 0, responded_on_time: 0 });
   });
 });

@@ -155,6 +155,7 @@ export const STAFF_ROUTES: Record<string, StaffRoute> = {
   'POST /api/copies/:id/read': { roles: ['unit_clerk'], unitScoped: true },
   'POST /api/tickets/:id/contact-requests': { roles: ['unit_clerk'], unitScoped: true },
   'POST /api/contact-requests/:id/outcome': { roles: CENTRE },
+  'POST /api/contact-requests/:id/call': { roles: ['unit_clerk'], unitScoped: true },
   // 催办 / 督办 cases (supervision/routes.ts)
   'POST /api/tickets/:id/urge': { roles: ['dispatcher', 'supervisor'] },
   'POST /api/tickets/:id/supervise': { roles: ['supervisor'] },

@@ -2,6 +2,15 @@ import { get, post, query, request } from './client';
 import type { UploadedAttachment } from '../lib/attachments';
 import type { Category, DispatchProposal, PublicTicket, StaffSession, TicketDetail, TicketSummary, Unit, User } from './types';
 
+/** The outcome of a masked-number call (POST /api/contact-requests/:id/call). */
+export interface ContactCallResult {
+  id: string;
+  status: 'connected' | 'no_answer' | 'refused' | 'failed';
+  outcomeAt: string;
+  via: 'bridge' | 'centre';
+  talkSeconds: number | null;
+}
+
 export interface UnitCopy {
   id: string; ticketId: string; number: string; title: string | null; status: string; note: string | null;
   copiedAt: string; readAt: string | null; leadUnitName: string | null;
@@ -41,6 +50,9 @@ export const api = {
   readCopy: (id: string) => post<UnitCopy>(`/api/copies/${encodeURIComponent(id)}/read`, {}),
   requestContact: (ticketId: string, callbackNumber: string) =>
     post<{ id: string; status: string }>(`/api/tickets/${encodeURIComponent(ticketId)}/contact-requests`, { callbackNumber }),
+  /** 隐私号: the bridge rings the clerk, then the citizen; the answer is the outcome, never the number. */
+  callContact: (requestId: string) =>
+    post<ContactCallResult>(`/api/contact-requests/${encodeURIComponent(requestId)}/call`, {}),
   act: (id: string, action: string, body: Record<string, unknown>, opts?: { keepalive?: boolean }) =>
     request<TicketDetail>('POST', `/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body, opts),
   dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),

@@ -13,7 +13,12 @@ import { inTransaction } from '../../platform/transaction';
 import { lockTicket, unitDispatchOf } from '../../tickets/guard';
 import { recordEvent } from '../../tickets/events';
 import { answeredInTime, markResponded } from '../response';
-import { citizenContactRequests, CONTACT_OUTCOMES, dispatches } from '../tables';
+import { citizenContactRequests, CONTACT_OUTCOMES, dispatches, type ContactOutcome } from '../tables';
+import type { Tx } from '../../platform/db/client';
+import { callerOf } from '../../tickets/queries';
+import { writeAudit } from '../../platform/events/audit';
+import { maskedCallFailures } from '../../platform/metrics';
+import { maskedCallBridge, type MaskedCallResult } from '../masked-call';
 
 export const RequestContactInput = z.strictObject({
   /** The clerk's own phone or extension the CTI rings first; never the citizen's. */
@@ -52,20 +57,83 @@ export async function recordContactOutcome(ctx: Ctx, requestId: string, input: z
     await lockTicket(tx, req.ticketId);
     const [r] = await tx.select().from(citizenContactRequests).where(eq(citizenContactRequests.id, requestId)).for('update');
     if (r!.status !== 'requested') throw problem('TICKET_STATE_CONFLICT', `contact request is ${r!.status}`);
-    const at = ctx.now();
-    await tx.update(citizenContactRequests).set({ status: input.outcome, outcomeNote: input.note ?? null, outcomeAt: at })
-      .where(eq(citizenContactRequests.id, r!.id));
-    const [d] = await tx.select().from(dispatches).where(eq(dispatches.id, r!.dispatchId)).for('update');
-    const first = input.outcome === 'connected' && !d!.citizenContactedAt;
-    if (first) await tx.update(dispatches).set({ citizenContactedAt: at, updatedAt: at }).where(and(eq(dispatches.id, d!.id)));
-    // On time: the lead signed by its deadline and reached the citizen within the same span after sign-for.
-    const onTime = !!d!.signedAt && answeredInTime(d!, at);
-    // The response rate counts the dispatch's first answer (a timely return before it counts instead).
-    const respondedOnTime = input.outcome === 'connected' ? await markResponded(tx, d!, at) : false;
-    await recordEvent(tx, ctx, r!.ticketId, {
-      type: 'citizen.contact_completed', reason: input.note ?? null, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
-      data: { requestId: r!.id, dispatchId: d!.id, outcome: input.outcome, role: d!.role, firstContact: first, onTime: first && onTime, respondedOnTime },
-    });
-    return { id: r!.id, status: input.outcome, outcomeAt: at };
+    return completeContact(tx, ctx, r!, { outcome: input.outcome, note: input.note ?? null, via: 'centre', talkSeconds: null });
+  });
+}
+
+type ContactRequestRow = typeof citizenContactRequests.$inferSelect;
+
+/**
+ * The outcome of a call, in the caller's transaction (ticket and request locked): the request, the
+ * dispatch's contact and response stamps, and the timeline event (with its audit and outbox rows).
+ */
+async function completeContact(
+  tx: Tx, ctx: Ctx, r: ContactRequestRow,
+  o: { outcome: ContactOutcome; note: string | null; via: 'bridge' | 'centre'; talkSeconds: number | null },
+) {
+  const at = ctx.now();
+  await tx.update(citizenContactRequests).set({ status: o.outcome, outcomeNote: o.note, outcomeAt: at })
+    .where(eq(citizenContactRequests.id, r.id));
+  const [d] = await tx.select().from(dispatches).where(eq(dispatches.id, r.dispatchId)).for('update');
+  const first = o.outcome === 'connected' && !d!.citizenContactedAt;
+  if (first) await tx.update(dispatches).set({ citizenContactedAt: at, updatedAt: at }).where(and(eq(dispatches.id, d!.id)));
+  // On time: the lead signed by its deadline and reached the citizen within the same span after sign-for.
+  const onTime = !!d!.signedAt && answeredInTime(d!, at);
+  // The response rate counts the dispatch's first answer (a timely return before it counts instead).
+  const respondedOnTime = o.outcome === 'connected' ? await markResponded(tx, d!, at) : false;
+  await recordEvent(tx, ctx, r.ticketId, {
+    type: 'citizen.contact_completed', reason: o.note, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
+    data: {
+      requestId: r.id, dispatchId: d!.id, outcome: o.outcome, role: d!.role, firstContact: first, onTime: first && onTime, respondedOnTime,
+      via: o.via, talkSeconds: o.talkSeconds,
+    },
+  });
+  return { id: r.id, status: o.outcome, outcomeAt: at, via: o.via, talkSeconds: o.talkSeconds };
+}
+
+/**
+ * 隐私号: the clerk of the dispatch's unit calls the citizen through the masked-number bridge
+ * (masked-call.ts). The citizen's number is read here, handed to the bridge, and never returned.
+ * Three steps, so no transaction stays open during the call: claim the request (`calling`), place
+ * the call, record the outcome (a bridge that fails records `failed`: the clerk asks again).
+ */
+export async function callCitizen(ctx: Ctx, requestId: string) {
+  const a = ctx.actor;
+  if (a.kind !== 'staff' || a.role !== 'unit_clerk' || !a.unitId) throw problem('FORBIDDEN', 'a unit clerk places the call');
+  const bridge = maskedCallBridge();
+  if (!bridge) throw problem('MASKED_CALL_UNAVAILABLE');
+  const claim = await inTransaction(ctx, async (tx) => {
+    const [req] = await tx.select().from(citizenContactRequests).where(eq(citizenContactRequests.id, requestId));
+    // Another unit's request does not exist for this clerk.
+    if (!req || req.unitId !== a.unitId) throw problem('NOT_FOUND');
+    const ticket = await lockTicket(tx, req.ticketId);
+    const [r] = await tx.select().from(citizenContactRequests).where(eq(citizenContactRequests.id, requestId)).for('update');
+    if (r!.status !== 'requested') throw problem('TICKET_STATE_CONFLICT', `contact request is ${r!.status}`);
+    const [d] = await tx.select({ status: dispatches.status }).from(dispatches).where(eq(dispatches.id, r!.dispatchId));
+    if (!['signed', 'in_progress', 'extension_requested'].includes(d!.status)) {
+      throw problem('TICKET_STATE_CONFLICT', 'contact the citizen after sign-for, while handling');
+    }
+    const { phone } = await callerOf(ctx, ticket.citizenId);
+    if (!phone) throw problem('CITIZEN_NO_PHONE');
+    await tx.update(citizenContactRequests).set({ status: 'calling' }).where(eq(citizenContactRequests.id, r!.id));
+    // The number is read for the bridge, on this clerk's request; they never see it.
+    await writeAudit(tx, ctx, { action: 'pii.read', entityType: 'ticket', entityId: ticket.id,
+      data: { fields: ['phone'], purpose: 'masked_call', requestId: r!.id, bridge: bridge.name } });
+    return { req: r!, phone, ticketNumber: ticket.number };
+  });
+  let result: MaskedCallResult;
+  try {
+    result = await bridge.placeCall({ requestId, clerkNumber: claim.req.callbackNumber, citizenNumber: claim.phone, ticketNumber: claim.ticketNumber });
+  } catch (err) {
+    maskedCallFailures.inc({ bridge: bridge.name });
+    ctx.log.warn({ err, requestId, ticketId: claim.req.ticketId, bridge: bridge.name }, 'masked call: the bridge failed; recorded as failed');
+    result = { outcome: 'failed', talkSeconds: null, callId: '' };
+  }
+  return inTransaction(ctx, async (tx) => {
+    await lockTicket(tx, claim.req.ticketId);
+    const [r] = await tx.select().from(citizenContactRequests).where(eq(citizenContactRequests.id, requestId)).for('update');
+    if (r!.status !== 'calling') throw problem('TICKET_STATE_CONFLICT', `contact request is ${r!.status}`);
+    const note = result.outcome === 'connected' && result.talkSeconds !== null ? `隐私号通话 ${result.talkSeconds} 秒` : null;
+    return completeContact(tx, ctx, r!, { outcome: result.outcome, note, via: 'bridge', talkSeconds: result.talkSeconds });
   });
 }

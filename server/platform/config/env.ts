@@ -82,6 +82,12 @@ const Env = z.object({
   CTI_SURVEY_MAP: z.string().default(''),
   /** The CTI adapter's base URL for callback calls (POST {CTI_BASE_URL}/outbound-calls); empty → no outbound calls. */
   CTI_BASE_URL: z.string().default(''),
+  /**
+   * The masked-number bridge (隐私号) a unit clerk's call to the citizen goes through (dispatch/masked-call.ts):
+   * `demo` answers "connected" without dialling; `off` refuses calls. Empty: `demo` with REXIAN_DEMO=1, else `off`
+   * (a production centre never counts a call nobody made). A real carrier adapter is configuration of its own (not shipped).
+   */
+  MASKED_CALL_BRIDGE: z.enum(['demo', 'off', '']).default(''),
   /** Our key for signing outbound-call requests to the CTI, `keyId:secret`. */
   CTI_OUTBOUND_KEY: z.string().default(''),
   /**

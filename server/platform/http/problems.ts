@@ -60,6 +60,8 @@ export const PROBLEMS = {
   SLA_POLICY_MISSING: { status: 422, zh: '没有适用的办理时限策略', en: 'No time-limit policy applies' },
   CALLBACK_NOT_FOUND: { status: 404, zh: '回访任务不存在', en: 'Callback task not found' },
   CALLBACK_ALREADY_DONE: { status: 409, zh: '该回访任务已完成', en: 'This callback has already been recorded' },
+  MASKED_CALL_UNAVAILABLE: { status: 503, zh: '隐私号通话暂未开通，请联系热线中心代为联系诉求人', en: 'Masked-number calls are not set up: ask the hotline centre to contact the citizen' },
+  CITIZEN_NO_PHONE: { status: 409, zh: '诉求人未留电话，无法通话', en: 'The citizen left no phone number to call' },
   CALLBACK_SUPERSEDED: { status: 409, zh: '工单已重办，该回访任务已失效，请在新一轮办结后回访', en: 'The ticket was reopened: this callback no longer applies; call back after the new round closes' },
   CALLBACK_DECISION_REQUIRED: { status: 422, zh: '诉求人不满意：请选择重办或说明理由后办结', en: 'The citizen is dissatisfied: choose reopen, or close with a reason' },
   TICKET_NOT_CLOSED: { status: 409, zh: '工单尚未办结，不能评价', en: 'Only a closed ticket can be rated' },
