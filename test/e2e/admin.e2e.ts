@@ -218,30 +218,41 @@ describe('administration', () => {
     assert.match((await page.locator('tr', { has: page.getByTestId(`kb-row-${title}`) }).textContent()) ?? '', /已下架/);
   });
 
-  it('message templates: a variable the template does not declare is named while typing and refused on save; declaring it saves; a reload keeps it', async () => {
+  it('message templates: the notice’s variables are listed; an undeclared one is named while typing and refused, one the notice does not fill is refused too; a listed one saves and a reload keeps it', async () => {
     await page.goto(`${BASE}/admin/templates`);
     await page.getByTestId('tpl-edit-ticket_received-sms').click();
+    assert.match((await page.getByTestId('tpl-known').textContent()) ?? '', /ticketNo、trackUrl、link/);
     const days = `days${suffix}`; // a variable no earlier run declared
     const body = page.getByTestId('tpl-body');
-    await body.fill(`您的诉求已受理，工单号{number}，预计{${days}}个工作日内答复。`);
+    await body.fill(`您的诉求已受理，工单号{ticketNo}，预计{${days}}个工作日内答复。`);
     await page.getByText(`使用了未声明的变量：${days}`).waitFor();
     assert.match((await page.getByTestId('tpl-preview').textContent()) ?? '', new RegExp(`GZ20260101-0001.*〔${days}〕`));
     await page.getByTestId('tpl-save').click();
     const err = page.getByTestId('tpl-error');
     await err.waitFor();
     assert.match((await err.textContent()) ?? '', /模板使用了未声明的变量/);
-    await shot(page, 'admin-template-refused');
-    // Keyboard: the variables field takes a name and Enter.
+    // Keyboard: the variables field takes a name and Enter. Declared, it is still not one this notice fills in.
     await page.getByTestId('tpl-variables').click();
     await page.keyboard.type(days);
     await page.keyboard.press('Enter');
     await page.getByText(`使用了未声明的变量：${days}`).waitFor({ state: 'detached' });
+    await page.getByText(`此通知不提供这些变量，保存会被拒绝：${days}`).waitFor();
+    await page.getByTestId('tpl-save').click();
+    await err.waitFor();
+    assert.match((await err.textContent()) ?? '', /模板使用了该通知不提供的变量/);
+    await shot(page, 'admin-template-refused');
+    // The notice's own variables: the last tag (the unknown one) goes with Backspace, and the template saves.
+    await body.fill(`您的诉求已受理，工单号{ticketNo}，可通过{link}查询进度（${suffix}）。`);
+    await page.getByTestId('tpl-variables').click();
+    await page.keyboard.press('Backspace');
+    await page.getByText('此通知不提供这些变量', { exact: false }).waitFor({ state: 'detached' });
     await page.getByTestId('tpl-save').click();
     await page.getByTestId('tpl-save').waitFor({ state: 'detached' });
     await page.reload();
     const row = page.locator('tr', { has: page.getByTestId('tpl-edit-ticket_received-sms') });
     await row.waitFor();
-    assert.match((await row.textContent()) ?? '', new RegExp(`预计\\{${days}\\}个工作日.*${days}`));
+    assert.match((await row.textContent()) ?? '', new RegExp(`查询进度（${suffix}）.*ticketNo.*link`));
+    assert.doesNotMatch((await row.textContent()) ?? '', new RegExp(days));
     await shot(page, 'admin-templates');
   });
 

@@ -44,8 +44,10 @@ export function checkTemplate(code: string, channel: TemplateChannel, t: UpdateT
   if (unknown.length) throw problem('TEMPLATE_VARIABLE_UNKNOWN', unknown.join(', '), { unknown, known });
 }
 
+/** Each template with the variables its notice fills in (`knownVariables`; null for a code nothing sends yet). */
 export async function listTemplates(ctx: Ctx) {
-  return ctx.db.select().from(messageTemplates).orderBy(asc(messageTemplates.code), asc(messageTemplates.channel));
+  const rows = await ctx.db.select().from(messageTemplates).orderBy(asc(messageTemplates.code), asc(messageTemplates.channel));
+  return rows.map((r) => ({ ...r, knownVariables: knownVariables(r.code, r.channel) }));
 }
 
 export async function createTemplate(ctx: Ctx, input: CreateTemplateInput) {

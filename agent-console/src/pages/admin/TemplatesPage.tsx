@@ -8,7 +8,8 @@ import { placeholders, TEMPLATE_CHANNELS, textsApi, type MessageTemplate } from 
 import { FormError } from './parts';
 
 const CHANNEL_COLOURS: Record<string, string> = { sms: 'blue', wechat: 'green', mail: 'purple' };
-const SAMPLE: Record<string, string> = { number: 'GZ20260101-0001', code: '123456', minutes: '5', ticketNo: 'GZ20260101-0001', link: 'https://12345.example/r/AB12', replyText: '已处理完毕。' };
+const SAMPLE: Record<string, string> = { code: '123456', minutes: '5', ticketNo: 'GZ20260101-0001', link: 'https://12345.example/r/AB12',
+  trackUrl: 'https://12345.example/r/AB12', dueDate: '2026年12月31日', title: '占道经营投诉处理口径', answer: '由属地街道综合执法队处理。', replyText: '已处理完毕。' };
 
 /**
  * 消息模板: what citizens are sent, per notice and channel. The variables a sender fills in are
@@ -27,6 +28,9 @@ export default function TemplatesPage() {
   const channel = (Form.useWatch('channel', form) as string | undefined) ?? (editing && editing !== 'new' ? editing.channel : 'sms');
   const used = placeholders(`${subject}\n${body}`);
   const undeclared = used.filter((v) => !declared.includes(v));
+  // What this notice's sender fills in (from the server); any other name is refused on save.
+  const known = editing && editing !== 'new' ? editing.knownVariables ?? null : null;
+  const unknown = known ? [...new Set([...declared, ...used])].filter((v) => !known.includes(v)) : [];
   const unused = declared.filter((v) => !used.includes(v));
   const preview = body.replace(/\{([A-Za-z][A-Za-z0-9_]{0,31})\}/g, (m, k: string) => SAMPLE[k] ?? `〔${k}〕`);
 
@@ -82,7 +86,10 @@ export default function TemplatesPage() {
           )}
           <Form.Item name="name" label={t('admin.tpl.name')} rules={[{ required: true, max: 60 }]}><Input data-testid="tpl-name" /></Form.Item>
           {channel === 'mail' && <Form.Item name="subject" label={t('admin.tpl.subject')} rules={[{ required: true, message: t('admin.tpl.subjectNeeded') }]}><Input /></Form.Item>}
-          <Form.Item name="variables" label={t('admin.tpl.variables')} extra={t('admin.tpl.variablesHint')}>
+          <Form.Item name="variables" label={t('admin.tpl.variables')}
+            validateStatus={unknown.length ? 'error' : undefined}
+            help={unknown.length ? t('admin.tpl.unknown', { names: unknown.join('、') }) : undefined}
+            extra={<span data-testid="tpl-known">{known ? t('admin.tpl.known', { names: known.join('、') }) : t('admin.tpl.variablesHint')}</span>}>
             <Select mode="tags" tokenSeparators={[',', ' ', '，']} open={false} data-testid="tpl-variables" />
           </Form.Item>
           <Form.Item name="body" label={t('admin.tpl.body')} rules={[{ required: true, whitespace: true }]}

@@ -69,6 +69,8 @@ export const adminApi = {
 export const TEMPLATE_CHANNELS = ['sms', 'wechat', 'mail'] as const;
 export interface MessageTemplate {
   id: string; code: string; channel: string; name: string; subject: string | null; body: string; variables: string[]; active: boolean; updatedAt: string;
+  /** The variables this notice's sender fills in; null for a code nothing sends yet. */
+  knownVariables?: readonly string[] | null;
 }
 export interface Snippet { id: string; kind: 'agent_phrase' | 'unit_reply'; title: string; body: string; categoryCode: string | null; sort: number; active: boolean }
 
