@@ -1,9 +1,13 @@
+import type { Ctx } from '../platform/context';
+import { listSnippets } from '../texts/use-cases/snippets';
+
 /**
  * Reply templates (答复模板) a unit clerk starts a reply from: the usual shapes of a good 12345 reply
- * (what was found, what was done, whether and when the citizen was told), one per outcome. A fixed
- * list for now: when templates become editable (the administration screens), this list is their seed.
+ * (what was found, what was done, whether and when the citizen was told), one per outcome. The built-in
+ * ones carry their 办理结果; the ones the centre's administrator keeps on /admin (text snippets of kind
+ * `unit_reply`) follow them with no outcome, so the clerk picks the outcome.
  */
-export interface ReplyTemplate { id: string; outcome: 'resolved' | 'partly_resolved' | 'explained'; title: string; text: string }
+export interface ReplyTemplate { id: string; outcome: 'resolved' | 'partly_resolved' | 'explained' | null; title: string; text: string }
 
 export const REPLY_TEMPLATES: readonly ReplyTemplate[] = [
   { id: 'resolved-onsite', outcome: 'resolved', title: '现场核查并已处理',
@@ -17,3 +21,9 @@ export const REPLY_TEMPLATES: readonly ReplyTemplate[] = [
   { id: 'explained-not-found', outcome: 'explained', title: '现场未发现问题',
     text: '我单位于【日期】到现场核查，未发现市民反映的问题。已电话联系市民说明核查情况，并告知如问题再次出现可随时反映。' },
 ];
+
+/** What the unit's reply form offers: the built-in shapes, then the administrator's templates in use. */
+export async function replyTemplatesForUnits(ctx: Ctx): Promise<ReplyTemplate[]> {
+  const kept = await listSnippets(ctx, 'unit_reply', true);
+  return [...REPLY_TEMPLATES, ...kept.map((x) => ({ id: x.id, outcome: null, title: x.title, text: x.body }))];
+}

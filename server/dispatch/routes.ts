@@ -10,7 +10,7 @@ import { categories, regions } from '../catalog/tables';
 import { proposeDispatch } from './use-cases/propose-dispatch';
 import { ContactOutcomeInput, recordContactOutcome, callCitizen, requestCitizenContact, RequestContactInput } from './use-cases/contact-citizen';
 import { copyTicket, CopyTicketInput, listCopies, ListCopiesQuery, markCopyRead } from './use-cases/copy-ticket';
-import { REPLY_TEMPLATES } from './reply-templates';
+import { replyTemplatesForUnits } from './reply-templates';
 import { clerkOwnsTicket } from './unit-scope';
 import { deactivateRule, saveRule } from './use-cases/admin-rules';
 import type { Queryable } from '../platform/db/client';
@@ -48,8 +48,8 @@ export function dispatchRoutes() {
   });
 
   /** 答复模板 for the unit's reply form (reply-templates.ts). */
-  r.get('/reply-templates', requireStaff(), (_req, res) => {
-    res.json({ data: REPLY_TEMPLATES });
+  r.get('/reply-templates', requireStaff(), async (req, res) => {
+    res.json({ data: await replyTemplatesForUnits(req.ctx) });
   });
 
   r.get('/admin/dispatch-rules', requireStaff('admin', 'supervisor', 'dispatcher'), async (req, res) => {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { get } from '../api/client';
 import { useI18n } from '../i18n';
 
-interface ReplyTemplate { id: string; outcome: string; title: string; text: string }
+interface ReplyTemplate { id: string; outcome: string | null; title: string; text: string }
 
 /**
  * 答复模板 (GET /api/reply-templates): picking one fills the reply text and its 办理结果; the clerk
@@ -28,15 +28,16 @@ export function ReplyTemplatePicker({ form }: { form: FormInstance }) {
         optionFilterProp="label"
         placeholder={t('reply.templateHint')}
         data-testid="reply-template"
-        options={list.map((x) => ({ value: x.id, label: `${t(`outcome.${x.outcome}`)} · ${x.title}` }))}
+        options={list.map((x) => ({ value: x.id, label: x.outcome ? `${t(`outcome.${x.outcome}`)} · ${x.title}` : x.title }))}
         onChange={(id?: string) => {
           const tpl = list.find((x) => x.id === id);
           if (!tpl) return;
           const current = (form.getFieldValue('text') as string | undefined)?.trim();
           const fromTemplate = !current || list.some((x) => x.text === current);
-          form.setFieldsValue({ ...(fromTemplate ? { text: tpl.text } : {}), outcome: tpl.outcome });
+          // The administrator's templates carry no 办理结果: the clerk's choice (or none yet) stays.
+          form.setFieldsValue({ ...(fromTemplate ? { text: tpl.text } : {}), ...(tpl.outcome ? { outcome: tpl.outcome } : {}) });
           // A value set by code does not clear an error shown earlier: do it, or "必填" stays beside filled text.
-          form.setFields([{ name: 'text', errors: [] }, { name: 'outcome', errors: [] }]);
+          form.setFields([{ name: 'text', errors: [] }, ...(tpl.outcome ? [{ name: 'outcome', errors: [] }] : [])]);
         }}
       />
     </Form.Item>
