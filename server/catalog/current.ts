@@ -71,20 +71,30 @@ export async function categoriesInForce(db: Queryable, codes: Iterable<string>):
   const out = new Map<string, CategoryInForce>();
   if (!wanted.length) return out;
   const list = sql.join(wanted.map((c) => sql`${c}`), sql`, `);
-  const [{ current }] = (await db.execute<{ current: number | null }>(sql`select ${CURRENT_CATEGORY_VERSION} as current`)).rows;
   const inForce = (await db.execute<{ code: string; name: string }>(sql`select code, name from categories
     where version = ${CURRENT_CATEGORY_VERSION} and code in (${list})`)).rows;
   for (const r of inForce) out.set(r.code, { code: r.code, name: r.name, via: 'same' });
   const missing = wanted.filter((c) => !out.has(c));
-  if (!missing.length || current === null) {
-    for (const c of missing) out.set(c, { code: c, name: null, via: 'unknown' });
-    return out;
-  }
-  type Node = { version: number; code: string; name: string; parentCode: string | null };
-  const nodes = (await db.execute<Node>(sql`select version, code, name, parent_code as "parentCode" from categories`)).rows;
+  if (!missing.length) return out;
+  const map = await categoryMapper(db);
+  for (const code of missing) out.set(code, map.inForce(code));
+  return out;
+}
+
+/**
+ * The whole mapping loaded once (every version's nodes and code maps): `inForce(code, version?)` as
+ * categoriesInForce describes (with a version, the chain starts there, as a ticket's stored version
+ * says), and `ancestorAt(code, level)`, a code of the tree in force taken up to its ancestor at `level`.
+ */
+export async function categoryMapper(db: Queryable) {
+  const [{ current }] = (await db.execute<{ current: number | null }>(sql`select ${CURRENT_CATEGORY_VERSION} as current`)).rows;
+  type Node = { version: number; code: string; name: string; parentCode: string | null; level: number };
+  const nodes = (await db.execute<Node>(sql`select version, code, name, parent_code as "parentCode", level from categories`)).rows;
   const maps = (await db.execute<{ fromVersion: number; fromCode: string; toVersion: number; toCode: string }>(sql`
     select from_version as "fromVersion", from_code as "fromCode", to_version as "toVersion", to_code as "toCode" from category_code_map`)).rows;
   const node = new Map(nodes.map((n) => [`${n.version}|${n.code}`, n]));
+  const newest = new Map<string, number>();
+  for (const n of nodes) if (n.version !== current && n.version > (newest.get(n.code) ?? 0)) newest.set(n.code, n.version);
   const next = new Map<string, { version: number; code: string }[]>();
   for (const m of maps) {
     const k = `${m.fromVersion}|${m.fromCode}`;
@@ -116,25 +126,25 @@ export async function categoriesInForce(db: Queryable, codes: Iterable<string>):
     return { landed: reached.sort()[0] ?? null, end: end.sort((a, b) => a.code.localeCompare(b.code)) };
   };
   const nameInForce = (code: string) => node.get(`${current}|${code}`)?.name ?? null;
-  for (const code of missing) {
-    const version = nodes.filter((n) => n.code === code && n.version < current).reduce((v, n) => Math.max(v, n.version), 0);
-    if (!version) {
-      out.set(code, { code, name: null, via: 'unknown' });
-      continue;
-    }
-    const w = walk(version, code);
-    if (w.landed) {
-      out.set(code, { code: w.landed, name: nameInForce(w.landed), via: 'mapped' });
-      continue;
-    }
+  const inForce = (code: string, version?: number | null): CategoryInForce => {
+    if (current !== null && (version == null || version === current) && node.has(`${current}|${code}`)) return { code, name: nameInForce(code), via: 'same' };
+    const from = version != null && node.has(`${version}|${code}`) ? version : newest.get(code);
+    if (!from || current === null) return { code, name: null, via: 'unknown' };
+    const w = walk(from, code);
+    if (w.landed) return { code: w.landed, name: nameInForce(w.landed), via: w.landed === code ? 'same' : 'mapped' };
     // Retired where its chain stopped: up that version's tree to the nearest ancestor that lives on.
-    const last = w.end[0] ?? node.get(`${version}|${code}`)!;
-    let found: CategoryInForce | null = null;
-    for (let p = last.parentCode; p && !found; p = node.get(`${last.version}|${p}`)?.parentCode ?? null) {
+    const last = w.end[0] ?? node.get(`${from}|${code}`)!;
+    for (let p = last.parentCode; p; p = node.get(`${last.version}|${p}`)?.parentCode ?? null) {
       const up = walk(last.version, p).landed;
-      if (up) found = { code: up, name: nameInForce(up), via: 'ancestor' };
+      if (up) return { code: up, name: nameInForce(up), via: 'ancestor' };
     }
-    out.set(code, found ?? { code: last.code, name: `${last.name}（已停用）`, via: 'retired' });
-  }
-  return out;
+    return { code: last.code, name: `${last.name}（已停用）`, via: 'retired' };
+  };
+  /** A code of the tree in force up to its ancestor at `level` (itself when not deeper); null when not in the tree in force. */
+  const ancestorAt = (code: string, level: number): string | null => {
+    let n = node.get(`${current}|${code}`);
+    while (n && n.level > level && n.parentCode) n = node.get(`${current}|${n.parentCode}`);
+    return n && n.level <= level ? n.code : null;
+  };
+  return { current, inForce, ancestorAt, nameInForce };
 }

@@ -4,7 +4,7 @@
  * first fix and the unit is in its second round, and one still unsatisfied after the last round,
  * now with the supervisors (escalated).
  */
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { makeCtx, type Actor } from '../platform/context';
 import type { Runtime } from '../platform/runtime';
 import { tickets } from '../tickets/tables';
@@ -17,18 +17,29 @@ export async function seedRectificationRoundsDemo(rt: Runtime, actors: Map<strin
   const ctxFor = (a: Actor) => makeCtx({ db: rt.db, actor: a, log: rt.log, svc: rt.svc });
   const agent = [...actors.values()].find((a) => a.kind === 'staff' && a.role === 'agent')!;
   const citizen = makeCtx({ db: rt.db, actor: { kind: 'citizen', citizenId: null }, log: rt.log, svc: rt.svc });
+  const rounds = (await getPolicy(rt.db)).rectificationRounds;
+  const clerkOf = (unitId: string | null) => [...actors.values()].find((a) => a.kind === 'staff' && a.role === 'unit_clerk' && a.unitId === unitId);
+  // Cases to walk: bad ratings given now on closed tickets nobody rated yet, and — since the feedback
+  // demo before this rates nearly every closed ticket — cases it left at their first step (verifying).
+  const cases: { id: string; unitId: string | null }[] = [];
   const unrated = await rt.db.select({ id: tickets.id }).from(tickets)
     .where(and(inArray(tickets.status, ['closed', 'archived']), notExists(rt.db.select({ one: sql`1` }).from(ratings)
       .where(and(eq(ratings.ticketId, tickets.id), eq(ratings.round, tickets.currentRound))))))
     .orderBy(tickets.number).limit(10);
-  const rounds = (await getPolicy(rt.db)).rectificationRounds;
-  const made: string[] = [];
   for (const t of unrated) {
-    if (made.length === 2) break;
+    if (cases.length === 2) break;
     const { rating } = await rateTicket(citizen, t.id, { score: 1, source: 'portal', comment: '问题没有解决，噪音依旧。' });
     const [rect] = await rt.db.select().from(rectifications).where(eq(rectifications.ratingId, rating.id));
-    const clerk = [...actors.values()].find((a) => a.kind === 'staff' && a.role === 'unit_clerk' && a.unitId === rect?.unitId);
-    if (!rect || !clerk) continue;
+    if (rect && clerkOf(rect.unitId)) cases.push(rect);
+  }
+  if (cases.length < 2) {
+    const waiting = await rt.db.select({ id: rectifications.id, unitId: rectifications.unitId }).from(rectifications)
+      .where(and(eq(rectifications.status, 'verifying'), eq(rectifications.round, 1))).orderBy(desc(rectifications.createdAt)).limit(20);
+    cases.push(...waiting.filter((r) => clerkOf(r.unitId) && !cases.some((c) => c.id === r.id)).slice(0, 2 - cases.length));
+  }
+  const made: string[] = [];
+  for (const rect of cases) {
+    const clerk = clerkOf(rect.unitId)!;
     await actOnRectification(ctxFor(agent), rect.id, 'verify', { note: '已回访核实，诉求人反映情况属实' });
     // The second case goes through every round; the first stops in round 2.
     const lastRound = made.length === 0 ? 1 : rounds;

@@ -186,6 +186,22 @@ describe('the centre’s decisions on a platform’s dispatch travel to the plat
     await waitFor('replied at the centre', async () => (await centreTicket(id)).status === 'replied');
   });
 
+  it('延期 denied: the platform hears the refusal with the centre’s note, and its deadline stays', async () => {
+    const { id, orderId } = await dispatchedToPlatform('美容院办卡后拒绝提供服务');
+    const pt = await waitFor('the platform’s ticket', () => platformTicketOf(orderId));
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/sign`, {})).status).toBe(202);
+    await waitFor('signed at the centre', async () => (await centreTicket(id)).status === 'signed');
+    const day = await extensionDayFor(drizzle(centre.pool) as unknown as Db, id);
+    expect((await call(platform, 'POST', `/api/tickets/${pt.id}/exchange/extend`, { reason: '商家负责人外出', requestedDueAt: `${day}T18:00:00+08:00` })).status).toBe(202);
+    await waitFor('extension requested at the centre', async () => (await centreTicket(id)).status === 'extension_requested');
+    const [before] = (await centre.pool.query(`select reply_due_at from dispatches where ticket_id = $1 and role = 'lead'`, [id])).rows;
+    const no = await call(centre, 'POST', `/api/tickets/${id}/actions/deny-extension`, { note: '事实清楚，请按期办结' });
+    expect(no.status, JSON.stringify(no.body)).toBe(200);
+    expect((await received(orderId, 'order.extension_decided')).data.payload).toEqual({ approved: false, note: '事实清楚，请按期办结' });
+    const [after] = (await centre.pool.query(`select status, reply_due_at from dispatches where ticket_id = $1 and role = 'lead'`, [id])).rows;
+    expect(after).toEqual({ status: 'in_progress', reply_due_at: before.reply_due_at });
+  });
+
   it('an extension asked before signing is refused with a message that says so; the centre’s ticket does not move', async () => {
     const { id, orderId } = await dispatchedToPlatform('健身房拒绝办理退卡');
     await waitFor('the platform’s ticket', () => platformTicketOf(orderId));

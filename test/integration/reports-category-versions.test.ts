@@ -68,6 +68,9 @@ describe('category-grouped reports after a re-import', () => {
     const one = await ok(supervisor.get(`/api/reports/measures?${range}&by=category&key=0102`));
     expect(one.rows.map((r: { key: string; counters: Record<string, number> }) => [r.key, r.counters.received])).toEqual([['0203', 2]]);
     expect(one.total.counters.received).toBe(2);
+    // The ticket-level roll-up (category-rollup) follows the same mapping.
+    const up = await ok(supervisor.get(`/api/reports/category-rollup?from=${day(0)}&to=${day(0)}&level=1`));
+    expect(up).toEqual({ level: 1, rows: [{ code: '01', name: '城乡建设', tickets: 1 }, { code: '02', name: '交通运输', tickets: 3 }], unmapped: 0 });
   });
 
   it('unit × category and its Excel export show the new codes and names only', async () => {
@@ -102,6 +105,8 @@ describe('category-grouped reports after a re-import', () => {
     const rep = await ok(supervisor.get(`/api/reports/measures?${range}&by=category`));
     expect(rep.rows.map((r: { key: string; name: string; counters: Record<string, number> }) => `${r.key} ${r.name} ${r.counters.received}`))
       .toEqual(['0101 物业服务 1', '0201 出租车（已停用） 1', '0203 道路照明（已停用） 2']); // 路灯照明 had become 道路照明 before it went
+    const up = await ok(supervisor.get(`/api/reports/category-rollup?from=${day(0)}&to=${day(0)}&level=1`));
+    expect(up).toEqual({ level: 1, rows: [{ code: '01', name: '城乡建设', tickets: 1 }], unmapped: 3 });
     const n = await env.rt.db.execute(sql`select count(*)::int as n from tickets where category_code in ('0102', '0201')`);
     expect(n.rows[0]).toEqual({ n: 3 }); // tickets keep what they were classified with
   });

@@ -10,7 +10,7 @@ import type { Db, Tx } from '../../platform/db/client';
 import { writeAudit } from '../../platform/events/audit';
 import { problem } from '../../platform/http/problems';
 import { inTransaction } from '../../platform/transaction';
-import { CURRENT_CATEGORY_VERSION } from '../current';
+import { CURRENT_CATEGORY_VERSION, categoryMapper } from '../current';
 import { categoriesFromCsv, categoriesToCsv } from '../csv';
 import { codeMapPairs, flattenTree, importCategoryTree, stabilizeCodes, type CategoryRow, type TreeNode } from './import-category-tree';
 
@@ -112,42 +112,23 @@ export async function categoryMapping(db: Db, version: number) {
 
 /**
  * Tickets classified in [from, to), counted under the tree in force at `level`: each ticket's
- * (version, code) is carried forward through the code maps to the current version, then up to
- * its ancestor at `level`. A node split in two counts under the first new code (lowest code), so
- * no ticket counts twice; a node retired without successor is listed under `unmapped`.
+ * (version, code) is carried into the current version by the one mapping the reports use
+ * (categoryMapper), then up to its ancestor at `level`. A node split in two counts under the first
+ * new code (lowest code), so no ticket counts twice; a node retired without successor counts under
+ * its nearest ancestor that lives on; only when its whole branch is gone is it listed under `unmapped`.
  */
 export async function categoryRollup(db: Db, q: { from: Date; to: Date; level: number }) {
-  const r = await db.execute<{ code: string | null; name: string | null; tickets: number }>(sql`
-    with recursive cur as (select ${CURRENT_CATEGORY_VERSION} as v),
-    t as (select category_version as version, category_code as code, count(*)::int as n from tickets
-      where category_code is not null and category_version is not null and created_at >= ${q.from} and created_at < ${q.to} group by 1, 2),
-    chain(start_version, start_code, version, code) as (
-      select version, code, version, code from t
-      union
-      select c.start_version, c.start_code, m.to_version, m.to_code from chain c
-      join category_code_map m on m.from_version = c.version and m.from_code = c.code
-    ),
-    landed as (
-      select distinct on (start_version, start_code) start_version, start_code, code from chain, cur
-      where chain.version = cur.v order by start_version, start_code, code
-    ),
-    -- Up the tree in force to the ancestor at the asked level (codes need not be two digits a level).
-    anc(start_code, code, level) as (
-      select l.code, c.code, c.level from (select distinct code from landed) l join categories c on c.code = l.code join cur on c.version = cur.v
-      union
-      select a.start_code, p.code, p.level from anc a join cur on true
-      join categories c on c.version = cur.v and c.code = a.code join categories p on p.version = cur.v and p.code = c.parent_code
-      where a.level > ${q.level}
-    ),
-    up as (
-      select t.n, (select a.code from anc a where a.start_code = l.code and a.level <= ${q.level} order by a.level desc limit 1) as code
-      from t left join landed l on l.start_version = t.version and l.start_code = t.code
-    )
-    select up.code, (select c.name from categories c, cur where c.version = cur.v and c.code = up.code) as name, sum(up.n)::int as tickets
-    from up group by 1 order by 1 nulls last`);
-  return {
-    level: q.level,
-    rows: r.rows.filter((x) => x.code !== null).map((x) => ({ code: x.code!, name: x.name, tickets: x.tickets })),
-    unmapped: r.rows.find((x) => x.code === null)?.tickets ?? 0,
-  };
+  const t = (await db.execute<{ version: number; code: string; n: number }>(sql`
+    select category_version as version, category_code as code, count(*)::int as n from tickets
+    where category_code is not null and category_version is not null and created_at >= ${q.from} and created_at < ${q.to} group by 1, 2`)).rows;
+  const map = await categoryMapper(db);
+  const sums = new Map<string | null, number>();
+  for (const r of t) {
+    const to = map.inForce(r.code, r.version);
+    const code = to.via === 'retired' || to.via === 'unknown' ? null : map.ancestorAt(to.code, q.level);
+    sums.set(code, (sums.get(code) ?? 0) + r.n);
+  }
+  const rows = [...sums.entries()].filter((e): e is [string, number] => e[0] !== null).sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([code, tickets]) => ({ code, name: map.nameInForce(code), tickets }));
+  return { level: q.level, rows, unmapped: sums.get(null) ?? 0 };
 }
