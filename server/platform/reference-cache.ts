@@ -27,6 +27,8 @@ export class ReferenceCache {
   private subscriber: Redis | null = null;
   /** Loads from the database, for the figures (tests, benchmarks). */
   loads = 0;
+  /** Listening for other nodes' changes right now (false: only the TTL bounds staleness). */
+  subscribed = false;
   /** The pool this cache loads through (never a caller's transaction, which may hold uncommitted rows). */
   db: Db | null = null;
 
@@ -80,11 +82,20 @@ export class ReferenceCache {
   /** Listens for other nodes' changes on a connection of its own (a subscribed client can do nothing else). */
   subscribe(redis: Redis) {
     if (!this.opts.channel) return;
-    const sub = redis.duplicate({ enableOfflineQueue: true });
+    const channel = this.opts.channel;
+    const sub = redis.duplicate({ enableOfflineQueue: false, autoResubscribe: false });
     this.subscriber = sub;
     sub.on('error', (err) => reportFailure(this.opts.log, 'reference-cache-subscriber', err));
-    // After a reconnect, messages sent while away are gone: drop everything rather than wait for the TTL.
-    sub.on('ready', () => { for (const kind of REFERENCE_KINDS) this.invalidate(kind); });
+    // On every (re)connection: subscribe again, and drop everything — messages sent while away are gone.
+    // (A node that boots while Redis is down subscribes once it is back; until then the TTL holds.)
+    sub.on('ready', () => {
+      this.subscribed = false;
+      sub.subscribe(channel).then(() => {
+        for (const kind of REFERENCE_KINDS) this.invalidate(kind);
+        this.subscribed = true;
+      }, (err) => reportFailure(this.opts.log, 'reference-cache-subscribe', err));
+    });
+    sub.on('close', () => { this.subscribed = false; });
     sub.on('message', (_channel: string, message: string) => {
       try {
         const { kinds } = JSON.parse(message) as { kinds: string[] };
@@ -93,7 +104,6 @@ export class ReferenceCache {
         reportFailure(this.opts.log, 'reference-cache-message', err, { message: message.slice(0, 200) });
       }
     });
-    sub.subscribe(this.opts.channel).catch((err) => reportFailure(this.opts.log, 'reference-cache-subscribe', err));
   }
 
   close() {

@@ -25,6 +25,11 @@ interface EventFields {
   patch?: Partial<typeof tickets.$inferInsert>;
   /** When it happened, if the caller already fixed the instant (intake stamps row and event alike). */
   at?: Date;
+  /**
+   * One more INSERT that belongs to this change, sent in the same statement (a data-modifying CTE)
+   * instead of a round trip of its own: the intake's same-matter signature.
+   */
+  alsoInsert?: SQL | null;
 }
 
 const TICKET_COLUMNS = getTableColumns(tickets) as Record<string, PgColumn>;
@@ -65,7 +70,8 @@ export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, t
         data: sql`jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text)` })}
     ), ob as (
       ${outboxInsertFrom(sql`t`, sql`${e.type}`, sql`${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version)`)}
-    )${rollsUpAfterCommit(e.type) ? sql`, rp as (insert into report_rollup_pending (ticket_id, seq) select ${ticketId}, t.version from t)` : sql``}
+    )${rollsUpAfterCommit(e.type) ? sql`, rp as (insert into report_rollup_pending (ticket_id, seq) select ${ticketId}, t.version from t)` : sql``}${
+    e.alsoInsert ? sql`, also as (${e.alsoInsert})` : sql``}
     select version from t`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
   await onTicketEvent(tx, ctx, ticketId, { type: e.type, unitId: e.unitId, data: eventData }, at); // reports rollup, callback on close, knowledge usage (issue 8)

@@ -7,7 +7,7 @@
  * judged by the classifier's one rule (judgeSameMatter). No text is compared in SQL and nothing is
  * held in memory, so a node that starts answers at once.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   bandKeys,
@@ -20,7 +20,7 @@ import {
 } from '@rexian/classifier/src/duplicates';
 import { maskPii } from '@rexian/classifier/src/pii';
 import type { Ctx } from '../platform/context';
-import type { Db, Tx } from '../platform/db/client';
+import type { Db } from '../platform/db/client';
 import { sqlList } from '../platform/db/sql-list';
 import { normalizeMobile } from '../identity/checks';
 import { ticketSameMatter } from './tables';
@@ -30,12 +30,17 @@ const DAY_MS = 86_400_000;
 /** How far back open tickets are compared (either way the matter is still being worked). */
 export const SAME_MATTER_WINDOW_DAYS = 30;
 
-/** Stores the ticket's signature in its registration transaction; a text too short to shingle is skipped. */
-export async function recordSameMatterSignature(tx: Tx, ticketId: string, content: string, at: Date): Promise<void> {
+/**
+ * The ticket's signature row, as an INSERT the registration's event statement carries (recordEvent's
+ * `alsoInsert`), so it is written in the registration transaction without a round trip of its own.
+ * Null for a text too short to shingle (nothing is stored).
+ */
+export function sameMatterSignatureInsert(ticketId: string, content: string, at: Date): SQL | null {
   const sig = signature(content);
-  if (!sig) return;
-  await tx.insert(ticketSameMatter).values({ ticketId, bandKeys: bandKeys(sig), signature: signatureToBytes(sig), createdAt: at })
-    .onConflictDoNothing();
+  if (!sig) return null;
+  const keys = `{${bandKeys(sig).join(',')}}`; // integers only: an array literal as one parameter
+  return sql`insert into ticket_same_matter (ticket_id, band_keys, signature, created_at)
+    values (${ticketId}, ${keys}::int[], ${signatureToBytes(sig)}, ${at}) on conflict do nothing`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { ApiClient } from '../helpers/http';
 const env = useTestEnv();
 
 /** The statements one registration may send on the request path (BEGIN … COMMIT included). */
-const STATEMENTS_PER_REGISTRATION = 8;
+const STATEMENTS_PER_REGISTRATION = 6;
 
 const original = pg.Client.prototype.query;
 afterEach(() => { pg.Client.prototype.query = original; });

@@ -48,3 +48,14 @@ describe('one citizen, one history', () => {
     expect((await agent.post(`/api/citizens/merge-candidates/${list[0].id}`, { decision: 'reject' })).status).toBe(409);
   });
 });
+
+describe('a first-time caller registered twice at once', () => {
+  it('ends as one citizen with one contact point: the intake that loses the race files its ticket under the winner and leaves no empty record', async () => {
+    const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizens`)).rows[0].n;
+    const [x, y] = await Promise.all([appeal({ phone: '13700003333' }, 'phone'), appeal({ phone: '13700003333' }, 'phone')]);
+    expect(await citizenOf(x.ticketId)).toBe(await citizenOf(y.ticketId));
+    const contacts = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizen_contacts where citizen_id = ${await citizenOf(x.ticketId)}`)).rows[0].n;
+    expect(contacts).toBe(1);
+    expect((await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizens`)).rows[0].n).toBe(before + 1);
+  });
+});

@@ -24,6 +24,8 @@ beforeAll(async () => {
   nodeB = createRuntime({ databaseUrl: nodeA.rt.options.databaseUrl, redisUrl: nodeA.rt.options.redisUrl, queuePrefix: nodeA.prefix,
     piiKey: TEST_PII_KEY, poolSize: 4, referenceTtlMs: 600_000 });
   if (nodeB.redis.status !== 'ready') await new Promise((r) => nodeB.redis.once('ready', r));
+  for (let i = 0; i < 100 && !nodeB.svc.refs!.subscribed; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(nodeB.svc.refs!.subscribed).toBe(true);
   dispatcher = (await makeUser(nodeA, 'dispatcher')).actor;
   unitId = (await makeUnit(nodeA)).id;
 });

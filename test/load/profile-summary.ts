@@ -29,6 +29,7 @@ const self = new Map<string, number>();
 const areas = new Map<string, number>();
 const incl = new Map<string, number>();
 const writes = new Map<string, number>();
+const pgWriters = new Map<string, number>();
 let busy = 0;
 let total = 0;
 for (let i = 0; i < p.samples.length; i++) {
@@ -48,6 +49,11 @@ for (let i = 0; i < p.samples.length; i++) {
   if (fn === 'writev' || fn === 'writeBuffer') {
     const owner = st.map((f) => area(f.callFrame.url, f.callFrame.functionName)).find((x) => /^(pg|ioredis|bullmq|socket\.io|engine\.io|ws|express|node:_http)/.test(x)) ?? 'other';
     writes.set(owner, (writes.get(owner) ?? 0) + dt);
+    if (owner === 'pg') {
+      const f = st.find((x) => /\/(server|integrations)\//.test(x.callFrame.url));
+      const who = f ? `${f.callFrame.functionName || '(anonymous)'} ${area(f.callFrame.url, '')}` : '(no Rexian frame on the stack)';
+      pgWriters.set(who, (pgWriters.get(who) ?? 0) + dt);
+    }
   }
   const seen = new Set<string>();
   for (const f of st) {
@@ -63,6 +69,8 @@ console.log('\nself time by package / area');
 for (const [k, v] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${pc(v)}  ${k}`);
 console.log('\nsocket writes (writev + writeBuffer) by the package that wrote');
 for (const [k, v] of [...writes].sort((a, b) => b[1] - a[1])) console.log(`  ${pc(v)}  ${k}`);
+console.log('\nPostgreSQL socket writes by the nearest Rexian frame');
+for (const [k, v] of [...pgWriters].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pc(v)}  ${k}`);
 const ENTRY = ['registerTicket', 'resolveCitizen', 'recordEvent', 'recordSameMatterSignature', 'safeClassify', 'presentRegistered', 'currentCategory',
   'relayOnce', 'addBulk', 'processJob', 'sendReceipt', 'publish', 'garbage collector', 'writev', 'writeBuffer', 'deadlinesForDispatch'];
 console.log('\ninclusive time of entry points');

@@ -67,6 +67,7 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, prove
     .select({ id: citizenContacts.id, citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash, verifiedAt: citizenContacts.verifiedAt })
     .from(citizenContacts)
     .where(inArray(citizenContacts.valueHash, points.flatMap((p) => p.all)));
+  if (found.length === 0 && points.length === 1) return newCitizenWithContact(tx, ctx, c, points[0]);
   const byHash = new Map(found.map((f) => [f.valueHash, f]));
   const foundFor = (p: (typeof points)[number]) => p.all.map((h) => byHash.get(h)).find(Boolean);
   const strong = points.find((p) => p.proven && !!foundFor(p));
@@ -142,4 +143,35 @@ async function newCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Promise<string>
     })
     .returning({ id: citizens.id });
   return row.id;
+}
+
+/**
+ * The commonest intake of all, a first-time caller with one contact point: the citizen and the
+ * contact in one statement (data-modifying CTEs) instead of two round trips. Same outcome as the
+ * general path: if a concurrent intake stored this contact point first, its citizen is used and
+ * ours is removed in this transaction.
+ */
+async function newCitizenWithContact(tx: Tx, ctx: Ctx, c: CitizenIdentity,
+  p: { kind: ContactKind; value: string; hash: string; all: string[]; proven: boolean }): Promise<string> {
+  const r = await tx.execute<{ citizenId: string; attached: boolean }>(sql`
+    with c as (
+      insert into citizens (kind, name_enc, id_number_enc, id_number_hash, credit_code)
+      values (${c.creditCode ? 'company' : 'person'}, ${ctx.svc.pii.encryptOpt(c.name)}, ${ctx.svc.pii.encryptOpt(c.idNumber)},
+        ${c.idNumber ? ctx.svc.pii.hash('id', c.idNumber) : null}, ${c.creditCode ?? null})
+      returning id
+    ), cc as (
+      insert into citizen_contacts (citizen_id, kind, value_hash, value_enc, verified_at)
+      select c.id, ${p.kind}, ${p.hash}, ${ctx.svc.pii.encrypt(p.value)}, ${p.proven ? ctx.now() : null}::timestamptz from c
+      on conflict do nothing returning citizen_id
+    )
+    select c.id as "citizenId", exists (select 1 from cc) as attached from c`);
+  const { citizenId, attached } = r.rows[0];
+  if (attached) return citizenId;
+  // A concurrent intake created this contact first: use its citizen, drop ours (same tx).
+  const [other] = await tx
+    .select({ citizenId: citizenContacts.citizenId })
+    .from(citizenContacts)
+    .where(and(eq(citizenContacts.kind, p.kind), inArray(citizenContacts.valueHash, p.all)));
+  await tx.delete(citizens).where(eq(citizens.id, citizenId));
+  return other.citizenId;
 }

@@ -12,7 +12,7 @@ import { forgetTicketSequences, isMissingRelation, ticketNumberSql } from '../ti
 import { autoTitle } from '../auto-title';
 import type { Tx } from '../../platform/db/client';
 import { inTransaction } from '../../platform/transaction';
-import { recordSameMatterSignature } from '../same-matter';
+import { sameMatterSignatureInsert } from '../same-matter';
 
 /** What the centre already knows at intake beside the appeal (agent's choices, channel hints). */
 export const IntakeOverrides = z.strictObject({
@@ -91,12 +91,12 @@ export async function registerTicket(
       const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null,
         ...(a.name ? { name: a.name } : {}) }));
       if (inTx) await inTx(tx, ticketId);
-      // 并单: the signature every node's desk compares new appeals with (same-matter.ts).
-      await recordSameMatterSignature(tx, ticketId, appeal.content.text, now);
       // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
       const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
         categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };
-      const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now });
+      // 并单: the signature every node's desk compares new appeals with (same-matter.ts), written by the event's statement.
+      const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now,
+        alsoInsert: sameMatterSignatureInsert(ticketId, appeal.content.text, now) });
       return { ticketId, number: ticketNumber, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
     });
   };
