@@ -95,7 +95,7 @@ describe('administrative changes are events', () => {
     await none(() => admin.post('/api/admin/users', { username: 'events.agent', displayName: '重名', role: 'agent', unitId: null, phoneExtension: null }), 409);
   });
 
-  it('snippets, knowledge articles, units, dispatch rules, time limits and holidays each leave one event', async () => {
+  it('snippets, knowledge articles, units, dispatch rules, time limits, holidays, the category tree and tags each leave one event', async () => {
     const snip = await one(() => admin.post('/api/admin/text-snippets', { kind: 'agent_phrase', title: '稍候', body: '请您稍候，正在为您查询。' }),
       201, { entity: 'text_snippet', action: 'created' });
     await one(() => admin.request('PUT', `/api/admin/text-snippets/${snip.body.data.id}`, { title: '稍候', body: '请稍候。', active: false }),
@@ -119,6 +119,15 @@ describe('administrative changes are events', () => {
       200, { entity: 'holidays', action: 'replaced', id: '2031' });
     await none(() => admin.request('PUT', '/api/admin/holidays/2031', { rows: [{ date: '2031-03-05', kind: 'workday', name: '测试' }] }), 400);
     await one(() => admin.post('/api/admin/sla-policies/preset', { name: 'guangdong-2022' }), 200, { entity: 'sla_policy', action: 'preset_applied' });
+
+    // The category tree and its tags, from the categories screen.
+    await one(() => admin.post('/api/admin/category-versions/import', { label: '事件', csv: 'code,name,parent_code,level\n01,城乡建设管理,,1\n' }),
+      201, { entity: 'category_tree', action: 'imported' });
+    await none(() => admin.post('/api/admin/category-versions/import', { label: '事件', csv: 'code,name,parent_code,level\n0101,物业,09,2\n' }), 400);
+    const tag = await one(() => admin.request('PUT', '/api/admin/tags/night_time', { name: '夜间（22时后）', kind: 'place_time', active: true }),
+      200, { entity: 'tag', action: 'saved', id: 'night_time' });
+    expect(tag.event.before).toMatchObject({ name: '夜间' });
+    expect(tag.event.after).toMatchObject({ name: '夜间（22时后）' });
   });
 
   it('the event kind is in the catalogue, and its outbox rows parse as admin messages', async () => {

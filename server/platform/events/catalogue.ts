@@ -72,7 +72,7 @@ const admin = <S extends z.ZodType>(data: S): EventDefinition<S, 'admin'> => ({ 
 
 /** What an administrator can change (recordAdminChange): each has its own use cases and screen. */
 export const ADMIN_ENTITIES = ['user', 'message_template', 'text_snippet', 'knowledge_article', 'classifier', 'unit', 'dispatch_rule',
-  'sla_policy', 'holidays'] as const;
+  'sla_policy', 'holidays', 'category_tree', 'tag'] as const;
 export type AdminEntity = (typeof ADMIN_ENTITIES)[number];
 
 export const EVENTS = {
