@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { and, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { validate } from '../platform/http/middleware';
 import { problem } from '../platform/http/problems';
 import { requireStaff } from '../identity/sessions';
@@ -11,7 +11,7 @@ import { presetPolicies, SLA_PRESET_NAMES, type SlaPresetName } from './presets'
 import { recomputeProvisionalDeadlines } from './use-cases/recompute-provisional-deadlines';
 import { CalendarYearMissingError } from './errors';
 import { inTransaction } from '../platform/transaction';
-import { writeAudit } from '../platform/events/audit';
+import { recordAdminChange } from '../platform/events/admin-change';
 
 const Year = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 const HolidayYearInput = z.strictObject({
@@ -51,9 +51,11 @@ export function slaRoutes() {
       const others = await tx.select().from(holidays).where(sql`extract(year from ${holidays.date}) <> ${y}`);
       const check = validateHolidayRows([...others, ...rows] as HolidayRow[]);
       if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
+      const before = await tx.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays)
+        .where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`))).orderBy(holidays.date);
       await tx.delete(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)));
       if (rows.length) await tx.insert(holidays).values(rows);
-      await writeAudit(tx, req.ctx, { action: 'holidays.replaced', entityType: 'holiday_year', entityId: String(y), data: { rows: rows.length } });
+      await recordAdminChange(tx, req.ctx, { entity: 'holidays', id: String(y), action: 'replaced', before, after: rows, audit: { rows: rows.length } });
       try {
         return await recomputeProvisionalDeadlines(tx, req.ctx);
       } catch (err) {
@@ -81,10 +83,14 @@ export function slaRoutes() {
       throw e;
     }
     const row = await inTransaction(req.ctx, async (tx) => {
+      const [before] = await tx.select().from(slaPolicies)
+        .where(and(eq(slaPolicies.regionCode, b.regionCode), eq(slaPolicies.appealType, b.appealType), eq(slaPolicies.urgency, b.urgency))).for('update');
       const [saved] = await tx.insert(slaPolicies).values(b).onConflictDoUpdate({
         target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: b.name, rules: b.rules, active: b.active },
       }).returning();
-      await writeAudit(tx, req.ctx, { action: 'sla_policy.saved', entityType: 'sla_policy', entityId: saved.id, data: { ...b } });
+      const view = (p: typeof saved) => ({ name: p.name, regionCode: p.regionCode, appealType: p.appealType, urgency: p.urgency, rules: p.rules, active: p.active });
+      await recordAdminChange(tx, req.ctx, { entity: 'sla_policy', id: saved.id, action: 'saved', ...(before ? { before: view(before) } : {}), after: view(saved),
+        audit: { ...b } });
       return saved;
     });
     await req.ctx.svc.refs?.changed('sla_policies');
@@ -95,7 +101,8 @@ export function slaRoutes() {
     const b = req.body;
     const rows = presetPolicies(b.name, b.regionCode).map((p) => ({ name: `${b.name} ${p.appealType}/${p.urgency}`, ...policyToRow(p) }));
     await inTransaction(req.ctx, async (tx) => {
-      await writeAudit(tx, req.ctx, { action: 'sla_policy.preset_applied', entityType: 'sla_policy', entityId: b.name, data: { regionCode: b.regionCode, rows: rows.length } });
+      await recordAdminChange(tx, req.ctx, { entity: 'sla_policy', id: b.name, action: 'preset_applied', after: { regionCode: b.regionCode, policies: rows.length },
+        audit: { regionCode: b.regionCode, rows: rows.length } });
       for (const row of rows) {
         await tx.insert(slaPolicies).values(row).onConflictDoUpdate({
           target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: row.name, rules: row.rules, active: true },

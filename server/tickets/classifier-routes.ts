@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import { requireStaff } from '../identity/sessions';
 import { problem } from '../platform/http/problems';
 import type { LoadedClassifier } from './classifier';
+import { recordAdminChange } from '../platform/events/admin-change';
+import { inTransaction } from '../platform/transaction';
 
 /**
  * The model against the agents: of the tickets an agent confirmed, how often the suggestion's
@@ -21,10 +23,17 @@ export function classifierRoutes(classifier: () => LoadedClassifier | undefined)
       group by 1, 2 order by 1 desc, 2`);
     res.json({ data: { modelVersion: classifier()?.version() ?? null, agreement: rows.rows } });
   });
-  r.post('/admin/classifier/reload', requireStaff('admin'), (_req, res) => {
+  /** A reload that fails records nothing; one that succeeds is an administrative change naming both model versions. */
+  r.post('/admin/classifier/reload', requireStaff('admin'), async (req, res) => {
     const c = classifier();
     if (!c) throw problem('SERVICE_UNAVAILABLE', 'classifier not loaded');
-    res.json({ data: { modelVersion: c.reload() } });
+    const modelVersion = await inTransaction(req.ctx, async (tx) => {
+      const before = c.version();
+      const after = c.reload();
+      await recordAdminChange(tx, req.ctx, { entity: 'classifier', id: 'model', action: 'reloaded', before: { modelVersion: before }, after: { modelVersion: after } });
+      return after;
+    });
+    res.json({ data: { modelVersion } });
   });
   return r;
 }

@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import type { Db, Tx } from '../../platform/db/client';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { problem } from '../../platform/http/problems';
 import { inTransaction } from '../../platform/transaction';
 import { CURRENT_CATEGORY_VERSION, categoryMapper } from '../current';
@@ -46,8 +46,8 @@ async function importAudited(ctx: Ctx, rows: CategoryRow[], label: string, sourc
   const done = await inTransaction(ctx, async (tx) => {
     const version = await importCategoryTree(tx, rows, label, source);
     const [{ mapped }] = (await tx.execute<{ mapped: number }>(sql`select count(*)::int as mapped from category_code_map where to_version = ${version}`)).rows;
-    await writeAudit(tx, ctx, { action: 'category_tree.imported', entityType: 'category_tree', entityId: String(version),
-      data: { label, source, nodes: rows.length, mapped } });
+    await recordAdminChange(tx, ctx, { entity: 'category_tree', id: String(version), action: 'imported',
+      after: { label, source, nodes: rows.length, mapped }, audit: { label, source, nodes: rows.length, mapped } });
     return { version, nodes: rows.length, mapped };
   });
   await ctx.svc.refs?.changed('categories'); // the tree in force changed on every node

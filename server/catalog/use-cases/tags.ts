@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import type { Db } from '../../platform/db/client';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { problem } from '../../platform/http/problems';
 import { inTransaction } from '../../platform/transaction';
 import { lockTicket } from '../../tickets/guard';
@@ -25,8 +25,10 @@ export async function listTags(db: Db, all = false) {
 /** The administrator adds, renames or retires a tag (retired tags stay on old tickets, offered no more). */
 export async function saveTag(ctx: Ctx, code: string, input: z.infer<typeof TagInput>) {
   return inTransaction(ctx, async (tx) => {
+    const [before] = await tx.select({ name: tags.name, kind: tags.kind, active: tags.active }).from(tags).where(eq(tags.code, code)).for('update');
     const [row] = await tx.insert(tags).values({ code, ...input }).onConflictDoUpdate({ target: tags.code, set: input }).returning();
-    await writeAudit(tx, ctx, { action: 'tag.saved', entityType: 'tag', entityId: code, data: input });
+    await recordAdminChange(tx, ctx, { entity: 'tag', id: code, action: 'saved', ...(before ? { before } : {}),
+      after: { name: row.name, kind: row.kind, active: row.active }, audit: input });
     return row;
   });
 }

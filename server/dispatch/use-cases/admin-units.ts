@@ -3,7 +3,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import { problem } from '../../platform/http/problems';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { inTransaction } from '../../platform/transaction';
 import { regions } from '../../catalog/tables';
 import { handlingUnits, UNIT_KINDS } from '../tables';
@@ -49,12 +49,15 @@ async function checkPlace(tx: Tx, id: string | null, input: UpdateUnitInput) {
   }
 }
 
+const unitView = (u: typeof handlingUnits.$inferSelect) =>
+  ({ code: u.code, name: u.name, kind: u.kind, parentId: u.parentId, regionCode: u.regionCode, active: u.active });
+
 export async function createUnit(ctx: Ctx, input: CreateUnitInput) {
   return inTransaction(ctx, async (tx) => {
     await checkPlace(tx, null, input);
     const [row] = await tx.insert(handlingUnits).values(input).onConflictDoNothing().returning();
     if (!row) throw problem('UNIT_CODE_TAKEN', input.code);
-    await writeAudit(tx, ctx, { action: 'unit.created', entityType: 'unit', entityId: row.id, data: { ...input } });
+    await recordAdminChange(tx, ctx, { entity: 'unit', id: row.id, action: 'created', after: unitView(row), audit: { ...input } });
     return row;
   });
 }
@@ -73,7 +76,8 @@ export async function updateUnit(ctx: Ctx, id: string, input: UpdateUnitInput) {
     }
     const [row] = await tx.update(handlingUnits).set(input).where(eq(handlingUnits.id, id)).returning();
     const changed = Object.fromEntries(Object.entries(input).filter(([k, v]) => before[k as keyof typeof before] !== v));
-    await writeAudit(tx, ctx, { action: 'unit.updated', entityType: 'unit', entityId: id, data: { changed, before: { name: before.name, kind: before.kind, parentId: before.parentId, regionCode: before.regionCode, active: before.active } } });
+    await recordAdminChange(tx, ctx, { entity: 'unit', id, action: 'updated', before: unitView(before), after: unitView(row),
+      audit: { changed, before: { name: before.name, kind: before.kind, parentId: before.parentId, regionCode: before.regionCode, active: before.active } } });
     return row;
   });
 }

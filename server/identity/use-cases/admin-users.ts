@@ -5,7 +5,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import { problem } from '../../platform/http/problems';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { inTransaction } from '../../platform/transaction';
 import { env } from '../../platform/config/env';
 import { handlingUnits } from '../../dispatch/tables';
@@ -78,6 +78,10 @@ async function endSessions(tx: Tx, userId: string): Promise<number> {
   return gone.length;
 }
 
+/** What an account change event shows of the account: never its password hash or second-factor secrets. */
+const account = (u: { username: string; displayName: string; role: string; unitId: string | null; phoneExtension?: string | null; active: boolean }) =>
+  ({ username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, phoneExtension: u.phoneExtension ?? null, active: u.active });
+
 async function lockUser(tx: Tx, id: string) {
   const [u] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!u) throw problem('USER_NOT_FOUND');
@@ -91,7 +95,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput) {
     await checkFields(tx, null, input);
     const [row] = await tx.insert(users).values({ ...input, passwordHash }).onConflictDoNothing({ target: users.username }).returning({ id: users.id });
     if (!row) throw problem('USERNAME_TAKEN', input.username);
-    await writeAudit(tx, ctx, { action: 'user.created', entityType: 'user', entityId: row.id, data: { ...input } });
+    await recordAdminChange(tx, ctx, { entity: 'user', id: row.id, action: 'created', after: { ...input }, audit: { ...input } });
     return { id: row.id, oneTimePassword: password };
   });
 }
@@ -107,8 +111,8 @@ export async function updateUser(ctx: Ctx, id: string, input: UpdateUserInput) {
     const changed = Object.fromEntries(Object.entries(input).filter(([k, v]) => before[k as keyof typeof before] !== v));
     const reduced = (before.active && !input.active) || before.role !== input.role || before.unitId !== input.unitId;
     const ended = reduced ? await endSessions(tx, id) : 0;
-    await writeAudit(tx, ctx, { action: before.active && !input.active ? 'user.disabled' : !before.active && input.active ? 'user.enabled' : 'user.updated',
-      entityType: 'user', entityId: id, data: { changed, sessionsEnded: ended } });
+    await recordAdminChange(tx, ctx, { entity: 'user', id, action: before.active && !input.active ? 'disabled' : !before.active && input.active ? 'enabled' : 'updated',
+      before: account(before), after: account({ ...before, ...input }), audit: { changed, sessionsEnded: ended } });
     return { id };
   });
 }
@@ -124,7 +128,7 @@ export async function resetPassword(ctx: Ctx, id: string) {
     await lockUser(tx, id);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
     const ended = await endSessions(tx, id);
-    await writeAudit(tx, ctx, { action: 'user.password_reset', entityType: 'user', entityId: id, data: { sessionsEnded: ended } });
+    await recordAdminChange(tx, ctx, { entity: 'user', id, action: 'password_reset', audit: { sessionsEnded: ended } });
     return { id, oneTimePassword: password };
   });
 }
@@ -134,8 +138,8 @@ export async function unlockUser(ctx: Ctx, id: string) {
   return inTransaction(ctx, async (tx) => {
     const u = await lockUser(tx, id);
     await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, id));
-    await writeAudit(tx, ctx, { action: 'user.unlocked', entityType: 'user', entityId: id,
-      data: { failedLogins: u.failedLogins, lockedUntil: u.lockedUntil?.toISOString() ?? null } });
+    const was = { failedLogins: u.failedLogins, lockedUntil: u.lockedUntil?.toISOString() ?? null };
+    await recordAdminChange(tx, ctx, { entity: 'user', id, action: 'unlocked', before: was, after: { failedLogins: 0, lockedUntil: null }, audit: was });
     return { id };
   });
 }
@@ -151,7 +155,8 @@ export async function resetMfa(ctx: Ctx, id: string) {
     await tx.update(users).set({ mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaEnabledAt: null, mfaLastStep: null }).where(eq(users.id, id));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, id));
     const ended = await endSessions(tx, id);
-    await writeAudit(tx, ctx, { action: 'user.mfa_reset', entityType: 'user', entityId: id, data: { wasEnabled: !!u.mfaEnabledAt, sessionsEnded: ended } });
+    await recordAdminChange(tx, ctx, { entity: 'user', id, action: 'mfa_reset', before: { mfaEnabled: !!u.mfaEnabledAt }, after: { mfaEnabled: false },
+      audit: { wasEnabled: !!u.mfaEnabledAt, sessionsEnded: ended } });
     return { id };
   });
 }

@@ -6,7 +6,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
+import { inTransaction } from '../../platform/transaction';
 import { knowledgeArticles } from '../tables';
 import { docTerms, queryTerms } from '../search-text';
 
@@ -30,29 +31,35 @@ export const ArticlePatch = z.strictObject({
   active: z.boolean().optional(),
 });
 
-async function audit(ctx: Ctx, action: string, id: string, data: Record<string, unknown> = {}) {
-  await writeAudit(ctx.db, ctx, { action, entityType: 'knowledge_article', entityId: id, data });
-}
+/** What an article change event shows (the body too: what agents quote is what changed). */
+const articleView = (a: typeof knowledgeArticles.$inferSelect) => ({ title: a.title, body: a.body, categoryCode: a.categoryCode, validFrom: a.validFrom,
+  validTo: a.validTo, ownerUnitId: a.ownerUnitId, active: a.active });
 
 export async function createArticle(ctx: Ctx, input: ArticleInput) {
   const a = ctx.actor;
-  const [row] = await ctx.db.insert(knowledgeArticles).values({
-    ...input, search: sql`to_tsvector('simple', ${docTerms(input.title, input.body)})`, createdBy: a.kind === 'staff' ? a.id : null,
-  }).returning();
-  await audit(ctx, 'knowledge.created', row.id);
-  return row;
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.insert(knowledgeArticles).values({
+      ...input, search: sql`to_tsvector('simple', ${docTerms(input.title, input.body)})`, createdBy: a.kind === 'staff' ? a.id : null,
+    }).returning();
+    await recordAdminChange(tx, ctx, { entity: 'knowledge_article', id: row.id, action: 'created', after: articleView(row), audit: {} });
+    return row;
+  });
 }
 
 export async function updateArticle(ctx: Ctx, id: string, patch: z.infer<typeof ArticlePatch>) {
-  const [cur] = await ctx.db.select().from(knowledgeArticles).where(eq(knowledgeArticles.id, id));
-  if (!cur) throw problem('ARTICLE_NOT_FOUND');
-  const next = { ...cur, ...patch };
-  if (next.validFrom && next.validTo && next.validFrom > next.validTo) throw problem('VALIDATION_FAILED', 'validFrom after validTo');
-  const [row] = await ctx.db.update(knowledgeArticles).set({
-    ...patch, search: sql`to_tsvector('simple', ${docTerms(next.title, next.body)})`, updatedAt: ctx.now(),
-  }).where(eq(knowledgeArticles.id, id)).returning();
-  await audit(ctx, 'knowledge.updated', id, { fields: Object.keys(patch) });
-  return row;
+  return inTransaction(ctx, async (tx) => {
+    const [cur] = await tx.select().from(knowledgeArticles).where(eq(knowledgeArticles.id, id)).for('update');
+    if (!cur) throw problem('ARTICLE_NOT_FOUND');
+    const next = { ...cur, ...patch };
+    if (next.validFrom && next.validTo && next.validFrom > next.validTo) throw problem('VALIDATION_FAILED', 'validFrom after validTo');
+    const [row] = await tx.update(knowledgeArticles).set({
+      ...patch, search: sql`to_tsvector('simple', ${docTerms(next.title, next.body)})`, updatedAt: ctx.now(),
+    }).where(eq(knowledgeArticles.id, id)).returning();
+    // Retiring (active → false) and publishing again are the same PATCH: the event names which.
+    const action = cur.active && patch.active === false ? 'retired' : !cur.active && patch.active === true ? 'published' : 'updated';
+    await recordAdminChange(tx, ctx, { entity: 'knowledge_article', id, action, before: articleView(cur), after: articleView(row), audit: { fields: Object.keys(patch) } });
+    return row;
+  });
 }
 
 export async function getArticle(ctx: Ctx, id: string) {

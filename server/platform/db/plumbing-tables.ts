@@ -35,3 +35,26 @@ export const outbox = pgTable(
   },
   (t) => [index('outbox_unsent_idx').on(t.id).where(sql`${t.sentAt} is null`)],
 );
+
+/**
+ * Administrative changes (users, texts, knowledge, the classifier, units, dispatch rules, time
+ * limits, holidays): the `admin.changed` events of the catalogue, one row per change, written with
+ * their audit and outbox rows by recordAdminChange (platform/events/admin-change.ts).
+ */
+export const adminEvents = pgTable(
+  'admin_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role'),
+    requestId: text('request_id'),
+    before: jsonb('before').$type<unknown>(),
+    after: jsonb('after').$type<unknown>(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('admin_events_entity_idx').on(t.entity, t.entityId, t.at)],
+);

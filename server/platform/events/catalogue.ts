@@ -49,13 +49,14 @@ export type RollupCounter =
 /** SMS / mail templates the citizen may be sent after an event (citizen/sms-sender.ts). */
 export type CitizenTemplate = 'ticket_received' | 'ticket_replied' | 'ticket_extended';
 
-export type EventEntity = 'ticket' | 'rectification' | 'job';
+export type EventEntity = 'ticket' | 'rectification' | 'job' | 'admin';
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType, E extends EventEntity = EventEntity> {
   data: S;
   /**
    * Whose timeline holds it: a ticket's (ticket_events), a rectification case's (rectification_events),
-   * or none — a job topic that only travels through the outbox (callback dialling).
+   * or none — a job topic that only travels through the outbox (callback dialling) — or the centre's
+   * set-up (admin_events: accounts, texts, units, rules, time limits …).
    */
   entity: E;
   /** Staff rooms (agents, dispatchers, supervisors, the ticket's viewers, the units named) refetch the ticket. */
@@ -68,6 +69,12 @@ const ticket = <S extends z.ZodType>(data: S, more: Partial<Omit<EventDefinition
   ({ data, entity: 'ticket', invalidates: true, ...more });
 const rectification = <S extends z.ZodType>(data: S): EventDefinition<S, 'rectification'> => ({ data, entity: 'rectification', invalidates: true });
 const job = (): EventDefinition<typeof none, 'job'> => ({ data: none, entity: 'job', invalidates: false });
+const admin = <S extends z.ZodType>(data: S): EventDefinition<S, 'admin'> => ({ data, entity: 'admin', invalidates: false });
+
+/** What an administrator can change (recordAdminChange): each has its own use cases and screen. */
+export const ADMIN_ENTITIES = ['user', 'message_template', 'text_snippet', 'knowledge_article', 'classifier', 'unit', 'dispatch_rule',
+  'sla_policy', 'holidays', 'category_tree', 'tag'] as const;
+export type AdminEntity = (typeof ADMIN_ENTITIES)[number];
 
 export const EVENTS = {
   // Intake (受理)
@@ -204,6 +211,10 @@ export const EVENTS = {
   // Tags (标签, categories.md §2) set on a ticket (catalog/use-cases/tags.ts).
   'ticket.tagged': ticket(z.object({ tags: z.array(z.string()), previous: z.array(z.string()) })),
   'ticket.main_closed': ticket(z.object({ mainTicketId: id, mainTicketNumber: z.string(), callbackId: id.nullable() }), { notice: 'ticket_replied' }),
+  // The centre's set-up changed (platform/events/admin-change.ts): who changed what, before and after.
+  'admin.changed': admin(z.object({
+    entity: z.enum(ADMIN_ENTITIES), id: z.string(), action: z.string().regex(/^[a-z_]+$/), before: z.unknown().optional(), after: z.unknown().optional(),
+  })),
   // Jobs that travel through the outbox only (回访外呼, the SMS survey link)
   'callback.dial': job(),
   'callback.sms_link': job(),
@@ -213,6 +224,7 @@ export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = z.input<(typeof EVENTS)[T]['data']>;
 export type TicketEventType = { [K in EventType]: (typeof EVENTS)[K]['entity'] extends 'ticket' ? K : never }[EventType];
 export type RectificationEventType = { [K in EventType]: (typeof EVENTS)[K]['entity'] extends 'rectification' ? K : never }[EventType];
+export type AdminEventType = { [K in EventType]: (typeof EVENTS)[K]['entity'] extends 'admin' ? K : never }[EventType];
 export type JobTopic = { [K in EventType]: (typeof EVENTS)[K]['entity'] extends 'job' ? K : never }[EventType];
 
 /** Event types whose data has no fields: callers may leave `data` out. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { outbox } from '../db/plumbing-tables';
-import { eventDefinition, isEventType, type EventType, type JobTopic } from './catalogue';
+import { eventDefinition, isEventType, type AdminEventType, type EventType, type JobTopic } from './catalogue';
 
 /**
  * What an outbox row carries (and, with `outboxId`/`topic` added by the relay, what its BullMQ job
@@ -25,25 +25,38 @@ export const OutboxPayload = z.object({
 });
 export type OutboxPayload = z.infer<typeof OutboxPayload>;
 
+/** An administrative change's row (admin_events): which change, for whoever follows the centre's set-up. */
+export const AdminOutboxPayload = z.object({ cause: z.string(), adminEventId: z.string(), entity: z.string(), entityId: z.string(), action: z.string() });
+export type AdminOutboxPayload = z.infer<typeof AdminOutboxPayload>;
+
 /** What the relay adds to each job. */
 const Delivered = OutboxPayload.extend({ outboxId: z.number().int(), topic: z.string() });
 export type OutboxMessage = z.infer<typeof Delivered> & { topic: EventType };
+const AdminDelivered = AdminOutboxPayload.extend({ outboxId: z.number().int(), topic: z.string() });
+export type AdminOutboxMessage = z.infer<typeof AdminDelivered> & { topic: AdminEventType };
 
 /** Fields each kind of row must have beyond the common ones. */
 const required: Record<'ticket' | 'rectification' | 'job', (keyof OutboxPayload)[]> = {
   ticket: ['version'], rectification: ['rectificationId', 'rectificationVersion'], job: ['callbackId', 'attemptId'],
 };
 
-export type ParsedOutbox = { ok: true; message: OutboxMessage } | { ok: false; error: string };
+export type ParsedOutbox = { ok: true; kind: 'ticket'; message: OutboxMessage } | { ok: true; kind: 'admin'; message: AdminOutboxMessage }
+  | { ok: false; error: string };
+
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
 
 /** A relayed outbox message checked against the catalogue: a known topic, and the fields its kind needs. */
 export function parseOutboxMessage(topic: string, data: unknown): ParsedOutbox {
   if (!isEventType(topic)) return { ok: false, error: `unknown topic ${topic}` };
+  if (eventDefinition(topic).entity === 'admin') {
+    const a = AdminDelivered.safeParse(data);
+    return a.success ? { ok: true, kind: 'admin', message: { ...a.data, topic: topic as AdminEventType } } : { ok: false, error: issues(a.error) };
+  }
   const r = Delivered.safeParse(data);
-  if (!r.success) return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ') };
-  const missing = required[eventDefinition(topic).entity].filter((k) => r.data[k] === undefined);
+  if (!r.success) return { ok: false, error: issues(r.error) };
+  const missing = required[eventDefinition(topic).entity as keyof typeof required].filter((k) => r.data[k] === undefined);
   if (missing.length) return { ok: false, error: `missing ${missing.join(', ')}` };
-  return { ok: true, message: { ...r.data, topic } };
+  return { ok: true, kind: 'ticket', message: { ...r.data, topic } };
 }
 
 /** A job topic's outbox row (callback dialling), written in the caller's transaction. */

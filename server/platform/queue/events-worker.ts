@@ -22,6 +22,8 @@ export function runEventsWorker(rt: Runtime, redisUrl: string, registry: Handler
       rt.log.error({ outboxId: job.data?.outboxId ?? null, jobId: job.id, topic: job.name, err: parsed.error }, 'outbox payload does not match the event catalogue');
       throw new UnrecoverableError(`outbox ${job.data?.outboxId ?? job.id}: ${parsed.error}`);
     }
+    // An administrative change has no handlers yet: its job is the notice that it happened.
+    if (parsed.kind === 'admin') return;
     const attempts = { attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 };
     const results = await Promise.allSettled(registry.handlersFor(parsed.message.topic).map((h) => h.fn(parsed.message, attempts)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

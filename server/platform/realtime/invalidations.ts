@@ -27,6 +27,7 @@ export function invalidationsFor(rows: OutboxRow[], log: Logger): Invalidation[]
       log.error({ outboxId: row.id, topic: row.topic, err: parsed.error }, 'outbox payload does not match the event catalogue; no invalidation sent');
       continue;
     }
+    if (parsed.kind === 'admin') continue; // the set-up's screens reload on their own; no ticket room cares
     const m = parsed.message;
     if (!eventDefinition(m.topic).invalidates) continue;
     out.push({

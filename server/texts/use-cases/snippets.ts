@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { inTransaction } from '../../platform/transaction';
 import { SNIPPET_KINDS, textSnippets, type SnippetKind } from '../tables';
 
@@ -25,10 +25,13 @@ export async function listSnippets(ctx: Ctx, kind: SnippetKind | undefined, acti
     .orderBy(asc(textSnippets.kind), asc(textSnippets.sort), asc(textSnippets.title));
 }
 
+const snippetView = (t: typeof textSnippets.$inferSelect) =>
+  ({ kind: t.kind, title: t.title, body: t.body, categoryCode: t.categoryCode, sort: t.sort, active: t.active });
+
 export async function createSnippet(ctx: Ctx, input: CreateSnippetInput) {
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(textSnippets).values(input).returning();
-    await writeAudit(tx, ctx, { action: 'text_snippet.created', entityType: 'text_snippet', entityId: row.id, data: { kind: input.kind, title: input.title } });
+    await recordAdminChange(tx, ctx, { entity: 'text_snippet', id: row.id, action: 'created', after: snippetView(row), audit: { kind: input.kind, title: input.title } });
     return row;
   });
 }
@@ -38,8 +41,8 @@ export async function updateSnippet(ctx: Ctx, id: string, input: UpdateSnippetIn
     const [before] = await tx.select().from(textSnippets).where(eq(textSnippets.id, id)).for('update');
     if (!before) throw problem('NOT_FOUND');
     const [row] = await tx.update(textSnippets).set({ ...input, updatedAt: ctx.now() }).where(eq(textSnippets.id, id)).returning();
-    await writeAudit(tx, ctx, { action: 'text_snippet.updated', entityType: 'text_snippet', entityId: id,
-      data: { kind: before.kind, before: { title: before.title, body: before.body, active: before.active } } });
+    await recordAdminChange(tx, ctx, { entity: 'text_snippet', id, action: 'updated', before: snippetView(before), after: snippetView(row),
+      audit: { kind: before.kind, before: { title: before.title, body: before.body, active: before.active } } });
     return row;
   });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { asc, eq } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
-import { writeAudit } from '../../platform/events/audit';
+import { recordAdminChange } from '../../platform/events/admin-change';
 import { inTransaction } from '../../platform/transaction';
 import { messageTemplates, TEMPLATE_CHANNELS, type TemplateChannel } from '../tables';
 import { placeholdersIn } from '../placeholders';
@@ -50,12 +50,16 @@ export async function listTemplates(ctx: Ctx) {
   return rows.map((r) => ({ ...r, knownVariables: knownVariables(r.code, r.channel) }));
 }
 
+const templateView = (t: typeof messageTemplates.$inferSelect) =>
+  ({ code: t.code, channel: t.channel, name: t.name, subject: t.subject, body: t.body, variables: t.variables, active: t.active });
+
 export async function createTemplate(ctx: Ctx, input: CreateTemplateInput) {
   checkTemplate(input.code, input.channel, input);
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(messageTemplates).values(input).onConflictDoNothing().returning();
     if (!row) throw problem('TEMPLATE_EXISTS', `${input.code}/${input.channel}`);
-    await writeAudit(tx, ctx, { action: 'message_template.created', entityType: 'message_template', entityId: row.id, data: { code: input.code, channel: input.channel } });
+    await recordAdminChange(tx, ctx, { entity: 'message_template', id: row.id, action: 'created', after: templateView(row),
+      audit: { code: input.code, channel: input.channel } });
     return row;
   });
 }
@@ -66,8 +70,8 @@ export async function updateTemplate(ctx: Ctx, id: string, input: UpdateTemplate
     if (!before) throw problem('NOT_FOUND');
     checkTemplate(before.code, before.channel, input);
     const [row] = await tx.update(messageTemplates).set({ ...input, updatedAt: ctx.now() }).where(eq(messageTemplates.id, id)).returning();
-    await writeAudit(tx, ctx, { action: 'message_template.updated', entityType: 'message_template', entityId: id,
-      data: { code: before.code, channel: before.channel, before: { body: before.body, subject: before.subject, variables: before.variables, active: before.active } } });
+    await recordAdminChange(tx, ctx, { entity: 'message_template', id, action: 'updated', before: templateView(before), after: templateView(row),
+      audit: { code: before.code, channel: before.channel, before: { body: before.body, subject: before.subject, variables: before.variables, active: before.active } } });
     return row;
   });
 }
