@@ -68,14 +68,14 @@ async function none(run: () => Promise<{ status: number; body: unknown }>, statu
 
 describe('administrative changes are events', () => {
   it('editing a message template: one event with the text before and after; a refused edit writes nothing', async () => {
-    const made = await one(() => admin.post('/api/admin/message-templates', { code: 'ticket_received', channel: 'sms', name: '受理告知', body: '工单{number}已受理', variables: ['number'] }),
+    const made = await one(() => admin.post('/api/admin/message-templates', { code: 'ticket_received', channel: 'sms', name: '受理告知', body: '工单{ticketNo}已受理', variables: ['ticketNo'] }),
       201, { entity: 'message_template', action: 'created' });
     const id = made.body.data.id as string;
-    const { event } = await one(() => admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '您的工单{number}已受理。', variables: ['number'] }),
+    const { event } = await one(() => admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '您的工单{ticketNo}已受理。', variables: ['ticketNo'] }),
       200, { entity: 'message_template', action: 'updated', id });
-    expect(event.before).toMatchObject({ body: '工单{number}已受理' });
-    expect(event.after).toMatchObject({ body: '您的工单{number}已受理。' });
-    await none(() => admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '工单{number}，{days}日内', variables: ['number'] }), 400);
+    expect(event.before).toMatchObject({ body: '工单{ticketNo}已受理' });
+    expect(event.after).toMatchObject({ body: '您的工单{ticketNo}已受理。' });
+    await none(() => admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '工单{ticketNo}，{days}日内', variables: ['ticketNo'] }), 400);
     await none(() => admin.request('PUT', '/api/admin/message-templates/00000000-0000-4000-8000-000000000000', { name: 'x', body: 'x', variables: [] }), 404);
   });
 
