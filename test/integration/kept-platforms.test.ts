@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser, loginHttp } from '../helpers/server-process';
-import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
+import { callPeer as call, startPeerPair, stopPeers, type PeerSide } from '../helpers/exchange-peers';
+import { waitFor } from '../helpers/wait';
 
 const CENTRE = 'city-12345', PLATFORM = 'sh-12315';
 const SECRET = 'centre-12315-shared-secret-0123';
