@@ -1,6 +1,7 @@
 import { Button, List, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { post } from '../../api/client';
+import type { SameMatterCandidate } from '../../../../contract/same-matter';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { StatusTag } from '../../tickets/tags';
@@ -8,19 +9,6 @@ import { SideListCard } from '../../tickets/SideListCard';
 import { useDebouncedList } from '../../tickets/useDebouncedList';
 import { useTicketAction } from '../../tickets/useTicketAction';
 
-/** One answer row of POST /api/tickets/similar (server/tickets/same-matter.ts). */
-export interface SameMatterCandidate {
-  ticketId: string;
-  number: string;
-  title: string;
-  status: string;
-  createdAt: string;
-  regionCode: string | null;
-  score: number;
-  sameCitizen: boolean;
-  samePlace: boolean;
-  reasons: ('similarText' | 'relatedText' | 'sameCitizen' | 'samePlace')[];
-}
 
 /**
  * Same matter (并单): open tickets this appeal probably repeats. On the registration form it follows the
