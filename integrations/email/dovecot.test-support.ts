@@ -3,6 +3,7 @@
  * temp folder, on a free loopback port, any user with password `testpass`. Tests skip, saying so,
  * where `hasDovecot` is false.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -44,4 +45,16 @@ export async function startDovecot(): Promise<{ port: number; stop: () => Promis
       if (dovecot.pid && dovecot.exitCode === null) { dovecot.kill('SIGTERM'); await new Promise((r) => dovecot.once('exit', r)); }
     },
   };
+}
+
+/** One Dovecot for the test file: started before its tests (where installed), stopped after. `port()` is its IMAP port. */
+export function useDovecot() {
+  let dovecot: Awaited<ReturnType<typeof startDovecot>> | undefined;
+  beforeAll(async () => {
+    if (hasDovecot) dovecot = await startDovecot();
+  }, 20_000);
+  afterAll(async () => {
+    await dovecot?.stop();
+  });
+  return { port: () => dovecot?.port ?? 0 };
 }

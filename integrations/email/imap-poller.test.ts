@@ -3,32 +3,21 @@
  * with its own config and maildir; seeded by IMAP APPEND. Skipped, saying so, where dovecot is
  * not installed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ImapFlow } from 'imapflow';
 import { MemoryEventSink, MemoryIntake } from '../shared/test-fixtures';
 import { pollMailboxOnce } from './imap-poller';
-import { hasDovecot, startDovecot } from './dovecot.test-support';
+import { hasDovecot, useDovecot } from './dovecot.test-support';
 
 const MAILBOX = '12345@city.example';
-let dovecot: Awaited<ReturnType<typeof startDovecot>> | undefined;
-let port = 0;
-
-
-beforeAll(async () => {
-  if (!hasDovecot) return;
-  dovecot = await startDovecot();
-  port = dovecot.port;
-}, 20_000);
-afterAll(async () => {
-  await dovecot?.stop();
-});
+const dovecot = useDovecot();
 
 let user = 0;
 let imap: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } };
 let intake: MemoryIntake, events: MemoryEventSink;
 beforeEach(() => {
   // A fresh IMAP user (= fresh maildir) per test.
-  imap = { host: '127.0.0.1', port, secure: false, auth: { user: `u${++user}`, pass: 'testpass' } };
+  imap = { host: '127.0.0.1', port: dovecot.port(), secure: false, auth: { user: `u${++user}`, pass: 'testpass' } };
   intake = new MemoryIntake(); events = new MemoryEventSink();
 });
 

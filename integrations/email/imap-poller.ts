@@ -6,17 +6,9 @@
  */
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { InboundAppeal } from '../inbound-appeal';
-import type { ChannelEventSink, IntakePort, RawStore } from '../shared/ports';
-import { parseInboundMail, type AttachmentStore } from './inbound';
+import { parseInboundMail, type MailIntakeDeps } from './inbound';
 
-export interface ImapPollerDeps {
-  intake: IntakePort;
-  events?: ChannelEventSink;
-  rawStore?: RawStore;
-  attachments?: AttachmentStore;
-  /** The address this mailbox receives for (channelAccount). */
-  mailbox: string;
-  mailDomain: string;
+export interface ImapPollerDeps extends MailIntakeDeps {
   imap: Pick<ImapFlowOptions, 'host' | 'port' | 'secure' | 'auth' | 'tls'>;
   folders?: { inbox?: string; processed?: string; rejected?: string };
   /** Whole message limit (default 25 MB). Larger messages go to Rejected unread. */

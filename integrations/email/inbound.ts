@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { InboundAppeal } from '../inbound-appeal';
+import type { ChannelEventSink, IntakePort, RawStore } from '../shared/ports';
 
 /**
  * Stores attachment bytes (object storage in production) and returns the storage key — or the key
@@ -14,6 +15,17 @@ import type { InboundAppeal } from '../inbound-appeal';
  */
 export interface AttachmentStore {
   put(input: { content: Buffer; mime: string; filename?: string; sha256: string }): Promise<string | { storageKey: string; mime: string }>;
+}
+
+/** What both ways mail comes in (IMAP polling, the SMTP receiver) hand each message to. */
+export interface MailIntakeDeps {
+  intake: IntakePort;
+  events?: ChannelEventSink;
+  rawStore?: RawStore;
+  attachments?: AttachmentStore;
+  /** The address we receive for (the channelAccount, e.g. 12345@city.gov.cn). */
+  mailbox: string;
+  mailDomain: string;
 }
 
 export type InboundMailResult =

@@ -5,17 +5,9 @@
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { InboundAppeal } from '../inbound-appeal';
-import type { ChannelEventSink, IntakePort, RawStore } from '../shared/ports';
-import { parseInboundMail, type AttachmentStore } from './inbound';
+import { parseInboundMail, type MailIntakeDeps } from './inbound';
 
-export interface SmtpListenerDeps {
-  intake: IntakePort;
-  events?: ChannelEventSink;
-  rawStore?: RawStore;
-  attachments?: AttachmentStore;
-  /** The mailbox we receive for, e.g. 12345@city.gov.cn; other recipients are refused (no relay). */
-  mailbox: string;
-  mailDomain: string;
+export interface SmtpListenerDeps extends MailIntakeDeps {
   /** Whole message limit (default 25 MB, channels.md §5). */
   maxBytes?: number;
   /** Per attachment (default 20 MB) and count (default 9), as for web uploads (channels.md §3). */

@@ -16,9 +16,9 @@ import {
   signatureFromBytes,
   signatureSimilarity,
   signatureToBytes,
-  type SameMatterReason,
 } from '@rexian/classifier/src/duplicates';
 import { maskPii } from '@rexian/classifier/src/pii';
+import type { SameMatterCandidate } from '../../contract/same-matter';
 import type { Ctx } from '../platform/context';
 import type { Db } from '../platform/db/client';
 import { sqlList } from '../platform/db/sql-list';
@@ -79,21 +79,6 @@ export const SimilarTicketsInput = z.strictObject({
   limit: z.coerce.number().int().min(1).max(20).optional(),
 }).refine((v) => v.text || v.ticketId, { message: 'text or ticketId is required' });
 export type SimilarTicketsInput = z.infer<typeof SimilarTicketsInput>;
-
-export interface SameMatterCandidate {
-  ticketId: string;
-  number: string;
-  /** Title with personal data masked (the desk lists candidates; details open on the ticket page). */
-  title: string;
-  status: string;
-  createdAt: string;
-  regionCode: string | null;
-  /** Estimated similarity of the texts (MinHash over character 3-shingles), 0..1. */
-  score: number;
-  sameCitizen: boolean;
-  samePlace: boolean;
-  reasons: SameMatterReason[];
-}
 
 interface Row extends Record<string, unknown> {
   id: string;

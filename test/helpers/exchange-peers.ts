@@ -50,14 +50,3 @@ export async function callPeer(s: PeerSide, method: string, path: string, body?:
   const r = await fetch(`${s.server.url}${path}`, { method, headers: who.headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: r.status, body: (await r.json()) as { data: any; code?: string } };
 }
-
-/** Polls `f` until it gives something (the other process works asynchronously), or fails naming `what`. */
-export async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}

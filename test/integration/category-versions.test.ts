@@ -156,6 +156,26 @@ describe('category tree versions', () => {
     expect(map.pairs.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`));
     expect(map.retired).toEqual(p.retired);
   });
+
+  it('a rule carried into a new tree version can be edited, and one per category × region is still all a version takes', async () => {
+    const unit = await makeUnit(env, { name: '区住房和城乡建设局' });
+    const other = await makeUnit(env, { name: '区城市管理局' });
+    const rule = await ok(admin.post('/api/admin/dispatch-rules', { categoryCode: '0105', leadUnitId: unit.id }), 201);
+    // (0105 is in the tree in force after the preview test's import.) The same tree again as a new version: 0105 keeps its code, and its rule is carried forward.
+    const csv = (await admin.download(`/api/admin/category-versions/${rule.categoryVersion}/export`)).bytes.toString('utf8');
+    const next = (await ok(admin.post('/api/admin/category-versions/import', { label: '2029版', csv }), 201)).version as number;
+    const carried = (await ok(admin.get('/api/admin/dispatch-rules')))
+      .find((r: { categoryVersion: number; categoryCode: string }) => r.categoryVersion === next && r.categoryCode === '0105');
+    expect(carried).toBeTruthy();
+
+    // The administrator moves 0105 to another unit in the tree in force: the old version's rule is history, not a clash.
+    const moved = await admin.request('PUT', `/api/admin/dispatch-rules/${carried.id}`, { categoryCode: '0105', leadUnitId: other.id });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.data).toMatchObject({ categoryVersion: next, leadUnitId: other.id });
+    // A second rule for 0105 × * in the same version is still refused.
+    const twice = await admin.post('/api/admin/dispatch-rules', { categoryCode: '0105', leadUnitId: unit.id });
+    expect(twice).toMatchObject({ status: 409, body: { code: 'RULE_EXISTS' } });
+  });
 });
 
 describe('tags (标签)', () => {

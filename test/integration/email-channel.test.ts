@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createTestDatabase } from '../helpers/env';
 import { freePort, insertUser, loginHttp, spawnServer, type ServerProcess } from '../helpers/server-process';
+import { waitFor } from '../helpers/wait';
 
 const MAILBOX = '12345@rexian.test';
 const CITIZEN = 'zhangsan@example.cn';
@@ -57,15 +58,6 @@ afterAll(async () => {
 
 const citizenMail = () => nodemailer.createTransport({ host: '127.0.0.1', port: listenPort, secure: false, ignoreTLS: true });
 const api = async (path: string) => (await (await fetch(`${server.url}${path}`, { headers: staff.headers })).json()) as { data: any };
-async function waitFor<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const count = async (q: string, params: unknown[] = []) => Number((await pool.query(q, params)).rows[0].n);
 
 describe('email channel in the running server', () => {

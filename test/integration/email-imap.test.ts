@@ -4,28 +4,18 @@
  * (citizen by address, replies threaded), is moved to Processed after commit, and `close()`
  * stops the polling. Skipped where Debian `dovecot-imapd` is not installed (.ci/run installs it).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { useTestEnv } from '../helpers/env';
 import { startEmailChannel } from '../../server/channels/email';
-import { hasDovecot, startDovecot } from '../../integrations/email/dovecot.test-support';
+import { hasDovecot, useDovecot } from '../../integrations/email/dovecot.test-support';
 
 const MAILBOX = '12345@rexian.test';
 const env = useTestEnv({ withServer: false });
-let dovecot: Awaited<ReturnType<typeof startDovecot>> | undefined;
-let port = 0;
+const dovecot = useDovecot();
 
-beforeAll(async () => {
-  if (!hasDovecot) return;
-  dovecot = await startDovecot();
-  port = dovecot.port;
-}, 20_000);
-afterAll(async () => {
-  await dovecot?.stop();
-});
-
-const imap = () => ({ host: '127.0.0.1', port, secure: false, auth: { user: 'hotline', pass: 'testpass' }, logger: false as const });
+const imap = () => ({ host: '127.0.0.1', port: dovecot.port(), secure: false, auth: { user: 'hotline', pass: 'testpass' }, logger: false as const });
 async function seed(...messages: string[]) {
   const c = new ImapFlow(imap());
   await c.connect();
@@ -45,7 +35,7 @@ const tickets = async () => (await env.rt.db.execute<{ number: string; citizenId
 describe.skipIf(!hasDovecot)('IMAP poller in the server', () => {
   it('polls the mailbox into tickets, takes a mail that only names a ticket in its subject as a new appeal (it proves nothing), and stops on close()', async () => {
     await seed(`From: 王五 <wangwu@example.org>\nTo: ${MAILBOX}\nSubject: 楼道灯坏了\nMessage-ID: <a1@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n五号楼二单元楼道灯坏了\n`);
-    const email = await startEmailChannel(env.rt, { mailbox: MAILBOX, imapUrl: `imap://hotline:testpass@127.0.0.1:${port}`, imapPollSeconds: 0.3 },
+    const email = await startEmailChannel(env.rt, { mailbox: MAILBOX, imapUrl: `imap://hotline:testpass@127.0.0.1:${dovecot.port()}`, imapPollSeconds: 0.3 },
       { listener: false, poller: true });
     const t0 = Date.now();
     while ((await tickets()).length < 1 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100));

@@ -4,7 +4,8 @@
  * by env (channels.md §7 "Testing for real").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
+import { callPeer as call, startPeerPair, stopPeers, type PeerSide } from '../helpers/exchange-peers';
+import { waitFor } from '../helpers/wait';
 import { signRequest } from '../../integrations/shared/hmac';
 
 const PROVINCE = 'gd-province', CITY = 'gz-city';

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser, loginHttp } from '../helpers/server-process';
-import { callPeer as call, startPeerPair, stopPeers, waitFor, type PeerSide } from '../helpers/exchange-peers';
+import { callPeer as call, startPeerPair, stopPeers, type PeerSide } from '../helpers/exchange-peers';
+import { waitFor } from '../helpers/wait';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { ExchangeClient } from '../../integrations/exchange/client';
 import { extensionDayFor } from '../../server/sla/extension';

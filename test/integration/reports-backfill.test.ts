@@ -8,10 +8,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
+import { useTestEnv } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
+import { twoUnitsWithStaff } from '../helpers/two-units';
 import { signRequest } from '../../integrations/shared/hmac';
-import { importCategoryTree } from '../../server/catalog/use-cases/import-category-tree';
 import { setPolicy } from '../../server/callbacks/policy';
 import { callbacks } from '../../server/callbacks/tables';
 import { rectifications } from '../../server/reviews/tables';
@@ -52,16 +52,7 @@ async function calls(events: unknown[]) {
 }
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通运输', parentCode: null, level: 1 },
-  ], 't', 't');
-  U = await makeUnit(env, { name: '区住建局' });
-  V = await makeUnit(env, { name: '区交通局' });
-  agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
-  dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
-  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
-  clerkU = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: U.id })).user.username);
-  clerkV = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: V.id })).user.username);
+  ({ U, V, agent, dispatcher, supervisor, clerkU, clerkV } = await twoUnitsWithStaff(env));
   await setPolicy(env.rt.db, { sampleRate: 1, onDissatisfied: 'reopen' }, null);
 
   // 1: registered as 01/440106, corrected on submit to 02/440104; dispatched to U, returned, reassigned to V;

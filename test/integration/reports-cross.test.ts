@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { useTestEnv, makeUnit, makeUser } from '../helpers/env';
+import { useTestEnv } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
-import { importCategoryTree } from '../../server/catalog/use-cases/import-category-tree';
+import { twoUnitsWithStaff } from '../helpers/two-units';
 import { setPolicy } from '../../server/callbacks/policy';
 
 const env = useTestEnv();
@@ -37,16 +37,7 @@ async function ticket(categoryCode: string, regionCode: string, unit: { id: stri
 }
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通运输', parentCode: null, level: 1 },
-  ], 't', 't');
-  U = await makeUnit(env, { name: '区住建局' });
-  V = await makeUnit(env, { name: '区交通局' });
-  agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
-  dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
-  supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
-  clerkU = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: U.id })).user.username);
-  clerkV = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: V.id })).user.username);
+  ({ U, V, agent, dispatcher, supervisor, clerkU, clerkV } = await twoUnitsWithStaff(env));
   await setPolicy(env.rt.db, { sampleRate: 0 }, null);
   // By hand: U gets 01 (closed) and 02 (open); V gets 01 twice (one closed). Regions: 440106 for U's, 440104 for V's.
   await ticket('01', '440106', U, clerkU, true);

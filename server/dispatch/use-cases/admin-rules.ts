@@ -1,5 +1,7 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/client';
+import { CURRENT_CATEGORY_VERSION } from '../../catalog/current';
 import type { Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
 import { recordAdminChange } from '../../platform/events/admin-change';
@@ -19,13 +21,12 @@ const ruleView = (r: typeof dispatchRules.$inferSelect) => ({ categoryVersion: r
 
 export async function saveRule(ctx: Ctx, id: string | null, input: RuleFields) {
   return inTransaction(ctx, async (tx) => {
-    const [clash] = await tx.select({ id: dispatchRules.id }).from(dispatchRules)
-      .where(and(eq(dispatchRules.categoryCode, input.categoryCode), eq(dispatchRules.regionCode, input.regionCode ?? '*'), id ? ne(dispatchRules.id, id) : undefined));
-    if (clash) throw problem('RULE_EXISTS', `${input.categoryCode} × ${input.regionCode ?? '*'}`, { ruleId: clash.id });
+    const before = id ? (await tx.select().from(dispatchRules).where(eq(dispatchRules.id, id)).for('update'))[0] : undefined;
+    if (id && !before) throw problem('NOT_FOUND');
+    await assertNoOtherRule(tx, { categoryVersion: input.categoryVersion ?? before?.categoryVersion, categoryCode: input.categoryCode,
+      regionCode: input.regionCode ?? '*' }, id);
     let row;
-    if (id) {
-      const [before] = await tx.select().from(dispatchRules).where(eq(dispatchRules.id, id)).for('update');
-      if (!before) throw problem('NOT_FOUND');
+    if (id && before) {
       [row] = await tx.update(dispatchRules).set(input).where(eq(dispatchRules.id, id)).returning();
       await recordAdminChange(tx, ctx, { entity: 'dispatch_rule', id, action: 'updated', before: ruleView(before), after: ruleView(row),
         audit: { before: { categoryCode: before.categoryCode, regionCode: before.regionCode, leadUnitId: before.leadUnitId, assistingUnitIds: before.assistingUnitIds, active: before.active }, after: input } });
@@ -35,6 +36,20 @@ export async function saveRule(ctx: Ctx, id: string | null, input: RuleFields) {
     }
     return row;
   });
+}
+
+/**
+ * One rule per (tree version, category, region), the key of the table's unique index, checked before
+ * writing so the administrator gets RULE_EXISTS naming the rule to edit instead of a database error. The
+ * version counts: a new tree version carries every rule forward, and the old version's copy is history,
+ * not a clash (without it, no carried rule could be edited).
+ */
+async function assertNoOtherRule(tx: Tx, key: { categoryVersion: number | SQL | null | undefined; categoryCode: string; regionCode: string }, exceptId: string | null) {
+  const version = key.categoryVersion ?? CURRENT_CATEGORY_VERSION;
+  const [clash] = await tx.select({ id: dispatchRules.id }).from(dispatchRules)
+    .where(and(sql`${dispatchRules.categoryVersion} = ${version}`, eq(dispatchRules.categoryCode, key.categoryCode), eq(dispatchRules.regionCode, key.regionCode),
+      exceptId ? ne(dispatchRules.id, exceptId) : undefined));
+  if (clash) throw problem('RULE_EXISTS', `${key.categoryCode} × ${key.regionCode}`, { ruleId: clash.id });
 }
 
 /** Rules are deactivated, not deleted: dispatches name the rule they followed. */

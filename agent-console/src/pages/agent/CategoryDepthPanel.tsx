@@ -1,10 +1,10 @@
-import { App, Button, Card, List, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Button, List, Space, Tag, Typography } from 'antd';
 import { api } from '../../api/endpoints';
-import { errorMessage } from '../../api/problem';
 import type { Category, TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { classificationDefaults } from '../../lib/suggestion';
+import { SideListCard } from '../../tickets/SideListCard';
+import { useTicketAction } from '../../tickets/useTicketAction';
 
 /** One of the classifier's `categoryCandidates`: a name path under the predicted first level, with its words. */
 export interface CategoryCandidate {
@@ -48,50 +48,39 @@ export async function codeForPath(path: string[]): Promise<string | undefined> {
  * point to it; one click confirms the ticket's classification with that path (action `submit`).
  */
 export function CategoryDepthPanel({ ticket, onDone }: { ticket: TicketDetail; onDone: (t: TicketDetail) => void }) {
-  const { t, locale } = useI18n();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState<number | null>(null);
+  const { t } = useI18n();
+  const { busy, run } = useTicketAction<number>(ticket.id, onDone);
   const candidates = categoryCandidatesOf(ticket.suggestion);
   if (!ticket.allowedActions?.includes('submit') || candidates.length === 0) return null;
 
-  const confirm = async (index: number) => {
-    setBusy(index);
-    try {
-      const categoryCode = await codeForPath(candidates[index].path);
-      if (!categoryCode) throw new Error(t('depth.notInTree'));
-      const { data } = await api.act(ticket.id, 'submit', { ...classificationDefaults(ticket), categoryCode });
-      message.success(t('action.done'));
-      onDone(data);
-    } catch (e) {
-      message.error(errorMessage(e, locale));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const confirm = (index: number) => run(index, 'submit', async () => {
+    const categoryCode = await codeForPath(candidates[index].path);
+    if (!categoryCode) throw new Error(t('depth.notInTree'));
+    return { ...classificationDefaults(ticket), categoryCode };
+  });
 
   return (
-    <Card size="small" title={t('depth.title')} data-testid="category-depth">
-      <List
-        size="small"
-        dataSource={candidates.map((c, i) => ({ ...c, i }))}
-        renderItem={(c) => (
-          <List.Item
-            data-testid="category-depth-item"
-            actions={[
-              <Button key="use" size="small" type={c.i === 0 ? 'primary' : 'default'} loading={busy === c.i} data-testid="category-depth-use" onClick={() => void confirm(c.i)}>
-                {t('depth.use')}
-              </Button>,
-            ]}
-          >
-            <Space direction="vertical" size={2}>
-              <Typography.Text strong={c.i === 0}>{c.path.join(' / ')}</Typography.Text>
-              <Space size={2} wrap>
-                {c.evidence.length ? c.evidence.map((w) => <Tag key={w}>{w}</Tag>) : <Typography.Text type="secondary">{t('depth.noEvidence')}</Typography.Text>}
-              </Space>
+    <SideListCard
+      title={t('depth.title')}
+      testId="category-depth"
+      rows={candidates.map((c, i) => ({ ...c, i }))}
+      renderItem={(c) => (
+        <List.Item
+          data-testid="category-depth-item"
+          actions={[
+            <Button key="use" size="small" type={c.i === 0 ? 'primary' : 'default'} loading={busy === c.i} data-testid="category-depth-use" onClick={() => void confirm(c.i)}>
+              {t('depth.use')}
+            </Button>,
+          ]}
+        >
+          <Space direction="vertical" size={2}>
+            <Typography.Text strong={c.i === 0}>{c.path.join(' / ')}</Typography.Text>
+            <Space size={2} wrap>
+              {c.evidence.length ? c.evidence.map((w) => <Tag key={w}>{w}</Tag>) : <Typography.Text type="secondary">{t('depth.noEvidence')}</Typography.Text>}
             </Space>
-          </List.Item>
-        )}
-      />
-    </Card>
+          </Space>
+        </List.Item>
+      )}
+    />
   );
 }

@@ -1,36 +1,21 @@
-import { Alert, App, Button, Card, Descriptions, Progress, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
-import { api } from '../../api/endpoints';
-import { errorMessage } from '../../api/problem';
+import { Alert, Button, Card, Descriptions, Progress, Space, Tag, Typography } from 'antd';
 import type { TicketDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useCategoryCodeByName } from '../../lib/categoryIndex';
 import { classificationDefaults, emergencyLine, viewSuggestion } from '../../lib/suggestion';
+import { useTicketAction } from '../../tickets/useTicketAction';
 
 /**
  * The classifier's suggestion on a freshly registered ticket, with one-key confirm (action `submit`)
  * and, when it smells like an emergency, the transfer button first.
  */
 export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDone: (t: TicketDetail) => void }) {
-  const { t, locale } = useI18n();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState<string | null>(null);
+  const { t } = useI18n();
+  const { busy, run: act } = useTicketAction<string>(ticket.id, onDone);
   const s = viewSuggestion(ticket.suggestion);
   const canSubmit = ticket.allowedActions?.includes('submit');
   const canTransfer = ticket.allowedActions?.includes('transfer-emergency');
-
-  const run = async (action: string, body: Record<string, unknown>) => {
-    setBusy(action);
-    try {
-      const { data } = await api.act(ticket.id, action, body);
-      message.success(t('action.done'));
-      onDone(data);
-    } catch (e) {
-      message.error(errorMessage(e, locale));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const run = (action: string, body: Record<string, unknown>) => act(action, action, body);
 
   const codeForName = useCategoryCodeByName(!!canSubmit);
   const confirmBody = classificationDefaults(ticket, codeForName);
