@@ -11,6 +11,7 @@ import { startEventsWorker } from './event-handlers';
 import { loadClassifier } from './tickets/classifier';
 import { startSla } from './sla/jobs/sla-wake.job';
 import { startRectificationSweeper } from './reviews/jobs/rectification-sweep.job';
+import { startContactCallSweeper } from './dispatch/jobs/contact-call-sweep.job';
 import { sweepPersonalData } from './channels/retention';
 import { errorForLog } from './platform/log/safe-error';
 import { startCallbackDialer } from './callbacks/jobs/dialer.job';
@@ -83,6 +84,7 @@ async function main() {
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();
   if (roles.has('cron')) closers.push(startRectificationSweeper(rt)); // issue 8: 差评整改 overdue flags
+  if (roles.has('cron')) closers.push(startContactCallSweeper(rt)); // 隐私号 calls left `calling` by a process that died
   // 回访外呼 attempts due (policy callbackBy = cti), pushed to the CTI; a polling CTI takes them itself.
   if (roles.has('cron') && env.CTI_CALLBACK_MODE === 'push') closers.push(startCallbackDialer(rt));
   if (roles.has('cron') && wx) {

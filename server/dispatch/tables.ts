@@ -129,10 +129,13 @@ export const citizenContactRequests = pgTable(
     outcomeNote: text('outcome_note'),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
     outcomeAt: timestamp('outcome_at', { withTimezone: true }),
+    /** When the bridge call was claimed (`calling`); past INTERRUPTED_CALL_MINUTES the sweep records it failed, interrupted. */
+    callingAt: timestamp('calling_at', { withTimezone: true }),
   },
   (t) => [
     index('citizen_contact_requests_ticket_idx').on(t.ticketId),
     index('citizen_contact_requests_open_idx').on(t.requestedAt).where(sql`${t.status} = 'requested'`),
+    index('citizen_contact_requests_calling_idx').on(t.callingAt).where(sql`${t.status} = 'calling'`),
   ],
 );
 

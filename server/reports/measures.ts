@@ -53,6 +53,40 @@ export const DEFAULT_MEASURES: Def[] = ([
     definition: '平均通话时长 = Σ(挂机时间 − 接听时间) ÷ 接听的呼入电话数，单位秒' },
 ] as Def[]).map((m, i) => ({ ...m, position: i }));
 
+/**
+ * The shipped definitions in English, keyed by measure code, for the English console. Shown only while the
+ * stored definition is still the shipped one: a centre that rewrote a definition has its own text (Chinese,
+ * as written), and a stale English text beside it would describe a formula the figures no longer follow.
+ */
+export const DEFINITIONS_EN: Record<string, string> = {
+  response_rate: 'Response rate = dispatches signed for with the citizen contacted in time (or returned within the sign-for limit) ÷ '
+    + '(dispatches sent − dispatches recalled or reassigned before the unit responded) (lead unit; a reassignment counts for the new unit)',
+  resolution_rate: 'Resolution rate = callbacks answered "solved" ÷ callbacks with a valid answer',
+  satisfaction_rate: 'Satisfaction rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings (bad reviews excluded on review left out)',
+  on_time_sign_rate: 'On-time sign rate = dispatches signed for in time ÷ dispatches signed for (signing only, whether or not the citizen was contacted)',
+  on_time_close_rate: 'On-time close rate = tickets the lead unit answered and closed within the handling limit ÷ dispatched tickets closed '
+    + '(tickets answered directly by an agent not counted)',
+  return_rate: 'Return rate = return requests ÷ dispatches',
+  reopen_rate: 'Reopen rate = reopenings after callback ÷ tickets closed',
+  extension_rate: 'Extension rate = extension requests ÷ dispatches',
+  overdue_count: 'Overdue count = dispatches marked overdue for no answer by the deadline (the deadline monitor\'s overdue mark)',
+  closed_late_count: 'Closed late = tickets closed − tickets closed on time',
+  direct_answer_rate: 'Direct-answer rate = tickets answered directly by an agent ÷ tickets received',
+  avg_handling_hours: 'Average handling time = Σ(closed time − received time) ÷ tickets closed, in hours',
+  bad_review_count: 'Bad reviews = tickets rated "dissatisfied" or "very dissatisfied" (bad reviews excluded on review left out)',
+  call_answer_rate: 'Call answer rate = inbound calls answered by an agent ÷ inbound calls (ended inbound calls, abandoned included; '
+    + 'callback calls not included), by day of the call',
+  avg_call_wait_seconds: 'Average wait = Σ(answer time − arrival time) ÷ inbound calls answered, in seconds '
+    + '(arrival is the call\'s earliest event, IVR included)',
+  avg_call_talk_seconds: 'Average talk time = Σ(hang-up time − answer time) ÷ inbound calls answered, in seconds',
+};
+const SHIPPED_ZH = new Map(DEFAULT_MEASURES.map((m) => [m.code, m.definition]));
+
+/** The English definition of a measure, or null when the centre has its own text for it (then its text is shown as written). */
+export function definitionEn(m: Pick<MeasureRow, 'code' | 'definition'>): string | null {
+  return SHIPPED_ZH.get(m.code) === m.definition ? DEFINITIONS_EN[m.code] ?? null : null;
+}
+
 export async function ensureMeasures(db: Db | Tx) {
   await db.insert(reportMeasures).values(DEFAULT_MEASURES).onConflictDoNothing();
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Ctx } from '../platform/context';
 import { ROLLUP_DIMS, COUNTERS, type CROSS_DIMS } from './tables';
 import { problem } from '../platform/http/problems';
-import { evaluate, loadMeasures, sumCounters, type MeasureRow } from './measures';
+import { definitionEn, evaluate, loadMeasures, sumCounters, type MeasureRow } from './measures';
 import { categoriesInForce } from '../catalog/current';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -37,7 +37,8 @@ export interface ReportRow {
 }
 
 export function presentMeasure(m: MeasureRow) {
-  return { code: m.code, name: m.nameZh, nameEn: m.nameEn, kind: m.kind, definition: m.definition, numerator: m.numerator,
+  return { code: m.code, name: m.nameZh, nameEn: m.nameEn, kind: m.kind, definition: m.definition,
+    definitionEn: definitionEn(m), numerator: m.numerator,
     denominator: m.denominator, lowerIsBetter: m.lowerIsBetter };
 }
 

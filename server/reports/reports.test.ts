@@ -120,6 +120,11 @@ describe('三率 and the other measures, from the rollup', () => {
     const rep = await ok(supervisor.get(`/api/reports/measures?${range}&by=unit`));
     const sat = rep.measures.find((m: { code: string }) => m.code === 'satisfaction_rate');
     expect(sat.definition).toContain('满意率 = (非常满意 + 满意 + 基本满意)');
+    // The English console reads every shipped measure's definition in English.
+    for (const m of rep.measures as { code: string; definitionEn: string | null }[]) {
+      expect(m.definitionEn, m.code).toMatch(/^[\x20-\x7e×÷Σ−]+$/);
+    }
+    expect(sat.definitionEn).toContain('Satisfaction rate = (very satisfied + satisfied + fairly satisfied)');
     // Direct-answer rate over all tickets registered in the fixture: 1 of 6.
     expect(rep.total.counters.received).toBe(6);
     expect(rep.total.figures.direct_answer_rate).toBeCloseTo(1 / 6, 5);
@@ -148,6 +153,9 @@ describe('三率 and the other measures, from the rollup', () => {
     expect((await admin.request('PUT', '/api/reports/measures/nope', { definition: 'x' })).body.code).toBe('MEASURE_NOT_FOUND');
     const defs = await ok(supervisor.get('/api/reports/definitions'));
     expect(defs.find((m: { code: string }) => m.code === 'satisfaction_rate').definition).toContain('0.5 × 基本满意');
+    // A definition the centre rewrote is its own text: no stale shipped English beside it (the console shows the centre's text).
+    expect(defs.find((m: { code: string }) => m.code === 'satisfaction_rate').definitionEn).toBeNull();
+    expect(defs.find((m: { code: string }) => m.code === 'resolution_rate').definitionEn).toContain('Resolution rate =');
   });
 
   it('an excluded (contested and upheld) bad review leaves the satisfaction figures', async () => {

@@ -232,4 +232,57 @@ describe('masked-number call (隐私号): the clerk reaches the citizen without 
     const { row } = await figuresOf(P.id);
     expect(row.counters).toMatchObject({ contacted: 0, responded_on_time: 0 });
   });
+  it('counts a call left "calling" past the bound (the process died mid-call) as failed, interrupted', async () => {
+    const { setMaskedCallBridge } = await import('../../server/dispatch/masked-call');
+    const { failInterruptedCalls, INTERRUPTED_CALL_MINUTES } = await import('../../server/dispatch/use-cases/contact-citizen');
+    const { SYSTEM } = await import('../../server/platform/context');
+    const Q = await makeUnit(env, { name: '区市场监管局' });
+    const clerkQ = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: Q.id })).user.username);
+    const { ticketId } = await makeTicket(env, agentActor);
+    await ok(agent.action(ticketId, 'submit', {}));
+    await ok(dispatcher.action(ticketId, 'dispatch', { leadUnitId: Q.id }));
+    await ok(clerkQ.action(ticketId, 'sign'));
+    const req = await ok(clerkQ.post(`/api/tickets/${ticketId}/contact-requests`, { callbackNumber: '02088886666' }), 201);
+    // The bridge never answers while we look: as far as the database knows, the call is in progress (`calling`).
+    let hangUp: (r: { outcome: 'connected'; talkSeconds: number; callId: string }) => void = () => {};
+    let placed: () => void = () => {};
+    const ringing = new Promise<void>((res) => { placed = res; });
+    setMaskedCallBridge({ name: 'stuck', placeCall: () => new Promise((res) => { hangUp = res; placed(); }) });
+    const sweep = (minutes: number) => failInterruptedCalls(env.ctx(SYSTEM, new Date(Date.now() + minutes * 60_000)));
+    let call: Promise<{ status: number; body: any }> | undefined;
+    try {
+      call = clerkQ.post(`/api/contact-requests/${req.id}/call`, {});
+      await ringing;
+      // A call within the bound may still be going on: left alone.
+      expect(await sweep(INTERRUPTED_CALL_MINUTES - 1)).toBe(0);
+      // Past the bound nobody is on that call any more: failed, reason interrupted; once.
+      expect(await sweep(INTERRUPTED_CALL_MINUTES + 1)).toBe(1);
+      expect(await sweep(INTERRUPTED_CALL_MINUTES + 2)).toBe(0);
+      // A bridge answer arriving after that does not overwrite it.
+      hangUp({ outcome: 'connected', talkSeconds: 30, callId: 'late' });
+      expect((await call).status).toBe(409);
+    } finally {
+      setMaskedCallBridge(undefined);
+      hangUp({ outcome: 'connected', talkSeconds: 0, callId: 'cleanup' });
+      await call;
+    }
+    // The clerk sees it on the timeline as a failed call and may place it again with a new request.
+    const t = await ok(clerkQ.get(`/api/tickets/${ticketId}`));
+    const ev = (t.timeline as { type: string; reason?: string | null; data?: Record<string, unknown> }[])
+      .filter((e) => e.type === 'citizen.contact_completed');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({ reason: 'interrupted', data: { requestId: req.id, outcome: 'failed' } });
+    const again = await clerkQ.post(`/api/contact-requests/${req.id}/call`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain('failed');
+    const rows = (await env.rt.db.execute<{ status: string; note: string; events: number; audits: number; outbox: number }>(sql`select
+      (select status from citizen_contact_requests where id = ${req.id}) as status,
+      (select outcome_note from citizen_contact_requests where id = ${req.id}) as note,
+      (select count(*)::int from ticket_events where ticket_id = ${ticketId} and type = 'citizen.contact_completed') as events,
+      (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'citizen.contact_completed') as audits,
+      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'citizen.contact_completed') as outbox`)).rows[0];
+    expect(rows).toEqual({ status: 'failed', note: 'interrupted', events: 1, audits: 1, outbox: 1 });
+    const { row } = await figuresOf(Q.id);
+    expect(row.counters).toMatchObject({ contacted: 0, responded_on_time: 0 });
+  });
 });

@@ -331,6 +331,7 @@ export const en: Record<MessageKey, string> = {
   'platform.closed': "Closed",
   'platform.open': "Open",
   'platform.unconfigured': "Not connected ({n} not delivered)",
+  'platform.unconfiguredHint': "Dispatches of the last {days} days to platforms with no exchange connection configured; none reached them: configure the connection or reassign",
   'linkage.title': "Emergency linkages (open)",
   'linkage.none': "No open emergency linkages",
   'linkage.line': "To",

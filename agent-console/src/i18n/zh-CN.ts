@@ -330,6 +330,7 @@ export const zhCN = {
   'platform.closed': "办结",
   'platform.open': "在办",
   'platform.unconfigured': "未配置对接（{n} 件未送达）",
+  'platform.unconfiguredHint': "近 {days} 天派往未配置对接平台的件数，均未送达：请配置对接或改派",
   'linkage.title': "应急联动（未办结）",
   'linkage.none': "暂无未办结的应急联动",
   'linkage.line': "转往",

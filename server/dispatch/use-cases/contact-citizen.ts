@@ -5,7 +5,7 @@
  * timeline events; the first connected call of the lead unit counts for the response rate
  * (domain.md §5: "signed for (and citizen contacted) within limit").
  */
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorId, type Ctx } from '../../platform/context';
 import { problem } from '../../platform/http/problems';
@@ -115,7 +115,7 @@ export async function callCitizen(ctx: Ctx, requestId: string) {
     }
     const { phone } = await callerOf(ctx, ticket.citizenId);
     if (!phone) throw problem('CITIZEN_NO_PHONE');
-    await tx.update(citizenContactRequests).set({ status: 'calling' }).where(eq(citizenContactRequests.id, r!.id));
+    await tx.update(citizenContactRequests).set({ status: 'calling', callingAt: ctx.now() }).where(eq(citizenContactRequests.id, r!.id));
     // The number is read for the bridge, on this clerk's request; they never see it.
     await writeAudit(tx, ctx, { action: 'pii.read', entityType: 'ticket', entityId: ticket.id,
       data: { fields: ['phone'], purpose: 'masked_call', requestId: r!.id, bridge: bridge.name } });
@@ -136,4 +136,41 @@ export async function callCitizen(ctx: Ctx, requestId: string) {
     const note = result.outcome === 'connected' && result.talkSeconds !== null ? `隐私号通话 ${result.talkSeconds} 秒` : null;
     return completeContact(tx, ctx, r!, { outcome: result.outcome, note, via: 'bridge', talkSeconds: result.talkSeconds });
   });
+}
+
+/**
+ * How long a request may stay `calling` before it counts as interrupted. The bridge answers only once the
+ * call has ended (its answer carries the talk time), so the bound has to outlast ringing both legs plus the
+ * longest real conversation, or a call still going on would be cut off on the record and its true outcome
+ * refused. An hour is well past any clerk's call to a citizen; waiting that long costs little, because the
+ * clerk can ask for a new call at any time while the old request is stuck.
+ */
+export const INTERRUPTED_CALL_MINUTES = 60;
+
+/**
+ * 隐私号 calls whose process died mid-call stay `calling` for ever: past the bound they are recorded as
+ * `failed`, reason `interrupted` (request, timeline event, audit and outbox rows in one transaction per
+ * request), so the ticket shows the call did not happen and the clerk knows to ask again. Run by the cron
+ * role's sweep (jobs/contact-call-sweep.job.ts); idempotent. Returns how many were recorded.
+ */
+export async function failInterruptedCalls(ctx: Ctx): Promise<number> {
+  const before = new Date(ctx.now().getTime() - INTERRUPTED_CALL_MINUTES * 60_000);
+  const stale = await ctx.db.select({ id: citizenContactRequests.id, ticketId: citizenContactRequests.ticketId })
+    .from(citizenContactRequests)
+    .where(and(eq(citizenContactRequests.status, 'calling'), lt(citizenContactRequests.callingAt, before)))
+    .orderBy(asc(citizenContactRequests.callingAt)).limit(200);
+  let n = 0;
+  for (const s of stale) {
+    // Ticket first, then the request: the lock order of callCitizen's last step, which may be finishing the call right now.
+    const done = await inTransaction(ctx, async (tx) => {
+      await lockTicket(tx, s.ticketId);
+      const [r] = await tx.select().from(citizenContactRequests).where(eq(citizenContactRequests.id, s.id)).for('update');
+      if (r!.status !== 'calling' || !r!.callingAt || r!.callingAt >= before) return false;
+      await completeContact(tx, ctx, r!, { outcome: 'failed', note: 'interrupted', via: 'bridge', talkSeconds: null });
+      return true;
+    });
+    if (done) n++;
+  }
+  if (n) ctx.log.warn({ count: n, minutes: INTERRUPTED_CALL_MINUTES }, 'masked call: calls left calling past the bound recorded as failed (interrupted)');
+  return n;
 }

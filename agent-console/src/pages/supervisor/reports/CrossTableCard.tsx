@@ -2,7 +2,7 @@ import { Card, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../../i18n';
 import { reportsApi, reportUrls, type CrossPair, type CrossTable, type Measure, type Period } from './api';
-import { crossValue, formatFigure, measureName } from './format';
+import { crossValue, formatFigure, measureDefinition, measureName } from './format';
 import { ExportButton, Problem } from './parts';
 import { useLoad } from './useLoad';
 
@@ -58,7 +58,7 @@ export function CrossTableCard({ period, measures }: { period: Period; measures:
       <Problem error={cross.error} />
       {measure && (
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-          {measure.definition}
+          {measureDefinition(measure, locale)}
         </Typography.Paragraph>
       )}
       <Table

@@ -2,7 +2,7 @@ import { Card, Col, Row, Segmented, Select, Space, Table, Typography } from 'ant
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../../i18n';
 import { reportsApi, reportUrls, type GroupBy, type LeagueRow, type Measure, type Period, type ReportRow } from './api';
-import { evaluateOver, formatFigure, lastDays, measureName, sortForChart, splitMeasures } from './format';
+import { evaluateOver, formatFigure, lastDays, measureDefinition, measureName, sortForChart, splitMeasures } from './format';
 import { BarChart, ExportButton, Lazy, MeasureFigure, MeasureTitle, PeriodPicker, Problem, TrendChart } from './parts';
 import { useLoad } from './useLoad';
 import { CrossTableCard } from './CrossTableCard';
@@ -109,7 +109,7 @@ export default function ReportsPage() {
           >
             {chartM && (
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {chartM.definition}
+                {measureDefinition(chartM, locale)}
               </Typography.Text>
             )}
             <Lazy>
@@ -165,7 +165,7 @@ export default function ReportsPage() {
         <Problem error={league.error} />
         {league.data && (
           <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="league-definition">
-            {t(league.data.measure.lowerIsBetter ? 'reports.rankAsc' : 'reports.rankDesc')} · {league.data.measure.definition}
+            {t(league.data.measure.lowerIsBetter ? 'reports.rankAsc' : 'reports.rankDesc')} · {measureDefinition(league.data.measure, locale)}
           </Typography.Paragraph>
         )}
         <Table<LeagueRow>

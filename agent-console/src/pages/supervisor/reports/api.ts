@@ -8,6 +8,8 @@ export interface Measure {
   nameEn: string;
   kind: MeasureKind;
   definition: string;
+  /** The shipped definition in English; null when the centre rewrote the definition (its own text is shown as written). */
+  definitionEn: string | null;
   /** Σ weight × counter over Σ weight × counter (server/reports/measures.ts); no denominator for counts. */
   numerator: Record<string, number>;
   denominator: Record<string, number> | null;

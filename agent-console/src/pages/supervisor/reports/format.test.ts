@@ -3,7 +3,7 @@ import type { Measure } from './api';
 import { crossValue, evaluateOver, formatFigure, formatGrowth, lastDays, monthOf, monthRange, sortForChart, splitMeasures } from './format';
 
 const m = (code: string, over: Partial<Measure> = {}): Measure => ({
-  code, name: code, nameEn: code, kind: 'ratio', definition: `${code} = …`, numerator: {}, denominator: null, lowerIsBetter: false, ...over,
+  code, name: code, nameEn: code, kind: 'ratio', definition: `${code} = …`, definitionEn: null, numerator: {}, denominator: null, lowerIsBetter: false, ...over,
 });
 
 describe('formatFigure', () => {

@@ -17,6 +17,9 @@ export function formatFigure(value: number | null | undefined, kind: MeasureKind
 }
 
 export const measureName = (m: Pick<Measure, 'name' | 'nameEn'>, locale: Locale) => (locale === 'en' ? m.nameEn : m.name);
+/** The definition in the reader's language; a centre's own rewritten text has no English and is shown as written. */
+export const measureDefinition = (m: Pick<Measure, 'definition' | 'definitionEn'>, locale: Locale) =>
+  (locale === 'en' && m.definitionEn ? m.definitionEn : m.definition);
 
 /** Headline measures first (in 三率 order), then the rest in the centre's configured order. */
 export function splitMeasures(measures: Measure[]): { headline: Measure[]; others: Measure[] } {

@@ -12,6 +12,7 @@ beforeAll(() => loadLocale('en'));
 const response: Measure = {
   code: 'response_rate', name: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { signed_on_time: 1 },
   denominator: { dispatched: 1 }, lowerIsBetter: false, definition: '响应率 = 时限内签收的派单数 ÷ 派出的派单数（主办单位）',
+  definitionEn: 'Response rate = dispatches signed for in time ÷ dispatches sent (lead unit)',
 };
 
 let switchTo: (l: 'en' | 'zh-CN') => void = () => {};
@@ -39,8 +40,20 @@ describe('MeasureFigure', () => {
     expect(screen.getByTestId('definition-response_rate').textContent).toBe(response.definition);
     await act(async () => switchTo('en'));
     expect(card.textContent).toContain('Response rate');
-    // The definition is the centre's own text (editable data), shown as written.
-    expect(screen.getByTestId('definition-response_rate').textContent).toBe(response.definition);
+    // A shipped measure's definition reads in English in the English console.
+    expect(screen.getByTestId('definition-response_rate').textContent).toBe(response.definitionEn);
+  });
+
+  it("shows a centre's own rewritten definition as written, in either language", async () => {
+    const edited: Measure = { ...response, definition: '响应率 = 中心自定口径', definitionEn: null };
+    render(
+      <I18nProvider>
+        <Switch />
+        <MeasureFigure measure={edited} value={0.5} />
+      </I18nProvider>,
+    );
+    await act(async () => switchTo('en'));
+    expect(screen.getByTestId('definition-response_rate').textContent).toBe(edited.definition);
   });
 
   it('shows a dash when the period has no denominator', () => {

@@ -3,7 +3,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { problemMessage, type ApiError } from '../../../api/problem';
 import { useI18n } from '../../../i18n';
 import type { Measure, Period } from './api';
-import { formatFigure, measureName, monthOf, monthRange } from './format';
+import { formatFigure, measureDefinition, measureName, monthOf, monthRange } from './format';
 
 export const BarChart = lazy(() => import('../BarChart'));
 export const TrendChart = lazy(() => import('../TrendChart'));
@@ -20,7 +20,7 @@ export function MeasureFigure({ measure, value, big }: { measure: Measure; value
         valueStyle={big ? { fontSize: 32, color: '#1677ff' } : { fontSize: 20 }}
       />
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0, marginTop: 4, fontSize: 12 }} data-testid={`definition-${measure.code}`}>
-        {measure.definition}
+        {measureDefinition(measure, locale)}
       </Typography.Paragraph>
     </Card>
   );
@@ -30,7 +30,7 @@ export function MeasureFigure({ measure, value, big }: { measure: Measure; value
 export function MeasureTitle({ measure }: { measure: Measure }) {
   const { locale } = useI18n();
   return (
-    <Tooltip title={measure.definition}>
+    <Tooltip title={measureDefinition(measure, locale)}>
       <span style={{ borderBottom: '1px dotted #999', cursor: 'help' }}>{measureName(measure, locale)}</span>
     </Tooltip>
   );
