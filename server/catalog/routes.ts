@@ -100,7 +100,7 @@ export function catalogRoutes() {
   });
   /** What an import of this CSV would change (nothing stored): the screen shows it before the administrator confirms. */
   r.post('/admin/category-versions/preview', requireStaff('admin'), validate({ body: PreviewCsvBody }), async (req, res) => {
-    res.json({ data: await previewCategoryCsv(req.ctx.db, req.body as z.infer<typeof PreviewCsvBody>) });
+    res.json({ data: await previewCategoryCsv(req.ctx.db, req.body) });
   });
   r.post('/admin/category-versions/import-tree', requireStaff('admin'), validate({ body: ImportTreeBody }), async (req, res) => {
     const b = req.body;
