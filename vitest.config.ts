@@ -8,7 +8,14 @@ process.env.REXIAN_DEMO ??= '1';
 
 export default defineConfig({
   test: {
-    include: ['contract/**/*.test.ts', 'server/**/*.test.ts', 'integrations/**/*.test.ts', 'classifier/**/*.test.ts', 'test/**/*.test.ts', 'agent-console/src/**/*.test.{ts,tsx}'],
+    include: [
+      'contract/**/*.test.ts',
+      'server/**/*.test.ts',
+      'integrations/**/*.test.ts',
+      'classifier/**/*.test.ts',
+      'test/**/*.test.ts',
+      'agent-console/src/**/*.test.{ts,tsx}',
+    ],
     exclude: ['**/node_modules/**', 'test/e2e/**', 'test/fault/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,

@@ -7,8 +7,21 @@
 
 /** A ticket's lifecycle (domain.md §4); overlays such as overdue or supervised are flags, not states. */
 export const TICKET_STATUSES = [
-  'received', 'answered_directly', 'transferred_emergency', 'declined', 'merged', 'pending_dispatch', 'dispatched',
-  'signed', 'in_progress', 'return_requested', 'extension_requested', 'replied', 'closed', 'reopened', 'archived',
+  'received',
+  'answered_directly',
+  'transferred_emergency',
+  'declined',
+  'merged',
+  'pending_dispatch',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'return_requested',
+  'extension_requested',
+  'replied',
+  'closed',
+  'reopened',
+  'archived',
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
@@ -39,7 +52,13 @@ export const RECALL_REASONS = ['wrong_dispatch', 'not_signed_in_time', 'merged_e
  * these are the labels it may use for each code, so neither side has to guess from a UI dictionary.
  */
 export const APPEAL_TYPE_LABELS: Record<AppealType, readonly string[]> = {
-  consult: ['咨询'], help: ['求助'], complaint: ['投诉'], report: ['举报'], suggestion: ['建议'], praise: ['表扬', '感谢', '表扬/感谢'], other: ['其他'],
+  consult: ['咨询'],
+  help: ['求助'],
+  complaint: ['投诉'],
+  report: ['举报'],
+  suggestion: ['建议'],
+  praise: ['表扬', '感谢', '表扬/感谢'],
+  other: ['其他'],
 };
 export const URGENCY_LABELS: Record<Urgency, readonly string[]> = { normal: ['一般'], urgent: ['紧急'], critical: ['特急'] };
 

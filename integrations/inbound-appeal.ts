@@ -34,7 +34,10 @@ export const InboundAppeal = z.strictObject({
       lat: z.number().min(-90).max(90).optional(),
       lng: z.number().min(-180).max(180).optional(),
       address: z.string().max(500).optional(),
-      divisionCode: z.string().regex(/^\d{6,12}$/).optional(),
+      divisionCode: z
+        .string()
+        .regex(/^\d{6,12}$/)
+        .optional(),
     })
     .optional(),
   attachments: z

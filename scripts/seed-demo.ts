@@ -75,8 +75,15 @@ const UNITS: UnitSeed[] = [
 
 /** First-level category → owning unit, for the demo dispatch catalogue. */
 export const CATEGORY_OWNERS: Record<string, string> = {
-  城乡建设: 'zhujian', 环境保护: 'huanbao', 交通运输: 'jiaotong', 教育文体: 'jiaoyu', 劳动和社会保障: 'renshe',
-  卫生计生: 'weijian', 商贸旅游: 'shangwu', 经济管理: 'shichang', 政法: 'gongan',
+  城乡建设: 'zhujian',
+  环境保护: 'huanbao',
+  交通运输: 'jiaotong',
+  教育文体: 'jiaoyu',
+  劳动和社会保障: 'renshe',
+  卫生计生: 'weijian',
+  商贸旅游: 'shangwu',
+  经济管理: 'shichang',
+  政法: 'gongan',
 };
 
 const USERS: { username: string; displayName: string; role: Role; unit?: string; ext?: string }[] = [
@@ -87,7 +94,10 @@ const USERS: { username: string; displayName: string; role: Role; unit?: string;
   { username: 'admin1', displayName: '系统管理员', role: 'admin', unit: 'centre' },
   { username: 'admin2', displayName: '安全管理员', role: 'admin', unit: 'centre' },
   ...['zhujian', 'huanbao', 'jiaotong', 'jiaoyu', 'renshe', 'weijian', 'shangwu', 'shichang', 'tianhe', 'linhe'].map((u) => ({
-    username: `clerk-${u}`, displayName: `${UNITS.find((x) => x.code === u)!.name} 承办员`, role: 'unit_clerk' as Role, unit: u,
+    username: `clerk-${u}`,
+    displayName: `${UNITS.find((x) => x.code === u)!.name} 承办员`,
+    role: 'unit_clerk' as Role,
+    unit: u,
   })),
 ];
 
@@ -104,9 +114,16 @@ async function main() {
     await rt.db.insert(regions).values(REGIONS.map((r) => ({ ...r })));
     const unitIds = new Map<string, string>();
     for (const u of UNITS) {
-      const [row] = await rt.db.insert(handlingUnits).values({
-        code: u.code, name: u.name, kind: u.kind, regionCode: u.region, parentId: u.parent ? unitIds.get(u.parent) : null,
-      }).returning({ id: handlingUnits.id });
+      const [row] = await rt.db
+        .insert(handlingUnits)
+        .values({
+          code: u.code,
+          name: u.name,
+          kind: u.kind,
+          regionCode: u.region,
+          parentId: u.parent ? unitIds.get(u.parent) : null,
+        })
+        .returning({ id: handlingUnits.id });
       unitIds.set(u.code, row.id);
     }
     const tree = JSON.parse(fs.readFileSync(path.join(root, 'data/taxonomy.json'), 'utf8'));
@@ -117,10 +134,17 @@ async function main() {
     const pw = await hash(DEMO_PASSWORD);
     const actors = new Map<string, Actor>();
     for (const u of USERS) {
-      const [row] = await rt.db.insert(users).values({
-        username: u.username, passwordHash: pw, displayName: u.displayName, role: u.role, unitId: u.unit ? unitIds.get(u.unit) : null,
-        phoneExtension: u.ext ?? null,
-      }).returning();
+      const [row] = await rt.db
+        .insert(users)
+        .values({
+          username: u.username,
+          passwordHash: pw,
+          displayName: u.displayName,
+          role: u.role,
+          unitId: u.unit ? unitIds.get(u.unit) : null,
+          phoneExtension: u.ext ?? null,
+        })
+        .returning();
       actors.set(u.username, { kind: 'staff', id: row.id, role: u.role, unitId: row.unitId, displayName: u.displayName });
     }
     const n = await seedTickets(rt, actors, unitIds, cats);
@@ -140,24 +164,37 @@ async function main() {
 
 const PATH = ['submit', 'dispatch', 'sign', 'start', 'reply', 'accept-reply', 'archive'] as const;
 
-async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<string, Actor>, unitIds: Map<string, string>, cats: { code: string; name: string; level: number }[]) {
+async function seedTickets(
+  rt: ReturnType<typeof createRuntime>,
+  actors: Map<string, Actor>,
+  unitIds: Map<string, string>,
+  cats: { code: string; name: string; level: number }[],
+) {
   const lines = fs.readFileSync(path.join(root, 'data/demo-appeals.jsonl'), 'utf8').trim().split('\n').slice(0, 320);
   let rnd = 42;
-  const rand = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const start = Date.now() - 20 * 86400_000;
   let count = 0;
   for (const [i, line] of lines.entries()) {
     const m = JSON.parse(line) as { title: string; content: string; category: string };
-    let t = start + i * (20 * 86400_000 / lines.length);
+    let t = start + i * ((20 * 86400_000) / lines.length);
     const at = () => new Date(Math.min((t += 15 * 60_000 + rand() * 3600_000), Date.now()));
     const ctxFor = (who: string) => makeCtx({ db: rt.db, actor: actors.get(who)!, log: rt.log, svc: rt.svc, now: at });
     const phone = `13${String(800000000 + Math.floor(rand() * 199999999)).padStart(9, '0')}`;
     const region = ['440106', '440104', '440105'][i % 3];
-    const reg = await registerTicket(ctxFor('agent1'), {
-      channel: (['phone', 'phone', 'web', 'wechat'] as const)[i % 4], channelAccount: '', externalId: `demo-${i}`,
-      citizen: { phone, name: ['张伟', '王秀英', '李强', '刘洋', '陈静'][i % 5] }, content: { title: m.title, text: m.content },
-      location: { address: `广州市${REGIONS.find((r) => r.code === region)!.name}某某路${10 + (i % 90)}号`, divisionCode: region }, attachments: [],
-    }, { regionCode: region, appealType: (['complaint', 'help', 'consult', 'suggestion', 'report'] as const)[i % 5] });
+    const reg = await registerTicket(
+      ctxFor('agent1'),
+      {
+        channel: (['phone', 'phone', 'web', 'wechat'] as const)[i % 4],
+        channelAccount: '',
+        externalId: `demo-${i}`,
+        citizen: { phone, name: ['张伟', '王秀英', '李强', '刘洋', '陈静'][i % 5] },
+        content: { title: m.title, text: m.content },
+        location: { address: `广州市${REGIONS.find((r) => r.code === region)!.name}某某路${10 + (i % 90)}号`, divisionCode: region },
+        attachments: [],
+      },
+      { regionCode: region, appealType: (['complaint', 'help', 'consult', 'suggestion', 'report'] as const)[i % 5] },
+    );
     count++;
     const owner = unitIds.get(CATEGORY_OWNERS[m.category] ?? 'tianhe')!;
     const cat = cats.find((c) => c.level === 1 && c.name === m.category);
@@ -166,9 +203,18 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
     const act = (who: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown> = {}) =>
       ACTION_HANDLERS[action].run(ctxFor(who), reg.ticketId, ACTION_HANDLERS[action].input.parse(body) as never);
     if (roll < 0.08) continue; // stays received
-    if (roll < 0.14) { await act('agent1', 'answer-directly', { answer: '已根据知识库政策口径答复来电人。' }); continue; }
-    if (roll < 0.16) { await act('agent1', 'transfer-emergency', { line: '119' }); continue; }
-    if (roll < 0.19) { await act('agent2', 'decline', { reasonCode: 'statutory_route', note: '属诉讼事项，已告知依法向人民法院起诉。' }); continue; }
+    if (roll < 0.14) {
+      await act('agent1', 'answer-directly', { answer: '已根据知识库政策口径答复来电人。' });
+      continue;
+    }
+    if (roll < 0.16) {
+      await act('agent1', 'transfer-emergency', { line: '119' });
+      continue;
+    }
+    if (roll < 0.19) {
+      await act('agent2', 'decline', { reasonCode: 'statutory_route', note: '属诉讼事项，已告知依法向人民法院起诉。' });
+      continue;
+    }
     const depth = clerk ? 1 + Math.floor(rand() * PATH.length) : 2;
     for (const step of PATH.slice(0, depth)) {
       if (step === 'submit') await act('agent1', 'submit', { categoryCode: cat?.code });
@@ -176,16 +222,27 @@ async function seedTickets(rt: ReturnType<typeof createRuntime>, actors: Map<str
       else if (step === 'reply') await act(clerk!, 'reply', { text: '经核查，已安排相关科室现场处理，并电话联系诉求人说明情况。' });
       else if (step === 'accept-reply') await act('dispatcher1', 'accept-reply', {});
       // Archive waits for the callback (issue 15, item 12): a ticket whose callback is still open stays closed.
-      else if (step === 'archive') await act('supervisor1', 'archive', {}).catch((e) => { if (!(e instanceof Problem) || e.code !== 'CALLBACK_PENDING') throw e; });
+      else if (step === 'archive')
+        await act('supervisor1', 'archive', {}).catch((e) => {
+          if (!(e instanceof Problem) || e.code !== 'CALLBACK_PENDING') throw e;
+        });
       else await act(clerk!, step, {});
     }
     // Whether a unit is still inside its return window or before its deadline depends on when the
     // demo is loaded (times are relative to now), so a refusal here is the rule working: skip it.
-    const tryAct = (who: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown>) => act(who, action, body).catch((e) => {
-      if (!(e instanceof Problem) || !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED', 'EXTENSION_BEYOND_MAXIMUM', 'EXTENSION_DATE_NOT_WORKING_DAY'].includes(e.code)) throw e;
-    });
+    const tryAct = (who: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown>) =>
+      act(who, action, body).catch((e) => {
+        if (
+          !(e instanceof Problem) ||
+          !['RETURN_WINDOW_CLOSED', 'EXTENSION_TOO_LATE', 'EXTENSION_LIMIT_REACHED', 'EXTENSION_BEYOND_MAXIMUM', 'EXTENSION_DATE_NOT_WORKING_DAY'].includes(
+            e.code,
+          )
+        )
+          throw e;
+      });
     if (depth === 3 && rand() < 0.3) await tryAct(clerk!, 'request-return', { reasonCode: 'not_our_duty', note: '该事项属属地街道职责。' });
-    if (depth === 4 && rand() < 0.3) await tryAct(clerk!, 'request-extension', { newDueDate: await extensionDayFor(rt.db, reg.ticketId), reason: '需多部门联合核查。' });
+    if (depth === 4 && rand() < 0.3)
+      await tryAct(clerk!, 'request-extension', { newDueDate: await extensionDayFor(rt.db, reg.ticketId), reason: '需多部门联合核查。' });
   }
   return count;
 }

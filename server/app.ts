@@ -56,18 +56,29 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet({
-    contentSecurityPolicy: {
-      // blob: for the preview of photos a citizen picks before uploading them (URL.createObjectURL).
-      directives: { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'] },
-    },
-  }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // blob: for the preview of photos a citizen picks before uploading them (URL.createObjectURL).
+        directives: { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'] },
+      },
+    }),
+  );
   app.use(requestContext({ db: rt.db, log: rt.log, svc: rt.svc }));
 
   app.get('/healthz', async (_req, res) => {
     const [pg, redis] = await Promise.all([
-      withTimeout(rt.db.execute(sql`select 1`), 2000).then(() => 'up', () => 'down'),
-      withTimeout(redisReady(rt.redis).then(() => rt.redis.ping()), 2000).then(() => 'up', () => 'down'),
+      withTimeout(rt.db.execute(sql`select 1`), 2000).then(
+        () => 'up',
+        () => 'down',
+      ),
+      withTimeout(
+        redisReady(rt.redis).then(() => rt.redis.ping()),
+        2000,
+      ).then(
+        () => 'up',
+        () => 'down',
+      ),
     ]);
     res.status(pg === 'up' && redis === 'up' ? 200 : 503).json({ postgres: pg, redis });
   });
@@ -83,11 +94,24 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(requireJson);
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(sessionMiddleware(rt.db));
-  api.use(identityRoutes({ db: rt.db, redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log, sessionTtlHours: o.sessionTtlHours ?? 12, secureCookies: o.secureCookies ?? false,
-    mfaRequired: o.mfaRequired ?? false }));
+  api.use(
+    identityRoutes({
+      db: rt.db,
+      redis: rt.redis,
+      prefix: rt.options.queuePrefix,
+      log: rt.log,
+      sessionTtlHours: o.sessionTtlHours ?? 12,
+      secureCookies: o.secureCookies ?? false,
+      mfaRequired: o.mfaRequired ?? false,
+    }),
+  );
   api.use(accountRoutes({ redis: rt.redis, prefix: rt.options.queuePrefix, log: rt.log }));
   api.use(sameMatterRoutes());
-  api.use(ticketRoutes({ piiSearchLimit: redisLimit(rt.redis, rt.options.queuePrefix, { name: 'pii-search', points: PII_SEARCHES_PER_10_MIN, durationSeconds: 600 }) }));
+  api.use(
+    ticketRoutes({
+      piiSearchLimit: redisLimit(rt.redis, rt.options.queuePrefix, { name: 'pii-search', points: PII_SEARCHES_PER_10_MIN, durationSeconds: 600 }),
+    }),
+  );
   api.use(attachmentRoutes());
   api.use(catalogRoutes());
   api.use(dispatchRoutes());
@@ -106,7 +130,15 @@ export function createApp(rt: Runtime, o: AppOptions = {}): Express {
   api.use(reviewRoutes({ limiter: rt.limiter }));
   api.use(knowledgeRoutes({ limiter: rt.limiter }));
   api.use(reportRoutes());
-  api.use(hotlineRoutes({ exchangePeerIds: o.channels?.exchange ? parsePeers(o.channels.exchange.peers).filter((p) => p.role === 'lower').map((p) => p.platformId) : [] }));
+  api.use(
+    hotlineRoutes({
+      exchangePeerIds: o.channels?.exchange
+        ? parsePeers(o.channels.exchange.peers)
+            .filter((p) => p.role === 'lower')
+            .map((p) => p.platformId)
+        : [],
+    }),
+  );
   api.use(supervisionRoutes());
   if (o.channels?.exchange) api.use(exchangeRoutes(o.channels.exchange, parsePeers(o.channels.exchange.peers), () => rt.exchangeKick?.()));
   if (o.devEndpoints && rt.sms instanceof DevSmsSender) {

@@ -30,28 +30,68 @@ async function main() {
   const roles = new Set(env.ROLES.split(',').map((r) => r.trim()));
   const classifier = await loadClassifier(logger, { watch: true });
   const rt = createRuntime({
-    databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, piiKey: env.PII_KEY, piiKeyVersion: env.PII_KEY_VERSION, piiOldKeys: env.PII_OLD_KEYS,
-    poolSize: env.PG_POOL_SIZE, classify: classifier?.classify, sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
-    mail: env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
-      domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }) } : undefined,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    piiKey: env.PII_KEY,
+    piiKeyVersion: env.PII_KEY_VERSION,
+    piiOldKeys: env.PII_OLD_KEYS,
+    poolSize: env.PG_POOL_SIZE,
+    classify: classifier?.classify,
+    sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
+    mail:
+      env.EMAIL_SMTP_URL && env.EMAIL_MAILBOX
+        ? {
+            smtpUrl: env.EMAIL_SMTP_URL,
+            from: env.EMAIL_FROM ?? env.EMAIL_MAILBOX,
+            domain: mailDomainOf({ mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN }),
+          }
+        : undefined,
   });
-  const exchange = env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS ? { selfId: env.EXCHANGE_PLATFORM_ID, peers: env.EXCHANGE_PEERS,
-    retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS, retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS, retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS } : undefined;
+  const exchange =
+    env.EXCHANGE_PLATFORM_ID && env.EXCHANGE_PEERS
+      ? {
+          selfId: env.EXCHANGE_PLATFORM_ID,
+          peers: env.EXCHANGE_PEERS,
+          retryBaseSeconds: env.EXCHANGE_RETRY_BASE_SECONDS,
+          retryCapSeconds: env.EXCHANGE_RETRY_CAP_SECONDS,
+          retrySpanHours: env.EXCHANGE_RETRY_SPAN_HOURS,
+        }
+      : undefined;
   const app = createApp(rt, {
-    secureCookies: !env.REXIAN_DEMO, sessionTtlHours: env.SESSION_TTL_HOURS, consoleDist: env.CONSOLE_DIST,
+    secureCookies: !env.REXIAN_DEMO,
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    consoleDist: env.CONSOLE_DIST,
     devEndpoints: env.REXIAN_DEMO,
     mfaRequired: env.MFA_REQUIRED === '' ? !env.REXIAN_DEMO : env.MFA_REQUIRED === '1',
-    smsCaptcha: env.SMS_CAPTCHA_AFTER > 0 && env.SMS_CAPTCHA_VERIFY_URL ? { after: env.SMS_CAPTCHA_AFTER,
-      verifier: httpCaptchaVerifier({ url: env.SMS_CAPTCHA_VERIFY_URL, secret: env.SMS_CAPTCHA_SECRET, log: logger }) } : undefined,
+    smsCaptcha:
+      env.SMS_CAPTCHA_AFTER > 0 && env.SMS_CAPTCHA_VERIFY_URL
+        ? { after: env.SMS_CAPTCHA_AFTER, verifier: httpCaptchaVerifier({ url: env.SMS_CAPTCHA_VERIFY_URL, secret: env.SMS_CAPTCHA_SECRET, log: logger }) }
+        : undefined,
     classifier: () => classifier,
     channels: {
-      wechat: { WECHAT_APP_ID: env.WECHAT_APP_ID, WECHAT_APP_SECRET: env.WECHAT_APP_SECRET, WECHAT_TOKEN: env.WECHAT_TOKEN,
-        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY, WECHAT_MODE: env.WECHAT_MODE, WECHAT_ORIGINAL_ID: env.WECHAT_ORIGINAL_ID, WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
-        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES, WECHAT_REPLY_DEADLINE_MS: String(env.WECHAT_REPLY_DEADLINE_MS), WECHAT_API_BASE: env.WECHAT_API_BASE,
-        WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL },
-      ctiKeys: env.CTI_KEYS, ctiSurveyMap: env.CTI_SURVEY_MAP, open311ApiKeys: env.OPEN311_API_KEYS, open311Jurisdiction: env.OPEN311_JURISDICTION,
-      open311ReadsPerHour: env.OPEN311_READS_PER_HOUR, exchange,
-      smsReceiptToken: env.SMS_RECEIPT_TOKEN, ctiCallbackMode: env.CTI_CALLBACK_MODE,
+      wechat: {
+        WECHAT_APP_ID: env.WECHAT_APP_ID,
+        WECHAT_APP_SECRET: env.WECHAT_APP_SECRET,
+        WECHAT_TOKEN: env.WECHAT_TOKEN,
+        WECHAT_ENCODING_AES_KEY: env.WECHAT_ENCODING_AES_KEY,
+        WECHAT_MODE: env.WECHAT_MODE,
+        WECHAT_ORIGINAL_ID: env.WECHAT_ORIGINAL_ID,
+        WECHAT_MAX_CLOCK_SKEW_SECONDS: env.WECHAT_MAX_CLOCK_SKEW_SECONDS,
+        WECHAT_APPEND_WINDOW_MINUTES: env.WECHAT_APPEND_WINDOW_MINUTES,
+        WECHAT_REPLY_DEADLINE_MS: String(env.WECHAT_REPLY_DEADLINE_MS),
+        WECHAT_API_BASE: env.WECHAT_API_BASE,
+        WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE,
+        PUBLIC_BASE_URL: env.PUBLIC_BASE_URL,
+      },
+      ctiKeys: env.CTI_KEYS,
+      ctiSurveyMap: env.CTI_SURVEY_MAP,
+      open311ApiKeys: env.OPEN311_API_KEYS,
+      open311Jurisdiction: env.OPEN311_JURISDICTION,
+      open311ReadsPerHour: env.OPEN311_READS_PER_HOUR,
+      exchange,
+      smsReceiptToken: env.SMS_RECEIPT_TOKEN,
+      ctiCallbackMode: env.CTI_CALLBACK_MODE,
     },
   });
   const server = http.createServer(app);
@@ -71,14 +111,15 @@ async function main() {
   const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1 });
   closers.push(sla.close);
   // WeChat media download needs the app secret (access_token); without it MediaIds stay remote refs.
-  const wx = env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
-    ? wechatApiClient(rt, { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET, baseUrl: env.WECHAT_API_BASE }) : null;
+  const wx =
+    env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
+      ? wechatApiClient(rt, { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET, baseUrl: env.WECHAT_API_BASE })
+      : null;
   const wxFor = (appId: string) => (appId === env.WECHAT_APP_ID ? wx : null);
   if (roles.has('worker')) {
     const wechatMedia = wx ? (ticketId: string, version: number) => fetchTicketMedia(rt, wxFor, ticketId, version) : undefined;
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
-    const cti = env.CTI_BASE_URL && outbound
-      ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
+    const cti = env.CTI_BASE_URL && outbound ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
     const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia, exchange });
     closers.push(() => w.close());
   }
@@ -94,8 +135,10 @@ async function main() {
   }
   if (roles.has('cron')) {
     // Expire raw payloads and encrypt what older versions stored in clear (channels/retention.ts).
-    const run = () => void sweepPersonalData(rt, { retentionDays: env.RAW_PAYLOAD_RETENTION_DAYS })
-      .catch((err: unknown) => rt.log.warn({ err: errorForLog(err) }, 'retention sweep failed'));
+    const run = () =>
+      void sweepPersonalData(rt, { retentionDays: env.RAW_PAYLOAD_RETENTION_DAYS }).catch((err: unknown) =>
+        rt.log.warn({ err: errorForLog(err) }, 'retention sweep failed'),
+      );
     const retention = setInterval(run, env.RETENTION_SWEEP_MS);
     retention.unref();
     run();
@@ -113,9 +156,18 @@ async function main() {
   }
   if (env.EMAIL_MAILBOX && (env.EMAIL_SMTP_LISTEN || env.EMAIL_IMAP_URL)) {
     // SMTP receiver on web nodes (like an HTTP endpoint); the IMAP poller on the cron node only, so two nodes never move one message.
-    const email = await startEmailChannel(rt, { mailbox: env.EMAIL_MAILBOX, domain: env.EMAIL_DOMAIN, smtpListen: env.EMAIL_SMTP_LISTEN,
-      imapUrl: env.EMAIL_IMAP_URL, imapPollSeconds: env.EMAIL_IMAP_POLL_SECONDS, maxBytes: env.EMAIL_MAX_BYTES },
-    { listener: roles.has('web'), poller: roles.has('cron') });
+    const email = await startEmailChannel(
+      rt,
+      {
+        mailbox: env.EMAIL_MAILBOX,
+        domain: env.EMAIL_DOMAIN,
+        smtpListen: env.EMAIL_SMTP_LISTEN,
+        imapUrl: env.EMAIL_IMAP_URL,
+        imapPollSeconds: env.EMAIL_IMAP_POLL_SECONDS,
+        maxBytes: env.EMAIL_MAX_BYTES,
+      },
+      { listener: roles.has('web'), poller: roles.has('cron') },
+    );
     closers.push(email.close);
   }
   server.on('error', (err: NodeJS.ErrnoException) => {

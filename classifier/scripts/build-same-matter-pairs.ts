@@ -13,20 +13,47 @@
 import { writeFileSync } from 'node:fs';
 import { readJsonl } from '../src/data.js';
 
-interface Row { id: string; title: string | null; content: string; category?: string }
+interface Row {
+  id: string;
+  title: string | null;
+  content: string;
+  category?: string;
+}
 const dir = new URL('../data/', import.meta.url).pathname;
 const train = [...readJsonl<Row>(`${dir}train.jsonl.gz`), ...readJsonl<Row>(`${dir}dev.jsonl.gz`)].filter((r) => r.content && r.content.length >= 40);
 const queries = [...readJsonl<Row>(`${dir}unlabelled.jsonl.gz`), ...readJsonl<Row>(`${dir}replies-messages.jsonl.gz`)].filter((r) => r.content);
 
 let seed = 2026;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-const shuffle = <T>(a: T[]) => { for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return a; };
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+const shuffle = <T>(a: T[]) => {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+};
 
 const clean = (s: string) => s.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, '');
-const shingles = (s: string, n = 10) => { const t = clean(s); const out = new Set<string>(); for (let i = 0; i + n <= t.length; i++) out.add(t.slice(i, i + n)); return out; };
-const overlap = (a: Set<string>, b: Set<string>) => { let n = 0; for (const s of a) if (b.has(s)) n++; return n / Math.max(1, Math.min(a.size, b.size)); };
+const shingles = (s: string, n = 10) => {
+  const t = clean(s);
+  const out = new Set<string>();
+  for (let i = 0; i + n <= t.length; i++) out.add(t.slice(i, i + n));
+  return out;
+};
+const overlap = (a: Set<string>, b: Set<string>) => {
+  let n = 0;
+  for (const s of a) if (b.has(s)) n++;
+  return n / Math.max(1, Math.min(a.size, b.size));
+};
 
-export interface Pair { kind: string; sameMatter: boolean; samePlace: boolean; sameCitizen: boolean; a: { id: string; text: string }; b: { id: string; text: string } }
+export interface Pair {
+  kind: string;
+  sameMatter: boolean;
+  samePlace: boolean;
+  sameCitizen: boolean;
+  a: { id: string; text: string };
+  b: { id: string; text: string };
+}
 const pairs: Pair[] = [];
 
 // 1. near-duplicates
@@ -42,21 +69,39 @@ for (const q of queries) {
   for (const [i, n] of shared) {
     if (usedTrain.has(i) || n / Math.max(1, Math.min(qs.size, sh[i].size)) < 0.5) continue;
     usedTrain.add(i);
-    near.push({ kind: 'near-duplicate', sameMatter: true, samePlace: false, sameCitizen: false, a: { id: q.id, text: q.content }, b: { id: train[i].id, text: train[i].content } });
+    near.push({
+      kind: 'near-duplicate',
+      sameMatter: true,
+      samePlace: false,
+      sameCitizen: false,
+      a: { id: q.id, text: q.content },
+      b: { id: train[i].id, text: train[i].content },
+    });
     break;
   }
 }
 pairs.push(...shuffle(near).slice(0, 120));
 
 // 2. reworded
-const sentences = (s: string) => s.split(/[。！？!?；;\n]+/).map((x) => x.trim()).filter((x) => x.length >= 8);
+const sentences = (s: string) =>
+  s
+    .split(/[。！？!?；;\n]+/)
+    .map((x) => x.trim())
+    .filter((x) => x.length >= 8);
 let reworded = 0;
 for (const r of shuffle([...train])) {
   if (reworded >= 100) break;
   const ss = sentences(r.content);
   if (!r.title || r.title.length < 8 || ss.length < 3) continue;
   const other = ss[1 + Math.floor(rand() * (ss.length - 1))];
-  pairs.push({ kind: 'reworded', sameMatter: true, samePlace: true, sameCitizen: false, a: { id: r.id, text: r.content }, b: { id: `${r.id}#title+1`, text: `${r.title}。${other}。` } });
+  pairs.push({
+    kind: 'reworded',
+    sameMatter: true,
+    samePlace: true,
+    sameCitizen: false,
+    a: { id: r.id, text: r.content },
+    b: { id: `${r.id}#title+1`, text: `${r.title}。${other}。` },
+  });
   reworded++;
 }
 
@@ -64,7 +109,8 @@ for (const r of shuffle([...train])) {
 const PLACE = /[\p{Script=Han}]{2,6}(?:小区|花园|社区|大道|路|街|村|镇|广场|公寓|学校|中学|小学|医院)/gu;
 const byPlace = new Map<string, number[]>();
 train.forEach((r, i) => {
-  for (const m of new Set(r.content.match(PLACE) ?? [])) if (!/^(这条|那条|一条|马路|道路|公路|铁路|线路|我们|我村|本村|该村)/.test(m)) (byPlace.get(m) ?? byPlace.set(m, []).get(m)!).push(i);
+  for (const m of new Set(r.content.match(PLACE) ?? []))
+    if (!/^(这条|那条|一条|马路|道路|公路|铁路|线路|我们|我村|本村|该村)/.test(m)) (byPlace.get(m) ?? byPlace.set(m, []).get(m)!).push(i);
 });
 const placeOf = (i: number) => new Set(train[i].content.match(PLACE) ?? []);
 const samePlace: Pair[] = [];
@@ -73,7 +119,14 @@ for (const [place, ids] of shuffle([...byPlace])) {
   if (ids.length < 2 || ids.length > 40) continue;
   const [i, j] = shuffle([...ids]);
   if (train[i].category === train[j].category || overlap(sh[i], sh[j]) >= 0.1) continue;
-  samePlace.push({ kind: 'same-place-other-matter', sameMatter: false, samePlace: true, sameCitizen: false, a: { id: train[i].id, text: train[i].content }, b: { id: train[j].id, text: train[j].content } });
+  samePlace.push({
+    kind: 'same-place-other-matter',
+    sameMatter: false,
+    samePlace: true,
+    sameCitizen: false,
+    a: { id: train[i].id, text: train[i].content },
+    b: { id: train[j].id, text: train[j].content },
+  });
   void place;
 }
 pairs.push(...samePlace);
@@ -86,7 +139,14 @@ while (unrelated < 60) {
   if (i === j || train[i].category === train[j].category) continue;
   const pi = placeOf(i);
   if ([...placeOf(j)].some((p) => pi.has(p))) continue;
-  pairs.push({ kind: 'unrelated', sameMatter: false, samePlace: false, sameCitizen: false, a: { id: train[i].id, text: train[i].content }, b: { id: train[j].id, text: train[j].content } });
+  pairs.push({
+    kind: 'unrelated',
+    sameMatter: false,
+    samePlace: false,
+    sameCitizen: false,
+    a: { id: train[i].id, text: train[i].content },
+    b: { id: train[j].id, text: train[j].content },
+  });
   unrelated++;
 }
 

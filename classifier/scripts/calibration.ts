@@ -18,6 +18,8 @@ for (let b = 0; b < bins.length - 1; b++) {
   const conf = inBin.reduce((a, r) => a + r.conf, 0) / inBin.length;
   const acc = inBin.filter((r) => r.right).length / inBin.length;
   ece += (inBin.length / rows.length) * Math.abs(conf - acc);
-  console.log(`confidence [${bins[b].toFixed(2)}, ${Math.min(1, bins[b + 1]).toFixed(2)}): ${String(inBin.length).padStart(3)} appeals, mean confidence ${conf.toFixed(3)}, accuracy ${acc.toFixed(3)}`);
+  console.log(
+    `confidence [${bins[b].toFixed(2)}, ${Math.min(1, bins[b + 1]).toFixed(2)}): ${String(inBin.length).padStart(3)} appeals, mean confidence ${conf.toFixed(3)}, accuracy ${acc.toFixed(3)}`,
+  );
 }
 console.log(`expected calibration error ${ece.toFixed(3)}`);

@@ -42,7 +42,11 @@ for (const [name, part] of parts) {
   const gold = part.map((r) => r.type);
   const acc = (pred: string[]) => evaluate(gold, pred, types).accuracy.toFixed(3);
   const rules = part.map((r) => ruleAppealType(normalizeText(r.title ?? ''), normalizeText(r.content)).type);
-  const shipped = evaluate(gold, part.map((r) => classifier.classify(r).type), types);
+  const shipped = evaluate(
+    gold,
+    part.map((r) => classifier.classify(r).type),
+    types,
+  );
   console.log(
     `${name}: rules alone ${acc(rules)}; previous pipeline ${acc(part.map(previous))}; shipped ${shipped.accuracy.toFixed(3)} (macro-F1 ${shipped.macroF1.toFixed(3)})`,
   );

@@ -52,7 +52,7 @@ for (const minScore of [0.3, 0.4, 0.5, 0.6]) {
   t0 = performance.now();
   queries.forEach((q, qi) => {
     const found = new Set(index.query(q.content, { at }, { windowDays: 36500, limit: 20, minScore }).map((m) => m.id));
-    for (const id of found) (truth[qi].has(id) ? tp++ : fp++);
+    for (const id of found) truth[qi].has(id) ? tp++ : fp++;
     for (const id of truth[qi]) if (!found.has(id)) fn++;
   });
   const qMs = (performance.now() - t0) / queries.length;
@@ -73,9 +73,16 @@ console.log(`indexed ${index.size} messages in ${addMs.toFixed(0)} ms; ${queries
     for (const sh of qs) for (const i of postings.get(sh) ?? []) if (i !== qi) shared.set(i, (shared.get(i) ?? 0) + 1);
     const truthIds = new Set<string>();
     for (const [i, n] of shared) if (n / Math.max(1, Math.min(qs.size, corpusSh[i].size)) >= 0.5) truthIds.add(corpus[i].id);
-    const found = new Set(index.query(r.content, { at }, { windowDays: 36500, limit: 20 }).map((m) => m.id).filter((id) => id !== r.id));
-    for (const id of found) (truthIds.has(id) ? tp++ : fp++);
+    const found = new Set(
+      index
+        .query(r.content, { at }, { windowDays: 36500, limit: 20 })
+        .map((m) => m.id)
+        .filter((id) => id !== r.id),
+    );
+    for (const id of found) truthIds.has(id) ? tp++ : fp++;
     for (const id of truthIds) if (!found.has(id)) fn++;
   });
-  console.log(`within train+dev (default minScore 0.4): true pairs ${tp + fn}, found ${tp + fp}, precision ${(tp / Math.max(1, tp + fp)).toFixed(3)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(3)}`);
+  console.log(
+    `within train+dev (default minScore 0.4): true pairs ${tp + fn}, found ${tp + fp}, precision ${(tp / Math.max(1, tp + fp)).toFixed(3)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(3)}`,
+  );
 }

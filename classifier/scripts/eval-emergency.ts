@@ -19,8 +19,15 @@ export interface EmergencyFigures {
 }
 
 export function evaluateEmergencyPhrasings(file = fileURLToPath(new URL('../data/emergency-phrasings.jsonl', import.meta.url))): EmergencyFigures {
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; line: string | null });
-  let e = 0, anyHit = 0, rightHit = 0, n = 0, fa = 0;
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { text: string; line: string | null });
+  let e = 0,
+    anyHit = 0,
+    rightHit = 0,
+    n = 0,
+    fa = 0;
   const misses: string[] = [];
   const falseAlarms: string[] = [];
   for (const r of rows) {
@@ -44,7 +51,9 @@ export function evaluateEmergencyPhrasings(file = fileURLToPath(new URL('../data
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const f = evaluateEmergencyPhrasings();
   console.log(`${f.emergencies} emergencies, ${f.nearMisses} near-misses`);
-  console.log(`recall (any line) ${f.recallAnyLine.toFixed(3)}, recall (right line) ${f.recallRightLine.toFixed(3)}, false-alarm rate ${f.falseAlarmRate.toFixed(3)}`);
+  console.log(
+    `recall (any line) ${f.recallAnyLine.toFixed(3)}, recall (right line) ${f.recallRightLine.toFixed(3)}, false-alarm rate ${f.falseAlarmRate.toFixed(3)}`,
+  );
   for (const m of f.misses) console.log('miss', m);
   for (const m of f.falseAlarms) console.log('false alarm', m);
 }

@@ -7,8 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { bandKeys, judgeSameMatter, signature, signatureSimilarity } from '../src/duplicates.js';
 
-interface Pair { kind: string; sameMatter: boolean; samePlace: boolean; sameCitizen: boolean; a: { text: string }; b: { text: string } }
-const pairs = readFileSync(new URL('../data/same-matter-pairs.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Pair);
+interface Pair {
+  kind: string;
+  sameMatter: boolean;
+  samePlace: boolean;
+  sameCitizen: boolean;
+  a: { text: string };
+  b: { text: string };
+}
+const pairs = readFileSync(new URL('../data/same-matter-pairs.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Pair);
 
 const scored = pairs.map((p) => {
   const sa = signature(p.a.text)!;
@@ -18,7 +28,9 @@ const scored = pairs.map((p) => {
 });
 
 function measure(usePlace: boolean, judge = judgeSameMatter) {
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   const byKind: Record<string, { n: number; offered: number }> = {};
   for (const { p, score, sharesBand } of scored) {
     const samePlace = usePlace && p.samePlace;
@@ -35,7 +47,9 @@ function measure(usePlace: boolean, judge = judgeSameMatter) {
 }
 
 const fmt = (m: ReturnType<typeof measure>) =>
-  `precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}; offered per kind: ${Object.entries(m.byKind).map(([k, v]) => `${k} ${v.offered}/${v.n}`).join(', ')}`;
+  `precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}; offered per kind: ${Object.entries(m.byKind)
+    .map(([k, v]) => `${k} ${v.offered}/${v.n}`)
+    .join(', ')}`;
 const kinds: Record<string, number> = {};
 for (const p of pairs) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
 console.log(`${pairs.length} pairs: ${JSON.stringify(kinds)}`);
@@ -43,7 +57,9 @@ console.log(`shipped rule, with place/citizen: ${fmt(measure(true))}`);
 console.log(`shipped rule, text only:          ${fmt(measure(false))}`);
 for (const related of [0.02, 0.03, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]) {
   for (const min of [0.3, 0.4, 0.5]) {
-    const judge = (e: { score: number; samePlace: boolean; sameCitizen: boolean }) => ({ show: e.score >= min || (e.score >= related && (e.samePlace || e.sameCitizen)) });
+    const judge = (e: { score: number; samePlace: boolean; sameCitizen: boolean }) => ({
+      show: e.score >= min || (e.score >= related && (e.samePlace || e.sameCitizen)),
+    });
     const m = measure(true, judge as typeof judgeSameMatter);
     console.log(`  min ${min}, related ${related}: precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}`);
   }

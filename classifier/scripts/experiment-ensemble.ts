@@ -13,7 +13,13 @@ const train = readJsonl<LabelledAppeal>(`${D}/train.jsonl.gz`);
 const labels = [...new Set(train.map((r) => r.category))].sort();
 const K = labels.length;
 
-interface View { name: string; tk: TokenizerConfig; minDf: number; c: number; nb?: boolean }
+interface View {
+  name: string;
+  tk: TokenizerConfig;
+  minDf: number;
+  c: number;
+  nb?: boolean;
+}
 const views: View[] = [
   { name: 'char12+t', tk: { charMin: 1, charMax: 2, words: false, titleNamespace: true }, minDf: 2, c: 2 },
   { name: 'words+t', tk: { charMin: 0, charMax: 0, words: true, titleNamespace: true }, minDf: 1, c: 1 },
@@ -29,8 +35,12 @@ function nbRatios(rows: SparseVector[], y: Int32Array, dim: number, k: number): 
     const t = y[i] === k ? p : q;
     for (let j = 0; j < r.indices.length; j++) t[r.indices[j]] += r.values[j];
   });
-  let ps = 0, qs = 0;
-  for (let j = 0; j < dim; j++) { ps += p[j]; qs += q[j]; }
+  let ps = 0,
+    qs = 0;
+  for (let j = 0; j < dim; j++) {
+    ps += p[j];
+    qs += q[j];
+  }
   return Float32Array.from({ length: dim }, (_, j) => Math.log(p[j] / ps / (q[j] / qs)));
 }
 const scale = (r: SparseVector, ratio: Float32Array): SparseVector => ({ indices: r.indices, values: r.values.map((v, j) => v * ratio[r.indices[j]]) });
@@ -49,7 +59,13 @@ function viewScores(v: View, tr: LabelledAppeal[], te: LabelledAppeal[]): Float6
   for (let k = 0; k < K; k++) {
     const ratio = nbRatios(rows, y, vec.dimension, k);
     const yk = Int32Array.from(y, (v2) => (v2 === k ? 1 : 0));
-    const m = trainOneVsRest(rows.map((r) => scale(r, ratio)), yk, 2, vec.dimension, { ...DEFAULT_SVM, c: v.c });
+    const m = trainOneVsRest(
+      rows.map((r) => scale(r, ratio)),
+      yk,
+      2,
+      vec.dimension,
+      { ...DEFAULT_SVM, c: v.c },
+    );
     test.forEach((x, i) => (out[i][k] = scores(m, scale(x, ratio))[1]));
   }
   return out;
@@ -62,7 +78,12 @@ for (let f = 0; f < 5; f++) {
   const te = train.filter((r, i) => i % 5 === f && r.title && r.content);
   const gold = te.map((r) => r.category);
   const per = views.map((v) => viewScores(v, tr, te));
-  const combos: [string, number[]][] = [...views.map((v, i) => [v.name, [i]] as [string, number[]]), ['char+words', [0, 1]], ['char+NB', [0, 2]], ['all three', [0, 1, 2]]];
+  const combos: [string, number[]][] = [
+    ...views.map((v, i) => [v.name, [i]] as [string, number[]]),
+    ['char+words', [0, 1]],
+    ['char+NB', [0, 2]],
+    ['all three', [0, 1, 2]],
+  ];
   for (const [name, idx] of combos) {
     const pred = te.map((_, i) => {
       const s = new Float64Array(K);

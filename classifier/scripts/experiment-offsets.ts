@@ -17,8 +17,18 @@ const docs = train.map((r) => tokenize(r.title, r.content, cfg.tokenizer));
 const oof: { s: Float64Array; y: string; fold: number }[] = [];
 for (let f = 0; f < 5; f++) {
   const tr = docs.map((_, i) => i).filter((i) => i % 5 !== f);
-  const vec = Vectorizer.fit(tr.map((i) => docs[i]), cfg.tokenizer, cfg.minDf);
-  const m = trainOneVsRest(tr.map((i) => vec.transformTokens(docs[i])), Int32Array.from(tr.map((i) => labels.indexOf(train[i].category))), labels.length, vec.dimension, cfg.svm);
+  const vec = Vectorizer.fit(
+    tr.map((i) => docs[i]),
+    cfg.tokenizer,
+    cfg.minDf,
+  );
+  const m = trainOneVsRest(
+    tr.map((i) => vec.transformTokens(docs[i])),
+    Int32Array.from(tr.map((i) => labels.indexOf(train[i].category))),
+    labels.length,
+    vec.dimension,
+    cfg.svm,
+  );
   train.forEach((r, i) => {
     if (i % 5 === f && r.title && r.content) oof.push({ s: scores(m, vec.transformTokens(docs[i])), y: r.category, fold: f });
   });
@@ -30,7 +40,12 @@ const predict = (rows: typeof oof, off: number[]) =>
     for (let k = 1; k < s.length; k++) if (s[k] + off[k] > s[b] + off[b]) b = k;
     return labels[b];
   });
-const f1 = (rows: typeof oof, off: number[]) => evaluate(rows.map((r) => r.y), predict(rows, off), labels).macroF1;
+const f1 = (rows: typeof oof, off: number[]) =>
+  evaluate(
+    rows.map((r) => r.y),
+    predict(rows, off),
+    labels,
+  ).macroF1;
 function fit(rows: typeof oof): number[] {
   const off = labels.map(() => 0);
   for (let pass = 0; pass < 3; pass++)
@@ -52,7 +67,11 @@ let tuned = 0;
 for (let f = 0; f < 5; f++) {
   const off = fit(oof.filter((r) => r.fold !== f));
   const test = oof.filter((r) => r.fold === f);
-  base += f1(test, labels.map(() => 0)) / 5;
+  base +=
+    f1(
+      test,
+      labels.map(() => 0),
+    ) / 5;
   tuned += f1(test, off) / 5;
   console.log(`fold ${f + 1}: offsets ${off.map((o) => o.toFixed(2)).join(' ')}`);
 }

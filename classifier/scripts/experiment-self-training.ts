@@ -27,7 +27,13 @@ const docs = train.map((r) => tokenize(r.title, r.content, cfg.tokenizer));
 
 function fitPredict(trDocs: string[][], trY: number[], test: string[][]) {
   const vec = Vectorizer.fit(trDocs, cfg.tokenizer, cfg.minDf);
-  const m = trainOneVsRest(trDocs.map((d) => vec.transformTokens(d)), Int32Array.from(trY), labels.length, vec.dimension, cfg.svm);
+  const m = trainOneVsRest(
+    trDocs.map((d) => vec.transformTokens(d)),
+    Int32Array.from(trY),
+    labels.length,
+    vec.dimension,
+    cfg.svm,
+  );
   return test.map((d) => scores(m, vec.transformTokens(d)));
 }
 let base = 0;
@@ -40,7 +46,12 @@ for (let f = 0; f < 5; f++) {
   const gold = te.map((i) => train[i].category);
   const all = fitPredict(trDocs, trY, [...te.map((i) => docs[i]), ...extraDocs]);
   const argmax = (s: Float64Array) => s.indexOf(Math.max(...s));
-  base += evaluate(gold, all.slice(0, te.length).map((s) => labels[argmax(s)]), labels).macroF1 / 5;
+  base +=
+    evaluate(
+      gold,
+      all.slice(0, te.length).map((s) => labels[argmax(s)]),
+      labels,
+    ).macroF1 / 5;
   const pseudoDocs: string[][] = [];
   const pseudoY: number[] = [];
   all.slice(te.length).forEach((s, j) => {
@@ -50,8 +61,17 @@ for (let f = 0; f < 5; f++) {
       pseudoY.push(argmax(s));
     }
   });
-  const again = fitPredict([...trDocs, ...pseudoDocs], [...trY, ...pseudoY], te.map((i) => docs[i]));
-  self += evaluate(gold, again.map((s) => labels[argmax(s)]), labels).macroF1 / 5;
+  const again = fitPredict(
+    [...trDocs, ...pseudoDocs],
+    [...trY, ...pseudoY],
+    te.map((i) => docs[i]),
+  );
+  self +=
+    evaluate(
+      gold,
+      again.map((s) => labels[argmax(s)]),
+      labels,
+    ).macroF1 / 5;
   process.stderr.write(`fold ${f + 1}/5: ${pseudoDocs.length} pseudo-labelled\n`);
 }
 console.log(`minMargin ${minMargin}: CV macro-F1 baseline ${base.toFixed(4)}, with self-training ${self.toFixed(4)}`);

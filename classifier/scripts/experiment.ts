@@ -11,7 +11,10 @@ const train = readJsonl<LabelledAppeal>(`${D}/train.jsonl.gz`);
 const dev = readJsonl<LabelledAppeal>(`${D}/dev.jsonl.gz`);
 const labels = [...new Set(train.map((r) => r.category))].sort();
 
-interface Extra { balanced?: boolean; titleOnlyWeight?: number }
+interface Extra {
+  balanced?: boolean;
+  titleOnlyWeight?: number;
+}
 function run(name: string, tk: TokenizerConfig, minDf: number, c: number, tr: LabelledAppeal[], te: LabelledAppeal[], extra: Extra = {}) {
   const t0 = Date.now();
   const docs = tr.map((r) => tokenize(r.title, r.content, tk));
@@ -19,7 +22,12 @@ function run(name: string, tk: TokenizerConfig, minDf: number, c: number, tr: La
   const rows = docs.map((d) => vec.transformTokens(d));
   const y = Int32Array.from(tr.map((r) => labels.indexOf(r.category)));
   const counts = labels.map((_, k) => y.filter((v) => v === k).length);
-  const rowWeights = Float32Array.from(tr.map((r, i) => (extra.balanced ? tr.length / (labels.length * counts[y[i]]) : 1) * (!r.content && extra.titleOnlyWeight !== undefined ? extra.titleOnlyWeight : 1)));
+  const rowWeights = Float32Array.from(
+    tr.map(
+      (r, i) =>
+        (extra.balanced ? tr.length / (labels.length * counts[y[i]]) : 1) * (!r.content && extra.titleOnlyWeight !== undefined ? extra.titleOnlyWeight : 1),
+    ),
+  );
   const m = trainOneVsRest(rows, y, labels.length, vec.dimension, { ...DEFAULT_SVM, c, rowWeights });
   const pred = te.map((r) => {
     const s = scores(m, vec.transform(r.title, r.content));
@@ -27,7 +35,11 @@ function run(name: string, tk: TokenizerConfig, minDf: number, c: number, tr: La
     for (let i = 1; i < s.length; i++) if (s[i] > s[b]) b = i;
     return labels[b];
   });
-  const e = evaluate(te.map((r) => r.category), pred, labels);
+  const e = evaluate(
+    te.map((r) => r.category),
+    pred,
+    labels,
+  );
   return { name, f1: e.macroF1, acc: e.accuracy, dim: vec.dimension, ms: Date.now() - t0 };
 }
 
@@ -44,7 +56,18 @@ for (const [name, tk, minDf, c, extra] of configs) {
     // 5-fold CV on train (folds by fixed index modulo, data order is already mixed); each fold is
     // scored on its title+body rows only, the shape live appeals have.
     const res = [];
-    for (let f = 0; f < 5; f++) res.push(run(name, tk, minDf, c, train.filter((_, i) => i % 5 !== f), train.filter((r, i) => i % 5 === f && r.title && r.content), extra));
+    for (let f = 0; f < 5; f++)
+      res.push(
+        run(
+          name,
+          tk,
+          minDf,
+          c,
+          train.filter((_, i) => i % 5 !== f),
+          train.filter((r, i) => i % 5 === f && r.title && r.content),
+          extra,
+        ),
+      );
     console.log(JSON.stringify({ name, cvF1: res.reduce((a, r) => a + r.f1, 0) / 5, ms: res[0].ms }));
   }
 }

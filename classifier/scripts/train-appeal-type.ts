@@ -96,7 +96,12 @@ interface Setting {
 function predictIdx(train: number[], test: number[], s: Setting): string[] {
   const src = s.inputs ?? inputs;
   const prep = (i: number) => (s.dense ? src[i] : noDense(src[i]));
-  const w = trainTypeLinear(train.map(prep), Int32Array.from(train, (i) => y[i]), dim, s.config);
+  const w = trainTypeLinear(
+    train.map(prep),
+    Int32Array.from(train, (i) => y[i]),
+    dim,
+    s.config,
+  );
   return test.map((i) => {
     if (rules[i].margin >= s.ruleMargin) return rules[i].type;
     const sc = linearTypeScores(w, prep(i), dim);
@@ -148,8 +153,14 @@ if (values.cues) {
   for (const s of settings) {
     const a = crossValidate(all, s);
     const t = crossValidate(trainIdx, s);
-    const h = evaluate(heldIdx.map((i) => rows[i].type), predictIdx(trainIdx, heldIdx, s), TYPES);
-    console.log(`  ${s.name.padEnd(36)} 5-fold CV all ${rows.length}: accuracy ${a.accuracy.toFixed(4)} macro-F1 ${a.macroF1.toFixed(4)} mean recall ${a.meanRecall.toFixed(4)}`);
+    const h = evaluate(
+      heldIdx.map((i) => rows[i].type),
+      predictIdx(trainIdx, heldIdx, s),
+      TYPES,
+    );
+    console.log(
+      `  ${s.name.padEnd(36)} 5-fold CV all ${rows.length}: accuracy ${a.accuracy.toFixed(4)} macro-F1 ${a.macroF1.toFixed(4)} mean recall ${a.meanRecall.toFixed(4)}`,
+    );
     console.log(`  ${''.padEnd(36)} 5-fold CV 80 %: accuracy ${t.accuracy.toFixed(4)} macro-F1 ${t.macroF1.toFixed(4)} mean recall ${t.meanRecall.toFixed(4)}`);
     console.log(`  ${''.padEnd(36)} held-out 20 %: accuracy ${h.accuracy.toFixed(4)} macro-F1 ${h.macroF1.toFixed(4)} mean recall ${meanRecall(h).toFixed(4)}`);
   }
@@ -161,7 +172,12 @@ if (values.grid) {
   const settings: Setting[] = [];
   for (const c of [0.1, 0.3, 0.5, 1, 3])
     for (const balance of [0, 0.5, 1])
-      settings.push({ name: `C=${c} balance=${balance}`, config: { ...base, svm: { ...base.svm, c }, classBalance: balance }, dense: true, ruleMargin: Infinity });
+      settings.push({
+        name: `C=${c} balance=${balance}`,
+        config: { ...base, svm: { ...base.svm, c }, classBalance: balance },
+        dense: true,
+        ruleMargin: Infinity,
+      });
   settings.push({ name: 'C=1 balance=1 without dense features', config: base, dense: false, ruleMargin: Infinity });
   for (const m of [3, 4, 6, 9]) settings.push({ name: `C=1 balance=1, rules decide at margin >= ${m}`, config: base, dense: true, ruleMargin: m });
   console.log('\n5-fold cross-validation on the training split:');
@@ -179,14 +195,20 @@ if (values.grid) {
 
 const gold = heldIdx.map((i) => rows[i].type);
 const held = evaluate(gold, predictIdx(trainIdx, heldIdx, chosen), TYPES);
-console.log(`\nheld-out 20 % (${heldIdx.length}), model trained on the 80 % with ${chosen.name}:\n${formatEvaluation(held)}\nmean recall ${meanRecall(held).toFixed(4)}`);
+console.log(
+  `\nheld-out 20 % (${heldIdx.length}), model trained on the 80 % with ${chosen.name}:\n${formatEvaluation(held)}\nmean recall ${meanRecall(held).toFixed(4)}`,
+);
 // The previous pipeline: rules + the weak-label model stored in the category file.
 const previous = (r: Text) => {
   const t = normalizeText(r.title ?? '');
   const c = normalizeText(r.content);
   return predictType(category.data.appealType, t, c, category.vectorizer.transformPrepared(prepareNormalized(t, c))).type;
 };
-const heldOld = evaluate(gold, heldIdx.map((i) => previous(rows[i])), TYPES);
+const heldOld = evaluate(
+  gold,
+  heldIdx.map((i) => previous(rows[i])),
+  TYPES,
+);
 console.log(`held-out 20 %, previous pipeline (rules + weak-label model): accuracy ${heldOld.accuracy.toFixed(4)}, macro-F1 ${heldOld.macroF1.toFixed(4)}`);
 
 const model = trainAppealTypeModel(rows, category, chosen.config, nextAppealTypePrefix());
@@ -196,9 +218,19 @@ const evalPred = evalRows.map((r) => {
   const c = normalizeText(r.content);
   return model.predict(t, c, inp.x).type;
 });
-const ev = evaluate(evalRows.map((r) => r.type), evalPred, TYPES);
-console.log(`\nshipped model ${model.version} (all ${rows.length} labels, temperature ${model.data.temperature.toFixed(3)}, ${model.data.terms.length} terms) on eval/appeal-type.jsonl (328):\n${formatEvaluation(ev)}\nmean recall ${meanRecall(ev).toFixed(4)}`);
-const evOld = evaluate(evalRows.map((r) => r.type), evalRows.map(previous), TYPES);
+const ev = evaluate(
+  evalRows.map((r) => r.type),
+  evalPred,
+  TYPES,
+);
+console.log(
+  `\nshipped model ${model.version} (all ${rows.length} labels, temperature ${model.data.temperature.toFixed(3)}, ${model.data.terms.length} terms) on eval/appeal-type.jsonl (328):\n${formatEvaluation(ev)}\nmean recall ${meanRecall(ev).toFixed(4)}`,
+);
+const evOld = evaluate(
+  evalRows.map((r) => r.type),
+  evalRows.map(previous),
+  TYPES,
+);
 console.log(`eval/appeal-type.jsonl (328), previous pipeline: accuracy ${evOld.accuracy.toFixed(4)}, macro-F1 ${evOld.macroF1.toFixed(4)}`);
 if (!values['no-write']) console.log(`wrote ${writeAppealTypeModel(model)}`);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

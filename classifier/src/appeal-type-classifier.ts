@@ -261,7 +261,12 @@ export function trainAppealTypeModel(
     const oof: { s: Float64Array; y: number }[] = [];
     for (let f = 0; f < config.calibrationFolds; f++) {
       const tr = inputs.map((_, i) => i).filter((i) => i % config.calibrationFolds !== f);
-      const w = trainTypeLinear(tr.map((i) => inputs[i]), Int32Array.from(tr, (i) => y[i]), dim, config);
+      const w = trainTypeLinear(
+        tr.map((i) => inputs[i]),
+        Int32Array.from(tr, (i) => y[i]),
+        dim,
+        config,
+      );
       inputs.forEach((inp, i) => {
         if (i % config.calibrationFolds === f) oof.push({ s: linearTypeScores(w, inp, dim), y: y[i] });
       });

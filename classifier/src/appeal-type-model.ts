@@ -23,11 +23,7 @@ export interface TypeWeights {
 /** Chosen on the first half of eval/appeal-type.jsonl (see classifier/README.md). */
 export const TYPE_TRAINING = { minMargin: 2, trustRuleMargin: 3, c: 0.3, seed: 11 };
 
-export function trainTypeWeights(
-  vectorizer: Vectorizer,
-  texts: { title: string | null; content: string }[],
-  opts = TYPE_TRAINING,
-): TypeWeights {
+export function trainTypeWeights(vectorizer: Vectorizer, texts: { title: string | null; content: string }[], opts = TYPE_TRAINING): TypeWeights {
   const rows: SparseVector[] = [];
   const labels: number[] = [];
   for (const t of texts) {

@@ -93,11 +93,7 @@ function trainCommand(args: string[]) {
   const trainOnly = !!values['train-only'];
   const rows = trainOnly ? data.train : shippedTrainingRows(data);
   const started = Date.now();
-  const model = trainCategoryModel(
-    { rows, corrections, typeTexts: data.typeTexts, versionPrefix: nextVersionPrefix() },
-    DEFAULT_TRAIN_CONFIG,
-    progressBar,
-  );
+  const model = trainCategoryModel({ rows, corrections, typeTexts: data.typeTexts, versionPrefix: nextVersionPrefix() }, DEFAULT_TRAIN_CONFIG, progressBar);
   const e = evaluate(
     data.dev.map((r) => r.category),
     data.dev.map((r) => model.predict(r.title, r.content).category),
@@ -128,7 +124,9 @@ function cvCommand(rows: LabelledAppeal[], cList: string | undefined, foldsArg: 
   if (cs.some((c) => !(c > 0)) || !Number.isInteger(folds) || folds < 2) fail('usage: train --cv-only [--c 0.5,1,2] [--folds 5] [--with-dev]');
   const started = Date.now();
   const results = crossValidate(rows, cs, DEFAULT_TRAIN_CONFIG, folds, progressBar);
-  console.log(`${folds}-fold cross-validation on ${rows.length} rows (${withDev ? 'train + dev' : 'train'}), folds by message, scored on title+body rows; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `${folds}-fold cross-validation on ${rows.length} rows (${withDev ? 'train + dev' : 'train'}), folds by message, scored on title+body rows; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   for (const r of results) {
     console.log(
       `C = ${r.c}: mean fold macro-F1 ${r.meanMacroF1.toFixed(4)} (folds ${r.foldMacroF1.map((f) => f.toFixed(4)).join(' ')}); ` +
@@ -144,7 +142,15 @@ function evalCommand(args: string[]) {
   const rows = readJsonl<LabelledAppeal>(values.input!);
   const predicted = rows.map((r) => classifier.classify({ title: r.title, content: r.content }).category);
   console.log(`model ${classifier.modelVersion}`);
-  console.log(formatEvaluation(evaluate(rows.map((r) => r.category), predicted, classifier.categories)));
+  console.log(
+    formatEvaluation(
+      evaluate(
+        rows.map((r) => r.category),
+        predicted,
+        classifier.categories,
+      ),
+    ),
+  );
 }
 
 function fail(message: string): never {
@@ -165,4 +171,3 @@ switch (command) {
   default:
     fail('usage: cli.ts classify|train|eval …');
 }
-

@@ -45,7 +45,15 @@ describe("Cohen's kappa between two labellers (scripts/kappa.ts)", () => {
   });
 
   it('refuses a labelling that gives one appeal two labels', () => {
-    expect(() => cohenKappa([{ id: '1', type: '投诉' }, { id: '1', type: '举报' }], [])).toThrow(/appears twice/);
+    expect(() =>
+      cohenKappa(
+        [
+          { id: '1', type: '投诉' },
+          { id: '1', type: '举报' },
+        ],
+        [],
+      ),
+    ).toThrow(/appears twice/);
   });
 });
 

@@ -20,11 +20,25 @@ describe('npm run --silent classify', () => {
     writeFileSync(input, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const stdout = execFileSync('npm', ['run', '--silent', 'classify', '--', '--input', input, '--output', output], { cwd: ROOT, encoding: 'utf8' });
     expect(stdout).toBe('');
-    const out = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const out = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((o) => o.id)).toEqual(['a', 'b', 'c']);
     for (const o of out) {
       // The original contract's fields, plus the two additive ones of issue 17 (categoryPath, categoryCandidates).
-      expect(Object.keys(o).sort()).toEqual(['alternatives', 'category', 'categoryCandidates', 'categoryPath', 'confidence', 'emergency', 'id', 'reasons', 'type', 'urgency']);
+      expect(Object.keys(o).sort()).toEqual([
+        'alternatives',
+        'category',
+        'categoryCandidates',
+        'categoryPath',
+        'confidence',
+        'emergency',
+        'id',
+        'reasons',
+        'type',
+        'urgency',
+      ]);
       expect(o.categoryPath[0]).toBe(o.category);
       expect(CATEGORIES).toContain(o.category);
       expect(o.alternatives).toHaveLength(3);

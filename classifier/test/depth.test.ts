@@ -46,8 +46,11 @@ describe('measured on the hand labels (data/category-depth-labels.jsonl)', () =>
   it('puts the right level-2 node in the top 3 for ≥ 0.9 of the 108 held-out appeals (goal 0.8)', () => {
     const dir = new URL('../data/', import.meta.url).pathname;
     const rows = new Map([...readJsonl<{ id: string; title: string | null; content: string }>(`${dir}dev.jsonl.gz`)].map((r) => [r.id, r]));
-    const heldOut = readFileSync(`${dir}category-depth-labels.jsonl`, 'utf8').split('\n').filter(Boolean)
-      .map((l) => JSON.parse(l) as { id: string; category: string; level2: string; heldOut?: boolean }).filter((l) => l.heldOut);
+    const heldOut = readFileSync(`${dir}category-depth-labels.jsonl`, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; category: string; level2: string; heldOut?: boolean })
+      .filter((l) => l.heldOut);
     expect(heldOut.length).toBeGreaterThanOrEqual(100);
     const hits = heldOut.filter((l) => {
       const r = rows.get(l.id)!;

@@ -10,9 +10,24 @@ describe('tokenize', () => {
 
   it('makes character 1–2-grams that never span punctuation, plus title copies', () => {
     expect(tokenize('停车难', '乱收费！请管', cfg)).toEqual([
-      '停', '停车', '车', '车难', '难',
-      't:停', 't:停车', 't:车', 't:车难', 't:难',
-      '乱', '乱收', '收', '收费', '费', '请', '请管', '管',
+      '停',
+      '停车',
+      '车',
+      '车难',
+      '难',
+      't:停',
+      't:停车',
+      't:车',
+      't:车难',
+      't:难',
+      '乱',
+      '乱收',
+      '收',
+      '收费',
+      '费',
+      '请',
+      '请管',
+      '管',
     ]);
   });
 

@@ -15,7 +15,12 @@ describe('one-vs-rest linear SVM', () => {
   const labels: number[] = [];
   for (let i = 0; i < 60; i++) {
     const c = i % 3;
-    rows.push(vec([[c, 1], [3 + (i % 2), 0.5]]));
+    rows.push(
+      vec([
+        [c, 1],
+        [3 + (i % 2), 0.5],
+      ]),
+    );
     labels.push(c);
   }
   const opts = { c: 1, maxIterations: 100, tolerance: 1e-4, seed: 3 };

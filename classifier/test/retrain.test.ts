@@ -43,10 +43,7 @@ describe('shipped category model', () => {
   });
 
   it('scores the reported held-out macro-F1 on dev when dev is left out of training', { timeout: 300_000 }, () => {
-    const heldOut = trainCategoryModel(
-      { rows: data.train, typeTexts: data.typeTexts, versionPrefix: 'v0' },
-      { ...DEFAULT_TRAIN_CONFIG, calibrationFolds: 0 },
-    );
+    const heldOut = trainCategoryModel({ rows: data.train, typeTexts: data.typeTexts, versionPrefix: 'v0' }, { ...DEFAULT_TRAIN_CONFIG, calibrationFolds: 0 });
     const e = devScore((t, c) => heldOut.predict(t, c).category);
     expect(e.macroF1).toBeCloseTo(HELD_OUT_DEV_MACRO_F1, 4);
     // The shipped model has seen dev: it must fit it at least as well.

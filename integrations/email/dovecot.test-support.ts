@@ -27,22 +27,48 @@ export async function startDovecot(): Promise<{ port: number; stop: () => Promis
   chmodSync(dir, 0o755);
   chmodSync(join(dir, 'mail'), 0o1777);
   const conf = join(dir, 'dovecot.conf');
-  writeFileSync(conf, [`base_dir = ${dir}/run`, `state_dir = ${dir}/state`, `log_path = ${dir}/dovecot.log`, 'protocols = imap',
-    'listen = 127.0.0.1', `service imap-login {\n inet_listener imap {\n address = 127.0.0.1\n port = ${port}\n }\n}`, 'ssl = no',
-    'disable_plaintext_auth = no', 'auth_mechanisms = plain login', 'passdb {\n driver = static\n args = password=testpass\n}',
-    `userdb {\n driver = static\n args = uid=nobody gid=nogroup home=${dir}/home/%u\n}`, `mail_location = maildir:${dir}/mail/%u`,
-    'first_valid_uid = 0', 'first_valid_gid = 0', 'default_login_user = dovenull', 'default_internal_user = dovecot',
-    'default_internal_group = dovecot', ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `base_dir = ${dir}/run`,
+      `state_dir = ${dir}/state`,
+      `log_path = ${dir}/dovecot.log`,
+      'protocols = imap',
+      'listen = 127.0.0.1',
+      `service imap-login {\n inet_listener imap {\n address = 127.0.0.1\n port = ${port}\n }\n}`,
+      'ssl = no',
+      'disable_plaintext_auth = no',
+      'auth_mechanisms = plain login',
+      'passdb {\n driver = static\n args = password=testpass\n}',
+      `userdb {\n driver = static\n args = uid=nobody gid=nogroup home=${dir}/home/%u\n}`,
+      `mail_location = maildir:${dir}/mail/%u`,
+      'first_valid_uid = 0',
+      'first_valid_gid = 0',
+      'default_login_user = dovenull',
+      'default_internal_user = dovecot',
+      'default_internal_group = dovecot',
+      '',
+    ].join('\n'),
+  );
   const dovecot = spawn('dovecot', ['-F', '-c', conf], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+    const up = await new Promise<boolean>((r) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.end();
+        r(true);
+      });
+      c.on('error', () => r(false));
+    });
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     port,
     stop: async () => {
-      if (dovecot.pid && dovecot.exitCode === null) { dovecot.kill('SIGTERM'); await new Promise((r) => dovecot.once('exit', r)); }
+      if (dovecot.pid && dovecot.exitCode === null) {
+        dovecot.kill('SIGTERM');
+        await new Promise((r) => dovecot.once('exit', r));
+      }
     },
   };
 }

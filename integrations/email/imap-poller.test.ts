@@ -18,7 +18,8 @@ let intake: MemoryIntake, events: MemoryEventSink;
 beforeEach(() => {
   // A fresh IMAP user (= fresh maildir) per test.
   imap = { host: '127.0.0.1', port: dovecot.port(), secure: false, auth: { user: `u${++user}`, pass: 'testpass' } };
-  intake = new MemoryIntake(); events = new MemoryEventSink();
+  intake = new MemoryIntake();
+  events = new MemoryEventSink();
 });
 
 async function seed(...messages: string[]) {
@@ -31,7 +32,10 @@ async function counts() {
   const c = new ImapFlow({ ...imap, logger: false });
   await c.connect();
   const out: Record<string, number> = {};
-  for (const f of ['INBOX', 'Processed', 'Rejected']) { const st = await c.status(f, { messages: true }); out[f] = st ? st.messages ?? 0 : 0; }
+  for (const f of ['INBOX', 'Processed', 'Rejected']) {
+    const st = await c.status(f, { messages: true });
+    out[f] = st ? (st.messages ?? 0) : 0;
+  }
   await c.logout();
   return out;
 }
@@ -45,8 +49,12 @@ describe.skipIf(!hasDovecot)('IMAP polling against a real Dovecot on loopback', 
     const r = await pollMailboxOnce(deps({ maxBytes: 4000 }));
     expect(r).toEqual({ processed: 2, rejected: 1, ignored: 1, failed: 0 });
     expect(intake.appeals).toHaveLength(1);
-    expect(intake.appeals[0]).toMatchObject({ channel: 'email', externalId: '<m1@example.org>', content: { text: '楼道灯坏了' },
-      citizen: { email: 'li@example.org', name: '李四' } });
+    expect(intake.appeals[0]).toMatchObject({
+      channel: 'email',
+      externalId: '<m1@example.org>',
+      content: { text: '楼道灯坏了' },
+      citizen: { email: 'li@example.org', name: '李四' },
+    });
     expect(events.events.map((e) => e.type).sort()).toEqual(['email.ignored', 'email.rejected']);
     expect(await counts()).toEqual({ INBOX: 0, Processed: 3, Rejected: 1 });
     expect(await pollMailboxOnce(deps())).toEqual({ processed: 0, rejected: 0, ignored: 0, failed: 0 });

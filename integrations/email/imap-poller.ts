@@ -19,7 +19,12 @@ export interface ImapPollerDeps extends MailIntakeDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-export interface PollResult { processed: number; rejected: number; ignored: number; failed: number }
+export interface PollResult {
+  processed: number;
+  rejected: number;
+  ignored: number;
+  failed: number;
+}
 
 export async function pollMailboxOnce(deps: ImapPollerDeps): Promise<PollResult> {
   const inbox = deps.folders?.inbox ?? 'INBOX';
@@ -42,28 +47,60 @@ export async function pollMailboxOnce(deps: ImapPollerDeps): Promise<PollResult>
       for (const { uid, size } of sizes) {
         const externalId = `imap:${deps.mailbox}:${uid}`;
         if (size > maxBytes) {
-          await deps.events?.emit({ channel: 'email', channelAccount: deps.mailbox, type: 'email.rejected', externalId,
-            at: now().toISOString(), data: { reason: 'message_too_large', size } });
-          moves.push({ uid, to: rejected }); result.rejected++;
+          await deps.events?.emit({
+            channel: 'email',
+            channelAccount: deps.mailbox,
+            type: 'email.rejected',
+            externalId,
+            at: now().toISOString(),
+            data: { reason: 'message_too_large', size },
+          });
+          moves.push({ uid, to: rejected });
+          result.rejected++;
           continue;
         }
         try {
           const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
           const raw = msg && msg.source ? Buffer.from(msg.source) : Buffer.alloc(0);
-          const rawRef = deps.rawStore ? await deps.rawStore.save({ channel: 'email', channelAccount: deps.mailbox, contentType: 'message/rfc822', body: raw }) : undefined;
-          const r = await parseInboundMail(raw, { mailbox: deps.mailbox, mailDomain: deps.mailDomain, receivedAt: now(),
-            attachments: deps.attachments, rawRef, maxAttachmentBytes: deps.maxAttachmentBytes, maxAttachments: deps.maxAttachments });
+          const rawRef = deps.rawStore
+            ? await deps.rawStore.save({ channel: 'email', channelAccount: deps.mailbox, contentType: 'message/rfc822', body: raw })
+            : undefined;
+          const r = await parseInboundMail(raw, {
+            mailbox: deps.mailbox,
+            mailDomain: deps.mailDomain,
+            receivedAt: now(),
+            attachments: deps.attachments,
+            rawRef,
+            maxAttachmentBytes: deps.maxAttachmentBytes,
+            maxAttachments: deps.maxAttachments,
+          });
           if (r.kind === 'appeal') {
             const parsed = InboundAppeal.safeParse(r.appeal);
-            if (!parsed.success) { moves.push({ uid, to: rejected }); result.rejected++; continue; }
+            if (!parsed.success) {
+              moves.push({ uid, to: rejected });
+              result.rejected++;
+              continue;
+            }
             await deps.intake.register(parsed.data);
-            moves.push({ uid, to: processed }); result.processed++;
+            moves.push({ uid, to: processed });
+            result.processed++;
           } else {
             // "reject folder + auto-reply once": the event (idempotent on Message-ID) drives the one auto-reply.
-            await deps.events?.emit({ channel: 'email', channelAccount: deps.mailbox, type: `email.${r.kind}`, externalId: r.externalId,
-              at: now().toISOString(), data: { ...r, rawRef } });
-            if (r.kind === 'rejected') { moves.push({ uid, to: rejected }); result.rejected++; }
-            else { moves.push({ uid, to: processed }); result.ignored++; }
+            await deps.events?.emit({
+              channel: 'email',
+              channelAccount: deps.mailbox,
+              type: `email.${r.kind}`,
+              externalId: r.externalId,
+              at: now().toISOString(),
+              data: { ...r, rawRef },
+            });
+            if (r.kind === 'rejected') {
+              moves.push({ uid, to: rejected });
+              result.rejected++;
+            } else {
+              moves.push({ uid, to: processed });
+              result.ignored++;
+            }
           }
         } catch (e) {
           result.failed++;

@@ -61,8 +61,16 @@ function header(m: ParsedMail, name: string): string {
 }
 
 function htmlToText(html: string): string {
-  return html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n')
-    .replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
 }
 
 export async function parseInboundMail(raw: Buffer, o: InboundMailOptions): Promise<InboundMailResult> {
@@ -91,8 +99,7 @@ export async function parseInboundMail(raw: Buffer, o: InboundMailOptions): Prom
   const byHeader = ours.exec(refs);
   const subject = (m.subject ?? '').trim();
   const bySubject = /\[工单号\s*([A-Za-z0-9]+)\]/.exec(subject);
-  const threadRef = byHeader ? { ticketNo: byHeader[1], messageId: byHeader[0] }
-    : bySubject ? { ticketNo: bySubject[1] } : undefined;
+  const threadRef = byHeader ? { ticketNo: byHeader[1], messageId: byHeader[0] } : bySubject ? { ticketNo: bySubject[1] } : undefined;
 
   const attachments: InboundAppeal['attachments'] = [];
   for (const a of m.attachments) {
@@ -103,7 +110,10 @@ export async function parseInboundMail(raw: Buffer, o: InboundMailOptions): Prom
     attachments.push({ kind: kindOf(mime), mime: mime.slice(0, 100), size: a.size, sha256, ...(storageKey ? { storageKey } : {}) });
   }
   const body = (m.text?.trim() || (typeof m.html === 'string' ? htmlToText(m.html) : '')).slice(0, 20000);
-  const title = subject.replace(/^((re|fw|fwd|回复|转发)\s*[:：]\s*)+/i, '').replace(/\[工单号\s*[A-Za-z0-9]+\]\s*/, '').slice(0, 200);
+  const title = subject
+    .replace(/^((re|fw|fwd|回复|转发)\s*[:：]\s*)+/i, '')
+    .replace(/\[工单号\s*[A-Za-z0-9]+\]\s*/, '')
+    .slice(0, 200);
   const address = from?.address?.toLowerCase();
   return {
     kind: 'appeal',

@@ -41,7 +41,7 @@ export function parseTicketMessageId(id: string, mailDomain: string): { ticketNo
   return m ? { ticketNo: m[1], notificationId: m[2], tag: m[3] ?? null } : null;
 }
 
-const escapeHtml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' }[c]!));
+const escapeHtml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 export class EmailSender {
   private transport: Transporter;
@@ -67,5 +67,7 @@ export class EmailSender {
     return { messageId, accepted: (info.accepted as string[]).map(String), rejected: (info.rejected as string[]).map(String) };
   }
 
-  close() { this.transport.close(); }
+  close() {
+    this.transport.close();
+  }
 }

@@ -20,7 +20,12 @@ export interface SmtpListenerDeps extends MailIntakeDeps {
 }
 
 class SmtpError extends Error {
-  constructor(public responseCode: number, message: string) { super(message); }
+  constructor(
+    public responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function createSmtpListener(deps: SmtpListenerDeps): SMTPServer {
@@ -43,10 +48,18 @@ export function createSmtpListener(deps: SmtpListenerDeps): SMTPServer {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return cb(new SmtpError(552, 'Message exceeds fixed maximum message size'));
         const raw = Buffer.concat(chunks);
         try {
-          const rawRef = deps.rawStore ? await deps.rawStore.save({ channel: 'email', channelAccount: deps.mailbox, contentType: 'message/rfc822', body: raw }) : undefined;
-          const r = await parseInboundMail(raw, { mailbox: deps.mailbox, mailDomain: deps.mailDomain,
-            receivedAt: deps.now?.() ?? new Date(), attachments: deps.attachments, rawRef,
-            maxAttachmentBytes: deps.maxAttachmentBytes, maxAttachments: deps.maxAttachments });
+          const rawRef = deps.rawStore
+            ? await deps.rawStore.save({ channel: 'email', channelAccount: deps.mailbox, contentType: 'message/rfc822', body: raw })
+            : undefined;
+          const r = await parseInboundMail(raw, {
+            mailbox: deps.mailbox,
+            mailDomain: deps.mailDomain,
+            receivedAt: deps.now?.() ?? new Date(),
+            attachments: deps.attachments,
+            rawRef,
+            maxAttachmentBytes: deps.maxAttachmentBytes,
+            maxAttachments: deps.maxAttachments,
+          });
           if (r.kind === 'appeal') {
             const parsed = InboundAppeal.safeParse(r.appeal);
             if (!parsed.success) return cb(new SmtpError(554, 'Message could not be accepted'));
@@ -54,8 +67,14 @@ export function createSmtpListener(deps: SmtpListenerDeps): SMTPServer {
             return cb(null, `Accepted as ticket ${res.ticketNo}`);
           }
           if (r.kind === 'rejected') return cb(new SmtpError(552, 'Attachment limits exceeded'));
-          await deps.events?.emit({ channel: 'email', channelAccount: deps.mailbox, type: `email.${r.kind === 'bounce' ? 'bounce' : 'ignored'}`,
-            externalId: r.externalId, at: (deps.now?.() ?? new Date()).toISOString(), data: { ...r, rawRef } });
+          await deps.events?.emit({
+            channel: 'email',
+            channelAccount: deps.mailbox,
+            type: `email.${r.kind === 'bounce' ? 'bounce' : 'ignored'}`,
+            externalId: r.externalId,
+            at: (deps.now?.() ?? new Date()).toISOString(),
+            data: { ...r, rawRef },
+          });
           cb(null, 'Accepted');
         } catch (e) {
           deps.log?.warn({ code: 'EMAIL_INTAKE_FAILED', err: e instanceof Error ? e.message : String(e) }, 'email: intake failed');

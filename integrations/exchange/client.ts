@@ -7,9 +7,7 @@ import { signRequest } from '../shared/hmac';
 import type { Envelope } from './messages';
 
 export type DeliveryOutcome =
-  | { outcome: 'delivered'; status: 'accepted' | 'duplicate' }
-  | { outcome: 'retry'; code: string }
-  | { outcome: 'failed'; code: string };
+  { outcome: 'delivered'; status: 'accepted' | 'duplicate' } | { outcome: 'retry'; code: string } | { outcome: 'failed'; code: string };
 
 export class ExchangeClient {
   constructor(private o: { selfPlatformId: string; secret: string; fetch?: typeof fetch; timeoutMs?: number; now?: () => Date }) {}
@@ -18,12 +16,22 @@ export class ExchangeClient {
     const base = peerBaseUrl.endsWith('/') ? peerBaseUrl : `${peerBaseUrl}/`;
     const url = new URL(env.type === 'order.pushed' ? 'orders' : `orders/${encodeURIComponent(env.orderId)}/messages`, base);
     const body = JSON.stringify(env);
-    const headers = signRequest({ keyId: this.o.selfPlatformId, secret: this.o.secret, method: 'POST', path: url.pathname + url.search, body,
-      timestamp: this.o.now ? Math.floor(this.o.now().getTime() / 1000) : undefined });
+    const headers = signRequest({
+      keyId: this.o.selfPlatformId,
+      secret: this.o.secret,
+      method: 'POST',
+      path: url.pathname + url.search,
+      body,
+      timestamp: this.o.now ? Math.floor(this.o.now().getTime() / 1000) : undefined,
+    });
     let res: Response;
     try {
-      res = await (this.o.fetch ?? fetch)(url, { method: 'POST', body, signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-        headers: { ...headers, 'content-type': 'application/json', 'x-exchange-version': '1' } });
+      res = await (this.o.fetch ?? fetch)(url, {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+        headers: { ...headers, 'content-type': 'application/json', 'x-exchange-version': '1' },
+      });
     } catch {
       return { outcome: 'retry', code: 'NETWORK' };
     }

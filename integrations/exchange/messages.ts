@@ -5,8 +5,13 @@
 import { z } from 'zod';
 
 const iso = z.iso.datetime({ offset: true });
-const attachment = z.strictObject({ name: z.string().max(200), mime: z.string().max(100), size: z.number().int().nonnegative().optional(),
-  sha256: z.string().max(64).optional(), url: z.url({ protocol: /^https?$/ }).max(2000) });
+const attachment = z.strictObject({
+  name: z.string().max(200),
+  mime: z.string().max(100),
+  size: z.number().int().nonnegative().optional(),
+  sha256: z.string().max(64).optional(),
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+});
 
 /** Ticket snapshot pushed downward (order.pushed). */
 export const OrderPushedPayload = z.strictObject({
@@ -14,11 +19,18 @@ export const OrderPushedPayload = z.strictObject({
   text: z.string().trim().min(1).max(20000),
   title: z.string().max(200).optional(),
   appealType: z.string().max(32).optional(),
-  categoryCode: z.string().regex(/^\d{2,12}$/).optional(),
+  categoryCode: z
+    .string()
+    .regex(/^\d{2,12}$/)
+    .optional(),
   urgency: z.string().max(32).optional(),
-  divisionCode: z.string().regex(/^\d{6,12}$/).optional(),
-  location: z.strictObject({ lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional(),
-    address: z.string().max(500).optional() }).optional(),
+  divisionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
+  location: z
+    .strictObject({ lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional(), address: z.string().max(500).optional() })
+    .optional(),
   /** Masked or clear per the agreement between the two platforms. */
   contact: z.strictObject({ name: z.string().max(64).optional(), phone: z.string().max(32).optional(), masked: z.boolean() }).optional(),
   attachments: z.array(attachment).max(20).default([]),
@@ -32,13 +44,22 @@ export const MESSAGE_TYPES = {
   'order.signed': { dir: 'up', payload: z.strictObject({ note: z.string().max(500).optional() }) },
   'order.returned': { dir: 'up', payload: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
   'order.extension_requested': { dir: 'up', payload: z.strictObject({ reason: z.string().trim().min(1).max(1000), requestedDueAt: iso }) },
-  'order.extension_decided': { dir: 'down', payload: z.strictObject({ approved: z.boolean(), newDueAt: iso.optional(), note: z.string().max(1000).optional() }) },
+  'order.extension_decided': {
+    dir: 'down',
+    payload: z.strictObject({ approved: z.boolean(), newDueAt: iso.optional(), note: z.string().max(1000).optional() }),
+  },
   'order.progress': { dir: 'up', payload: z.strictObject({ note: z.string().trim().min(1).max(2000) }) },
   'order.replied': { dir: 'up', payload: z.strictObject({ text: z.string().trim().min(1).max(20000), attachments: z.array(attachment).max(20).default([]) }) },
   'order.closed': { dir: 'down', payload: z.strictObject({ note: z.string().max(1000).optional() }) },
   'order.reopened': { dir: 'down', payload: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
-  'order.callback_result': { dir: 'down', payload: z.strictObject({ result: z.enum(['solved', 'partly', 'unsolved']),
-    rating: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() }) },
+  'order.callback_result': {
+    dir: 'down',
+    payload: z.strictObject({
+      result: z.enum(['solved', 'partly', 'unsolved']),
+      rating: z.number().int().min(1).max(5),
+      comment: z.string().max(1000).optional(),
+    }),
+  },
   'order.recalled': { dir: 'down', payload: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
 } as const;
 export type MessageType = keyof typeof MESSAGE_TYPES;

@@ -17,9 +17,11 @@ export interface ExchangePeerStore {
 
 export type ExchangeReceiveResult =
   | { status: 'accepted' | 'duplicate' }
-  | { error: 'EXCHANGE_ID_CONFLICT' | 'SEQUENCE_GAP' | 'INVALID_TRANSITION' | 'UNKNOWN_ORDER';
-    /** Why the local side refused, for the sender's operator (sent as `reason` in the 422 body). */
-    reason?: { code: string; message: string } };
+  | {
+      error: 'EXCHANGE_ID_CONFLICT' | 'SEQUENCE_GAP' | 'INVALID_TRANSITION' | 'UNKNOWN_ORDER';
+      /** Why the local side refused, for the sender's operator (sent as `reason` in the 422 body). */
+      reason?: { code: string; message: string };
+    };
 
 /**
  * Applies one verified, validated message in one transaction: inbox row keyed by exchangeId
@@ -28,6 +30,10 @@ export type ExchangeReceiveResult =
  * ticket from `appeal` (channel 'exchange', externalId = orderId) in state dispatched.
  */
 export interface ExchangeInboxPort {
-  receive(input: { envelope: Envelope & { type: MessageType }; bodySha256: string; peer: ExchangePeer;
-    appeal?: ParsedInboundAppeal }): Promise<ExchangeReceiveResult>;
+  receive(input: {
+    envelope: Envelope & { type: MessageType };
+    bodySha256: string;
+    peer: ExchangePeer;
+    appeal?: ParsedInboundAppeal;
+  }): Promise<ExchangeReceiveResult>;
 }

@@ -8,15 +8,23 @@ import type { Response } from 'express';
 export type Format = 'json' | 'xml';
 
 const ITEM: Record<string, string> = {
-  services: 'service', service_requests: 'request', attributes: 'attribute', values: 'value',
-  errors: 'error', endpoints: 'endpoint', formats: 'format',
+  services: 'service',
+  service_requests: 'request',
+  attributes: 'attribute',
+  values: 'value',
+  errors: 'error',
+  endpoints: 'endpoint',
+  formats: 'format',
 };
 
 function esc(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' }[c]!))
-    // XML 1.0 forbids most control characters; drop them rather than emit an unparsable document.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return (
+    s
+      .replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
+      // XML 1.0 forbids most control characters; drop them rather than emit an unparsable document.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
 }
 
 function el(name: string, v: unknown): string {
@@ -26,7 +34,10 @@ function el(name: string, v: unknown): string {
     const item = ITEM[name] ?? 'item';
     return `<${name}>${v.map((x) => el(item, x)).join('')}</${name}>`;
   }
-  if (typeof v === 'object') return `<${name}>${Object.entries(v as object).map(([k, x]) => el(k, x)).join('')}</${name}>`;
+  if (typeof v === 'object')
+    return `<${name}>${Object.entries(v as object)
+      .map(([k, x]) => el(k, x))
+      .join('')}</${name}>`;
   return `<${name}>${esc(String(v))}</${name}>`;
 }
 

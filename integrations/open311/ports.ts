@@ -39,14 +39,17 @@ export interface Open311ApiKeyPort {
  * anonymous and 举报 (whistle-blower) tickets never. Texts come back with personal data masked.
  */
 export interface Open311RequestsPort {
-  list(keyId: string, filter: {
-    ticketNos?: string[];
-    serviceCodes?: string[];
-    status?: ('open' | 'closed')[];
-    from: Date;
-    to: Date;
-    limit: number;
-  }): Promise<Open311RequestView[]>;
+  list(
+    keyId: string,
+    filter: {
+      ticketNos?: string[];
+      serviceCodes?: string[];
+      status?: ('open' | 'closed')[];
+      from: Date;
+      to: Date;
+      limit: number;
+    },
+  ): Promise<Open311RequestView[]>;
   get(keyId: string, ticketNo: string): Promise<Open311RequestView | null>;
 }
 

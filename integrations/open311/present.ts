@@ -17,16 +17,18 @@ export function presentService(s: Open311Service) {
 export function presentDefinition(s: Open311Service) {
   return {
     service_code: s.code,
-    attributes: [...(s.attributes ?? [])].sort((a, b) => a.order - b.order).map((a) => ({
-      variable: a.variable,
-      code: a.code,
-      datatype: a.datatype,
-      required: a.required,
-      datatype_description: a.datatypeDescription ?? null,
-      order: a.order,
-      description: a.description,
-      ...(a.values ? { values: a.values.map((v) => ({ key: v.key, name: v.name })) } : {}),
-    })),
+    attributes: [...(s.attributes ?? [])]
+      .sort((a, b) => a.order - b.order)
+      .map((a) => ({
+        variable: a.variable,
+        code: a.code,
+        datatype: a.datatype,
+        required: a.required,
+        datatype_description: a.datatypeDescription ?? null,
+        order: a.order,
+        description: a.description,
+        ...(a.values ? { values: a.values.map((v) => ({ key: v.key, name: v.name })) } : {}),
+      })),
   };
 }
 
@@ -50,7 +52,7 @@ export function presentRequest(t: PublicTicketView) {
     service_request_id: t.ticketNo,
     status: t.status,
     status_notes: t.statusNotes ?? null,
-    service_name: t.serviceCode ? t.serviceName ?? null : UNCLASSIFIED_SERVICE.name,
+    service_name: t.serviceCode ? (t.serviceName ?? null) : UNCLASSIFIED_SERVICE.name,
     service_code: t.serviceCode ?? UNCLASSIFIED_SERVICE.code,
     description: t.description,
     agency_responsible: t.agencyResponsible ?? null,

@@ -15,8 +15,7 @@ function num(v: string | null, name: string, lim: number): number | undefined {
   return n;
 }
 
-export function toAppeal(p: URLSearchParams, svc: Open311Service,
-  ctx: { keyId: string; externalId: string; receivedAt: Date }): InboundAppeal {
+export function toAppeal(p: URLSearchParams, svc: Open311Service, ctx: { keyId: string; externalId: string; receivedAt: Date }): InboundAppeal {
   const lat = num(p.get('lat'), 'lat', 90);
   const lng = num(p.get('long'), 'long', 180);
   if ((lat === undefined) !== (lng === undefined)) throw new RequestInputError('lat and long must be sent together');

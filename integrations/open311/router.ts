@@ -39,7 +39,14 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
   const notice = deps.serviceNotice ?? ((no: string) => `已受理，工单号 ${no}`);
   const router = Router();
 
-  class HttpError extends Error { constructor(public status: number, msg: string) { super(msg); } }
+  class HttpError extends Error {
+    constructor(
+      public status: number,
+      msg: string,
+    ) {
+      super(msg);
+    }
+  }
 
   function jurisdiction(req: Request, params: URLSearchParams | null): string {
     const raw = params?.get('jurisdiction_id') ?? (typeof req.query.jurisdiction_id === 'string' ? req.query.jurisdiction_id : undefined);
@@ -73,10 +80,13 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
   async function readerKey(req: Request, res: Response): Promise<string> {
     const apiKey = q(req, 'api_key') ?? '';
     const key = apiKey ? await deps.apiKeys.verify(apiKey) : null;
-    if (!key) throw new HttpError(403, 'Invalid api_key received -- can\'t proceed with read_request');
+    if (!key) throw new HttpError(403, "Invalid api_key received -- can't proceed with read_request");
     if (deps.rateLimit) {
       const rl = await deps.rateLimit.hit(`open311-read:${key.keyId}`, deps.readsPerHour ?? 600, 3600);
-      if (!rl.allowed) { res.setHeader('Retry-After', String(rl.retryAfterSeconds)); throw new HttpError(429, 'rate limit exceeded for this api_key'); }
+      if (!rl.allowed) {
+        res.setHeader('Retry-After', String(rl.retryAfterSeconds));
+        throw new HttpError(429, 'rate limit exceeded for this api_key');
+      }
     }
     return key.keyId;
   }
@@ -86,7 +96,11 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     const keyId = await readerKey(req, res);
     const ids = q(req, 'service_request_id');
     if (ids) {
-      const ticketNos = ids.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 1000);
+      const ticketNos = ids
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .slice(0, 1000);
       const found = await deps.requests.list(keyId, { ticketNos, from: new Date(0), to: now(), limit: 1000 });
       return send(res, fmt, 200, 'service_requests', found.map(presentRequest));
     }
@@ -94,18 +108,34 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     const start = parseDate(q(req, 'start_date'), 'start_date') ?? new Date(end.getTime() - 90 * DAY);
     if (start > end) throw new HttpError(400, 'start_date is after end_date');
     if (end.getTime() - start.getTime() > 90 * DAY) throw new HttpError(400, 'date span exceeds 90 days');
-    const status = q(req, 'status')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const status = q(req, 'status')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (status?.some((s) => s !== 'open' && s !== 'closed')) throw new HttpError(400, 'status must be open or closed');
-    const codes = q(req, 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
-    const found = await deps.requests.list(keyId, { serviceCodes: codes, status: status as ('open' | 'closed')[] | undefined,
-      from: start, to: end, limit: 1000 });
+    const codes = q(req, 'service_code')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const found = await deps.requests.list(keyId, {
+      serviceCodes: codes,
+      status: status as ('open' | 'closed')[] | undefined,
+      from: start,
+      to: end,
+      limit: 1000,
+    });
     return send(res, fmt, 200, 'service_requests', found.slice(0, 1000).map(presentRequest));
   }
 
   async function postRequest(req: Request, res: Response, fmt: Format) {
     let body: Buffer;
-    try { body = await readRawBody(req, deps.maxBodyBytes ?? 64 * 1024); } catch (e) {
-      if (e instanceof BodyTooLargeError) { res.setHeader('Connection', 'close'); throw new HttpError(413, 'request body too large'); }
+    try {
+      body = await readRawBody(req, deps.maxBodyBytes ?? 64 * 1024);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        res.setHeader('Connection', 'close');
+        throw new HttpError(413, 'request body too large');
+      }
       throw e;
     }
     const ct = String(req.headers['content-type'] ?? '');
@@ -113,10 +143,13 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     const params = new URLSearchParams(body.toString('utf8'));
     const apiKey = params.get('api_key') ?? '';
     const key = apiKey ? await deps.apiKeys.verify(apiKey) : null;
-    if (!key) throw new HttpError(403, 'Invalid api_key received -- can\'t proceed with create_request');
+    if (!key) throw new HttpError(403, "Invalid api_key received -- can't proceed with create_request");
     if (deps.rateLimit) {
       const rl = await deps.rateLimit.hit(`open311:${key.keyId}`, deps.postsPerHour ?? 600, 3600);
-      if (!rl.allowed) { res.setHeader('Retry-After', String(rl.retryAfterSeconds)); throw new HttpError(429, 'rate limit exceeded for this api_key'); }
+      if (!rl.allowed) {
+        res.setHeader('Retry-After', String(rl.retryAfterSeconds));
+        throw new HttpError(429, 'rate limit exceeded for this api_key');
+      }
     }
     const jid = jurisdiction(req, params);
     const code = params.get('service_code');
@@ -128,9 +161,13 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
     const parsed = InboundAppeal.safeParse(draft);
     if (!parsed.success) throw new HttpError(400, `invalid field: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`);
     const r = await deps.intake.register(parsed.data);
-    return send(res, fmt, 201, 'service_requests', [{
-      service_request_id: r.ticketNo, service_notice: notice(r.ticketNo), account_id: params.get('account_id') ?? null,
-    }]);
+    return send(res, fmt, 201, 'service_requests', [
+      {
+        service_request_id: r.ticketNo,
+        service_notice: notice(r.ticketNo),
+        account_id: params.get('account_id') ?? null,
+      },
+    ]);
   }
 
   router.use(async (req: Request, res: Response) => {
@@ -145,9 +182,20 @@ export function createOpen311Router(deps: Open311RouterDeps): Router {
         case 'GET discovery': {
           const d = deps.discovery;
           if (!d) throw new HttpError(404, 'discovery not configured');
-          return send(res, format, 200, 'discovery', { changeset: d.changeset, contact: d.contact, key_service: d.keyService,
-            endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: d.baseUrl, changeset: d.changeset,
-              type: 'production', formats: ['application/json', 'text/xml'] }] });
+          return send(res, format, 200, 'discovery', {
+            changeset: d.changeset,
+            contact: d.contact,
+            key_service: d.keyService,
+            endpoints: [
+              {
+                specification: 'http://wiki.open311.org/GeoReport_v2',
+                url: d.baseUrl,
+                changeset: d.changeset,
+                type: 'production',
+                formats: ['application/json', 'text/xml'],
+              },
+            ],
+          });
         }
         case 'GET services':
           return send(res, format, 200, 'services', (await deps.catalog.list(jurisdiction(req, null))).map(presentService));

@@ -14,12 +14,21 @@ export const CallEvent = z.strictObject({
   agentExtension: z.string().max(20).optional(),
   agentId: z.string().max(64).optional(),
   queue: z.string().max(64).optional(),
-  ivrDigits: z.array(z.string().regex(/^[0-9*#]{1,4}$/)).max(20).optional(),
-  recordingUrl: z.url({ protocol: /^https?$/ }).max(1000).optional(),
+  ivrDigits: z
+    .array(z.string().regex(/^[0-9*#]{1,4}$/))
+    .max(20)
+    .optional(),
+  recordingUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(1000)
+    .optional(),
   durationSec: z.number().int().min(0).max(86400).optional(),
   hangupCause: z.string().max(64).optional(),
   callbackTaskId: z.string().max(100).optional(),
-  surveyDigit: z.string().regex(/^[0-9*#]$/).optional(),
+  surveyDigit: z
+    .string()
+    .regex(/^[0-9*#]$/)
+    .optional(),
 });
 export type CallEvent = z.infer<typeof CallEvent>;
 
@@ -34,7 +43,10 @@ export const DEFAULT_SURVEY_MAP: Record<string, 1 | 2 | 3 | 4 | 5> = { '1': 5, '
 export function parseSurveyMap(spec: string | undefined): Record<string, 1 | 2 | 3 | 4 | 5> | undefined {
   if (!spec?.trim()) return undefined;
   const map: Record<string, 1 | 2 | 3 | 4 | 5> = {};
-  for (const part of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([0-9*#]):([1-5])$/.exec(part);
     if (!m) throw new Error(`Invalid configuration: CTI_SURVEY_MAP entry "${part}" (want key:score, score 1..5)`);
     map[m[1]] = Number(m[2]) as 1 | 2 | 3 | 4 | 5;

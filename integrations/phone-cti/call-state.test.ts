@@ -16,8 +16,15 @@ const answeredCall: CallEvent[] = [
 
 describe('foldCall', () => {
   it('folds a normal call', () => {
-    expect(foldCall(answeredCall)).toMatchObject({ status: 'ended', agentExtension: '8001', ivrDigits: ['1', '2'], durationSec: 240,
-      recordingUrl: 'https://rec.local/c1.wav', startedAt: '2026-11-25T09:00:00+08:00', answeredAt: '2026-11-25T09:00:09+08:00' });
+    expect(foldCall(answeredCall)).toMatchObject({
+      status: 'ended',
+      agentExtension: '8001',
+      ivrDigits: ['1', '2'],
+      durationSec: 240,
+      recordingUrl: 'https://rec.local/c1.wav',
+      startedAt: '2026-11-25T09:00:00+08:00',
+      answeredAt: '2026-11-25T09:00:09+08:00',
+    });
   });
 
   it('ended without answered is abandoned (放弃呼叫)', () => {
@@ -26,16 +33,22 @@ describe('foldCall', () => {
 
   it('any order and any duplication of the same events folds to the same state (property)', () => {
     const expected = foldCall(answeredCall);
-    fc.assert(fc.property(
-      fc.shuffledSubarray(answeredCall, { minLength: answeredCall.length }).chain((perm) =>
-        fc.array(fc.constantFrom(...answeredCall), { maxLength: 6 }).map((dups) => [...perm, ...dups])),
-      (events) => { expect(foldCall(events)).toEqual(expected); },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc
+          .shuffledSubarray(answeredCall, { minLength: answeredCall.length })
+          .chain((perm) => fc.array(fc.constantFrom(...answeredCall), { maxLength: 6 }).map((dups) => [...perm, ...dups])),
+        (events) => {
+          expect(foldCall(events)).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
 describe('parseSurveyMap (CTI_SURVEY_MAP)', () => {
-  it('reads a centre\'s own key map, leaves the default when empty, and refuses a malformed entry', () => {
+  it("reads a centre's own key map, leaves the default when empty, and refuses a malformed entry", () => {
     expect(parseSurveyMap('9:5, 8:1')).toEqual({ '9': 5, '8': 1 });
     expect(parseSurveyMap('')).toBeUndefined();
     expect(() => parseSurveyMap('1:6')).toThrow(/CTI_SURVEY_MAP/);

@@ -26,7 +26,14 @@ export interface CallState {
 }
 
 const RANK: Record<CallEvent['type'], number> = {
-  ringing: 0, ivr: 1, answered: 2, transferred: 3, held: 3, ended: 4, survey_result: 5, recording_ready: 6,
+  ringing: 0,
+  ivr: 1,
+  answered: 2,
+  transferred: 3,
+  held: 3,
+  ended: 4,
+  survey_result: 5,
+  recording_ready: 6,
 };
 
 export function foldCall(events: CallEvent[]): CallState | null {
@@ -35,22 +42,38 @@ export function foldCall(events: CallEvent[]): CallState | null {
   unique.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || RANK[a.type] - RANK[b.type] || (a.eventId < b.eventId ? -1 : 1));
   const s: CallState = { callId: unique[0].callId, status: 'ringing', ivrDigits: [] };
   for (const e of unique) {
-    s.caller ??= e.caller; s.callee ??= e.callee; s.direction ??= e.direction;
+    s.caller ??= e.caller;
+    s.callee ??= e.callee;
+    s.direction ??= e.direction;
     if (e.agentExtension) s.agentExtension = e.agentExtension;
     if (e.queue) s.queue = e.queue;
     if (e.callbackTaskId) s.callbackTaskId = e.callbackTaskId;
     // ivrDigits is cumulative: the longest path seen wins, whatever order the events came in.
     if (e.ivrDigits && e.ivrDigits.length >= s.ivrDigits.length) s.ivrDigits = [...e.ivrDigits];
     switch (e.type) {
-      case 'ringing': s.startedAt ??= e.at; break;
-      case 'ivr': if (s.status === 'ringing') s.status = 'in_ivr'; break;
-      case 'answered': s.answeredAt ??= e.at; if (s.status !== 'ended') s.status = 'answered'; break;
-      case 'ended':
-        s.endedAt = e.at; s.durationSec = e.durationSec ?? s.durationSec; s.hangupCause = e.hangupCause ?? s.hangupCause;
+      case 'ringing':
+        s.startedAt ??= e.at;
         break;
-      case 'recording_ready': s.recordingUrl = e.recordingUrl ?? s.recordingUrl; break;
-      case 'survey_result': s.surveyDigit = e.surveyDigit; break;
-      default: break;
+      case 'ivr':
+        if (s.status === 'ringing') s.status = 'in_ivr';
+        break;
+      case 'answered':
+        s.answeredAt ??= e.at;
+        if (s.status !== 'ended') s.status = 'answered';
+        break;
+      case 'ended':
+        s.endedAt = e.at;
+        s.durationSec = e.durationSec ?? s.durationSec;
+        s.hangupCause = e.hangupCause ?? s.hangupCause;
+        break;
+      case 'recording_ready':
+        s.recordingUrl = e.recordingUrl ?? s.recordingUrl;
+        break;
+      case 'survey_result':
+        s.surveyDigit = e.surveyDigit;
+        break;
+      default:
+        break;
     }
   }
   if (s.endedAt) s.status = s.answeredAt ? 'ended' : 'abandoned';

@@ -59,7 +59,9 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
 
   router.post('/events', guard, async (req: Request, res: Response) => {
     let json: unknown;
-    try { json = JSON.parse((res.locals.rawBody as Buffer).toString('utf8')); } catch {
+    try {
+      json = JSON.parse((res.locals.rawBody as Buffer).toString('utf8'));
+    } catch {
       return sendError(req, res, 400, 'MALFORMED_BODY');
     }
     const list = Array.isArray(json) ? json : [json];
@@ -73,8 +75,9 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
       if (!(CALL_EVENT_TYPES as readonly unknown[]).includes(r.type)) return sendError(req, res, 422, 'UNKNOWN_EVENT_TYPE', { eventId: r.eventId });
       const parsed = CallEvent.safeParse(r);
       if (!parsed.success) {
-        return sendError(req, res, 400, 'VALIDATION_FAILED',
-          { fields: Object.fromEntries(parsed.error.issues.map((x) => [`${i}.${x.path.join('.')}`, x.message])) });
+        return sendError(req, res, 400, 'VALIDATION_FAILED', {
+          fields: Object.fromEntries(parsed.error.issues.map((x) => [`${i}.${x.path.join('.')}`, x.message])),
+        });
       }
       events.push(parsed.data);
     }
@@ -84,7 +87,11 @@ export function createPhoneRouter(deps: PhoneRouterDeps): Router {
     for (const e of events) {
       const score = e.type === 'survey_result' && e.surveyDigit !== undefined ? surveyMap[e.surveyDigit] : undefined;
       const r = await deps.events.emit({
-        channel: 'phone', channelAccount: deps.centre ?? e.callee, type: `call.${e.type}`, externalId: e.eventId, at: e.at,
+        channel: 'phone',
+        channelAccount: deps.centre ?? e.callee,
+        type: `call.${e.type}`,
+        externalId: e.eventId,
+        at: e.at,
         data: { ...e, ...(e.type === 'survey_result' ? { rating: score ?? null } : {}) },
       });
       if (r && r.duplicate) duplicates++;

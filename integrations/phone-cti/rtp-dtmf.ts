@@ -3,7 +3,12 @@
  * on its first end-marked packet (senders repeat the end packet three times, RFC 4733 §2.5.1.4).
  */
 
-export interface RtpPacket { payloadType: number; timestamp: number; ssrc: number; payload: Buffer }
+export interface RtpPacket {
+  payloadType: number;
+  timestamp: number;
+  ssrc: number;
+  payload: Buffer;
+}
 
 export function parseRtp(buf: Buffer): RtpPacket | null {
   if (buf.length < 12 || buf[0] >> 6 !== 2) return null;

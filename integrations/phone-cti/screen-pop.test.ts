@@ -16,16 +16,35 @@ beforeAll(async () => {
   server = http.createServer(app);
   io = new Server(server);
   // Test stand-in for the server's socket auth: the agent's room is joined from the handshake.
-  io.on('connection', (s) => { s.join(`agent:${String(s.handshake.auth.ext)}`); });
-  const events = withScreenPop(new MemoryEventSink(), { io, callers: { byPhone: async (p) => (p === '13800138000'
-    ? { citizen: { id: 'c-1', displayName: '王**' }, openTickets: 1, recentTickets: Array.from({ length: 7 }, (_, i) =>
-      ({ ticketNo: `2026112000000${i}`, status: 'open' as const, description: '路灯', requestedAt: '2026-11-20T00:00:00Z' })) }
-    : { recentTickets: [], openTickets: 0 }) } });
+  io.on('connection', (s) => {
+    s.join(`agent:${String(s.handshake.auth.ext)}`);
+  });
+  const events = withScreenPop(new MemoryEventSink(), {
+    io,
+    callers: {
+      byPhone: async (p) =>
+        p === '13800138000'
+          ? {
+              citizen: { id: 'c-1', displayName: '王**' },
+              openTickets: 1,
+              recentTickets: Array.from({ length: 7 }, (_, i) => ({
+                ticketNo: `2026112000000${i}`,
+                status: 'open' as const,
+                description: '路灯',
+                requestedAt: '2026-11-20T00:00:00Z',
+              })),
+            }
+          : { recentTickets: [], openTickets: 0 },
+    },
+  });
   app.use('/channels/phone', createPhoneRouter({ events, ratings: new MemoryRatings(), keys: () => ['s'], nonces: new MemoryNonceStore() }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => { sockets.forEach((s) => s.close()); io.close(); });
+afterAll(async () => {
+  sockets.forEach((s) => s.close());
+  io.close();
+});
 
 async function agent(ext: string) {
   const s = connect(base, { auth: { ext }, transports: ['websocket'] });
@@ -35,15 +54,28 @@ async function agent(ext: string) {
 }
 async function post(events: object[]) {
   const body = JSON.stringify(events);
-  const res = await fetch(`${base}/channels/phone/events`, { method: 'POST', body,
-    headers: { ...signRequest({ keyId: 'cti', secret: 's', method: 'POST', path: '/channels/phone/events', body }), 'content-type': 'application/json' } });
+  const res = await fetch(`${base}/channels/phone/events`, {
+    method: 'POST',
+    body,
+    headers: { ...signRequest({ keyId: 'cti', secret: 's', method: 'POST', path: '/channels/phone/events', body }), 'content-type': 'application/json' },
+  });
   return res.status;
 }
-const ev = (over: object) => ({ eventId: `e-${Math.random()}`, callId: 'call-9', type: 'ringing', at: new Date().toISOString(),
-  direction: 'inbound', caller: '13800138000', callee: '12345', agentExtension: '8001', ivrDigits: ['3'], ...over });
+const ev = (over: object) => ({
+  eventId: `e-${Math.random()}`,
+  callId: 'call-9',
+  type: 'ringing',
+  at: new Date().toISOString(),
+  direction: 'inbound',
+  caller: '13800138000',
+  callee: '12345',
+  agentExtension: '8001',
+  ivrDigits: ['3'],
+  ...over,
+});
 
 describe('screen pop over Socket.IO', () => {
-  it('reaches only the agent\'s room within 1 s with caller, IVR path, citizen and ≤5 recent tickets; a retried event pops nothing', async () => {
+  it("reaches only the agent's room within 1 s with caller, IVR path, citizen and ≤5 recent tickets; a retried event pops nothing", async () => {
     const mine = await agent('8001');
     const other = await agent('8002');
     const otherGot: unknown[] = [];

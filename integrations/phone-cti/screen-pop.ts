@@ -22,8 +22,10 @@ export interface LineLookupPort {
   byCallee(callee: string): Promise<object | null>;
 }
 
-export function withScreenPop(inner: ChannelEventSink, deps: { io: ScreenPopEmitter; callers: CallerLookupPort; lines?: LineLookupPort;
-  log?: { warn(obj: object, msg: string): void } }): ChannelEventSink {
+export function withScreenPop(
+  inner: ChannelEventSink,
+  deps: { io: ScreenPopEmitter; callers: CallerLookupPort; lines?: LineLookupPort; log?: { warn(obj: object, msg: string): void } },
+): ChannelEventSink {
   return {
     async emit(e: ChannelEvent) {
       const r = await inner.emit(e);
@@ -37,9 +39,13 @@ export function withScreenPop(inner: ChannelEventSink, deps: { io: ScreenPopEmit
             d.callee && deps.lines ? deps.lines.byCallee(d.callee) : null,
           ]);
           deps.io.to(`agent:${d.agentExtension}`).emit(`call:${kind}`, {
-            callId: d.callId, caller: d.caller, ivrDigits: d.ivrDigits ?? [], ...(line ? { line } : {}),
+            callId: d.callId,
+            caller: d.caller,
+            ivrDigits: d.ivrDigits ?? [],
+            ...(line ? { line } : {}),
             ...(known?.citizen ? { citizen: known.citizen } : {}),
-            recentTickets: (known?.recentTickets ?? []).slice(0, 5), openTickets: known?.openTickets ?? 0,
+            recentTickets: (known?.recentTickets ?? []).slice(0, 5),
+            openTickets: known?.openTickets ?? 0,
           });
         } catch (err) {
           // The event is recorded; a missed pop must not make the CTI retry it.

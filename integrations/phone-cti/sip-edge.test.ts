@@ -55,22 +55,36 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
   beforeAll(async () => {
     ioServer = http.createServer();
     io = new Server(ioServer);
-    io.on('connection', (s) => { s.join(`agent:${String(s.handshake.auth.ext)}`); });
+    io.on('connection', (s) => {
+      s.join(`agent:${String(s.handshake.auth.ext)}`);
+    });
     await new Promise<void>((r) => ioServer.listen(0, '127.0.0.1', () => r()));
     agentSocket = connect(`http://127.0.0.1:${(ioServer.address() as AddressInfo).port}`, { auth: { ext: '8001' }, transports: ['websocket'] });
     await new Promise<void>((r) => agentSocket.on('connect', () => r()));
     for (const name of ['call:ringing', 'call:answered']) agentSocket.on(name, (payload) => pops.push({ event: name, payload }));
     const sink = withScreenPop(events, { io, callers: { byPhone: async () => ({ recentTickets: [], openTickets: 0 }) } });
-    srv = await listen([['/channels/phone', createPhoneRouter({ events: sink, ratings, keys: (id) => (id === 'sip-edge' ? ['edge-secret'] : []),
-      nonces: new MemoryNonceStore(), centre: '12345' })]]);
+    srv = await listen([
+      [
+        '/channels/phone',
+        createPhoneRouter({ events: sink, ratings, keys: (id) => (id === 'sip-edge' ? ['edge-secret'] : []), nonces: new MemoryNonceStore(), centre: '12345' }),
+      ],
+    ]);
   });
-  afterAll(async () => { agentSocket.close(); io.close(); await srv.close(); });
+  afterAll(async () => {
+    agentSocket.close();
+    io.close();
+    await srv.close();
+  });
 
   /** Runs one SIPp call straight to the edge or through kamailio in front of it; returns its callId. */
   async function call(via: 'direct' | 'kamailio') {
     const sipPort = await freeUdpPort();
-    const edge = await startSipEdge({ sipPort, agentExtension: '8001', ivrDigitsBeforeSurvey: 2,
-      post: signedPoster(`${srv.url}/channels/phone/events`, 'sip-edge', 'edge-secret') });
+    const edge = await startSipEdge({
+      sipPort,
+      agentExtension: '8001',
+      ivrDigitsBeforeSurvey: 2,
+      post: signedPoster(`${srv.url}/channels/phone/events`, 'sip-edge', 'edge-secret'),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
     let target = sipPort;
     let proxy: ChildProcess | undefined;
@@ -78,10 +92,27 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
       target = await freeUdpPort();
       const cfg = join(dir, 'kamailio.cfg');
       // Stateful proxy that relays every request to the edge (responses follow the Via back).
-      writeFileSync(cfg, ['#!KAMAILIO', 'debug=1', 'log_stderror=yes', 'children=1', `listen=udp:127.0.0.1:${target}`,
-        `mpath="${KAMAILIO_MODULES}"`, 'loadmodule "tm.so"', 'loadmodule "sl.so"', 'loadmodule "pv.so"', 'loadmodule "textops.so"',
-        'request_route {', `  $du = "sip:127.0.0.1:${sipPort}";`, '  if (is_method("ACK") && !t_check_trans()) { forward(); exit; }',
-        '  if (!t_relay()) { sl_reply_error(); }', '}', ''].join('\n'));
+      writeFileSync(
+        cfg,
+        [
+          '#!KAMAILIO',
+          'debug=1',
+          'log_stderror=yes',
+          'children=1',
+          `listen=udp:127.0.0.1:${target}`,
+          `mpath="${KAMAILIO_MODULES}"`,
+          'loadmodule "tm.so"',
+          'loadmodule "sl.so"',
+          'loadmodule "pv.so"',
+          'loadmodule "textops.so"',
+          'request_route {',
+          `  $du = "sip:127.0.0.1:${sipPort}";`,
+          '  if (is_method("ACK") && !t_check_trans()) { forward(); exit; }',
+          '  if (!t_relay()) { sl_reply_error(); }',
+          '}',
+          '',
+        ].join('\n'),
+      );
       mkdirSync(join(dir, 'run'), { recursive: true });
       proxy = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-P', join(dir, 'kamailio.pid'), '-Y', join(dir, 'run')], { stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, 800)); // UDP has no connect to probe; give it time to bind
@@ -90,14 +121,42 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
     writeFileSync(scenario, readFileSync(new URL('./fixtures/sipp-caller.xml', import.meta.url), 'utf8').replaceAll('PCAP_DIR', PCAP_DIR));
     const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
     const code = await new Promise<number>((resolve) => {
-      const p = spawn('sipp', [`127.0.0.1:${target}`, '-sf', scenario, '-s', '12345', '-m', '1', '-i', '127.0.0.1', '-p', String(localPort),
-        '-mi', '127.0.0.1', '-mp', String(mediaPort), '-timeout', '20s', '-timeout_error', '-nostdin', '-trace_err', '-error_file', join(dir, 'err.log')],
-        { cwd: dir, stdio: 'ignore' });
+      const p = spawn(
+        'sipp',
+        [
+          `127.0.0.1:${target}`,
+          '-sf',
+          scenario,
+          '-s',
+          '12345',
+          '-m',
+          '1',
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(localPort),
+          '-mi',
+          '127.0.0.1',
+          '-mp',
+          String(mediaPort),
+          '-timeout',
+          '20s',
+          '-timeout_error',
+          '-nostdin',
+          '-trace_err',
+          '-error_file',
+          join(dir, 'err.log'),
+        ],
+        { cwd: dir, stdio: 'ignore' },
+      );
       p.on('exit', (c) => resolve(c ?? -1));
     });
     await edge.settled();
     await edge.stop();
-    if (proxy?.pid) { proxy.kill('SIGTERM'); await new Promise((r) => proxy!.once('exit', r)); }
+    if (proxy?.pid) {
+      proxy.kill('SIGTERM');
+      await new Promise((r) => proxy!.once('exit', r));
+    }
     expect(code).toBe(0);
     expect(edge.failures).toEqual([]);
     return events.events.filter((e) => e.channel === 'phone').at(-1)!.data.callId as string;
@@ -123,11 +182,15 @@ describe.skipIf(!hasSipp)('SIPp → SIP test edge → POST /channels/phone/event
     expect(events.events).toHaveLength(before);
   }, 30_000);
 
-  it.skipIf(!hasKamailio)('the same call through kamailio as a SIP proxy in front of the edge', async () => {
-    const callId = await call('kamailio');
-    const calls = events.events.filter((e) => e.channel === 'phone' && e.data.callId === callId);
-    expect(calls.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.ivr', 'call.ivr', 'call.survey_result', 'call.ended']);
-    expect(calls[0].data).toMatchObject({ caller: '13800138000', callee: '12345' });
-    expect(ratings.rows.filter((r) => r.callId === callId).map((r) => r.score)).toEqual([4]);
-  }, 30_000);
+  it.skipIf(!hasKamailio)(
+    'the same call through kamailio as a SIP proxy in front of the edge',
+    async () => {
+      const callId = await call('kamailio');
+      const calls = events.events.filter((e) => e.channel === 'phone' && e.data.callId === callId);
+      expect(calls.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.ivr', 'call.ivr', 'call.survey_result', 'call.ended']);
+      expect(calls[0].data).toMatchObject({ caller: '13800138000', callee: '12345' });
+      expect(ratings.rows.filter((r) => r.callId === callId).map((r) => r.score)).toEqual([4]);
+    },
+    30_000,
+  );
 });

@@ -30,8 +30,11 @@ export function signedPoster(url: string, keyId: string, secret: string) {
   return async (events: CallEvent[]) => {
     const body = JSON.stringify(events);
     const path = new URL(url).pathname;
-    const res = await fetch(url, { method: 'POST', body, headers: { ...signRequest({ keyId, secret, method: 'POST', path, body }),
-      'content-type': 'application/json' } });
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { ...signRequest({ keyId, secret, method: 'POST', path, body }), 'content-type': 'application/json' },
+    });
     await res.arrayBuffer();
     if (res.status !== 202) throw new Error(`events rejected: HTTP ${res.status}`);
   };
@@ -51,16 +54,36 @@ export async function startSipEdge(o: SipEdgeOptions) {
   await new Promise<void>((r) => rtp.bind(0, address, () => r()));
   const rtpPort = rtp.address().port;
   const failures: unknown[] = [];
-  let call: { callId: string; caller: string; callee: string; answeredAt: number; digits: string[]; survey?: string;
-    decoder: DtmfDecoder; queue: Promise<void> } | null = null;
+  let call: {
+    callId: string;
+    caller: string;
+    callee: string;
+    answeredAt: number;
+    digits: string[];
+    survey?: string;
+    decoder: DtmfDecoder;
+    queue: Promise<void>;
+  } | null = null;
 
   const event = (type: CallEvent['type'], extra: Partial<CallEvent> = {}): CallEvent => ({
-    eventId: randomUUID(), callId: call!.callId, type, at: new Date().toISOString(), direction: 'inbound',
-    caller: call!.caller, callee: call!.callee, agentExtension: o.agentExtension, ...extra });
+    eventId: randomUUID(),
+    callId: call!.callId,
+    type,
+    at: new Date().toISOString(),
+    direction: 'inbound',
+    caller: call!.caller,
+    callee: call!.callee,
+    agentExtension: o.agentExtension,
+    ...extra,
+  });
   // Keep each call's events in order, as a CTI would.
   const send = (events: CallEvent[]) => {
     if (!call) return;
-    call.queue = call.queue.then(() => o.post(events)).catch((e) => { failures.push(e); });
+    call.queue = call.queue
+      .then(() => o.post(events))
+      .catch((e) => {
+        failures.push(e);
+      });
   };
 
   rtp.on('message', (buf) => {
@@ -82,15 +105,35 @@ export async function startSipEdge(o: SipEdgeOptions) {
       const user = (u: string) => /sips?:([^@;>]+)@/.exec(u)?.[1] ?? 'anonymous';
       const offer = rq.content ?? '';
       const pt = Number(/a=rtpmap:(\d+) telephone-event\/8000/.exec(offer)?.[1] ?? 101);
-      call = { callId: String(rq.headers['call-id']).slice(0, 100), caller: user(rq.headers.from.uri), callee: user(rq.uri),
-        answeredAt: 0, digits: [], decoder: new DtmfDecoder(pt), queue: Promise.resolve() };
+      call = {
+        callId: String(rq.headers['call-id']).slice(0, 100),
+        caller: user(rq.headers.from.uri),
+        callee: user(rq.uri),
+        answeredAt: 0,
+        digits: [],
+        decoder: new DtmfDecoder(pt),
+        queue: Promise.resolve(),
+      };
       stack.send(sip.makeResponse(rq, 100, 'Trying'));
       stack.send(sip.makeResponse(rq, 180, 'Ringing'));
       send([event('ringing')]);
-      const sdp = ['v=0', `o=rexian 1 1 IN IP4 ${address}`, 's=rexian-sip-edge', `c=IN IP4 ${address}`, 't=0 0',
-        `m=audio ${rtpPort} RTP/AVP 8 ${pt}`, 'a=rtpmap:8 PCMA/8000', `a=rtpmap:${pt} telephone-event/8000`, `a=fmtp:${pt} 0-15`, 'a=recvonly', ''].join('\r\n');
-      const ok = sip.makeResponse(rq, 200, 'OK', { headers: { contact: [{ uri: `sip:edge@${address}:${o.sipPort}` }],
-        'content-type': 'application/sdp' }, content: sdp });
+      const sdp = [
+        'v=0',
+        `o=rexian 1 1 IN IP4 ${address}`,
+        's=rexian-sip-edge',
+        `c=IN IP4 ${address}`,
+        't=0 0',
+        `m=audio ${rtpPort} RTP/AVP 8 ${pt}`,
+        'a=rtpmap:8 PCMA/8000',
+        `a=rtpmap:${pt} telephone-event/8000`,
+        `a=fmtp:${pt} 0-15`,
+        'a=recvonly',
+        '',
+      ].join('\r\n');
+      const ok = sip.makeResponse(rq, 200, 'OK', {
+        headers: { contact: [{ uri: `sip:edge@${address}:${o.sipPort}` }], 'content-type': 'application/sdp' },
+        content: sdp,
+      });
       ok.headers.to = { ...rq.headers.to, params: { ...(rq.headers.to.params ?? {}), tag: randomUUID().slice(0, 8) } };
       stack.send(ok);
       call.answeredAt = Date.now();
@@ -108,6 +151,9 @@ export async function startSipEdge(o: SipEdgeOptions) {
     failures,
     /** Resolves when every event of the current call has been posted. */
     settled: () => call?.queue ?? Promise.resolve(),
-    stop: async () => { stack.destroy(); await new Promise<void>((r) => rtp.close(() => r())); },
+    stop: async () => {
+      stack.destroy();
+      await new Promise<void>((r) => rtp.close(() => r()));
+    },
   };
 }

@@ -28,7 +28,9 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
 
 /** Picks zh-CN unless the client clearly prefers English. */
 export function prefersEnglish(req: Pick<Request, 'headers'>): boolean {
-  const al = String(req.headers['accept-language'] ?? '').toLowerCase().trim();
+  const al = String(req.headers['accept-language'] ?? '')
+    .toLowerCase()
+    .trim();
   return al.startsWith('en');
 }
 
@@ -39,5 +41,8 @@ export function errorBody(req: Pick<Request, 'headers'>, code: string, extra?: R
 }
 
 export function sendError(req: Request, res: Response, status: number, code: string, extra?: Record<string, unknown>) {
-  res.status(status).type('application/json').send(JSON.stringify(errorBody(req, code, extra)));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify(errorBody(req, code, extra)));
 }

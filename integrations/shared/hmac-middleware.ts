@@ -22,8 +22,7 @@ export function hmacGuard(opts: VerifyOptions & { limitBytes?: number }): Reques
       if (e instanceof BodyConsumedError) return sendError(req, res, 500, 'INTERNAL');
       return sendError(req, res, 400, 'MALFORMED_BODY');
     }
-    const result = await verifyRequest(
-      { method: req.method, path: req.originalUrl, headers: req.headers, body }, opts);
+    const result = await verifyRequest({ method: req.method, path: req.originalUrl, headers: req.headers, body }, opts);
     if (!result.ok) return sendError(req, res, result.status, result.code);
     res.locals.rawBody = body;
     res.locals.keyId = result.keyId;

@@ -22,8 +22,10 @@ describe('§0.3 HMAC scheme', () => {
   const keys = (id: string) => (id === 'cti' ? ['old-secret', 'new-secret'] : []);
 
   async function check(headers: Record<string, string>, opts: { body?: Buffer; nonces?: MemoryNonceStore; path?: string } = {}) {
-    return verifyRequest({ method: 'POST', path: opts.path ?? '/channels/phone/events', headers: lower(headers), body: opts.body ?? body },
-      { keys, nonces: opts.nonces ?? new MemoryNonceStore(), now: () => NOW });
+    return verifyRequest(
+      { method: 'POST', path: opts.path ?? '/channels/phone/events', headers: lower(headers), body: opts.body ?? body },
+      { keys, nonces: opts.nonces ?? new MemoryNonceStore(), now: () => NOW },
+    );
   }
   const signed = (over: Partial<Parameters<typeof signRequest>[0]> = {}) =>
     signRequest({ keyId: 'cti', secret: 'new-secret', method: 'POST', path: '/channels/phone/events', body, timestamp: nowS, ...over });
@@ -70,14 +72,20 @@ describe('hmacGuard over HTTP', () => {
     const { hmacGuard } = await import('./hmac-middleware');
     const app = express();
     app.use(express.json());
-    app.post('/x', hmacGuard({ keys: () => ['s'], nonces: new MemoryNonceStore() }), (_req, res) => { res.send('ok'); });
+    app.post('/x', hmacGuard({ keys: () => ['s'], nonces: new MemoryNonceStore() }), (_req, res) => {
+      res.send('ok');
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as import('node:net').AddressInfo).port;
-    const res = await fetch(`http://127.0.0.1:${port}/x`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`http://127.0.0.1:${port}/x`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(3000),
+    });
     expect(res.status).toBe(500);
-    expect((await res.json() as { code: string }).code).toBe('INTERNAL');
+    expect(((await res.json()) as { code: string }).code).toBe('INTERNAL');
     server.close();
   });
 });

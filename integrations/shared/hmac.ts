@@ -22,14 +22,22 @@ export function stringToSign(method: string, path: string, timestamp: string, no
   return [method.toUpperCase(), path, timestamp, nonce, sha256Hex(body)].join('\n');
 }
 
-export function hmacSignature(secret: string, method: string, path: string, timestamp: string, nonce: string,
-  body: Buffer | string): string {
-  return createHmac('sha256', secret).update(stringToSign(method, path, timestamp, nonce, body)).digest('hex');
+export function hmacSignature(secret: string, method: string, path: string, timestamp: string, nonce: string, body: Buffer | string): string {
+  return createHmac('sha256', secret)
+    .update(stringToSign(method, path, timestamp, nonce, body))
+    .digest('hex');
 }
 
 /** Headers for an outgoing signed request. `timestamp`/`nonce` are injectable for tests. */
-export function signRequest(input: { keyId: string; secret: string; method: string; path: string;
-  body: Buffer | string; timestamp?: number; nonce?: string }): Record<string, string> {
+export function signRequest(input: {
+  keyId: string;
+  secret: string;
+  method: string;
+  path: string;
+  body: Buffer | string;
+  timestamp?: number;
+  nonce?: string;
+}): Record<string, string> {
   const ts = String(input.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = input.nonce ?? randomBytes(16).toString('hex');
   return {

@@ -84,8 +84,7 @@ export interface TicketLookupPort {
 /** Records a satisfaction score from a channel (IVR key press, SMS survey reply). */
 export interface RatingPort {
   /** `score` 1..5; idempotent on `externalId`. Returns false if no ticket could be matched. */
-  record(input: { channel: ChannelKind; externalId: string; callId?: string; callbackTaskId?: string;
-    score: 1 | 2 | 3 | 4 | 5; at: string }): Promise<boolean>;
+  record(input: { channel: ChannelKind; externalId: string; callId?: string; callbackTaskId?: string; score: 1 | 2 | 3 | 4 | 5; at: string }): Promise<boolean>;
 }
 
 /** A clock the tests can fix (house style: time comes from ctx.now, never a faked global). */

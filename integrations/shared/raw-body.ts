@@ -5,12 +5,16 @@
 import type { Request } from 'express';
 
 export class BodyTooLargeError extends Error {
-  constructor() { super('body too large'); }
+  constructor() {
+    super('body too large');
+  }
 }
 
 /** A body parser mounted before the channel router ate the bytes: a wiring bug, not bad input. */
 export class BodyConsumedError extends Error {
-  constructor() { super('request body already consumed: mount channel routers before body parsers'); }
+  constructor() {
+    super('request body already consumed: mount channel routers before body parsers');
+  }
 }
 
 export async function readRawBody(req: Request, limitBytes: number): Promise<Buffer> {
@@ -40,7 +44,17 @@ export async function readRawBody(req: Request, limitBytes: number): Promise<Buf
       }
       chunks.push(c);
     });
-    req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
-    req.on('error', (e) => { if (!done) { done = true; reject(e); } });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', (e) => {
+      if (!done) {
+        done = true;
+        reject(e);
+      }
+    });
   });
 }

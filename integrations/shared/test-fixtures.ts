@@ -38,7 +38,9 @@ export class MemoryIntake implements IntakePort {
     })();
     this.byKey.set(key, first);
     // A failed insert leaves no row behind: the next attempt starts afresh.
-    first.catch(() => { if (this.byKey.get(key) === first) this.byKey.delete(key); });
+    first.catch(() => {
+      if (this.byKey.get(key) === first) this.byKey.delete(key);
+    });
     return { ...(await first), duplicate: false };
   }
 }
@@ -77,7 +79,10 @@ export class MemoryRateLimit {
   async hit(key: string, limit: number, windowSeconds: number) {
     const t = this.now();
     let h = this.hits.get(key);
-    if (!h || h.resetAt <= t) { h = { n: 0, resetAt: t + windowSeconds * 1000 }; this.hits.set(key, h); }
+    if (!h || h.resetAt <= t) {
+      h = { n: 0, resetAt: t + windowSeconds * 1000 };
+      this.hits.set(key, h);
+    }
     h.n++;
     return { allowed: h.n <= limit, retryAfterSeconds: Math.ceil((h.resetAt - t) / 1000) };
   }

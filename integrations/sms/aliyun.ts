@@ -5,8 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import { postRaw } from './http';
 import { acs3Sign } from './signers';
-import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type InboundSms, type RawRequest, type SmsProvider,
-  type SmsSendRequest, type SmsSendResult, type TemplateBinding, type TemplateKey } from './types';
+import {
+  normalizeCnMobile,
+  SmsProviderError,
+  type DeliveryReceipt,
+  type InboundSms,
+  type RawRequest,
+  type SmsProvider,
+  type SmsSendRequest,
+  type SmsSendResult,
+  type TemplateBinding,
+  type TemplateKey,
+} from './types';
 
 /** Aliyun times are Beijing time without offset, as "2017-02-02 22:23:24" or "20150101120000". */
 function beijingTime(v: unknown): string {
@@ -40,7 +50,8 @@ export class AliyunSmsProvider implements SmsProvider {
     const phones: string[] = [];
     for (const p of req.to) {
       const n = normalizeCnMobile(p);
-      if (n) phones.push(n); else rejected.push({ phone: p, code: 'INVALID_NUMBER' });
+      if (n) phones.push(n);
+      else rejected.push({ phone: p, code: 'INVALID_NUMBER' });
     }
     if (phones.length === 0) return { providerMsgIds: {}, rejected };
     const endpoint = this.o.endpoint ?? 'https://dysmsapi.aliyuncs.com';
@@ -53,15 +64,27 @@ export class AliyunSmsProvider implements SmsProvider {
       OutId: req.notificationId,
     };
     const signed = acs3Sign({
-      method: 'POST', host, query, body: '', action: 'SendSms', version: '2017-05-25',
-      accessKeyId: this.o.accessKeyId, accessKeySecret: this.o.accessKeySecret,
+      method: 'POST',
+      host,
+      query,
+      body: '',
+      action: 'SendSms',
+      version: '2017-05-25',
+      accessKeyId: this.o.accessKeyId,
+      accessKeySecret: this.o.accessKeySecret,
       date: (this.o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       nonce: this.o.nonce?.() ?? randomBytes(16).toString('hex'),
     });
-    const qs = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const qs = Object.entries(query)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('&');
     const res = await postRaw(`${endpoint.replace(/\/$/, '')}/?${qs}`, signed.headers, '');
     let body: { Code?: string; Message?: string; BizId?: string };
-    try { body = JSON.parse(res.body); } catch { throw new SmsProviderError('aliyun', `HTTP_${res.status}`, 'non-JSON answer'); }
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      throw new SmsProviderError('aliyun', `HTTP_${res.status}`, 'non-JSON answer');
+    }
     if (body.Code !== 'OK' || !body.BizId) throw new SmsProviderError('aliyun', body.Code ?? `HTTP_${res.status}`, body.Message ?? '');
     // One BizId covers the whole batch; receipts then tell phone by phone.
     return { providerMsgIds: Object.fromEntries(phones.map((p) => [p, body.BizId!])), rejected };
@@ -74,7 +97,9 @@ export class AliyunSmsProvider implements SmsProvider {
     return arr.map((r: Record<string, unknown>) => {
       if (typeof r.biz_id !== 'string' || typeof r.phone_number !== 'string') throw new SmsProviderError('aliyun', 'BAD_RECEIPT', 'missing ids');
       return {
-        providerMsgId: r.biz_id, phone: r.phone_number, ok: r.success === true || r.success === 'true',
+        providerMsgId: r.biz_id,
+        phone: r.phone_number,
+        ok: r.success === true || r.success === 'true',
         code: typeof r.err_code === 'string' ? r.err_code : undefined,
         // report_time is Beijing time without an offset ("2017-02-02 22:23:24").
         at: beijingTime(r.report_time),
@@ -91,8 +116,13 @@ export class AliyunSmsProvider implements SmsProvider {
       if (typeof r.phone_number !== 'string' || typeof r.content !== 'string' || r.sequence_id === undefined) {
         throw new SmsProviderError('aliyun', 'BAD_INBOUND', 'missing fields');
       }
-      return { providerMsgId: String(r.sequence_id), phone: r.phone_number, text: r.content, at: beijingTime(r.send_time),
-        ...(typeof r.dest_code === 'string' ? { destCode: r.dest_code } : {}) };
+      return {
+        providerMsgId: String(r.sequence_id),
+        phone: r.phone_number,
+        text: r.content,
+        at: beijingTime(r.send_time),
+        ...(typeof r.dest_code === 'string' ? { destCode: r.dest_code } : {}),
+      };
     });
   }
 

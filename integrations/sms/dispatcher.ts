@@ -34,7 +34,8 @@ export class SmsDispatcher {
     const to: string[] = [];
     for (const phone of req.to) {
       const rl = this.o.rateLimit ? await this.o.rateLimit.hit(`sms:phone:${phone}`, this.o.perPhonePerHour ?? 20, 3600) : { allowed: true };
-      if (rl.allowed) to.push(phone); else rejected.push({ phone, code: 'RATE_LIMITED' });
+      if (rl.allowed) to.push(phone);
+      else rejected.push({ phone, code: 'RATE_LIMITED' });
     }
     if (to.length === 0) {
       const result = { providerMsgIds: {}, rejected, provider: 'none' };

@@ -5,8 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-export function postRaw(url: string, headers: Record<string, string>, body: string | Buffer, timeoutMs = 5000):
-  Promise<{ status: number; body: string }> {
+export function postRaw(url: string, headers: Record<string, string>, body: string | Buffer, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {

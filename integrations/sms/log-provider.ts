@@ -15,12 +15,19 @@ export class LogSmsProvider implements SmsProvider {
     const rejected: SmsSendResult['rejected'] = [];
     for (const to of req.to) {
       // Same number check as the real vendors, so dev/test behaves like production.
-      if (!normalizeCnMobile(to)) { rejected.push({ phone: to, code: 'INVALID_NUMBER' }); continue; }
+      if (!normalizeCnMobile(to)) {
+        rejected.push({ phone: to, code: 'INVALID_NUMBER' });
+        continue;
+      }
       this.sink({ to, text: req.text ?? renderTemplate(req.template, req.params), notificationId: req.notificationId });
       providerMsgIds[to] = `log-${++this.n}`;
     }
     return { providerMsgIds, rejected };
   }
-  parseReceipts() { return []; }
-  receiptAck() { return { status: 200, body: { ok: true } }; }
+  parseReceipts() {
+    return [];
+  }
+  receiptAck() {
+    return { status: 200, body: { ok: true } };
+  }
 }

@@ -37,8 +37,14 @@ export function createSmsReceiptRouter(deps: SmsReceiptRouterDeps): Router {
       return res.status(e instanceof BodyTooLargeError ? 413 : ack.status).json(ack.body);
     }
     for (const r of receipts) {
-      await deps.events.emit({ channel: 'sms', channelAccount: provider.id, type: 'sms.receipt',
-        externalId: `${provider.id}:${r.providerMsgId}:${r.phone}`, at: r.at, data: { ...r } });
+      await deps.events.emit({
+        channel: 'sms',
+        channelAccount: provider.id,
+        type: 'sms.receipt',
+        externalId: `${provider.id}:${r.providerMsgId}:${r.phone}`,
+        at: r.at,
+        data: { ...r },
+      });
     }
     const ack = provider.receiptAck(true);
     res.status(ack.status).json(ack.body);
@@ -59,8 +65,14 @@ export function createSmsReceiptRouter(deps: SmsReceiptRouterDeps): Router {
       return res.status(e instanceof BodyTooLargeError ? 413 : ack.status).json(ack.body);
     }
     for (const m of messages) {
-      await deps.events.emit({ channel: 'sms', channelAccount: provider.id, type: 'sms.inbound',
-        externalId: `${provider.id}:in:${m.providerMsgId}`, at: m.at, data: { ...m } });
+      await deps.events.emit({
+        channel: 'sms',
+        channelAccount: provider.id,
+        type: 'sms.inbound',
+        externalId: `${provider.id}:in:${m.providerMsgId}`,
+        at: m.at,
+        data: { ...m },
+      });
     }
     const ack = provider.receiptAck(true);
     res.status(ack.status).json(ack.body);

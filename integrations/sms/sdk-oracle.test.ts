@@ -18,26 +18,49 @@ beforeAll(async () => {
   ali = await startFakeAliyun({ LTAI_ORACLE: 'oracle-secret' });
   tc = await startFakeTencent({ AKID_ORACLE: 'oracle-secret-tc' });
 });
-afterAll(async () => { await ali.close(); await tc.close(); });
+afterAll(async () => {
+  await ali.close();
+  await tc.close();
+});
 
 describe('@alicloud/dysmsapi20170525 as oracle for ACS3-HMAC-SHA256', () => {
   it('the SDK request passes the fake, and our signer reproduces its Authorization', async () => {
     const Client = ((Dysmsapi as unknown as { default?: typeof Dysmsapi }).default ?? Dysmsapi) as typeof Dysmsapi;
-    const client = new Client(new $OpenApi.$OpenApiUtil.Config({ accessKeyId: 'LTAI_ORACLE', accessKeySecret: 'oracle-secret',
-      endpoint: new URL(ali.url).host, protocol: 'http' }));
-    const res = await client.sendSms(new $Dysmsapi.SendSmsRequest({ phoneNumbers: '13800138000', signName: '12345热线',
-      templateCode: 'SMS_1001', templateParam: '{"ticketNo":"20261125000001"}', outId: 'n-oracle' }));
+    const client = new Client(
+      new $OpenApi.$OpenApiUtil.Config({ accessKeyId: 'LTAI_ORACLE', accessKeySecret: 'oracle-secret', endpoint: new URL(ali.url).host, protocol: 'http' }),
+    );
+    const res = await client.sendSms(
+      new $Dysmsapi.SendSmsRequest({
+        phoneNumbers: '13800138000',
+        signName: '12345热线',
+        templateCode: 'SMS_1001',
+        templateParam: '{"ticketNo":"20261125000001"}',
+        outId: 'n-oracle',
+      }),
+    );
     expect(res.body?.code).toBe('OK');
     expect(ali.calls.at(-1)?.ok).toBe(true);
 
     const r = ali.raw.at(-1)!;
     const url = new URL(r.url, 'http://x');
-    const ours = acs3Sign({ method: r.method, host: String(r.headers.host), path: url.pathname, query: Object.fromEntries(url.searchParams),
-      body: r.body, action: String(r.headers['x-acs-action']), version: String(r.headers['x-acs-version']),
-      accessKeyId: 'LTAI_ORACLE', accessKeySecret: 'oracle-secret', date: String(r.headers['x-acs-date']),
+    const ours = acs3Sign({
+      method: r.method,
+      host: String(r.headers.host),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: r.body,
+      action: String(r.headers['x-acs-action']),
+      version: String(r.headers['x-acs-version']),
+      accessKeyId: 'LTAI_ORACLE',
+      accessKeySecret: 'oracle-secret',
+      date: String(r.headers['x-acs-date']),
       nonce: String(r.headers['x-acs-signature-nonce']),
-      extraHeaders: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k.startsWith('x-acs-') || k === 'content-type')
-        .map(([k, v]) => [k, String(v)])) });
+      extraHeaders: Object.fromEntries(
+        Object.entries(r.headers)
+          .filter(([k]) => k.startsWith('x-acs-') || k === 'content-type')
+          .map(([k, v]) => [k, String(v)]),
+      ),
+    });
     expect(ours.authorization).toBe(String(r.headers.authorization));
   });
 });
@@ -49,18 +72,36 @@ describe('tencentcloud-sdk-nodejs-sms as oracle for TC3-HMAC-SHA256', () => {
     // "sms.tencentcloudapi.com": an agent routes that connection to the loopback fake instead.
     const port = Number(new URL(tc.url).port);
     const agent = new (class extends http.Agent {
-      createConnection() { return net.connect(port, '127.0.0.1'); }
+      createConnection() {
+        return net.connect(port, '127.0.0.1');
+      }
     })();
-    const client = new Client({ credential: { secretId: 'AKID_ORACLE', secretKey: 'oracle-secret-tc' }, region: 'ap-guangzhou',
-      profile: { httpProfile: { endpoint: 'sms.tencentcloudapi.com', protocol: 'http://', agent } } });
-    const res = await client.SendSms({ PhoneNumberSet: ['+8613800138000'], SmsSdkAppId: '1400000001', SignName: '12345热线',
-      TemplateId: '2001', TemplateParamSet: ['123456'], SessionContext: 'n-oracle' });
+    const client = new Client({
+      credential: { secretId: 'AKID_ORACLE', secretKey: 'oracle-secret-tc' },
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { endpoint: 'sms.tencentcloudapi.com', protocol: 'http://', agent } },
+    });
+    const res = await client.SendSms({
+      PhoneNumberSet: ['+8613800138000'],
+      SmsSdkAppId: '1400000001',
+      SignName: '12345热线',
+      TemplateId: '2001',
+      TemplateParamSet: ['123456'],
+      SessionContext: 'n-oracle',
+    });
     expect(res.SendStatusSet?.[0]?.Code).toBe('Ok');
     expect(tc.calls.at(-1)?.ok).toBe(true);
 
     const r = tc.raw.at(-1)!;
-    const ours = tc3Sign({ secretId: 'AKID_ORACLE', secretKey: 'oracle-secret-tc', service: 'sms', host: String(r.headers.host),
-      timestamp: Number(r.headers['x-tc-timestamp']), payload: r.body.toString('utf8'), contentType: String(r.headers['content-type']) });
+    const ours = tc3Sign({
+      secretId: 'AKID_ORACLE',
+      secretKey: 'oracle-secret-tc',
+      service: 'sms',
+      host: String(r.headers.host),
+      timestamp: Number(r.headers['x-tc-timestamp']),
+      payload: r.body.toString('utf8'),
+      contentType: String(r.headers['content-type']),
+    });
     expect(ours.authorization).toBe(String(r.headers.authorization));
   });
 });

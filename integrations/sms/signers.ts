@@ -35,7 +35,10 @@ export interface Acs3Input {
 }
 
 export function acs3CanonicalQuery(query: Record<string, string>): string {
-  return Object.keys(query).sort().map((k) => `${acsPercentEncode(k)}=${acsPercentEncode(query[k])}`).join('&');
+  return Object.keys(query)
+    .sort()
+    .map((k) => `${acsPercentEncode(k)}=${acsPercentEncode(query[k])}`)
+    .join('&');
 }
 
 /** Returns every header to send (including Authorization) and the intermediate values for tests. */
@@ -56,8 +59,7 @@ export function acs3Sign(i: Acs3Input) {
   const names = Object.keys(signed).sort();
   const canonicalHeaders = names.map((n) => `${n}:${signed[n].trim()}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = [i.method.toUpperCase(), i.path ?? '/', acs3CanonicalQuery(i.query), canonicalHeaders,
-    signedHeaders, hashedPayload].join('\n');
+  const canonicalRequest = [i.method.toUpperCase(), i.path ?? '/', acs3CanonicalQuery(i.query), canonicalHeaders, signedHeaders, hashedPayload].join('\n');
   const hashedCanonicalRequest = sha256Hex(canonicalRequest);
   const stringToSign = `ACS3-HMAC-SHA256\n${hashedCanonicalRequest}`;
   const signature = createHmac('sha256', i.accessKeySecret).update(stringToSign).digest('hex');

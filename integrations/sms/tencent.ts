@@ -3,8 +3,18 @@
  */
 import { postRaw } from './http';
 import { tc3Sign } from './signers';
-import { normalizeCnMobile, SmsProviderError, type DeliveryReceipt, type InboundSms, type RawRequest, type SmsProvider,
-  type SmsSendRequest, type SmsSendResult, type TemplateBinding, type TemplateKey } from './types';
+import {
+  normalizeCnMobile,
+  SmsProviderError,
+  type DeliveryReceipt,
+  type InboundSms,
+  type RawRequest,
+  type SmsProvider,
+  type SmsSendRequest,
+  type SmsSendResult,
+  type TemplateBinding,
+  type TemplateKey,
+} from './types';
 
 export interface TencentSmsOptions {
   secretId: string;
@@ -30,34 +40,50 @@ export class TencentSmsProvider implements SmsProvider {
     const phones: string[] = [];
     for (const p of req.to) {
       const n = normalizeCnMobile(p);
-      if (n) phones.push(`+86${n}`); else rejected.push({ phone: p, code: 'INVALID_NUMBER' });
+      if (n) phones.push(`+86${n}`);
+      else rejected.push({ phone: p, code: 'INVALID_NUMBER' });
     }
     if (phones.length === 0) return { providerMsgIds: {}, rejected };
     if (phones.length > 200) throw new SmsProviderError('tencent', 'TOO_MANY', 'at most 200 numbers per request');
     const endpoint = this.o.endpoint ?? 'https://sms.tencentcloudapi.com';
     const host = this.o.host ?? new URL(endpoint).host;
     const payload = JSON.stringify({
-      PhoneNumberSet: phones, SmsSdkAppId: this.o.smsSdkAppId, SignName: this.o.signName,
-      TemplateId: binding.templateCode, TemplateParamSet: binding.params.map((k) => req.params[k] ?? ''),
+      PhoneNumberSet: phones,
+      SmsSdkAppId: this.o.smsSdkAppId,
+      SignName: this.o.signName,
+      TemplateId: binding.templateCode,
+      TemplateParamSet: binding.params.map((k) => req.params[k] ?? ''),
       SessionContext: req.notificationId,
     });
     const timestamp = Math.floor((this.o.now?.() ?? new Date()).getTime() / 1000);
     const contentType = 'application/json; charset=utf-8';
-    const { authorization } = tc3Sign({ secretId: this.o.secretId, secretKey: this.o.secretKey, service: 'sms', host,
-      timestamp, payload, contentType });
-    const res = await postRaw(endpoint, {
-      Authorization: authorization, 'Content-Type': contentType, Host: host, 'X-TC-Action': 'SendSms',
-      'X-TC-Version': '2021-01-11', 'X-TC-Timestamp': String(timestamp), 'X-TC-Region': this.o.region ?? 'ap-guangzhou',
-    }, payload);
-    let body: { Response?: { Error?: { Code: string; Message: string };
-      SendStatusSet?: { SerialNo: string; PhoneNumber: string; Code: string }[] } };
-    try { body = JSON.parse(res.body); } catch { throw new SmsProviderError('tencent', `HTTP_${res.status}`, 'non-JSON answer'); }
+    const { authorization } = tc3Sign({ secretId: this.o.secretId, secretKey: this.o.secretKey, service: 'sms', host, timestamp, payload, contentType });
+    const res = await postRaw(
+      endpoint,
+      {
+        Authorization: authorization,
+        'Content-Type': contentType,
+        Host: host,
+        'X-TC-Action': 'SendSms',
+        'X-TC-Version': '2021-01-11',
+        'X-TC-Timestamp': String(timestamp),
+        'X-TC-Region': this.o.region ?? 'ap-guangzhou',
+      },
+      payload,
+    );
+    let body: { Response?: { Error?: { Code: string; Message: string }; SendStatusSet?: { SerialNo: string; PhoneNumber: string; Code: string }[] } };
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      throw new SmsProviderError('tencent', `HTTP_${res.status}`, 'non-JSON answer');
+    }
     const r = body.Response;
     if (!r || r.Error || !r.SendStatusSet) throw new SmsProviderError('tencent', r?.Error?.Code ?? `HTTP_${res.status}`, r?.Error?.Message ?? '');
     const providerMsgIds: Record<string, string> = {};
     for (const s of r.SendStatusSet) {
       const phone = s.PhoneNumber.replace(/^\+86/, '');
-      if (s.Code === 'Ok') providerMsgIds[phone] = s.SerialNo; else rejected.push({ phone, code: s.Code });
+      if (s.Code === 'Ok') providerMsgIds[phone] = s.SerialNo;
+      else rejected.push({ phone, code: s.Code });
     }
     return { providerMsgIds, rejected };
   }
@@ -69,7 +95,9 @@ export class TencentSmsProvider implements SmsProvider {
     return arr.map((r: Record<string, unknown>) => {
       if (typeof r.sid !== 'string' || typeof r.mobile !== 'string') throw new SmsProviderError('tencent', 'BAD_RECEIPT', 'missing ids');
       return {
-        providerMsgId: r.sid, phone: r.mobile, ok: r.report_status === 'SUCCESS',
+        providerMsgId: r.sid,
+        phone: r.mobile,
+        ok: r.report_status === 'SUCCESS',
         code: typeof r.errmsg === 'string' ? r.errmsg : undefined,
         at: typeof r.user_receive_time === 'string' ? `${r.user_receive_time.replace(' ', 'T')}+08:00` : new Date().toISOString(),
       };
@@ -85,8 +113,13 @@ export class TencentSmsProvider implements SmsProvider {
         throw new SmsProviderError('tencent', 'BAD_INBOUND', 'missing fields');
       }
       // No message id in the push: mobile + time + text identify a retry of the same push.
-      return { providerMsgId: `${r.mobile}:${r.time}:${r.text.length}`, phone: r.mobile, text: r.text,
-        at: new Date(r.time * 1000).toISOString(), ...(typeof r.extend === 'string' && r.extend ? { destCode: r.extend } : {}) };
+      return {
+        providerMsgId: `${r.mobile}:${r.time}:${r.text.length}`,
+        phone: r.mobile,
+        text: r.text,
+        at: new Date(r.time * 1000).toISOString(),
+        ...(typeof r.extend === 'string' && r.extend ? { destCode: r.extend } : {}),
+      };
     });
   }
 

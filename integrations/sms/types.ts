@@ -20,12 +20,28 @@ export interface SmsSendResult {
   rejected: { phone: string; code: string }[];
 }
 
-export interface DeliveryReceipt { providerMsgId: string; phone: string; ok: boolean; code?: string; at: string; notificationId?: string }
+export interface DeliveryReceipt {
+  providerMsgId: string;
+  phone: string;
+  ok: boolean;
+  code?: string;
+  at: string;
+  notificationId?: string;
+}
 
 /** An SMS a citizen sent to us (上行): a reply to a survey, or a new appeal; the server decides. */
-export interface InboundSms { providerMsgId: string; phone: string; text: string; at: string; destCode?: string }
+export interface InboundSms {
+  providerMsgId: string;
+  phone: string;
+  text: string;
+  at: string;
+  destCode?: string;
+}
 
-export interface RawRequest { headers: Record<string, string | string[] | undefined>; body: Buffer }
+export interface RawRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 export interface SmsProvider {
   id: 'aliyun' | 'tencent' | 'kannel' | 'log';
@@ -37,7 +53,10 @@ export interface SmsProvider {
 }
 
 /** Vendor template binding: the approved template id and the order of its parameters. */
-export interface TemplateBinding { templateCode: string; params: string[] }
+export interface TemplateBinding {
+  templateCode: string;
+  params: string[];
+}
 
 /**
  * Our texts, as submitted for vendor approval (the vendor holds the real content; we send params
@@ -62,5 +81,11 @@ export function normalizeCnMobile(phone: string): string | null {
 }
 
 export class SmsProviderError extends Error {
-  constructor(public provider: string, public code: string, message: string) { super(message); }
+  constructor(
+    public provider: string,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

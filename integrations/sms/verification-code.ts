@@ -8,7 +8,11 @@ import type { RateLimitPort } from '../shared/ports';
 
 export type CodePurpose = 'submit' | 'track';
 
-export interface StoredCode { hash: string; expiresAt: number; attempts: number }
+export interface StoredCode {
+  hash: string;
+  expiresAt: number;
+  attempts: number;
+}
 
 /** Redis hash with EXPIRE in production. */
 export interface SmsCodeStore {
@@ -37,15 +41,22 @@ const DEFAULT_LIMITS = { perMinute: 1, perHour: 5, perDay: 10, perIpHour: 20 };
 
 export class SmsCodeService {
   constructor(private o: SmsCodeOptions) {}
-  private now() { return (this.o.now?.() ?? new Date()).getTime(); }
-  private key(phone: string, purpose: CodePurpose) { return `smscode:${purpose}:${phone}`; }
+  private now() {
+    return (this.o.now?.() ?? new Date()).getTime();
+  }
+  private key(phone: string, purpose: CodePurpose) {
+    return `smscode:${purpose}:${phone}`;
+  }
   private hash(phone: string, purpose: string, code: string) {
     return createHmac('sha256', this.o.secret).update(`${phone}|${purpose}|${code}`).digest('hex');
   }
 
   /** The caller answers 202 for any valid number either way; `rate_limited` maps to 429 + Retry-After. */
-  async request(input: { phone: string; purpose: CodePurpose; ip: string }):
-    Promise<{ status: 'sent' } | { status: 'rate_limited'; retryAfterSeconds: number }> {
+  async request(input: {
+    phone: string;
+    purpose: CodePurpose;
+    ip: string;
+  }): Promise<{ status: 'sent' } | { status: 'rate_limited'; retryAfterSeconds: number }> {
     const l = this.o.limits ?? DEFAULT_LIMITS;
     const checks: [string, number, number][] = [
       [`smscode:ip:${input.ip}:h`, l.perIpHour, 3600],
@@ -59,14 +70,16 @@ export class SmsCodeService {
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const ttl = this.o.ttlSeconds ?? 300;
-    await this.o.store.set(this.key(input.phone, input.purpose),
-      { hash: this.hash(input.phone, input.purpose, code), expiresAt: this.now() + ttl * 1000, attempts: 0 }, ttl);
+    await this.o.store.set(
+      this.key(input.phone, input.purpose),
+      { hash: this.hash(input.phone, input.purpose, code), expiresAt: this.now() + ttl * 1000, attempts: 0 },
+      ttl,
+    );
     await this.o.deliver(input.phone, code);
     return { status: 'sent' };
   }
 
-  async verify(input: { phone: string; purpose: CodePurpose; code: string }):
-    Promise<{ ok: true; smsToken: string } | { ok: false; code: 'CODE_INVALID' }> {
+  async verify(input: { phone: string; purpose: CodePurpose; code: string }): Promise<{ ok: true; smsToken: string } | { ok: false; code: 'CODE_INVALID' }> {
     const key = this.key(input.phone, input.purpose);
     const stored = await this.o.store.get(key);
     if (!stored || stored.expiresAt <= this.now() || stored.attempts >= (this.o.maxAttempts ?? 5)) return { ok: false, code: 'CODE_INVALID' };
@@ -82,10 +95,13 @@ export class SmsCodeService {
   }
 
   private issueToken(phone: string, purpose: CodePurpose) {
-    const payload = Buffer.from(JSON.stringify({
-      ph: createHash('sha256').update(phone).digest('hex').slice(0, 32), pu: purpose,
-      exp: Math.floor(this.now() / 1000) + (this.o.tokenTtlSeconds ?? 900),
-    })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        ph: createHash('sha256').update(phone).digest('hex').slice(0, 32),
+        pu: purpose,
+        exp: Math.floor(this.now() / 1000) + (this.o.tokenTtlSeconds ?? 900),
+      }),
+    ).toString('base64url');
     const sig = createHmac('sha256', this.o.secret).update(`smstoken.${payload}`).digest('base64url');
     return `${payload}.${sig}`;
   }
@@ -99,8 +115,9 @@ export class SmsCodeService {
     if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
     try {
       const p = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { ph: string; pu: string; exp: number };
-      return p.pu === purpose && p.ph === createHash('sha256').update(phone).digest('hex').slice(0, 32)
-        && p.exp > Math.floor(this.now() / 1000);
-    } catch { return false; }
+      return p.pu === purpose && p.ph === createHash('sha256').update(phone).digest('hex').slice(0, 32) && p.exp > Math.floor(this.now() / 1000);
+    } catch {
+      return false;
+    }
   }
 }

@@ -4,17 +4,30 @@ import { startFakeWechatApi, type FakeWechatApi } from './fixtures/fake-api';
 
 class MemoryTokenCache implements TokenCache {
   m = new Map<string, { v: string; ttl: number }>();
-  async get(k: string) { return this.m.get(k)?.v ?? null; }
-  async set(k: string, v: string, ttl: number) { this.m.set(k, { v, ttl }); }
-  async del(k: string) { this.m.delete(k); }
+  async get(k: string) {
+    return this.m.get(k)?.v ?? null;
+  }
+  async set(k: string, v: string, ttl: number) {
+    this.m.set(k, { v, ttl });
+  }
+  async del(k: string) {
+    this.m.delete(k);
+  }
 }
 
 let api: FakeWechatApi;
-beforeAll(async () => { api = await startFakeWechatApi('wxAPP', 'SECRET'); });
-afterAll(async () => { expect(api.unknownCalls).toEqual([]); await api.close(); });
+beforeAll(async () => {
+  api = await startFakeWechatApi('wxAPP', 'SECRET');
+});
+afterAll(async () => {
+  expect(api.unknownCalls).toEqual([]);
+  await api.close();
+});
 
-const client = (cache = new MemoryTokenCache(), secret = 'SECRET') =>
-  ({ cache, c: new WechatApiClient({ appId: 'wxAPP', appSecret: secret, tokens: cache, baseUrl: api.url }) });
+const client = (cache = new MemoryTokenCache(), secret = 'SECRET') => ({
+  cache,
+  c: new WechatApiClient({ appId: 'wxAPP', appSecret: secret, tokens: cache, baseUrl: api.url }),
+});
 
 describe('WechatApiClient against the loopback api.weixin.qq.com contract stub', () => {
   it('fetches one stable token, caches it 5 min short of expires_in and reuses it', async () => {
@@ -39,8 +52,12 @@ describe('WechatApiClient against the loopback api.weixin.qq.com contract stub',
 
   it('template send returns the msgid (matched later against TEMPLATESENDJOBFINISH)', async () => {
     const { c } = client();
-    const r = await c.sendTemplate({ openId: 'oUSER', templateId: 'TPL_ACCEPTED', url: 'https://h5/track',
-      data: { ticketNo: '20261125000001', status: '已受理' } });
+    const r = await c.sendTemplate({
+      openId: 'oUSER',
+      templateId: 'TPL_ACCEPTED',
+      url: 'https://h5/track',
+      data: { ticketNo: '20261125000001', status: '已受理' },
+    });
     expect(r.ok && r.msgid).toMatch(/^\d+$/);
     expect(api.sent.at(-1)!.body.data).toEqual({ ticketNo: { value: '20261125000001' }, status: { value: '已受理' } });
   });

@@ -41,7 +41,9 @@ export class WechatApiClient {
     this.http = o.fetch ?? fetch;
   }
 
-  private cacheKey() { return `wechat:token:${this.o.appId}`; }
+  private cacheKey() {
+    return `wechat:token:${this.o.appId}`;
+  }
 
   /**
    * A valid access_token. Cached until 5 minutes before `expires_in` (our rule). `force`
@@ -54,7 +56,10 @@ export class WechatApiClient {
       if (cached) return cached;
     }
     const body = await this.postJson('/cgi-bin/stable_token', {
-      grant_type: 'client_credential', appid: this.o.appId, secret: this.o.appSecret, ...(force ? { force_refresh: true } : {}),
+      grant_type: 'client_credential',
+      appid: this.o.appId,
+      secret: this.o.appSecret,
+      ...(force ? { force_refresh: true } : {}),
     });
     if (typeof body.access_token !== 'string' || !body.access_token) {
       this.o.log?.warn({ errcode: body.errcode }, 'wechat: stable_token failed');
@@ -73,8 +78,7 @@ export class WechatApiClient {
   /** 模板消息. Final delivery arrives later as the TEMPLATESENDJOBFINISH event (match on msgid). */
   sendTemplate(input: { openId: string; templateId: string; url?: string; data: Record<string, string> }): Promise<WechatSendResult> {
     const data = Object.fromEntries(Object.entries(input.data).map(([k, v]) => [k, { value: v }]));
-    return this.call('/cgi-bin/message/template/send',
-      { touser: input.openId, template_id: input.templateId, ...(input.url ? { url: input.url } : {}), data });
+    return this.call('/cgi-bin/message/template/send', { touser: input.openId, template_id: input.templateId, ...(input.url ? { url: input.url } : {}), data });
   }
 
   /**
@@ -84,17 +88,25 @@ export class WechatApiClient {
   async getMedia(mediaId: string): Promise<{ ok: true; contentType: string; body: Buffer } | { ok: false; errcode: number }> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
-      const res = await this.http(`${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`,
-        { signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      const res = await this.http(`${this.base}/cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`, {
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
+      });
       // A 5xx or a proxy's HTML page is neither a file nor an errcode: throw, the job retries later.
       if (!res.ok) throw new Error(`wechat api HTTP ${res.status}`);
       const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
       const body = Buffer.from(await res.arrayBuffer());
       if (!/json|text\/plain/.test(contentType)) return { ok: true, contentType, body };
       let errcode = -1;
-      try { errcode = Number((JSON.parse(body.toString('utf8')) as { errcode?: number }).errcode ?? -1); } catch { /* not JSON */ }
+      try {
+        errcode = Number((JSON.parse(body.toString('utf8')) as { errcode?: number }).errcode ?? -1);
+      } catch {
+        /* not JSON */
+      }
       this.o.log?.warn({ errcode, path: '/cgi-bin/media/get' }, 'wechat: api error');
-      if (TOKEN_ERRORS.has(errcode) && attempt === 0) { await this.o.tokens.del(this.cacheKey()); continue; }
+      if (TOKEN_ERRORS.has(errcode) && attempt === 0) {
+        await this.o.tokens.del(this.cacheKey());
+        continue;
+      }
       return { ok: false, errcode };
     }
   }
@@ -130,7 +142,9 @@ export class WechatApiClient {
 
   private async postJson(pathAndQuery: string, payload: object): Promise<Record<string, unknown>> {
     const res = await this.http(`${this.base}${pathAndQuery}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
     });
     if (!res.ok) throw new Error(`wechat api HTTP ${res.status}`);

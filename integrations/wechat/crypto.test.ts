@@ -42,7 +42,14 @@ describe('WeChat crypto against the official sample vectors', () => {
   it('rejects bad keys at config time and bad ciphertext with typed errors, never a crash', () => {
     expect(() => decodeAesKey('short')).toThrow(WechatCryptoError);
     const key = decodeAesKey(PY_SAMPLE.encodingAesKey);
-    const codeOf = (s: string) => { try { decryptMessage(key, s); return 'ok'; } catch (e) { return (e as WechatCryptoError).code; } };
+    const codeOf = (s: string) => {
+      try {
+        decryptMessage(key, s);
+        return 'ok';
+      } catch (e) {
+        return (e as WechatCryptoError).code;
+      }
+    };
     expect(codeOf('not base64!!')).toBe('BAD_BASE64');
     expect(codeOf(Buffer.alloc(15).toString('base64'))).toBe('BAD_LENGTH');
     // valid AES blocks of garbage: padding check fails (or length overflow), not an exception of another kind
@@ -50,7 +57,8 @@ describe('WeChat crypto against the official sample vectors', () => {
     // a correct-padding ciphertext whose length field lies
     const evil = Buffer.concat([Buffer.alloc(16), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.alloc(12, 12)]);
 
-    const c = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)); c.setAutoPadding(false);
+    const c = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+    c.setAutoPadding(false);
     expect(codeOf(Buffer.concat([c.update(evil), c.final()]).toString('base64'))).toBe('BAD_LENGTH');
   });
 });

@@ -9,7 +9,10 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export class WechatCryptoError extends Error {
-  constructor(public code: 'BAD_BASE64' | 'BAD_PADDING' | 'BAD_LENGTH' | 'BAD_KEY', message: string) {
+  constructor(
+    public code: 'BAD_BASE64' | 'BAD_PADDING' | 'BAD_LENGTH' | 'BAD_KEY',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -18,7 +21,9 @@ const BLOCK = 32;
 
 /** Lowercase hex SHA-1 of the sorted parts concatenated (URL signature and msg_signature alike). */
 export function wechatSignature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 export function signatureMatches(expected: string, given: string | undefined): boolean {

@@ -20,8 +20,7 @@ const iso = (unixSeconds: string) => new Date(Number(unixSeconds) * 1000).toISOS
 
 const VOICE_MIME: Record<string, string> = { amr: 'audio/amr', speex: 'audio/speex', mp3: 'audio/mpeg' };
 
-export function toInbound(f: WechatFields, ctx: { appId: string; receivedAt: Date; rawRef?: string;
-  ticketNoPattern?: RegExp }): WechatParsed {
+export function toInbound(f: WechatFields, ctx: { appId: string; receivedAt: Date; rawRef?: string; ticketNoPattern?: RegExp }): WechatParsed {
   const openId = f.FromUserName;
   const msgType = f.MsgType;
   if (!openId || !msgType || !/^\d{1,12}$/.test(f.CreateTime ?? '')) {
@@ -65,13 +64,15 @@ export function toInbound(f: WechatFields, ctx: { appId: string; receivedAt: Dat
       break;
     }
     case 'image':
-      appeal = { ...base, content: { text: '[图片]' },
-        attachments: [{ kind: 'image', mime: 'image/*', remoteRef: f.MediaId }] };
+      appeal = { ...base, content: { text: '[图片]' }, attachments: [{ kind: 'image', mime: 'image/*', remoteRef: f.MediaId }] };
       break;
     case 'voice':
       // Recognition is WeChat's own ASR result, present only when the account enabled it.
-      appeal = { ...base, content: { text: f.Recognition?.trim() || '[语音]' },
-        attachments: [{ kind: 'audio', mime: VOICE_MIME[(f.Format ?? '').toLowerCase()] ?? 'audio/*', remoteRef: f.MediaId }] };
+      appeal = {
+        ...base,
+        content: { text: f.Recognition?.trim() || '[语音]' },
+        attachments: [{ kind: 'audio', mime: VOICE_MIME[(f.Format ?? '').toLowerCase()] ?? 'audio/*', remoteRef: f.MediaId }],
+      };
       break;
     case 'video':
     case 'shortvideo':
@@ -83,13 +84,20 @@ export function toInbound(f: WechatFields, ctx: { appId: string; receivedAt: Dat
       if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
         throw new WechatMessageError('bad Location_X/Location_Y');
       }
-      appeal = { ...base, content: { text: f.Label?.trim() || '[位置]' }, attachments: [],
-        location: { lat, lng, ...(f.Label ? { address: f.Label.slice(0, 500) } : {}) } };
+      appeal = {
+        ...base,
+        content: { text: f.Label?.trim() || '[位置]' },
+        attachments: [],
+        location: { lat, lng, ...(f.Label ? { address: f.Label.slice(0, 500) } : {}) },
+      };
       break;
     }
     case 'link':
-      appeal = { ...base, content: { text: [f.Title, f.Description, f.Url].filter(Boolean).join('\n') || '[链接]',
-        ...(f.Title ? { title: f.Title.slice(0, 200) } : {}) }, attachments: [] };
+      appeal = {
+        ...base,
+        content: { text: [f.Title, f.Description, f.Url].filter(Boolean).join('\n') || '[链接]', ...(f.Title ? { title: f.Title.slice(0, 200) } : {}) },
+        attachments: [],
+      };
       break;
     default:
       return { kind: 'unsupported', msgType, openId };

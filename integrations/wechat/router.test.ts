@@ -11,10 +11,15 @@ import { parseWechatXml } from './xml';
 const GH = 'gh_10f6c3c3ac5a';
 const accounts = {
   default: WechatAccount.parse({ id: 'default', appId: 'wxPLAIN0001', token: 'tok123', mode: 'plain', originalId: GH }),
-  compat: WechatAccount.parse({ id: 'compat', appId: PY_SAMPLE.appId, token: PY_SAMPLE.token, mode: 'compat',
-    encodingAesKey: PY_SAMPLE.encodingAesKey, maxClockSkewSeconds: 0 }),
-  safe: WechatAccount.parse({ id: 'safe', appId: 'wxSAFE0002', token: 'safetok', mode: 'safe',
-    encodingAesKey: PY_SAMPLE.encodingAesKey }),
+  compat: WechatAccount.parse({
+    id: 'compat',
+    appId: PY_SAMPLE.appId,
+    token: PY_SAMPLE.token,
+    mode: 'compat',
+    encodingAesKey: PY_SAMPLE.encodingAesKey,
+    maxClockSkewSeconds: 0,
+  }),
+  safe: WechatAccount.parse({ id: 'safe', appId: 'wxSAFE0002', token: 'safetok', mode: 'safe', encodingAesKey: PY_SAMPLE.encodingAesKey }),
 } as Record<string, WechatAccount>;
 
 let intake: MemoryIntake, events: MemoryEventSink, sent: { openId: string; text: string }[];
@@ -22,25 +27,44 @@ let srv: { url: string; close(): Promise<void> };
 const ctx = { deadline: 3000 };
 
 beforeAll(async () => {
-  srv = await listen([['/channels/wechat', createWechatRouter({
-    get intake() { return intake; },
-    nonces: new MemoryNonceStore(),
-    accounts: { get: async (id) => accounts[id] ?? null },
-    get events() { return events; },
-    rawStore: new MemoryRawStore(),
-    tickets: { byOpenId: async () => [{ ticketNo: '20261125000001', status: 'open', description: 'x', requestedAt: '2026-11-25T00:00:00Z' }] },
-    customerService: { sendText: async (_a, openId, text) => { sent.push({ openId, text }); } },
-    get replyDeadlineMs() { return ctx.deadline; },
-  } as Parameters<typeof createWechatRouter>[0])]]);
+  srv = await listen([
+    [
+      '/channels/wechat',
+      createWechatRouter({
+        get intake() {
+          return intake;
+        },
+        nonces: new MemoryNonceStore(),
+        accounts: { get: async (id) => accounts[id] ?? null },
+        get events() {
+          return events;
+        },
+        rawStore: new MemoryRawStore(),
+        tickets: { byOpenId: async () => [{ ticketNo: '20261125000001', status: 'open', description: 'x', requestedAt: '2026-11-25T00:00:00Z' }] },
+        customerService: {
+          sendText: async (_a, openId, text) => {
+            sent.push({ openId, text });
+          },
+        },
+        get replyDeadlineMs() {
+          return ctx.deadline;
+        },
+      } as Parameters<typeof createWechatRouter>[0]),
+    ],
+  ]);
 });
 afterAll(() => srv.close());
-beforeEach(() => { intake = new MemoryIntake(); events = new MemoryEventSink(); sent = []; ctx.deadline = 3000; });
+beforeEach(() => {
+  intake = new MemoryIntake();
+  events = new MemoryEventSink();
+  sent = [];
+  ctx.deadline = 3000;
+});
 
 const openId = 'oyORnuP8q7ou2gfYjqLzSIWZf0rs';
 let msgSeq = 7000000000000000000n;
 const now = () => Math.floor(Date.now() / 1000);
-const base = (extra: Record<string, string | number>) =>
-  ({ ToUserName: GH, FromUserName: openId, CreateTime: now(), ...extra });
+const base = (extra: Record<string, string | number>) => ({ ToUserName: GH, FromUserName: openId, CreateTime: now(), ...extra });
 const withId = (extra: Record<string, string | number>) => base({ ...extra, MsgId: String(++msgSeq) });
 
 describe('URL verification (GET)', () => {
@@ -48,7 +72,9 @@ describe('URL verification (GET)', () => {
     const acct = accounts.compat;
     const sig = wechatSignature(acct.token, PY_SAMPLE.timestamp, PY_SAMPLE.nonce);
     expect(sig).toBe('16120ec1b8dbb870f510d87ce6bc2463eae6ca1a');
-    const res = await fetch(`${srv.url}/channels/wechat/compat?signature=${sig}&timestamp=${PY_SAMPLE.timestamp}&nonce=${PY_SAMPLE.nonce}&echostr=5838479218127813673`);
+    const res = await fetch(
+      `${srv.url}/channels/wechat/compat?signature=${sig}&timestamp=${PY_SAMPLE.timestamp}&nonce=${PY_SAMPLE.nonce}&echostr=5838479218127813673`,
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('5838479218127813673');
   });
@@ -82,25 +108,45 @@ describe('the official compat-mode sample pushed to the route', () => {
     expect(reply).toMatchObject({ ToUserName: openId, FromUserName: GH, MsgType: 'text' });
     expect(reply.Content).toBe('已收到您的诉求，工单号 20261125000001。可点击菜单“我的诉求”查询进度。');
     expect(intake.appeals).toHaveLength(1);
-    expect(intake.appeals[0]).toMatchObject({ channel: 'wechat', channelAccount: PY_SAMPLE.appId,
-      externalId: '6054768590064713728', content: { text: 'abcdteT' }, citizen: { openId },
-      replyRoute: { channel: 'wechat', address: openId } });
+    expect(intake.appeals[0]).toMatchObject({
+      channel: 'wechat',
+      channelAccount: PY_SAMPLE.appId,
+      externalId: '6054768590064713728',
+      content: { text: 'abcdteT' },
+      citizen: { openId },
+      replyRoute: { channel: 'wechat', address: openId },
+    });
   });
 });
 
 describe('fake pusher: every message type in plain, compat and safe mode', () => {
   const samples: [string, Record<string, string | number>, (a: MemoryIntake) => void][] = [
     ['text', { MsgType: 'text', Content: '小区门口路灯坏了三天' }, (a) => expect(a.appeals[0].content.text).toBe('小区门口路灯坏了三天')],
-    ['image', { MsgType: 'image', PicUrl: 'http://mmbiz/x.jpg', MediaId: 'MEDIA_IMG' }, (a) =>
-      expect(a.appeals[0]).toMatchObject({ content: { text: '[图片]' }, attachments: [{ kind: 'image', remoteRef: 'MEDIA_IMG' }] })],
-    ['voice', { MsgType: 'voice', MediaId: 'MEDIA_V', Format: 'amr', Recognition: '噪音扰民' }, (a) =>
-      expect(a.appeals[0]).toMatchObject({ content: { text: '噪音扰民' }, attachments: [{ kind: 'audio', mime: 'audio/amr' }] })],
-    ['video', { MsgType: 'video', MediaId: 'MEDIA_VID', ThumbMediaId: 'T' }, (a) =>
-      expect(a.appeals[0].attachments[0]).toMatchObject({ kind: 'video', remoteRef: 'MEDIA_VID' })],
-    ['location', { MsgType: 'location', Location_X: '23.134521', Location_Y: '113.358803', Scale: '20', Label: '广州市天河区' }, (a) =>
-      expect(a.appeals[0].location).toEqual({ lat: 23.134521, lng: 113.358803, address: '广州市天河区' })],
-    ['link', { MsgType: 'link', Title: '新闻', Description: '描述', Url: 'https://example.org/a' }, (a) =>
-      expect(a.appeals[0].content.text).toContain('https://example.org/a')],
+    [
+      'image',
+      { MsgType: 'image', PicUrl: 'http://mmbiz/x.jpg', MediaId: 'MEDIA_IMG' },
+      (a) => expect(a.appeals[0]).toMatchObject({ content: { text: '[图片]' }, attachments: [{ kind: 'image', remoteRef: 'MEDIA_IMG' }] }),
+    ],
+    [
+      'voice',
+      { MsgType: 'voice', MediaId: 'MEDIA_V', Format: 'amr', Recognition: '噪音扰民' },
+      (a) => expect(a.appeals[0]).toMatchObject({ content: { text: '噪音扰民' }, attachments: [{ kind: 'audio', mime: 'audio/amr' }] }),
+    ],
+    [
+      'video',
+      { MsgType: 'video', MediaId: 'MEDIA_VID', ThumbMediaId: 'T' },
+      (a) => expect(a.appeals[0].attachments[0]).toMatchObject({ kind: 'video', remoteRef: 'MEDIA_VID' }),
+    ],
+    [
+      'location',
+      { MsgType: 'location', Location_X: '23.134521', Location_Y: '113.358803', Scale: '20', Label: '广州市天河区' },
+      (a) => expect(a.appeals[0].location).toEqual({ lat: 23.134521, lng: 113.358803, address: '广州市天河区' }),
+    ],
+    [
+      'link',
+      { MsgType: 'link', Title: '新闻', Description: '描述', Url: 'https://example.org/a' },
+      (a) => expect(a.appeals[0].content.text).toContain('https://example.org/a'),
+    ],
   ];
   for (const mode of ['plain', 'compat', 'safe'] as const) {
     const id = mode === 'plain' ? 'default' : mode;
@@ -130,7 +176,10 @@ describe('fake pusher: every message type in plain, compat and safe mode', () =>
   });
 
   it('text starting with a ticket number threads to it', async () => {
-    await pushWithRetries(`${srv.url}/channels/wechat`, buildPush(accounts.default, withId({ MsgType: 'text', Content: '工单号20261120000123 补充：还是没修' }), 'plain'));
+    await pushWithRetries(
+      `${srv.url}/channels/wechat`,
+      buildPush(accounts.default, withId({ MsgType: 'text', Content: '工单号20261120000123 补充：还是没修' }), 'plain'),
+    );
     expect(intake.appeals[0].threadRef).toEqual({ ticketNo: '20261120000123' });
   });
 
@@ -204,12 +253,43 @@ describe('bad input: right status, nothing reaches intake, no stack trace', () =
   const good = () => buildPush(accounts.default, withId({ MsgType: 'text', Content: '正常' }), 'plain');
 
   it.each([
-    ['bad signature', () => { const p = good(); return { ...p, query: p.query.replace(/signature=[0-9a-f]+/, 'signature=' + 'a'.repeat(40)) }; }, 401, 'BAD_SIGNATURE'],
-    ['expired timestamp', () => buildPush(accounts.default, withId({ MsgType: 'text', Content: 'x' }), 'plain', { timestamp: now() - 301 }), 401, 'STALE_REQUEST'],
+    [
+      'bad signature',
+      () => {
+        const p = good();
+        return { ...p, query: p.query.replace(/signature=[0-9a-f]+/, 'signature=' + 'a'.repeat(40)) };
+      },
+      401,
+      'BAD_SIGNATURE',
+    ],
+    [
+      'expired timestamp',
+      () => buildPush(accounts.default, withId({ MsgType: 'text', Content: 'x' }), 'plain', { timestamp: now() - 301 }),
+      401,
+      'STALE_REQUEST',
+    ],
     ['malformed XML', () => ({ ...good(), body: '<xml><MsgType>text</xml' }), 400, 'BAD_MESSAGE'],
-    ['DOCTYPE / entity', () => ({ ...good(), body: '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>' }), 400, 'BAD_MESSAGE'],
-    ['openid in query ≠ FromUserName', () => { const p = good(); return { ...p, query: p.query.replace(/openid=[^&]+/, 'openid=oOTHER') }; }, 400, 'OPENID_MISMATCH'],
-    ['ToUserName of another account', () => buildPush(accounts.default, { ...withId({ MsgType: 'text', Content: 'x' }), ToUserName: 'gh_other' }, 'plain'), 400, 'WRONG_ACCOUNT'],
+    [
+      'DOCTYPE / entity',
+      () => ({ ...good(), body: '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>' }),
+      400,
+      'BAD_MESSAGE',
+    ],
+    [
+      'openid in query ≠ FromUserName',
+      () => {
+        const p = good();
+        return { ...p, query: p.query.replace(/openid=[^&]+/, 'openid=oOTHER') };
+      },
+      400,
+      'OPENID_MISMATCH',
+    ],
+    [
+      'ToUserName of another account',
+      () => buildPush(accounts.default, { ...withId({ MsgType: 'text', Content: 'x' }), ToUserName: 'gh_other' }, 'plain'),
+      400,
+      'WRONG_ACCOUNT',
+    ],
     ['oversized body', () => ({ ...good(), body: messageXml({ ...withId({ MsgType: 'text' }), Content: 'x'.repeat(70_000) }) }), 413, 'PAYLOAD_TOO_LARGE'],
   ])('%s', async (_n, make, status, code) => {
     const r = await post('/channels/wechat', make());
@@ -221,16 +301,25 @@ describe('bad input: right status, nothing reaches intake, no stack trace', () =
     const acct = accounts.safe;
     const fields = withId({ MsgType: 'text', Content: 'x' });
     const p = buildPush(acct, fields, 'safe');
-    expect(await post('/channels/wechat/safe', { ...p, query: p.query.replace(/msg_signature=[0-9a-f]+/, 'msg_signature=' + 'b'.repeat(40)) }))
-      .toEqual({ status: 401, text: 'BAD_SIGNATURE' });
+    expect(await post('/channels/wechat/safe', { ...p, query: p.query.replace(/msg_signature=[0-9a-f]+/, 'msg_signature=' + 'b'.repeat(40)) })).toEqual({
+      status: 401,
+      text: 'BAD_SIGNATURE',
+    });
     const other = buildPush({ ...acct, appId: 'wxSOMEONEELSE' }, fields, 'safe');
     expect(await post('/channels/wechat/safe', other)).toEqual({ status: 401, text: 'APPID_MISMATCH' });
     const ts = String(now());
     for (const enc of ['@@@notbase64@@@', Buffer.alloc(48, 9).toString('base64')]) {
-      const q = new URLSearchParams({ signature: wechatSignature(acct.token, ts, '1'), timestamp: ts, nonce: '1',
-        encrypt_type: 'aes', msg_signature: wechatSignature(acct.token, ts, '1', enc) });
-      expect(await post('/channels/wechat/safe', { query: q.toString(), body: `<xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` }))
-        .toEqual({ status: 400, text: 'BAD_MESSAGE' });
+      const q = new URLSearchParams({
+        signature: wechatSignature(acct.token, ts, '1'),
+        timestamp: ts,
+        nonce: '1',
+        encrypt_type: 'aes',
+        msg_signature: wechatSignature(acct.token, ts, '1', enc),
+      });
+      expect(await post('/channels/wechat/safe', { query: q.toString(), body: `<xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` })).toEqual({
+        status: 400,
+        text: 'BAD_MESSAGE',
+      });
     }
     expect(await post('/channels/wechat/safe', buildPush(acct, fields, 'plain'))).toEqual({ status: 400, text: 'MODE_MISMATCH' });
     expect(intake.calls).toBe(0);

@@ -38,7 +38,12 @@ export interface WechatRouterDeps {
 }
 
 class Reject extends Error {
-  constructor(public status: number, public code: string) { super(code); }
+  constructor(
+    public status: number,
+    public code: string,
+  ) {
+    super(code);
+  }
 }
 
 export function createWechatRouter(deps: WechatRouterDeps): Router {
@@ -95,7 +100,9 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       }
       if (!signatureMatches(wechatSignature(account.token, timestamp!, nonce), q(req, 'signature'))) throw new Reject(401, 'BAD_SIGNATURE');
       return res.status(200).type('text/plain').send(echostr);
-    } catch (e) { return fail(res, e); }
+    } catch (e) {
+      return fail(res, e);
+    }
   }
 
   /**
@@ -124,8 +131,8 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       if (!encrypted && account.mode === 'safe') throw new Reject(400, 'MODE_MISMATCH');
       const plainSig = q(req, 'signature');
       // Plain mode is authenticated by `signature` alone; in aes mode it is checked too when sent.
-      if ((!encrypted || plainSig !== undefined) &&
-        !signatureMatches(wechatSignature(account.token, timestamp!, nonce), plainSig)) throw new Reject(401, 'BAD_SIGNATURE');
+      if ((!encrypted || plainSig !== undefined) && !signatureMatches(wechatSignature(account.token, timestamp!, nonce), plainSig))
+        throw new Reject(401, 'BAD_SIGNATURE');
 
       const body = await readRawBody(req, limit);
       if (!encrypted) await claimSignedUrl(account, timestamp!, nonce, body);
@@ -160,14 +167,22 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
         const ts = String(Math.floor(now().getTime() / 1000));
         const rnonce = String(randomBytes(4).readUInt32BE(0));
         const enc = encryptMessage(key, xml, account.appId);
-        return res.status(200).type('application/xml').send(encryptedReplyXml(enc, wechatSignature(account.token, ts, rnonce, enc), ts, rnonce));
+        return res
+          .status(200)
+          .type('application/xml')
+          .send(encryptedReplyXml(enc, wechatSignature(account.token, ts, rnonce, enc), ts, rnonce));
       };
       const success = () => res.status(200).type('text/plain').send('success');
 
       if (parsed.kind === 'unsupported') {
-        await deps.events?.emit({ channel: 'wechat', channelAccount: account.appId, type: 'wechat.unsupported',
+        await deps.events?.emit({
+          channel: 'wechat',
+          channelAccount: account.appId,
+          type: 'wechat.unsupported',
           externalId: `${parsed.openId}:${fields.CreateTime}:${fields.MsgId ?? parsed.msgType}`,
-          at: started.toISOString(), data: { msgType: parsed.msgType, rawRef } });
+          at: started.toISOString(),
+          data: { msgType: parsed.msgType, rawRef },
+        });
         return success();
       }
       if (parsed.kind === 'event') {
@@ -181,28 +196,41 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       }
 
       let appeal: ParsedInboundAppeal;
-      try { appeal = InboundAppeal.parse(parsed.appeal); } catch { throw new Reject(400, 'BAD_MESSAGE'); }
+      try {
+        appeal = InboundAppeal.parse(parsed.appeal);
+      } catch {
+        throw new Reject(400, 'BAD_MESSAGE');
+      }
       const deadline = deps.replyDeadlineMs ?? 3000;
       const repliedKey = `wechat:replied:${account.appId}:${appeal.externalId}`;
       const registration = deps.intake.register(appeal);
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
-        registration.then((r) => ({ r }), (err: unknown) => ({ err })),
-        new Promise<'late'>((r) => { timer = setTimeout(r, Math.max(0, deadline - (now().getTime() - started.getTime())), 'late'); }),
+        registration.then(
+          (r) => ({ r }),
+          (err: unknown) => ({ err }),
+        ),
+        new Promise<'late'>((r) => {
+          timer = setTimeout(r, Math.max(0, deadline - (now().getTime() - started.getTime())), 'late');
+        }),
       ]);
       clearTimeout(timer);
       if (outcome === 'late') {
         // 5-second rule: answer now, send the number by customer-service message once it exists.
-        registration.then(async (r) => {
-          if (await deps.nonces.seen(repliedKey, 24 * 3600)) return;
-          await deps.customerService?.sendText(account, parsed.openId, texts.received(r.ticketNo));
-        }).catch((err: unknown) => deps.log?.warn({ code: 'LATE_REPLY_FAILED', err: String(err) }, 'wechat: late reply'));
+        registration
+          .then(async (r) => {
+            if (await deps.nonces.seen(repliedKey, 24 * 3600)) return;
+            await deps.customerService?.sendText(account, parsed.openId, texts.received(r.ticketNo));
+          })
+          .catch((err: unknown) => deps.log?.warn({ code: 'LATE_REPLY_FAILED', err: String(err) }, 'wechat: late reply'));
         return success();
       }
       if ('err' in outcome) throw outcome.err;
       await deps.nonces.seen(repliedKey, 24 * 3600);
       return reply(texts.received(outcome.r.ticketNo));
-    } catch (e) { return fail(res, e); }
+    } catch (e) {
+      return fail(res, e);
+    }
   }
 
   router.get('/', verifyUrl);

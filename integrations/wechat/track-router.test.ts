@@ -10,14 +10,51 @@ let srv: { url: string; close(): Promise<void> };
 beforeAll(async () => {
   api = await startFakeWechatApi('wxAPP', 'SECRET');
   const cache = new Map<string, string>();
-  const client = new WechatApiClient({ appId: 'wxAPP', appSecret: 'SECRET', baseUrl: api.url,
-    tokens: { get: async (k) => cache.get(k) ?? null, set: async (k, v) => { cache.set(k, v); }, del: async (k) => { cache.delete(k); } } });
-  srv = await listen([['/h5/wechat', createWechatTrackRouter({ appId: 'wxAPP', oauth: client, nonces: new MemoryNonceStore(),
-    callbackUrl: 'https://12345.example/h5/wechat/oauth/callback',
-    tickets: { byOpenId: async (o) => (o === 'oCITIZEN' ? [{ ticketNo: '20261125000001', status: 'open', description: '路灯<script>不亮',
-      statusNotes: '已派单至市城管局', requestedAt: '2026-11-25T01:00:00Z' }] : []) } })]]);
+  const client = new WechatApiClient({
+    appId: 'wxAPP',
+    appSecret: 'SECRET',
+    baseUrl: api.url,
+    tokens: {
+      get: async (k) => cache.get(k) ?? null,
+      set: async (k, v) => {
+        cache.set(k, v);
+      },
+      del: async (k) => {
+        cache.delete(k);
+      },
+    },
+  });
+  srv = await listen([
+    [
+      '/h5/wechat',
+      createWechatTrackRouter({
+        appId: 'wxAPP',
+        oauth: client,
+        nonces: new MemoryNonceStore(),
+        callbackUrl: 'https://12345.example/h5/wechat/oauth/callback',
+        tickets: {
+          byOpenId: async (o) =>
+            o === 'oCITIZEN'
+              ? [
+                  {
+                    ticketNo: '20261125000001',
+                    status: 'open',
+                    description: '路灯<script>不亮',
+                    statusNotes: '已派单至市城管局',
+                    requestedAt: '2026-11-25T01:00:00Z',
+                  },
+                ]
+              : [],
+        },
+      }),
+    ],
+  ]);
 });
-afterAll(async () => { expect(api.unknownCalls).toEqual([]); await srv.close(); await api.close(); });
+afterAll(async () => {
+  expect(api.unknownCalls).toEqual([]);
+  await srv.close();
+  await api.close();
+});
 
 async function startFlow() {
   const res = await fetch(`${srv.url}/h5/wechat/track`, { redirect: 'manual' });
@@ -25,14 +62,18 @@ async function startFlow() {
   const loc = new URL(res.headers.get('location')!);
   expect(loc.origin + loc.pathname).toBe('https://open.weixin.qq.com/connect/oauth2/authorize');
   expect(loc.hash).toBe('#wechat_redirect');
-  expect(Object.fromEntries(loc.searchParams)).toMatchObject({ appid: 'wxAPP', response_type: 'code', scope: 'snsapi_base',
-    redirect_uri: 'https://12345.example/h5/wechat/oauth/callback' });
+  expect(Object.fromEntries(loc.searchParams)).toMatchObject({
+    appid: 'wxAPP',
+    response_type: 'code',
+    scope: 'snsapi_base',
+    redirect_uri: 'https://12345.example/h5/wechat/oauth/callback',
+  });
   const cookie = res.headers.get('set-cookie')!.split(';')[0];
   return { state: loc.searchParams.get('state')!, cookie };
 }
 
 describe('WeChat OAuth tracking page (against the loopback api.weixin.qq.com contract stub)', () => {
-  it('state cookie → code → openid → that citizen\'s tickets, HTML-escaped', async () => {
+  it("state cookie → code → openid → that citizen's tickets, HTML-escaped", async () => {
     const { state, cookie } = await startFlow();
     api.oauthCodes.set('CODE1', 'oCITIZEN'); // what WeChat would hand back after the user's consent
     const res = await fetch(`${srv.url}/h5/wechat/oauth/callback?code=CODE1&state=${state}`, { headers: { cookie } });
@@ -62,8 +103,20 @@ describe('WeChat OAuth tracking page (against the loopback api.weixin.qq.com con
 describe('media download', () => {
   it('fetches the bytes of a MediaId; an unknown MediaId returns its errcode', async () => {
     const cache = new Map<string, string>();
-    const client = new WechatApiClient({ appId: 'wxAPP', appSecret: 'SECRET', baseUrl: api.url,
-      tokens: { get: async (k) => cache.get(k) ?? null, set: async (k, v) => { cache.set(k, v); }, del: async (k) => { cache.delete(k); } } });
+    const client = new WechatApiClient({
+      appId: 'wxAPP',
+      appSecret: 'SECRET',
+      baseUrl: api.url,
+      tokens: {
+        get: async (k) => cache.get(k) ?? null,
+        set: async (k, v) => {
+          cache.set(k, v);
+        },
+        del: async (k) => {
+          cache.delete(k);
+        },
+      },
+    });
     api.media.set('MEDIA_IMG', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
     const r = await client.getMedia('MEDIA_IMG');
     expect(r).toMatchObject({ ok: true, contentType: 'image/jpeg' });

@@ -25,11 +25,13 @@ export interface WechatTrackRouterDeps {
 }
 
 const COOKIE = 'rx_wx_state';
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' }[c]!));
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(title: string, body: string) {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
-    + `<title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
+  return (
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`
+  );
 }
 
 function cookieOf(req: Request, name: string): string | undefined {
@@ -45,18 +47,31 @@ const beijing = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000
 
 export function renderTickets(ts: PublicTicketView[], timelines = new Map<string, { at: string; label: string }[]>()): string {
   if (ts.length === 0) return page('我的诉求', '<p>您暂无诉求记录。</p>');
-  return page('我的诉求', '<ul>' + ts.map((t) => {
-    const tl = timelines.get(t.ticketNo) ?? [];
-    return `<li><strong>${esc(t.ticketNo)}</strong> ${t.status === 'closed' ? '已办结' : '办理中'}`
-      + `<p>${esc(t.description.slice(0, 200))}</p>${t.statusNotes ? `<p>最新答复：${esc(t.statusNotes)}</p>` : ''}`
-      + (tl.length ? `<ol class="timeline">${tl.map((e) => `<li><time>${esc(beijing(e.at))}</time> ${esc(e.label)}</li>`).join('')}</ol>` : '')
-      + '</li>';
-  }).join('') + '</ul>');
+  return page(
+    '我的诉求',
+    '<ul>' +
+      ts
+        .map((t) => {
+          const tl = timelines.get(t.ticketNo) ?? [];
+          return (
+            `<li><strong>${esc(t.ticketNo)}</strong> ${t.status === 'closed' ? '已办结' : '办理中'}` +
+            `<p>${esc(t.description.slice(0, 200))}</p>${t.statusNotes ? `<p>最新答复：${esc(t.statusNotes)}</p>` : ''}` +
+            (tl.length ? `<ol class="timeline">${tl.map((e) => `<li><time>${esc(beijing(e.at))}</time> ${esc(e.label)}</li>`).join('')}</ol>` : '') +
+            '</li>'
+          );
+        })
+        .join('') +
+      '</ul>',
+  );
 }
 
 export function createWechatTrackRouter(deps: WechatTrackRouterDeps): Router {
   const router = Router();
-  const bad = (res: Response, msg: string) => res.status(400).type('text/html; charset=utf-8').send(page('无法查询', `<p>${esc(msg)}</p>`));
+  const bad = (res: Response, msg: string) =>
+    res
+      .status(400)
+      .type('text/html; charset=utf-8')
+      .send(page('无法查询', `<p>${esc(msg)}</p>`));
 
   router.get('/track', (_req, res) => {
     const state = randomBytes(16).toString('hex');

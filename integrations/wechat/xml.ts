@@ -50,12 +50,16 @@ export function cdata(s: string): string {
 
 /** Passive text reply (被动回复文本消息): From/To swapped. */
 export function textReplyXml(toOpenId: string, fromOriginalId: string, createTime: number, content: string): string {
-  return `<xml><ToUserName>${cdata(toOpenId)}</ToUserName><FromUserName>${cdata(fromOriginalId)}</FromUserName>` +
-    `<CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(content)}</Content></xml>`;
+  return (
+    `<xml><ToUserName>${cdata(toOpenId)}</ToUserName><FromUserName>${cdata(fromOriginalId)}</FromUserName>` +
+    `<CreateTime>${createTime}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(content)}</Content></xml>`
+  );
 }
 
 /** Encrypted reply envelope (安全模式回复). */
 export function encryptedReplyXml(encrypt: string, msgSignature: string, timestamp: string, nonce: string): string {
-  return `<xml><Encrypt>${cdata(encrypt)}</Encrypt><MsgSignature>${cdata(msgSignature)}</MsgSignature>` +
-    `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`;
+  return (
+    `<xml><Encrypt>${cdata(encrypt)}</Encrypt><MsgSignature>${cdata(msgSignature)}</MsgSignature>` +
+    `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`
+  );
 }

@@ -33,7 +33,12 @@ export function attachmentRoutes() {
     if (!a) throw problem('ATTACHMENT_NOT_FOUND');
     const body = attachmentBytes(req.ctx.svc.pii, a);
     // A citizen's photo or scan is personal data: who downloaded which file of which ticket, when.
-    await writeAudit(req.ctx.db, req.ctx, { action: 'attachment.downloaded', entityType: 'ticket', entityId: id, data: { attachmentId: a.id, mime: a.mime, size: a.size } });
+    await writeAudit(req.ctx.db, req.ctx, {
+      action: 'attachment.downloaded',
+      entityType: 'ticket',
+      entityId: id,
+      data: { attachmentId: a.id, mime: a.mime, size: a.size },
+    });
     const image = a.mime.startsWith('image/');
     res.setHeader('Content-Type', a.mime);
     res.setHeader('Content-Length', String(body.length));
@@ -46,26 +51,31 @@ export function attachmentRoutes() {
   });
 
   // Unit clerks of a unit dispatched on the ticket, and the centre's desk roles (admin does not reply).
-  r.post('/tickets/:id/attachments', requireStaff('agent', 'dispatcher', 'supervisor', 'unit_clerk'), validate({ params: IdParams }),
-    async (req, res) => {
-      const id = String(req.params.id);
-      await assertTicketVisible(req.ctx, id);
-      // One file per call: the console uploads each as it is picked and shows its progress.
-      const { files } = await readMultipart(req, { ...UPLOAD_LIMITS, files: 1 });
-      if (files.length === 0) throw problem('VALIDATION_FAILED', 'no file in the files field');
-      const f = files[0];
-      const a = req.ctx.actor;
-      // The file and who put it on the ticket, together (the reply that cites it is its own event).
-      await req.ctx.db.transaction(async (tx) => {
-        await storeUploads(tx, req.ctx.svc.pii, files, {
-          channel: 'console', channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '', ticketId: id,
-          uploadedBy: a.kind === 'staff' ? a.id : null,
-        });
-        await writeAudit(tx, req.ctx, { action: 'attachment.uploaded', entityType: 'ticket', entityId: id,
-          data: { storageKey: f.storageKey, mime: f.mime, size: f.size } });
+  r.post('/tickets/:id/attachments', requireStaff('agent', 'dispatcher', 'supervisor', 'unit_clerk'), validate({ params: IdParams }), async (req, res) => {
+    const id = String(req.params.id);
+    await assertTicketVisible(req.ctx, id);
+    // One file per call: the console uploads each as it is picked and shows its progress.
+    const { files } = await readMultipart(req, { ...UPLOAD_LIMITS, files: 1 });
+    if (files.length === 0) throw problem('VALIDATION_FAILED', 'no file in the files field');
+    const f = files[0];
+    const a = req.ctx.actor;
+    // The file and who put it on the ticket, together (the reply that cites it is its own event).
+    await req.ctx.db.transaction(async (tx) => {
+      await storeUploads(tx, req.ctx.svc.pii, files, {
+        channel: 'console',
+        channelAccount: a.kind === 'staff' ? (a.unitId ?? 'centre') : '',
+        ticketId: id,
+        uploadedBy: a.kind === 'staff' ? a.id : null,
       });
-      res.status(201).json({ data: { storageKey: f.storageKey, name: f.name, mime: f.mime, size: f.size } });
+      await writeAudit(tx, req.ctx, {
+        action: 'attachment.uploaded',
+        entityType: 'ticket',
+        entityId: id,
+        data: { storageKey: f.storageKey, mime: f.mime, size: f.size },
+      });
     });
+    res.status(201).json({ data: { storageKey: f.storageKey, name: f.name, mime: f.mime, size: f.size } });
+  });
 
   return r;
 }

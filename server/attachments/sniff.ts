@@ -4,7 +4,10 @@
  * Only the kinds the portal accepts are known; anything else is `null` and is refused.
  */
 export type AttachmentKind = 'image' | 'audio' | 'video' | 'document';
-export interface Sniffed { mime: string; kind: AttachmentKind }
+export interface Sniffed {
+  mime: string;
+  kind: AttachmentKind;
+}
 
 const ascii = (b: Buffer, at: number, s: string) => b.length >= at + s.length && b.toString('latin1', at, at + s.length) === s;
 

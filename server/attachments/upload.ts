@@ -28,13 +28,20 @@ export interface UploadedFile {
   body: Buffer;
 }
 
-export interface MultipartLimits { files: number; fileBytes: number; totalBytes: number }
+export interface MultipartLimits {
+  files: number;
+  fileBytes: number;
+  totalBytes: number;
+}
 
 /** A file name as shown to staff: no path, no control characters, bounded. */
 export function cleanName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
-  const name = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const name = base
+    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
   return name || 'file';
 }
 
@@ -55,7 +62,8 @@ export function readMultipart(req: Request, limits: MultipartLimits = UPLOAD_LIM
     let bb: Busboy.Busboy;
     try {
       bb = Busboy({
-        headers: req.headers, defParamCharset: 'utf8',
+        headers: req.headers,
+        defParamCharset: 'utf8',
         limits: { files: limits.files, fileSize: limits.fileBytes, fields: 10, fieldSize: 64 * 1024, parts: limits.files + 10 },
       });
     } catch {
@@ -116,8 +124,16 @@ export function readMultipart(req: Request, limits: MultipartLimits = UPLOAD_LIM
         if (type === undefined) judge(); // a file shorter than the sniff window
         if (!type) return;
         const id = randomUUID();
-        files.push({ id, storageKey: `att:${id}`, name: cleanName(info.filename), mime: type.mime, kind: type.kind, size,
-          sha256: hash.digest('hex'), body: Buffer.concat(chunks) });
+        files.push({
+          id,
+          storageKey: `att:${id}`,
+          name: cleanName(info.filename),
+          mime: type.mime,
+          kind: type.kind,
+          size,
+          sha256: hash.digest('hex'),
+          body: Buffer.concat(chunks),
+        });
         maybeDone();
       });
     });

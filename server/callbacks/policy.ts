@@ -17,8 +17,16 @@ export const FeedbackPolicy = z.strictObject({
   /** Share of on-time closed tickets that get a callback (0..1). Overdue ones always do. */
   sampleRate: z.number().min(0).max(1),
   /** Working hours are not modelled here: the callback limit is wall-clock hours after close. */
-  callbackDueHours: z.number().int().min(1).max(24 * 30),
-  badReviewCallbackDueHours: z.number().int().min(1).max(24 * 30),
+  callbackDueHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
+  badReviewCallbackDueHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
   /** What an unsolved/dissatisfied callback does: reopen at once, or let the agent choose reopen or close with a reason. */
   onDissatisfied: z.enum(['reopen', 'agent_decides']),
   /** Whether a "partly solved" answer counts as dissatisfied. */
@@ -40,9 +48,18 @@ export const FeedbackPolicy = z.strictObject({
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicy>;
 
 export const DEFAULT_POLICY: FeedbackPolicy = {
-  sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, onDissatisfied: 'reopen',
-  partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15, rectificationRounds: 2,
-  callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
+  sampleRate: 0.3,
+  callbackDueHours: 72,
+  badReviewCallbackDueHours: 24,
+  onDissatisfied: 'reopen',
+  partlyIsDissatisfied: false,
+  maxAttempts: 3,
+  rectificationWorkingDays: 15,
+  rectificationRounds: 2,
+  callbackBy: 'agent',
+  dialRetryHours: 2,
+  dialStartHour: 9,
+  dialEndHour: 18,
 };
 
 const KEY = 'feedback_policy';
@@ -54,8 +71,11 @@ export async function getPolicy(db: Tx | Db): Promise<FeedbackPolicy> {
 
 export async function setPolicy(db: Db, patch: Partial<FeedbackPolicy>, actorId: string | null): Promise<FeedbackPolicy> {
   const next = FeedbackPolicy.parse({ ...(await getPolicy(db)), ...patch });
-  if (next.dialStartHour >= next.dialEndHour) throw problem('VALIDATION_FAILED', undefined, { fields: { dialEndHour: 'dialStartHour must be before dialEndHour' } });
-  await db.insert(feedbackSettings).values({ key: KEY, value: next, updatedBy: actorId })
+  if (next.dialStartHour >= next.dialEndHour)
+    throw problem('VALIDATION_FAILED', undefined, { fields: { dialEndHour: 'dialStartHour must be before dialEndHour' } });
+  await db
+    .insert(feedbackSettings)
+    .values({ key: KEY, value: next, updatedBy: actorId })
     .onConflictDoUpdate({ target: feedbackSettings.key, set: { value: next, updatedBy: actorId, updatedAt: new Date() } });
   return next;
 }

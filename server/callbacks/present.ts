@@ -18,10 +18,22 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 export function presentCallback(r: Row) {
   return {
-    id: r.id, ticketId: r.ticketId, ticketNumber: r.number, round: r.round, reason: r.reason, status: r.status,
-    dueAt: iso(r.dueAt), overdue: r.status === 'pending' && new Date(r.dueAt) < new Date(), attempts: r.attempts,
-    unit: r.unitId ? { id: r.unitId, name: r.unitName } : null, result: r.result, score: r.score, decision: r.decision,
-    decisionReason: r.decisionReason, doneAt: iso(r.doneAt), createdAt: iso(r.createdAt),
+    id: r.id,
+    ticketId: r.ticketId,
+    ticketNumber: r.number,
+    round: r.round,
+    reason: r.reason,
+    status: r.status,
+    dueAt: iso(r.dueAt),
+    overdue: r.status === 'pending' && new Date(r.dueAt) < new Date(),
+    attempts: r.attempts,
+    unit: r.unitId ? { id: r.unitId, name: r.unitName } : null,
+    result: r.result,
+    score: r.score,
+    decision: r.decision,
+    decisionReason: r.decisionReason,
+    doneAt: iso(r.doneAt),
+    createdAt: iso(r.createdAt),
   };
 }
 
@@ -39,8 +51,9 @@ export async function presentCallbackDetail(ctx: Ctx, r: Row) {
     link: { callbackId: r.id, token: callbackTokenFor(ctx, r.id) },
     // 回访外呼: each CTI call and the SMS link it fell back to (empty when agents call).
     nextDialAt: iso(r.nextDialAt),
-    dialAttempts: (await ctx.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, r.id)).orderBy(asc(callbackAttempts.attempt)))
-      .map((a) => ({ attempt: a.attempt, channel: a.channel, status: a.status, detail: a.detail, requestedAt: iso(a.requestedAt), updatedAt: iso(a.updatedAt) })),
+    dialAttempts: (await ctx.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, r.id)).orderBy(asc(callbackAttempts.attempt))).map(
+      (a) => ({ attempt: a.attempt, channel: a.channel, status: a.status, detail: a.detail, requestedAt: iso(a.requestedAt), updatedAt: iso(a.updatedAt) }),
+    ),
   };
 }
 

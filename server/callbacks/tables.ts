@@ -25,7 +25,9 @@ export const callbacks = pgTable(
   'callbacks',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
     round: integer('round').notNull(),
     unitId: uuid('unit_id'),
     reason: text('reason').$type<CallbackReason>().notNull(),
@@ -51,7 +53,9 @@ export const callbacks = pgTable(
   (t) => [
     uniqueIndex('callbacks_ticket_round_uq').on(t.ticketId, t.round),
     index('callbacks_status_due_idx').on(t.status, t.dueAt),
-    index('callbacks_next_dial_idx').on(t.nextDialAt).where(sql`next_dial_at is not null`),
+    index('callbacks_next_dial_idx')
+      .on(t.nextDialAt)
+      .where(sql`next_dial_at is not null`),
   ],
 );
 
@@ -67,7 +71,9 @@ export const callbackAttempts = pgTable(
   'callback_attempts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    callbackId: uuid('callback_id').notNull().references(() => callbacks.id),
+    callbackId: uuid('callback_id')
+      .notNull()
+      .references(() => callbacks.id),
     attempt: integer('attempt').notNull(),
     channel: text('channel').$type<'phone' | 'sms'>().notNull(),
     status: text('status').$type<CallbackAttemptStatus>().notNull().default('requested'),

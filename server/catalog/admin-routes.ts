@@ -19,8 +19,11 @@ type Node = { code: string; name: string; parentCode: string | null; level: numb
 const nodesOf = async (db: Queryable, version: number): Promise<Node[]> => {
   const [v] = await db.select({ version: categoryTreeVersions.version }).from(categoryTreeVersions).where(eq(categoryTreeVersions.version, version));
   if (!v) throw problem('NOT_FOUND', `category tree version ${version}`);
-  return db.select({ code: categories.code, name: categories.name, parentCode: categories.parentCode, level: categories.level })
-    .from(categories).where(eq(categories.version, version)).orderBy(asc(categories.code));
+  return db
+    .select({ code: categories.code, name: categories.name, parentCode: categories.parentCode, level: categories.level })
+    .from(categories)
+    .where(eq(categories.version, version))
+    .orderBy(asc(categories.code));
 };
 
 /** Added, removed, renamed and moved nodes between two versions, keyed by code. */
@@ -31,11 +34,11 @@ export function diffTrees(from: Node[], to: Node[]) {
     added: to.filter((n) => !a.has(n.code)),
     removed: from.filter((n) => !b.has(n.code)),
     renamed: to.filter((n) => a.has(n.code) && a.get(n.code)!.name !== n.name).map((n) => ({ code: n.code, from: a.get(n.code)!.name, to: n.name })),
-    moved: to.filter((n) => a.has(n.code) && a.get(n.code)!.parentCode !== n.parentCode)
+    moved: to
+      .filter((n) => a.has(n.code) && a.get(n.code)!.parentCode !== n.parentCode)
       .map((n) => ({ code: n.code, name: n.name, fromParent: a.get(n.code)!.parentCode, toParent: n.parentCode })),
   };
 }
-
 
 export function catalogAdminRoutes() {
   const r = Router();

@@ -10,10 +10,27 @@ import { readCsvTable, writeCsvTable } from '../platform/csv';
 import { APPEAL_TYPES, URGENCIES } from '../tickets/tables';
 import type { CategoryRow } from './use-cases/import-category-tree';
 
-export const CATEGORY_CSV_COLUMNS = ['code', 'name', 'parent_code', 'level', 'aliases', 'default_type', 'default_urgency', 'valid_from',
-  'valid_to', 'citizen_selectable', 'replaces'] as const;
+export const CATEGORY_CSV_COLUMNS = [
+  'code',
+  'name',
+  'parent_code',
+  'level',
+  'aliases',
+  'default_type',
+  'default_urgency',
+  'valid_from',
+  'valid_to',
+  'citizen_selectable',
+  'replaces',
+] as const;
 
-const list = (s: string | undefined) => (s ? s.split('|').map((x) => x.trim()).filter(Boolean) : []);
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split('|')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Row = z.strictObject({
   code: z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'letters and digits, at most 32'),
@@ -40,9 +57,15 @@ export function categoriesFromCsv(text: string): CategoryRow[] {
     schema: Row,
     fail: tableProblem,
     toRaw: (rec) => ({
-      code: rec.code ?? '', name: rec.name ?? '', parentCode: rec.parent_code || null, level: Number(rec.level),
-      aliases: list(rec.aliases), defaultType: rec.default_type || null, defaultUrgency: rec.default_urgency || null,
-      validFrom: rec.valid_from || null, validTo: rec.valid_to || null,
+      code: rec.code ?? '',
+      name: rec.name ?? '',
+      parentCode: rec.parent_code || null,
+      level: Number(rec.level),
+      aliases: list(rec.aliases),
+      defaultType: rec.default_type || null,
+      defaultUrgency: rec.default_urgency || null,
+      validFrom: rec.valid_from || null,
+      validTo: rec.valid_to || null,
       ...(rec.citizen_selectable ? { citizenSelectable: !['false', '0', 'no', '否'].includes(rec.citizen_selectable.toLowerCase()) } : {}),
       replaces: list(rec.replaces),
     }),
@@ -62,6 +85,20 @@ export function categoriesFromCsv(text: string): CategoryRow[] {
 }
 
 export function categoriesToCsv(rows: (CategoryRow & { citizenSelectable: boolean })[]): string {
-  return writeCsvTable(CATEGORY_CSV_COLUMNS, rows.map((r) => [r.code, r.name, r.parentCode ?? '', r.level, (r.aliases ?? []).join('|'),
-    r.defaultType ?? '', r.defaultUrgency ?? '', r.validFrom ?? '', r.validTo ?? '', r.citizenSelectable ? 'true' : 'false', (r.replaces ?? []).join('|')]));
+  return writeCsvTable(
+    CATEGORY_CSV_COLUMNS,
+    rows.map((r) => [
+      r.code,
+      r.name,
+      r.parentCode ?? '',
+      r.level,
+      (r.aliases ?? []).join('|'),
+      r.defaultType ?? '',
+      r.defaultUrgency ?? '',
+      r.validFrom ?? '',
+      r.validTo ?? '',
+      r.citizenSelectable ? 'true' : 'false',
+      (r.replaces ?? []).join('|'),
+    ]),
+  );
 }

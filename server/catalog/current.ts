@@ -21,7 +21,9 @@ export async function currentCategory(db: Queryable, code: string) {
 }
 
 async function readCurrentCategory(db: Queryable, code: string) {
-  const [cat] = await db.select({ version: categories.version, code: categories.code, name: categories.name }).from(categories)
+  const [cat] = await db
+    .select({ version: categories.version, code: categories.code, name: categories.name })
+    .from(categories)
     .where(and(eq(categories.code, code), eq(categories.version, CURRENT_CATEGORY_VERSION)));
   return cat as { version: number; code: string; name: string } | undefined;
 }
@@ -70,9 +72,14 @@ export async function categoriesInForce(db: Queryable, codes: Iterable<string>):
   const wanted = [...new Set(codes)].filter((c) => c && c !== '-');
   const out = new Map<string, CategoryInForce>();
   if (!wanted.length) return out;
-  const list = sql.join(wanted.map((c) => sql`${c}`), sql`, `);
-  const inForce = (await db.execute<{ code: string; name: string }>(sql`select code, name from categories
-    where version = ${CURRENT_CATEGORY_VERSION} and code in (${list})`)).rows;
+  const list = sql.join(
+    wanted.map((c) => sql`${c}`),
+    sql`, `,
+  );
+  const inForce = (
+    await db.execute<{ code: string; name: string }>(sql`select code, name from categories
+    where version = ${CURRENT_CATEGORY_VERSION} and code in (${list})`)
+  ).rows;
   for (const r of inForce) out.set(r.code, { code: r.code, name: r.name, via: 'same' });
   const missing = wanted.filter((c) => !out.has(c));
   if (!missing.length) return out;
@@ -90,8 +97,10 @@ export async function categoryMapper(db: Queryable) {
   const [{ current }] = (await db.execute<{ current: number | null }>(sql`select ${CURRENT_CATEGORY_VERSION} as current`)).rows;
   type Node = { version: number; code: string; name: string; parentCode: string | null; level: number };
   const nodes = (await db.execute<Node>(sql`select version, code, name, parent_code as "parentCode", level from categories`)).rows;
-  const maps = (await db.execute<{ fromVersion: number; fromCode: string; toVersion: number; toCode: string }>(sql`
-    select from_version as "fromVersion", from_code as "fromCode", to_version as "toVersion", to_code as "toCode" from category_code_map`)).rows;
+  const maps = (
+    await db.execute<{ fromVersion: number; fromCode: string; toVersion: number; toCode: string }>(sql`
+    select from_version as "fromVersion", from_code as "fromCode", to_version as "toVersion", to_code as "toCode" from category_code_map`)
+  ).rows;
   const node = new Map(nodes.map((n) => [`${n.version}|${n.code}`, n]));
   const newest = new Map<string, number>();
   for (const n of nodes) if (n.version !== current && n.version > (newest.get(n.code) ?? 0)) newest.set(n.code, n.version);

@@ -10,14 +10,27 @@ import { handlingUnits } from '../dispatch/tables';
 import { open311PublicCategories } from '../channels/tables';
 import { problem } from '../platform/http/problems';
 import type { TreeNode as TreeNodeT } from './use-cases/import-category-tree';
-import { categoryMapping, categoryRollup, exportCategoryVersion, importCategoryCsv, previewCategoryCsv, importCategoryTreeJson, listCategoryVersions } from './use-cases/category-versions';
+import {
+  categoryMapping,
+  categoryRollup,
+  exportCategoryVersion,
+  importCategoryCsv,
+  previewCategoryCsv,
+  importCategoryTreeJson,
+  listCategoryVersions,
+} from './use-cases/category-versions';
 import { listTags, saveTag, setTicketTags, SetTicketTagsInput, TagInput, tagCounts, tagsOfTicket } from './use-cases/tags';
 
 const VersionParams = z.strictObject({ version: z.coerce.number().int().min(1) });
 const ImportCsvBody = z.strictObject({ csv: z.string().min(1).max(5_000_000), label: z.string().trim().min(1).max(200) });
 const PreviewCsvBody = z.strictObject({ csv: z.string().min(1).max(5_000_000) });
-const TreeNode: z.ZodType<TreeNodeT> = z.lazy(() => z.strictObject({ name: z.string().trim().min(1).max(100), children: z.array(TreeNode).max(500).optional() }));
-const ImportTreeBody = z.strictObject({ tree: z.strictObject({ children: z.array(TreeNode).min(1).max(500) }).loose(), label: z.string().trim().min(1).max(200) });
+const TreeNode: z.ZodType<TreeNodeT> = z.lazy(() =>
+  z.strictObject({ name: z.string().trim().min(1).max(100), children: z.array(TreeNode).max(500).optional() }),
+);
+const ImportTreeBody = z.strictObject({
+  tree: z.strictObject({ children: z.array(TreeNode).min(1).max(500) }).loose(),
+  label: z.string().trim().min(1).max(200),
+});
 const Period = z.strictObject({ from: z.iso.date(), to: z.iso.date(), level: z.coerce.number().int().min(1).max(8).default(1) });
 const TagParams = z.strictObject({ code: z.string().regex(/^[a-z0-9_]{1,40}$/) });
 const TicketParams = z.strictObject({ id: z.uuid() });
@@ -31,10 +44,18 @@ const CategoryQuery = z.strictObject({ parentCode: z.string().max(32).optional()
 export function catalogRoutes() {
   const r = Router();
   r.get('/units', requireStaff(), async (req, res) => {
-    const rows = await req.ctx.db.select({
-      id: handlingUnits.id, code: handlingUnits.code, name: handlingUnits.name, kind: handlingUnits.kind,
-      parentId: handlingUnits.parentId, regionCode: handlingUnits.regionCode,
-    }).from(handlingUnits).where(eq(handlingUnits.active, true)).orderBy(asc(handlingUnits.code));
+    const rows = await req.ctx.db
+      .select({
+        id: handlingUnits.id,
+        code: handlingUnits.code,
+        name: handlingUnits.name,
+        kind: handlingUnits.kind,
+        parentId: handlingUnits.parentId,
+        regionCode: handlingUnits.regionCode,
+      })
+      .from(handlingUnits)
+      .where(eq(handlingUnits.active, true))
+      .orderBy(asc(handlingUnits.code));
     res.json({ data: rows });
   });
 
@@ -46,12 +67,23 @@ export function catalogRoutes() {
   r.get('/categories', requireStaff(), validate({ query: CategoryQuery }), async (req, res) => {
     const q = res.locals.query;
     const version = CURRENT_CATEGORY_VERSION;
-    const where = q.all === 'true' ? eq(categories.version, version)
-      : q.parentCode ? and(eq(categories.version, version), eq(categories.parentCode, q.parentCode))
-      : and(eq(categories.version, version), isNull(categories.parentCode));
-    const rows = await req.ctx.db.select({
-      code: categories.code, name: categories.name, parentCode: categories.parentCode, level: categories.level, version: categories.version,
-    }).from(categories).where(where).orderBy(asc(categories.code));
+    const where =
+      q.all === 'true'
+        ? eq(categories.version, version)
+        : q.parentCode
+          ? and(eq(categories.version, version), eq(categories.parentCode, q.parentCode))
+          : and(eq(categories.version, version), isNull(categories.parentCode));
+    const rows = await req.ctx.db
+      .select({
+        code: categories.code,
+        name: categories.name,
+        parentCode: categories.parentCode,
+        level: categories.level,
+        version: categories.version,
+      })
+      .from(categories)
+      .where(where)
+      .orderBy(asc(categories.code));
     res.json({ data: rows });
   });
 
@@ -60,8 +92,10 @@ export function catalogRoutes() {
    * in per category, e.g. street lights); other requests are seen only by the key that filed them.
    */
   r.get('/admin/open311/public-categories', requireStaff('admin', 'supervisor'), async (req, res) => {
-    const rows = await req.ctx.db.select({ categoryCode: open311PublicCategories.categoryCode, enabledAt: open311PublicCategories.enabledAt })
-      .from(open311PublicCategories).orderBy(asc(open311PublicCategories.categoryCode));
+    const rows = await req.ctx.db
+      .select({ categoryCode: open311PublicCategories.categoryCode, enabledAt: open311PublicCategories.enabledAt })
+      .from(open311PublicCategories)
+      .orderBy(asc(open311PublicCategories.categoryCode));
     res.json({ data: rows.map((x) => ({ categoryCode: x.categoryCode, enabledAt: x.enabledAt.toISOString() })) });
   });
 
@@ -122,11 +156,15 @@ export function catalogRoutes() {
   r.get('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams }), async (req, res) => {
     res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
   });
-  r.put('/tickets/:id/tags', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: TicketParams, body: SetTicketTagsInput }),
+  r.put(
+    '/tickets/:id/tags',
+    requireStaff('agent', 'dispatcher', 'supervisor'),
+    validate({ params: TicketParams, body: SetTicketTagsInput }),
     async (req, res) => {
       await setTicketTags(req.ctx, String(req.params.id), req.body);
       res.json({ data: await tagsOfTicket(req.ctx.db, String(req.params.id)) });
-    });
+    },
+  );
   r.get('/reports/tags', requireStaff('supervisor', 'admin'), validate({ query: Period }), async (req, res) => {
     const q = res.locals.query;
     res.json({ data: await tagCounts(req.ctx.db, { from: dayStart(q.from), to: new Date(dayStart(q.to).getTime() + 86_400_000) }) });

@@ -12,7 +12,9 @@ export const categoryTreeVersions = pgTable('category_tree_versions', {
 export const categories = pgTable(
   'categories',
   {
-    version: integer('version').notNull().references(() => categoryTreeVersions.version),
+    version: integer('version')
+      .notNull()
+      .references(() => categoryTreeVersions.version),
     code: text('code').notNull(),
     name: text('name').notNull(),
     parentCode: text('parent_code'),
@@ -48,8 +50,10 @@ export const categoryCodeMap = pgTable(
     toVersion: integer('to_version').notNull(),
     toCode: text('to_code').notNull(),
   },
-  (t) => [primaryKey({ name: 'category_code_map_pk', columns: [t.fromVersion, t.fromCode, t.toVersion, t.toCode] }),
-    index('category_code_map_to_idx').on(t.toVersion, t.toCode)],
+  (t) => [
+    primaryKey({ name: 'category_code_map_pk', columns: [t.fromVersion, t.fromCode, t.toVersion, t.toCode] }),
+    index('category_code_map_to_idx').on(t.toVersion, t.toCode),
+  ],
 );
 
 export const TAG_KINDS = ['place_time', 'who', 'nature', 'governance'] as const;
@@ -67,8 +71,12 @@ export const tags = pgTable('tags', {
 export const ticketTags = pgTable(
   'ticket_tags',
   {
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
-    tagCode: text('tag_code').notNull().references(() => tags.code),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    tagCode: text('tag_code')
+      .notNull()
+      .references(() => tags.code),
     addedBy: uuid('added_by'),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
   },

@@ -41,10 +41,19 @@ export function attachmentStore(rt: Runtime, channelAccount: string): Attachment
   return {
     async put(a) {
       const mime = sniff(a.content.subarray(0, SNIFF_BYTES))?.mime ?? 'application/octet-stream';
-      const [r] = await rt.db.insert(channelAttachments).values({
-        channel: 'email', channelAccount, sha256: a.sha256, mime, filename: a.filename?.slice(0, 200) ?? null,
-        size: a.content.length, body: rt.svc.pii.encryptBytes(a.content), bodyEncrypted: true,
-      }).returning({ id: channelAttachments.id });
+      const [r] = await rt.db
+        .insert(channelAttachments)
+        .values({
+          channel: 'email',
+          channelAccount,
+          sha256: a.sha256,
+          mime,
+          filename: a.filename?.slice(0, 200) ?? null,
+          size: a.content.length,
+          body: rt.svc.pii.encryptBytes(a.content),
+          bodyEncrypted: true,
+        })
+        .returning({ id: channelAttachments.id });
       return { storageKey: `att:${r.id}`, mime };
     },
   };
@@ -61,8 +70,11 @@ function bounceAwareSink(rt: Runtime): ChannelEventSink {
       const notificationId = e.type === 'email.bounce' ? (e.data as { notificationId?: string }).notificationId : undefined;
       if (!notificationId) return plain.emit(e);
       return rt.db.transaction(async (tx) => {
-        const ins = await tx.insert(channelEvents).values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type,
-          externalId: e.externalId, data: e.data, at: new Date(e.at) }).onConflictDoNothing().returning({ id: channelEvents.id });
+        const ins = await tx
+          .insert(channelEvents)
+          .values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data: e.data, at: new Date(e.at) })
+          .onConflictDoNothing()
+          .returning({ id: channelEvents.id });
         if (ins.length) {
           await tx.execute(sql`update channel_events set data = data || ${JSON.stringify({ failed: true, bouncedAt: e.at })}::jsonb
             where channel = 'email' and type = 'email.sent' and external_id = ${notificationId}`);
@@ -81,8 +93,12 @@ function parseListen(v: string): { host: string; port: number } {
 function imapOptions(url: string) {
   const u = new URL(url);
   const secure = u.protocol === 'imaps:';
-  return { host: u.hostname, port: Number(u.port || (secure ? 993 : 143)), secure,
-    auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } };
+  return {
+    host: u.hostname,
+    port: Number(u.port || (secure ? 993 : 143)),
+    secure,
+    auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) },
+  };
 }
 
 /**
@@ -92,8 +108,14 @@ function imapOptions(url: string) {
 export async function startEmailChannel(rt: Runtime, cfg: EmailChannelConfig, o: { listener: boolean; poller: boolean }) {
   const mailDomain = mailDomainOf(cfg);
   const common = {
-    intake: intakePort(rt), events: bounceAwareSink(rt), rawStore: rawStore(rt), attachments: attachmentStore(rt, cfg.mailbox),
-    mailbox: cfg.mailbox, mailDomain, maxBytes: cfg.maxBytes, log: rt.log,
+    intake: intakePort(rt),
+    events: bounceAwareSink(rt),
+    rawStore: rawStore(rt),
+    attachments: attachmentStore(rt, cfg.mailbox),
+    mailbox: cfg.mailbox,
+    mailDomain,
+    maxBytes: cfg.maxBytes,
+    log: rt.log,
   };
   const closers: (() => Promise<void>)[] = [];
   let smtpPort: number | undefined;
@@ -119,7 +141,9 @@ export async function startEmailChannel(rt: Runtime, cfg: EmailChannelConfig, o:
       // Once across nodes: a PostgreSQL advisory lock, so a second cron node skips the round instead of moving a message twice.
       running = ifLockTaken(rt.db, IMAP_POLL_LOCK, () => pollMailboxOnce({ ...common, imap }))
         .catch(failureTo(rt.log, 'email-imap-poll'))
-        .finally(() => { running = null; });
+        .finally(() => {
+          running = null;
+        });
     };
     const timer = setInterval(tick, (cfg.imapPollSeconds ?? 60) * 1000);
     timer.unref();

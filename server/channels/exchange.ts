@@ -35,27 +35,47 @@ export interface ExchangeConfig {
   retrySpanHours?: number;
 }
 
-const PeerConfig = z.array(z.strictObject({
-  platformId: z.string().min(1).max(64), name: z.string().max(100).optional(), role: z.enum(['upper', 'lower']), baseUrl: z.url(),
-  secret: z.string().min(16).optional(), secrets: z.array(z.string().min(16)).min(1).max(2).optional(),
-}).refine((p) => p.secret || p.secrets, 'secret or secrets'));
+const PeerConfig = z.array(
+  z
+    .strictObject({
+      platformId: z.string().min(1).max(64),
+      name: z.string().max(100).optional(),
+      role: z.enum(['upper', 'lower']),
+      baseUrl: z.url(),
+      secret: z.string().min(16).optional(),
+      secrets: z.array(z.string().min(16)).min(1).max(2).optional(),
+    })
+    .refine((p) => p.secret || p.secrets, 'secret or secrets'),
+);
 
 export type ConfiguredPeer = ExchangePeer & { name: string };
 
 /** Peers from configuration; the first secret signs what we send, any of them verifies what we receive (rotation). */
 export function parsePeers(json: string): ConfiguredPeer[] {
-  return PeerConfig.parse(JSON.parse(json)).map((p) => ({ platformId: p.platformId, name: p.name ?? p.platformId, role: p.role,
-    baseUrl: p.baseUrl, secrets: p.secrets ?? [p.secret!] }));
+  return PeerConfig.parse(JSON.parse(json)).map((p) => ({
+    platformId: p.platformId,
+    name: p.name ?? p.platformId,
+    role: p.role,
+    baseUrl: p.baseUrl,
+    secrets: p.secrets ?? [p.secret!],
+  }));
 }
 
 export const peerStore = (peers: ConfiguredPeer[]): ExchangePeerStore => ({ get: async (id) => peers.find((p) => p.platformId === id) ?? null });
 
 /** The order's own life (apart from the local ticket's status): from-states → to-state per message type. */
 const NEXT: Record<MessageType, [string[], string]> = {
-  'order.pushed': [['none'], 'dispatched'], 'order.signed': [['dispatched'], 'signed'], 'order.returned': [['dispatched', 'signed'], 'returned'],
-  'order.extension_requested': [['signed'], 'signed'], 'order.extension_decided': [['signed'], 'signed'], 'order.progress': [['signed'], 'signed'],
-  'order.replied': [['signed'], 'replied'], 'order.closed': [['replied'], 'closed'], 'order.reopened': [['replied', 'closed'], 'signed'],
-  'order.callback_result': [['closed'], 'closed'], 'order.recalled': [['dispatched', 'signed'], 'recalled'],
+  'order.pushed': [['none'], 'dispatched'],
+  'order.signed': [['dispatched'], 'signed'],
+  'order.returned': [['dispatched', 'signed'], 'returned'],
+  'order.extension_requested': [['signed'], 'signed'],
+  'order.extension_decided': [['signed'], 'signed'],
+  'order.progress': [['signed'], 'signed'],
+  'order.replied': [['signed'], 'replied'],
+  'order.closed': [['replied'], 'closed'],
+  'order.reopened': [['replied', 'closed'], 'signed'],
+  'order.callback_result': [['closed'], 'closed'],
+  'order.recalled': [['dispatched', 'signed'], 'recalled'],
 };
 
 const actorFor = (peerId: string): Actor => ({ kind: 'system', name: `exchange:${peerId}` });
@@ -82,44 +102,53 @@ export function pgExchangeInbox(rt: Runtime, peers: ConfiguredPeer[]): ExchangeI
         const citizen = p.contact?.masked ? { ...appeal!.citizen, phone: undefined } : appeal!.citizen;
         // The one intake use case, in its own transaction (ticket numbers are drawn outside any); it is
         // idempotent on (exchange, peer, orderId), so a crash before the order row below heals on the retry.
-        pushedTicketId = (await registerTicket(makeCtx({ db: rt.db, actor: actorFor(peer.platformId), log: rt.log, svc: rt.svc }),
-          { ...appeal!, citizen })).ticketId;
+        pushedTicketId = (await registerTicket(makeCtx({ db: rt.db, actor: actorFor(peer.platformId), log: rt.log, svc: rt.svc }), { ...appeal!, citizen }))
+          .ticketId;
       }
-      const r = await rt.db.transaction(async (tx) => {
-        const ctx = txCtx(rt, tx, actorFor(peer.platformId));
-        const [order] = await tx.select().from(exchangeOrders).where(eq(exchangeOrders.orderId, e.orderId)).for('update');
-        const [from, to] = NEXT[e.type];
-        let ticketId: string;
-        if (pushedTicketId) {
-          if (order) return { error: 'INVALID_TRANSITION' as const };
-          ticketId = pushedTicketId;
-          await tx.insert(exchangeOrders).values({ orderId: e.orderId, peerId: peer.platformId, direction: 'in', ticketId, state: to, inSeq: 1 });
-        } else {
-          if (!order || order.peerId !== peer.platformId) return { error: 'UNKNOWN_ORDER' as const };
-          if (e.seq > order.inSeq + 1) return { error: 'SEQUENCE_GAP' as const };
-          if (e.seq <= order.inSeq) return { error: 'INVALID_TRANSITION' as const };
-          if (!from.includes(order.state)) return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, order.state) };
-          ticketId = order.ticketId;
-          await tx.update(exchangeOrders).set({ state: to, inSeq: e.seq, updatedAt: ctx.now() }).where(eq(exchangeOrders.orderId, e.orderId));
-        }
-        await recordEvent(tx, ctx, ticketId, { type: 'exchange.received', data: {
-          messageType: e.type, peer: peer.platformId, peerName, orderId: e.orderId, ...(e.type === 'order.pushed' ? {} : { payload: e.payload }),
-        } });
-        // A kept department platform (保留对接) answers for a dispatch: its sign/reply/return is that unit's.
-        if (order?.direction === 'out' && order.dispatchId) await applyPlatformMessage(tx, rt, order, e, peerName);
-        await tx.insert(exchangeInbox).values({ exchangeId: e.exchangeId, orderId: e.orderId, type: e.type, bodySha256 });
-        return { status: 'accepted' as const };
-      }).catch(async (err: { code?: string; cause?: { code?: string } }) => {
-        // Two deliveries of one message raced: the loser sees the winner's row.
-        if ((err.code ?? err.cause?.code) === '23505') return { status: 'duplicate' as const };
-        // The local ticket cannot take the platform's step (the centre recalled it meanwhile…): the
-        // sender marks the message failed and alerts (§7), and nothing of it is kept here.
-        if (err instanceof Problem && err.status < 500) {
-          rt.log.warn({ orderId: e.orderId, type: e.type, code: err.code }, 'exchange: platform message refused by the ticket state');
-          return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, null, err) };
-        }
-        throw err;
-      });
+      const r = await rt.db
+        .transaction(async (tx) => {
+          const ctx = txCtx(rt, tx, actorFor(peer.platformId));
+          const [order] = await tx.select().from(exchangeOrders).where(eq(exchangeOrders.orderId, e.orderId)).for('update');
+          const [from, to] = NEXT[e.type];
+          let ticketId: string;
+          if (pushedTicketId) {
+            if (order) return { error: 'INVALID_TRANSITION' as const };
+            ticketId = pushedTicketId;
+            await tx.insert(exchangeOrders).values({ orderId: e.orderId, peerId: peer.platformId, direction: 'in', ticketId, state: to, inSeq: 1 });
+          } else {
+            if (!order || order.peerId !== peer.platformId) return { error: 'UNKNOWN_ORDER' as const };
+            if (e.seq > order.inSeq + 1) return { error: 'SEQUENCE_GAP' as const };
+            if (e.seq <= order.inSeq) return { error: 'INVALID_TRANSITION' as const };
+            if (!from.includes(order.state)) return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, order.state) };
+            ticketId = order.ticketId;
+            await tx.update(exchangeOrders).set({ state: to, inSeq: e.seq, updatedAt: ctx.now() }).where(eq(exchangeOrders.orderId, e.orderId));
+          }
+          await recordEvent(tx, ctx, ticketId, {
+            type: 'exchange.received',
+            data: {
+              messageType: e.type,
+              peer: peer.platformId,
+              peerName,
+              orderId: e.orderId,
+              ...(e.type === 'order.pushed' ? {} : { payload: e.payload }),
+            },
+          });
+          // A kept department platform (保留对接) answers for a dispatch: its sign/reply/return is that unit's.
+          if (order?.direction === 'out' && order.dispatchId) await applyPlatformMessage(tx, rt, order, e, peerName);
+          await tx.insert(exchangeInbox).values({ exchangeId: e.exchangeId, orderId: e.orderId, type: e.type, bodySha256 });
+          return { status: 'accepted' as const };
+        })
+        .catch(async (err: { code?: string; cause?: { code?: string } }) => {
+          // Two deliveries of one message raced: the loser sees the winner's row.
+          if ((err.code ?? err.cause?.code) === '23505') return { status: 'duplicate' as const };
+          // The local ticket cannot take the platform's step (the centre recalled it meanwhile…): the
+          // sender marks the message failed and alerts (§7), and nothing of it is kept here.
+          if (err instanceof Problem && err.status < 500) {
+            rt.log.warn({ orderId: e.orderId, type: e.type, code: err.code }, 'exchange: platform message refused by the ticket state');
+            return { error: 'INVALID_TRANSITION' as const, reason: refusalReason(e.type, null, err) };
+          }
+          throw err;
+        });
       if ('status' in r && r.status === 'accepted') rt.svc.kickOutbox();
       return r;
     },
@@ -136,7 +165,9 @@ export async function queueMessage(tx: Tx, cfg: ExchangeConfig, order: typeof ex
   const seq = order.outSeq + 1;
   await tx.update(exchangeOrders).set({ state: to, outSeq: seq, updatedAt: now }).where(eq(exchangeOrders.orderId, order.orderId));
   const envelope: Envelope = { exchangeId: randomUUID(), type, orderId: order.orderId, seq, sentAt: now.toISOString(), from: cfg.selfId, payload };
-  await tx.insert(exchangeOutbox).values({ orderId: order.orderId, seq, peerId: order.peerId, envelope: envelope as unknown as Record<string, unknown>, nextAttemptAt: now });
+  await tx
+    .insert(exchangeOutbox)
+    .values({ orderId: order.orderId, seq, peerId: order.peerId, envelope: envelope as unknown as Record<string, unknown>, nextAttemptAt: now });
   return envelope;
 }
 
@@ -145,21 +176,40 @@ export async function queueMessage(tx: Tx, cfg: ExchangeConfig, order: typeof ex
  * With `dispatchId` (a kept department platform's dispatch), the reply due is that dispatch's own clock.
  */
 export async function snapshotOf(ctx: Ctx, ticketId: string, dispatchId?: string) {
-  const [t] = (await ctx.db.execute<{ number: string; title: string; content: string; appealType: string | null; categoryCode: string | null;
-    urgency: string; regionCode: string | null; phoneEnc: string | null; replyDueAt: string | null }>(sql`select t.number, t.title, t.content,
+  const [t] = (
+    await ctx.db.execute<{
+      number: string;
+      title: string;
+      content: string;
+      appealType: string | null;
+      categoryCode: string | null;
+      urgency: string;
+      regionCode: string | null;
+      phoneEnc: string | null;
+      replyDueAt: string | null;
+    }>(sql`select t.number, t.title, t.content,
     t.appeal_type as "appealType", t.category_code as "categoryCode", t.urgency, t.region_code as "regionCode",
     (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
-    ${dispatchId ? sql`(select reply_due_at from dispatches d where d.id = ${dispatchId})`
-      : sql`(select l.reply_due_at from ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l)`} as "replyDueAt"
-    from tickets t where t.id = ${ticketId}`)).rows;
+    ${
+      dispatchId
+        ? sql`(select reply_due_at from dispatches d where d.id = ${dispatchId})`
+        : sql`(select l.reply_due_at from ${sql.raw(leadDispatchSql('t.id', 't.current_round'))} l)`
+    } as "replyDueAt"
+    from tickets t where t.id = ${ticketId}`)
+  ).rows;
   if (!t) throw problem('TICKET_NOT_FOUND');
   const phone = ctx.svc.pii.decryptOpt(t.phoneEnc);
   return {
-    originTicketNo: t.number, text: t.content, title: t.title.slice(0, 200),
-    ...(t.appealType ? { appealType: t.appealType } : {}), ...(t.categoryCode && /^\d{2,12}$/.test(t.categoryCode) ? { categoryCode: t.categoryCode } : {}),
-    urgency: t.urgency, ...(t.regionCode ? { divisionCode: t.regionCode } : {}),
+    originTicketNo: t.number,
+    text: t.content,
+    title: t.title.slice(0, 200),
+    ...(t.appealType ? { appealType: t.appealType } : {}),
+    ...(t.categoryCode && /^\d{2,12}$/.test(t.categoryCode) ? { categoryCode: t.categoryCode } : {}),
+    urgency: t.urgency,
+    ...(t.regionCode ? { divisionCode: t.regionCode } : {}),
     ...(phone ? { contact: { phone: maskPhone(phone), masked: true } } : {}),
-    attachments: [], ...(t.replyDueAt ? { replyDueAt: new Date(t.replyDueAt).toISOString() } : {}),
+    attachments: [],
+    ...(t.replyDueAt ? { replyDueAt: new Date(t.replyDueAt).toISOString() } : {}),
   };
 }
 
@@ -168,7 +218,11 @@ const ACTIONS = {
   // We received the order from an upper platform.
   sign: { type: 'order.signed', side: 'in', body: z.strictObject({ note: z.string().trim().max(500).optional() }) },
   return: { type: 'order.returned', side: 'in', body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
-  extend: { type: 'order.extension_requested', side: 'in', body: z.strictObject({ reason: z.string().trim().min(1).max(1000), requestedDueAt: z.iso.datetime({ offset: true }) }) },
+  extend: {
+    type: 'order.extension_requested',
+    side: 'in',
+    body: z.strictObject({ reason: z.string().trim().min(1).max(1000), requestedDueAt: z.iso.datetime({ offset: true }) }),
+  },
   progress: { type: 'order.progress', side: 'in', body: z.strictObject({ note: z.string().trim().min(1).max(2000) }) },
   reply: { type: 'order.replied', side: 'in', body: z.strictObject({ text: z.string().trim().min(1).max(20000) }) },
   // We pushed the order down.
@@ -190,8 +244,12 @@ export function exchangeRoutes(cfg: ExchangeConfig, peers: ConfiguredPeer[], kic
     const payload = await snapshotOf(req.ctx, id);
     const orderId = randomUUID();
     await req.ctx.db.transaction(async (tx) => {
-      const open = await tx.select().from(exchangeOrders).where(and(eq(exchangeOrders.ticketId, id), eq(exchangeOrders.direction, 'out'),
-        sql`${exchangeOrders.state} not in ('returned', 'recalled', 'closed')`));
+      const open = await tx
+        .select()
+        .from(exchangeOrders)
+        .where(
+          and(eq(exchangeOrders.ticketId, id), eq(exchangeOrders.direction, 'out'), sql`${exchangeOrders.state} not in ('returned', 'recalled', 'closed')`),
+        );
       if (open.length) throw problem('EXCHANGE_STATE_CONFLICT', 'already pushed');
       const [order] = await tx.insert(exchangeOrders).values({ orderId, peerId: peer.platformId, direction: 'out', ticketId: id, state: 'none' }).returning();
       await queueMessage(tx, cfg, order, 'order.pushed', payload, req.ctx.now());
@@ -207,13 +265,20 @@ export function exchangeRoutes(cfg: ExchangeConfig, peers: ConfiguredPeer[], kic
     if (!spec) throw problem('UNKNOWN_ACTION', action);
     const body = spec.body.parse(req.body ?? {});
     const out = await req.ctx.db.transaction(async (tx) => {
-      const [order] = await tx.select().from(exchangeOrders).where(and(eq(exchangeOrders.ticketId, id), eq(exchangeOrders.direction, spec.side)))
-        .orderBy(sql`${exchangeOrders.createdAt} desc`).limit(1).for('update');
+      const [order] = await tx
+        .select()
+        .from(exchangeOrders)
+        .where(and(eq(exchangeOrders.ticketId, id), eq(exchangeOrders.direction, spec.side)))
+        .orderBy(sql`${exchangeOrders.createdAt} desc`)
+        .limit(1)
+        .for('update');
       if (!order) throw problem('EXCHANGE_STATE_CONFLICT', 'no exchanged order on this ticket');
       const env = await queueMessage(tx, cfg, order, spec.type, body, req.ctx.now());
       const peer = peers.find((p) => p.platformId === order.peerId);
-      await recordEvent(tx, req.ctx, id, { type: 'exchange.sent', data: { messageType: spec.type, peer: order.peerId, peerName: peer?.name ?? order.peerId,
-        orderId: order.orderId, payload: body } });
+      await recordEvent(tx, req.ctx, id, {
+        type: 'exchange.sent',
+        data: { messageType: spec.type, peer: order.peerId, peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload: body },
+      });
       return { orderId: order.orderId, seq: env.seq };
     });
     kick();
@@ -230,33 +295,47 @@ export function exchangeRoutes(cfg: ExchangeConfig, peers: ConfiguredPeer[], kic
  */
 export function startExchangeDeliverer(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], o: { intervalMs?: number } = {}) {
   const clients = new Map(peers.map((p) => [p.platformId, new ExchangeClient({ selfPlatformId: cfg.selfId, secret: p.secrets[0] })]));
-  const base = cfg.retryBaseSeconds ?? 10, cap = cfg.retryCapSeconds ?? 3600, spanMs = (cfg.retrySpanHours ?? 24) * 3600_000;
+  const base = cfg.retryBaseSeconds ?? 10,
+    cap = cfg.retryCapSeconds ?? 3600,
+    spanMs = (cfg.retrySpanHours ?? 24) * 3600_000;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
 
   async function once(): Promise<number> {
     return rt.db.transaction(async (tx) => {
-      const rows = (await tx.execute<{ id: number; peerId: string; envelope: Envelope; attempts: number; createdAt: string }>(sql`
+      const rows = (
+        await tx.execute<{ id: number; peerId: string; envelope: Envelope; attempts: number; createdAt: string }>(sql`
         select o.id::int as id, o.peer_id as "peerId", o.envelope, o.attempts, o.created_at as "createdAt" from exchange_outbox o
         where o.status = 'pending' and o.next_attempt_at <= now()
           and not exists (select 1 from exchange_outbox e where e.order_id = o.order_id and e.seq < o.seq and e.status = 'pending')
-        order by o.id limit 20 for update skip locked`)).rows;
+        order by o.id limit 20 for update skip locked`)
+      ).rows;
       for (const row of rows) {
         const peer = peers.find((p) => p.platformId === row.peerId);
         // A peer removed from the configuration since the row was queued: nothing to send it to.
         const res = peer ? await clients.get(peer.platformId)!.deliver(peer.baseUrl, row.envelope) : { outcome: 'failed' as const, code: 'PEER_UNKNOWN' };
         if (res.outcome === 'delivered') {
-          await tx.update(exchangeOutbox).set({ status: 'delivered', attempts: row.attempts + 1, deliveredAt: new Date(), lastError: null }).where(eq(exchangeOutbox.id, row.id));
+          await tx
+            .update(exchangeOutbox)
+            .set({ status: 'delivered', attempts: row.attempts + 1, deliveredAt: new Date(), lastError: null })
+            .where(eq(exchangeOutbox.id, row.id));
         } else if (res.outcome === 'retry' && Date.now() - new Date(row.createdAt).getTime() < spanMs) {
           const wait = Math.min(base * 2 ** row.attempts, cap);
-          await tx.update(exchangeOutbox).set({ attempts: row.attempts + 1, lastError: res.code, nextAttemptAt: new Date(Date.now() + wait * 1000) })
+          await tx
+            .update(exchangeOutbox)
+            .set({ attempts: row.attempts + 1, lastError: res.code, nextAttemptAt: new Date(Date.now() + wait * 1000) })
             .where(eq(exchangeOutbox.id, row.id));
         } else {
           const status = res.outcome === 'retry' ? 'dead' : 'failed';
-          await tx.update(exchangeOutbox).set({ status, attempts: row.attempts + 1, lastError: res.code }).where(eq(exchangeOutbox.id, row.id));
-          rt.log.error({ code: res.code, orderId: row.envelope.orderId, seq: row.envelope.seq, type: row.envelope.type, status },
-            'exchange: message not delivered for good');
+          await tx
+            .update(exchangeOutbox)
+            .set({ status, attempts: row.attempts + 1, lastError: res.code })
+            .where(eq(exchangeOutbox.id, row.id));
+          rt.log.error(
+            { code: res.code, orderId: row.envelope.orderId, seq: row.envelope.seq, type: row.envelope.type, status },
+            'exchange: message not delivered for good',
+          );
         }
       }
       return rows.length;
@@ -265,10 +344,18 @@ export function startExchangeDeliverer(rt: Runtime, cfg: ExchangeConfig, peers: 
 
   const kick = () => {
     if (stopped) return;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = (async () => {
       try {
-        do { again = false; while ((await once()) > 0 && !stopped) { /* next batch: the next seq of each order may be due now */ } } while (again && !stopped);
+        do {
+          again = false;
+          while ((await once()) > 0 && !stopped) {
+            /* next batch: the next seq of each order may be due now */
+          }
+        } while (again && !stopped);
       } catch (err) {
         reportFailure(rt.log, 'exchange-delivery', err);
       } finally {

@@ -18,7 +18,17 @@ import { lineForCallee, listLines } from '../hotlines/lines';
 import { handOutDueCallbacks } from '../callbacks/use-cases/outbound-calls';
 import { makeCtx, SYSTEM } from '../platform/context';
 import {
-  channelEventSink, intakePort, nonceStore, open311Catalog, open311Keys, open311Requests, parseKeyList, rateLimitPort, ratingPort, rawStore, ticketLookup,
+  channelEventSink,
+  intakePort,
+  nonceStore,
+  open311Catalog,
+  open311Keys,
+  open311Requests,
+  parseKeyList,
+  rateLimitPort,
+  ratingPort,
+  rawStore,
+  ticketLookup,
 } from './ports';
 
 export interface ChannelConfig {
@@ -58,45 +68,87 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       ? wechatApiClient(rt, { appId: account.appId, appSecret: account.appSecret, baseUrl: cfg.wechat.WECHAT_API_BASE || undefined })
       : null;
     const deadline = cfg.wechat.WECHAT_REPLY_DEADLINE_MS;
-    app.use('/channels/wechat', createWechatRouter({
-      intake, nonces, events, tickets, rawStore: rawStore(rt),
-      accounts: { get: async (id) => (id === 'default' ? account : null) },
-      ...(api ? { customerService: customerServiceFrom(() => api) } : {}),
-      ...(deadline !== undefined && deadline !== '' ? { replyDeadlineMs: Number(deadline) } : {}),
-      log: rt.log,
-    }));
-    if (!api) rt.log.warn({ appId: account.appId }, 'wechat: no WECHAT_APP_SECRET, so appeals registered after the reply window get their number only on the next message');
+    app.use(
+      '/channels/wechat',
+      createWechatRouter({
+        intake,
+        nonces,
+        events,
+        tickets,
+        rawStore: rawStore(rt),
+        accounts: { get: async (id) => (id === 'default' ? account : null) },
+        ...(api ? { customerService: customerServiceFrom(() => api) } : {}),
+        ...(deadline !== undefined && deadline !== '' ? { replyDeadlineMs: Number(deadline) } : {}),
+        log: rt.log,
+      }),
+    );
+    if (!api)
+      rt.log.warn(
+        { appId: account.appId },
+        'wechat: no WECHAT_APP_SECRET, so appeals registered after the reply window get their number only on the next message',
+      );
     // Citizen tracking page (网页授权): needs the app secret to exchange the OAuth code for the OpenID.
     if (api) {
       const base = (cfg.wechat.PUBLIC_BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
-      app.use('/h5/wechat', createWechatTrackRouter({
-        appId: account.appId, nonces, tickets: { byOpenId: tickets.byOpenId! }, timeline: publicTimeline(rt),
-        oauth: api,
-        callbackUrl: `${base}/h5/wechat/oauth/callback`, authorizeBase: cfg.wechat.WECHAT_OAUTH_BASE || undefined,
-      }));
+      app.use(
+        '/h5/wechat',
+        createWechatTrackRouter({
+          appId: account.appId,
+          nonces,
+          tickets: { byOpenId: tickets.byOpenId! },
+          timeline: publicTimeline(rt),
+          oauth: api,
+          callbackUrl: `${base}/h5/wechat/oauth/callback`,
+          authorizeBase: cfg.wechat.WECHAT_OAUTH_BASE || undefined,
+        }),
+      );
     }
   }
 
   const ctiKeys = parseKeyList(cfg.ctiKeys);
   if (ctiKeys.length) {
     const io = { to: (room: string) => ({ emit: (ev: string, payload: unknown) => rt.io?.to(room).emit(ev, payload) }) };
-    app.use('/channels/phone', createPhoneRouter({
-      events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), {
-        io, callers: tickets, log: rt.log, lines: { byCallee: (callee) => lineForCallee(rt.db, callee) },
+    app.use(
+      '/channels/phone',
+      createPhoneRouter({
+        events: withScreenPop(withCallMetrics(withCallbackCalls(events, rt), rt), {
+          io,
+          callers: tickets,
+          log: rt.log,
+          lines: { byCallee: (callee) => lineForCallee(rt.db, callee) },
+        }),
+        lines: {
+          list: async () =>
+            (await listLines(rt.db, 'zh')).map((l) => ({ number: l.number, name: l.name, mode: l.mode, announcement: l.announcement, active: l.active })),
+        },
+        ratings: ratingPort(rt),
+        nonces,
+        surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
+        keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
+        ...(cfg.ctiCallbackMode === 'poll'
+          ? {
+              callbackTasks: {
+                listDue: (_now: Date, limit: number) => handOutDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }), limit),
+              },
+            }
+          : {}),
       }),
-      lines: { list: async () => (await listLines(rt.db, 'zh')).map((l) => ({ number: l.number, name: l.name, mode: l.mode, announcement: l.announcement, active: l.active })) }, ratings: ratingPort(rt), nonces, surveyMap: parseSurveyMap(cfg.ctiSurveyMap),
-      keys: (keyId) => ctiKeys.filter((k) => k.id === keyId).map((k) => k.secret),
-      ...(cfg.ctiCallbackMode === 'poll'
-        ? { callbackTasks: { listDue: (_now: Date, limit: number) => handOutDueCallbacks(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc }), limit) } }
-        : {}),
-    }));
+    );
   }
 
   if (cfg.open311ApiKeys) {
-    app.use('/open311/v2', createOpen311Router({
-      intake, catalog: open311Catalog(rt), apiKeys: open311Keys(cfg.open311ApiKeys), requests: open311Requests(rt),
-      jurisdictions: [cfg.open311Jurisdiction], rateLimit: rateLimitPort(rt), readsPerHour: cfg.open311ReadsPerHour,
-    }));
+    app.use(
+      '/open311/v2',
+      createOpen311Router({
+        intake,
+        catalog: open311Catalog(rt),
+        apiKeys: open311Keys(cfg.open311ApiKeys),
+        requests: open311Requests(rt),
+        jurisdictions: [cfg.open311Jurisdiction],
+        rateLimit: rateLimitPort(rt),
+        readsPerHour: cfg.open311ReadsPerHour,
+      }),
+    );
   }
 
   const providers = smsProviders(rt.options.sms ?? {});

@@ -17,8 +17,7 @@ export function withCallbackCalls(inner: ChannelEventSink, rt: Runtime): Channel
       const r = await inner.emit(e);
       const d = e.data as Partial<CallbackCallEvent>;
       if (d.callbackTaskId && (e.type === 'call.answered' || e.type === 'call.ended') && d.callId && d.at && d.type) {
-        await onCallbackCallEvent(makeCtx({ db: rt.db, actor: { kind: 'system', name: 'channel:phone' }, log: rt.log, svc: rt.svc }),
-          d as CallbackCallEvent);
+        await onCallbackCallEvent(makeCtx({ db: rt.db, actor: { kind: 'system', name: 'channel:phone' }, log: rt.log, svc: rt.svc }), d as CallbackCallEvent);
       }
       return r ?? { duplicate: false };
     },

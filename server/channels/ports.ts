@@ -18,7 +18,14 @@ import { channelEvents, rawPayloads } from './tables';
 import { mailThreadTag } from './mail-notifier';
 import { parseTicketMessageId } from '../../integrations/email/outbound';
 import type {
-  ChannelEventSink, IntakePort, NonceStore, PublicTicketView, RatingPort, RateLimitPort, RawStore, TicketLookupPort,
+  ChannelEventSink,
+  IntakePort,
+  NonceStore,
+  PublicTicketView,
+  RatingPort,
+  RateLimitPort,
+  RawStore,
+  TicketLookupPort,
 } from '../../integrations/shared/ports';
 import type { ChannelKind, ParsedInboundAppeal } from '../../integrations/inbound-appeal';
 import type { Open311ApiKeyPort, Open311RequestsPort, Open311RequestView, ServiceCatalogPort } from '../../integrations/open311/ports';
@@ -38,8 +45,12 @@ export function intakePort(rt: Runtime, o: { appendWindowMinutes?: number } = {}
   const windowMs = (o.appendWindowMinutes ?? 10) * 60_000;
   return {
     async register(appeal) {
-      const target = THREADED.has(appeal.channel) && appeal.threadRef?.ticketNo ? await threadTarget(rt, appeal)
-        : isWechatFollowUp(appeal) ? await recentWechatTicket(rt, appeal, windowMs) : null;
+      const target =
+        THREADED.has(appeal.channel) && appeal.threadRef?.ticketNo
+          ? await threadTarget(rt, appeal)
+          : isWechatFollowUp(appeal)
+            ? await recentWechatTicket(rt, appeal, windowMs)
+            : null;
       const appended = target ? await appendTo(rt, appeal, target) : null;
       if (appended) return appended;
       const r = await registerTicket(ctxFor(rt, appeal.channel), appeal);
@@ -65,14 +76,19 @@ type Target = { id: string; number: string; addressEnc: string | null };
  * citizen's contact points.
  */
 async function threadTarget(rt: Runtime, appeal: ParsedInboundAppeal): Promise<Target | null> {
-  const [t] = (await rt.db.execute<Target & { citizenId: string | null }>(sql`select id, number, address_enc as "addressEnc", citizen_id as "citizenId"
-    from tickets where number = ${appeal.threadRef!.ticketNo!}`)).rows;
+  const [t] = (
+    await rt.db.execute<Target & { citizenId: string | null }>(sql`select id, number, address_enc as "addressEnc", citizen_id as "citizenId"
+    from tickets where number = ${appeal.threadRef!.ticketNo!}`)
+  ).rows;
   if (!t) return null;
   if (appeal.channel === 'email') return (await isReplyToOurNotice(rt, appeal, t.number)) ? t : null;
   const hashes = contactPoints(appeal.citizen).flatMap((p) => rt.svc.pii.hashes(p.kind, p.value));
   if (!t.citizenId || hashes.length === 0) return null;
   const same = await rt.db.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-    and value_hash in (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) limit 1`);
+    and value_hash in (${sql.join(
+      hashes.map((h) => sql`${h}`),
+      sql`, `,
+    )}) limit 1`);
   return same.rows.length > 0 ? t : null;
 }
 
@@ -102,11 +118,13 @@ const isWechatFollowUp = (a: ParsedInboundAppeal) => a.channel === 'wechat' && !
 async function recentWechatTicket(rt: Runtime, appeal: ParsedInboundAppeal, windowMs: number): Promise<Target | null> {
   const hashes = rt.svc.pii.hashes('wechat', appeal.citizen.openId!);
   const since = new Date(Date.now() - windowMs);
-  const [t] = (await rt.db.execute<Target>(sql`select t.id, t.number, t.address_enc as "addressEnc" from tickets t
+  const [t] = (
+    await rt.db.execute<Target>(sql`select t.id, t.number, t.address_enc as "addressEnc" from tickets t
     where t.channel = 'wechat' and t.channel_account = ${appeal.channelAccount} and t.status = 'received'
       and t.citizen_id in (select citizen_id from citizen_contacts where kind = 'wechat' and value_hash in ${sqlList(hashes)})
       and greatest(t.created_at, (select max(e.at) from channel_events e where e.ticket_id = t.id and e.type = 'appeal.appended')) >= ${since}
-    order by t.created_at desc limit 1`)).rows;
+    order by t.created_at desc limit 1`)
+  ).rows;
   return t ?? null;
 }
 
@@ -120,13 +138,26 @@ async function appendTo(rt: Runtime, appeal: ParsedInboundAppeal, t: Target) {
   const ctx = ctxFor(rt, appeal.channel);
   try {
     const claimed = await inTransaction(ctx, async (tx) => {
-      const ins = await tx.insert(channelEvents).values({
-        channel: appeal.channel, channelAccount: appeal.channelAccount, type: 'appeal.appended', externalId: appeal.externalId,
-        data: { ticketNo: t.number }, ticketId: t.id, at: ctx.now(),
-      }).onConflictDoNothing().returning({ id: channelEvents.id });
+      const ins = await tx
+        .insert(channelEvents)
+        .values({
+          channel: appeal.channel,
+          channelAccount: appeal.channelAccount,
+          type: 'appeal.appended',
+          externalId: appeal.externalId,
+          data: { ticketNo: t.number },
+          ticketId: t.id,
+          at: ctx.now(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: channelEvents.id });
       if (ins.length === 0) return false;
       await supplementTicket(tx, ctx, t.id, {
-        text: appeal.content.text, title: appeal.content.title ?? null, files: [], channel: appeal.channel, channelAccount: appeal.channelAccount,
+        text: appeal.content.text,
+        title: appeal.content.title ?? null,
+        files: [],
+        channel: appeal.channel,
+        channelAccount: appeal.channelAccount,
         remoteFiles: appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null })),
         ...(appeal.location ? { location: appeal.location } : {}),
       });
@@ -185,9 +216,18 @@ export function channelEventSink(rt: Runtime): ChannelEventSink {
   return {
     async emit(e) {
       const data = e.channel === 'phone' ? protectCallNumbers(rt.svc.pii, e.data) : e.data;
-      const inserted = await rt.db.insert(channelEvents).values({
-        channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data, at: new Date(e.at),
-      }).onConflictDoNothing().returning({ id: channelEvents.id });
+      const inserted = await rt.db
+        .insert(channelEvents)
+        .values({
+          channel: e.channel,
+          channelAccount: e.channelAccount,
+          type: e.type,
+          externalId: e.externalId,
+          data,
+          at: new Date(e.at),
+        })
+        .onConflictDoNothing()
+        .returning({ id: channelEvents.id });
       return { duplicate: inserted.length === 0 };
     },
   };
@@ -198,8 +238,15 @@ export function rawStore(rt: Runtime): RawStore {
     async save(i) {
       // A whole e-mail or push holds names, numbers and addresses: encrypted, and deleted after the
       // retention period (platform/retention.ts).
-      const [r] = await rt.db.insert(rawPayloads).values({ channel: i.channel, channelAccount: i.channelAccount, contentType: i.contentType,
-        body: rt.svc.pii.encryptBytes(i.body), bodyEncrypted: true })
+      const [r] = await rt.db
+        .insert(rawPayloads)
+        .values({
+          channel: i.channel,
+          channelAccount: i.channelAccount,
+          contentType: i.contentType,
+          body: rt.svc.pii.encryptBytes(i.body),
+          bodyEncrypted: true,
+        })
         .returning({ id: rawPayloads.id });
       return `raw:${r.id}`;
     },
@@ -207,9 +254,17 @@ export function rawStore(rt: Runtime): RawStore {
 }
 
 type ViewRow = {
-  number: string; status: string; categoryCode: string | null; categoryName: string | null; content: string; replyText: string | null;
+  number: string;
+  status: string;
+  categoryCode: string | null;
+  categoryName: string | null;
+  content: string;
+  replyText: string | null;
   declineReason: string | null;
-  unitName: string | null; createdAt: string; updatedAt: string; replyDueAt: string | null;
+  unitName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  replyDueAt: string | null;
 };
 const CLOSED = new Set(['closed', 'archived', 'answered_directly', 'declined', 'merged', 'transferred_emergency']);
 const CLOSED_SQL = sql.raw(`(${[...CLOSED].map((s) => `'${s}'`).join(', ')})`);
@@ -226,11 +281,17 @@ const VIEW_SELECT = sql`select t.number, t.status, t.category_code as "categoryC
 function toView(r: ViewRow): PublicTicketView {
   const iso = (v: string | null) => (v ? new Date(v).toISOString() : undefined);
   return {
-    ticketNo: r.number, status: CLOSED.has(r.status) ? 'closed' : 'open', serviceCode: r.categoryCode ?? undefined,
-    serviceName: r.categoryName ?? undefined, description: r.content,
+    ticketNo: r.number,
+    status: CLOSED.has(r.status) ? 'closed' : 'open',
+    serviceCode: r.categoryCode ?? undefined,
+    serviceName: r.categoryName ?? undefined,
+    description: r.content,
     // The accepted answer only (review gate), or why it was declined (citizen/public-reply.ts).
     statusNotes: r.replyText ?? declineText(r.declineReason) ?? undefined,
-    agencyResponsible: r.unitName ?? undefined, requestedAt: iso(r.createdAt)!, updatedAt: iso(r.updatedAt), expectedAt: iso(r.replyDueAt),
+    agencyResponsible: r.unitName ?? undefined,
+    requestedAt: iso(r.createdAt)!,
+    updatedAt: iso(r.updatedAt),
+    expectedAt: iso(r.replyDueAt),
   };
 }
 
@@ -243,10 +304,24 @@ export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
     },
     async search(f) {
       const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
-      if (f.ticketNos?.length) where.push(sql`t.number in (${sql.join(f.ticketNos.map((n) => sql`${n}`), sql`, `)})`);
-      if (f.serviceCodes?.length) where.push(sql`t.category_code in (${sql.join(f.serviceCodes.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.ticketNos?.length)
+        where.push(
+          sql`t.number in (${sql.join(
+            f.ticketNos.map((n) => sql`${n}`),
+            sql`, `,
+          )})`,
+        );
+      if (f.serviceCodes?.length)
+        where.push(
+          sql`t.category_code in (${sql.join(
+            f.serviceCodes.map((n) => sql`${n}`),
+            sql`, `,
+          )})`,
+        );
       if (f.channel) where.push(sql`t.channel = ${f.channel}`);
-      const rows = (await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where ${sql.join(where, sql` and `)} order by t.created_at desc limit ${f.limit}`)).rows.map(toView);
+      const rows = (
+        await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where ${sql.join(where, sql` and `)} order by t.created_at desc limit ${f.limit}`)
+      ).rows.map(toView);
       return f.status?.length ? rows.filter((v) => f.status!.includes(v.status)) : rows;
     },
     async byOpenId(openId, limit) {
@@ -264,7 +339,8 @@ export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
       const views = r.rows.map(toView);
       return {
         citizen: r.rows[0] ? { id: r.rows[0].citizenId } : undefined,
-        recentTickets: views.slice(0, 5), openTickets: views.filter((v) => v.status === 'open').length,
+        recentTickets: views.slice(0, 5),
+        openTickets: views.filter((v) => v.status === 'open').length,
       };
     },
   };
@@ -279,7 +355,12 @@ export function ratingPort(rt: Runtime): RatingPort {
   return {
     async record(i) {
       const out = await rateFromSurvey(ctxFor(rt, i.channel), {
-        eventId: i.externalId, callId: i.callId, callbackTaskId: i.callbackTaskId, score: i.score, at: i.at, channel: i.channel,
+        eventId: i.externalId,
+        callId: i.callId,
+        callbackTaskId: i.callbackTaskId,
+        score: i.score,
+        at: i.at,
+        channel: i.channel,
       });
       return out.duplicate || out.tickets.some((t) => t.outcome === 'rated');
     },
@@ -296,24 +377,45 @@ export function ratingPort(rt: Runtime): RatingPort {
  */
 export function open311Requests(rt: Runtime): Open311RequestsPort {
   type Row = ViewRow & { channel: string; channelAccount: string; nameEnc: string | null };
-  const select = (keyId: string, where: SQL[], limit: number) => rt.db.execute<Row>(sql`${VIEW_SELECT}
+  const select = (keyId: string, where: SQL[], limit: number) =>
+    rt.db
+      .execute<Row>(
+        sql`${VIEW_SELECT}
     where t.appeal_type is distinct from 'report' and not t.anonymous_to_units
       and ((t.channel = 'open311' and t.channel_account = ${keyId})
         or t.category_code in (select category_code from open311_public_categories))
       and ${sql.join(where, sql` and `)}
-    order by t.created_at desc limit ${limit}`).then((r) => r.rows);
+    order by t.created_at desc limit ${limit}`,
+      )
+      .then((r) => r.rows);
   const present = (keyId: string, r: Row): Open311RequestView => {
     const own = r.channel === 'open311' && r.channelAccount === keyId;
     const names = [rt.svc.pii.decryptOpt(r.nameEnc)];
     const v = toView(r);
-    return { ...v, scope: own ? 'own' : 'public', description: redactForPublic(v.description, names),
-      statusNotes: own && v.statusNotes ? redactForPublic(v.statusNotes, names) : undefined };
+    return {
+      ...v,
+      scope: own ? 'own' : 'public',
+      description: redactForPublic(v.description, names),
+      statusNotes: own && v.statusNotes ? redactForPublic(v.statusNotes, names) : undefined,
+    };
   };
   return {
     async list(keyId, f) {
       const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
-      if (f.ticketNos?.length) where.push(sql`t.number in (${sql.join(f.ticketNos.map((n) => sql`${n}`), sql`, `)})`);
-      if (f.serviceCodes?.length) where.push(sql`t.category_code in (${sql.join(f.serviceCodes.map((n) => sql`${n}`), sql`, `)})`);
+      if (f.ticketNos?.length)
+        where.push(
+          sql`t.number in (${sql.join(
+            f.ticketNos.map((n) => sql`${n}`),
+            sql`, `,
+          )})`,
+        );
+      if (f.serviceCodes?.length)
+        where.push(
+          sql`t.category_code in (${sql.join(
+            f.serviceCodes.map((n) => sql`${n}`),
+            sql`, `,
+          )})`,
+        );
       if (f.status?.length === 1) where.push(f.status[0] === 'closed' ? sql`t.status in ${CLOSED_SQL}` : sql`t.status not in ${CLOSED_SQL}`);
       return (await select(keyId, where, f.limit)).map((r) => present(keyId, r));
     },
@@ -325,7 +427,8 @@ export function open311Requests(rt: Runtime): Open311RequestsPort {
 }
 
 export function open311Catalog(rt: Runtime): ServiceCatalogPort {
-  const q = (extra = sql`true`) => rt.db.execute<{ code: string; name: string; group: string | null }>(sql`select c.code, c.name,
+  const q = (extra = sql`true`) =>
+    rt.db.execute<{ code: string; name: string; group: string | null }>(sql`select c.code, c.name,
     (select p.name from categories p where p.version = c.version and p.code = c.parent_code) as "group"
     from categories c where c.version = ${CURRENT_CATEGORY_VERSION} and c.citizen_selectable and ${extra}
     order by c.code`);
@@ -342,10 +445,15 @@ export function open311Catalog(rt: Runtime): ServiceCatalogPort {
 
 /** `keyId:secret` pairs from configuration; the key id is the Open311 channelAccount. */
 export function parseKeyList(list: string): { id: string; secret: string }[] {
-  return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const i = s.indexOf(':');
-    return { id: s.slice(0, i), secret: s.slice(i + 1) };
-  }).filter((k) => k.id && k.secret);
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const i = s.indexOf(':');
+      return { id: s.slice(0, i), secret: s.slice(i + 1) };
+    })
+    .filter((k) => k.id && k.secret);
 }
 
 export function open311Keys(list: string): Open311ApiKeyPort {

@@ -13,8 +13,13 @@ import type { Runtime } from '../platform/runtime';
 import { errorForLog } from '../platform/log/safe-error';
 import { protectCallNumbers } from './ports';
 
-export interface RetentionResult { expiredRawPayloads: number; encryptedAttachments: number; encryptedRawPayloads: number;
-  protectedCallEvents: number; failures: string[] }
+export interface RetentionResult {
+  expiredRawPayloads: number;
+  encryptedAttachments: number;
+  encryptedRawPayloads: number;
+  protectedCallEvents: number;
+  failures: string[];
+}
 
 const BATCH = 200;
 
@@ -49,13 +54,19 @@ export async function sweepPersonalData(rt: Runtime, o: { retentionDays: number;
     }
     return n;
   };
-  await step('encrypt_attachments', async () => { out.encryptedAttachments += await encryptInPlace('channel_attachments')(); });
-  await step('encrypt_raw_payloads', async () => { out.encryptedRawPayloads += await encryptInPlace('raw_payloads')(); });
+  await step('encrypt_attachments', async () => {
+    out.encryptedAttachments += await encryptInPlace('channel_attachments')();
+  });
+  await step('encrypt_raw_payloads', async () => {
+    out.encryptedRawPayloads += await encryptInPlace('raw_payloads')();
+  });
   await step('protect_call_numbers', async () => {
-    const rows = (await rt.db.execute<{ id: number; data: Record<string, unknown> }>(sql`select id, data from channel_events
+    const rows = (
+      await rt.db.execute<{ id: number; data: Record<string, unknown> }>(sql`select id, data from channel_events
       where channel = 'phone' and (
         (data->>'direction' is distinct from 'outbound' and data ? 'caller' and not data ? 'callerEnc' and data->>'caller' <> 'anonymous')
-        or (data->>'direction' is distinct from 'inbound' and data ? 'callee' and not data ? 'calleeEnc')) limit ${BATCH}`)).rows;
+        or (data->>'direction' is distinct from 'inbound' and data ? 'callee' and not data ? 'calleeEnc')) limit ${BATCH}`)
+    ).rows;
     for (const row of rows) {
       await rt.db.execute(sql`update channel_events set data = ${JSON.stringify(protectCallNumbers(rt.svc.pii, row.data))}::jsonb where id = ${row.id}`);
       out.protectedCallEvents += 1;

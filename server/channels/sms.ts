@@ -15,9 +15,22 @@ import { noticeText } from '../texts/notice-texts';
 import { channelEvents, smsSendLog } from './tables';
 
 const Binding = z.record(z.string(), z.unknown());
-const AliyunConfig = z.object({ accessKeyId: z.string(), accessKeySecret: z.string(), signName: z.string(), templates: Binding, endpoint: z.string().optional() });
-const TencentConfig = z.object({ secretId: z.string(), secretKey: z.string(), smsSdkAppId: z.string(), signName: z.string(), templates: Binding,
-  region: z.string().optional(), endpoint: z.string().optional() });
+const AliyunConfig = z.object({
+  accessKeyId: z.string(),
+  accessKeySecret: z.string(),
+  signName: z.string(),
+  templates: Binding,
+  endpoint: z.string().optional(),
+});
+const TencentConfig = z.object({
+  secretId: z.string(),
+  secretKey: z.string(),
+  smsSdkAppId: z.string(),
+  signName: z.string(),
+  templates: Binding,
+  region: z.string().optional(),
+  endpoint: z.string().optional(),
+});
 
 /** The send log in PostgreSQL: claim before sending, so failover and redelivery never send twice. */
 export function pgSmsSendLog(db: Db): SmsSendLog {
@@ -30,7 +43,9 @@ export function pgSmsSendLog(db: Db): SmsSendLog {
       await db.delete(smsSendLog).where(eq(smsSendLog.notificationId, id));
     },
     async record(id, result) {
-      await db.update(smsSendLog).set({ status: 'sent', provider: result.provider, result: result as unknown as Record<string, unknown> })
+      await db
+        .update(smsSendLog)
+        .set({ status: 'sent', provider: result.provider, result: result as unknown as Record<string, unknown> })
         .where(eq(smsSendLog.notificationId, id));
     },
   };
@@ -55,8 +70,11 @@ export function smsReceiptSink(db: Db): ChannelEventSink {
   return {
     async emit(e) {
       return db.transaction(async (tx) => {
-        const ins = await tx.insert(channelEvents).values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId,
-          data: e.data, at: new Date(e.at) }).onConflictDoNothing().returning({ id: channelEvents.id });
+        const ins = await tx
+          .insert(channelEvents)
+          .values({ channel: e.channel, channelAccount: e.channelAccount, type: e.type, externalId: e.externalId, data: e.data, at: new Date(e.at) })
+          .onConflictDoNothing()
+          .returning({ id: channelEvents.id });
         if (ins.length === 0) return { duplicate: true };
         if (e.type !== 'sms.receipt') return { duplicate: false };
         const r = e.data as unknown as DeliveryReceipt;
@@ -80,12 +98,15 @@ export function createSmsSender(o: { db: Db; limiter: RateLimiter; log: Logger; 
   const render: SmsTextRenderer = async (template, params) => (await noticeText(o, template, 'sms', params)).text;
   if (providers.length === 0) return new DevSmsSender(o.log, render);
   const dispatcher = new SmsDispatcher({
-    providers, log: pgSmsSendLog(o.db),
+    providers,
+    log: pgSmsSendLog(o.db),
     rateLimit: { hit: async (k, limit, w) => ({ allowed: await o.limiter.hit(k, limit, w), retryAfterSeconds: w }) },
   });
   const bridge = smsSenderFrom(dispatcher);
   // Aliyun and Tencent Cloud send the vendor-approved template by its id with the params; the rendered
   // text goes along for providers that send words (the log provider), so what an operator reads matches.
-  return { send: async (phone, template, params, notificationId) =>
-    bridge.send(phone, template, params, (notificationId ?? randomUUID()) as ReturnType<typeof randomUUID>, await render(template, params)) };
+  return {
+    send: async (phone, template, params, notificationId) =>
+      bridge.send(phone, template, params, (notificationId ?? randomUUID()) as ReturnType<typeof randomUUID>, await render(template, params)),
+  };
 }

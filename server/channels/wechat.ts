@@ -20,17 +20,24 @@ export function redisTokenCache(rt: Runtime): TokenCache {
   const k = (key: string) => `${rt.options.queuePrefix}:${key}`;
   return {
     get: (key) => rt.redis.get(k(key)),
-    set: async (key, value, ttl) => { await rt.redis.set(k(key), value, 'EX', ttl); },
-    del: async (key) => { await rt.redis.del(k(key)); },
+    set: async (key, value, ttl) => {
+      await rt.redis.set(k(key), value, 'EX', ttl);
+    },
+    del: async (key) => {
+      await rt.redis.del(k(key));
+    },
   };
 }
 
-export interface WechatApiConfig { appId: string; appSecret: string; baseUrl?: string }
+export interface WechatApiConfig {
+  appId: string;
+  appSecret: string;
+  baseUrl?: string;
+}
 
 export function wechatApiClient(rt: Runtime, cfg: WechatApiConfig) {
   return new WechatApiClient({ appId: cfg.appId, appSecret: cfg.appSecret, baseUrl: cfg.baseUrl, tokens: redisTokenCache(rt), log: rt.log });
 }
-
 
 /**
  * Downloads the WeChat media named by one timeline event (the `ticket.registered` or
@@ -43,9 +50,15 @@ export function wechatApiClient(rt: Runtime, cfg: WechatApiConfig) {
  * quota errors and transport failures throw, so BullMQ retries with backoff.
  */
 export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) => WechatApiClient | null, ticketId: string, version: number) {
-  const [ev] = (await rt.db.execute<{ type: string; data: { channel?: string; files?: FileRef[] };
-    channel: string; channelAccount: string }>(sql`select e.type, e.data, t.channel, t.channel_account as "channelAccount"
-    from ticket_events e join tickets t on t.id = e.ticket_id where e.ticket_id = ${ticketId} and e.seq = ${version}`)).rows;
+  const [ev] = (
+    await rt.db.execute<{
+      type: string;
+      data: { channel?: string; files?: FileRef[] };
+      channel: string;
+      channelAccount: string;
+    }>(sql`select e.type, e.data, t.channel, t.channel_account as "channelAccount"
+    from ticket_events e join tickets t on t.id = e.ticket_id where e.ticket_id = ${ticketId} and e.seq = ${version}`)
+  ).rows;
   if (!ev || ev.data.channel !== 'wechat' || ev.channel !== 'wechat') return;
   // Both intake events list their files as `files` (the catalogue's one name for a file list).
   const refs = ev.data.files ?? [];
@@ -53,7 +66,10 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
   const media = refs.filter((f) => f.storageKey && !f.storageKey.startsWith('att:') && ['image', 'audio', 'video'].includes(f.kind ?? ''));
   if (media.length === 0) return;
   const client = clientFor(ev.channelAccount);
-  if (!client) { rt.log.warn({ ticketId }, 'wechat media: no API client for this account; media left remote'); return; }
+  if (!client) {
+    rt.log.warn({ ticketId }, 'wechat media: no API client for this account; media left remote');
+    return;
+  }
 
   for (const f of media) {
     const mediaId = f.storageKey!;
@@ -65,8 +81,18 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
     if (!r.ok) {
       if (QUOTA_ERRORS.has(r.errcode)) throw new Error(`wechat media: quota errcode ${r.errcode}, retry later`);
       // Permanent (expired after 3 days, unknown id, token still refused after one refresh): kept, ticket untouched.
-      await rt.db.insert(channelEvents).values({ channel: 'wechat', channelAccount: ev.channelAccount, type: 'media.failed', externalId: key,
-        data: { ticketId, kind: f.kind, errcode: r.errcode }, ticketId, at: new Date() }).onConflictDoNothing();
+      await rt.db
+        .insert(channelEvents)
+        .values({
+          channel: 'wechat',
+          channelAccount: ev.channelAccount,
+          type: 'media.failed',
+          externalId: key,
+          data: { ticketId, kind: f.kind, errcode: r.errcode },
+          ticketId,
+          at: new Date(),
+        })
+        .onConflictDoNothing();
       rt.log.warn({ ticketId, errcode: r.errcode }, 'wechat media: download failed for good');
       continue;
     }
@@ -74,15 +100,46 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
     const sha256 = createHash('sha256').update(r.body).digest('hex');
     const ctx = makeCtx({ db: rt.db, actor: { kind: 'system', name: 'channel:wechat' }, log: rt.log, svc: rt.svc });
     await inTransaction(ctx, async (tx) => {
-      const claim = await tx.insert(channelEvents).values({ channel: 'wechat', channelAccount: ev.channelAccount, type: 'media.stored',
-        externalId: key, data: { ticketId, kind: f.kind }, ticketId, at: ctx.now() }).onConflictDoNothing().returning({ id: channelEvents.id });
+      const claim = await tx
+        .insert(channelEvents)
+        .values({
+          channel: 'wechat',
+          channelAccount: ev.channelAccount,
+          type: 'media.stored',
+          externalId: key,
+          data: { ticketId, kind: f.kind },
+          ticketId,
+          at: ctx.now(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: channelEvents.id });
       if (claim.length === 0) return false; // a concurrent run of the same job stored it first
-      const [a] = await tx.insert(channelAttachments).values({ channel: 'wechat', channelAccount: ev.channelAccount, sha256, mime,
-        filename: null, size: r.body.length, body: rt.svc.pii.encryptBytes(r.body), bodyEncrypted: true, ticketId }).returning({ id: channelAttachments.id });
+      const [a] = await tx
+        .insert(channelAttachments)
+        .values({
+          channel: 'wechat',
+          channelAccount: ev.channelAccount,
+          sha256,
+          mime,
+          filename: null,
+          size: r.body.length,
+          body: rt.svc.pii.encryptBytes(r.body),
+          bodyEncrypted: true,
+          ticketId,
+        })
+        .returning({ id: channelAttachments.id });
       const file = { kind: f.kind, mime, size: r.body.length, storageKey: `att:${a.id}` };
       // `files` as on ticket.registered: the console lists it and staff who see the ticket may download it.
-      await recordEvent(tx, ctx, ticketId, { type: 'attachment.stored', data: {
-        channel: 'wechat', ...file, sha256, remoteRef: mediaId, files: [file] } });
+      await recordEvent(tx, ctx, ticketId, {
+        type: 'attachment.stored',
+        data: {
+          channel: 'wechat',
+          ...file,
+          sha256,
+          remoteRef: mediaId,
+          files: [file],
+        },
+      });
       return true;
     });
   }
@@ -94,7 +151,8 @@ export async function fetchTicketMedia(rt: Runtime, clientFor: (appId: string) =
  * have neither a stored file nor a recorded failure are fetched again. Uses ticket_events (type, at).
  */
 export async function sweepWechatMedia(rt: Runtime, clientFor: (appId: string) => WechatApiClient | null, o: { minAgeSeconds?: number; limit?: number } = {}) {
-  const rows = (await rt.db.execute<{ ticketId: string; seq: number }>(sql`select e.ticket_id as "ticketId", e.seq from ticket_events e
+  const rows = (
+    await rt.db.execute<{ ticketId: string; seq: number }>(sql`select e.ticket_id as "ticketId", e.seq from ticket_events e
     join tickets t on t.id = e.ticket_id
     where e.type in ('ticket.registered', 'citizen.supplemented') and e.at > now() - interval '3 days'
       and e.at <= now() - make_interval(secs => ${o.minAgeSeconds ?? 300}) and t.channel = 'wechat' and e.data->>'channel' = 'wechat'
@@ -102,10 +160,13 @@ export async function sweepWechatMedia(rt: Runtime, clientFor: (appId: string) =
         where f->>'kind' in ('image', 'audio', 'video') and f->>'storageKey' is not null and f->>'storageKey' not like 'att:%'
           and not exists (select 1 from channel_events c where c.channel = 'wechat' and c.channel_account = t.channel_account
             and c.external_id = 'media:' || (f->>'storageKey')))
-    order by e.at limit ${o.limit ?? 50}`)).rows;
+    order by e.at limit ${o.limit ?? 50}`)
+  ).rows;
   let failed = 0;
   for (const r of rows) {
-    try { await fetchTicketMedia(rt, clientFor, r.ticketId, r.seq); } catch (err) {
+    try {
+      await fetchTicketMedia(rt, clientFor, r.ticketId, r.seq);
+    } catch (err) {
       failed++;
       rt.log.warn({ ticketId: r.ticketId, err: (err as Error).message }, 'wechat media sweep: still failing, next sweep retries');
     }

@@ -19,7 +19,8 @@ export function httpCaptchaVerifier(o: { url: string; secret: string; log: Logge
     async verify(token, ip) {
       try {
         const r = await fetch(o.url, {
-          method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ secret: o.secret, response: token, remoteip: ip }).toString(),
           signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
         });

@@ -41,8 +41,14 @@ async function notifyCitizen(rt: Runtime, m: OutboxMessage, publicBaseUrl: strin
   const template = noticeFor(m.topic);
   if (!template) return;
   // The answer a merged caller (并单) is told is the main ticket's accepted one (citizen/public-reply.ts).
-  const r = await rt.db.execute<{ number: string; phoneEnc: string | null; emailEnc: string | null; channel: string; externalId: string;
-    replyText: string | null }>(sql`select t.number, t.channel, t.external_id as "externalId",
+  const r = await rt.db.execute<{
+    number: string;
+    phoneEnc: string | null;
+    emailEnc: string | null;
+    channel: string;
+    externalId: string;
+    replyText: string | null;
+  }>(sql`select t.number, t.channel, t.external_id as "externalId",
     coalesce((select m.reply_text from tickets m where m.id = t.merged_into_id), t.reply_text) as "replyText",
     (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc",
     (select value_enc from citizen_contacts cc where cc.citizen_id = t.citizen_id and cc.kind = 'email' order by created_at limit 1) as "emailEnc"
@@ -53,8 +59,15 @@ async function notifyCitizen(rt: Runtime, m: OutboxMessage, publicBaseUrl: strin
   // 延期: the extended template names the new due date (TEMPLATE_TEXTS.extended: ticketNo, dueDate).
   const extended = template === 'ticket_extended' ? await extensionNoticeParams(rt.db, m.ticketId, t.number) : null;
   if (t.channel === 'email' && t.emailEnc && rt.mail) {
-    await rt.mail.notify({ notificationId, ticketNo: t.number, to: rt.svc.pii.decrypt(t.emailEnc), template, replyText: t.replyText,
-      inReplyTo: t.externalId, dueDate: extended?.dueDate });
+    await rt.mail.notify({
+      notificationId,
+      ticketNo: t.number,
+      to: rt.svc.pii.decrypt(t.emailEnc),
+      template,
+      replyText: t.replyText,
+      inReplyTo: t.externalId,
+      dueDate: extended?.dueDate,
+    });
     return;
   }
   if (!t.phoneEnc) return;

@@ -24,18 +24,22 @@ import { ticketOfProvenPhone } from './ownership';
 import { presentPublicTicket } from './present';
 import { supplementAppeal } from './supplement';
 import { buildOpenApiDocument } from './openapi';
-import {
-  AppealPayload, RatingRequest, SmsCodeRequest, SmsVerifyRequest, SupplementPayload, TicketNo, TrackingLookupRequest,
-} from './public-api-schemas';
+import { AppealPayload, RatingRequest, SmsCodeRequest, SmsVerifyRequest, SupplementPayload, TicketNo, TrackingLookupRequest } from './public-api-schemas';
 
 /**
  * Our defaults for the limits of channels.md §3/§4.3 (the spec calls them configurable: one object).
  * Writes fail closed while Redis is away (503); tracking reads keep a per-node memory count (open).
  */
 export const PUBLIC_API_LIMITS = {
-  appealsPerIpHour: 30, appealsPerPhoneHour: 5, appealsPerPhoneDay: 20,
-  lookupsPerIpHour: 20, smsCodesPerIpHour: 20, smsCodesPerPhoneHour: 5,
-  supplementsPerIpHour: 30, ratingsPerIpHour: 30, captchasPerIpHour: 120,
+  appealsPerIpHour: 30,
+  appealsPerPhoneHour: 5,
+  appealsPerPhoneDay: 20,
+  lookupsPerIpHour: 20,
+  smsCodesPerIpHour: 20,
+  smsCodesPerPhoneHour: 5,
+  supplementsPerIpHour: 30,
+  ratingsPerIpHour: 30,
+  captchasPerIpHour: 120,
 } as const;
 
 /** An Idempotency-Key answers with the original 201 body for this long (channels.md §3). */
@@ -164,15 +168,22 @@ export function publicApiRoutes(deps: PublicApiDeps) {
     await deps.captcha.check(b.captchaId, b.captcha);
     await take(closed('appeal-phone-hour', L.appealsPerPhoneHour, 3600), phoneHash);
     await take(closed('appeal-phone-day', L.appealsPerPhoneDay, 86_400), phoneHash);
-    const result = await registerTicket(req.ctx, {
-      channel: 'web', channelAccount: 'portal', externalId,
-      citizen: { phone, name: b.contact.name, anonymousToUnits: b.anonymousToUnits },
-      content: { text: b.content, title: b.title },
-      location: { address: b.location.address, lat: b.location.lat, lng: b.location.lng, divisionCode: b.location.divisionCode },
-      hints: b.appealType ? { appealType: b.appealType } : undefined,
-      attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
-      replyRoute: { channel: 'sms', address: phone },
-    }, {}, (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }));
+    const result = await registerTicket(
+      req.ctx,
+      {
+        channel: 'web',
+        channelAccount: 'portal',
+        externalId,
+        citizen: { phone, name: b.contact.name, anonymousToUnits: b.anonymousToUnits },
+        content: { text: b.content, title: b.title },
+        location: { address: b.location.address, lat: b.location.lat, lng: b.location.lng, divisionCode: b.location.divisionCode },
+        hints: b.appealType ? { appealType: b.appealType } : undefined,
+        attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
+        replyRoute: { channel: 'sms', address: phone },
+      },
+      {},
+      (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }),
+    );
     // A parallel retry with the same key lost the race: it answers with the winner's ticket, as a replay would.
     const first = result.created ? { number: result.number, createdAt: result.created.at } : await createdFor(req.ctx, externalId);
     res.status(201).json(created(first!.number, first!.createdAt));
@@ -211,16 +222,23 @@ export function publicApiRoutes(deps: PublicApiDeps) {
     requireSmsToken(req.ctx, phone, b.smsToken, ['track']);
     await ownTicket(req.ctx, ticketNo.data, phone);
     const out = await submitPublicRating(req.ctx, {
-      number: ticketNo.data, verifiedPhone: phone, score: b.score, result: b.solved ? 'solved' : 'unsolved', comment: b.comment,
+      number: ticketNo.data,
+      verifiedPhone: phone,
+      score: b.score,
+      result: b.solved ? 'solved' : 'unsolved',
+      comment: b.comment,
     }).catch(v1Code);
     res.status(out.duplicate ? 200 : 201).json({
-      ticketNo: ticketNo.data, score: out.rating.score, label: SCORE_LABELS[out.rating.score], duplicate: out.duplicate, createdAt: iso(out.rating.createdAt),
+      ticketNo: ticketNo.data,
+      score: out.rating.score,
+      label: SCORE_LABELS[out.rating.score],
+      duplicate: out.duplicate,
+      createdAt: iso(out.rating.createdAt),
     });
   });
 
   return r;
 }
-
 
 const created = (ticketNo: string, createdAt: Date) => ({ ticketNo, trackingUrl: `/track?ticketNo=${ticketNo}`, createdAt: iso(createdAt) });
 

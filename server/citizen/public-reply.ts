@@ -45,5 +45,4 @@ export const DECLINE_TEXTS: Record<string, { zh: string; en: string }> = {
   },
 };
 
-export const declineText = (code: string | null | undefined, lang: 'zh' | 'en' = 'zh') =>
-  code ? (DECLINE_TEXTS[code]?.[lang] ?? null) : null;
+export const declineText = (code: string | null | undefined, lang: 'zh' | 'en' = 'zh') => (code ? (DECLINE_TEXTS[code]?.[lang] ?? null) : null);

@@ -20,9 +20,13 @@ import { trackCodeFor, trackCodeMatches } from './track-code';
 const Phone = z.string().trim().max(20);
 const SmsCodeInput = z.strictObject({ phone: Phone, purpose: z.enum(['submit', 'track']).default('submit'), captcha: z.string().max(4096).optional() });
 const SubmitAppealInput = z.strictObject({
-  phone: Phone, code: z.string().regex(/^\d{6}$/), name: z.string().trim().max(64).optional(),
-  title: z.string().trim().max(200).optional(), content: z.string().trim().min(5).max(5000),
-  categoryHint: z.string().max(32).optional(), address: z.string().trim().max(500).optional(),
+  phone: Phone,
+  code: z.string().regex(/^\d{6}$/),
+  name: z.string().trim().max(64).optional(),
+  title: z.string().trim().max(200).optional(),
+  content: z.string().trim().min(5).max(5000),
+  categoryHint: z.string().max(32).optional(),
+  address: z.string().trim().max(500).optional(),
   anonymousToUnits: z.boolean().optional(),
 });
 const TrackInput = z.union([
@@ -73,14 +77,22 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
     const phone = mobile(b.phone);
     if (!(await deps.limiter.hit(`appeal-ip:${req.ip}`, 60, 3600))) throw problem('RATE_LIMITED');
     await verifySmsCode(req.ctx, phone, 'submit', b.code);
-    const result = await registerTicket(req.ctx, {
-      channel: 'web', channelAccount: 'portal', externalId: `web-${randomUUID()}`,
-      citizen: { phone, name: b.name, anonymousToUnits: b.anonymousToUnits },
-      content: { text: b.content, title: b.title }, location: b.address ? { address: b.address } : undefined,
-      hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined,
-      attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
-      replyRoute: { channel: 'sms', address: phone },
-    }, {}, (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }));
+    const result = await registerTicket(
+      req.ctx,
+      {
+        channel: 'web',
+        channelAccount: 'portal',
+        externalId: `web-${randomUUID()}`,
+        citizen: { phone, name: b.name, anonymousToUnits: b.anonymousToUnits },
+        content: { text: b.content, title: b.title },
+        location: b.address ? { address: b.address } : undefined,
+        hints: b.categoryHint ? { categoryCode: b.categoryHint } : undefined,
+        attachments: files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, sha256: f.sha256, name: f.name, storageKey: f.storageKey })),
+        replyRoute: { channel: 'sms', address: phone },
+      },
+      {},
+      (tx, ticketId) => storeUploads(tx, req.ctx.svc.pii, files, { channel: 'web', channelAccount: 'portal', ticketId }),
+    );
     res.status(201).json({ data: { number: result.number, trackToken: trackTokenFor(req.ctx, result.number) } });
   });
 
@@ -102,7 +114,6 @@ export function citizenRoutes(deps: { sms: SmsSender; limiter: RateLimiter; smsL
 }
 
 async function ticketByNumber(ctx: Ctx, number: string) {
-  const r = await ctx.db.execute<{ id: string; citizenId: string | null }>(
-    sql`select id, citizen_id as "citizenId" from tickets where number = ${number}`);
+  const r = await ctx.db.execute<{ id: string; citizenId: string | null }>(sql`select id, citizen_id as "citizenId" from tickets where number = ${number}`);
   return r.rows[0] ?? null;
 }

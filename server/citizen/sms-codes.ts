@@ -13,7 +13,10 @@ export async function issueSmsCode(ctx: Ctx, sender: SmsSender, phone: string, p
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const phoneHash = ctx.svc.pii.hash('phone', phone);
   await ctx.db.insert(smsCodes).values({
-    phoneHash, purpose, codeHash: codeHash(ctx, phoneHash, code), expiresAt: new Date(ctx.now().getTime() + TTL_SECONDS * 1000),
+    phoneHash,
+    purpose,
+    codeHash: codeHash(ctx, phoneHash, code),
+    expiresAt: new Date(ctx.now().getTime() + TTL_SECONDS * 1000),
   });
   await sender.send(phone, 'verification_code', { code, minutes: String(TTL_SECONDS / 60) });
   return { expiresInSeconds: TTL_SECONDS };
@@ -26,15 +29,24 @@ export async function issueSmsCode(ctx: Ctx, sender: SmsSender, phone: string, p
  */
 export async function verifySmsCode(ctx: Ctx, phone: string, purpose: string, code: string) {
   const phoneHash = ctx.svc.pii.hash('phone', phone);
-  const [row] = await ctx.db.select().from(smsCodes)
+  const [row] = await ctx.db
+    .select()
+    .from(smsCodes)
     .where(and(eq(smsCodes.phoneHash, phoneHash), eq(smsCodes.purpose, purpose), isNull(smsCodes.usedAt), gt(smsCodes.expiresAt, ctx.now())))
-    .orderBy(desc(smsCodes.createdAt)).limit(1);
+    .orderBy(desc(smsCodes.createdAt))
+    .limit(1);
   if (!row) throw problem('SMS_CODE_INVALID');
-  const claimed = await ctx.db.update(smsCodes).set({ attempts: sql`${smsCodes.attempts} + 1` })
-    .where(and(eq(smsCodes.id, row.id), lt(smsCodes.attempts, MAX_ATTEMPTS), isNull(smsCodes.usedAt))).returning({ id: smsCodes.id });
+  const claimed = await ctx.db
+    .update(smsCodes)
+    .set({ attempts: sql`${smsCodes.attempts} + 1` })
+    .where(and(eq(smsCodes.id, row.id), lt(smsCodes.attempts, MAX_ATTEMPTS), isNull(smsCodes.usedAt)))
+    .returning({ id: smsCodes.id });
   if (claimed.length === 0 || row.codeHash !== codeHash(ctx, phoneHash, code)) throw problem('SMS_CODE_INVALID');
-  const used = await ctx.db.update(smsCodes).set({ usedAt: ctx.now() })
-    .where(and(eq(smsCodes.id, row.id), isNull(smsCodes.usedAt))).returning({ id: smsCodes.id });
+  const used = await ctx.db
+    .update(smsCodes)
+    .set({ usedAt: ctx.now() })
+    .where(and(eq(smsCodes.id, row.id), isNull(smsCodes.usedAt)))
+    .returning({ id: smsCodes.id });
   if (used.length === 0) throw problem('SMS_CODE_INVALID');
 }
 

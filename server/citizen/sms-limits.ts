@@ -16,7 +16,10 @@ import type { CaptchaVerifier } from './captcha';
  */
 export const SMS_LIMITS = { ipPerHour: 30, phonePerMinute: 1, phonePerDay: 10 } as const;
 
-export interface SmsCaptchaConfig { after: number; verifier: CaptchaVerifier }
+export interface SmsCaptchaConfig {
+  after: number;
+  verifier: CaptchaVerifier;
+}
 
 export function smsCodeLimits(redis: Redis, prefix: string, log: Logger, captcha?: SmsCaptchaConfig) {
   const ip = createLimit(redis, prefix, { name: 'sms-ip', points: SMS_LIMITS.ipPerHour, durationSeconds: 3600 }, log);

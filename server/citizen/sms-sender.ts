@@ -4,8 +4,12 @@ import { maskPhone } from '../identity/checks';
 /** Outbound SMS. The real providers (Aliyun, Tencent Cloud) live in integrations/sms. */
 export interface SmsSender {
   /** `notificationId` (the outbox row id for notices) makes a redelivered job send nothing twice. */
-  send(phone: string, template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'ticket_extended' | 'callback_link' | 'knowledge_answer', params: Record<string, string>,
-    notificationId?: string): Promise<void>;
+  send(
+    phone: string,
+    template: 'verification_code' | 'ticket_received' | 'ticket_replied' | 'ticket_extended' | 'callback_link' | 'knowledge_answer',
+    params: Record<string, string>,
+    notificationId?: string,
+  ): Promise<void>;
 }
 
 const BURST_LINES = 3;
@@ -24,7 +28,10 @@ export class DevSmsSender implements SmsSender {
   private seen = new Set<string>();
   /** A burst (the demo's ~390 seeded notices at first start) logs one line per message only at debug, then one summary. */
   private burst = { count: 0, timer: null as NodeJS.Timeout | null };
-  constructor(private log: Logger, private render?: SmsTextRenderer) {}
+  constructor(
+    private log: Logger,
+    private render?: SmsTextRenderer,
+  ) {}
   async send(phone: string, template: Parameters<SmsSender['send']>[1], params: Record<string, string>, notificationId?: string) {
     if (notificationId) {
       if (this.seen.has(notificationId)) return;
@@ -42,7 +49,8 @@ export class DevSmsSender implements SmsSender {
     else this.log.debug({ to, template }, 'sms sent (dev sender)');
     if (b.timer) clearTimeout(b.timer);
     b.timer = setTimeout(() => {
-      if (b.count > BURST_LINES) this.log.info({ count: b.count, listedAtDebug: b.count - BURST_LINES }, `sms sent (dev sender): ${b.count} in a burst, the rest listed at debug level`);
+      if (b.count > BURST_LINES)
+        this.log.info({ count: b.count, listedAtDebug: b.count - BURST_LINES }, `sms sent (dev sender): ${b.count} in a burst, the rest listed at debug level`);
       b.count = 0;
       b.timer = null;
     }, BURST_QUIET_MS);
@@ -50,7 +58,10 @@ export class DevSmsSender implements SmsSender {
   }
   /** What this number was sent, newest first (the dev sink). */
   messagesFor(phone: string) {
-    return this.sent.filter((m) => m.phone === phone).reverse().map((m) => ({ template: m.template, text: m.text, at: m.at.toISOString() }));
+    return this.sent
+      .filter((m) => m.phone === phone)
+      .reverse()
+      .map((m) => ({ template: m.template, text: m.text, at: m.at.toISOString() }));
   }
   lastCodeFor(phone: string): string | null {
     for (let i = this.sent.length - 1; i >= 0; i--) {

@@ -38,13 +38,13 @@ export async function supplementTicket(tx: Tx, ctx: Ctx, ticketId: string, input
   const at = ctx.now();
   const loc = input.location;
   await recordEvent(tx, ctx, ticketId, {
-    type: 'citizen.supplemented', at,
+    type: 'citizen.supplemented',
+    at,
     data: {
-      channel: input.channel, title: input.title ?? null, text: input.text,
-      files: [
-        ...input.files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, storageKey: f.storageKey, name: f.name })),
-        ...(input.remoteFiles ?? []),
-      ],
+      channel: input.channel,
+      title: input.title ?? null,
+      text: input.text,
+      files: [...input.files.map((f) => ({ kind: f.kind, mime: f.mime, size: f.size, storageKey: f.storageKey, name: f.name })), ...(input.remoteFiles ?? [])],
       // Coordinates only: the address is personal data and goes to the encrypted column.
       ...(loc && (loc.lat !== undefined || loc.lng !== undefined) ? { location: { lat: loc.lat ?? null, lng: loc.lng ?? null } } : {}),
     },

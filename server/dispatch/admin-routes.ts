@@ -7,8 +7,16 @@ import { proposeFor } from './use-cases/propose-dispatch';
 
 const IdParams = z.strictObject({ id: z.uuid() });
 const RouteTestInput = z.strictObject({
-  categoryCode: z.string().trim().regex(/^\d{2,12}$/),
-  regionCode: z.string().trim().regex(/^\d{6,12}$/).nullable().default(null),
+  categoryCode: z
+    .string()
+    .trim()
+    .regex(/^\d{2,12}$/),
+  regionCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6,12}$/)
+    .nullable()
+    .default(null),
 });
 
 /** The administrator's units and the dispatch-rule tester (the rules themselves: routes.ts). */

@@ -20,10 +20,19 @@ export function leadDispatchSql(ticketIdExpr: string, roundExpr: string): string
 
 /** The same, as a row; `lock` takes it FOR UPDATE inside the caller's transaction. */
 export async function currentLeadDispatch(db: Queryable | Tx, ticket: { id: string; currentRound: number }, opts: { lock?: boolean } = {}) {
-  const q = db.select().from(dispatches).where(and(
-    eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'lead'),
-    notInArray(dispatches.status, SUPERSEDED_DISPATCH_STATUSES),
-  )).orderBy(desc(dispatches.dispatchedAt), desc(dispatches.createdAt)).limit(1);
+  const q = db
+    .select()
+    .from(dispatches)
+    .where(
+      and(
+        eq(dispatches.ticketId, ticket.id),
+        eq(dispatches.round, ticket.currentRound),
+        eq(dispatches.role, 'lead'),
+        notInArray(dispatches.status, SUPERSEDED_DISPATCH_STATUSES),
+      ),
+    )
+    .orderBy(desc(dispatches.dispatchedAt), desc(dispatches.createdAt))
+    .limit(1);
   const [row] = opts.lock ? await q.for('update') : await q;
   return row;
 }

@@ -24,9 +24,7 @@ export function answeredInTime(d: DispatchTimes, at: Date): boolean {
  * Stamps the unit's first answer on a locked dispatch. Returns whether it moves the response-rate
  * numerator: the lead's first answer, in time.
  */
-export async function markResponded(
-  tx: Tx, d: DispatchTimes & { id: string; role: string; respondedAt: Date | null }, at: Date,
-): Promise<boolean> {
+export async function markResponded(tx: Tx, d: DispatchTimes & { id: string; role: string; respondedAt: Date | null }, at: Date): Promise<boolean> {
   if (d.respondedAt) return false;
   await tx.update(dispatches).set({ respondedAt: at, updatedAt: at }).where(eq(dispatches.id, d.id));
   return d.role === 'lead' && answeredInTime(d, at);

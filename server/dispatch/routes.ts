@@ -36,7 +36,15 @@ async function checkRefs(db: Queryable, r: z.infer<typeof RuleInput>) {
     if (!reg) throw problem('REGION_NOT_FOUND', r.regionCode);
   }
   const ids = [r.leadUnitId, ...r.assistingUnitIds];
-  const found = await db.select({ id: handlingUnits.id }).from(handlingUnits).where(sql`${handlingUnits.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  const found = await db
+    .select({ id: handlingUnits.id })
+    .from(handlingUnits)
+    .where(
+      sql`${handlingUnits.id} in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`,
+    );
   if (found.length !== new Set(ids).size) throw problem('UNIT_NOT_FOUND');
 }
 
@@ -86,17 +94,27 @@ export function dispatchRoutes() {
   });
 
   // 先联系后办理: the unit asks for a bridged call; the CTI/bridge (or the centre agent placing it) records the outcome.
-  r.post('/tickets/:id/contact-requests', requireStaff('unit_clerk'), clerkOwnsTicket, validate({ params: IdParams, body: RequestContactInput }), async (req, res) => {
-    res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body) });
-  });
+  r.post(
+    '/tickets/:id/contact-requests',
+    requireStaff('unit_clerk'),
+    clerkOwnsTicket,
+    validate({ params: IdParams, body: RequestContactInput }),
+    async (req, res) => {
+      res.status(201).json({ data: await requestCitizenContact(req.ctx, String(req.params.id), req.body) });
+    },
+  );
   // 隐私号: the clerk of the request's unit places the call through the masked-number bridge; the answer carries no number.
   r.post('/contact-requests/:id/call', requireStaff('unit_clerk'), validate({ params: IdParams, body: z.strictObject({}) }), async (req, res) => {
     res.json({ data: await callCitizen(req.ctx, String(req.params.id)) });
   });
-  r.post('/contact-requests/:id/outcome', requireStaff('agent', 'dispatcher', 'supervisor'),
-    validate({ params: IdParams, body: ContactOutcomeInput }), async (req, res) => {
+  r.post(
+    '/contact-requests/:id/outcome',
+    requireStaff('agent', 'dispatcher', 'supervisor'),
+    validate({ params: IdParams, body: ContactOutcomeInput }),
+    async (req, res) => {
       res.json({ data: await recordContactOutcome(req.ctx, String(req.params.id), req.body) });
-    });
+    },
+  );
 
   /** Returns per unit (退单), and how many the centre judged improper: a reported KPI (domain.md §2). */
   r.get('/reports/returns', requireStaff('supervisor', 'admin', 'dispatcher'), async (req, res) => {

@@ -18,10 +18,22 @@ export async function seedRoutingDemo(rt: Runtime, actors: Map<string, Actor>) {
   const unit = async (code: string) => (await rt.db.select({ id: handlingUnits.id }).from(handlingUnits).where(eq(handlingUnits.code, code)))[0]!.id;
   const act = (who: string, ticketId: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown> = {}) =>
     ACTION_HANDLERS[action].run(ctxFor(who), ticketId, ACTION_HANDLERS[action].input.parse(body) as never);
-  const register = async (i: number, text: string) => (await registerTicket(ctxFor('agent1'), {
-    channel: 'phone', channelAccount: '', externalId: `demo-routing-${i}`, citizen: { phone: `1390000${String(1000 + i)}`, name: '周敏' },
-    content: { text }, location: { address: '广州市天河区林和西路9号', divisionCode: '440106001' }, attachments: [],
-  }, { regionCode: '440106001', appealType: 'complaint' })).ticketId;
+  const register = async (i: number, text: string) =>
+    (
+      await registerTicket(
+        ctxFor('agent1'),
+        {
+          channel: 'phone',
+          channelAccount: '',
+          externalId: `demo-routing-${i}`,
+          citizen: { phone: `1390000${String(1000 + i)}`, name: '周敏' },
+          content: { text },
+          location: { address: '广州市天河区林和西路9号', divisionCode: '440106001' },
+          attachments: [],
+        },
+        { regionCode: '440106001', appealType: 'complaint' },
+      )
+    ).ticketId;
   const [linhe, tianhe, zhujian, chengguan] = await Promise.all(['linhe', 'tianhe', 'zhujian', 'chengguan'].map(unit));
 
   // 抄送: the street office leads, the district is told; the clerk calls the citizen through the centre.

@@ -6,7 +6,15 @@ import { problem } from '../platform/http/problems';
  * can never go from `returned` back to `signed`, and one test walks the table.
  */
 export const DISPATCH_STATUSES = [
-  'dispatched', 'signed', 'in_progress', 'return_requested', 'returned', 'extension_requested', 'replied', 'closed', 'cancelled',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'return_requested',
+  'returned',
+  'extension_requested',
+  'replied',
+  'closed',
+  'cancelled',
   // 撤回: the centre took the ticket back from this unit (wrong dispatch, or before sign-for) to send it elsewhere.
   'recalled',
 ] as const;

@@ -33,8 +33,12 @@ export const dispatches = pgTable(
   'dispatches',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
-    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => handlingUnits.id),
     role: text('role').$type<'lead' | 'assisting'>().notNull(),
     round: integer('round').notNull().default(1),
     status: text('status').$type<DispatchStatus>().notNull().default('dispatched'),
@@ -82,8 +86,12 @@ export const dispatches = pgTable(
   (t) => [
     index('dispatches_ticket_idx').on(t.ticketId),
     index('dispatches_unit_status_idx').on(t.unitId, t.status),
-    index('dispatches_next_wake_idx').on(t.nextWakeAt).where(sql`${t.nextWakeAt} is not null`),
-    index('dispatches_provisional_idx').on(t.id).where(sql`${t.deadlinesProvisional}`),
+    index('dispatches_next_wake_idx')
+      .on(t.nextWakeAt)
+      .where(sql`${t.nextWakeAt} is not null`),
+    index('dispatches_provisional_idx')
+      .on(t.id)
+      .where(sql`${t.deadlinesProvisional}`),
   ],
 );
 
@@ -95,8 +103,12 @@ export const dispatchCopies = pgTable(
   'dispatch_copies',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
-    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => handlingUnits.id),
     round: integer('round').notNull(),
     note: text('note'),
     copiedBy: uuid('copied_by'),
@@ -119,9 +131,15 @@ export const citizenContactRequests = pgTable(
   'citizen_contact_requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
-    dispatchId: uuid('dispatch_id').notNull().references(() => dispatches.id),
-    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    dispatchId: uuid('dispatch_id')
+      .notNull()
+      .references(() => dispatches.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => handlingUnits.id),
     requestedBy: uuid('requested_by'),
     callbackNumber: text('callback_number').notNull(),
     /** `calling` while the masked-number bridge places the clerk's call (use-cases/contact-citizen.ts callCitizen). */
@@ -134,8 +152,12 @@ export const citizenContactRequests = pgTable(
   },
   (t) => [
     index('citizen_contact_requests_ticket_idx').on(t.ticketId),
-    index('citizen_contact_requests_open_idx').on(t.requestedAt).where(sql`${t.status} = 'requested'`),
-    index('citizen_contact_requests_calling_idx').on(t.callingAt).where(sql`${t.status} = 'calling'`),
+    index('citizen_contact_requests_open_idx')
+      .on(t.requestedAt)
+      .where(sql`${t.status} = 'requested'`),
+    index('citizen_contact_requests_calling_idx')
+      .on(t.callingAt)
+      .where(sql`${t.status} = 'calling'`),
   ],
 );
 
@@ -148,7 +170,9 @@ export const dispatchRules = pgTable(
     categoryVersion: integer('category_version'),
     categoryCode: text('category_code').notNull(),
     regionCode: text('region_code').notNull().default('*'),
-    leadUnitId: uuid('lead_unit_id').notNull().references(() => handlingUnits.id),
+    leadUnitId: uuid('lead_unit_id')
+      .notNull()
+      .references(() => handlingUnits.id),
     assistingUnitIds: jsonb('assisting_unit_ids').$type<string[]>().notNull().default([]),
     note: text('note'),
     active: boolean('active').notNull().default(true),

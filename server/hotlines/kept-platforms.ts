@@ -99,11 +99,19 @@ export function refusalReason(type: string, orderState: string | null, err?: Pro
  * dispatch (unique index), so the at-least-once job is harmless when redelivered.
  */
 export async function pushDispatchesToPlatforms(rt: Runtime, cfg: ExchangeConfig | undefined, peers: ConfiguredPeer[], ticketId: string) {
-  const rows = await rt.db.select({ dispatchId: dispatches.id, peerId: handlingUnits.exchangePeerId, unitName: handlingUnits.name })
-    .from(dispatches).innerJoin(handlingUnits, eq(handlingUnits.id, dispatches.unitId))
+  const rows = await rt.db
+    .select({ dispatchId: dispatches.id, peerId: handlingUnits.exchangePeerId, unitName: handlingUnits.name })
+    .from(dispatches)
+    .innerJoin(handlingUnits, eq(handlingUnits.id, dispatches.unitId))
     .leftJoin(exchangeOrders, eq(exchangeOrders.dispatchId, dispatches.id))
-    .where(and(eq(dispatches.ticketId, ticketId), inArray(dispatches.status, OPEN_DISPATCH_STATUSES), sql`${handlingUnits.exchangePeerId} is not null`,
-      isNull(exchangeOrders.orderId)));
+    .where(
+      and(
+        eq(dispatches.ticketId, ticketId),
+        inArray(dispatches.status, OPEN_DISPATCH_STATUSES),
+        sql`${handlingUnits.exchangePeerId} is not null`,
+        isNull(exchangeOrders.orderId),
+      ),
+    );
   let pushed = 0;
   for (const row of rows) {
     const peer = peers.find((p) => p.platformId === row.peerId && p.role === 'lower');
@@ -116,11 +124,17 @@ export async function pushDispatchesToPlatforms(rt: Runtime, cfg: ExchangeConfig
     const payload = await snapshotOf(ctx, ticketId, row.dispatchId);
     const orderId = randomUUID();
     const done = await inTransaction(ctx, async (tx) => {
-      const [order] = await tx.insert(exchangeOrders).values({ orderId, peerId: peer.platformId, direction: 'out', ticketId, dispatchId: row.dispatchId, state: 'none' })
-        .onConflictDoNothing().returning();
+      const [order] = await tx
+        .insert(exchangeOrders)
+        .values({ orderId, peerId: peer.platformId, direction: 'out', ticketId, dispatchId: row.dispatchId, state: 'none' })
+        .onConflictDoNothing()
+        .returning();
       if (!order) return false; // another delivery of the same job got here first
       await queueMessage(tx, cfg, order, 'order.pushed', payload, ctx.now());
-      await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: 'order.pushed', peer: peer.platformId, peerName: peer.name, orderId } });
+      await recordEvent(tx, ctx, ticketId, {
+        type: 'exchange.sent',
+        data: { messageType: 'order.pushed', peer: peer.platformId, peerName: peer.name, orderId },
+      });
       return true;
     });
     if (done) pushed += 1;
@@ -137,15 +151,27 @@ export async function pushDispatchesToPlatforms(rt: Runtime, cfg: ExchangeConfig
 export async function followReview(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], ticketId: string, review: 'closed' | 'sent_back') {
   const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   const moved = await inTransaction(ctx, async (tx) => {
-    const orders = await tx.select().from(exchangeOrders)
-      .where(and(eq(exchangeOrders.ticketId, ticketId), eq(exchangeOrders.direction, 'out'), eq(exchangeOrders.state, 'replied'), sql`${exchangeOrders.dispatchId} is not null`))
+    const orders = await tx
+      .select()
+      .from(exchangeOrders)
+      .where(
+        and(
+          eq(exchangeOrders.ticketId, ticketId),
+          eq(exchangeOrders.direction, 'out'),
+          eq(exchangeOrders.state, 'replied'),
+          sql`${exchangeOrders.dispatchId} is not null`,
+        ),
+      )
       .for('update');
     for (const order of orders) {
       const type = review === 'closed' ? 'order.closed' : 'order.reopened';
       const payload = review === 'closed' ? {} : { reason: await sentBackReason(tx, ticketId) };
       await queueMessage(tx, cfg, order, type, payload, ctx.now());
       const peer = peers.find((p) => p.platformId === order.peerId);
-      await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: type, peer: order.peerId, peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload } });
+      await recordEvent(tx, ctx, ticketId, {
+        type: 'exchange.sent',
+        data: { messageType: type, peer: order.peerId, peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload },
+      });
     }
     return orders.length;
   });
@@ -160,19 +186,31 @@ export async function followReview(rt: Runtime, cfg: ExchangeConfig, peers: Conf
 export async function followRecall(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], ticketId: string) {
   const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   const moved = await inTransaction(ctx, async (tx) => {
-    const orders = await tx.select().from(exchangeOrders)
-      .where(and(eq(exchangeOrders.ticketId, ticketId), eq(exchangeOrders.direction, 'out'), inArray(exchangeOrders.state, ['dispatched', 'signed']),
-        sql`exists (select 1 from dispatches d where d.id = ${exchangeOrders.dispatchId} and d.status = 'recalled')`))
+    const orders = await tx
+      .select()
+      .from(exchangeOrders)
+      .where(
+        and(
+          eq(exchangeOrders.ticketId, ticketId),
+          eq(exchangeOrders.direction, 'out'),
+          inArray(exchangeOrders.state, ['dispatched', 'signed']),
+          sql`exists (select 1 from dispatches d where d.id = ${exchangeOrders.dispatchId} and d.status = 'recalled')`,
+        ),
+      )
       .for('update');
     if (!orders.length) return 0;
-    const [ev] = (await tx.execute<{ type: string; reason: string | null }>(sql`select type, reason from ticket_events where ticket_id = ${ticketId}
-      and type in ('dispatch.recalled', 'dispatch.reassigned') order by seq desc limit 1`)).rows;
+    const [ev] = (
+      await tx.execute<{ type: string; reason: string | null }>(sql`select type, reason from ticket_events where ticket_id = ${ticketId}
+      and type in ('dispatch.recalled', 'dispatch.reassigned') order by seq desc limit 1`)
+    ).rows;
     const reason = ev?.reason?.trim() || (ev?.type === 'dispatch.reassigned' ? '中心已改派，请停止办理' : '中心已撤回，请停止办理');
     for (const order of orders) {
       await queueMessage(tx, cfg, order, 'order.recalled', { reason }, ctx.now());
       const peer = peers.find((p) => p.platformId === order.peerId);
-      await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: 'order.recalled', peer: order.peerId, peerName: peer?.name ?? order.peerId,
-        orderId: order.orderId, payload: { reason } } });
+      await recordEvent(tx, ctx, ticketId, {
+        type: 'exchange.sent',
+        data: { messageType: 'order.recalled', peer: order.peerId, peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload: { reason } },
+      });
     }
     return orders.length;
   });
@@ -187,37 +225,53 @@ export async function followRecall(rt: Runtime, cfg: ExchangeConfig, peers: Conf
 export async function followExtensionDecision(rt: Runtime, cfg: ExchangeConfig, peers: ConfiguredPeer[], ticketId: string, seq: number | undefined) {
   const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   const moved = await inTransaction(ctx, async (tx) => {
-    const [ev] = (await tx.execute<{ seq: number; type: string; reason: string | null; data: { dispatchId?: string; replyDueAt?: string } }>(sql`
+    const [ev] = (
+      await tx.execute<{ seq: number; type: string; reason: string | null; data: { dispatchId?: string; replyDueAt?: string } }>(sql`
       select seq, type, reason, data from ticket_events where ticket_id = ${ticketId} and type in ('extension.approved', 'extension.denied')
-      ${seq === undefined ? sql`` : sql`and seq = ${seq}`} order by seq desc limit 1`)).rows;
+      ${seq === undefined ? sql`` : sql`and seq = ${seq}`} order by seq desc limit 1`)
+    ).rows;
     if (!ev?.data?.dispatchId) return 0;
-    const [order] = await tx.select().from(exchangeOrders)
-      .where(and(eq(exchangeOrders.dispatchId, ev.data.dispatchId), eq(exchangeOrders.direction, 'out'), eq(exchangeOrders.state, 'signed'))).for('update');
+    const [order] = await tx
+      .select()
+      .from(exchangeOrders)
+      .where(and(eq(exchangeOrders.dispatchId, ev.data.dispatchId), eq(exchangeOrders.direction, 'out'), eq(exchangeOrders.state, 'signed')))
+      .for('update');
     if (!order) return 0;
-    const [sent] = (await tx.execute(sql`select 1 from ticket_events where ticket_id = ${ticketId} and type = 'exchange.sent' and seq > ${ev.seq}
-      and data->>'messageType' = 'order.extension_decided' and data->>'orderId' = ${order.orderId} limit 1`)).rows;
+    const [sent] = (
+      await tx.execute(sql`select 1 from ticket_events where ticket_id = ${ticketId} and type = 'exchange.sent' and seq > ${ev.seq}
+      and data->>'messageType' = 'order.extension_decided' and data->>'orderId' = ${order.orderId} limit 1`)
+    ).rows;
     if (sent) return 0;
     const approved = ev.type === 'extension.approved';
-    const payload = { approved, ...(approved && ev.data.replyDueAt ? { newDueAt: new Date(ev.data.replyDueAt).toISOString() } : {}),
-      ...(ev.reason?.trim() ? { note: ev.reason.trim().slice(0, 1000) } : {}) };
+    const payload = {
+      approved,
+      ...(approved && ev.data.replyDueAt ? { newDueAt: new Date(ev.data.replyDueAt).toISOString() } : {}),
+      ...(ev.reason?.trim() ? { note: ev.reason.trim().slice(0, 1000) } : {}),
+    };
     await queueMessage(tx, cfg, order, 'order.extension_decided', payload, ctx.now());
     const peer = peers.find((p) => p.platformId === order.peerId);
-    await recordEvent(tx, ctx, ticketId, { type: 'exchange.sent', data: { messageType: 'order.extension_decided', peer: order.peerId,
-      peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload } });
+    await recordEvent(tx, ctx, ticketId, {
+      type: 'exchange.sent',
+      data: { messageType: 'order.extension_decided', peer: order.peerId, peerName: peer?.name ?? order.peerId, orderId: order.orderId, payload },
+    });
     return 1;
   });
   if (moved) rt.exchangeKick?.();
 }
 
 async function sentBackReason(tx: Tx, ticketId: string) {
-  const [e] = (await tx.execute<{ reason: string | null }>(sql`select reason from ticket_events where ticket_id = ${ticketId} and type = 'ticket.sent_back'
-    order by seq desc limit 1`)).rows;
+  const [e] = (
+    await tx.execute<{ reason: string | null }>(sql`select reason from ticket_events where ticket_id = ${ticketId} and type = 'ticket.sent_back'
+    order by seq desc limit 1`)
+  ).rows;
   return e?.reason?.trim() || '中心审核退回，请重新办理';
 }
 
 /** Registered on every events worker: without the exchange configured, a dispatch to a platform unit is reported, not silently kept. */
 export function registerKeptPlatforms(registry: HandlerRegistry, rt: Runtime, cfg: ExchangeConfig | undefined, peers: ConfiguredPeer[]) {
-  registry.on(['ticket.dispatched', 'dispatch.reassigned'], 'kept-platform-push', async (m) => { await pushDispatchesToPlatforms(rt, cfg, peers, m.ticketId); });
+  registry.on(['ticket.dispatched', 'dispatch.reassigned'], 'kept-platform-push', async (m) => {
+    await pushDispatchesToPlatforms(rt, cfg, peers, m.ticketId);
+  });
   if (!cfg) return;
   registry.on(['ticket.closed'], 'kept-platform-close', (m) => followReview(rt, cfg, peers, m.ticketId, 'closed'));
   registry.on(['ticket.sent_back'], 'kept-platform-reopen', (m) => followReview(rt, cfg, peers, m.ticketId, 'sent_back'));
@@ -226,8 +280,17 @@ export function registerKeptPlatforms(registry: HandlerRegistry, rt: Runtime, cf
 }
 
 export interface PlatformOrderView {
-  orderId: string; ticketId: string; ticketNumber: string; title: string; platformUnit: string; peerId: string;
-  state: string; pushedAt: string; replyDueAt: string | null; overdue: boolean; delivery: 'pending' | 'delivered' | 'failed' | 'dead';
+  orderId: string;
+  ticketId: string;
+  ticketNumber: string;
+  title: string;
+  platformUnit: string;
+  peerId: string;
+  state: string;
+  pushedAt: string;
+  replyDueAt: string | null;
+  overdue: boolean;
+  delivery: 'pending' | 'delivered' | 'failed' | 'dead';
 }
 
 /**
@@ -235,17 +298,34 @@ export interface PlatformOrderView {
  * own clock, and whether our push reached it at all (a failed or dead delivery is a ticket nobody holds).
  */
 export async function openPlatformOrders(ctx: Ctx): Promise<PlatformOrderView[]> {
-  const rows = (await ctx.db.execute<{ orderId: string; ticketId: string; ticketNumber: string; title: string; platformUnit: string; peerId: string;
-    state: string; pushedAt: string; replyDueAt: string | null; delivery: PlatformOrderView['delivery'] | null }>(sql`
+  const rows = (
+    await ctx.db.execute<{
+      orderId: string;
+      ticketId: string;
+      ticketNumber: string;
+      title: string;
+      platformUnit: string;
+      peerId: string;
+      state: string;
+      pushedAt: string;
+      replyDueAt: string | null;
+      delivery: PlatformOrderView['delivery'] | null;
+    }>(sql`
     select o.order_id as "orderId", o.ticket_id as "ticketId", t.number as "ticketNumber", t.title, u.name as "platformUnit", o.peer_id as "peerId",
       o.state, o.created_at as "pushedAt", d.reply_due_at as "replyDueAt",
       (select x.status from exchange_outbox x where x.order_id = o.order_id order by x.seq desc limit 1) as delivery
     from exchange_orders o join dispatches d on d.id = o.dispatch_id join handling_units u on u.id = d.unit_id join tickets t on t.id = o.ticket_id
     where o.direction = 'out' and o.state not in ('closed', 'returned', 'recalled')
-    order by d.reply_due_at nulls last limit 200`)).rows;
+    order by d.reply_due_at nulls last limit 200`)
+  ).rows;
   const now = ctx.now().getTime();
-  return rows.map((r) => ({ ...r, pushedAt: new Date(r.pushedAt).toISOString(), replyDueAt: r.replyDueAt ? new Date(r.replyDueAt).toISOString() : null,
-    overdue: r.state !== 'replied' && !!r.replyDueAt && new Date(r.replyDueAt).getTime() < now, delivery: r.delivery ?? 'pending' }));
+  return rows.map((r) => ({
+    ...r,
+    pushedAt: new Date(r.pushedAt).toISOString(),
+    replyDueAt: r.replyDueAt ? new Date(r.replyDueAt).toISOString() : null,
+    overdue: r.state !== 'replied' && !!r.replyDueAt && new Date(r.replyDueAt).getTime() < now,
+    delivery: r.delivery ?? 'pending',
+  }));
 }
 
 /**
@@ -257,8 +337,19 @@ export async function openPlatformOrders(ctx: Ctx): Promise<PlatformOrderView[]>
  * dispatches of the period that never became an order, so the centre sees them rather than a log line.
  */
 export async function platformFigures(ctx: Ctx, from: Date, to: Date, configuredPeerIds: readonly string[]) {
-  const rows = (await ctx.db.execute<{ platformUnit: string; peerId: string; pushed: number; signed: number; replied: number; closed: number;
-    returned: number; repliedLate: number; open: number; medianReplyHours: number | null }>(sql`
+  const rows = (
+    await ctx.db.execute<{
+      platformUnit: string;
+      peerId: string;
+      pushed: number;
+      signed: number;
+      replied: number;
+      closed: number;
+      returned: number;
+      repliedLate: number;
+      open: number;
+      medianReplyHours: number | null;
+    }>(sql`
     select u.name as "platformUnit", o.peer_id as "peerId", count(*)::int as pushed,
       count(*) filter (where d.signed_at is not null)::int as signed,
       count(*) filter (where d.replied_at is not null)::int as replied,
@@ -269,21 +360,42 @@ export async function platformFigures(ctx: Ctx, from: Date, to: Date, configured
       round((percentile_cont(0.5) within group (order by extract(epoch from d.replied_at - d.dispatched_at) / 3600))::numeric, 1)::float as "medianReplyHours"
     from exchange_orders o join dispatches d on d.id = o.dispatch_id join handling_units u on u.id = d.unit_id
     where o.direction = 'out' and o.created_at >= ${from} and o.created_at < ${to}
-    group by u.name, o.peer_id order by pushed desc`)).rows;
+    group by u.name, o.peer_id order by pushed desc`)
+  ).rows;
   // Dispatches to platform units that never became an order (the unit's peer is not configured).
-  const stuck = (await ctx.db.execute<{ platformUnit: string; peerId: string; n: number }>(sql`
+  const stuck = (
+    await ctx.db.execute<{ platformUnit: string; peerId: string; n: number }>(sql`
     select u.name as "platformUnit", u.exchange_peer_id as "peerId", count(*)::int as n
     from dispatches d join handling_units u on u.id = d.unit_id
     where u.exchange_peer_id is not null and d.dispatched_at >= ${from} and d.dispatched_at < ${to}
       and not exists (select 1 from exchange_orders o where o.dispatch_id = d.id)
-    group by 1, 2 order by 1`)).rows.filter((r) => !configuredPeerIds.includes(r.peerId));
-  const out = rows.map((r) => ({ ...r, onTimeReplyRate: r.replied ? Math.round(((r.replied - r.repliedLate) / r.replied) * 1000) / 1000 : null,
-    connected: configuredPeerIds.includes(r.peerId), unconfigured: 0 }));
+    group by 1, 2 order by 1`)
+  ).rows.filter((r) => !configuredPeerIds.includes(r.peerId));
+  const out = rows.map((r) => ({
+    ...r,
+    onTimeReplyRate: r.replied ? Math.round(((r.replied - r.repliedLate) / r.replied) * 1000) / 1000 : null,
+    connected: configuredPeerIds.includes(r.peerId),
+    unconfigured: 0,
+  }));
   for (const s of stuck) {
     const row = out.find((r) => r.platformUnit === s.platformUnit && r.peerId === s.peerId);
     if (row) row.unconfigured = s.n;
-    else out.push({ platformUnit: s.platformUnit, peerId: s.peerId, pushed: 0, signed: 0, replied: 0, closed: 0, returned: 0, repliedLate: 0, open: 0,
-      medianReplyHours: null, onTimeReplyRate: null, connected: false, unconfigured: s.n });
+    else
+      out.push({
+        platformUnit: s.platformUnit,
+        peerId: s.peerId,
+        pushed: 0,
+        signed: 0,
+        replied: 0,
+        closed: 0,
+        returned: 0,
+        repliedLate: 0,
+        open: 0,
+        medianReplyHours: null,
+        onTimeReplyRate: null,
+        connected: false,
+        unconfigured: s.n,
+      });
   }
   return out;
 }

@@ -11,10 +11,16 @@ import type { LineMode } from './tables';
  * numbers the table does not know appear under their own number, so nothing is dropped.
  */
 export async function lineReport(ctx: Ctx, from: string, to: string) {
-  const rows = (await ctx.db.execute<{
-    number: string; name: string | null; mode: LineMode | null; reporting_tag: string | null;
-    offered: number; answered: number; tickets: number;
-  }>(sql`
+  const rows = (
+    await ctx.db.execute<{
+      number: string;
+      name: string | null;
+      mode: LineMode | null;
+      reporting_tag: string | null;
+      offered: number;
+      answered: number;
+      tickets: number;
+    }>(sql`
     with calls as (
       select line_number as number, count(*) filter (where offered > 0)::int as offered, sum(answered)::int as answered,
         array_agg(call_id) as call_ids
@@ -27,9 +33,17 @@ export async function lineReport(ctx: Ctx, from: string, to: string) {
     select coalesce(l.number, p.number) as number, l.name, l.mode, l.reporting_tag,
       coalesce(p.offered, 0) as offered, coalesce(p.answered, 0) as answered, coalesce(p.tickets, 0) as tickets
     from hotline_lines l full join per_line p on p.number = l.number
-    order by coalesce(p.offered, 0) desc, 1`)).rows;
+    order by coalesce(p.offered, 0) desc, 1`)
+  ).rows;
   return rows.map((r) => ({
-    number: r.number, name: r.name, mode: r.mode, modeName: r.mode ? modeName(r.mode, ctx.lang) : null, reportingTag: r.reporting_tag,
-    known: r.mode !== null, callsOffered: r.offered, callsAnswered: r.answered, tickets: r.tickets,
+    number: r.number,
+    name: r.name,
+    mode: r.mode,
+    modeName: r.mode ? modeName(r.mode, ctx.lang) : null,
+    reportingTag: r.reporting_tag,
+    known: r.mode !== null,
+    callsOffered: r.offered,
+    callsAnswered: r.answered,
+    tickets: r.tickets,
   }));
 }

@@ -33,15 +33,22 @@ const DEFAULT_CENTRES: Record<string, string> = {
 
 /** Called by the transfer use case inside its transaction, before the ticket's event. */
 export async function openEmergencyLinkage(
-  tx: Tx, ctx: Ctx, input: { ticketId: string; line: string; intakeAt: Date; targetCentre?: string },
+  tx: Tx,
+  ctx: Ctx,
+  input: { ticketId: string; line: string; intakeAt: Date; targetCentre?: string },
 ): Promise<{ id: string; targetCentre: string; transferSeconds: number }> {
   const now = ctx.now();
   const targetCentre = input.targetCentre?.trim() || DEFAULT_CENTRES[input.line] || input.line;
   const [row] = await tx
     .insert(emergencyLinkages)
     .values({
-      ticketId: input.ticketId, line: input.line, targetCentre, intakeAt: input.intakeAt, transferredAt: now,
-      transferredBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null, followUpDueAt: new Date(now.getTime() + FOLLOW_UP_HOURS * 3600_000),
+      ticketId: input.ticketId,
+      line: input.line,
+      targetCentre,
+      intakeAt: input.intakeAt,
+      transferredAt: now,
+      transferredBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
+      followUpDueAt: new Date(now.getTime() + FOLLOW_UP_HOURS * 3600_000),
     })
     .returning({ id: emergencyLinkages.id });
   return { id: row.id, targetCentre, transferSeconds: Math.max(0, Math.round((now.getTime() - input.intakeAt.getTime()) / 1000)) };
@@ -68,14 +75,26 @@ export async function acknowledgeLinkage(ctx: Ctx, id: string, input: z.infer<ty
     const l = await lockLinkage(tx, id);
     if (l.status !== 'transferred') throw problem('LINKAGE_STATE_CONFLICT');
     const at = ctx.now();
-    await tx.update(emergencyLinkages).set({
-      status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: input.acknowledgedBy, acknowledgementNote: input.note ?? null,
-      version: sql`${emergencyLinkages.version} + 1`,
-    }).where(eq(emergencyLinkages.id, id));
+    await tx
+      .update(emergencyLinkages)
+      .set({
+        status: 'acknowledged',
+        acknowledgedAt: at,
+        acknowledgedBy: input.acknowledgedBy,
+        acknowledgementNote: input.note ?? null,
+        version: sql`${emergencyLinkages.version} + 1`,
+      })
+      .where(eq(emergencyLinkages.id, id));
     await recordEvent(tx, ctx, l.ticketId, {
-      type: 'emergency.acknowledged', reason: input.note ?? null,
-      data: { linkageId: id, line: l.line, targetCentre: l.targetCentre, acknowledgedBy: input.acknowledgedBy,
-        acknowledgeSeconds: Math.round((at.getTime() - l.transferredAt.getTime()) / 1000) },
+      type: 'emergency.acknowledged',
+      reason: input.note ?? null,
+      data: {
+        linkageId: id,
+        line: l.line,
+        targetCentre: l.targetCentre,
+        acknowledgedBy: input.acknowledgedBy,
+        acknowledgeSeconds: Math.round((at.getTime() - l.transferredAt.getTime()) / 1000),
+      },
     });
   });
 }
@@ -85,12 +104,20 @@ export async function followUpLinkage(ctx: Ctx, id: string, input: z.infer<typeo
     const l = await lockLinkage(tx, id);
     if (l.status === 'followed_up') throw problem('LINKAGE_STATE_CONFLICT');
     const at = ctx.now();
-    await tx.update(emergencyLinkages).set({
-      status: 'followed_up', followedUpAt: at, followUpOutcome: input.outcome, followUpNote: input.note,
-      version: sql`${emergencyLinkages.version} + 1`,
-    }).where(eq(emergencyLinkages.id, id));
+    await tx
+      .update(emergencyLinkages)
+      .set({
+        status: 'followed_up',
+        followedUpAt: at,
+        followUpOutcome: input.outcome,
+        followUpNote: input.note,
+        version: sql`${emergencyLinkages.version} + 1`,
+      })
+      .where(eq(emergencyLinkages.id, id));
     await recordEvent(tx, ctx, l.ticketId, {
-      type: 'emergency.followed_up', reason: input.note, data: { linkageId: id, line: l.line, outcome: input.outcome, late: at > l.followUpDueAt },
+      type: 'emergency.followed_up',
+      reason: input.note,
+      data: { linkageId: id, line: l.line, outcome: input.outcome, late: at > l.followUpDueAt },
     });
   });
 }
@@ -114,22 +141,42 @@ export async function listLinkages(ctx: Ctx, q: z.infer<typeof LinkageListQuery>
   return rows.map(({ l, number, title }) => {
     const transferSeconds = Math.round((l.transferredAt.getTime() - l.intakeAt.getTime()) / 1000);
     return {
-      id: l.id, ticketId: l.ticketId, ticketNumber: number, title, line: l.line, targetCentre: l.targetCentre, status: l.status,
-      intakeAt: l.intakeAt.toISOString(), transferredAt: l.transferredAt.toISOString(), transferSeconds,
+      id: l.id,
+      ticketId: l.ticketId,
+      ticketNumber: number,
+      title,
+      line: l.line,
+      targetCentre: l.targetCentre,
+      status: l.status,
+      intakeAt: l.intakeAt.toISOString(),
+      transferredAt: l.transferredAt.toISOString(),
+      transferSeconds,
       transferLate: transferSeconds > TRANSFER_TARGET_MINUTES * 60,
-      acknowledgedAt: l.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: l.acknowledgedBy,
-      followUpDueAt: l.followUpDueAt.toISOString(), followUpOverdue: l.status !== 'followed_up' && l.followUpDueAt.getTime() < now,
-      followedUpAt: l.followedUpAt?.toISOString() ?? null, followUpOutcome: l.followUpOutcome, followUpNote: l.followUpNote,
+      acknowledgedAt: l.acknowledgedAt?.toISOString() ?? null,
+      acknowledgedBy: l.acknowledgedBy,
+      followUpDueAt: l.followUpDueAt.toISOString(),
+      followUpOverdue: l.status !== 'followed_up' && l.followUpDueAt.getTime() < now,
+      followedUpAt: l.followedUpAt?.toISOString() ?? null,
+      followUpOutcome: l.followUpOutcome,
+      followUpNote: l.followUpNote,
     };
   });
 }
 
 /** Figures for the reports screen: transfer time against the 5-minute target, acknowledgements, follow-ups, per line. */
 export async function linkageFigures(ctx: Ctx, from: Date, to: Date) {
-  const rows = (await ctx.db.execute<{
-    line: string; transfers: number; within_target: number; median_seconds: number | null; avg_seconds: number | null;
-    acknowledged: number; avg_ack_seconds: number | null; followed_up: number; open: number;
-  }>(sql`
+  const rows = (
+    await ctx.db.execute<{
+      line: string;
+      transfers: number;
+      within_target: number;
+      median_seconds: number | null;
+      avg_seconds: number | null;
+      acknowledged: number;
+      avg_ack_seconds: number | null;
+      followed_up: number;
+      open: number;
+    }>(sql`
     select line, count(*)::int as transfers,
       count(*) filter (where transferred_at - intake_at <= make_interval(mins => ${TRANSFER_TARGET_MINUTES}))::int as within_target,
       percentile_cont(0.5) within group (order by extract(epoch from transferred_at - intake_at))::float8 as median_seconds,
@@ -140,18 +187,26 @@ export async function linkageFigures(ctx: Ctx, from: Date, to: Date) {
       count(*) filter (where status <> 'followed_up')::int as open
     from emergency_linkages
     where ${and(gte(emergencyLinkages.transferredAt, from), lt(emergencyLinkages.transferredAt, to))}
-    group by line order by line`)).rows;
+    group by line order by line`)
+  ).rows;
   const total = rows.reduce((s, r) => s + r.transfers, 0);
   const within = rows.reduce((s, r) => s + r.within_target, 0);
   return {
     targetMinutes: TRANSFER_TARGET_MINUTES,
-    total, withinTarget: within, withinTargetRate: total ? within / total : null,
+    total,
+    withinTarget: within,
+    withinTargetRate: total ? within / total : null,
     byLine: rows.map((r) => ({
-      line: r.line, transfers: r.transfers, withinTarget: r.within_target, withinTargetRate: r.transfers ? r.within_target / r.transfers : null,
+      line: r.line,
+      transfers: r.transfers,
+      withinTarget: r.within_target,
+      withinTargetRate: r.transfers ? r.within_target / r.transfers : null,
       medianTransferSeconds: r.median_seconds === null ? null : Math.round(r.median_seconds),
       avgTransferSeconds: r.avg_seconds === null ? null : Math.round(r.avg_seconds),
-      acknowledged: r.acknowledged, avgAcknowledgeSeconds: r.avg_ack_seconds === null ? null : Math.round(r.avg_ack_seconds),
-      followedUp: r.followed_up, open: r.open,
+      acknowledged: r.acknowledged,
+      avgAcknowledgeSeconds: r.avg_ack_seconds === null ? null : Math.round(r.avg_ack_seconds),
+      followedUp: r.followed_up,
+      open: r.open,
     })),
   };
 }

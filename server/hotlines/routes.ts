@@ -24,13 +24,17 @@ export function hotlineRoutes(o: { exchangePeerIds?: readonly string[] } = {}) {
     res.json({ data: await listLines(req.ctx.db, req.ctx.lang) });
   });
 
-  r.put('/admin/hotline-lines/:number', requireStaff('admin'), validate({ params: NumberParams, body: needsAnnouncement(LineFields.omit({ number: true })) }),
+  r.put(
+    '/admin/hotline-lines/:number',
+    requireStaff('admin'),
+    validate({ params: NumberParams, body: needsAnnouncement(LineFields.omit({ number: true })) }),
     async (req, res) => {
       const number = String(req.params.number);
       const result = await saveLines(req.ctx, [{ ...req.body, number }]);
       const [line] = await listLines(req.ctx.db, req.ctx.lang, [number]);
       res.status(result.created ? 201 : 200).json({ data: line });
-    });
+    },
+  );
 
   /** The whole table from a spreadsheet: every row is checked first; one bad row imports nothing. */
   r.post('/admin/hotline-lines/import', requireStaff('admin'), validate({ body: ImportBody }), async (req, res) => {
@@ -47,17 +51,25 @@ export function hotlineRoutes(o: { exchangePeerIds?: readonly string[] } = {}) {
   r.get('/emergency-linkages', centre, validate({ query: LinkageListQuery }), async (req, res) => {
     res.json({ data: await listLinkages(req.ctx, res.locals.query) });
   });
-  r.post('/emergency-linkages/:id/acknowledge', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: AcknowledgeInput }),
+  r.post(
+    '/emergency-linkages/:id/acknowledge',
+    requireStaff('agent', 'dispatcher', 'supervisor'),
+    validate({ params: IdParams, body: AcknowledgeInput }),
     async (req, res) => {
       await acknowledgeLinkage(req.ctx, String(req.params.id), req.body);
       const [linkage] = await listLinkages(req.ctx, { status: 'all', limit: 1, id: String(req.params.id) });
       res.json({ data: linkage });
-    });
-  r.post('/emergency-linkages/:id/follow-up', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ params: IdParams, body: FollowUpInput }),
+    },
+  );
+  r.post(
+    '/emergency-linkages/:id/follow-up',
+    requireStaff('agent', 'dispatcher', 'supervisor'),
+    validate({ params: IdParams, body: FollowUpInput }),
     async (req, res) => {
       await followUpLinkage(req.ctx, String(req.params.id), req.body);
       res.json({ data: { id: req.params.id, status: 'followed_up' } });
-    });
+    },
+  );
 
   // 保留对接: orders with kept department platforms still open (kept-platforms.ts).
   r.get('/kept-platform-orders', centre, async (req, res) => {

@@ -41,7 +41,10 @@ export const emergencyLinkages = pgTable(
   'emergency_linkages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().unique().references(() => tickets.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .unique()
+      .references(() => tickets.id),
     line: text('line').notNull(),
     targetCentre: text('target_centre').notNull(),
     intakeAt: timestamp('intake_at', { withTimezone: true }).notNull(),

@@ -78,26 +78,45 @@ export function accountRoutes(deps: { redis: Redis; prefix: string; log: Logger 
   return r;
 }
 
-type SessionRow = { id: string; userId: string; username: string; displayName: string; role: string; createdAt: string;
-  lastSeenAt: string; expiresAt: string; userAgent: string | null; mfaState: string };
+type SessionRow = {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  role: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  mfaState: string;
+};
 
 /** Live sessions (not expired, not idle past the limit) of one user, or of everyone for the admin. */
 async function listSessions(ctx: Ctx, userId: string | null) {
-  return (await ctx.db.execute<SessionRow>(sql`select s.id, s.user_id as "userId", u.username, u.display_name as "displayName", u.role,
+  return (
+    await ctx.db.execute<SessionRow>(sql`select s.id, s.user_id as "userId", u.username, u.display_name as "displayName", u.role,
       s.created_at as "createdAt", s.last_seen_at as "lastSeenAt", s.expires_at as "expiresAt", s.user_agent as "userAgent", s.mfa_state as "mfaState"
     from sessions s join users u on u.id = s.user_id
     where s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${env.SESSION_IDLE_MINUTES})
       ${userId ? sql`and s.user_id = ${userId}` : sql``}
-    order by s.last_seen_at desc limit 500`)).rows;
+    order by s.last_seen_at desc limit 500`)
+  ).rows;
 }
 
 /** Ends a session now (this node at once; other nodes within their 5 s cache), with an audit row. */
 async function revokeSession(ctx: Ctx, id: string, ownerId: string | null) {
   await ctx.db.transaction(async (tx) => {
-    const gone = (await tx.execute<{ tokenHash: string; userId: string }>(sql`delete from sessions where id = ${id}
-      ${ownerId ? sql`and user_id = ${ownerId}` : sql``} returning token_hash as "tokenHash", user_id as "userId"`)).rows;
+    const gone = (
+      await tx.execute<{ tokenHash: string; userId: string }>(sql`delete from sessions where id = ${id}
+      ${ownerId ? sql`and user_id = ${ownerId}` : sql``} returning token_hash as "tokenHash", user_id as "userId"`)
+    ).rows;
     if (gone.length === 0) throw problem('SESSION_NOT_FOUND');
     forgetCachedSessions(gone.map((g) => g.tokenHash));
-    await writeAudit(tx, ctx, { action: 'session.revoked', entityType: 'user', entityId: gone[0].userId, data: { sessionId: id, by: ownerId ? 'self' : 'admin' } });
+    await writeAudit(tx, ctx, {
+      action: 'session.revoked',
+      entityType: 'user',
+      entityId: gone[0].userId,
+      data: { sessionId: id, by: ownerId ? 'self' : 'admin' },
+    });
   });
 }

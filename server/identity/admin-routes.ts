@@ -16,7 +16,10 @@ export function identityAdminRoutes() {
   });
   r.post('/admin/users', admin, validate({ body: CreateUserInput }), async (req, res) => {
     // The one-time password is in this answer only; the console shows it once.
-    res.set('Cache-Control', 'no-store').status(201).json({ data: await createUser(req.ctx, req.body) });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(201)
+      .json({ data: await createUser(req.ctx, req.body) });
   });
   r.put('/admin/users/:id', admin, validate({ params: IdParams, body: UpdateUserInput }), async (req, res) => {
     res.json({ data: await updateUser(req.ctx, String(req.params.id), req.body) });

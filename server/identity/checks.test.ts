@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  maskAddress,
-  maskIdNumber,
-  maskName,
-  maskPhone,
-  normalizeLandline,
-  normalizeMobile,
-  validateCreditCode,
-  validateIdNumber,
-} from './checks.js';
+import { maskAddress, maskIdNumber, maskName, maskPhone, normalizeLandline, normalizeMobile, validateCreditCode, validateIdNumber } from './checks.js';
 
 // Check characters computed here straight from the published algorithms, independently of
 // checks.ts (weights derived from their definitions rather than copied tables).
@@ -75,7 +66,15 @@ describe('validateIdNumber (GB 11643-1999)', () => {
   });
 
   it('rejects bad formats: length, characters, old 15-digit numbers, unknown province', () => {
-    for (const id of ['', '1101051949123100', '110105194912310X2X', '11010519491231002A', '110105491231002', withId('99010519491231002'), withId('00010519491231002')]) {
+    for (const id of [
+      '',
+      '1101051949123100',
+      '110105194912310X2X',
+      '11010519491231002A',
+      '110105491231002',
+      withId('99010519491231002'),
+      withId('00010519491231002'),
+    ]) {
       expect(validateIdNumber(id, { today })).toMatchObject({ ok: false, code: 'ID_NUMBER_FORMAT' });
     }
   });
@@ -93,7 +92,13 @@ describe('validateCreditCode (GB 32100-2015)', () => {
   });
 
   it('accepts codes computed here for several registration authorities', () => {
-    for (const [first8, org] of [['91440101', '12345678'], ['12110000', '40000912'], ['53310000', 'MJ4987AB'], ['92440300', 'L12345A7'], ['Y1110108', '00000001']]) {
+    for (const [first8, org] of [
+      ['91440101', '12345678'],
+      ['12110000', '40000912'],
+      ['53310000', 'MJ4987AB'],
+      ['92440300', 'L12345A7'],
+      ['Y1110108', '00000001'],
+    ]) {
       const code = withCredit(first8, org);
       expect([code, validateCreditCode(code.toLowerCase()).ok]).toEqual([code, true]);
     }
@@ -120,7 +125,16 @@ describe('validateCreditCode (GB 32100-2015)', () => {
 
 describe('phone numbers', () => {
   it('normalises mobiles written with prefixes and separators', () => {
-    for (const s of ['13812345678', '138 1234 5678', '138-1234-5678', '+86 138 1234 5678', '+8613812345678', '008613812345678', '8613812345678', '(+86) 138.1234.5678']) {
+    for (const s of [
+      '13812345678',
+      '138 1234 5678',
+      '138-1234-5678',
+      '+86 138 1234 5678',
+      '+8613812345678',
+      '008613812345678',
+      '8613812345678',
+      '(+86) 138.1234.5678',
+    ]) {
       expect(normalizeMobile(s)).toEqual({ ok: true, normalized: '13812345678' });
     }
     expect(normalizeMobile('19912345678')).toEqual({ ok: true, normalized: '19912345678' });

@@ -51,7 +51,9 @@ export function idNumberCheckChar(first17: string): string {
  * `today` (default now) bounds the birth date: nobody is born in the future.
  */
 export function validateIdNumber(input: string, opts: { today?: Date } = {}): IdNumberResult {
-  const s = String(input ?? '').replace(/\s+/g, '').toUpperCase();
+  const s = String(input ?? '')
+    .replace(/\s+/g, '')
+    .toUpperCase();
   if (!/^\d{17}[\dX]$/.test(s) || !PROVINCES.has(Number(s.slice(0, 2)))) {
     return fail('ID_NUMBER_FORMAT', '身份证号码格式不正确，应为18位', 'The ID number must be 18 characters: 17 digits and a digit or X');
   }
@@ -108,7 +110,9 @@ export function organizationCodeCheckChar(body8: string): string {
  * data whose embedded code predates GB 11714 checking; the MOD 31 check is always applied.
  */
 export function validateCreditCode(input: string, opts: { checkOrganizationCode?: boolean } = {}): CreditCodeResult {
-  const s = String(input ?? '').replace(/\s+/g, '').toUpperCase();
+  const s = String(input ?? '')
+    .replace(/\s+/g, '')
+    .toUpperCase();
   const charsOk = s.length === 18 && [...s].every((c) => CREDIT_CODE_CHARSET.includes(c));
   if (!charsOk || !AUTHORITIES.includes(s[0]) || !/^\d{6}$/.test(s.slice(2, 8))) {
     return fail(
@@ -121,7 +125,11 @@ export function validateCreditCode(input: string, opts: { checkOrganizationCode?
     return fail('CREDIT_CODE_CHECK_FAILED', '统一社会信用代码校验位不正确，请核对', 'The credit code check character does not match; please re-check it');
   }
   if (opts.checkOrganizationCode !== false && organizationCodeCheckChar(s.slice(8, 16)) !== s[16]) {
-    return fail('CREDIT_CODE_ORG_CODE_CHECK_FAILED', '统一社会信用代码中的组织机构代码校验不正确', 'The organisation code inside the credit code does not check out');
+    return fail(
+      'CREDIT_CODE_ORG_CODE_CHECK_FAILED',
+      '统一社会信用代码中的组织机构代码校验不正确',
+      'The organisation code inside the credit code does not check out',
+    );
   }
   return { ok: true, normalized: s, registrationAuthority: s[0], divisionCode: s.slice(2, 8), organizationCode: s.slice(8, 17) };
 }

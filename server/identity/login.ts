@@ -25,9 +25,11 @@ type LoginRow = { id: string; passwordHash: string; active: boolean; lockedUntil
  * account; reading the counter first and writing it back lost all but a few of them.
  */
 export async function checkPassword(db: Db, log: Logger, username: string, password: string): Promise<LoginRow> {
-  const [u] = (await db.execute<LoginRow>(sql`select id, password_hash as "passwordHash", active, locked_until as "lockedUntil", role,
+  const [u] = (
+    await db.execute<LoginRow>(sql`select id, password_hash as "passwordHash", active, locked_until as "lockedUntil", role,
     mfa_enabled_at is not null as "mfaEnabled"
-    from users where username = ${username}`)).rows;
+    from users where username = ${username}`)
+  ).rows;
   const locked = !!u?.lockedUntil && new Date(u.lockedUntil) > new Date();
   const ok = await verify(u && !locked ? u.passwordHash : await dummy(), password).catch((e: Error) => {
     log.error({ userId: u?.id, err: e.message }, 'stored password hash could not be verified');
@@ -35,12 +37,14 @@ export async function checkPassword(db: Db, log: Logger, username: string, passw
   });
   if (u && ok && u.active && !locked) return u;
   if (u && !locked) {
-    const [after] = (await db.execute<{ failedLogins: number; lockedUntil: Date | null }>(sql`
+    const [after] = (
+      await db.execute<{ failedLogins: number; lockedUntil: Date | null }>(sql`
       update users set
         failed_logins = case when failed_logins + 1 >= ${MAX_FAILED} then 0 else failed_logins + 1 end,
         locked_until = case when failed_logins + 1 >= ${MAX_FAILED} then now() + make_interval(mins => ${LOCK_MINUTES}) else locked_until end
       where id = ${u.id}
-      returning failed_logins as "failedLogins", locked_until as "lockedUntil"`)).rows;
+      returning failed_logins as "failedLogins", locked_until as "lockedUntil"`)
+    ).rows;
     if (after?.lockedUntil && new Date(after.lockedUntil) > new Date()) log.warn({ userId: u.id }, 'account locked after failed logins');
   }
   throw problem('LOGIN_FAILED');

@@ -18,17 +18,27 @@ const TOLERANCE_SECONDS = 30;
 const stepOf = (r: object) => (r as { timeStep: number }).timeStep;
 
 const recoveryHash = (userId: string, code: string) =>
-  createHmac('sha256', env.SESSION_SECRET).update(`mfa-recovery:${userId}:${code.replace(/[\s-]/g, '').toLowerCase()}`).digest('hex');
+  createHmac('sha256', env.SESSION_SECRET)
+    .update(`mfa-recovery:${userId}:${code.replace(/[\s-]/g, '').toLowerCase()}`)
+    .digest('hex');
 
 function audit(ctx: Ctx, userId: string, action: string, data: Record<string, unknown> = {}) {
-  return writeAudit(ctx.db, ctx, { action, entityType: 'user', entityId: userId, data,
-    actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : ctx.actor.kind } });
+  return writeAudit(ctx.db, ctx, {
+    action,
+    entityType: 'user',
+    entityId: userId,
+    data,
+    actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : ctx.actor.kind },
+  });
 }
 
 /** Starts (or restarts) enrolment: a new secret, kept encrypted and pending until a code confirms it. */
 export async function beginMfaEnrolment(ctx: Ctx, userId: string, username: string) {
   const secret = generateSecret();
-  await ctx.db.update(users).set({ mfaPendingSecretEnc: ctx.svc.pii.encrypt(secret) }).where(eq(users.id, userId));
+  await ctx.db
+    .update(users)
+    .set({ mfaPendingSecretEnc: ctx.svc.pii.encrypt(secret) })
+    .where(eq(users.id, userId));
   return { secret, otpauthUri: generateURI({ issuer: ISSUER, label: username, secret }) };
 }
 
@@ -47,12 +57,18 @@ export async function confirmMfaEnrolment(ctx: Ctx, userId: string, code: string
       const c = randomBytes(5).toString('hex');
       return `${c.slice(0, 5)}-${c.slice(5)}`;
     });
-    await tx.update(users).set({ mfaSecretEnc: u.pending, mfaPendingSecretEnc: null, mfaEnabledAt: ctx.now(), mfaLastStep: stepOf(r) })
+    await tx
+      .update(users)
+      .set({ mfaSecretEnc: u.pending, mfaPendingSecretEnc: null, mfaEnabledAt: ctx.now(), mfaLastStep: stepOf(r) })
       .where(eq(users.id, userId));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, userId));
     await tx.insert(mfaRecoveryCodes).values(codes.map((c) => ({ userId, codeHash: recoveryHash(userId, c) })));
-    await writeAudit(tx, ctx, { action: 'user.mfa_enrolled', entityType: 'user', entityId: userId,
-      actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : null } });
+    await writeAudit(tx, ctx, {
+      action: 'user.mfa_enrolled',
+      entityType: 'user',
+      entityId: userId,
+      actor: { id: userId, role: ctx.actor.kind === 'staff' ? ctx.actor.role : null },
+    });
     return { recoveryCodes: codes };
   });
 }
@@ -66,16 +82,25 @@ export async function verifySecondFactor(ctx: Ctx, userId: string, code: string)
   const [u] = await ctx.db.select({ secret: users.mfaSecretEnc, last: users.mfaLastStep }).from(users).where(eq(users.id, userId));
   if (!u?.secret) throw problem('MFA_CODE_INVALID');
   if (/^\d{6}$/.test(code)) {
-    const r = await verifyTotp({ secret: ctx.svc.pii.decrypt(u.secret), token: code, epochTolerance: TOLERANCE_SECONDS,
-      ...(u.last != null ? { afterTimeStep: u.last } : {}) });
+    const r = await verifyTotp({
+      secret: ctx.svc.pii.decrypt(u.secret),
+      token: code,
+      epochTolerance: TOLERANCE_SECONDS,
+      ...(u.last != null ? { afterTimeStep: u.last } : {}),
+    });
     if (r.valid) {
-      const moved = await ctx.db.update(users).set({ mfaLastStep: stepOf(r) })
-        .where(and(eq(users.id, userId), sql`coalesce(${users.mfaLastStep}, -1) < ${stepOf(r)}`)).returning({ id: users.id });
+      const moved = await ctx.db
+        .update(users)
+        .set({ mfaLastStep: stepOf(r) })
+        .where(and(eq(users.id, userId), sql`coalesce(${users.mfaLastStep}, -1) < ${stepOf(r)}`))
+        .returning({ id: users.id });
       if (moved.length === 1) return 'totp';
     }
     throw problem('MFA_CODE_INVALID');
   }
-  const used = await ctx.db.update(mfaRecoveryCodes).set({ usedAt: ctx.now() })
+  const used = await ctx.db
+    .update(mfaRecoveryCodes)
+    .set({ usedAt: ctx.now() })
     .where(and(eq(mfaRecoveryCodes.userId, userId), eq(mfaRecoveryCodes.codeHash, recoveryHash(userId, code)), isNull(mfaRecoveryCodes.usedAt)))
     .returning({ id: mfaRecoveryCodes.id });
   if (used.length !== 1) throw problem('MFA_CODE_INVALID');
@@ -84,7 +109,9 @@ export async function verifySecondFactor(ctx: Ctx, userId: string, code: string)
 }
 
 export async function unusedRecoveryCodes(ctx: Ctx, userId: string) {
-  const [r] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(mfaRecoveryCodes)
+  const [r] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(mfaRecoveryCodes)
     .where(and(eq(mfaRecoveryCodes.userId, userId), isNull(mfaRecoveryCodes.usedAt)));
   return r?.n ?? 0;
 }

@@ -24,7 +24,7 @@ describe('redactForPublic', () => {
     for (const k of keeps) expect(out, out).toContain(k);
   });
 
-  it('masks the caller\'s own name wherever it appears, and leaves harmless text alone', () => {
+  it("masks the caller's own name wherever it appears, and leaves harmless text alone", () => {
     expect(redactForPublic('诸葛亮反映的路灯已修复', ['诸葛亮'])).toBe('**反映的路灯已修复');
     expect(redactForPublic('这位先生的问题已解决，满意')).toBe('这位先生的问题已解决，满意');
     expect(redactForPublic('')).toBe('');

@@ -30,20 +30,29 @@ export async function rotatePii(db: Db, vault: PiiVault, o: { batch?: number; lo
     done[t.table] = 0;
     const stale = [
       ...t.enc.map((c) => sql`(${sql.identifier(c)} is not null and ${sql.identifier(c)} not like ${currentEnc})`),
-      ...t.hashes.map((h) => currentHash
-        ? sql`(${sql.identifier(h.col)} is not null and ${sql.identifier(h.col)} not like ${currentHash})`
-        : sql`(${sql.identifier(h.col)} like 'k%')`),
+      ...t.hashes.map((h) =>
+        currentHash
+          ? sql`(${sql.identifier(h.col)} is not null and ${sql.identifier(h.col)} not like ${currentHash})`
+          : sql`(${sql.identifier(h.col)} like 'k%')`,
+      ),
     ];
     const cols = [...new Set([...t.enc, ...t.hashes.flatMap((h) => [h.col, h.from]), ...(t.table === 'citizen_contacts' ? ['kind'] : [])])];
     for (;;) {
       const n = await db.transaction(async (tx) => {
-        const rows = (await tx.execute<Record<string, string | null>>(sql`select id, ${sql.join(cols.map((c) => sql.identifier(c)), sql`, `)}
-          from ${sql.identifier(t.table)} where ${sql.join(stale, sql` or `)} limit ${batch} for update skip locked`)).rows;
+        const rows = (
+          await tx.execute<Record<string, string | null>>(sql`select id, ${sql.join(
+            cols.map((c) => sql.identifier(c)),
+            sql`, `,
+          )}
+          from ${sql.identifier(t.table)} where ${sql.join(stale, sql` or `)} limit ${batch} for update skip locked`)
+        ).rows;
         for (const r of rows) {
           const set = [
             ...t.enc.map((c) => sql`${sql.identifier(c)} = ${r[c] == null ? null : vault.encrypt(vault.decrypt(r[c]!))}`),
-            ...t.hashes.map((h) => sql`${sql.identifier(h.col)} = ${r[h.col] == null || r[h.from] == null ? r[h.col]
-              : vault.hash(h.kind || r.kind!, vault.decrypt(r[h.from]!))}`),
+            ...t.hashes.map(
+              (h) =>
+                sql`${sql.identifier(h.col)} = ${r[h.col] == null || r[h.from] == null ? r[h.col] : vault.hash(h.kind || r.kind!, vault.decrypt(r[h.from]!))}`,
+            ),
           ];
           await tx.execute(sql`update ${sql.identifier(t.table)} set ${sql.join(set, sql`, `)} where id = ${r.id}`);
         }

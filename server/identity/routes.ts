@@ -16,7 +16,15 @@ import { createSession, destroySession, requireStaff, SESSION_COOKIE, sessionTok
 
 const LoginInput = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
-export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log: Logger; sessionTtlHours: number; secureCookies: boolean; mfaRequired: boolean }) {
+export function identityRoutes(deps: {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  sessionTtlHours: number;
+  secureCookies: boolean;
+  mfaRequired: boolean;
+}) {
   const r = Router();
   const signOff = presenceSignOff(deps.redis, deps.prefix, deps.log);
   const perIp = createLimit(deps.redis, deps.prefix, { name: 'login-ip', points: 30, durationSeconds: 60 }, deps.log);
@@ -34,7 +42,11 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
     const mfaState = u.mfaEnabled ? 'mfa_pending' : deps.mfaRequired && MFA_ROLES.includes(u.role) ? 'mfa_enrol' : 'ok';
     const s = await createSession(deps.db, u.id, deps.sessionTtlHours, { mfaState, userAgent: req.headers['user-agent'] });
     res.cookie(SESSION_COOKIE, s.token, {
-      httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, expires: s.expiresAt, path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      expires: s.expiresAt,
+      path: '/',
     });
     const full = (await userForToken(deps.db, s.token))!;
     res.json({ data: { user: presentUser(full), csrfToken: s.csrfToken } });
@@ -56,15 +68,22 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
 
   /** Open merge candidates, with masked contact points so the agent can judge without a data dump. */
   r.get('/citizens/merge-candidates', requireStaff('agent', 'dispatcher', 'supervisor'), async (req, res) => {
-    const rows = (await req.ctx.db.execute<{ id: string; citizenId: string; otherCitizenId: string; reason: string; createdAt: string }>(sql`
+    const rows = (
+      await req.ctx.db.execute<{ id: string; citizenId: string; otherCitizenId: string; reason: string; createdAt: string }>(sql`
       select id, citizen_id as "citizenId", other_citizen_id as "otherCitizenId", reason, created_at as "createdAt"
-      from citizen_merge_candidates where status = 'open' order by created_at limit 200`)).rows;
-    const contacts = async (id: string) => (await req.ctx.db.execute<{ kind: string; valueEnc: string }>(sql`select kind, value_enc as "valueEnc"
-      from citizen_contacts where citizen_id = ${id}`)).rows.map((c) => {
-      const v = req.ctx.svc.pii.decrypt(c.valueEnc);
-      return { kind: c.kind, value: c.kind === 'phone' ? maskPhone(v) : `${v.slice(0, 3)}***` };
+      from citizen_merge_candidates where status = 'open' order by created_at limit 200`)
+    ).rows;
+    const contacts = async (id: string) =>
+      (
+        await req.ctx.db.execute<{ kind: string; valueEnc: string }>(sql`select kind, value_enc as "valueEnc"
+      from citizen_contacts where citizen_id = ${id}`)
+      ).rows.map((c) => {
+        const v = req.ctx.svc.pii.decrypt(c.valueEnc);
+        return { kind: c.kind, value: c.kind === 'phone' ? maskPhone(v) : `${v.slice(0, 3)}***` };
+      });
+    res.json({
+      data: await Promise.all(rows.map(async (r) => ({ ...r, contacts: await contacts(r.citizenId), otherContacts: await contacts(r.otherCitizenId) }))),
     });
-    res.json({ data: await Promise.all(rows.map(async (r) => ({ ...r, contacts: await contacts(r.citizenId), otherContacts: await contacts(r.otherCitizenId) }))) });
   });
 
   r.post('/citizens/merge-candidates/:id', requireStaff('agent', 'dispatcher', 'supervisor'), validate({ body: DecideMergeInput }), async (req, res) => {
@@ -77,6 +96,13 @@ export function identityRoutes(deps: { db: Db; redis: Redis; prefix: string; log
 }
 
 function presentUser(u: Pick<SessionUser, 'id' | 'username' | 'displayName' | 'role' | 'unitId' | 'unitName' | 'mfaState' | 'mfaEnabled'>) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName,
-    mfa: { state: u.mfaState, enabled: u.mfaEnabled } };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId,
+    unitName: u.unitName,
+    mfa: { state: u.mfaState, enabled: u.mfaEnabled },
+  };
 }

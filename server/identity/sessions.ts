@@ -18,15 +18,19 @@ export async function createSession(db: Db, userId: string, ttlHours: number, o:
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  await db.insert(sessions).values({ tokenHash: tokenHash(token), userId, csrfToken, expiresAt, mfaState: o.mfaState ?? 'ok',
-    userAgent: o.userAgent?.slice(0, 300) ?? null });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: tokenHash(token), userId, csrfToken, expiresAt, mfaState: o.mfaState ?? 'ok', userAgent: o.userAgent?.slice(0, 300) ?? null });
   return { token, csrfToken, expiresAt };
 }
 
 /** After the second factor (or enrolment) the session may do what the role allows. */
 export async function setSessionMfaState(db: Db, token: string, state: MfaState) {
   SESSION_CACHE.delete(tokenHash(token));
-  await db.update(sessions).set({ mfaState: state }).where(eq(sessions.tokenHash, tokenHash(token)));
+  await db
+    .update(sessions)
+    .set({ mfaState: state })
+    .where(eq(sessions.tokenHash, tokenHash(token)));
 }
 
 /** Forgets cached resolutions of these stored hashes on this node (revocation). */
@@ -48,8 +52,17 @@ const SESSION_CACHE_MS = 5_000;
 const SESSION_CACHE = new Map<string, { user: SessionUser; until: number }>();
 
 export interface SessionUser {
-  id: string; username: string; displayName: string; role: Role; unitId: string | null; unitName: string | null; csrfToken: string;
-  phoneExtension: string | null; sessionId: string; mfaState: MfaState; mfaEnabled: boolean;
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string | null;
+  unitName: string | null;
+  csrfToken: string;
+  phoneExtension: string | null;
+  sessionId: string;
+  mfaState: MfaState;
+  mfaEnabled: boolean;
 }
 
 /**
@@ -61,7 +74,8 @@ export async function userForToken(db: Db, token: string): Promise<SessionUser |
   const key = tokenHash(token);
   const hit = SESSION_CACHE.get(key);
   if (hit && hit.until > Date.now()) return hit.user;
-  const [row] = (await db.execute<Omit<SessionUser, 'mfaEnabled'> & { mfaEnabled: boolean; expiresAt: Date }>(sql`
+  const [row] = (
+    await db.execute<Omit<SessionUser, 'mfaEnabled'> & { mfaEnabled: boolean; expiresAt: Date }>(sql`
     with s as (
       update sessions set last_seen_at = now()
       where token_hash = ${key} and expires_at > now() and last_seen_at > now() - make_interval(mins => ${env.SESSION_IDLE_MINUTES})
@@ -70,11 +84,22 @@ export async function userForToken(db: Db, token: string): Promise<SessionUser |
       s.csrf_token as "csrfToken", u.phone_extension as "phoneExtension", s.expires_at as "expiresAt", s.id as "sessionId",
       s.mfa_state as "mfaState", u.mfa_enabled_at is not null as "mfaEnabled"
     from s join users u on u.id = s.user_id left join handling_units h on h.id = u.unit_id
-    where u.active`)).rows;
+    where u.active`)
+  ).rows;
   if (!row) return null;
-  const user: SessionUser = { id: row.id, username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId,
-    unitName: row.unitName, csrfToken: row.csrfToken, phoneExtension: row.phoneExtension, sessionId: row.sessionId,
-    mfaState: row.mfaState, mfaEnabled: row.mfaEnabled };
+  const user: SessionUser = {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    unitId: row.unitId,
+    unitName: row.unitName,
+    csrfToken: row.csrfToken,
+    phoneExtension: row.phoneExtension,
+    sessionId: row.sessionId,
+    mfaState: row.mfaState,
+    mfaEnabled: row.mfaEnabled,
+  };
   if (SESSION_CACHE.size > 10_000) SESSION_CACHE.clear();
   SESSION_CACHE.set(key, { user, until: Math.min(Date.now() + SESSION_CACHE_MS, new Date(row.expiresAt).getTime()) });
   return user;

@@ -29,7 +29,9 @@ export const citizenContacts = pgTable(
   'citizen_contacts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    citizenId: uuid('citizen_id').notNull().references(() => citizens.id),
+    citizenId: uuid('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
     kind: text('kind').$type<'phone' | 'wechat' | 'email'>().notNull(),
     valueHash: text('value_hash').notNull(),
     valueEnc: text('value_enc').notNull(),
@@ -66,7 +68,9 @@ export const mfaRecoveryCodes = pgTable(
   'mfa_recovery_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     codeHash: text('code_hash').notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -81,7 +85,9 @@ export const sessions = pgTable(
     tokenHash: text('token_hash').primaryKey(),
     /** Names the session in lists and revocation without revealing its token. */
     id: uuid('id').notNull().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     csrfToken: text('csrf_token').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -119,8 +125,12 @@ export const citizenMergeCandidates = pgTable(
   'citizen_merge_candidates',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    citizenId: uuid('citizen_id').notNull().references(() => citizens.id),
-    otherCitizenId: uuid('other_citizen_id').notNull().references(() => citizens.id),
+    citizenId: uuid('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    otherCitizenId: uuid('other_citizen_id')
+      .notNull()
+      .references(() => citizens.id),
     reason: text('reason').notNull(),
     status: text('status').$type<'open' | 'merged' | 'rejected'>().notNull().default('open'),
     decidedBy: uuid('decided_by'),

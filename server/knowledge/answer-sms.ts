@@ -37,7 +37,9 @@ async function callerMobile(db: Ctx['db'], ctx: Ctx, citizenId: string | null): 
 export async function sendAnswerSms(ctx: Ctx, limiter: RateLimiter, ticketId: string, input: z.infer<typeof AnswerSmsInput>) {
   const a = ctx.actor;
   if (a.kind !== 'staff' || !CENTRE.has(a.role)) throw problem('FORBIDDEN');
-  const [article] = await ctx.db.select({ id: knowledgeArticles.id, title: knowledgeArticles.title }).from(knowledgeArticles)
+  const [article] = await ctx.db
+    .select({ id: knowledgeArticles.id, title: knowledgeArticles.title })
+    .from(knowledgeArticles)
     .where(and(eq(knowledgeArticles.id, input.articleId), eq(knowledgeArticles.active, true)));
   if (!article) throw problem('ARTICLE_NOT_FOUND');
   const [ticketRow] = (await ctx.db.execute<{ citizenId: string | null }>(sql`select citizen_id as "citizenId" from tickets where id = ${ticketId}`)).rows;
@@ -52,11 +54,15 @@ export async function sendAnswerSms(ctx: Ctx, limiter: RateLimiter, ticketId: st
 
 /** The worker's half: read the event and the article, send to the caller's mobile. */
 async function deliverAnswerSms(rt: Runtime, m: OutboxMessage) {
-  const ev = (await rt.db.execute<{ articleId: string; number: string; citizenId: string | null }>(sql`select e.data->>'knowledgeArticleId' as "articleId",
+  const ev = (
+    await rt.db.execute<{ articleId: string; number: string; citizenId: string | null }>(sql`select e.data->>'knowledgeArticleId' as "articleId",
     t.number, t.citizen_id as "citizenId" from ticket_events e join tickets t on t.id = e.ticket_id
-    where e.ticket_id = ${m.ticketId} and e.seq = ${m.version ?? -1} and e.type = 'knowledge.answer_sms_sent'`)).rows[0];
+    where e.ticket_id = ${m.ticketId} and e.seq = ${m.version ?? -1} and e.type = 'knowledge.answer_sms_sent'`)
+  ).rows[0];
   if (!ev) return;
-  const [article] = await rt.db.select({ title: knowledgeArticles.title, body: knowledgeArticles.body }).from(knowledgeArticles)
+  const [article] = await rt.db
+    .select({ title: knowledgeArticles.title, body: knowledgeArticles.body })
+    .from(knowledgeArticles)
     .where(eq(knowledgeArticles.id, ev.articleId));
   const phone = await callerMobile(rt.db, { svc: rt.svc } as Ctx, ev.citizenId);
   if (!article || !phone) {

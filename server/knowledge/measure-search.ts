@@ -24,7 +24,11 @@ async function main() {
   try {
     await c.query('create extension pg_trgm');
     await c.query(`create table a (id int primary key, title text, body text, search tsvector, trg text)`);
-    const rows = fs.readFileSync(a.file!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; content: string; reply: string })
+    const rows = fs
+      .readFileSync(a.file!, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { title: string; content: string; reply: string })
       .filter((r) => r.reply && r.reply.length > 20);
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
@@ -42,7 +46,8 @@ async function main() {
     const n = Math.min(Number(a.n), rows.length);
     const ask = rows.slice(0, n).map((r, i) => ({ id: i, q: r.content.slice(0, 80) }));
     const run = async (name: string, f: (q: string) => Promise<number[]>) => {
-      let r1 = 0, r5 = 0;
+      let r1 = 0,
+        r5 = 0;
       const t0 = performance.now();
       for (const x of ask) {
         const ids = await f(x.q);
@@ -53,18 +58,28 @@ async function main() {
       console.log(`${name.padEnd(34)} recall@1 ${(r1 / n).toFixed(3)}  recall@5 ${(r5 / n).toFixed(3)}  ${ms.toFixed(1)} ms/query`);
     };
     console.log(`${rows.length} articles, ${n} queries (each message's first 80 chars; its own reply is the right answer)`);
-    await run('bigram tsvector + ts_rank (chosen)', async (q) => (await c.query(
-      `select id from a where search @@ to_tsquery('simple', $1) order by ts_rank(search, to_tsquery('simple', $1), 0) desc limit 5`, [queryTerms(q)])).rows.map((r) => r.id));
+    await run('bigram tsvector + ts_rank (chosen)', async (q) =>
+      (
+        await c.query(`select id from a where search @@ to_tsquery('simple', $1) order by ts_rank(search, to_tsquery('simple', $1), 0) desc limit 5`, [
+          queryTerms(q),
+        ])
+      ).rows.map((r) => r.id),
+    );
     await c.query(`set pg_trgm.word_similarity_threshold = 0.3`);
-    await run('pg_trgm word_similarity (<%)', async (q) => (await c.query(
-      `select id from a where $1 <% trg order by word_similarity($1, trg) desc limit 5`, [q])).rows.map((r) => r.id));
+    await run('pg_trgm word_similarity (<%)', async (q) =>
+      (await c.query(`select id from a where $1 <% trg order by word_similarity($1, trg) desc limit 5`, [q])).rows.map((r) => r.id),
+    );
     await c.query(`set pg_trgm.similarity_threshold = 0.05`);
-    await run('pg_trgm similarity (%)', async (q) => (await c.query(
-      `select id from a where trg % $1 order by similarity(trg, $1) desc limit 5`, [q])).rows.map((r) => r.id));
+    await run('pg_trgm similarity (%)', async (q) =>
+      (await c.query(`select id from a where trg % $1 order by similarity(trg, $1) desc limit 5`, [q])).rows.map((r) => r.id),
+    );
   } finally {
     await c.end();
     await admin.query(`drop database if exists ${DB} with (force)`);
     await admin.end();
   }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

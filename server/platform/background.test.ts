@@ -7,7 +7,15 @@ import { backgroundFailures, counterValue } from './metrics';
 describe('background loops', () => {
   it('a failing round is logged with the loop name and counted, and the loop goes on', async () => {
     const lines: Record<string, unknown>[] = [];
-    const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } }));
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, cb) {
+          lines.push(JSON.parse(String(chunk)));
+          cb();
+        },
+      }),
+    );
     const before = await counterValue(backgroundFailures, { loop: 'test-loop' });
     let rounds = 0;
     const stop = every(log, 'test-loop', 20, async () => {

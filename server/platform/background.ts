@@ -19,7 +19,11 @@ export function every(log: Logger, loop: string, ms: number, fn: () => Promise<u
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = fn().catch((err) => reportFailure(log, loop, err)).finally(() => { running = null; });
+    running = fn()
+      .catch((err) => reportFailure(log, loop, err))
+      .finally(() => {
+        running = null;
+      });
   }, ms);
   timer.unref();
   return async () => {
@@ -29,5 +33,7 @@ export function every(log: Logger, loop: string, ms: number, fn: () => Promise<u
 }
 
 /** `reportFailure` as a callback: `.catch(failureTo(log, 'presence', { userId }))`, `emitter.on('error', failureTo(log, 'redis'))`. */
-export const failureTo = (log: Logger, loop: string, context: Record<string, unknown> = {}) => (err: unknown): void =>
-  reportFailure(log, loop, err, context);
+export const failureTo =
+  (log: Logger, loop: string, context: Record<string, unknown> = {}) =>
+  (err: unknown): void =>
+    reportFailure(log, loop, err, context);

@@ -16,12 +16,15 @@ export type TableErrors = Record<string, string>;
  * Every bad row is reported at once, by its row number, through the caller's problem (`fail`); an
  * empty table is refused too.
  */
-export function readCsvTable<S extends z.ZodType>(text: string, o: {
-  schema: S;
-  toRaw: (rec: Record<string, string>) => unknown;
-  fail: (errors: TableErrors) => Error;
-  checkRows?: (rows: z.infer<S>[], errors: TableErrors) => void;
-}): z.infer<S>[] {
+export function readCsvTable<S extends z.ZodType>(
+  text: string,
+  o: {
+    schema: S;
+    toRaw: (rec: Record<string, string>) => unknown;
+    fail: (errors: TableErrors) => Error;
+    checkRows?: (rows: z.infer<S>[], errors: TableErrors) => void;
+  },
+): z.infer<S>[] {
   let records: Record<string, string>[];
   try {
     records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true });

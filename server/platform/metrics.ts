@@ -8,22 +8,34 @@ export const metrics = new Registry();
 
 /** A background loop (sweeper, poller, fold) failed one round; the next round retries. */
 export const backgroundFailures = new Counter({
-  name: 'rexian_background_failures_total', help: 'Failed rounds of a background loop, by loop', labelNames: ['loop'], registers: [metrics],
+  name: 'rexian_background_failures_total',
+  help: 'Failed rounds of a background loop, by loop',
+  labelNames: ['loop'],
+  registers: [metrics],
 });
 
 /** An outbox row whose payload does not match the catalogue: logged with its id, never silently skipped. */
 export const invalidOutboxPayloads = new Counter({
-  name: 'rexian_outbox_invalid_payloads_total', help: 'Outbox rows whose payload does not parse, by topic', labelNames: ['topic'], registers: [metrics],
+  name: 'rexian_outbox_invalid_payloads_total',
+  help: 'Outbox rows whose payload does not parse, by topic',
+  labelNames: ['topic'],
+  registers: [metrics],
 });
 
 /** An events job failed for good (after its retries). */
 export const eventJobFailures = new Counter({
-  name: 'rexian_event_job_failures_total', help: 'Event jobs failed after their last attempt, by topic', labelNames: ['topic'], registers: [metrics],
+  name: 'rexian_event_job_failures_total',
+  help: 'Event jobs failed after their last attempt, by topic',
+  labelNames: ['topic'],
+  registers: [metrics],
 });
 
 /** A masked-number bridge call (隐私号) that threw: recorded as a failed call, logged with its request id. */
 export const maskedCallFailures = new Counter({
-  name: 'rexian_masked_call_failures_total', help: 'Masked-number bridge calls that failed, by bridge', labelNames: ['bridge'], registers: [metrics],
+  name: 'rexian_masked_call_failures_total',
+  help: 'Masked-number bridge calls that failed, by bridge',
+  labelNames: ['bridge'],
+  registers: [metrics],
 });
 
 /** The current value of a counter for one label set (tests and /healthz read it). */

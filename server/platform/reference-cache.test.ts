@@ -31,13 +31,24 @@ describe('reference cache', () => {
   it('does not keep rows read while a change arrived (they may predate it), nor a failed load', async () => {
     const cache = new ReferenceCache({ log });
     let release!: (v: string) => void;
-    const slow = cache.get('sla_policies', 'active', () => new Promise<string>((r) => { release = r; }));
+    const slow = cache.get(
+      'sla_policies',
+      'active',
+      () =>
+        new Promise<string>((r) => {
+          release = r;
+        }),
+    );
     cache.invalidate('sla_policies'); // an admin change commits while the read is running
     release('old rows');
     expect(await slow).toBe('old rows'); // the caller that started before the change gets what it read
     expect(await cache.get('sla_policies', 'active', async () => 'new rows')).toBe('new rows');
 
-    await expect(cache.get('units', 'all', async () => { throw new Error('connection lost'); })).rejects.toThrow('connection lost');
+    await expect(
+      cache.get('units', 'all', async () => {
+        throw new Error('connection lost');
+      }),
+    ).rejects.toThrow('connection lost');
     expect(await cache.get('units', 'all', async () => 'units')).toBe('units');
   });
 });

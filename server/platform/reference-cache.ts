@@ -19,7 +19,10 @@ import { reportFailure } from './background';
 export const REFERENCE_KINDS = ['holidays', 'sla_policies', 'categories', 'units'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
-interface Entry { value: Promise<unknown>; at: number }
+interface Entry {
+  value: Promise<unknown>;
+  at: number;
+}
 
 export class ReferenceCache {
   private entries = new Map<string, Entry>();
@@ -32,12 +35,14 @@ export class ReferenceCache {
   /** The pool this cache loads through (never a caller's transaction, which may hold uncommitted rows). */
   db: Db | null = null;
 
-  constructor(
-    private opts: { ttlMs?: number; publisher?: Redis; channel?: string; log: Logger; now?: () => number },
-  ) {}
+  constructor(private opts: { ttlMs?: number; publisher?: Redis; channel?: string; log: Logger; now?: () => number }) {}
 
-  private get ttl() { return this.opts.ttlMs ?? 10_000; }
-  private now() { return (this.opts.now ?? Date.now)(); }
+  private get ttl() {
+    return this.opts.ttlMs ?? 10_000;
+  }
+  private now() {
+    return (this.opts.now ?? Date.now)();
+  }
 
   /** The cached value of `kind`/`key`, loading it once when absent or older than the TTL. */
   get<T>(kind: ReferenceKind, key: string, load: () => Promise<T>): Promise<T> {
@@ -49,12 +54,15 @@ export class ReferenceCache {
     const value = load();
     const entry: Entry = { value, at: this.now() };
     this.entries.set(k, entry);
-    value.then(() => {
-      // A change arrived while this load ran: its rows may predate the change; do not keep them.
-      if ((this.generation.get(kind) ?? 0) !== gen && this.entries.get(k) === entry) this.entries.delete(k);
-    }, () => {
-      if (this.entries.get(k) === entry) this.entries.delete(k); // a failed load is never cached
-    });
+    value.then(
+      () => {
+        // A change arrived while this load ran: its rows may predate the change; do not keep them.
+        if ((this.generation.get(kind) ?? 0) !== gen && this.entries.get(k) === entry) this.entries.delete(k);
+      },
+      () => {
+        if (this.entries.get(k) === entry) this.entries.delete(k); // a failed load is never cached
+      },
+    );
     return value;
   }
 
@@ -90,12 +98,17 @@ export class ReferenceCache {
     // (A node that boots while Redis is down subscribes once it is back; until then the TTL holds.)
     sub.on('ready', () => {
       this.subscribed = false;
-      sub.subscribe(channel).then(() => {
-        for (const kind of REFERENCE_KINDS) this.invalidate(kind);
-        this.subscribed = true;
-      }, (err) => reportFailure(this.opts.log, 'reference-cache-subscribe', err));
+      sub.subscribe(channel).then(
+        () => {
+          for (const kind of REFERENCE_KINDS) this.invalidate(kind);
+          this.subscribed = true;
+        },
+        (err) => reportFailure(this.opts.log, 'reference-cache-subscribe', err),
+      );
     });
-    sub.on('close', () => { this.subscribed = false; });
+    sub.on('close', () => {
+      this.subscribed = false;
+    });
     sub.on('message', (_channel: string, message: string) => {
       try {
         const { kinds } = JSON.parse(message) as { kinds: string[] };

@@ -41,8 +41,12 @@ export function createRuntime(o: RuntimeOptions) {
   const log = o.log ?? rootLogger;
   const db: Db = createDb(o.databaseUrl, o.poolSize ?? 20);
   // Commands fail fast while Redis is away instead of queueing forever: the outbox has the work.
-  const redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000,
-    retryStrategy: (n) => Math.min(n * 200, 2000) });
+  const redis = new Redis(o.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (n) => Math.min(n * 200, 2000),
+  });
   redis.on('error', failureTo(log, 'redis'));
   const eventsQueue: Queue = createQueue(EVENTS_QUEUE, o.redisUrl, o.queuePrefix);
   const limiter = new RateLimiter(redis, o.queuePrefix);
@@ -51,12 +55,20 @@ export function createRuntime(o: RuntimeOptions) {
   const mail = o.mail ? new MailNotifier({ db, pii, log }, o.mail) : null;
   const realtimeSinks: ((rows: OutboxRow[]) => void)[] = [];
 
-  const relay = new OutboxRelay(db, async (rows) => {
-    await eventsQueue.addBulk(rows.map((r) => ({
-      name: r.topic, data: { ...r.payload, outboxId: r.id, topic: r.topic }, opts: { jobId: `ob-${r.id}` },
-    })));
-    for (const sink of realtimeSinks) sink(rows);
-  }, log);
+  const relay = new OutboxRelay(
+    db,
+    async (rows) => {
+      await eventsQueue.addBulk(
+        rows.map((r) => ({
+          name: r.topic,
+          data: { ...r.payload, outboxId: r.id, topic: r.topic },
+          opts: { jobId: `ob-${r.id}` },
+        })),
+      );
+      for (const sink of realtimeSinks) sink(rows);
+    },
+    log,
+  );
 
   // Holidays, SLA policies, categories: cached per node, dropped on every node when an admin change commits.
   const refs = new ReferenceCache({ ttlMs: o.referenceTtlMs, publisher: redis, channel: `${o.queuePrefix}:reference-changed`, log });

@@ -18,7 +18,12 @@ const db = createDb(env.DATABASE_URL, 2);
 const t0 = performance.now();
 backfillRollups(db, a.from, a.to)
   .then((r) => {
-    console.log(`rebuilt ${r.from}..${r.to}: ${r.events} events, ${r.calls} calls → ${r.rows} rollup rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `rebuilt ${r.from}..${r.to}: ${r.events} events, ${r.calls} calls → ${r.rows} rollup rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   })
-  .catch((err) => { console.error(err); process.exitCode = 1; })
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
   .finally(() => db.$client.end());

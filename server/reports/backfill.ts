@@ -32,11 +32,26 @@ import { leadDispatchSql } from '../dispatch/lead-dispatch';
 const BATCH = 5000;
 
 type EventRow = {
-  id: number; type: string; data: Record<string, unknown>; day: string; unit: string; category: string; region: string; channel: string; closedDispatched: number;
-  closedOnTime: number; handlingSeconds: number;
+  id: number;
+  type: string;
+  data: Record<string, unknown>;
+  day: string;
+  unit: string;
+  category: string;
+  region: string;
+  channel: string;
+  closedDispatched: number;
+  closedOnTime: number;
+  handlingSeconds: number;
 };
 
-export interface BackfillResult { from: string; to: string; events: number; calls: number; rows: number }
+export interface BackfillResult {
+  from: string;
+  to: string;
+  events: number;
+  calls: number;
+  rows: number;
+}
 
 export async function backfillRollups(db: Db, from: string, to: string): Promise<BackfillResult> {
   const client = await db.$client.connect();
@@ -76,11 +91,15 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
 
   let events = 0;
   let lastId = 0;
-  const types = sql.join(COUNTED_EVENT_TYPES.map((t) => sql`${t}`), sql`, `);
+  const types = sql.join(
+    COUNTED_EVENT_TYPES.map((t) => sql`${t}`),
+    sql`, `,
+  );
   for (;;) {
     // An event's rollup day is its China day, or the day it names (an exclusion counts against the
     // rating's day), so exclusions are read whatever their time and the rest by a time window.
-    const batch = (await tx.execute<EventRow>(sql`
+    const batch = (
+      await tx.execute<EventRow>(sql`
       select e.id::int as id, e.type, e.data, d.day, t.channel,
         coalesce(e.unit_id::text, lead.unit, '-') as unit,
         coalesce(case when cat.has then cat.v else t.category_code end, '-') as category,
@@ -106,7 +125,8 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
       where e.type in (${types}) and e.id > ${lastId}
         and (e.type = 'rating.excluded' or (e.at >= ${from}::date - interval '2 days' and e.at < ${to}::date + interval '2 days'))
         and d.day between ${from} and ${to}
-      order by e.id limit ${BATCH}`)).rows;
+      order by e.id limit ${BATCH}`)
+    ).rows;
     for (const e of batch) {
       const deltas = countersFor({ type: e.type, data: e.data });
       const n: Partial<Record<Counter, number>> = {};
@@ -114,7 +134,8 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
         const v = deltas[c];
         if (v === undefined) continue;
         // The three counters the live hook computes in SQL (rollup.ts), here computed by the query above.
-        n[c] = typeof v === 'number' ? v : c === 'closed' ? Number(e.closedDispatched) : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
+        n[c] =
+          typeof v === 'number' ? v : c === 'closed' ? Number(e.closedDispatched) : c === 'closed_on_time' ? Number(e.closedOnTime) : Number(e.handlingSeconds);
       }
       // 改派 of a lead that had not answered: a recall of the old unit (on-ticket-event.ts files it so live).
       const recall = reassignRecall({ type: e.type, data: e.data });
@@ -129,21 +150,33 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
 
   // Calls: every call with an event near the range, re-folded; those whose day is in the range
   // count, and call_stats is set to what they count (so later events move them by the difference).
-  const callIds = (await tx.execute<{ callId: string }>(sql`select distinct data->>'callId' as "callId" from channel_events
+  const callIds = (
+    await tx.execute<{ callId: string }>(sql`select distinct data->>'callId' as "callId" from channel_events
     where channel = 'phone' and type like 'call.%' and data->>'callId' is not null
-      and at >= ${from}::date - interval '2 days' and at < ${to}::date + interval '2 days'`)).rows.map((r) => r.callId);
+      and at >= ${from}::date - interval '2 days' and at < ${to}::date + interval '2 days'`)
+  ).rows.map((r) => r.callId);
   let calls = 0;
   for (let i = 0; i < callIds.length; i += 500) {
     const ids = callIds.slice(i, i + 500);
-    const rows = (await tx.execute<{ callId: string; data: CallEvent }>(sql`select data->>'callId' as "callId", data from channel_events
-      where channel = 'phone' and type like 'call.%' and data->>'callId' in (${sql.join(ids.map((x) => sql`${x}`), sql`, `)})`)).rows;
+    const rows = (
+      await tx.execute<{ callId: string; data: CallEvent }>(sql`select data->>'callId' as "callId", data from channel_events
+      where channel = 'phone' and type like 'call.%' and data->>'callId' in (${sql.join(
+        ids.map((x) => sql`${x}`),
+        sql`, `,
+      )})`)
+    ).rows;
     const byCall = new Map<string, CallEvent[]>();
     for (const r of rows) byCall.set(r.callId, [...(byCall.get(r.callId) ?? []), r.data]);
     for (const [callId, evs] of byCall) {
       const c = callContribution(foldCall(evs));
       if (!c.day || c.day < from || c.day > to) continue;
       calls++;
-      add('channel', 'phone', c.day, { calls_offered: c.offered, calls_answered: c.answered, call_wait_seconds: c.waitSeconds, call_talk_seconds: c.talkSeconds });
+      add('channel', 'phone', c.day, {
+        calls_offered: c.offered,
+        calls_answered: c.answered,
+        call_wait_seconds: c.waitSeconds,
+        call_talk_seconds: c.talkSeconds,
+      });
       await tx.execute(sql`insert into call_stats (call_id, day, offered, answered, wait_seconds, talk_seconds)
         values (${callId}, ${c.day}::date, ${c.offered}, ${c.answered}, ${c.waitSeconds}, ${c.talkSeconds})
         on conflict (call_id) do update set day = excluded.day, offered = excluded.offered, answered = excluded.answered,
@@ -155,7 +188,10 @@ async function rebuild(tx: Db, from: string, to: string): Promise<BackfillResult
   for (let i = 0; i < entries.length; i += 500) {
     const values = entries.slice(i, i + 500).map(([k, row]) => {
       const [dim, key, day] = k.split('\u0000');
-      return sql`(${dim}, ${key}, ${day}::date, ${sql.join(COUNTERS.map((c) => sql`${Math.round(row[c] ?? 0)}`), sql`, `)})`;
+      return sql`(${dim}, ${key}, ${day}::date, ${sql.join(
+        COUNTERS.map((c) => sql`${Math.round(row[c] ?? 0)}`),
+        sql`, `,
+      )})`;
     });
     await tx.execute(sql`insert into report_rollups (dim, key, day, ${sql.raw(COUNTERS.join(', '))}) values ${sql.join(values, sql`, `)}`);
   }

@@ -16,7 +16,13 @@ import type { Db, Tx } from '../platform/db/client';
 import { foldCall, type CallState } from '../../integrations/phone-cti/call-state';
 import type { CallEvent } from '../../integrations/phone-cti/call-event';
 
-export interface CallContribution { day: string | null; offered: number; answered: number; waitSeconds: number; talkSeconds: number }
+export interface CallContribution {
+  day: string | null;
+  offered: number;
+  answered: number;
+  waitSeconds: number;
+  talkSeconds: number;
+}
 
 const NONE: CallContribution = { day: null, offered: 0, answered: 0, waitSeconds: 0, talkSeconds: 0 };
 const secs = (a?: string, b?: string) => (a && b ? Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000)) : 0);
@@ -27,8 +33,11 @@ export function callContribution(s: CallState | null): CallContribution {
   if (!s || s.direction !== 'inbound' || !s.endedAt || !s.startedAt) return NONE;
   const answered = s.status === 'ended' && !!s.answeredAt;
   return {
-    day: chinaDay(s.startedAt), offered: 1, answered: answered ? 1 : 0,
-    waitSeconds: answered ? secs(s.startedAt, s.answeredAt) : 0, talkSeconds: answered ? secs(s.answeredAt, s.endedAt) : 0,
+    day: chinaDay(s.startedAt),
+    offered: 1,
+    answered: answered ? 1 : 0,
+    waitSeconds: answered ? secs(s.startedAt, s.answeredAt) : 0,
+    talkSeconds: answered ? secs(s.answeredAt, s.endedAt) : 0,
   };
 }
 
@@ -41,18 +50,27 @@ async function addDelta(tx: Pick<Tx, 'execute'>, day: string, sign: 1 | -1, c: C
 export async function updateCallStats(db: Db, callId: string): Promise<CallContribution> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`insert into call_stats (call_id) values (${callId}) on conflict do nothing`);
-    const [old] = (await tx.execute<{ day: string | null; offered: number; answered: number; waitSeconds: number; talkSeconds: number }>(sql`
+    const [old] = (
+      await tx.execute<{ day: string | null; offered: number; answered: number; waitSeconds: number; talkSeconds: number }>(sql`
       select to_char(day, 'YYYY-MM-DD') as day, offered, answered, wait_seconds as "waitSeconds", talk_seconds as "talkSeconds"
-      from call_stats where call_id = ${callId} for update`)).rows;
+      from call_stats where call_id = ${callId} for update`)
+    ).rows;
     // Read after the lock: under READ COMMITTED this statement sees every event committed before it.
-    const events = (await tx.execute<{ data: CallEvent }>(sql`select data from channel_events
-      where channel = 'phone' and data->>'callId' = ${callId} and type like 'call.%'`)).rows.map((r) => r.data);
+    const events = (
+      await tx.execute<{ data: CallEvent }>(sql`select data from channel_events
+      where channel = 'phone' and data->>'callId' = ${callId} and type like 'call.%'`)
+    ).rows.map((r) => r.data);
     const folded = foldCall(events);
     const now = callContribution(folded);
     // The dialled line (inbound calls only: an outbound call's callee is the citizen's number, never stored here).
-    if (folded?.callee && folded.direction === 'inbound') await tx.execute(sql`update call_stats set line_number = ${folded.callee} where call_id = ${callId} and line_number is distinct from ${folded.callee}`);
-    const same = old.day === now.day && old.offered === now.offered && old.answered === now.answered
-      && old.waitSeconds === now.waitSeconds && old.talkSeconds === now.talkSeconds;
+    if (folded?.callee && folded.direction === 'inbound')
+      await tx.execute(sql`update call_stats set line_number = ${folded.callee} where call_id = ${callId} and line_number is distinct from ${folded.callee}`);
+    const same =
+      old.day === now.day &&
+      old.offered === now.offered &&
+      old.answered === now.answered &&
+      old.waitSeconds === now.waitSeconds &&
+      old.talkSeconds === now.talkSeconds;
     if (same) return now;
     if (old.day && old.offered) await addDelta(tx, old.day, -1, old);
     if (now.day && now.offered) await addDelta(tx, now.day, 1, now);

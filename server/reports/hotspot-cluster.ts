@@ -66,7 +66,8 @@ export function minhash(sh: Set<number>): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
   const vals = Int32Array.from(sh);
   for (let i = 0; i < HASHES; i++) {
-    const a = CA[i], b = CB[i];
+    const a = CA[i],
+      b = CB[i];
     let min = 0xffffffff;
     for (let k = 0; k < vals.length; k++) {
       // A cheap universal-style hash: multiply, add, then a murmur finaliser to spread the bits.
@@ -107,7 +108,8 @@ export function clusterMessages(msgs: Message[], o: { threshold?: number; minSiz
     for (const list of buckets.values()) {
       if (list.length < 2 || list.length > 500) continue;
       for (let x = 1; x < list.length; x++) {
-        const i = list[0], j = list[x];
+        const i = list[0],
+          j = list[x];
         if (find(i) !== find(j) && similarity(sigs[i], sigs[j]) >= threshold) parent[find(j)] = find(i);
       }
     }
@@ -126,12 +128,20 @@ export function clusterMessages(msgs: Message[], o: { threshold?: number; minSiz
     if (cur.length < minSize) continue;
     const prev = members.length - cur.length;
     // Representatives: the current members most similar to the rest of the cluster.
-    const scored = cur.map((i) => ({ i, s: cur.reduce((acc, j) => acc + (i === j ? 0 : similarity(sigs[i], sigs[j])), 0) }))
-      .sort((a, b) => b.s - a.s).slice(0, 3);
+    const scored = cur
+      .map((i) => ({ i, s: cur.reduce((acc, j) => acc + (i === j ? 0 : similarity(sigs[i], sigs[j])), 0) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 3);
     clusters.push({
-      place: msgs[cur[0]].place, count: cur.length, previousCount: prev,
+      place: msgs[cur[0]].place,
+      count: cur.length,
+      previousCount: prev,
       growth: Math.round(((cur.length - prev) / Math.max(prev, 1)) * 100) / 100,
-      terms: topTerms(cur.map((i) => msgs[i]), docFreq, msgs.length),
+      terms: topTerms(
+        cur.map((i) => msgs[i]),
+        docFreq,
+        msgs.length,
+      ),
       representatives: scored.map(({ i }) => ({ id: msgs[i].id, title: msgs[i].title || autoTitle(msgs[i].text) })),
     });
   }
@@ -155,7 +165,10 @@ function bigramDocFreq(msgs: Message[]): Map<string, number> {
 function topTerms(members: Message[], df: Map<string, number>, n: number): string[] {
   const tf = new Map<string, number>();
   for (const m of members) for (const g of bigrams(`${m.title} ${m.text.slice(0, 300)}`)) tf.set(g, (tf.get(g) ?? 0) + 1);
-  return [...tf.entries()].filter(([, c]) => c >= Math.max(2, members.length / 2))
+  return [...tf.entries()]
+    .filter(([, c]) => c >= Math.max(2, members.length / 2))
     .map(([g, c]) => [g, c * Math.log(n / (df.get(g) ?? 1))] as const)
-    .sort((a, b) => b[1] - a[1]).slice(0, 5).map(([g]) => g);
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([g]) => g);
 }

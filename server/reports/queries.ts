@@ -12,18 +12,23 @@ import { definitionEn, evaluate, loadMeasures, sumCounters, type MeasureRow } fr
 import { categoriesInForce } from '../catalog/current';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-export const ReportQuery = z.strictObject({
-  from: Day,
-  to: Day,
-  by: z.enum(ROLLUP_DIMS).default('unit'),
-  period: z.enum(['all', 'month', 'day']).default('all'),
-  key: z.string().max(64).optional(),
-  format: z.enum(['json', 'xlsx']).default('json'),
-}).refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+export const ReportQuery = z
+  .strictObject({
+    from: Day,
+    to: Day,
+    by: z.enum(ROLLUP_DIMS).default('unit'),
+    period: z.enum(['all', 'month', 'day']).default('all'),
+    key: z.string().max(64).optional(),
+    format: z.enum(['json', 'xlsx']).default('json'),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
 export const LeagueQuery = z.strictObject({
-  from: Day, to: Day, measure: z.string().max(64).default('satisfaction_rate'), format: z.enum(['json', 'xlsx']).default('json'),
+  from: Day,
+  to: Day,
+  measure: z.string().max(64).default('satisfaction_rate'),
+  format: z.enum(['json', 'xlsx']).default('json'),
 });
 export type LeagueQuery = z.infer<typeof LeagueQuery>;
 
@@ -37,9 +42,17 @@ export interface ReportRow {
 }
 
 export function presentMeasure(m: MeasureRow) {
-  return { code: m.code, name: m.nameZh, nameEn: m.nameEn, kind: m.kind, definition: m.definition,
-    definitionEn: definitionEn(m), numerator: m.numerator,
-    denominator: m.denominator, lowerIsBetter: m.lowerIsBetter };
+  return {
+    code: m.code,
+    name: m.nameZh,
+    nameEn: m.nameEn,
+    kind: m.kind,
+    definition: m.definition,
+    definitionEn: definitionEn(m),
+    numerator: m.numerator,
+    denominator: m.denominator,
+    lowerIsBetter: m.lowerIsBetter,
+  };
 }
 
 const NAME: Record<string, ReturnType<typeof sql>> = {
@@ -74,8 +87,9 @@ export async function measuresReport(ctx: Ctx, q: ReportQuery) {
       for (const c of COUNTERS) m.counters[c] += r.counters[c];
       merged.set(k, m);
     }
-    const wantKey = q.key ? inForce.get(q.key)?.code ?? q.key : null;
-    rows = [...merged.values()].filter((r) => !wantKey || r.key === wantKey)
+    const wantKey = q.key ? (inForce.get(q.key)?.code ?? q.key) : null;
+    rows = [...merged.values()]
+      .filter((r) => !wantKey || r.key === wantKey)
       .map((r) => ({ ...r, figures: figures(measures, r.counters) }))
       .sort((a, b) => (a.period ?? '').localeCompare(b.period ?? '') || a.key.localeCompare(b.key));
   }
@@ -103,7 +117,8 @@ export async function leagueTable(ctx: Ctx, q: LeagueQuery) {
   const report = await measuresReport(ctx, { from: q.from, to: q.to, by: 'unit', period: 'all', format: 'json' });
   const m = report.measures.find((x) => x.code === q.measure);
   if (!m) return null;
-  const ranked = report.rows.filter((r) => r.key !== '-')
+  const ranked = report.rows
+    .filter((r) => r.key !== '-')
     .map((r) => ({ unitId: r.key, name: r.name, value: r.figures[m.code], figures: r.figures }))
     .sort((a, b) => (a.value == null ? 1 : b.value == null ? -1 : m.lowerIsBetter ? a.value - b.value : b.value - a.value));
   let rank = 0;
@@ -122,34 +137,45 @@ export async function leagueTable(ctx: Ctx, q: LeagueQuery) {
  * month or day reads the single-dimension rows by period. Other pairs would need a scan of tickets
  * and are refused (REPORT_CROSS_UNSUPPORTED) rather than served slowly.
  */
-export const CrossQuery = z.strictObject({
-  from: Day,
-  to: Day,
-  rows: z.enum(ROLLUP_DIMS),
-  cols: z.enum([...ROLLUP_DIMS, 'month', 'day']),
-  /**
-   * What the Excel matrix shows: a measure code or a counter. Default: 受理量 (received), but 派单量
-   * (dispatched) when units are a dimension — a ticket is received before it has a unit or a
-   * category, so "received by unit × category" files every ticket under 无承办单位/未分类.
-   */
-  value: z.string().max(64).optional(),
-  format: z.enum(['json', 'xlsx']).default('json'),
-}).refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+export const CrossQuery = z
+  .strictObject({
+    from: Day,
+    to: Day,
+    rows: z.enum(ROLLUP_DIMS),
+    cols: z.enum([...ROLLUP_DIMS, 'month', 'day']),
+    /**
+     * What the Excel matrix shows: a measure code or a counter. Default: 受理量 (received), but 派单量
+     * (dispatched) when units are a dimension — a ticket is received before it has a unit or a
+     * category, so "received by unit × category" files every ticket under 无承办单位/未分类.
+     */
+    value: z.string().max(64).optional(),
+    format: z.enum(['json', 'xlsx']).default('json'),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type CrossQuery = z.infer<typeof CrossQuery>;
 
 const PAIRS: Record<string, { dim: (typeof CROSS_DIMS)[number]; swap: boolean }> = {
-  'unit:category': { dim: 'unit_category', swap: false }, 'category:unit': { dim: 'unit_category', swap: true },
-  'region:category': { dim: 'region_category', swap: false }, 'category:region': { dim: 'region_category', swap: true },
+  'unit:category': { dim: 'unit_category', swap: false },
+  'category:unit': { dim: 'unit_category', swap: true },
+  'region:category': { dim: 'region_category', swap: false },
+  'category:region': { dim: 'region_category', swap: true },
 };
 export const CROSS_SUPPORTED = [...Object.keys(PAIRS), ...ROLLUP_DIMS.flatMap((d) => [`${d}:month`, `${d}:day`])];
 
 async function namesFor(ctx: Ctx, dim: string, keys: string[]): Promise<Map<string, string | null>> {
   const real = keys.filter((k) => k !== '-');
-  const list = sql.join(real.map((k) => sql`${k}`), sql`, `);
-  const q = !real.length || dim === 'channel' || dim === 'month' || dim === 'day' ? null
-    : dim === 'unit' ? sql`select id::text as key, name from handling_units where id::text in (${list})`
-    : dim === 'region' ? sql`select code as key, name from regions where code in (${list})`
-    : sql`select distinct on (code) code as key, name from categories where code in (${list}) order by code, version desc`;
+  const list = sql.join(
+    real.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const q =
+    !real.length || dim === 'channel' || dim === 'month' || dim === 'day'
+      ? null
+      : dim === 'unit'
+        ? sql`select id::text as key, name from handling_units where id::text in (${list})`
+        : dim === 'region'
+          ? sql`select code as key, name from regions where code in (${list})`
+          : sql`select distinct on (code) code as key, name from categories where code in (${list}) order by code, version desc`;
   const rows = q ? (await ctx.db.execute<{ key: string; name: string }>(q)).rows : [];
   return new Map(keys.map((k) => [k, rows.find((r) => r.key === k)?.name ?? null]));
 }
@@ -166,7 +192,8 @@ export async function crossReport(ctx: Ctx, q: CrossQuery) {
     select r.key, ${colExpr} as col, ${sumCounters} from report_rollups r
     where r.dim = ${dim} and r.day between ${q.from}::date and ${q.to}::date group by 1, 2`);
   const raw = res.rows.map((x) => {
-    let row = String(x.key), col = String(x.col);
+    let row = String(x.key),
+      col = String(x.col);
     if (pair) {
       const i = row.indexOf('|');
       [row, col] = [row.slice(0, i), row.slice(i + 1)];
@@ -176,7 +203,12 @@ export async function crossReport(ctx: Ctx, q: CrossQuery) {
   });
   // The category side is filed under the tree in force (old codes of earlier versions mapped, cells merged).
   const catSide = q.rows === 'category' ? 'row' : q.cols === 'category' ? 'col' : null;
-  const inForce = catSide ? await categoriesInForce(ctx.db, raw.map((c) => c[catSide])) : new Map<string, { code: string; name: string | null }>();
+  const inForce = catSide
+    ? await categoriesInForce(
+        ctx.db,
+        raw.map((c) => c[catSide]),
+      )
+    : new Map<string, { code: string; name: string | null }>();
   const mergedCells = new Map<string, { row: string; col: string; counters: Sums }>();
   for (const c of raw) {
     if (catSide) c[catSide] = inForce.get(c[catSide])?.code ?? c[catSide];
@@ -185,13 +217,14 @@ export async function crossReport(ctx: Ctx, q: CrossQuery) {
     if (!m) mergedCells.set(k, c);
     else for (const n of COUNTERS) m.counters[n] += c.counters[n];
   }
-  const cells = [...mergedCells.values()].map((c) => ({ ...c, figures: figures(measures, c.counters) }))
+  const cells = [...mergedCells.values()]
+    .map((c) => ({ ...c, figures: figures(measures, c.counters) }))
     .sort((a, b) => a.row.localeCompare(b.row) || a.col.localeCompare(b.col));
   const rowKeys = [...new Set(cells.map((c) => c.row))].sort();
   const colKeys = [...new Set(cells.map((c) => c.col))].sort();
   const categoryNames = new Map([...inForce.values()].map((v) => [v.code, v.name]));
-  const names = (dim: string, keys: string[]) => (dim === 'category' ? Promise.resolve(new Map(keys.map((k) => [k, categoryNames.get(k) ?? null])))
-    : namesFor(ctx, dim, keys));
+  const names = (dim: string, keys: string[]) =>
+    dim === 'category' ? Promise.resolve(new Map(keys.map((k) => [k, categoryNames.get(k) ?? null]))) : namesFor(ctx, dim, keys);
   const [rowNames, colNames] = await Promise.all([names(q.rows, rowKeys), names(q.cols, colKeys)]);
   const total = (pick: (c: (typeof cells)[number]) => boolean) => {
     const counters: Sums = Object.fromEntries(COUNTERS.map((k) => [k, cells.filter(pick).reduce((s, c) => s + c.counters[k], 0)]));

@@ -25,7 +25,9 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   return r.body.data;
 }
 const setDue = (id: string, col: 'sign_due_at' | 'reply_due_at', past: boolean) =>
-  env.rt.db.execute(sql`update dispatches set ${sql.identifier(col)} = now() + ${past ? sql`interval '-1 day'` : sql`interval '10 days'`} where ticket_id = ${id}`);
+  env.rt.db.execute(
+    sql`update dispatches set ${sql.identifier(col)} = now() + ${past ? sql`interval '-1 day'` : sql`interval '10 days'`} where ticket_id = ${id}`,
+  );
 
 async function dispatched(unit: { id: string }, clerk: ApiClient, o: { lateSign?: boolean; lateReply?: boolean } = {}) {
   const { ticketId } = await makeTicket(env, agentActor);
@@ -100,8 +102,25 @@ beforeAll(async () => {
 describe('三率 and the other measures, from the rollup', () => {
   it('match the hand-computed figures for the fixture, each with its definition', async () => {
     const { counters: c, figures: f } = await figuresFor(U.id);
-    expect(c).toMatchObject({ dispatched: 4, signed: 3, signed_on_time: 2, closed: 3, closed_on_time: 2, overdue: 0, returns: 1,
-      extensions: 1, reopens: 1, callbacks_answered: 3, callbacks_solved: 1, callbacks_partly: 1, rated: 3, r5: 1, r3: 1, r1: 1, bad_reviews: 1 });
+    expect(c).toMatchObject({
+      dispatched: 4,
+      signed: 3,
+      signed_on_time: 2,
+      closed: 3,
+      closed_on_time: 2,
+      overdue: 0,
+      returns: 1,
+      extensions: 1,
+      reopens: 1,
+      callbacks_answered: 3,
+      callbacks_solved: 1,
+      callbacks_partly: 1,
+      rated: 3,
+      r5: 1,
+      r3: 1,
+      r1: 1,
+      bad_reviews: 1,
+    });
     // 响应率 (domain.md §5): signed for and citizen reached in time (t1), or returned within the sign-for limit (t4): 2 of 4.
     // t3 signed on time but never reached the citizen, so it no longer counts as it did when the rate was sign-for only.
     expect(c).toMatchObject({ responded_on_time: 2, recalled: 0 });
@@ -141,8 +160,12 @@ describe('三率 and the other measures, from the rollup', () => {
   });
 
   it('a formula change changes the figures at once', async () => {
-    await ok(admin.request('PUT', '/api/reports/measures/satisfaction_rate', { numerator: { r5: 1, r4: 1, r3: 0.5 },
-      definition: '满意率 = (非常满意 + 满意 + 0.5 × 基本满意) ÷ 有效评价数' }));
+    await ok(
+      admin.request('PUT', '/api/reports/measures/satisfaction_rate', {
+        numerator: { r5: 1, r4: 1, r3: 0.5 },
+        definition: '满意率 = (非常满意 + 满意 + 0.5 × 基本满意) ÷ 有效评价数',
+      }),
+    );
     await ok(admin.request('PUT', '/api/reports/measures/resolution_rate', { numerator: { callbacks_solved: 1, callbacks_partly: 0.5 } }));
     const { figures: f } = await figuresFor(U.id);
     expect(f.satisfaction_rate).toBe(0.5);
@@ -170,11 +193,17 @@ describe('三率 and the other measures, from the rollup', () => {
 
   it('ranks units in a league table, and exports every table to Excel', async () => {
     const league = await ok(supervisor.get(`/api/reports/league?${range}&measure=on_time_close_rate`));
-    expect(league.rows.map((r: { unitId: string; rank: number }) => [r.unitId, r.rank])).toEqual([[V.id, 1], [U.id, 2]]);
+    expect(league.rows.map((r: { unitId: string; rank: number }) => [r.unitId, r.rank])).toEqual([
+      [V.id, 1],
+      [U.id, 2],
+    ]);
     const overdue = await ok(supervisor.get(`/api/reports/league?${range}&measure=closed_late_count`));
     expect(overdue.rows[0].unitId).toBe(V.id); // lower is better
-    for (const path of [`/api/reports/measures?${range}&by=unit&format=xlsx`, `/api/reports/league?${range}&format=xlsx`,
-      `/api/reports/hotspots?${range}&format=xlsx`]) {
+    for (const path of [
+      `/api/reports/measures?${range}&by=unit&format=xlsx`,
+      `/api/reports/league?${range}&format=xlsx`,
+      `/api/reports/hotspots?${range}&format=xlsx`,
+    ]) {
       const res = await fetch(env.baseUrl + path, { headers: { cookie: supervisor.cookie } });
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain('spreadsheetml');
@@ -190,8 +219,13 @@ describe('三率 and the other measures, from the rollup', () => {
 
   it("counts the SLA sweeper's overdue flag (ticket.overdue) for the dispatch's unit", async () => {
     const sys = env.ctx({ kind: 'system', name: 'sla' });
-    await env.rt.db.transaction((tx) => recordEvent(tx, sys, t3, { type: 'ticket.overdue', unitId: U.id,
-      data: { dispatchId: 'd-test', role: 'lead', replyDueAt: null, stage: 'overdue', escalateToSupervisors: true } }));
+    await env.rt.db.transaction((tx) =>
+      recordEvent(tx, sys, t3, {
+        type: 'ticket.overdue',
+        unitId: U.id,
+        data: { dispatchId: 'd-test', role: 'lead', replyDueAt: null, stage: 'overdue', escalateToSupervisors: true },
+      }),
+    );
     const { figures: f } = await figuresFor(U.id);
     expect(f.overdue_count).toBe(1);
   });
@@ -206,8 +240,12 @@ describe('三率 and the other measures, from the rollup', () => {
 
 describe('hotspots', () => {
   it('clusters similar appeals of the period and ranks them by growth, with representative messages', async () => {
-    const texts = ['幸福路小区旁搅拌站夜间施工噪音扰民严重', '幸福路小区附近搅拌站夜间施工噪音扰民', '投诉幸福路小区旁搅拌站夜间施工噪音很大',
-      '幸福路小区边上搅拌站夜间施工噪音扰民严重'];
+    const texts = [
+      '幸福路小区旁搅拌站夜间施工噪音扰民严重',
+      '幸福路小区附近搅拌站夜间施工噪音扰民',
+      '投诉幸福路小区旁搅拌站夜间施工噪音很大',
+      '幸福路小区边上搅拌站夜间施工噪音扰民严重',
+    ];
     for (const content of texts) await makeTicket(env, agentActor, { content });
     const h = await ok(supervisor.get(`/api/reports/hotspots?${range}&minSize=3`));
     // Two clusters: the fixture's identical default complaints (6) and the four 搅拌站 ones.

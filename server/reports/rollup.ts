@@ -11,8 +11,12 @@ import { COUNTED_EVENT_TYPES, isEventType, eventDefinition, type EventType } fro
 import { leadDispatchSql } from '../dispatch/lead-dispatch';
 
 /** A ticket `t` and its lead dispatch `l`; $3 overrides the unit (an event that names its unit). */
-const ROLLUP_KEYS_OF_TICKET = rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code',
-  unit: 'coalesce($3::text, l.unit_id::text)' });
+const ROLLUP_KEYS_OF_TICKET = rollupKeysSql({
+  category: 't.category_code',
+  channel: 't.channel',
+  region: 't.region_code',
+  unit: 'coalesce($3::text, l.unit_id::text)',
+});
 
 export interface RollupEvent {
   type: string;
@@ -31,7 +35,7 @@ export function countersFor(e: RollupEvent): Deltas {
   // Withdrawn after the unit answered: it stays in the response-rate denominator, nothing moves.
   if (e.type === 'dispatch.recalled') return d.unanswered ? { recalled: 1 } : {};
   // An event that moves exactly one counter (the catalogue says which) moves it by one.
-  const declared = isEventType(e.type) ? eventDefinition(e.type).counters ?? [] : [];
+  const declared = isEventType(e.type) ? (eventDefinition(e.type).counters ?? []) : [];
   if (declared.length === 1) return { [declared[0]]: 1 };
   switch (e.type) {
     case 'ticket.signed':
@@ -42,7 +46,8 @@ export function countersFor(e: RollupEvent): Deltas {
       return {
         closed: 'case when l.id is null then 0 else 1 end',
         // On time when the lead replied by its stored deadline (no deadline: nothing to miss).
-        closed_on_time: 'case when l.id is null then 0 when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
+        closed_on_time:
+          'case when l.id is null then 0 when l.reply_due_at is null or coalesce(l.replied_at, $2::timestamptz) <= l.reply_due_at then 1 else 0 end',
         handling_seconds: 'case when l.id is null then 0 else greatest(0, extract(epoch from ($2::timestamptz - t.created_at)))::bigint end',
       };
     case 'citizen.contact_completed':
@@ -118,11 +123,15 @@ const afterCommitCounter = (type: (typeof ROLLUP_AFTER_COMMIT)[number]): Counter
 
 /** Markers → delta rows, for every pending marker this transaction can take (the caller's transaction). */
 function foldPendingSql(): string {
-  const keys = rollupKeysSql({ category: `e.data->>'categoryCode'`, channel: `e.data->>'channel'`, region: `e.data->>'regionCode'`,
-    unit: 'e.unit_id::text' });
+  const keys = rollupKeysSql({ category: `e.data->>'categoryCode'`, channel: `e.data->>'channel'`, region: `e.data->>'regionCode'`, unit: 'e.unit_id::text' });
   const counters = ROLLUP_AFTER_COMMIT.map(afterCommitCounter);
   const cols = [...new Set(counters)];
-  const values = cols.map((c) => `case e.type ${ROLLUP_AFTER_COMMIT.filter((_, i) => counters[i] === c).map((t) => `when '${t}' then 1`).join(' ')} else 0 end`);
+  const values = cols.map(
+    (c) =>
+      `case e.type ${ROLLUP_AFTER_COMMIT.filter((_, i) => counters[i] === c)
+        .map((t) => `when '${t}' then 1`)
+        .join(' ')} else 0 end`,
+  );
   return `with p as (delete from report_rollup_pending returning ticket_id, seq)
     insert into report_rollup_deltas (dim, key, day, ${cols.join(', ')})
     select k.dim, k.key, coalesce((e.data->>'rollupDay')::date, (e.at at time zone 'Asia/Shanghai')::date), ${values.join(', ')}
@@ -180,8 +189,10 @@ export async function foldRollupDeltasUnlocked(db: Pick<Tx, 'execute'>): Promise
   await db.execute(sql.raw((pendingText ??= foldPendingSql())));
   const sums = COUNTERS.map((c) => `sum(${c})`).join(', ');
   const sets = COUNTERS.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ');
-  await db.execute(sql.raw(`with d as (delete from report_rollup_deltas returning *)
+  await db.execute(
+    sql.raw(`with d as (delete from report_rollup_deltas returning *)
     insert into report_rollups (dim, key, day, ${COUNTERS.join(', ')})
     select dim, key, day, ${sums} from d group by dim, key, day order by 1, 3, 2
-    on conflict (dim, day, key) do update set ${sets}`));
+    on conflict (dim, day, key) do update set ${sets}`),
+  );
 }

@@ -47,8 +47,11 @@ export function reportRoutes() {
       if (!isCounter(k)) throw problem('MEASURE_INVALID', k);
     }
     await loadMeasures(req.ctx.db);
-    const [m] = await req.ctx.db.update(reportMeasures).set({ ...body, updatedAt: new Date() })
-      .where(eq(reportMeasures.code, String(req.params.code))).returning();
+    const [m] = await req.ctx.db
+      .update(reportMeasures)
+      .set({ ...body, updatedAt: new Date() })
+      .where(eq(reportMeasures.code, String(req.params.code)))
+      .returning();
     if (!m) throw problem('MEASURE_NOT_FOUND');
     res.json({ data: presentMeasure(m) });
   });
@@ -57,19 +60,29 @@ export function reportRoutes() {
     const q = res.locals.query;
     const rep = await measuresReport(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: rep });
-    await sendXlsx(res, `measures-${q.by}-${q.from}-${q.to}`, [{
-      name: `三率-${DIM_ZH[q.by]}`,
-      notes: rep.measures.map((m) => `${m.name}：${m.definition}`),
-      columns: [{ header: DIM_ZH[q.by]!, key: 'name', width: 24 }, { header: '期间', key: 'period' },
-        ...rep.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
-      rows: [...rep.rows.map((x) => ({ ...x, name: keyLabel(q.by, x) })), { key: '合计', name: '合计', period: null, figures: rep.total.figures }]
-        .map((x) => ({ name: x.name, period: x.period, ...x.figures })),
-    }, {
-      name: '计数',
-      columns: [{ header: DIM_ZH[q.by]!, key: 'name', width: 24 }, { header: '期间', key: 'period' },
-        ...Object.keys(rep.total.counters).map((c) => ({ header: COUNTER_ZH[c as keyof typeof COUNTER_ZH] ?? c, key: c }))],
-      rows: rep.rows.map((x) => ({ name: keyLabel(q.by, x), period: x.period, ...x.counters })),
-    }]);
+    await sendXlsx(res, `measures-${q.by}-${q.from}-${q.to}`, [
+      {
+        name: `三率-${DIM_ZH[q.by]}`,
+        notes: rep.measures.map((m) => `${m.name}：${m.definition}`),
+        columns: [
+          { header: DIM_ZH[q.by]!, key: 'name', width: 24 },
+          { header: '期间', key: 'period' },
+          ...rep.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' })),
+        ],
+        rows: [...rep.rows.map((x) => ({ ...x, name: keyLabel(q.by, x) })), { key: '合计', name: '合计', period: null, figures: rep.total.figures }].map(
+          (x) => ({ name: x.name, period: x.period, ...x.figures }),
+        ),
+      },
+      {
+        name: '计数',
+        columns: [
+          { header: DIM_ZH[q.by]!, key: 'name', width: 24 },
+          { header: '期间', key: 'period' },
+          ...Object.keys(rep.total.counters).map((c) => ({ header: COUNTER_ZH[c as keyof typeof COUNTER_ZH] ?? c, key: c })),
+        ],
+        rows: rep.rows.map((x) => ({ name: keyLabel(q.by, x), period: x.period, ...x.counters })),
+      },
+    ]);
   });
 
   /** 交叉统计: rows × cols (unit × category, region × category, any dimension × month/day), every measure per cell. */
@@ -83,25 +96,50 @@ export function reportRoutes() {
     const valueOf = (x: { counters: Record<string, number>; figures: Record<string, number | null> }) =>
       (measure ? x.figures[measure.code] : x.counters[q.value]) ?? null;
     const label = (dim: string) => (k: { key: string; name: string | null }) => keyLabel(dim, k);
-    const rowLabel = label(q.rows), colLabel = label(q.cols);
+    const rowLabel = label(q.rows),
+      colLabel = label(q.cols);
     const cell = new Map(t.cells.map((c) => [`${c.row}\u0000${c.col}`, c]));
-    await sendXlsx(res, `cross-${q.rows}-${q.cols}-${q.from}-${q.to}`, [{
-      name: `${DIM_ZH[q.rows]}×${DIM_ZH[q.cols]}-${measure?.nameZh ?? COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`,
-      notes: [measure ? `${measure.nameZh}：${measure.definition}` : `计数项 ${COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`, `${q.from} 至 ${q.to}`],
-      columns: [{ header: DIM_ZH[q.rows]!, key: 'row', width: 24 }, ...t.cols.map((c, i) => ({ header: colLabel(c), key: `c${i}`, percent: measure?.kind === 'ratio' })),
-        { header: '合计', key: 'total', percent: measure?.kind === 'ratio' }],
-      rows: [...t.rows.map((r) => ({
-        row: rowLabel(r), total: valueOf(r.total),
-        ...Object.fromEntries(t.cols.map((c, i) => { const x = cell.get(`${r.key}\u0000${c.key}`); return [`c${i}`, x ? valueOf(x) : null]; })),
-      })), { row: '合计', total: valueOf(t.total), ...Object.fromEntries(t.cols.map((c, i) => [`c${i}`, valueOf(c.total)])) }],
-    }, {
-      name: '明细',
-      notes: t.measures.map((m) => `${m.name}：${m.definition}`),
-      columns: [{ header: DIM_ZH[q.rows]!, key: 'row', width: 24 }, { header: DIM_ZH[q.cols]!, key: 'col', width: 24 },
-        ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
-      rows: t.cells.map((c) => ({ row: rowLabel({ key: c.row, name: t.rows.find((r) => r.key === c.row)?.name ?? null }),
-        col: colLabel({ key: c.col, name: t.cols.find((x) => x.key === c.col)?.name ?? null }), ...c.figures })),
-    }]);
+    await sendXlsx(res, `cross-${q.rows}-${q.cols}-${q.from}-${q.to}`, [
+      {
+        name: `${DIM_ZH[q.rows]}×${DIM_ZH[q.cols]}-${measure?.nameZh ?? COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`,
+        notes: [
+          measure ? `${measure.nameZh}：${measure.definition}` : `计数项 ${COUNTER_ZH[q.value as keyof typeof COUNTER_ZH] ?? q.value}`,
+          `${q.from} 至 ${q.to}`,
+        ],
+        columns: [
+          { header: DIM_ZH[q.rows]!, key: 'row', width: 24 },
+          ...t.cols.map((c, i) => ({ header: colLabel(c), key: `c${i}`, percent: measure?.kind === 'ratio' })),
+          { header: '合计', key: 'total', percent: measure?.kind === 'ratio' },
+        ],
+        rows: [
+          ...t.rows.map((r) => ({
+            row: rowLabel(r),
+            total: valueOf(r.total),
+            ...Object.fromEntries(
+              t.cols.map((c, i) => {
+                const x = cell.get(`${r.key}\u0000${c.key}`);
+                return [`c${i}`, x ? valueOf(x) : null];
+              }),
+            ),
+          })),
+          { row: '合计', total: valueOf(t.total), ...Object.fromEntries(t.cols.map((c, i) => [`c${i}`, valueOf(c.total)])) },
+        ],
+      },
+      {
+        name: '明细',
+        notes: t.measures.map((m) => `${m.name}：${m.definition}`),
+        columns: [
+          { header: DIM_ZH[q.rows]!, key: 'row', width: 24 },
+          { header: DIM_ZH[q.cols]!, key: 'col', width: 24 },
+          ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' })),
+        ],
+        rows: t.cells.map((c) => ({
+          row: rowLabel({ key: c.row, name: t.rows.find((r) => r.key === c.row)?.name ?? null }),
+          col: colLabel({ key: c.col, name: t.cols.find((x) => x.key === c.col)?.name ?? null }),
+          ...c.figures,
+        })),
+      },
+    ]);
   });
 
   r.get('/reports/league', who, validate({ query: LeagueQuery }), async (req, res) => {
@@ -109,26 +147,48 @@ export function reportRoutes() {
     const t = await leagueTable(req.ctx, q);
     if (!t) throw problem('MEASURE_NOT_FOUND', q.measure);
     if (q.format !== 'xlsx') return void res.json({ data: t });
-    await sendXlsx(res, `league-${q.measure}-${q.from}-${q.to}`, [{
-      name: `排名-${t.measure.name}`, notes: [`${t.measure.name}：${t.measure.definition}`],
-      columns: [{ header: '名次', key: 'rank' }, { header: '单位', key: 'name', width: 24 },
-        ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' }))],
-      rows: t.rows.map((x) => ({ rank: x.rank, name: x.name, ...x.figures })),
-    }]);
+    await sendXlsx(res, `league-${q.measure}-${q.from}-${q.to}`, [
+      {
+        name: `排名-${t.measure.name}`,
+        notes: [`${t.measure.name}：${t.measure.definition}`],
+        columns: [
+          { header: '名次', key: 'rank' },
+          { header: '单位', key: 'name', width: 24 },
+          ...t.measures.map((m) => ({ header: m.name, key: m.code, percent: m.kind === 'ratio' })),
+        ],
+        rows: t.rows.map((x) => ({ rank: x.rank, name: x.name, ...x.figures })),
+      },
+    ]);
   });
 
   r.get('/reports/hotspots', requireStaff('supervisor', 'admin', 'dispatcher'), validate({ query: HotspotQuery }), async (req, res) => {
     const q = res.locals.query;
     const h = await hotspots(req.ctx, q);
     if (q.format !== 'xlsx') return void res.json({ data: h });
-    await sendXlsx(res, `hotspots-${q.from}-${q.to}`, [{
-      name: '热点', notes: [h.method],
-      columns: [{ header: '排名', key: 'rank' }, { header: '地区', key: 'regionCode' }, { header: '本期件数', key: 'count' },
-        { header: '上期件数', key: 'previousCount' }, { header: '增长', key: 'growth' }, { header: '关键词', key: 'terms', width: 30 },
-        { header: '代表诉求', key: 'sample', width: 80 }],
-      rows: h.clusters.map((c, i) => ({ rank: i + 1, regionCode: c.regionCode, count: c.count, previousCount: c.previousCount, growth: c.growth,
-        terms: c.terms.join(' '), sample: c.representatives[0]?.title ?? '' })),
-    }]);
+    await sendXlsx(res, `hotspots-${q.from}-${q.to}`, [
+      {
+        name: '热点',
+        notes: [h.method],
+        columns: [
+          { header: '排名', key: 'rank' },
+          { header: '地区', key: 'regionCode' },
+          { header: '本期件数', key: 'count' },
+          { header: '上期件数', key: 'previousCount' },
+          { header: '增长', key: 'growth' },
+          { header: '关键词', key: 'terms', width: 30 },
+          { header: '代表诉求', key: 'sample', width: 80 },
+        ],
+        rows: h.clusters.map((c, i) => ({
+          rank: i + 1,
+          regionCode: c.regionCode,
+          count: c.count,
+          previousCount: c.previousCount,
+          growth: c.growth,
+          terms: c.terms.join(' '),
+          sample: c.representatives[0]?.title ?? '',
+        })),
+      },
+    ]);
   });
 
   /** The wall's live intake counts; dispatchers watch the wall too. */

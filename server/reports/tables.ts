@@ -2,15 +2,41 @@ import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, prima
 
 /** Every counter the rollup keeps; measures are linear combinations of these (see measures.ts). */
 export const COUNTERS = [
-  'received', 'direct_answered', 'dispatched', 'signed', 'signed_on_time', 'replied', 'closed', 'closed_on_time',
-  'handling_seconds', 'returns', 'reopens', 'extensions', 'overdue', 'callbacks_answered', 'callbacks_solved',
-  'callbacks_partly', 'rated', 'r1', 'r2', 'r3', 'r4', 'r5', 'bad_reviews', 'excluded_reviews',
+  'received',
+  'direct_answered',
+  'dispatched',
+  'signed',
+  'signed_on_time',
+  'replied',
+  'closed',
+  'closed_on_time',
+  'handling_seconds',
+  'returns',
+  'reopens',
+  'extensions',
+  'overdue',
+  'callbacks_answered',
+  'callbacks_solved',
+  'callbacks_partly',
+  'rated',
+  'r1',
+  'r2',
+  'r3',
+  'r4',
+  'r5',
+  'bad_reviews',
+  'excluded_reviews',
   // Inbound hotline calls (channel dim, key phone), from the CTI's CallEvents: see call-metrics.ts.
-  'calls_offered', 'calls_answered', 'call_wait_seconds', 'call_talk_seconds',
+  'calls_offered',
+  'calls_answered',
+  'call_wait_seconds',
+  'call_talk_seconds',
   // 先联系后办理: the lead unit's first connected call to the citizen (dispatch/use-cases/contact-citizen.ts).
-  'contacted', 'contacted_on_time',
+  'contacted',
+  'contacted_on_time',
   // 响应率: the lead's first answer in time (connected call or timely return), and leads withdrawn before any answer (dispatch/response.ts).
-  'responded_on_time', 'recalled',
+  'responded_on_time',
+  'recalled',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
@@ -25,12 +51,23 @@ export const CROSS_DIMS = ['unit_category', 'region_category'] as const;
 export type RollupDim = (typeof ROLLUP_DIMS)[number] | (typeof CROSS_DIMS)[number];
 
 /** The four attributes an event is filed under ('-' when unknown). */
-export interface RollupAttributes { category: string; channel: string; region: string; unit: string }
+export interface RollupAttributes {
+  category: string;
+  channel: string;
+  region: string;
+  unit: string;
+}
 
 /** The rollup rows (dim, key) one event moves: the one definition the live hook, the SLA sweeper and the back-fill share. */
 export function rollupKeys(a: RollupAttributes): [RollupDim, string][] {
-  return [['category', a.category], ['channel', a.channel], ['region', a.region], ['unit', a.unit],
-    ['unit_category', `${a.unit}|${a.category}`], ['region_category', `${a.region}|${a.category}`]];
+  return [
+    ['category', a.category],
+    ['channel', a.channel],
+    ['region', a.region],
+    ['unit', a.unit],
+    ['unit_category', `${a.unit}|${a.category}`],
+    ['region_category', `${a.region}|${a.category}`],
+  ];
 }
 
 /**
@@ -40,8 +77,18 @@ export function rollupKeys(a: RollupAttributes): [RollupDim, string][] {
 export function rollupKeysSql(a: RollupAttributes): string {
   const v = (e: string) => `coalesce(${e}, '-')`;
   const x: RollupAttributes = { category: v(a.category), channel: v(a.channel), region: v(a.region), unit: v(a.unit) };
-  return `(values ${rollupKeys(x).map(([dim]) => `('${dim}', ${dim === 'unit_category' ? `${x.unit} || '|' || ${x.category}`
-    : dim === 'region_category' ? `${x.region} || '|' || ${x.category}` : x[dim as keyof RollupAttributes]})`).join(', ')}) k(dim, key)`;
+  return `(values ${rollupKeys(x)
+    .map(
+      ([dim]) =>
+        `('${dim}', ${
+          dim === 'unit_category'
+            ? `${x.unit} || '|' || ${x.category}`
+            : dim === 'region_category'
+              ? `${x.region} || '|' || ${x.category}`
+              : x[dim as keyof RollupAttributes]
+        })`,
+    )
+    .join(', ')}) k(dim, key)`;
 }
 
 const counterCols = Object.fromEntries(

@@ -10,8 +10,13 @@ let agent: ApiClient, supervisor: ApiClient, dispatcher: ApiClient;
 let catA: { code: string; name: string }, catB: { code: string; name: string };
 
 async function register(channel: string, categoryCode?: string) {
-  const r = await agent.post('/api/tickets', { channel, callerPhone: '13800138000', content: `今日受理量测试 ${channel} ${Math.random()}`,
-    appealType: 'consult', ...(categoryCode ? { categoryCode } : {}) });
+  const r = await agent.post('/api/tickets', {
+    channel,
+    callerPhone: '13800138000',
+    content: `今日受理量测试 ${channel} ${Math.random()}`,
+    appealType: 'consult',
+    ...(categoryCode ? { categoryCode } : {}),
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.data.id as string;
 }
@@ -21,9 +26,20 @@ beforeAll(async () => {
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
   supervisor = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
   dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
-  [catA, catB] = [{ code: '0101', name: '市政设施' }, { code: '0102', name: '物业管理' }];
-  await importCategoryTree(env.rt.db, [{ code: '01', name: '城乡建设', parentCode: null, level: 1 },
-    { ...catA, parentCode: '01', level: 2 }, { ...catB, parentCode: '01', level: 2 }], 'test', 'test');
+  [catA, catB] = [
+    { code: '0101', name: '市政设施' },
+    { code: '0102', name: '物业管理' },
+  ];
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { ...catA, parentCode: '01', level: 2 },
+      { ...catB, parentCode: '01', level: 2 },
+    ],
+    'test',
+    'test',
+  );
 });
 
 describe('GET /api/reports/today-volume', () => {
@@ -48,9 +64,16 @@ describe('GET /api/reports/today-volume', () => {
     const v = r.body.data;
     expect(v.day).toBe(chinaDay(new Date()).day);
     expect(v.total).toBe(6);
-    expect(v.byChannel).toEqual([{ key: 'phone', name: null, count: 3 }, { key: 'web', name: null, count: 2 }, { key: 'email', name: null, count: 1 }]);
-    expect(v.byCategory).toEqual([{ key: catA.code, name: catA.name, count: 3 }, { key: catB.code, name: catB.name, count: 2 },
-      { key: '-', name: null, count: 1 }]);
+    expect(v.byChannel).toEqual([
+      { key: 'phone', name: null, count: 3 },
+      { key: 'web', name: null, count: 2 },
+      { key: 'email', name: null, count: 1 },
+    ]);
+    expect(v.byCategory).toEqual([
+      { key: catA.code, name: catA.name, count: 3 },
+      { key: catB.code, name: catB.name, count: 2 },
+      { key: '-', name: null, count: 1 },
+    ]);
   });
 
   it('is read through the created_at index, not a scan of all tickets', async () => {

@@ -31,7 +31,10 @@ export async function todayVolume(ctx: Ctx) {
   const byChannel = new Map<string, number>();
   const byCategory = new Map<string, number>();
   // Filed under the tree in force (a ticket classified before today's re-import shows under its successor).
-  const inForce = await categoriesInForce(ctx.db, r.rows.map((x) => x.category));
+  const inForce = await categoriesInForce(
+    ctx.db,
+    r.rows.map((x) => x.category),
+  );
   for (const x of r.rows) {
     const category = inForce.get(x.category)?.code ?? x.category;
     byChannel.set(x.channel, (byChannel.get(x.channel) ?? 0) + x.count);

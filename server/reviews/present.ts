@@ -10,18 +10,55 @@ export const SCORE_LABELS: Record<number, string> = { 5: '非常满意', 4: '满
 
 export function presentRating(r: Row) {
   return {
-    id: r.id, ticketId: r.ticketId, round: r.round, score: r.score, label: SCORE_LABELS[r.score], bad: r.bad, source: r.source,
-    unitId: r.unitId, handlerId: r.handlerId, realName: r.realName, excluded: r.excluded, excludedReason: r.excludedReason,
+    id: r.id,
+    ticketId: r.ticketId,
+    round: r.round,
+    score: r.score,
+    label: SCORE_LABELS[r.score],
+    bad: r.bad,
+    source: r.source,
+    unitId: r.unitId,
+    handlerId: r.handlerId,
+    realName: r.realName,
+    excluded: r.excluded,
+    excludedReason: r.excludedReason,
     createdAt: iso(r.createdAt),
   };
 }
 
 export function presentRectification(r: Row, events?: Row[]) {
   return {
-    id: r.id, ratingId: r.ratingId, ticketId: r.ticketId, unitId: r.unitId, status: r.status, round: r.round, dueAt: iso(r.dueAt), overdue: r.overdue,
-    verifyNote: r.verifyNote, reportText: r.reportText, reportedAt: iso(r.reportedAt), contestReason: r.contestReason,
-    outcome: r.outcome, outcomeNote: r.outcomeNote, closedAt: iso(r.closedAt), version: r.version, createdAt: iso(r.createdAt),
-    ...(events ? { events: events.map((e) => ({ seq: e.seq, type: e.type, from: e.fromStatus, to: e.toStatus, actorRole: e.actorRole, reason: e.reason, data: e.data, at: iso(e.at) })) } : {}),
+    id: r.id,
+    ratingId: r.ratingId,
+    ticketId: r.ticketId,
+    unitId: r.unitId,
+    status: r.status,
+    round: r.round,
+    dueAt: iso(r.dueAt),
+    overdue: r.overdue,
+    verifyNote: r.verifyNote,
+    reportText: r.reportText,
+    reportedAt: iso(r.reportedAt),
+    contestReason: r.contestReason,
+    outcome: r.outcome,
+    outcomeNote: r.outcomeNote,
+    closedAt: iso(r.closedAt),
+    version: r.version,
+    createdAt: iso(r.createdAt),
+    ...(events
+      ? {
+          events: events.map((e) => ({
+            seq: e.seq,
+            type: e.type,
+            from: e.fromStatus,
+            to: e.toStatus,
+            actorRole: e.actorRole,
+            reason: e.reason,
+            data: e.data,
+            at: iso(e.at),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -71,19 +108,35 @@ export async function publicReviews(ctx: Ctx, unitId: string, month: string) {
     return {
       // Not the ticket number (sequential, and printed on every SMS the citizen got): an opaque,
       // stable id, a keyed hash of the rating that nobody outside can link to a ticket.
-      id: publicReviewId(ctx, x.id), score: x.score, label: SCORE_LABELS[x.score], bad: x.score <= 2, excluded: x.excluded,
-      categoryCode: x.categoryCode, appealType: x.appealType, place: streetLevel(ctx.svc.pii.decryptOpt(x.addressEnc)),
-      citizenPhone: phone ? maskPhone(phone) : null, comment: scrubText(x.comment, names), ratedAt: iso(x.createdAt),
-      rectification: x.rectStatus ? { status: x.rectStatus, outcome: x.outcome, overdue: x.overdue, closedAt: iso(x.rectClosedAt), report: scrubText(x.reportText, names) } : null,
+      id: publicReviewId(ctx, x.id),
+      score: x.score,
+      label: SCORE_LABELS[x.score],
+      bad: x.score <= 2,
+      excluded: x.excluded,
+      categoryCode: x.categoryCode,
+      appealType: x.appealType,
+      place: streetLevel(ctx.svc.pii.decryptOpt(x.addressEnc)),
+      citizenPhone: phone ? maskPhone(phone) : null,
+      comment: scrubText(x.comment, names),
+      ratedAt: iso(x.createdAt),
+      rectification: x.rectStatus
+        ? { status: x.rectStatus, outcome: x.outcome, overdue: x.overdue, closedAt: iso(x.rectClosedAt), report: scrubText(x.reportText, names) }
+        : null,
     };
   });
   const counted = rows.filter((x) => !x.excluded);
   const good = counted.filter((x) => x.score >= 3).length;
   return {
-    unit: { id: unitId, name: r.rows[0]?.unitName ?? null }, month,
-    summary: { ratings: rows.length, counted: counted.length, excluded: rows.length - counted.length, bad: counted.filter((x) => x.bad).length,
+    unit: { id: unitId, name: r.rows[0]?.unitName ?? null },
+    month,
+    summary: {
+      ratings: rows.length,
+      counted: counted.length,
+      excluded: rows.length - counted.length,
+      bad: counted.filter((x) => x.bad).length,
       satisfactionRate: counted.length ? good / counted.length : null,
-      rectified: rows.filter((x) => x.rectification?.outcome === 'rectified').length },
+      rectified: rows.filter((x) => x.rectification?.outcome === 'rectified').length,
+    },
     reviews: rows,
   };
 }

@@ -16,23 +16,47 @@ type RectRow = typeof rectifications.$inferSelect;
 type DataOf<T extends RectificationEventType> = T extends DatalessEventType ? { data?: EventData<T> } : { data: EventData<T> };
 
 export async function recordRectificationEvent<T extends RectificationEventType>(
-  tx: Tx, ctx: Ctx, rect: RectRow,
-  e: { type: T; from?: RectificationStatus | null; to?: RectificationStatus | null; reason?: string | null;
-    patch?: Partial<typeof rectifications.$inferInsert> } & DataOf<T>,
+  tx: Tx,
+  ctx: Ctx,
+  rect: RectRow,
+  e: {
+    type: T;
+    from?: RectificationStatus | null;
+    to?: RectificationStatus | null;
+    reason?: string | null;
+    patch?: Partial<typeof rectifications.$inferInsert>;
+  } & DataOf<T>,
 ): Promise<number> {
   checkEventData(e.type, e.data);
   const at = ctx.now();
   const patch: Record<string, unknown> = { ...(e.patch ?? {}), updatedAt: at };
   if (e.to) patch.status = e.to;
-  const [row] = await tx.update(rectifications).set({ ...patch, version: sql`${rectifications.version} + 1` })
-    .where(eq(rectifications.id, rect.id)).returning({ version: rectifications.version });
+  const [row] = await tx
+    .update(rectifications)
+    .set({ ...patch, version: sql`${rectifications.version} + 1` })
+    .where(eq(rectifications.id, rect.id))
+    .returning({ version: rectifications.version });
   const seq = row.version;
   await tx.insert(rectificationEvents).values({
-    rectificationId: rect.id, seq, type: e.type, fromStatus: e.from ?? null, toStatus: e.to ?? null,
-    actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor), unitId: rect.unitId, reason: e.reason ?? null, data: (e.data ?? {}) as Record<string, unknown>, at,
+    rectificationId: rect.id,
+    seq,
+    type: e.type,
+    fromStatus: e.from ?? null,
+    toStatus: e.to ?? null,
+    actorId: actorId(ctx.actor),
+    actorRole: actorRole(ctx.actor),
+    unitId: rect.unitId,
+    reason: e.reason ?? null,
+    data: (e.data ?? {}) as Record<string, unknown>,
+    at,
   });
-  await writeAudit(tx, ctx, { at, action: e.type, entityType: 'rectification', entityId: rect.id,
-    data: { seq, from: e.from ?? null, to: e.to ?? null, ticketId: rect.ticketId } });
+  await writeAudit(tx, ctx, {
+    at,
+    action: e.type,
+    entityType: 'rectification',
+    entityId: rect.id,
+    data: { seq, from: e.from ?? null, to: e.to ?? null, ticketId: rect.ticketId },
+  });
   await enqueueRectificationEvent(tx, e.type, { ticketId: rect.ticketId, rectificationId: rect.id, rectificationVersion: seq, unitId: rect.unitId });
   return seq;
 }

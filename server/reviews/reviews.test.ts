@@ -49,7 +49,9 @@ async function closedTicket(o: { late?: boolean; name?: string; phone?: string }
   await ok(clerkA.action(ticketId, 'sign'));
   await ok(clerkA.action(ticketId, 'start'));
   // The SLA module computes deadlines; here we set the stored one directly to model an expired limit.
-  await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + ${o.late ? sql`interval '-1 day'` : sql`interval '10 days'`} where ticket_id = ${ticketId}`);
+  await env.rt.db.execute(
+    sql`update dispatches set reply_due_at = now() + ${o.late ? sql`interval '-1 day'` : sql`interval '10 days'`} where ticket_id = ${ticketId}`,
+  );
   await ok(clerkA.action(ticketId, 'reply', { text: '已处理' }));
   await ok(dispatcher.action(ticketId, 'accept-reply'));
   const number = (await ticketState(env, ticketId)).ticket.number;
@@ -113,8 +115,15 @@ describe('callbacks (回访)', () => {
     expect(r.body.code).toBe('CALLBACK_DECISION_REQUIRED');
     expect(await ticketState(env, t.ticketId)).toEqual(before);
     expect((await callbacksOf(t.ticketId))[0].status).toBe('pending');
-    const done = await ok(agent.post(`/api/callbacks/${cb.id}/outcome`, {
-      reached: true, result: 'unsolved', score: 1, decision: 'close', decisionReason: '诉求超出政策范围，已解释' }));
+    const done = await ok(
+      agent.post(`/api/callbacks/${cb.id}/outcome`, {
+        reached: true,
+        result: 'unsolved',
+        score: 1,
+        decision: 'close',
+        decisionReason: '诉求超出政策范围，已解释',
+      }),
+    );
     expect(done.decision).toBe('closed');
     expect((await ticketState(env, t.ticketId)).ticket.status).toBe('closed');
     await policy({ onDissatisfied: 'reopen' });
@@ -218,7 +227,11 @@ describe('差评整改 rectification', () => {
     expect(c).toMatchObject({ status: 'closed', outcome: 'rectified', overdue: false });
     const d = await ok(supervisor.get(`/api/rectifications/${b.rectId}`));
     expect(d.events.map((e: { type: string }) => e.type)).toEqual([
-      'rectification.opened', 'rectification.verified', 'rectification.reported', 'rectification.closed']);
+      'rectification.opened',
+      'rectification.verified',
+      'rectification.reported',
+      'rectification.closed',
+    ]);
     expect(await auditCount(b.rectId)).toEqual({ a: 4, e: 4, o: 4 });
   });
 
@@ -303,7 +316,10 @@ describe('console support', () => {
     const wrong = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: '000000', score: 1 });
     expect(wrong.body.code).toBe('SMS_CODE_INVALID');
     expect(await env.rt.db.select().from(ratings).where(eq(ratings.ticketId, t.ticketId))).toHaveLength(0);
-    const r = await ok(anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: await trackCode('13700137011'), score: 2, comment: '没有解决' }), 201);
+    const r = await ok(
+      anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: await trackCode('13700137011'), score: 2, comment: '没有解决' }),
+      201,
+    );
     expect(r).toMatchObject({ score: 2, bad: true, source: 'portal' });
     // A code is used once: replaying it is refused, not a second rating.
     const replay = await anon.post('/api/public/ratings', { number: t.number, phone: '13700137011', code: '123456', score: 2 });

@@ -12,14 +12,16 @@ import { RECTIFICATION_ACTIONS, RECTIFICATION_TRANSITIONS } from './states';
 import { rectificationEvents, rectifications, ratings, RECTIFICATION_STATUSES } from './tables';
 import { presentRating, presentRectification, publicReviews, scrubText } from './present';
 
-
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const PublicReviewsQuery = z.strictObject({ unitId: z.uuid(), month: Month });
 const IdParams = z.strictObject({ id: z.uuid() });
 const ActionParams = z.strictObject({ id: z.uuid(), action: z.enum(RECTIFICATION_ACTIONS) });
-const ListQuery = z.strictObject({ status: z.enum(RECTIFICATION_STATUSES).optional(), unitId: z.uuid().optional(), overdue: z.enum(['true', 'false']).optional() });
+const ListQuery = z.strictObject({
+  status: z.enum(RECTIFICATION_STATUSES).optional(),
+  unitId: z.uuid().optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+});
 const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.optional(), bad: z.enum(['true', 'false']).optional() });
-
 
 /**
  * A case list is worked from the ticket number, the score and what the citizen wrote; one query
@@ -27,7 +29,10 @@ const RatingsQuery = z.strictObject({ unitId: z.uuid().optional(), month: Month.
  */
 async function withTicketAndRating<T extends { id: string }>(ctx: Ctx, list: T[]) {
   if (list.length === 0) return [];
-  const ids = sql.join(list.map((x) => sql`${x.id}::uuid`), sql`, `);
+  const ids = sql.join(
+    list.map((x) => sql`${x.id}::uuid`),
+    sql`, `,
+  );
   const r = await ctx.db.execute<{ id: string; number: string; title: string | null; score: number; comment: string | null; unitName: string | null }>(sql`
     select x.id, t.number, t.title, ra.score, ra.comment, u.name as "unitName"
     from rectifications x join tickets t on t.id = x.ticket_id join ratings ra on ra.id = x.rating_id
@@ -35,8 +40,14 @@ async function withTicketAndRating<T extends { id: string }>(ctx: Ctx, list: T[]
   const by = new Map(r.rows.map((x) => [x.id, x]));
   return list.map((x) => {
     const e = by.get(x.id);
-    return { ...x, ticketNumber: e?.number ?? null, ticketTitle: e?.title ?? null, score: e?.score ?? null,
-      comment: scrubText(e?.comment ?? null), unitName: e?.unitName ?? null };
+    return {
+      ...x,
+      ticketNumber: e?.number ?? null,
+      ticketTitle: e?.title ?? null,
+      score: e?.score ?? null,
+      comment: scrubText(e?.comment ?? null),
+      unitName: e?.unitName ?? null,
+    };
   });
 }
 
@@ -67,11 +78,20 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
     const q = res.locals.query;
     const a = req.ctx.actor;
     const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? a.unitId : q.unitId;
-    const rows = await req.ctx.db.select().from(ratings).where(and(
-      unitId ? eq(ratings.unitId, unitId) : undefined,
-      q.bad ? eq(ratings.bad, q.bad === 'true') : undefined,
-      q.month ? sql`${ratings.createdAt} >= ${`${q.month}-01T00:00:00+08:00`}::timestamptz and ${ratings.createdAt} < ${`${q.month}-01T00:00:00+08:00`}::timestamptz + interval '1 month'` : undefined,
-    )).orderBy(ratings.createdAt).limit(1000);
+    const rows = await req.ctx.db
+      .select()
+      .from(ratings)
+      .where(
+        and(
+          unitId ? eq(ratings.unitId, unitId) : undefined,
+          q.bad ? eq(ratings.bad, q.bad === 'true') : undefined,
+          q.month
+            ? sql`${ratings.createdAt} >= ${`${q.month}-01T00:00:00+08:00`}::timestamptz and ${ratings.createdAt} < ${`${q.month}-01T00:00:00+08:00`}::timestamptz + interval '1 month'`
+            : undefined,
+        ),
+      )
+      .orderBy(ratings.createdAt)
+      .limit(1000);
     res.json({ data: rows.map(presentRating) });
   });
 
@@ -84,16 +104,31 @@ export function reviewRoutes(deps: { limiter: RateLimiter }) {
     const q = res.locals.query;
     const a = req.ctx.actor;
     const unitId = a.kind === 'staff' && a.role === 'unit_clerk' ? (a.unitId ?? '00000000-0000-0000-0000-000000000000') : q.unitId;
-    const rows = await req.ctx.db.select().from(rectifications).where(and(
-      unitId ? eq(rectifications.unitId, unitId) : undefined,
-      q.status ? eq(rectifications.status, q.status) : undefined,
-      q.overdue ? eq(rectifications.overdue, q.overdue === 'true') : undefined,
-    )).orderBy(rectifications.createdAt).limit(1000);
-    res.json({ data: await withTicketAndRating(req.ctx, rows.map((x) => presentRectification(x))) });
+    const rows = await req.ctx.db
+      .select()
+      .from(rectifications)
+      .where(
+        and(
+          unitId ? eq(rectifications.unitId, unitId) : undefined,
+          q.status ? eq(rectifications.status, q.status) : undefined,
+          q.overdue ? eq(rectifications.overdue, q.overdue === 'true') : undefined,
+        ),
+      )
+      .orderBy(rectifications.createdAt)
+      .limit(1000);
+    res.json({
+      data: await withTicketAndRating(
+        req.ctx,
+        rows.map((x) => presentRectification(x)),
+      ),
+    });
   });
 
   r.get('/rectifications/:id', requireStaff(), validate({ params: IdParams }), async (req, res) => {
-    const [row] = await req.ctx.db.select().from(rectifications).where(eq(rectifications.id, String(req.params.id)));
+    const [row] = await req.ctx.db
+      .select()
+      .from(rectifications)
+      .where(eq(rectifications.id, String(req.params.id)));
     const a = req.ctx.actor;
     if (!row || (a.kind === 'staff' && a.role === 'unit_clerk' && a.unitId !== row.unitId)) throw problem('RECTIFICATION_NOT_FOUND');
     const events = await req.ctx.db.select().from(rectificationEvents).where(eq(rectificationEvents.rectificationId, row.id)).orderBy(rectificationEvents.seq);

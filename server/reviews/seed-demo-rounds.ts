@@ -22,10 +22,22 @@ export async function seedRectificationRoundsDemo(rt: Runtime, actors: Map<strin
   // Cases to walk: bad ratings given now on closed tickets nobody rated yet, and — since the feedback
   // demo before this rates nearly every closed ticket — cases it left at their first step (verifying).
   const cases: { id: string; unitId: string | null }[] = [];
-  const unrated = await rt.db.select({ id: tickets.id }).from(tickets)
-    .where(and(inArray(tickets.status, ['closed', 'archived']), notExists(rt.db.select({ one: sql`1` }).from(ratings)
-      .where(and(eq(ratings.ticketId, tickets.id), eq(ratings.round, tickets.currentRound))))))
-    .orderBy(tickets.number).limit(10);
+  const unrated = await rt.db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(
+      and(
+        inArray(tickets.status, ['closed', 'archived']),
+        notExists(
+          rt.db
+            .select({ one: sql`1` })
+            .from(ratings)
+            .where(and(eq(ratings.ticketId, tickets.id), eq(ratings.round, tickets.currentRound))),
+        ),
+      ),
+    )
+    .orderBy(tickets.number)
+    .limit(10);
   for (const t of unrated) {
     if (cases.length === 2) break;
     const { rating } = await rateTicket(citizen, t.id, { score: 1, source: 'portal', comment: '问题没有解决，噪音依旧。' });
@@ -33,8 +45,12 @@ export async function seedRectificationRoundsDemo(rt: Runtime, actors: Map<strin
     if (rect && clerkOf(rect.unitId)) cases.push(rect);
   }
   if (cases.length < 2) {
-    const waiting = await rt.db.select({ id: rectifications.id, unitId: rectifications.unitId }).from(rectifications)
-      .where(and(eq(rectifications.status, 'verifying'), eq(rectifications.round, 1))).orderBy(desc(rectifications.createdAt)).limit(20);
+    const waiting = await rt.db
+      .select({ id: rectifications.id, unitId: rectifications.unitId })
+      .from(rectifications)
+      .where(and(eq(rectifications.status, 'verifying'), eq(rectifications.round, 1)))
+      .orderBy(desc(rectifications.createdAt))
+      .limit(20);
     cases.push(...waiting.filter((r) => clerkOf(r.unitId) && !cases.some((c) => c.id === r.id)).slice(0, 2 - cases.length));
   }
   const made: string[] = [];

@@ -14,7 +14,9 @@ export const ratings = pgTable(
   'ratings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
     round: integer('round').notNull(),
     citizenId: uuid('citizen_id'),
     unitId: uuid('unit_id'),
@@ -29,10 +31,7 @@ export const ratings = pgTable(
     excludedReason: text('excluded_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    uniqueIndex('ratings_ticket_round_uq').on(t.ticketId, t.round),
-    index('ratings_unit_created_idx').on(t.unitId, t.createdAt),
-  ],
+  (t) => [uniqueIndex('ratings_ticket_round_uq').on(t.ticketId, t.round), index('ratings_unit_created_idx').on(t.unitId, t.createdAt)],
 );
 
 /** escalated: still unsatisfied after the last round; a supervisor decides (domain.md §4). */
@@ -46,8 +45,12 @@ export const rectifications = pgTable(
   'rectifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ratingId: uuid('rating_id').notNull().references(() => ratings.id),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    ratingId: uuid('rating_id')
+      .notNull()
+      .references(() => ratings.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
     unitId: uuid('unit_id'),
     status: text('status').$type<RectificationStatus>().notNull().default('verifying'),
     /** 1 for the first fix; a citizen still unsatisfied after the report starts the next round. */
@@ -78,7 +81,9 @@ export const rectificationEvents = pgTable(
   'rectification_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    rectificationId: uuid('rectification_id').notNull().references(() => rectifications.id),
+    rectificationId: uuid('rectification_id')
+      .notNull()
+      .references(() => rectifications.id),
     seq: integer('seq').notNull(),
     type: text('type').notNull(),
     fromStatus: text('from_status'),

@@ -5,11 +5,9 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the CLI exactly as scripts call it: `npm run --silent calendar -- …`. */
-const npmCalendar = (...args: string[]) =>
-  spawnSync('npm', ['run', '--silent', 'calendar', '--', ...args], { cwd: root, encoding: 'utf8' });
+const npmCalendar = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'calendar', '--', ...args], { cwd: root, encoding: 'utf8' });
 /** Same script without npm's start-up cost, for the many error cases. */
-const tsxCalendar = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/calendar.ts', ...args], { cwd: root, encoding: 'utf8' });
+const tsxCalendar = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/calendar.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('calendar CLI', () => {
   it('prints only the due date for add-working-days (start day not counted)', () => {

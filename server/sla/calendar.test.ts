@@ -54,10 +54,17 @@ describe('addWorkingDays (Civil Code art. 201: start day not counted)', () => {
 
   it('counts every make-up workday (调休上班) as a working day', () => {
     const fridayBefore: Array<[string, string]> = [
-      ['2025-01-24', '2025-01-26'], ['2025-02-07', '2025-02-08'], ['2025-04-25', '2025-04-27'],
-      ['2025-09-26', '2025-09-28'], ['2025-10-10', '2025-10-11'], ['2026-01-02', '2026-01-04'],
-      ['2026-02-13', '2026-02-14'], ['2026-02-27', '2026-02-28'], ['2026-05-08', '2026-05-09'],
-      ['2026-09-18', '2026-09-20'], ['2026-10-09', '2026-10-10'],
+      ['2025-01-24', '2025-01-26'],
+      ['2025-02-07', '2025-02-08'],
+      ['2025-04-25', '2025-04-27'],
+      ['2025-09-26', '2025-09-28'],
+      ['2025-10-10', '2025-10-11'],
+      ['2026-01-02', '2026-01-04'],
+      ['2026-02-13', '2026-02-14'],
+      ['2026-02-27', '2026-02-28'],
+      ['2026-05-08', '2026-05-09'],
+      ['2026-09-18', '2026-09-20'],
+      ['2026-10-09', '2026-10-10'],
     ];
     for (const [from, makeUp] of fridayBefore) {
       expect(cal.isWorkingDay(makeUp)).toBe(true);
@@ -105,7 +112,10 @@ describe('years without data (never a silent guess)', () => {
   });
 
   it('throws for a gap year between loaded years', () => {
-    const gappy = createCalendar(SHIPPED_HOLIDAY_ROWS.filter((r) => r.date < '2026'), { years: [2025, 2027] });
+    const gappy = createCalendar(
+      SHIPPED_HOLIDAY_ROWS.filter((r) => r.date < '2026'),
+      { years: [2025, 2027] },
+    );
     expect(gappy.isWorkingDay('2027-01-04')).toBe(true); // 2027 loaded (explicitly, with no rows)
     const e = caught(() => gappy.addWorkingDays('2025-12-31', 1));
     expect(e).toBeInstanceOf(CalendarYearMissingError);
@@ -180,7 +190,9 @@ describe('computeDeadline', () => {
     expect(cal.computeDeadline(at('2025-09-30T20:00:00+08:00'), { unit: 'hours', value: 24 })).toEqual(at('2025-10-01T20:00:00+08:00'));
     expect(cal.computeDeadline(at('2025-12-31T23:50:00+08:00'), { unit: 'minutes', value: 30 })).toEqual(at('2026-01-01T00:20:00+08:00'));
     // Options are about day counting; a 24-hour service ignores them.
-    expect(cal.computeDeadline(at('2025-09-30T20:00:00+08:00'), { unit: 'hours', value: 2 }, { afterHoursCutoff: '17:00' })).toEqual(at('2025-09-30T22:00:00+08:00'));
+    expect(cal.computeDeadline(at('2025-09-30T20:00:00+08:00'), { unit: 'hours', value: 2 }, { afterHoursCutoff: '17:00' })).toEqual(
+      at('2025-09-30T22:00:00+08:00'),
+    );
   });
 
   it('rejects malformed limits and options', () => {
@@ -193,15 +205,20 @@ describe('computeDeadline', () => {
       () => cal.computeDeadline(received, wd(1), { afterHoursCutoff: '24:00' }),
       () => cal.computeDeadline(new Date(NaN), wd(1)),
       () => cal.addWorkingDays('2025-02-30', 1),
-    ]) expect(f).toThrow(CalendarInputError);
+    ])
+      expect(f).toThrow(CalendarInputError);
   });
 
   it('equals the day-by-day count at end of day for random receipts (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse('2025-01-01T00:00:00+08:00'), max: Date.parse('2026-09-30T00:00:00+08:00') }), fc.integer({ min: 0, max: 40 }), (t, n) => {
-        const shanghaiDate = new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
-        expect(cal.computeDeadline(new Date(t), wd(n))).toEqual(endOf(oracleAddWorkingDays(shanghaiDate, n)));
-      }),
+      fc.property(
+        fc.integer({ min: Date.parse('2025-01-01T00:00:00+08:00'), max: Date.parse('2026-09-30T00:00:00+08:00') }),
+        fc.integer({ min: 0, max: 40 }),
+        (t, n) => {
+          const shanghaiDate = new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+          expect(cal.computeDeadline(new Date(t), wd(n))).toEqual(endOf(oracleAddWorkingDays(shanghaiDate, n)));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -239,15 +256,20 @@ describe('working time and share elapsed (for reminders)', () => {
   it('instantAtShare inverts shareElapsed and lands on a working day (property)', () => {
     const from = Date.parse('2025-01-01T00:00:00+08:00');
     fc.assert(
-      fc.property(fc.integer({ min: from, max: Date.parse('2026-09-30T00:00:00+08:00') }), fc.integer({ min: 1, max: 30 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (t, n, share) => {
-        const s = new Date(t);
-        const d = cal.computeDeadline(s, wd(n));
-        const r = cal.instantAtShare(s, d, share);
-        expect(r.getTime()).toBeGreaterThanOrEqual(t);
-        expect(r.getTime()).toBeLessThanOrEqual(d.getTime());
-        expect(cal.shareElapsed(s, d, r)).toBeCloseTo(share, 6);
-        expect(cal.isWorkingDay(new Date(r.getTime() - 1))).toBe(true); // 24:00 belongs to its day
-      }),
+      fc.property(
+        fc.integer({ min: from, max: Date.parse('2026-09-30T00:00:00+08:00') }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (t, n, share) => {
+          const s = new Date(t);
+          const d = cal.computeDeadline(s, wd(n));
+          const r = cal.instantAtShare(s, d, share);
+          expect(r.getTime()).toBeGreaterThanOrEqual(t);
+          expect(r.getTime()).toBeLessThanOrEqual(d.getTime());
+          expect(cal.shareElapsed(s, d, r)).toBeCloseTo(share, 6);
+          expect(cal.isWorkingDay(new Date(r.getTime() - 1))).toBe(true); // 24:00 belongs to its day
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -106,10 +106,7 @@ const WORKING = 2;
  * recompute once the notice is loaded. Without it, such years throw {@link CalendarYearMissingError}.
  * Throws {@link HolidayRowsInvalidError} if {@link validateHolidayRows} rejects the rows.
  */
-export function createCalendar(
-  rows: readonly HolidayRow[],
-  opts: { years?: readonly number[]; provisionalYears?: readonly number[] } = {},
-): WorkCalendar {
+export function createCalendar(rows: readonly HolidayRow[], opts: { years?: readonly number[]; provisionalYears?: readonly number[] } = {}): WorkCalendar {
   const check = validateHolidayRows(rows);
   if (!check.ok) throw new HolidayRowsInvalidError(check.issues);
   const loadedYears = [...new Set(opts.years ?? rows.map((r) => Number(r.date.slice(0, 4))))];
@@ -145,7 +142,10 @@ export function createCalendar(
   for (let i = 0, k = 0; i < len; i++) if (state[i] === WORKING) work[++k] = i;
 
   const missingYear = (abs: number): never => {
-    throw new CalendarYearMissingError(yearOfDayNumber(abs), [...loadedYears].sort((a, b) => a - b));
+    throw new CalendarYearMissingError(
+      yearOfDayNumber(abs),
+      [...loadedYears].sort((a, b) => a - b),
+    );
   };
   /** Relative index of an absolute day, throwing if its year is not loaded. */
   const idx = (abs: number): number => {
@@ -202,7 +202,7 @@ export function createCalendar(
     const k = Math.floor(w / DAY_MS);
     const r = w - k * DAY_MS;
     // Earliest instant: a whole number of working days ends at 24:00 of the k-th working day.
-    if (r === 0) return k === 0 ? (base * DAY_MS) - SHANGHAI_OFFSET_MS : (base + workAt(k, 0) + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
+    if (r === 0) return k === 0 ? base * DAY_MS - SHANGHAI_OFFSET_MS : (base + workAt(k, 0) + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
     return (base + workAt(k + 1, 0)) * DAY_MS - SHANGHAI_OFFSET_MS + Math.ceil(r);
   };
   const spanCheck = (a: number, b: number) => {

@@ -27,10 +27,14 @@ export async function callbackDueAt(tx: Tx, ticketId: string, closedAt: Date, fa
   let policy = row.policy;
   try {
     if (!policy) {
-      const rows = await tx.select({ regionCode: slaPolicies.regionCode, appealType: slaPolicies.appealType, urgency: slaPolicies.urgency,
-        rules: slaPolicies.rules }).from(slaPolicies).where(eq(slaPolicies.active, true));
+      const rows = await tx
+        .select({ regionCode: slaPolicies.regionCode, appealType: slaPolicies.appealType, urgency: slaPolicies.urgency, rules: slaPolicies.rules })
+        .from(slaPolicies)
+        .where(eq(slaPolicies.active, true));
       policy = resolvePolicy((rows as SlaPolicyRow[]).map(policyFromRow), {
-        regionCode: row.regionCode ?? '', appealType: (row.appealType ?? 'other') as AppealType, urgency: row.urgency as Urgency,
+        regionCode: row.regionCode ?? '',
+        appealType: (row.appealType ?? 'other') as AppealType,
+        urgency: row.urgency as Urgency,
       });
     }
     return computeCallbackDueAt(await calendarOf(tx), policy, closedAt);

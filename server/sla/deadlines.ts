@@ -16,7 +16,13 @@ export type DispatchDeadlines = StoredDispatchDeadlines;
  * transaction. One committed after the dispatch never moves this clock (the dispatch stores its
  * deadlines). A missing calendar year or policy is a clear 422, never a guess.
  */
-export async function deadlinesForDispatch(tx: Tx, key: DispatchKey, at: Date, o: { reopened?: boolean } = {}, refs?: ReferenceCache): Promise<DispatchDeadlines> {
+export async function deadlinesForDispatch(
+  tx: Tx,
+  key: DispatchKey,
+  at: Date,
+  o: { reopened?: boolean } = {},
+  refs?: ReferenceCache,
+): Promise<DispatchDeadlines> {
   const [holidays, policies] = await Promise.all([holidayRows(tx, refs), activePolicyRows(tx, refs)]);
   try {
     return deadlinesFromRows(holidays, policies, key, at, o);

@@ -12,7 +12,12 @@ const policyRows = presetPolicies('guangdong-2022').map(policyToRow);
 
 describe('deadlinesFromRows (what dispatch stores)', () => {
   it('computes every stored deadline for a complaint dispatched before National Day', () => {
-    const d = deadlinesFromRows(SHIPPED_HOLIDAY_ROWS, policyRows, { regionCode: '440106', appealType: 'complaint', urgency: 'normal' }, at('2025-09-30T10:00:00+08:00'));
+    const d = deadlinesFromRows(
+      SHIPPED_HOLIDAY_ROWS,
+      policyRows,
+      { regionCode: '440106', appealType: 'complaint', urgency: 'normal' },
+      at('2025-09-30T10:00:00+08:00'),
+    );
     expect(d).toMatchObject({
       signDueAt: endOf('2025-10-09'),
       replyDueAt: endOf('2025-10-28'),

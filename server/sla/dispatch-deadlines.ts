@@ -7,7 +7,14 @@ import { centreCalendar } from './centre-calendar.js';
 import type { HolidayRow } from './holiday-rows.js';
 import { type SlaPolicyRow, policyFromRow } from './policy-rows.js';
 import {
-  type AppealType, type SlaPolicy, type Urgency, computeCaseResponseDueAt, computeDispatchDeadlines, computeSupervisionAt, resolvePolicy, roundReplyLimit,
+  type AppealType,
+  type SlaPolicy,
+  type Urgency,
+  computeCaseResponseDueAt,
+  computeDispatchDeadlines,
+  computeSupervisionAt,
+  resolvePolicy,
+  roundReplyLimit,
 } from './policy.js';
 import { CalendarInputError } from './errors.js';
 

@@ -52,7 +52,7 @@ export function oracleAddWorkingDays(date: string, n: number): string {
     while (!oracleIsWorking(iso(t))) t += DAY;
     return iso(t);
   }
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     t += DAY;
     if (oracleIsWorking(iso(t))) k++;
   }

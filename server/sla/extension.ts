@@ -12,9 +12,7 @@ import { tickets } from '../tickets/tables';
 import { centreCalendar } from './centre-calendar';
 import type { HolidayRow } from './holiday-rows';
 import { CalendarInputError, CalendarYearMissingError } from './errors';
-import {
-  computeCaseResponseDueAt, computeExtensionDeadlines, computeSupervisionAt, maxExtendedDueAt, roundReplyLimit, type SlaPolicy,
-} from './policy';
+import { computeCaseResponseDueAt, computeExtensionDeadlines, computeSupervisionAt, maxExtendedDueAt, roundReplyLimit, type SlaPolicy } from './policy';
 import { anyProvisional } from './dispatch-deadlines';
 import type { WorkCalendar } from './calendar';
 
@@ -47,7 +45,11 @@ export async function calendarOf(db: Tx | Db): Promise<WorkCalendar> {
  * 422 `EXTENSION_BEYOND_MAXIMUM` with the latest allowed date.
  */
 export async function extensionDeadlines(
-  tx: Tx, d: DispatchRow, requestedDueDate: string | undefined, at: Date, o: { strict: boolean },
+  tx: Tx,
+  d: DispatchRow,
+  requestedDueDate: string | undefined,
+  at: Date,
+  o: { strict: boolean },
 ): Promise<ExtensionDeadlines> {
   const calendar = await calendarOf(tx);
   const policy = d.policy as unknown as SlaPolicy;
@@ -85,10 +87,13 @@ export async function extensionDeadlines(
 
 /** The extension notice's variables (`extended`: ticketNo, dueDate), from the current lead dispatch's deadline. */
 export async function extensionNoticeParams(db: Db, ticketId: string, ticketNo: string): Promise<{ ticketNo: string; dueDate: string }> {
-  const [d] = await db.select({ replyDueAt: dispatches.replyDueAt }).from(dispatches)
+  const [d] = await db
+    .select({ replyDueAt: dispatches.replyDueAt })
+    .from(dispatches)
     .innerJoin(tickets, eq(tickets.id, dispatches.ticketId))
     .where(and(eq(dispatches.ticketId, ticketId), eq(dispatches.role, 'lead'), sql`${dispatches.round} = ${tickets.currentRound}`))
-    .orderBy(desc(dispatches.dispatchedAt)).limit(1);
+    .orderBy(desc(dispatches.dispatchedAt))
+    .limit(1);
   return { ticketNo, dueDate: d?.replyDueAt ? formatDueDate(d.replyDueAt) : '' };
 }
 
@@ -107,9 +112,13 @@ export function formatDueDate(at: Date): string {
  * deadline, or the policy's maximum if that comes first (the demo data and tests ask this).
  */
 export async function extensionDayFor(db: Db | Tx, ticketId: string, n = 5): Promise<string> {
-  const [d] = await db.select().from(dispatches).innerJoin(tickets, eq(tickets.id, dispatches.ticketId))
+  const [d] = await db
+    .select()
+    .from(dispatches)
+    .innerJoin(tickets, eq(tickets.id, dispatches.ticketId))
     .where(and(eq(dispatches.ticketId, ticketId), eq(dispatches.role, 'lead'), sql`${dispatches.round} = ${tickets.currentRound}`))
-    .orderBy(desc(dispatches.dispatchedAt)).limit(1);
+    .orderBy(desc(dispatches.dispatchedAt))
+    .limit(1);
   if (!d?.dispatches.replyDueAt) throw new Error(`ticket ${ticketId} has no lead dispatch with a deadline`);
   const calendar = await calendarOf(db);
   const wanted = calendar.addWorkingDays(chinaDayOf(d.dispatches.replyDueAt), n);

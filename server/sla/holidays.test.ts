@@ -12,8 +12,18 @@ describe('shipped holiday rows', () => {
   it('are exactly the 2025 and 2026 lists of spec/domain.md §3', () => {
     const { off, makeUp } = domainSets();
     const rows = SHIPPED_HOLIDAY_ROWS;
-    expect(rows.filter((r) => r.kind === 'holiday').map((r) => r.date).sort()).toEqual([...off].sort());
-    expect(rows.filter((r) => r.kind === 'workday').map((r) => r.date).sort()).toEqual([...makeUp].sort());
+    expect(
+      rows
+        .filter((r) => r.kind === 'holiday')
+        .map((r) => r.date)
+        .sort(),
+    ).toEqual([...off].sort());
+    expect(
+      rows
+        .filter((r) => r.kind === 'workday')
+        .map((r) => r.date)
+        .sort(),
+    ).toEqual([...makeUp].sort());
     expect(validateHolidayRows(rows)).toEqual({ ok: true });
     expect(rows.every((r) => r.name.length > 0)).toBe(true);
   });

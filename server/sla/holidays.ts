@@ -51,4 +51,3 @@ export const SHIPPED_HOLIDAY_ROWS: readonly HolidayRow[] = Object.freeze(expand(
 
 /** Years the shipped rows cover. */
 export const SHIPPED_HOLIDAY_YEARS: readonly number[] = Object.freeze([2025, 2026]);
-

@@ -66,7 +66,10 @@ describe('presets', () => {
 
   it('give urgent and critical tickets hour limits whatever their type', () => {
     const critical = resolvePolicy(gd, q({ urgency: 'critical' }));
-    expect([critical.signLimit, critical.replyLimit]).toEqual([{ unit: 'minutes', value: 30 }, { unit: 'hours', value: 24 }]);
+    expect([critical.signLimit, critical.replyLimit]).toEqual([
+      { unit: 'minutes', value: 30 },
+      { unit: 'hours', value: 24 },
+    ]);
     expect(resolvePolicy(gd, q({ urgency: 'urgent', appealType: 'consult' })).replyLimit.unit).toBe('hours');
   });
 

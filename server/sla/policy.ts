@@ -163,9 +163,7 @@ export function deadlineOptions(policy: SlaPolicy): DeadlineOptions {
  * Deadlines for a dispatch made at `dispatchedAt` (the unit's clock starts at dispatch).
  * Throws `CalendarYearMissingError` if a deadline needs a year without holiday data.
  */
-export function computeDispatchDeadlines(
-  calendar: WorkCalendar, policy: SlaPolicy, dispatchedAt: Date, o: { reopened?: boolean } = {},
-): DispatchDeadlines {
+export function computeDispatchDeadlines(calendar: WorkCalendar, policy: SlaPolicy, dispatchedAt: Date, o: { reopened?: boolean } = {}): DispatchDeadlines {
   const opts = deadlineOptions(policy);
   const limit = roundReplyLimit(policy, o.reopened);
   const replyDueAt = calendar.computeDeadline(dispatchedAt, limit, opts);
@@ -213,7 +211,10 @@ export function computeSupervisionAt(calendar: WorkCalendar, policy: SlaPolicy, 
 
 /** How long a unit has to answer a supervision (督办) or urge (催办) case raised at `raisedAt`. */
 export function computeCaseResponseDueAt(calendar: WorkCalendar, policy: SlaPolicy, kind: 'urge' | 'supervision', raisedAt: Date): Date {
-  const limit = kind === 'urge' ? policy.urgeResponseLimit ?? { unit: 'working_days', value: 1 } : policy.supervisionResponseLimit ?? { unit: 'working_days', value: 3 };
+  const limit =
+    kind === 'urge'
+      ? (policy.urgeResponseLimit ?? { unit: 'working_days', value: 1 })
+      : (policy.supervisionResponseLimit ?? { unit: 'working_days', value: 3 });
   return calendar.computeDeadline(raisedAt, limit, deadlineOptions(policy));
 }
 
@@ -276,7 +277,14 @@ export function validatePolicies(policies: readonly SlaPolicy[]): SlaPolicyIssue
     const bad: string[] = [];
     if (!(p.region === '*' || /^\d{1,12}$/.test(p.region))) bad.push('region');
     for (const k of ['signLimit', 'returnWindow', 'replyLimit', 'callbackLimit'] as const) if (!validLimit(p[k])) bad.push(k);
-    for (const k of ['extendedReplyLimit', 'assistReplyLimit', 'reopenReplyLimit', 'firstResponseLimit', 'supervisionResponseLimit', 'urgeResponseLimit'] as const) {
+    for (const k of [
+      'extendedReplyLimit',
+      'assistReplyLimit',
+      'reopenReplyLimit',
+      'firstResponseLimit',
+      'supervisionResponseLimit',
+      'urgeResponseLimit',
+    ] as const) {
       if (p[k] !== undefined && !validLimit(p[k])) bad.push(k);
     }
     if (p.supervisionAfterHours !== undefined && !(Number.isFinite(p.supervisionAfterHours) && p.supervisionAfterHours >= 0)) bad.push('supervisionAfterHours');

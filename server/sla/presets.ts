@@ -63,24 +63,32 @@ const CRITICAL: Omit<SlaPolicy, 'region' | 'source'> = {
 };
 
 function build(source: string, replyDays: Record<AppealType | '*', number>, extra: Partial<Common> = {}): SlaPolicy[] {
-  const normal = Object.entries(replyDays).map(
-    ([appealType, days]): SlaPolicy => ({
-      ...NORMAL,
-      ...extra,
-      region: '*',
-      appealType: appealType as AppealType | '*',
-      urgency: 'normal',
-      replyLimit: wd(days),
-      // Reopened rounds (重办): the unit already knows the matter; default 5 wd, never above the first limit.
-      reopenReplyLimit: wd(Math.min(extra.reopenReplyLimit?.value ?? 5, days)),
-      source: appealType === 'praise' || appealType === 'other' || appealType === '*' ? `${source}; default` : source,
-    }),
-  );
+  const normal = Object.entries(replyDays).map(([appealType, days]): SlaPolicy => ({
+    ...NORMAL,
+    ...extra,
+    region: '*',
+    appealType: appealType as AppealType | '*',
+    urgency: 'normal',
+    replyLimit: wd(days),
+    // Reopened rounds (重办): the unit already knows the matter; default 5 wd, never above the first limit.
+    reopenReplyLimit: wd(Math.min(extra.reopenReplyLimit?.value ?? 5, days)),
+    source: appealType === 'praise' || appealType === 'other' || appealType === '*' ? `${source}; default` : source,
+  }));
   return [
     ...normal,
     // Hour limits keep their own extension rules; only the supervision delay is shared.
-    { ...URGENT, region: '*', supervisionAfterWorkingDays: extra.supervisionAfterWorkingDays ?? URGENT.supervisionAfterWorkingDays, source: `${source}; default` },
-    { ...CRITICAL, region: '*', supervisionAfterWorkingDays: extra.supervisionAfterWorkingDays ?? CRITICAL.supervisionAfterWorkingDays, source: `${source}; default` },
+    {
+      ...URGENT,
+      region: '*',
+      supervisionAfterWorkingDays: extra.supervisionAfterWorkingDays ?? URGENT.supervisionAfterWorkingDays,
+      source: `${source}; default`,
+    },
+    {
+      ...CRITICAL,
+      region: '*',
+      supervisionAfterWorkingDays: extra.supervisionAfterWorkingDays ?? CRITICAL.supervisionAfterWorkingDays,
+      source: `${source}; default`,
+    },
   ];
 }
 

@@ -11,13 +11,17 @@ import { policyToRow } from './policy-rows';
  * administrator edits afterwards; re-running this never overwrites an edit.
  */
 export async function ensureSlaDefaults(db: Db) {
-  await db.insert(holidays).values(SHIPPED_HOLIDAY_ROWS.map((r) => ({ date: r.date, kind: r.kind, name: r.name })))
+  await db
+    .insert(holidays)
+    .values(SHIPPED_HOLIDAY_ROWS.map((r) => ({ date: r.date, kind: r.kind, name: r.name })))
     .onConflictDoNothing();
   const [{ n }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from sla_policies`)).rows;
   if (n === 0) {
-    await db.insert(slaPolicies).values(presetPolicies('guangdong-2022').map((p) => {
-      const row = policyToRow(p);
-      return { name: `guangdong-2022 ${row.appealType}/${row.urgency}`, ...row };
-    }));
+    await db.insert(slaPolicies).values(
+      presetPolicies('guangdong-2022').map((p) => {
+        const row = policyToRow(p);
+        return { name: `guangdong-2022 ${row.appealType}/${row.urgency}`, ...row };
+      }),
+    );
   }
 }

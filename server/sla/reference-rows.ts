@@ -10,11 +10,12 @@ import { holidays, slaPolicies } from '../dispatch/tables';
 import type { HolidayRow } from './holiday-rows';
 import type { SlaPolicyRow } from './policy-rows';
 
-const readHolidays = async (q: Queryable) =>
-  (await q.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays)) as HolidayRow[];
+const readHolidays = async (q: Queryable) => (await q.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays)) as HolidayRow[];
 const readActivePolicies = async (q: Queryable) =>
-  (await q.select({ regionCode: slaPolicies.regionCode, appealType: slaPolicies.appealType, urgency: slaPolicies.urgency, rules: slaPolicies.rules })
-    .from(slaPolicies).where(eq(slaPolicies.active, true))) as SlaPolicyRow[];
+  (await q
+    .select({ regionCode: slaPolicies.regionCode, appealType: slaPolicies.appealType, urgency: slaPolicies.urgency, rules: slaPolicies.rules })
+    .from(slaPolicies)
+    .where(eq(slaPolicies.active, true))) as SlaPolicyRow[];
 
 export function holidayRows(q: Queryable, refs?: ReferenceCache): Promise<HolidayRow[]> {
   const db = refs?.db;

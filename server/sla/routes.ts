@@ -25,14 +25,26 @@ const PolicyInput = z.strictObject({
   rules: z.record(z.string(), z.unknown()),
   active: z.boolean().default(true),
 });
-const PresetInput = z.strictObject({ name: z.enum(SLA_PRESET_NAMES as [SlaPresetName, ...SlaPresetName[]]), regionCode: z.string().regex(/^(\*|\d{6,12})$/).default('*') });
+const PresetInput = z.strictObject({
+  name: z.enum(SLA_PRESET_NAMES as [SlaPresetName, ...SlaPresetName[]]),
+  regionCode: z
+    .string()
+    .regex(/^(\*|\d{6,12})$/)
+    .default('*'),
+});
 
 export function slaRoutes() {
   const r = Router();
 
   r.get('/admin/holidays/:year', requireStaff(), validate({ params: Year }), async (req, res) => {
     const y = Number(req.params.year);
-    res.json({ data: await req.ctx.db.select().from(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`))).orderBy(holidays.date) });
+    res.json({
+      data: await req.ctx.db
+        .select()
+        .from(holidays)
+        .where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)))
+        .orderBy(holidays.date),
+    });
   });
 
   /**
@@ -48,11 +60,17 @@ export function slaRoutes() {
     const outside = rows.filter((x) => !x.date.startsWith(`${y}-`));
     if (outside.length) throw problem('VALIDATION_FAILED', `dates outside ${y}: ${outside.map((x) => x.date).join(', ')}`);
     const recomputed = await inTransaction(req.ctx, async (tx) => {
-      const others = await tx.select().from(holidays).where(sql`extract(year from ${holidays.date}) <> ${y}`);
+      const others = await tx
+        .select()
+        .from(holidays)
+        .where(sql`extract(year from ${holidays.date}) <> ${y}`);
       const check = validateHolidayRows([...others, ...rows] as HolidayRow[]);
       if (!check.ok) throw problem('VALIDATION_FAILED', 'holiday rows are inconsistent', { issues: check.issues });
-      const before = await tx.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays)
-        .where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`))).orderBy(holidays.date);
+      const before = await tx
+        .select({ date: holidays.date, kind: holidays.kind, name: holidays.name })
+        .from(holidays)
+        .where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)))
+        .orderBy(holidays.date);
       await tx.delete(holidays).where(and(gte(holidays.date, `${y}-01-01`), lte(holidays.date, `${y}-12-31`)));
       if (rows.length) await tx.insert(holidays).values(rows);
       await recordAdminChange(tx, req.ctx, { entity: 'holidays', id: String(y), action: 'replaced', before, after: rows, audit: { rows: rows.length } });
@@ -83,14 +101,35 @@ export function slaRoutes() {
       throw e;
     }
     const row = await inTransaction(req.ctx, async (tx) => {
-      const [before] = await tx.select().from(slaPolicies)
-        .where(and(eq(slaPolicies.regionCode, b.regionCode), eq(slaPolicies.appealType, b.appealType), eq(slaPolicies.urgency, b.urgency))).for('update');
-      const [saved] = await tx.insert(slaPolicies).values(b).onConflictDoUpdate({
-        target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: b.name, rules: b.rules, active: b.active },
-      }).returning();
-      const view = (p: typeof saved) => ({ name: p.name, regionCode: p.regionCode, appealType: p.appealType, urgency: p.urgency, rules: p.rules, active: p.active });
-      await recordAdminChange(tx, req.ctx, { entity: 'sla_policy', id: saved.id, action: 'saved', ...(before ? { before: view(before) } : {}), after: view(saved),
-        audit: { ...b } });
+      const [before] = await tx
+        .select()
+        .from(slaPolicies)
+        .where(and(eq(slaPolicies.regionCode, b.regionCode), eq(slaPolicies.appealType, b.appealType), eq(slaPolicies.urgency, b.urgency)))
+        .for('update');
+      const [saved] = await tx
+        .insert(slaPolicies)
+        .values(b)
+        .onConflictDoUpdate({
+          target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency],
+          set: { name: b.name, rules: b.rules, active: b.active },
+        })
+        .returning();
+      const view = (p: typeof saved) => ({
+        name: p.name,
+        regionCode: p.regionCode,
+        appealType: p.appealType,
+        urgency: p.urgency,
+        rules: p.rules,
+        active: p.active,
+      });
+      await recordAdminChange(tx, req.ctx, {
+        entity: 'sla_policy',
+        id: saved.id,
+        action: 'saved',
+        ...(before ? { before: view(before) } : {}),
+        after: view(saved),
+        audit: { ...b },
+      });
       return saved;
     });
     await req.ctx.svc.refs?.changed('sla_policies');
@@ -101,12 +140,21 @@ export function slaRoutes() {
     const b = req.body;
     const rows = presetPolicies(b.name, b.regionCode).map((p) => ({ name: `${b.name} ${p.appealType}/${p.urgency}`, ...policyToRow(p) }));
     await inTransaction(req.ctx, async (tx) => {
-      await recordAdminChange(tx, req.ctx, { entity: 'sla_policy', id: b.name, action: 'preset_applied', after: { regionCode: b.regionCode, policies: rows.length },
-        audit: { regionCode: b.regionCode, rows: rows.length } });
+      await recordAdminChange(tx, req.ctx, {
+        entity: 'sla_policy',
+        id: b.name,
+        action: 'preset_applied',
+        after: { regionCode: b.regionCode, policies: rows.length },
+        audit: { regionCode: b.regionCode, rows: rows.length },
+      });
       for (const row of rows) {
-        await tx.insert(slaPolicies).values(row).onConflictDoUpdate({
-          target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency], set: { name: row.name, rules: row.rules, active: true },
-        });
+        await tx
+          .insert(slaPolicies)
+          .values(row)
+          .onConflictDoUpdate({
+            target: [slaPolicies.regionCode, slaPolicies.appealType, slaPolicies.urgency],
+            set: { name: row.name, rules: row.rules, active: true },
+          });
       }
     });
     await req.ctx.svc.refs?.changed('sla_policies');

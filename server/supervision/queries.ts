@@ -13,13 +13,21 @@ function scope(ctx: Ctx): SQL | undefined {
 }
 
 export async function listCases(ctx: Ctx, f: { ticketId?: string; status?: SupervisionStatus; unitId?: string; limit?: number }) {
-  const rows = await ctx.db.select({ c: supervisionCases, unitName: handlingUnits.name, ticketNumber: tickets.number })
+  const rows = await ctx.db
+    .select({ c: supervisionCases, unitName: handlingUnits.name, ticketNumber: tickets.number })
     .from(supervisionCases)
     .innerJoin(handlingUnits, eq(handlingUnits.id, supervisionCases.unitId))
     .innerJoin(tickets, eq(tickets.id, supervisionCases.ticketId))
-    .where(and(scope(ctx), f.ticketId ? eq(supervisionCases.ticketId, f.ticketId) : undefined,
-      f.status ? eq(supervisionCases.status, f.status) : undefined, f.unitId ? eq(supervisionCases.unitId, f.unitId) : undefined))
-    .orderBy(desc(supervisionCases.raisedAt)).limit(f.limit ?? 200);
+    .where(
+      and(
+        scope(ctx),
+        f.ticketId ? eq(supervisionCases.ticketId, f.ticketId) : undefined,
+        f.status ? eq(supervisionCases.status, f.status) : undefined,
+        f.unitId ? eq(supervisionCases.unitId, f.unitId) : undefined,
+      ),
+    )
+    .orderBy(desc(supervisionCases.raisedAt))
+    .limit(f.limit ?? 200);
   const now = ctx.now();
   return rows.map((r) => presentCase({ ...r.c, unitName: r.unitName, ticketNumber: r.ticketNumber }, now));
 }

@@ -23,11 +23,15 @@ export async function seedSupervisionDemo(rt: Runtime, actors: Map<string, Actor
   const act = (a: Actor, id: string, action: keyof typeof ACTION_HANDLERS, body: Record<string, unknown>) =>
     ACTION_HANDLERS[action].run(ctx(a), id, ACTION_HANDLERS[action].input.parse(body) as never);
 
-  const open = async (status: 'in_progress' | 'extension_requested') => (await rt.db
-    .select({ id: tickets.id, unitId: dispatches.unitId })
-    .from(tickets).innerJoin(dispatches, and(eq(dispatches.ticketId, tickets.id), eq(dispatches.round, tickets.currentRound), eq(dispatches.role, 'lead')))
-    .where(and(eq(tickets.status, status), inArray(dispatches.status, ['in_progress', 'extension_requested'])))
-    .orderBy(asc(tickets.createdAt))).filter((t) => clerkOf(t.unitId));
+  const open = async (status: 'in_progress' | 'extension_requested') =>
+    (
+      await rt.db
+        .select({ id: tickets.id, unitId: dispatches.unitId })
+        .from(tickets)
+        .innerJoin(dispatches, and(eq(dispatches.ticketId, tickets.id), eq(dispatches.round, tickets.currentRound), eq(dispatches.role, 'lead')))
+        .where(and(eq(tickets.status, status), inArray(dispatches.status, ['in_progress', 'extension_requested'])))
+        .orderBy(asc(tickets.createdAt))
+    ).filter((t) => clerkOf(t.unitId));
 
   // An extension approved: one the seed asked for, else asked now.
   const asked = await open('extension_requested');
@@ -36,7 +40,10 @@ export async function seedSupervisionDemo(rt: Runtime, actors: Map<string, Actor
     // The first ticket whose policy leaves room for a whole extra day (an hours-based maximum may end mid-day).
     for (const t of (await open('in_progress')).slice(0, 10)) {
       try {
-        await act(clerkOf(t.unitId)!, t.id, 'request-extension', { newDueDate: await extensionDayFor(rt.db, t.id), reason: '需第三方检测机构出具报告，约需一周。' });
+        await act(clerkOf(t.unitId)!, t.id, 'request-extension', {
+          newDueDate: await extensionDayFor(rt.db, t.id),
+          reason: '需第三方检测机构出具报告，约需一周。',
+        });
         extended = t;
         break;
       } catch (e) {

@@ -18,9 +18,15 @@ export const supervisionCases = pgTable(
   'supervision_cases',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
-    dispatchId: uuid('dispatch_id').notNull().references(() => dispatches.id),
-    unitId: uuid('unit_id').notNull().references(() => handlingUnits.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    dispatchId: uuid('dispatch_id')
+      .notNull()
+      .references(() => dispatches.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => handlingUnits.id),
     kind: text('kind').$type<SupervisionKind>().notNull(),
     source: text('source').$type<SupervisionSource>().notNull(),
     raisedBy: uuid('raised_by'),
@@ -40,6 +46,8 @@ export const supervisionCases = pgTable(
     index('supervision_cases_unit_status_idx').on(t.unitId, t.status),
     index('supervision_cases_raised_idx').on(t.raisedAt),
     // The sweep raises at most one case per dispatch and kind: a replayed sweep inserts nothing.
-    uniqueIndex('supervision_cases_system_uq').on(t.dispatchId, t.kind).where(sql`${t.source} = 'system'`),
+    uniqueIndex('supervision_cases_system_uq')
+      .on(t.dispatchId, t.kind)
+      .where(sql`${t.source} = 'system'`),
   ],
 );

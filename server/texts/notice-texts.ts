@@ -43,7 +43,8 @@ export function knownVariables(code: string, channel: TemplateChannel): readonly
 /** The texts built into the platform: the SMS texts given to the vendors for approval, and the mail texts. */
 function builtinText(code: NoticeCode, channel: TemplateChannel, v: Record<string, string>): { subject?: string; text: string } {
   if (channel === 'mail') {
-    if (code === 'ticket_received') return { subject: '您的诉求已受理', text: `您好，已收到您的诉求，工单号 ${v.ticketNo}。办理结果将通过邮件告知您。直接回复本邮件可补充材料。` };
+    if (code === 'ticket_received')
+      return { subject: '您的诉求已受理', text: `您好，已收到您的诉求，工单号 ${v.ticketNo}。办理结果将通过邮件告知您。直接回复本邮件可补充材料。` };
     if (code === 'ticket_extended') return { subject: '您的诉求办理期限已延长', text: `您好，工单号 ${v.ticketNo} 的办理期限经批准延长至${v.dueDate ?? ''}。` };
     return { subject: '您的诉求已有答复', text: `您好，工单号 ${v.ticketNo} 的答复如下：\n\n${v.replyText ?? ''}` };
   }
@@ -54,11 +55,17 @@ function builtinText(code: NoticeCode, channel: TemplateChannel, v: Record<strin
 export const noticeTemplateFallbacks = new Counter({
   name: 'rexian_notice_template_fallbacks_total',
   help: 'Notices sent in the built-in text because no usable stored message template exists, by code, channel and reason',
-  labelNames: ['code', 'channel', 'reason'], registers: [metrics],
+  labelNames: ['code', 'channel', 'reason'],
+  registers: [metrics],
 });
 
 export type FallbackReason = 'missing' | 'inactive' | 'syntax' | 'variable_unfilled' | 'read_failed';
-export interface NoticeText { subject?: string; text: string; source: 'stored' | 'builtin'; templateId?: string }
+export interface NoticeText {
+  subject?: string;
+  text: string;
+  source: 'stored' | 'builtin';
+  templateId?: string;
+}
 
 /**
  * The words of one notice: the administrator's stored template for (code, channel), its variables
@@ -66,8 +73,12 @@ export interface NoticeText { subject?: string; text: string; source: 'stored' |
  * or naming a variable this send does not fill), logged with its context and counted. Read per
  * send, so an edit on /admin applies to the next message.
  */
-export async function noticeText(deps: { db: Db; log: Logger }, code: NoticeCode, channel: TemplateChannel,
-  values: Record<string, string>): Promise<NoticeText> {
+export async function noticeText(
+  deps: { db: Db; log: Logger },
+  code: NoticeCode,
+  channel: TemplateChannel,
+  values: Record<string, string>,
+): Promise<NoticeText> {
   const fallback = (reason: FallbackReason, extra: Record<string, unknown> = {}): NoticeText => {
     noticeTemplateFallbacks.inc({ code, channel, reason });
     deps.log.warn({ code, channel, reason, ...extra }, 'notice sent in the built-in text: no usable message template');
@@ -75,7 +86,11 @@ export async function noticeText(deps: { db: Db; log: Logger }, code: NoticeCode
   };
   let row: typeof messageTemplates.$inferSelect | undefined;
   try {
-    [row] = await deps.db.select().from(messageTemplates).where(and(eq(messageTemplates.code, code), eq(messageTemplates.channel, channel))).limit(1);
+    [row] = await deps.db
+      .select()
+      .from(messageTemplates)
+      .where(and(eq(messageTemplates.code, code), eq(messageTemplates.channel, channel)))
+      .limit(1);
   } catch (err) {
     return fallback('read_failed', { err });
   }
@@ -90,5 +105,10 @@ export async function noticeText(deps: { db: Db; log: Logger }, code: NoticeCode
   const unfilled = [...new Set(used.filter((k) => !values[k]))];
   if (unfilled.length) return fallback('variable_unfilled', { templateId: row.id, unfilled });
   if (channel === 'mail' && !row.subject) return fallback('syntax', { templateId: row.id, subject: 'missing' });
-  return { text: renderTemplate(row.body, values), ...(row.subject ? { subject: renderTemplate(row.subject, values) } : {}), source: 'stored', templateId: row.id };
+  return {
+    text: renderTemplate(row.body, values),
+    ...(row.subject ? { subject: renderTemplate(row.subject, values) } : {}),
+    source: 'stored',
+    templateId: row.id,
+  };
 }

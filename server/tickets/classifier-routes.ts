@@ -30,7 +30,13 @@ export function classifierRoutes(classifier: () => LoadedClassifier | undefined)
     const modelVersion = await inTransaction(req.ctx, async (tx) => {
       const before = c.version();
       const after = c.reload();
-      await recordAdminChange(tx, req.ctx, { entity: 'classifier', id: 'model', action: 'reloaded', before: { modelVersion: before }, after: { modelVersion: after } });
+      await recordAdminChange(tx, req.ctx, {
+        entity: 'classifier',
+        id: 'model',
+        action: 'reloaded',
+        before: { modelVersion: before },
+        after: { modelVersion: after },
+      });
       return after;
     });
     res.json({ data: { modelVersion } });

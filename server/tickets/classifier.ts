@@ -3,7 +3,11 @@ import type { Logger } from '../platform/log/logger';
 import type { ClassifierSuggestion, Services } from '../platform/context';
 
 interface ClassifierModule {
-  loadModel: (path?: string) => { classify: (i: { title: string | null; content: string }) => ClassifierSuggestion; reloadModel: (p?: string) => string; modelVersion: string };
+  loadModel: (path?: string) => {
+    classify: (i: { title: string | null; content: string }) => ClassifierSuggestion;
+    reloadModel: (p?: string) => string;
+    modelVersion: string;
+  };
   latestModelPath?: () => string;
   MODELS_DIR?: string;
 }

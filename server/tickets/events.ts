@@ -54,9 +54,14 @@ export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, t
   }
   const eventData = (e.data ?? {}) as Record<string, unknown>;
   const data = JSON.stringify(eventData);
-  const outboxPayload: Omit<OutboxPayload, 'version'> = { ticketId, cause: e.type, unitIds: e.notifyUnitIds ?? [], unitId: e.unitId ?? null,
+  const outboxPayload: Omit<OutboxPayload, 'version'> = {
+    ticketId,
+    cause: e.type,
+    unitIds: e.notifyUnitIds ?? [],
+    unitId: e.unitId ?? null,
     // The channel rides along so a job that only concerns one channel (WeChat media) can skip the others unread.
-    ...(typeof eventData.channel === 'string' ? { channel: eventData.channel } : {}) };
+    ...(typeof eventData.channel === 'string' ? { channel: eventData.channel } : {}),
+  };
   const r = await tx.execute<{ version: number }>(sql`
     with t as (
       update tickets set ${sql.join(sets, sql`, `)} where id = ${ticketId} returning version
@@ -65,13 +70,21 @@ export async function recordEvent<T extends TicketEventType>(tx: Tx, ctx: Ctx, t
       select ${ticketId}, t.version, ${e.type}, ${actorId(ctx.actor)}, ${actorRole(ctx.actor)}, ${actorName(ctx.actor)},
         ${e.unitId ?? null}, ${e.from ?? null}, ${e.to ?? null}, ${e.reason ?? null}, ${data}::jsonb, ${at} from t
     ), au as (
-      ${auditInsertFrom(sql`t`, { at: sql`${at}`, actorId: sql`${actorId(ctx.actor)}::uuid`, actorRole: sql`${actorRole(ctx.actor)}`,
-        action: sql`${e.type}`, entityType: sql`'ticket'`, entityId: sql`${ticketId}`, requestId: sql`${ctx.requestId}`,
-        data: sql`jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text)` })}
+      ${auditInsertFrom(sql`t`, {
+        at: sql`${at}`,
+        actorId: sql`${actorId(ctx.actor)}::uuid`,
+        actorRole: sql`${actorRole(ctx.actor)}`,
+        action: sql`${e.type}`,
+        entityType: sql`'ticket'`,
+        entityId: sql`${ticketId}`,
+        requestId: sql`${ctx.requestId}`,
+        data: sql`jsonb_build_object('seq', t.version, 'from', ${e.from ?? null}::text, 'to', ${e.to ?? null}::text)`,
+      })}
     ), ob as (
       ${outboxInsertFrom(sql`t`, sql`${e.type}`, sql`${JSON.stringify(outboxPayload)}::jsonb || jsonb_build_object('version', t.version)`)}
     )${rollsUpAfterCommit(e.type) ? sql`, rp as (insert into report_rollup_pending (ticket_id, seq) select ${ticketId}, t.version from t)` : sql``}${
-    e.alsoInsert ? sql`, also as (${e.alsoInsert})` : sql``}
+      e.alsoInsert ? sql`, also as (${e.alsoInsert})` : sql``
+    }
     select version from t`);
   if (r.rows.length === 0) throw new Error(`recordEvent: ticket ${ticketId} not found`);
   await onTicketEvent(tx, ctx, ticketId, { type: e.type, unitId: e.unitId, data: eventData }, at); // reports rollup, callback on close, knowledge usage (issue 8)

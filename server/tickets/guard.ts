@@ -44,13 +44,7 @@ export interface Guarded {
  * Load, authorise, check the transition, in that order. Role first (403), then unit
  * ownership (403, no hint the ticket exists), then state (409).
  */
-export async function guardAction(
-  tx: Tx,
-  ctx: Ctx,
-  ticketId: string,
-  action: TicketAction,
-  opts: { checkState?: boolean } = {},
-): Promise<Guarded> {
+export async function guardAction(tx: Tx, ctx: Ctx, ticketId: string, action: TicketAction, opts: { checkState?: boolean } = {}): Promise<Guarded> {
   const transition = transitionFor(action);
   if (!transition) throw problem('UNKNOWN_ACTION', action);
   const a = ctx.actor;

@@ -13,18 +13,33 @@ export const iso = (v: unknown): string | null => (v == null ? null : new Date(v
 
 export function summaryOf(row: TicketSummaryRow) {
   return {
-    id: row.id, number: row.number, status: row.status, channel: row.channel, title: row.title, appealType: row.appealType,
-    urgency: row.urgency, emergency: row.emergency, categoryCode: row.categoryCode, categoryName: row.categoryName ?? null,
-    regionCode: row.regionCode, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt), version: row.version,
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    channel: row.channel,
+    title: row.title,
+    appealType: row.appealType,
+    urgency: row.urgency,
+    emergency: row.emergency,
+    categoryCode: row.categoryCode,
+    categoryName: row.categoryName ?? null,
+    regionCode: row.regionCode,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    version: row.version,
     flags: { overdue: row.overdue, reminded: row.reminded, supervised: row.supervised, escalated: row.escalated },
     leadUnit: row.leadUnitId ? { id: row.leadUnitId, name: row.leadUnitName } : null,
-    replyDueAt: iso(row.replyDueAt), signDueAt: iso(row.signDueAt),
+    replyDueAt: iso(row.replyDueAt),
+    signDueAt: iso(row.signDueAt),
   };
 }
 
 /** Lists always mask: nobody needs a phone number in clear to scan a queue. */
 export async function presentSummaries(ctx: Ctx, rows: TicketSummaryRow[]) {
-  const callers = await callersOf(ctx, rows.map((r) => r.citizenId));
+  const callers = await callersOf(
+    ctx,
+    rows.map((r) => r.citizenId),
+  );
   return rows.map((r) => {
     const caller = (r.citizenId && callers.get(r.citizenId)) || { name: null, phone: null };
     return { ...summaryOf(r), caller: maskedCaller(caller, r.anonymousToUnits && !seesClearPii(ctx.actor)) };
@@ -93,18 +108,49 @@ export function presentRegistered(
   const t = created.row;
   const actor = ctx.actor;
   return {
-    id: t.id, number: t.number, status: t.status, channel: t.channel, title: t.title, appealType: t.appealType, urgency: t.urgency,
-    emergency: t.emergency, categoryCode: t.categoryCode, categoryName, regionCode: t.regionCode, createdAt: iso(t.createdAt),
-    updatedAt: iso(t.updatedAt), version: t.version,
-    flags: { overdue: false, reminded: false, supervised: false, escalated: false }, leadUnit: null, replyDueAt: null, signDueAt: null,
-    caller: { name: caller.name, phone: caller.phone }, content: t.content, address: caller.address, suggestion: t.suggestion ?? null,
-    classifierVersion: t.classifierVersion ?? null, replyText: null, answerText: null, declineReason: null, currentRound: 0, reopenCount: 0,
+    id: t.id,
+    number: t.number,
+    status: t.status,
+    channel: t.channel,
+    title: t.title,
+    appealType: t.appealType,
+    urgency: t.urgency,
+    emergency: t.emergency,
+    categoryCode: t.categoryCode,
+    categoryName,
+    regionCode: t.regionCode,
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+    version: t.version,
+    flags: { overdue: false, reminded: false, supervised: false, escalated: false },
+    leadUnit: null,
+    replyDueAt: null,
+    signDueAt: null,
+    caller: { name: caller.name, phone: caller.phone },
+    content: t.content,
+    address: caller.address,
+    suggestion: t.suggestion ?? null,
+    classifierVersion: t.classifierVersion ?? null,
+    replyText: null,
+    answerText: null,
+    declineReason: null,
+    currentRound: 0,
+    reopenCount: 0,
     dispatches: [],
-    timeline: [{
-      seq: created.seq, type: 'ticket.registered', at: iso(created.at), actorName: actor.kind === 'staff' ? actor.displayName : null,
-      actorRole: actor.kind === 'staff' ? actor.role : actor.kind, unitId: null, fromStatus: null, toStatus: 'received', reason: null,
-      data: created.data,
-    }],
+    timeline: [
+      {
+        seq: created.seq,
+        type: 'ticket.registered',
+        at: iso(created.at),
+        actorName: actor.kind === 'staff' ? actor.displayName : null,
+        actorRole: actor.kind === 'staff' ? actor.role : actor.kind,
+        unitId: null,
+        fromStatus: null,
+        toStatus: 'received',
+        reason: null,
+        data: created.data,
+      },
+    ],
     allowedActions: allowedActionsFor(actor, 'received', null),
   };
 }

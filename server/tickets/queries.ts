@@ -9,10 +9,16 @@ import { copiedToUnitSql } from '../dispatch/use-cases/copy-ticket';
 import { SUPERSEDED_DISPATCH_STATUSES } from '../dispatch/states';
 
 export const ListTicketsQuery = z.strictObject({
-  status: z.string().optional().transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
+  status: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').filter(Boolean) : undefined))
     .pipe(z.array(z.enum(TICKET_STATUSES)).optional()),
   q: z.string().trim().max(100).optional(),
-  number: z.string().regex(/^\d{1,13}$/).optional(),
+  number: z
+    .string()
+    .regex(/^\d{1,13}$/)
+    .optional(),
   unitId: z.uuid().optional(),
   overdue: z.enum(['true', 'false']).optional(),
   mine: z.enum(['true', 'false']).optional(),
@@ -86,7 +92,10 @@ function visibility(ctx: Pick<Ctx, 'actor'>, opts: { withCopies?: boolean } = {}
       return sql`(exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}) or ${copiedToUnitSql(a.unitId)})`;
     }
     return sql`exists (select 1 from dispatches vd where vd.ticket_id = t.id and vd.unit_id = ${a.unitId}
-      and vd.status not in (${sql.join(SUPERSEDED_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `)}))`;
+      and vd.status not in (${sql.join(
+        SUPERSEDED_DISPATCH_STATUSES.map((s) => sql`${s}`),
+        sql`, `,
+      )}))`;
   }
   if (a.kind === 'staff') return sql`true`;
   return sql`false`;
@@ -109,7 +118,13 @@ function orderOf(ctx: Ctx, q: ListTicketsQuery): SQL {
 
 export async function listTickets(ctx: Ctx, q: ListTicketsQuery) {
   const where: SQL[] = [visibility(ctx)];
-  if (q.status?.length) where.push(sql`t.status in (${sql.join(q.status.map((s) => sql`${s}`), sql`, `)})`);
+  if (q.status?.length)
+    where.push(
+      sql`t.status in (${sql.join(
+        q.status.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
   if (q.number) where.push(sql`t.number like ${q.number + '%'}`);
   if (q.unitId) where.push(sql`exists (select 1 from dispatches ud where ud.ticket_id = t.id and ud.unit_id = ${q.unitId})`);
   if (q.overdue === 'true') where.push(sql`t.overdue`);
@@ -172,7 +187,10 @@ export async function callersOf(ctx: Ctx, citizenIds: (string | null)[]) {
   if (ids.length === 0) return out;
   const r = await ctx.db.execute<{ id: string; nameEnc: string | null; phoneEnc: string | null }>(sql`select c.id, c.name_enc as "nameEnc",
     (select value_enc from citizen_contacts cc where cc.citizen_id = c.id and cc.kind = 'phone' order by created_at limit 1) as "phoneEnc"
-    from citizens c where c.id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+    from citizens c where c.id in (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`);
   for (const row of r.rows) out.set(row.id, { name: ctx.svc.pii.decryptOpt(row.nameEnc), phone: ctx.svc.pii.decryptOpt(row.phoneEnc) });
   return out;
 }

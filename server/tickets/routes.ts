@@ -19,7 +19,10 @@ import type { Ctx } from '../platform/context';
 /** An agent types up a phone call (or any desk intake). */
 export const RegisterByAgentInput = IntakeOverrides.extend({
   channel: z.enum(['phone', 'web', 'email', 'sms', 'wechat']).default('phone'),
-  callerPhone: z.string().trim().regex(/^[\d\-+ ()]{5,20}$/, 'phone number'),
+  callerPhone: z
+    .string()
+    .trim()
+    .regex(/^[\d\-+ ()]{5,20}$/, 'phone number'),
   callerName: z.string().trim().max(64).optional(),
   idNumber: z.string().trim().max(32).optional(),
   creditCode: z.string().trim().max(32).optional(),
@@ -65,9 +68,17 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
       const compact = query.q!.replace(/[\s\-+()]/g, '');
       const byPii = searchesByPii(a) && (kind === 'phone' || kind === 'idNumber');
       // The searched value as a keyed hash (never in clear): an investigator can still match it to a citizen.
-      await writeAudit(req.ctx.db, req.ctx, { action: 'ticket.searched', entityType: 'search', entityId: a.id,
-        data: { kind, byPersonalData: byPii, valueHash: req.ctx.svc.pii.hash(kind === 'idNumber' ? 'id' : kind, kind === 'phone' ? compact.slice(-11) : compact.toUpperCase()),
-          results: page.total } });
+      await writeAudit(req.ctx.db, req.ctx, {
+        action: 'ticket.searched',
+        entityType: 'search',
+        entityId: a.id,
+        data: {
+          kind,
+          byPersonalData: byPii,
+          valueHash: req.ctx.svc.pii.hash(kind === 'idNumber' ? 'id' : kind, kind === 'phone' ? compact.slice(-11) : compact.toUpperCase()),
+          results: page.total,
+        },
+      });
     }
     res.json({ data: await presentSummaries(req.ctx, page.rows), page: { total: page.total, page: page.page, pageSize: page.pageSize } });
   });
@@ -79,13 +90,19 @@ export function ticketRoutes(deps: { piiSearchLimit: Limit }) {
       const m = normalizeMobile(b.callerPhone);
       if (!m.ok) throw problem('PHONE_INVALID');
     }
-    const result = await registerTicket(req.ctx, {
-      channel: b.channel, channelAccount: '', externalId: b.callId ? `call-${b.callId}` : `desk-${randomUUID()}`,
-      citizen: { phone: b.callerPhone, name: b.callerName, idNumber: b.idNumber, creditCode: b.creditCode, anonymousToUnits: b.anonymousToUnits },
-      content: { text: b.content, title: b.title },
-      location: b.address || b.regionCode ? { address: b.address, divisionCode: b.regionCode } : undefined,
-      attachments: [],
-    }, { appealType: b.appealType, urgency: b.urgency, emergency: b.emergency, categoryCode: b.categoryCode, regionCode: b.regionCode });
+    const result = await registerTicket(
+      req.ctx,
+      {
+        channel: b.channel,
+        channelAccount: '',
+        externalId: b.callId ? `call-${b.callId}` : `desk-${randomUUID()}`,
+        citizen: { phone: b.callerPhone, name: b.callerName, idNumber: b.idNumber, creditCode: b.creditCode, anonymousToUnits: b.anonymousToUnits },
+        content: { text: b.content, title: b.title },
+        location: b.address || b.regionCode ? { address: b.address, divisionCode: b.regionCode } : undefined,
+        attachments: [],
+      },
+      { appealType: b.appealType, urgency: b.urgency, emergency: b.emergency, categoryCode: b.categoryCode, regionCode: b.regionCode },
+    );
     if (result.duplicate || !result.created) {
       res.status(200).json({ data: await ticketDetail(req.ctx, result.ticketId) });
       return;

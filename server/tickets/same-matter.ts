@@ -9,14 +9,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import {
-  bandKeys,
-  judgeSameMatter,
-  signature,
-  signatureFromBytes,
-  signatureSimilarity,
-  signatureToBytes,
-} from '@rexian/classifier/src/duplicates';
+import { bandKeys, judgeSameMatter, signature, signatureFromBytes, signatureSimilarity, signatureToBytes } from '@rexian/classifier/src/duplicates';
 import { maskPii } from '@rexian/classifier/src/pii';
 import type { SameMatterCandidate } from '../../contract/same-matter';
 import type { Ctx } from '../platform/context';
@@ -61,7 +54,9 @@ export async function backfillSameMatter(db: Db, batch = 500): Promise<number> {
     for (const r of rows.rows) {
       const sig = signature(r.content);
       if (!sig) continue;
-      await db.insert(ticketSameMatter).values({ ticketId: r.id, bandKeys: bandKeys(sig), signature: signatureToBytes(sig), createdAt: new Date(r.created_at) })
+      await db
+        .insert(ticketSameMatter)
+        .values({ ticketId: r.id, bandKeys: bandKeys(sig), signature: signatureToBytes(sig), createdAt: new Date(r.created_at) })
         .onConflictDoNothing();
       written++;
     }
@@ -69,15 +64,20 @@ export async function backfillSameMatter(db: Db, batch = 500): Promise<number> {
   }
 }
 
-export const SimilarTicketsInput = z.strictObject({
-  /** The appeal as typed so far (or omitted with ticketId: the ticket's own text). */
-  text: z.string().trim().max(20_000).optional(),
-  ticketId: z.uuid().optional(),
-  regionCode: z.string().regex(/^\d{6,12}$/).optional(),
-  phone: z.string().trim().max(32).optional(),
-  windowDays: z.coerce.number().int().min(1).max(90).optional(),
-  limit: z.coerce.number().int().min(1).max(20).optional(),
-}).refine((v) => v.text || v.ticketId, { message: 'text or ticketId is required' });
+export const SimilarTicketsInput = z
+  .strictObject({
+    /** The appeal as typed so far (or omitted with ticketId: the ticket's own text). */
+    text: z.string().trim().max(20_000).optional(),
+    ticketId: z.uuid().optional(),
+    regionCode: z
+      .string()
+      .regex(/^\d{6,12}$/)
+      .optional(),
+    phone: z.string().trim().max(32).optional(),
+    windowDays: z.coerce.number().int().min(1).max(90).optional(),
+    limit: z.coerce.number().int().min(1).max(20).optional(),
+  })
+  .refine((v) => v.text || v.ticketId, { message: 'text or ticketId is required' });
 export type SimilarTicketsInput = z.infer<typeof SimilarTicketsInput>;
 
 interface Row extends Record<string, unknown> {
@@ -105,7 +105,8 @@ export async function findSameMatter(ctx: Ctx, input: SimilarTicketsInput): Prom
   let at = ctx.now();
   if (input.ticketId) {
     const own = await ctx.db.execute<{ content: string; region_code: string | null; citizen_id: string | null; created_at: Date | string }>(
-      sql`select content, region_code, citizen_id, created_at from tickets where id = ${input.ticketId}`);
+      sql`select content, region_code, citizen_id, created_at from tickets where id = ${input.ticketId}`,
+    );
     const t = own.rows[0];
     if (!t) return [];
     text ||= t.content;
@@ -149,9 +150,17 @@ export async function findSameMatter(ctx: Ctx, input: SimilarTicketsInput): Prom
     const verdict = judgeSameMatter({ score, sameCitizen: !!r.same_citizen, samePlace });
     if (!verdict.show) continue;
     out.push({
-      ticketId: r.id, number: r.number, title: maskPii(r.title), status: r.status, createdAt: new Date(r.created_at).toISOString(),
-      regionCode: r.region_code, score: Math.round(score * 1000) / 1000, sameCitizen: !!r.same_citizen, samePlace,
-      reasons: verdict.reasons, rank: verdict.rank,
+      ticketId: r.id,
+      number: r.number,
+      title: maskPii(r.title),
+      status: r.status,
+      createdAt: new Date(r.created_at).toISOString(),
+      regionCode: r.region_code,
+      score: Math.round(score * 1000) / 1000,
+      sameCitizen: !!r.same_citizen,
+      samePlace,
+      reasons: verdict.reasons,
+      rank: verdict.rank,
     });
   }
   out.sort((a, b) => b.rank - a.rank || (a.number < b.number ? -1 : 1));

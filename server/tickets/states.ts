@@ -17,9 +17,28 @@ export interface Transition {
 }
 
 export const TICKET_ACTIONS = [
-  'answer-directly', 'close-direct', 'transfer-emergency', 'decline', 'merge', 'submit', 'dispatch', 'sign', 'start',
-  'request-return', 'approve-return', 'reject-return', 'request-extension', 'approve-extension', 'deny-extension',
-  'reply', 'accept-reply', 'send-back', 'reopen', 'archive', 'reassign', 'recall',
+  'answer-directly',
+  'close-direct',
+  'transfer-emergency',
+  'decline',
+  'merge',
+  'submit',
+  'dispatch',
+  'sign',
+  'start',
+  'request-return',
+  'approve-return',
+  'reject-return',
+  'request-extension',
+  'approve-extension',
+  'deny-extension',
+  'reply',
+  'accept-reply',
+  'send-back',
+  'reopen',
+  'archive',
+  'reassign',
+  'recall',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
@@ -70,6 +89,13 @@ export function transitionFor(action: string): Transition | undefined {
 
 /** Statuses a ticket can still be worked in: the ones a duplicate may be merged into. */
 export const OPEN_STATUSES: TicketStatus[] = [
-  'received', 'pending_dispatch', 'dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested',
-  'replied', 'reopened',
+  'received',
+  'pending_dispatch',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'return_requested',
+  'extension_requested',
+  'replied',
+  'reopened',
 ];

@@ -61,7 +61,9 @@ export const ticketEvents = pgTable(
   'ticket_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
     seq: integer('seq').notNull(),
     type: text('type').notNull(),
     actorId: uuid('actor_id'),
@@ -85,7 +87,9 @@ export const classifierCorrections = pgTable(
   'classifier_corrections',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
     modelVersion: text('model_version'),
     suggested: text('suggested').notNull(),
     confirmed: text('confirmed').notNull(),
@@ -106,7 +110,9 @@ const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 export const ticketSameMatter = pgTable(
   'ticket_same_matter',
   {
-    ticketId: uuid('ticket_id').primaryKey().references(() => tickets.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
     bandKeys: integer('band_keys').array().notNull(),
     signature: bytea('signature').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

@@ -13,25 +13,55 @@ import { BASE, devSmsCode, login, serverUp, shot, USERS } from './helpers';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-interface Figures { screen: string; serious: number; critical: number; moderate: number; minor: number; rules: string[] }
+interface Figures {
+  screen: string;
+  serious: number;
+  critical: number;
+  moderate: number;
+  minor: number;
+  rules: string[];
+}
 const table: Figures[] = [];
 
 async function audit(page: Page, screen: string) {
   await page.waitForTimeout(400); // antd motion settles
   const r = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const count = (impact: string) => r.violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
-  const f: Figures = { screen, serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'),
-    rules: r.violations.map((v) => `${v.id}(${v.impact}×${v.nodes.length})`) };
+  const f: Figures = {
+    screen,
+    serious: count('serious'),
+    critical: count('critical'),
+    moderate: count('moderate'),
+    minor: count('minor'),
+    rules: r.violations.map((v) => `${v.id}(${v.impact}×${v.nodes.length})`),
+  };
   table.push(f);
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return { f, detail: bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`) };
+  return {
+    f,
+    detail: bad.map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    ),
+  };
 }
 
 /** A closed ticket as the tracking answer shows it (only the presentation is audited here; flow.e2e.ts proves the behaviour). */
 const CLOSED = {
-  number: '2026120500001', status: 'closed', statusLabel: '已办结', createdAt: '2026-12-01T02:00:00.000Z', title: '路灯不亮',
-  content: '小区门口的路灯已经坏了一个多星期，晚上很黑。', replyText: '已更换损坏的路灯。',
-  timeline: [{ at: '2026-12-01T02:00:00.000Z', type: 'ticket.registered', label: '诉求已受理' }, { at: '2026-12-03T02:00:00.000Z', type: 'ticket.closed', label: '已办结' }],
+  number: '2026120500001',
+  status: 'closed',
+  statusLabel: '已办结',
+  createdAt: '2026-12-01T02:00:00.000Z',
+  title: '路灯不亮',
+  content: '小区门口的路灯已经坏了一个多星期，晚上很黑。',
+  replyText: '已更换损坏的路灯。',
+  timeline: [
+    { at: '2026-12-01T02:00:00.000Z', type: 'ticket.registered', label: '诉求已受理' },
+    { at: '2026-12-03T02:00:00.000Z', type: 'ticket.closed', label: '已办结' },
+  ],
 };
 
 describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
@@ -129,14 +159,21 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
 
     // Large text and large targets on what is on screen.
     const sizes = await page.evaluate(() => {
-      const controls = [...document.querySelectorAll('main button, main input, main textarea, main [role=tab], main a')]
-        .filter((e) => e.checkVisibility({ visibilityProperty: true, opacityProperty: true }));
+      const controls = [...document.querySelectorAll('main button, main input, main textarea, main [role=tab], main a')].filter((e) =>
+        e.checkVisibility({ visibilityProperty: true, opacityProperty: true }),
+      );
       return {
         // A tab's target is its whole tab (the padding around the label is clickable too).
-        smallestTarget: Math.min(...controls.map((e) => (e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect())
-          .map((r) => Math.min(r.height, r.width))),
-        smallestTargetName: controls.map((e) => [Math.min((e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect().height,
-          (e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect().width), e.outerHTML.slice(0, 80)] as const).sort((a, b) => a[0] - b[0])[0]?.[1],
+        smallestTarget: Math.min(...controls.map((e) => (e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect()).map((r) => Math.min(r.height, r.width))),
+        smallestTargetName: controls
+          .map(
+            (e) =>
+              [
+                Math.min((e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect().height, (e.closest('.ant-tabs-tab') ?? e).getBoundingClientRect().width),
+                e.outerHTML.slice(0, 80),
+              ] as const,
+          )
+          .sort((a, b) => a[0] - b[0])[0]?.[1],
         label: parseFloat(getComputedStyle(document.querySelector('main label')!).fontSize),
         input: parseFloat(getComputedStyle(document.querySelector('main input')!).fontSize),
       };
@@ -204,12 +241,13 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.evaluate(() => localStorage.setItem('rexian.elder', '0'));
     await page.reload();
     await page.getByTestId('appeal-form').waitFor();
-    const focused = () => page.evaluate(() => {
-      const e = document.activeElement as HTMLElement | null;
-      const s = e ? getComputedStyle(e) : null;
-      const ring = !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== 'none' && s.boxShadow !== ''));
-      return { id: e?.dataset.testid ?? e?.getAttribute('role') ?? e?.tagName ?? '', ring };
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        const s = e ? getComputedStyle(e) : null;
+        const ring = !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== 'none' && s.boxShadow !== ''));
+        return { id: e?.dataset.testid ?? e?.getAttribute('role') ?? e?.tagName ?? '', ring };
+      });
     const order: string[] = [];
     const noRing: string[] = [];
     /** Tab until the element with this test id has the focus; the ids met on the way make the order. */
@@ -230,8 +268,13 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     const sent = page.waitForResponse((r) => r.url().endsWith('/sms-codes'), { timeout: 10_000 });
     await page.keyboard.press('Enter');
     const res = await sent.catch(async (e) => {
-      throw new Error(`${e.message}; order ${order.join(' → ')}; phone field "${await page.getByTestId('appeal-phone').inputValue()}"; `
-        + `toast "${await page.locator('.ant-message').textContent().catch(() => '')}"`);
+      throw new Error(
+        `${e.message}; order ${order.join(' → ')}; phone field "${await page.getByTestId('appeal-phone').inputValue()}"; ` +
+          `toast "${await page
+            .locator('.ant-message')
+            .textContent()
+            .catch(() => '')}"`,
+      );
     });
     assert.equal(res.status(), 202, `SMS code: ${await res.text()}`);
     const code = await devSmsCode(phone);
@@ -245,8 +288,10 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('receipt-number').waitFor({ timeout: 15_000 });
     await ctx.close();
     const at = (id: string) => order.indexOf(id);
-    assert.ok(at('appeal-phone') < at('sms-submit') && at('sms-submit') < at('appeal-content') && at('appeal-content') < at('appeal-submit'),
-      `focus order follows the form: ${order.join(' → ')}`);
+    assert.ok(
+      at('appeal-phone') < at('sms-submit') && at('sms-submit') < at('appeal-content') && at('appeal-content') < at('appeal-submit'),
+      `focus order follows the form: ${order.join(' → ')}`,
+    );
     assert.deepEqual(noRing, [], `every focused element shows a focus ring: ${order.join(' → ')}`);
   });
 

@@ -70,7 +70,10 @@ describe('account security', () => {
     assert.ok((await rows.count()) >= 2);
     await page.getByTestId('all-sessions').waitFor();
     await shot(page, 'account-sessions');
-    const otherRow = page.getByTestId('my-sessions').locator('tbody tr', { hasNotText: /当前|This one/ }).first();
+    const otherRow = page
+      .getByTestId('my-sessions')
+      .locator('tbody tr', { hasNotText: /当前|This one/ })
+      .first();
     await otherRow.getByRole('button').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=my-sessions] tbody tr').length === 1);
     // The ended session can no longer reach the API.

@@ -19,7 +19,9 @@ async function choose(page: Page, text: string) {
 
 async function apiLogin(username: string, password: string) {
   return fetch(`${BASE}/api/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ username, password }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ username, password }),
   });
 }
 
@@ -37,7 +39,8 @@ describe('administration', () => {
     await login(page, USERS.admin);
     await page.waitForURL(/\/admin\/units$/);
     await page.getByTestId('admin-units').getByText('天河区人民政府').waitFor();
-    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'categories', 'hotlines', 'classifier']) await page.getByTestId(`admin-nav-${s}`).waitFor();
+    for (const s of ['units', 'users', 'rules', 'sla', 'knowledge', 'templates', 'phrases', 'categories', 'hotlines', 'classifier'])
+      await page.getByTestId(`admin-nav-${s}`).waitFor();
     // The header link leads back here from any staff screen.
     await page.goto(`${BASE}/supervisor`);
     await page.getByTestId('admin-link').click();
@@ -160,7 +163,10 @@ describe('administration', () => {
     await page.getByTestId('sla-policies').locator('tbody tr').first().waitFor();
     const year = new Date().getFullYear();
     // The demo loads this year's notice: next year is counted Monday–Friday, and the tab says so.
-    await page.getByTestId(`holiday-tab-${year + 1}`).filter({ hasText: /暂按周一至周五|已载入/ }).waitFor();
+    await page
+      .getByTestId(`holiday-tab-${year + 1}`)
+      .filter({ hasText: /暂按周一至周五|已载入/ })
+      .waitFor();
     await page.getByTestId(`holiday-tab-${year + 1}`).click();
     const warn = page.getByTestId('holidays-provisional');
     if (await warn.count()) assert.match((await warn.textContent()) ?? '', /暂按周一至周五计算/);

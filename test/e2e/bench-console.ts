@@ -101,7 +101,13 @@ async function serverRun(page: Page) {
     // How much of it was the server answering GET /api/tickets (resource timing of that request).
     api.push(
       await page.evaluate(() =>
-        Math.max(0, ...performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/tickets?')).map((e) => e.duration)),
+        Math.max(
+          0,
+          ...performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('/api/tickets?'))
+            .map((e) => e.duration),
+        ),
       ),
     );
   }
@@ -115,7 +121,12 @@ async function main() {
   for (const r of js.rows) console.log(`  ${r.file}  ${(r.gzip / 1024).toFixed(1)} KB gz`);
   ratio('first-screen JS (gzip), login', js.gzip / 1024, 300, 'KB');
   // Not the first screen, but what each area costs when opened directly (a bookmark, the citizen's H5 link).
-  for (const [route, entry] of [['/track', 'src/pages/track/TrackApp.tsx'], ['/agent', 'src/pages/agent/AgentApp.tsx'], ['/unit', 'src/pages/unit/UnitApp.tsx'], ['/supervisor', 'src/pages/supervisor/SupervisorApp.tsx']]) {
+  for (const [route, entry] of [
+    ['/track', 'src/pages/track/TrackApp.tsx'],
+    ['/agent', 'src/pages/agent/AgentApp.tsx'],
+    ['/unit', 'src/pages/unit/UnitApp.tsx'],
+    ['/supervisor', 'src/pages/supervisor/SupervisorApp.tsx'],
+  ]) {
     console.log(`  ${route} opened directly: ${(routeJs(`${consoleDir}dist`, entry) / 1024).toFixed(1)} KB gz (later lazy chunks, e.g. ECharts, excluded)`);
   }
 

@@ -15,7 +15,10 @@ import { BASE, login, serverUp, shot, USERS } from './helpers';
  * under 0801, 080203 retired, 0806 added.
  */
 function changed(exported: string): string {
-  const lines = exported.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  const lines = exported
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter(Boolean);
   const out: string[] = [];
   for (const line of lines) {
     const cells = line.split(',');
@@ -49,8 +52,11 @@ describe('category table import', () => {
   });
   after(async () => browser?.close());
 
-  const upload = (name: string, text: string) => page.getByTestId('cat-import').locator('input[type=file]')
-    .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+  const upload = (name: string, text: string) =>
+    page
+      .getByTestId('cat-import')
+      .locator('input[type=file]')
+      .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
   it('a table with one bad line is refused whole: the line is named, and no version is stored', async () => {
     await page.goto(`${BASE}/admin/categories`);
@@ -97,7 +103,7 @@ describe('category table import', () => {
     assert.equal(await page.getByTestId('cat-import-preview').count(), 0);
   });
 
-  it('the new version\'s old → new codes are listed (changes only, then all)', async () => {
+  it("the new version's old → new codes are listed (changes only, then all)", async () => {
     const mapping = page.getByTestId('cat-mapping');
     await mapping.getByTestId('cat-map-row-080502>080504').waitFor();
     assert.match((await mapping.getByTestId('cat-map-row-080502>080504').textContent()) ?? '', /080502 知识产权保护.*080504 知识产权侵权/);

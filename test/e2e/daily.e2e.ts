@@ -20,7 +20,10 @@ async function dispatchedTicket(agent: ApiClient, unitId: string, content: strin
 
 /** A field's error message is gone (antd animates it out, so wait rather than count once). */
 async function cleared(item: import('playwright-core').Locator, what: string) {
-  await item.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached', timeout: 3000 })
+  await item
+    .locator('.ant-form-item-explain-error')
+    .first()
+    .waitFor({ state: 'detached', timeout: 3000 })
     .catch(async () => assert.fail(`${what}: still shows "${await item.locator('.ant-form-item-explain-error').first().textContent()}"`));
 }
 
@@ -81,7 +84,9 @@ describe('daily tool', () => {
     await clerk.getByText('必填').first().waitFor();
     await pickOption(clerk, 'reply-template', '现场核查并已处理');
     // The template fills the text on the next render, not within the click: wait for it, then read it.
-    await clerk.waitForFunction(() => /经核查/.test((document.querySelector('[data-testid=field-text]') as HTMLTextAreaElement | null)?.value ?? ''), null, { timeout: 10_000 });
+    await clerk.waitForFunction(() => /经核查/.test((document.querySelector('[data-testid=field-text]') as HTMLTextAreaElement | null)?.value ?? ''), null, {
+      timeout: 10_000,
+    });
     assert.match(await clerk.getByTestId('field-text').inputValue(), /经核查/);
     const textItem = clerk.locator('.ant-form-item', { has: clerk.getByTestId('field-text') });
     await cleared(textItem, 'the text error cleared once the template filled it');
@@ -91,7 +96,11 @@ describe('daily tool', () => {
     // Contacted without a time: exactly one message, on the time field.
     await clerk.getByText('联系过市民时请填写联系时间').waitFor();
     // The browser's local time (the test browser runs in the machine's zone), to the minute: "just now".
-    const when = await clerk.evaluate(() => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); });
+    const when = await clerk.evaluate(() => {
+      const d = new Date();
+      d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+      return d.toISOString().slice(0, 16);
+    });
     await clerk.getByTestId('field-contactedAt').fill(when);
     await shot(clerk, 'unit-reply-fields');
     await clerk.getByTestId('action-confirm').click();
@@ -169,13 +178,30 @@ describe('daily tool', () => {
       // A caller ringing now: the wall counts them in the queue (server: CTI events → queue-counts).
       const [keyId, secret] = cti.split(':');
       const callId = `e2e-queue-${Date.now()}`;
-      const body = JSON.stringify([{ eventId: `${callId}-1`, callId, type: 'ringing', at: new Date(Date.now() - 15_000).toISOString(),
-        direction: 'inbound', caller: randomMobile(), callee: '12345' }]);
+      const body = JSON.stringify([
+        {
+          eventId: `${callId}-1`,
+          callId,
+          type: 'ringing',
+          at: new Date(Date.now() - 15_000).toISOString(),
+          direction: 'inbound',
+          caller: randomMobile(),
+          callee: '12345',
+        },
+      ]);
       const path = '/channels/phone/events';
-      const res = await fetch(BASE + path, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) } });
+      const res = await fetch(BASE + path, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
+      });
       assert.ok(res.ok, `CTI webhook answered ${res.status}`);
       await sup.reload();
-      await sup.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-testid=sup-calls-waiting] .ant-statistic-content-value')?.textContent ?? ''), null, { timeout: 15_000 });
+      await sup.waitForFunction(
+        () => /[1-9]/.test(document.querySelector('[data-testid=sup-calls-waiting] .ant-statistic-content-value')?.textContent ?? ''),
+        null,
+        { timeout: 15_000 },
+      );
     }
     await sup.getByTestId('sup-calls-after-call').waitFor();
     await sup.getByTestId('sup-agents').getByText('王芳').waitFor({ timeout: 20_000 });

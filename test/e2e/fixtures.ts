@@ -7,7 +7,7 @@ const CATEGORIES = ['城乡建设 / 市容环卫', '交通运输 / 公交', '市
 export function makeTickets(n: number, now = Date.now()) {
   return Array.from({ length: n }, (_, i) => {
     const created = new Date(now - i * 7 * 60_000).toISOString();
-    const due = new Date(now + (i % 9 - 3) * 12 * 3600_000).toISOString();
+    const due = new Date(now + ((i % 9) - 3) * 12 * 3600_000).toISOString();
     return {
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       number: `RX2026${String(100000 + i)}`,

@@ -9,7 +9,23 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { smsMinutePasses } from '../helpers/sms-window';
-import { act, search, BASE, QUEUE_PREFIX, devSmsCode, login, pickOption, randomMobile, rowLeavesAfterAction, serverUp, shot, unitNameOf, USERS, waitStatus, fillReplyFields } from './helpers';
+import {
+  act,
+  search,
+  BASE,
+  QUEUE_PREFIX,
+  devSmsCode,
+  login,
+  pickOption,
+  randomMobile,
+  rowLeavesAfterAction,
+  serverUp,
+  shot,
+  unitNameOf,
+  USERS,
+  waitStatus,
+  fillReplyFields,
+} from './helpers';
 
 describe('appeal lifecycle through the console', () => {
   let browser: Browser;
@@ -23,8 +39,11 @@ describe('appeal lifecycle through the console', () => {
   let submitCode = '';
   let trackCode = '';
   /** A real 1×1 PNG, named .jpg the way phones often do: stored and served as what its bytes are. */
-  const photo = { name: '工地夜间施工.jpg', mimeType: 'image/jpeg',
-    buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') };
+  const photo = {
+    name: '工地夜间施工.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
+  };
 
   before(async () => {
     // Fail, not skip: a green run without a server would prove nothing.
@@ -99,7 +118,9 @@ describe('appeal lifecycle through the console', () => {
     // The citizen's photo, on the ticket the unit was sent: a thumbnail that really loaded (the download is scoped to the unit).
     const thumb = clerk.getByTestId('attachments').locator('img[alt="工地夜间施工.jpg"]');
     await thumb.waitFor({ timeout: 10_000 });
-    await clerk.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 1, await thumb.elementHandle(), { timeout: 10_000 });
+    await clerk.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 1, await thumb.elementHandle(), {
+      timeout: 10_000,
+    });
     await shot(clerk, 'unit-detail-photo');
     await act(clerk, 'sign');
     await waitStatus(clerk, 'signed');
@@ -208,7 +229,10 @@ describe('appeal lifecycle through the console', () => {
     await citizen.goto(`${BASE}/track/reviews`);
     await pickOption(citizen, 'pub-unit', unit);
     // The page prints no ticket number (an opaque id instead): the citizen's review is the one with their masked phone.
-    const item = citizen.getByTestId('pub-review').filter({ hasText: `${phone.slice(0, 3)}****${phone.slice(7)}` }).last();
+    const item = citizen
+      .getByTestId('pub-review')
+      .filter({ hasText: `${phone.slice(0, 3)}****${phone.slice(7)}` })
+      .last();
     await item.waitFor({ timeout: 20_000 });
     const text = (await item.textContent()) ?? '';
     assert.match(text, /不满意/);

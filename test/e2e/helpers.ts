@@ -88,7 +88,10 @@ export async function pickOption(page: Page, testId: string, label: string) {
         [testId, label] as const,
         { timeout: 3_000 },
       )
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     if (taken) return;
     if (attempt === 3) throw new Error(`pickOption: "${label}" was clicked three times in ${testId} and never selected`);
     if (!(await openList.count())) {

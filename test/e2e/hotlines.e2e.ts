@@ -25,11 +25,22 @@ describe('merged and linked hotlines', () => {
     await agent.waitForTimeout(1000); // socket joined its extension room
     const [keyId, secret] = cti!.split(':');
     const callId = `e2e-line-${Date.now()}`;
-    const body = JSON.stringify({ eventId: `${callId}-a`, callId, type: 'answered', at: new Date().toISOString(), direction: 'inbound',
-      caller: randomMobile(), callee: '12319', agentExtension: process.env.E2E_AGENT_EXT ?? '8001' });
+    const body = JSON.stringify({
+      eventId: `${callId}-a`,
+      callId,
+      type: 'answered',
+      at: new Date().toISOString(),
+      direction: 'inbound',
+      caller: randomMobile(),
+      callee: '12319',
+      agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
+    });
     const path = '/channels/phone/events';
-    const res = await fetch(BASE + path, { method: 'POST', body,
-      headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) } });
+    const res = await fetch(BASE + path, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
+    });
     assert.ok(res.ok, `CTI webhook answered ${res.status}`);
     const banner = agent.getByTestId('dialled-line');
     await banner.waitFor({ timeout: 10_000 });

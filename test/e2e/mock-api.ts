@@ -6,7 +6,10 @@ import { fixtureAgent, makeTickets } from './fixtures';
  * shapes as docs/API.md, no state machine. The real-server e2e (flow.e2e.ts) is what proves behaviour.
  */
 export async function mockApi(page: Page, role: 'agent' | 'unit_clerk' | 'supervisor' = 'agent') {
-  const tickets = makeTickets(60).map((t, i) => ({ ...t, signDueAt: t.replyDueAt ? new Date(Date.parse(t.replyDueAt) - 9 * 86400_000 + (i % 5) * 3600_000).toISOString() : null }));
+  const tickets = makeTickets(60).map((t, i) => ({
+    ...t,
+    signDueAt: t.replyDueAt ? new Date(Date.parse(t.replyDueAt) - 9 * 86400_000 + (i % 5) * 3600_000).toISOString() : null,
+  }));
   const user = { ...fixtureAgent, role, unitId: role === 'unit_clerk' ? 'u1' : null, unitName: role === 'unit_clerk' ? '天河区住建局' : null };
   const detail = {
     ...tickets[0],
@@ -24,7 +27,19 @@ export async function mockApi(page: Page, role: 'agent' | 'unit_clerk' | 'superv
       modelVersion: 'svm-2026.11',
     },
     dispatches: [],
-    timeline: [{ seq: 1, type: 'ticket.registered', at: tickets[0].createdAt, actorName: '坐席一号', actorRole: 'agent', fromStatus: null, toStatus: 'received', reason: null, data: {} }],
+    timeline: [
+      {
+        seq: 1,
+        type: 'ticket.registered',
+        at: tickets[0].createdAt,
+        actorName: '坐席一号',
+        actorRole: 'agent',
+        fromStatus: null,
+        toStatus: 'received',
+        reason: null,
+        data: {},
+      },
+    ],
     allowedActions: role === 'unit_clerk' ? ['sign', 'request-return'] : ['submit', 'answer-directly', 'transfer-emergency', 'decline', 'merge'],
     replyText: null,
     version: 1,
@@ -36,11 +51,34 @@ export async function mockApi(page: Page, role: 'agent' | 'unit_clerk' | 'superv
     if (p === '/api/auth/me') return route.fulfill({ json: { data: { user, csrfToken: 'x' } } });
     if (p === '/api/tickets') return route.fulfill({ json: { data: tickets, page: { total: tickets.length, page: 1, pageSize: 50 } } });
     if (p.startsWith('/api/tickets/')) return route.fulfill({ json: { data: detail } });
-    if (p === '/api/categories') return route.fulfill({ json: { data: [{ code: 'C0', name: '城乡建设', parentCode: null, level: 1 }, { code: 'C3', name: '生态环境', parentCode: null, level: 1 }] } });
-    if (p === '/api/units') return route.fulfill({ json: { data: [{ id: 'u1', code: 'thzj', name: '天河区住建局', kind: 'bureau', parentId: null, regionCode: '440106' }] } });
+    if (p === '/api/categories')
+      return route.fulfill({
+        json: {
+          data: [
+            { code: 'C0', name: '城乡建设', parentCode: null, level: 1 },
+            { code: 'C3', name: '生态环境', parentCode: null, level: 1 },
+          ],
+        },
+      });
+    if (p === '/api/units')
+      return route.fulfill({ json: { data: [{ id: 'u1', code: 'thzj', name: '天河区住建局', kind: 'bureau', parentId: null, regionCode: '440106' }] } });
     if (p === '/api/public/track')
       return route.fulfill({
-        json: { data: { number: 'RX2026100000', status: 'replied', statusLabel: '已答复', createdAt: tickets[0].createdAt, title: null, content: detail.content, replyText: '已责令施工单位停止夜间施工。', timeline: [{ at: tickets[0].createdAt, label: '已受理' }, { at: tickets[0].createdAt, label: '已答复' }] } },
+        json: {
+          data: {
+            number: 'RX2026100000',
+            status: 'replied',
+            statusLabel: '已答复',
+            createdAt: tickets[0].createdAt,
+            title: null,
+            content: detail.content,
+            replyText: '已责令施工单位停止夜间施工。',
+            timeline: [
+              { at: tickets[0].createdAt, label: '已受理' },
+              { at: tickets[0].createdAt, label: '已答复' },
+            ],
+          },
+        },
       });
     return route.fulfill({ status: 404, contentType: 'application/problem+json', json: { status: 404, code: 'NOT_FOUND', title: 'not found' } });
   });

@@ -32,8 +32,14 @@ describe('phone call → registration', () => {
     const caller = randomMobile();
     const callId = `e2e-${Date.now()}`;
     const body = JSON.stringify({
-      eventId: `${callId}-answered`, callId, type: 'answered', at: new Date().toISOString(), direction: 'inbound',
-      caller, callee: '12345', agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
+      eventId: `${callId}-answered`,
+      callId,
+      type: 'answered',
+      at: new Date().toISOString(),
+      direction: 'inbound',
+      caller,
+      callee: '12345',
+      agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
     });
     const path = '/channels/phone/events';
     const res = await fetch(BASE + path, {

@@ -16,7 +16,10 @@ async function agentSession() {
     body: JSON.stringify({ username: USERS.agent, password: PASSWORD }),
   });
   const body = (await res.json()) as { data: { csrfToken: string } };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return async (content: string, channel = 'phone') => {
     const r = await fetch(`${BASE}/api/tickets`, {
       method: 'POST',
@@ -47,17 +50,19 @@ describe('supervisor reports', () => {
     await total.filter({ hasText: /\d/ }).waitFor({ timeout: 15_000 });
     const before = Number((await total.textContent())!.replace(/\D/g, ''));
     await register('e2e 报表：今日受理量实时刷新检查', 'web');
-    await sup.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=today-total]')?.textContent?.replace(/\D/g, '')) === n,
-      before + 1,
-      { timeout: 20_000 },
-    );
+    await sup.waitForFunction((n) => Number(document.querySelector('[data-testid=today-total]')?.textContent?.replace(/\D/g, '')) === n, before + 1, {
+      timeout: 20_000,
+    });
   });
 
   it('shows 三率 with their definitions and a chart, and exports the table as a real xlsx', async () => {
     await sup.setViewportSize({ width: 1366, height: 1500 });
     await sup.getByTestId('sup-tab-reports').click();
-    for (const [code, name] of [['response_rate', '响应率'], ['resolution_rate', '解决率'], ['satisfaction_rate', '满意率']]) {
+    for (const [code, name] of [
+      ['response_rate', '响应率'],
+      ['resolution_rate', '解决率'],
+      ['satisfaction_rate', '满意率'],
+    ]) {
       const fig = sup.getByTestId(`figure-${code}`);
       await fig.filter({ hasText: /\d+\.\d%/ }).waitFor({ timeout: 15_000 });
       assert.match((await sup.getByTestId(`definition-${code}`).textContent()) ?? '', new RegExp(`^${name} = .+÷`));
@@ -77,7 +82,10 @@ describe('supervisor reports', () => {
     await wb.xlsx.load(bytes as never);
     const sheet = wb.worksheets[0];
     const cells = sheet.getSheetValues().flat().map(String);
-    assert.ok(cells.some((c) => c.includes('响应率 =')), 'the sheet carries the definitions');
+    assert.ok(
+      cells.some((c) => c.includes('响应率 =')),
+      'the sheet carries the definitions',
+    );
     assert.ok(cells.includes('合计'), 'the sheet has the total row');
     // Definitions, a blank line, the header, at least one unit, the total.
     assert.ok(sheet.actualRowCount >= 13 + 1 + 1 + 2, `only ${sheet.actualRowCount} rows`);
@@ -105,7 +113,7 @@ describe('supervisor reports', () => {
     const first = sup.getByTestId('hotspot').filter({ hasText: '打桩' }).first();
     await first.waitFor({ timeout: 20_000 });
     // 4 on a fresh demo database; more if this file ran against the same server before.
-    assert.ok(Number(/本期 (\d+) 件/.exec((await first.textContent()) ?? '')?.[1]) >= 4, 'the cluster counts this period\'s appeals');
+    assert.ok(Number(/本期 (\d+) 件/.exec((await first.textContent()) ?? '')?.[1]) >= 4, "the cluster counts this period's appeals");
     assert.match((await first.getByTestId('hotspot-growth').textContent()) ?? '', /新出现|环比/);
     await shot(sup, 'hotspots');
     const [download] = await Promise.all([sup.waitForEvent('download'), sup.getByTestId('export-hotspots').click()]);

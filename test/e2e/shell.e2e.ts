@@ -55,7 +55,7 @@ describe('console shell', () => {
     await page.getByTestId('ticket-number').filter({ hasText: number }).waitFor({ timeout: 15_000 });
   });
 
-  it('wipes the desk\'s drafts on logout and when the session expires', async () => {
+  it("wipes the desk's drafts on logout and when the session expires", async () => {
     const draftKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('rexian.draft.')));
     const typeDraft = async () => {
       await page.goto(`${BASE}/agent/new`);

@@ -39,7 +39,7 @@ describe('常用语 on the registration form', () => {
     await agent.keyboard.press('Alt+c');
     const list = agent.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
     await list.locator('.ant-select-item-option').first().waitFor({ timeout: 10_000 });
-    assert.ok(await list.locator('.ant-select-item-option').count() >= 3, 'the demo phrases are offered');
+    assert.ok((await list.locator('.ant-select-item-option').count()) >= 3, 'the demo phrases are offered');
     await agent.keyboard.type('开场');
     await list.locator('.ant-select-item-option', { hasText: '开场白' }).waitFor();
     await shot(agent, 'agent-snippet-picker');

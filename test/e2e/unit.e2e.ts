@@ -49,7 +49,9 @@ describe('department portal', () => {
     // Sorted by deadline on the server and paged: the total counts every ticket of the tab, not a sample.
     await clerk.getByTestId('inbox-pages').waitFor();
     assert.match((await clerk.getByTestId('inbox-pages').textContent()) ?? '', /共 \d+ 件/);
-    const dues = await clerk.locator('.ant-table-row').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-testid=countdown]')[0]?.getAttribute('title') ?? ''));
+    const dues = await clerk
+      .locator('.ant-table-row')
+      .evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-testid=countdown]')[0]?.getAttribute('title') ?? ''));
     const known = dues.filter(Boolean);
     assert.deepEqual(known, [...known].sort(), `inbox not in deadline order: ${known.join(', ')}`);
     await search(clerk, 'inbox-search', extensionNumber);

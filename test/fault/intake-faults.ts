@@ -69,8 +69,16 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
     // No BullMQ worker on these nodes: the jobs stay in Redis so the test can look every one up.
     const [cluster, ...started] = await Promise.all([
       startPrivatePostgres({ port: pgPort }).then(async (c) => (await migrateDatabase(dbUrl), c)),
-      ...[0, 1].map(() => spawnServer({ databaseUrl: dbUrl, redisUrl: redis.url, prefix, roles: 'web,realtime,cron', logLevel: 'warn',
-        extraEnv: o.slaSweepMs ? { SLA_SWEEP_MS: String(o.slaSweepMs) } : {} })),
+      ...[0, 1].map(() =>
+        spawnServer({
+          databaseUrl: dbUrl,
+          redisUrl: redis.url,
+          prefix,
+          roles: 'web,realtime,cron',
+          logLevel: 'warn',
+          extraEnv: o.slaSweepMs ? { SLA_SWEEP_MS: String(o.slaSweepMs) } : {},
+        }),
+      ),
     ] as const);
     pgc = cluster as PrivatePostgres;
     nodes.push(...(started as ServerProcess[]));
@@ -94,23 +102,37 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
 
     // SLA timers due inside the fault window: real dispatches (deadlines computed by the dispatch use
     // case), then their instants pulled in to now + 5 s … now + 5 s + window. Both nodes run the sweeper (cron).
-    const unitId = (await pool.query(`insert into handling_units (code, name, kind, region_code) values ('F1', '市住建局', 'functional', '440100') returning id`)).rows[0].id;
+    const unitId = (
+      await pool.query(`insert into handling_units (code, name, kind, region_code) values ('F1', '市住建局', 'functional', '440100') returning id`)
+    ).rows[0].id;
     const dispatcher = await insertUser(pool, { role: 'dispatcher' });
     const dh = (await loginHttp(nodes[1].url, dispatcher.username, dispatcher.password)).headers;
-    await Promise.all(Array.from({ length: 4 }, async (_, w) => {
-      for (let k = w; k < o.slaTickets; k += 4) {
-        const r = await fetch(`${nodes[1].url}/api/tickets`, { method: 'POST', headers: dh, body: JSON.stringify({ callerPhone: '13800138000', content: `SLA ${k}：路灯不亮`, appealType: 'complaint' }) });
-        const id = ((await r.json()) as { data: { id: string } }).data.id;
-        for (const [action, body] of [['submit', {}], ['dispatch', { leadUnitId: unitId }]] as const) {
-          const x = await fetch(`${nodes[1].url}/api/tickets/${id}/actions/${action}`, { method: 'POST', headers: dh, body: JSON.stringify(body) });
-          if (x.status !== 200) throw new Error(`${action}: ${x.status} ${await x.text()}`);
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, w) => {
+        for (let k = w; k < o.slaTickets; k += 4) {
+          const r = await fetch(`${nodes[1].url}/api/tickets`, {
+            method: 'POST',
+            headers: dh,
+            body: JSON.stringify({ callerPhone: '13800138000', content: `SLA ${k}：路灯不亮`, appealType: 'complaint' }),
+          });
+          const id = ((await r.json()) as { data: { id: string } }).data.id;
+          for (const [action, body] of [
+            ['submit', {}],
+            ['dispatch', { leadUnitId: unitId }],
+          ] as const) {
+            const x = await fetch(`${nodes[1].url}/api/tickets/${id}/actions/${action}`, { method: 'POST', headers: dh, body: JSON.stringify(body) });
+            if (x.status !== 200) throw new Error(`${action}: ${x.status} ${await x.text()}`);
+          }
         }
-      }
-    }));
-    await pool.query(`update dispatches d set remind_at = x.at, reply_due_at = x.at + interval '2 seconds', supervision_due_at = x.at + interval '4 seconds',
+      }),
+    );
+    await pool.query(
+      `update dispatches d set remind_at = x.at, reply_due_at = x.at + interval '2 seconds', supervision_due_at = x.at + interval '4 seconds',
         next_wake_at = x.at, reminded_at = null, overdue_at = null, supervised_at = null
       from (select id, now() + interval '5 seconds' + (row_number() over (order by id) * ($1::float / $2) || ' seconds')::interval as at
-        from dispatches) x where x.id = d.id`, [o.slaWindowS, Math.max(1, o.slaTickets)]);
+        from dispatches) x where x.id = d.id`,
+      [o.slaWindowS, Math.max(1, o.slaTickets)],
+    );
     const lastDue = (await pool.query(`select max(supervision_due_at) as t from dispatches`)).rows[0].t as Date | null;
 
     const accepted = new Set<number>();
@@ -129,43 +151,71 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
     const healthRedis: number[] = [];
     const healthPg: { status: number; postgres?: string }[] = [];
     const plan: { at: number; name: string; run: () => Promise<void> }[] = [
-      { at: 0.2, name: 'redis', run: async () => {
-        events.push(`${at()} kill -9 redis`);
-        await redis.kill();
-        const end = Date.now() + o.redisOutageMs;
-        while (Date.now() < end) {
-          healthRedis.push(...await Promise.all(nodes.map((n) =>
-            fetch(`${n.url}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => -1))));
-          await sleep(300);
-        }
-        await redis.start();
-        events.push(`${at()} redis restarted`);
-      } },
-      { at: 0.45, name: 'postgres', run: async () => {
-        events.push(`${at()} pg_ctl stop -m immediate`);
-        await pgc.stop('immediate');
-        pgWindow.down = Date.now();
-        events.push(`${at()} postgres down`);
-        const end = Date.now() + o.pgOutageMs;
-        while (Date.now() < end) {
-          healthPg.push(...await Promise.all(nodes.map((n) => fetch(`${n.url}/healthz`, { signal: AbortSignal.timeout(5000) })
-            .then(async (r) => ({ status: r.status, postgres: ((await r.json()) as { postgres?: string }).postgres }), () => ({ status: -1 })))));
-          await sleep(300);
-        }
-        pgWindow.up = Infinity;
-        await pgc.start();
-        pgWindow.up = Date.now();
-        events.push(`${at()} postgres started (servers not restarted)`);
-      } },
-      { at: 0.7, name: 'server', run: async () => {
-        events.push(`${at()} kill -9 server A`);
-        killing[0] = true;
-        await nodes[0].kill('SIGKILL');
-        await sleep(500);
-        await nodes[0].start();
-        killing[0] = false;
-        events.push(`${at()} server A restarted`);
-      } },
+      {
+        at: 0.2,
+        name: 'redis',
+        run: async () => {
+          events.push(`${at()} kill -9 redis`);
+          await redis.kill();
+          const end = Date.now() + o.redisOutageMs;
+          while (Date.now() < end) {
+            healthRedis.push(
+              ...(await Promise.all(
+                nodes.map((n) =>
+                  fetch(`${n.url}/healthz`, { signal: AbortSignal.timeout(5000) }).then(
+                    (r) => r.status,
+                    () => -1,
+                  ),
+                ),
+              )),
+            );
+            await sleep(300);
+          }
+          await redis.start();
+          events.push(`${at()} redis restarted`);
+        },
+      },
+      {
+        at: 0.45,
+        name: 'postgres',
+        run: async () => {
+          events.push(`${at()} pg_ctl stop -m immediate`);
+          await pgc.stop('immediate');
+          pgWindow.down = Date.now();
+          events.push(`${at()} postgres down`);
+          const end = Date.now() + o.pgOutageMs;
+          while (Date.now() < end) {
+            healthPg.push(
+              ...(await Promise.all(
+                nodes.map((n) =>
+                  fetch(`${n.url}/healthz`, { signal: AbortSignal.timeout(5000) }).then(
+                    async (r) => ({ status: r.status, postgres: ((await r.json()) as { postgres?: string }).postgres }),
+                    () => ({ status: -1 }),
+                  ),
+                ),
+              )),
+            );
+            await sleep(300);
+          }
+          pgWindow.up = Infinity;
+          await pgc.start();
+          pgWindow.up = Date.now();
+          events.push(`${at()} postgres started (servers not restarted)`);
+        },
+      },
+      {
+        at: 0.7,
+        name: 'server',
+        run: async () => {
+          events.push(`${at()} kill -9 server A`);
+          killing[0] = true;
+          await nodes[0].kill('SIGKILL');
+          await sleep(500);
+          await nodes[0].start();
+          killing[0] = false;
+          events.push(`${at()} server A restarted`);
+        },
+      },
     ];
     let current = 0; // index of the fault not yet finished
     const allowed = () => (current + 1 < plan.length ? Math.floor(plan[current + 1].at * N) : N);
@@ -186,10 +236,15 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
           const s = performance.now();
           try {
             const r = await fetch(`${node.url}/api/tickets`, {
-              method: 'POST', headers, signal: AbortSignal.timeout(REQ_TIMEOUT_MS),
+              method: 'POST',
+              headers,
+              signal: AbortSignal.timeout(REQ_TIMEOUT_MS),
               body: JSON.stringify({
-                callId: `${run}-${i}`, callerPhone: `139${String(i).padStart(8, '0')}`, appealType: 'complaint',
-                content: `第${i}号来电：小区门口路灯坏了，晚上出行不便，请尽快维修。`, address: '广州市天河区林和街道体育东路100号',
+                callId: `${run}-${i}`,
+                callerPhone: `139${String(i).padStart(8, '0')}`,
+                appealType: 'complaint',
+                content: `第${i}号来电：小区门口路灯坏了，晚上出行不便，请尽快维修。`,
+                address: '广州市天河区林和街道体育东路100号',
               }),
             });
             await r.arrayBuffer();
@@ -253,26 +308,36 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
         await sleep(100);
       }
     }
-    await Promise.all([watchdog(), (async () => {
-      await Promise.all([faults(), ...Array.from({ length: o.clients }, client)]);
-      loadDone = true;
-    })()]);
+    await Promise.all([
+      watchdog(),
+      (async () => {
+        await Promise.all([faults(), ...Array.from({ length: o.clients }, client)]);
+        loadDone = true;
+      })(),
+    ]);
     const loadSeconds = (Date.now() - t0) / 1000;
 
     // SLA: every timer fired exactly once, not early. One due during an outage fires at the first sweep
     // after it, so wait until all have fired, at most one sweep (+2 s) past the last instant or the restart.
     const sweepMs = o.slaSweepMs ?? 10_000;
     const slaDeadline = Math.max(lastDue?.getTime() ?? 0, pgWindow.up) + sweepMs + 2000;
-    const unfired = async () => (await pool.query(`select count(*)::int as n from dispatches
-      where reminded_at is null or overdue_at is null or supervised_at is null`)).rows[0].n as number;
+    const unfired = async () =>
+      (
+        await pool.query(`select count(*)::int as n from dispatches
+      where reminded_at is null or overdue_at is null or supervised_at is null`)
+      ).rows[0].n as number;
     while (Date.now() < slaDeadline && (await unfired()) > 0) await sleep(250);
-    const sla = (await pool.query(`select
+    const sla = (
+      await pool.query(`select
         count(*) filter (where reminded_at is null or overdue_at is null or supervised_at is null)::int as unfired,
         count(*) filter (where reminded_at < remind_at or overdue_at < reply_due_at or supervised_at < supervision_due_at)::int as early,
         extract(epoch from max(greatest(reminded_at - remind_at, overdue_at - reply_due_at, supervised_at - supervision_due_at)))::float as max_late
-      from dispatches`)).rows[0];
-    const slaEvents = (await pool.query(`select ticket_id, type, count(*)::int as n from ticket_events
-      where type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised') group by 1, 2`)).rows as { n: number }[];
+      from dispatches`)
+    ).rows[0];
+    const slaEvents = (
+      await pool.query(`select ticket_id, type, count(*)::int as n from ticket_events
+      where type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised') group by 1, 2`)
+    ).rows as { n: number }[];
     const slaTimers = o.slaTickets * 3;
     const slaFiredOnce = slaEvents.filter((e) => e.n === 1).length;
     const slaTwice = slaEvents.filter((e) => e.n > 1).length;
@@ -281,8 +346,8 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
     const unsent = async () => (await pool.query('select count(*)::int as n from outbox where sent_at is null')).rows[0].n as number;
     for (let i = 0; i < 600 && (await unsent()) > 0; i++) await sleep(100);
 
-    const stored = (await pool.query(`select external_id, count(*)::int as n from tickets where external_id like $1 group by external_id`,
-      [`call-${run}-%`])).rows as { external_id: string; n: number }[];
+    const stored = (await pool.query(`select external_id, count(*)::int as n from tickets where external_id like $1 group by external_id`, [`call-${run}-%`]))
+      .rows as { external_id: string; n: number }[];
     const storedIdx = new Set(stored.map((r) => Number(r.external_id.split('-').pop())));
     const duplicates = stored.reduce((a, r) => a + r.n - 1, 0);
     const lost = [...accepted].filter((i) => !storedIdx.has(i)).length;
@@ -296,28 +361,68 @@ export function intakeUnderFaults(o: IntakeFaultOptions) {
     const missingJobs = exists.filter((v) => v !== 1).length;
     const waiting = await rc.llen(`${prefix}:events:wait`);
     rc.disconnect();
-    const registeredRows = (await pool.query(`select count(*)::int as n from outbox where topic = 'ticket.registered' and payload->>'ticketId' in
-      (select id::text from tickets where external_id like $1)`, [`call-${run}-%`])).rows[0].n as number;
+    const registeredRows = (
+      await pool.query(
+        `select count(*)::int as n from outbox where topic = 'ticket.registered' and payload->>'ticketId' in
+      (select id::text from tickets where external_id like $1)`,
+        [`call-${run}-%`],
+      )
+    ).rows[0].n as number;
 
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-    console.log(`\n${o.label}: ${N} orders, ${o.clients} clients, 2 server processes, private PostgreSQL (fsync off) and Redis ` +
-      `${o.aof ? 'AOF (appendfsync everysec)' : 'without persistence'}; setup ${setupSeconds.toFixed(1)} s`);
+    console.log(
+      `\n${o.label}: ${N} orders, ${o.clients} clients, 2 server processes, private PostgreSQL (fsync off) and Redis ` +
+        `${o.aof ? 'AOF (appendfsync everysec)' : 'without persistence'}; setup ${setupSeconds.toFixed(1)} s`,
+    );
     for (const e of events) console.log(`  ${e}`);
-    console.table([{
-      'requests sent': tally.sent, accepted: accepted.size, stored: stored.length, duplicates, lost, '503s': tally.s503,
-      'conn errors': tally.connErrors, hangs: tally.hangs, 'other 4xx/5xx': tally.other, 'gave up': tally.gaveUp, 'died by itself': diedByItself,
-    }]);
-    console.table([{
-      'outbox rows': outbox.length, 'not sent': notSent, 'jobs ob-<id> missing': missingJobs, 'jobs waiting': waiting,
-      'registered rows': registeredRows,
-    }]);
-    console.table([{ 'SLA timers due in window': slaTimers, 'fired once': slaFiredOnce, 'fired twice+': slaTwice, unfired: sla.unfired,
-      early: sla.early, 'latest firing after due (s)': sla.max_late === null ? '-' : Number(sla.max_late).toFixed(1) }]);
-    console.table([{ 'requests during PG outage': duringPg.n, '503 answers': duringPg.s503, 'slowest 503 (ms)': Math.round(duringPg.max503Ms),
-      'conn errors': duringPg.conn, 'other 4xx/5xx': duringPg.other,
-      'first 2xx after PG start, A / B (ms)': firstOkAfterPg.map((x) => x ?? '-').join(' / ') }]);
-    console.log(`  load ${loadSeconds.toFixed(1)} s = ${(accepted.size / loadSeconds).toFixed(0)} orders/s; accepted latency p50 ${pct(50).toFixed(0)} ms p99 ${pct(99).toFixed(0)} ms`);
+    console.table([
+      {
+        'requests sent': tally.sent,
+        accepted: accepted.size,
+        stored: stored.length,
+        duplicates,
+        lost,
+        '503s': tally.s503,
+        'conn errors': tally.connErrors,
+        hangs: tally.hangs,
+        'other 4xx/5xx': tally.other,
+        'gave up': tally.gaveUp,
+        'died by itself': diedByItself,
+      },
+    ]);
+    console.table([
+      {
+        'outbox rows': outbox.length,
+        'not sent': notSent,
+        'jobs ob-<id> missing': missingJobs,
+        'jobs waiting': waiting,
+        'registered rows': registeredRows,
+      },
+    ]);
+    console.table([
+      {
+        'SLA timers due in window': slaTimers,
+        'fired once': slaFiredOnce,
+        'fired twice+': slaTwice,
+        unfired: sla.unfired,
+        early: sla.early,
+        'latest firing after due (s)': sla.max_late === null ? '-' : Number(sla.max_late).toFixed(1),
+      },
+    ]);
+    console.table([
+      {
+        'requests during PG outage': duringPg.n,
+        '503 answers': duringPg.s503,
+        'slowest 503 (ms)': Math.round(duringPg.max503Ms),
+        'conn errors': duringPg.conn,
+        'other 4xx/5xx': duringPg.other,
+        'first 2xx after PG start, A / B (ms)': firstOkAfterPg.map((x) => x ?? '-').join(' / '),
+      },
+    ]);
+    console.log(
+      `  load ${loadSeconds.toFixed(1)} s = ${(accepted.size / loadSeconds).toFixed(0)} orders/s; accepted latency p50 ${pct(50).toFixed(0)} ms p99 ${pct(99).toFixed(0)} ms`,
+    );
     console.log(`  /healthz while Redis was down: ${JSON.stringify(countBy(healthRedis.map(String)))}`);
     console.log(`  /healthz while PostgreSQL was down: ${JSON.stringify(countBy(healthPg.map((h) => `${h.status} postgres=${h.postgres ?? '-'}`)))}`);
     if (otherSamples.length) console.log(`  other statuses: ${otherSamples.join(', ')}`);

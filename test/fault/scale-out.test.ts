@@ -38,8 +38,10 @@ afterAll(async () => {
 });
 
 async function unit(name: string) {
-  const r = await pool.query(`insert into handling_units (code, name, kind, region_code) values ($1, $2, 'functional', '440100') returning id`,
-    [`S-${randomBytes(3).toString('hex')}`, name]);
+  const r = await pool.query(`insert into handling_units (code, name, kind, region_code) values ($1, $2, 'functional', '440100') returning id`, [
+    `S-${randomBytes(3).toString('hex')}`,
+    name,
+  ]);
   return r.rows[0].id as string;
 }
 
@@ -77,14 +79,24 @@ it('delivers an invalidation for a change made on node B to sockets on node A, a
   const clerkVOnA = collect(await connect(A.url, (await loginHttp(B.url, clerkV.username)).cookie));
   const d = await loginHttp(B.url, dispatcher.username);
 
-  const r = await fetch(`${B.url}/api/tickets`, { method: 'POST', headers: d.headers, body: JSON.stringify({
-    callerPhone: '13912345678', content: '小区门口路灯坏了一个月', appealType: 'complaint', callId: `scale-${randomBytes(4).toString('hex')}`,
-  }) });
+  const r = await fetch(`${B.url}/api/tickets`, {
+    method: 'POST',
+    headers: d.headers,
+    body: JSON.stringify({
+      callerPhone: '13912345678',
+      content: '小区门口路灯坏了一个月',
+      appealType: 'complaint',
+      callId: `scale-${randomBytes(4).toString('hex')}`,
+    }),
+  });
   expect(r.status).toBe(201);
   const id = ((await r.json()) as { data: { id: string } }).data.id;
   expect(await waitFor(() => agentOnA.some((m) => m.ids.includes(id) && m.cause === 'ticket.registered'))).toBe(true);
 
-  for (const [action, body] of [['submit', {}], ['dispatch', { leadUnitId: unitU }]] as const) {
+  for (const [action, body] of [
+    ['submit', {}],
+    ['dispatch', { leadUnitId: unitU }],
+  ] as const) {
     const x = await fetch(`${B.url}/api/tickets/${id}/actions/${action}`, { method: 'POST', headers: d.headers, body: JSON.stringify(body) });
     expect(x.status, await x.clone().text()).toBe(200);
   }
@@ -112,9 +124,17 @@ it('loses nothing and duplicates no job when one of two nodes is killed -9 under
       for (let attempt = 0; attempt < 60; attempt++) {
         const node = nodes[(i + attempt) % 2];
         try {
-          const r = await fetch(`${node.url}/api/tickets`, { method: 'POST', headers, signal: AbortSignal.timeout(10_000), body: JSON.stringify({
-            callId: `${run}-${i}`, callerPhone: `137${String(i).padStart(8, '0')}`, content: `第${i}号来电：噪音扰民`, appealType: 'complaint',
-          }) });
+          const r = await fetch(`${node.url}/api/tickets`, {
+            method: 'POST',
+            headers,
+            signal: AbortSignal.timeout(10_000),
+            body: JSON.stringify({
+              callId: `${run}-${i}`,
+              callerPhone: `137${String(i).padStart(8, '0')}`,
+              content: `第${i}号来电：噪音扰民`,
+              appealType: 'complaint',
+            }),
+          });
           await r.arrayBuffer();
           if (r.status === 201 || r.status === 200) {
             accepted.add(i);
@@ -137,8 +157,9 @@ it('loses nothing and duplicates no job when one of two nodes is killed -9 under
   const unsent = async () => (await pool.query('select count(*)::int as n from outbox where sent_at is null')).rows[0].n as number;
   expect(await waitForAsync(async () => (await unsent()) === 0, 30_000)).toBe(true);
 
-  const stored = (await pool.query(`select count(*)::int as n, count(distinct external_id)::int as d from tickets where external_id like $1`,
-    [`call-${run}-%`])).rows[0];
+  const stored = (
+    await pool.query(`select count(*)::int as n, count(distinct external_id)::int as d from tickets where external_id like $1`, [`call-${run}-%`])
+  ).rows[0];
   const outboxIds = (await pool.query(`select id::int as id from outbox`)).rows.map((r) => r.id as number);
   const rc = new Redis(redis.url);
   // Job hashes only (an active job killed mid-run also leaves `ob-<id>:lock`).
@@ -151,8 +172,10 @@ it('loses nothing and duplicates no job when one of two nodes is killed -9 under
   const noticesOk = await waitForAsync(async () => sentNotices() >= registeredRows, 60_000);
   const notices = { n: sentNotices(), d: registeredRows };
   rc.disconnect();
-  console.log(`scale-out kill: ${N} orders, accepted ${accepted.size}, stored ${stored.n} (distinct ${stored.d}), conn errors ${connErrors}, hangs ${hangs}, ` +
-    `outbox rows ${outboxIds.length}, jobs ${jobKeys}, notices sent ${notices.n} for ${notices.d} registered tickets`);
+  console.log(
+    `scale-out kill: ${N} orders, accepted ${accepted.size}, stored ${stored.n} (distinct ${stored.d}), conn errors ${connErrors}, hangs ${hangs}, ` +
+      `outbox rows ${outboxIds.length}, jobs ${jobKeys}, notices sent ${notices.n} for ${notices.d} registered tickets`,
+  );
   expect(accepted.size).toBe(N);
   expect(stored.n).toBe(N);
   expect(stored.d).toBe(N);

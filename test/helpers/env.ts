@@ -32,7 +32,8 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
-    url: url.toString(), name,
+    url: url.toString(),
+    name,
     drop: async () => {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
@@ -58,8 +59,15 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
     const db = await createTestDatabase();
     drop = db.drop;
     env.prefix = `rxt-${randomBytes(4).toString('hex')}`;
-    env.rt = createRuntime({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', queuePrefix: env.prefix, piiKey: TEST_PII_KEY,
-      poolSize: 10, classify: opts.classify, sms: opts.sms });
+    env.rt = createRuntime({
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: env.prefix,
+      piiKey: TEST_PII_KEY,
+      poolSize: 10,
+      classify: opts.classify,
+      sms: opts.sms,
+    });
     // Limits and replay records live in Redis; a first request before the client is ready would meet the fallbacks.
     if (env.rt.redis.status !== 'ready') await new Promise((r) => env.rt.redis.once('ready', r));
     env.ctx = (actor, now) => makeCtx({ db: env.rt.db, actor, log: env.rt.log, svc: env.rt.svc, ...(now ? { now: () => now } : {}) });
@@ -81,18 +89,32 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
 let unitSeq = 0;
 export async function makeUnit(env: TestEnv, over: Partial<typeof handlingUnits.$inferInsert> = {}) {
   unitSeq += 1;
-  const [u] = await env.rt.db.insert(handlingUnits).values({
-    code: `U${unitSeq}-${randomBytes(3).toString('hex')}`, name: `测试单位${unitSeq}`, kind: 'functional', regionCode: '440100', ...over,
-  }).returning();
+  const [u] = await env.rt.db
+    .insert(handlingUnits)
+    .values({
+      code: `U${unitSeq}-${randomBytes(3).toString('hex')}`,
+      name: `测试单位${unitSeq}`,
+      kind: 'functional',
+      regionCode: '440100',
+      ...over,
+    })
+    .returning();
   return u;
 }
 
 let pwHash: string | null = null;
 export async function makeUser(env: TestEnv, role: Role, over: Partial<typeof users.$inferInsert> = {}) {
   pwHash ??= await hash(TEST_PASSWORD);
-  const [u] = await env.rt.db.insert(users).values({
-    username: `${role}-${randomBytes(4).toString('hex')}`, passwordHash: pwHash, displayName: `${role} 测试`, role, ...over,
-  }).returning();
+  const [u] = await env.rt.db
+    .insert(users)
+    .values({
+      username: `${role}-${randomBytes(4).toString('hex')}`,
+      passwordHash: pwHash,
+      displayName: `${role} 测试`,
+      role,
+      ...over,
+    })
+    .returning();
   const actor: Actor = { kind: 'staff', id: u.id, role, unitId: u.unitId ?? null, displayName: u.displayName };
   return { user: u, actor };
 }

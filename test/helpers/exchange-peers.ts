@@ -9,7 +9,10 @@ import { createTestDatabase } from './env';
 import { freePort, insertUser, loginHttp, spawnServer, type ServerProcess } from './server-process';
 
 export type PeerSide = {
-  server: ServerProcess; db: Awaited<ReturnType<typeof createTestDatabase>>; pool: pg.Pool; staff: Awaited<ReturnType<typeof loginHttp>>;
+  server: ServerProcess;
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  pool: pg.Pool;
+  staff: Awaited<ReturnType<typeof loginHttp>>;
 };
 export type PeerConfig = { self: string; name: string; role: 'upper' | 'lower'; staffRole?: string };
 
@@ -23,10 +26,18 @@ export async function startPeerPair(a: PeerConfig, b: PeerConfig, o: { secret: s
     const db = await createTestDatabase();
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const server = await spawnServer({
-      databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `${o.prefix}-${me.self}-${randomBytes(3).toString('hex')}`, port, logLevel: 'warn',
+      databaseUrl: db.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: `${o.prefix}-${me.self}-${randomBytes(3).toString('hex')}`,
+      port,
+      logLevel: 'warn',
       extraEnv: {
-        EXCHANGE_PLATFORM_ID: me.self, EXCHANGE_RETRY_BASE_SECONDS: '1', EXCHANGE_RETRY_CAP_SECONDS: '2',
-        EXCHANGE_PEERS: JSON.stringify([{ platformId: peer.self, name: peer.name, role: peer.role, baseUrl: `http://127.0.0.1:${peerPort}/exchange/v1`, secret: o.secret }]),
+        EXCHANGE_PLATFORM_ID: me.self,
+        EXCHANGE_RETRY_BASE_SECONDS: '1',
+        EXCHANGE_RETRY_CAP_SECONDS: '2',
+        EXCHANGE_PEERS: JSON.stringify([
+          { platformId: peer.self, name: peer.name, role: peer.role, baseUrl: `http://127.0.0.1:${peerPort}/exchange/v1`, secret: o.secret },
+        ]),
       },
     });
     const u = await insertUser(pool, { role: me.staffRole ?? 'dispatcher' });

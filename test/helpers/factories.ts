@@ -8,13 +8,24 @@ import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { tickets } from '../../server/tickets/tables';
 
 /** A ticket registered through the real intake use case (so it has its first event). */
-export async function makeTicket(env: TestEnv, actor: Actor, over: { phone?: string; content?: string; name?: string; address?: string; externalId?: string } = {}) {
-  const r = await registerTicket(env.ctx(actor), {
-    channel: 'phone', channelAccount: '', externalId: over.externalId ?? `t-${randomUUID()}`,
-    citizen: { phone: over.phone ?? '13800138000', name: over.name ?? '张三丰' },
-    content: { text: over.content ?? '小区楼下噪音扰民，晚上十点后仍在施工' },
-    location: { address: over.address ?? '广州市天河区林和街道体育东路100号3栋' }, attachments: [],
-  }, { appealType: 'complaint' });
+export async function makeTicket(
+  env: TestEnv,
+  actor: Actor,
+  over: { phone?: string; content?: string; name?: string; address?: string; externalId?: string } = {},
+) {
+  const r = await registerTicket(
+    env.ctx(actor),
+    {
+      channel: 'phone',
+      channelAccount: '',
+      externalId: over.externalId ?? `t-${randomUUID()}`,
+      citizen: { phone: over.phone ?? '13800138000', name: over.name ?? '张三丰' },
+      content: { text: over.content ?? '小区楼下噪音扰民，晚上十点后仍在施工' },
+      location: { address: over.address ?? '广州市天河区林和街道体育东路100号3栋' },
+      attachments: [],
+    },
+    { appealType: 'complaint' },
+  );
   return r;
 }
 
@@ -28,7 +39,12 @@ export async function ticketState(env: TestEnv, id: string) {
 }
 
 /** The people who take a ticket through its lifecycle over HTTP. */
-export interface HandlingCrew { agent: ApiClient; dispatcher: ApiClient; clerk: ApiClient; unitId: string }
+export interface HandlingCrew {
+  agent: ApiClient;
+  dispatcher: ApiClient;
+  clerk: ApiClient;
+  unitId: string;
+}
 
 /**
  * A registered ticket taken through the real HTTP lifecycle to closed, on time: submit → dispatch →
@@ -36,8 +52,12 @@ export interface HandlingCrew { agent: ApiClient; dispatcher: ApiClient; clerk: 
  */
 export async function closeOverHttp(env: TestEnv, ticketId: string, crew: HandlingCrew) {
   const steps: [ApiClient, string, Record<string, unknown>][] = [
-    [crew.agent, 'submit', { appealType: 'complaint' }], [crew.dispatcher, 'dispatch', { leadUnitId: crew.unitId }],
-    [crew.clerk, 'sign', {}], [crew.clerk, 'start', {}], [crew.clerk, 'reply', { text: '已处理' }], [crew.dispatcher, 'accept-reply', {}],
+    [crew.agent, 'submit', { appealType: 'complaint' }],
+    [crew.dispatcher, 'dispatch', { leadUnitId: crew.unitId }],
+    [crew.clerk, 'sign', {}],
+    [crew.clerk, 'start', {}],
+    [crew.clerk, 'reply', { text: '已处理' }],
+    [crew.dispatcher, 'accept-reply', {}],
   ];
   for (const [who, action, body] of steps) {
     if (action === 'sign') await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '10 days' where ticket_id = ${ticketId}`);

@@ -4,7 +4,10 @@ import { TEST_PASSWORD } from './env';
 export class ApiClient {
   cookie = '';
   csrf = '';
-  constructor(private baseUrl: string, public lang: 'zh-CN' | 'en' = 'zh-CN') {}
+  constructor(
+    private baseUrl: string,
+    public lang: 'zh-CN' | 'en' = 'zh-CN',
+  ) {}
 
   static async login(baseUrl: string, username: string, password = TEST_PASSWORD) {
     const c = new ApiClient(baseUrl);

@@ -19,7 +19,8 @@ export function openApiChecker(doc: Record<string, any>) {
       const response = op.responses?.[String(res.status)];
       if (!response) return [`${method} ${template} answered ${res.status}, which is not documented`];
       const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
-      if (!response.content?.[type]) return [`${method} ${template} ${res.status} answered ${type}, documented: ${Object.keys(response.content ?? {}).join(', ')}`];
+      if (!response.content?.[type])
+        return [`${method} ${template} ${res.status} answered ${type}, documented: ${Object.keys(response.content ?? {}).join(', ')}`];
       const ref = `openapi.json#/paths/${esc(template)}/${method.toLowerCase()}/responses/${res.status}/content/${esc(type)}/schema`;
       const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
       checked += 1;

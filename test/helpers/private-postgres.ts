@@ -11,7 +11,12 @@ const BIN =
   process.env.PG_BIN ??
   (() => {
     const root = '/usr/lib/postgresql';
-    const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+    const versions = fs.existsSync(root)
+      ? fs
+          .readdirSync(root)
+          .filter((v) => /^\d+$/.test(v))
+          .sort((a, b) => Number(b) - Number(a))
+      : [];
     return path.join(root, versions[0] ?? '15', 'bin');
   })();
 
@@ -43,8 +48,14 @@ export async function startPrivatePostgres(o: { port?: number } = {}): Promise<P
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args], { cwd: dir }) : run(path.join(BIN, cmd), args, { cwd: dir });
   await pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = o.port ?? (await freePort());
-  const opts = [`-p ${port}`, `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${dir}`, '-c fsync=off',
-    '-c max_connections=200', '-c shared_buffers=64MB'].join(' ');
+  const opts = [
+    `-p ${port}`,
+    `-c listen_addresses=127.0.0.1`,
+    `-c unix_socket_directories=${dir}`,
+    '-c fsync=off',
+    '-c max_connections=200',
+    '-c shared_buffers=64MB',
+  ].join(' ');
   const start = async () => {
     await pgRun('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   };
@@ -65,7 +76,10 @@ export async function startPrivatePostgres(o: { port?: number } = {}): Promise<P
 }
 
 function postgresIds(): [number, number] {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('running as root needs a `postgres` OS user for initdb');
   const [, , uid, gid] = line.split(':');
   return [Number(uid), Number(gid)];

@@ -28,16 +28,32 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(o: {
-  databaseUrl: string; redisUrl: string; prefix: string; port?: number; roles?: string; piiKey?: string;
-  logLevel?: string; poolSize?: number; extraEnv?: Record<string, string>;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  port?: number;
+  roles?: string;
+  piiKey?: string;
+  logLevel?: string;
+  poolSize?: number;
+  extraEnv?: Record<string, string>;
 }): Promise<ServerProcess> {
   const port = o.port ?? (await freePort());
   let proc: ChildProcess | null = null;
   let out = '';
   const env = {
-    ...process.env, NODE_ENV: 'test', REXIAN_DEMO: '1', PORT: String(port), DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, QUEUE_PREFIX: o.prefix,
-    ROLES: o.roles ?? 'web,worker,realtime,cron', LOG_LEVEL: o.logLevel ?? 'info', PG_POOL_SIZE: String(o.poolSize ?? 10),
-    ...(o.piiKey ? { PII_KEY: o.piiKey } : {}), ...(o.extraEnv ?? {}),
+    ...process.env,
+    NODE_ENV: 'test',
+    REXIAN_DEMO: '1',
+    PORT: String(port),
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    QUEUE_PREFIX: o.prefix,
+    ROLES: o.roles ?? 'web,worker,realtime,cron',
+    LOG_LEVEL: o.logLevel ?? 'info',
+    PG_POOL_SIZE: String(o.poolSize ?? 10),
+    ...(o.piiKey ? { PII_KEY: o.piiKey } : {}),
+    ...(o.extraEnv ?? {}),
   };
   delete (env as Record<string, unknown>).VITEST_WORKER_ID;
   const sp: ServerProcess = {
@@ -54,7 +70,10 @@ export async function spawnServer(o: {
       while (Date.now() - t0 < 60_000) {
         if (p.exitCode !== null) throw new Error(`server exited ${p.exitCode}: ${out.slice(-2000)}`);
         // Any HTTP answer means it listens (healthz may say 503 while Redis is away).
-        const up = await fetch(`${sp.url}/healthz`, { signal: AbortSignal.timeout(3000) }).then(() => true, () => false);
+        const up = await fetch(`${sp.url}/healthz`, { signal: AbortSignal.timeout(3000) }).then(
+          () => true,
+          () => false,
+        );
         if (up) return;
         await new Promise((r) => setTimeout(r, 150));
       }
@@ -100,15 +119,22 @@ export async function insertUser(pool: pg.Pool | pg.Client, o: { username?: stri
   const password = o.password ?? 'Test-passw0rd!';
   if (!pwCache.has(password)) pwCache.set(password, await hash(password));
   const username = o.username ?? `${o.role}-${randomBytes(4).toString('hex')}`;
-  const r = await pool.query(`insert into users (username, password_hash, display_name, role, unit_id) values ($1, $2, $3, $4, $5) returning id`,
-    [username, pwCache.get(password), `${o.role} 测试`, o.role, o.unitId ?? null]);
+  const r = await pool.query(`insert into users (username, password_hash, display_name, role, unit_id) values ($1, $2, $3, $4, $5) returning id`, [
+    username,
+    pwCache.get(password),
+    `${o.role} 测试`,
+    o.role,
+    o.unitId ?? null,
+  ]);
   return { id: r.rows[0].id as string, username, password };
 }
 
 /** Logs in over HTTP; returns the cookie header and CSRF token. */
 export async function loginHttp(baseUrl: string, username: string, password = 'Test-passw0rd!') {
   const r = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
   });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   const cookie = r.headers.get('set-cookie')!.split(';')[0];

@@ -7,16 +7,26 @@ import { makeUnit, makeUser, type TestEnv } from './env';
 import { ApiClient } from './http';
 
 export async function twoUnitsWithStaff(env: TestEnv) {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通运输', parentCode: null, level: 1 },
-  ], 't', 't');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '02', name: '交通运输', parentCode: null, level: 1 },
+    ],
+    't',
+    't',
+  );
   const U = await makeUnit(env, { name: '区住建局' });
   const V = await makeUnit(env, { name: '区交通局' });
   const login = async (role: Parameters<typeof makeUser>[1], unitId?: string) =>
     ApiClient.login(env.baseUrl, (await makeUser(env, role, unitId ? { unitId } : {})).user.username);
   return {
-    U, V,
-    agent: await login('agent'), dispatcher: await login('dispatcher'), supervisor: await login('supervisor'),
-    clerkU: await login('unit_clerk', U.id), clerkV: await login('unit_clerk', V.id),
+    U,
+    V,
+    agent: await login('agent'),
+    dispatcher: await login('dispatcher'),
+    supervisor: await login('supervisor'),
+    clerkU: await login('unit_clerk', U.id),
+    clerkV: await login('unit_clerk', V.id),
   };
 }

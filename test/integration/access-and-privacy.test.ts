@@ -20,8 +20,12 @@ beforeAll(async () => {
   clerkA = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: unitA.id })).user.username);
   clerkB = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: unitB.id })).user.username);
   const r = await agent.post('/api/tickets', {
-    callerPhone: '138 1234 5678', callerName: '李小龙', idNumber: '11010519491231002X', content: '单位拖欠工资三个月',
-    address: '广州市天河区林和街道体育东路100号3栋502', appealType: 'complaint',
+    callerPhone: '138 1234 5678',
+    callerName: '李小龙',
+    idNumber: '11010519491231002X',
+    content: '单位拖欠工资三个月',
+    address: '广州市天河区林和街道体育东路100号3栋502',
+    appealType: 'complaint',
   });
   expect(r.status).toBe(201);
   ticketId = r.body.data.id;
@@ -60,8 +64,12 @@ describe('personal data', () => {
   });
 
   it('stores phone, name, ID number and address only encrypted', async () => {
-    const dump = JSON.stringify((await env.rt.db.execute(sql`select c.*, cc.*, t.address_enc from citizens c
-      join citizen_contacts cc on cc.citizen_id = c.id join tickets t on t.citizen_id = c.id`)).rows);
+    const dump = JSON.stringify(
+      (
+        await env.rt.db.execute(sql`select c.*, cc.*, t.address_enc from citizens c
+      join citizen_contacts cc on cc.citizen_id = c.id join tickets t on t.citizen_id = c.id`)
+      ).rows,
+    );
     for (const clear of ['13812345678', '李小龙', '11010519491231002X', '体育东路']) expect(dump).not.toContain(clear);
   });
 

@@ -32,12 +32,30 @@ describe('placeholders', () => {
 
 describe('message templates', () => {
   it('stores a template whose body uses only declared variables; refuses an undeclared one by name, in words', async () => {
-    const bad = await admin.post('/api/admin/message-templates', { code: 'ticket_received', channel: 'sms', name: '受理告知', body: '工单{ticketNo}已受理，请于{days}日内留意', variables: ['ticketNo'] });
+    const bad = await admin.post('/api/admin/message-templates', {
+      code: 'ticket_received',
+      channel: 'sms',
+      name: '受理告知',
+      body: '工单{ticketNo}已受理，请于{days}日内留意',
+      variables: ['ticketNo'],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNDECLARED', message: '模板使用了未声明的变量', undeclared: ['days'] });
-    const ok = await admin.post('/api/admin/message-templates', { code: 'ticket_received', channel: 'sms', name: '受理告知', body: '工单{ticketNo}已受理', variables: ['ticketNo'] });
+    const ok = await admin.post('/api/admin/message-templates', {
+      code: 'ticket_received',
+      channel: 'sms',
+      name: '受理告知',
+      body: '工单{ticketNo}已受理',
+      variables: ['ticketNo'],
+    });
     expect(ok.status).toBe(201);
-    const again = await admin.post('/api/admin/message-templates', { code: 'ticket_received', channel: 'sms', name: '又一个', body: '工单{ticketNo}', variables: ['ticketNo'] });
+    const again = await admin.post('/api/admin/message-templates', {
+      code: 'ticket_received',
+      channel: 'sms',
+      name: '又一个',
+      body: '工单{ticketNo}',
+      variables: ['ticketNo'],
+    });
     expect(again.body.code).toBe('TEMPLATE_EXISTS');
 
     const id = ok.body.data.id as string;
@@ -45,19 +63,40 @@ describe('message templates', () => {
     expect(syntax.body.code).toBe('TEMPLATE_SYNTAX');
     const long = await admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '长'.repeat(301), variables: [] });
     expect(long.body).toMatchObject({ code: 'TEMPLATE_TOO_LONG', max: 300 });
-    const edited = await admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '您的工单{ticketNo}已受理。', variables: ['ticketNo'] });
+    const edited = await admin.request('PUT', `/api/admin/message-templates/${id}`, {
+      name: '受理告知',
+      body: '您的工单{ticketNo}已受理。',
+      variables: ['ticketNo'],
+    });
     expect(edited.status).toBe(200);
     // The SMS that says a ticket was received is given the ticket number and links, nothing else.
-    const unknown = await admin.request('PUT', `/api/admin/message-templates/${id}`, { name: '受理告知', body: '工单{ticketNo}转{unit}办理', variables: ['ticketNo', 'unit'] });
+    const unknown = await admin.request('PUT', `/api/admin/message-templates/${id}`, {
+      name: '受理告知',
+      body: '工单{ticketNo}转{unit}办理',
+      variables: ['ticketNo', 'unit'],
+    });
     expect(unknown.body).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNKNOWN', unknown: ['unit'] });
     const audit = (await env.rt.db.execute<{ action: string }>(sql`select action from audit_log where entity_id = ${id} order by id`)).rows;
     expect(audit.map((x) => x.action)).toEqual(['message_template.created', 'message_template.updated']);
   });
 
   it('a mail template needs a subject, and the subject is held to the same variables', async () => {
-    const noSubject = await admin.post('/api/admin/message-templates', { code: 'ticket_replied', channel: 'mail', name: '办结', body: '工单{number}', variables: ['number'] });
+    const noSubject = await admin.post('/api/admin/message-templates', {
+      code: 'ticket_replied',
+      channel: 'mail',
+      name: '办结',
+      body: '工单{number}',
+      variables: ['number'],
+    });
     expect(noSubject.body.code).toBe('TEMPLATE_SUBJECT_REQUIRED');
-    const badSubject = await admin.post('/api/admin/message-templates', { code: 'ticket_replied', channel: 'mail', name: '办结', subject: '{title}', body: '工单{number}', variables: ['number'] });
+    const badSubject = await admin.post('/api/admin/message-templates', {
+      code: 'ticket_replied',
+      channel: 'mail',
+      name: '办结',
+      subject: '{title}',
+      body: '工单{number}',
+      variables: ['number'],
+    });
     expect(badSubject.body).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNDECLARED', undeclared: ['title'] });
   });
 

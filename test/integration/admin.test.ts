@@ -18,15 +18,26 @@ let supervisor: ApiClient;
 const u: Record<string, { id: string }> = {};
 
 const audits = async (entityId: string) =>
-  (await env.rt.db.execute<{ action: string; data: Record<string, unknown> }>(sql`select action, data from audit_log where entity_id = ${entityId} order by id`)).rows;
+  (
+    await env.rt.db.execute<{ action: string; data: Record<string, unknown> }>(
+      sql`select action, data from audit_log where entity_id = ${entityId} order by id`,
+    )
+  ).rows;
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-    { code: '03', name: '民政', parentCode: null, level: 1 },
-  ], 't', 't');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+      { code: '03', name: '民政', parentCode: null, level: 1 },
+    ],
+    't',
+    't',
+  );
   await env.rt.db.insert(regions).values([
-    { code: '440100', name: '市', parentCode: null, level: 'city' }, { code: '440106', name: '天河区', parentCode: '440100', level: 'district' },
+    { code: '440100', name: '市', parentCode: null, level: 'city' },
+    { code: '440106', name: '天河区', parentCode: '440100', level: 'district' },
   ]);
   u.city = await makeUnit(env, { kind: 'city_gov', regionCode: '440100', name: '市政府' });
   u.tianhe = await makeUnit(env, { kind: 'district_gov', regionCode: '440106', name: '天河区政府', parentId: u.city.id });
@@ -40,18 +51,44 @@ beforeAll(async () => {
 
 describe('units (承办单位)', () => {
   it('creates a street office under its district, refuses a loop and an unknown region in words, and audits each change', async () => {
-    const created = await admin.post('/api/admin/units', { code: 'TH-LINHE', name: '林和街道办事处', kind: 'street', parentId: u.tianhe.id, regionCode: '440106' });
+    const created = await admin.post('/api/admin/units', {
+      code: 'TH-LINHE',
+      name: '林和街道办事处',
+      kind: 'street',
+      parentId: u.tianhe.id,
+      regionCode: '440106',
+    });
     expect(created.status).toBe(201);
     const id = created.body.data.id as string;
-    expect((await admin.post('/api/admin/units', { code: 'TH-LINHE', name: '另一个', kind: 'street', parentId: null, regionCode: '440106' })).body.code).toBe('UNIT_CODE_TAKEN');
+    expect((await admin.post('/api/admin/units', { code: 'TH-LINHE', name: '另一个', kind: 'street', parentId: null, regionCode: '440106' })).body.code).toBe(
+      'UNIT_CODE_TAKEN',
+    );
 
-    const loop = await admin.request('PUT', `/api/admin/units/${u.tianhe.id}`, { name: '天河区政府', kind: 'district_gov', parentId: id, regionCode: '440106', active: true });
+    const loop = await admin.request('PUT', `/api/admin/units/${u.tianhe.id}`, {
+      name: '天河区政府',
+      kind: 'district_gov',
+      parentId: id,
+      regionCode: '440106',
+      active: true,
+    });
     expect(loop.status).toBe(400);
     expect(loop.body).toMatchObject({ code: 'UNIT_PARENT_INVALID', message: expect.stringContaining('循环') });
-    const badRegion = await admin.request('PUT', `/api/admin/units/${id}`, { name: '林和街道', kind: 'street', parentId: u.tianhe.id, regionCode: '999999', active: true });
+    const badRegion = await admin.request('PUT', `/api/admin/units/${id}`, {
+      name: '林和街道',
+      kind: 'street',
+      parentId: u.tianhe.id,
+      regionCode: '999999',
+      active: true,
+    });
     expect(badRegion.body.code).toBe('REGION_NOT_FOUND');
 
-    const renamed = await admin.request('PUT', `/api/admin/units/${id}`, { name: '林和街道', kind: 'street', parentId: u.tianhe.id, regionCode: '440106', active: false });
+    const renamed = await admin.request('PUT', `/api/admin/units/${id}`, {
+      name: '林和街道',
+      kind: 'street',
+      parentId: u.tianhe.id,
+      regionCode: '440106',
+      active: false,
+    });
     expect(renamed.status).toBe(200);
     const list = (await admin.get('/api/admin/units')).body.data as { id: string; name: string; active: boolean }[];
     expect(list.find((x) => x.id === id)).toMatchObject({ name: '林和街道', active: false });
@@ -61,14 +98,22 @@ describe('units (承办单位)', () => {
   });
 
   it('will not deactivate a unit that still leads a dispatch rule', async () => {
-    const r = await admin.request('PUT', `/api/admin/units/${u.zhujian.id}`, { name: '住建局', kind: 'functional', parentId: null, regionCode: '440100', active: false });
+    const r = await admin.request('PUT', `/api/admin/units/${u.zhujian.id}`, {
+      name: '住建局',
+      kind: 'functional',
+      parentId: null,
+      regionCode: '440100',
+      active: false,
+    });
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ code: 'UNIT_IN_USE', rules: 1 });
   });
 
   it('is for the administrator only', async () => {
     expect((await supervisor.get('/api/admin/units')).status).toBe(403);
-    expect((await supervisor.post('/api/admin/units', { code: 'X1', name: '某单位', kind: 'functional', parentId: null, regionCode: '440100' })).status).toBe(403);
+    expect((await supervisor.post('/api/admin/units', { code: 'X1', name: '某单位', kind: 'functional', parentId: null, regionCode: '440100' })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -99,19 +144,41 @@ describe('staff accounts', () => {
   it('refuses a clerk without a unit, a taken username or extension, and disabling oneself, each in words', async () => {
     const noUnit = await admin.post('/api/admin/users', { username: 'clerk.x', displayName: '某', role: 'unit_clerk', unitId: null, phoneExtension: null });
     expect(noUnit.body).toMatchObject({ code: 'USER_UNIT_REQUIRED', message: '承办单位账号必须选择所属单位' });
-    expect((await admin.post('/api/admin/users', { username: 'agent.wang', displayName: '另一个', role: 'agent', unitId: null, phoneExtension: null })).body.code).toBe('USERNAME_TAKEN');
-    expect((await admin.post('/api/admin/users', { username: 'agent.li', displayName: '李', role: 'agent', unitId: null, phoneExtension: '8123' })).body.code).toBe('EXTENSION_TAKEN');
-    const self = await admin.request('PUT', `/api/admin/users/${adminId}`, { displayName: 'x', role: 'admin', unitId: null, phoneExtension: null, active: false });
+    expect(
+      (await admin.post('/api/admin/users', { username: 'agent.wang', displayName: '另一个', role: 'agent', unitId: null, phoneExtension: null })).body.code,
+    ).toBe('USERNAME_TAKEN');
+    expect(
+      (await admin.post('/api/admin/users', { username: 'agent.li', displayName: '李', role: 'agent', unitId: null, phoneExtension: '8123' })).body.code,
+    ).toBe('EXTENSION_TAKEN');
+    const self = await admin.request('PUT', `/api/admin/users/${adminId}`, {
+      displayName: 'x',
+      role: 'admin',
+      unitId: null,
+      phoneExtension: null,
+      active: false,
+    });
     expect(self.body.code).toBe('CANNOT_CHANGE_SELF');
   });
 
   it('disabling ends the sessions at once; unlocking lifts the lockout; MFA status shows and resets', async () => {
     const { user } = await makeUser(env, 'supervisor');
     const sup = await ApiClient.login(env.baseUrl, user.username);
-    const off = await admin.request('PUT', `/api/admin/users/${user.id}`, { displayName: user.displayName, role: 'supervisor', unitId: null, phoneExtension: null, active: false });
+    const off = await admin.request('PUT', `/api/admin/users/${user.id}`, {
+      displayName: user.displayName,
+      role: 'supervisor',
+      unitId: null,
+      phoneExtension: null,
+      active: false,
+    });
     expect(off.status).toBe(200);
     expect((await sup.get('/api/auth/me')).status).toBe(401);
-    await admin.request('PUT', `/api/admin/users/${user.id}`, { displayName: user.displayName, role: 'supervisor', unitId: null, phoneExtension: null, active: true });
+    await admin.request('PUT', `/api/admin/users/${user.id}`, {
+      displayName: user.displayName,
+      role: 'supervisor',
+      unitId: null,
+      phoneExtension: null,
+      active: true,
+    });
 
     for (let i = 0; i < 5; i++) await new ApiClient(env.baseUrl).post('/api/auth/login', { username: user.username, password: 'wrong-password' });
     let row = ((await admin.get('/api/admin/users')).body.data as { id: string; lockedUntil: string | null }[]).find((x) => x.id === user.id)!;
@@ -173,10 +240,16 @@ describe('knowledge base for its editors', () => {
 
 describe('category tree versions', () => {
   it('lists the versions, exports one as CSV and says what changed between two by code', async () => {
-    await importCategoryTree(env.rt.db, [
-      { code: '01', name: '城乡建设管理', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-      { code: '04', name: '环境保护', parentCode: null, level: 1 },
-    ], 'v2', 'test');
+    await importCategoryTree(
+      env.rt.db,
+      [
+        { code: '01', name: '城乡建设管理', parentCode: null, level: 1 },
+        { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+        { code: '04', name: '环境保护', parentCode: null, level: 1 },
+      ],
+      'v2',
+      'test',
+    );
     const versions = (await supervisor.get('/api/admin/category-versions')).body.data as { version: number; nodes: number }[];
     expect(versions.map((v) => v.nodes)).toEqual([3, 3]);
     const [to, from] = versions.map((v) => v.version);
@@ -200,7 +273,11 @@ describe('time limits', () => {
     expect(bad.body.issues[0]).toMatchObject({ code: 'HOLIDAY_WORKDAY_ON_WEEKDAY', date: '2030-03-05' });
     expect((await admin.request('PUT', '/api/admin/holidays/2030', { rows: [{ date: '2030-10-01', kind: 'holiday', name: '国庆节' }] })).status).toBe(200);
     expect((await admin.post('/api/admin/sla-policies/preset', { name: 'guangdong-2022' })).status).toBe(200);
-    const rows = (await env.rt.db.execute<{ action: string }>(sql`select action from audit_log where action in ('holidays.replaced', 'sla_policy.preset_applied') order by id`)).rows;
+    const rows = (
+      await env.rt.db.execute<{ action: string }>(
+        sql`select action from audit_log where action in ('holidays.replaced', 'sla_policy.preset_applied') order by id`,
+      )
+    ).rows;
     expect(rows.map((x) => x.action)).toEqual(['holidays.replaced', 'sla_policy.preset_applied']);
   });
 });

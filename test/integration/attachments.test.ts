@@ -14,8 +14,11 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const TEXT = Buffer.from('这是一段文字，不是照片。This is not a photo at all.\n');
 
-const counts = async () => (await env.rt.db.execute<{ tickets: number; files: number }>(sql`select
-  (select count(*)::int from tickets) as tickets, (select count(*)::int from channel_attachments) as files`)).rows[0];
+const counts = async () =>
+  (
+    await env.rt.db.execute<{ tickets: number; files: number }>(sql`select
+  (select count(*)::int from tickets) as tickets, (select count(*)::int from channel_attachments) as files`)
+  ).rows[0];
 
 async function smsCode(phone: string) {
   const c = new ApiClient(env.baseUrl);
@@ -57,17 +60,22 @@ describe('citizen appeal with files', () => {
 
   it('stores the files with the ticket, typed by their bytes: a PNG named .jpg is a PNG', async () => {
     const phone = '13700000101';
-    const r = await portal().upload('/api/public/appeals', appealForm(
-      { phone, code: await smsCode(phone), content: '小区门口路灯坏了一个月，晚上很黑', address: '天河路 1 号' },
-      [{ name: '路灯.jpg', type: 'image/jpeg', bytes: PNG }, { name: 'report.pdf', type: 'application/pdf', bytes: PDF }],
-    ));
+    const r = await portal().upload(
+      '/api/public/appeals',
+      appealForm({ phone, code: await smsCode(phone), content: '小区门口路灯坏了一个月，晚上很黑', address: '天河路 1 号' }, [
+        { name: '路灯.jpg', type: 'image/jpeg', bytes: PNG },
+        { name: 'report.pdf', type: 'application/pdf', bytes: PDF },
+      ]),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     ticketId = await ticketIdOf(r.body.data.number);
     const detail = (await agent.get(`/api/tickets/${ticketId}`)).body.data;
     const registered = detail.timeline.find((e: { type: string }) => e.type === 'ticket.registered');
     files = registered.data.files;
     expect(files.map((f) => [f.name, f.mime, f.kind, f.size])).toEqual([
-      ['路灯.jpg', 'image/png', 'image', PNG.length], ['report.pdf', 'application/pdf', 'document', PDF.length]]);
+      ['路灯.jpg', 'image/png', 'image', PNG.length],
+      ['report.pdf', 'application/pdf', 'document', PDF.length],
+    ]);
     expect(registered.data.attachments).toBe(2);
     for (const f of files) expect(f.storageKey).toMatch(/^att:[0-9a-f-]{36}$/);
 
@@ -86,10 +94,13 @@ describe('citizen appeal with files', () => {
   it('refuses a text file renamed .jpg with 415, and keeps no ticket and no file', async () => {
     const before = await counts();
     const phone = '13700000102';
-    const r = await portal().upload('/api/public/appeals', appealForm(
-      { phone, code: await smsCode(phone), content: '附件是一段改了扩展名的文字' },
-      [{ name: 'ok.png', type: 'image/png', bytes: PNG }, { name: 'photo.jpg', type: 'image/jpeg', bytes: TEXT }],
-    ));
+    const r = await portal().upload(
+      '/api/public/appeals',
+      appealForm({ phone, code: await smsCode(phone), content: '附件是一段改了扩展名的文字' }, [
+        { name: 'ok.png', type: 'image/png', bytes: PNG },
+        { name: 'photo.jpg', type: 'image/jpeg', bytes: TEXT },
+      ]),
+    );
     expect(r.status).toBe(415);
     expect(r.body.code).toBe('UNSUPPORTED_MEDIA');
     expect(r.body.detail).toContain('photo.jpg');
@@ -100,8 +111,10 @@ describe('citizen appeal with files', () => {
     const before = await counts();
     const phone = '13700000103';
     const big = Buffer.concat([PNG, Buffer.alloc(21 * 1024 * 1024)]);
-    const r = await portal().upload('/api/public/appeals', appealForm(
-      { phone, code: await smsCode(phone), content: '一张很大的照片，超过二十兆' }, [{ name: 'big.png', type: 'image/png', bytes: big }]));
+    const r = await portal().upload(
+      '/api/public/appeals',
+      appealForm({ phone, code: await smsCode(phone), content: '一张很大的照片，超过二十兆' }, [{ name: 'big.png', type: 'image/png', bytes: big }]),
+    );
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(r.body.detail).toContain('20 MB');
@@ -112,8 +125,13 @@ describe('citizen appeal with files', () => {
     const before = await counts();
     const phone = '13700000104';
     const f = Buffer.concat([PNG, Buffer.alloc(Math.round(16.8 * 1024 * 1024))]);
-    const r = await portal().upload('/api/public/appeals', appealForm(
-      { phone, code: await smsCode(phone), content: '三张大照片加起来超过五十兆' }, [1, 2, 3].map((i) => ({ name: `${i}.png`, type: 'image/png', bytes: f }))));
+    const r = await portal().upload(
+      '/api/public/appeals',
+      appealForm(
+        { phone, code: await smsCode(phone), content: '三张大照片加起来超过五十兆' },
+        [1, 2, 3].map((i) => ({ name: `${i}.png`, type: 'image/png', bytes: f })),
+      ),
+    );
     expect(r.status).toBe(413);
     expect(r.body.detail).toContain('50 MB');
     expect(await counts()).toEqual(before);
@@ -122,8 +140,13 @@ describe('citizen appeal with files', () => {
   it('refuses 10 files with 413 (at most 9), and keeps nothing', async () => {
     const before = await counts();
     const phone = '13700000105';
-    const r = await portal().upload('/api/public/appeals', appealForm(
-      { phone, code: await smsCode(phone), content: '十张照片，多了一张' }, Array.from({ length: 10 }, (_, i) => ({ name: `${i}.png`, type: 'image/png', bytes: PNG }))));
+    const r = await portal().upload(
+      '/api/public/appeals',
+      appealForm(
+        { phone, code: await smsCode(phone), content: '十张照片，多了一张' },
+        Array.from({ length: 10 }, (_, i) => ({ name: `${i}.png`, type: 'image/png', bytes: PNG })),
+      ),
+    );
     expect(r.status).toBe(413);
     expect(r.body.detail).toMatch(/9/);
     expect(await counts()).toEqual(before);
@@ -132,15 +155,25 @@ describe('citizen appeal with files', () => {
   it('takes 9 files, and still checks the SMS code and fields of a multipart appeal (nothing stored on refusal)', async () => {
     const phone = '13700000106';
     const before = await counts();
-    const wrong = await portal().upload('/api/public/appeals', appealForm({ phone, code: '000000', content: '验证码错误的诉求内容' },
-      [{ name: 'a.png', type: 'image/png', bytes: PNG }]));
+    const wrong = await portal().upload(
+      '/api/public/appeals',
+      appealForm({ phone, code: '000000', content: '验证码错误的诉求内容' }, [{ name: 'a.png', type: 'image/png', bytes: PNG }]),
+    );
     expect(wrong.body.code).toBe('SMS_CODE_INVALID');
-    const bad = await portal().upload('/api/public/appeals', appealForm({ phone, code: '123456', content: '短' }, [{ name: 'a.png', type: 'image/png', bytes: PNG }]));
+    const bad = await portal().upload(
+      '/api/public/appeals',
+      appealForm({ phone, code: '123456', content: '短' }, [{ name: 'a.png', type: 'image/png', bytes: PNG }]),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(await counts()).toEqual(before);
-    const nine = await portal().upload('/api/public/appeals', appealForm({ phone, code: await smsCode(phone), content: '九张照片，正好是上限' },
-      Array.from({ length: 9 }, (_, i) => ({ name: `${i}.png`, type: 'image/png', bytes: PNG }))));
+    const nine = await portal().upload(
+      '/api/public/appeals',
+      appealForm(
+        { phone, code: await smsCode(phone), content: '九张照片，正好是上限' },
+        Array.from({ length: 9 }, (_, i) => ({ name: `${i}.png`, type: 'image/png', bytes: PNG })),
+      ),
+    );
     expect(nine.status).toBe(201);
     expect(await counts()).toEqual({ tickets: before.tickets + 1, files: before.files + 9 });
   });
@@ -164,8 +197,12 @@ describe('citizen appeal with files', () => {
     expect(JSON.stringify(seen.body)).toContain(files[0].storageKey);
   });
 
-  it('a unit replies with an uploaded file; another ticket\'s file or another unit\'s upload is refused', async () => {
-    const form = () => { const f = new FormData(); f.append('files', new Blob([new Uint8Array(PNG)]), '现场整改.png'); return f; };
+  it("a unit replies with an uploaded file; another ticket's file or another unit's upload is refused", async () => {
+    const form = () => {
+      const f = new FormData();
+      f.append('files', new Blob([new Uint8Array(PNG)]), '现场整改.png');
+      return f;
+    };
     expect((await clerkB.upload(`/api/tickets/${ticketId}/attachments`, form())).status).toBe(404);
     const liar = new FormData();
     liar.append('files', new Blob([new Uint8Array(TEXT)], { type: 'image/jpeg' }), 'fix.jpg');
@@ -173,8 +210,10 @@ describe('citizen appeal with files', () => {
     const up = await clerkA.upload(`/api/tickets/${ticketId}/attachments`, form());
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect(up.body.data).toMatchObject({ name: '现场整改.png', mime: 'image/png', size: PNG.length });
-    const audit = (await env.rt.db.execute<{ role: string; data: { storageKey: string } }>(sql`select actor_role as role, data from audit_log
-      where action = 'attachment.uploaded' and entity_id = ${ticketId}`)).rows;
+    const audit = (
+      await env.rt.db.execute<{ role: string; data: { storageKey: string } }>(sql`select actor_role as role, data from audit_log
+      where action = 'attachment.uploaded' and entity_id = ${ticketId}`)
+    ).rows;
     expect(audit).toEqual([{ role: 'unit_clerk', data: expect.objectContaining({ storageKey: up.body.data.storageKey }) }]);
 
     await clerkA.action(ticketId, 'sign');

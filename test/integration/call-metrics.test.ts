@@ -20,18 +20,32 @@ const at = (hms: string) => `${day}T${hms}+08:00`;
 async function send(events: unknown[]) {
   const body = JSON.stringify(events);
   const res = await fetch(`${env.baseUrl}/channels/phone/events`, {
-    method: 'POST', body,
-    headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) },
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+    },
   });
   expect(res.status).toBe(202);
 }
 const ev = (callId: string, eventId: string, type: string, hms: string, extra: Record<string, unknown> = {}) => ({
-  eventId, callId, type, at: at(hms), direction: 'inbound', caller: '13911112222', callee: '12345', ...extra,
+  eventId,
+  callId,
+  type,
+  at: at(hms),
+  direction: 'inbound',
+  caller: '13911112222',
+  callee: '12345',
+  ...extra,
 });
 async function phoneFigures() {
   const r = await supervisor.get(`/api/reports/measures?from=${day}&to=${day}&by=channel&key=phone`);
   expect(r.status).toBe(200);
-  return r.body.data as { rows: { counters: Record<string, number>; figures: Record<string, number | null> }[]; measures: { code: string; definition: string }[] };
+  return r.body.data as {
+    rows: { counters: Record<string, number>; figures: Record<string, number | null> }[];
+    measures: { code: string; definition: string }[];
+  };
 }
 
 describe('call measures', () => {
@@ -46,8 +60,10 @@ describe('call measures', () => {
     // C: an IVR then hang-up after 30 s without an agent (放弃呼叫).
     await send([ev('C', 'C1', 'ringing', '10:20:00'), ev('C', 'C2', 'ivr', '10:20:05', { ivrDigits: ['1'] }), ev('C', 'C3', 'ended', '10:20:30')]);
     // D: an outbound callback call, not part of the inbound measures.
-    await send([ev('D', 'D1', 'answered', '11:00:00', { direction: 'outbound', caller: '12345', callee: '13911112222' }),
-      ev('D', 'D2', 'ended', '11:02:00', { direction: 'outbound', caller: '12345', callee: '13911112222' })]);
+    await send([
+      ev('D', 'D1', 'answered', '11:00:00', { direction: 'outbound', caller: '12345', callee: '13911112222' }),
+      ev('D', 'D2', 'ended', '11:02:00', { direction: 'outbound', caller: '12345', callee: '13911112222' }),
+    ]);
     // A CTI retry of A's events adds nothing.
     await send([ev('A', 'A3', 'ended', '10:05:20'), ev('A', 'A2', 'answered', '10:00:20', { agentExtension: '8001' })]);
 

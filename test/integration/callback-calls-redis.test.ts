@@ -43,15 +43,23 @@ afterAll(async () => {
   await db.drop();
 });
 
-const unsentDials = async () => (await rt.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where sent_at is null and topic = 'callback.dial'`)).rows[0].n;
+const unsentDials = async () =>
+  (await rt.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where sent_at is null and topic = 'callback.dial'`)).rows[0].n;
 
 describe('callback calls and a Redis outage', () => {
   it('keeps the attempt while Redis is down and places the call once it is back', async () => {
     const ctx = makeCtx({ db: rt.db, actor: agent, log: rt.log, svc: rt.svc });
-    const t = await registerTicket(ctx, { channel: 'phone', channelAccount: '', externalId: 'x-1', citizen: { phone: '13900139000' },
-      content: { text: '回访测试' }, attachments: [] });
-    const taskId = (await rt.db.transaction((tx) => createCallbackTask(tx, { ticketId: t.ticketId, round: 0, unitId: null, reason: 'sample',
-      dueAt: new Date(Date.now() + 86400_000) })))!;
+    const t = await registerTicket(ctx, {
+      channel: 'phone',
+      channelAccount: '',
+      externalId: 'x-1',
+      citizen: { phone: '13900139000' },
+      content: { text: '回访测试' },
+      attachments: [],
+    });
+    const taskId = (await rt.db.transaction((tx) =>
+      createCallbackTask(tx, { ticketId: t.ticketId, round: 0, unitId: null, reason: 'sample', dueAt: new Date(Date.now() + 86400_000) }),
+    ))!;
     await rt.relay.drain();
 
     await redis.stop();
@@ -63,7 +71,14 @@ describe('callback calls and a Redis outage', () => {
     expect((await rt.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, taskId))).map((a) => a.status)).toEqual(['requested']);
 
     await redis.start();
-    worker = startEventsWorker(rt, redis.url, undefined, { cti: { placeCall: async (req) => { placed.push(req); return { ok: true, status: 202 }; } } });
+    worker = startEventsWorker(rt, redis.url, undefined, {
+      cti: {
+        placeCall: async (req) => {
+          placed.push(req);
+          return { ok: true, status: 202 };
+        },
+      },
+    });
     for (let i = 0; i < 100 && (placed.length === 0 || (await unsentDials()) > 0); i++) {
       await rt.relay.drain();
       await new Promise((r) => setTimeout(r, 100));

@@ -51,9 +51,17 @@ beforeAll(async () => {
       const h = (n: string) => String(req.headers[n] ?? '');
       const sig = expectedSignature(OUR_KEY.secret, req.method!, req.url!, h('x-rexian-timestamp'), h('x-rexian-nonce'), body);
       const fresh = Math.abs(Date.now() / 1000 - Number(h('x-rexian-timestamp'))) <= 300;
-      cti.requests.push({ path: req.url!, body: JSON.parse(body.toString('utf8')), keyId: h('x-rexian-key-id'),
-        signatureOk: fresh && h('x-rexian-signature') === sig && h('x-rexian-nonce').length >= 16 });
-      if (cti.refuseNext > 0) { cti.refuseNext--; res.writeHead(503).end(); return; }
+      cti.requests.push({
+        path: req.url!,
+        body: JSON.parse(body.toString('utf8')),
+        keyId: h('x-rexian-key-id'),
+        signatureOk: fresh && h('x-rexian-signature') === sig && h('x-rexian-nonce').length >= 16,
+      });
+      if (cti.refuseNext > 0) {
+        cti.refuseNext--;
+        res.writeHead(503).end();
+        return;
+      }
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
     });
   });
@@ -67,9 +75,10 @@ beforeAll(async () => {
   dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
   clerk = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: unit.id })).user.username);
   await setPolicy(env.rt.db, { sampleRate: 1, callbackBy: 'cti', maxAttempts: 3, dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18 }, null);
-  cal = createCalendar(await env.rt.db.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays) as HolidayRow[]);
+  cal = createCalendar((await env.rt.db.select({ date: holidays.date, kind: holidays.kind, name: holidays.name }).from(holidays)) as HolidayRow[]);
   worker = startEventsWorker(env.rt, 'redis://127.0.0.1:6379', undefined, {
-    cti: new CtiOutboundClient({ baseUrl: ctiUrl, keyId: OUR_KEY.id, secret: OUR_KEY.secret }), publicBaseUrl: 'https://12345.example.gov.cn',
+    cti: new CtiOutboundClient({ baseUrl: ctiUrl, keyId: OUR_KEY.id, secret: OUR_KEY.secret }),
+    publicBaseUrl: 'https://12345.example.gov.cn',
   });
 });
 
@@ -77,7 +86,6 @@ afterAll(async () => {
   await worker?.close();
   await new Promise((r) => ctiServer.close(r));
 });
-
 
 async function closedTicket(phone: string) {
   const { ticketId } = await makeTicket(env, agentActor, { phone });
@@ -89,13 +97,18 @@ async function closedTicket(phone: string) {
 async function sendEvents(events: unknown[]) {
   const body = JSON.stringify(events);
   const res = await fetch(`${env.baseUrl}/channels/phone/events`, {
-    method: 'POST', body,
-    headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) },
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+    },
   });
   expect(res.status).toBe(202);
 }
 
-const attemptsOf = (callbackId: string) => env.rt.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, callbackId)).orderBy(asc(callbackAttempts.attempt));
+const attemptsOf = (callbackId: string) =>
+  env.rt.db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, callbackId)).orderBy(asc(callbackAttempts.attempt));
 const taskOf = async (id: string) => (await env.rt.db.select().from(callbacks).where(eq(callbacks.id, id)))[0];
 async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -107,11 +120,19 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false>, m
   }
 }
 const dial = (now: Date) => dialDueCallbacks(env.ctx(SYSTEM, now));
-const placed = (callbackId: string, n: number) => until(`attempt ${n} placed`, async () => {
-  const a = (await attemptsOf(callbackId))[n - 1];
-  return a?.status === 'placed' && a;
+const placed = (callbackId: string, n: number) =>
+  until(`attempt ${n} placed`, async () => {
+    const a = (await attemptsOf(callbackId))[n - 1];
+    return a?.status === 'placed' && a;
+  });
+const call = (callbackId: string, callId: string, at: Date) => ({
+  callId,
+  direction: 'outbound',
+  caller: '12345',
+  callee: '13800138000',
+  callbackTaskId: callbackId,
+  at: at.toISOString(),
 });
-const call = (callbackId: string, callId: string, at: Date) => ({ callId, direction: 'outbound', caller: '12345', callee: '13800138000', callbackTaskId: callbackId, at: at.toISOString() });
 const chinaHour = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCHours();
 
 describe('callback calls (回访外呼)', () => {
@@ -128,7 +149,10 @@ describe('callback calls (回访外呼)', () => {
       expect(r).toMatchObject({ path: '/cti/outbound-calls', keyId: OUR_KEY.id, signatureOk: true, body: { taskId: cb.id, to: '13800138000', survey: true } });
     }
     const end1 = new Date(t0.getTime() + 60_000);
-    await sendEvents([{ ...call(cb.id, 'ob-1', t0), eventId: 'ob-1-r', type: 'ringing' }, { ...call(cb.id, 'ob-1', end1), eventId: 'ob-1-e', type: 'ended', hangupCause: 'NO_ANSWER' }]);
+    await sendEvents([
+      { ...call(cb.id, 'ob-1', t0), eventId: 'ob-1-r', type: 'ringing' },
+      { ...call(cb.id, 'ob-1', end1), eventId: 'ob-1-e', type: 'ended', hangupCause: 'NO_ANSWER' },
+    ]);
     let task = await taskOf(cb.id);
     expect((await attemptsOf(cb.id)).map((a) => [a.attempt, a.channel, a.status, a.callId])).toEqual([[1, 'phone', 'no_answer', 'ob-1']]);
     expect(task).toMatchObject({ status: 'pending', attempts: 1 });
@@ -171,11 +195,19 @@ describe('callback calls (回访外呼)', () => {
     expect(await attemptsOf(cb.id)).toHaveLength(4);
     expect(cti.requests).toHaveLength(4);
     const timeline = (await agent.get(`/api/tickets/${ticketId}`)).body.data.timeline as { type: string; data: { via?: string; outcome?: string } }[];
-    expect(timeline.filter((e) => e.type === 'callback.completed' && e.data.via === 'cti').map((e) => e.data.outcome)).toEqual(['no_answer', 'busy', 'no_answer']);
+    expect(timeline.filter((e) => e.type === 'callback.completed' && e.data.via === 'cti').map((e) => e.data.outcome)).toEqual([
+      'no_answer',
+      'busy',
+      'no_answer',
+    ]);
     // The agent's task detail lists every attempt.
     const detail = (await agent.get(`/api/callbacks/${cb.id}`)).body.data;
-    expect(detail.dialAttempts.map((a: { channel: string; status: string }) => `${a.channel}:${a.status}`))
-      .toEqual(['phone:no_answer', 'phone:busy', 'phone:no_answer', 'sms:sent']);
+    expect(detail.dialAttempts.map((a: { channel: string; status: string }) => `${a.channel}:${a.status}`)).toEqual([
+      'phone:no_answer',
+      'phone:busy',
+      'phone:no_answer',
+      'sms:sent',
+    ]);
   });
 
   it('an answered callback call: the survey key rates the ticket and completes the task', async () => {
@@ -184,14 +216,17 @@ describe('callback calls (回访外呼)', () => {
     expect(await dial(t0)).toBe(1);
     await placed(cb.id, 1);
     const c = { ...call(cb.id, 'ob-9', t0), callee: '13900139000' };
-    await sendEvents([{ ...c, eventId: 'ob-9-a', type: 'answered' }, { ...c, eventId: 'ob-9-s', type: 'survey_result', surveyDigit: '1' },
-      { ...c, eventId: 'ob-9-e', type: 'ended', durationSec: 50 }]);
+    await sendEvents([
+      { ...c, eventId: 'ob-9-a', type: 'answered' },
+      { ...c, eventId: 'ob-9-s', type: 'survey_result', surveyDigit: '1' },
+      { ...c, eventId: 'ob-9-e', type: 'ended', durationSec: 50 },
+    ]);
     expect((await attemptsOf(cb.id)).map((a) => a.status)).toEqual(['answered']);
     expect(await taskOf(cb.id)).toMatchObject({ status: 'done', score: 5, channel: 'ivr' });
     expect((await env.rt.db.select().from(ratings).where(eq(ratings.ticketId, ticketId))).map((r) => [r.score, r.source])).toEqual([[5, 'ivr']]);
   });
 
-  it('a centre that goes back to agents\' calls: due tasks are not dialled and stay on the agents\' list', async () => {
+  it("a centre that goes back to agents' calls: due tasks are not dialled and stay on the agents' list", async () => {
     const { cb } = await closedTicket('13700137000');
     await setPolicy(env.rt.db, { callbackBy: 'agent' }, null);
     const requests = cti.requests.length;

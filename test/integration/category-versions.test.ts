@@ -29,30 +29,67 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   return r.body.data;
 }
 
-const codesOf = async (version: number) => Object.fromEntries((await env.rt.db.execute<{ code: string; name: string }>(
-  sql`select code, name from categories where version = ${version} order by code`)).rows.map((r) => [r.name, r.code]));
+const codesOf = async (version: number) =>
+  Object.fromEntries(
+    (await env.rt.db.execute<{ code: string; name: string }>(sql`select code, name from categories where version = ${version} order by code`)).rows.map((r) => [
+      r.name,
+      r.code,
+    ]),
+  );
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 describe('category tree versions', () => {
   let v1: number, v2: number;
 
   it('keeps codes stable when a tree of names is imported again with a node inserted before others', async () => {
-    v1 = (await ok(admin.post('/api/admin/category-versions/import-tree', { label: '2025版', tree: { children: [
-      { name: '城乡建设', children: [{ name: '物业管理' }, { name: '房屋安全' }] },
-      { name: '环境保护', children: [{ name: '噪声污染' }] },
-    ] } }), 201)).version;
+    v1 = (
+      await ok(
+        admin.post('/api/admin/category-versions/import-tree', {
+          label: '2025版',
+          tree: {
+            children: [
+              { name: '城乡建设', children: [{ name: '物业管理' }, { name: '房屋安全' }] },
+              { name: '环境保护', children: [{ name: '噪声污染' }] },
+            ],
+          },
+        }),
+        201,
+      )
+    ).version;
     expect(await codesOf(v1)).toEqual({ 城乡建设: '01', 物业管理: '0101', 房屋安全: '0102', 环境保护: '02', 噪声污染: '0201' });
     // Positional numbering would make 物业管理 0102 and 环境保护 03: the codes of unchanged nodes must not move.
-    const second = await ok(admin.post('/api/admin/category-versions/import-tree', { label: '2026版', tree: { children: [
-      { name: '城乡建设', children: [{ name: '加装电梯' }, { name: '物业管理' }, { name: '房屋安全' }] },
-      { name: '交通运输', children: [{ name: '公交服务' }] },
-      { name: '环境保护', children: [{ name: '噪声污染' }] },
-    ] } }), 201);
+    const second = await ok(
+      admin.post('/api/admin/category-versions/import-tree', {
+        label: '2026版',
+        tree: {
+          children: [
+            { name: '城乡建设', children: [{ name: '加装电梯' }, { name: '物业管理' }, { name: '房屋安全' }] },
+            { name: '交通运输', children: [{ name: '公交服务' }] },
+            { name: '环境保护', children: [{ name: '噪声污染' }] },
+          ],
+        },
+      }),
+      201,
+    );
     v2 = second.version;
-    expect(await codesOf(v2)).toEqual({ 城乡建设: '01', 加装电梯: '0103', 物业管理: '0101', 房屋安全: '0102', 交通运输: '03', 公交服务: '0301',
-      环境保护: '02', 噪声污染: '0201' });
+    expect(await codesOf(v2)).toEqual({
+      城乡建设: '01',
+      加装电梯: '0103',
+      物业管理: '0101',
+      房屋安全: '0102',
+      交通运输: '03',
+      公交服务: '0301',
+      环境保护: '02',
+      噪声污染: '0201',
+    });
     const map = await ok(supervisor.get(`/api/admin/category-versions/${v2}/mapping`));
-    expect(map.pairs.map((p: { fromCode: string; toCode: string }) => `${p.fromCode}>${p.toCode}`)).toEqual(['01>01', '0101>0101', '0102>0102', '02>02', '0201>0201']);
+    expect(map.pairs.map((p: { fromCode: string; toCode: string }) => `${p.fromCode}>${p.toCode}`)).toEqual([
+      '01>01',
+      '0101>0101',
+      '0102>0102',
+      '02>02',
+      '0201>0201',
+    ]);
     expect(map.retired).toEqual([]);
     const versions = await ok(admin.get('/api/admin/category-versions'));
     expect(versions[0]).toMatchObject({ version: v2, current: true, nodes: 8, mapped: 5 });
@@ -68,7 +105,10 @@ describe('category tree versions', () => {
     expect((await admin.download(`/api/admin/category-versions/${v3}/export`)).bytes.toString('utf8')).toBe(csv);
 
     const before = (await ok(admin.get('/api/admin/category-versions'))).length;
-    const bad = await admin.post('/api/admin/category-versions/import', { label: 'x', csv: 'code,name,parent_code,level\n01,城乡建设,,1\n0101,物业,09,2\n0102,房屋,01,3\n' });
+    const bad = await admin.post('/api/admin/category-versions/import', {
+      label: 'x',
+      csv: 'code,name,parent_code,level\n01,城乡建设,,1\n0101,物业,09,2\n0102,房屋,01,3\n',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('CATEGORY_TABLE_INVALID');
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['row 2.parent_code', 'row 3.level']);
@@ -87,8 +127,15 @@ describe('category tree versions', () => {
     expect((await ticketState(env, desk.id)).ticket).toMatchObject({ categoryCode: '0102', categoryVersion: current });
 
     // The city merges 物业管理 and 房屋安全 into one node under a new code, and retires 加装电梯.
-    const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0104,物业与房屋安全,01,2,0101|0102', '02,环境保护,,1,',
-      '0201,噪声污染,02,2,', '03,交通运输,,1,', '0301,公交服务,03,2,'].join('\n');
+    const csv = [
+      'code,name,parent_code,level,replaces',
+      '01,城乡建设,,1,',
+      '0104,物业与房屋安全,01,2,0101|0102',
+      '02,环境保护,,1,',
+      '0201,噪声污染,02,2,',
+      '03,交通运输,,1,',
+      '0301,公交服务,03,2,',
+    ].join('\n');
     const merged = await ok(admin.post('/api/admin/category-versions/import', { label: '2027版', csv }), 201);
     const map = await ok(admin.get(`/api/admin/category-versions/${merged.version}/mapping`));
     expect(map.pairs.filter((p: { toCode: string }) => p.toCode === '0104').map((p: { fromCode: string }) => p.fromCode)).toEqual(['0101', '0102']);
@@ -112,12 +159,23 @@ describe('category tree versions', () => {
     await ok(agent.action(old.ticketId, 'submit', { appealType: 'complaint', categoryCode: '0301' }));
 
     // 公交服务 is renamed under a new code.
-    const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0104,物业与房屋安全,01,2,', '02,环境保护,,1,', '0201,噪声污染,02,2,',
-      '03,交通运输,,1,', '0302,公共交通服务,03,2,0301'].join('\n');
+    const csv = [
+      'code,name,parent_code,level,replaces',
+      '01,城乡建设,,1,',
+      '0104,物业与房屋安全,01,2,',
+      '02,环境保护,,1,',
+      '0201,噪声污染,02,2,',
+      '03,交通运输,,1,',
+      '0302,公共交通服务,03,2,0301',
+    ].join('\n');
     const next = (await ok(admin.post('/api/admin/category-versions/import', { label: '2028版', csv }), 201)).version as number;
     const rules = await ok(admin.get('/api/admin/dispatch-rules'));
-    expect(rules.filter((r: { leadUnitId: string }) => r.leadUnitId === unit.id).map((r: { categoryVersion: number; categoryCode: string }) =>
-      `${r.categoryVersion}:${r.categoryCode}`).sort()).toEqual([`${current}:0301`, `${next}:0302`]);
+    expect(
+      rules
+        .filter((r: { leadUnitId: string }) => r.leadUnitId === unit.id)
+        .map((r: { categoryVersion: number; categoryCode: string }) => `${r.categoryVersion}:${r.categoryCode}`)
+        .sort(),
+    ).toEqual([`${current}:0301`, `${next}:0302`]);
 
     const fresh = await makeTicket(env, agentActor);
     await ok(agent.action(fresh.ticketId, 'submit', { appealType: 'complaint', categoryCode: '0302' }));
@@ -132,16 +190,32 @@ describe('category tree versions', () => {
     const versions = await ok(admin.get('/api/admin/category-versions'));
     const latest = versions[0].version as number;
     // Against 01/0104/02/0201/03/0302: 噪声污染 renamed, 0302 moved under 01, 0104 continued by 0105, 03 retired, 04 added.
-    const csv = ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0105,物业服务,01,2,0104', '0302,公共交通服务,01,2,', '02,环境保护,,1,',
-      '0201,噪声扰民,02,2,', '04,教育,,1,'].join('\n');
+    const csv = [
+      'code,name,parent_code,level,replaces',
+      '01,城乡建设,,1,',
+      '0105,物业服务,01,2,0104',
+      '0302,公共交通服务,01,2,',
+      '02,环境保护,,1,',
+      '0201,噪声扰民,02,2,',
+      '04,教育,,1,',
+    ].join('\n');
     const p = await ok(admin.post('/api/admin/category-versions/preview', { csv }));
     expect(p.baseVersion).toBe(latest);
     expect(p.nodes).toBe(6);
     expect(p.added.map((n: { code: string }) => n.code)).toEqual(['04']);
-    expect(p.renamed.map((n: { fromCode: string; toCode: string; toName: string }) => `${n.fromCode}>${n.toCode} ${n.toName}`)).toEqual(['0104>0105 物业服务', '0201>0201 噪声扰民']);
+    expect(p.renamed.map((n: { fromCode: string; toCode: string; toName: string }) => `${n.fromCode}>${n.toCode} ${n.toName}`)).toEqual([
+      '0104>0105 物业服务',
+      '0201>0201 噪声扰民',
+    ]);
     expect(p.moved).toEqual([{ code: '0302', name: '公共交通服务', fromParent: '03', toParent: '01' }]);
     expect(p.retired).toEqual([{ code: '03', name: '交通运输' }]);
-    expect(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(['01>01', '0104>0105', '02>02', '0201>0201', '0302>0302']);
+    expect(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual([
+      '01>01',
+      '0104>0105',
+      '02>02',
+      '0201>0201',
+      '0302>0302',
+    ]);
     expect(await ok(admin.get('/api/admin/category-versions'))).toHaveLength(versions.length);
 
     const bad = await admin.post('/api/admin/category-versions/preview', { csv: `${csv}\n0401,,04,2,` });
@@ -153,7 +227,9 @@ describe('category tree versions', () => {
     // Confirming records exactly the map the preview showed.
     const made = await ok(admin.post('/api/admin/category-versions/import', { label: '2029版', csv }), 201);
     const map = await ok(admin.get(`/api/admin/category-versions/${made.version}/mapping`));
-    expect(map.pairs.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`));
+    expect(map.pairs.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`)).toEqual(
+      p.mapping.map((m: { fromCode: string; toCode: string }) => `${m.fromCode}>${m.toCode}`),
+    );
     expect(map.retired).toEqual(p.retired);
   });
 
@@ -164,8 +240,9 @@ describe('category tree versions', () => {
     // (0105 is in the tree in force after the preview test's import.) The same tree again as a new version: 0105 keeps its code, and its rule is carried forward.
     const csv = (await admin.download(`/api/admin/category-versions/${rule.categoryVersion}/export`)).bytes.toString('utf8');
     const next = (await ok(admin.post('/api/admin/category-versions/import', { label: '2029版', csv }), 201)).version as number;
-    const carried = (await ok(admin.get('/api/admin/dispatch-rules')))
-      .find((r: { categoryVersion: number; categoryCode: string }) => r.categoryVersion === next && r.categoryCode === '0105');
+    const carried = (await ok(admin.get('/api/admin/dispatch-rules'))).find(
+      (r: { categoryVersion: number; categoryCode: string }) => r.categoryVersion === next && r.categoryCode === '0105',
+    );
     expect(carried).toBeTruthy();
 
     // The administrator moves 0105 to another unit in the tree in force: the old version's rule is history, not a clash.

@@ -10,13 +10,21 @@ import { wechatSignature } from '../../integrations/wechat/crypto';
 import { signRequest } from '../../integrations/shared/hmac';
 
 const WECHAT = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc' };
-const env = useTestEnv({ app: { channels: { wechat: WECHAT, ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: 'app-1:open311-key', open311Jurisdiction: 'rexian.test' } } });
+const env = useTestEnv({
+  app: { channels: { wechat: WECHAT, ctiKeys: 'cti1:cti-secret-1', open311ApiKeys: 'app-1:open311-key', open311Jurisdiction: 'rexian.test' } },
+});
 let agent: ApiClient;
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-  ], 'test', 'test');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+    ],
+    'test',
+    'test',
+  );
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent', { phoneExtension: '8001' })).user.username);
 });
 
@@ -30,7 +38,9 @@ describe('WeChat official account', () => {
     const nonce = randomBytes(6).toString('hex');
     const sig = wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce);
     return fetch(`${env.baseUrl}/channels/wechat?signature=${sig}&timestamp=${ts}&nonce=${nonce}&openid=o-citizen-1`, {
-      method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml,
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: xml,
     });
   };
   const text = (msgId: string, content: string) => `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[o-citizen-1]]></FromUserName>
@@ -53,7 +63,10 @@ describe('WeChat official account', () => {
 
   it('refuses a bad signature and a stale timestamp, storing nothing', async () => {
     const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`)).rows[0].n;
-    const bad = await fetch(`${env.baseUrl}/channels/wechat?signature=deadbeef&timestamp=1&nonce=x`, { method: 'POST', body: text('7000000000000000002', 'x') });
+    const bad = await fetch(`${env.baseUrl}/channels/wechat?signature=deadbeef&timestamp=1&nonce=x`, {
+      method: 'POST',
+      body: text('7000000000000000002', 'x'),
+    });
     expect(bad.status).toBe(401);
     const stale = await post(text('7000000000000000003', '路灯'), String(Math.floor(Date.now() / 1000) - 3600));
     expect(stale.status).toBe(401);
@@ -72,7 +85,9 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
     const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[${OPENID}]]></FromUserName>
       <CreateTime>${ts}</CreateTime>${inner}<MsgId>${msgId}</MsgId></xml>`;
     const r = await fetch(`${env.baseUrl}/channels/wechat?signature=${sig}&timestamp=${ts}&nonce=${nonce}&openid=${OPENID}`, {
-      method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml,
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: xml,
     });
     return (await r.text()).match(/(\d{13})/)?.[1];
   };
@@ -91,8 +106,10 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
     const t = await ticketByNumber(first!);
     const detail = (await agent.get(`/api/tickets/${t.id}`)).body.data;
     const added = detail.timeline.filter((e: { type: string }) => e.type === 'citizen.supplemented');
-    expect(added.map((e: { data: { files: { kind: string }[]; location?: unknown } }) => [e.data.files[0]?.kind ?? null, !!e.data.location]))
-      .toEqual([['image', false], [null, true]]);
+    expect(added.map((e: { data: { files: { kind: string }[]; location?: unknown } }) => [e.data.files[0]?.kind ?? null, !!e.data.location])).toEqual([
+      ['image', false],
+      [null, true],
+    ]);
     expect(detail.address).toBe('广州市天河区体育西路');
     const second = await send(text('另外，路口红绿灯也坏了'));
     expect(second).not.toBe(first);
@@ -113,17 +130,18 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
     expect(next).not.toBe(late);
   });
 
-  it('a text starting with the ticket number is the citizen\'s supplement, as from the web form; to a closed ticket it is a new appeal', async () => {
+  it("a text starting with the ticket number is the citizen's supplement, as from the web form; to a closed ticket it is a new appeal", async () => {
     OPENID = 'o-citizen-followup-3';
     const first = await send(text('解放路下水道堵塞，污水漫到路面'));
     expect(first).toBeTruthy();
     expect(await send(text(`${first} 补充：今天早上更严重了`))).toBe(first);
     const t = await ticketByNumber(first!);
-    const timeline = async () => (await agent.get(`/api/tickets/${t.id}`)).body.data.timeline
-      .filter((e: { type: string }) => e.type === 'citizen.supplemented');
+    const timeline = async () =>
+      (await agent.get(`/api/tickets/${t.id}`)).body.data.timeline.filter((e: { type: string }) => e.type === 'citizen.supplemented');
     // What a supplement sent through the citizen portal shows the agent: the citizen added it.
-    expect((await timeline()).map((e: { actorRole: string; actorName: string; data: { text: string } }) => [e.actorRole, e.actorName, e.data.text]))
-      .toEqual([['citizen', '诉求人', `${first} 补充：今天早上更严重了`]]);
+    expect((await timeline()).map((e: { actorRole: string; actorName: string; data: { text: string } }) => [e.actorRole, e.actorName, e.data.text])).toEqual([
+      ['citizen', '诉求人', `${first} 补充：今天早上更严重了`],
+    ]);
 
     // A closed ticket takes no supplement (the portal answers 409): the message is a new appeal, not a note no one reads.
     await env.rt.db.execute(sql`update tickets set status = 'closed' where number = ${first!}`);
@@ -136,21 +154,41 @@ describe('WeChat follow-ups (channels.md §1: media/location within the window c
 
 describe('Open311 GeoReport v2', () => {
   it('lists our categories as services and creates a ticket from a POST, readable by GET', async () => {
-    const services = await (await fetch(`${env.baseUrl}/open311/v2/services.json`)).json() as { service_code: string }[];
+    const services = (await (await fetch(`${env.baseUrl}/open311/v2/services.json`)).json()) as { service_code: string }[];
     expect(services.map((s) => s.service_code)).toEqual(expect.arrayContaining(['01', '0101']));
-    const form = new URLSearchParams({ api_key: 'open311-key', service_code: '0101', description: '天河路口路灯整晚不亮', phone: '13800138000', lat: '23.13', long: '113.32' });
-    const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      api_key: 'open311-key',
+      service_code: '0101',
+      description: '天河路口路灯整晚不亮',
+      phone: '13800138000',
+      lat: '23.13',
+      long: '113.32',
+    });
+    const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(r.status).toBe(201);
-    const [{ service_request_id: number }] = await r.json() as { service_request_id: string }[];
+    const [{ service_request_id: number }] = (await r.json()) as { service_request_id: string }[];
     const t = await ticketByNumber(number);
     expect(t).toMatchObject({ channel: 'open311', categoryCode: '0101' });
-    const got = await (await fetch(`${env.baseUrl}/open311/v2/requests/${number}.json?api_key=open311-key`)).json() as { status: string; service_code: string }[];
+    const got = (await (await fetch(`${env.baseUrl}/open311/v2/requests/${number}.json?api_key=open311-key`)).json()) as {
+      status: string;
+      service_code: string;
+    }[];
     expect(got[0]).toMatchObject({ status: 'open', service_code: '0101' });
-    const bad = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ api_key: 'wrong', service_code: '0101', description: 'x' }) });
+    const bad = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: 'wrong', service_code: '0101', description: 'x' }),
+    });
     expect(bad.status).toBe(403);
-    const unknown = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ api_key: 'open311-key', service_code: '9999', description: '路灯' }) });
+    const unknown = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: 'open311-key', service_code: '9999', description: '路灯' }),
+    });
     expect(unknown.status).toBe(404);
   });
 });
@@ -167,8 +205,12 @@ describe('phone (CTI events)', () => {
     const send = (events: unknown[]) => {
       const body = JSON.stringify(events);
       return fetch(`${env.baseUrl}/channels/phone/events`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) },
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+        },
       });
     };
     const base = { callId: 'call-77', direction: 'inbound', caller: '13911112222', callee: '12345', agentExtension: '8001' };

@@ -50,10 +50,18 @@ beforeAll(async () => {
   // Notices go through the real bridge and dispatcher to the log provider, which renders our
   // template texts (what the vendors were given for approval) from the params the server sends.
   const seen = new Set<string>();
-  const bridge = smsSenderFrom(new SmsDispatcher({
-    providers: [new LogSmsProvider((m) => rendered.push({ to: m.to, text: m.text }))],
-    log: { claim: async (id) => !seen.has(id) && !!seen.add(id), release: async (id) => { seen.delete(id); }, record: async () => {} },
-  }));
+  const bridge = smsSenderFrom(
+    new SmsDispatcher({
+      providers: [new LogSmsProvider((m) => rendered.push({ to: m.to, text: m.text }))],
+      log: {
+        claim: async (id) => !seen.has(id) && !!seen.add(id),
+        release: async (id) => {
+          seen.delete(id);
+        },
+        record: async () => {},
+      },
+    }),
+  );
   const sender: SmsSender = {
     async send(phone, template, params, notificationId) {
       asked.push({ phone, template, params });
@@ -146,12 +154,20 @@ describe('SMS notices (item 10)', () => {
     // The callback's SMS survey link (回访短信), sent by the callback job.
     const [cb] = await callbacksOf(t.id);
     const now = new Date();
-    const [attempt] = await env.rt.db.insert(callbackAttempts).values({ callbackId: cb.id, attempt: 1, channel: 'sms', requestedAt: now, updatedAt: now }).returning();
+    const [attempt] = await env.rt.db
+      .insert(callbackAttempts)
+      .values({ callbackId: cb.id, attempt: 1, channel: 'sms', requestedAt: now, updatedAt: now })
+      .returning();
     await sendCallbackSurveyLink(env.rt, attempt.id, 900_001, BASE);
     // 延期: a second appeal whose unit gets more time; the citizen hears the new due date.
     const x = await portalTicket('13700000012');
-    for (const [who, action, body] of [[agent, 'submit', { appealType: 'complaint' }], [dispatcher, 'dispatch', { leadUnitId: unitId }],
-      [clerk, 'sign', {}], [clerk, 'start', {}]] as const) await ok(who.action(x.id, action, body));
+    for (const [who, action, body] of [
+      [agent, 'submit', { appealType: 'complaint' }],
+      [dispatcher, 'dispatch', { leadUnitId: unitId }],
+      [clerk, 'sign', {}],
+      [clerk, 'start', {}],
+    ] as const)
+      await ok(who.action(x.id, action, body));
     await ok(clerk.action(x.id, 'request-extension', { newDueDate: await extensionDayFor(env.rt.db, x.id), reason: '需协调多部门' }));
     await ok(dispatcher.action(x.id, 'approve-extension', {}));
     await until('the extension SMS', () => asked.find((m) => m.template === 'ticket_extended'));
@@ -179,7 +195,7 @@ describe('SMS notices (item 10)', () => {
 });
 
 describe('declined and merged appeals (item 11)', () => {
-  it('tells the citizen why an appeal was declined, in the rule\'s words, not the agent\'s note', async () => {
+  it("tells the citizen why an appeal was declined, in the rule's words, not the agent's note", async () => {
     const t = await portalTicket('13700000003', '请帮我查一下邻居家的收入情况');
     await ok(agent.action(t.id, 'decline', { reasonCode: 'secret_or_privacy', note: '内部备注：来电人情绪激动' }));
     const seen = await track(t);
@@ -200,7 +216,7 @@ describe('declined and merged appeals (item 11)', () => {
     expect(task).toMatchObject({ reason: 'merged', status: 'pending', unitId });
     const timeline = (await ok(agent.get(`/api/tickets/${dup.id}`))).timeline.map((e: { type: string }) => e.type);
     expect(timeline).toContain('ticket.main_closed');
-    const sms = await until('the merged caller\'s closed SMS', () => rendered.find((m) => m.to === '13700000005' && m.text.includes('办结')));
+    const sms = await until("the merged caller's closed SMS", () => rendered.find((m) => m.to === '13700000005' && m.text.includes('办结')));
     expect(sms.text).toContain(dup.number);
     const dupSeen = await track(dup);
     expect(dupSeen.replyText).toBe('已处理'); // the main ticket's accepted answer
@@ -250,8 +266,9 @@ describe('callback tasks and real-name bad reviews (items 13, 14)', () => {
     expect(rated).toMatchObject({ realName: true, bad: true, callbackPending: true });
     const tasks = await callbacksOf(t.id);
     expect(tasks).toHaveLength(1);
-    await expect(env.rt.db.insert(callbacks).values({ ticketId: t.id, round: tasks[0].round, reason: 'bad_review', dueAt: new Date() }))
-      .rejects.toMatchObject({ cause: expect.objectContaining({ code: '23505' }) });
+    await expect(env.rt.db.insert(callbacks).values({ ticketId: t.id, round: tasks[0].round, reason: 'bad_review', dueAt: new Date() })).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '23505' }),
+    });
   });
 
   it('a name typed in is not a real name: no callback and none promised; a phone proven by SMS code is', async () => {
@@ -296,7 +313,14 @@ describe('rectification rounds (item 15)', () => {
     const closed = await act(supervisor, 'resolve-escalation', { note: '经督办，施工已停止，诉求人仍不认可，结案存档' });
     expect(closed).toMatchObject({ status: 'closed', outcome: 'citizen_unsatisfied' });
     const events = (await ok(supervisor.get(`/api/rectifications/${rect.id}`))).events.map((e: { type: string }) => e.type);
-    expect(events).toEqual(['rectification.opened', 'rectification.verified', 'rectification.reported', 'rectification.next_round',
-      'rectification.reported', 'rectification.escalated', 'rectification.escalation_resolved']);
+    expect(events).toEqual([
+      'rectification.opened',
+      'rectification.verified',
+      'rectification.reported',
+      'rectification.next_round',
+      'rectification.reported',
+      'rectification.escalated',
+      'rectification.escalation_resolved',
+    ]);
   });
 });

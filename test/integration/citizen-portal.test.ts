@@ -16,7 +16,12 @@ describe('citizen portal', () => {
   it('submits with an SMS code, tracks by number + verified phone or track token, and sees the reply when closed', async () => {
     const citizen = new ApiClient(env.baseUrl);
     const phone = '13512345678';
-    const r = await citizen.post('/api/public/appeals', { phone, code: await code(phone, 'submit'), content: '公园健身器材损坏，存在安全隐患', address: '天河公园' });
+    const r = await citizen.post('/api/public/appeals', {
+      phone,
+      code: await code(phone, 'submit'),
+      content: '公园健身器材损坏，存在安全隐患',
+      address: '天河公园',
+    });
     expect(r.status).toBe(201);
     const { number, trackToken } = r.body.data;
     expect(number).toMatch(/^\d{13}$/);

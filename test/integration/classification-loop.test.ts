@@ -7,16 +7,30 @@ import { importCategoryTree } from '../../server/catalog/use-cases/import-catego
 // A fixed suggester stands in for the model here: this file is about what the server does with a
 // suggestion (store it, keep the agent's correction), not about the model's quality.
 const env = useTestEnv({
-  classify: () => ({ category: '城乡建设', confidence: 0.81, alternatives: [{ category: '交通运输', confidence: 0.12 }],
-    type: 'complaint', urgency: 'normal', emergency: null, reasons: ['道路'], modelVersion: 'test-v1' }),
+  classify: () => ({
+    category: '城乡建设',
+    confidence: 0.81,
+    alternatives: [{ category: '交通运输', confidence: 0.12 }],
+    type: 'complaint',
+    urgency: 'normal',
+    emergency: null,
+    reasons: ['道路'],
+    modelVersion: 'test-v1',
+  }),
 });
 let agent: ApiClient, admin: ApiClient;
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通运输', parentCode: null, level: 1 },
-    { code: '0201', name: '公交', parentCode: '02', level: 2 },
-  ], 't', 't');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '02', name: '交通运输', parentCode: null, level: 1 },
+      { code: '0201', name: '公交', parentCode: '02', level: 2 },
+    ],
+    't',
+    't',
+  );
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
   admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
 });
@@ -27,8 +41,10 @@ describe('classification in the loop', () => {
     expect(t.body.data.suggestion).toMatchObject({ category: '城乡建设', modelVersion: 'test-v1' });
     expect(t.body.data.appealType).toBe('complaint');
     await agent.action(t.body.data.id, 'submit', { categoryCode: '0201' });
-    const rows = (await env.rt.db.execute(sql`select suggested, confirmed, category_code as "categoryCode", model_version as "modelVersion"
-      from classifier_corrections`)).rows;
+    const rows = (
+      await env.rt.db.execute(sql`select suggested, confirmed, category_code as "categoryCode", model_version as "modelVersion"
+      from classifier_corrections`)
+    ).rows;
     expect(rows).toEqual([{ suggested: '城乡建设', confirmed: '交通运输', categoryCode: '0201', modelVersion: 'test-v1' }]);
 
     const kept = await agent.post('/api/tickets', { callerPhone: '13800000002', content: '小区道路破损' });
@@ -40,10 +56,16 @@ describe('classification in the loop', () => {
 
   it('a submitted ticket is filed under the current category tree, as every other lookup reads it, and its top level named from it', async () => {
     // A newer tree renames the first level: the ticket must carry the new version and be compared with the new name.
-    await importCategoryTree(env.rt.db, [
-      { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '02', name: '交通出行', parentCode: null, level: 1 },
-      { code: '0201', name: '公交', parentCode: '02', level: 2 },
-    ], 't2', 't2');
+    await importCategoryTree(
+      env.rt.db,
+      [
+        { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+        { code: '02', name: '交通出行', parentCode: null, level: 1 },
+        { code: '0201', name: '公交', parentCode: '02', level: 2 },
+      ],
+      't2',
+      't2',
+    );
     const [{ current }] = (await env.rt.db.execute<{ current: number }>(sql`select max(version)::int as current from category_tree_versions`)).rows;
     const t = await agent.post('/api/tickets', { callerPhone: '13800000003', content: '公交车站牌损坏' });
     expect((await agent.action(t.body.data.id, 'submit', { categoryCode: '0201' })).status).toBe(200);

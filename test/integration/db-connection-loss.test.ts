@@ -30,13 +30,15 @@ afterAll(async () => {
 
 it('a transaction whose connection dies between two queries fails as "dependency down" (503), the process lives on and the pool serves again', async () => {
   let caught: unknown;
-  await db.transaction(async (tx) => {
-    const { pid } = (await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows[0];
-    await admin.query('select pg_terminate_backend($1)', [pid]);
-    // Idle inside the transaction, as while a use case waits on Redis: the backend's goodbye arrives now.
-    await new Promise((r) => setTimeout(r, 300));
-    await tx.execute(sql`select 1`);
-  }).catch((e) => (caught = e));
+  await db
+    .transaction(async (tx) => {
+      const { pid } = (await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows[0];
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      // Idle inside the transaction, as while a use case waits on Redis: the backend's goodbye arrives now.
+      await new Promise((r) => setTimeout(r, 300));
+      await tx.execute(sql`select 1`);
+    })
+    .catch((e) => (caught = e));
 
   expect(caught).toBeInstanceOf(Error);
   expect(String((caught as Error).message)).toMatch(/Failed query/); // Drizzle's wrapper, the driver's error as its cause

@@ -12,13 +12,22 @@ let admin: ApiClient, agent: ApiClient;
 const u: Record<string, { id: string }> = {};
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-    { code: '010101', name: '路灯', parentCode: '0101', level: 3 }, { code: '02', name: '环境保护', parentCode: null, level: 1 },
-    { code: '03', name: '民政', parentCode: null, level: 1 }, { code: '04', name: '劳动保障', parentCode: null, level: 1 },
-  ], 't', 't');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+      { code: '010101', name: '路灯', parentCode: '0101', level: 3 },
+      { code: '02', name: '环境保护', parentCode: null, level: 1 },
+      { code: '03', name: '民政', parentCode: null, level: 1 },
+      { code: '04', name: '劳动保障', parentCode: null, level: 1 },
+    ],
+    't',
+    't',
+  );
   await env.rt.db.insert(regions).values([
-    { code: '440100', name: '市', parentCode: null, level: 'city' }, { code: '440106', name: '天河区', parentCode: '440100', level: 'district' },
+    { code: '440100', name: '市', parentCode: null, level: 'city' },
+    { code: '440106', name: '天河区', parentCode: '440100', level: 'district' },
     { code: '440106001', name: '林和街道', parentCode: '440106', level: 'street' },
   ]);
   u.city = await makeUnit(env, { kind: 'city_gov', regionCode: '440100', name: '市政府' });
@@ -106,17 +115,24 @@ describe('catalogue and calendar administration', () => {
     const count = async () => (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from dispatch_rules`)).rows[0].n;
     const before = await count();
     expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '99', leadUnitId: u.city.id })).body.code).toBe('CATEGORY_NOT_FOUND');
-    expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '03', regionCode: '440999', leadUnitId: u.city.id })).body.code).toBe('REGION_NOT_FOUND');
-    expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '03', leadUnitId: '00000000-0000-4000-8000-000000000000' })).body.code).toBe('UNIT_NOT_FOUND');
+    expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '03', regionCode: '440999', leadUnitId: u.city.id })).body.code).toBe(
+      'REGION_NOT_FOUND',
+    );
+    expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '03', leadUnitId: '00000000-0000-4000-8000-000000000000' })).body.code).toBe(
+      'UNIT_NOT_FOUND',
+    );
     expect((await agent.post('/api/admin/dispatch-rules', { categoryCode: '03', leadUnitId: u.city.id })).status).toBe(403);
     expect(await count()).toBe(before);
     expect((await admin.post('/api/admin/dispatch-rules', { categoryCode: '03', leadUnitId: u.city.id })).status).toBe(201);
   });
 
   it('loads a new year of the calendar, and refuses an inconsistent one whole', async () => {
-    const bad = await admin.request('PUT', '/api/admin/holidays/2027', { rows: [
-      { date: '2027-01-01', kind: 'holiday', name: '元旦' }, { date: '2027-01-01', kind: 'holiday', name: '元旦' },
-    ] });
+    const bad = await admin.request('PUT', '/api/admin/holidays/2027', {
+      rows: [
+        { date: '2027-01-01', kind: 'holiday', name: '元旦' },
+        { date: '2027-01-01', kind: 'holiday', name: '元旦' },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect((await admin.get('/api/admin/holidays/2027')).body.data).toEqual([]);
     const good = await admin.request('PUT', '/api/admin/holidays/2027', { rows: [{ date: '2027-01-01', kind: 'holiday', name: '元旦' }] });
@@ -128,7 +144,13 @@ describe('catalogue and calendar administration', () => {
   });
 
   it('refuses an SLA policy whose rules make no sense', async () => {
-    const r = await admin.request('PUT', '/api/admin/sla-policies', { name: 'x', regionCode: '*', appealType: 'complaint', urgency: 'normal', rules: { replyLimit: 'soon' } });
+    const r = await admin.request('PUT', '/api/admin/sla-policies', {
+      name: 'x',
+      regionCode: '*',
+      appealType: 'complaint',
+      urgency: 'normal',
+      rules: { replyLimit: 'soon' },
+    });
     expect(r.status).toBe(400);
     expect((await admin.post('/api/admin/sla-policies/preset', { name: 'shanghai-street', regionCode: '440106' })).status).toBe(200);
     const list = (await admin.get('/api/admin/sla-policies')).body.data as { regionCode: string }[];

@@ -218,7 +218,10 @@ describe('三率 and KPIs', () => {
     const cb = new ExcelJS.Workbook();
     await cb.xlsx.load(cross.bytes as never);
     expect(cb.worksheets[0].name).toContain('派单量');
-    const rows = cb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    const rows = cb.worksheets[0]
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1));
     expect(rows.find((r) => r[0] === '区城管局')).toBeTruthy();
   });
 });

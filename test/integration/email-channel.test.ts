@@ -30,9 +30,14 @@ let staff: Awaited<ReturnType<typeof loginHttp>>;
 beforeAll(async () => {
   // The citizen's mail provider: an independent SMTP peer that keeps what our server sends.
   sink = new SMTPServer({
-    authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
     onData(stream, _s, cb) {
-      simpleParser(stream).then((m) => { received.push(m); cb(); }, cb);
+      simpleParser(stream).then((m) => {
+        received.push(m);
+        cb();
+      }, cb);
     },
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
@@ -41,9 +46,16 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   listenPort = await freePort();
   server = await spawnServer({
-    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-mail-${randomBytes(3).toString('hex')}`, logLevel: 'warn',
-    extraEnv: { EMAIL_MAILBOX: MAILBOX, EMAIL_SMTP_LISTEN: `127.0.0.1:${listenPort}`, EMAIL_SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
-      EMAIL_MAX_BYTES: String(MAX_BYTES) },
+    databaseUrl: db.url,
+    redisUrl: 'redis://127.0.0.1:6379',
+    prefix: `rxt-mail-${randomBytes(3).toString('hex')}`,
+    logLevel: 'warn',
+    extraEnv: {
+      EMAIL_MAILBOX: MAILBOX,
+      EMAIL_SMTP_LISTEN: `127.0.0.1:${listenPort}`,
+      EMAIL_SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+      EMAIL_MAX_BYTES: String(MAX_BYTES),
+    },
   });
   const agent = await insertUser(pool, { role: 'agent' });
   staff = await loginHttp(server.url, agent.username);
@@ -67,8 +79,12 @@ describe('email channel in the running server', () => {
 
   it('a mail becomes a ticket with its attachment; the citizen is found by address; a receipt with the number arrives', async () => {
     const info = await citizenMail().sendMail({
-      from: '"张三" <ZhangSan@Example.cn>', to: MAILBOX, subject: '小区路灯不亮', messageId: '<m1.citizen@example.cn>',
-      text: '幸福小区3号楼门口的路灯已经坏了一周，晚上很黑。', attachments: [{ filename: '路灯.jpg', content: photo, contentType: 'image/jpeg' }],
+      from: '"张三" <ZhangSan@Example.cn>',
+      to: MAILBOX,
+      subject: '小区路灯不亮',
+      messageId: '<m1.citizen@example.cn>',
+      text: '幸福小区3号楼门口的路灯已经坏了一周，晚上很黑。',
+      attachments: [{ filename: '路灯.jpg', content: photo, contentType: 'image/jpeg' }],
     });
     ticketNo = /ticket (\d+)/.exec(info.response)?.[1] ?? '';
     expect(ticketNo).toMatch(/^\d{13}$/);
@@ -100,8 +116,13 @@ describe('email channel in the running server', () => {
 
   it('the citizen replies to the receipt: the reply is appended to the same ticket, once', async () => {
     const reply = {
-      from: `"张三" <${CITIZEN}>`, to: MAILBOX, subject: `Re: ${receipt.subject}`, messageId: '<m2.citizen@example.cn>',
-      inReplyTo: receipt.messageId, references: [receipt.messageId!], text: '补充：坏的是靠近垃圾站的那一盏。',
+      from: `"张三" <${CITIZEN}>`,
+      to: MAILBOX,
+      subject: `Re: ${receipt.subject}`,
+      messageId: '<m2.citizen@example.cn>',
+      inReplyTo: receipt.messageId,
+      references: [receipt.messageId!],
+      text: '补充：坏的是靠近垃圾站的那一盏。',
     };
     const info = await citizenMail().sendMail(reply);
     expect(info.response).toContain(`ticket ${ticketNo}`);
@@ -117,21 +138,50 @@ describe('email channel in the running server', () => {
   it('the reply notice goes out by mail in the same thread; a bounce of it marks the notice failed', async () => {
     // The events worker's side only: a ticket.closed outbox row as the lifecycle would write it.
     const t = await pool.query(`update tickets set reply_text = '路灯已于今日修复。' where number = $1 returning id`, [ticketNo]);
-    await pool.query(`insert into outbox (topic, payload) values ('ticket.closed', $1)`, [{ ticketId: t.rows[0].id, cause: 'ticket.closed', unitIds: [], unitId: null, version: 1 }]);
+    await pool.query(`insert into outbox (topic, payload) values ('ticket.closed', $1)`, [
+      { ticketId: t.rows[0].id, cause: 'ticket.closed', unitIds: [], unitId: null, version: 1 },
+    ]);
     const notice = await waitFor('reply mail', () => received.find((m) => m.subject === `[工单号 ${ticketNo}] 您的诉求已有答复`));
     expect(notice.text).toContain('路灯已于今日修复。');
     expect(notice.inReplyTo).toBe('<m1.citizen@example.cn>');
     const notificationId = /\.(outbox-\d+)\./.exec(notice.messageId!)![1];
 
     // The citizen's provider bounces it (RFC 3464 DSN naming our Message-ID).
-    const dsn = [`From: MAILER-DAEMON@example.cn`, `To: ${MAILBOX}`, `Subject: Undelivered Mail Returned to Sender`, `Message-ID: <dsn1@example.cn>`,
-      'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '',
-      'Delivery failed.', '--b1', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.cn', '',
-      'Final-Recipient: rfc822; zhangsan@example.cn', 'Action: failed', 'Status: 5.1.1', '', '--b1', 'Content-Type: text/rfc822-headers', '',
-      `Message-ID: ${notice.messageId}`, '', '--b1--', ''].join('\r\n');
+    const dsn = [
+      `From: MAILER-DAEMON@example.cn`,
+      `To: ${MAILBOX}`,
+      `Subject: Undelivered Mail Returned to Sender`,
+      `Message-ID: <dsn1@example.cn>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Delivery failed.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.cn',
+      '',
+      'Final-Recipient: rfc822; zhangsan@example.cn',
+      'Action: failed',
+      'Status: 5.1.1',
+      '',
+      '--b1',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${notice.messageId}`,
+      '',
+      '--b1--',
+      '',
+    ].join('\r\n');
     await citizenMail().sendMail({ envelope: { from: '', to: [MAILBOX] }, raw: dsn });
-    const sent = await waitFor('notice marked failed', async () =>
-      (await pool.query(`select data from channel_events where type = 'email.sent' and external_id = $1 and data ? 'failed'`, [notificationId])).rows[0]);
+    const sent = await waitFor(
+      'notice marked failed',
+      async () =>
+        (await pool.query(`select data from channel_events where type = 'email.sent' and external_id = $1 and data ? 'failed'`, [notificationId])).rows[0],
+    );
     expect(sent.data.failed).toBe(true);
     expect(await count(`select count(*) n from tickets where channel = 'email'`)).toBe(1); // a bounce is no appeal
   });
@@ -142,15 +192,24 @@ describe('email channel in the running server', () => {
     expect(second).not.toBe(ticketNo);
     const owners = await pool.query('select distinct citizen_id from tickets where number = any($1)', [[ticketNo, second]]);
     expect(owners.rows).toHaveLength(1);
-    const stranger = await citizenMail().sendMail({ from: 'lisi@example.net', to: MAILBOX, subject: `[工单号 ${ticketNo}] 我也有意见`, text: '路灯问题我也反映。' });
+    const stranger = await citizenMail().sendMail({
+      from: 'lisi@example.net',
+      to: MAILBOX,
+      subject: `[工单号 ${ticketNo}] 我也有意见`,
+      text: '路灯问题我也反映。',
+    });
     expect(/ticket (\d+)/.exec(stranger.response)![1]).not.toBe(ticketNo);
   });
 
   it('an oversized mail is refused at SMTP time (552) and leaves no ticket', async () => {
     const before = await count('select count(*) n from tickets');
     const big = randomBytes(MAX_BYTES);
-    const err = await citizenMail().sendMail({ from: CITIZEN, to: MAILBOX, subject: '视频', text: '见附件',
-      attachments: [{ filename: 'v.mp4', content: big, contentType: 'video/mp4' }] }).then(() => null, (e: { responseCode?: number }) => e);
+    const err = await citizenMail()
+      .sendMail({ from: CITIZEN, to: MAILBOX, subject: '视频', text: '见附件', attachments: [{ filename: 'v.mp4', content: big, contentType: 'video/mp4' }] })
+      .then(
+        () => null,
+        (e: { responseCode?: number }) => e,
+      );
     expect(err?.responseCode).toBe(552);
     expect(await count('select count(*) n from tickets')).toBe(before);
   });
@@ -162,7 +221,10 @@ describe('email channel in the running server', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
     const refused = await new Promise<boolean>((r) => {
       const s = net.connect(listenPort, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); r(false); });
+      s.once('connect', () => {
+        s.destroy();
+        r(false);
+      });
       s.once('error', () => r(true));
     });
     expect(refused).toBe(true);

@@ -27,27 +27,39 @@ async function inboxCount() {
   await c.connect();
   const st = await c.status('INBOX', { messages: true });
   await c.logout();
-  return st ? st.messages ?? 0 : 0;
+  return st ? (st.messages ?? 0) : 0;
 }
-const tickets = async () => (await env.rt.db.execute<{ number: string; citizenId: string; title: string }>(sql`
-  select number, citizen_id as "citizenId", title from tickets where channel = 'email' order by created_at`)).rows;
+const tickets = async () =>
+  (
+    await env.rt.db.execute<{ number: string; citizenId: string; title: string }>(sql`
+  select number, citizen_id as "citizenId", title from tickets where channel = 'email' order by created_at`)
+  ).rows;
 
 describe.skipIf(!hasDovecot)('IMAP poller in the server', () => {
   it('polls the mailbox into tickets, takes a mail that only names a ticket in its subject as a new appeal (it proves nothing), and stops on close()', async () => {
-    await seed(`From: 王五 <wangwu@example.org>\nTo: ${MAILBOX}\nSubject: 楼道灯坏了\nMessage-ID: <a1@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n五号楼二单元楼道灯坏了\n`);
-    const email = await startEmailChannel(env.rt, { mailbox: MAILBOX, imapUrl: `imap://hotline:testpass@127.0.0.1:${dovecot.port()}`, imapPollSeconds: 0.3 },
-      { listener: false, poller: true });
+    await seed(
+      `From: 王五 <wangwu@example.org>\nTo: ${MAILBOX}\nSubject: 楼道灯坏了\nMessage-ID: <a1@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n五号楼二单元楼道灯坏了\n`,
+    );
+    const email = await startEmailChannel(
+      env.rt,
+      { mailbox: MAILBOX, imapUrl: `imap://hotline:testpass@127.0.0.1:${dovecot.port()}`, imapPollSeconds: 0.3 },
+      { listener: false, poller: true },
+    );
     const t0 = Date.now();
     while ((await tickets()).length < 1 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100));
     const [first] = await tickets();
     expect(first.title).toBe('楼道灯坏了');
 
-    await seed(`From: wangwu@example.org\nTo: ${MAILBOX}\nSubject: Re: [工单号 ${first.number}] 您的诉求已受理\nMessage-ID: <a2@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n补充：三楼和四楼都不亮\n`);
+    await seed(
+      `From: wangwu@example.org\nTo: ${MAILBOX}\nSubject: Re: [工单号 ${first.number}] 您的诉求已受理\nMessage-ID: <a2@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n补充：三楼和四楼都不亮\n`,
+    );
     // A subject tag is typed by anyone: only a reply to a notice we sent threads (test/security/forged-email-reply.test.ts).
     const t1 = Date.now();
     while ((await tickets()).length < 2 && Date.now() - t1 < 15_000) await new Promise((r) => setTimeout(r, 100));
-    const added = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from ticket_events e join tickets t on t.id = e.ticket_id
-      where t.number = ${first.number} and e.type = 'citizen.supplemented'`)).rows[0];
+    const added = (
+      await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from ticket_events e join tickets t on t.id = e.ticket_id
+      where t.number = ${first.number} and e.type = 'citizen.supplemented'`)
+    ).rows[0];
     expect(added.n).toBe(0);
     expect(await tickets()).toHaveLength(2);
     expect(await inboxCount()).toBe(0); // both moved to Processed after commit

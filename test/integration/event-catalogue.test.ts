@@ -38,16 +38,27 @@ describe('the catalogue against what is written', () => {
   it('every timeline event and outbox row of a ticket taken to closed matches its definition', async () => {
     const t = await makeTicket(env, { kind: 'system', name: 'test' });
     await closeOverHttp(env, t.ticketId, crew);
-    const events = (await env.rt.db.execute<{ type: string; data: unknown }>(sql`select type, data from ticket_events where ticket_id = ${t.ticketId} order by seq`)).rows;
-    expect(events.map((e) => e.type)).toEqual(['ticket.registered', 'ticket.submitted', 'ticket.dispatched', 'ticket.signed', 'ticket.started',
-      'ticket.replied', 'ticket.closed']);
+    const events = (
+      await env.rt.db.execute<{ type: string; data: unknown }>(sql`select type, data from ticket_events where ticket_id = ${t.ticketId} order by seq`)
+    ).rows;
+    expect(events.map((e) => e.type)).toEqual([
+      'ticket.registered',
+      'ticket.submitted',
+      'ticket.dispatched',
+      'ticket.signed',
+      'ticket.started',
+      'ticket.replied',
+      'ticket.closed',
+    ]);
     for (const e of events) {
       expect(isEventType(e.type), e.type).toBe(true);
       const r = EVENTS[e.type as keyof typeof EVENTS].data.safeParse(e.data);
       expect(r.success, `${e.type}: ${JSON.stringify(e.data)}`).toBe(true);
     }
-    const rows = (await env.rt.db.execute<{ id: number; topic: string; payload: Record<string, unknown> }>(sql`select id::int as id, topic, payload
-      from outbox where payload->>'ticketId' = ${t.ticketId}`)).rows;
+    const rows = (
+      await env.rt.db.execute<{ id: number; topic: string; payload: Record<string, unknown> }>(sql`select id::int as id, topic, payload
+      from outbox where payload->>'ticketId' = ${t.ticketId}`)
+    ).rows;
     expect(rows.length).toBeGreaterThanOrEqual(events.length);
     for (const r of rows) expect(parseOutboxMessage(r.topic, { ...r.payload, outboxId: r.id, topic: r.topic })).toMatchObject({ ok: true });
   });
@@ -56,9 +67,12 @@ describe('the catalogue against what is written', () => {
     const t = await makeTicket(env, { kind: 'system', name: 'test' });
     const ctx = env.ctx({ kind: 'system', name: 'test' });
     const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from ticket_events where ticket_id = ${t.ticketId}`)).rows[0].n;
-    await expect(env.rt.db.transaction((tx) =>
-      // A spread payload the type checker cannot see through: `reasonCode` missing.
-      recordEvent(tx, ctx, t.ticketId, { type: 'ticket.declined', data: { ...({} as { reasonCode: string }) } }))).rejects.toThrow(/reasonCode/);
+    await expect(
+      env.rt.db.transaction((tx) =>
+        // A spread payload the type checker cannot see through: `reasonCode` missing.
+        recordEvent(tx, ctx, t.ticketId, { type: 'ticket.declined', data: { ...({} as { reasonCode: string }) } }),
+      ),
+    ).rejects.toThrow(/reasonCode/);
     const after = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from ticket_events where ticket_id = ${t.ticketId}`)).rows[0].n;
     expect(after).toBe(before);
   });
@@ -66,14 +80,18 @@ describe('the catalogue against what is written', () => {
 
 describe('outbox consumers', () => {
   let worker: Worker;
-  afterAll(async () => { await worker?.close(); });
+  afterAll(async () => {
+    await worker?.close();
+  });
 
   it('a job whose payload does not parse fails for good with its outbox id, and is counted', async () => {
     worker = startEventsWorker(env.rt, 'redis://127.0.0.1:6379');
     const before = await counterValue(invalidOutboxPayloads, { topic: 'ticket.closed' });
     // A row as a buggy writer would leave it: no version, no units.
-    const [{ id }] = (await env.rt.db.execute<{ id: number }>(sql`insert into outbox (topic, payload)
-      values ('ticket.closed', '{"ticketId": "00000000-0000-0000-0000-000000000000", "cause": "ticket.closed"}'::jsonb) returning id::int as id`)).rows;
+    const [{ id }] = (
+      await env.rt.db.execute<{ id: number }>(sql`insert into outbox (topic, payload)
+      values ('ticket.closed', '{"ticketId": "00000000-0000-0000-0000-000000000000", "cause": "ticket.closed"}'::jsonb) returning id::int as id`)
+    ).rows;
     await env.rt.relay.drain();
     const q = new Queue(EVENTS_QUEUE, { connection: producerConnection('redis://127.0.0.1:6379'), prefix: env.prefix });
     try {
@@ -114,8 +132,9 @@ describe('a node without Socket.IO (worker / cron)', () => {
       const got = new Promise<{ ids: string[]; cause: string }>((r) => sock.on('invalidate', (m) => m.cause === 'dispatch.return_rejected' && r(m)));
       // An event the worker node commits (as its jobs do): addressed to the clerk's unit.
       const ctx = { ...env.ctx({ kind: 'system', name: 'worker' }), db: workerNode.db };
-      await workerNode.db.transaction((tx) => recordEvent(tx, ctx, t.ticketId, { type: 'dispatch.return_rejected', unitId: crew.unitId,
-        notifyUnitIds: [crew.unitId], data: { dispatchId: 'd-1' } }));
+      await workerNode.db.transaction((tx) =>
+        recordEvent(tx, ctx, t.ticketId, { type: 'dispatch.return_rejected', unitId: crew.unitId, notifyUnitIds: [crew.unitId], data: { dispatchId: 'd-1' } }),
+      );
       expect(await workerNode.relay.drain()).toBeGreaterThan(0);
       const msg = await Promise.race([got, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no invalidate')), 5000))]);
       expect(msg).toMatchObject({ ids: [t.ticketId], cause: 'dispatch.return_rejected' });

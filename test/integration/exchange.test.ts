@@ -8,14 +8,18 @@ import { callPeer as call, startPeerPair, stopPeers, type PeerSide } from '../he
 import { waitFor } from '../helpers/wait';
 import { signRequest } from '../../integrations/shared/hmac';
 
-const PROVINCE = 'gd-province', CITY = 'gz-city';
+const PROVINCE = 'gd-province',
+  CITY = 'gz-city';
 const SECRET = 'gd-gz-shared-secret-0123456789';
 
 let province: PeerSide, city: PeerSide;
 
 beforeAll(async () => {
   [province, city] = await startPeerPair(
-    { self: PROVINCE, name: '广东省12345', role: 'upper' }, { self: CITY, name: '广州市12345', role: 'lower' }, { secret: SECRET, prefix: 'rxt-x' });
+    { self: PROVINCE, name: '广东省12345', role: 'upper' },
+    { self: CITY, name: '广州市12345', role: 'lower' },
+    { secret: SECRET, prefix: 'rxt-x' },
+  );
 }, 120_000);
 
 afterAll(() => stopPeers([province, city]));
@@ -39,7 +43,10 @@ describe('province ↔ city exchange, two processes', () => {
     const push = await call(province, 'POST', `/api/tickets/${t.id}/exchange/push`, { peerId: CITY });
     expect(push.status).toBe(202);
     orderId = push.body.data.orderId;
-    const [ct] = await waitFor('city ticket', async () => { const rows = await cityTicketOf(orderId); return rows.length ? rows : null; });
+    const [ct] = await waitFor('city ticket', async () => {
+      const rows = await cityTicketOf(orderId);
+      return rows.length ? rows : null;
+    });
     expect(ct).toMatchObject({ channel: 'exchange', status: 'received', content: '越秀区中山路下水道堵塞，污水漫到路面' });
     const detail = (await call(city, 'GET', `/api/tickets/${ct.id}`)).body.data;
     expect(detail.caller.phone).toBeNull(); // masked on the wire: not a contact point on the city's side
@@ -65,21 +72,38 @@ describe('province ↔ city exchange, two processes', () => {
     expect(st.rows[0].state).toBe('replied');
     // The province closes the order; the city's order follows.
     expect((await call(province, 'POST', `/api/tickets/${provinceTicketId}/exchange/close`, {})).status).toBe(202);
-    await waitFor('close at the city', async () => (await city.pool.query('select 1 from exchange_orders where order_id = $1 and state = $2', [orderId, 'closed'])).rows.length);
+    await waitFor(
+      'close at the city',
+      async () => (await city.pool.query('select 1 from exchange_orders where order_id = $1 and state = $2', [orderId, 'closed'])).rows.length,
+    );
   });
 
   it('a replayed push (same exchangeId, fresh signature) is a duplicate and creates nothing', async () => {
     const [row] = (await province.pool.query(`select envelope from exchange_outbox where order_id = $1 and seq = 1`, [orderId])).rows;
     const body = JSON.stringify(row.envelope);
     const path = '/exchange/v1/orders';
-    const r = await fetch(`${city.server.url}${path}`, { method: 'POST', body, headers: { ...signRequest({ keyId: PROVINCE, secret: SECRET, method: 'POST', path, body }),
-      'content-type': 'application/json', 'x-exchange-version': '1' } });
+    const r = await fetch(`${city.server.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: {
+        ...signRequest({ keyId: PROVINCE, secret: SECRET, method: 'POST', path, body }),
+        'content-type': 'application/json',
+        'x-exchange-version': '1',
+      },
+    });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ status: 'duplicate' });
     expect(await cityTicketOf(orderId)).toHaveLength(1);
     const tampered = JSON.stringify({ ...row.envelope, payload: { ...row.envelope.payload, text: '改过的内容' } });
-    const bad = await fetch(`${city.server.url}${path}`, { method: 'POST', body: tampered, headers: { ...signRequest({ keyId: PROVINCE, secret: 'wrong-secret-0123456789', method: 'POST', path, body: tampered }),
-      'content-type': 'application/json', 'x-exchange-version': '1' } });
+    const bad = await fetch(`${city.server.url}${path}`, {
+      method: 'POST',
+      body: tampered,
+      headers: {
+        ...signRequest({ keyId: PROVINCE, secret: 'wrong-secret-0123456789', method: 'POST', path, body: tampered }),
+        'content-type': 'application/json',
+        'x-exchange-version': '1',
+      },
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -94,9 +118,15 @@ describe('province ↔ city exchange, two processes', () => {
     });
     expect(failed).toMatchObject({ status: 'pending', last_error: 'NETWORK' });
     await city.server.start();
-    const [ct] = await waitFor('city ticket after restart', async () => { const rows = await cityTicketOf(id); return rows.length ? rows : null; });
+    const [ct] = await waitFor('city ticket after restart', async () => {
+      const rows = await cityTicketOf(id);
+      return rows.length ? rows : null;
+    });
     expect(ct.content).toBe('天河区体育西路噪音扰民，夜间施工');
-    await waitFor('delivered', async () => (await province.pool.query(`select 1 from exchange_outbox where order_id = $1 and status = 'delivered'`, [id])).rows.length);
+    await waitFor(
+      'delivered',
+      async () => (await province.pool.query(`select 1 from exchange_outbox where order_id = $1 and status = 'delivered'`, [id])).rows.length,
+    );
     expect(await cityTicketOf(id)).toHaveLength(1);
 
     // The city returns it (not its matter); the province sees why, and may push the ticket again.

@@ -41,12 +41,14 @@ async function figuresOf(unit: string) {
 }
 
 async function callbacksOf(ticketId: string) {
-  return (await env.rt.db.execute<{ id: string; round: number; status: string; reason: string }>(sql`
-    select id, round, status, reason from callbacks where ticket_id = ${ticketId} order by round`)).rows;
+  return (
+    await env.rt.db.execute<{ id: string; round: number; status: string; reason: string }>(sql`
+    select id, round, status, reason from callbacks where ticket_id = ${ticketId} order by round`)
+  ).rows;
 }
 
 describe('manual reopen (重办) and the open callback task', () => {
-  it('supersedes the earlier round\'s pending callback, with its event, audit and outbox rows, and calls back the new round', async () => {
+  it("supersedes the earlier round's pending callback, with its event, audit and outbox rows, and calls back the new round", async () => {
     await setPolicy(env.rt.db, { sampleRate: 1, callbackBy: 'agent' }, null);
     const { ticketId } = await makeTicket(env, agentActor);
     await closeOverHttp(env, ticketId, crew);
@@ -70,22 +72,33 @@ describe('manual reopen (重办) and the open callback task', () => {
     expect(late.status).toBe(409);
 
     // The timeline says so, in the reopen's transaction: event + audit + outbox rows.
-    const ev = (await env.rt.db.execute<{ seq: number; data: { callbackId: string } }>(sql`
-      select seq, data from ticket_events where ticket_id = ${ticketId} and type = 'callback.superseded'`)).rows;
+    const ev = (
+      await env.rt.db.execute<{ seq: number; data: { callbackId: string } }>(sql`
+      select seq, data from ticket_events where ticket_id = ${ticketId} and type = 'callback.superseded'`)
+    ).rows;
     expect(ev).toHaveLength(1);
     expect(ev[0].data.callbackId).toBe(first.id);
-    const reopenSeq = (await env.rt.db.execute<{ seq: number; txid: string }>(sql`
-      select seq from ticket_events where ticket_id = ${ticketId} and type = 'ticket.reopened'`)).rows[0].seq;
+    const reopenSeq = (
+      await env.rt.db.execute<{ seq: number; txid: string }>(sql`
+      select seq from ticket_events where ticket_id = ${ticketId} and type = 'ticket.reopened'`)
+    ).rows[0].seq;
     expect(Math.abs(ev[0].seq - reopenSeq)).toBe(1);
-    const rows = (await env.rt.db.execute<{ audits: number; outbox: number }>(sql`select
+    const rows = (
+      await env.rt.db.execute<{ audits: number; outbox: number }>(sql`select
       (select count(*)::int from audit_log where entity_type = 'ticket' and entity_id = ${ticketId} and action = 'callback.superseded') as audits,
-      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'callback.superseded') as outbox`)).rows[0];
+      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'callback.superseded') as outbox`)
+    ).rows[0];
     expect(rows).toEqual({ audits: 1, outbox: 1 });
 
     // The new round closes: the citizen is called back about the new answer (reason: reopened), even outside the sample.
     await setPolicy(env.rt.db, { sampleRate: 0 }, null);
-    for (const [who, action, body] of [[dispatcher, 'dispatch', { leadUnitId: unitId }], [clerk, 'sign', {}], [clerk, 'start', {}],
-      [clerk, 'reply', { text: '已重新处理' }], [dispatcher, 'accept-reply', {}]] as const) {
+    for (const [who, action, body] of [
+      [dispatcher, 'dispatch', { leadUnitId: unitId }],
+      [clerk, 'sign', {}],
+      [clerk, 'start', {}],
+      [clerk, 'reply', { text: '已重新处理' }],
+      [dispatcher, 'accept-reply', {}],
+    ] as const) {
       if (action === 'sign') await env.rt.db.execute(sql`update dispatches set reply_due_at = now() + interval '10 days' where ticket_id = ${ticketId}`);
       const s = await who.action(ticketId, action, body);
       expect(s.status, `${action}: ${JSON.stringify(s.body)}`).toBe(200);
@@ -161,7 +174,7 @@ describe('response rate (响应率): signed for and citizen contacted within the
 });
 
 describe('masked-number call (隐私号): the clerk reaches the citizen without seeing the number', () => {
-  it('places the call through the bridge for the request\'s unit only, records it on the timeline and counts it as contact', async () => {
+  it("places the call through the bridge for the request's unit only, records it on the timeline and counts it as contact", async () => {
     const M = await makeUnit(env, { name: '街道办事处' });
     const N = await makeUnit(env, { name: '区民政局' });
     const clerkM = await ApiClient.login(env.baseUrl, (await makeUser(env, 'unit_clerk', { unitId: M.id })).user.username);
@@ -193,11 +206,13 @@ describe('masked-number call (隐私号): the clerk reaches the citizen without 
     expect(ev?.data).toMatchObject({ outcome: 'connected', via: 'bridge', talkSeconds: 42 });
     expect(JSON.stringify(t)).not.toContain(phone);
     // Event, audit and outbox rows of the outcome; the server-side read of the number for the bridge is audited.
-    const rows = (await env.rt.db.execute<{ events: number; audits: number; outbox: number; piiReads: number }>(sql`select
+    const rows = (
+      await env.rt.db.execute<{ events: number; audits: number; outbox: number; piiReads: number }>(sql`select
       (select count(*)::int from ticket_events where ticket_id = ${ticketId} and type = 'citizen.contact_completed') as events,
       (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'citizen.contact_completed') as audits,
       (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'citizen.contact_completed') as outbox,
-      (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'pii.read' and data->>'purpose' = 'masked_call') as "piiReads"`)).rows[0];
+      (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'pii.read' and data->>'purpose' = 'masked_call') as "piiReads"`)
+    ).rows[0];
     expect(rows).toEqual({ events: 1, audits: 1, outbox: 1, piiReads: 1 });
     // It counts as "citizen contacted" for the response rate.
     const { row } = await figuresOf(M.id);
@@ -217,7 +232,12 @@ describe('masked-number call (隐私号): the clerk reaches the citizen without 
     const ask = async () => (await ok(clerkP.post(`/api/tickets/${ticketId}/contact-requests`, { callbackNumber: '02088886666' }), 201)).id as string;
     try {
       const before = await counterValue(maskedCallFailures, { bridge: 'broken' });
-      setMaskedCallBridge({ name: 'broken', placeCall: async () => { throw new Error('carrier unreachable'); } });
+      setMaskedCallBridge({
+        name: 'broken',
+        placeCall: async () => {
+          throw new Error('carrier unreachable');
+        },
+      });
       const failed = await ok(clerkP.post(`/api/contact-requests/${await ask()}/call`, {}));
       expect(failed).toMatchObject({ status: 'failed', via: 'bridge', talkSeconds: null });
       expect(await counterValue(maskedCallFailures, { bridge: 'broken' })).toBe(before + 1);
@@ -246,8 +266,17 @@ describe('masked-number call (隐私号): the clerk reaches the citizen without 
     // The bridge never answers while we look: as far as the database knows, the call is in progress (`calling`).
     let hangUp: (r: { outcome: 'connected'; talkSeconds: number; callId: string }) => void = () => {};
     let placed: () => void = () => {};
-    const ringing = new Promise<void>((res) => { placed = res; });
-    setMaskedCallBridge({ name: 'stuck', placeCall: () => new Promise((res) => { hangUp = res; placed(); }) });
+    const ringing = new Promise<void>((res) => {
+      placed = res;
+    });
+    setMaskedCallBridge({
+      name: 'stuck',
+      placeCall: () =>
+        new Promise((res) => {
+          hangUp = res;
+          placed();
+        }),
+    });
     const sweep = (minutes: number) => failInterruptedCalls(env.ctx(SYSTEM, new Date(Date.now() + minutes * 60_000)));
     let call: Promise<{ status: number; body: any }> | undefined;
     try {
@@ -268,19 +297,20 @@ describe('masked-number call (隐私号): the clerk reaches the citizen without 
     }
     // The clerk sees it on the timeline as a failed call and may place it again with a new request.
     const t = await ok(clerkQ.get(`/api/tickets/${ticketId}`));
-    const ev = (t.timeline as { type: string; reason?: string | null; data?: Record<string, unknown> }[])
-      .filter((e) => e.type === 'citizen.contact_completed');
+    const ev = (t.timeline as { type: string; reason?: string | null; data?: Record<string, unknown> }[]).filter((e) => e.type === 'citizen.contact_completed');
     expect(ev).toHaveLength(1);
     expect(ev[0]).toMatchObject({ reason: 'interrupted', data: { requestId: req.id, outcome: 'failed' } });
     const again = await clerkQ.post(`/api/contact-requests/${req.id}/call`, {});
     expect(again.status).toBe(409);
     expect(again.body.detail).toContain('failed');
-    const rows = (await env.rt.db.execute<{ status: string; note: string; events: number; audits: number; outbox: number }>(sql`select
+    const rows = (
+      await env.rt.db.execute<{ status: string; note: string; events: number; audits: number; outbox: number }>(sql`select
       (select status from citizen_contact_requests where id = ${req.id}) as status,
       (select outcome_note from citizen_contact_requests where id = ${req.id}) as note,
       (select count(*)::int from ticket_events where ticket_id = ${ticketId} and type = 'citizen.contact_completed') as events,
       (select count(*)::int from audit_log where entity_id = ${ticketId} and action = 'citizen.contact_completed') as audits,
-      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'citizen.contact_completed') as outbox`)).rows[0];
+      (select count(*)::int from outbox where payload->>'ticketId' = ${ticketId} and topic = 'citizen.contact_completed') as outbox`)
+    ).rows[0];
     expect(rows).toEqual({ status: 'failed', note: 'interrupted', events: 1, audits: 1, outbox: 1 });
     const { row } = await figuresOf(Q.id);
     expect(row.counters).toMatchObject({ contacted: 0, responded_on_time: 0 });

@@ -29,15 +29,22 @@ const CSV = [
 async function cti(method: 'GET' | 'POST', path: string, events?: unknown[]) {
   const body = events ? JSON.stringify(events) : '';
   return fetch(`${env.baseUrl}${path}`, {
-    method, ...(events ? { body } : {}),
+    method,
+    ...(events ? { body } : {}),
     headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method, path, body }) },
   });
 }
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-  ], 'test', 'test');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+    ],
+    'test',
+    'test',
+  );
   await makeUnit(env, { code: 'ZJJ', name: '市住建局' });
   admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent', { phoneExtension: '8101' })).user.username);
@@ -113,10 +120,22 @@ describe('the centre’s lines', () => {
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual({ created: 5, updated: 0 });
     const lines = (await agent.get('/api/hotline-lines')).body.data as Record<string, unknown>[];
-    expect(lines.map((l) => [l.number, l.mode])).toEqual([['12315', 'kept'], ['12319', 'merged'], ['12331', 'merged'], ['12345', 'main'], ['96310', 'cancelled']]);
+    expect(lines.map((l) => [l.number, l.mode])).toEqual([
+      ['12315', 'kept'],
+      ['12319', 'merged'],
+      ['12331', 'merged'],
+      ['12345', 'main'],
+      ['96310', 'cancelled'],
+    ]);
     expect(lines.find((l) => l.number === '12319')).toMatchObject({
-      name: '城建服务热线', replacedDepartment: '市住房城乡建设局', modeName: '撤并保号', defaultCategoryCode: '0101', defaultCategoryName: '市政设施',
-      defaultUnitCode: 'ZJJ', defaultUnitName: '市住建局', reportingTag: '城建',
+      name: '城建服务热线',
+      replacedDepartment: '市住房城乡建设局',
+      modeName: '撤并保号',
+      defaultCategoryCode: '0101',
+      defaultCategoryName: '市政设施',
+      defaultUnitCode: 'ZJJ',
+      defaultUnitName: '市住建局',
+      reportingTag: '城建',
     });
 
     const csv = await admin.download('/api/admin/hotline-lines/export');
@@ -135,7 +154,9 @@ describe('the centre’s lines', () => {
     const ok = await admin.request('PUT', '/api/admin/hotline-lines/12331', { name: '食药热线', mode: 'cancelled', announcement: '请拨打12345' });
     expect(ok.status).toBe(200);
     expect(ok.body.data).toMatchObject({ number: '12331', mode: 'cancelled', modeName: '直接取消' });
-    const audit = await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where entity_type = 'hotline_line' and entity_id = '12331'`);
+    const audit = await env.rt.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where entity_type = 'hotline_line' and entity_id = '12331'`,
+    );
     expect(audit.rows[0].n).toBe(3); // created, re-imported, changed
     expect((await agent.request('PUT', '/api/admin/hotline-lines/12331', { name: 'x', mode: 'main' })).status).toBe(403);
     await admin.request('PUT', '/api/admin/hotline-lines/12331', { name: '食品药品投诉举报热线', mode: 'merged' });
@@ -145,7 +166,13 @@ describe('the centre’s lines', () => {
     const r = await cti('GET', '/channels/phone/lines');
     expect(r.status).toBe(200);
     const { lines } = (await r.json()) as { lines: { number: string; mode: string; announcement: string | null }[] };
-    expect(lines.find((l) => l.number === '96310')).toEqual({ number: '96310', name: '原数字城管热线', mode: 'cancelled', announcement: '该号码已停用，请拨打12345', active: false });
+    expect(lines.find((l) => l.number === '96310')).toEqual({
+      number: '96310',
+      name: '原数字城管热线',
+      mode: 'cancelled',
+      announcement: '该号码已停用，请拨打12345',
+      active: false,
+    });
     expect((await fetch(`${env.baseUrl}/channels/phone/lines`)).status).toBe(401);
   });
 
@@ -158,21 +185,34 @@ describe('the centre’s lines', () => {
       const popped = new Promise<{ callId: string; line?: Record<string, unknown> }>((r) => sock.on('call:answered', r));
       const at = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
       const base = { callId: 'line-call-1', direction: 'inbound', caller: '13922223333', callee: '12319', agentExtension: '8101' };
-      expect((await cti('POST', '/channels/phone/events', [{ ...base, eventId: 'l1', type: 'ringing', at: at(0) },
-        { ...base, eventId: 'l2', type: 'answered', at: at(15) }])).status).toBe(202);
+      expect(
+        (
+          await cti('POST', '/channels/phone/events', [
+            { ...base, eventId: 'l1', type: 'ringing', at: at(0) },
+            { ...base, eventId: 'l2', type: 'answered', at: at(15) },
+          ])
+        ).status,
+      ).toBe(202);
       const pop = await Promise.race([popped, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no screen pop')), 5000))]);
       expect(pop.line).toMatchObject({ number: '12319', name: '城建服务热线', mode: 'merged', defaultCategoryCode: '0101', defaultUnitName: '市住建局' });
       sock.close();
 
-      const reg = await agent.post('/api/tickets', { callerPhone: '13922223333', content: '小区门口道路破损多日无人修补', callId: 'line-call-1', categoryCode: '0101' });
+      const reg = await agent.post('/api/tickets', {
+        callerPhone: '13922223333',
+        content: '小区门口道路破损多日无人修补',
+        callId: 'line-call-1',
+        categoryCode: '0101',
+      });
       expect(reg.status).toBe(201);
       await cti('POST', '/channels/phone/events', [{ ...base, eventId: 'l3', type: 'ended', at: at(200) }]);
       // A second call on 12319 that the caller gave up, and one on the main number.
-      await cti('POST', '/channels/phone/events', [{ ...base, callId: 'line-call-2', eventId: 'm1', type: 'ringing', at: at(300) },
+      await cti('POST', '/channels/phone/events', [
+        { ...base, callId: 'line-call-2', eventId: 'm1', type: 'ringing', at: at(300) },
         { ...base, callId: 'line-call-2', eventId: 'm2', type: 'ended', at: at(320) },
         { ...base, callee: '12345', callId: 'line-call-3', eventId: 'n1', type: 'ringing', at: at(300) },
         { ...base, callee: '12345', callId: 'line-call-3', eventId: 'n2', type: 'answered', at: at(310) },
-        { ...base, callee: '12345', callId: 'line-call-3', eventId: 'n3', type: 'ended', at: at(400) }]);
+        { ...base, callee: '12345', callId: 'line-call-3', eventId: 'n3', type: 'ended', at: at(400) },
+      ]);
 
       const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);

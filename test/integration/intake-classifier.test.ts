@@ -11,7 +11,11 @@ describe('intake with the shipped classifier, in-process', () => {
   it('stores the suggestion, its model version and the emergency line on the ticket', async () => {
     expect(classifier, 'the shipped model must load in a fresh clone').toBeTruthy();
     const agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
-    const r = await agent.post('/api/tickets', { callerPhone: '13800000000', title: '孩子学校乱收补课费', content: '我孩子所在的中学要求每个学生交补课费，每月八百元，请教育局查处。' });
+    const r = await agent.post('/api/tickets', {
+      callerPhone: '13800000000',
+      title: '孩子学校乱收补课费',
+      content: '我孩子所在的中学要求每个学生交补课费，每月八百元，请教育局查处。',
+    });
     const s = r.body.data.suggestion;
     expect(s.category).toBe('教育文体');
     expect(s.confidence).toBeGreaterThan(0.5);

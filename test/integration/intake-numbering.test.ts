@@ -8,7 +8,7 @@ const env = useTestEnv();
 
 // The ticket number is taken inside the intake INSERT (issue 18); the day's sequence is created once per process.
 describe('intake numbering', () => {
-  it('numbers tickets of the day in order, and still registers after the day\'s sequence is gone (a restored database) without reusing a number', async () => {
+  it("numbers tickets of the day in order, and still registers after the day's sequence is gone (a restored database) without reusing a number", async () => {
     const { user } = await makeUser(env, 'agent');
     const api = await ApiClient.login(env.baseUrl, user.username);
     const day = chinaDay(new Date());
@@ -25,7 +25,7 @@ describe('intake numbering', () => {
     await env.rt.db.execute(sql.raw(`drop sequence ticket_seq_${day}`));
     const third = await register(3);
     expect(third.status).toBe(201);
-    expect(third.body.data.number).toBe(`${day}${String(Number(second.body.data.number.slice(8)) + 1).padStart(5, "0")}`);
+    expect(third.body.data.number).toBe(`${day}${String(Number(second.body.data.number.slice(8)) + 1).padStart(5, '0')}`);
     const stored = await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`);
     expect(stored.rows[0].n).toBe(3);
   });

@@ -16,7 +16,9 @@ const env = useTestEnv();
 const STATEMENTS_PER_REGISTRATION = 6;
 
 const original = pg.Client.prototype.query;
-afterEach(() => { pg.Client.prototype.query = original; });
+afterEach(() => {
+  pg.Client.prototype.query = original;
+});
 
 /** Every statement sent, grouped by client and transaction, so a relay's BEGIN/COMMIT count as the relay's. */
 function countStatements() {
@@ -39,8 +41,13 @@ describe('statements per registration', () => {
   it(`a new caller's registration sends at most ${STATEMENTS_PER_REGISTRATION} statements on the request path`, async () => {
     const { user } = await makeUser(env, 'agent');
     const api = await ApiClient.login(env.baseUrl, user.username);
-    const register = (i: number) => api.post('/api/tickets', { callerPhone: `1391234${String(1000 + i)}`, content: `第${i}号来电：小区门口路灯坏了一个月，晚上出行不便`,
-      appealType: 'complaint', address: '广州市天河区林和街道体育东路100号' });
+    const register = (i: number) =>
+      api.post('/api/tickets', {
+        callerPhone: `1391234${String(1000 + i)}`,
+        content: `第${i}号来电：小区门口路灯坏了一个月，晚上出行不便`,
+        appealType: 'complaint',
+        address: '广州市天河区林和街道体育东路100号',
+      });
     expect((await register(0)).status).toBe(201); // warm: the day's sequence, the session cache
 
     const groups = countStatements();
@@ -56,7 +63,9 @@ describe('statements per registration', () => {
     const perRegistration = request.length / N;
     const kinds = new Map<string, number>();
     for (const s of request) kinds.set(s.slice(0, 60), (kinds.get(s.slice(0, 60)) ?? 0) + 1);
-    console.log(`statements per registration: ${perRegistration} on the request path; relay ${relay.length} for ${N}\n${[...kinds].map(([k, n]) => `  ${(n / N).toFixed(1)}  ${k}`).join('\n')}`);
+    console.log(
+      `statements per registration: ${perRegistration} on the request path; relay ${relay.length} for ${N}\n${[...kinds].map(([k, n]) => `  ${(n / N).toFixed(1)}  ${k}`).join('\n')}`,
+    );
     expect(perRegistration).toBeLessThanOrEqual(STATEMENTS_PER_REGISTRATION);
   });
 });

@@ -34,17 +34,27 @@ beforeAll(async () => {
 async function send(events: unknown[]) {
   const body = JSON.stringify(events);
   const res = await fetch(`${env.baseUrl}/channels/phone/events`, {
-    method: 'POST', body,
-    headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) },
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+    },
   });
-  return { status: res.status, body: await res.json() as { accepted: number; duplicates: number } };
+  return { status: res.status, body: (await res.json()) as { accepted: number; duplicates: number } };
 }
 
 const survey = (callId: string, eventId: string, digit: string, extra: Record<string, unknown> = {}) => ({
-  eventId, callId, type: 'survey_result', at: new Date().toISOString(), direction: 'inbound', caller: '13911112222', callee: '12345',
-  surveyDigit: digit, ...extra,
+  eventId,
+  callId,
+  type: 'survey_result',
+  at: new Date().toISOString(),
+  direction: 'inbound',
+  caller: '13911112222',
+  callee: '12345',
+  surveyDigit: digit,
+  ...extra,
 });
-
 
 /** A ticket registered for call `callId` and taken through the real lifecycle to closed (unless `open`). */
 async function callTicket(callId: string, o: { open?: boolean } = {}) {
@@ -56,8 +66,12 @@ async function callTicket(callId: string, o: { open?: boolean } = {}) {
 
 const ratingsOf = (ticketId: string) => env.rt.db.select().from(ratings).where(eq(ratings.ticketId, ticketId));
 const rectsOf = (ticketId: string) => env.rt.db.select().from(rectifications).where(eq(rectifications.ticketId, ticketId));
-const surveyRecord = async (eventId: string) => (await env.rt.db.execute<{ type: string; data: Record<string, unknown> }>(
-  sql`select type, data from channel_events where channel_account = 'rating' and external_id = ${eventId}`)).rows;
+const surveyRecord = async (eventId: string) =>
+  (
+    await env.rt.db.execute<{ type: string; data: Record<string, unknown> }>(
+      sql`select type, data from channel_events where channel_account = 'rating' and external_id = ${eventId}`,
+    )
+  ).rows;
 
 describe('IVR satisfaction → 好差评', () => {
   it('key 2 rates the closed ticket of the call 4 (source ivr), with the unit, and no rectification', async () => {
@@ -78,7 +92,8 @@ describe('IVR satisfaction → 好差评', () => {
     const [rect] = await rectsOf(ticketId);
     expect(rect.status).toBe('verifying');
 
-    const events = async () => (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from ticket_events where ticket_id = ${ticketId}`)).rows[0].n;
+    const events = async () =>
+      (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from ticket_events where ticket_id = ${ticketId}`)).rows[0].n;
     const before = await events();
     const replay = await send([survey('ivr-b', 'sv-b1', '4')]);
     expect(replay).toEqual({ status: 202, body: { accepted: 0, duplicates: 1 } });
@@ -93,13 +108,18 @@ describe('IVR satisfaction → 好差评', () => {
     expect(await ratingsOf(ticketId)).toHaveLength(0);
     expect(await surveyRecord('sv-c1')).toHaveLength(0); // 未评价: nothing reached the rating port
     // The call event itself is kept, marked unrated.
-    const [ev] = (await env.rt.db.execute<{ data: { rating: unknown } }>(sql`select data from channel_events where external_id = 'sv-c1' and type = 'call.survey_result'`)).rows;
+    const [ev] = (
+      await env.rt.db.execute<{ data: { rating: unknown } }>(sql`select data from channel_events where external_id = 'sv-c1' and type = 'call.survey_result'`)
+    ).rows;
     expect(ev.data.rating).toBeNull();
 
     await send([survey('ivr-c', 'sv-c2', '1')]);
     await send([survey('ivr-c', 'sv-c3', '5')]); // a second press of the same round: the first rating stands
     expect((await ratingsOf(ticketId)).map((x) => x.score)).toEqual([5]);
-    expect((await surveyRecord('sv-c3'))[0]).toMatchObject({ type: 'rating.survey.ignored', data: { tickets: [{ outcome: 'ignored', reason: 'ALREADY_RATED' }] } });
+    expect((await surveyRecord('sv-c3'))[0]).toMatchObject({
+      type: 'rating.survey.ignored',
+      data: { tickets: [{ outcome: 'ignored', reason: 'ALREADY_RATED' }] },
+    });
   });
 
   it('a ticket not yet closed gets no rating: recorded as ignored with the reason, not an error to the CTI', async () => {
@@ -116,10 +136,12 @@ describe('IVR satisfaction → 好差评', () => {
     expect((await surveyRecord('sv-x1'))[0].data).toMatchObject({ reason: 'NO_TICKET', tickets: [] });
   });
 
-  it('an outbound callback call: the key rates the callback task\'s ticket and the task records the answer', async () => {
+  it("an outbound callback call: the key rates the callback task's ticket and the task records the answer", async () => {
     const ticketId = await callTicket('ivr-e-origin');
     const [t] = (await env.rt.db.execute<{ round: number }>(sql`select current_round as round from tickets where id = ${ticketId}`)).rows;
-    const taskId = await env.rt.db.transaction((tx) => createCallbackTask(tx, { ticketId, round: t.round, unitId: unit.id, reason: 'sample', dueAt: new Date(Date.now() + 3600_000) }));
+    const taskId = await env.rt.db.transaction((tx) =>
+      createCallbackTask(tx, { ticketId, round: t.round, unitId: unit.id, reason: 'sample', dueAt: new Date(Date.now() + 3600_000) }),
+    );
     // The outbound call has its own callId, with no ticket registered for it.
     const r = await send([survey('out-77', 'sv-e1', '3', { direction: 'outbound', caller: '12345', callee: '13911112222', callbackTaskId: taskId })]);
     expect(r.status).toBe(202);

@@ -29,7 +29,10 @@ async function setup(phone: string) {
   const agent = await makeUser(env, 'agent');
   const a = await ApiClient.login(env.baseUrl, agent.user.username);
   const sup = await ApiClient.login(env.baseUrl, (await makeUser(env, 'supervisor')).user.username);
-  const art = await sup.post('/api/knowledge/articles', { title: '居住证办理', body: '办理居住证需携带身份证、租赁合同，到居住地派出所或社区服务中心办理，5个工作日内发证。' });
+  const art = await sup.post('/api/knowledge/articles', {
+    title: '居住证办理',
+    body: '办理居住证需携带身份证、租赁合同，到居住地派出所或社区服务中心办理，5个工作日内发证。',
+  });
   expect(art.status).toBe(201);
   const { ticketId } = await makeTicket(env, agent.actor, { phone, content: '想问一下居住证怎么办理' });
   return { a, articleId: art.body.data.id as string, ticketId };
@@ -50,7 +53,9 @@ describe('agent desk knowledge base', () => {
     const t = (await a.get(`/api/tickets/${ticketId}`)).body.data;
     const ev = t.timeline.find((e: { type: string }) => e.type === 'knowledge.answer_sms_sent');
     expect(ev.data).toMatchObject({ knowledgeArticleId: articleId, title: '居住证办理' });
-    const sent = await until('sms sent', () => (env.rt.sms as unknown as DevSmsSender).sent.find((m) => m.template === 'knowledge_answer' && m.phone === '13900002222'));
+    const sent = await until('sms sent', () =>
+      (env.rt.sms as unknown as DevSmsSender).sent.find((m) => m.template === 'knowledge_answer' && m.phone === '13900002222'),
+    );
     expect(sent.params.answer).toContain('派出所');
     expect(sent.params.ticketNo).toBe(t.number);
     for (let i = 0; i < 2; i++) expect((await a.post(`/api/tickets/${ticketId}/knowledge-sms`, { articleId })).status).toBe(202);

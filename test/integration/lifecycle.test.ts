@@ -18,8 +18,10 @@ beforeAll(async () => {
   const a = await makeUser(env, 'agent');
   agentActor = a.actor;
   const users = {
-    dispatcher: await makeUser(env, 'dispatcher'), supervisor: await makeUser(env, 'supervisor'),
-    clerkA: await makeUser(env, 'unit_clerk', { unitId: unitA.id }), clerkB: await makeUser(env, 'unit_clerk', { unitId: unitB.id }),
+    dispatcher: await makeUser(env, 'dispatcher'),
+    supervisor: await makeUser(env, 'supervisor'),
+    clerkA: await makeUser(env, 'unit_clerk', { unitId: unitA.id }),
+    clerkB: await makeUser(env, 'unit_clerk', { unitId: unitB.id }),
     clerkC: await makeUser(env, 'unit_clerk', { unitId: unitC.id }),
   };
   agent = await ApiClient.login(env.baseUrl, a.user.username);
@@ -77,8 +79,10 @@ describe('ticket lifecycle over HTTP', () => {
     await step(clerkB, id, 'reply', { text: '已处理' }, 'replied');
     await step(dispatcher, id, 'accept-reply', {}, 'closed');
     // Archive waits for this round's callback, when the close made one (sampled or overdue).
-    const [cb] = (await env.rt.db.execute<{ id: string }>(sql`select c.id from callbacks c join tickets t on t.id = c.ticket_id
-      where c.ticket_id = ${id} and c.round = t.current_round and c.status = 'pending'`)).rows;
+    const [cb] = (
+      await env.rt.db.execute<{ id: string }>(sql`select c.id from callbacks c join tickets t on t.id = c.ticket_id
+      where c.ticket_id = ${id} and c.round = t.current_round and c.status = 'pending'`)
+    ).rows;
     if (cb) {
       expect((await supervisor.action(id, 'archive')).body.code).toBe('CALLBACK_PENDING');
       expect((await agent.post(`/api/callbacks/${cb.id}/outcome`, { reached: true, result: 'solved', score: 5 })).status).toBe(200);
@@ -141,8 +145,22 @@ describe('ticket lifecycle over HTTP', () => {
   it('walks every row of the transition table: each declared role can reach each target from each source state', () => {
     // The table itself is data the console reads; this checks it covers domain.md §2.
     const targets = new Set(TRANSITIONS.map((t) => t.to));
-    for (const s of ['answered_directly', 'transferred_emergency', 'declined', 'merged', 'pending_dispatch', 'dispatched', 'signed',
-      'in_progress', 'return_requested', 'extension_requested', 'replied', 'closed', 'reopened', 'archived']) {
+    for (const s of [
+      'answered_directly',
+      'transferred_emergency',
+      'declined',
+      'merged',
+      'pending_dispatch',
+      'dispatched',
+      'signed',
+      'in_progress',
+      'return_requested',
+      'extension_requested',
+      'replied',
+      'closed',
+      'reopened',
+      'archived',
+    ]) {
       expect(targets.has(s as never), s).toBe(true);
     }
   });
@@ -209,8 +227,14 @@ describe('forbidden moves', () => {
 
 describe('registration response', () => {
   it('answers with exactly what a read of the stored ticket returns', async () => {
-    const r = await agent.post('/api/tickets', { callerPhone: '+86 139-1111-2222', callerName: '王五', content: '路灯坏了', address: '天河区某路1号',
-      appealType: 'help', urgency: 'urgent' });
+    const r = await agent.post('/api/tickets', {
+      callerPhone: '+86 139-1111-2222',
+      callerName: '王五',
+      content: '路灯坏了',
+      address: '天河区某路1号',
+      appealType: 'help',
+      urgency: 'urgent',
+    });
     expect(r.status).toBe(201);
     const read = await agent.get(`/api/tickets/${r.body.data.id}`);
     expect(r.body.data).toEqual(read.body.data);

@@ -42,7 +42,8 @@ beforeAll(async () => {
   supervisor = await ApiClient.login(env.baseUrl, s.user.username);
   clerk = await ApiClient.login(env.baseUrl, c.user.username);
   otherClerk = await ApiClient.login(env.baseUrl, o.user.username);
-  const rows = (await env.rt.db.execute<{ date: string; kind: 'holiday' | 'workday'; name: string }>(sql`select date::text as date, kind, name from holidays`)).rows;
+  const rows = (await env.rt.db.execute<{ date: string; kind: 'holiday' | 'workday'; name: string }>(sql`select date::text as date, kind, name from holidays`))
+    .rows;
   cal = centreCalendar(rows);
 });
 afterAll(async () => {
@@ -66,8 +67,16 @@ async function inProgress(over: { urgency?: 'normal' | 'urgent' | 'critical'; ap
 }
 
 type DispatchRow = {
-  id: string; dispatchedAt: Date; replyDueAt: Date; remindAt: Date | null; remindedAt: Date | null; supervisionDueAt: Date | null;
-  nextWakeAt: Date | null; firstResponseDueAt: Date | null; round: number; policy: Record<string, unknown>;
+  id: string;
+  dispatchedAt: Date;
+  replyDueAt: Date;
+  remindAt: Date | null;
+  remindedAt: Date | null;
+  supervisionDueAt: Date | null;
+  nextWakeAt: Date | null;
+  firstResponseDueAt: Date | null;
+  round: number;
+  policy: Record<string, unknown>;
 };
 async function lead(ticketId: string): Promise<DispatchRow> {
   const r = await env.rt.db.execute<DispatchRow>(sql`select id, dispatched_at as "dispatchedAt", reply_due_at as "replyDueAt",
@@ -77,8 +86,11 @@ async function lead(ticketId: string): Promise<DispatchRow> {
   return r.rows[0];
 }
 const sweepAt = (at: Date) => fireDueTimers(makeCtx({ db: env.rt.db, actor: SYSTEM, log: env.rt.log, svc: env.rt.svc, now: () => at }));
-const eventTypes = async (ticketId: string) => (await env.rt.db.execute<{ type: string }>(sql`select type from ticket_events
-  where ticket_id = ${ticketId} order by seq`)).rows.map((e) => e.type);
+const eventTypes = async (ticketId: string) =>
+  (
+    await env.rt.db.execute<{ type: string }>(sql`select type from ticket_events
+  where ticket_id = ${ticketId} order by seq`)
+  ).rows.map((e) => e.type);
 /** `YYYY-MM-DD` in China of the day an instant belongs to (24:00 belongs to the day before). */
 const chinaDay = (d: Date) => new Date(d.getTime() - 1 + 8 * 3600_000).toISOString().slice(0, 10);
 const endOfDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`) + 24 * 3600_000);
@@ -183,8 +195,11 @@ describe('hour limits and the first-response stage', () => {
     // Dispatched 2026-02-14 22:30 (a make-up Saturday) critical: due 2026-02-15 22:30, inside the Spring Festival.
     const now = new Date('2026-02-14T22:30:00+08:00');
     const ctx = makeCtx({ db: env.rt.db, actor: dispatcherActor, log: env.rt.log, svc: env.rt.svc, now: () => now });
-    const t = await registerTicket(ctx, { channel: 'phone', channelAccount: '', externalId: 'hours-1', citizen: { phone: '13900000002' },
-      content: { text: '停水' }, attachments: [] }, { appealType: 'help' });
+    const t = await registerTicket(
+      ctx,
+      { channel: 'phone', channelAccount: '', externalId: 'hours-1', citizen: { phone: '13900000002' }, content: { text: '停水' }, attachments: [] },
+      { appealType: 'help' },
+    );
     await submitTicket(ctx, t.ticketId, { urgency: 'critical' });
     await dispatchTicket(ctx, t.ticketId, { leadUnitId: unitId, assistingUnitIds: [] });
     const d = await lead(t.ticketId);
@@ -205,8 +220,7 @@ describe('supervision (督办) and urging (催办) as cases', () => {
     expect(sup.data).toMatchObject({ kind: 'supervision', source: 'supervisor', status: 'open', unitId });
     expect(sup.data.raisedBy).toBeTruthy();
     const d = await lead(id);
-    expect(new Date(sup.data.responseDueAt).toISOString())
-      .toBe(endOfDay(cal.addWorkingDays(chinaDay(new Date()), 3)).toISOString());
+    expect(new Date(sup.data.responseDueAt).toISOString()).toBe(endOfDay(cal.addWorkingDays(chinaDay(new Date()), 3)).toISOString());
     const t = await ok(supervisor.get(`/api/tickets/${id}`));
     expect(t.data.flags.supervised).toBe(true);
     expect(d).toBeTruthy();
@@ -247,8 +261,10 @@ describe('reopen (重办) and callback (回访) limits from the policy', () => {
     const first = await lead(id);
     await ok(clerk.action(id, 'reply', { text: '已处理' }));
     await ok(dispatcher.action(id, 'accept-reply'));
-    const cb = (await env.rt.db.execute<{ dueAt: Date; createdAt: Date }>(sql`select due_at as "dueAt", created_at as "createdAt"
-      from callbacks where ticket_id = ${id}`)).rows[0];
+    const cb = (
+      await env.rt.db.execute<{ dueAt: Date; createdAt: Date }>(sql`select due_at as "dueAt", created_at as "createdAt"
+      from callbacks where ticket_id = ${id}`)
+    ).rows[0];
     const closedAt = (await env.rt.db.execute<{ at: Date }>(sql`select closed_at as at from tickets where id = ${id}`)).rows[0].at;
     // Guangdong preset callbackLimit: 3 working days after close, not a flat 72 hours.
     expect(new Date(cb.dueAt).toISOString()).toBe(cal.computeDeadline(new Date(closedAt), { unit: 'working_days', value: 3 }).toISOString());
@@ -260,7 +276,8 @@ describe('reopen (重办) and callback (回访) limits from the policy', () => {
     const limit = (second.policy as { reopenReplyLimit?: { unit: 'working_days'; value: number } }).reopenReplyLimit!;
     expect(limit.value).toBeLessThan(15);
     expect(new Date(second.replyDueAt).toISOString()).toBe(cal.computeDeadline(new Date(second.dispatchedAt), limit).toISOString());
-    expect(new Date(second.replyDueAt).getTime() - new Date(second.dispatchedAt).getTime())
-      .toBeLessThan(new Date(first.replyDueAt).getTime() - new Date(first.dispatchedAt).getTime());
+    expect(new Date(second.replyDueAt).getTime() - new Date(second.dispatchedAt).getTime()).toBeLessThan(
+      new Date(first.replyDueAt).getTime() - new Date(first.dispatchedAt).getTime(),
+    );
   });
 });

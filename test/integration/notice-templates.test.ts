@@ -56,8 +56,10 @@ async function registerAndReadSms(phone: string) {
   return { number: r.body.data.number as string, text: sms.text };
 }
 
-const registeredSms = async () => (await admin.get('/api/admin/message-templates')).body.data
-  .find((t: { code: string; channel: string }) => t.code === 'ticket_received' && t.channel === 'sms') as { id: string; body: string };
+const registeredSms = async () =>
+  (await admin.get('/api/admin/message-templates')).body.data.find(
+    (t: { code: string; channel: string }) => t.code === 'ticket_received' && t.channel === 'sms',
+  ) as { id: string; body: string };
 const fallbacks = (reason: string) => counterValue(noticeTemplateFallbacks, { code: 'ticket_received', channel: 'sms', reason });
 
 describe('the notices use the stored templates', () => {
@@ -69,8 +71,11 @@ describe('the notices use the stored templates', () => {
 
   it('after the administrator edits the registered SMS, the next registration is told in the new words', async () => {
     const tpl = await registeredSms();
-    const edited = await admin.request('PUT', `/api/admin/message-templates/${tpl.id}`,
-      { name: '受理告知', body: '【测试热线】工单{ticketNo}已登记，进度请看{link}', variables: ['ticketNo', 'link'] });
+    const edited = await admin.request('PUT', `/api/admin/message-templates/${tpl.id}`, {
+      name: '受理告知',
+      body: '【测试热线】工单{ticketNo}已登记，进度请看{link}',
+      variables: ['ticketNo', 'link'],
+    });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     const { number, text } = await registerAndReadSms('13700000101');
     expect(text).toMatch(new RegExp(`^【测试热线】工单${number}已登记，进度请看${BASE}/track\\?number=${number}&token=[\\w-]+`));
@@ -86,7 +91,10 @@ describe('the notices use the stored templates', () => {
     admin.lang = 'en';
     const en = await admin.request('PUT', `/api/admin/message-templates/${tpl.id}`, body);
     admin.lang = 'zh-CN';
-    expect(en.body).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNKNOWN', message: 'The template uses a variable this notice does not fill in; use only the variables listed' });
+    expect(en.body).toMatchObject({
+      code: 'TEMPLATE_VARIABLE_UNKNOWN',
+      message: 'The template uses a variable this notice does not fill in; use only the variables listed',
+    });
     expect((await registeredSms()).body).toContain('【测试热线】');
   });
 
@@ -96,7 +104,9 @@ describe('the notices use the stored templates', () => {
     await env.rt.db.execute(sql`update message_templates set body = '工单{number}已受理', variables = '["number"]' where id = ${tpl.id}`);
     const unfilledBefore = await fallbacks('variable_unfilled');
     const broken = await registerAndReadSms('13700000102');
-    expect(broken.text).toMatch(new RegExp(`^您反映的诉求已受理，工单号${broken.number}，可通过${BASE}/track\\?number=${broken.number}&token=[\\w-]+查询进度。$`));
+    expect(broken.text).toMatch(
+      new RegExp(`^您反映的诉求已受理，工单号${broken.number}，可通过${BASE}/track\\?number=${broken.number}&token=[\\w-]+查询进度。$`),
+    );
     expect(await fallbacks('variable_unfilled')).toBe(unfilledBefore + 1);
 
     await env.rt.db.execute(sql`delete from message_templates where id = ${tpl.id}`);

@@ -11,10 +11,17 @@ let agent: ApiClient;
 beforeAll(async () => {
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
 });
-const appeal = (citizen: Record<string, string>, channel: 'phone' | 'wechat' | 'email') => registerTicket(env.ctx(SYSTEM), {
-  channel, channelAccount: '', externalId: randomBytes(6).toString('hex'), citizen, content: { text: '诉求内容' }, attachments: [],
-});
-const citizenOf = async (ticketId: string) => (await env.rt.db.execute<{ c: string }>(sql`select citizen_id as c from tickets where id = ${ticketId}`)).rows[0].c;
+const appeal = (citizen: Record<string, string>, channel: 'phone' | 'wechat' | 'email') =>
+  registerTicket(env.ctx(SYSTEM), {
+    channel,
+    channelAccount: '',
+    externalId: randomBytes(6).toString('hex'),
+    citizen,
+    content: { text: '诉求内容' },
+    attachments: [],
+  });
+const citizenOf = async (ticketId: string) =>
+  (await env.rt.db.execute<{ c: string }>(sql`select citizen_id as c from tickets where id = ${ticketId}`)).rows[0].c;
 
 describe('one citizen, one history', () => {
   it('resolves the same phone from any channel to one citizen; a new contact point nobody proved goes to a new record and a merge candidate', async () => {
@@ -28,8 +35,9 @@ describe('one citizen, one history', () => {
     expect(await citizenOf(b.ticketId)).not.toBe(await citizenOf(a.ticketId));
     expect(await citizenOf(c.ticketId)).toBe(await citizenOf(b.ticketId));
     const list = (await agent.get('/api/citizens/merge-candidates')).body.data as { citizenId: string; otherCitizenId: string; reason: string }[];
-    expect(list).toEqual([expect.objectContaining({ citizenId: await citizenOf(b.ticketId), otherCitizenId: await citizenOf(a.ticketId),
-      reason: 'unverified_contact_point' })]);
+    expect(list).toEqual([
+      expect.objectContaining({ citizenId: await citizenOf(b.ticketId), otherCitizenId: await citizenOf(a.ticketId), reason: 'unverified_contact_point' }),
+    ]);
   });
 
   it('flags two records that one appeal ties together, and merges them only when an agent confirms', async () => {
@@ -54,7 +62,9 @@ describe('a first-time caller registered twice at once', () => {
     const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizens`)).rows[0].n;
     const [x, y] = await Promise.all([appeal({ phone: '13700003333' }, 'phone'), appeal({ phone: '13700003333' }, 'phone')]);
     expect(await citizenOf(x.ticketId)).toBe(await citizenOf(y.ticketId));
-    const contacts = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizen_contacts where citizen_id = ${await citizenOf(x.ticketId)}`)).rows[0].n;
+    const contacts = (
+      await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizen_contacts where citizen_id = ${await citizenOf(x.ticketId)}`)
+    ).rows[0].n;
     expect(contacts).toBe(1);
     expect((await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from citizens`)).rows[0].n).toBe(before + 1);
   });

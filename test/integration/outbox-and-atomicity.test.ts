@@ -29,10 +29,15 @@ afterAll(async () => {
 });
 
 const ctx = () => makeCtx({ db: rt.db, actor: agent, log: rt.log, svc: rt.svc });
-const register = (text = '路灯不亮') => registerTicket(ctx(), {
-  channel: 'phone', channelAccount: '', externalId: randomBytes(8).toString('hex'), citizen: { phone: '13900139000' },
-  content: { text }, attachments: [],
-});
+const register = (text = '路灯不亮') =>
+  registerTicket(ctx(), {
+    channel: 'phone',
+    channelAccount: '',
+    externalId: randomBytes(8).toString('hex'),
+    citizen: { phone: '13900139000' },
+    content: { text },
+    attachments: [],
+  });
 const unsent = async () => (await rt.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where sent_at is null`)).rows[0].n;
 
 describe('outbox', () => {
@@ -77,9 +82,11 @@ describe('atomicity', () => {
     const t = await register();
     const before = await snapshot(t.ticketId);
     // Make the last write of the transaction (the outbox row) fail, after status, event and audit were written.
-    await rt.db.execute(sql.raw(`create or replace function fail_outbox() returns trigger as $$ begin
+    await rt.db.execute(
+      sql.raw(`create or replace function fail_outbox() returns trigger as $$ begin
       if new.topic = 'ticket.submitted' then raise exception 'injected failure'; end if; return new; end $$ language plpgsql;
-      create trigger fail_outbox before insert on outbox for each row execute function fail_outbox();`));
+      create trigger fail_outbox before insert on outbox for each row execute function fail_outbox();`),
+    );
     await expect(submitTicket(ctx(), t.ticketId, {})).rejects.toThrow();
     await rt.db.execute(sql.raw('drop trigger fail_outbox on outbox'));
     expect(await snapshot(t.ticketId)).toEqual(before);
@@ -87,7 +94,12 @@ describe('atomicity', () => {
 
   it('registers one ticket for a retried push with the same external id, even concurrently', async () => {
     const appeal = {
-      channel: 'wechat' as const, channelAccount: 'wx1', externalId: 'msg-42', citizen: { openId: 'o-abc' }, content: { text: '重复推送' }, attachments: [],
+      channel: 'wechat' as const,
+      channelAccount: 'wx1',
+      externalId: 'msg-42',
+      citizen: { openId: 'o-abc' },
+      content: { text: '重复推送' },
+      attachments: [],
     };
     const results = await Promise.all([1, 2, 3, 4].map(() => registerTicket(ctx(), appeal)));
     expect(new Set(results.map((r) => r.ticketId)).size).toBe(1);
@@ -98,8 +110,10 @@ describe('atomicity', () => {
 });
 
 async function snapshot(id: string) {
-  return (await rt.db.execute(sql`select t.status, t.version,
+  return (
+    await rt.db.execute(sql`select t.status, t.version,
     (select count(*)::int from ticket_events where ticket_id = t.id) as events,
     (select count(*)::int from audit_log where entity_id = t.id::text) as audits,
-    (select count(*)::int from outbox where payload->>'ticketId' = t.id::text) as outbox from tickets t where t.id = ${id}`)).rows[0];
+    (select count(*)::int from outbox where payload->>'ticketId' = t.id::text) as outbox from tickets t where t.id = ${id}`)
+  ).rows[0];
 }

@@ -50,8 +50,14 @@ describe('public API while Redis is down', () => {
     const submit = await token(c, phone, 'submit');
     const cap = (await c.get('/api/v1/captcha')).body;
     const answer = (await c.get(`/api/dev/captcha?id=${cap.captchaId}`)).body.data.answer;
-    const created = await c.post('/api/v1/appeals', { content: '楼下餐馆油烟很大，影响居民生活', location: { address: '越秀区某路 3 号' },
-      contact: { phone }, smsToken: submit, captchaId: cap.captchaId, captcha: answer });
+    const created = await c.post('/api/v1/appeals', {
+      content: '楼下餐馆油烟很大，影响居民生活',
+      location: { address: '越秀区某路 3 号' },
+      contact: { phone },
+      smsToken: submit,
+      captchaId: cap.captchaId,
+      captcha: answer,
+    });
     expect(created.status).toBe(201);
     const ticketNo = created.body.ticketNo;
     // The lookup's code is asked for while Redis is up (sending a code is a write), then Redis goes away.
@@ -63,8 +69,14 @@ describe('public API while Redis is down', () => {
       expect(lookup.status).toBe(200);
       expect(lookup.body.ticketNo).toBe(ticketNo);
 
-      const appeal = await c.post('/api/v1/appeals', { content: '再提交一次，这次 Redis 不在了', location: { address: '越秀区某路 3 号' },
-        contact: { phone }, smsToken: submit, captchaId: cap.captchaId, captcha: answer });
+      const appeal = await c.post('/api/v1/appeals', {
+        content: '再提交一次，这次 Redis 不在了',
+        location: { address: '越秀区某路 3 号' },
+        contact: { phone },
+        smsToken: submit,
+        captchaId: cap.captchaId,
+        captcha: answer,
+      });
       expect([appeal.status, appeal.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
       const code = await c.post('/api/v1/sms-codes', { phone: '13700000103', purpose: 'submit' });
       expect([code.status, code.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);

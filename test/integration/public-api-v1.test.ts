@@ -52,8 +52,12 @@ function appealForm(payload: unknown, files: { name: string; type: string; bytes
 }
 
 const appeal = (phone: string, token: string, c: { captchaId: string; captcha: string }, more: Record<string, unknown> = {}) => ({
-  content: '小区门口的路灯已经坏了一个多星期，晚上很黑', location: { address: '天河区体育西路 1 号' },
-  contact: { phone, name: '王女士' }, smsToken: token, ...c, ...more,
+  content: '小区门口的路灯已经坏了一个多星期，晚上很黑',
+  location: { address: '天河区体育西路 1 号' },
+  contact: { phone, name: '王女士' },
+  smsToken: token,
+  ...c,
+  ...more,
 });
 
 afterAll(() => {
@@ -66,11 +70,18 @@ describe('public API /api/v1', () => {
     const r = await new ApiClient(env.baseUrl).get('/api/v1/openapi.json');
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
-    expect(Object.keys(r.body.paths).sort()).toEqual(['/appeals', '/appeals/{ticketNo}/ratings', '/appeals/{ticketNo}/supplements',
-      '/captcha', '/sms-codes', '/sms-codes/verify', '/tracking/lookup']);
+    expect(Object.keys(r.body.paths).sort()).toEqual([
+      '/appeals',
+      '/appeals/{ticketNo}/ratings',
+      '/appeals/{ticketNo}/supplements',
+      '/captcha',
+      '/sms-codes',
+      '/sms-codes/verify',
+      '/tracking/lookup',
+    ]);
   });
 
-  it('verifies a phone: code → smsToken bound to phone and purpose; wrong codes and bad input get the spec\'s codes', async () => {
+  it("verifies a phone: code → smsToken bound to phone and purpose; wrong codes and bad input get the spec's codes", async () => {
     const bad = await call('POST', '/sms-codes', { body: { phone: '12345', purpose: 'submit' } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
@@ -106,20 +117,25 @@ describe('public API /api/v1', () => {
     expect([short.status, short.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(short.body.fields.content).toBeTruthy();
 
-    const lie = await call('POST', '/appeals', { body: appealForm(appeal(phone, token, await captcha()),
-      [{ name: 'photo.jpg', type: 'image/jpeg', bytes: Buffer.from('#!/bin/sh\necho not a photo\n') }]) });
+    const lie = await call('POST', '/appeals', {
+      body: appealForm(appeal(phone, token, await captcha()), [{ name: 'photo.jpg', type: 'image/jpeg', bytes: Buffer.from('#!/bin/sh\necho not a photo\n') }]),
+    });
     expect([lie.status, lie.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA']);
 
     const key = randomUUID();
-    const first = await call('POST', '/appeals', { headers: { 'Idempotency-Key': key },
-      body: appealForm(appeal(phone, token, await captcha()), [{ name: '路灯.png', type: 'image/png', bytes: PNG }]) });
+    const first = await call('POST', '/appeals', {
+      headers: { 'Idempotency-Key': key },
+      body: appealForm(appeal(phone, token, await captcha()), [{ name: '路灯.png', type: 'image/png', bytes: PNG }]),
+    });
     expect(first.status).toBe(201);
     expect(first.body.ticketNo).toMatch(/^\d{13}$/);
     expect(first.body.trackingUrl).toContain(first.body.ticketNo);
 
     // The client lost the answer and sends it again: the original 201 body, no second ticket (no captcha needed for a replay).
-    const replay = await call('POST', '/appeals', { headers: { 'Idempotency-Key': key },
-      body: appealForm(appeal(phone, token, { captchaId: randomUUID(), captcha: 'zzzz' }), [{ name: '路灯.png', type: 'image/png', bytes: PNG }]) });
+    const replay = await call('POST', '/appeals', {
+      headers: { 'Idempotency-Key': key },
+      body: appealForm(appeal(phone, token, { captchaId: randomUUID(), captcha: 'zzzz' }), [{ name: '路灯.png', type: 'image/png', bytes: PNG }]),
+    });
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
     const n = await env.rt.db.execute<{ n: number; files: number }>(sql`select count(*)::int as n,
@@ -129,8 +145,10 @@ describe('public API /api/v1', () => {
 
     // The same key from another phone is another appeal, never the first citizen's ticket.
     const otherPhone = '13700000004';
-    const stranger = await call('POST', '/appeals', { headers: { 'Idempotency-Key': key },
-      body: appeal(otherPhone, await smsToken(otherPhone, 'submit'), await captcha()) });
+    const stranger = await call('POST', '/appeals', {
+      headers: { 'Idempotency-Key': key },
+      body: appeal(otherPhone, await smsToken(otherPhone, 'submit'), await captcha()),
+    });
     expect(stranger.status).toBe(201);
     expect(stranger.body.ticketNo).not.toBe(first.body.ticketNo);
 
@@ -145,8 +163,11 @@ describe('public API /api/v1', () => {
 
     // A 21 MB photo: 413 while it streams in, and no ticket.
     const before = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`)).rows[0].n;
-    const big = await call('POST', '/appeals', { body: appealForm(appeal(phone, token, await captcha()),
-      [{ name: 'big.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.alloc(21 * 1024 * 1024)]) }]) });
+    const big = await call('POST', '/appeals', {
+      body: appealForm(appeal(phone, token, await captcha()), [
+        { name: 'big.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.alloc(21 * 1024 * 1024)]) },
+      ]),
+    });
     expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     expect((await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from tickets`)).rows[0].n).toBe(before);
   });
@@ -172,12 +193,16 @@ describe('public API /api/v1', () => {
     expect(strip(notYours.body)).toEqual(strip(noSuch.body));
     expect(notYours.body.code).toBe('NOT_FOUND');
 
-    const sup = await call('POST', '/appeals/{ticketNo}/supplements', { params: { ticketNo },
-      body: appealForm({ phone, smsToken: track, text: '补充：旁边的第二盏路灯也不亮' }, [{ name: 'night.png', type: 'image/png', bytes: PNG }]) });
+    const sup = await call('POST', '/appeals/{ticketNo}/supplements', {
+      params: { ticketNo },
+      body: appealForm({ phone, smsToken: track, text: '补充：旁边的第二盏路灯也不亮' }, [{ name: 'night.png', type: 'image/png', bytes: PNG }]),
+    });
     expect(sup.status).toBe(201);
     expect(sup.body.files).toBe(1);
-    const strangerSup = await call('POST', '/appeals/{ticketNo}/supplements', { params: { ticketNo },
-      body: { phone: otherPhone, smsToken: otherTrack, text: '冒充补充' } });
+    const strangerSup = await call('POST', '/appeals/{ticketNo}/supplements', {
+      params: { ticketNo },
+      body: { phone: otherPhone, smsToken: otherTrack, text: '冒充补充' },
+    });
     expect(strangerSup.status).toBe(404);
 
     const early = await call('POST', '/appeals/{ticketNo}/ratings', { params: { ticketNo }, body: { phone, smsToken: track, score: 5, solved: true } });
@@ -203,8 +228,10 @@ describe('public API /api/v1', () => {
     const late = await call('POST', '/appeals/{ticketNo}/supplements', { params: { ticketNo }, body: { phone, smsToken: track, text: '还有一件事' } });
     expect([late.status, late.body.code]).toEqual([409, 'TICKET_STATE_CONFLICT']);
 
-    const rated = await call('POST', '/appeals/{ticketNo}/ratings', { params: { ticketNo },
-      body: { phone, smsToken: track, score: 4, solved: true, comment: '修得很快' } });
+    const rated = await call('POST', '/appeals/{ticketNo}/ratings', {
+      params: { ticketNo },
+      body: { phone, smsToken: track, score: 4, solved: true, comment: '修得很快' },
+    });
     expect(rated.status).toBe(201);
     expect(rated.body).toMatchObject({ ticketNo, score: 4, duplicate: false });
     const twice = await call('POST', '/appeals/{ticketNo}/ratings', { params: { ticketNo }, body: { phone, smsToken: track, score: 4, solved: true } });

@@ -35,24 +35,48 @@ describe('wall queue counts', () => {
   it('shows today’s calls: answered, abandoned, the 20-second service level and the average wait', async () => {
     const send = async (events: unknown[]) => {
       const body = JSON.stringify(events);
-      const r = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', body,
-        headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) } });
+      const r = await fetch(`${env.baseUrl}/channels/phone/events`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+        },
+      });
       expect(r.status).toBe(202);
     };
     const t0 = Date.now() - 600_000;
     const at = (s: number) => new Date(t0 + s * 1000).toISOString();
-    const ev = (callId: string, n: number, type: string, s: number) =>
-      ({ eventId: `${callId}-${n}`, callId, type, at: at(s), direction: 'inbound', caller: '13911112222', callee: '12345' });
+    const ev = (callId: string, n: number, type: string, s: number) => ({
+      eventId: `${callId}-${n}`,
+      callId,
+      type,
+      at: at(s),
+      direction: 'inbound',
+      caller: '13911112222',
+      callee: '12345',
+    });
     await send([ev('A', 1, 'ringing', 0), ev('A', 2, 'answered', 10), ev('A', 3, 'ended', 100)]); // answered in 10 s
     await send([ev('B', 1, 'ringing', 0), ev('B', 2, 'answered', 30), ev('B', 3, 'ended', 90)]); // answered in 30 s
     await send([ev('C', 1, 'ringing', 0), ev('C', 2, 'ended', 45)]); // gave up
     const r = await supervisor.get('/api/reports/queue-counts');
-    expect(r.body.data.calls).toEqual({ waiting: 0, longestWaitSeconds: null, offered: 3, answered: 2, abandoned: 1, serviceLevel: 1 / 3,
-      serviceLevelSeconds: 20, averageWaitSeconds: 20 });
+    expect(r.body.data.calls).toEqual({
+      waiting: 0,
+      longestWaitSeconds: null,
+      offered: 3,
+      answered: 2,
+      abandoned: 1,
+      serviceLevel: 1 / 3,
+      serviceLevelSeconds: 20,
+      averageWaitSeconds: 20,
+    });
 
     // 排队: a call ringing now (and one in the IVR) waits; once answered or ended it no longer does.
     await send([{ ...ev('D', 1, 'ringing', 560), at: new Date(Date.now() - 40_000).toISOString() }]);
-    await send([{ ...ev('E', 1, 'ringing', 590), at: new Date(Date.now() - 10_000).toISOString() }, { ...ev('E', 2, 'ivr', 595), at: new Date(Date.now() - 5_000).toISOString() }]);
+    await send([
+      { ...ev('E', 1, 'ringing', 590), at: new Date(Date.now() - 10_000).toISOString() },
+      { ...ev('E', 2, 'ivr', 595), at: new Date(Date.now() - 5_000).toISOString() },
+    ]);
     let calls = (await supervisor.get('/api/reports/queue-counts')).body.data.calls;
     expect(calls.waiting).toBe(2);
     expect(calls.longestWaitSeconds).toBeGreaterThanOrEqual(39);

@@ -31,7 +31,8 @@ it('survives Redis dying with invalidations in flight (no unhandled rejection)',
   try {
     await new Promise((r) => setTimeout(r, 300));
     const emitMany = () => {
-      for (let i = 0; i < 200; i++) rt.publish([{ id: i, topic: 'ticket.registered', payload: { ticketId: `t-${i}`, version: 1, cause: 'ticket.registered', unitIds: [], unitId: null } }]);
+      for (let i = 0; i < 200; i++)
+        rt.publish([{ id: i, topic: 'ticket.registered', payload: { ticketId: `t-${i}`, version: 1, cause: 'ticket.registered', unitIds: [], unitId: null } }]);
     };
     emitMany();
     const dying = redis.kill();

@@ -21,8 +21,14 @@ let dispatcher: Actor;
 let unitId: string;
 
 beforeAll(async () => {
-  nodeB = createRuntime({ databaseUrl: nodeA.rt.options.databaseUrl, redisUrl: nodeA.rt.options.redisUrl, queuePrefix: nodeA.prefix,
-    piiKey: TEST_PII_KEY, poolSize: 4, referenceTtlMs: 600_000 });
+  nodeB = createRuntime({
+    databaseUrl: nodeA.rt.options.databaseUrl,
+    redisUrl: nodeA.rt.options.redisUrl,
+    queuePrefix: nodeA.prefix,
+    piiKey: TEST_PII_KEY,
+    poolSize: 4,
+    referenceTtlMs: 600_000,
+  });
   if (nodeB.redis.status !== 'ready') await new Promise((r) => nodeB.redis.once('ready', r));
   for (let i = 0; i < 100 && !nodeB.svc.refs!.subscribed; i++) await new Promise((r) => setTimeout(r, 20));
   expect(nodeB.svc.refs!.subscribed).toBe(true);
@@ -36,8 +42,18 @@ afterAll(async () => {
 /** A complaint registered, submitted and dispatched on node B at `iso` (China time); its stored reply deadline. */
 async function replyDueOnB(iso: string) {
   const ctx = makeCtx({ db: nodeB.db, actor: dispatcher, log: nodeB.log, svc: nodeB.svc, now: () => new Date(iso) });
-  const t = await registerTicket(ctx, { channel: 'phone', channelAccount: '', externalId: randomBytes(6).toString('hex'),
-    citizen: { phone: '13900000002' }, content: { text: '小区噪音扰民' }, attachments: [] }, { appealType: 'complaint' });
+  const t = await registerTicket(
+    ctx,
+    {
+      channel: 'phone',
+      channelAccount: '',
+      externalId: randomBytes(6).toString('hex'),
+      citizen: { phone: '13900000002' },
+      content: { text: '小区噪音扰民' },
+      attachments: [],
+    },
+    { appealType: 'complaint' },
+  );
   await submitTicket(ctx, t.ticketId, {});
   await dispatchTicket(ctx, t.ticketId, { leadUnitId: unitId, assistingUnitIds: [] });
   const [d] = (await nodeB.db.execute<{ replyDueAt: Date }>(sql`select reply_due_at as "replyDueAt" from dispatches where ticket_id = ${t.ticketId}`)).rows;

@@ -24,7 +24,8 @@ const env = useTestEnv({ app: { channels: { ctiKeys: 'cti1:cti-secret-1', open31
 let agent: ApiClient, dispatcher: ApiClient, supervisor: ApiClient, clerkU: ApiClient, clerkV: ApiClient;
 let U: { id: string }, V: { id: string };
 const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).toISOString().slice(0, 10);
-const from = day(-2), to = day(1);
+const from = day(-2),
+  to = day(1);
 
 async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
   const r = await p;
@@ -33,7 +34,8 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
 }
 
 async function register(o: { categoryCode?: string; regionCode?: string } = {}) {
-  return (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', callerName: '李四', content: '小区门口道路破损严重影响通行', ...o }), 201)).id as string;
+  return (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', callerName: '李四', content: '小区门口道路破损严重影响通行', ...o }), 201))
+    .id as string;
 }
 const dueIn = (id: string, col: 'sign_due_at' | 'reply_due_at', past: boolean) =>
   // The current round only: an earlier round's stored deadline is history the back-fill reads.
@@ -46,8 +48,14 @@ async function callbackOf(id: string, result: string, score: number) {
 }
 async function calls(events: unknown[]) {
   const body = JSON.stringify(events);
-  const res = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', body,
-    headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) } });
+  const res = await fetch(`${env.baseUrl}/channels/phone/events`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+    },
+  });
   expect(res.status).toBe(202);
 }
 
@@ -98,7 +106,9 @@ beforeAll(async () => {
   await ok(dispatcher.action(c, 'accept-reply'));
   await setPolicy(env.rt.db, { onDissatisfied: 'agent_decides' }, null);
   const cb = (await env.rt.db.select().from(callbacks).where(eq(callbacks.ticketId, c)))[0];
-  await ok(agent.post(`/api/callbacks/${cb.id}/outcome`, { reached: true, result: 'solved', score: 1, decision: 'close', decisionReason: '已解决，仅对态度不满' }));
+  await ok(
+    agent.post(`/api/callbacks/${cb.id}/outcome`, { reached: true, result: 'solved', score: 1, decision: 'close', decisionReason: '已解决，仅对态度不满' }),
+  );
   const [rect] = await env.rt.db.select().from(rectifications).where(eq(rectifications.ticketId, c));
   await ok(clerkU.post(`/api/rectifications/${rect.id}/actions/contest`, { reason: '恶意差评' }));
   await ok(supervisor.post(`/api/rectifications/${rect.id}/actions/uphold-contest`, { note: '经复核予以剔除' }));
@@ -106,11 +116,23 @@ beforeAll(async () => {
   // 4: a direct answer; 5: calls (answered, abandoned).
   const d = await register({ categoryCode: '02' });
   await ok(agent.action(d, 'answer-directly', { answer: '可在政务服务网办理' }));
-  const call = (callId: string, eventId: string, type: string, at: Date) =>
-    ({ eventId, callId, type, at: at.toISOString(), direction: 'inbound', caller: '13800138000', callee: '12345' });
+  const call = (callId: string, eventId: string, type: string, at: Date) => ({
+    eventId,
+    callId,
+    type,
+    at: at.toISOString(),
+    direction: 'inbound',
+    caller: '13800138000',
+    callee: '12345',
+  });
   const t0 = Date.now() - 3600_000;
-  await calls([call('k1', 'k1a', 'ringing', new Date(t0)), call('k1', 'k1b', 'answered', new Date(t0 + 15_000)), call('k1', 'k1c', 'ended', new Date(t0 + 200_000)),
-    call('k2', 'k2a', 'ringing', new Date(t0 + 300_000)), call('k2', 'k2c', 'ended', new Date(t0 + 320_000))]);
+  await calls([
+    call('k1', 'k1a', 'ringing', new Date(t0)),
+    call('k1', 'k1b', 'answered', new Date(t0 + 15_000)),
+    call('k1', 'k1c', 'ended', new Date(t0 + 200_000)),
+    call('k2', 'k2a', 'ringing', new Date(t0 + 300_000)),
+    call('k2', 'k2c', 'ended', new Date(t0 + 320_000)),
+  ]);
 });
 
 type Rep = { rows: { key: string; period: string | null; counters: Record<string, number>; figures: Record<string, number | null> }[] };
@@ -119,11 +141,15 @@ async function snapshot() {
   for (const by of ['unit', 'category', 'region', 'channel']) {
     const rep = (await ok(supervisor.get(`/api/reports/measures?from=${from}&to=${to}&by=${by}&period=day`))) as Rep;
     // A key whose counters cancelled out (a rating and its exclusion) may or may not keep an all-zero row.
-    out[by] = rep.rows.filter((r) => Object.values(r.counters).some((v) => v !== 0))
+    out[by] = rep.rows
+      .filter((r) => Object.values(r.counters).some((v) => v !== 0))
       .map((r) => ({ key: r.key, period: r.period, counters: r.counters, figures: r.figures }))
       .sort((x, y) => `${x.period}${x.key}`.localeCompare(`${y.period}${y.key}`));
   }
-  for (const [rows, cols] of [['unit', 'category'], ['region', 'category']]) {
+  for (const [rows, cols] of [
+    ['unit', 'category'],
+    ['region', 'category'],
+  ]) {
     const t = await ok(supervisor.get(`/api/reports/cross?from=${from}&to=${to}&rows=${rows}&cols=${cols}`));
     out[`${rows}×${cols}`] = (t.cells as { counters: Record<string, number> }[]).filter((c) => Object.values(c.counters).some((v) => v !== 0));
   }
@@ -136,9 +162,17 @@ describe('reports:backfill', () => {
     // The fixture did reach the interesting counters.
     const unitRows = live.unit as Rep['rows'];
     const sum = (c: string) => unitRows.reduce((s, r) => s + r.counters[c], 0);
-    expect({ overdue: sum('overdue'), returns: sum('returns'), reopens: sum('reopens'), excluded: sum('excluded_reviews'), extensions: sum('extensions') })
-      .toEqual({ overdue: 1, returns: 1, reopens: 1, excluded: 1, extensions: 1 });
-    expect((live.channel as Rep['rows']).find((r) => r.key === 'phone' && r.counters.calls_offered)?.counters).toMatchObject({ calls_offered: 2, calls_answered: 1 });
+    expect({
+      overdue: sum('overdue'),
+      returns: sum('returns'),
+      reopens: sum('reopens'),
+      excluded: sum('excluded_reviews'),
+      extensions: sum('extensions'),
+    }).toEqual({ overdue: 1, returns: 1, reopens: 1, excluded: 1, extensions: 1 });
+    expect((live.channel as Rep['rows']).find((r) => r.key === 'phone' && r.counters.calls_offered)?.counters).toMatchObject({
+      calls_offered: 2,
+      calls_answered: 1,
+    });
     expect((live.category as Rep['rows']).map((r) => r.key)).toEqual(expect.arrayContaining(['01', '02', '-']));
 
     await env.rt.db.execute(sql`delete from report_rollups`);
@@ -154,8 +188,12 @@ describe('reports:backfill', () => {
 
   it('runs as npm run reports:backfill and refuses a bad range', async () => {
     const { spawnSync } = await import('node:child_process');
-    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'server/reports/backfill-cli.ts', ...args],
-      { env: { ...process.env, DATABASE_URL: env.rt.db.$client.options.connectionString }, encoding: 'utf8', timeout: 60_000 });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'server/reports/backfill-cli.ts', ...args], {
+        env: { ...process.env, DATABASE_URL: env.rt.db.$client.options.connectionString },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const bad = run(['--from', to, '--to', from]);
     expect(bad.status).toBe(2);
     const good = run(['--from', from, '--to', to]);

@@ -26,19 +26,25 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
 }
 
 async function ticket(categoryCode: string) {
-  const id = (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', content: '路灯损坏夜间无照明', categoryCode, regionCode: '440106' }), 201)).id as string;
+  const id = (await ok(agent.post('/api/tickets', { callerPhone: '13800138000', content: '路灯损坏夜间无照明', categoryCode, regionCode: '440106' }), 201))
+    .id as string;
   await ok(agent.action(id, 'submit', {}));
   await ok(dispatcher.action(id, 'dispatch', { leadUnitId: U.id }));
 }
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 },
-    { code: '0101', name: '物业管理', parentCode: '01', level: 2 },
-    { code: '0102', name: '路灯照明', parentCode: '01', level: 2 },
-    { code: '02', name: '交通运输', parentCode: null, level: 1 },
-    { code: '0201', name: '出租车', parentCode: '02', level: 2 },
-  ], '2025版', 'test');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '物业管理', parentCode: '01', level: 2 },
+      { code: '0102', name: '路灯照明', parentCode: '01', level: 2 },
+      { code: '02', name: '交通运输', parentCode: null, level: 1 },
+      { code: '0201', name: '出租车', parentCode: '02', level: 2 },
+    ],
+    '2025版',
+    'test',
+  );
   U = await makeUnit(env, { name: '区住建局' });
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
   dispatcher = await ApiClient.login(env.baseUrl, (await makeUser(env, 'dispatcher')).user.username);
@@ -58,8 +64,12 @@ beforeAll(async () => {
 describe('category-grouped reports after a re-import', () => {
   it('measures by category file old codes under the tree in force, and an old code asked for finds its successor', async () => {
     const rep = await ok(supervisor.get(`/api/reports/measures?${range}&by=category`));
-    const rows = rep.rows.map((r: { key: string; name: string; counters: Record<string, number> }) =>
-      ({ key: r.key, name: r.name, received: r.counters.received, dispatched: r.counters.dispatched }));
+    const rows = rep.rows.map((r: { key: string; name: string; counters: Record<string, number> }) => ({
+      key: r.key,
+      name: r.name,
+      received: r.counters.received,
+      dispatched: r.counters.dispatched,
+    }));
     expect(rows).toEqual([
       { key: '0101', name: '物业服务', received: 1, dispatched: 1 },
       { key: '02', name: '交通运输', received: 1, dispatched: 1 }, // 出租车 retired without successor: its nearest surviving ancestor
@@ -70,7 +80,14 @@ describe('category-grouped reports after a re-import', () => {
     expect(one.total.counters.received).toBe(2);
     // The ticket-level roll-up (category-rollup) follows the same mapping.
     const up = await ok(supervisor.get(`/api/reports/category-rollup?from=${day(0)}&to=${day(0)}&level=1`));
-    expect(up).toEqual({ level: 1, rows: [{ code: '01', name: '城乡建设', tickets: 1 }, { code: '02', name: '交通运输', tickets: 3 }], unmapped: 0 });
+    expect(up).toEqual({
+      level: 1,
+      rows: [
+        { code: '01', name: '城乡建设', tickets: 1 },
+        { code: '02', name: '交通运输', tickets: 3 },
+      ],
+      unmapped: 0,
+    });
   });
 
   it('unit × category and its Excel export show the new codes and names only', async () => {
@@ -94,17 +111,28 @@ describe('category-grouped reports after a re-import', () => {
 
   it("today's intake by category counts under the tree in force", async () => {
     const v = await ok(supervisor.get('/api/reports/today-volume'));
-    expect(v.byCategory.map((r: { key: string; name: string; count: number }) => `${r.key} ${r.name} ${r.count}`))
-      .toEqual(['0203 道路照明 2', '0101 物业服务 1', '02 交通运输 1']);
+    expect(v.byCategory.map((r: { key: string; name: string; count: number }) => `${r.key} ${r.name} ${r.count}`)).toEqual([
+      '0203 道路照明 2',
+      '0101 物业服务 1',
+      '02 交通运输 1',
+    ]);
   });
 
   it('a branch retired whole keeps its last code and name, marked 已停用', async () => {
     // Next version drops 交通运输 and everything under it; a ticket still filed under 0201 has no surviving ancestor.
-    await ok(admin.post('/api/admin/category-versions/import', { label: '2027版',
-      csv: ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0101,物业服务,01,2,'].join('\n') }), 201);
+    await ok(
+      admin.post('/api/admin/category-versions/import', {
+        label: '2027版',
+        csv: ['code,name,parent_code,level,replaces', '01,城乡建设,,1,', '0101,物业服务,01,2,'].join('\n'),
+      }),
+      201,
+    );
     const rep = await ok(supervisor.get(`/api/reports/measures?${range}&by=category`));
-    expect(rep.rows.map((r: { key: string; name: string; counters: Record<string, number> }) => `${r.key} ${r.name} ${r.counters.received}`))
-      .toEqual(['0101 物业服务 1', '0201 出租车（已停用） 1', '0203 道路照明（已停用） 2']); // 路灯照明 had become 道路照明 before it went
+    expect(rep.rows.map((r: { key: string; name: string; counters: Record<string, number> }) => `${r.key} ${r.name} ${r.counters.received}`)).toEqual([
+      '0101 物业服务 1',
+      '0201 出租车（已停用） 1',
+      '0203 道路照明（已停用） 2',
+    ]); // 路灯照明 had become 道路照明 before it went
     const up = await ok(supervisor.get(`/api/reports/category-rollup?from=${day(0)}&to=${day(0)}&level=1`));
     expect(up).toEqual({ level: 1, rows: [{ code: '01', name: '城乡建设', tickets: 1 }], unmapped: 3 });
     const n = await env.rt.db.execute(sql`select count(*)::int as n from tickets where category_code in ('0102', '0201')`);

@@ -63,7 +63,12 @@ describe('cross tables', () => {
     expect(grid(t, 'closed')).toMatchObject({ [`${U.id}×01`]: 1, [`${U.id}×02`]: 0, [`${V.id}×01`]: 1 });
     expect(t.cells.find((c) => c.row === V.id && c.col === '01')?.figures.on_time_close_rate).toBe(1);
     expect(t.rows.find((r) => r.key === U.id)?.name).toBe('区住建局');
-    expect(t.cols.map((c) => [c.key, c.name])).toEqual(expect.arrayContaining([['01', '城乡建设'], ['02', '交通运输']]));
+    expect(t.cols.map((c) => [c.key, c.name])).toEqual(
+      expect.arrayContaining([
+        ['01', '城乡建设'],
+        ['02', '交通运输'],
+      ]),
+    );
     const byUnit = await ok(supervisor.get(`/api/reports/measures?${range}&by=unit`));
     for (const u of [U, V]) {
       const single = byUnit.rows.find((r: { key: string }) => r.key === u.id).counters;
@@ -83,12 +88,17 @@ describe('cross tables', () => {
   });
 
   it('exports the matrix to Excel with the definition on top and totals', async () => {
-    const res = await fetch(`${env.baseUrl}/api/reports/cross?${range}&rows=unit&cols=category&value=dispatched&format=xlsx`, { headers: { cookie: supervisor.cookie } });
+    const res = await fetch(`${env.baseUrl}/api/reports/cross?${range}&rows=unit&cols=category&value=dispatched&format=xlsx`, {
+      headers: { cookie: supervisor.cookie },
+    });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const ws = wb.worksheets[0];
-    const rows = ws.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    const rows = ws
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1));
     const header = rows.find((r) => r[0] === '承办单位')!;
     expect(header).toEqual(['承办单位', '城乡建设', '交通运输', '合计']);
     expect(rows.find((r) => r[0] === '区交通局')).toEqual(['区交通局', 2, null, 2].map((v) => v ?? undefined));

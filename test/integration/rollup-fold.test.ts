@@ -5,11 +5,17 @@ import { makeTicket } from '../helpers/factories';
 import { foldRollupDeltas } from '../../server/reports/rollup';
 
 const env = useTestEnv({ withServer: false });
-const received = async () => (await env.rt.db.execute<{ n: number }>(sql`select coalesce(sum(received), 0)::int as n
-  from report_rollups where dim = 'channel' and key = 'phone'`)).rows[0].n;
+const received = async () =>
+  (
+    await env.rt.db.execute<{ n: number }>(sql`select coalesce(sum(received), 0)::int as n
+  from report_rollups where dim = 'channel' and key = 'phone'`)
+  ).rows[0].n;
 // Not yet folded: delta rows, and intake's markers (registrations are counted after commit, issue 18).
-const pending = async () => (await env.rt.db.execute<{ n: number }>(sql`select (select count(*) from report_rollup_deltas)::int
-  + (select count(*) from report_rollup_pending)::int as n`)).rows[0].n;
+const pending = async () =>
+  (
+    await env.rt.db.execute<{ n: number }>(sql`select (select count(*) from report_rollup_deltas)::int
+  + (select count(*) from report_rollup_pending)::int as n`)
+  ).rows[0].n;
 
 describe('report rollups', () => {
   it('keeps each committed event pending and folds each exactly once, even with concurrent folds', async () => {

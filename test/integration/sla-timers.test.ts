@@ -22,7 +22,12 @@ let unitId: string;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   db = await createTestDatabase();
-  rt = createRuntime({ databaseUrl: db.url, redisUrl: redis.url, queuePrefix: `rxs-${randomBytes(3).toString('hex')}`, piiKey: Buffer.alloc(32, 2).toString('base64') });
+  rt = createRuntime({
+    databaseUrl: db.url,
+    redisUrl: redis.url,
+    queuePrefix: `rxs-${randomBytes(3).toString('hex')}`,
+    piiKey: Buffer.alloc(32, 2).toString('base64'),
+  });
   const env = { rt } as never;
   agent = (await makeUser(env, 'dispatcher')).actor;
   unitId = (await makeUnit(env)).id;
@@ -36,12 +41,24 @@ afterAll(async () => {
 const at = (iso: string) => () => new Date(iso);
 async function dispatchedAt(iso: string, appealType: 'complaint' | 'consult' = 'complaint') {
   const ctx = makeCtx({ db: rt.db, actor: agent, log: rt.log, svc: rt.svc, now: at(iso) });
-  const t = await registerTicket(ctx, { channel: 'phone', channelAccount: '', externalId: randomBytes(6).toString('hex'),
-    citizen: { phone: '13900000001' }, content: { text: '噪音扰民' }, attachments: [] }, { appealType });
+  const t = await registerTicket(
+    ctx,
+    {
+      channel: 'phone',
+      channelAccount: '',
+      externalId: randomBytes(6).toString('hex'),
+      citizen: { phone: '13900000001' },
+      content: { text: '噪音扰民' },
+      attachments: [],
+    },
+    { appealType },
+  );
   await submitTicket(ctx, t.ticketId, {});
   await dispatchTicket(ctx, t.ticketId, { leadUnitId: unitId, assistingUnitIds: [] });
-  const [d] = (await rt.db.execute<Record<string, string>>(sql`select id, reply_due_at as "replyDueAt", remind_at as "remindAt",
-    supervision_due_at as "supervisionDueAt", next_wake_at as "nextWakeAt", policy from dispatches where ticket_id = ${t.ticketId}`)).rows;
+  const [d] = (
+    await rt.db.execute<Record<string, string>>(sql`select id, reply_due_at as "replyDueAt", remind_at as "remindAt",
+    supervision_due_at as "supervisionDueAt", next_wake_at as "nextWakeAt", policy from dispatches where ticket_id = ${t.ticketId}`)
+  ).rows;
   return { ticketId: t.ticketId, d };
 }
 const sweepAt = (iso: string) => fireDueTimers(makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at(iso) }));
@@ -59,8 +76,11 @@ describe('deadlines stored on dispatch', () => {
     const { ticketId, d } = await dispatchedAt('2026-12-20T10:00:00+08:00');
     // Monday–Friday for 2027 until the notice is in: 9 working days left in December, then 1/1, 1/4–1/8.
     expect(new Date(d.replyDueAt).toISOString()).toBe('2027-01-08T16:00:00.000Z');
-    const flag = async () => (await rt.db.execute<{ p: boolean; reply: Date; wake: Date }>(sql`select deadlines_provisional as p,
-      reply_due_at as reply, next_wake_at as wake from dispatches where ticket_id = ${ticketId}`)).rows[0];
+    const flag = async () =>
+      (
+        await rt.db.execute<{ p: boolean; reply: Date; wake: Date }>(sql`select deadlines_provisional as p,
+      reply_due_at as reply, next_wake_at as wake from dispatches where ticket_id = ${ticketId}`)
+      ).rows[0];
     expect((await flag()).p).toBe(true);
 
     // A test-only notice with New Year's Day (the real 2027 notice is loaded by the administrator).
@@ -74,8 +94,10 @@ describe('deadlines stored on dispatch', () => {
     expect(after.p).toBe(false);
     expect(new Date(after.reply).toISOString()).toBe('2027-01-11T16:00:00.000Z'); // 1/1 off moves it one working day
     expect(new Date(after.wake).getTime()).toBeLessThan(new Date(after.reply).getTime()); // the reminder comes first
-    const ev = (await rt.db.execute<{ type: string; data: { dispatches: { replyDueAt: { from: string; to: string } }[] } }>(sql`select type, data
-      from ticket_events where ticket_id = ${ticketId} order by seq desc limit 1`)).rows[0];
+    const ev = (
+      await rt.db.execute<{ type: string; data: { dispatches: { replyDueAt: { from: string; to: string } }[] } }>(sql`select type, data
+      from ticket_events where ticket_id = ${ticketId} order by seq desc limit 1`)
+    ).rows[0];
     expect(ev.type).toBe('dispatch.deadlines_recomputed');
     expect(ev.data.dispatches[0].replyDueAt).toEqual({ from: '2027-01-08T16:00:00.000Z', to: '2027-01-11T16:00:00.000Z' });
     // Nothing is left provisional, so loading the notice again changes nothing.
@@ -91,7 +113,10 @@ describe('timers that cannot be lost', () => {
     const sla = startSla(rt, redis.url, { worker: false, sweepMs: 2 ** 31 - 1 });
     await scheduleTicketWakes(rt, sla.queue, a.ticketId);
     await scheduleTicketWakes(rt, sla.queue, b.ticketId);
-    const pending = async () => { const c = await sla.queue.getJobCounts('waiting', 'delayed'); return c.waiting + c.delayed; };
+    const pending = async () => {
+      const c = await sla.queue.getJobCounts('waiting', 'delayed');
+      return c.waiting + c.delayed;
+    };
     expect(await pending()).toBe(2);
     const r = new Redis(redis.url);
     await r.flushall(); // every pending wake-up is gone
@@ -100,13 +125,18 @@ describe('timers that cannot be lost', () => {
     await sla.close();
 
     const fired = [...(await sweepAt('2026-06-30T12:00:00+08:00')), ...(await sweepAt('2026-06-30T12:00:00+08:00'))];
-    const byTicket = async (id: string) => (await rt.db.execute<{ type: string }>(sql`select type from ticket_events
-      where ticket_id = ${id} and type in ('ticket.reminded','ticket.overdue','ticket.supervised') order by seq`)).rows.map((e) => e.type);
+    const byTicket = async (id: string) =>
+      (
+        await rt.db.execute<{ type: string }>(sql`select type from ticket_events
+      where ticket_id = ${id} and type in ('ticket.reminded','ticket.overdue','ticket.supervised') order by seq`)
+      ).rows.map((e) => e.type);
     expect(await byTicket(a.ticketId)).toEqual(['ticket.reminded', 'ticket.overdue', 'ticket.supervised']);
     expect(await byTicket(b.ticketId)).toEqual(['ticket.reminded', 'ticket.overdue', 'ticket.supervised']);
     expect(fired.filter((f) => f.dispatchId === a.d.id || f.dispatchId === b.d.id)).toHaveLength(6);
-    const [t] = (await rt.db.execute<{ overdue: boolean; supervised: boolean; escalated: boolean }>(sql`select overdue, supervised, escalated
-      from tickets where id = ${a.ticketId}`)).rows;
+    const [t] = (
+      await rt.db.execute<{ overdue: boolean; supervised: boolean; escalated: boolean }>(sql`select overdue, supervised, escalated
+      from tickets where id = ${a.ticketId}`)
+    ).rows;
     expect(t).toEqual({ overdue: true, supervised: true, escalated: true });
     const [d] = (await rt.db.execute<{ n: string | null }>(sql`select next_wake_at as n from dispatches where ticket_id = ${a.ticketId}`)).rows;
     expect(d.n).toBeNull();

@@ -12,7 +12,14 @@ const TOKEN = 'rcpt-0f3a9c2b7d5e4a1b';
 const env = useTestEnv({
   sms: {
     aliyun: JSON.stringify({ accessKeyId: 'ak', accessKeySecret: 'sk', signName: '12345热线', templates: {}, endpoint: 'http://127.0.0.1:9' }),
-    tencent: JSON.stringify({ secretId: 'id', secretKey: 'key', smsSdkAppId: '1400000000', signName: '12345热线', templates: {}, endpoint: 'http://127.0.0.1:9' }),
+    tencent: JSON.stringify({
+      secretId: 'id',
+      secretKey: 'key',
+      smsSdkAppId: '1400000000',
+      signName: '12345热线',
+      templates: {},
+      endpoint: 'http://127.0.0.1:9',
+    }),
   },
   app: { channels: { ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test', smsReceiptToken: TOKEN } },
 });
@@ -28,15 +35,29 @@ beforeAll(async () => {
 
 const push = (provider: string, body: string, token = TOKEN) =>
   fetch(`${env.baseUrl}/channels/sms/${provider}/receipts/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-const row = async (id: string) => (await env.rt.db.execute<{ deliveryStatus: string | null; deliveryCode: string | null; deliveredAt: string | null }>(sql`
-  select delivery_status as "deliveryStatus", delivery_code as "deliveryCode", delivered_at as "deliveredAt" from sms_send_log where notification_id = ${id}`)).rows[0];
+const row = async (id: string) =>
+  (
+    await env.rt.db.execute<{ deliveryStatus: string | null; deliveryCode: string | null; deliveredAt: string | null }>(sql`
+  select delivery_status as "deliveryStatus", delivery_code as "deliveryCode", delivered_at as "deliveredAt" from sms_send_log where notification_id = ${id}`)
+  ).rows[0];
 const events = async () => (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from channel_events where type = 'sms.receipt'`)).rows[0].n;
 
-const aliyunReceipt = JSON.stringify([{ phone_number: '13800138000', send_time: '2026-11-26 10:00:00', report_time: '2026-11-26 10:00:05',
-  success: true, err_code: 'DELIVERED', err_msg: '用户接收成功', sms_size: '1', biz_id: '900612345678^0', out_id: 'outbox-11' }]);
+const aliyunReceipt = JSON.stringify([
+  {
+    phone_number: '13800138000',
+    send_time: '2026-11-26 10:00:00',
+    report_time: '2026-11-26 10:00:05',
+    success: true,
+    err_code: 'DELIVERED',
+    err_msg: '用户接收成功',
+    sms_size: '1',
+    biz_id: '900612345678^0',
+    out_id: 'outbox-11',
+  },
+]);
 
 describe('SMS delivery receipts', () => {
-  it('an Aliyun receipt marks its notice delivered and gets Aliyun\'s answer; the same push again changes nothing', async () => {
+  it("an Aliyun receipt marks its notice delivered and gets Aliyun's answer; the same push again changes nothing", async () => {
     const r = await push('aliyun', aliyunReceipt);
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ code: 0, msg: '成功' });
@@ -49,14 +70,26 @@ describe('SMS delivery receipts', () => {
   });
 
   it('a Tencent failure receipt (matched by its sid) marks the notice undelivered with the vendor code', async () => {
-    const r = await push('tencent', JSON.stringify([{ user_receive_time: '2026-11-26 10:01:00', nationcode: '86', mobile: '13900139000',
-      report_status: 'FAIL', errmsg: '1016', description: '手机号格式错误', sid: '2019:8470-0000-sid' }]));
+    const r = await push(
+      'tencent',
+      JSON.stringify([
+        {
+          user_receive_time: '2026-11-26 10:01:00',
+          nationcode: '86',
+          mobile: '13900139000',
+          report_status: 'FAIL',
+          errmsg: '1016',
+          description: '手机号格式错误',
+          sid: '2019:8470-0000-sid',
+        },
+      ]),
+    );
     expect(await r.json()).toEqual({ result: 0, errmsg: 'OK' });
     expect(await row('outbox-12')).toMatchObject({ deliveryStatus: 'undelivered', deliveryCode: '1016' });
     expect((await row('outbox-11')).deliveryStatus).toBe('delivered'); // the other notice untouched
   });
 
-  it('wrong token, malformed or incomplete pushes are refused in the vendor\'s shape and store nothing', async () => {
+  it("wrong token, malformed or incomplete pushes are refused in the vendor's shape and store nothing", async () => {
     const before = await events();
     const wrong = await push('aliyun', aliyunReceipt.replace('outbox-11', 'outbox-12'), 'guessed-token-000000');
     expect(wrong.status).toBe(404);
@@ -73,7 +106,10 @@ describe('SMS delivery receipts', () => {
 
   it('a receipt for an id we never sent is kept, and marks nothing', async () => {
     const before = await events();
-    const r = await push('aliyun', JSON.stringify([{ phone_number: '13700137000', report_time: '2026-11-26 11:00:00', success: true, biz_id: 'unknown-biz', out_id: '' }]));
+    const r = await push(
+      'aliyun',
+      JSON.stringify([{ phone_number: '13700137000', report_time: '2026-11-26 11:00:00', success: true, biz_id: 'unknown-biz', out_id: '' }]),
+    );
     expect(r.status).toBe(200);
     expect(await events()).toBe(before + 1);
     const touched = await env.rt.db.execute<{ n: number }>(sql`select count(*)::int n from sms_send_log where delivery_status is not null`);

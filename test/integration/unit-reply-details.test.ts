@@ -62,10 +62,16 @@ describe('a unit reply with structured fields (办理结果, 是否联系市民,
   it('offers the reply templates the administrator keeps on /admin (in use only), after the built-in ones', async () => {
     const { clerk } = await crew();
     const admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
-    const made = await admin.post('/api/admin/text-snippets', { kind: 'unit_reply', title: '道路已修复', body: '经核查，路面坑洞已于{日期}修补完毕，已电话告知市民。' });
+    const made = await admin.post('/api/admin/text-snippets', {
+      kind: 'unit_reply',
+      title: '道路已修复',
+      body: '经核查，路面坑洞已于{日期}修补完毕，已电话告知市民。',
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const retired = await admin.post('/api/admin/text-snippets', { kind: 'unit_reply', title: '旧模板', body: '不再使用的答复' });
-    expect((await admin.request('PUT', `/api/admin/text-snippets/${retired.body.data.id}`, { title: '旧模板', body: '不再使用的答复', active: false })).status).toBe(200);
+    expect(
+      (await admin.request('PUT', `/api/admin/text-snippets/${retired.body.data.id}`, { title: '旧模板', body: '不再使用的答复', active: false })).status,
+    ).toBe(200);
     const phrase = await admin.post('/api/admin/text-snippets', { kind: 'agent_phrase', title: '坐席用语', body: '您好，这里是12345' });
     expect(phrase.status).toBe(201);
     const list = (await clerk.get('/api/reply-templates')).body.data as { id: string; outcome: string | null; title: string; text: string }[];

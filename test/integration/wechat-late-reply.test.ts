@@ -12,8 +12,14 @@ import { startFakeWechatApi, type FakeWechatApi } from '../../integrations/wecha
 
 const APP_ID = 'wx1234567890abcdef';
 // A budget of 0 ms makes every registration "late", which is the path under test.
-const WECHAT: Record<string, string> = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'SECRET', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain',
-  WECHAT_ORIGINAL_ID: 'gh_abc', WECHAT_REPLY_DEADLINE_MS: '0' };
+const WECHAT: Record<string, string> = {
+  WECHAT_APP_ID: APP_ID,
+  WECHAT_APP_SECRET: 'SECRET',
+  WECHAT_TOKEN: 'rexiantoken',
+  WECHAT_MODE: 'plain',
+  WECHAT_ORIGINAL_ID: 'gh_abc',
+  WECHAT_REPLY_DEADLINE_MS: '0',
+};
 let api: FakeWechatApi;
 beforeAll(async () => {
   api = await startFakeWechatApi(APP_ID, 'SECRET');
@@ -32,8 +38,10 @@ describe('a WeChat appeal that misses the reply window', () => {
     const openId = 'o-late-citizen';
     const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName>
       <CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[小区门口的路灯坏了一个星期了，晚上很黑]]></Content><MsgId>7400000000000000001</MsgId></xml>`;
-    const r = await fetch(`${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
-      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+    const r = await fetch(
+      `${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
+      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml },
+    );
     expect(r.status).toBe(200);
     expect(await r.text()).toBe('success');
 

@@ -21,8 +21,14 @@ import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from '../../serve
 import { intakePort } from '../../server/channels/ports';
 
 const APP_ID = 'wx1234567890abcdef';
-const WECHAT: Record<string, string> = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'SECRET', WECHAT_TOKEN: 'rexiantoken', WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc',
-  PUBLIC_BASE_URL: 'https://12345.example.gov.cn' };
+const WECHAT: Record<string, string> = {
+  WECHAT_APP_ID: APP_ID,
+  WECHAT_APP_SECRET: 'SECRET',
+  WECHAT_TOKEN: 'rexiantoken',
+  WECHAT_MODE: 'plain',
+  WECHAT_ORIGINAL_ID: 'gh_abc',
+  PUBLIC_BASE_URL: 'https://12345.example.gov.cn',
+};
 let api: FakeWechatApi;
 // Registered before useTestEnv's hooks, so the app is built with the stub's address.
 beforeAll(async () => {
@@ -54,14 +60,17 @@ async function send(openId: string, inner: string) {
   msgId += 1n;
   const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName>
     <CreateTime>${ts}</CreateTime>${inner}<MsgId>${msgId}</MsgId></xml>`;
-  const r = await fetch(`${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
-    { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+  const r = await fetch(
+    `${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
+    { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml },
+  );
   const number = (await r.text()).match(/(\d{13})/)?.[1];
   expect(number).toBeTruthy();
   const [t] = (await env.rt.db.execute<{ id: string }>(sql`select id from tickets where number = ${number!}`)).rows;
   return { number: number!, id: t.id };
 }
-const image = (mediaId: string) => `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/p.jpg]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`;
+const image = (mediaId: string) =>
+  `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/p.jpg]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`;
 const voice = (mediaId: string) => `<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[${mediaId}]]></MediaId><Format><![CDATA[amr]]></Format>`;
 
 async function timeline(ticketId: string) {
@@ -76,10 +85,14 @@ async function until<T>(f: () => Promise<T | undefined | false>, ms = 15_000): P
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const filesOf = async (mediaId: string) => (await env.rt.db.execute<{ id: string; mime: string; size: number; body: Buffer; sha256: string }>(sql`
+const filesOf = async (mediaId: string) =>
+  (
+    await env.rt.db.execute<{ id: string; mime: string; size: number; body: Buffer; sha256: string }>(sql`
   select a.id, a.mime, a.size, a.body, a.sha256 from channel_attachments a
-  where 'att:' || a.id::text in (select data->>'storageKey' from ticket_events where type = 'attachment.stored' and data->>'remoteRef' = ${mediaId})`)).rows;
-const allWechatFiles = async () => (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from channel_attachments where channel = 'wechat'`)).rows[0].n;
+  where 'att:' || a.id::text in (select data->>'storageKey' from ticket_events where type = 'attachment.stored' and data->>'remoteRef' = ${mediaId})`)
+  ).rows;
+const allWechatFiles = async () =>
+  (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from channel_attachments where channel = 'wechat'`)).rows[0].n;
 
 describe('WeChat media download (outbox → BullMQ job → /cgi-bin/media/get → channel_attachments)', () => {
   it('an image message becomes a ticket; the job stores the photo with its bytes and type; the timeline shows it ready', async () => {
@@ -141,8 +154,13 @@ describe('WeChat media download (outbox → BullMQ job → /cgi-bin/media/get �
 
   it('a permanent errcode (40007 invalid media_id) is recorded as a failure; the ticket is otherwise untouched', async () => {
     const t = await send('o-media-4', image('MEDIA_GONE'));
-    const failed = await until(async () => (await env.rt.db.execute<{ data: { errcode: number }; ticketId: string }>(sql`select data, ticket_id as "ticketId"
-      from channel_events where type = 'media.failed' and external_id = 'media:MEDIA_GONE'`)).rows[0]);
+    const failed = await until(
+      async () =>
+        (
+          await env.rt.db.execute<{ data: { errcode: number }; ticketId: string }>(sql`select data, ticket_id as "ticketId"
+      from channel_events where type = 'media.failed' and external_id = 'media:MEDIA_GONE'`)
+        ).rows[0],
+    );
     expect(failed).toMatchObject({ data: { errcode: 40007 }, ticketId: t.id });
     const tl = await timeline(t.id);
     expect(tl.map((e) => e.type)).toEqual(['ticket.registered']);
@@ -160,9 +178,17 @@ describe('the media sweep (backstop for a job that gave up)', () => {
     // An account the worker has no client for: its job leaves the MediaId remote, as a job that gave up would.
     const OTHER = 'wxotheraccount0001';
     api.media.set('MEDIA_SWEEP', randomBytes(64));
-    const r = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000001',
-      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-1' }, content: { text: '[图片]' },
-      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP' }], replyRoute: { channel: 'wechat', address: 'o-sweep-1' }, rawRef: 'raw:test' });
+    const r = await intakePort(env.rt).register({
+      channel: 'wechat',
+      channelAccount: OTHER,
+      externalId: '7500000000000000001',
+      receivedAt: new Date().toISOString(),
+      citizen: { openId: 'o-sweep-1' },
+      content: { text: '[图片]' },
+      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP' }],
+      replyRoute: { channel: 'wechat', address: 'o-sweep-1' },
+      rawRef: 'raw:test',
+    });
     await new Promise((res) => setTimeout(res, 1500)); // its job has run (and done nothing)
     expect(await filesOf('MEDIA_SWEEP')).toEqual([]);
     const client = wechatApiClient(env.rt, { appId: APP_ID, appSecret: 'SECRET', baseUrl: api.url });
@@ -181,14 +207,30 @@ describe('the media sweep (backstop for a job that gave up)', () => {
     // A text message is registered with an attachment count of 0 and no files: the sweep must read
     // only the events' file lists, so such an appeal in its window is skipped, not an SQL error.
     const OTHER = 'wxotheraccount0002';
-    const text = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000002',
-      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-2' }, content: { text: '楼下餐馆油烟很大，晚上十点还在营业' },
-      attachments: [], replyRoute: { channel: 'wechat', address: 'o-sweep-2' }, rawRef: 'raw:test' });
+    const text = await intakePort(env.rt).register({
+      channel: 'wechat',
+      channelAccount: OTHER,
+      externalId: '7500000000000000002',
+      receivedAt: new Date().toISOString(),
+      citizen: { openId: 'o-sweep-2' },
+      content: { text: '楼下餐馆油烟很大，晚上十点还在营业' },
+      attachments: [],
+      replyRoute: { channel: 'wechat', address: 'o-sweep-2' },
+      rawRef: 'raw:test',
+    });
     api.media.set('MEDIA_SWEEP_2', randomBytes(64));
     // The photo the citizen sends right after completes the same appeal (citizen.supplemented).
-    const photo = await intakePort(env.rt).register({ channel: 'wechat', channelAccount: OTHER, externalId: '7500000000000000003',
-      receivedAt: new Date().toISOString(), citizen: { openId: 'o-sweep-2' }, content: { text: '[图片]' },
-      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP_2' }], replyRoute: { channel: 'wechat', address: 'o-sweep-2' }, rawRef: 'raw:test' });
+    const photo = await intakePort(env.rt).register({
+      channel: 'wechat',
+      channelAccount: OTHER,
+      externalId: '7500000000000000003',
+      receivedAt: new Date().toISOString(),
+      citizen: { openId: 'o-sweep-2' },
+      content: { text: '[图片]' },
+      attachments: [{ kind: 'image', mime: 'image/*', remoteRef: 'MEDIA_SWEEP_2' }],
+      replyRoute: { channel: 'wechat', address: 'o-sweep-2' },
+      rawRef: 'raw:test',
+    });
     expect(photo.ticketId).toBe(text.ticketId);
     await new Promise((res) => setTimeout(res, 1500)); // its job has run (and done nothing: no client for this account)
     const client = wechatApiClient(env.rt, { appId: APP_ID, appSecret: 'SECRET', baseUrl: api.url });
@@ -206,14 +248,18 @@ describe('citizen tracking page (GET /h5/wechat/track → authorize → /h5/wech
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.get('location')!);
     expect(loc.origin + loc.pathname).toBe('https://open.weixin.qq.com/connect/oauth2/authorize');
-    expect(Object.fromEntries(loc.searchParams)).toMatchObject({ appid: APP_ID, response_type: 'code', scope: 'snsapi_base',
-      redirect_uri: 'https://12345.example.gov.cn/h5/wechat/oauth/callback' });
+    expect(Object.fromEntries(loc.searchParams)).toMatchObject({
+      appid: APP_ID,
+      response_type: 'code',
+      scope: 'snsapi_base',
+      redirect_uri: 'https://12345.example.gov.cn/h5/wechat/oauth/callback',
+    });
     return { state: loc.searchParams.get('state')!, cookie: res.headers.get('set-cookie')!.split(';')[0] };
   }
   const callback = (code: string, state: string, cookie?: string) =>
     fetch(`${env.baseUrl}/h5/wechat/oauth/callback?code=${code}&state=${state}`, { headers: cookie ? { cookie } : {} });
 
-  it('lists that OpenID\'s tickets with the citizen-facing timeline, in Chinese, nobody else\'s', async () => {
+  it("lists that OpenID's tickets with the citizen-facing timeline, in Chinese, nobody else's", async () => {
     api.media.set('MEDIA_TRACK', randomBytes(50));
     const mine = await send('o-track-1', image('MEDIA_TRACK'));
     await until(async () => (await filesOf('MEDIA_TRACK')).length > 0);
@@ -252,13 +298,23 @@ describe('citizen tracking page (GET /h5/wechat/track → authorize → /h5/wech
 
 describe('citizen tracking page in a browser (Playwright, Chromium)', () => {
   it.skipIf(!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))(
-    'menu link → authorize (stub) → callback → the list with its timeline; reloading the used link → 400 page', async () => {
+    'menu link → authorize (stub) → callback → the list with its timeline; reloading the used link → 400 page',
+    async () => {
       // The redirect_uri must point back at this server, so its port is known before the app is built.
       const server = http.createServer();
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      server.on('request', createApp(env.rt, { channels: { wechat: { ...WECHAT, PUBLIC_BASE_URL: base, WECHAT_OAUTH_BASE: api.url },
-        ctiKeys: '', open311ApiKeys: '', open311Jurisdiction: 'rexian.test' } }));
+      server.on(
+        'request',
+        createApp(env.rt, {
+          channels: {
+            wechat: { ...WECHAT, PUBLIC_BASE_URL: base, WECHAT_OAUTH_BASE: api.url },
+            ctiKeys: '',
+            open311ApiKeys: '',
+            open311Jurisdiction: 'rexian.test',
+          },
+        }),
+      );
       const browser = await launchBrowser();
       try {
         const t = await send('o-browser-1', `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[楼道灯坏了一个月]]></Content>`);
@@ -278,7 +334,12 @@ describe('citizen tracking page in a browser (Playwright, Chromium)', () => {
       } finally {
         api.authorizeAs = undefined;
         await browser.close();
-        await new Promise((r) => { server.closeAllConnections(); server.close(r); });
+        await new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        });
       }
-    }, 60_000);
+    },
+    60_000,
+  );
 });

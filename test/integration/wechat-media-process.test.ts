@@ -26,8 +26,19 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   server = await spawnServer({
-    databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', prefix: `rxt-wxm-${randomBytes(3).toString('hex')}`, logLevel: 'info', piiKey: PII_KEY,
-    extraEnv: { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'PROCESS_SECRET', WECHAT_TOKEN: TOKEN, WECHAT_MODE: 'plain', WECHAT_ORIGINAL_ID: 'gh_abc', WECHAT_API_BASE: api.url },
+    databaseUrl: db.url,
+    redisUrl: 'redis://127.0.0.1:6379',
+    prefix: `rxt-wxm-${randomBytes(3).toString('hex')}`,
+    logLevel: 'info',
+    piiKey: PII_KEY,
+    extraEnv: {
+      WECHAT_APP_ID: APP_ID,
+      WECHAT_APP_SECRET: 'PROCESS_SECRET',
+      WECHAT_TOKEN: TOKEN,
+      WECHAT_MODE: 'plain',
+      WECHAT_ORIGINAL_ID: 'gh_abc',
+      WECHAT_API_BASE: api.url,
+    },
   });
 }, 90_000);
 
@@ -43,8 +54,10 @@ async function sendImage(msgId: string, mediaId: string) {
   const nonce = randomBytes(6).toString('hex');
   const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[o-proc-${mediaId}]]></FromUserName><CreateTime>${ts}</CreateTime>
     <MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.example/p.png]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${msgId}</MsgId></xml>`;
-  const r = await fetch(`${server.url}/channels/wechat?signature=${wechatSignature(TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=o-proc-${mediaId}`,
-    { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+  const r = await fetch(
+    `${server.url}/channels/wechat?signature=${wechatSignature(TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=o-proc-${mediaId}`,
+    { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml },
+  );
   const number = (await r.text()).match(/(\d{13})/)?.[1];
   expect(number).toBeTruthy();
   return number!;
@@ -53,9 +66,14 @@ async function sendImage(msgId: string, mediaId: string) {
 async function storedFile(number: string) {
   const end = Date.now() + 20_000;
   for (;;) {
-    const row = (await pool.query(`select a.mime, a.body from ticket_events e
+    const row = (
+      await pool.query(
+        `select a.mime, a.body from ticket_events e
       join tickets t on t.id = e.ticket_id join channel_attachments a on 'att:' || a.id::text = e.data->>'storageKey'
-      where t.number = $1 and e.type = 'attachment.stored'`, [number])).rows[0] as { mime: string; body: Buffer } | undefined;
+      where t.number = $1 and e.type = 'attachment.stored'`,
+        [number],
+      )
+    ).rows[0] as { mime: string; body: Buffer } | undefined;
     if (row || Date.now() > end) return row;
     await new Promise((res) => setTimeout(res, 200));
   }

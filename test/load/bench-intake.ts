@@ -46,26 +46,55 @@ async function main() {
   // BENCH_PROFILE=dir writes a CPU profile of the server process there (node --cpu-prof).
   const profile = process.env.BENCH_PROFILE;
   // node itself, not npx: a signal to an npx wrapper never reaches the server it started.
-  const server = spawn(process.execPath,
-    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, REXIAN_DEMO: '1', PORT: String(PORT), DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn', PG_POOL_SIZE: '20',
-      ...(process.env.BENCH_SPLIT === '1' ? { ROLES: 'web,realtime,cron' } : {}) },
+  const server = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      REXIAN_DEMO: '1',
+      PORT: String(PORT),
+      DATABASE_URL: serverDbUrl,
+      QUEUE_PREFIX: `bench-${dbName}`,
+      LOG_LEVEL: 'warn',
+      PG_POOL_SIZE: '20',
+      ...(process.env.BENCH_SPLIT === '1' ? { ROLES: 'web,realtime,cron' } : {}),
+    },
   });
   // BENCH_SPLIT=1: the web node runs ROLES=web,realtime,cron and a second process the BullMQ
   // workers (ROLES=worker), the shape docs/SCALING.md recommends.
   const split = process.env.BENCH_SPLIT === '1';
-  const worker = split ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, REXIAN_DEMO: '1', PORT: String(PORT + 1), ROLES: 'worker', DATABASE_URL: serverDbUrl, QUEUE_PREFIX: `bench-${dbName}`, LOG_LEVEL: 'warn' },
-  }) : null;
+  const worker = split
+    ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          REXIAN_DEMO: '1',
+          PORT: String(PORT + 1),
+          ROLES: 'worker',
+          DATABASE_URL: serverDbUrl,
+          QUEUE_PREFIX: `bench-${dbName}`,
+          LOG_LEVEL: 'warn',
+        },
+      })
+    : null;
   const base = `http://127.0.0.1:${PORT}`;
   try {
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-pass-1' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: 'bench-pass-1' }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     const csrf = ((await login.json()) as { data: { csrfToken: string } }).data.csrfToken;
     const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf };
@@ -89,25 +118,37 @@ async function main() {
       if (r.status !== 201) throw new Error(`status ${r.status}`);
     });
 
-    const insert = await runFor(Math.min(SECONDS, 10), CLIENTS, () => pool.query(
-      `insert into tickets (number, channel, channel_account, external_id, title, content, urgency) values ($1, 'phone', '', $2, $3, $4, 'normal')`,
-      [`9${randomBytes(6).toString('hex').slice(0, 12)}`, randomUUID(), '小区噪音扰民', '晚上十点后仍在施工，严重影响休息'],
-    ));
+    const insert = await runFor(Math.min(SECONDS, 10), CLIENTS, () =>
+      pool.query(
+        `insert into tickets (number, channel, channel_account, external_id, title, content, urgency) values ($1, 'phone', '', $2, $3, $4, 'normal')`,
+        [`9${randomBytes(6).toString('hex').slice(0, 12)}`, randomUUID(), '小区噪音扰民', '晚上十点后仍在施工，严重影响休息'],
+      ),
+    );
 
     const lat = http.latencies.sort((a, b) => a - b);
     const rate = http.ok / http.seconds;
     const insRate = insert.ok / insert.seconds;
     console.log(`bench:intake  clients=${CLIENTS} duration=${http.seconds.toFixed(1)}s`);
     console.log(`  HTTP register   ${rate.toFixed(0)} tickets/s  (ok ${http.ok}, errors ${http.errors})`);
-    console.log(`  server CPU      ${cpuPerTicket.toFixed(2)} ms per registration (user + system of the server process${split ? '; workers in their own process' : ', all roles'})`);
+    console.log(
+      `  server CPU      ${cpuPerTicket.toFixed(2)} ms per registration (user + system of the server process${split ? '; workers in their own process' : ', all roles'})`,
+    );
     console.log(`  latency         p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
     console.log(`  plain INSERT    ${insRate.toFixed(0)} rows/s`);
     console.log(`  ratio           ${(rate / insRate).toFixed(3)} of a plain INSERT`);
     const olat = open.latencies.sort((a, b) => a - b);
-    console.log(`  open loop       ${RATE}/s offered for ${OPEN_SECONDS}s: ${open.ok} ok, ${open.errors} errors${open.errors ? ` (${[...open.kinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, ${(open.ok / open.seconds).toFixed(0)}/s answered`);
-    console.log(`                  p50 ${pct(olat, 50).toFixed(1)} ms   p99 ${pct(olat, 99).toFixed(1)} ms   max ${olat[olat.length - 1].toFixed(1)} ms  (bar p99 < 100 ms, goal < 50 ms)`);
-    console.log(`  box             ${cpus().length} CPUs (nproc), load average ${loadDuring.toFixed(1)} during the closed loop, ${loadavg()[0].toFixed(1)} at the end`);
-    console.log(`  target          ${rate.toFixed(0)} / 1000 tickets/s = ${(rate / 1000).toFixed(2)};  p99 ${pct(lat, 99).toFixed(1)} / 50 ms = ${(pct(lat, 99) / 50).toFixed(2)}`);
+    console.log(
+      `  open loop       ${RATE}/s offered for ${OPEN_SECONDS}s: ${open.ok} ok, ${open.errors} errors${open.errors ? ` (${[...open.kinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, ${(open.ok / open.seconds).toFixed(0)}/s answered`,
+    );
+    console.log(
+      `                  p50 ${pct(olat, 50).toFixed(1)} ms   p99 ${pct(olat, 99).toFixed(1)} ms   max ${olat[olat.length - 1].toFixed(1)} ms  (bar p99 < 100 ms, goal < 50 ms)`,
+    );
+    console.log(
+      `  box             ${cpus().length} CPUs (nproc), load average ${loadDuring.toFixed(1)} during the closed loop, ${loadavg()[0].toFixed(1)} at the end`,
+    );
+    console.log(
+      `  target          ${rate.toFixed(0)} / 1000 tickets/s = ${(rate / 1000).toFixed(2)};  p99 ${pct(lat, 99).toFixed(1)} / 50 ms = ${(pct(lat, 99) / 50).toFixed(2)}`,
+    );
   } finally {
     server.kill('SIGTERM');
     worker?.kill('SIGTERM');
@@ -124,8 +165,10 @@ let seq = 0;
 function body() {
   seq++;
   return JSON.stringify({
-    callerPhone: `13${String(100000000 + (seq % 800000000)).padStart(9, '0')}`, content: `第${seq}号来电：小区门口路灯坏了一个月，晚上出行不便，请尽快维修。`,
-    appealType: 'complaint', address: '广州市天河区林和街道体育东路100号',
+    callerPhone: `13${String(100000000 + (seq % 800000000)).padStart(9, '0')}`,
+    content: `第${seq}号来电：小区门口路灯坏了一个月，晚上出行不便，请尽快维修。`,
+    appealType: 'complaint',
+    address: '广州市天河区林和街道体育东路100号',
   });
 }
 
@@ -135,18 +178,20 @@ async function runFor(seconds: number, clients: number, op: () => Promise<unknow
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const s = performance.now();
-      try {
-        await op();
-        ok++;
-        latencies.push(performance.now() - s);
-      } catch {
-        errors++;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        try {
+          await op();
+          ok++;
+          latencies.push(performance.now() - s);
+        } catch {
+          errors++;
+        }
       }
-    }
-  }));
+    }),
+  );
   return { ok, errors, latencies, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -174,10 +219,18 @@ async function openLoop(seconds: number, rate: number, op: () => Promise<unknown
     const due = t0 + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(op().then(() => { ok++; latencies.push(performance.now() - due); }, (e: Error) => {
-      errors++;
-      kinds.set(e.message, (kinds.get(e.message) ?? 0) + 1);
-    }));
+    inflight.push(
+      op().then(
+        () => {
+          ok++;
+          latencies.push(performance.now() - due);
+        },
+        (e: Error) => {
+          errors++;
+          kinds.set(e.message, (kinds.get(e.message) ?? 0) + 1);
+        },
+      ),
+    );
   }
   await Promise.all(inflight);
   return { ok, errors, kinds, latencies, seconds: (performance.now() - t0) / 1000 };

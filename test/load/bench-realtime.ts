@@ -33,7 +33,8 @@ async function main() {
   const prefix = `bench-rt-${randomBytes(3).toString('hex')}`;
   // node --import tsx (not npx) so the pid we read RSS from is the server itself.
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, REXIAN_DEMO: '1', PORT: String(port), DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', ROLES: 'web,realtime,cron' },
   });
   const base = `http://127.0.0.1:${port}`;
@@ -41,8 +42,14 @@ async function main() {
   try {
     const units: string[] = [];
     for (let u = 0; u < UNITS; u++) {
-      units.push((await pool.query(`insert into handling_units (code, name, kind, region_code) values ($1, $2, 'functional', '440100') returning id`,
-        [`B${u}`, `测试单位${u}`])).rows[0].id);
+      units.push(
+        (
+          await pool.query(`insert into handling_units (code, name, kind, region_code) values ($1, $2, 'functional', '440100') returning id`, [
+            `B${u}`,
+            `测试单位${u}`,
+          ])
+        ).rows[0].id,
+      );
     }
     const clerks = Math.round(CLIENTS * CLERK_SHARE);
     const people: { token: string; role: string; unitId: string | null }[] = [];
@@ -52,18 +59,32 @@ async function main() {
     }
     for (let i = 0; i < CLIENTS; i += 500) {
       const chunk = people.slice(i, i + 500);
-      const ids = await pool.query(`insert into users (username, password_hash, display_name, role, unit_id)
+      const ids = await pool.query(
+        `insert into users (username, password_hash, display_name, role, unit_id)
         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[]) returning id`,
-      [chunk.map((_, k) => `rt-${i + k}`), chunk.map(() => 'x'), chunk.map((_, k) => `坐席${i + k}`), chunk.map((p) => p.role), chunk.map((p) => p.unitId)]);
-      await pool.query(`insert into sessions (token_hash, user_id, csrf_token, expires_at)
+        [chunk.map((_, k) => `rt-${i + k}`), chunk.map(() => 'x'), chunk.map((_, k) => `坐席${i + k}`), chunk.map((p) => p.role), chunk.map((p) => p.unitId)],
+      );
+      await pool.query(
+        `insert into sessions (token_hash, user_id, csrf_token, expires_at)
         select * from unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])`,
-      [chunk.map((p) => createHmac('sha256', DEV_SESSION_SECRET).update(p.token).digest('hex')), ids.rows.map((r) => r.id), chunk.map(() => 'c'),
-        chunk.map(() => new Date(Date.now() + 3600_000))]);
+        [
+          chunk.map((p) => createHmac('sha256', DEV_SESSION_SECRET).update(p.token).digest('hex')),
+          ids.rows.map((r) => r.id),
+          chunk.map(() => 'c'),
+          chunk.map(() => new Date(Date.now() + 3600_000)),
+        ],
+      );
     }
     const dispatcher = await insertUser(pool, { role: 'dispatcher', password: 'bench-pass-1' });
 
     for (let i = 0; i < 150; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await sleep(200);
     }
     const d = await loginHttp(base, dispatcher.username, 'bench-pass-1');
@@ -74,16 +95,21 @@ async function main() {
     const arrivals: Map<string, number>[] = [];
     const t0c = performance.now();
     for (let i = 0; i < CLIENTS; i += 100) {
-      await Promise.all(people.slice(i, i + 100).map((p, k) => new Promise<void>((resolve, reject) => {
-        const idx = i + k;
-        const s = ioClient(base, { transports: ['websocket'], extraHeaders: { cookie: `rx_session=${p.token}` }, reconnection: false, forceNew: true });
-        const got = new Map<string, number>();
-        arrivals[idx] = got;
-        s.on('invalidate', (m: { ids: string[]; cause: string }) => got.set(`${m.ids[0]}|${m.cause}`, performance.now()));
-        s.once('connect', () => resolve());
-        s.once('connect_error', (e) => reject(new Error(`client ${idx}: ${e.message}`)));
-        sockets.push(s);
-      })));
+      await Promise.all(
+        people.slice(i, i + 100).map(
+          (p, k) =>
+            new Promise<void>((resolve, reject) => {
+              const idx = i + k;
+              const s = ioClient(base, { transports: ['websocket'], extraHeaders: { cookie: `rx_session=${p.token}` }, reconnection: false, forceNew: true });
+              const got = new Map<string, number>();
+              arrivals[idx] = got;
+              s.on('invalidate', (m: { ids: string[]; cause: string }) => got.set(`${m.ids[0]}|${m.cause}`, performance.now()));
+              s.once('connect', () => resolve());
+              s.once('connect_error', (e) => reject(new Error(`client ${idx}: ${e.message}`)));
+              sockets.push(s);
+            }),
+        ),
+      );
     }
     const connectSeconds = (performance.now() - t0c) / 1000;
     await sleep(1500);
@@ -104,7 +130,10 @@ async function main() {
       const ticket = await post('/api/tickets', { callerPhone: '13800138000', content: `第${t}号：路灯不亮`, appealType: 'complaint' });
       await sleep(100);
       const unitId = units[t % UNITS];
-      for (const [action, body] of [['submit', {}], ['dispatch', { leadUnitId: unitId }]] as const) {
+      for (const [action, body] of [
+        ['submit', {}],
+        ['dispatch', { leadUnitId: unitId }],
+      ] as const) {
         const cause = action === 'submit' ? 'ticket.submitted' : 'ticket.dispatched';
         const sent = performance.now();
         await post(`/api/tickets/${ticket.id}/actions/${action}`, body);
@@ -136,10 +165,14 @@ async function main() {
     console.log(`bench:realtime  clients=${CLIENTS} (agents ${CLIENTS - clerks}, unit clerks ${clerks} in ${UNITS} units), changes=${TICKETS * 2}`);
     console.log(`  connected                ${connected}/${CLIENTS} in ${connectSeconds.toFixed(1)} s`);
     console.log(`  deliveries               ${perDelivery.length} (missing ${missing}, to clerks of other units ${leaked})`);
-    console.log(`  request sent → client    p50 ${pct(perDelivery, 50).toFixed(1)} ms   p99 ${pct(perDelivery, 99).toFixed(1)} ms   max ${perDelivery.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `  request sent → client    p50 ${pct(perDelivery, 50).toFixed(1)} ms   p99 ${pct(perDelivery, 99).toFixed(1)} ms   max ${perDelivery.at(-1)!.toFixed(1)} ms`,
+    );
     console.log(`  commit answered → client p50 ${pct(perDeliveryFromResponse, 50).toFixed(1)} ms   p99 ${pct(perDeliveryFromResponse, 99).toFixed(1)} ms`);
     console.log(`  last client of a change  p50 ${pct(lastClient, 50).toFixed(1)} ms   p99 ${pct(lastClient, 99).toFixed(1)} ms`);
-    console.log(`  server RSS               ${rssBefore.toFixed(1)} MB → ${rssAfter.toFixed(1)} MB = ${(((rssAfter - rssBefore) * 1024) / CLIENTS).toFixed(1)} KB per connection`);
+    console.log(
+      `  server RSS               ${rssBefore.toFixed(1)} MB → ${rssAfter.toFixed(1)} MB = ${(((rssAfter - rssBefore) * 1024) / CLIENTS).toFixed(1)} KB per connection`,
+    );
     console.log(`  target                   p99 ${pct(perDelivery, 99).toFixed(1)} / 200 ms = ${(pct(perDelivery, 99) / 200).toFixed(2)}`);
   } finally {
     for (const s of sockets) s.disconnect();
@@ -150,7 +183,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

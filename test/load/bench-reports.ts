@@ -18,13 +18,20 @@ import { measuresReport } from '../../server/reports/queries';
 import { applyRollup } from '../../server/reports/rollup';
 import type { Ctx } from '../../server/platform/context';
 
-const { values: a } = parseArgs({ options: {
-  tickets: { type: 'string', default: '2000000' }, checkpoints: { type: 'string' }, keep: { type: 'boolean', default: false },
-  db: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/rexian_bench_reports' }, batch: { type: 'string', default: '50000' },
-} });
+const { values: a } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '2000000' },
+    checkpoints: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/rexian_bench_reports' },
+    batch: { type: 'string', default: '50000' },
+  },
+});
 const N = Number(a.tickets);
 const BATCH = Number(a.batch);
-const checkpoints = (a.checkpoints ? a.checkpoints.split(',').map(Number) : [Math.min(500_000, N), N]).filter((c, i, l) => c <= N && l.indexOf(c) === i).sort((x, y) => x - y);
+const checkpoints = (a.checkpoints ? a.checkpoints.split(',').map(Number) : [Math.min(500_000, N), N])
+  .filter((c, i, l) => c <= N && l.indexOf(c) === i)
+  .sort((x, y) => x - y);
 const UNITS = 30;
 const TARGET_MS = 500;
 
@@ -34,7 +41,9 @@ const st = fs.statfsSync('/work');
 const free = st.bavail * st.bsize;
 const need = N * BYTES_PER_TICKET * 1.5;
 if (free < need) {
-  console.error(`not enough disk: ${(free / 1e9).toFixed(1)} GB free on /work, ~${(need / 1e9).toFixed(1)} GB needed for ${N} tickets. Try a smaller --tickets.`);
+  console.error(
+    `not enough disk: ${(free / 1e9).toFixed(1)} GB free on /work, ~${(need / 1e9).toFixed(1)} GB needed for ${N} tickets. Try a smaller --tickets.`,
+  );
   process.exit(2);
 }
 process.stderr.write(`disk: ${(free / 1e9).toFixed(1)} GB free, ~${(need / 1e9).toFixed(1)} GB needed\n`);
@@ -43,7 +52,9 @@ function bar(done: number, total: number, t0: number) {
   const w = 30;
   const f = Math.round((done / total) * w);
   const rate = done / ((performance.now() - t0) / 1000);
-  process.stderr.write(`\r[${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done.toLocaleString()}/${total.toLocaleString()} tickets  ${Math.round(rate).toLocaleString()}/s  eta ${Math.round((total - done) / Math.max(rate, 1))}s   `);
+  process.stderr.write(
+    `\r[${'#'.repeat(f)}${'.'.repeat(w - f)}] ${done.toLocaleString()}/${total.toLocaleString()} tickets  ${Math.round(rate).toLocaleString()}/s  eta ${Math.round((total - done) / Math.max(rate, 1))}s   `,
+  );
 }
 
 async function fresh(url: string) {
@@ -67,7 +78,11 @@ async function fresh(url: string) {
 const stepMs = [0, 0, 0, 0];
 async function generate(db: Db, s: number, e: number) {
   let t = performance.now();
-  const lap = (i: number) => { const n = performance.now(); stepMs[i] += n - t; t = n; };
+  const lap = (i: number) => {
+    const n = performance.now();
+    stepMs[i] += n - t;
+    t = n;
+  };
   await db.execute(sql`
     with g as (select i, timestamptz '2025-01-01 00:00+08' + ((i::bigint * 7919) % (365 * 86400)) * interval '1 second' as t0
                from generate_series(${s}::int, ${e - 1}::int) i)
@@ -152,7 +167,8 @@ async function timeIt(f: () => Promise<unknown>, runs = 5): Promise<number> {
 }
 
 /** The same year-by-unit figures the naive way, scanning tickets, dispatches and events: the contrast. */
-const scanQuery = (db: Db) => db.execute(sql`
+const scanQuery = (db: Db) =>
+  db.execute(sql`
   select d.unit_id, count(*) as dispatched, count(*) filter (where d.signed_at <= d.sign_due_at) as signed_on_time,
     count(*) filter (where t.status = 'closed') as closed,
     (select count(*) from ticket_events e where e.ticket_id = any(array_agg(t.id)) and e.type = 'callback.completed' and e.data->>'result' = 'solved') as solved
@@ -192,13 +208,16 @@ async function main() {
       const dash = await timeIt(() => measuresReport(ctx, q));
       const byMonth = await timeIt(() => measuresReport(ctx, { ...q, period: 'month' }));
       const scan = await timeIt(() => scanQuery(gen), 1);
-      const line = `N=${cp.toLocaleString()}: dashboard (year × ${rep.rows.length} units, 三率 + 9 more) p50 ${dash.toFixed(1)} ms / ${TARGET_MS} ms = ${(dash / TARGET_MS).toFixed(3)}; ` +
+      const line =
+        `N=${cp.toLocaleString()}: dashboard (year × ${rep.rows.length} units, 三率 + 9 more) p50 ${dash.toFixed(1)} ms / ${TARGET_MS} ms = ${(dash / TARGET_MS).toFixed(3)}; ` +
         `by month ${byMonth.toFixed(1)} ms; rollup rows ${rollupRows.toLocaleString()}; scanning tickets instead: ${scan.toFixed(0)} ms; ` +
         `响应率 ${rep.total.figures.response_rate} 解决率 ${rep.total.figures.resolution_rate} 满意率 ${rep.total.figures.satisfaction_rate}`;
       console.log(line);
       results.push(line);
     }
-    console.log(`generation steps (s): tickets ${(stepMs[0] / 1000).toFixed(0)}, dispatches ${(stepMs[1] / 1000).toFixed(0)}, events + rollups ${(stepMs[2] / 1000).toFixed(0)}, vacuum ${(stepMs[3] / 1000).toFixed(0)}`);
+    console.log(
+      `generation steps (s): tickets ${(stepMs[0] / 1000).toFixed(0)}, dispatches ${(stepMs[1] / 1000).toFixed(0)}, events + rollups ${(stepMs[2] / 1000).toFixed(0)}, vacuum ${(stepMs[3] / 1000).toFixed(0)}`,
+    );
     console.log(`generation: ${(N / ((performance.now() - t0) / 1000)).toFixed(0)} tickets/s overall (incl. checkpoints)`);
     // The hook's cost per event: the real applyRollup after the ticket update recordEvent makes in the same
     // transaction (so the ticket row is as warm as in production), against the same update alone.
@@ -221,7 +240,9 @@ async function main() {
       const base = (round++ % 4) * 500;
       for (let i = 0; i < 500; i++) await db.transaction((tx) => touch(tx, sample[base + i]));
     }, 3);
-    console.log(`rollup hook: ${((withHook - bare) / 500).toFixed(3)} ms per event (500 events: ${withHook.toFixed(0)} ms for ticket update + hook vs ${bare.toFixed(0)} ms for the ticket update alone, one transaction each)`);
+    console.log(
+      `rollup hook: ${((withHook - bare) / 500).toFixed(3)} ms per event (500 events: ${withHook.toFixed(0)} ms for ticket update + hook vs ${bare.toFixed(0)} ms for the ticket update alone, one transaction each)`,
+    );
   } finally {
     await db.$client.end();
     await genPool.end();

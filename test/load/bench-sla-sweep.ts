@@ -81,7 +81,7 @@ async function fill(pool: pg.Pool): Promise<void> {
   const from = Date.parse('2025-01-01T00:00:00+08:00');
   const span = Date.parse('2026-10-31T00:00:00+08:00') - from;
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const unit = '00000000-0000-4000-8000-000000000001';
   const started = performance.now();
   const client = await pool.connect();
@@ -162,7 +162,10 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   try {
     const t = performance.now();
     await lower.query('begin');
-    const ids = await lower.query(`select id from dispatches where next_wake_at <= $1 and status = any($2::text[]) order by next_wake_at for update skip locked`, [now, OPEN_DISPATCH_STATUSES]);
+    const ids = await lower.query(
+      `select id from dispatches where next_wake_at <= $1 and status = any($2::text[]) order by next_wake_at for update skip locked`,
+      [now, OPEN_DISPATCH_STATUSES],
+    );
     await lower.query(
       `update dispatches set reminded_at = coalesce(reminded_at, $1), overdue_at = case when reply_due_at <= $1 then $1 end,
          next_wake_at = case when reply_due_at > $1 then reply_due_at end, updated_at = $1 where id = any($2::uuid[])`,
@@ -173,7 +176,9 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   } finally {
     lower.release();
   }
-  console.log(`  set-based lower bound (claim all due + one UPDATE, no events; commit not timed): ${setBased.toFixed(0)} ms / ${TARGET_MS} ms = ${(setBased / TARGET_MS).toFixed(2)}`);
+  console.log(
+    `  set-based lower bound (claim all due + one UPDATE, no events; commit not timed): ${setBased.toFixed(0)} ms / ${TARGET_MS} ms = ${(setBased / TARGET_MS).toFixed(2)}`,
+  );
 
   const db = createDb(url, 2);
   const ctx = makeCtx({ db, actor: SYSTEM, log: pino({ level: 'silent' }), svc: { pii: null as never, kickOutbox: () => {} }, now: () => now });
@@ -197,7 +202,11 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   const total = performance.now() - t0;
   const left = await pool.query(`select count(*)::int as n from dispatches where next_wake_at <= $1`, [now]);
   console.log(`  due: ${due.rows[0].n.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} dispatches (${(DUE_SHARE * 100).toFixed(0)}%)`);
-  console.log(`  sweep with fireDueTimers: ${claimed.size.toLocaleString('en-US')} dispatches, ${stages.toLocaleString('en-US')} stages fired (event + audit + outbox each), ${batches} batches`);
-  console.log(`  sweep time (fireDueTimers): ${total.toFixed(0)} ms / ${TARGET_MS} ms = ${(total / TARGET_MS).toFixed(2)}  (${(total / Math.max(1, stages)).toFixed(2)} ms per stage fired)`);
+  console.log(
+    `  sweep with fireDueTimers: ${claimed.size.toLocaleString('en-US')} dispatches, ${stages.toLocaleString('en-US')} stages fired (event + audit + outbox each), ${batches} batches`,
+  );
+  console.log(
+    `  sweep time (fireDueTimers): ${total.toFixed(0)} ms / ${TARGET_MS} ms = ${(total / TARGET_MS).toFixed(2)}  (${(total / Math.max(1, stages)).toFixed(2)} ms per stage fired)`,
+  );
   console.log(`  still due after the sweep: ${left.rows[0].n} (expected 0)`);
 }

@@ -40,7 +40,7 @@ function benchPure(): void {
   const from = Date.parse('2025-01-01T00:00:00+08:00');
   const span = Date.parse('2026-10-31T00:00:00+08:00') - from;
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const received = Array.from({ length: 4096 }, () => new Date(from + Math.floor(random() * span)));
   const limits: TimeLimit[] = [2, 5, 10, 15].map((value) => ({ unit: 'working_days', value }));
   const plain: DeadlineOptions = { endOfDay: '24:00' };
@@ -48,10 +48,15 @@ function benchPure(): void {
 
   const results = [
     ['working days, end of day 24:00', rate(2, (i) => calendar.computeDeadline(received[i & 4095], limits[i & 3], plain).getTime())],
-    ['working days, 17:30 close, 17:00 cut-off, receipt day counted', rate(2, (i) => calendar.computeDeadline(received[i & 4095], limits[i & 3], policyLike).getTime())],
+    [
+      'working days, 17:30 close, 17:00 cut-off, receipt day counted',
+      rate(2, (i) => calendar.computeDeadline(received[i & 4095], limits[i & 3], policyLike).getTime()),
+    ],
     ['hour limit (wall clock)', rate(1, (i) => calendar.computeDeadline(received[i & 4095], { unit: 'hours', value: 24 }).getTime())],
   ] as const;
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(`SLA deadline computations, one core (node ${process.version}; ${cpus().length} CPUs, load average ${load})`);
   for (const [name, r] of results) {
     console.log(`  ${name}: ${fmt(r.perSecond)}/s / ${fmt(TARGET_PER_SECOND)}/s = ${(r.perSecond / TARGET_PER_SECOND).toFixed(2)}`);

@@ -6,7 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
 const file = process.argv[2];
 const topI = process.argv.indexOf('--top');
 const TOP = topI > 0 ? Number(process.argv[topI + 1]) : 25;
@@ -23,7 +27,11 @@ const area = (url: string, fn: string) => {
   const s = url.match(/\/(server|integrations|classifier|contract)\/(.*?)(\/[^/]*)?$/);
   return s ? `${s[1]}/${s[2]}` : url.replace(/^.*\//, '');
 };
-const stack = (id: number) => { const out: Node[] = []; for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) out.push(byId.get(cur)!); return out; };
+const stack = (id: number) => {
+  const out: Node[] = [];
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) out.push(byId.get(cur)!);
+  return out;
+};
 
 const self = new Map<string, number>();
 const areas = new Map<string, number>();
@@ -37,17 +45,22 @@ for (let i = 0; i < p.samples.length; i++) {
   total += dt;
   const n = byId.get(p.samples[i])!;
   const fn = n.callFrame.functionName;
-  if (fn === '(idle)' || fn === '(program)' && false) continue;
+  if (fn === '(idle)' || (fn === '(program)' && false)) continue;
   const st = stack(n.id);
   // Start-up: anything under the module loader.
-  if (st.some((f) => /loadESM|compileSourceTextModule|Module\._load|moduleLoader|ModuleJob/.test(f.callFrame.functionName) || f.callFrame.url.includes('esbuild'))) continue;
+  if (
+    st.some((f) => /loadESM|compileSourceTextModule|Module\._load|moduleLoader|ModuleJob/.test(f.callFrame.functionName) || f.callFrame.url.includes('esbuild'))
+  )
+    continue;
   busy += dt;
   const key = `${fn || '(anonymous)'} ${area(n.callFrame.url, fn)}:${n.callFrame.lineNumber + 1}`;
   self.set(key, (self.get(key) ?? 0) + dt);
   const a = area(n.callFrame.url, fn);
   areas.set(a, (areas.get(a) ?? 0) + dt);
   if (fn === 'writev' || fn === 'writeBuffer') {
-    const owner = st.map((f) => area(f.callFrame.url, f.callFrame.functionName)).find((x) => /^(pg|ioredis|bullmq|socket\.io|engine\.io|ws|express|node:_http)/.test(x)) ?? 'other';
+    const owner =
+      st.map((f) => area(f.callFrame.url, f.callFrame.functionName)).find((x) => /^(pg|ioredis|bullmq|socket\.io|engine\.io|ws|express|node:_http)/.test(x)) ??
+      'other';
     writes.set(owner, (writes.get(owner) ?? 0) + dt);
     if (owner === 'pg') {
       const f = st.find((x) => /\/(server|integrations)\//.test(x.callFrame.url));
@@ -58,7 +71,10 @@ for (let i = 0; i < p.samples.length; i++) {
   const seen = new Set<string>();
   for (const f of st) {
     const k = f.callFrame.functionName;
-    if (k && !seen.has(k)) { seen.add(k); incl.set(k, (incl.get(k) ?? 0) + dt); }
+    if (k && !seen.has(k)) {
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + dt);
+    }
   }
 }
 const pc = (x: number) => `${((100 * x) / busy).toFixed(1).padStart(5)} %`;
@@ -71,7 +87,23 @@ console.log('\nsocket writes (writev + writeBuffer) by the package that wrote');
 for (const [k, v] of [...writes].sort((a, b) => b[1] - a[1])) console.log(`  ${pc(v)}  ${k}`);
 console.log('\nPostgreSQL socket writes by the nearest Rexian frame');
 for (const [k, v] of [...pgWriters].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pc(v)}  ${k}`);
-const ENTRY = ['registerTicket', 'resolveCitizen', 'recordEvent', 'recordSameMatterSignature', 'safeClassify', 'presentRegistered', 'currentCategory',
-  'relayOnce', 'addBulk', 'processJob', 'sendReceipt', 'publish', 'garbage collector', 'writev', 'writeBuffer', 'deadlinesForDispatch'];
+const ENTRY = [
+  'registerTicket',
+  'resolveCitizen',
+  'recordEvent',
+  'recordSameMatterSignature',
+  'safeClassify',
+  'presentRegistered',
+  'currentCategory',
+  'relayOnce',
+  'addBulk',
+  'processJob',
+  'sendReceipt',
+  'publish',
+  'garbage collector',
+  'writev',
+  'writeBuffer',
+  'deadlinesForDispatch',
+];
 console.log('\ninclusive time of entry points');
 for (const k of ENTRY) if (incl.has(k)) console.log(`  ${pc(incl.get(k)!)}  ${k}`);

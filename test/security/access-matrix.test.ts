@@ -20,7 +20,13 @@ const NAME = '欧阳娜娜';
 type Who = 'agent' | 'dispatcher' | 'supervisor' | 'admin' | 'clerkOwn' | 'clerkOther' | 'anonymous';
 const WHO: Who[] = ['agent', 'dispatcher', 'supervisor', 'admin', 'clerkOwn', 'clerkOther', 'anonymous'];
 const roleOf: Record<Who, Role | null> = {
-  agent: 'agent', dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', clerkOwn: 'unit_clerk', clerkOther: 'unit_clerk', anonymous: null,
+  agent: 'agent',
+  dispatcher: 'dispatcher',
+  supervisor: 'supervisor',
+  admin: 'admin',
+  clerkOwn: 'unit_clerk',
+  clerkOther: 'unit_clerk',
+  anonymous: null,
 };
 const as = {} as Record<Who, ApiClient>;
 const ids = {} as Record<Who, string>;
@@ -100,25 +106,40 @@ async function ticketIn(status: string) {
 
 async function bodyFor(action: string, id: string): Promise<unknown> {
   switch (action) {
-    case 'answer-directly': return { answer: '按政策答复' };
-    case 'transfer-emergency': return { line: '110' };
-    case 'decline': return { reasonCode: 'outside_duty', note: '不属受理范围' };
+    case 'answer-directly':
+      return { answer: '按政策答复' };
+    case 'transfer-emergency':
+      return { line: '110' };
+    case 'decline':
+      return { reasonCode: 'outside_duty', note: '不属受理范围' };
     case 'merge': {
       const target = await makeTicket(env, agentActor);
       return { intoTicketNumber: target.number };
     }
-    case 'dispatch': return { leadUnitId: unitOwn.id };
-    case 'request-return': return { reasonCode: 'wrong_area', note: '不属本辖区' };
-    case 'approve-return': return { leadUnitId: unitThird.id };
-    case 'reject-return': return { note: '属你单位职责' };
-    case 'request-extension': return { newDueDate: await extensionDayFor(env.rt.db, id), reason: '需协调' };
-    case 'deny-extension': return { note: '理由不充分' };
-    case 'reply': return { text: '已处理' };
-    case 'send-back': return { note: '答复不完整' };
-    case 'reopen': return { reason: '市民不满意' };
-    case 'reassign': return { leadUnitId: unitThird.id, reasonCode: 'wrong_dispatch', note: '派错单位' };
-    case 'recall': return { reasonCode: 'wrong_dispatch', note: '派错单位' };
-    default: return {};
+    case 'dispatch':
+      return { leadUnitId: unitOwn.id };
+    case 'request-return':
+      return { reasonCode: 'wrong_area', note: '不属本辖区' };
+    case 'approve-return':
+      return { leadUnitId: unitThird.id };
+    case 'reject-return':
+      return { note: '属你单位职责' };
+    case 'request-extension':
+      return { newDueDate: await extensionDayFor(env.rt.db, id), reason: '需协调' };
+    case 'deny-extension':
+      return { note: '理由不充分' };
+    case 'reply':
+      return { text: '已处理' };
+    case 'send-back':
+      return { note: '答复不完整' };
+    case 'reopen':
+      return { reason: '市民不满意' };
+    case 'reassign':
+      return { leadUnitId: unitThird.id, reasonCode: 'wrong_dispatch', note: '派错单位' };
+    case 'recall':
+      return { reasonCode: 'wrong_dispatch', note: '派错单位' };
+    default:
+      return {};
   }
 }
 
@@ -178,7 +199,10 @@ describe('reads: unit isolation and personal data', () => {
     const received = await ticketIn('received');
     const dispatched = await ticketIn('dispatched');
     for (const w of WHO) {
-      for (const [id, st] of [[received, 'received'], [dispatched, 'dispatched']] as const) {
+      for (const [id, st] of [
+        [received, 'received'],
+        [dispatched, 'dispatched'],
+      ] as const) {
         const before = await piiReads();
         const r = await as[w].get(`/api/tickets/${id}`);
         const text = JSON.stringify(r.body);
@@ -189,8 +213,10 @@ describe('reads: unit isolation and personal data', () => {
           expect(r.status).toBe(200);
           expect(r.body.data.caller.phone).toBe(PHONE);
           expect(after - before, `${w} read clear PII without an audit row`).toBe(1);
-          const [row] = (await env.rt.db.execute<{ actor: string; entity: string }>(sql`select actor_id as actor, entity_id as entity
-            from audit_log where action = 'pii.read' order by at desc, id desc limit 1`)).rows;
+          const [row] = (
+            await env.rt.db.execute<{ actor: string; entity: string }>(sql`select actor_id as actor, entity_id as entity
+            from audit_log where action = 'pii.read' order by at desc, id desc limit 1`)
+          ).rows;
           expect(row).toEqual({ actor: ids[w], entity: id });
         } else if (w === 'clerkOwn' && st === 'dispatched') {
           expect(r.status).toBe(200);
@@ -233,8 +259,12 @@ describe('reads: unit isolation and personal data', () => {
       // a clerk's list holds only tickets sent to its unit (in any round: a returned ticket stays in the unit's history)
       if (w === 'clerkOwn' || w === 'clerkOther') {
         const unit = w === 'clerkOwn' ? unitOwn.id : unitOther.id;
-        const sentToUnit = new Set((await env.rt.db.execute<{ id: string }>(sql`select distinct ticket_id as id from dispatches
-          where unit_id = ${unit}`)).rows.map((x) => x.id));
+        const sentToUnit = new Set(
+          (
+            await env.rt.db.execute<{ id: string }>(sql`select distinct ticket_id as id from dispatches
+          where unit_id = ${unit}`)
+          ).rows.map((x) => x.id),
+        );
         for (const id of listed) expect(sentToUnit.has(id), `${w} lists ${id}`).toBe(true);
       }
     }

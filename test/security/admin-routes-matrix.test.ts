@@ -59,7 +59,9 @@ beforeAll(async () => {
 });
 
 it('allows each admin/report/merge route exactly to its roles; refused and invalid calls change nothing', async () => {
-  const tables = (await env.rt.db.execute<{ t: string }>(sql`select tablename as t from pg_tables where schemaname = 'public' and tablename not in ('audit_log', 'outbox')`)).rows.map((r) => r.t);
+  const tables = (
+    await env.rt.db.execute<{ t: string }>(sql`select tablename as t from pg_tables where schemaname = 'public' and tablename not in ('audit_log', 'outbox')`)
+  ).rows.map((r) => r.t);
   const before = await dbFingerprint(env.rt.db, tables);
   const matrix: Record<string, Record<string, number>> = {};
   for (const r of ROUTES) {

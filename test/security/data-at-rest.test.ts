@@ -32,9 +32,17 @@ beforeAll(async () => {
 
 describe('personal data at rest', () => {
   it('a CTI call event stores the caller number masked, encrypted and hashed — never in clear', async () => {
-    const body = JSON.stringify([{ eventId: 'e-1', callId: 'c-1', type: 'ringing', at: new Date().toISOString(), direction: 'inbound', caller: PHONE, callee: '12345' }]);
-    const r = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', body,
-      headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) } });
+    const body = JSON.stringify([
+      { eventId: 'e-1', callId: 'c-1', type: 'ringing', at: new Date().toISOString(), direction: 'inbound', caller: PHONE, callee: '12345' },
+    ]);
+    const r = await fetch(`${env.baseUrl}/channels/phone/events`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+      },
+    });
     expect(r.status, await r.clone().text()).toBeLessThan(300);
     const [row] = (await env.rt.db.execute<{ data: Record<string, string> }>(sql`select data from channel_events where external_id = 'e-1'`)).rows;
     expect(JSON.stringify(row.data)).not.toContain(PHONE);
@@ -42,13 +50,15 @@ describe('personal data at rest', () => {
     expect(env.rt.svc.pii.decrypt(row.data.callerEnc)).toBe(PHONE);
   });
 
-  it('a WeChat push\'s raw payload is stored encrypted', async () => {
+  it("a WeChat push's raw payload is stored encrypted", async () => {
     const ts = String(Math.floor(Date.now() / 1000));
     const nonce = randomBytes(6).toString('hex');
     const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[o-raw-1]]></FromUserName><CreateTime>${ts}</CreateTime>
       <MsgType><![CDATA[text]]></MsgType><Content><![CDATA[我的电话${PHONE}，路灯坏了]]></Content><MsgId>7300000000000000001</MsgId></xml>`;
-    const r = await fetch(`${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=o-raw-1`,
-      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+    const r = await fetch(
+      `${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=o-raw-1`,
+      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml },
+    );
     expect(r.status).toBe(200);
     const rows = (await env.rt.db.execute<{ body: Buffer; enc: boolean }>(sql`select body, body_encrypted as enc from raw_payloads`)).rows;
     expect(rows.length).toBeGreaterThan(0);
@@ -73,14 +83,18 @@ describe('personal data at rest', () => {
     const ticket = (await agent.get(`/api/tickets?number=${sub.body.data.number}`)).body.data[0];
     const detail = (await agent.get(`/api/tickets/${ticket.id}`)).body.data;
     const fileId = detail.timeline[0].data.files[0].storageKey.slice(4) as string;
-    const [stored] = (await env.rt.db.execute<{ body: Buffer; enc: boolean }>(sql`select body, body_encrypted as enc from channel_attachments where id = ${fileId}`)).rows;
+    const [stored] = (
+      await env.rt.db.execute<{ body: Buffer; enc: boolean }>(sql`select body, body_encrypted as enc from channel_attachments where id = ${fileId}`)
+    ).rows;
     expect(stored.enc).toBe(true);
     expect(Buffer.from(stored.body).includes(PNG.subarray(0, 16))).toBe(false);
     const dl = await agent.download(`/api/tickets/${ticket.id}/attachments/${fileId}`);
     expect(dl.status).toBe(200);
     expect(dl.bytes.equals(PNG)).toBe(true);
-    const audits = (await env.rt.db.execute<{ actorId: string; data: { attachmentId: string } }>(sql`select actor_id as "actorId", data from audit_log
-      where action = 'attachment.downloaded' and entity_id = ${ticket.id}`)).rows;
+    const audits = (
+      await env.rt.db.execute<{ actorId: string; data: { attachmentId: string } }>(sql`select actor_id as "actorId", data from audit_log
+      where action = 'attachment.downloaded' and entity_id = ${ticket.id}`)
+    ).rows;
     expect(audits).toEqual([expect.objectContaining({ actorId: agentUser.user.id, data: expect.objectContaining({ attachmentId: fileId }) })]);
   });
 
@@ -120,11 +134,21 @@ describe('retention sweep failures', () => {
 describe('database errors in logs', () => {
   it('a failed query is logged with its SQLSTATE, never with the values it carried', async () => {
     const lines: string[] = [];
-    const log = pino({ level: 'info' }, new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _e, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
     const app = express();
     app.use(requestContext({ db: env.rt.db, log, svc: env.rt.svc }));
     // A query that fails on a value (an ID number where a uuid belongs), as a bug might produce.
-    app.get('/boom', async () => { await env.rt.db.execute(sql`select ${'11010519491231002X'}::uuid, ${PHONE}::text`); });
+    app.get('/boom', async () => {
+      await env.rt.db.execute(sql`select ${'11010519491231002X'}::uuid, ${PHONE}::text`);
+    });
     app.use(errorHandler(log));
     const server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

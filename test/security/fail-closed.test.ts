@@ -65,8 +65,11 @@ describe('a production node and a demo node', () => {
     username = (await insertUser(pool, { role: 'agent' })).username;
     await pool.end();
     const common = { databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', roles: 'web', logLevel: 'warn' };
-    prod = await spawnServer({ ...common, prefix: `rxfc-${randomBytes(3).toString('hex')}`,
-      extraEnv: { REXIAN_DEMO: '0', NODE_ENV: '', PII_KEY: GOOD_KEY, SESSION_SECRET: GOOD_SECRET } });
+    prod = await spawnServer({
+      ...common,
+      prefix: `rxfc-${randomBytes(3).toString('hex')}`,
+      extraEnv: { REXIAN_DEMO: '0', NODE_ENV: '', PII_KEY: GOOD_KEY, SESSION_SECRET: GOOD_SECRET },
+    });
     demo = await spawnServer({ ...common, prefix: `rxfd-${randomBytes(3).toString('hex')}` });
   }, 120_000);
   afterAll(async () => {
@@ -74,8 +77,12 @@ describe('a production node and a demo node', () => {
     await demo?.kill('SIGTERM');
     await db?.drop();
   });
-  const login = (base: string) => fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'Test-passw0rd!' }) });
+  const login = (base: string) =>
+    fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'Test-passw0rd!' }),
+    });
 
   it('production: no /api/dev/sms, and the session cookie is Secure', async () => {
     expect((await fetch(`${prod.url}/api/dev/sms?phone=13800138000`)).status).toBe(404);

@@ -36,14 +36,21 @@ const env = useTestEnv();
 type Who = 'agent' | 'dispatcher' | 'supervisor' | 'admin' | 'clerkOwn' | 'clerkOther' | 'anonymous';
 const WHO: Who[] = ['agent', 'dispatcher', 'supervisor', 'admin', 'clerkOwn', 'clerkOther', 'anonymous'];
 const roleOf: Record<Who, Role | null> = {
-  agent: 'agent', dispatcher: 'dispatcher', supervisor: 'supervisor', admin: 'admin', clerkOwn: 'unit_clerk', clerkOther: 'unit_clerk', anonymous: null,
+  agent: 'agent',
+  dispatcher: 'dispatcher',
+  supervisor: 'supervisor',
+  admin: 'admin',
+  clerkOwn: 'unit_clerk',
+  clerkOther: 'unit_clerk',
+  anonymous: null,
 };
 type Side = 'own' | 'other';
 /** The unit a clerk belongs to, as a side of the data. */
 const sideOf: Partial<Record<Who, Side>> = { clerkOwn: 'own', clerkOther: 'other' };
 const flip = (s: Side): Side => (s === 'own' ? 'other' : 'own');
 const CITIZEN: Record<Side, { phone: string; name: string }> = {
-  own: { phone: '13912340001', name: '欧阳娜娜' }, other: { phone: '13912340002', name: '司马相如' },
+  own: { phone: '13912340001', name: '欧阳娜娜' },
+  other: { phone: '13912340002', name: '司马相如' },
 };
 
 const as = {} as Record<Who, ApiClient>;
@@ -51,7 +58,10 @@ const userId = {} as Record<Who, string>;
 const unit = {} as Record<Side, { id: string }>;
 let agentActor: Actor;
 /** One closed, rated ticket per unit, with its callback task and rectification case. */
-const fx = {} as Record<Side, { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string; copyId: string }>;
+const fx = {} as Record<
+  Side,
+  { ticketId: string; number: string; callbackId: string; ratingId: string; rectificationId: string; attachmentId: string; copyId: string }
+>;
 let articleId: string;
 
 const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
@@ -95,23 +105,39 @@ beforeAll(async () => {
     const t = await ratedTicket(side);
     const [cb] = await env.rt.db.select().from(callbacks).where(eq(callbacks.ticketId, t.ticketId));
     // A file the citizen sent with the appeal (what the portal stores), for the download route.
-    const [att] = await env.rt.db.insert(channelAttachments).values({ channel: 'web', channelAccount: 'portal', sha256: '0'.repeat(64),
-      mime: 'application/pdf', filename: 'appeal.pdf', size: 9, body: Buffer.from('%PDF-1.4\n'), ticketId: t.ticketId }).returning();
+    const [att] = await env.rt.db
+      .insert(channelAttachments)
+      .values({
+        channel: 'web',
+        channelAccount: 'portal',
+        sha256: '0'.repeat(64),
+        mime: 'application/pdf',
+        filename: 'appeal.pdf',
+        size: 9,
+        body: Buffer.from('%PDF-1.4\n'),
+        ticketId: t.ticketId,
+      })
+      .returning();
     // A copy (抄送) of the ticket to this side's unit, for the read receipt route.
     const [copy] = await env.rt.db.insert(dispatchCopies).values({ ticketId: t.ticketId, unitId: unit[side].id, round: 1, copiedAt: new Date() }).returning();
     fx[side] = { ...t, callbackId: cb.id, attachmentId: att.id, copyId: copy.id };
   }
-  articleId = (await ok(as.admin.post('/api/knowledge/articles', { title: '路灯报修办理指引', body: '路灯不亮可向城管部门报修，一般三个工作日内修复。' }), 201)).id;
+  articleId = (await ok(as.admin.post('/api/knowledge/articles', { title: '路灯报修办理指引', body: '路灯不亮可向城管部门报修，一般三个工作日内修复。' }), 201))
+    .id;
 });
 
 /** What of `side` a reader of another unit must never see. */
 const secretsOf = (side: Side) => [fx[side].ticketId, fx[side].number, fx[side].callbackId, fx[side].ratingId, fx[side].rectificationId, fx[side].attachmentId];
 const clearPiiIn = (text: string) => (['own', 'other'] as const).filter((s) => text.includes(CITIZEN[s].phone) || text.includes(CITIZEN[s].name));
-const piiReads = async (actorId: string | undefined) => actorId
-  ? (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'pii.read' and actor_id = ${actorId}`)).rows[0].n
-  : 0;
-const tables = async () => (await env.rt.db.execute<{ t: string }>(sql`select tablename as t from pg_tables where schemaname = 'public'
-  and tablename not in ('audit_log', 'outbox', 'sessions')`)).rows.map((r) => r.t);
+const piiReads = async (actorId: string | undefined) =>
+  actorId
+    ? (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'pii.read' and actor_id = ${actorId}`)).rows[0].n
+    : 0;
+const tables = async () =>
+  (
+    await env.rt.db.execute<{ t: string }>(sql`select tablename as t from pg_tables where schemaname = 'public'
+  and tablename not in ('audit_log', 'outbox', 'sessions')`)
+  ).rows.map((r) => r.t);
 
 /**
  * Fills a route's path parameters with `side`'s row. Says which parameter it cannot fill, so a new
@@ -122,27 +148,53 @@ function fill(route: string, side: Side): { path: string; unitData: boolean } {
   const path = route.split(' ')[1].replace(/\/([^/]+)\/:(\w+)/g, (_m, resource: string, param: string) => {
     const key = `${resource}/:${param}`;
     switch (key) {
-      case 'callbacks/:id': unitData = true; return `/${resource}/${fx[side].callbackId}`;
-      case 'rectifications/:id': unitData = true; return `/${resource}/${fx[side].rectificationId}`;
-      case 'ratings/:id': unitData = true; return `/${resource}/${fx[side].ratingId}`;
-      case 'tickets/:id': unitData = true; return `/${resource}/${fx[side].ticketId}`;
-      case 'attachments/:attachmentId': unitData = true; return `/${resource}/${fx[side].attachmentId}`;
-      case 'articles/:id': return `/${resource}/${articleId}`;
-      case 'measures/:code': return `/${resource}/response_rate`;
-      case 'sessions/:id': return `/${resource}/00000000-0000-4000-8000-000000000000`;
-      case 'hotline-lines/:number': return `/${resource}/12319`;
-      case 'category-versions/:version': return `/${resource}/1`;
-      case 'tags/:code': return `/${resource}/night_time`;
+      case 'callbacks/:id':
+        unitData = true;
+        return `/${resource}/${fx[side].callbackId}`;
+      case 'rectifications/:id':
+        unitData = true;
+        return `/${resource}/${fx[side].rectificationId}`;
+      case 'ratings/:id':
+        unitData = true;
+        return `/${resource}/${fx[side].ratingId}`;
+      case 'tickets/:id':
+        unitData = true;
+        return `/${resource}/${fx[side].ticketId}`;
+      case 'attachments/:attachmentId':
+        unitData = true;
+        return `/${resource}/${fx[side].attachmentId}`;
+      case 'articles/:id':
+        return `/${resource}/${articleId}`;
+      case 'measures/:code':
+        return `/${resource}/response_rate`;
+      case 'sessions/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000000`;
+      case 'hotline-lines/:number':
+        return `/${resource}/12319`;
+      case 'category-versions/:version':
+        return `/${resource}/1`;
+      case 'tags/:code':
+        return `/${resource}/night_time`;
       // Writes carry an invalid body, so any well-formed id reaches validation.
-      case 'emergency-linkages/:id': return `/${resource}/00000000-0000-4000-8000-000000000001`;
-      case 'copies/:id': unitData = true; return `/${resource}/${fx[side].copyId}`;
-      case 'contact-requests/:id': return `/${resource}/00000000-0000-4000-8000-000000000003`;
-      case 'supervision-cases/:id': return `/${resource}/00000000-0000-4000-8000-000000000004`;
-      case 'units/:id': return `/${resource}/${unit.own.id}`;
-      case 'users/:id': return `/${resource}/${userId.agent}`;
-      case 'message-templates/:id': return `/${resource}/00000000-0000-4000-8000-000000000005`;
-      case 'text-snippets/:id': return `/${resource}/00000000-0000-4000-8000-000000000006`;
-      default: throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
+      case 'emergency-linkages/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000001`;
+      case 'copies/:id':
+        unitData = true;
+        return `/${resource}/${fx[side].copyId}`;
+      case 'contact-requests/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000003`;
+      case 'supervision-cases/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000004`;
+      case 'units/:id':
+        return `/${resource}/${unit.own.id}`;
+      case 'users/:id':
+        return `/${resource}/${userId.agent}`;
+      case 'message-templates/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000005`;
+      case 'text-snippets/:id':
+        return `/${resource}/00000000-0000-4000-8000-000000000006`;
+      default:
+        throw new Error(`${route}: no fixture for ${key}; add one to fill() in generated-routes-matrix.test.ts`);
     }
   });
   return { path, unitData };
@@ -192,7 +244,10 @@ describe('generated matrix: every classified staff route × every role × own/ot
           if (sideOf[w]) for (const s of secretsOf(flip(sideOf[w]!))) expect(text, `${where} leaks ${s}`).not.toContain(s);
           // A unit-scoped list shows the clerk its own rows (so the filter is not simply "nothing").
           if (sideOf[w] && c.unitScoped && !unitData && allowedRole && !write) {
-            expect(secretsOf(sideOf[w]!).some((s) => text.includes(s)), `${where}: own unit's rows missing`).toBe(true);
+            expect(
+              secretsOf(sideOf[w]!).some((s) => text.includes(s)),
+              `${where}: own unit's rows missing`,
+            ).toBe(true);
           }
           // Clear personal data: only on clearPii routes, and each read is audited.
           const clear = clearPiiIn(text);
@@ -200,8 +255,10 @@ describe('generated matrix: every classified staff route × every role × own/ot
           if (clear.length) {
             expect(!!c.clearPii && allowedRole && !otherUnitsRow, `${where} shows ${clear.join(',')} citizen in clear`).toBe(true);
             expect(piiAfter - piiBefore, `${where}: clear read without a pii.read audit row`).toBe(1);
-            const [a] = (await env.rt.db.execute<{ entity: string }>(sql`select entity_id as entity from audit_log
-              where action = 'pii.read' and actor_id = ${userId[w]} order by at desc, id desc limit 1`)).rows;
+            const [a] = (
+              await env.rt.db.execute<{ entity: string }>(sql`select entity_id as entity from audit_log
+              where action = 'pii.read' and actor_id = ${userId[w]} order by at desc, id desc limit 1`)
+            ).rows;
             expect(a.entity).toBe(fx[side].ticketId);
           } else expect(piiAfter, `${where}: pii.read audited but nothing shown`).toBe(piiBefore);
           if (c.clearPii && res.status === 200) {
@@ -217,8 +274,13 @@ describe('generated matrix: every classified staff route × every role × own/ot
 
 describe('generated matrix: every rectification action × every role × own/other unit', () => {
   const BODY: Record<RectificationAction, unknown> = {
-    verify: { note: '已与市民核实' }, dismiss: { note: '诉求不明确' }, report: { text: '已整改完毕' }, contest: { reason: '恶意差评' },
-    'uphold-contest': { note: '申诉成立' }, 'reject-contest': { note: '申诉不成立' }, confirm: { citizenSatisfied: true },
+    verify: { note: '已与市民核实' },
+    dismiss: { note: '诉求不明确' },
+    report: { text: '已整改完毕' },
+    contest: { reason: '恶意差评' },
+    'uphold-contest': { note: '申诉成立' },
+    'reject-contest': { note: '申诉不成立' },
+    confirm: { citizenSatisfied: true },
     'resolve-escalation': { note: '经督办，维持整改结论' },
   };
   /** A fresh case of the own unit in `status`, moved there through the API. */
@@ -256,7 +318,8 @@ describe('generated matrix: every rectification action × every role × own/othe
           id = await caseIn(t.from[0]);
         } else {
           if (w === 'anonymous') expect(r.status, where).toBe(401);
-          else if (w === 'clerkOther' && t.roles.includes('unit_clerk')) expect(r.status, where).toBe(404); // another unit's case: no hint it exists
+          else if (w === 'clerkOther' && t.roles.includes('unit_clerk'))
+            expect(r.status, where).toBe(404); // another unit's case: no hint it exists
           else expect([403, 404], where).toContain(r.status);
           expect(await state(id), where).toEqual(before);
         }

@@ -41,8 +41,11 @@ describe('security headers', () => {
     }
   });
   it('sets the session cookie HttpOnly and SameSite=Lax', async () => {
-    const r = await fetch(`${env.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...fromIp() },
-      body: JSON.stringify({ username: agent.user.username, password: TEST_PASSWORD }) });
+    const r = await fetch(`${env.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...fromIp() },
+      body: JSON.stringify({ username: agent.user.username, password: TEST_PASSWORD }),
+    });
     const c = r.headers.get('set-cookie')!;
     expect(c).toMatch(/rx_session=/);
     expect(c).toMatch(/HttpOnly/i);
@@ -60,7 +63,8 @@ describe('CSRF', () => {
     const before = await count();
     for (const token of [undefined, '', 'x'.repeat(32), b.csrf]) {
       const r = await fetch(`${env.baseUrl}/api/tickets`, {
-        method: 'POST', body: JSON.stringify(body),
+        method: 'POST',
+        body: JSON.stringify(body),
         headers: { 'content-type': 'application/json', cookie: a.cookie, ...(token !== undefined ? { 'x-csrf-token': token } : {}) },
       });
       expect(r.status, String(token)).toBe(403);
@@ -69,7 +73,11 @@ describe('CSRF', () => {
     expect(await count()).toBe(before);
     expect((await a.post('/api/tickets', body)).status).toBe(201);
     // A cross-site form post cannot send JSON: text/plain and urlencoded bodies are refused before anything runs.
-    const form = await fetch(`${env.baseUrl}/api/tickets`, { method: 'POST', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'content=x' });
+    const form = await fetch(`${env.baseUrl}/api/tickets`, {
+      method: 'POST',
+      headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'content=x',
+    });
     expect(form.status).toBe(415);
   });
 });
@@ -79,8 +87,11 @@ describe('rate limits', () => {
     const h = fromIp();
     const statuses: number[] = [];
     for (let i = 0; i < 32; i++) {
-      const r = await fetch(`${env.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...h },
-        body: JSON.stringify({ username: `nobody-${i}`, password: 'wrong-password' }) });
+      const r = await fetch(`${env.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...h },
+        body: JSON.stringify({ username: `nobody-${i}`, password: 'wrong-password' }),
+      });
       statuses.push(r.status);
     }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
@@ -89,15 +100,23 @@ describe('rate limits', () => {
   it('login: five wrong passwords lock the account: the right one after gets the same LOGIN_FAILED', async () => {
     const u = await makeUser(env, 'agent');
     const h = fromIp();
-    const attempt = (password: string) => fetch(`${env.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...h },
-      body: JSON.stringify({ username: u.user.username, password }) }).then((r) => r.status);
+    const attempt = (password: string) =>
+      fetch(`${env.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...h },
+        body: JSON.stringify({ username: u.user.username, password }),
+      }).then((r) => r.status);
     for (let i = 0; i < 5; i++) expect(await attempt('wrong-password')).toBe(401);
     expect(await attempt(TEST_PASSWORD)).toBe(401);
   });
   it('SMS codes: one a minute per phone, thirty requests an hour per address', async () => {
     const h = fromIp();
-    const send = (phone: string) => fetch(`${env.baseUrl}/api/public/sms-codes`, { method: 'POST', headers: { 'content-type': 'application/json', ...h },
-      body: JSON.stringify({ phone, purpose: 'submit' }) }).then((r) => r.status);
+    const send = (phone: string) =>
+      fetch(`${env.baseUrl}/api/public/sms-codes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...h },
+        body: JSON.stringify({ phone, purpose: 'submit' }),
+      }).then((r) => r.status);
     const perPhone: number[] = [];
     for (let i = 0; i < 2; i++) perPhone.push(await send('13600000001'));
     expect(perPhone).toEqual([202, 429]);
@@ -111,8 +130,11 @@ describe('rate limits', () => {
     const h = fromIp();
     const statuses: number[] = [];
     for (let i = 0; i < 62; i++) {
-      const r = await fetch(`${env.baseUrl}/api/public/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', ...h },
-        body: JSON.stringify({ phone: '13600000002', code: '000000', content: '路灯坏了一个月' }) });
+      const r = await fetch(`${env.baseUrl}/api/public/appeals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...h },
+        body: JSON.stringify({ phone: '13600000002', code: '000000', content: '路灯坏了一个月' }),
+      });
       statuses.push(r.status);
     }
     expect(statuses.slice(0, 60).every((s) => s === 400)).toBe(true); // wrong code
@@ -129,11 +151,12 @@ describe('sessions', () => {
     const rtm = createRealtime(server, { db: env.rt.db, redisUrl: 'redis://127.0.0.1:6379', prefix: env.prefix, log: env.rt.log });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const connect = (cookie: string) => new Promise<string>((resolve) => {
-      const s = ioClient(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
-      s.once('connect', () => (s.disconnect(), resolve('connected')));
-      s.once('connect_error', (e) => (s.disconnect(), resolve(e.message)));
-    });
+    const connect = (cookie: string) =>
+      new Promise<string>((resolve) => {
+        const s = ioClient(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+        s.once('connect', () => (s.disconnect(), resolve('connected')));
+        s.once('connect_error', (e) => (s.disconnect(), resolve(e.message)));
+      });
     try {
       const c3 = await ApiClient.login(env.baseUrl, agent.user.username);
       const t3 = tokenHash(c3.cookie.split('=')[1]);
@@ -174,8 +197,10 @@ describe('sessions', () => {
   it('sessions expire after SESSION_TTL_HOURS (12 by default)', async () => {
     const c = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
     void c;
-    const [row] = (await env.rt.db.execute<{ hours: number }>(sql`select extract(epoch from (expires_at - created_at)) / 3600 as hours
-      from sessions order by created_at desc limit 1`)).rows;
+    const [row] = (
+      await env.rt.db.execute<{ hours: number }>(sql`select extract(epoch from (expires_at - created_at)) / 3600 as hours
+      from sessions order by created_at desc limit 1`)
+    ).rows;
     expect(Number(row.hours)).toBeCloseTo(12, 1);
   });
 });
@@ -184,14 +209,17 @@ describe('SMS code guessing', () => {
   it('allows five guesses per code, also when they arrive at once', async () => {
     const phone = '13600000003';
     const h = fromIp();
-    const post = (path: string, body: unknown, hh = h) => fetch(env.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...hh }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown, hh = h) =>
+      fetch(env.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...hh }, body: JSON.stringify(body) });
     expect((await post('/api/public/sms-codes', { phone, purpose: 'submit' })).status).toBe(202);
     const code = ((await (await fetch(`${env.baseUrl}/api/dev/sms?phone=${phone}`)).json()) as { data: { code: string } }).data.code;
     const wrong = (k: number) => String((Number(code) + k) % 1_000_000).padStart(6, '0');
     // 20 wrong guesses in parallel, from 20 addresses (so the per-address limit is not what stops them).
     await Promise.all(Array.from({ length: 20 }, (_, k) => post('/api/public/appeals', { phone, code: wrong(k + 1), content: '路灯坏了一个月' }, fromIp())));
-    const [row] = (await env.rt.db.execute<{ attempts: number }>(sql`select attempts from sms_codes where purpose = 'submit'
-      order by created_at desc limit 1`)).rows;
+    const [row] = (
+      await env.rt.db.execute<{ attempts: number }>(sql`select attempts from sms_codes where purpose = 'submit'
+      order by created_at desc limit 1`)
+    ).rows;
     expect(row.attempts, 'more than five guesses were compared against one code').toBeLessThanOrEqual(5);
     // and the right code no longer works after five misses
     expect((await post('/api/public/appeals', { phone, code, content: '路灯坏了一个月' })).status).toBe(400);

@@ -13,9 +13,11 @@ const env = useTestEnv();
 let ip = 0;
 const login = async (username: string, password: string, from = `198.51.100.${++ip % 250}`) => {
   const t0 = performance.now();
-  const r = await fetch(`${env.baseUrl}/api/auth/login`, { method: 'POST',
+  const r = await fetch(`${env.baseUrl}/api/auth/login`, {
+    method: 'POST',
     headers: { 'content-type': 'application/json', 'accept-language': 'en', 'x-forwarded-for': from },
-    body: JSON.stringify({ username, password }) });
+    body: JSON.stringify({ username, password }),
+  });
   return { status: r.status, body: await r.json(), ms: performance.now() - t0 };
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

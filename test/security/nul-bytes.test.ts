@@ -31,11 +31,17 @@ it('refuses NUL in staff intake, public endpoints and login with a 400', async (
 
 it('refuses NUL in an Open311 request with a 400', async () => {
   const before = await count();
-  const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ api_key: 'open311-key', service_code: '\u0000', description: '路灯坏了' }) });
+  const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: 'open311-key', service_code: '\u0000', description: '路灯坏了' }),
+  });
   expect(r.status).toBe(400);
-  const r2 = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ api_key: 'open311-key', service_code: '01', description: '路灯\u0000坏了' }) });
+  const r2 = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: 'open311-key', service_code: '01', description: '路灯\u0000坏了' }),
+  });
   expect(r2.status).toBe(400);
   expect(await count()).toBe(before);
 });

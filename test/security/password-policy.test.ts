@@ -19,10 +19,13 @@ describe('password policy', () => {
     expect(checkPassword('x'.repeat(129) + 'A1!').problems).toContain('too_long');
   });
   it('never accepts anything shorter than 12 or with fewer than three classes (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (p) => {
-      const r = checkPassword(p);
-      if ([...p].length < 12) expect(r.ok).toBe(false);
-      if (!/\d/.test(p) && !/[^A-Za-z0-9]/.test(p)) expect(r.ok).toBe(false);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (p) => {
+        const r = checkPassword(p);
+        if ([...p].length < 12) expect(r.ok).toBe(false);
+        if (!/\d/.test(p) && !/[^A-Za-z0-9]/.test(p)) expect(r.ok).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

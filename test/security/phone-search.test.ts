@@ -29,8 +29,15 @@ beforeAll(async () => {
   clerk = await ApiClient.login(env.baseUrl, c.user.username);
   admin = await ApiClient.login(env.baseUrl, (await makeUser(env, 'admin')).user.username);
   // An anonymous-to-units 举报 whose title even carries the number, dispatched to the clerk's unit.
-  const r = await agent.post('/api/tickets', { callerPhone: PHONE, callerName: '司马相如', idNumber: ID_NUMBER, anonymousToUnits: true,
-    title: `举报 ${PHONE} 违建`, content: '举报楼顶违建', appealType: 'report' });
+  const r = await agent.post('/api/tickets', {
+    callerPhone: PHONE,
+    callerName: '司马相如',
+    idNumber: ID_NUMBER,
+    anonymousToUnits: true,
+    title: `举报 ${PHONE} 违建`,
+    content: '举报楼顶违建',
+    appealType: 'report',
+  });
   expect(r.status).toBe(201);
   ticketId = r.body.data.id;
   number = r.body.data.number;
@@ -41,7 +48,7 @@ beforeAll(async () => {
 const ids = (r: { body: { data: { id: string }[] } }) => r.body.data.map((x) => x.id);
 
 describe('search by phone or ID number', () => {
-  it('a unit clerk\'s search never matches the caller\'s phone, in any spelling, nor the ID number — only the ticket number', async () => {
+  it("a unit clerk's search never matches the caller's phone, in any spelling, nor the ID number — only the ticket number", async () => {
     for (const q of [PHONE, '139 1234 3927', '139-1234-3927', `+86${PHONE}`, ID_NUMBER]) {
       const r = await clerk.get(`/api/tickets?q=${encodeURIComponent(q)}`);
       expect(r.status, q).toBe(200);
@@ -56,11 +63,13 @@ describe('search by phone or ID number', () => {
     expect(ids(await admin.get(`/api/tickets?q=${PHONE}`))).toEqual([]);
   });
 
-  it('the centre\'s desk finds the caller by phone and by ID number, and each such search is audited without the value in clear', async () => {
+  it("the centre's desk finds the caller by phone and by ID number, and each such search is audited without the value in clear", async () => {
     expect(ids(await agent.get(`/api/tickets?q=${PHONE}`))).toEqual([ticketId]);
     expect(ids(await agent.get(`/api/tickets?q=${ID_NUMBER}`))).toEqual([ticketId]);
-    const audits = (await env.rt.db.execute<{ actorRole: string; data: Record<string, unknown> }>(sql`select actor_role as "actorRole", data
-      from audit_log where action = 'ticket.searched' order by id`)).rows;
+    const audits = (
+      await env.rt.db.execute<{ actorRole: string; data: Record<string, unknown> }>(sql`select actor_role as "actorRole", data
+      from audit_log where action = 'ticket.searched' order by id`)
+    ).rows;
     expect(audits.filter((a) => a.actorRole === 'agent').map((a) => a.data)).toEqual([
       expect.objectContaining({ kind: 'phone', byPersonalData: true, results: 1 }),
       expect.objectContaining({ kind: 'idNumber', byPersonalData: true, results: 1 }),
@@ -82,8 +91,10 @@ describe('search by phone or ID number', () => {
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(limited.headers.get('retry-after')).toBeTruthy();
     expect((await clerk.get(`/api/tickets?q=${encodeURIComponent('违建')}`)).status).toBe(200);
-    const audited = (await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log
-      where action = 'ticket.searched' and actor_id = ${clerkId}`)).rows[0].n;
+    const audited = (
+      await env.rt.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log
+      where action = 'ticket.searched' and actor_id = ${clerkId}`)
+    ).rows[0].n;
     expect(audited).toBeGreaterThanOrEqual(PII_SEARCHES_PER_10_MIN - 10);
   });
 });

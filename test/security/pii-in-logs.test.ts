@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 it('logs no phone number, ID number, name or address in clear through a full flow', async () => {
-  const unit = (await pool.query(`insert into handling_units (code, name, kind, region_code) values ('L1', '市住建局', 'functional', '440100') returning id`)).rows[0].id;
+  const unit = (await pool.query(`insert into handling_units (code, name, kind, region_code) values ('L1', '市住建局', 'functional', '440100') returning id`))
+    .rows[0].id;
   const agent = await insertUser(pool, { role: 'agent' });
   const dispatcher = await insertUser(pool, { role: 'dispatcher' });
   const clerk = await insertUser(pool, { role: 'unit_clerk', unitId: unit });
@@ -45,14 +46,26 @@ it('logs no phone number, ID number, name or address in clear through a full flo
   const post = (h: Record<string, string>, path: string, body: unknown) =>
     fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: JSON.stringify(body) });
 
-  const r = await post(a.headers, '/api/tickets', { callerPhone: PHONE, callerName: NAME, idNumber: ID_NUMBER, address: ADDRESS,
-    content: `来电人${NAME}（${PHONE}）反映楼下噪音`, appealType: 'complaint' });
+  const r = await post(a.headers, '/api/tickets', {
+    callerPhone: PHONE,
+    callerName: NAME,
+    idNumber: ID_NUMBER,
+    address: ADDRESS,
+    content: `来电人${NAME}（${PHONE}）反映楼下噪音`,
+    appealType: 'complaint',
+  });
   expect(r.status).toBe(201);
   const id = ((await r.json()) as { data: { id: string } }).data.id;
   await fetch(`${base}/api/tickets/${id}`, { headers: a.headers });
   await fetch(`${base}/api/tickets?q=${PHONE}`, { headers: a.headers });
-  for (const [h, action, body] of [[d, 'submit', {}], [d, 'dispatch', { leadUnitId: unit }], [c, 'sign', {}], [c, 'start', {}],
-    [c, 'reply', { text: '已处理' }], [d, 'accept-reply', {}]] as const) {
+  for (const [h, action, body] of [
+    [d, 'submit', {}],
+    [d, 'dispatch', { leadUnitId: unit }],
+    [c, 'sign', {}],
+    [c, 'start', {}],
+    [c, 'reply', { text: '已处理' }],
+    [d, 'accept-reply', {}],
+  ] as const) {
     const x = await post(h.headers, `/api/tickets/${id}/actions/${action}`, body);
     expect(x.status, action).toBe(200);
   }

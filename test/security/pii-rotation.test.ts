@@ -19,8 +19,13 @@ let agent: ApiClient;
 const created = new Map<string, string>(); // ticket id → phone
 
 async function register(i: number) {
-  const r = await agent.post('/api/tickets', { callerPhone: phone(i), callerName: `张${i}`, content: `路灯坏了，编号 ${i}`,
-    address: `天河区体育东路 ${i} 号`, ...(i % 4 === 0 ? { idNumber: '11010519491231002X' } : {}) });
+  const r = await agent.post('/api/tickets', {
+    callerPhone: phone(i),
+    callerName: `张${i}`,
+    content: `路灯坏了，编号 ${i}`,
+    address: `天河区体育东路 ${i} 号`,
+    ...(i % 4 === 0 ? { idNumber: '11010519491231002X' } : {}),
+  });
   if (r.status !== 201) throw new Error(`register ${i}: ${r.status} ${JSON.stringify(r.body)}`);
   created.set(r.body.data.id, phone(i));
 }
@@ -68,8 +73,10 @@ describe('personal-data key rotation', () => {
     await rotatePii(env.rt.db, env.rt.svc.pii, { batch: 7 });
 
     expect(await count(sql`select count(*)::int as n from citizen_contacts where value_enc not like 'v2.%' or value_hash not like 'k2.%'`)).toBe(0);
-    expect(await count(sql`select count(*)::int as n from citizens where name_enc not like 'v2.%' or id_number_enc not like 'v2.%'
-      or id_number_hash not like 'k2.%'`)).toBe(0);
+    expect(
+      await count(sql`select count(*)::int as n from citizens where name_enc not like 'v2.%' or id_number_enc not like 'v2.%'
+      or id_number_hash not like 'k2.%'`),
+    ).toBe(0);
     expect(await count(sql`select count(*)::int as n from tickets where address_enc not like 'v2.%'`)).toBe(0);
     // One citizen per phone: callers who came back during the rotation were matched, not duplicated.
     expect(await count(sql`select count(*)::int as n from (select value_hash from citizen_contacts group by value_hash having count(*) > 1) d`)).toBe(0);

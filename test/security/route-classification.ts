@@ -16,14 +16,28 @@
 import type http from 'node:http';
 import type { Role } from '../../server/identity/tables';
 
-export const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/public/sms-codes', 'POST /api/public/appeals',
-  'POST /api/public/track', 'GET /api/dev/sms', 'POST /api/public/ratings', 'GET /api/public/reviews',
+export const PUBLIC_ROUTES = new Set([
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/public/sms-codes',
+  'POST /api/public/appeals',
+  'POST /api/public/track',
+  'GET /api/dev/sms',
+  'POST /api/public/ratings',
+  'GET /api/public/reviews',
   'GET /api/public/review-units',
   // The public API of channels.md §3/§4.3 (server/citizen/public-api.ts): captcha, SMS token or tracking token inside.
-  'GET /api/v1/openapi.json', 'GET /api/v1/captcha', 'POST /api/v1/sms-codes', 'POST /api/v1/sms-codes/verify', 'POST /api/v1/appeals',
-  'POST /api/v1/tracking/lookup', 'POST /api/v1/appeals/:ticketNo/supplements', 'POST /api/v1/appeals/:ticketNo/ratings',
+  'GET /api/v1/openapi.json',
+  'GET /api/v1/captcha',
+  'POST /api/v1/sms-codes',
+  'POST /api/v1/sms-codes/verify',
+  'POST /api/v1/appeals',
+  'POST /api/v1/tracking/lookup',
+  'POST /api/v1/appeals/:ticketNo/supplements',
+  'POST /api/v1/appeals/:ticketNo/ratings',
   // Demo only (REXIAN_DEMO), like /api/dev/sms: the captcha's answer for the browser tests.
-  'GET /api/dev/captcha']);
+  'GET /api/dev/captcha',
+]);
 
 export interface StaffRoute {
   roles: readonly Role[];

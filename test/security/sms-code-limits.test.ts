@@ -38,10 +38,12 @@ let ipSeq = 0;
 const newIp = () => `203.0.113.${++ipSeq}`;
 let phoneSeq = 0;
 const newPhone = () => `1390000${String(1000 + ++phoneSeq).padStart(4, '0')}`;
-const send = (phone: string, ip: string, captcha?: string) => fetch(`${env.baseUrl}/api/public/sms-codes`, {
-  method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-  body: JSON.stringify({ phone, purpose: 'submit', ...(captcha ? { captcha } : {}) }),
-}).then(async (r) => ({ status: r.status, code: r.status >= 400 ? ((await r.json()) as { code: string }).code : null }));
+const send = (phone: string, ip: string, captcha?: string) =>
+  fetch(`${env.baseUrl}/api/public/sms-codes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ phone, purpose: 'submit', ...(captcha ? { captcha } : {}) }),
+  }).then(async (r) => ({ status: r.status, code: r.status >= 400 ? ((await r.json()) as { code: string }).code : null }));
 /** The minute window passing, without waiting a minute: forget the phone's per-minute counter only. */
 const minutePasses = async () => {
   const keys = await env.rt.redis.keys(`${env.prefix}:lim:sms-phone-minute:*`);

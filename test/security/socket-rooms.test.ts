@@ -23,7 +23,10 @@ const sockets: Socket[] = [];
 async function connect(c: ApiClient) {
   const s = ioClient(env.baseUrl, { extraHeaders: { cookie: c.cookie }, transports: ['websocket'], reconnection: false });
   sockets.push(s);
-  await new Promise<void>((r, rej) => { s.on('connect', () => r()); s.on('connect_error', rej); });
+  await new Promise<void>((r, rej) => {
+    s.on('connect', () => r());
+    s.on('connect_error', rej);
+  });
   return s;
 }
 const watch = (s: Socket, id: string) => s.timeout(3000).emitWithAck('watch', { ticketId: id }) as Promise<{ ok: boolean; code?: string }>;
@@ -59,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('watch {ticketId}', () => {
-  it('refuses another unit\'s ticket: no viewer names, no invalidations reach that clerk', async () => {
+  it("refuses another unit's ticket: no viewer names, no invalidations reach that clerk", async () => {
     const spy = await connect(clerkOther);
     const viewers = collect(spy, 'viewers');
     const invalidations = collect(spy, 'invalidate');
@@ -89,12 +92,12 @@ describe('watch {ticketId}', () => {
 });
 
 describe('presence:list', () => {
-  it('answers the centre\'s staff and gives a unit clerk nothing', async () => {
+  it("answers the centre's staff and gives a unit clerk nothing", async () => {
     const a = await connect(agent);
     a.emit('presence:set', { state: 'available' });
     await new Promise((r) => setTimeout(r, 300));
     const sup = await connect(supervisor);
-    const list = await sup.timeout(3000).emitWithAck('presence:list', {}) as { displayName: string }[];
+    const list = (await sup.timeout(3000).emitWithAck('presence:list', {})) as { displayName: string }[];
     expect(list.map((x) => x.displayName)).toContain('坐席小王');
     const clerk = await connect(clerkOther);
     expect(await clerk.timeout(3000).emitWithAck('presence:list', {})).toEqual([]);

@@ -20,15 +20,26 @@ let agent: ApiClient;
 let victimTicket: string;
 
 const open311 = async (o: Record<string, string>) => {
-  const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ api_key: 'key-one', service_code: '0101', lat: '23.13', long: '113.32', ...o }) });
+  const r = await fetch(`${env.baseUrl}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: 'key-one', service_code: '0101', lat: '23.13', long: '113.32', ...o }),
+  });
   expect(r.status).toBe(201);
   return ((await r.json()) as { service_request_id: string }[])[0].service_request_id;
 };
 const cti = async (callId: string, caller: string) => {
-  const body = JSON.stringify([{ eventId: `${callId}-r`, callId, type: 'ringing', at: new Date().toISOString(), direction: 'inbound', caller, callee: '12345' }]);
-  const r = await fetch(`${env.baseUrl}/channels/phone/events`, { method: 'POST', body,
-    headers: { 'content-type': 'application/json', ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }) } });
+  const body = JSON.stringify([
+    { eventId: `${callId}-r`, callId, type: 'ringing', at: new Date().toISOString(), direction: 'inbound', caller, callee: '12345' },
+  ]);
+  const r = await fetch(`${env.baseUrl}/channels/phone/events`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({ keyId: 'cti1', secret: 'cti-secret-1', method: 'POST', path: '/channels/phone/events', body }),
+    },
+  });
   expect(r.status).toBeLessThan(300);
 };
 const smsCode = async (phone: string, purpose: 'track' | 'submit') => {
@@ -41,13 +52,22 @@ const track = async (number: string, phone: string) =>
   new ApiClient(env.baseUrl).post('/api/public/track', { number, phone, code: await smsCode(phone, 'track') });
 const citizenOf = async (number: string) =>
   (await env.rt.db.execute<{ c: string }>(sql`select citizen_id as c from tickets where number = ${number}`)).rows[0].c;
-const phonesOf = async (citizenId: string) => (await env.rt.db.execute<{ h: string; v: string | null }>(sql`select value_hash as h, verified_at as v
-  from citizen_contacts where citizen_id = ${citizenId} and kind = 'phone'`)).rows;
+const phonesOf = async (citizenId: string) =>
+  (
+    await env.rt.db.execute<{ h: string; v: string | null }>(sql`select value_hash as h, verified_at as v
+  from citizen_contacts where citizen_id = ${citizenId} and kind = 'phone'`)
+  ).rows;
 
 beforeAll(async () => {
-  await importCategoryTree(env.rt.db, [
-    { code: '01', name: '城乡建设', parentCode: null, level: 1 }, { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
-  ], 'test', 'test');
+  await importCategoryTree(
+    env.rt.db,
+    [
+      { code: '01', name: '城乡建设', parentCode: null, level: 1 },
+      { code: '0101', name: '市政设施', parentCode: '01', level: 2 },
+    ],
+    'test',
+    'test',
+  );
   agent = await ApiClient.login(env.baseUrl, (await makeUser(env, 'agent')).user.username);
   // The victim: first an Open311 request with e-mail and phone, then a call from that phone that the
   // CTI announces and the agent registers (the phone is now proven: the CTI's caller number).
@@ -59,7 +79,7 @@ beforeAll(async () => {
 });
 
 describe('unverified contact points', () => {
-  it('the CTI\'s caller number is proven on the victim\'s record; a typed phone is not', async () => {
+  it("the CTI's caller number is proven on the victim's record; a typed phone is not", async () => {
     const phones = await phonesOf(await citizenOf(victimTicket));
     expect(phones).toHaveLength(1);
     expect(phones[0].v).not.toBeNull();
@@ -68,7 +88,7 @@ describe('unverified contact points', () => {
     expect((await phonesOf(await citizenOf(typed.body.data.number)))[0].v).toBeNull();
   });
 
-  it('the victim\'s e-mail with the attacker\'s phone does not attach the phone to the victim: a new record and a merge candidate', async () => {
+  it("the victim's e-mail with the attacker's phone does not attach the phone to the victim: a new record and a merge candidate", async () => {
     const victimId = await citizenOf(victimTicket);
     const attackNo = await open311({ email: VICTIM_EMAIL, phone: ATTACKER_PHONE, description: '请回电' });
     const attackerId = await citizenOf(attackNo);
@@ -77,12 +97,12 @@ describe('unverified contact points', () => {
     expect(victimPhones).toHaveLength(1);
     const candidates = await agent.get('/api/citizens/merge-candidates');
     expect(candidates.status).toBe(200);
-    expect(candidates.body.data).toEqual(expect.arrayContaining([
-      expect.objectContaining({ citizenId: attackerId, otherCitizenId: victimId, reason: 'unverified_contact_point' }),
-    ]));
+    expect(candidates.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ citizenId: attackerId, otherCitizenId: victimId, reason: 'unverified_contact_point' })]),
+    );
   });
 
-  it('the attacker cannot track the victim\'s ticket with an SMS code to their own phone', async () => {
+  it("the attacker cannot track the victim's ticket with an SMS code to their own phone", async () => {
     const r = await track(victimTicket, ATTACKER_PHONE);
     expect(r.status).toBe(404);
     expect(r.body.code).toBe('TICKET_NOT_FOUND');

@@ -11,7 +11,11 @@ it('answers 400 BAD_MESSAGE to deeply nested XML', async () => {
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(6).toString('hex');
   const q = new URLSearchParams({ signature: wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce), timestamp: ts, nonce, openid: 'o-1' });
-  const r = await fetch(`${env.baseUrl}/channels/wechat?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a>'.repeat(8000) + '</a>'.repeat(8000) });
+  const r = await fetch(`${env.baseUrl}/channels/wechat?${q}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: '<a>'.repeat(8000) + '</a>'.repeat(8000),
+  });
   expect(r.status).toBe(400);
   expect(await r.text()).toBe('BAD_MESSAGE');
 });

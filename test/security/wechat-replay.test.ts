@@ -60,8 +60,7 @@ describe('WeChat plain mode', () => {
 
 describe('WeChat configuration', () => {
   it('defaults to safe mode and needs the original id', () => {
-    expect(() => wechatAccountFromEnv({ WECHAT_APP_ID: 'wx1', WECHAT_TOKEN: 'tok123', WECHAT_ORIGINAL_ID: GH }))
-      .toThrow(/encodingAesKey/);
+    expect(() => wechatAccountFromEnv({ WECHAT_APP_ID: 'wx1', WECHAT_TOKEN: 'tok123', WECHAT_ORIGINAL_ID: GH })).toThrow(/encodingAesKey/);
     const key = randomBytes(32).toString('base64').slice(0, 43);
     expect(wechatAccountFromEnv({ WECHAT_APP_ID: 'wx1', WECHAT_TOKEN: 'tok123', WECHAT_ORIGINAL_ID: GH, WECHAT_ENCODING_AES_KEY: key }).mode).toBe('safe');
     expect(() => wechatAccountFromEnv({ WECHAT_APP_ID: 'wx1', WECHAT_TOKEN: 'tok123', WECHAT_MODE: 'plain' })).toThrow(/WECHAT_ORIGINAL_ID/);

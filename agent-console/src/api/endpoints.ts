@@ -12,8 +12,15 @@ export interface ContactCallResult {
 }
 
 export interface UnitCopy {
-  id: string; ticketId: string; number: string; title: string | null; status: string; note: string | null;
-  copiedAt: string; readAt: string | null; leadUnitName: string | null;
+  id: string;
+  ticketId: string;
+  number: string;
+  title: string | null;
+  status: string;
+  note: string | null;
+  copiedAt: string;
+  readAt: string | null;
+  leadUnitName: string | null;
 }
 
 export interface TicketFilter {
@@ -31,8 +38,7 @@ export interface TicketFilter {
 }
 
 export const api = {
-  login: (username: string, password: string) =>
-    post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password }),
+  login: (username: string, password: string) => post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password }),
   logout: () => post<void>('/api/auth/logout'),
   me: () => get<{ user: User; csrfToken: string }>('/api/auth/me'),
   mfaVerify: (code: string) => post<{ mfa: 'ok'; recoveryCodesLeft: number }>('/api/auth/mfa/verify', { code }),
@@ -51,15 +57,13 @@ export const api = {
   requestContact: (ticketId: string, callbackNumber: string) =>
     post<{ id: string; status: string }>(`/api/tickets/${encodeURIComponent(ticketId)}/contact-requests`, { callbackNumber }),
   /** 隐私号: the bridge rings the clerk, then the citizen; the answer is the outcome, never the number. */
-  callContact: (requestId: string) =>
-    post<ContactCallResult>(`/api/contact-requests/${encodeURIComponent(requestId)}/call`, {}),
+  callContact: (requestId: string) => post<ContactCallResult>(`/api/contact-requests/${encodeURIComponent(requestId)}/call`, {}),
   act: (id: string, action: string, body: Record<string, unknown>, opts?: { keepalive?: boolean }) =>
     request<TicketDetail>('POST', `/api/tickets/${encodeURIComponent(id)}/actions/${action}`, body, opts),
   dispatchProposal: (id: string) => get<DispatchProposal>(`/api/tickets/${encodeURIComponent(id)}/dispatch-proposal`),
   units: () => get<Unit[]>('/api/units'),
   categories: (parentCode?: string) => get<Category[]>(`/api/categories${query({ parentCode })}`),
-  smsCode: (phone: string, purpose: 'submit' | 'track') =>
-    post<{ expiresInSeconds: number }>('/api/public/sms-codes', { phone, purpose }),
+  smsCode: (phone: string, purpose: 'submit' | 'track') => post<{ expiresInSeconds: number }>('/api/public/sms-codes', { phone, purpose }),
   /** With photos the appeal goes as multipart: the fields as a `payload` JSON part, then each file. */
   submitAppeal: (body: Record<string, unknown>, files: File[] = []) => {
     if (files.length === 0) return post<{ number: string; trackToken: string }>('/api/public/appeals', body);
@@ -74,6 +78,5 @@ export const api = {
     form.append('files', file, file.name);
     return post<UploadedAttachment>(`/api/tickets/${encodeURIComponent(ticketId)}/attachments`, form);
   },
-  track: (body: { number: string; phone?: string; code?: string; trackToken?: string }) =>
-    post<PublicTicket>('/api/public/track', body),
+  track: (body: { number: string; phone?: string; code?: string; trackToken?: string }) => post<PublicTicket>('/api/public/track', body),
 };

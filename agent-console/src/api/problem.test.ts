@@ -25,7 +25,19 @@ describe('problem+json → message', () => {
   it('appends field errors from VALIDATION_FAILED', () => {
     const p = { status: 400, code: 'VALIDATION_FAILED', message: '提交的内容有误', errors: [{ path: 'content', message: '不能为空' }] };
     expect(problemMessage(p, 'zh-CN')).toBe('提交的内容有误（content: 不能为空）');
-    expect(problemMessage({ ...p, message: 'Invalid', errors: [{ path: 'a', message: 'x' }, { path: 'b', message: 'y' }] }, 'en')).toBe('Invalid (a: x, b: y)');
+    expect(
+      problemMessage(
+        {
+          ...p,
+          message: 'Invalid',
+          errors: [
+            { path: 'a', message: 'x' },
+            { path: 'b', message: 'y' },
+          ],
+        },
+        'en',
+      ),
+    ).toBe('Invalid (a: x, b: y)');
   });
 
   it('reads problem bodies and non-JSON error pages alike', async () => {

@@ -47,7 +47,12 @@ export const CreateTicketInput = z.object({
   ),
   address: optional(200),
   idNumber: z.pipe(
-    z.optional(trimmed(z.regex(/^(\d{17}[\dXx])?$/, 'v.idNumber'), z.refine((v) => !v || idCheckOk(v), 'v.idCheck'))),
+    z.optional(
+      trimmed(
+        z.regex(/^(\d{17}[\dXx])?$/, 'v.idNumber'),
+        z.refine((v) => !v || idCheckOk(v), 'v.idCheck'),
+      ),
+    ),
     z.transform((v) => (v ? v.toUpperCase() : undefined)),
   ),
   /** The server stores the line to transfer to ('110'…), not a yes/no. */
@@ -92,17 +97,20 @@ export const ActionBodies = {
   'approve-extension': z.object({ note }),
   'deny-extension': z.object({ note: required(500) }),
   reply: z.pipe(
-    z.object({
-      text: required(5000),
-      earlyReplyReason: optional(500),
-      attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
-      // 办理结果 and 是否联系市民 are asked of every reply made in the console; the contact time only when contacted.
-      outcome: z.enum(REPLY_OUTCOMES, 'v.required'),
-      citizenContacted: z.boolean('v.required'),
-      contactedAt: z.optional(z.string()),
-    }).check(z.refine((v) => !v.citizenContacted || !!v.contactedAt, { message: 'v.contactedAt', path: ['contactedAt'] })),
+    z
+      .object({
+        text: required(5000),
+        earlyReplyReason: optional(500),
+        attachments: z.optional(z.array(z.object({ name: z.string(), storageKey: z.string() })).check(z.maxLength(10, 'v.tooMany'))),
+        // 办理结果 and 是否联系市民 are asked of every reply made in the console; the contact time only when contacted.
+        outcome: z.enum(REPLY_OUTCOMES, 'v.required'),
+        citizenContacted: z.boolean('v.required'),
+        contactedAt: z.optional(z.string()),
+      })
+      .check(z.refine((v) => !v.citizenContacted || !!v.contactedAt, { message: 'v.contactedAt', path: ['contactedAt'] })),
     z.transform(({ contactedAt, ...v }) => ({
-      ...v, ...(v.citizenContacted && contactedAt ? { contactedAt: new Date(contactedAt).toISOString() } : {}),
+      ...v,
+      ...(v.citizenContacted && contactedAt ? { contactedAt: new Date(contactedAt).toISOString() } : {}),
     })),
   ),
   'accept-reply': z.object({ note }),
@@ -133,7 +141,10 @@ export const TrackByCode = z.object({
 const TRACK_CODE = /^([0-9a-z]{10}|[0-9a-f]{32})$/i;
 export const TrackByToken = z.object({
   number: required(32),
-  trackToken: trimmed(z.minLength(1, 'v.required'), z.refine((v) => !v || TRACK_CODE.test(v.replace(/[\s-]/g, '')), 'v.trackCode')),
+  trackToken: trimmed(
+    z.minLength(1, 'v.required'),
+    z.refine((v) => !v || TRACK_CODE.test(v.replace(/[\s-]/g, '')), 'v.trackCode'),
+  ),
 });
 
 /** Field → first message key, the shape antd's Form.setFields wants. */

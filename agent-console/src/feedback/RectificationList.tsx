@@ -9,7 +9,14 @@ import { feedbackApi, type RectAction, type Rectification, type RectStatus } fro
 import { allowedRectificationActions, RECT_FIELDS, rectificationBody } from './logic';
 
 const STATUSES: RectStatus[] = ['verifying', 'rectifying', 'contested', 'reported', 'escalated', 'closed'];
-const STATUS_COLOR: Record<RectStatus, string> = { verifying: 'blue', rectifying: 'orange', contested: 'purple', reported: 'cyan', escalated: 'red', closed: 'default' };
+const STATUS_COLOR: Record<RectStatus, string> = {
+  verifying: 'blue',
+  rectifying: 'orange',
+  contested: 'purple',
+  reported: 'cyan',
+  escalated: 'red',
+  closed: 'default',
+};
 
 /**
  * 差评整改 cases by state, with the actions the server's transition table allows this role.
@@ -27,7 +34,16 @@ export function RectificationList({ firstTab, testId }: { firstTab: RectStatus |
   const error = list.error ?? transitions.error;
 
   return (
-    <Card size="small" title={t('feedback.rect.title')} extra={<Button size="small" onClick={list.reload}>{t('app.refresh')}</Button>} data-testid={testId}>
+    <Card
+      size="small"
+      title={t('feedback.rect.title')}
+      extra={
+        <Button size="small" onClick={list.reload}>
+          {t('app.refresh')}
+        </Button>
+      }
+      data-testid={testId}
+    >
       <Tabs
         activeKey={tab}
         onChange={(k) => setTab(k as RectStatus | 'all')}
@@ -52,7 +68,9 @@ export function RectificationList({ firstTab, testId }: { firstTab: RectStatus |
             dataIndex: 'status',
             render: (v: RectStatus, r) => (
               <Space size={2} wrap>
-                <Tag color={STATUS_COLOR[v]} data-testid="rect-status" data-status={v}>{t(`feedback.rect.status.${v}`)}</Tag>
+                <Tag color={STATUS_COLOR[v]} data-testid="rect-status" data-status={v}>
+                  {t(`feedback.rect.status.${v}`)}
+                </Tag>
                 {(r.round ?? 1) > 1 && <Tag data-testid="rect-round">{t('feedback.rect.round', { n: r.round ?? 1 })}</Tag>}
                 {r.overdue && <Tag color="red">{t('flag.overdue')}</Tag>}
                 {r.outcome && <Tag data-testid="rect-outcome">{t(`feedback.rect.outcome.${r.outcome}`)}</Tag>}
@@ -71,7 +89,13 @@ export function RectificationList({ firstTab, testId }: { firstTab: RectStatus |
               return actions.length ? (
                 <Space size={4} wrap>
                   {actions.map((a) => (
-                    <Button key={a} size="small" type={a === 'dismiss' || a === 'contest' ? 'default' : 'primary'} onClick={() => setActing({ rect: r, action: a })} data-testid={`rect-action-${a}`}>
+                    <Button
+                      key={a}
+                      size="small"
+                      type={a === 'dismiss' || a === 'contest' ? 'default' : 'primary'}
+                      onClick={() => setActing({ rect: r, action: a })}
+                      data-testid={`rect-action-${a}`}
+                    >
                       {t(`feedback.rect.action.${a}`)}
                     </Button>
                   ))}

@@ -4,8 +4,16 @@ import { RECTIFICATION_TRANSITIONS } from '../../../server/reviews/states';
 import { loadLocale, translate } from '../i18n';
 import type { RectTransitions } from './api';
 import {
-  allowedRectificationActions, chinaMonth, outcomeBody, outcomeKey, outcomeSummary, RECT_FIELDS, rectificationBody, ratingBody,
-  recentMonths, statusesWithWork,
+  allowedRectificationActions,
+  chinaMonth,
+  outcomeBody,
+  outcomeKey,
+  outcomeSummary,
+  RECT_FIELDS,
+  rectificationBody,
+  ratingBody,
+  recentMonths,
+  statusesWithWork,
 } from './logic';
 
 // English is a chunk of its own in the console (i18n/index.tsx); these tests read it.
@@ -13,8 +21,17 @@ beforeAll(() => loadLocale('en'));
 
 const table = RECTIFICATION_TRANSITIONS as unknown as RectTransitions;
 const agentDecides = {
-  sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
-  onDissatisfied: 'agent_decides', partlyIsDissatisfied: false, maxAttempts: 3, rectificationWorkingDays: 15,
+  sampleRate: 0.3,
+  callbackDueHours: 72,
+  badReviewCallbackDueHours: 24,
+  callbackBy: 'agent',
+  dialRetryHours: 2,
+  dialStartHour: 9,
+  dialEndHour: 18,
+  onDissatisfied: 'agent_decides',
+  partlyIsDissatisfied: false,
+  maxAttempts: 3,
+  rectificationWorkingDays: 15,
 } as const;
 const reopen = { ...agentDecides, onDissatisfied: 'reopen' } as const;
 
@@ -68,8 +85,9 @@ describe('callback outcome', () => {
     expect(outcomeBody({ reached: true, result: 'solved', score: 2 }, agentDecides)).toEqual({ error: 'feedback.cb.needDecision' });
     expect(outcomeBody({ reached: true, result: 'unsolved', score: 3, decision: 'close' }, agentDecides)).toEqual({ error: 'feedback.cb.needReason' });
     expect(outcomeBody({ reached: true, result: 'partly', score: 3 }, agentDecides)).toEqual({ body: { reached: true, result: 'partly', score: 3 } });
-    expect(outcomeBody({ reached: true, result: 'partly', score: 3, decision: 'reopen' }, { ...agentDecides, partlyIsDissatisfied: true }))
-      .toEqual({ body: { reached: true, result: 'partly', score: 3, decision: 'reopen' } });
+    expect(outcomeBody({ reached: true, result: 'partly', score: 3, decision: 'reopen' }, { ...agentDecides, partlyIsDissatisfied: true })).toEqual({
+      body: { reached: true, result: 'partly', score: 3, decision: 'reopen' },
+    });
   });
 
   it('tells the agent what the server did next', () => {
@@ -93,11 +111,13 @@ describe('callback outcome', () => {
 
 describe('citizen rating', () => {
   it('sends the tracking token when the citizen has it, else asks for phone and code', () => {
-    expect(ratingBody('2026112600001', { score: 2, comment: ' 没解决 ' }, 'a'.repeat(32)))
-      .toEqual({ body: { number: '2026112600001', score: 2, comment: '没解决', trackToken: 'a'.repeat(32) } });
+    expect(ratingBody('2026112600001', { score: 2, comment: ' 没解决 ' }, 'a'.repeat(32))).toEqual({
+      body: { number: '2026112600001', score: 2, comment: '没解决', trackToken: 'a'.repeat(32) },
+    });
     expect(ratingBody('2026112600001', { score: 4 }, null)).toEqual({ errors: { phone: 'v.mobile', code: 'v.code' } });
-    expect(ratingBody('2026112600001', { score: 4, phone: '13800138000', code: '123456' }, null))
-      .toEqual({ body: { number: '2026112600001', score: 4, phone: '13800138000', code: '123456' } });
+    expect(ratingBody('2026112600001', { score: 4, phone: '13800138000', code: '123456' }, null)).toEqual({
+      body: { number: '2026112600001', score: 4, phone: '13800138000', code: '123456' },
+    });
     expect(ratingBody('2026112600001', {}, 'a'.repeat(32))).toEqual({ errors: { score: 'feedback.rate.needScore' } });
   });
 });

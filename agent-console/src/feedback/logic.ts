@@ -91,7 +91,10 @@ export function outcomeBody(f: OutcomeForm, policy: FeedbackPolicy | undefined):
 }
 
 /** What the server did with the answer, as an i18n key and its variables, shown after saving. */
-export function outcomeSummary(cb: Pick<CallbackTask, 'status' | 'decision' | 'decisionReason' | 'attempts'>): { key: string; vars?: Record<string, string | number> } {
+export function outcomeSummary(cb: Pick<CallbackTask, 'status' | 'decision' | 'decisionReason' | 'attempts'>): {
+  key: string;
+  vars?: Record<string, string | number>;
+} {
   if (cb.status === 'pending') return { key: 'feedback.cb.next.retry', vars: { n: cb.attempts } };
   if (cb.status === 'unreachable') return { key: 'feedback.cb.next.unreachable', vars: { n: cb.attempts } };
   if (cb.status === 'superseded') return { key: 'feedback.cb.next.superseded' };
@@ -137,8 +140,16 @@ export interface RatingValues {
  * theirs; without it (tracked by SMS code, which is used up) they verify the phone again.
  * Errors are per field, as i18n keys.
  */
-export function ratingBody(number: string, v: RatingValues, trackToken: string | null):
-  | { body: { number: string; score: number; comment?: string; trackToken: string } | { number: string; score: number; comment?: string; phone: string; code: string } }
+export function ratingBody(
+  number: string,
+  v: RatingValues,
+  trackToken: string | null,
+):
+  | {
+      body:
+        | { number: string; score: number; comment?: string; trackToken: string }
+        | { number: string; score: number; comment?: string; phone: string; code: string };
+    }
   | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!v.score || !SCORES.includes(v.score as 5)) errors.score = 'feedback.rate.needScore';
@@ -162,9 +173,11 @@ export interface CallbackLinkValues {
 }
 
 /** The callback link's answer: solved or not and the 5 levels are both required (domain.md §4). */
-export function callbackLinkBody(callbackId: string, token: string, v: CallbackLinkValues):
-  | { body: { callbackId: string; token: string; result: CallbackResult; score: number; comment?: string } }
-  | { errors: Record<string, string> } {
+export function callbackLinkBody(
+  callbackId: string,
+  token: string,
+  v: CallbackLinkValues,
+): { body: { callbackId: string; token: string; result: CallbackResult; score: number; comment?: string } } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!v.result || !RESULTS.includes(v.result)) errors.result = 'feedback.link.needResult';
   if (!v.score || !SCORES.includes(v.score as 5)) errors.score = 'feedback.rate.needScore';

@@ -29,15 +29,33 @@ function serve(routes: Record<string, (init: RequestInit) => Response>) {
 }
 
 const rect = {
-  id: 'r-1', ticketId: 't-1', ticketNumber: '2026112600042', ticketTitle: '夜间施工噪声', score: 2, comment: '没人处理', unitId: 'u-1',
-  unitName: '市住建局', status: 'rectifying', dueAt: '2099-01-01T00:00:00Z', overdue: false, verifyNote: '已核实', reportText: null,
-  contestReason: null, outcome: null, outcomeNote: null, closedAt: null, createdAt: '2026-11-26T00:00:00Z',
+  id: 'r-1',
+  ticketId: 't-1',
+  ticketNumber: '2026112600042',
+  ticketTitle: '夜间施工噪声',
+  score: 2,
+  comment: '没人处理',
+  unitId: 'u-1',
+  unitName: '市住建局',
+  status: 'rectifying',
+  dueAt: '2099-01-01T00:00:00Z',
+  overdue: false,
+  verifyNote: '已核实',
+  reportText: null,
+  contestReason: null,
+  outcome: null,
+  outcomeNote: null,
+  closedAt: null,
+  createdAt: '2026-11-26T00:00:00Z',
 };
 
 describe('<RectificationList> for a unit clerk', () => {
   it('offers the actions the server table allows, and reports the rectification with its text', async () => {
     const fetchMock = serve({
-      'GET /api/auth/me': () => json(200, { data: { user: { id: 'c', username: 'c', displayName: '办事员', role: 'unit_clerk', unitId: 'u-1', unitName: '市住建局' }, csrfToken: 'x' } }),
+      'GET /api/auth/me': () =>
+        json(200, {
+          data: { user: { id: 'c', username: 'c', displayName: '办事员', role: 'unit_clerk', unitId: 'u-1', unitName: '市住建局' }, csrfToken: 'x' },
+        }),
       'GET /api/meta/rectification-transitions': () => json(200, { data: RECTIFICATION_TRANSITIONS }),
       'GET /api/rectifications': () => json(200, { data: [rect] }),
       'POST /api/rectifications/r-1/actions/report': () => json(200, { data: { ...rect, status: 'reported' } }),
@@ -105,7 +123,8 @@ describe('<RatingForm>', () => {
 describe('<RectificationList> realtime', () => {
   it('refetches the cases on a ticket invalidate and on reconnect; the transition table only on reconnect', async () => {
     const fetchMock = serve({
-      'GET /api/auth/me': () => json(200, { data: { user: { id: 'a', username: 'a', displayName: '坐席', role: 'agent', unitId: null, unitName: null }, csrfToken: 'x' } }),
+      'GET /api/auth/me': () =>
+        json(200, { data: { user: { id: 'a', username: 'a', displayName: '坐席', role: 'agent', unitId: null, unitName: null }, csrfToken: 'x' } }),
       'GET /api/meta/rectification-transitions': () => json(200, { data: RECTIFICATION_TRANSITIONS }),
       'GET /api/rectifications': () => json(200, { data: [] }),
     });

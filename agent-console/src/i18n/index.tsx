@@ -72,10 +72,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       });
     }
   }, []);
-  const value = useMemo<I18nValue>(
-    () => ({ locale, setLocale, t: (key, vars) => translate(locale, key, vars) }),
-    [locale, setLocale],
-  );
+  const value = useMemo<I18nValue>(() => ({ locale, setLocale, t: (key, vars) => translate(locale, key, vars) }), [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -14,7 +14,9 @@ describe('allowedActions → buttons', () => {
   });
 
   it('keeps drafts for long-text actions only', () => {
-    const drafted = actionsFor(['reply', 'answer-directly', 'sign', 'dispatch']).filter((s) => s.draft).map((s) => s.action);
+    const drafted = actionsFor(['reply', 'answer-directly', 'sign', 'dispatch'])
+      .filter((s) => s.draft)
+      .map((s) => s.action);
     expect(drafted).toEqual(['reply', 'answer-directly']);
   });
 });

@@ -1,4 +1,14 @@
-import { ActionBodies, APPEAL_TYPES, DECLINE_REASONS, EMERGENCY_LINES, RECALL_REASONS, REPLY_OUTCOMES, RETURN_REASONS, URGENCIES, type ActionName } from '../api/schemas';
+import {
+  ActionBodies,
+  APPEAL_TYPES,
+  DECLINE_REASONS,
+  EMERGENCY_LINES,
+  RECALL_REASONS,
+  REPLY_OUTCOMES,
+  RETURN_REASONS,
+  URGENCIES,
+  type ActionName,
+} from '../api/schemas';
 
 export type FieldKind = 'textarea' | 'text' | 'select' | 'unit' | 'units' | 'date' | 'category' | 'files' | 'yesno' | 'datetime';
 
@@ -59,11 +69,22 @@ const SPECS: ActionSpec[] = [
   { action: 'approve-extension', fields: [note], tone: 'primary' },
   { action: 'answer-directly', fields: [{ name: 'answer', kind: 'textarea' }], tone: 'default', draft: true },
   { action: 'merge', fields: [{ name: 'intoTicketNumber', kind: 'text' }], tone: 'default' },
-  { action: 'request-extension', fields: [{ name: 'newDueDate', kind: 'date' }, { name: 'reason', kind: 'textarea' }], tone: 'default' },
+  {
+    action: 'request-extension',
+    fields: [
+      { name: 'newDueDate', kind: 'date' },
+      { name: 'reason', kind: 'textarea' },
+    ],
+    tone: 'default',
+  },
   { action: 'send-back', fields: [note], tone: 'default' },
   { action: 'reject-return', fields: [note], tone: 'default' },
   { action: 'deny-extension', fields: [note], tone: 'default' },
-  { action: 'reassign', fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'reasonCode', kind: 'select', options: RECALL_REASONS, labelPrefix: 'recall.' }, note], tone: 'default' },
+  {
+    action: 'reassign',
+    fields: [{ name: 'leadUnitId', kind: 'unit' }, { name: 'reasonCode', kind: 'select', options: RECALL_REASONS, labelPrefix: 'recall.' }, note],
+    tone: 'default',
+  },
   { action: 'recall', fields: [{ name: 'reasonCode', kind: 'select', options: RECALL_REASONS, labelPrefix: 'recall.' }, note], tone: 'danger' },
   { action: 'reopen', fields: [{ name: 'reason', kind: 'textarea' }], tone: 'default' },
   { action: 'archive', fields: [], tone: 'default' },

@@ -36,8 +36,12 @@ export function ticketFiles(ticket: Pick<TicketDetail, 'timeline'>): TicketFile[
     for (const f of list as Raw[]) {
       if (typeof f?.storageKey !== 'string' || !f.storageKey.startsWith('att:')) continue;
       out.push({
-        storageKey: f.storageKey, name: typeof f.name === 'string' && f.name ? f.name : f.storageKey.slice(4, 12),
-        mime: typeof f.mime === 'string' ? f.mime : null, size: typeof f.size === 'number' ? f.size : null, eventType: e.type, seq: e.seq,
+        storageKey: f.storageKey,
+        name: typeof f.name === 'string' && f.name ? f.name : f.storageKey.slice(4, 12),
+        mime: typeof f.mime === 'string' ? f.mime : null,
+        size: typeof f.size === 'number' ? f.size : null,
+        eventType: e.type,
+        seq: e.seq,
       });
     }
   }

@@ -5,7 +5,12 @@ const row = (code: string, name: string, parentCode: string | null, level: numbe
 
 describe('category rows → cascader', () => {
   it('builds the tree from a full flat answer', () => {
-    const opts = toCascaderOptions([row('01', '城乡建设', null, 1), row('0101', '市容', '01', 2), row('010101', '占道', '0101', 3), row('02', '交通', null, 1)]);
+    const opts = toCascaderOptions([
+      row('01', '城乡建设', null, 1),
+      row('0101', '市容', '01', 2),
+      row('010101', '占道', '0101', 3),
+      row('02', '交通', null, 1),
+    ]);
     expect(opts.map((o) => o.value)).toEqual(['01', '02']);
     expect(opts[0].children?.[0].children?.[0]).toEqual({ value: '010101', label: '占道', isLeaf: true });
     expect(pathTo(opts, '010101')).toEqual(['01', '0101', '010101']);

@@ -14,10 +14,13 @@ export function useCategoryCodeByName(enabled = true): (name: string) => string 
   const [byName, setByName] = useState<Map<string, string>>(new Map());
   useEffect(() => {
     if (!enabled) return;
-    roots ??= api.categories().then((r) => r.data).catch(() => {
-      roots = null;
-      return [];
-    });
+    roots ??= api
+      .categories()
+      .then((r) => r.data)
+      .catch(() => {
+        roots = null;
+        return [];
+      });
     let live = true;
     roots.then((rows) => live && setByName(new Map(rows.map((c) => [c.name, c.code]))));
     return () => {

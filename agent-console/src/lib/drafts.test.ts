@@ -50,7 +50,12 @@ describe('draft storage', () => {
     const s = memoryStorage();
     s.setItem('rexian.draft.bad', '{not json');
     expect(createDraftStore(s).load('bad')).toBeNull();
-    const throwing = { ...memoryStorage(), setItem: () => { throw new Error('QuotaExceeded'); } } as Storage;
+    const throwing = {
+      ...memoryStorage(),
+      setItem: () => {
+        throw new Error('QuotaExceeded');
+      },
+    } as Storage;
     expect(() => createDraftStore(throwing).save('k', { a: 1 })).not.toThrow();
     const none = createDraftStore(undefined);
     none.save('k', { a: 1 });

@@ -5,7 +5,10 @@
  * 13800138000. Landlines keep the dash between area code and number (020-12345678).
  */
 export function normalizePhoneInput(raw: string): string {
-  const ascii = raw.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\uFF0B/g, '+').trim();
+  const ascii = raw
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/\uFF0B/g, '+')
+    .trim();
   const compact = ascii.replace(/[\s.()\u3000（）-]/g, '');
   const national = compact.replace(/^(\+86|0086)/, '').replace(/^86(?=1\d{10}$)/, '');
   if (/^1\d{10}$/.test(national)) return national;

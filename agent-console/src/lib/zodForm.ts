@@ -8,12 +8,7 @@ import { announce } from './announce';
  * Runs the zod schema over antd form values: on failure marks the fields (messages are i18n keys,
  * translated here) and returns null; on success returns the parsed, trimmed body for the API.
  */
-export function validateWith<S extends z.ZodMiniType>(
-  form: FormInstance,
-  schema: S,
-  values: unknown,
-  t: Translate,
-): z.infer<S> | null {
+export function validateWith<S extends z.ZodMiniType>(form: FormInstance, schema: S, values: unknown, t: Translate): z.infer<S> | null {
   const result = schema.safeParse(values);
   if (result.success) return result.data;
   const errors = fieldErrors(result.error);

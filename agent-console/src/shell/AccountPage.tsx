@@ -35,12 +35,24 @@ export default function AccountPage() {
   };
   const columns = (asAdmin: boolean) => [
     ...(asAdmin ? [{ title: t('account.user'), render: (s: StaffSession) => `${s.displayName} (${s.username})` }] : []),
-    { title: t('account.device'), render: (s: StaffSession) => <span>{s.userAgent?.slice(0, 60) ?? '—'} {s.current && <Tag color="blue">{t('account.current')}</Tag>}</span> },
+    {
+      title: t('account.device'),
+      render: (s: StaffSession) => (
+        <span>
+          {s.userAgent?.slice(0, 60) ?? '—'} {s.current && <Tag color="blue">{t('account.current')}</Tag>}
+        </span>
+      ),
+    },
     { title: t('account.signedIn'), render: (s: StaffSession) => new Date(s.createdAt).toLocaleString(locale) },
     { title: t('account.lastSeen'), render: (s: StaffSession) => new Date(s.lastSeenAt).toLocaleString(locale) },
-    { title: '', render: (s: StaffSession) => (
-      <Button size="small" danger onClick={() => void revoke(s, asAdmin)} data-testid={`revoke-${s.id}`}>{t('account.revoke')}</Button>
-    ) },
+    {
+      title: '',
+      render: (s: StaffSession) => (
+        <Button size="small" danger onClick={() => void revoke(s, asAdmin)} data-testid={`revoke-${s.id}`}>
+          {t('account.revoke')}
+        </Button>
+      ),
+    },
   ];
 
   return (
@@ -50,13 +62,17 @@ export default function AccountPage() {
         <Card title={t('mfa.title')}>
           {user?.mfa?.enabled && !enrolling ? (
             <Space>
-              <Tag color="green" data-testid="mfa-enabled">{t('account.mfaOn')}</Tag>
+              <Tag color="green" data-testid="mfa-enabled">
+                {t('account.mfaOn')}
+              </Tag>
               <Button onClick={() => setEnrolling(true)}>{t('account.mfaRenew')}</Button>
             </Space>
           ) : enrolling ? (
             <Enrolment onDone={() => setEnrolling(false)} />
           ) : (
-            <Button type="primary" onClick={() => setEnrolling(true)} data-testid="mfa-start">{t('account.mfaEnable')}</Button>
+            <Button type="primary" onClick={() => setEnrolling(true)} data-testid="mfa-start">
+              {t('account.mfaEnable')}
+            </Button>
           )}
         </Card>
         <Card title={t('account.mySessions')}>

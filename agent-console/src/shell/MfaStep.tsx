@@ -15,8 +15,15 @@ export function MfaStep({ user }: { user: User }) {
   const { logout } = useAuth();
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f0f2f5', padding: 16 }}>
-      <Card title={t('mfa.title')} style={{ width: 420, maxWidth: '100%' }}
-        extra={<Button size="small" onClick={() => void logout()}>{t('app.logout')}</Button>}>
+      <Card
+        title={t('mfa.title')}
+        style={{ width: 420, maxWidth: '100%' }}
+        extra={
+          <Button size="small" onClick={() => void logout()}>
+            {t('app.logout')}
+          </Button>
+        }
+      >
         {user.mfa?.state === 'mfa_pending' ? <CodePrompt /> : <Enrolment required />}
       </Card>
     </div>
@@ -44,10 +51,19 @@ function CodePrompt() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Text>{t('mfa.prompt')}</Typography.Text>
-      <Input autoFocus autoComplete="one-time-code" inputMode="numeric" value={code} onChange={(e) => setCode(e.target.value)}
-        onPressEnter={() => void submit()} data-testid="mfa-code" />
+      <Input
+        autoFocus
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        onPressEnter={() => void submit()}
+        data-testid="mfa-code"
+      />
       {error && <Alert type="error" showIcon message={error} data-testid="mfa-error" />}
-      <Button type="primary" block loading={busy} onClick={() => void submit()} data-testid="mfa-submit">{t('mfa.verify')}</Button>
+      <Button type="primary" block loading={busy} onClick={() => void submit()} data-testid="mfa-submit">
+        {t('mfa.verify')}
+      </Button>
     </Space>
   );
 }
@@ -62,7 +78,10 @@ export function Enrolment({ required, onDone }: { required?: boolean; onDone?: (
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api.mfaEnrol().then(({ data }) => setSetup(data), (e) => setError(errorMessage(e, locale)));
+    api.mfaEnrol().then(
+      ({ data }) => setSetup(data),
+      (e) => setError(errorMessage(e, locale)),
+    );
   }, [locale]);
 
   const confirm = async () => {
@@ -79,9 +98,13 @@ export function Enrolment({ required, onDone }: { required?: boolean; onDone?: (
       <Space direction="vertical" style={{ width: '100%' }} data-testid="mfa-recovery">
         <Alert type="warning" showIcon message={t('mfa.recoveryNote')} />
         <Typography.Paragraph copyable={{ text: codes.join('\n') }} style={{ fontFamily: 'monospace' }}>
-          {codes.map((c) => <div key={c}>{c}</div>)}
+          {codes.map((c) => (
+            <div key={c}>{c}</div>
+          ))}
         </Typography.Paragraph>
-        <Button type="primary" block onClick={() => void refresh().then(onDone)} data-testid="mfa-done">{t('mfa.done')}</Button>
+        <Button type="primary" block onClick={() => void refresh().then(onDone)} data-testid="mfa-done">
+          {t('mfa.done')}
+        </Button>
       </Space>
     );
   }
@@ -90,11 +113,24 @@ export function Enrolment({ required, onDone }: { required?: boolean; onDone?: (
       {required && <Alert type="info" showIcon message={t('mfa.required')} />}
       <Typography.Text>{t('mfa.scan')}</Typography.Text>
       {setup && <QRCode value={setup.otpauthUri} data-testid="mfa-qr" />}
-      {setup && <Typography.Text copyable code data-testid="mfa-secret">{setup.secret}</Typography.Text>}
-      <Input autoComplete="one-time-code" inputMode="numeric" placeholder={t('mfa.firstCode')} value={code}
-        onChange={(e) => setCode(e.target.value)} onPressEnter={() => void confirm()} data-testid="mfa-enrol-code" />
+      {setup && (
+        <Typography.Text copyable code data-testid="mfa-secret">
+          {setup.secret}
+        </Typography.Text>
+      )}
+      <Input
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        placeholder={t('mfa.firstCode')}
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        onPressEnter={() => void confirm()}
+        data-testid="mfa-enrol-code"
+      />
       {error && <Alert type="error" showIcon message={error} data-testid="mfa-error" />}
-      <Button type="primary" block onClick={() => void confirm()} data-testid="mfa-enrol-confirm">{t('mfa.confirm')}</Button>
+      <Button type="primary" block onClick={() => void confirm()} data-testid="mfa-enrol-confirm">
+        {t('mfa.confirm')}
+      </Button>
     </Space>
   );
 }

@@ -27,9 +27,16 @@ function serve(role: string, routes: Record<string, (init: RequestInit) => Respo
 }
 
 const ticket = { id: 't-1', number: 'RX1', status: 'in_progress', version: 4 } as unknown as TicketDetail;
-const view = () => render(
-  <I18nProvider><AuthProvider><App><SupervisionPanel ticket={ticket} /></App></AuthProvider></I18nProvider>,
-);
+const view = () =>
+  render(
+    <I18nProvider>
+      <AuthProvider>
+        <App>
+          <SupervisionPanel ticket={ticket} />
+        </App>
+      </AuthProvider>
+    </I18nProvider>,
+  );
 
 describe('<SupervisionPanel>', () => {
   it('gives a supervisor 催办 and 督办; 督办 posts the note to the ticket', async () => {
@@ -51,9 +58,27 @@ describe('<SupervisionPanel>', () => {
     expect(screen.queryByTestId('sv-supervise')).toBeNull();
     cleanup();
     serve('unit_clerk', {
-      'GET /api/tickets/t-1/supervision-cases': () => json(200, { data: [{ id: 'c-1', ticketId: 't-1', unitId: 'unit-1', unitName: '市住建局',
-        kind: 'supervision', source: 'system', reason: null, raisedAt: '2026-12-01T00:00:00Z', responseDueAt: '2099-01-01T00:00:00Z',
-        respondedAt: null, responseText: null, closedAt: null, status: 'open', late: false }] }),
+      'GET /api/tickets/t-1/supervision-cases': () =>
+        json(200, {
+          data: [
+            {
+              id: 'c-1',
+              ticketId: 't-1',
+              unitId: 'unit-1',
+              unitName: '市住建局',
+              kind: 'supervision',
+              source: 'system',
+              reason: null,
+              raisedAt: '2026-12-01T00:00:00Z',
+              responseDueAt: '2099-01-01T00:00:00Z',
+              respondedAt: null,
+              responseText: null,
+              closedAt: null,
+              status: 'open',
+              late: false,
+            },
+          ],
+        }),
     });
     view();
     expect(await screen.findByTestId('sv-respond-c-1')).toBeTruthy();

@@ -31,7 +31,10 @@ export function SupervisionPanel({ ticket, onChanged }: { ticket: TicketDetail; 
   const handling = ['dispatched', 'signed', 'in_progress', 'return_requested', 'extension_requested'].includes(ticket.status);
 
   const load = useCallback(() => {
-    supervisionApi.ofTicket(ticket.id).then((r) => setCases(r.data), () => setCases([]));
+    supervisionApi.ofTicket(ticket.id).then(
+      (r) => setCases(r.data),
+      () => setCases([]),
+    );
   }, [ticket.id]);
   // Reload when the ticket moves (a case event bumps its version).
   useEffect(load, [load, ticket.version]);
@@ -74,47 +77,107 @@ export function SupervisionPanel({ ticket, onChanged }: { ticket: TicketDetail; 
   if (cases.length === 0 && buttons.length === 0) return null;
 
   return (
-    <Card size="small" title={t('sv.title')} data-testid="supervision-panel"
-      extra={<Space wrap>{buttons.map((b) => (
-        <Button key={b.kind} data-testid={`sv-${b.kind}`} onClick={() => open({ kind: b.kind })}>{b.label}</Button>
-      ))}</Space>}>
-      {cases.length === 0 ? <Typography.Text type="secondary">{t('sv.none')}</Typography.Text> : (
-        <Table<SupervisionCase> size="small" rowKey="id" pagination={false} dataSource={cases} data-testid="sv-cases"
+    <Card
+      size="small"
+      title={t('sv.title')}
+      data-testid="supervision-panel"
+      extra={
+        <Space wrap>
+          {buttons.map((b) => (
+            <Button key={b.kind} data-testid={`sv-${b.kind}`} onClick={() => open({ kind: b.kind })}>
+              {b.label}
+            </Button>
+          ))}
+        </Space>
+      }
+    >
+      {cases.length === 0 ? (
+        <Typography.Text type="secondary">{t('sv.none')}</Typography.Text>
+      ) : (
+        <Table<SupervisionCase>
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={cases}
+          data-testid="sv-cases"
           columns={[
-            { title: t('sv.kind'), dataIndex: 'kind', render: (k: string, c) => (
-              <Space size={4}><Tag color={k === 'supervision' ? 'red' : 'orange'}>{t(`sv.kind.${k}`)}</Tag><Tag>{t(`sv.source.${c.source}`)}</Tag></Space>
-            ) },
+            {
+              title: t('sv.kind'),
+              dataIndex: 'kind',
+              render: (k: string, c) => (
+                <Space size={4}>
+                  <Tag color={k === 'supervision' ? 'red' : 'orange'}>{t(`sv.kind.${k}`)}</Tag>
+                  <Tag>{t(`sv.source.${c.source}`)}</Tag>
+                </Space>
+              ),
+            },
             { title: t('col.unit'), dataIndex: 'unitName' },
             { title: t('sv.reason'), dataIndex: 'reason', render: (r: string | null) => r ?? t('sv.systemReason') },
-            { title: t('sv.responseDue'), dataIndex: 'responseDueAt', render: (v: string | null, c) => (
-              c.respondedAt ? formatTime(c.respondedAt, locale) : c.status === 'closed' ? '—' : <Countdown dueAt={v} now={now} />
-            ) },
-            { title: t('sv.response'), dataIndex: 'responseText', render: (v: string | null, c) => (
-              <>{v ?? '—'} {c.late && <Tag color="red">{t('sv.late')}</Tag>}</>
-            ) },
+            {
+              title: t('sv.responseDue'),
+              dataIndex: 'responseDueAt',
+              render: (v: string | null, c) =>
+                c.respondedAt ? formatTime(c.respondedAt, locale) : c.status === 'closed' ? '—' : <Countdown dueAt={v} now={now} />,
+            },
+            {
+              title: t('sv.response'),
+              dataIndex: 'responseText',
+              render: (v: string | null, c) => (
+                <>
+                  {v ?? '—'} {c.late && <Tag color="red">{t('sv.late')}</Tag>}
+                </>
+              ),
+            },
             { title: t('col.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`sv.status.${s}`)}</Tag> },
-            { title: '', key: 'act', render: (_: unknown, c) => (
-              <Space>
-                {clerk && c.status === 'open' && (
-                  <Button size="small" data-testid={`sv-respond-${c.id}`} onClick={() => open({ kind: 'respond', caseId: c.id })}>{t('sv.respond')}</Button>
-                )}
-                {centre && c.status !== 'closed' && (
-                  <Button size="small" data-testid={`sv-close-${c.id}`} onClick={() => open({ kind: 'close', caseId: c.id })}>{t('sv.close')}</Button>
-                )}
-              </Space>
-            ) },
+            {
+              title: '',
+              key: 'act',
+              render: (_: unknown, c) => (
+                <Space>
+                  {clerk && c.status === 'open' && (
+                    <Button size="small" data-testid={`sv-respond-${c.id}`} onClick={() => open({ kind: 'respond', caseId: c.id })}>
+                      {t('sv.respond')}
+                    </Button>
+                  )}
+                  {centre && c.status !== 'closed' && (
+                    <Button size="small" data-testid={`sv-close-${c.id}`} onClick={() => open({ kind: 'close', caseId: c.id })}>
+                      {t('sv.close')}
+                    </Button>
+                  )}
+                </Space>
+              ),
+            },
           ]}
         />
       )}
-      <Modal open={!!ask} title={ask ? t(`sv.${ask.kind}`) : ''} onCancel={() => setAsk(null)} onOk={submit} confirmLoading={busy}
-        okText={t('sv.send')} cancelText={t('sv.cancel')} okButtonProps={{ 'data-testid': 'sv-confirm' } as Record<string, string>} destroyOnHidden>
+      <Modal
+        open={!!ask}
+        title={ask ? t(`sv.${ask.kind}`) : ''}
+        onCancel={() => setAsk(null)}
+        onOk={submit}
+        confirmLoading={busy}
+        okText={t('sv.send')}
+        cancelText={t('sv.cancel')}
+        okButtonProps={{ 'data-testid': 'sv-confirm' } as Record<string, string>}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" onFinish={submit}>
           <Form.Item name="text" label={ask?.kind === 'close' ? t('sv.closeNote') : t(`sv.text.${ask?.kind ?? 'urge'}`)}>
-            <Input.TextArea rows={4} autoFocus data-testid="sv-text"
-              onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit(); }} />
+            <Input.TextArea
+              rows={4}
+              autoFocus
+              data-testid="sv-text"
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+              }}
+            />
           </Form.Item>
         </Form>
-        {error && <Typography.Text type="danger" data-testid="sv-error">{error}</Typography.Text>}
+        {error && (
+          <Typography.Text type="danger" data-testid="sv-error">
+            {error}
+          </Typography.Text>
+        )}
       </Modal>
     </Card>
   );

@@ -16,11 +16,12 @@ afterEach(() => {
 
 describe('action → API', () => {
   it('posts with the CSRF token and language; a 409 shows the server message and reloads the ticket', async () => {
-    const fetchMock = vi.fn(async () =>
-      new Response(JSON.stringify({ status: 409, code: 'TICKET_STATE_CONFLICT', message: '工单状态已变化，请刷新后重试' }), {
-        status: 409,
-        headers: { 'Content-Type': 'application/problem+json' },
-      }),
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ status: 409, code: 'TICKET_STATE_CONFLICT', message: '工单状态已变化，请刷新后重试' }), {
+          status: 409,
+          headers: { 'Content-Type': 'application/problem+json' },
+        }),
     );
     vi.stubGlobal('fetch', fetchMock);
     setCsrfToken('csrf-123');
@@ -58,7 +59,9 @@ describe('action → API', () => {
     const fetchMock = vi.fn(async (url: string) => {
       const data = url.endsWith('/attachments')
         ? { storageKey: 'att:11111111-2222-4333-8444-555555555555', name: '整改照片.png', mime: 'image/png', size: 4 }
-        : url.endsWith('/reply-templates') ? [] : { ...ticket, allowedActions: [] };
+        : url.endsWith('/reply-templates')
+          ? []
+          : { ...ticket, allowedActions: [] };
       return new Response(JSON.stringify({ data }), { status: url.endsWith('/attachments') ? 201 : 200, headers: { 'Content-Type': 'application/json' } });
     });
     vi.stubGlobal('fetch', fetchMock);
@@ -88,13 +91,17 @@ describe('action → API', () => {
     const [replyUrl, replyInit] = calls()[1] as unknown as [string, RequestInit];
     expect(replyUrl).toBe('/api/tickets/t-1/actions/reply');
     expect(JSON.parse(replyInit.body as string)).toEqual({
-      text: '已更换路灯', attachments: [{ name: '整改照片.png', storageKey: 'att:11111111-2222-4333-8444-555555555555' }],
-      outcome: 'resolved', citizenContacted: false,
+      text: '已更换路灯',
+      attachments: [{ name: '整改照片.png', storageKey: 'att:11111111-2222-4333-8444-555555555555' }],
+      outcome: 'resolved',
+      citizenContacted: false,
     });
   });
 
   it('keeps what the user typed when the ticket is refetched live while the dialog is open (no draft for this action)', async () => {
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ data: { ...ticket, allowedActions: [] } }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    const fetchMock = vi.fn(
+      async () => new Response(JSON.stringify({ data: { ...ticket, allowedActions: [] } }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     const view = (t: TicketDetail) => (
       <I18nProvider>
@@ -110,6 +117,8 @@ describe('action → API', () => {
     expect((screen.getByTestId('field-reason') as HTMLTextAreaElement).value).toBe('回访不满意：夜间施工仍在继续');
     fireEvent.click(screen.getByTestId('action-confirm'));
     await waitFor(() => expect(fetchMock).toHaveBeenCalledOnce());
-    expect(JSON.parse((fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toMatchObject({ reason: '回访不满意：夜间施工仍在继续' });
+    expect(JSON.parse((fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toMatchObject({
+      reason: '回访不满意：夜间施工仍在继续',
+    });
   });
 });

@@ -82,13 +82,21 @@ function FieldInput({ field, ticketId, ...rest }: { field: FieldSpec; ticketId: 
       // Radios: arrow keys choose, so the whole reply form works from the keyboard.
       return (
         <Radio.Group {...rest} value={rest.value} onChange={(e) => rest.onChange?.(e.target.value)} data-testid={`field-${field.name}`}>
-          <Radio value={true} data-testid={`field-${field.name}-yes`}>{t('app.yes')}</Radio>
-          <Radio value={false} data-testid={`field-${field.name}-no`}>{t('app.no')}</Radio>
+          <Radio value={true} data-testid={`field-${field.name}-yes`}>
+            {t('app.yes')}
+          </Radio>
+          <Radio value={false} data-testid={`field-${field.name}-no`}>
+            {t('app.no')}
+          </Radio>
         </Radio.Group>
       );
     case 'select':
       return (
-        <Select {...rest} data-testid={`field-${field.name}`} options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))} />
+        <Select
+          {...rest}
+          data-testid={`field-${field.name}`}
+          options={(field.options ?? []).map((v) => ({ value: v, label: t(`${field.labelPrefix}${v}`) }))}
+        />
       );
     case 'category':
       return <CategoryCascader {...(rest as object)} testId={`field-${field.name}`} />;
@@ -181,11 +189,13 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
         {spec?.fields.map((f) =>
           f.showIf ? (
             <Form.Item key={f.name} noStyle shouldUpdate={(a, b) => a[f.showIf!.field] !== b[f.showIf!.field]}>
-              {() => (form.getFieldValue(f.showIf!.field) === f.showIf!.equals ? (
-                <Form.Item name={f.name} label={t(`field.${f.name}`)}>
-                  <FieldInput field={f} ticketId={ticket.id} />
-                </Form.Item>
-              ) : null)}
+              {() =>
+                form.getFieldValue(f.showIf!.field) === f.showIf!.equals ? (
+                  <Form.Item name={f.name} label={t(`field.${f.name}`)}>
+                    <FieldInput field={f} ticketId={ticket.id} />
+                  </Form.Item>
+                ) : null
+              }
             </Form.Item>
           ) : (
             <Form.Item key={f.name} name={f.name} label={t(`field.${f.name}`)}>
@@ -193,7 +203,11 @@ export function ActionModal({ ticket, spec, onClose, onDone, onStale }: Props) {
             </Form.Item>
           ),
         )}
-        {error && <div role="alert" style={{ color: '#cf1322' }} data-testid="action-error">{error}</div>}
+        {error && (
+          <div role="alert" style={{ color: '#cf1322' }} data-testid="action-error">
+            {error}
+          </div>
+        )}
       </Form>
     </Modal>
   );

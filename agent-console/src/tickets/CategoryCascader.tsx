@@ -14,7 +14,10 @@ interface Props {
 export function CategoryCascader({ value, onChange, testId = 'category' }: Props) {
   const [options, setOptions] = useState<CategoryOption[]>([]);
   useEffect(() => {
-    api.categories().then((r) => setOptions(toCascaderOptions(r.data))).catch(() => undefined);
+    api
+      .categories()
+      .then((r) => setOptions(toCascaderOptions(r.data)))
+      .catch(() => undefined);
   }, []);
 
   const loadData = async (path: CategoryOption[]) => {

@@ -31,12 +31,30 @@ export function CopyButton({ ticket, onDone }: { ticket: TicketDetail; onDone: (
   };
   return (
     <>
-      <Button onClick={() => setOpen(true)} data-testid="action-copy">{t('copies.copy')}</Button>
-      <Modal open={open} title={t('copies.copy')} onCancel={() => setOpen(false)} onOk={() => void submit()}
-        okButtonProps={{ disabled: unitIds.length === 0, id: 'copy-submit' }} destroyOnHidden>
+      <Button onClick={() => setOpen(true)} data-testid="action-copy">
+        {t('copies.copy')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('copies.copy')}
+        onCancel={() => setOpen(false)}
+        onOk={() => void submit()}
+        okButtonProps={{ disabled: unitIds.length === 0, id: 'copy-submit' }}
+        destroyOnHidden
+      >
         <Space direction="vertical" style={{ width: '100%' }}>
-          <Select mode="multiple" showSearch optionFilterProp="label" options={units} value={unitIds} onChange={setUnitIds}
-            style={{ width: '100%' }} placeholder={t('field.copyUnitIds')} aria-label={t('field.copyUnitIds')} data-testid="copy-units" />
+          <Select
+            mode="multiple"
+            showSearch
+            optionFilterProp="label"
+            options={units}
+            value={unitIds}
+            onChange={setUnitIds}
+            style={{ width: '100%' }}
+            placeholder={t('field.copyUnitIds')}
+            aria-label={t('field.copyUnitIds')}
+            data-testid="copy-units"
+          />
           <Input.TextArea rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('field.note')} aria-label={t('field.note')} />
           {error && <Alert type="error" showIcon message={error} />}
         </Space>

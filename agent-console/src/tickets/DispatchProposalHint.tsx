@@ -19,7 +19,11 @@ export function DispatchProposalHint({ ticketId, form }: { ticketId: string; for
         if (!live) return;
         setP(data);
         if (!form.getFieldValue('leadUnitId')) {
-          form.setFieldsValue({ leadUnitId: data.leadUnit.id, assistingUnitIds: data.assistingUnits.map((u) => u.id), copyUnitIds: (data.copyUnits ?? []).map((u) => u.id) });
+          form.setFieldsValue({
+            leadUnitId: data.leadUnit.id,
+            assistingUnitIds: data.assistingUnits.map((u) => u.id),
+            copyUnitIds: (data.copyUnits ?? []).map((u) => u.id),
+          });
         }
       })
       .catch(() => undefined);

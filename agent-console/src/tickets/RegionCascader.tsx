@@ -26,10 +26,12 @@ export function regionTree(regions: Region[]): Option[] {
       return { value: r.code, label: r.name, ...(children.length ? { children } : {}) };
     });
   // Roots: regions whose parent is not in the list (a deployment may load only its own city).
-  return regions.filter((r) => !r.parentCode || !known.has(r.parentCode)).flatMap((r) => {
-    const children = build(r.code);
-    return [{ value: r.code, label: r.name, ...(children.length ? { children } : {}) }];
-  });
+  return regions
+    .filter((r) => !r.parentCode || !known.has(r.parentCode))
+    .flatMap((r) => {
+      const children = build(r.code);
+      return [{ value: r.code, label: r.name, ...(children.length ? { children } : {}) }];
+    });
 }
 
 /** The path of codes from a root to `code`, for showing a stored code in the cascader. */
@@ -56,10 +58,12 @@ export function useRegions(): Region[] {
   useEffect(() => {
     cache ??= get<Region[]>('/api/regions').then((r) => r.data);
     let live = true;
-    cache.then((r) => live && setRegions(r)).catch((e: unknown) => {
-      cache = null; // try again next time the form opens
-      console.warn('regions could not be read; the region field stays empty', e);
-    });
+    cache
+      .then((r) => live && setRegions(r))
+      .catch((e: unknown) => {
+        cache = null; // try again next time the form opens
+        console.warn('regions could not be read; the region field stays empty', e);
+      });
     return () => void (live = false);
   }, []);
   return regions;

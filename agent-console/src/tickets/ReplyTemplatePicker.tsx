@@ -3,7 +3,12 @@ import { useEffect, useState } from 'react';
 import { get } from '../api/client';
 import { useI18n } from '../i18n';
 
-interface ReplyTemplate { id: string; outcome: string | null; title: string; text: string }
+interface ReplyTemplate {
+  id: string;
+  outcome: string | null;
+  title: string;
+  text: string;
+}
 
 /**
  * 答复模板 (GET /api/reply-templates): picking one fills the reply text and its 办理结果; the clerk
@@ -15,7 +20,9 @@ export function ReplyTemplatePicker({ form }: { form: FormInstance }) {
   const [list, setList] = useState<ReplyTemplate[]>([]);
   useEffect(() => {
     let live = true;
-    get<ReplyTemplate[]>('/api/reply-templates').then((r) => live && setList(Array.isArray(r.data) ? r.data : [])).catch(() => live && setList([]));
+    get<ReplyTemplate[]>('/api/reply-templates')
+      .then((r) => live && setList(Array.isArray(r.data) ? r.data : []))
+      .catch(() => live && setList([]));
     return () => {
       live = false;
     };

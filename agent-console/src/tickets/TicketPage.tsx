@@ -33,13 +33,21 @@ export function TicketPage({ backTo, aside }: Props) {
   const ticket = newest(local?.id === id ? local : null, q.data);
   const viewers = useViewers(id, user?.id);
 
-  if (q.error && !ticket) return <Result status="warning" title={problemMessage(q.error.problem, locale)} extra={<Button onClick={() => navigate(backTo)}>{t('app.back')}</Button>} />;
+  if (q.error && !ticket)
+    return (
+      <Result status="warning" title={problemMessage(q.error.problem, locale)} extra={<Button onClick={() => navigate(backTo)}>{t('app.back')}</Button>} />
+    );
   if (!ticket) return <Spin style={{ display: 'block', marginTop: 80 }} />;
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={12}>
       {viewers.length > 0 && (
-        <Alert type="warning" showIcon data-testid="viewers" message={t('detail.viewers', { names: viewers.map((v) => v.displayName).join(t('app.listSep')) })} />
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="viewers"
+          message={t('detail.viewers', { names: viewers.map((v) => v.displayName).join(t('app.listSep')) })}
+        />
       )}
       <Card size="small">
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>

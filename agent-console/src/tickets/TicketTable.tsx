@@ -48,7 +48,19 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
       cols.push(
         { title: t('col.caller'), key: 'caller', width: 150, render: (_, r) => [r.caller?.name, r.caller?.phone].filter(Boolean).join(' ') || '—' },
         // Counts down until signed; after that it keeps showing when sign-for was due (the unit's record of it).
-        { title: t('col.signDue'), dataIndex: 'signDueAt', width: 150, render: (v: string | null | undefined, r) => (r.status === 'dispatched' ? <Countdown dueAt={v} now={now} /> : v ? <Typography.Text type="secondary">{formatTime(v, locale)}</Typography.Text> : '—') },
+        {
+          title: t('col.signDue'),
+          dataIndex: 'signDueAt',
+          width: 150,
+          render: (v: string | null | undefined, r) =>
+            r.status === 'dispatched' ? (
+              <Countdown dueAt={v} now={now} />
+            ) : v ? (
+              <Typography.Text type="secondary">{formatTime(v, locale)}</Typography.Text>
+            ) : (
+              '—'
+            ),
+        },
       );
     }
     cols.push(

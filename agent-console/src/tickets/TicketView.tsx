@@ -15,26 +15,58 @@ function Dispatches({ rows }: { rows: Dispatch[] }) {
       dataSource={rows}
       columns={[
         { title: t('col.unit'), dataIndex: 'unitName' },
-        { title: '', dataIndex: 'role', render: (r: string, d) => <Tag>{t(`disp.role.${r}`)} · {t('disp.round', { n: d.round })}</Tag> },
+        {
+          title: '',
+          dataIndex: 'role',
+          render: (r: string, d) => (
+            <Tag>
+              {t(`disp.role.${r}`)} · {t('disp.round', { n: d.round })}
+            </Tag>
+          ),
+        },
         { title: t('col.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
         // 签收时限 stays the deadline after signing (the unit's record of whether it signed in time); when it signed is beneath.
-        { title: t('col.signDue'), dataIndex: 'signDueAt', render: (v: string | null, d) => (d.signedAt ? (
-          <span data-testid="sign-due">
-            {v ? formatTime(v, locale) : '—'}
-            <div><Typography.Text type={v && d.signedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.signedAt', { at: formatTime(d.signedAt, locale) })}</Typography.Text></div>
-          </span>
-        ) : <Countdown dueAt={v} now={now} />) },
-        { title: t('col.replyDue'), dataIndex: 'replyDueAt', render: (v: string | null, d) => (d.repliedAt ? (
-          <span data-testid="reply-due">
-            {v ? formatTime(v, locale) : '—'}
-            <div><Typography.Text type={v && d.repliedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{t('disp.repliedAt', { at: formatTime(d.repliedAt, locale) })}</Typography.Text></div>
-          </span>
-        ) : (
-          <>
-            <Countdown dueAt={v} now={now} />
-            {d.deadlinesProvisional && <Tooltip title={t('disp.provisionalHint')}><Tag color="gold">{t('disp.provisional')}</Tag></Tooltip>}
-          </>
-        )) },
+        {
+          title: t('col.signDue'),
+          dataIndex: 'signDueAt',
+          render: (v: string | null, d) =>
+            d.signedAt ? (
+              <span data-testid="sign-due">
+                {v ? formatTime(v, locale) : '—'}
+                <div>
+                  <Typography.Text type={v && d.signedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+                    {t('disp.signedAt', { at: formatTime(d.signedAt, locale) })}
+                  </Typography.Text>
+                </div>
+              </span>
+            ) : (
+              <Countdown dueAt={v} now={now} />
+            ),
+        },
+        {
+          title: t('col.replyDue'),
+          dataIndex: 'replyDueAt',
+          render: (v: string | null, d) =>
+            d.repliedAt ? (
+              <span data-testid="reply-due">
+                {v ? formatTime(v, locale) : '—'}
+                <div>
+                  <Typography.Text type={v && d.repliedAt > v ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+                    {t('disp.repliedAt', { at: formatTime(d.repliedAt, locale) })}
+                  </Typography.Text>
+                </div>
+              </span>
+            ) : (
+              <>
+                <Countdown dueAt={v} now={now} />
+                {d.deadlinesProvisional && (
+                  <Tooltip title={t('disp.provisionalHint')}>
+                    <Tag color="gold">{t('disp.provisional')}</Tag>
+                  </Tooltip>
+                )}
+              </>
+            ),
+        },
       ]}
     />
   );
@@ -80,7 +112,11 @@ export function eventLabel(e: TimelineEntry, t: Translate): string {
 function ArticleLine({ data }: { data?: unknown }) {
   const d = data as { title?: string; articleTitle?: string } | undefined;
   const title = d?.title ?? d?.articleTitle;
-  return title ? <div data-testid="timeline-article"><Typography.Text type="secondary">《{title}》</Typography.Text></div> : null;
+  return title ? (
+    <div data-testid="timeline-article">
+      <Typography.Text type="secondary">《{title}》</Typography.Text>
+    </div>
+  ) : null;
 }
 
 /** A reply's structured fields on its timeline entry (办理结果 · 是否联系市民 and when). */
@@ -90,9 +126,17 @@ function ReplyDetailsLine({ data }: { data?: unknown }) {
   if (!d) return null;
   const parts = [
     d.outcome ? t('reply.details', { outcome: t(`outcome.${d.outcome}`) }) : null,
-    d.citizenContacted === true ? t('reply.contacted', { at: d.contactedAt ? formatTime(d.contactedAt, locale) : '—' }) : d.citizenContacted === false ? t('reply.notContacted') : null,
+    d.citizenContacted === true
+      ? t('reply.contacted', { at: d.contactedAt ? formatTime(d.contactedAt, locale) : '—' })
+      : d.citizenContacted === false
+        ? t('reply.notContacted')
+        : null,
   ].filter(Boolean);
-  return parts.length ? <div data-testid="reply-details"><Typography.Text>{parts.join(' · ')}</Typography.Text></div> : null;
+  return parts.length ? (
+    <div data-testid="reply-details">
+      <Typography.Text>{parts.join(' · ')}</Typography.Text>
+    </div>
+  ) : null;
 }
 
 export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
@@ -141,13 +185,17 @@ export function TicketView({ ticket }: { ticket: TicketDetail }) {
           <Descriptions.Item label={t('col.category')}>{ticket.categoryName ?? ticket.categoryCode ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('col.unit')}>{ticket.leadUnit?.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('col.createdAt')}>{formatTime(ticket.createdAt, locale)}</Descriptions.Item>
-          <Descriptions.Item label={t('col.title')} span={3}>{ticket.title || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('col.title')} span={3}>
+            {ticket.title || '—'}
+          </Descriptions.Item>
           <Descriptions.Item label={t('detail.content')} span={3}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="detail-content">
               {ticket.content}
             </Typography.Paragraph>
           </Descriptions.Item>
-          <Descriptions.Item label={t('detail.address')} span={3}>{ticket.address || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('detail.address')} span={3}>
+            {ticket.address || '—'}
+          </Descriptions.Item>
           {ticket.replyText && (
             <Descriptions.Item label={t('detail.reply')} span={3}>
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="detail-reply">

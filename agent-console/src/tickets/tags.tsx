@@ -24,7 +24,11 @@ const STATUS_COLORS: Record<string, string> = {
 
 export function StatusTag({ status }: { status: string }) {
   const { t } = useI18n();
-  return <Tag color={STATUS_COLORS[status] ?? 'default'} data-testid="status-tag" data-status={status}>{t(`status.${status}`)}</Tag>;
+  return (
+    <Tag color={STATUS_COLORS[status] ?? 'default'} data-testid="status-tag" data-status={status}>
+      {t(`status.${status}`)}
+    </Tag>
+  );
 }
 
 export function FlagTags({ flags, emergency }: { flags?: Flags | null; emergency?: string | boolean | null }) {

@@ -12,10 +12,13 @@ onSessionEnd(() => {
 export function useUnits(): Unit[] {
   const [units, setUnits] = useState<Unit[]>([]);
   useEffect(() => {
-    cache ??= api.units().then((r) => r.data).catch((e) => {
-      cache = null;
-      throw e;
-    });
+    cache ??= api
+      .units()
+      .then((r) => r.data)
+      .catch((e) => {
+        cache = null;
+        throw e;
+      });
     let live = true;
     cache.then((u) => live && setUnits(u)).catch(() => undefined);
     return () => {

@@ -19,7 +19,8 @@ export function useDebouncedList<T>(key: string | null, delayMs: number, load: (
     }
     let live = true;
     const timer = setTimeout(() => {
-      loadRef.current()
+      loadRef
+        .current()
         .then((r) => live && setRows(r))
         .catch(() => live && setRows([]));
     }, delayMs);

@@ -16,10 +16,21 @@ afterEach(() => {
 });
 
 function renderBar(onDone = vi.fn()) {
-  const fetchMock = vi.fn(async () => new Response(JSON.stringify({ data: { ...ticket, status: 'signed', allowedActions: ['start'] } }), {
-    status: 200, headers: { 'Content-Type': 'application/json' } }));
+  const fetchMock = vi.fn(
+    async () =>
+      new Response(JSON.stringify({ data: { ...ticket, status: 'signed', allowedActions: ['start'] } }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+  );
   vi.stubGlobal('fetch', fetchMock);
-  render(<I18nProvider><App><ActionBar ticket={ticket} onDone={onDone} /></App></I18nProvider>);
+  render(
+    <I18nProvider>
+      <App>
+        <ActionBar ticket={ticket} onDone={onDone} />
+      </App>
+    </I18nProvider>,
+  );
   return { fetchMock, onDone };
 }
 
@@ -31,7 +42,9 @@ describe('签收 is one click with an undo window', () => {
     expect(screen.queryByTestId('action-confirm')).toBeNull();
     expect(screen.getByTestId('undo-toast').textContent).toContain('已签收');
     expect(fetchMock).not.toHaveBeenCalled();
-    await act(async () => { await vi.advanceTimersByTimeAsync(UNDO_SECONDS * 1000 + 10); });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(UNDO_SECONDS * 1000 + 10);
+    });
     expect(fetchMock).toHaveBeenCalledOnce();
     expect((fetchMock.mock.calls[0] as unknown as [string])[0]).toBe('/api/tickets/t-1/actions/sign');
     expect(onDone).toHaveBeenCalledOnce();
@@ -44,7 +57,9 @@ describe('签收 is one click with an undo window', () => {
     fireEvent.click(screen.getByTestId('undo-button'));
     fireEvent.click(screen.getByTestId('action-sign'));
     fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
-    await act(async () => { await vi.advanceTimersByTimeAsync(UNDO_SECONDS * 2000); });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(UNDO_SECONDS * 2000);
+    });
     expect(fetchMock).not.toHaveBeenCalled();
   });
 });

@@ -8,7 +8,12 @@ import { useI18n } from '../i18n';
 /** How long "签收" / "开始办理" can be taken back. */
 export const UNDO_SECONDS = 5;
 
-interface Pending { ticketId: string; action: string; timer: ReturnType<typeof setTimeout>; key: string }
+interface Pending {
+  ticketId: string;
+  action: string;
+  timer: ReturnType<typeof setTimeout>;
+  key: string;
+}
 
 /**
  * One-click actions with an undo window (签收, 开始办理): nothing reaches the server until the window
@@ -28,26 +33,32 @@ export function useUndoableAction(onDone: (t: TicketDetail) => void, onStale?: (
   const latest = useRef({ onDone, onStale });
   latest.current = { onDone, onStale };
 
-  const send = useCallback(async (p: Pending, keepalive = false) => {
-    try {
-      const { data } = await api.act(p.ticketId, p.action, {}, { keepalive });
-      if (!keepalive) latest.current.onDone(data);
-    } catch (e) {
-      if (keepalive) return;
-      message.error(errorMessage(e, locale));
-      if (e instanceof ApiError && e.status === 409) latest.current.onStale?.();
-    }
-  }, [message, locale]);
+  const send = useCallback(
+    async (p: Pending, keepalive = false) => {
+      try {
+        const { data } = await api.act(p.ticketId, p.action, {}, { keepalive });
+        if (!keepalive) latest.current.onDone(data);
+      } catch (e) {
+        if (keepalive) return;
+        message.error(errorMessage(e, locale));
+        if (e instanceof ApiError && e.status === 409) latest.current.onStale?.();
+      }
+    },
+    [message, locale],
+  );
 
-  const flush = useCallback((keepalive = false) => {
-    const p = pending.current;
-    if (!p) return;
-    clearTimeout(p.timer);
-    pending.current = null;
-    message.destroy(p.key);
-    if (!keepalive) setWaiting(null);
-    void send(p, keepalive);
-  }, [message, send]);
+  const flush = useCallback(
+    (keepalive = false) => {
+      const p = pending.current;
+      if (!p) return;
+      clearTimeout(p.timer);
+      pending.current = null;
+      message.destroy(p.key);
+      if (!keepalive) setWaiting(null);
+      void send(p, keepalive);
+    },
+    [message, send],
+  );
 
   const undo = useCallback(() => {
     const p = pending.current;
@@ -59,26 +70,29 @@ export function useUndoableAction(onDone: (t: TicketDetail) => void, onStale?: (
     message.info({ content: t('undo.undone', { action: t(`action.${p.action}`) }), duration: 2 });
   }, [message, t]);
 
-  const start = useCallback((ticketId: string, action: string) => {
-    flush(); // a second one-click action sends the first now
-    const key = `undo-${ticketId}-${action}`;
-    const p: Pending = { ticketId, action, key, timer: setTimeout(() => flush(), UNDO_SECONDS * 1000) };
-    pending.current = p;
-    setWaiting(action);
-    message.open({
-      key,
-      type: 'success',
-      duration: UNDO_SECONDS,
-      content: (
-        <span data-testid="undo-toast">
-          {t(`undo.did.${action}`)} ·{' '}
-          <Button size="small" type="link" onClick={undo} data-testid="undo-button" aria-keyshortcuts="Control+Z">
-            {t('undo.undo')} (Ctrl+Z)
-          </Button>
-        </span>
-      ),
-    });
-  }, [flush, message, t, undo]);
+  const start = useCallback(
+    (ticketId: string, action: string) => {
+      flush(); // a second one-click action sends the first now
+      const key = `undo-${ticketId}-${action}`;
+      const p: Pending = { ticketId, action, key, timer: setTimeout(() => flush(), UNDO_SECONDS * 1000) };
+      pending.current = p;
+      setWaiting(action);
+      message.open({
+        key,
+        type: 'success',
+        duration: UNDO_SECONDS,
+        content: (
+          <span data-testid="undo-toast">
+            {t(`undo.did.${action}`)} ·{' '}
+            <Button size="small" type="link" onClick={undo} data-testid="undo-button" aria-keyshortcuts="Control+Z">
+              {t('undo.undo')} (Ctrl+Z)
+            </Button>
+          </span>
+        ),
+      });
+    },
+    [flush, message, t, undo],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -120,14 +120,18 @@ export class CategoryDepth {
     const out = ranked.slice(0, limit).map((l2) => {
       // The deepest node with evidence of its own under this level-2 node, if any.
       let deepest = l2;
-      for (let n = 0; n < b.nodes.length; n++) if (b.level2Of[n] === l2 && n !== l2 && scores[n] > 0 && (deepest === l2 || scores[n] > scores[deepest])) deepest = n;
+      for (let n = 0; n < b.nodes.length; n++)
+        if (b.level2Of[n] === l2 && n !== l2 && scores[n] > 0 && (deepest === l2 || scores[n] > scores[deepest])) deepest = n;
       const found = new Map<string, number>();
       for (let h = 0; h < hits.length; h += 2) {
         if (!b.trie.nodes[hits[h]]!.some((n) => b.level2Of[n] === l2)) continue;
         const term = b.trie.term[hits[h]]!;
         found.set(term, (found.get(term) ?? 0) + hits[h + 1]);
       }
-      const evidence = [...found].sort((x, y) => y[1] - x[1] || y[0].length - x[0].length).slice(0, 5).map(([t]) => t);
+      const evidence = [...found]
+        .sort((x, y) => y[1] - x[1] || y[0].length - x[0].length)
+        .slice(0, 5)
+        .map(([t]) => t);
       return { path: b.nodes[deepest].path, score: Math.round(scores[l2] * 100) / 100, evidence };
     });
     // Zero the scratch scores for the next call: only nodes named by a hit were touched.
@@ -139,7 +143,7 @@ export class CategoryDepth {
 /** One leftmost-longest pass over text[0, end): adds each hit's weight × factor to its nodes' scores. */
 function scanInto(b: Branch, text: string, end: number, factor: number, hits: number[]): void {
   const { starts, trie, scores, level2Of } = b;
-  for (let i = 0; i < end; ) {
+  for (let i = 0; i < end;) {
     const first = text.charCodeAt(i);
     if (!(starts[first >>> 5] & (1 << (first & 31)))) {
       i++;

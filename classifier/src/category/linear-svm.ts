@@ -48,14 +48,7 @@ export function trainOneVsRest(
   return { classes, dim, weights };
 }
 
-function trainBinary(
-  rows: SparseVector[],
-  labels: Int32Array,
-  positive: number,
-  w: Float64Array,
-  qii: number[],
-  opts: SvmOptions,
-): void {
+function trainBinary(rows: SparseVector[], labels: Int32Array, positive: number, w: Float64Array, qii: number[], opts: SvmOptions): void {
   const n = rows.length;
   const bias = w.length - 1;
   const alpha = new Float64Array(n);

@@ -54,7 +54,8 @@ export function formatEvaluation(e: Evaluation): string {
     '',
     `${pad('class', 16)} precision  recall     f1  support`,
     ...e.perClass.map(
-      (c) => `${pad(c.label, 16)} ${c.precision.toFixed(3).padStart(9)} ${c.recall.toFixed(3).padStart(7)} ${c.f1.toFixed(3).padStart(6)} ${String(c.support).padStart(8)}`,
+      (c) =>
+        `${pad(c.label, 16)} ${c.precision.toFixed(3).padStart(9)} ${c.recall.toFixed(3).padStart(7)} ${c.f1.toFixed(3).padStart(6)} ${String(c.support).padStart(8)}`,
     ),
     '',
     'confusion (rows = gold, columns = predicted, same order):',

@@ -95,8 +95,7 @@ export class CategoryModel {
     const classes = this.stride - offset;
     if (weights.length !== this.data.terms.length * classes || bias.length !== classes) throw new Error('appeal-type weights do not fit this category model');
     const { packed, stride } = this;
-    for (let j = 0; j < this.data.terms.length; j++)
-      for (let c = 0; c < classes; c++) packed[j * stride + offset + c] = weights[j * classes + c];
+    for (let j = 0; j < this.data.terms.length; j++) for (let c = 0; c < classes; c++) packed[j * stride + offset + c] = weights[j * classes + c];
     for (let c = 0; c < classes; c++) this.bias[offset + c] = bias[c];
   }
 

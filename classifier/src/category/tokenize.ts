@@ -92,7 +92,10 @@ export function tokenize(title: string | null | undefined, content: string | nul
 /** As tokenize, for text already passed through prepare(). */
 export function tokenizePrepared(p: { title: string; content: string }, cfg: TokenizerConfig): string[] {
   const out: string[] = [];
-  for (const [text, isTitle] of [[p.title, true], [p.content, false]] as const) {
+  for (const [text, isTitle] of [
+    [p.title, true],
+    [p.content, false],
+  ] as const) {
     if (!text) continue;
     if (cfg.charMax > 0) charNgrams(text, cfg.charMin, cfg.charMax, '', out);
     if (cfg.words) wordTokens(text, '', out);

@@ -58,8 +58,18 @@ export function trainCategoryModel(input: TrainInput, config = DEFAULT_TRAIN_CON
     for (let f = 0; f < config.calibrationFolds; f++) {
       const trainIdx = docs.map((_, i) => i).filter((i) => fold[i] !== f);
       const testIdx = docs.map((_, i) => i).filter((i) => fold[i] === f);
-      const vec = Vectorizer.fit(trainIdx.map((i) => docs[i]), config.tokenizer, config.minDf);
-      const m = trainOneVsRest(trainIdx.map((i) => vec.transformTokens(docs[i])), Int32Array.from(trainIdx.map((i) => y[i])), labels.length, vec.dimension, config.svm);
+      const vec = Vectorizer.fit(
+        trainIdx.map((i) => docs[i]),
+        config.tokenizer,
+        config.minDf,
+      );
+      const m = trainOneVsRest(
+        trainIdx.map((i) => vec.transformTokens(docs[i])),
+        Int32Array.from(trainIdx.map((i) => y[i])),
+        labels.length,
+        vec.dimension,
+        config.svm,
+      );
       for (const i of testIdx) oof.push({ s: scores(m, vec.transformTokens(docs[i])), y: y[i] });
       progress(++step, steps, `calibration fold ${f + 1}/${config.calibrationFolds}`);
     }
@@ -184,7 +194,11 @@ export function crossValidate(
   for (let f = 0; f < folds; f++) {
     const trainIdx = docs.map((_, i) => i).filter((i) => fold[i] !== f);
     const testIdx = docs.map((_, i) => i).filter((i) => fold[i] === f);
-    const vec = Vectorizer.fit(trainIdx.map((i) => docs[i]), config.tokenizer, config.minDf);
+    const vec = Vectorizer.fit(
+      trainIdx.map((i) => docs[i]),
+      config.tokenizer,
+      config.minDf,
+    );
     const trainRows = trainIdx.map((i) => vec.transformTokens(docs[i]));
     const testRows = testIdx.map((i) => vec.transformTokens(docs[i]));
     const trainY = Int32Array.from(trainIdx.map((i) => y[i]));
@@ -197,14 +211,28 @@ export function crossValidate(
         predicted[ci][i] = best;
       });
       const tested = testIdx.filter((i) => full[i]);
-      foldF1[ci].push(evaluate(tested.map((i) => labels[y[i]]), tested.map((i) => labels[predicted[ci][i]]), labels).macroF1);
+      foldF1[ci].push(
+        evaluate(
+          tested.map((i) => labels[y[i]]),
+          tested.map((i) => labels[predicted[ci][i]]),
+          labels,
+        ).macroF1,
+      );
       progress(++done, total, `fold ${f + 1}/${folds}, C = ${c}`);
     });
   }
   const fullIdx = rows.map((_, i) => i).filter((i) => full[i]);
   return cs.map((c, ci) => {
-    const pooled = evaluate(fullIdx.map((i) => labels[y[i]]), fullIdx.map((i) => labels[predicted[ci][i]]), labels);
-    const pooledAll = evaluate(rows.map((_, i) => labels[y[i]]), rows.map((_, i) => labels[predicted[ci][i]]), labels);
+    const pooled = evaluate(
+      fullIdx.map((i) => labels[y[i]]),
+      fullIdx.map((i) => labels[predicted[ci][i]]),
+      labels,
+    );
+    const pooledAll = evaluate(
+      rows.map((_, i) => labels[y[i]]),
+      rows.map((_, i) => labels[predicted[ci][i]]),
+      labels,
+    );
     return {
       c,
       foldMacroF1: foldF1[ci],

@@ -100,7 +100,10 @@ export class Vectorizer {
   static fit(docs: string[][], tokenizer: TokenizerConfig, minDf: number): Vectorizer {
     const df = new Map<string, number>();
     for (const doc of docs) for (const term of new Set(doc)) df.set(term, (df.get(term) ?? 0) + 1);
-    const terms = [...df.entries()].filter(([, n]) => n >= minDf).map(([t]) => t).sort();
+    const terms = [...df.entries()]
+      .filter(([, n]) => n >= minDf)
+      .map(([t]) => t)
+      .sort();
     const n = docs.length;
     const idf = new Float32Array(terms.length);
     terms.forEach((t, i) => (idf[i] = Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1));

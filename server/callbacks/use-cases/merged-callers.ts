@@ -19,11 +19,17 @@ import { getPolicy } from '../policy';
 import { createCallbackTask } from './schedule-callback';
 
 export async function followUpMergedCallers(tx: Tx, ctx: Ctx, mainTicketId: string, at: Date): Promise<number> {
-  const merged = await tx.select({ id: tickets.id, round: tickets.currentRound }).from(tickets)
-    .where(and(eq(tickets.mergedIntoId, mainTicketId), inArray(tickets.status, ['merged', 'archived']))).orderBy(tickets.createdAt).for('update');
+  const merged = await tx
+    .select({ id: tickets.id, round: tickets.currentRound })
+    .from(tickets)
+    .where(and(eq(tickets.mergedIntoId, mainTicketId), inArray(tickets.status, ['merged', 'archived'])))
+    .orderBy(tickets.createdAt)
+    .for('update');
   if (merged.length === 0) return 0;
   const [main] = await tx.select({ number: tickets.number, round: tickets.currentRound }).from(tickets).where(eq(tickets.id, mainTicketId));
-  const [mainTask] = await tx.select({ unitId: callbacks.unitId, dueAt: callbacks.dueAt }).from(callbacks)
+  const [mainTask] = await tx
+    .select({ unitId: callbacks.unitId, dueAt: callbacks.dueAt })
+    .from(callbacks)
     .where(and(eq(callbacks.ticketId, mainTicketId), eq(callbacks.round, main.round)));
   const policy = await getPolicy(tx);
   // The main ticket's own task (if sampled or overdue) sets the limit; else the policy's.

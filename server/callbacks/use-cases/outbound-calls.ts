@@ -50,14 +50,26 @@ async function enqueue(tx: Tx, topic: 'callback.dial' | 'callback.sms_link', cb:
  * several nodes (or a polling CTI and a cron node) never claim the same task.
  */
 async function claimDueCalls(tx: Tx, now: Date, limit: number, status: 'requested' | 'placed') {
-  const due = await tx.select().from(callbacks)
+  const due = await tx
+    .select()
+    .from(callbacks)
     .where(and(eq(callbacks.status, 'pending'), sql`${callbacks.nextDialAt} <= ${now}`))
-    .orderBy(callbacks.nextDialAt).limit(limit).for('update', { skipLocked: true });
+    .orderBy(callbacks.nextDialAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
   if (!due.length) return [];
   const policy = await getPolicy(tx);
   if (policy.callbackBy !== 'cti') {
     // The centre went back to agents' calls: these tasks stay on the agents' list only.
-    await tx.update(callbacks).set({ nextDialAt: null }).where(inArray(callbacks.id, due.map((d) => d.id)));
+    await tx
+      .update(callbacks)
+      .set({ nextDialAt: null })
+      .where(
+        inArray(
+          callbacks.id,
+          due.map((d) => d.id),
+        ),
+      );
     return [];
   }
   const claimed: { cb: CallbackRow; attempt: AttemptRow; policy: FeedbackPolicy }[] = [];
@@ -68,9 +80,13 @@ async function claimDueCalls(tx: Tx, now: Date, limit: number, status: 'requeste
       await tx.update(callbacks).set({ nextDialAt: slot }).where(eq(callbacks.id, cb.id));
       continue;
     }
-    const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(attempt), 0)::int + 1 as next
-      from callback_attempts where callback_id = ${cb.id}`)).rows;
-    const [a] = await tx.insert(callbackAttempts).values({ callbackId: cb.id, attempt: next, channel: 'phone', status, requestedAt: now, updatedAt: now })
+    const [{ next }] = (
+      await tx.execute<{ next: number }>(sql`select coalesce(max(attempt), 0)::int + 1 as next
+      from callback_attempts where callback_id = ${cb.id}`)
+    ).rows;
+    const [a] = await tx
+      .insert(callbackAttempts)
+      .values({ callbackId: cb.id, attempt: next, channel: 'phone', status, requestedAt: now, updatedAt: now })
       .returning();
     await tx.update(callbacks).set({ nextDialAt: null }).where(eq(callbacks.id, cb.id));
     claimed.push({ cb, attempt: a, policy });
@@ -116,7 +132,10 @@ export async function handOutDueCallbacks(ctx: Ctx, limit: number): Promise<Poll
     // The window closes at the policy's end hour of today's China day.
     const dayStart = Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000;
     tasks.push({
-      taskId: c.cb.id, to: a.phone, attempts: c.attempt.attempt, survey: true,
+      taskId: c.cb.id,
+      to: a.phone,
+      attempts: c.attempt.attempt,
+      survey: true,
       window: { from: now.toISOString(), to: new Date(dayStart + c.policy.dialEndHour * 3600_000).toISOString() },
     });
   }
@@ -133,7 +152,9 @@ async function attemptContext(rt: Pick<Runtime, 'db' | 'svc'>, attemptId: string
   return row ? { ...row, phone: row.phoneEnc ? rt.svc.pii.decrypt(row.phoneEnc) : null } : null;
 }
 
-export interface OutboundDialer { placeCall(req: OutboundCallRequest): Promise<{ ok: boolean; status: number }> }
+export interface OutboundDialer {
+  placeCall(req: OutboundCallRequest): Promise<{ ok: boolean; status: number }>;
+}
 
 /**
  * The `callback.dial` job. A redelivered job finds the attempt no longer `requested` and does
@@ -152,7 +173,9 @@ export async function placeCallbackCall(rt: Pick<Runtime, 'db' | 'svc' | 'log'>,
   try {
     const r = await cti.placeCall({ taskId: a.callbackId, to: a.phone, survey: true });
     if (r.ok) {
-      await rt.db.update(callbackAttempts).set({ status: 'placed', updatedAt: new Date() })
+      await rt.db
+        .update(callbackAttempts)
+        .set({ status: 'placed', updatedAt: new Date() })
         .where(and(eq(callbackAttempts.id, attemptId), eq(callbackAttempts.status, 'requested')));
       return;
     }
@@ -190,7 +213,9 @@ async function finishAttemptTx(tx: Tx, ctx: Ctx, attemptId: string, status: 'no_
     data: { callbackId: cb.id, reached: false, via: 'cti', attempt: a.attempt, outcome: status, attempts, next: fallBack ? 'sms_link' : 'call' },
   });
   if (fallBack) {
-    const [sms] = await tx.insert(callbackAttempts).values({ callbackId: cb.id, attempt: a.attempt + 1, channel: 'sms', requestedAt: at, updatedAt: at })
+    const [sms] = await tx
+      .insert(callbackAttempts)
+      .values({ callbackId: cb.id, attempt: a.attempt + 1, channel: 'sms', requestedAt: at, updatedAt: at })
       .returning();
     await tx.update(callbacks).set({ attempts, channel: 'sms', nextDialAt: null }).where(eq(callbacks.id, cb.id));
     await enqueue(tx, 'callback.sms_link', cb, sms.id);
@@ -201,7 +226,13 @@ async function finishAttemptTx(tx: Tx, ctx: Ctx, attemptId: string, status: 'no_
 }
 
 /** The CallEvent fields this needs (integrations/phone-cti/call-event.ts). */
-export interface CallbackCallEvent { type: string; callId: string; at: string; callbackTaskId?: string; hangupCause?: string }
+export interface CallbackCallEvent {
+  type: string;
+  callId: string;
+  at: string;
+  callbackTaskId?: string;
+  hangupCause?: string;
+}
 
 /**
  * A CallEvent of an outbound callback call (it carries callbackTaskId): `answered` marks the
@@ -215,15 +246,23 @@ export async function onCallbackCallEvent(ctx: Ctx, e: CallbackCallEvent): Promi
   await ctx.db.transaction(async (tx) => {
     const [cb] = await tx.select().from(callbacks).where(eq(callbacks.id, e.callbackTaskId!)).for('update');
     if (!cb) return;
-    const [a] = await tx.select().from(callbackAttempts)
+    const [a] = await tx
+      .select()
+      .from(callbackAttempts)
       .where(and(eq(callbackAttempts.callbackId, cb.id), eq(callbackAttempts.channel, 'phone')))
-      .orderBy(desc(callbackAttempts.attempt)).limit(1).for('update');
+      .orderBy(desc(callbackAttempts.attempt))
+      .limit(1)
+      .for('update');
     if (!a || !['requested', 'placed', 'answered'].includes(a.status)) return;
     if (a.callId && a.callId !== e.callId) return; // a late event of an earlier call
     if (!a.callId) await tx.update(callbackAttempts).set({ callId: e.callId }).where(eq(callbackAttempts.id, a.id));
     if (a.status === 'answered') return;
-    const answered = e.type === 'answered' || (await tx.execute(sql`select 1 from channel_events where channel = 'phone'
-      and type = 'call.answered' and data->>'callId' = ${e.callId} limit 1`)).rows.length > 0;
+    const answered =
+      e.type === 'answered' ||
+      (
+        await tx.execute(sql`select 1 from channel_events where channel = 'phone'
+      and type = 'call.answered' and data->>'callId' = ${e.callId} limit 1`)
+      ).rows.length > 0;
     if (answered) {
       await tx.update(callbackAttempts).set({ status: 'answered', updatedAt: at }).where(eq(callbackAttempts.id, a.id));
       return;
@@ -242,14 +281,18 @@ export async function sendCallbackSurveyLink(rt: Pick<Runtime, 'db' | 'svc' | 'l
   const a = await attemptContext(rt, attemptId);
   if (!a || a.status !== 'requested') return;
   if (!a.phone || a.cbStatus !== 'pending') {
-    await rt.db.update(callbackAttempts).set({ status: 'push_failed', detail: a.phone ? 'CALLBACK_NOT_PENDING' : 'NO_PHONE', updatedAt: new Date() })
+    await rt.db
+      .update(callbackAttempts)
+      .set({ status: 'push_failed', detail: a.phone ? 'CALLBACK_NOT_PENDING' : 'NO_PHONE', updatedAt: new Date() })
       .where(eq(callbackAttempts.id, attemptId));
     return;
   }
   const ctx = makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   const link = `${publicBaseUrl.replace(/\/$/, '')}/track?callback=${a.callbackId}&token=${callbackTokenFor(ctx, a.callbackId)}`;
   await rt.sms.send(a.phone, 'callback_link', { ticketNo: a.number, link }, `outbox-${outboxId}`);
-  await rt.db.update(callbackAttempts).set({ status: 'sent', updatedAt: new Date() })
+  await rt.db
+    .update(callbackAttempts)
+    .set({ status: 'sent', updatedAt: new Date() })
     .where(and(eq(callbackAttempts.id, attemptId), inArray(callbackAttempts.status, ['requested'])));
 }
 

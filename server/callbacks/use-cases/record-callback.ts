@@ -18,15 +18,17 @@ import { createRating } from '../../reviews/use-cases/submit-rating';
 import type { RatingSource } from '../../reviews/tables';
 import { inTransaction } from '../../platform/transaction';
 
-export const RecordCallbackInput = z.strictObject({
-  reached: z.boolean(),
-  result: z.enum(CALLBACK_RESULTS).optional(),
-  score: z.number().int().min(1).max(5).optional(),
-  note: z.string().trim().max(2000).optional(),
-  /** Only when the policy is agent_decides and the citizen is dissatisfied. */
-  decision: z.enum(['reopen', 'close']).optional(),
-  decisionReason: z.string().trim().min(1).max(2000).optional(),
-}).refine((v) => !v.reached || (v.result && v.score), { message: 'a reached citizen gives a result and a score', path: ['result'] });
+export const RecordCallbackInput = z
+  .strictObject({
+    reached: z.boolean(),
+    result: z.enum(CALLBACK_RESULTS).optional(),
+    score: z.number().int().min(1).max(5).optional(),
+    note: z.string().trim().max(2000).optional(),
+    /** Only when the policy is agent_decides and the citizen is dissatisfied. */
+    decision: z.enum(['reopen', 'close']).optional(),
+    decisionReason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((v) => !v.reached || (v.result && v.score), { message: 'a reached citizen gives a result and a score', path: ['result'] });
 export type RecordCallbackInput = z.infer<typeof RecordCallbackInput>;
 
 export async function recordCallback(ctx: Ctx, callbackId: string, input: RecordCallbackInput, source: RatingSource = 'callback') {
@@ -53,7 +55,9 @@ export async function recordCallbackTx(tx: Tx, ctx: Ctx, callbackId: string, inp
   if (!input.reached) {
     const attempts = cb.attempts + 1;
     const status = attempts >= policy.maxAttempts ? 'unreachable' : 'pending';
-    await tx.update(callbacks).set({ attempts, status, note: input.note ?? cb.note, agentId, ...(status !== 'pending' ? { doneAt: at } : {}) })
+    await tx
+      .update(callbacks)
+      .set({ attempts, status, note: input.note ?? cb.note, agentId, ...(status !== 'pending' ? { doneAt: at } : {}) })
       .where(eq(callbacks.id, cb.id));
     await recordEvent(tx, ctx, ticket.id, { type: 'callback.completed', data: { callbackId: cb.id, reached: false, attempts, status } });
     return { callbackId: cb.id, status, decision: null as string | null };
@@ -65,24 +69,39 @@ export async function recordCallbackTx(tx: Tx, ctx: Ctx, callbackId: string, inp
     else if (!input.decision || (input.decision === 'close' && !input.decisionReason)) throw problem('CALLBACK_DECISION_REQUIRED');
     else decision = input.decision === 'reopen' ? 'reopened' : 'closed';
   }
-  await tx.update(callbacks).set({
-    status: 'done', attempts: cb.attempts + 1, result: input.result, score: input.score, note: input.note ?? null, agentId, doneAt: at,
-    channel: source === 'callback' ? 'phone' : source, decision, decisionReason: input.decisionReason ?? null,
-  }).where(eq(callbacks.id, cb.id));
+  await tx
+    .update(callbacks)
+    .set({
+      status: 'done',
+      attempts: cb.attempts + 1,
+      result: input.result,
+      score: input.score,
+      note: input.note ?? null,
+      agentId,
+      doneAt: at,
+      channel: source === 'callback' ? 'phone' : source,
+      decision,
+      decisionReason: input.decisionReason ?? null,
+    })
+    .where(eq(callbacks.id, cb.id));
   await recordEvent(tx, ctx, ticket.id, {
-    type: 'callback.completed', unitId: cb.unitId, notifyUnitIds: cb.unitId ? [cb.unitId] : [],
+    type: 'callback.completed',
+    unitId: cb.unitId,
+    notifyUnitIds: cb.unitId ? [cb.unitId] : [],
     data: { callbackId: cb.id, reached: true, result: input.result, score: input.score, decision },
   });
-  const { rating } = await createRating(tx, ctx, ticket, { score: input.score!, source, callbackId: cb.id, comment: input.note ?? null, subject })
-    .catch((e) => {
+  const { rating } = await createRating(tx, ctx, ticket, { score: input.score!, source, callbackId: cb.id, comment: input.note ?? null, subject }).catch(
+    (e) => {
       // The citizen already rated on the portal: the callback keeps its own answer, the first rating stands.
       if ((e as { code?: string }).code === 'RATING_ALREADY_SUBMITTED') return { rating: null };
       throw e;
-    });
+    },
+  );
   if (decision === 'reopened') {
     // The reopen use case itself, in this transaction, so the callback and the reopen commit together.
     await reopenLockedTicket(tx, ctx, subject, {
-      reason: input.decisionReason ?? `回访${input.result === 'unsolved' ? '未解决' : '不满意'}`, callbackId: cb.id,
+      reason: input.decisionReason ?? `回访${input.result === 'unsolved' ? '未解决' : '不满意'}`,
+      callbackId: cb.id,
     });
   }
   return { callbackId: cb.id, status: 'done', decision, ratingId: rating?.id ?? null };

@@ -31,8 +31,7 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
   const policy = await getPolicy(tx);
   // domain.md §4: mandatory when the time limit expired; a configurable sample otherwise. A round after a
   // reopen (重办, rounds > 1 exist only then) is always called back: the citizen was not satisfied last time.
-  const reason: CallbackReason | null = row.late ? 'overdue' : row.round > 1 ? 'reopened'
-    : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
+  const reason: CallbackReason | null = row.late ? 'overdue' : row.round > 1 ? 'reopened' : inSample(ticketId, row.round, policy.sampleRate) ? 'sample' : null;
   if (!reason) return null;
   // The time-limit policy's callbackLimit (sla/callback-due.ts); callbackDueHours only where no policy applies.
   const dueAt = await callbackDueAt(tx, ticketId, at, policy.callbackDueHours);
@@ -44,11 +43,16 @@ export async function scheduleCallbackOnClose(tx: Tx, ticketId: string, at: Date
  * once; the dialer sweep (outbound-calls.ts) moves it into the dial window.
  */
 export async function createCallbackTask(
-  tx: Tx, t: { ticketId: string; round: number; unitId: string | null; reason: CallbackReason; dueAt: Date },
-  policy?: FeedbackPolicy, at: Date = new Date(),
+  tx: Tx,
+  t: { ticketId: string; round: number; unitId: string | null; reason: CallbackReason; dueAt: Date },
+  policy?: FeedbackPolicy,
+  at: Date = new Date(),
 ): Promise<string | null> {
-  const p = policy ?? await getPolicy(tx);
-  const [row] = await tx.insert(callbacks).values({ ...t, nextDialAt: p.callbackBy === 'cti' ? at : null })
-    .onConflictDoNothing().returning({ id: callbacks.id });
+  const p = policy ?? (await getPolicy(tx));
+  const [row] = await tx
+    .insert(callbacks)
+    .values({ ...t, nextDialAt: p.callbackBy === 'cti' ? at : null })
+    .onConflictDoNothing()
+    .returning({ id: callbacks.id });
   return row?.id ?? null;
 }

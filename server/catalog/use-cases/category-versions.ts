@@ -33,12 +33,14 @@ async function assertVersion(db: Db | Tx, version: number) {
 export async function exportCategoryVersion(db: Db, version: number): Promise<string> {
   await assertVersion(db, version);
   type Row = Omit<CategoryRow, 'replaces'> & { citizenSelectable: boolean; replaces: string[] | null };
-  const rows = (await db.execute<Row & Record<string, unknown>>(sql`
+  const rows = (
+    await db.execute<Row & Record<string, unknown>>(sql`
     select c.code, c.name, c.parent_code as "parentCode", c.level, c.aliases, c.default_type as "defaultType",
       c.default_urgency as "defaultUrgency", c.valid_from::text as "validFrom", c.valid_to::text as "validTo", c.citizen_selectable as "citizenSelectable",
       (select array_agg(m.from_code order by m.from_code) from category_code_map m
         where m.to_version = c.version and m.to_code = c.code and m.from_code <> c.code) as replaces
-    from categories c where c.version = ${version} order by c.code`)).rows;
+    from categories c where c.version = ${version} order by c.code`)
+  ).rows;
   return categoriesToCsv(rows.map((r) => ({ ...r, replaces: r.replaces ?? [] })));
 }
 
@@ -46,8 +48,13 @@ async function importAudited(ctx: Ctx, rows: CategoryRow[], label: string, sourc
   const done = await inTransaction(ctx, async (tx) => {
     const version = await importCategoryTree(tx, rows, label, source);
     const [{ mapped }] = (await tx.execute<{ mapped: number }>(sql`select count(*)::int as mapped from category_code_map where to_version = ${version}`)).rows;
-    await recordAdminChange(tx, ctx, { entity: 'category_tree', id: String(version), action: 'imported',
-      after: { label, source, nodes: rows.length, mapped }, audit: { label, source, nodes: rows.length, mapped } });
+    await recordAdminChange(tx, ctx, {
+      entity: 'category_tree',
+      id: String(version),
+      action: 'imported',
+      after: { label, source, nodes: rows.length, mapped },
+      audit: { label, source, nodes: rows.length, mapped },
+    });
     return { version, nodes: rows.length, mapped };
   });
   await ctx.svc.refs?.changed('categories'); // the tree in force changed on every node
@@ -69,8 +76,13 @@ export async function previewCategoryCsv(db: Db, input: { csv: string }) {
   const rows = categoriesFromCsv(input.csv);
   const [{ latest }] = (await db.execute<{ latest: number | null }>(sql`select max(version) as latest from category_tree_versions`)).rows;
   type Old = { code: string; name: string; parentCode: string | null };
-  const old = latest === null ? [] : (await db.execute<Old>(sql`select code, name, parent_code as "parentCode" from categories
-    where version = ${latest} order by code`)).rows;
+  const old =
+    latest === null
+      ? []
+      : (
+          await db.execute<Old>(sql`select code, name, parent_code as "parentCode" from categories
+    where version = ${latest} order by code`)
+        ).rows;
   const byOld = new Map(old.map((o) => [o.code, o]));
   const byNew = new Map(rows.map((r) => [r.code, r]));
   const pairs = codeMapPairs(rows, new Set(byOld.keys())).sort((a, b) => a.fromCode.localeCompare(b.fromCode) || a.toCode.localeCompare(b.toCode));
@@ -82,8 +94,14 @@ export async function previewCategoryCsv(db: Db, input: { csv: string }) {
     nodes: rows.length,
     added: rows.filter((r) => !continued.has(r.code)).map((r) => ({ code: r.code, name: r.name, parentCode: r.parentCode })),
     renamed: mapping.filter((m) => m.fromName !== m.toName || m.fromCode !== m.toCode),
-    moved: pairs.filter((p) => p.fromCode === p.toCode && byOld.get(p.fromCode)!.parentCode !== byNew.get(p.toCode)!.parentCode)
-      .map((p) => ({ code: p.toCode, name: byNew.get(p.toCode)!.name, fromParent: byOld.get(p.fromCode)!.parentCode, toParent: byNew.get(p.toCode)!.parentCode })),
+    moved: pairs
+      .filter((p) => p.fromCode === p.toCode && byOld.get(p.fromCode)!.parentCode !== byNew.get(p.toCode)!.parentCode)
+      .map((p) => ({
+        code: p.toCode,
+        name: byNew.get(p.toCode)!.name,
+        fromParent: byOld.get(p.fromCode)!.parentCode,
+        toParent: byNew.get(p.toCode)!.parentCode,
+      })),
     retired: old.filter((o) => !mappedFrom.has(o.code)).map((o) => ({ code: o.code, name: o.name })),
     mapping,
   };
@@ -118,9 +136,11 @@ export async function categoryMapping(db: Db, version: number) {
  * its nearest ancestor that lives on; only when its whole branch is gone is it listed under `unmapped`.
  */
 export async function categoryRollup(db: Db, q: { from: Date; to: Date; level: number }) {
-  const t = (await db.execute<{ version: number; code: string; n: number }>(sql`
+  const t = (
+    await db.execute<{ version: number; code: string; n: number }>(sql`
     select category_version as version, category_code as code, count(*)::int as n from tickets
-    where category_code is not null and category_version is not null and created_at >= ${q.from} and created_at < ${q.to} group by 1, 2`)).rows;
+    where category_code is not null and category_version is not null and created_at >= ${q.from} and created_at < ${q.to} group by 1, 2`)
+  ).rows;
   const map = await categoryMapper(db);
   const sums = new Map<string | null, number>();
   for (const r of t) {
@@ -128,7 +148,9 @@ export async function categoryRollup(db: Db, q: { from: Date; to: Date; level: n
     const code = to.via === 'retired' || to.via === 'unknown' ? null : map.ancestorAt(to.code, q.level);
     sums.set(code, (sums.get(code) ?? 0) + r.n);
   }
-  const rows = [...sums.entries()].filter((e): e is [string, number] => e[0] !== null).sort((a, b) => a[0].localeCompare(b[0]))
+  const rows = [...sums.entries()]
+    .filter((e): e is [string, number] => e[0] !== null)
+    .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([code, tickets]) => ({ code, name: map.nameInForce(code), tickets }));
   return { level: q.level, rows, unmapped: sums.get(null) ?? 0 };
 }

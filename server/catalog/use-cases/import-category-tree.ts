@@ -76,7 +76,7 @@ export async function stabilizeCodes(db: Db | Tx, rows: CategoryRow[]): Promise<
   const pathOf = new Map<string, string>(); // positional code → path of names
   const out: CategoryRow[] = [];
   for (const r of rows) {
-    const parent = r.parentCode ? newCode.get(r.parentCode) ?? null : null;
+    const parent = r.parentCode ? (newCode.get(r.parentCode) ?? null) : null;
     const path = (r.parentCode ? `${pathOf.get(r.parentCode)}/` : '') + r.name;
     let code = prev.byPath.get(path);
     // The old code only if it still sits under the same parent code (a moved node is a new node).
@@ -111,11 +111,21 @@ export async function importCategoryTree(db: Db | Tx, rows: CategoryRow[], label
     const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(version), 0) + 1 as next from category_tree_versions`)).rows;
     await tx.insert(categoryTreeVersions).values({ version: next, label, source });
     for (let i = 0; i < rows.length; i += 500) {
-      await tx.insert(categories).values(rows.slice(i, i + 500).map((r) => ({
-        version: next, code: r.code, name: r.name, parentCode: r.parentCode, level: r.level,
-        citizenSelectable: r.citizenSelectable ?? r.level <= 2, aliases: r.aliases ?? [], defaultType: r.defaultType ?? null,
-        defaultUrgency: r.defaultUrgency ?? null, validFrom: r.validFrom ?? null, validTo: r.validTo ?? null,
-      })));
+      await tx.insert(categories).values(
+        rows.slice(i, i + 500).map((r) => ({
+          version: next,
+          code: r.code,
+          name: r.name,
+          parentCode: r.parentCode,
+          level: r.level,
+          citizenSelectable: r.citizenSelectable ?? r.level <= 2,
+          aliases: r.aliases ?? [],
+          defaultType: r.defaultType ?? null,
+          defaultUrgency: r.defaultUrgency ?? null,
+          validFrom: r.validFrom ?? null,
+          validTo: r.validTo ?? null,
+        })),
+      );
     }
     if (next > 1) {
       const prev = next - 1;

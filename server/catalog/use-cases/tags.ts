@@ -18,24 +18,41 @@ export const TagInput = z.strictObject({ name: z.string().trim().min(1).max(30),
 export const SetTicketTagsInput = z.strictObject({ tags: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).max(20) });
 
 export async function listTags(db: Db, all = false) {
-  return db.select({ code: tags.code, name: tags.name, kind: tags.kind, active: tags.active }).from(tags)
-    .where(all ? undefined : eq(tags.active, true)).orderBy(asc(tags.kind), asc(tags.code));
+  return db
+    .select({ code: tags.code, name: tags.name, kind: tags.kind, active: tags.active })
+    .from(tags)
+    .where(all ? undefined : eq(tags.active, true))
+    .orderBy(asc(tags.kind), asc(tags.code));
 }
 
 /** The administrator adds, renames or retires a tag (retired tags stay on old tickets, offered no more). */
 export async function saveTag(ctx: Ctx, code: string, input: z.infer<typeof TagInput>) {
   return inTransaction(ctx, async (tx) => {
     const [before] = await tx.select({ name: tags.name, kind: tags.kind, active: tags.active }).from(tags).where(eq(tags.code, code)).for('update');
-    const [row] = await tx.insert(tags).values({ code, ...input }).onConflictDoUpdate({ target: tags.code, set: input }).returning();
-    await recordAdminChange(tx, ctx, { entity: 'tag', id: code, action: 'saved', ...(before ? { before } : {}),
-      after: { name: row.name, kind: row.kind, active: row.active }, audit: input });
+    const [row] = await tx
+      .insert(tags)
+      .values({ code, ...input })
+      .onConflictDoUpdate({ target: tags.code, set: input })
+      .returning();
+    await recordAdminChange(tx, ctx, {
+      entity: 'tag',
+      id: code,
+      action: 'saved',
+      ...(before ? { before } : {}),
+      after: { name: row.name, kind: row.kind, active: row.active },
+      audit: input,
+    });
     return row;
   });
 }
 
 export async function tagsOfTicket(db: Db, ticketId: string) {
-  return db.select({ code: tags.code, name: tags.name, kind: tags.kind }).from(ticketTags).innerJoin(tags, eq(tags.code, ticketTags.tagCode))
-    .where(eq(ticketTags.ticketId, ticketId)).orderBy(asc(tags.kind), asc(tags.code));
+  return db
+    .select({ code: tags.code, name: tags.name, kind: tags.kind })
+    .from(ticketTags)
+    .innerJoin(tags, eq(tags.code, ticketTags.tagCode))
+    .where(eq(ticketTags.ticketId, ticketId))
+    .orderBy(asc(tags.kind), asc(tags.code));
 }
 
 /** Replaces the ticket's tags with the given ones (active tags only); a no-op change records nothing. */
@@ -47,7 +64,10 @@ export async function setTicketTags(ctx: Ctx, ticketId: string, input: z.infer<t
     // Only tags being added must be in use: a retired tag stays on the tickets that already carry it.
     const added = wanted.filter((c) => !before.includes(c));
     if (added.length) {
-      const known = await tx.select({ code: tags.code }).from(tags).where(and(inArray(tags.code, added), eq(tags.active, true)));
+      const known = await tx
+        .select({ code: tags.code })
+        .from(tags)
+        .where(and(inArray(tags.code, added), eq(tags.active, true)));
       const missing = added.filter((c) => !known.some((k) => k.code === c));
       if (missing.length) throw problem('TAG_NOT_FOUND', missing.join(', '));
     }

@@ -16,20 +16,45 @@ export type RuleFields = Omit<typeof dispatchRules.$inferInsert, 'id' | 'created
  * which category to which unit is asked for when a ticket went astray). The references are checked
  * by the route (routes.ts checkRefs) before.
  */
-const ruleView = (r: typeof dispatchRules.$inferSelect) => ({ categoryVersion: r.categoryVersion, categoryCode: r.categoryCode, regionCode: r.regionCode,
-  leadUnitId: r.leadUnitId, assistingUnitIds: r.assistingUnitIds, note: r.note, active: r.active });
+const ruleView = (r: typeof dispatchRules.$inferSelect) => ({
+  categoryVersion: r.categoryVersion,
+  categoryCode: r.categoryCode,
+  regionCode: r.regionCode,
+  leadUnitId: r.leadUnitId,
+  assistingUnitIds: r.assistingUnitIds,
+  note: r.note,
+  active: r.active,
+});
 
 export async function saveRule(ctx: Ctx, id: string | null, input: RuleFields) {
   return inTransaction(ctx, async (tx) => {
     const before = id ? (await tx.select().from(dispatchRules).where(eq(dispatchRules.id, id)).for('update'))[0] : undefined;
     if (id && !before) throw problem('NOT_FOUND');
-    await assertNoOtherRule(tx, { categoryVersion: input.categoryVersion ?? before?.categoryVersion, categoryCode: input.categoryCode,
-      regionCode: input.regionCode ?? '*' }, id);
+    await assertNoOtherRule(
+      tx,
+      { categoryVersion: input.categoryVersion ?? before?.categoryVersion, categoryCode: input.categoryCode, regionCode: input.regionCode ?? '*' },
+      id,
+    );
     let row;
     if (id && before) {
       [row] = await tx.update(dispatchRules).set(input).where(eq(dispatchRules.id, id)).returning();
-      await recordAdminChange(tx, ctx, { entity: 'dispatch_rule', id, action: 'updated', before: ruleView(before), after: ruleView(row),
-        audit: { before: { categoryCode: before.categoryCode, regionCode: before.regionCode, leadUnitId: before.leadUnitId, assistingUnitIds: before.assistingUnitIds, active: before.active }, after: input } });
+      await recordAdminChange(tx, ctx, {
+        entity: 'dispatch_rule',
+        id,
+        action: 'updated',
+        before: ruleView(before),
+        after: ruleView(row),
+        audit: {
+          before: {
+            categoryCode: before.categoryCode,
+            regionCode: before.regionCode,
+            leadUnitId: before.leadUnitId,
+            assistingUnitIds: before.assistingUnitIds,
+            active: before.active,
+          },
+          after: input,
+        },
+      });
     } else {
       [row] = await tx.insert(dispatchRules).values(input).returning();
       await recordAdminChange(tx, ctx, { entity: 'dispatch_rule', id: row.id, action: 'created', after: ruleView(row), audit: { ...input } });
@@ -44,11 +69,23 @@ export async function saveRule(ctx: Ctx, id: string | null, input: RuleFields) {
  * version counts: a new tree version carries every rule forward, and the old version's copy is history,
  * not a clash (without it, no carried rule could be edited).
  */
-async function assertNoOtherRule(tx: Tx, key: { categoryVersion: number | SQL | null | undefined; categoryCode: string; regionCode: string }, exceptId: string | null) {
+async function assertNoOtherRule(
+  tx: Tx,
+  key: { categoryVersion: number | SQL | null | undefined; categoryCode: string; regionCode: string },
+  exceptId: string | null,
+) {
   const version = key.categoryVersion ?? CURRENT_CATEGORY_VERSION;
-  const [clash] = await tx.select({ id: dispatchRules.id }).from(dispatchRules)
-    .where(and(sql`${dispatchRules.categoryVersion} = ${version}`, eq(dispatchRules.categoryCode, key.categoryCode), eq(dispatchRules.regionCode, key.regionCode),
-      exceptId ? ne(dispatchRules.id, exceptId) : undefined));
+  const [clash] = await tx
+    .select({ id: dispatchRules.id })
+    .from(dispatchRules)
+    .where(
+      and(
+        sql`${dispatchRules.categoryVersion} = ${version}`,
+        eq(dispatchRules.categoryCode, key.categoryCode),
+        eq(dispatchRules.regionCode, key.regionCode),
+        exceptId ? ne(dispatchRules.id, exceptId) : undefined,
+      ),
+    );
   if (clash) throw problem('RULE_EXISTS', `${key.categoryCode} × ${key.regionCode}`, { ruleId: clash.id });
 }
 

@@ -38,7 +38,11 @@ export async function approveReturn(ctx: Ctx, ticketId: string, input: z.infer<t
     await tx.update(dispatches).set({ status: 'returned', nextWakeAt: null, updatedAt: ctx.now() }).where(eq(dispatches.id, old.id));
     const [lead] = await insertDispatches(tx, ctx, ticket, ticket.currentRound, input.leadUnitId, input.assistingUnitIds, null);
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.reassigned', from: ticket.status, to: transition.to, reason: input.note ?? null, unitId: input.leadUnitId,
+      type: 'dispatch.reassigned',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note ?? null,
+      unitId: input.leadUnitId,
       notifyUnitIds: [old.unitId, input.leadUnitId, ...input.assistingUnitIds],
       data: { fromUnitId: old.unitId, toUnitId: input.leadUnitId, dispatchId: lead.id, replyDueAt: lead.replyDueAt },
       patch: { overdue: false, reminded: false },
@@ -55,8 +59,13 @@ export async function rejectReturn(ctx: Ctx, ticketId: string, input: z.infer<ty
     assertDispatchMove(d, back);
     await tx.update(dispatches).set({ status: back, improperReturn: true, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.return_rejected', from: ticket.status, to: back as TicketStatus, reason: input.note, unitId: d.unitId,
-      notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
+      type: 'dispatch.return_rejected',
+      from: ticket.status,
+      to: back as TicketStatus,
+      reason: input.note,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id },
     });
   });
 }
@@ -72,18 +81,39 @@ export async function approveExtension(ctx: Ctx, ticketId: string, input: z.infe
     // Every stage is armed again for the new deadline: the reminder at the policy's share of the
     // time the extension gives, overdue at the new deadline, supervision (督办) the policy's delay after it.
     const clock = {
-      remindAt: next.remindAt, remindedAt: null, replyDueAt: newDue, overdueAt: null, supervisionDueAt: next.supervisionDueAt, supervisedAt: null,
+      remindAt: next.remindAt,
+      remindedAt: null,
+      replyDueAt: newDue,
+      overdueAt: null,
+      supervisionDueAt: next.supervisionDueAt,
+      supervisedAt: null,
     };
-    await tx.update(dispatches).set({
-      ...clock, status: 'in_progress', extensionCount: d.extensionCount + 1, supervisionResponseDueAt: next.supervisionResponseDueAt,
-      nextWakeAt: nextWakeAt({ ...clock, firstResponseDueAt: d.firstResponseDueAt, firstRespondedAt: d.firstRespondedAt,
-        firstResponseOverdueAt: d.firstResponseOverdueAt }),
-      deadlinesProvisional: next.provisional, updatedAt: at,
-    }).where(eq(dispatches.id, d.id));
+    await tx
+      .update(dispatches)
+      .set({
+        ...clock,
+        status: 'in_progress',
+        extensionCount: d.extensionCount + 1,
+        supervisionResponseDueAt: next.supervisionResponseDueAt,
+        nextWakeAt: nextWakeAt({
+          ...clock,
+          firstResponseDueAt: d.firstResponseDueAt,
+          firstRespondedAt: d.firstRespondedAt,
+          firstResponseOverdueAt: d.firstResponseOverdueAt,
+        }),
+        deadlinesProvisional: next.provisional,
+        updatedAt: at,
+      })
+      .where(eq(dispatches.id, d.id));
     // The citizen is told (domain.md §2) with the extension template: the outbox topic drives the notification.
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'extension.approved', from: ticket.status, to: transition.to, reason: input.note ?? null, unitId: d.unitId,
-      notifyUnitIds: [d.unitId], data: { dispatchId: d.id, previousDueAt: d.replyDueAt, replyDueAt: newDue, notifyCitizen: true },
+      type: 'extension.approved',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note ?? null,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id, previousDueAt: d.replyDueAt, replyDueAt: newDue, notifyCitizen: true },
       patch: { overdue: false, reminded: false },
     });
   });
@@ -96,8 +126,13 @@ export async function denyExtension(ctx: Ctx, ticketId: string, input: z.infer<t
     const d = await pendingDispatch(tx, ticket, 'extension_requested');
     await tx.update(dispatches).set({ status: 'in_progress', requestedDueDate: null, updatedAt: ctx.now() }).where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'extension.denied', from: ticket.status, to: transition.to, reason: input.note, unitId: d.unitId,
-      notifyUnitIds: [d.unitId], data: { dispatchId: d.id },
+      type: 'extension.denied',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id },
     });
   });
 }

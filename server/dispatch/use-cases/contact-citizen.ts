@@ -22,7 +22,10 @@ import { maskedCallBridge, type MaskedCallResult } from '../masked-call';
 
 export const RequestContactInput = z.strictObject({
   /** The clerk's own phone or extension the CTI rings first; never the citizen's. */
-  callbackNumber: z.string().trim().regex(/^[0-9+\-#*]{3,20}$/),
+  callbackNumber: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\-#*]{3,20}$/),
 });
 
 export async function requestCitizenContact(ctx: Ctx, ticketId: string, input: z.infer<typeof RequestContactInput>) {
@@ -32,16 +35,26 @@ export async function requestCitizenContact(ctx: Ctx, ticketId: string, input: z
     const ticket = await lockTicket(tx, ticketId);
     const d = await unitDispatchOf(tx, ticket, a.unitId);
     if (!d) throw problem('TICKET_NOT_FOUND');
-    if ( !['signed', 'in_progress', 'extension_requested'].includes(d.status)) {
+    if (!['signed', 'in_progress', 'extension_requested'].includes(d.status)) {
       throw problem('TICKET_STATE_CONFLICT', 'contact the citizen after sign-for, while handling');
     }
-    const [row] = await tx.insert(citizenContactRequests).values({
-      ticketId: ticket.id, dispatchId: d.id, unitId: d.unitId, requestedBy: actorId(ctx.actor), callbackNumber: input.callbackNumber,
-      requestedAt: ctx.now(),
-    }).returning({ id: citizenContactRequests.id, status: citizenContactRequests.status, requestedAt: citizenContactRequests.requestedAt });
+    const [row] = await tx
+      .insert(citizenContactRequests)
+      .values({
+        ticketId: ticket.id,
+        dispatchId: d.id,
+        unitId: d.unitId,
+        requestedBy: actorId(ctx.actor),
+        callbackNumber: input.callbackNumber,
+        requestedAt: ctx.now(),
+      })
+      .returning({ id: citizenContactRequests.id, status: citizenContactRequests.status, requestedAt: citizenContactRequests.requestedAt });
     // The outbox row of this event is the CTI/bridge's work order (it reads the number server-side).
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'citizen.contact_requested', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { requestId: row!.id, dispatchId: d.id },
+      type: 'citizen.contact_requested',
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { requestId: row!.id, dispatchId: d.id },
     });
     return row!;
   });
@@ -68,24 +81,39 @@ type ContactRequestRow = typeof citizenContactRequests.$inferSelect;
  * dispatch's contact and response stamps, and the timeline event (with its audit and outbox rows).
  */
 async function completeContact(
-  tx: Tx, ctx: Ctx, r: ContactRequestRow,
+  tx: Tx,
+  ctx: Ctx,
+  r: ContactRequestRow,
   o: { outcome: ContactOutcome; note: string | null; via: 'bridge' | 'centre'; talkSeconds: number | null },
 ) {
   const at = ctx.now();
-  await tx.update(citizenContactRequests).set({ status: o.outcome, outcomeNote: o.note, outcomeAt: at })
-    .where(eq(citizenContactRequests.id, r.id));
+  await tx.update(citizenContactRequests).set({ status: o.outcome, outcomeNote: o.note, outcomeAt: at }).where(eq(citizenContactRequests.id, r.id));
   const [d] = await tx.select().from(dispatches).where(eq(dispatches.id, r.dispatchId)).for('update');
   const first = o.outcome === 'connected' && !d!.citizenContactedAt;
-  if (first) await tx.update(dispatches).set({ citizenContactedAt: at, updatedAt: at }).where(and(eq(dispatches.id, d!.id)));
+  if (first)
+    await tx
+      .update(dispatches)
+      .set({ citizenContactedAt: at, updatedAt: at })
+      .where(and(eq(dispatches.id, d!.id)));
   // On time: the lead signed by its deadline and reached the citizen within the same span after sign-for.
   const onTime = !!d!.signedAt && answeredInTime(d!, at);
   // The response rate counts the dispatch's first answer (a timely return before it counts instead).
   const respondedOnTime = o.outcome === 'connected' ? await markResponded(tx, d!, at) : false;
   await recordEvent(tx, ctx, r.ticketId, {
-    type: 'citizen.contact_completed', reason: o.note, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
+    type: 'citizen.contact_completed',
+    reason: o.note,
+    unitId: d!.unitId,
+    notifyUnitIds: [d!.unitId],
     data: {
-      requestId: r.id, dispatchId: d!.id, outcome: o.outcome, role: d!.role, firstContact: first, onTime: first && onTime, respondedOnTime,
-      via: o.via, talkSeconds: o.talkSeconds,
+      requestId: r.id,
+      dispatchId: d!.id,
+      outcome: o.outcome,
+      role: d!.role,
+      firstContact: first,
+      onTime: first && onTime,
+      respondedOnTime,
+      via: o.via,
+      talkSeconds: o.talkSeconds,
     },
   });
   return { id: r.id, status: o.outcome, outcomeAt: at, via: o.via, talkSeconds: o.talkSeconds };
@@ -117,8 +145,12 @@ export async function callCitizen(ctx: Ctx, requestId: string) {
     if (!phone) throw problem('CITIZEN_NO_PHONE');
     await tx.update(citizenContactRequests).set({ status: 'calling', callingAt: ctx.now() }).where(eq(citizenContactRequests.id, r!.id));
     // The number is read for the bridge, on this clerk's request; they never see it.
-    await writeAudit(tx, ctx, { action: 'pii.read', entityType: 'ticket', entityId: ticket.id,
-      data: { fields: ['phone'], purpose: 'masked_call', requestId: r!.id, bridge: bridge.name } });
+    await writeAudit(tx, ctx, {
+      action: 'pii.read',
+      entityType: 'ticket',
+      entityId: ticket.id,
+      data: { fields: ['phone'], purpose: 'masked_call', requestId: r!.id, bridge: bridge.name },
+    });
     return { req: r!, phone, ticketNumber: ticket.number };
   });
   let result: MaskedCallResult;
@@ -155,10 +187,12 @@ export const INTERRUPTED_CALL_MINUTES = 60;
  */
 export async function failInterruptedCalls(ctx: Ctx): Promise<number> {
   const before = new Date(ctx.now().getTime() - INTERRUPTED_CALL_MINUTES * 60_000);
-  const stale = await ctx.db.select({ id: citizenContactRequests.id, ticketId: citizenContactRequests.ticketId })
+  const stale = await ctx.db
+    .select({ id: citizenContactRequests.id, ticketId: citizenContactRequests.ticketId })
     .from(citizenContactRequests)
     .where(and(eq(citizenContactRequests.status, 'calling'), lt(citizenContactRequests.callingAt, before)))
-    .orderBy(asc(citizenContactRequests.callingAt)).limit(200);
+    .orderBy(asc(citizenContactRequests.callingAt))
+    .limit(200);
   let n = 0;
   for (const s of stale) {
     // Ticket first, then the request: the lock order of callCitizen's last step, which may be finishing the call right now.

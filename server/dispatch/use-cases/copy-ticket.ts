@@ -30,12 +30,25 @@ export async function copyTicketTx(tx: Tx, ctx: Ctx, ticket: TicketRow, unitIds:
   if (!ids.length) return [];
   await assertUnits(tx, ids);
   const at = ctx.now();
-  const rows = await tx.insert(dispatchCopies).values(ids.map((unitId) => ({
-    ticketId: ticket.id, unitId, round: ticket.currentRound, note, copiedBy: actorId(ctx.actor), copiedAt: at,
-  }))).onConflictDoNothing().returning({ id: dispatchCopies.id, unitId: dispatchCopies.unitId });
+  const rows = await tx
+    .insert(dispatchCopies)
+    .values(
+      ids.map((unitId) => ({
+        ticketId: ticket.id,
+        unitId,
+        round: ticket.currentRound,
+        note,
+        copiedBy: actorId(ctx.actor),
+        copiedAt: at,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: dispatchCopies.id, unitId: dispatchCopies.unitId });
   if (!rows.length) return rows;
   await recordEvent(tx, ctx, ticket.id, {
-    type: 'ticket.copied', reason: note, notifyUnitIds: rows.map((r) => r.unitId),
+    type: 'ticket.copied',
+    reason: note,
+    notifyUnitIds: rows.map((r) => r.unitId),
     data: { copyIds: rows.map((r) => r.id), unitIds: rows.map((r) => r.unitId) },
   });
   return rows;
@@ -56,15 +69,26 @@ export const ListCopiesQuery = z.strictObject({ unread: z.enum(['true', 'false']
 /** The clerk's unit's copies, newest first: what the ticket is about and who leads it, never the citizen. */
 export async function listCopies(ctx: Ctx, q: z.infer<typeof ListCopiesQuery>) {
   const unitId = ctx.actor.kind === 'staff' ? ctx.actor.unitId : null;
-  if (!unitId || ctx.actor.kind !== 'staff' || ctx.actor.role !== 'unit_clerk') throw problem('FORBIDDEN', 'copies are a unit clerk\'s list');
+  if (!unitId || ctx.actor.kind !== 'staff' || ctx.actor.role !== 'unit_clerk') throw problem('FORBIDDEN', "copies are a unit clerk's list");
   const where = [eq(dispatchCopies.unitId, unitId), ...(q.unread === 'true' ? [isNull(dispatchCopies.readAt)] : [])];
-  const rows = await ctx.db.select({
-    id: dispatchCopies.id, ticketId: dispatchCopies.ticketId, number: tickets.number, title: tickets.title, status: tickets.status,
-    note: dispatchCopies.note, copiedAt: dispatchCopies.copiedAt, readAt: dispatchCopies.readAt,
-    leadUnitName: sql<string | null>`(select u.name from ${sql.raw(leadDispatchSql('"tickets"."id"', '"tickets"."current_round"'))} l
+  const rows = await ctx.db
+    .select({
+      id: dispatchCopies.id,
+      ticketId: dispatchCopies.ticketId,
+      number: tickets.number,
+      title: tickets.title,
+      status: tickets.status,
+      note: dispatchCopies.note,
+      copiedAt: dispatchCopies.copiedAt,
+      readAt: dispatchCopies.readAt,
+      leadUnitName: sql<string | null>`(select u.name from ${sql.raw(leadDispatchSql('"tickets"."id"', '"tickets"."current_round"'))} l
       join handling_units u on u.id = l.unit_id)`,
-  }).from(dispatchCopies).innerJoin(tickets, eq(tickets.id, dispatchCopies.ticketId))
-    .where(and(...where)).orderBy(desc(dispatchCopies.copiedAt)).limit(200);
+    })
+    .from(dispatchCopies)
+    .innerJoin(tickets, eq(tickets.id, dispatchCopies.ticketId))
+    .where(and(...where))
+    .orderBy(desc(dispatchCopies.copiedAt))
+    .limit(200);
   return rows;
 }
 
@@ -73,7 +97,11 @@ export async function markCopyRead(ctx: Ctx, copyId: string) {
   const a = ctx.actor;
   if (a.kind !== 'staff' || a.role !== 'unit_clerk' || !a.unitId) throw problem('FORBIDDEN', 'only the copied unit marks a copy read');
   return inTransaction(ctx, async (tx) => {
-    const [c] = await tx.select().from(dispatchCopies).where(and(eq(dispatchCopies.id, copyId), eq(dispatchCopies.unitId, a.unitId!))).for('update');
+    const [c] = await tx
+      .select()
+      .from(dispatchCopies)
+      .where(and(eq(dispatchCopies.id, copyId), eq(dispatchCopies.unitId, a.unitId!)))
+      .for('update');
     if (!c) throw problem('NOT_FOUND');
     if (c.readAt) return c;
     const at = ctx.now();
@@ -84,5 +112,4 @@ export async function markCopyRead(ctx: Ctx, copyId: string) {
 }
 
 /** Whether a unit holds a copy of a ticket (lets the copied clerk open the ticket, read-only). */
-export const copiedToUnitSql = (unitId: string) =>
-  sql`exists (select 1 from dispatch_copies vc where vc.ticket_id = t.id and vc.unit_id = ${unitId})`;
+export const copiedToUnitSql = (unitId: string) => sql`exists (select 1 from dispatch_copies vc where vc.ticket_id = t.id and vc.unit_id = ${unitId})`;

@@ -32,8 +32,10 @@ const FUNCTIONAL: UnitKind[] = ['functional', 'utility'];
  * notice, not a dispatch) to its district government.
  */
 export async function proposeDispatch(ctx: Ctx, ticketId: string): Promise<DispatchProposal> {
-  const [t] = await ctx.db.select({ categoryCode: tickets.categoryCode, categoryVersion: tickets.categoryVersion, regionCode: tickets.regionCode })
-    .from(tickets).where(eq(tickets.id, ticketId));
+  const [t] = await ctx.db
+    .select({ categoryCode: tickets.categoryCode, categoryVersion: tickets.categoryVersion, regionCode: tickets.regionCode })
+    .from(tickets)
+    .where(eq(tickets.id, ticketId));
   if (!t) throw problem('TICKET_NOT_FOUND');
   // Rules are matched in the tree in force: a ticket classified under an older version is carried forward (categories.md §1).
   return proposeFor(ctx.db, await currentCodeFor(ctx.db, t.categoryVersion, t.categoryCode), t.regionCode);
@@ -46,10 +48,19 @@ export async function proposeFor(db: Queryable, categoryCode: string | null, reg
   const lineage = regionCode ? await regionLineage(db, regionCode) : [];
   const regionRank = (r: string) => (r === '*' ? Number.MAX_SAFE_INTEGER : lineage.indexOf(r));
   const candidates = categoryCode
-    ? (await db.select().from(dispatchRules).where(and(eq(dispatchRules.active, true),
-        sql`${categoryCode} like ${dispatchRules.categoryCode} || '%'`,
-        sql`(${dispatchRules.categoryVersion} is null or ${dispatchRules.categoryVersion} = ${CURRENT_CATEGORY_VERSION})`,
-        lineage.length ? or(eq(dispatchRules.regionCode, '*'), inArray(dispatchRules.regionCode, lineage)) : eq(dispatchRules.regionCode, '*'))))
+    ? (
+        await db
+          .select()
+          .from(dispatchRules)
+          .where(
+            and(
+              eq(dispatchRules.active, true),
+              sql`${categoryCode} like ${dispatchRules.categoryCode} || '%'`,
+              sql`(${dispatchRules.categoryVersion} is null or ${dispatchRules.categoryVersion} = ${CURRENT_CATEGORY_VERSION})`,
+              lineage.length ? or(eq(dispatchRules.regionCode, '*'), inArray(dispatchRules.regionCode, lineage)) : eq(dispatchRules.regionCode, '*'),
+            ),
+          )
+      )
         .filter((r) => units.has(r.leadUnitId))
         .sort((a, b) => b.categoryCode.length - a.categoryCode.length || regionRank(a.regionCode) - regionRank(b.regionCode))
     : [];

@@ -47,18 +47,38 @@ export async function reassignTicket(ctx: Ctx, ticketId: string, input: z.infer<
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'reassign');
     const old = await recallableLead(tx, ticket, input.reasonCode);
     if (input.leadUnitId === old.unitId) throw problem('VALIDATION_FAILED', 'reassign to another unit');
-    const staying = await tx.select({ unitId: dispatches.unitId }).from(dispatches).where(and(eq(dispatches.ticketId, ticket.id),
-      eq(dispatches.round, ticket.currentRound), eq(dispatches.role, 'assisting'), inArray(dispatches.status, [...OPEN_DISPATCH_STATUSES, 'replied'])));
-    const assisting = [...new Set(input.assistingUnitIds)]
-      .filter((id) => id !== input.leadUnitId && !staying.some((s) => s.unitId === id));
+    const staying = await tx
+      .select({ unitId: dispatches.unitId })
+      .from(dispatches)
+      .where(
+        and(
+          eq(dispatches.ticketId, ticket.id),
+          eq(dispatches.round, ticket.currentRound),
+          eq(dispatches.role, 'assisting'),
+          inArray(dispatches.status, [...OPEN_DISPATCH_STATUSES, 'replied']),
+        ),
+      );
+    const assisting = [...new Set(input.assistingUnitIds)].filter((id) => id !== input.leadUnitId && !staying.some((s) => s.unitId === id));
     await assertUnits(tx, [input.leadUnitId, ...assisting]);
     await markRecalled(tx, ctx, [old.id]);
     const [lead] = await insertDispatches(tx, ctx, ticket, ticket.currentRound, input.leadUnitId, assisting, null);
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.reassigned', from: ticket.status, to: transition.to, reason: input.note, unitId: input.leadUnitId,
+      type: 'dispatch.reassigned',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note,
+      unitId: input.leadUnitId,
       notifyUnitIds: [old.unitId, input.leadUnitId, ...assisting],
-      data: { fromUnitId: old.unitId, toUnitId: input.leadUnitId, dispatchId: lead!.id, replyDueAt: lead!.replyDueAt,
-        recalledDispatchId: old.id, reasonCode: input.reasonCode, byCentre: true, recalledUnanswered: !old.respondedAt },
+      data: {
+        fromUnitId: old.unitId,
+        toUnitId: input.leadUnitId,
+        dispatchId: lead!.id,
+        replyDueAt: lead!.replyDueAt,
+        recalledDispatchId: old.id,
+        reasonCode: input.reasonCode,
+        byCentre: true,
+        recalledUnanswered: !old.respondedAt,
+      },
       patch: { overdue: false, reminded: false, supervised: false },
     });
   });
@@ -69,13 +89,25 @@ export async function recallTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'recall');
     const lead = await recallableLead(tx, ticket, input.reasonCode);
-    const open = await tx.select({ id: dispatches.id, unitId: dispatches.unitId, status: dispatches.status }).from(dispatches)
-      .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound),
-        inArray(dispatches.status, [...OPEN_DISPATCH_STATUSES, 'replied']))).for('update');
+    const open = await tx
+      .select({ id: dispatches.id, unitId: dispatches.unitId, status: dispatches.status })
+      .from(dispatches)
+      .where(
+        and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), inArray(dispatches.status, [...OPEN_DISPATCH_STATUSES, 'replied'])),
+      )
+      .for('update');
     const ended = open.filter((d) => d.id === lead.id || d.status !== 'replied');
-    await markRecalled(tx, ctx, ended.map((d) => d.id));
+    await markRecalled(
+      tx,
+      ctx,
+      ended.map((d) => d.id),
+    );
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.recalled', from: ticket.status, to: transition.to, reason: input.note, unitId: lead.unitId,
+      type: 'dispatch.recalled',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note,
+      unitId: lead.unitId,
       notifyUnitIds: [...new Set(ended.map((d) => d.unitId))],
       data: { dispatchIds: ended.map((d) => d.id), fromUnitId: lead.unitId, reasonCode: input.reasonCode, unanswered: !lead.respondedAt },
       patch: { overdue: false, reminded: false, supervised: false },

@@ -28,8 +28,12 @@ export async function signForTicket(ctx: Ctx, ticketId: string, _input: z.infer<
     await tx.update(dispatches).set({ status: 'signed', signedAt: at, updatedAt: at }).where(eq(dispatches.id, d.id));
     const lead = d.role === 'lead';
     await recordEvent(tx, ctx, ticket.id, {
-      type: lead ? 'ticket.signed' : 'dispatch.signed', from: lead ? ticket.status : null, to: lead ? transition.to : null,
-      unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, role: d.role, late: !!d.signDueAt && at > d.signDueAt },
+      type: lead ? 'ticket.signed' : 'dispatch.signed',
+      from: lead ? ticket.status : null,
+      to: lead ? transition.to : null,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id, role: d.role, late: !!d.signDueAt && at > d.signDueAt },
     });
   });
 }
@@ -41,7 +45,11 @@ export async function startHandling(ctx: Ctx, ticketId: string, _input: z.infer<
     assertDispatchMove(d!, 'in_progress');
     await tx.update(dispatches).set({ status: 'in_progress', updatedAt: ctx.now() }).where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.started', from: ticket.status, to: transition.to, unitId: d!.unitId, notifyUnitIds: [d!.unitId],
+      type: 'ticket.started',
+      from: ticket.status,
+      to: transition.to,
+      unitId: d!.unitId,
+      notifyUnitIds: [d!.unitId],
     });
   });
 }
@@ -52,7 +60,10 @@ export const ReplyInput = z.strictObject({
   text: z.string().trim().min(1).max(10000),
   /** Required when the lead replies before every assisting unit has reported (recorded on the timeline). */
   earlyReplyReason: z.string().trim().min(1).max(2000).optional(),
-  attachments: z.array(z.strictObject({ name: z.string().max(200), storageKey: z.string().max(300) })).max(10).default([]),
+  attachments: z
+    .array(z.strictObject({ name: z.string().max(200), storageKey: z.string().max(300) }))
+    .max(10)
+    .default([]),
   // Optional in the API (older integrations reply with text only); the console asks for all of them.
   outcome: z.enum(REPLY_OUTCOMES).optional(),
   /** 是否联系市民, and when: a reply "we called the citizen" with no time is what reviewers send back. */
@@ -71,7 +82,8 @@ function replyDetails(input: z.infer<typeof ReplyInput>, createdAt: Date, now: D
   if (input.citizenContacted && !input.contactedAt) throw problem('REPLY_CONTACT_INVALID', 'contactedAt is required when the citizen was contacted');
   const at = input.contactedAt ? new Date(input.contactedAt) : null;
   // A minute either way: the form picks minutes, so "just now" may read a few seconds before the appeal came in.
-  if (at && (at.getTime() > now.getTime() + 60_000 || at.getTime() < createdAt.getTime() - 60_000)) throw problem('REPLY_CONTACT_INVALID', 'contactedAt outside the ticket\'s life');
+  if (at && (at.getTime() > now.getTime() + 60_000 || at.getTime() < createdAt.getTime() - 60_000))
+    throw problem('REPLY_CONTACT_INVALID', "contactedAt outside the ticket's life");
   return { outcome: input.outcome ?? null, citizenContacted: input.citizenContacted ?? null, contactedAt: at ? at.toISOString() : null };
 }
 /** 答复. Only the lead's reply moves the ticket to `replied`; an assisting unit's reply is its report to the lead. */
@@ -84,10 +96,23 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     const details = replyDetails(input, ticket.createdAt, at);
     if (d.role === 'assisting') {
       assertDispatchMove(d, 'replied');
-      await tx.update(dispatches).set({ status: 'replied', replyText: input.text, replyDetails: details, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
+      await tx
+        .update(dispatches)
+        .set({
+          status: 'replied',
+          replyText: input.text,
+          replyDetails: details,
+          repliedAt: at,
+          firstRespondedAt: d.firstRespondedAt ?? at,
+          nextWakeAt: null,
+          updatedAt: at,
+        })
         .where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
-        type: 'dispatch.assist_reported', unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, attachments, details },
+        type: 'dispatch.assist_reported',
+        unitId: d.unitId,
+        notifyUnitIds: [d.unitId],
+        data: { dispatchId: d.id, attachments, details },
       });
       return;
     }
@@ -95,12 +120,32 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     if (pending.length && !input.earlyReplyReason) {
       throw problem('ASSISTING_UNITS_PENDING', `${pending.length} assisting unit(s) have not reported`, { unitIds: pending.map((p) => p.unitId) });
     }
-    await tx.update(dispatches).set({ status: 'replied', replyText: input.text, replyDetails: details, repliedAt: at, firstRespondedAt: d.firstRespondedAt ?? at, nextWakeAt: null, updatedAt: at })
+    await tx
+      .update(dispatches)
+      .set({
+        status: 'replied',
+        replyText: input.text,
+        replyDetails: details,
+        repliedAt: at,
+        firstRespondedAt: d.firstRespondedAt ?? at,
+        nextWakeAt: null,
+        updatedAt: at,
+      })
       .where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.replied', reason: pending.length ? input.earlyReplyReason : null, from: ticket.status, to: transition.to, unitId: d.unitId, notifyUnitIds: [d.unitId],
-      data: { dispatchId: d.id, attachments, late: !!d.replyDueAt && at > d.replyDueAt, details,
-        ...(pending.length ? { beforeAssistingUnits: pending.map((p) => p.unitId) } : {}) },
+      type: 'ticket.replied',
+      reason: pending.length ? input.earlyReplyReason : null,
+      from: ticket.status,
+      to: transition.to,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: {
+        dispatchId: d.id,
+        attachments,
+        late: !!d.replyDueAt && at > d.replyDueAt,
+        details,
+        ...(pending.length ? { beforeAssistingUnits: pending.map((p) => p.unitId) } : {}),
+      },
       patch: { replyText: input.text, repliedAt: at },
     });
   });
@@ -108,8 +153,12 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
 
 /** 协办 dispatches of the round that still owe the lead their report. */
 async function pendingAssists(tx: Tx, ticketId: string, round: number) {
-  return tx.select({ unitId: dispatches.unitId }).from(dispatches).where(and(eq(dispatches.ticketId, ticketId), eq(dispatches.round, round),
-    eq(dispatches.role, 'assisting'), inArray(dispatches.status, OPEN_DISPATCH_STATUSES)));
+  return tx
+    .select({ unitId: dispatches.unitId })
+    .from(dispatches)
+    .where(
+      and(eq(dispatches.ticketId, ticketId), eq(dispatches.round, round), eq(dispatches.role, 'assisting'), inArray(dispatches.status, OPEN_DISPATCH_STATUSES)),
+    );
 }
 
 /**
@@ -138,14 +187,26 @@ export async function requestReturn(ctx: Ctx, ticketId: string, input: z.infer<t
     assertDispatchMove(d!, 'return_requested');
     const at = ctx.now();
     if (d!.returnWindowEndsAt && at > d!.returnWindowEndsAt) throw problem('RETURN_WINDOW_CLOSED');
-    await tx.update(dispatches).set({
-      status: 'return_requested', returnReasonCode: input.reasonCode, returnNote: input.note, statusBeforeReturn: d!.status, updatedAt: at,
-    }).where(eq(dispatches.id, d!.id));
+    await tx
+      .update(dispatches)
+      .set({
+        status: 'return_requested',
+        returnReasonCode: input.reasonCode,
+        returnNote: input.note,
+        statusBeforeReturn: d!.status,
+        updatedAt: at,
+      })
+      .where(eq(dispatches.id, d!.id));
     // A return asked within the limit answers the dispatch (response rate), unless the citizen was already reached.
     const respondedOnTime = await markResponded(tx, d!, at);
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.return_requested', from: ticket.status, to: transition.to, reason: input.note, unitId: d!.unitId,
-      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, reasonCode: input.reasonCode, respondedOnTime },
+      type: 'dispatch.return_requested',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note,
+      unitId: d!.unitId,
+      notifyUnitIds: [d!.unitId],
+      data: { dispatchId: d!.id, reasonCode: input.reasonCode, respondedOnTime },
     });
   });
 }
@@ -167,13 +228,23 @@ export async function requestExtension(ctx: Ctx, ticketId: string, input: z.infe
     if (d!.extensionCount >= max) throw problem('EXTENSION_LIMIT_REACHED', `max ${max}`);
     if (d!.replyDueAt && at > d!.replyDueAt) throw problem('EXTENSION_TOO_LATE');
     const next = await extensionDeadlines(tx, d!, input.newDueDate, at, { strict: true });
-    await tx.update(dispatches).set({
-      status: 'extension_requested', requestedDueDate: input.newDueDate ?? null, extensionReason: input.reason, updatedAt: at,
-    })
+    await tx
+      .update(dispatches)
+      .set({
+        status: 'extension_requested',
+        requestedDueDate: input.newDueDate ?? null,
+        extensionReason: input.reason,
+        updatedAt: at,
+      })
       .where(eq(dispatches.id, d!.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'extension.requested', from: ticket.status, to: transition.to, reason: input.reason, unitId: d!.unitId,
-      notifyUnitIds: [d!.unitId], data: { dispatchId: d!.id, newDueDate: input.newDueDate ?? chinaDayOf(next.replyDueAt) },
+      type: 'extension.requested',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.reason,
+      unitId: d!.unitId,
+      notifyUnitIds: [d!.unitId],
+      data: { dispatchId: d!.id, newDueDate: input.newDueDate ?? chinaDayOf(next.replyDueAt) },
     });
   });
 }

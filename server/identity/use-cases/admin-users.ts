@@ -24,9 +24,21 @@ const Fields = {
   displayName: z.string().trim().min(1).max(40),
   role: z.enum(ROLES),
   unitId: z.uuid().nullable().default(null),
-  phoneExtension: z.string().trim().regex(/^\d{3,8}$/).nullable().default(null),
+  phoneExtension: z
+    .string()
+    .trim()
+    .regex(/^\d{3,8}$/)
+    .nullable()
+    .default(null),
 };
-export const CreateUserInput = z.strictObject({ username: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9._-]{2,31}$/), ...Fields });
+export const CreateUserInput = z.strictObject({
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z][a-z0-9._-]{2,31}$/),
+  ...Fields,
+});
 export const UpdateUserInput = z.strictObject({ ...Fields, active: z.boolean() });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
@@ -41,32 +53,59 @@ export function oneTimePassword(): string {
 }
 
 export async function listUsersForAdmin(ctx: Ctx) {
-  const rows = await ctx.db.select({
-    id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId, unitName: handlingUnits.name,
-    phoneExtension: users.phoneExtension, active: users.active, failedLogins: users.failedLogins, lockedUntil: users.lockedUntil,
-    mfaEnabledAt: users.mfaEnabledAt, createdAt: users.createdAt,
-    recoveryCodesLeft: sql<number>`(select count(*)::int from mfa_recovery_codes c where c.user_id = ${users.id} and c.used_at is null)`,
-    sessions: sql<number>`(select count(*)::int from sessions s where s.user_id = ${users.id} and s.expires_at > now()
+  const rows = await ctx.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      unitId: users.unitId,
+      unitName: handlingUnits.name,
+      phoneExtension: users.phoneExtension,
+      active: users.active,
+      failedLogins: users.failedLogins,
+      lockedUntil: users.lockedUntil,
+      mfaEnabledAt: users.mfaEnabledAt,
+      createdAt: users.createdAt,
+      recoveryCodesLeft: sql<number>`(select count(*)::int from mfa_recovery_codes c where c.user_id = ${users.id} and c.used_at is null)`,
+      sessions: sql<number>`(select count(*)::int from sessions s where s.user_id = ${users.id} and s.expires_at > now()
       and s.last_seen_at > now() - make_interval(mins => ${env.SESSION_IDLE_MINUTES}))`,
-  }).from(users).leftJoin(handlingUnits, eq(handlingUnits.id, users.unitId)).orderBy(asc(users.username));
+    })
+    .from(users)
+    .leftJoin(handlingUnits, eq(handlingUnits.id, users.unitId))
+    .orderBy(asc(users.username));
   const now = ctx.now();
   return rows.map((u) => ({
-    id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, unitName: u.unitName,
-    phoneExtension: u.phoneExtension, active: u.active, failedLogins: u.failedLogins,
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId,
+    unitName: u.unitName,
+    phoneExtension: u.phoneExtension,
+    active: u.active,
+    failedLogins: u.failedLogins,
     lockedUntil: u.lockedUntil && u.lockedUntil > now ? u.lockedUntil.toISOString() : null,
     mfa: { enabled: !!u.mfaEnabledAt, enabledAt: u.mfaEnabledAt?.toISOString() ?? null, recoveryCodesLeft: u.recoveryCodesLeft },
-    liveSessions: u.sessions, createdAt: u.createdAt.toISOString(),
+    liveSessions: u.sessions,
+    createdAt: u.createdAt.toISOString(),
   }));
 }
 
 async function checkFields(tx: Tx, id: string | null, f: z.infer<z.ZodObject<typeof Fields>>) {
   if (f.role === 'unit_clerk' && !f.unitId) throw problem('USER_UNIT_REQUIRED');
   if (f.unitId) {
-    const [u] = await tx.select({ id: handlingUnits.id }).from(handlingUnits).where(and(eq(handlingUnits.id, f.unitId), eq(handlingUnits.active, true)));
+    const [u] = await tx
+      .select({ id: handlingUnits.id })
+      .from(handlingUnits)
+      .where(and(eq(handlingUnits.id, f.unitId), eq(handlingUnits.active, true)));
     if (!u) throw problem('UNIT_NOT_FOUND', f.unitId);
   }
   if (f.phoneExtension) {
-    const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.phoneExtension, f.phoneExtension), id ? ne(users.id, id) : sql`true`));
+    const [other] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.phoneExtension, f.phoneExtension), id ? ne(users.id, id) : sql`true`));
     if (other) throw problem('EXTENSION_TAKEN', f.phoneExtension);
   }
 }
@@ -79,8 +118,14 @@ async function endSessions(tx: Tx, userId: string): Promise<number> {
 }
 
 /** What an account change event shows of the account: never its password hash or second-factor secrets. */
-const account = (u: { username: string; displayName: string; role: string; unitId: string | null; phoneExtension?: string | null; active: boolean }) =>
-  ({ username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, phoneExtension: u.phoneExtension ?? null, active: u.active });
+const account = (u: { username: string; displayName: string; role: string; unitId: string | null; phoneExtension?: string | null; active: boolean }) => ({
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  unitId: u.unitId,
+  phoneExtension: u.phoneExtension ?? null,
+  active: u.active,
+});
 
 async function lockUser(tx: Tx, id: string) {
   const [u] = await tx.select().from(users).where(eq(users.id, id)).for('update');
@@ -93,7 +138,11 @@ export async function createUser(ctx: Ctx, input: CreateUserInput) {
   const passwordHash = await hash(password);
   return inTransaction(ctx, async (tx) => {
     await checkFields(tx, null, input);
-    const [row] = await tx.insert(users).values({ ...input, passwordHash }).onConflictDoNothing({ target: users.username }).returning({ id: users.id });
+    const [row] = await tx
+      .insert(users)
+      .values({ ...input, passwordHash })
+      .onConflictDoNothing({ target: users.username })
+      .returning({ id: users.id });
     if (!row) throw problem('USERNAME_TAKEN', input.username);
     await recordAdminChange(tx, ctx, { entity: 'user', id: row.id, action: 'created', after: { ...input }, audit: { ...input } });
     return { id: row.id, oneTimePassword: password };
@@ -111,8 +160,14 @@ export async function updateUser(ctx: Ctx, id: string, input: UpdateUserInput) {
     const changed = Object.fromEntries(Object.entries(input).filter(([k, v]) => before[k as keyof typeof before] !== v));
     const reduced = (before.active && !input.active) || before.role !== input.role || before.unitId !== input.unitId;
     const ended = reduced ? await endSessions(tx, id) : 0;
-    await recordAdminChange(tx, ctx, { entity: 'user', id, action: before.active && !input.active ? 'disabled' : !before.active && input.active ? 'enabled' : 'updated',
-      before: account(before), after: account({ ...before, ...input }), audit: { changed, sessionsEnded: ended } });
+    await recordAdminChange(tx, ctx, {
+      entity: 'user',
+      id,
+      action: before.active && !input.active ? 'disabled' : !before.active && input.active ? 'enabled' : 'updated',
+      before: account(before),
+      after: account({ ...before, ...input }),
+      audit: { changed, sessionsEnded: ended },
+    });
     return { id };
   });
 }
@@ -155,8 +210,14 @@ export async function resetMfa(ctx: Ctx, id: string) {
     await tx.update(users).set({ mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaEnabledAt: null, mfaLastStep: null }).where(eq(users.id, id));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, id));
     const ended = await endSessions(tx, id);
-    await recordAdminChange(tx, ctx, { entity: 'user', id, action: 'mfa_reset', before: { mfaEnabled: !!u.mfaEnabledAt }, after: { mfaEnabled: false },
-      audit: { wasEnabled: !!u.mfaEnabledAt, sessionsEnded: ended } });
+    await recordAdminChange(tx, ctx, {
+      entity: 'user',
+      id,
+      action: 'mfa_reset',
+      before: { mfaEnabled: !!u.mfaEnabledAt },
+      after: { mfaEnabled: false },
+      audit: { wasEnabled: !!u.mfaEnabledAt, sessionsEnded: ended },
+    });
     return { id };
   });
 }

@@ -24,13 +24,22 @@ export async function decideCitizenMerge(ctx: Ctx, candidateId: string, input: z
       await tx.update(citizenContacts).set({ citizenId: c.citizenId }).where(eq(citizenContacts.citizenId, c.otherCitizenId));
       await tx.update(tickets).set({ citizenId: c.citizenId }).where(eq(tickets.citizenId, c.otherCitizenId));
       // Other open candidates naming the merged record now name the kept one.
-      await tx.update(citizenMergeCandidates).set({ status: 'merged', decidedBy: actorId, decidedAt: now })
-        .where(and(eq(citizenMergeCandidates.status, 'open'), or(eq(citizenMergeCandidates.otherCitizenId, c.otherCitizenId), eq(citizenMergeCandidates.id, c.id))));
+      await tx
+        .update(citizenMergeCandidates)
+        .set({ status: 'merged', decidedBy: actorId, decidedAt: now })
+        .where(
+          and(eq(citizenMergeCandidates.status, 'open'), or(eq(citizenMergeCandidates.otherCitizenId, c.otherCitizenId), eq(citizenMergeCandidates.id, c.id))),
+        );
     } else {
       await tx.update(citizenMergeCandidates).set({ status: 'rejected', decidedBy: actorId, decidedAt: now }).where(eq(citizenMergeCandidates.id, c.id));
     }
-    await writeAudit(tx, ctx, { at: now, action: `citizen.merge_${input.decision === 'merge' ? 'confirmed' : 'rejected'}`,
-      entityType: 'citizen', entityId: c.citizenId, data: { otherCitizenId: c.otherCitizenId, candidateId } });
+    await writeAudit(tx, ctx, {
+      at: now,
+      action: `citizen.merge_${input.decision === 'merge' ? 'confirmed' : 'rejected'}`,
+      entityType: 'citizen',
+      entityId: c.citizenId,
+      data: { otherCitizenId: c.otherCitizenId, candidateId },
+    });
     return { status: input.decision === 'merge' ? 'merged' : 'rejected' };
   });
 }

@@ -34,8 +34,11 @@ export function contactPoints(c: CitizenIdentity): { kind: ContactKind; value: s
  * the SMS code checked out); the phone desk's number when it is the CTI's caller number of that call.
  * Never proven: e-mail addresses, Open311, exchange, anything an agent or a form merely typed.
  */
-export async function provenContactKinds(tx: Tx, ctx: Ctx, a: { channel: string; channelAccount: string; externalId: string;
-  citizen: CitizenIdentity }): Promise<Set<ContactKind>> {
+export async function provenContactKinds(
+  tx: Tx,
+  ctx: Ctx,
+  a: { channel: string; channelAccount: string; externalId: string; citizen: CitizenIdentity },
+): Promise<Set<ContactKind>> {
   const proven = new Set<ContactKind>();
   if (a.channel === 'wechat' && a.citizen.openId && ctx.actor.kind === 'system') proven.add('wechat');
   if (a.channel === 'web' && a.channelAccount === 'portal' && ctx.actor.kind === 'citizen' && a.citizen.phone) proven.add('phone');
@@ -60,13 +63,23 @@ export async function provenContactKinds(tx: Tx, ctx: Ctx, a: { channel: string;
  * Returns null for a fully anonymous appeal (no contact point at all).
  */
 export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, proven: Set<ContactKind> = new Set()): Promise<string | null> {
-    // Every configured key's hash: during a key rotation a contact point may still be stored under the old one.
-  const points = contactPoints(c).map((p) => ({ ...p, hash: ctx.svc.pii.hash(p.kind, p.value), all: ctx.svc.pii.hashes(p.kind, p.value), proven: proven.has(p.kind) }));
+  // Every configured key's hash: during a key rotation a contact point may still be stored under the old one.
+  const points = contactPoints(c).map((p) => ({
+    ...p,
+    hash: ctx.svc.pii.hash(p.kind, p.value),
+    all: ctx.svc.pii.hashes(p.kind, p.value),
+    proven: proven.has(p.kind),
+  }));
   if (points.length === 0) return null;
   const found = await tx
     .select({ id: citizenContacts.id, citizenId: citizenContacts.citizenId, valueHash: citizenContacts.valueHash, verifiedAt: citizenContacts.verifiedAt })
     .from(citizenContacts)
-    .where(inArray(citizenContacts.valueHash, points.flatMap((p) => p.all)));
+    .where(
+      inArray(
+        citizenContacts.valueHash,
+        points.flatMap((p) => p.all),
+      ),
+    );
   if (found.length === 0 && points.length === 1) return newCitizenWithContact(tx, ctx, c, points[0]);
   const byHash = new Map(found.map((f) => [f.valueHash, f]));
   const foundFor = (p: (typeof points)[number]) => p.all.map((h) => byHash.get(h)).find(Boolean);
@@ -82,7 +95,15 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, prove
     // The point is proven now (SMS code, OAuth, the CTI): its row says so from now on.
     const proveNow = points.filter((p) => p.proven && foundFor(p)?.citizenId === citizenId && !foundFor(p)!.verifiedAt);
     if (proveNow.length) {
-      await tx.update(citizenContacts).set({ verifiedAt: now }).where(inArray(citizenContacts.id, proveNow.map((p) => foundFor(p)!.id)));
+      await tx
+        .update(citizenContacts)
+        .set({ verifiedAt: now })
+        .where(
+          inArray(
+            citizenContacts.id,
+            proveNow.map((p) => foundFor(p)!.id),
+          ),
+        );
     }
   } else if (found.length > 0 && fresh.length === 0) {
     citizenId = found[0].citizenId;
@@ -101,7 +122,9 @@ export async function resolveCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity, prove
   if (unprovenToNew.length) {
     // The proven new points join the found citizen; the unproven ones start a record of their own.
     for (const p of fresh.filter((x) => x.proven)) {
-      await tx.insert(citizenContacts).values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value), verifiedAt: now })
+      await tx
+        .insert(citizenContacts)
+        .values({ citizenId, kind: p.kind, valueHash: p.hash, valueEnc: ctx.svc.pii.encrypt(p.value), verifiedAt: now })
         .onConflictDoNothing();
     }
     flagAgainst = citizenId;
@@ -151,8 +174,12 @@ async function newCitizen(tx: Tx, ctx: Ctx, c: CitizenIdentity): Promise<string>
  * general path: if a concurrent intake stored this contact point first, its citizen is used and
  * ours is removed in this transaction.
  */
-async function newCitizenWithContact(tx: Tx, ctx: Ctx, c: CitizenIdentity,
-  p: { kind: ContactKind; value: string; hash: string; all: string[]; proven: boolean }): Promise<string> {
+async function newCitizenWithContact(
+  tx: Tx,
+  ctx: Ctx,
+  c: CitizenIdentity,
+  p: { kind: ContactKind; value: string; hash: string; all: string[]; proven: boolean },
+): Promise<string> {
   const r = await tx.execute<{ citizenId: string; attached: boolean }>(sql`
     with c as (
       insert into citizens (kind, name_enc, id_number_enc, id_number_hash, credit_code)

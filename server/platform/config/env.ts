@@ -12,7 +12,10 @@ const Env = z.object({
    * NODE_ENV used to mean development, with the published key and /api/dev/sms). The demo flag
    * allows the published keys, serves /api/dev/sms and sends cookies without `Secure` (plain http).
    */
-  REXIAN_DEMO: z.enum(['0', '1', '']).default('').transform((v) => v === '1'),
+  REXIAN_DEMO: z
+    .enum(['0', '1', ''])
+    .default('')
+    .transform((v) => v === '1'),
   /** Only quiets logs in tests (`test`); it no longer chooses any security behaviour. */
   NODE_ENV: z.enum(['development', 'test', 'production', '']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -113,7 +116,11 @@ const Env = z.object({
   EMAIL_IMAP_URL: z.string().optional(),
   EMAIL_IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
   /** Whole inbound message limit in bytes (channels.md §5: 25 MB). */
-  EMAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  EMAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
   /** Outbound relay for notices, nodemailer URL (`smtp://user:pass@host:587`). Unset → notices go by SMS only. */
   EMAIL_SMTP_URL: z.string().optional(),
   EMAIL_FROM: z.string().optional(),

@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
-interface KeyPair { encKey: Buffer; hashKey: Buffer }
+interface KeyPair {
+  encKey: Buffer;
+  hashKey: Buffer;
+}
 
 const derive = (secretBase64: string): KeyPair => {
   const secret = Buffer.from(secretBase64, 'base64');
@@ -13,7 +16,10 @@ const derive = (secretBase64: string): KeyPair => {
 /** `1:base64,2:base64` → version → secret. */
 export function parseOldPiiKeys(list: string): Map<number, string> {
   const m = new Map<number, string>();
-  for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = part.indexOf(':');
     const v = Number(part.slice(0, i));
     if (!Number.isInteger(v) || v < 1 || i < 0) throw new Error('Invalid configuration: PII_OLD_KEYS must be version:base64[,…]');

@@ -26,16 +26,37 @@ export interface AdminChange {
 const TYPE = 'admin.changed' as const;
 
 export async function recordAdminChange(tx: Tx, ctx: Ctx, c: AdminChange): Promise<string> {
-  const data = { entity: c.entity, id: c.id, action: c.action, ...(c.before !== undefined ? { before: c.before } : {}),
-    ...(c.after !== undefined ? { after: c.after } : {}) };
+  const data = {
+    entity: c.entity,
+    id: c.id,
+    action: c.action,
+    ...(c.before !== undefined ? { before: c.before } : {}),
+    ...(c.after !== undefined ? { after: c.after } : {}),
+  };
   checkEventData(TYPE, data);
   const at = ctx.now();
-  const [row] = await tx.insert(adminEvents).values({
-    type: TYPE, entity: c.entity, entityId: c.id, action: c.action, actorId: actorId(ctx.actor), actorRole: actorRole(ctx.actor),
-    requestId: ctx.requestId, before: c.before ?? null, after: c.after ?? null, at,
-  }).returning({ id: adminEvents.id });
-  await writeAudit(tx, ctx, { at, action: `${c.entity}.${c.action}`, entityType: c.entity, entityId: c.id,
-    data: c.audit ?? { ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) } });
+  const [row] = await tx
+    .insert(adminEvents)
+    .values({
+      type: TYPE,
+      entity: c.entity,
+      entityId: c.id,
+      action: c.action,
+      actorId: actorId(ctx.actor),
+      actorRole: actorRole(ctx.actor),
+      requestId: ctx.requestId,
+      before: c.before ?? null,
+      after: c.after ?? null,
+      at,
+    })
+    .returning({ id: adminEvents.id });
+  await writeAudit(tx, ctx, {
+    at,
+    action: `${c.entity}.${c.action}`,
+    entityType: c.entity,
+    entityId: c.id,
+    data: c.audit ?? { ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) },
+  });
   const payload: AdminOutboxPayload = { cause: TYPE, adminEventId: row.id, entity: c.entity, entityId: c.id, action: c.action };
   await tx.insert(outbox).values({ topic: TYPE, payload });
   return row.id;

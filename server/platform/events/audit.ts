@@ -23,8 +23,14 @@ export interface AuditEntry {
  */
 export async function writeAudit(db: Db | Tx, ctx: Ctx, e: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
-    at: e.at ?? ctx.now(), actorId: e.actor ? e.actor.id : actorId(ctx.actor), actorRole: e.actor ? e.actor.role : actorRole(ctx.actor), action: e.action,
-    entityType: e.entityType, entityId: e.entityId, requestId: ctx.requestId, data: e.data ?? {},
+    at: e.at ?? ctx.now(),
+    actorId: e.actor ? e.actor.id : actorId(ctx.actor),
+    actorRole: e.actor ? e.actor.role : actorRole(ctx.actor),
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    requestId: ctx.requestId,
+    data: e.data ?? {},
   });
 }
 
@@ -32,8 +38,10 @@ export async function writeAudit(db: Db | Tx, ctx: Ctx, e: AuditEntry): Promise<
  * The same row for the set-based writers (recordEvent's single statement, the SLA sweeper):
  * `insert into audit_log (…) select …` over `rows`, a FROM clause whose columns are named below.
  */
-export function auditInsertFrom(from: SQL, cols: { at: SQL; actorId: SQL; actorRole: SQL; action: SQL; entityType: SQL; entityId: SQL;
-  requestId: SQL; data: SQL }): SQL {
+export function auditInsertFrom(
+  from: SQL,
+  cols: { at: SQL; actorId: SQL; actorRole: SQL; action: SQL; entityType: SQL; entityId: SQL; requestId: SQL; data: SQL },
+): SQL {
   return sql`insert into audit_log (at, actor_id, actor_role, action, entity_type, entity_id, request_id, data)
     select ${cols.at}, ${cols.actorId}, ${cols.actorRole}, ${cols.action}, ${cols.entityType}, ${cols.entityId}, ${cols.requestId}, ${cols.data} from ${from}`;
 }

@@ -37,11 +37,13 @@ export type AdminOutboxMessage = z.infer<typeof AdminDelivered> & { topic: Admin
 
 /** Fields each kind of row must have beyond the common ones. */
 const required: Record<'ticket' | 'rectification' | 'job', (keyof OutboxPayload)[]> = {
-  ticket: ['version'], rectification: ['rectificationId', 'rectificationVersion'], job: ['callbackId', 'attemptId'],
+  ticket: ['version'],
+  rectification: ['rectificationId', 'rectificationVersion'],
+  job: ['callbackId', 'attemptId'],
 };
 
-export type ParsedOutbox = { ok: true; kind: 'ticket'; message: OutboxMessage } | { ok: true; kind: 'admin'; message: AdminOutboxMessage }
-  | { ok: false; error: string };
+export type ParsedOutbox =
+  { ok: true; kind: 'ticket'; message: OutboxMessage } | { ok: true; kind: 'admin'; message: AdminOutboxMessage } | { ok: false; error: string };
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
 

@@ -22,7 +22,10 @@ export interface LimitSpec {
   failClosed?: boolean;
 }
 
-export interface LimitDecision { allowed: boolean; retryAfterSeconds: number }
+export interface LimitDecision {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
 
 export interface Limit {
   /** Counts one use of `key`; `allowed` is false once the quota of the window is spent. */
@@ -38,7 +41,10 @@ export function redisLimit(redis: Redis, prefix: string, spec: LimitSpec): Limit
   const cached = perClient.get(id);
   if (cached) return cached;
   const limiter = new RateLimiterRedis({
-    storeClient: redis, keyPrefix: `${prefix}:rlf:${spec.name}`, points: spec.points, duration: spec.durationSeconds,
+    storeClient: redis,
+    keyPrefix: `${prefix}:rlf:${spec.name}`,
+    points: spec.points,
+    duration: spec.durationSeconds,
     ...(spec.failClosed
       ? { rejectIfRedisNotReady: true }
       : { insuranceLimiter: new RateLimiterMemory({ points: spec.points, duration: spec.durationSeconds }) }),

@@ -19,15 +19,25 @@ export interface Limit {
   reset(key: string): Promise<void>;
 }
 
-export interface LimitSpec { name: string; points: number; durationSeconds: number }
+export interface LimitSpec {
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
 
 export let limiterFallbacks = 0;
 
 export function createLimit(redis: Redis | null, prefix: string, spec: LimitSpec, log?: Logger): Limit {
   const memory = new RateLimiterMemory({ keyPrefix: `${prefix}:lim:${spec.name}`, points: spec.points, duration: spec.durationSeconds });
   const store = redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:lim:${spec.name}`, points: spec.points,
-      duration: spec.durationSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${prefix}:lim:${spec.name}`,
+        points: spec.points,
+        duration: spec.durationSeconds,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
     : memory;
   const noteFallback = (e: unknown) => {
     limiterFallbacks += 1;

@@ -23,7 +23,11 @@ export function requestContext(deps: { db: Db; log: Logger; svc: Services }): Re
   return (req, _res, next) => {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
     req.ctx = {
-      db: deps.db, svc: deps.svc, requestId, lang: langOf(req), now: () => new Date(),
+      db: deps.db,
+      svc: deps.svc,
+      requestId,
+      lang: langOf(req),
+      now: () => new Date(),
       actor: { kind: 'citizen', citizenId: null },
       log: deps.log.child({ requestId }),
     };
@@ -47,7 +51,9 @@ export type ValidLocals<T extends Schemas> = { query: Parsed<T, 'query'>; params
  * strings, so the parsed query lives on `res.locals` (as do the params, for symmetry); it is also
  * set on `req.query` for readers further down that predate this.
  */
-export function validate<T extends Schemas>(s: T): RequestHandler<Parsed<T, 'params'> & Record<string, string>, unknown, Parsed<T, 'body'>, Request['query'], ValidLocals<T> & Record<string, unknown>> {
+export function validate<T extends Schemas>(
+  s: T,
+): RequestHandler<Parsed<T, 'params'> & Record<string, string>, unknown, Parsed<T, 'body'>, Request['query'], ValidLocals<T> & Record<string, unknown>> {
   return (req, res, next) => {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = s[part];
@@ -66,7 +72,12 @@ export function validationProblem(e: z.ZodError) {
   return problem('VALIDATION_FAILED', undefined, {
     errors: e.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })),
     // channels.md §3: `fields: {path: message}`, what a form needs to put each message under its field.
-    fields: Object.fromEntries(e.issues.slice(0, 20).reverse().map((i) => [i.path.join('.') || '_', i.message])),
+    fields: Object.fromEntries(
+      e.issues
+        .slice(0, 20)
+        .reverse()
+        .map((i) => [i.path.join('.') || '_', i.message]),
+    ),
   });
 }
 
@@ -88,7 +99,10 @@ export function errorHandler(log: Logger) {
     if (p.status >= 500) (req.ctx?.log ?? log).error({ err: errSummary(err), code: p.code }, 'request failed');
     // RFC 9110 §10.2.3: a 429 says when to come back (channels.md §3); the limiter's own figure when it gave one.
     if (p.code === 'RATE_LIMITED') res.set('Retry-After', String(typeof p.extensions.retryAfter === 'number' ? p.extensions.retryAfter : 60));
-    res.status(p.status).type('application/problem+json').json(problemBody(p, req.ctx?.lang ?? langOf(req), req.ctx?.requestId));
+    res
+      .status(p.status)
+      .type('application/problem+json')
+      .json(problemBody(p, req.ctx?.lang ?? langOf(req), req.ctx?.requestId));
   };
 }
 
@@ -108,7 +122,8 @@ function toProblem(err: unknown): Problem {
 }
 
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-const DOWN_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable|not queryable|Connection is closed|MaxRetriesPerRequest/i;
+const DOWN_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable|not queryable|Connection is closed|MaxRetriesPerRequest/i;
 
 /**
  * The database or Redis went away under this request. Drizzle wraps a driver error in its own

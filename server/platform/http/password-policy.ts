@@ -7,9 +7,29 @@
 export type PasswordProblem = 'too_short' | 'too_long' | 'too_few_classes' | 'contains_username' | 'repetitive' | 'common';
 
 const COMMON = new Set([
-  'password', 'password1', 'password123', '123456789012', 'qwertyuiop12', 'admin1234567', 'iloveyou1234', 'welcome12345',
-  'p@ssw0rd', 'p@ssw0rd123!', 'passw0rd1234', 'abc123456789', 'woaini123456', 'a1234567890!', 'qwer1234!@#$', 'zxcvbnm12345',
-  '1qaz2wsx3edc', '1qaz@wsx3edc', 'aa123456789!', 'admin@123456', 'admin@12345!', 'rexian123456', 'root12345678',
+  'password',
+  'password1',
+  'password123',
+  '123456789012',
+  'qwertyuiop12',
+  'admin1234567',
+  'iloveyou1234',
+  'welcome12345',
+  'p@ssw0rd',
+  'p@ssw0rd123!',
+  'passw0rd1234',
+  'abc123456789',
+  'woaini123456',
+  'a1234567890!',
+  'qwer1234!@#$',
+  'zxcvbnm12345',
+  '1qaz2wsx3edc',
+  '1qaz@wsx3edc',
+  'aa123456789!',
+  'admin@123456',
+  'admin@12345!',
+  'rexian123456',
+  'root12345678',
 ]);
 
 export function checkPassword(password: string, ctx: { username?: string } = {}): { ok: boolean; problems: PasswordProblem[] } {

@@ -8,7 +8,10 @@ import { reportFailure } from '../background';
  */
 export class RateLimiter {
   private local = new Map<string, { n: number; until: number }>();
-  constructor(private redis: Redis | null, private prefix: string) {}
+  constructor(
+    private redis: Redis | null,
+    private prefix: string,
+  ) {}
 
   /** true when the call is within the limit. */
   async hit(key: string, limit: number, windowSeconds: number): Promise<boolean> {

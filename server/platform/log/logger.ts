@@ -7,9 +7,22 @@ import { errorForLog } from './safe-error';
  * ids, never rows; these paths catch the places a phone or ID number could still slip in.
  */
 export const REDACT_PATHS = [
-  'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
-  '*.phone', '*.callerPhone', '*.idNumber', '*.name', '*.callerName', '*.address', '*.password', '*.code',
-  '*.*.phone', '*.*.idNumber', '*.*.name', '*.*.address',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.phone',
+  '*.callerPhone',
+  '*.idNumber',
+  '*.name',
+  '*.callerName',
+  '*.address',
+  '*.password',
+  '*.code',
+  '*.*.phone',
+  '*.*.idNumber',
+  '*.*.name',
+  '*.*.address',
 ];
 
 export const logger = pino({

@@ -5,8 +5,18 @@
  * "…"". Those are citizens' data, so a database error is logged by its codes only (SQLSTATE,
  * constraint, table, column) — enough to find the bug, nothing of the person.
  */
-type ErrLike = { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; constraint?: unknown; table?: unknown;
-  column?: unknown; severity?: unknown; routine?: unknown; cause?: unknown };
+type ErrLike = {
+  name?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+  constraint?: unknown;
+  table?: unknown;
+  column?: unknown;
+  severity?: unknown;
+  routine?: unknown;
+  cause?: unknown;
+};
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 // Phone, ID and other long digit runs, for the messages that are not database errors.
@@ -15,8 +25,11 @@ const LONG_DIGITS = /\d[\d\s-]{5,}\d/g;
 function databaseError(err: unknown): ErrLike | null {
   let e = err as ErrLike | undefined;
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++, e = e.cause as ErrLike | undefined) {
-    if ((typeof e.code === 'string' && SQLSTATE.test(e.code) && (e.severity !== undefined || e.routine !== undefined))
-      || e.name === 'DrizzleQueryError' || e.name === 'DatabaseError') {
+    if (
+      (typeof e.code === 'string' && SQLSTATE.test(e.code) && (e.severity !== undefined || e.routine !== undefined)) ||
+      e.name === 'DrizzleQueryError' ||
+      e.name === 'DatabaseError'
+    ) {
       // The driver's error (with the SQLSTATE) is the cause of Drizzle's wrapper.
       const inner = (e.cause as ErrLike | undefined) ?? e;
       return typeof inner.code === 'string' ? inner : e;
@@ -36,6 +49,10 @@ export function errorForLog(err: unknown): Record<string, unknown> {
   const message = typeof e?.message === 'string' ? e.message.replace(LONG_DIGITS, '[digits]') : undefined;
   // The stack's first line repeats the message: only the frames.
   const frames = typeof e?.stack === 'string' ? e.stack.split('\n').slice(1, 6).join('\n') : undefined;
-  return { name: typeof e?.name === 'string' ? e.name : typeof err, ...(message ? { message } : {}), ...(frames ? { stack: frames } : {}),
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+  return {
+    name: typeof e?.name === 'string' ? e.name : typeof err,
+    ...(message ? { message } : {}),
+    ...(frames ? { stack: frames } : {}),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
 }

@@ -78,8 +78,12 @@ export class OutboxRelay {
     } catch (err) {
       // The claim rolled back; count the failure now (not inside it: those rows were locked by it).
       if (claimed.length) {
-        await this.db.execute(sql`update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 300)}
-          where id in (${idList(claimed)}) and sent_at is null`).catch(failureTo(this.log, 'outbox-relay', { step: 'count attempt', rows: claimed.length }));
+        await this.db
+          .execute(
+            sql`update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 300)}
+          where id in (${idList(claimed)}) and sent_at is null`,
+          )
+          .catch(failureTo(this.log, 'outbox-relay', { step: 'count attempt', rows: claimed.length }));
       }
       throw err;
     }
@@ -98,4 +102,8 @@ export class OutboxRelay {
   }
 }
 
-const idList = (ids: number[]) => sql.join(ids.map((i) => sql`${i}`), sql`, `);
+const idList = (ids: number[]) =>
+  sql.join(
+    ids.map((i) => sql`${i}`),
+    sql`, `,
+  );

@@ -15,22 +15,31 @@ import { errorForLog } from '../log/safe-error';
  * (no retry can fix it), logged with the outbox id and counted.
  */
 export function runEventsWorker(rt: Runtime, redisUrl: string, registry: HandlerRegistry) {
-  const worker = new Worker(EVENTS_QUEUE, async (job: Job) => {
-    const parsed = parseOutboxMessage(job.name, job.data);
-    if (!parsed.ok) {
-      invalidOutboxPayloads.inc({ topic: job.name });
-      rt.log.error({ outboxId: job.data?.outboxId ?? null, jobId: job.id, topic: job.name, err: parsed.error }, 'outbox payload does not match the event catalogue');
-      throw new UnrecoverableError(`outbox ${job.data?.outboxId ?? job.id}: ${parsed.error}`);
-    }
-    // An administrative change has no handlers yet: its job is the notice that it happened.
-    if (parsed.kind === 'admin') return;
-    const attempts = { attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 };
-    const results = await Promise.allSettled(registry.handlersFor(parsed.message.topic).map((h) => h.fn(parsed.message, attempts)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }, {
-    connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 8,
-  });
+  const worker = new Worker(
+    EVENTS_QUEUE,
+    async (job: Job) => {
+      const parsed = parseOutboxMessage(job.name, job.data);
+      if (!parsed.ok) {
+        invalidOutboxPayloads.inc({ topic: job.name });
+        rt.log.error(
+          { outboxId: job.data?.outboxId ?? null, jobId: job.id, topic: job.name, err: parsed.error },
+          'outbox payload does not match the event catalogue',
+        );
+        throw new UnrecoverableError(`outbox ${job.data?.outboxId ?? job.id}: ${parsed.error}`);
+      }
+      // An administrative change has no handlers yet: its job is the notice that it happened.
+      if (parsed.kind === 'admin') return;
+      const attempts = { attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 };
+      const results = await Promise.allSettled(registry.handlersFor(parsed.message.topic).map((h) => h.fn(parsed.message, attempts)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    {
+      connection: workerConnection(redisUrl),
+      prefix: rt.options.queuePrefix,
+      concurrency: 8,
+    },
+  );
   worker.on('error', (err) => reportFailure(rt.log, 'events-worker', err));
   worker.on('failed', (job, err) => {
     const final = err instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));

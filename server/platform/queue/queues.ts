@@ -6,8 +6,13 @@ import { failureTo } from '../background';
 export function producerConnection(url: string): ConnectionOptions {
   const u = new URL(url);
   return {
-    host: u.hostname, port: Number(u.port || 6379), password: u.password || undefined, db: Number(u.pathname.slice(1) || 0),
-    enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000,
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    password: u.password || undefined,
+    db: Number(u.pathname.slice(1) || 0),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
   };
 }
@@ -16,8 +21,12 @@ export function producerConnection(url: string): ConnectionOptions {
 export function workerConnection(url: string): ConnectionOptions {
   const u = new URL(url);
   return {
-    host: u.hostname, port: Number(u.port || 6379), password: u.password || undefined, db: Number(u.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    password: u.password || undefined,
+    db: Number(u.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
   };
 }
 
@@ -26,7 +35,8 @@ export const SLA_QUEUE = 'sla';
 
 export function createQueue(name: string, url: string, prefix: string) {
   const q = new Queue(name, {
-    connection: producerConnection(url), prefix,
+    connection: producerConnection(url),
+    prefix,
     defaultJobOptions: { removeOnComplete: { count: 5000 }, removeOnFail: { count: 5000 }, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   });
   // Connection errors also surface on add(), where the outbox keeps the row; here they are counted and logged.

@@ -57,6 +57,8 @@ export function redisEmitterSink(redisUrl: string, prefix: string, log: Logger) 
         reportFailure(log, 'realtime-emitter', err, { rows: rows.length });
       }
     },
-    close: async () => { redis.disconnect(); },
+    close: async () => {
+      redis.disconnect();
+    },
   };
 }

@@ -30,10 +30,11 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
   // Redis goes away rejected unhandled and Node ended the whole process (found by the fault suite).
   // An invalidation is best-effort (the console refetches), so a failed publish is dropped, logged and counted.
   const rawPublish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => rawPublish(...args).catch((err) => {
-    reportFailure(deps.log, 'realtime-publish', err);
-    return 0;
-  });
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) =>
+    rawPublish(...args).catch((err) => {
+      reportFailure(deps.log, 'realtime-publish', err);
+      return 0;
+    });
   io.adapter(createAdapter(pub, sub, { key: `${deps.prefix}:socket.io` }));
   const presenceKey = presenceKeyOf(deps.prefix);
   const viewers = new Map<string, Map<string, { id: string; displayName: string }>>();
@@ -85,8 +86,10 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
           socket.disconnect(true);
           return;
         }
-        visible = await ticketVisibleTo({ db: deps.db, actor: { kind: 'staff', id: current.id, role: current.role, unitId: current.unitId,
-          displayName: current.displayName } }, id);
+        visible = await ticketVisibleTo(
+          { db: deps.db, actor: { kind: 'staff', id: current.id, role: current.role, unitId: current.unitId, displayName: current.displayName } },
+          id,
+        );
       } catch (err) {
         deps.log.warn({ err: { code: (err as { code?: string }).code }, ticketId: id }, 'realtime watch: visibility check failed');
         return reply({ ok: false, code: 'SERVICE_UNAVAILABLE' });

@@ -53,23 +53,37 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
       case 'verify': {
         const policy = await getPolicy(tx);
         const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays, ctx.svc.refs);
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string, data: { dueAt: dueAt.toISOString() },
-          patch: { verifyNote: input.note as string, dueAt } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.note as string,
+          data: { dueAt: dueAt.toISOString() },
+          patch: { verifyNote: input.note as string, dueAt },
+        });
         break;
       }
       case 'dismiss':
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string,
-          patch: { outcome: 'not_substantiated', outcomeNote: input.note as string, closedAt: at } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.note as string,
+          patch: { outcome: 'not_substantiated', outcomeNote: input.note as string, closedAt: at },
+        });
         break;
       case 'report': {
         const late = !!rect.dueAt && at > rect.dueAt;
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.text as string, data: { late },
-          patch: { reportText: input.text as string, reportedAt: at, ...(late ? { overdue: true } : {}) } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.text as string,
+          data: { late },
+          patch: { reportText: input.text as string, reportedAt: at, ...(late ? { overdue: true } : {}) },
+        });
         break;
       }
       case 'contest':
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.reason as string,
-          patch: { contestReason: input.reason as string, statusBeforeContest: rect.status } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.reason as string,
+          patch: { contestReason: input.reason as string, statusBeforeContest: rect.status },
+        });
         break;
       case 'reject-contest': {
         const dueAt = rect.dueAt ?? (await rectificationDueAt(tx, at, (await getPolicy(tx)).rectificationWorkingDays, ctx.svc.refs));
@@ -78,15 +92,22 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
       }
       case 'uphold-contest':
         await excludeRating(tx, ctx, rect, input.note as string);
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string,
-          patch: { outcome: 'excluded', outcomeNote: input.note as string, closedAt: at } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.note as string,
+          patch: { outcome: 'excluded', outcomeNote: input.note as string, closedAt: at },
+        });
         break;
       case 'confirm': {
         const ok = input.citizenSatisfied as boolean;
         const note = (input.note as string) ?? null;
         if (ok) {
-          await recordRectificationEvent(tx, ctx, rect, { ...base, reason: note, data: { citizenSatisfied: true },
-            patch: { outcome: 'rectified', outcomeNote: note, closedAt: at } });
+          await recordRectificationEvent(tx, ctx, rect, {
+            ...base,
+            reason: note,
+            data: { citizenSatisfied: true },
+            patch: { outcome: 'rectified', outcomeNote: note, closedAt: at },
+          });
           break;
         }
         // Still unsatisfied: another round for the unit, or after the last one the supervisors (domain.md §4).
@@ -94,18 +115,31 @@ export async function actOnRectification(ctx: Ctx, id: string, action: Rectifica
         if (rect.round < policy.rectificationRounds) {
           const dueAt = await rectificationDueAt(tx, at, policy.rectificationWorkingDays, ctx.svc.refs);
           const round = rect.round + 1;
-          await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.next_round', from: rect.status, to: 'rectifying', reason: note,
+          await recordRectificationEvent(tx, ctx, rect, {
+            type: 'rectification.next_round',
+            from: rect.status,
+            to: 'rectifying',
+            reason: note,
             data: { round, dueAt: dueAt.toISOString() },
-            patch: { round, dueAt, overdue: false, reportText: null, reportedAt: null } });
+            patch: { round, dueAt, overdue: false, reportText: null, reportedAt: null },
+          });
         } else {
-          await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.escalated', from: rect.status, to: 'escalated', reason: note,
-            data: { round: rect.round } });
+          await recordRectificationEvent(tx, ctx, rect, {
+            type: 'rectification.escalated',
+            from: rect.status,
+            to: 'escalated',
+            reason: note,
+            data: { round: rect.round },
+          });
         }
         break;
       }
       case 'resolve-escalation':
-        await recordRectificationEvent(tx, ctx, rect, { ...base, reason: input.note as string,
-          patch: { outcome: 'citizen_unsatisfied', outcomeNote: input.note as string, closedAt: at } });
+        await recordRectificationEvent(tx, ctx, rect, {
+          ...base,
+          reason: input.note as string,
+          patch: { outcome: 'citizen_unsatisfied', outcomeNote: input.note as string, closedAt: at },
+        });
         break;
     }
   });
@@ -117,7 +151,10 @@ async function excludeRating(tx: Tx, ctx: Ctx, rect: RectRow, note: string) {
   const day = new Date(r.createdAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   await tx.execute(sql`select id from tickets where id = ${rect.ticketId} for update`);
   await recordEvent(tx, ctx, rect.ticketId, {
-    type: 'rating.excluded', unitId: r.unitId, reason: note, notifyUnitIds: r.unitId ? [r.unitId] : [],
+    type: 'rating.excluded',
+    unitId: r.unitId,
+    reason: note,
+    notifyUnitIds: r.unitId ? [r.unitId] : [],
     data: { ratingId: r.id, score: r.score, rollupDay: day },
   });
 }
@@ -128,9 +165,12 @@ async function excludeRating(tx: Tx, ctx: Ctx, rect: RectRow, note: string) {
  */
 export async function markOverdueRectifications(ctx: Ctx): Promise<number> {
   const n = await inTransaction(ctx, async (tx) => {
-    const due = await tx.select().from(rectifications)
+    const due = await tx
+      .select()
+      .from(rectifications)
       .where(and(eq(rectifications.status, 'rectifying'), eq(rectifications.overdue, false), lt(rectifications.dueAt, ctx.now())))
-      .for('update', { skipLocked: true }).limit(500);
+      .for('update', { skipLocked: true })
+      .limit(500);
     for (const rect of due) {
       await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.overdue', data: { dueAt: rect.dueAt?.toISOString() }, patch: { overdue: true } });
     }

@@ -27,16 +27,26 @@ const Comment = z.string().trim().max(500).optional();
  * by the callback link's token.
  */
 export const PublicRatingInput = z.union([
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), trackToken: z.string().max(64), score: Score,
-    result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
-  z.strictObject({ number: z.string().regex(/^\d{13}$/), phone: z.string().trim().max(20), code: z.string().regex(/^\d{6}$/),
-    score: Score, result: z.enum(CALLBACK_RESULTS).optional(), comment: Comment }),
-  z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score,
-    result: z.enum(CALLBACK_RESULTS), comment: Comment }),
+  z.strictObject({
+    number: z.string().regex(/^\d{13}$/),
+    trackToken: z.string().max(64),
+    score: Score,
+    result: z.enum(CALLBACK_RESULTS).optional(),
+    comment: Comment,
+  }),
+  z.strictObject({
+    number: z.string().regex(/^\d{13}$/),
+    phone: z.string().trim().max(20),
+    code: z.string().regex(/^\d{6}$/),
+    score: Score,
+    result: z.enum(CALLBACK_RESULTS).optional(),
+    comment: Comment,
+  }),
+  z.strictObject({ callbackId: z.uuid(), token: z.string().regex(/^[0-9a-f]{32}$/), score: Score, result: z.enum(CALLBACK_RESULTS), comment: Comment }),
 ]);
 /** The public API /api/v1 proves the phone with its smsToken before it gets here (server/citizen/public-api.ts). */
-export type PublicRatingInput = z.infer<typeof PublicRatingInput>
-  | { number: string; verifiedPhone: string; score: number; result?: (typeof CALLBACK_RESULTS)[number]; comment?: string };
+export type PublicRatingInput =
+  z.infer<typeof PublicRatingInput> | { number: string; verifiedPhone: string; score: number; result?: (typeof CALLBACK_RESULTS)[number]; comment?: string };
 
 export interface PublicRatingOutcome {
   rating: RatingRow;
@@ -72,8 +82,12 @@ export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput): Promis
       if (verifiedPhoneHashes) {
         // Only the ticket's own citizen rates it, as in tracking: a phone proven on the record (SMS code,
         // the CTI's caller number), not one merely typed in elsewhere; same answer as an unknown number.
-        const owns = t.citizenId && (await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
-          and kind = 'phone' and value_hash in ${sqlList(verifiedPhoneHashes)} and verified_at is not null`)).rows.length > 0;
+        const owns =
+          t.citizenId &&
+          (
+            await tx.execute(sql`select 1 from citizen_contacts where citizen_id = ${t.citizenId}
+          and kind = 'phone' and value_hash in ${sqlList(verifiedPhoneHashes)} and verified_at is not null`)
+          ).rows.length > 0;
         if (!owns) throw problem('TICKET_NOT_FOUND');
       }
       ticketId = t.id;
@@ -81,7 +95,9 @@ export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput): Promis
     const ticket = await lockTicket(tx, ticketId);
     ctx.actor = { kind: 'citizen', citizenId: ticket.citizenId };
     if (!callbackId && b.result) {
-      const [pending] = await tx.select({ id: callbacks.id }).from(callbacks)
+      const [pending] = await tx
+        .select({ id: callbacks.id })
+        .from(callbacks)
         .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending')));
       callbackId = pending?.id ?? null;
     }
@@ -89,7 +105,10 @@ export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput): Promis
       const [cb] = await tx.select({ status: callbacks.status }).from(callbacks).where(eq(callbacks.id, callbackId));
       if (cb.status === 'pending') {
         await recordCallbackTx(tx, ctx, callbackId, { reached: true, result: b.result, score: b.score, note: b.comment }, 'sms');
-        const [r] = await tx.select().from(ratings).where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
+        const [r] = await tx
+          .select()
+          .from(ratings)
+          .where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
         return { rating: r, duplicate: false, callbackPending: await callbackPending(tx, ticket.id, ticket.currentRound) };
       }
     }
@@ -98,4 +117,3 @@ export async function submitPublicRating(ctx: Ctx, b: PublicRatingInput): Promis
   });
   return out;
 }
-

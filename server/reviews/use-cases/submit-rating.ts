@@ -41,7 +41,10 @@ export type RatingRow = typeof ratings.$inferSelect;
 export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: RatingInput): Promise<{ rating: RatingRow; duplicate: boolean }> {
   const subject = input.subject ?? ticket;
   if (!RATEABLE.includes(subject.status)) throw problem('TICKET_NOT_CLOSED', `ticket is ${subject.status}`);
-  const [existing] = await tx.select().from(ratings).where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
+  const [existing] = await tx
+    .select()
+    .from(ratings)
+    .where(and(eq(ratings.ticketId, ticket.id), eq(ratings.round, ticket.currentRound)));
   if (existing) {
     if (existing.score === input.score) return { rating: existing, duplicate: true };
     throw problem('RATING_ALREADY_SUBMITTED', undefined, { ratingId: existing.id, score: existing.score });
@@ -54,28 +57,58 @@ export async function createRating(tx: Tx, ctx: Ctx, ticket: TicketRow, input: R
   const w = who.rows[0];
   const at = ctx.now();
   const bad = input.score <= 2;
-  const [rating] = await tx.insert(ratings).values({
-    ticketId: ticket.id, round: ticket.currentRound, citizenId: ticket.citizenId, unitId: w.unitId, handlerId: w.handlerId,
-    score: input.score, bad, realName: w.named && !!ticket.citizenId, source: input.source, callbackId: input.callbackId ?? null,
-    comment: input.comment ?? null, createdAt: at,
-  }).returning();
+  const [rating] = await tx
+    .insert(ratings)
+    .values({
+      ticketId: ticket.id,
+      round: ticket.currentRound,
+      citizenId: ticket.citizenId,
+      unitId: w.unitId,
+      handlerId: w.handlerId,
+      score: input.score,
+      bad,
+      realName: w.named && !!ticket.citizenId,
+      source: input.source,
+      callbackId: input.callbackId ?? null,
+      comment: input.comment ?? null,
+      createdAt: at,
+    })
+    .returning();
   await recordEvent(tx, ctx, ticket.id, {
-    type: 'rating.submitted', unitId: w.unitId, notifyUnitIds: w.unitId ? [w.unitId] : [],
+    type: 'rating.submitted',
+    unitId: w.unitId,
+    notifyUnitIds: w.unitId ? [w.unitId] : [],
     data: { ratingId: rating.id, score: rating.score, source: rating.source, bad },
   });
   if (bad) {
-    const [rect] = await tx.insert(rectifications).values({
-      ratingId: rating.id, ticketId: ticket.id, unitId: w.unitId, status: 'verifying', createdAt: at, updatedAt: at,
-    }).returning();
+    const [rect] = await tx
+      .insert(rectifications)
+      .values({
+        ratingId: rating.id,
+        ticketId: ticket.id,
+        unitId: w.unitId,
+        status: 'verifying',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning();
     await recordRectificationEvent(tx, ctx, rect, { type: 'rectification.opened', to: 'verifying', data: { ratingId: rating.id, score: rating.score } });
     // One task per ticket and round (callbacks_ticket_round_uq): a task already there (a sampled
     // one not yet made, or the callback this rating came from) is the call; none is added.
     if (rating.realName && input.source !== 'callback') {
       const policy = await getPolicy(tx);
-      await createCallbackTask(tx, {
-        ticketId: ticket.id, round: ticket.currentRound, unitId: w.unitId, reason: 'bad_review',
-        dueAt: new Date(at.getTime() + policy.badReviewCallbackDueHours * 3600_000),
-      }, policy, at);
+      await createCallbackTask(
+        tx,
+        {
+          ticketId: ticket.id,
+          round: ticket.currentRound,
+          unitId: w.unitId,
+          reason: 'bad_review',
+          dueAt: new Date(at.getTime() + policy.badReviewCallbackDueHours * 3600_000),
+        },
+        policy,
+        at,
+      );
     }
   }
   return { rating, duplicate: false };

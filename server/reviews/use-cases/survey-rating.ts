@@ -45,32 +45,46 @@ export async function rateFromSurvey(ctx: Ctx, i: SurveyInput): Promise<SurveyOu
 
 async function rateFromSurveyTx(tx: Tx, ctx: Ctx, i: SurveyInput): Promise<SurveyOutcome> {
   // The claim row is the idempotency record and, after the work below, the record of what happened.
-  const [claim] = await tx.insert(channelEvents).values({
-    channel: i.channel, channelAccount: 'rating', type: 'rating.survey', externalId: i.eventId,
-    data: { score: i.score, callId: i.callId ?? null, callbackTaskId: i.callbackTaskId ?? null }, at: new Date(i.at),
-  }).onConflictDoNothing().returning({ id: channelEvents.id });
+  const [claim] = await tx
+    .insert(channelEvents)
+    .values({
+      channel: i.channel,
+      channelAccount: 'rating',
+      type: 'rating.survey',
+      externalId: i.eventId,
+      data: { score: i.score, callId: i.callId ?? null, callbackTaskId: i.callbackTaskId ?? null },
+      at: new Date(i.at),
+    })
+    .onConflictDoNothing()
+    .returning({ id: channelEvents.id });
   if (!claim) return { duplicate: true, tickets: [] };
 
-  const cb = i.callbackTaskId && UUID.test(i.callbackTaskId)
-    ? (await tx.select().from(callbacks).where(eq(callbacks.id, i.callbackTaskId)).for('update'))[0]
-    : undefined;
+  const cb =
+    i.callbackTaskId && UUID.test(i.callbackTaskId)
+      ? (await tx.select().from(callbacks).where(eq(callbacks.id, i.callbackTaskId)).for('update'))[0]
+      : undefined;
   let ticketIds: string[];
   if (cb) ticketIds = [cb.ticketId];
   else if (i.callId) {
     const base = `call-${i.callId}`;
     const like = base.replace(/[\\%_]/g, (c) => `\\${c}`) + '#%';
-    ticketIds = (await tx.execute<{ id: string }>(sql`select id from tickets where channel = 'phone'
-      and (external_id = ${base} or external_id like ${like}) order by created_at, id`)).rows.map((r) => r.id);
+    ticketIds = (
+      await tx.execute<{ id: string }>(sql`select id from tickets where channel = 'phone'
+      and (external_id = ${base} or external_id like ${like}) order by created_at, id`)
+    ).rows.map((r) => r.id);
   } else ticketIds = [];
 
   const results: SurveyTicketResult[] = [];
   for (const ticketId of ticketIds) results.push(await rateOne(tx, ctx, await lockTicket(tx, ticketId), i, cb));
   const reason = ticketIds.length ? undefined : ('NO_TICKET' as const);
-  await tx.update(channelEvents).set({
-    type: results.some((r) => r.outcome === 'rated') ? 'rating.survey.rated' : 'rating.survey.ignored',
-    ticketId: ticketIds[0] ?? null,
-    data: { score: i.score, callId: i.callId ?? null, callbackTaskId: i.callbackTaskId ?? null, reason: reason ?? null, tickets: results },
-  }).where(eq(channelEvents.id, claim.id));
+  await tx
+    .update(channelEvents)
+    .set({
+      type: results.some((r) => r.outcome === 'rated') ? 'rating.survey.rated' : 'rating.survey.ignored',
+      ticketId: ticketIds[0] ?? null,
+      data: { score: i.score, callId: i.callId ?? null, callbackTaskId: i.callbackTaskId ?? null, reason: reason ?? null, tickets: results },
+    })
+    .where(eq(channelEvents.id, claim.id));
   return { duplicate: false, reason, tickets: results };
 }
 
@@ -89,7 +103,9 @@ async function rateOne(tx: Tx, ctx: Ctx, ticket: TicketRow, i: SurveyInput, cb: 
     const attempts = cb.attempts + 1;
     await tx.update(callbacks).set({ status: 'done', attempts, score: i.score, channel: 'ivr', doneAt: ctx.now() }).where(eq(callbacks.id, cb.id));
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'callback.completed', unitId: cb.unitId, notifyUnitIds: cb.unitId ? [cb.unitId] : [],
+      type: 'callback.completed',
+      unitId: cb.unitId,
+      notifyUnitIds: cb.unitId ? [cb.unitId] : [],
       data: { callbackId: cb.id, reached: true, via: 'ivr', score: i.score, attempts },
     });
   }

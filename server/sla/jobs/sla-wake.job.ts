@@ -39,9 +39,13 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
   const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   let worker: Worker | null = null;
   if (opts.worker !== false) {
-    worker = new Worker(SLA_QUEUE, async (job: Job) => {
-      await fireDueTimers(ctx(), { dispatchId: SlaWake.parse(job.data).dispatchId });
-    }, { connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 4 });
+    worker = new Worker(
+      SLA_QUEUE,
+      async (job: Job) => {
+        await fireDueTimers(ctx(), { dispatchId: SlaWake.parse(job.data).dispatchId });
+      },
+      { connection: workerConnection(redisUrl), prefix: rt.options.queuePrefix, concurrency: 4 },
+    );
     worker.on('error', failureTo(rt.log, 'sla-worker'));
   }
   let sweeping = false;
@@ -61,7 +65,8 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
   const timer = setInterval(() => void sweep(), opts.sweepMs ?? 10_000);
   timer.unref();
   return {
-    queue, sweep,
+    queue,
+    sweep,
     close: async () => {
       clearInterval(timer);
       await worker?.close();

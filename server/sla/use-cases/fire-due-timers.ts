@@ -17,22 +17,33 @@ export const SWEEP_BATCH = 5000;
 export type TimerStage = 'first_response' | 'reminder' | 'overdue' | 'supervision';
 
 /** The event each stage records (the catalogue defines its data, rooms and counters). */
-const STAGE_EVENTS = { first_response: 'ticket.first_response_overdue', reminder: 'ticket.reminded', overdue: 'ticket.overdue', supervision: 'ticket.supervised' } as const satisfies
-  Record<TimerStage, TicketEventType>;
-const stageType = sql.raw(`case stage ${Object.entries(STAGE_EVENTS).map(([s, t]) => `when '${s}' then '${t}'`).join(' ')} end`);
+const STAGE_EVENTS = {
+  first_response: 'ticket.first_response_overdue',
+  reminder: 'ticket.reminded',
+  overdue: 'ticket.overdue',
+  supervision: 'ticket.supervised',
+} as const satisfies Record<TimerStage, TicketEventType>;
+const stageType = sql.raw(
+  `case stage ${Object.entries(STAGE_EVENTS)
+    .map(([s, t]) => `when '${s}' then '${t}'`)
+    .join(' ')} end`,
+);
 
 /**
  * The report counters these events move (reports/rollup.ts counts them once per dispatch, for the
  * dispatch's unit): one append per counted stage type, built from the catalogue.
  */
 const counted = Object.values(STAGE_EVENTS).flatMap((t) => (EVENTS[t].counters ?? []).map((c) => ({ type: t, counter: c })));
-const rollupCtes = (now: Date) => counted.map(({ type, counter }, i) => sql`, rd${sql.raw(String(i))} as (
+const rollupCtes = (now: Date) =>
+  counted.map(
+    ({ type, counter }, i) => sql`, rd${sql.raw(String(i))} as (
       insert into report_rollup_deltas (dim, key, day, ${sql.identifier(counter)})
       select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
       from numbered n join tickets t on t.id = n.ticket_id
       cross join lateral ${sql.raw(rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code', unit: 'n.unit_id::text' }))}
       where n.type = ${type}
-    )`);
+    )`,
+  );
 
 /**
  * The sweeper (domain.md §3: a deadline must fire even if the queue lost its timer). The
@@ -48,7 +59,10 @@ const rollupCtes = (now: Date) => counted.map(({ type, counter }, i) => sql`, rd
 export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId?: string } = {}) {
   const now = ctx.now();
   const limit = opts.limit ?? SWEEP_BATCH;
-  const open = sql.join(OPEN_DISPATCH_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const open = sql.join(
+    OPEN_DISPATCH_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const only = opts.dispatchId ? sql`and d.id = ${opts.dispatchId}` : sql``;
   const r = await ctx.db.execute<{ dispatchId: string; stage: TimerStage | null }>(sql`
     with due as (
@@ -110,12 +124,22 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
       where stage = 'supervision'
       on conflict (dispatch_id, kind) where source = 'system' do nothing
     ), au as (
-      ${auditInsertFrom(sql`numbered`, { at: sql`${now}`, actorId: sql`null`, actorRole: sql`'system'`, action: sql`type`,
-        entityType: sql`'ticket'`, entityId: sql`ticket_id::text`, requestId: sql`${ctx.requestId}`,
-        data: sql`jsonb_build_object('seq', seq, 'dispatchId', dispatch_id)` })}
+      ${auditInsertFrom(sql`numbered`, {
+        at: sql`${now}`,
+        actorId: sql`null`,
+        actorRole: sql`'system'`,
+        action: sql`type`,
+        entityType: sql`'ticket'`,
+        entityId: sql`ticket_id::text`,
+        requestId: sql`${ctx.requestId}`,
+        data: sql`jsonb_build_object('seq', seq, 'dispatchId', dispatch_id)`,
+      })}
     ) ${sql.join(rollupCtes(now), sql``)}, ob as (
-      ${outboxInsertFrom(sql`numbered`, sql`type`,
-        sql`jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)`)}
+      ${outboxInsertFrom(
+        sql`numbered`,
+        sql`type`,
+        sql`jsonb_build_object('ticketId', ticket_id, 'version', seq, 'cause', type, 'unitIds', jsonb_build_array(unit_id), 'unitId', unit_id)`,
+      )}
     )
     select dispatch_id as "dispatchId", stage from numbered
     union all select id as "dispatchId", null as stage from upd where not exists (select 1 from st where st.dispatch_id = upd.id)`);

@@ -35,12 +35,22 @@ export async function respondCase(ctx: Ctx, caseId: string, input: z.infer<typeo
     if (c.status !== 'open') throw problem('SUPERVISION_CASE_STATE_CONFLICT', `case is ${c.status}`);
     const at = ctx.now();
     const late = !!c.responseDueAt && at > c.responseDueAt;
-    const [row] = await tx.update(supervisionCases).set({
-      respondedAt: at, respondedBy: actorId(ctx.actor), responseText: input.text,
-      ...(c.kind === 'urge' ? { status: 'closed' as const, closedAt: at } : { status: 'responded' as const }),
-    }).where(eq(supervisionCases.id, c.id)).returning();
+    const [row] = await tx
+      .update(supervisionCases)
+      .set({
+        respondedAt: at,
+        respondedBy: actorId(ctx.actor),
+        responseText: input.text,
+        ...(c.kind === 'urge' ? { status: 'closed' as const, closedAt: at } : { status: 'responded' as const }),
+      })
+      .where(eq(supervisionCases.id, c.id))
+      .returning();
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'supervision.responded', reason: input.text, unitId: c.unitId, notifyUnitIds: [c.unitId], data: { caseId: c.id, kind: c.kind, late },
+      type: 'supervision.responded',
+      reason: input.text,
+      unitId: c.unitId,
+      notifyUnitIds: [c.unitId],
+      data: { caseId: c.id, kind: c.kind, late },
     });
     return presentCase(row, at);
   });
@@ -51,13 +61,28 @@ export async function closeCase(ctx: Ctx, caseId: string, input: z.infer<typeof 
     const { ticket, c } = await lockCase(tx, ctx, caseId);
     if (c.status === 'closed') throw problem('SUPERVISION_CASE_STATE_CONFLICT', 'case is closed');
     const at = ctx.now();
-    const [row] = await tx.update(supervisionCases).set({ status: 'closed', closedAt: at, closedBy: actorId(ctx.actor), closeNote: input.note ?? null })
-      .where(eq(supervisionCases.id, c.id)).returning();
-    const [{ open }] = (await tx.select({ open: sql<number>`count(*)::int` }).from(supervisionCases).where(and(
-      eq(supervisionCases.ticketId, ticket.id), eq(supervisionCases.kind, 'supervision'), inArray(supervisionCases.status, ['open', 'responded']),
-      ne(supervisionCases.id, c.id))));
+    const [row] = await tx
+      .update(supervisionCases)
+      .set({ status: 'closed', closedAt: at, closedBy: actorId(ctx.actor), closeNote: input.note ?? null })
+      .where(eq(supervisionCases.id, c.id))
+      .returning();
+    const [{ open }] = await tx
+      .select({ open: sql<number>`count(*)::int` })
+      .from(supervisionCases)
+      .where(
+        and(
+          eq(supervisionCases.ticketId, ticket.id),
+          eq(supervisionCases.kind, 'supervision'),
+          inArray(supervisionCases.status, ['open', 'responded']),
+          ne(supervisionCases.id, c.id),
+        ),
+      );
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'supervision.closed', reason: input.note ?? null, unitId: c.unitId, notifyUnitIds: [c.unitId], data: { caseId: c.id, kind: c.kind },
+      type: 'supervision.closed',
+      reason: input.note ?? null,
+      unitId: c.unitId,
+      notifyUnitIds: [c.unitId],
+      data: { caseId: c.id, kind: c.kind },
       patch: c.kind === 'supervision' && open === 0 ? { supervised: false } : {},
     });
     return presentCase(row, at);

@@ -27,11 +27,17 @@ export async function giveFeedback(ctx: Ctx, ticketId: string, input: z.infer<ty
     const first = !d.firstRespondedAt;
     const late = first && !!d.firstResponseDueAt && at > d.firstResponseDueAt;
     if (first) {
-      await tx.update(dispatches).set({ firstRespondedAt: at, nextWakeAt: nextWakeAt({ ...d, firstRespondedAt: at }), updatedAt: at })
+      await tx
+        .update(dispatches)
+        .set({ firstRespondedAt: at, nextWakeAt: nextWakeAt({ ...d, firstRespondedAt: at }), updatedAt: at })
         .where(eq(dispatches.id, d.id));
     }
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'dispatch.feedback_given', reason: input.text, unitId: d.unitId, notifyUnitIds: [d.unitId], data: { dispatchId: d.id, first, late },
+      type: 'dispatch.feedback_given',
+      reason: input.text,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
+      data: { dispatchId: d.id, first, late },
     });
     return { dispatchId: d.id, first, late };
   });

@@ -31,19 +31,41 @@ export const RAISE_ROLES = { urge: ['dispatcher', 'supervisor'], supervision: ['
 export async function raiseCase(ctx: Ctx, ticketId: string, kind: SupervisionKind, input: RaiseCaseInput) {
   return inTransaction(ctx, async (tx) => {
     const ticket = await lockTicket(tx, ticketId);
-    const [d] = await tx.select().from(dispatches).where(and(
-      eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound), inArray(dispatches.status, OPEN_DISPATCH_STATUSES),
-      input.unitId ? eq(dispatches.unitId, input.unitId) : eq(dispatches.role, 'lead'),
-    )).orderBy(asc(dispatches.dispatchedAt)).limit(1);
+    const [d] = await tx
+      .select()
+      .from(dispatches)
+      .where(
+        and(
+          eq(dispatches.ticketId, ticket.id),
+          eq(dispatches.round, ticket.currentRound),
+          inArray(dispatches.status, OPEN_DISPATCH_STATUSES),
+          input.unitId ? eq(dispatches.unitId, input.unitId) : eq(dispatches.role, 'lead'),
+        ),
+      )
+      .orderBy(asc(dispatches.dispatchedAt))
+      .limit(1);
     if (!d) throw problem('NO_OPEN_DISPATCH');
     const at = ctx.now();
     const responseDueAt = computeCaseResponseDueAt(await calendarOf(tx), d.policy as unknown as SlaPolicy, kind, at);
-    const [c] = await tx.insert(supervisionCases).values({
-      ticketId: ticket.id, dispatchId: d.id, unitId: d.unitId, kind, source: 'supervisor', raisedBy: actorId(ctx.actor),
-      reason: input.note, raisedAt: at, responseDueAt,
-    }).returning();
+    const [c] = await tx
+      .insert(supervisionCases)
+      .values({
+        ticketId: ticket.id,
+        dispatchId: d.id,
+        unitId: d.unitId,
+        kind,
+        source: 'supervisor',
+        raisedBy: actorId(ctx.actor),
+        reason: input.note,
+        raisedAt: at,
+        responseDueAt,
+      })
+      .returning();
     await recordEvent(tx, ctx, ticket.id, {
-      type: kind === 'urge' ? 'ticket.urged' : 'supervision.opened', reason: input.note, unitId: d.unitId, notifyUnitIds: [d.unitId],
+      type: kind === 'urge' ? 'ticket.urged' : 'supervision.opened',
+      reason: input.note,
+      unitId: d.unitId,
+      notifyUnitIds: [d.unitId],
       data: { caseId: c.id, dispatchId: d.id, unitId: d.unitId, responseDueAt },
       patch: kind === 'supervision' ? { supervised: true } : {},
     });

@@ -15,10 +15,20 @@ const Fields = {
   name: z.string().trim().min(1).max(60),
   subject: z.string().trim().max(200).nullable().default(null),
   body: z.string().trim().min(1).max(20_000),
-  variables: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/)).max(20).default([]),
+  variables: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/))
+    .max(20)
+    .default([]),
   active: z.boolean().default(true),
 };
-export const CreateTemplateInput = z.strictObject({ code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,40}$/), channel: z.enum(TEMPLATE_CHANNELS), ...Fields });
+export const CreateTemplateInput = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,40}$/),
+  channel: z.enum(TEMPLATE_CHANNELS),
+  ...Fields,
+});
 export const UpdateTemplateInput = z.strictObject(Fields);
 export type CreateTemplateInput = z.infer<typeof CreateTemplateInput>;
 export type UpdateTemplateInput = z.infer<typeof UpdateTemplateInput>;
@@ -32,7 +42,10 @@ export function checkTemplate(code: string, channel: TemplateChannel, t: UpdateT
   if (t.body.length > MAX_BODY[channel]) throw problem('TEMPLATE_TOO_LONG', `${t.body.length} > ${MAX_BODY[channel]}`, { max: MAX_BODY[channel] });
   if (channel === 'mail' && !t.subject) throw problem('TEMPLATE_SUBJECT_REQUIRED');
   const used: string[] = [];
-  for (const [field, text] of [['body', t.body], ['subject', t.subject ?? '']] as const) {
+  for (const [field, text] of [
+    ['body', t.body],
+    ['subject', t.subject ?? ''],
+  ] as const) {
     const r = placeholdersIn(text);
     if (!r.ok) throw problem('TEMPLATE_SYNTAX', `${field} at ${r.syntaxAt}`, { field, at: r.syntaxAt });
     used.push(...r.used);
@@ -50,16 +63,28 @@ export async function listTemplates(ctx: Ctx) {
   return rows.map((r) => ({ ...r, knownVariables: knownVariables(r.code, r.channel) }));
 }
 
-const templateView = (t: typeof messageTemplates.$inferSelect) =>
-  ({ code: t.code, channel: t.channel, name: t.name, subject: t.subject, body: t.body, variables: t.variables, active: t.active });
+const templateView = (t: typeof messageTemplates.$inferSelect) => ({
+  code: t.code,
+  channel: t.channel,
+  name: t.name,
+  subject: t.subject,
+  body: t.body,
+  variables: t.variables,
+  active: t.active,
+});
 
 export async function createTemplate(ctx: Ctx, input: CreateTemplateInput) {
   checkTemplate(input.code, input.channel, input);
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(messageTemplates).values(input).onConflictDoNothing().returning();
     if (!row) throw problem('TEMPLATE_EXISTS', `${input.code}/${input.channel}`);
-    await recordAdminChange(tx, ctx, { entity: 'message_template', id: row.id, action: 'created', after: templateView(row),
-      audit: { code: input.code, channel: input.channel } });
+    await recordAdminChange(tx, ctx, {
+      entity: 'message_template',
+      id: row.id,
+      action: 'created',
+      after: templateView(row),
+      audit: { code: input.code, channel: input.channel },
+    });
     return row;
   });
 }
@@ -69,9 +94,23 @@ export async function updateTemplate(ctx: Ctx, id: string, input: UpdateTemplate
     const [before] = await tx.select().from(messageTemplates).where(eq(messageTemplates.id, id)).for('update');
     if (!before) throw problem('NOT_FOUND');
     checkTemplate(before.code, before.channel, input);
-    const [row] = await tx.update(messageTemplates).set({ ...input, updatedAt: ctx.now() }).where(eq(messageTemplates.id, id)).returning();
-    await recordAdminChange(tx, ctx, { entity: 'message_template', id, action: 'updated', before: templateView(before), after: templateView(row),
-      audit: { code: before.code, channel: before.channel, before: { body: before.body, subject: before.subject, variables: before.variables, active: before.active } } });
+    const [row] = await tx
+      .update(messageTemplates)
+      .set({ ...input, updatedAt: ctx.now() })
+      .where(eq(messageTemplates.id, id))
+      .returning();
+    await recordAdminChange(tx, ctx, {
+      entity: 'message_template',
+      id,
+      action: 'updated',
+      before: templateView(before),
+      after: templateView(row),
+      audit: {
+        code: before.code,
+        channel: before.channel,
+        before: { body: before.body, subject: before.subject, variables: before.variables, active: before.active },
+      },
+    });
     return row;
   });
 }

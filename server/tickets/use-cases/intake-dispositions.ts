@@ -30,8 +30,14 @@ export async function answerDirectly(ctx: Ctx, ticketId: string, input: z.infer<
     if (!a) throw problem('ARTICLE_NOT_FOUND');
     articleTitle = a.title;
   }
-  await run(ctx, ticketId, 'answer-directly', { type: 'ticket.answered_directly',
-    data: { knowledgeArticleId: input.knowledgeArticleId ?? null, ...(articleTitle ? { articleTitle } : {}) } }, { answerText: input.answer }, null);
+  await run(
+    ctx,
+    ticketId,
+    'answer-directly',
+    { type: 'ticket.answered_directly', data: { knowledgeArticleId: input.knowledgeArticleId ?? null, ...(articleTitle ? { articleTitle } : {}) } },
+    { answerText: input.answer },
+    null,
+  );
 }
 
 export const CloseDirectInput = z.strictObject({ note: Note.optional() });
@@ -49,9 +55,17 @@ export const TransferEmergencyInput = z.strictObject({
 export async function transferEmergency(ctx: Ctx, ticketId: string, input: z.infer<typeof TransferEmergencyInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'transfer-emergency');
-    const linkage = await openEmergencyLinkage(tx, ctx, { ticketId: ticket.id, line: input.line, intakeAt: ticket.createdAt, targetCentre: input.targetCentre });
+    const linkage = await openEmergencyLinkage(tx, ctx, {
+      ticketId: ticket.id,
+      line: input.line,
+      intakeAt: ticket.createdAt,
+      targetCentre: input.targetCentre,
+    });
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.transferred_emergency', from: ticket.status, to: transition.to, reason: input.note ?? null,
+      type: 'ticket.transferred_emergency',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note ?? null,
       data: { line: input.line, linkageId: linkage.id, targetCentre: linkage.targetCentre, transferSeconds: linkage.transferSeconds },
       patch: { emergency: input.line, urgency: 'critical' },
     });
@@ -75,11 +89,16 @@ export async function mergeTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
       .where(and(eq(tickets.number, input.intoTicketNumber), inArray(tickets.status, OPEN_STATUSES), ne(tickets.id, ticket.id)));
     if (!target) throw problem('MERGE_TARGET_INVALID', input.intoTicketNumber);
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.merged', from: ticket.status, to: transition.to, reason: input.note ?? null,
-      data: { intoTicketId: target.id, intoTicketNumber: target.number }, patch: { mergedIntoId: target.id },
+      type: 'ticket.merged',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note ?? null,
+      data: { intoTicketId: target.id, intoTicketNumber: target.number },
+      patch: { mergedIntoId: target.id },
     });
     await recordEvent(tx, ctx, target.id, {
-      type: 'ticket.duplicate_attached', data: { ticketId: ticket.id, ticketNumber: ticket.number },
+      type: 'ticket.duplicate_attached',
+      data: { ticketId: ticket.id, ticketNumber: ticket.number },
     });
   });
 }
@@ -88,7 +107,10 @@ export const SubmitInput = z.strictObject({
   categoryCode: z.string().max(32).optional(),
   appealType: z.enum(APPEAL_TYPES).optional(),
   urgency: z.enum(URGENCIES).optional(),
-  regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+  regionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
 });
 /** The agent confirms (or corrects) the classification; a correction is kept as a training row. */
 export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<typeof SubmitInput>) {
@@ -106,19 +128,28 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
       if (suggested && top && suggested !== top) {
         correction = { suggested, confirmed: top, categoryCode };
         await tx.insert(classifierCorrections).values({
-          ticketId: ticket.id, modelVersion: ticket.classifierVersion, suggested, confirmed: top, categoryCode,
-          agentId: ctx.actor.kind === 'staff' ? ctx.actor.id : null, at: ctx.now(),
+          ticketId: ticket.id,
+          modelVersion: ticket.classifierVersion,
+          suggested,
+          confirmed: top,
+          categoryCode,
+          agentId: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
+          at: ctx.now(),
         });
       }
     }
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.submitted', from: ticket.status, to: transition.to,
+      type: 'ticket.submitted',
+      from: ticket.status,
+      to: transition.to,
       // The category and region in force from here on, so a report back-fill (reports/backfill.ts)
       // attributes this ticket's events as the live rollup did.
       data: { categoryCode: categoryCode ?? null, regionCode: input.regionCode ?? ticket.regionCode ?? null, correction },
       patch: {
-        categoryCode: categoryCode ?? null, categoryVersion,
-        appealType: input.appealType ?? ticket.appealType, urgency: input.urgency ?? ticket.urgency,
+        categoryCode: categoryCode ?? null,
+        categoryVersion,
+        appealType: input.appealType ?? ticket.appealType,
+        urgency: input.urgency ?? ticket.urgency,
         regionCode: input.regionCode ?? ticket.regionCode,
       },
     });
@@ -126,14 +157,20 @@ export async function submitTicket(ctx: Ctx, ticketId: string, input: z.infer<ty
 }
 
 async function firstLevelName(tx: Parameters<Parameters<Ctx['db']['transaction']>[0]>[0], version: number, code: string) {
-  const [top] = await tx.select({ name: categories.name }).from(categories)
+  const [top] = await tx
+    .select({ name: categories.name })
+    .from(categories)
     .where(and(eq(categories.version, version), eq(categories.code, code.slice(0, 2))));
   return top?.name ?? null;
 }
 
 async function run<T extends TicketEventType>(
-  ctx: Ctx, ticketId: string, action: Parameters<typeof guardAction>[3], event: EventInput<T>,
-  patch: Partial<typeof tickets.$inferInsert>, reason: string | null,
+  ctx: Ctx,
+  ticketId: string,
+  action: Parameters<typeof guardAction>[3],
+  event: EventInput<T>,
+  patch: Partial<typeof tickets.$inferInsert>,
+  reason: string | null,
 ) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, action);

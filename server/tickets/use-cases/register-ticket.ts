@@ -20,7 +20,10 @@ export const IntakeOverrides = z.strictObject({
   urgency: z.enum(URGENCIES).optional(),
   emergency: z.enum(EMERGENCY_LINES).nullable().optional(),
   categoryCode: z.string().max(32).optional(),
-  regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+  regionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
 });
 export type IntakeOverrides = z.infer<typeof IntakeOverrides>;
 
@@ -88,16 +91,37 @@ export async function registerTicket(
       const ticketId = inserted[0].id;
       const ticketNumber = inserted[0].number;
       // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
-      const files = appeal.attachments.map((a) => ({ kind: a.kind, mime: a.mime, size: a.size ?? null, storageKey: a.storageKey ?? a.remoteRef ?? null,
-        ...(a.name ? { name: a.name } : {}) }));
+      const files = appeal.attachments.map((a) => ({
+        kind: a.kind,
+        mime: a.mime,
+        size: a.size ?? null,
+        storageKey: a.storageKey ?? a.remoteRef ?? null,
+        ...(a.name ? { name: a.name } : {}),
+      }));
       if (inTx) await inTx(tx, ticketId);
       // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
-      const data = { channel: appeal.channel, attachments: appeal.attachments.length, suggested: suggestion?.category ?? null,
-        categoryCode: inserted[0].categoryCode, regionCode: inserted[0].regionCode, ...(files.length ? { files } : {}) };
+      const data = {
+        channel: appeal.channel,
+        attachments: appeal.attachments.length,
+        suggested: suggestion?.category ?? null,
+        categoryCode: inserted[0].categoryCode,
+        regionCode: inserted[0].regionCode,
+        ...(files.length ? { files } : {}),
+      };
       // 并单: the signature every node's desk compares new appeals with (same-matter.ts), written by the event's statement.
-      const seq = await recordEvent(tx, ctx, ticketId, { type: 'ticket.registered', to: 'received', data, at: now,
-        alsoInsert: sameMatterSignatureInsert(ticketId, appeal.content.text, now) });
-      return { ticketId, number: ticketNumber, duplicate: false, created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data } };
+      const seq = await recordEvent(tx, ctx, ticketId, {
+        type: 'ticket.registered',
+        to: 'received',
+        data,
+        at: now,
+        alsoInsert: sameMatterSignatureInsert(ticketId, appeal.content.text, now),
+      });
+      return {
+        ticketId,
+        number: ticketNumber,
+        duplicate: false,
+        created: { row: { ...inserted[0], version: seq, status: 'received' as const }, seq, at: now, data },
+      };
     });
   };
   const result = await attempt().catch((err) => {
@@ -141,9 +165,15 @@ function safeClassify(ctx: Ctx, title: string | null, content: string): Classifi
 
 /** The classifier speaks the spec's Chinese labels; tickets store the English names of the glossary. */
 const TYPE_NAMES: Record<string, AppealType> = {
-  咨询: 'consult', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 感谢: 'praise', 其他: 'other',
+  咨询: 'consult',
+  求助: 'help',
+  投诉: 'complaint',
+  举报: 'report',
+  建议: 'suggestion',
+  表扬: 'praise',
+  感谢: 'praise',
+  其他: 'other',
 };
 const URGENCY_NAMES: Record<string, Urgency> = { 一般: 'normal', 紧急: 'urgent', 特急: 'critical' };
-const asAppealType = (v: unknown): AppealType | undefined =>
-  APPEAL_TYPES.includes(v as AppealType) ? (v as AppealType) : TYPE_NAMES[v as string];
+const asAppealType = (v: unknown): AppealType | undefined => (APPEAL_TYPES.includes(v as AppealType) ? (v as AppealType) : TYPE_NAMES[v as string]);
 const asUrgency = (v: unknown): Urgency | undefined => (URGENCIES.includes(v as Urgency) ? (v as Urgency) : URGENCY_NAMES[v as string]);

@@ -25,13 +25,24 @@ export async function acceptReply(ctx: Ctx, ticketId: string, input: z.infer<typ
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'accept-reply');
     const at = ctx.now();
-    const closed = await tx.update(dispatches).set({ status: 'closed', nextWakeAt: null, updatedAt: at })
-      .where(and(eq(dispatches.ticketId, ticket.id), eq(dispatches.round, ticket.currentRound),
-        inArray(dispatches.status, ['dispatched', 'signed', 'in_progress', 'replied', 'extension_requested'])))
+    const closed = await tx
+      .update(dispatches)
+      .set({ status: 'closed', nextWakeAt: null, updatedAt: at })
+      .where(
+        and(
+          eq(dispatches.ticketId, ticket.id),
+          eq(dispatches.round, ticket.currentRound),
+          inArray(dispatches.status, ['dispatched', 'signed', 'in_progress', 'replied', 'extension_requested']),
+        ),
+      )
       .returning({ unitId: dispatches.unitId });
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.closed', from: ticket.status, to: transition.to, reason: input.note ?? null,
-      notifyUnitIds: closed.map((c) => c.unitId), patch: { closedAt: at },
+      type: 'ticket.closed',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note ?? null,
+      notifyUnitIds: closed.map((c) => c.unitId),
+      patch: { closedAt: at },
     });
   });
 }
@@ -47,8 +58,13 @@ export async function sendBackReply(ctx: Ctx, ticketId: string, input: z.infer<t
       await tx.update(dispatches).set({ status: 'in_progress', nextWakeAt: lead.replyDueAt, updatedAt: ctx.now() }).where(eq(dispatches.id, lead.id));
     }
     await recordEvent(tx, ctx, ticket.id, {
-      type: 'ticket.sent_back', from: ticket.status, to: transition.to, reason: input.note, unitId: lead?.unitId ?? null,
-      notifyUnitIds: lead ? [lead.unitId] : [], patch: { replyText: null, repliedAt: null },
+      type: 'ticket.sent_back',
+      from: ticket.status,
+      to: transition.to,
+      reason: input.note,
+      unitId: lead?.unitId ?? null,
+      notifyUnitIds: lead ? [lead.unitId] : [],
+      patch: { replyText: null, repliedAt: null },
     });
   });
 }
@@ -71,7 +87,10 @@ export async function reopenLockedTicket(tx: Tx, ctx: Ctx, ticket: TicketRow, in
   const transition = transitionFor('reopen')!;
   assertFrom(ticket, transition);
   await recordEvent(tx, ctx, ticket.id, {
-    type: 'ticket.reopened', from: ticket.status, to: transition.to, reason: input.reason,
+    type: 'ticket.reopened',
+    from: ticket.status,
+    to: transition.to,
+    reason: input.reason,
     data: { callbackId: input.callbackId ?? null, previousRound: ticket.currentRound },
     patch: { reopenCount: ticket.reopenCount + 1, closedAt: null },
   });
@@ -85,15 +104,27 @@ export async function reopenLockedTicket(tx: Tx, ctx: Ctx, ticket: TicketRow, in
  * event on its ticket's timeline. The new round's close creates its own task (reason `reopened`).
  */
 async function supersedeOpenCallbacks(tx: Tx, ctx: Ctx, ticket: TicketRow) {
-  const open = await tx.update(callbacks).set({ status: 'superseded', nextDialAt: null, doneAt: ctx.now() })
-    .where(and(eq(callbacks.status, 'pending'), or(
-      and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound)),
-      and(eq(callbacks.reason, 'merged'), inArray(callbacks.ticketId, tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.mergedIntoId, ticket.id)))),
-    )))
+  const open = await tx
+    .update(callbacks)
+    .set({ status: 'superseded', nextDialAt: null, doneAt: ctx.now() })
+    .where(
+      and(
+        eq(callbacks.status, 'pending'),
+        or(
+          and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound)),
+          and(
+            eq(callbacks.reason, 'merged'),
+            inArray(callbacks.ticketId, tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.mergedIntoId, ticket.id))),
+          ),
+        ),
+      ),
+    )
     .returning({ id: callbacks.id, ticketId: callbacks.ticketId, round: callbacks.round, reason: callbacks.reason, unitId: callbacks.unitId });
   for (const c of open) {
     await recordEvent(tx, ctx, c.ticketId, {
-      type: 'callback.superseded', unitId: c.unitId, data: { callbackId: c.id, round: c.round, reason: c.reason },
+      type: 'callback.superseded',
+      unitId: c.unitId,
+      data: { callbackId: c.id, round: c.round, reason: c.reason },
     });
   }
 }
@@ -106,9 +137,10 @@ export const ArchiveInput = z.strictObject({});
 export async function archiveTicket(ctx: Ctx, ticketId: string, _input: z.infer<typeof ArchiveInput>) {
   await inTransaction(ctx, async (tx) => {
     const { ticket, transition } = await guardAction(tx, ctx, ticketId, 'archive');
-    const [open] = await tx.select({ id: callbacks.id, dueAt: callbacks.dueAt }).from(callbacks)
-      .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending'),
-        gt(callbacks.dueAt, ctx.now())));
+    const [open] = await tx
+      .select({ id: callbacks.id, dueAt: callbacks.dueAt })
+      .from(callbacks)
+      .where(and(eq(callbacks.ticketId, ticket.id), eq(callbacks.round, ticket.currentRound), eq(callbacks.status, 'pending'), gt(callbacks.dueAt, ctx.now())));
     if (open) throw problem('CALLBACK_PENDING', undefined, { callbackId: open.id, dueAt: open.dueAt.toISOString() });
     await recordEvent(tx, ctx, ticket.id, { type: 'ticket.archived', from: ticket.status, to: transition.to });
   });

@@ -24,7 +24,14 @@ export default function AdminApp() {
   const { t } = useI18n();
   const here = useLocation().pathname.split('/')[2] ?? 'units';
   return (
-    <StaffShell title={t('admin.title')} extra={<Link to="/supervisor" data-testid="admin-to-wall">{t('admin.toWall')}</Link>}>
+    <StaffShell
+      title={t('admin.title')}
+      extra={
+        <Link to="/supervisor" data-testid="admin-to-wall">
+          {t('admin.toWall')}
+        </Link>
+      }
+    >
       <Layout style={{ background: 'transparent' }}>
         <Layout.Sider width={190} theme="light" style={{ background: 'transparent', marginRight: 16 }}>
           <nav aria-label={t('admin.title')}>
@@ -32,7 +39,14 @@ export default function AdminApp() {
               mode="inline"
               selectedKeys={[here]}
               data-testid="admin-nav"
-              items={ADMIN_SCREENS.map((s) => ({ key: s, label: <Link to={`/admin/${s}`} data-testid={`admin-nav-${s}`}>{t(`admin.nav.${s}`)}</Link> }))}
+              items={ADMIN_SCREENS.map((s) => ({
+                key: s,
+                label: (
+                  <Link to={`/admin/${s}`} data-testid={`admin-nav-${s}`}>
+                    {t(`admin.nav.${s}`)}
+                  </Link>
+                ),
+              }))}
             />
           </nav>
         </Layout.Sider>

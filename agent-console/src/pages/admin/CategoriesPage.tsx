@@ -48,12 +48,14 @@ export default function CategoriesPage() {
     }
   };
   const options = list.map((v) => ({ value: v.version, label: `v${v.version} · ${v.label}` }));
-  const rows = diff ? [
-    ...diff.added.map((n) => ({ key: `a${n.code}`, change: 'added', code: n.code, text: n.name })),
-    ...diff.removed.map((n) => ({ key: `r${n.code}`, change: 'removed', code: n.code, text: n.name })),
-    ...diff.renamed.map((n) => ({ key: `n${n.code}`, change: 'renamed', code: n.code, text: `${n.from} → ${n.to}` })),
-    ...diff.moved.map((n) => ({ key: `m${n.code}`, change: 'moved', code: n.code, text: `${n.name}：${n.fromParent ?? '—'} → ${n.toParent ?? '—'}` })),
-  ] : [];
+  const rows = diff
+    ? [
+        ...diff.added.map((n) => ({ key: `a${n.code}`, change: 'added', code: n.code, text: n.name })),
+        ...diff.removed.map((n) => ({ key: `r${n.code}`, change: 'removed', code: n.code, text: n.name })),
+        ...diff.renamed.map((n) => ({ key: `n${n.code}`, change: 'renamed', code: n.code, text: `${n.from} → ${n.to}` })),
+        ...diff.moved.map((n) => ({ key: `m${n.code}`, change: 'moved', code: n.code, text: `${n.name}：${n.fromParent ?? '—'} → ${n.toParent ?? '—'}` })),
+      ]
+    : [];
   const COLOURS: Record<string, string> = { added: 'green', removed: 'red', renamed: 'blue', moved: 'orange' };
 
   return (
@@ -61,24 +63,56 @@ export default function CategoriesPage() {
       <Card size="small" title={t('admin.cat.versions')} data-testid="admin-categories">
         <Problem error={versions.error} />
         <Table
-          size="small" rowKey="version" pagination={false} dataSource={list} loading={versions.loading}
+          size="small"
+          rowKey="version"
+          pagination={false}
+          dataSource={list}
+          loading={versions.loading}
           columns={[
-            { title: t('admin.cat.version'), dataIndex: 'version', render: (v: number) => <span data-testid={`cat-version-${v}`}>v{v}{v === list[0]?.version && <Tag color="green" style={{ marginLeft: 8 }}>{t('admin.cat.current')}</Tag>}</span> },
+            {
+              title: t('admin.cat.version'),
+              dataIndex: 'version',
+              render: (v: number) => (
+                <span data-testid={`cat-version-${v}`}>
+                  v{v}
+                  {v === list[0]?.version && (
+                    <Tag color="green" style={{ marginLeft: 8 }}>
+                      {t('admin.cat.current')}
+                    </Tag>
+                  )}
+                </span>
+              ),
+            },
             { title: t('admin.cat.label'), dataIndex: 'label' },
             { title: t('admin.cat.source'), dataIndex: 'source' },
             { title: t('admin.cat.nodes'), dataIndex: 'nodes', align: 'right' },
             { title: t('admin.cat.importedAt'), dataIndex: 'createdAt', render: (s: string) => new Date(s).toLocaleString() },
-            { title: '', key: 'actions', render: (_, v) => (
-              <Space size={4}>
-                <Button size="small" onClick={() => setShown(v.version)} type={shown === v.version ? 'primary' : 'default'}>{t('admin.cat.show')}</Button>
-                <Button size="small" href={catalogApi.exportUrl(v.version)} data-testid={`cat-export-${v.version}`}>{t('admin.cat.export')}</Button>
-              </Space>
-            ) },
+            {
+              title: '',
+              key: 'actions',
+              render: (_, v) => (
+                <Space size={4}>
+                  <Button size="small" onClick={() => setShown(v.version)} type={shown === v.version ? 'primary' : 'default'}>
+                    {t('admin.cat.show')}
+                  </Button>
+                  <Button size="small" href={catalogApi.exportUrl(v.version)} data-testid={`cat-export-${v.version}`}>
+                    {t('admin.cat.export')}
+                  </Button>
+                </Space>
+              ),
+            },
           ]}
         />
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('admin.cat.importHint')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+          {t('admin.cat.importHint')}
+        </Typography.Paragraph>
       </Card>
-      <CategoryImportCard onImported={(v) => { setImported(v); versions.reload(); }} />
+      <CategoryImportCard
+        onImported={(v) => {
+          setImported(v);
+          versions.reload();
+        }}
+      />
       <Row gutter={12}>
         <Col xs={24} lg={10}>
           <Card size="small" title={shown ? t('admin.cat.tree', { v: shown }) : ''} data-testid="cat-tree">
@@ -92,7 +126,9 @@ export default function CategoriesPage() {
               <Select value={from} onChange={setFrom} options={options} style={{ width: 220 }} aria-label={t('admin.cat.from')} data-testid="cat-diff-from" />
               <span>→</span>
               <Select value={to} onChange={setTo} options={options} style={{ width: 220 }} aria-label={t('admin.cat.to')} data-testid="cat-diff-to" />
-              <Button type="primary" disabled={!from || !to} onClick={() => void compare()} data-testid="cat-diff-run">{t('admin.cat.compare')}</Button>
+              <Button type="primary" disabled={!from || !to} onClick={() => void compare()} data-testid="cat-diff-run">
+                {t('admin.cat.compare')}
+              </Button>
             </Space>
             <Problem error={diffError as never} />
             {diff && (
@@ -100,20 +136,29 @@ export default function CategoriesPage() {
                 <Typography.Paragraph data-testid="cat-diff-summary">
                   {t('admin.cat.summary', { a: diff.added.length, r: diff.removed.length, n: diff.renamed.length, m: diff.moved.length })}
                 </Typography.Paragraph>
-                <Table size="small" rowKey="key" pagination={{ pageSize: 20, hideOnSinglePage: true }} dataSource={rows}
+                <Table
+                  size="small"
+                  rowKey="key"
+                  pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                  dataSource={rows}
                   columns={[
                     { title: t('admin.cat.change'), dataIndex: 'change', render: (c: string) => <Tag color={COLOURS[c]}>{t(`admin.cat.change.${c}`)}</Tag> },
                     { title: t('admin.cat.code'), dataIndex: 'code' },
                     { title: t('admin.cat.what'), dataIndex: 'text' },
-                  ]} />
+                  ]}
+                />
               </>
             )}
           </Card>
         </Col>
       </Row>
       <Row gutter={12}>
-        <Col xs={24} lg={12}><VersionMappingCard versions={list} version={mapped} onVersion={setMapped} /></Col>
-        <Col xs={24} lg={12}><TagsCard /></Col>
+        <Col xs={24} lg={12}>
+          <VersionMappingCard versions={list} version={mapped} onVersion={setMapped} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <TagsCard />
+        </Col>
       </Row>
     </Space>
   );

@@ -71,61 +71,110 @@ export function CategoryImportCard({ onImported }: { onImported: (version: numbe
     }
   };
   const lines = lineErrors(error);
-  const changes = preview ? [
-    ...preview.added.map((n) => ({ key: `a${n.code}`, change: 'added', code: n.code, text: n.name })),
-    ...preview.renamed.map((n) => ({ key: `n${n.fromCode}>${n.toCode}`, change: 'renamed', code: n.fromCode === n.toCode ? n.toCode : `${n.fromCode} → ${n.toCode}`, text: `${n.fromName} → ${n.toName}` })),
-    ...preview.moved.map((n) => ({ key: `m${n.code}`, change: 'moved', code: n.code, text: `${n.name}：${n.fromParent ?? '—'} → ${n.toParent ?? '—'}` })),
-    ...preview.retired.map((n) => ({ key: `r${n.code}`, change: 'retired', code: n.code, text: n.name })),
-  ] : [];
+  const changes = preview
+    ? [
+        ...preview.added.map((n) => ({ key: `a${n.code}`, change: 'added', code: n.code, text: n.name })),
+        ...preview.renamed.map((n) => ({
+          key: `n${n.fromCode}>${n.toCode}`,
+          change: 'renamed',
+          code: n.fromCode === n.toCode ? n.toCode : `${n.fromCode} → ${n.toCode}`,
+          text: `${n.fromName} → ${n.toName}`,
+        })),
+        ...preview.moved.map((n) => ({ key: `m${n.code}`, change: 'moved', code: n.code, text: `${n.name}：${n.fromParent ?? '—'} → ${n.toParent ?? '—'}` })),
+        ...preview.retired.map((n) => ({ key: `r${n.code}`, change: 'retired', code: n.code, text: n.name })),
+      ]
+    : [];
 
   return (
     <Card size="small" title={t('admin.cat.import.title')} data-testid="cat-import">
       <Typography.Paragraph type="secondary">{t('admin.cat.import.hint')}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Upload accept=".csv,text/csv" showUploadList={false} maxCount={1} beforeUpload={(f) => { void read(f); return false; }}>
-          <Button data-testid="cat-import-file" loading={busy && !preview && !error}>{t('admin.cat.import.choose')}</Button>
+        <Upload
+          accept=".csv,text/csv"
+          showUploadList={false}
+          maxCount={1}
+          beforeUpload={(f) => {
+            void read(f);
+            return false;
+          }}
+        >
+          <Button data-testid="cat-import-file" loading={busy && !preview && !error}>
+            {t('admin.cat.import.choose')}
+          </Button>
         </Upload>
         {fileName && <Typography.Text data-testid="cat-import-filename">{fileName}</Typography.Text>}
         <Input
-          style={{ width: 260 }} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200}
-          placeholder={t('admin.cat.import.labelHint')} aria-label={t('admin.cat.import.label')} data-testid="cat-import-label"
+          style={{ width: 260 }}
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          maxLength={200}
+          placeholder={t('admin.cat.import.labelHint')}
+          aria-label={t('admin.cat.import.label')}
+          data-testid="cat-import-label"
         />
       </Space>
-      {error !== null && (lines.length ? (
-        <Alert
-          type="error" showIcon role="alert" data-testid="cat-import-errors" style={{ marginBottom: 12 }}
-          message={t('admin.cat.import.refused', { n: lines.length })}
-          description={(
-            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-              {lines.map((l) => (
-                <li key={l.key} data-testid={l.line ? `cat-import-error-line-${l.line}` : 'cat-import-error-file'}>
-                  {l.line ? t('admin.cat.import.line', { line: l.line, column: l.column }) : t('admin.cat.import.file')}{l.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        />
-      ) : <Alert type="error" showIcon role="alert" data-testid="cat-import-errors" style={{ marginBottom: 12 }} message={errorMessage(error, locale)} />)}
+      {error !== null &&
+        (lines.length ? (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            data-testid="cat-import-errors"
+            style={{ marginBottom: 12 }}
+            message={t('admin.cat.import.refused', { n: lines.length })}
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                {lines.map((l) => (
+                  <li key={l.key} data-testid={l.line ? `cat-import-error-line-${l.line}` : 'cat-import-error-file'}>
+                    {l.line ? t('admin.cat.import.line', { line: l.line, column: l.column }) : t('admin.cat.import.file')}
+                    {l.message}
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        ) : (
+          <Alert type="error" showIcon role="alert" data-testid="cat-import-errors" style={{ marginBottom: 12 }} message={errorMessage(error, locale)} />
+        ))}
       {preview && (
         <div data-testid="cat-import-preview">
           <Typography.Paragraph strong data-testid="cat-import-summary" aria-live="polite">
             {t('admin.cat.import.summary', {
-              base: preview.baseVersion ?? '—', nodes: preview.nodes, a: preview.added.length, n: preview.renamed.length, m: preview.moved.length,
-              r: preview.retired.length, k: preview.mapping.length,
+              base: preview.baseVersion ?? '—',
+              nodes: preview.nodes,
+              a: preview.added.length,
+              n: preview.renamed.length,
+              m: preview.moved.length,
+              r: preview.retired.length,
+              k: preview.mapping.length,
             })}
           </Typography.Paragraph>
           <Table
-            size="small" rowKey="key" dataSource={changes} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="cat-import-changes"
+            size="small"
+            rowKey="key"
+            dataSource={changes}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            data-testid="cat-import-changes"
             locale={{ emptyText: t('admin.cat.import.noChanges') }}
             columns={[
-              { title: t('admin.cat.change'), dataIndex: 'change', width: 90, render: (c: string) => <Tag color={COLOURS[c]}>{t(`admin.cat.change.${c}`)}</Tag> },
+              {
+                title: t('admin.cat.change'),
+                dataIndex: 'change',
+                width: 90,
+                render: (c: string) => <Tag color={COLOURS[c]}>{t(`admin.cat.change.${c}`)}</Tag>,
+              },
               { title: t('admin.cat.code'), dataIndex: 'code', width: 150 },
               { title: t('admin.cat.what'), dataIndex: 'text' },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 12 }}>{t('admin.cat.import.mapping')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 12 }}>
+            {t('admin.cat.import.mapping')}
+          </Typography.Title>
           <Table
-            size="small" rowKey={(p) => `${p.fromCode}>${p.toCode}`} dataSource={preview.mapping} pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            size="small"
+            rowKey={(p) => `${p.fromCode}>${p.toCode}`}
+            dataSource={preview.mapping}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
             data-testid="cat-import-mapping"
             columns={[
               { title: t('admin.cat.map.old'), key: 'old', render: (_, p) => `${p.fromCode} ${p.fromName}` },
@@ -137,7 +186,16 @@ export function CategoryImportCard({ onImported }: { onImported: (version: numbe
             <Button type="primary" onClick={() => void confirm()} loading={busy} disabled={!label.trim()} data-testid="cat-import-confirm">
               {t('admin.cat.import.confirm')}
             </Button>
-            <Button onClick={() => { setPreview(null); setCsv(undefined); setFileName(undefined); }} data-testid="cat-import-cancel">{t('app.cancel')}</Button>
+            <Button
+              onClick={() => {
+                setPreview(null);
+                setCsv(undefined);
+                setFileName(undefined);
+              }}
+              data-testid="cat-import-cancel"
+            >
+              {t('app.cancel')}
+            </Button>
             {!label.trim() && <Typography.Text type="warning">{t('admin.cat.import.labelNeeded')}</Typography.Text>}
           </Space>
         </div>
@@ -155,8 +213,10 @@ export function VersionMappingCard({ versions, version, onVersion }: { versions:
     const m = map.data;
     if (!m) return [];
     const pairs = m.pairs.map((p) => ({
-      key: `${p.fromCode}>${p.toCode}`, change: p.fromCode !== p.toCode || p.fromName !== p.toName ? 'renamed' : 'unchanged',
-      old: `${p.fromCode} ${p.fromName}`, now: `${p.toCode} ${p.toName}`,
+      key: `${p.fromCode}>${p.toCode}`,
+      change: p.fromCode !== p.toCode || p.fromName !== p.toName ? 'renamed' : 'unchanged',
+      old: `${p.fromCode} ${p.fromName}`,
+      now: `${p.toCode} ${p.toName}`,
     }));
     const retired = m.retired.map((r) => ({ key: `r${r.code}`, change: 'retired', old: `${r.code} ${r.name}`, now: '—' }));
     return [...pairs, ...retired].filter((r) => !changesOnly || r.change !== 'unchanged');
@@ -165,15 +225,26 @@ export function VersionMappingCard({ versions, version, onVersion }: { versions:
   return (
     <Card size="small" title={t('admin.cat.map.title')} data-testid="cat-mapping">
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select value={version} onChange={onVersion} options={options} style={{ width: 300 }} aria-label={t('admin.cat.map.version')}
-          data-testid="cat-mapping-version" placeholder={t('admin.cat.map.version')} />
+        <Select
+          value={version}
+          onChange={onVersion}
+          options={options}
+          style={{ width: 300 }}
+          aria-label={t('admin.cat.map.version')}
+          data-testid="cat-mapping-version"
+          placeholder={t('admin.cat.map.version')}
+        />
         <Checkbox checked={changesOnly} onChange={(e) => setChangesOnly(e.target.checked)} data-testid="cat-mapping-changes-only">
           {t('admin.cat.map.changesOnly')}
         </Checkbox>
       </Space>
       <Problem error={map.error} />
       <Table
-        size="small" rowKey="key" dataSource={rows} loading={map.loading} pagination={{ pageSize: 15, hideOnSinglePage: true }}
+        size="small"
+        rowKey="key"
+        dataSource={rows}
+        loading={map.loading}
+        pagination={{ pageSize: 15, hideOnSinglePage: true }}
         locale={{ emptyText: t('admin.cat.map.none') }}
         onRow={(r) => ({ 'data-testid': `cat-map-row-${r.key}` }) as React.HTMLAttributes<HTMLElement>}
         columns={[
@@ -217,33 +288,64 @@ export function TagsCard() {
     }
   };
   return (
-    <Card size="small" title={t('admin.tags.title')} data-testid="cat-tags"
-      extra={<Button size="small" onClick={() => setEditing({ tag: null })} data-testid="tag-add">{t('admin.tags.add')}</Button>}>
+    <Card
+      size="small"
+      title={t('admin.tags.title')}
+      data-testid="cat-tags"
+      extra={
+        <Button size="small" onClick={() => setEditing({ tag: null })} data-testid="tag-add">
+          {t('admin.tags.add')}
+        </Button>
+      }
+    >
       <Problem error={list.error} />
       <Table
-        size="small" rowKey="code" dataSource={list.data ?? []} loading={list.loading} pagination={false}
+        size="small"
+        rowKey="code"
+        dataSource={list.data ?? []}
+        loading={list.loading}
+        pagination={false}
         onRow={(r) => ({ 'data-testid': `tag-row-${r.code}` }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('admin.tags.kind'), dataIndex: 'kind', width: 110, render: (k: string) => t(`admin.tags.kind.${k}`) },
           { title: t('admin.tags.code'), dataIndex: 'code', width: 150 },
           { title: t('admin.tags.name'), dataIndex: 'name' },
-          { title: t('admin.tags.active'), dataIndex: 'active', width: 90, render: (a: boolean) => (a ? <Tag color="green">{t('admin.tags.inUse')}</Tag> : <Tag>{t('admin.tags.retired')}</Tag>) },
-          { title: '', key: 'edit', width: 80, render: (_, r) => (
-            <Button size="small" onClick={() => setEditing({ tag: r })} data-testid={`tag-edit-${r.code}`} aria-label={`${t('admin.edit')} ${r.name}`}>
-              {t('admin.edit')}
-            </Button>
-          ) },
+          {
+            title: t('admin.tags.active'),
+            dataIndex: 'active',
+            width: 90,
+            render: (a: boolean) => (a ? <Tag color="green">{t('admin.tags.inUse')}</Tag> : <Tag>{t('admin.tags.retired')}</Tag>),
+          },
+          {
+            title: '',
+            key: 'edit',
+            width: 80,
+            render: (_, r) => (
+              <Button size="small" onClick={() => setEditing({ tag: r })} data-testid={`tag-edit-${r.code}`} aria-label={`${t('admin.edit')} ${r.name}`}>
+                {t('admin.edit')}
+              </Button>
+            ),
+          },
         ]}
       />
       <Modal
-        open={!!editing} title={editing?.tag ? t('admin.tags.editTitle', { name: editing.tag.name }) : t('admin.tags.add')}
-        onCancel={() => setEditing(null)} onOk={() => form.submit()} confirmLoading={saving} okText={t('admin.save')} okButtonProps={{ 'data-testid': 'tag-save' } as ButtonProps}
+        open={!!editing}
+        title={editing?.tag ? t('admin.tags.editTitle', { name: editing.tag.name }) : t('admin.tags.add')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        confirmLoading={saving}
+        okText={t('admin.save')}
+        okButtonProps={{ 'data-testid': 'tag-save' } as ButtonProps}
         destroyOnHidden
       >
         <FormError error={error} testId="tag-error" />
         <Form form={form} layout="vertical" onFinish={(v) => void save(v)} data-testid="tag-form">
-          <Form.Item name="code" label={t('admin.tags.code')} extra={t('admin.tags.codeHint')}
-            rules={[{ required: true, pattern: /^[a-z0-9_]{1,40}$/, message: t('admin.tags.codeRule') }]}>
+          <Form.Item
+            name="code"
+            label={t('admin.tags.code')}
+            extra={t('admin.tags.codeHint')}
+            rules={[{ required: true, pattern: /^[a-z0-9_]{1,40}$/, message: t('admin.tags.codeRule') }]}
+          >
             <Input disabled={!!editing?.tag} data-testid="tag-code" autoFocus={!editing?.tag} />
           </Form.Item>
           <Form.Item name="name" label={t('admin.tags.name')} rules={[{ required: true, whitespace: true, max: 30 }]}>

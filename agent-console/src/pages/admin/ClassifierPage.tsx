@@ -28,18 +28,47 @@ export default function ClassifierPage() {
     }
   };
   return (
-    <Card size="small" title={t('admin.clf.title')} data-testid="admin-classifier"
-      extra={<Button onClick={() => void reload()} data-testid="clf-reload">{t('admin.clf.reload')}</Button>}>
+    <Card
+      size="small"
+      title={t('admin.clf.title')}
+      data-testid="admin-classifier"
+      extra={
+        <Button onClick={() => void reload()} data-testid="clf-reload">
+          {t('admin.clf.reload')}
+        </Button>
+      }
+    >
       <Problem error={state.error} />
       <Row gutter={12} style={{ marginBottom: 12 }}>
-        <Col xs={24} md={8}><Statistic title={t('admin.clf.version')} value={state.data?.modelVersion ?? t('admin.clf.none')} valueStyle={{ fontSize: 18 }} data-testid="clf-version" /></Col>
-        <Col xs={12} md={5}><Statistic title={t('admin.clf.confirmed')} value={confirmed} /></Col>
-        <Col xs={12} md={5}><Statistic title={t('admin.clf.corrections')} value={corrected} data-testid="clf-corrections" /></Col>
-        <Col xs={24} md={6}><Statistic title={t('admin.clf.agreement')} value={confirmed ? `${(((confirmed - corrected) / confirmed) * 100).toFixed(1)}%` : '—'} data-testid="clf-agreement" /></Col>
+        <Col xs={24} md={8}>
+          <Statistic
+            title={t('admin.clf.version')}
+            value={state.data?.modelVersion ?? t('admin.clf.none')}
+            valueStyle={{ fontSize: 18 }}
+            data-testid="clf-version"
+          />
+        </Col>
+        <Col xs={12} md={5}>
+          <Statistic title={t('admin.clf.confirmed')} value={confirmed} />
+        </Col>
+        <Col xs={12} md={5}>
+          <Statistic title={t('admin.clf.corrections')} value={corrected} data-testid="clf-corrections" />
+        </Col>
+        <Col xs={24} md={6}>
+          <Statistic
+            title={t('admin.clf.agreement')}
+            value={confirmed ? `${(((confirmed - corrected) / confirmed) * 100).toFixed(1)}%` : '—'}
+            data-testid="clf-agreement"
+          />
+        </Col>
       </Row>
       <Typography.Paragraph type="secondary">{t('admin.clf.hint')}</Typography.Paragraph>
       <Table<Row>
-        size="small" rowKey={(r) => `${r.month}-${r.category}`} pagination={{ pageSize: 30, hideOnSinglePage: true }} dataSource={rows} loading={state.loading}
+        size="small"
+        rowKey={(r) => `${r.month}-${r.category}`}
+        pagination={{ pageSize: 30, hideOnSinglePage: true }}
+        dataSource={rows}
+        loading={state.loading}
         columns={[
           { title: t('admin.clf.month'), dataIndex: 'month' },
           { title: t('admin.clf.category'), dataIndex: 'category', render: (c: string) => `${names.get(c) ?? ''} ${c ?? ''}` },

@@ -47,7 +47,13 @@ export default function KnowledgePage() {
   };
   const save = async (v: Record<string, unknown>) => {
     setError(null);
-    const body = { title: v.title, body: v.body, categoryCode: v.categoryCode ?? null, validFrom: (v.validFrom as string) || null, validTo: (v.validTo as string) || null };
+    const body = {
+      title: v.title,
+      body: v.body,
+      categoryCode: v.categoryCode ?? null,
+      validFrom: (v.validFrom as string) || null,
+      validTo: (v.validTo as string) || null,
+    };
     try {
       if (editing === 'new') await adminApi.createArticle(body);
       else await adminApi.updateArticle(editing!.id, body);
@@ -69,39 +75,111 @@ export default function KnowledgePage() {
   };
 
   return (
-    <Card size="small" title={t('admin.kb.title')} data-testid="admin-kb"
-      extra={<Space>
-        <Input.Search allowClear size="small" placeholder={t('admin.kb.search')} aria-label={t('admin.kb.search')} onSearch={setQ} style={{ width: 220 }} data-testid="kb-search" />
-        <Button type="primary" size="small" onClick={() => void open('new')} data-testid="kb-new">{t('admin.kb.new')}</Button>
-      </Space>}>
+    <Card
+      size="small"
+      title={t('admin.kb.title')}
+      data-testid="admin-kb"
+      extra={
+        <Space>
+          <Input.Search
+            allowClear
+            size="small"
+            placeholder={t('admin.kb.search')}
+            aria-label={t('admin.kb.search')}
+            onSearch={setQ}
+            style={{ width: 220 }}
+            data-testid="kb-search"
+          />
+          <Button type="primary" size="small" onClick={() => void open('new')} data-testid="kb-new">
+            {t('admin.kb.new')}
+          </Button>
+        </Space>
+      }
+    >
       <Problem error={articles.error} />
       <Table<Article>
-        size="small" rowKey="id" pagination={{ pageSize: 30, hideOnSinglePage: true }} dataSource={articles.data ?? []} loading={articles.loading}
+        size="small"
+        rowKey="id"
+        pagination={{ pageSize: 30, hideOnSinglePage: true }}
+        dataSource={articles.data ?? []}
+        loading={articles.loading}
         columns={[
-          { title: t('admin.kb.articleTitle'), dataIndex: 'title', render: (v: string, a) => (
-            <div><Typography.Text strong data-testid={`kb-row-${a.title}`}>{v}</Typography.Text><br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.excerpt}</Typography.Text></div>
-          ) },
+          {
+            title: t('admin.kb.articleTitle'),
+            dataIndex: 'title',
+            render: (v: string, a) => (
+              <div>
+                <Typography.Text strong data-testid={`kb-row-${a.title}`}>
+                  {v}
+                </Typography.Text>
+                <br />
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {a.excerpt}
+                </Typography.Text>
+              </div>
+            ),
+          },
           { title: t('admin.kb.category'), dataIndex: 'categoryCode', render: (v) => v ?? '—' },
           { title: t('admin.kb.valid'), key: 'valid', render: (_, a) => `${a.validFrom ?? '…'} ~ ${a.validTo ?? '…'}` },
-          { title: t('admin.kb.state'), key: 'state', render: (_, a) => { const s = articleState(a); return <Tag color={STATE_COLOURS[s]} data-testid={`kb-state-${a.id}`}>{t(`admin.kb.state.${s}`)}</Tag>; } },
+          {
+            title: t('admin.kb.state'),
+            key: 'state',
+            render: (_, a) => {
+              const s = articleState(a);
+              return (
+                <Tag color={STATE_COLOURS[s]} data-testid={`kb-state-${a.id}`}>
+                  {t(`admin.kb.state.${s}`)}
+                </Tag>
+              );
+            },
+          },
           { title: t('admin.kb.usage'), dataIndex: 'usageCount', align: 'right' },
-          { title: '', key: 'actions', render: (_, a) => (
-            <Space size={4}>
-              <Button size="small" onClick={() => void open(a)} data-testid={`kb-edit-${a.id}`}>{t('admin.edit')}</Button>
-              {a.active
-                ? <Popconfirm title={t('admin.kb.retireConfirm')} description={t('admin.kb.retireNote')} okText={t('admin.confirm')} onConfirm={() => void setActive(a, false)}>
-                    <Button size="small" data-testid={`kb-retire-${a.id}`}>{t('admin.kb.retire')}</Button>
+          {
+            title: '',
+            key: 'actions',
+            render: (_, a) => (
+              <Space size={4}>
+                <Button size="small" onClick={() => void open(a)} data-testid={`kb-edit-${a.id}`}>
+                  {t('admin.edit')}
+                </Button>
+                {a.active ? (
+                  <Popconfirm
+                    title={t('admin.kb.retireConfirm')}
+                    description={t('admin.kb.retireNote')}
+                    okText={t('admin.confirm')}
+                    onConfirm={() => void setActive(a, false)}
+                  >
+                    <Button size="small" data-testid={`kb-retire-${a.id}`}>
+                      {t('admin.kb.retire')}
+                    </Button>
                   </Popconfirm>
-                : <Button size="small" onClick={() => void setActive(a, true)} data-testid={`kb-publish-${a.id}`}>{t('admin.kb.publish')}</Button>}
-            </Space>
-          ) },
+                ) : (
+                  <Button size="small" onClick={() => void setActive(a, true)} data-testid={`kb-publish-${a.id}`}>
+                    {t('admin.kb.publish')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
         ]}
       />
-      <Modal open={!!editing} destroyOnHidden width={760} title={editing === 'new' ? t('admin.kb.new') : t('admin.edit')}
-        onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={editing === 'new' ? t('admin.kb.publishNew') : t('admin.save')} okButtonProps={{ 'data-testid': 'kb-save' } as ButtonProps}>
+      <Modal
+        open={!!editing}
+        destroyOnHidden
+        width={760}
+        title={editing === 'new' ? t('admin.kb.new') : t('admin.edit')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText={editing === 'new' ? t('admin.kb.publishNew') : t('admin.save')}
+        okButtonProps={{ 'data-testid': 'kb-save' } as ButtonProps}
+      >
         <FormError error={error} testId="kb-error" />
         <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
-          <Form.Item name="title" label={t('admin.kb.articleTitle')} rules={[{ required: true, whitespace: true, max: 200, message: t('admin.kb.titleNeeded') }]}>
+          <Form.Item
+            name="title"
+            label={t('admin.kb.articleTitle')}
+            rules={[{ required: true, whitespace: true, max: 200, message: t('admin.kb.titleNeeded') }]}
+          >
             <Input autoFocus data-testid="kb-title" />
           </Form.Item>
           <Form.Item name="body" label={t('admin.kb.body')} rules={[{ required: true, whitespace: true, message: t('admin.kb.bodyNeeded') }]}>
@@ -111,10 +189,22 @@ export default function KnowledgePage() {
             <TreeSelect allowClear showSearch treeNodeFilterProp="title" treeData={catTree} />
           </Form.Item>
           <Space wrap>
-            <Form.Item name="validFrom" label={t('admin.kb.validFrom')}><Input type="date" data-testid="kb-valid-from" /></Form.Item>
-            <Form.Item name="validTo" label={t('admin.kb.validTo')}
+            <Form.Item name="validFrom" label={t('admin.kb.validFrom')}>
+              <Input type="date" data-testid="kb-valid-from" />
+            </Form.Item>
+            <Form.Item
+              name="validTo"
+              label={t('admin.kb.validTo')}
               dependencies={['validFrom']}
-              rules={[({ getFieldValue }) => ({ validator: (_r, v: string) => (!v || !getFieldValue('validFrom') || v >= getFieldValue('validFrom') ? Promise.resolve() : Promise.reject(new Error(t('admin.kb.validToBefore')))) })]}>
+              rules={[
+                ({ getFieldValue }) => ({
+                  validator: (_r, v: string) =>
+                    !v || !getFieldValue('validFrom') || v >= getFieldValue('validFrom')
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('admin.kb.validToBefore'))),
+                }),
+              ]}
+            >
               <Input type="date" data-testid="kb-valid-to" />
             </Form.Item>
           </Space>

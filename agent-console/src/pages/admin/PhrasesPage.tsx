@@ -35,29 +35,62 @@ function SnippetList({ kind }: { kind: Snippet['kind'] }) {
     <div data-testid={`snippets-${kind}`}>
       <Problem error={list.error} />
       <Typography.Paragraph type="secondary">{t(`admin.snip.hint.${kind}`)}</Typography.Paragraph>
-      <Button type="primary" size="small" onClick={() => open('new')} data-testid={`snip-new-${kind}`} style={{ marginBottom: 8 }}>{t('admin.snip.new')}</Button>
+      <Button type="primary" size="small" onClick={() => open('new')} data-testid={`snip-new-${kind}`} style={{ marginBottom: 8 }}>
+        {t('admin.snip.new')}
+      </Button>
       <Table<Snippet>
-        size="small" rowKey="id" pagination={false} dataSource={list.data ?? []} loading={list.loading}
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={list.data ?? []}
+        loading={list.loading}
         columns={[
           { title: t('admin.snip.sort'), dataIndex: 'sort', width: 70 },
           { title: t('admin.snip.titleCol'), dataIndex: 'title', render: (v: string) => <span data-testid={`snip-row-${v}`}>{v}</span> },
           { title: t('admin.snip.body'), dataIndex: 'body' },
-          { title: t('admin.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">{t('admin.active.on')}</Tag> : <Tag>{t('admin.active.off')}</Tag>) },
-          { title: '', key: 'edit', render: (_, s) => <Button size="small" onClick={() => open(s)} data-testid={`snip-edit-${s.title}`}>{t('admin.edit')}</Button> },
+          {
+            title: t('admin.active'),
+            dataIndex: 'active',
+            render: (a: boolean) => (a ? <Tag color="green">{t('admin.active.on')}</Tag> : <Tag>{t('admin.active.off')}</Tag>),
+          },
+          {
+            title: '',
+            key: 'edit',
+            render: (_, s) => (
+              <Button size="small" onClick={() => open(s)} data-testid={`snip-edit-${s.title}`}>
+                {t('admin.edit')}
+              </Button>
+            ),
+          },
         ]}
       />
-      <Modal open={!!editing} destroyOnHidden title={editing === 'new' ? t('admin.snip.new') : t('admin.edit')}
-        onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} okButtonProps={{ 'data-testid': 'snip-save' } as ButtonProps}>
+      <Modal
+        open={!!editing}
+        destroyOnHidden
+        title={editing === 'new' ? t('admin.snip.new') : t('admin.edit')}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText={t('admin.save')}
+        okButtonProps={{ 'data-testid': 'snip-save' } as ButtonProps}
+      >
         <FormError error={error} testId="snip-error" />
         <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
-          <Form.Item name="title" label={t('admin.snip.titleCol')} rules={[{ required: true, whitespace: true, max: 40, message: t('admin.snip.titleNeeded') }]}>
+          <Form.Item
+            name="title"
+            label={t('admin.snip.titleCol')}
+            rules={[{ required: true, whitespace: true, max: 40, message: t('admin.snip.titleNeeded') }]}
+          >
             <Input autoFocus data-testid="snip-title" />
           </Form.Item>
           <Form.Item name="body" label={t('admin.snip.body')} rules={[{ required: true, whitespace: true, max: 2000, message: t('admin.snip.bodyNeeded') }]}>
             <Input.TextArea rows={4} data-testid="snip-body" />
           </Form.Item>
-          <Form.Item name="sort" label={t('admin.snip.sort')}><InputNumber min={0} max={9999} /></Form.Item>
-          <Form.Item name="active" label={t('admin.active')} valuePropName="checked"><Switch /></Form.Item>
+          <Form.Item name="sort" label={t('admin.snip.sort')}>
+            <InputNumber min={0} max={9999} />
+          </Form.Item>
+          <Form.Item name="active" label={t('admin.active')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
           <EnterSubmits />
         </Form>
       </Modal>
@@ -70,7 +103,13 @@ export default function PhrasesPage() {
   const { t } = useI18n();
   return (
     <Card size="small" title={t('admin.snip.title')} data-testid="admin-phrases">
-      <Tabs items={(['agent_phrase', 'unit_reply'] as const).map((k) => ({ key: k, label: <span data-testid={`snip-tab-${k}`}>{t(`admin.snip.kind.${k}`)}</span>, children: <SnippetList kind={k} /> }))} />
+      <Tabs
+        items={(['agent_phrase', 'unit_reply'] as const).map((k) => ({
+          key: k,
+          label: <span data-testid={`snip-tab-${k}`}>{t(`admin.snip.kind.${k}`)}</span>,
+          children: <SnippetList kind={k} />,
+        }))}
+      />
     </Card>
   );
 }

@@ -58,8 +58,14 @@ export default function RulesPage() {
   const save = async (v: Record<string, unknown>) => {
     setSaving(true);
     setError(null);
-    const body = { categoryCode: v.categoryCode, regionCode: v.regionCode || '*', leadUnitId: v.leadUnitId, assistingUnitIds: v.assistingUnitIds ?? [],
-      ...(v.note ? { note: v.note } : {}), active: v.active !== false };
+    const body = {
+      categoryCode: v.categoryCode,
+      regionCode: v.regionCode || '*',
+      leadUnitId: v.leadUnitId,
+      assistingUnitIds: v.assistingUnitIds ?? [],
+      ...(v.note ? { note: v.note } : {}),
+      active: v.active !== false,
+    };
     try {
       if (editing === 'new') await adminApi.createRule(body);
       else await adminApi.updateRule(editing!.id, body);
@@ -93,7 +99,9 @@ export default function RulesPage() {
           <Form.Item name="regionCode" label={t('admin.rules.region')}>
             <TreeSelect allowClear showSearch treeNodeFilterProp="title" treeData={regionTree} style={{ width: 220 }} data-testid="rule-test-region" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" data-testid="rule-test-run">{t('admin.rules.test')}</Button>
+          <Button type="primary" htmlType="submit" data-testid="rule-test-run">
+            {t('admin.rules.test')}
+          </Button>
         </Form>
         {result && (
           <Descriptions size="small" column={1} bordered style={{ marginTop: 12 }} data-testid="rule-test-result">
@@ -101,12 +109,16 @@ export default function RulesPage() {
               <Tag color={result.ruleId ? 'green' : 'orange'}>{t(`admin.rules.reason.${result.reason}`)}</Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t('admin.rules.rule')}>
-              {result.ruleId ? (() => {
-                const r = rules.data?.find((x) => x.id === result.ruleId);
-                return r ? `${cat(r.categoryCode)} × ${region(r.regionCode)}` : result.ruleId;
-              })() : t('admin.rules.noRule')}
+              {result.ruleId
+                ? (() => {
+                    const r = rules.data?.find((x) => x.id === result.ruleId);
+                    return r ? `${cat(r.categoryCode)} × ${region(r.regionCode)}` : result.ruleId;
+                  })()
+                : t('admin.rules.noRule')}
             </Descriptions.Item>
-            <Descriptions.Item label={t('admin.rules.lead')}><strong>{result.leadUnit.name}</strong></Descriptions.Item>
+            <Descriptions.Item label={t('admin.rules.lead')}>
+              <strong>{result.leadUnit.name}</strong>
+            </Descriptions.Item>
             <Descriptions.Item label={t('admin.rules.assisting')}>{result.assistingUnits.map((u) => u.name).join('、') || '—'}</Descriptions.Item>
             {result.notes.length > 0 && (
               <Descriptions.Item label={t('admin.rules.notes')}>{result.notes.map((n) => t(`admin.rules.note.${n}`)).join('；')}</Descriptions.Item>
@@ -115,42 +127,90 @@ export default function RulesPage() {
         )}
       </Card>
 
-      <Card size="small" title={t('admin.rules.title')} data-testid="admin-rules"
-        extra={<Button type="primary" size="small" onClick={() => open('new')} data-testid="rule-new">{t('admin.rules.new')}</Button>}>
+      <Card
+        size="small"
+        title={t('admin.rules.title')}
+        data-testid="admin-rules"
+        extra={
+          <Button type="primary" size="small" onClick={() => open('new')} data-testid="rule-new">
+            {t('admin.rules.new')}
+          </Button>
+        }
+      >
         <Problem error={rules.error} />
         <Table<DispatchRule>
-          size="small" rowKey="id" pagination={{ pageSize: 50, hideOnSinglePage: true }} dataSource={rules.data ?? []} loading={rules.loading}
+          size="small"
+          rowKey="id"
+          pagination={{ pageSize: 50, hideOnSinglePage: true }}
+          dataSource={rules.data ?? []}
+          loading={rules.loading}
           columns={[
             { title: t('admin.rules.category'), dataIndex: 'categoryCode', render: (c: string) => cat(c) },
             { title: t('admin.rules.region'), dataIndex: 'regionCode', render: (c: string) => region(c) },
             { title: t('admin.rules.lead'), dataIndex: 'leadUnitId', render: (id: string) => unitName.get(id) ?? id },
-            { title: t('admin.rules.assisting'), dataIndex: 'assistingUnitIds', render: (ids: string[]) => ids.map((id) => unitName.get(id) ?? id).join('、') || '—' },
+            {
+              title: t('admin.rules.assisting'),
+              dataIndex: 'assistingUnitIds',
+              render: (ids: string[]) => ids.map((id) => unitName.get(id) ?? id).join('、') || '—',
+            },
             { title: t('admin.rules.note'), dataIndex: 'note', render: (v) => v ?? '—' },
-            { title: t('admin.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">{t('admin.active.on')}</Tag> : <Tag>{t('admin.active.off')}</Tag>) },
-            { title: '', key: 'edit', render: (_, r) => (
-              <Space size={4}>
-                <Button size="small" onClick={() => open(r)} data-testid={`rule-edit-${r.categoryCode}-${r.regionCode}`}>{t('admin.edit')}</Button>
-                {r.active && (
-                  <Popconfirm title={t('admin.rules.deactivateConfirm')} okText={t('admin.confirm')}
-                    onConfirm={() => adminApi.deactivateRule(r.id).then(() => rules.reload(), (e) => message.error(errorMessage(e, locale)))}>
-                    <Button size="small">{t('admin.rules.deactivate')}</Button>
-                  </Popconfirm>
-                )}
-              </Space>
-            ) },
+            {
+              title: t('admin.active'),
+              dataIndex: 'active',
+              render: (a: boolean) => (a ? <Tag color="green">{t('admin.active.on')}</Tag> : <Tag>{t('admin.active.off')}</Tag>),
+            },
+            {
+              title: '',
+              key: 'edit',
+              render: (_, r) => (
+                <Space size={4}>
+                  <Button size="small" onClick={() => open(r)} data-testid={`rule-edit-${r.categoryCode}-${r.regionCode}`}>
+                    {t('admin.edit')}
+                  </Button>
+                  {r.active && (
+                    <Popconfirm
+                      title={t('admin.rules.deactivateConfirm')}
+                      okText={t('admin.confirm')}
+                      onConfirm={() =>
+                        adminApi.deactivateRule(r.id).then(
+                          () => rules.reload(),
+                          (e) => message.error(errorMessage(e, locale)),
+                        )
+                      }
+                    >
+                      <Button size="small">{t('admin.rules.deactivate')}</Button>
+                    </Popconfirm>
+                  )}
+                </Space>
+              ),
+            },
           ]}
         />
       </Card>
 
-      <Modal open={!!editing} destroyOnHidden title={editing === 'new' ? t('admin.rules.new') : t('admin.edit')} width={620}
-        onCancel={() => setEditing(null)} onOk={() => form.submit()} okText={t('admin.save')} confirmLoading={saving} okButtonProps={{ 'data-testid': 'rule-save' } as ButtonProps}>
+      <Modal
+        open={!!editing}
+        destroyOnHidden
+        title={editing === 'new' ? t('admin.rules.new') : t('admin.edit')}
+        width={620}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText={t('admin.save')}
+        confirmLoading={saving}
+        okButtonProps={{ 'data-testid': 'rule-save' } as ButtonProps}
+      >
         <FormError error={error} testId="rule-error" />
         <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
           <Form.Item name="categoryCode" label={t('admin.rules.category')} rules={[{ required: true, message: t('admin.rules.categoryNeeded') }]}>
             <TreeSelect showSearch treeNodeFilterProp="title" treeData={catTree} data-testid="rule-category" />
           </Form.Item>
           <Form.Item name="regionCode" label={t('admin.rules.region')} extra={t('admin.rules.regionHint')}>
-            <TreeSelect showSearch treeNodeFilterProp="title" treeData={[{ value: '*', title: t('admin.rules.anyRegion') }, ...regionTree]} data-testid="rule-region" />
+            <TreeSelect
+              showSearch
+              treeNodeFilterProp="title"
+              treeData={[{ value: '*', title: t('admin.rules.anyRegion') }, ...regionTree]}
+              data-testid="rule-region"
+            />
           </Form.Item>
           <Form.Item name="leadUnitId" label={t('admin.rules.lead')} rules={[{ required: true, message: t('admin.rules.leadNeeded') }]}>
             <Select showSearch optionFilterProp="label" options={unitOptions} data-testid="rule-lead" />
@@ -158,8 +218,12 @@ export default function RulesPage() {
           <Form.Item name="assistingUnitIds" label={t('admin.rules.assisting')}>
             <Select mode="multiple" showSearch optionFilterProp="label" options={unitOptions} data-testid="rule-assisting" />
           </Form.Item>
-          <Form.Item name="note" label={t('admin.rules.note')} rules={[{ max: 500 }]}><Input /></Form.Item>
-          <Form.Item name="active" label={t('admin.active')} valuePropName="checked"><Switch /></Form.Item>
+          <Form.Item name="note" label={t('admin.rules.note')} rules={[{ max: 500 }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="active" label={t('admin.active')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
           <EnterSubmits />
         </Form>
       </Modal>

@@ -5,30 +5,100 @@ export const UNIT_KINDS = ['centre', 'city_gov', 'district_gov', 'street', 'func
 export const ROLES = ['agent', 'dispatcher', 'supervisor', 'unit_clerk', 'admin'] as const;
 
 export interface AdminUnit {
-  id: string; code: string; name: string; kind: string; parentId: string | null; regionCode: string; regionName: string | null;
-  active: boolean; users: number; leadRules: number;
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  regionCode: string;
+  regionName: string | null;
+  active: boolean;
+  users: number;
+  leadRules: number;
 }
-export interface Region { code: string; name: string; parentCode: string | null; level: string }
-export interface Category { code: string; name: string; parentCode: string | null; level: number; version?: number }
+export interface Region {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  level: string;
+}
+export interface Category {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  level: number;
+  version?: number;
+}
 export interface AdminUser {
-  id: string; username: string; displayName: string; role: string; unitId: string | null; unitName: string | null;
-  phoneExtension: string | null; active: boolean; failedLogins: number; lockedUntil: string | null;
-  mfa: { enabled: boolean; enabledAt: string | null; recoveryCodesLeft: number }; liveSessions: number; createdAt: string;
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  unitId: string | null;
+  unitName: string | null;
+  phoneExtension: string | null;
+  active: boolean;
+  failedLogins: number;
+  lockedUntil: string | null;
+  mfa: { enabled: boolean; enabledAt: string | null; recoveryCodesLeft: number };
+  liveSessions: number;
+  createdAt: string;
 }
 export interface DispatchRule {
-  id: string; categoryCode: string; regionCode: string; leadUnitId: string; assistingUnitIds: string[]; note: string | null; active: boolean;
+  id: string;
+  categoryCode: string;
+  regionCode: string;
+  leadUnitId: string;
+  assistingUnitIds: string[];
+  note: string | null;
+  active: boolean;
 }
-export interface RouteUnit { id: string; name: string; kind: string; regionCode: string }
-export interface RouteProposal { ruleId: string | null; reason: string; leadUnit: RouteUnit; assistingUnits: RouteUnit[]; notes: string[] }
-export interface SlaPolicyRow { id: string; name: string; regionCode: string; appealType: string; urgency: string; rules: Record<string, unknown>; active: boolean }
-export interface HolidayRow { date: string; kind: 'holiday' | 'workday'; name: string }
+export interface RouteUnit {
+  id: string;
+  name: string;
+  kind: string;
+  regionCode: string;
+}
+export interface RouteProposal {
+  ruleId: string | null;
+  reason: string;
+  leadUnit: RouteUnit;
+  assistingUnits: RouteUnit[];
+  notes: string[];
+}
+export interface SlaPolicyRow {
+  id: string;
+  name: string;
+  regionCode: string;
+  appealType: string;
+  urgency: string;
+  rules: Record<string, unknown>;
+  active: boolean;
+}
+export interface HolidayRow {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+}
 export interface Article {
-  id: string; title: string; body?: string; excerpt?: string; categoryCode: string | null; validFrom: string | null; validTo: string | null;
-  ownerUnitId: string | null; usageCount: number; active: boolean; updatedAt?: string;
+  id: string;
+  title: string;
+  body?: string;
+  excerpt?: string;
+  categoryCode: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  ownerUnitId: string | null;
+  usageCount: number;
+  active: boolean;
+  updatedAt?: string;
 }
-export interface ClassifierState { modelVersion: string | null; agreement: { month: string; category: string; confirmed: number; corrected: number; agreement: number }[] }
+export interface ClassifierState {
+  modelVersion: string | null;
+  agreement: { month: string; category: string; confirmed: number; corrected: number; agreement: number }[];
+}
 
-const d = <T,>(p: Promise<{ data: T }>) => p.then((r) => r.data);
+const d = <T>(p: Promise<{ data: T }>) => p.then((r) => r.data);
 
 export const adminApi = {
   units: () => d(get<AdminUnit[]>('/api/admin/units')),
@@ -68,11 +138,27 @@ export const adminApi = {
 
 export const TEMPLATE_CHANNELS = ['sms', 'wechat', 'mail'] as const;
 export interface MessageTemplate {
-  id: string; code: string; channel: string; name: string; subject: string | null; body: string; variables: string[]; active: boolean; updatedAt: string;
+  id: string;
+  code: string;
+  channel: string;
+  name: string;
+  subject: string | null;
+  body: string;
+  variables: string[];
+  active: boolean;
+  updatedAt: string;
   /** The variables this notice's sender fills in; null for a code nothing sends yet. */
   knownVariables?: readonly string[] | null;
 }
-export interface Snippet { id: string; kind: 'agent_phrase' | 'unit_reply'; title: string; body: string; categoryCode: string | null; sort: number; active: boolean }
+export interface Snippet {
+  id: string;
+  kind: 'agent_phrase' | 'unit_reply';
+  title: string;
+  body: string;
+  categoryCode: string | null;
+  sort: number;
+  active: boolean;
+}
 
 export const textsApi = {
   templates: () => d(get<MessageTemplate[]>('/api/admin/message-templates')),
@@ -86,10 +172,20 @@ export const textsApi = {
 /** The `{name}` placeholders a text uses (the server's rule, server/texts/placeholders.ts, decides on save). */
 export const placeholders = (text: string) => [...new Set([...text.matchAll(/\{([A-Za-z][A-Za-z0-9_]{0,31})\}/g)].map((m) => m[1]))];
 
-export interface CategoryVersion { version: number; label: string; source: string; createdAt: string; nodes: number }
+export interface CategoryVersion {
+  version: number;
+  label: string;
+  source: string;
+  createdAt: string;
+  nodes: number;
+}
 export interface CategoryDiff {
-  from: number; to: number; added: Category[]; removed: Category[];
-  renamed: { code: string; from: string; to: string }[]; moved: { code: string; name: string; fromParent: string | null; toParent: string | null }[];
+  from: number;
+  to: number;
+  added: Category[];
+  removed: Category[];
+  renamed: { code: string; from: string; to: string }[];
+  moved: { code: string; name: string; fromParent: string | null; toParent: string | null }[];
 }
 export const catalogApi = {
   versions: () => d(get<CategoryVersion[]>('/api/admin/category-versions')),
@@ -103,16 +199,31 @@ export const catalogApi = {
   saveTag: (code: string, b: { name: string; kind: string; active: boolean }) => d(put<CategoryTag>(`/api/admin/tags/${code}`, b)),
 };
 
-export interface CodePair { fromCode: string; fromName: string; toCode: string; toName: string }
+export interface CodePair {
+  fromCode: string;
+  fromName: string;
+  toCode: string;
+  toName: string;
+}
 /** What an import would change against the newest version (server/catalog/use-cases/category-versions.ts previewCategoryCsv). */
 export interface ImportPreview {
-  baseVersion: number | null; nodes: number;
+  baseVersion: number | null;
+  nodes: number;
   added: { code: string; name: string; parentCode: string | null }[];
   renamed: CodePair[];
   moved: { code: string; name: string; fromParent: string | null; toParent: string | null }[];
   retired: { code: string; name: string }[];
   mapping: CodePair[];
 }
-export interface VersionMapping { version: number; pairs: (CodePair & { fromVersion: number })[]; retired: { code: string; name: string }[] }
+export interface VersionMapping {
+  version: number;
+  pairs: (CodePair & { fromVersion: number })[];
+  retired: { code: string; name: string }[];
+}
 export const TAG_KINDS = ['place_time', 'who', 'nature', 'governance'] as const;
-export interface CategoryTag { code: string; name: string; kind: string; active: boolean }
+export interface CategoryTag {
+  code: string;
+  name: string;
+  kind: string;
+  active: boolean;
+}

@@ -11,7 +11,17 @@ export function FormError({ error, testId, detail: showDetail = true }: { error:
   const { locale } = useI18n();
   if (!error) return null;
   const detail = (error as { problem?: { detail?: string } }).problem?.detail;
-  return <Alert type="error" showIcon role="alert" data-testid={testId} style={{ marginBottom: 12 }} message={errorMessage(error, locale)} description={showDetail ? detail : undefined} />;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      data-testid={testId}
+      style={{ marginBottom: 12 }}
+      message={errorMessage(error, locale)}
+      description={showDetail ? detail : undefined}
+    />
+  );
 }
 
 /** Lets Enter in any field submit an antd Form (implicit submission needs a submit button). */

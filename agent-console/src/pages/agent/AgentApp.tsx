@@ -81,13 +81,18 @@ export default function AgentApp() {
         <Route path="rectifications" element={<Rectifications />} />
         <Route
           path="tickets/:id"
-          element={<TicketPage backTo="/agent" aside={(ticket, update) => (
-            <>
-              <SuggestionPanel ticket={ticket} onDone={update} />
-              <CategoryDepthPanel ticket={ticket} onDone={update} />
-              <SameMatterCandidates ticket={ticket} onMerged={update} />
-            </>
-          )} />}
+          element={
+            <TicketPage
+              backTo="/agent"
+              aside={(ticket, update) => (
+                <>
+                  <SuggestionPanel ticket={ticket} onDone={update} />
+                  <CategoryDepthPanel ticket={ticket} onDone={update} />
+                  <SameMatterCandidates ticket={ticket} onMerged={update} />
+                </>
+              )}
+            />
+          }
         />
       </Routes>
     </StaffShell>

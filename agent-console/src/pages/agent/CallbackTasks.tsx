@@ -24,8 +24,20 @@ export function CallbackTasks() {
   return (
     <Row gutter={12}>
       <Col xs={24} lg={11}>
-        <Card size="small" title={t('feedback.cb.title')} extra={<Button size="small" onClick={list.reload}>{t('app.refresh')}</Button>}>
-          <Tabs activeKey={status} onChange={(k) => setStatus(k as CallbackStatus)} items={TABS.map((k) => ({ key: k, label: t(`feedback.cb.status.${k}`) }))} />
+        <Card
+          size="small"
+          title={t('feedback.cb.title')}
+          extra={
+            <Button size="small" onClick={list.reload}>
+              {t('app.refresh')}
+            </Button>
+          }
+        >
+          <Tabs
+            activeKey={status}
+            onChange={(k) => setStatus(k as CallbackStatus)}
+            items={TABS.map((k) => ({ key: k, label: t(`feedback.cb.status.${k}`) }))}
+          />
           {list.error && <Alert type="error" showIcon message={problemMessage(list.error.problem, locale)} style={{ marginBottom: 8 }} />}
           <Table<CallbackTask>
             size="small"
@@ -38,7 +50,11 @@ export function CallbackTasks() {
             onRow={(r) => ({ onClick: () => setSelected(r.id), onKeyDown: (e) => e.key === 'Enter' && setSelected(r.id), tabIndex: 0 })}
             columns={[
               { title: t('feedback.ticket'), dataIndex: 'ticketNumber', render: (v: string) => <span data-testid="callback-number">{v}</span> },
-              { title: t('feedback.cb.reason'), dataIndex: 'reason', render: (v: string) => <Tag color={v === 'sample' ? 'default' : 'orange'}>{t(`feedback.cb.reason.${v}`)}</Tag> },
+              {
+                title: t('feedback.cb.reason'),
+                dataIndex: 'reason',
+                render: (v: string) => <Tag color={v === 'sample' ? 'default' : 'orange'}>{t(`feedback.cb.reason.${v}`)}</Tag>,
+              },
               { title: t('feedback.unit'), render: (_, r) => r.unit?.name ?? '—' },
               { title: t('feedback.cb.attempts'), dataIndex: 'attempts', width: 60 },
               {
@@ -73,7 +89,7 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
   const [busy, setBusy] = useState(false);
   const policy = useLiveQuery(() => feedbackApi.policy(), [], { concerns: () => false });
   const panel = useRef<HTMLDivElement>(null);
-  const msg = (e: unknown) => (errorMessage(e, locale));
+  const msg = (e: unknown) => errorMessage(e, locale);
 
   useEffect(() => {
     feedbackApi
@@ -113,7 +129,15 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
       return;
     }
     const target = e.target as HTMLElement;
-    if (saved || e.ctrlKey || e.altKey || e.metaKey || target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text') return;
+    if (
+      saved ||
+      e.ctrlKey ||
+      e.altKey ||
+      e.metaKey ||
+      target.tagName === 'TEXTAREA' ||
+      (target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text')
+    )
+      return;
     const change = outcomeKey(e.key);
     if (change) {
       e.preventDefault();
@@ -130,18 +154,29 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
           <>
             <Descriptions size="small" column={1} bordered styles={{ label: { width: 110, whiteSpace: 'nowrap' } }}>
               <Descriptions.Item label={t('feedback.cb.phone')}>
-                <Typography.Text copyable data-testid="callback-phone">{detail.caller.phone ?? '—'}</Typography.Text>
+                <Typography.Text copyable data-testid="callback-phone">
+                  {detail.caller.phone ?? '—'}
+                </Typography.Text>
               </Descriptions.Item>
               <Descriptions.Item label={t('feedback.due')}>{formatTime(detail.dueAt, locale)}</Descriptions.Item>
               <Descriptions.Item label={t('feedback.cb.summary')}>
                 <Typography.Text strong>{ticket?.title ?? ''}</Typography.Text>
-                <Typography.Paragraph ellipsis={{ rows: 3, expandable: true }} style={{ marginBottom: 0 }}>{ticket?.content ?? ''}</Typography.Paragraph>
+                <Typography.Paragraph ellipsis={{ rows: 3, expandable: true }} style={{ marginBottom: 0 }}>
+                  {ticket?.content ?? ''}
+                </Typography.Paragraph>
               </Descriptions.Item>
               <Descriptions.Item label={t('feedback.cb.reply')}>
-                <Typography.Paragraph style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }} data-testid="callback-reply">{ticket?.replyText ?? '—'}</Typography.Paragraph>
+                <Typography.Paragraph style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }} data-testid="callback-reply">
+                  {ticket?.replyText ?? '—'}
+                </Typography.Paragraph>
               </Descriptions.Item>
             </Descriptions>
-            <Alert type="info" style={{ margin: '12px 0' }} message={t('feedback.cb.script')} description={<span data-testid="callback-script">{detail.script}</span>} />
+            <Alert
+              type="info"
+              style={{ margin: '12px 0' }}
+              message={t('feedback.cb.script')}
+              description={<span data-testid="callback-script">{detail.script}</span>}
+            />
           </>
         )}
         {done && !saved && detail && <Alert type="success" showIcon message={t(outcomeSummary(detail).key, outcomeSummary(detail).vars)} />}
@@ -185,12 +220,23 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
                   data-testid="outcome-decision"
                 />
                 {form.decision === 'close' && (
-                  <Input.TextArea rows={2} placeholder={t('feedback.cb.decisionReason')} value={form.decisionReason}
-                    onChange={(e) => setForm((f) => ({ ...f, decisionReason: e.target.value }))} data-testid="outcome-decision-reason" />
+                  <Input.TextArea
+                    rows={2}
+                    placeholder={t('feedback.cb.decisionReason')}
+                    value={form.decisionReason}
+                    onChange={(e) => setForm((f) => ({ ...f, decisionReason: e.target.value }))}
+                    data-testid="outcome-decision-reason"
+                  />
                 )}
               </>
             )}
-            <Input.TextArea rows={2} placeholder={t('feedback.note')} value={form.note} onChange={(e) => setForm((f) => ({ ...f, note: e.target.value }))} data-testid="outcome-note" />
+            <Input.TextArea
+              rows={2}
+              placeholder={t('feedback.note')}
+              value={form.note}
+              onChange={(e) => setForm((f) => ({ ...f, note: e.target.value }))}
+              data-testid="outcome-note"
+            />
             <Typography.Text type="secondary">{t('feedback.cb.keys')}</Typography.Text>
             <Button type="primary" onClick={() => void save()} loading={busy} data-testid="outcome-save">
               {t('feedback.cb.save')}
@@ -198,8 +244,13 @@ function CallbackPanel({ id, onSaved }: { id: string; onSaved: () => void }) {
           </Space>
         )}
         {saved && (
-          <Alert type={saved.decision === 'reopened' ? 'warning' : 'success'} showIcon data-testid="outcome-next"
-            message={t('feedback.cb.saved')} description={t(outcomeSummary(saved).key, outcomeSummary(saved).vars)} />
+          <Alert
+            type={saved.decision === 'reopened' ? 'warning' : 'success'}
+            showIcon
+            data-testid="outcome-next"
+            message={t('feedback.cb.saved')}
+            description={t(outcomeSummary(saved).key, outcomeSummary(saved).vars)}
+          />
         )}
         {error && <Alert type="error" showIcon message={error} style={{ marginTop: 12 }} data-testid="outcome-error" />}
       </div>

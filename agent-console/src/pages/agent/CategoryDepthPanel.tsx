@@ -53,11 +53,12 @@ export function CategoryDepthPanel({ ticket, onDone }: { ticket: TicketDetail; o
   const candidates = categoryCandidatesOf(ticket.suggestion);
   if (!ticket.allowedActions?.includes('submit') || candidates.length === 0) return null;
 
-  const confirm = (index: number) => run(index, 'submit', async () => {
-    const categoryCode = await codeForPath(candidates[index].path);
-    if (!categoryCode) throw new Error(t('depth.notInTree'));
-    return { ...classificationDefaults(ticket), categoryCode };
-  });
+  const confirm = (index: number) =>
+    run(index, 'submit', async () => {
+      const categoryCode = await codeForPath(candidates[index].path);
+      if (!categoryCode) throw new Error(t('depth.notInTree'));
+      return { ...classificationDefaults(ticket), categoryCode };
+    });
 
   return (
     <SideListCard
@@ -68,7 +69,14 @@ export function CategoryDepthPanel({ ticket, onDone }: { ticket: TicketDetail; o
         <List.Item
           data-testid="category-depth-item"
           actions={[
-            <Button key="use" size="small" type={c.i === 0 ? 'primary' : 'default'} loading={busy === c.i} data-testid="category-depth-use" onClick={() => void confirm(c.i)}>
+            <Button
+              key="use"
+              size="small"
+              type={c.i === 0 ? 'primary' : 'default'}
+              loading={busy === c.i}
+              data-testid="category-depth-use"
+              onClick={() => void confirm(c.i)}
+            >
               {t('depth.use')}
             </Button>,
           ]}

@@ -10,7 +10,8 @@ export function useDialledLine(number: string | null): HotlineLine | null {
     setLine(null);
     if (!number) return;
     let live = true;
-    hotlinesApi.lines()
+    hotlinesApi
+      .lines()
       .then((all) => live && setLine(all.find((l) => l.number === number && l.mode !== 'main') ?? null))
       // The banner is a help, not a step: registration goes on without it.
       .catch((e: unknown) => {
@@ -27,7 +28,10 @@ export function DialledLine({ line }: { line: HotlineLine }) {
   const { t } = useI18n();
   return (
     <Alert
-      type="warning" showIcon style={{ marginBottom: 12 }} data-testid="dialled-line"
+      type="warning"
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="dialled-line"
       message={t('hotline.incoming', { number: line.number, name: line.name })}
       description={t('hotline.incomingDetail', { mode: t(`hotline.mode.${line.mode}`), dept: line.replacedDepartment ? ` · ${line.replacedDepartment}` : '' })}
     />

@@ -105,7 +105,9 @@ export function KnowledgeAnswerDialog({ use, phone, register, onClose }: Props) 
           <Input.TextArea rows={6} value={answer} onChange={(e) => setAnswer(e.target.value)} data-testid="kb-answer" autoFocus />
         </Form.Item>
         <Form.Item style={{ marginBottom: 4 }}>
-          <Checkbox checked={direct} onChange={(e) => setDirect(e.target.checked)} data-testid="kb-close-direct">{t('kb.closeDirect')}</Checkbox>
+          <Checkbox checked={direct} onChange={(e) => setDirect(e.target.checked)} data-testid="kb-close-direct">
+            {t('kb.closeDirect')}
+          </Checkbox>
         </Form.Item>
         <Form.Item>
           <Checkbox checked={sms} disabled={!mobile} onChange={(e) => setSms(e.target.checked)} data-testid="kb-send-sms">

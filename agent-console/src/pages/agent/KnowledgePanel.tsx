@@ -13,7 +13,8 @@ export interface ArticleHit {
 /** What the desk does with an article: 直办 (answer and close citing it), or 短信发送 (text it to the caller). */
 export type KnowledgeUse = 'direct' | 'sms';
 
-const isKey = (e: KeyboardEvent, letter: string) => e.altKey && !e.ctrlKey && !e.metaKey && (e.key.toLowerCase() === letter || e.code === `Key${letter.toUpperCase()}`);
+const isKey = (e: KeyboardEvent, letter: string) =>
+  e.altKey && !e.ctrlKey && !e.metaKey && (e.key.toLowerCase() === letter || e.code === `Key${letter.toUpperCase()}`);
 
 /**
  * Knowledge base on the agent desk: suggestions while the agent types (GET /api/knowledge/suggest),
@@ -37,18 +38,21 @@ export function KnowledgePanel({ text, onUse }: { text: string; onUse?: (article
       return;
     }
     let live = true;
-    const timer = setTimeout(() => {
-      const url = s
-        ? `/api/knowledge/articles${query({ q: s.slice(0, 200), validOnly: 'true', limit: 8 })}`
-        : `/api/knowledge/suggest${query({ text: q.slice(0, 500) })}`;
-      get<ArticleHit[]>(url)
-        .then((r) => {
-          if (!live) return;
-          setHits(r.data);
-          setSelected(0);
-        })
-        .catch(() => live && setHits([]));
-    }, s ? 250 : 400);
+    const timer = setTimeout(
+      () => {
+        const url = s
+          ? `/api/knowledge/articles${query({ q: s.slice(0, 200), validOnly: 'true', limit: 8 })}`
+          : `/api/knowledge/suggest${query({ text: q.slice(0, 500) })}`;
+        get<ArticleHit[]>(url)
+          .then((r) => {
+            if (!live) return;
+            setHits(r.data);
+            setSelected(0);
+          })
+          .catch(() => live && setHits([]));
+      },
+      s ? 250 : 400,
+    );
     return () => {
       live = false;
       clearTimeout(timer);
@@ -124,10 +128,17 @@ export function KnowledgePanel({ text, onUse }: { text: string; onUse?: (article
               style={{ cursor: 'pointer', background: i === selected ? 'rgba(22,119,255,0.06)' : undefined, paddingInline: 6 }}
             >
               <List.Item.Meta
-                title={<Space size={4}>{i === selected && <Tag color="blue">↑↓</Tag>}{a.title}</Space>}
+                title={
+                  <Space size={4}>
+                    {i === selected && <Tag color="blue">↑↓</Tag>}
+                    {a.title}
+                  </Space>
+                }
                 description={
                   <>
-                    <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 4 }}>{a.excerpt}</Typography.Paragraph>
+                    <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 4 }}>
+                      {a.excerpt}
+                    </Typography.Paragraph>
                     {onUse && i === selected && (
                       <Space size={4}>
                         <Button size="small" type="primary" aria-keyshortcuts="Alt+Z" onClick={() => onUse(a, 'direct')} data-testid="kb-direct">

@@ -25,16 +25,27 @@ import { PhrasePicker } from './PhrasePicker';
  */
 const draftKey = (callId: string | null) => (callId ? `register.call.${callId}` : 'register');
 const EMPTY_FORM = {
-  callId: undefined, callerPhone: undefined, callerName: undefined, idNumber: undefined, content: undefined, title: undefined,
-  appealType: undefined, urgency: undefined, category: undefined, regionCode: undefined, address: undefined, emergency: undefined,
+  callId: undefined,
+  callerPhone: undefined,
+  callerName: undefined,
+  idNumber: undefined,
+  content: undefined,
+  title: undefined,
+  appealType: undefined,
+  urgency: undefined,
+  category: undefined,
+  regionCode: undefined,
+  address: undefined,
+  emergency: undefined,
   anonymousToUnits: false,
 };
 
 /** The first text field (in the form's order) that is still empty. */
 export function firstEmptyField(root: HTMLElement | null): HTMLInputElement | HTMLTextAreaElement | null {
   if (!root) return null;
-  const fields = [...root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=hidden]):not([type=checkbox]):not([readonly]), textarea')]
-    .filter((el) => !el.disabled && el.offsetParent !== null);
+  const fields = [
+    ...root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=hidden]):not([type=checkbox]):not([readonly]), textarea'),
+  ].filter((el) => !el.disabled && el.offsetParent !== null);
   return fields.find((el) => !el.value) ?? fields[0] ?? null;
 }
 
@@ -149,129 +160,139 @@ export function RegisterPage() {
     <Row gutter={12}>
       <Col xs={24} lg={16}>
         <Card size="small" title={t('reg.title')}>
-          {params.get('phone') && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('reg.incomingCall', { phone: params.get('phone')! })} data-testid="incoming-call" />}
+          {params.get('phone') && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              message={t('reg.incomingCall', { phone: params.get('phone')! })}
+              data-testid="incoming-call"
+            />
+          )}
           {line && <DialledLine line={line} />}
           {restored && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={t('reg.draftRestored')} data-testid="draft-restored" />}
           <div ref={formRef}>
-          <Form
-            form={form}
-            layout="vertical"
-            data-testid="register-form"
-            onValuesChange={(changed, all) => {
-              drafts.save(draftKey(params.get('callId')), all);
-              // A fixed field loses its message at once, and the server's last refusal goes with it (never two that disagree).
-              clearFieldErrors(changed);
-              setError(null);
-              if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                void submit();
-              }
-            }}
-            onFinish={submit}
-          >
-            <Form.Item name="callId" hidden>
-              <Input />
-            </Form.Item>
-            <Row gutter={12}>
-              <Col xs={24} md={8}>
-                <Form.Item name="callerPhone" label={t('reg.callerPhone')} required>
-                  <Input
-                    data-testid="reg-phone"
-                    inputMode="tel"
-                    // Shown as it will be stored: "+86 138 0013 8000" becomes 13800138000 when the agent moves on.
-                    onBlur={(e) => {
-                      const v = normalizePhoneInput(e.target.value);
-                      if (v !== e.target.value) {
-                        form.setFieldsValue({ callerPhone: v });
-                        setPhone(v);
-                      }
-                    }}
-                  />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={8}>
-                <Form.Item name="callerName" label={t('reg.callerName')}>
-                  <Input data-testid="reg-name" />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={8}>
-                <Form.Item name="idNumber" label={t('reg.idNumber')}>
-                  <Input data-testid="reg-id" maxLength={18} />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Form.Item name="content" label={t('reg.content')} required style={{ marginBottom: 4 }}>
-              <Input.TextArea rows={5} data-testid="reg-content" ref={contentRef as never} onSelect={rememberCaret} onBlur={rememberCaret} />
-            </Form.Item>
-            <div style={{ display: 'flex', justifyContent: 'flex-end', marginBottom: 12 }}>
-              <PhrasePicker onPick={insertPhrase} />
-            </div>
-            <Form.Item name="title" label={t('reg.subject')}>
-              <Input data-testid="reg-title" />
-            </Form.Item>
-            <Row gutter={12}>
-              <Col xs={24} md={8}>
-                <Form.Item name="appealType" label={t('reg.appealType')}>
-                  <Select allowClear data-testid="reg-type" options={APPEAL_TYPES.map((v) => ({ value: v, label: t(`type.${v}`) }))} />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={8}>
-                <Form.Item name="urgency" label={t('reg.urgency')}>
-                  <Select allowClear data-testid="reg-urgency" options={URGENCIES.map((v) => ({ value: v, label: t(`urgency.${v}`) }))} />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={8}>
-                <Form.Item name="category" label={t('reg.category')}>
-                  <CategoryCascader testId="reg-category" />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Row gutter={12}>
-              <Col xs={24} md={8}>
-                <Form.Item name="regionCode" label={t('reg.region')}>
-                  <RegionCascader
-                    testId="reg-region"
-                    onChange={(code, path) => {
-                      form.setFieldsValue({ regionCode: code });
-                      // The address starts with the region picked, unless the agent has typed more than an earlier prefill.
-                      const address = form.getFieldValue('address') as string | undefined;
-                      if (!address || address === regionPrefill.current) {
-                        regionPrefill.current = regionNames(regions, path);
-                        form.setFieldsValue({ address: regionPrefill.current });
-                      }
-                    }}
-                  />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={16}>
-                <Form.Item name="address" label={t('reg.address')}>
-                  <Input data-testid="reg-address" />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Row gutter={12} align="bottom">
-              <Col xs={24} md={8}>
-                <Form.Item name="emergency" label={t('reg.emergency')}>
-                  <Select allowClear data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={16}>
-                <Form.Item name="anonymousToUnits" valuePropName="checked">
-                  <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
-                </Form.Item>
-              </Col>
-            </Row>
-            {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="reg-error" />}
-            <Space>
-              <Button type="primary" htmlType="submit" loading={busy} data-testid="reg-submit">
-                {t('reg.submit')}
-              </Button>
-              <Button onClick={clear} data-testid="reg-clear">{t('reg.clear')}</Button>
-            </Space>
-          </Form>
+            <Form
+              form={form}
+              layout="vertical"
+              data-testid="register-form"
+              onValuesChange={(changed, all) => {
+                drafts.save(draftKey(params.get('callId')), all);
+                // A fixed field loses its message at once, and the server's last refusal goes with it (never two that disagree).
+                clearFieldErrors(changed);
+                setError(null);
+                if ('callerPhone' in changed) setPhone(changed.callerPhone ?? '');
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                  e.preventDefault();
+                  void submit();
+                }
+              }}
+              onFinish={submit}
+            >
+              <Form.Item name="callId" hidden>
+                <Input />
+              </Form.Item>
+              <Row gutter={12}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="callerPhone" label={t('reg.callerPhone')} required>
+                    <Input
+                      data-testid="reg-phone"
+                      inputMode="tel"
+                      // Shown as it will be stored: "+86 138 0013 8000" becomes 13800138000 when the agent moves on.
+                      onBlur={(e) => {
+                        const v = normalizePhoneInput(e.target.value);
+                        if (v !== e.target.value) {
+                          form.setFieldsValue({ callerPhone: v });
+                          setPhone(v);
+                        }
+                      }}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={8}>
+                  <Form.Item name="callerName" label={t('reg.callerName')}>
+                    <Input data-testid="reg-name" />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={8}>
+                  <Form.Item name="idNumber" label={t('reg.idNumber')}>
+                    <Input data-testid="reg-id" maxLength={18} />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Form.Item name="content" label={t('reg.content')} required style={{ marginBottom: 4 }}>
+                <Input.TextArea rows={5} data-testid="reg-content" ref={contentRef as never} onSelect={rememberCaret} onBlur={rememberCaret} />
+              </Form.Item>
+              <div style={{ display: 'flex', justifyContent: 'flex-end', marginBottom: 12 }}>
+                <PhrasePicker onPick={insertPhrase} />
+              </div>
+              <Form.Item name="title" label={t('reg.subject')}>
+                <Input data-testid="reg-title" />
+              </Form.Item>
+              <Row gutter={12}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="appealType" label={t('reg.appealType')}>
+                    <Select allowClear data-testid="reg-type" options={APPEAL_TYPES.map((v) => ({ value: v, label: t(`type.${v}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={8}>
+                  <Form.Item name="urgency" label={t('reg.urgency')}>
+                    <Select allowClear data-testid="reg-urgency" options={URGENCIES.map((v) => ({ value: v, label: t(`urgency.${v}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={8}>
+                  <Form.Item name="category" label={t('reg.category')}>
+                    <CategoryCascader testId="reg-category" />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Row gutter={12}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="regionCode" label={t('reg.region')}>
+                    <RegionCascader
+                      testId="reg-region"
+                      onChange={(code, path) => {
+                        form.setFieldsValue({ regionCode: code });
+                        // The address starts with the region picked, unless the agent has typed more than an earlier prefill.
+                        const address = form.getFieldValue('address') as string | undefined;
+                        if (!address || address === regionPrefill.current) {
+                          regionPrefill.current = regionNames(regions, path);
+                          form.setFieldsValue({ address: regionPrefill.current });
+                        }
+                      }}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={16}>
+                  <Form.Item name="address" label={t('reg.address')}>
+                    <Input data-testid="reg-address" />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Row gutter={12} align="bottom">
+                <Col xs={24} md={8}>
+                  <Form.Item name="emergency" label={t('reg.emergency')}>
+                    <Select allowClear data-testid="reg-emergency" options={EMERGENCY_LINES.map((v) => ({ value: v, label: t(`line.${v}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={16}>
+                  <Form.Item name="anonymousToUnits" valuePropName="checked">
+                    <Checkbox data-testid="reg-anonymous">{t('reg.anonymous')}</Checkbox>
+                  </Form.Item>
+                </Col>
+              </Row>
+              {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="reg-error" />}
+              <Space>
+                <Button type="primary" htmlType="submit" loading={busy} data-testid="reg-submit">
+                  {t('reg.submit')}
+                </Button>
+                <Button onClick={clear} data-testid="reg-clear">
+                  {t('reg.clear')}
+                </Button>
+              </Space>
+            </Form>
           </div>
         </Card>
       </Col>

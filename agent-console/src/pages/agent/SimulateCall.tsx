@@ -29,7 +29,14 @@ export function SimulateCall() {
       trigger="click"
       content={
         <Space>
-          <Input aria-label={t('track.phone')} value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={answer} data-testid="sim-phone" style={{ width: 160 }} />
+          <Input
+            aria-label={t('track.phone')}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            onPressEnter={answer}
+            data-testid="sim-phone"
+            style={{ width: 160 }}
+          />
           <Button type="primary" onClick={answer} data-testid="sim-answer">
             {t('app.ok')}
           </Button>

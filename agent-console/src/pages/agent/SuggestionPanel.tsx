@@ -57,7 +57,7 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
           </Descriptions.Item>
           {s.alternatives.length > 0 && (
             <Descriptions.Item label={t('sug.alternatives')} span={2}>
-              {s.alternatives.map((a) => `${a.name ?? a.code}${a.confidence === null ? "" : ` ${Math.round(a.confidence * 100)}%`}`).join(t("app.listSep"))}
+              {s.alternatives.map((a) => `${a.name ?? a.code}${a.confidence === null ? '' : ` ${Math.round(a.confidence * 100)}%`}`).join(t('app.listSep'))}
             </Descriptions.Item>
           )}
           <Descriptions.Item label={t('sug.model')}>{s.modelVersion ?? '—'}</Descriptions.Item>
@@ -66,7 +66,13 @@ export function SuggestionPanel({ ticket, onDone }: { ticket: TicketDetail; onDo
         <Typography.Text type="secondary">{t('sug.none')}</Typography.Text>
       )}
       {canSubmit && (
-        <Button type="primary" style={{ marginTop: 12 }} data-testid="confirm-suggestion" loading={busy === 'submit'} onClick={() => run('submit', confirmBody)}>
+        <Button
+          type="primary"
+          style={{ marginTop: 12 }}
+          data-testid="confirm-suggestion"
+          loading={busy === 'submit'}
+          onClick={() => run('submit', confirmBody)}
+        >
           {t('sug.confirm')}
         </Button>
       )}

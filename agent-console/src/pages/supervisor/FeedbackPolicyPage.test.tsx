@@ -10,8 +10,17 @@ afterEach(() => {
 });
 
 const policy = {
-  sampleRate: 0.3, callbackDueHours: 72, badReviewCallbackDueHours: 24, onDissatisfied: 'reopen', partlyIsDissatisfied: false,
-  maxAttempts: 3, rectificationWorkingDays: 15, callbackBy: 'agent', dialRetryHours: 2, dialStartHour: 9, dialEndHour: 18,
+  sampleRate: 0.3,
+  callbackDueHours: 72,
+  badReviewCallbackDueHours: 24,
+  onDissatisfied: 'reopen',
+  partlyIsDissatisfied: false,
+  maxAttempts: 3,
+  rectificationWorkingDays: 15,
+  callbackBy: 'agent',
+  dialRetryHours: 2,
+  dialStartHour: 9,
+  dialEndHour: 18,
 };
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
@@ -20,14 +29,21 @@ describe('<FeedbackPolicyPage>', () => {
   it('shows the sample rate as a percentage, saves it back as a share, and shows the server’s refusal', async () => {
     const puts: unknown[] = [];
     let refuse = false;
-    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
-      if ((init.method ?? 'GET') === 'GET') return json(200, { data: policy });
-      puts.push(JSON.parse(String(init.body)));
-      return refuse
-        ? json(400, { status: 400, code: 'VALIDATION_FAILED', message: '输入有误，请检查标出的字段' })
-        : json(200, { data: { ...policy, ...(puts.at(-1) as object) } });
-    }));
-    render(<I18nProvider><FeedbackPolicyPage /></I18nProvider>);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        if ((init.method ?? 'GET') === 'GET') return json(200, { data: policy });
+        puts.push(JSON.parse(String(init.body)));
+        return refuse
+          ? json(400, { status: 400, code: 'VALIDATION_FAILED', message: '输入有误，请检查标出的字段' })
+          : json(200, { data: { ...policy, ...(puts.at(-1) as object) } });
+      }),
+    );
+    render(
+      <I18nProvider>
+        <FeedbackPolicyPage />
+      </I18nProvider>,
+    );
     const sample = (await screen.findByTestId('policy-samplePercent')) as HTMLInputElement;
     await waitFor(() => expect(sample.value).toBe('30'));
     expect((screen.getByTestId('policy-rectificationWorkingDays') as HTMLInputElement).value).toBe('15');

@@ -30,10 +30,13 @@ export default function FeedbackPolicyPage() {
 
   const show = (p: FeedbackPolicy) => form.setFieldsValue({ ...p, samplePercent: Math.round(p.sampleRate * 1000) / 10 });
   useEffect(() => {
-    feedbackApi.policy().then((r) => {
-      show(r.data);
-      setLoaded(true);
-    }, (e) => setError(errorMessage(e, locale)));
+    feedbackApi.policy().then(
+      (r) => {
+        show(r.data);
+        setLoaded(true);
+      },
+      (e) => setError(errorMessage(e, locale)),
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -77,8 +80,14 @@ export default function FeedbackPolicyPage() {
         </Form.Item>
         <Form.Item wrapperCol={{ offset: 10 }}>
           <Space>
-            <Button type="primary" htmlType="submit" loading={saving} data-testid="policy-save">{t('policy.save')}</Button>
-            {saved && <Typography.Text type="success" data-testid="policy-saved">{t('policy.saved')}</Typography.Text>}
+            <Button type="primary" htmlType="submit" loading={saving} data-testid="policy-save">
+              {t('policy.save')}
+            </Button>
+            {saved && (
+              <Typography.Text type="success" data-testid="policy-saved">
+                {t('policy.saved')}
+              </Typography.Text>
+            )}
           </Space>
         </Form.Item>
       </Form>

@@ -35,14 +35,22 @@ interface PresenceEvent {
   viewing?: string;
 }
 
-function Agents({ agents, setAgents }: { agents: Record<string, PresenceEvent>; setAgents: React.Dispatch<React.SetStateAction<Record<string, PresenceEvent>>> }) {
+function Agents({
+  agents,
+  setAgents,
+}: {
+  agents: Record<string, PresenceEvent>;
+  setAgents: React.Dispatch<React.SetStateAction<Record<string, PresenceEvent>>>;
+}) {
   const { t } = useI18n();
   const { socket, state } = useRealtime();
-  useSocketEvent<PresenceEvent>('presence', (p) => setAgents((a) => {
-    if (p.state !== 'offline') return { ...a, [p.userId]: p };
-    const { [p.userId]: _gone, ...rest } = a;
-    return rest;
-  }));
+  useSocketEvent<PresenceEvent>('presence', (p) =>
+    setAgents((a) => {
+      if (p.state !== 'offline') return { ...a, [p.userId]: p };
+      const { [p.userId]: _gone, ...rest } = a;
+      return rest;
+    }),
+  );
   // docs/API.md names only `presence` events; the server also answers `presence:list` with a snapshot.
   // Ask for it on every (re)connect; without an answer the wall still fills from events.
   useEffect(() => {
@@ -79,7 +87,12 @@ function Queues({ q }: { q: LiveQuery<QueueCounts> }) {
           </Col>
         ))}
         <Col xs={12} md={6}>
-          <Statistic title={t('sup.overdue')} value={q.data?.overdue ?? '—'} valueStyle={q.data?.overdue ? { color: '#cf1322' } : undefined} data-testid="sup-overdue" />
+          <Statistic
+            title={t('sup.overdue')}
+            value={q.data?.overdue ?? '—'}
+            valueStyle={q.data?.overdue ? { color: '#cf1322' } : undefined}
+            data-testid="sup-overdue"
+          />
         </Col>
         <Col xs={12} md={6}>
           <Statistic title={t('sup.nearDeadline', { h: q.data?.nearDeadlineHours ?? 24 })} value={q.data?.nearDeadline ?? '—'} />
@@ -98,19 +111,37 @@ function Calls({ q, afterCall }: { q: LiveQuery<QueueCounts>; afterCall: number 
     <Card size="small" title={t('sup.calls')} data-testid="sup-calls">
       <Row gutter={[8, 8]}>
         <Col xs={12} md={3}>
-          <Statistic title={t('sup.calls.waiting')} value={c?.waiting ?? '—'} data-testid="sup-calls-waiting"
-            suffix={c?.longestWaitSeconds != null ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('sup.calls.longest', { s: c.longestWaitSeconds })}</Typography.Text> : undefined} />
+          <Statistic
+            title={t('sup.calls.waiting')}
+            value={c?.waiting ?? '—'}
+            data-testid="sup-calls-waiting"
+            suffix={
+              c?.longestWaitSeconds != null ? (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('sup.calls.longest', { s: c.longestWaitSeconds })}
+                </Typography.Text>
+              ) : undefined
+            }
+          />
         </Col>
         <Col xs={12} md={3}>
           <Statistic title={t('sup.calls.afterCall')} value={afterCall} data-testid="sup-calls-after-call" />
         </Col>
-        <Col xs={12} md={3}><Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} /></Col>
-        <Col xs={12} md={3}><Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} /></Col>
-        <Col xs={12} md={3}><Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} /></Col>
+        <Col xs={12} md={3}>
+          <Statistic title={t('sup.calls.offered')} value={c?.offered ?? '—'} />
+        </Col>
+        <Col xs={12} md={3}>
+          <Statistic title={t('sup.calls.answered')} value={c?.answered ?? '—'} />
+        </Col>
+        <Col xs={12} md={3}>
+          <Statistic title={t('sup.calls.abandoned')} value={c?.abandoned ?? '—'} />
+        </Col>
         <Col xs={12} md={5}>
           <Statistic title={t('sup.calls.serviceLevel', { s: c?.serviceLevelSeconds ?? 20 })} value={pct(c?.serviceLevel)} data-testid="sup-service-level" />
         </Col>
-        <Col xs={12} md={4}><Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} /></Col>
+        <Col xs={12} md={4}>
+          <Statistic title={t('sup.calls.avgWait')} value={c?.averageWaitSeconds ?? '—'} suffix={c?.averageWaitSeconds != null ? 's' : undefined} />
+        </Col>
       </Row>
     </Card>
   );
@@ -151,13 +182,18 @@ function Wall() {
   const volume = useLiveQuery(() => reportsApi.todayVolume(), [], WALL);
   // The most urgent open tickets, ordered by the server over all of them (not the newest 200).
   const open = useLiveQuery(
-    () => api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', sort: 'deadline', pageSize: NEAR_LIST }).then((r) => r.data),
+    () =>
+      api.tickets({ status: 'dispatched,signed,in_progress,extension_requested,return_requested', sort: 'deadline', pageSize: NEAR_LIST }).then((r) => r.data),
     [],
     WALL,
   );
   const byChannel = useMemo(() => volumeBars(volume.data?.byChannel ?? [], (k) => t(`channel.${k}`), t('reports.unassigned')), [volume.data, t]);
   const byCategory = useMemo(() => volumeBars(volume.data?.byCategory ?? [], (k) => k, t('reports.unassigned')), [volume.data, t]);
-  const total = <Typography.Text type="secondary" data-testid="today-total">{t('reports.todayTotal', { n: volume.data?.total ?? '—' })}</Typography.Text>;
+  const total = (
+    <Typography.Text type="secondary" data-testid="today-total">
+      {t('reports.todayTotal', { n: volume.data?.total ?? '—' })}
+    </Typography.Text>
+  );
   const chart = (data: { name: string; value: number }[], id: string) => (
     <Suspense fallback={<Spin />}>
       <BarChart data={data} testId={id} />
@@ -207,7 +243,12 @@ export default function SupervisorApp() {
     ...(canReport ? [{ key: 'reports', label: t('reports.tab.reports') }] : []),
     { key: 'hotspots', label: t('reports.tab.hotspots') },
     { key: 'supervision', label: t('sv.tab') },
-    ...(canReport ? [{ key: 'policy', label: t('policy.tab') }, { key: 'lines', label: t('hotline.tab') }] : []),
+    ...(canReport
+      ? [
+          { key: 'policy', label: t('policy.tab') },
+          { key: 'lines', label: t('hotline.tab') },
+        ]
+      : []),
   ];
   const active = pathname.replace(/^\/supervisor\/?/, '').split('/')[0];
   return (

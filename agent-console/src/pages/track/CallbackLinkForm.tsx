@@ -40,21 +40,27 @@ export function CallbackLinkForm({ callbackId, token }: { callbackId: string; to
         <Form.Item name="result" label={t('feedback.link.result')} required>
           <Radio.Group optionType="button" buttonStyle="solid" data-testid="callback-link-result">
             {RESULTS.map((r) => (
-              <Radio.Button key={r} value={r} data-testid={`callback-link-result-${r}`}>{t(`feedback.result.${r}`)}</Radio.Button>
+              <Radio.Button key={r} value={r} data-testid={`callback-link-result-${r}`}>
+                {t(`feedback.result.${r}`)}
+              </Radio.Button>
             ))}
           </Radio.Group>
         </Form.Item>
         <Form.Item name="score" label={t('feedback.rate.question')} required>
           <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
             {SCORES.map((s) => (
-              <Radio key={s} value={s} data-testid={`callback-link-score-${s}`}>{t(`feedback.score.${s}`)}</Radio>
+              <Radio key={s} value={s} data-testid={`callback-link-score-${s}`}>
+                {t(`feedback.score.${s}`)}
+              </Radio>
             ))}
           </Radio.Group>
         </Form.Item>
         <Form.Item name="comment" label={t('feedback.rate.comment')}>
           <Input.TextArea rows={3} maxLength={500} showCount />
         </Form.Item>
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('feedback.rate.public')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {t('feedback.rate.public')}
+        </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="callback-link-error" />}
         <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="callback-link-submit">
           {t('feedback.rate.submit')}

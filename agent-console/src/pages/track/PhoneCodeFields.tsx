@@ -8,8 +8,18 @@ import { SmsCodeButton } from './SmsCodeButton';
  * `only` shows one of the two (the elderly mode asks one question per step); `labels` replaces the
  * field labels with the step's question.
  */
-export function PhoneCodeFields({ purpose, testIdPrefix, smsTestId, only, labels }: {
-  purpose: 'submit' | 'track'; testIdPrefix: string; smsTestId?: string; only?: 'phone' | 'code'; labels?: { phone?: string; code?: string };
+export function PhoneCodeFields({
+  purpose,
+  testIdPrefix,
+  smsTestId,
+  only,
+  labels,
+}: {
+  purpose: 'submit' | 'track';
+  testIdPrefix: string;
+  smsTestId?: string;
+  only?: 'phone' | 'code';
+  labels?: { phone?: string; code?: string };
 }) {
   const { t } = useI18n();
   const form = Form.useFormInstance();

@@ -19,7 +19,7 @@ export function PublicReviews() {
   const [page, setPage] = useState<PublicReviewPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const msg = (e: unknown) => (errorMessage(e, locale));
+  const msg = (e: unknown) => errorMessage(e, locale);
 
   useEffect(() => {
     feedbackApi
@@ -52,7 +52,9 @@ export function PublicReviews() {
   const s = page?.summary;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="public-reviews">
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>{t('feedback.pub.intro')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+        {t('feedback.pub.intro')}
+      </Typography.Paragraph>
       <Space wrap style={{ width: '100%' }}>
         <Select
           showSearch
@@ -65,7 +67,14 @@ export function PublicReviews() {
           aria-label={t('feedback.unit')}
           data-testid="pub-unit"
         />
-        <Select style={{ width: 120 }} aria-label={t('feedback.pub.month')} value={month} onChange={setMonth} options={months.map((m) => ({ value: m, label: m }))} data-testid="pub-month" />
+        <Select
+          style={{ width: 120 }}
+          aria-label={t('feedback.pub.month')}
+          value={month}
+          onChange={setMonth}
+          options={months.map((m) => ({ value: m, label: m }))}
+          data-testid="pub-month"
+        />
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
       {s && (
@@ -84,9 +93,13 @@ export function PublicReviews() {
           <List.Item data-testid="pub-review" data-id={r.id}>
             <Card size="small" style={{ width: '100%' }}>
               <Space wrap size={4}>
-                <Tag color={r.bad ? 'red' : 'green'} data-testid="pub-score">{t(`feedback.score.${r.score}`)}</Tag>
+                <Tag color={r.bad ? 'red' : 'green'} data-testid="pub-score">
+                  {t(`feedback.score.${r.score}`)}
+                </Tag>
                 {r.excluded && <Tag>{t('feedback.pub.excluded')}</Tag>}
-                <Typography.Text type="secondary" data-testid="pub-phone">{r.citizenPhone ?? ''}</Typography.Text>
+                <Typography.Text type="secondary" data-testid="pub-phone">
+                  {r.citizenPhone ?? ''}
+                </Typography.Text>
                 <Typography.Text type="secondary">{r.place ?? ''}</Typography.Text>
                 <Typography.Text type="secondary">{formatTime(r.ratedAt, locale)}</Typography.Text>
               </Space>

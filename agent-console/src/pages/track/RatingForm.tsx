@@ -32,7 +32,11 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
     return (
       <Result
         status={done.duplicate ? 'info' : 'success'}
-        title={<span data-testid="rating-done">{done.duplicate ? t('feedback.rate.duplicate', { label: done.label }) : t('feedback.rate.thanks', { label: done.label })}</span>}
+        title={
+          <span data-testid="rating-done">
+            {done.duplicate ? t('feedback.rate.duplicate', { label: done.label }) : t('feedback.rate.thanks', { label: done.label })}
+          </span>
+        }
         subTitle={done.bad && !done.duplicate ? t(done.callbackPending ? 'feedback.rate.badNext' : 'feedback.rate.badNextNoCall') : undefined}
       />
     );
@@ -53,7 +57,9 @@ export function RatingForm({ number, trackToken, phone }: { number: string; trac
           <Input.TextArea rows={3} maxLength={500} showCount data-testid="rating-comment" />
         </Form.Item>
         {!trackToken && <PhoneCodeFields purpose="track" testIdPrefix="rating" smsTestId="sms-rating" />}
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('feedback.rate.public')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {t('feedback.rate.public')}
+        </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="rating-error" />}
         <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="rating-submit">
           {t('feedback.rate.submit')}

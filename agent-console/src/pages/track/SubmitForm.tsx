@@ -95,7 +95,12 @@ export function SubmitForm({ onSubmitted, stepwise = false }: { onSubmitted: (r:
         </Typography.Paragraph>
       )}
       {shows('phone') && (
-        <PhoneCodeFields purpose="submit" testIdPrefix="appeal" only={stepwise ? 'phone' : undefined} labels={stepwise ? { phone: t('elder.q.phone') } : undefined} />
+        <PhoneCodeFields
+          purpose="submit"
+          testIdPrefix="appeal"
+          only={stepwise ? 'phone' : undefined}
+          labels={stepwise ? { phone: t('elder.q.phone') } : undefined}
+        />
       )}
       {shows('code') && stepwise && <PhoneCodeFields purpose="submit" testIdPrefix="appeal" only="code" labels={{ code: t('elder.q.code') }} />}
       {shows('content') && (

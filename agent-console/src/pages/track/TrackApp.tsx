@@ -68,7 +68,13 @@ export default function TrackApp() {
       {elder ? t('elder.off') : t('elder.on')}
     </Button>
   );
-  const controls = (link: ReactNode) => <Space wrap>{link}{elderSwitch}<LocaleSwitch /></Space>;
+  const controls = (link: ReactNode) => (
+    <Space wrap>
+      {link}
+      {elderSwitch}
+      <LocaleSwitch />
+    </Space>
+  );
   // In the large view the controls get their own row under the title (beside it, the title had one character a line).
   const extra = (link: ReactNode) => (elder ? undefined : controls(link));
   const elderRow = (link: ReactNode) => elder && <div style={{ marginBottom: 16 }}>{controls(link)}</div>;
@@ -76,23 +82,44 @@ export default function TrackApp() {
   const linkStyle: React.CSSProperties | undefined = elder ? { display: 'inline-flex', alignItems: 'center', minHeight: 48, padding: '0 8px' } : undefined;
   const callBar = elder && (
     <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
-      <Button type="primary" size="large" block href="tel:12345" data-testid="elder-call"
-        style={{ height: 56, fontSize: 22, background: '#135200', borderColor: '#135200' }}>
+      <Button
+        type="primary"
+        size="large"
+        block
+        href="tel:12345"
+        data-testid="elder-call"
+        style={{ height: 56, fontSize: 22, background: '#135200', borderColor: '#135200' }}
+      >
         {t('elder.call')}
       </Button>
       <Typography.Text>{t('elder.callHint')}</Typography.Text>
     </Space>
   );
   const page = (
-    <main style={{ minHeight: '100vh', background: elder ? '#ffffff' : '#f5f5f5', padding: 12, fontSize: elder ? 18 : undefined, boxSizing: 'border-box' }}
-      data-elder={elder ? 'on' : 'off'} data-testid="citizen-page">
+    <main
+      style={{ minHeight: '100vh', background: elder ? '#ffffff' : '#f5f5f5', padding: 12, fontSize: elder ? 18 : undefined, boxSizing: 'border-box' }}
+      data-elder={elder ? 'on' : 'off'}
+      data-testid="citizen-page"
+    >
       <Routes>
         <Route
           path="reviews"
           element={
-            <Card style={{ maxWidth: 720, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('feedback.pub.title')}</h1>}
-              extra={extra(<Link to="/track" style={linkStyle}>{t('track.title')}</Link>)} styles={{ body: { padding: 16 } }}>
-              {elderRow(<Link to="/track" style={linkStyle}>{t('track.title')}</Link>)}
+            <Card
+              style={{ maxWidth: 720, margin: '0 auto' }}
+              title={<h1 style={titleStyle(elder)}>{t('feedback.pub.title')}</h1>}
+              extra={extra(
+                <Link to="/track" style={linkStyle}>
+                  {t('track.title')}
+                </Link>,
+              )}
+              styles={{ body: { padding: 16 } }}
+            >
+              {elderRow(
+                <Link to="/track" style={linkStyle}>
+                  {t('track.title')}
+                </Link>,
+              )}
               {callBar}
               <PublicReviews />
             </Card>
@@ -101,9 +128,21 @@ export default function TrackApp() {
         <Route
           path="*"
           element={
-            <Card style={{ maxWidth: elder ? 640 : 560, margin: '0 auto' }} title={<h1 style={titleStyle(elder)}>{t('track.title')}</h1>}
-              extra={extra(<Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)} styles={{ body: { padding: 16 } }}>
-              {elderRow(<Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">{t('feedback.pub.title')}</Link>)}
+            <Card
+              style={{ maxWidth: elder ? 640 : 560, margin: '0 auto' }}
+              title={<h1 style={titleStyle(elder)}>{t('track.title')}</h1>}
+              extra={extra(
+                <Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">
+                  {t('feedback.pub.title')}
+                </Link>,
+              )}
+              styles={{ body: { padding: 16 } }}
+            >
+              {elderRow(
+                <Link to="/track/reviews" style={linkStyle} data-testid="nav-public-reviews">
+                  {t('feedback.pub.title')}
+                </Link>,
+              )}
               {callBar}
               {portal}
             </Card>

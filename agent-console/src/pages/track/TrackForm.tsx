@@ -24,7 +24,14 @@ function PublicView({ ticket }: { ticket: PublicTicket }) {
       {ticket.title && <Typography.Text strong>{ticket.title}</Typography.Text>}
       <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{ticket.content}</Typography.Paragraph>
       {ticket.declineReason && (
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('track.declined')} description={ticket.declineReason.text} data-testid="public-decline-reason" />
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t('track.declined')}
+          description={ticket.declineReason.text}
+          data-testid="public-decline-reason"
+        />
       )}
       <Typography.Text strong>{t('track.reply')}</Typography.Text>
       <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="public-reply" type={ticket.replyText ? undefined : 'secondary'}>
@@ -33,7 +40,14 @@ function PublicView({ ticket }: { ticket: PublicTicket }) {
       <Typography.Text strong>{t('track.progress')}</Typography.Text>
       <Timeline
         style={{ marginTop: 12 }}
-        items={ticket.timeline.map((e, i) => ({ key: i, children: <span>{e.label} <Typography.Text type="secondary">{formatTime(e.at, locale)}</Typography.Text></span> }))}
+        items={ticket.timeline.map((e, i) => ({
+          key: i,
+          children: (
+            <span>
+              {e.label} <Typography.Text type="secondary">{formatTime(e.at, locale)}</Typography.Text>
+            </span>
+          ),
+        }))}
       />
     </Card>
   );
@@ -100,7 +114,14 @@ export function TrackForm({ receipt }: { receipt: Receipt | null }) {
         </Button>
       </Form>
       {ticket && <PublicView ticket={ticket} />}
-      {ticket && RATEABLE.includes(ticket.status) && <RatingForm key={`${ticket.number}:${proof.trackToken ? 'token' : proof.phone}`} number={ticket.number} trackToken={proof.trackToken} phone={proof.phone} />}
+      {ticket && RATEABLE.includes(ticket.status) && (
+        <RatingForm
+          key={`${ticket.number}:${proof.trackToken ? 'token' : proof.phone}`}
+          number={ticket.number}
+          trackToken={proof.trackToken}
+          phone={proof.phone}
+        />
+      )}
     </>
   );
 }

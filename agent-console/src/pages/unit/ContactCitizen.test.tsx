@@ -29,20 +29,30 @@ function serve(call: () => Response) {
 }
 
 const ticket = { id: 't-1', number: 'RX1', status: 'in_progress', dispatches: [{ unitId: 'unit-1', status: 'in_progress' }] } as unknown as TicketDetail;
-const view = () => render(<I18nProvider><AuthProvider><ContactCitizen ticket={ticket} /></AuthProvider></I18nProvider>);
+const view = () =>
+  render(
+    <I18nProvider>
+      <AuthProvider>
+        <ContactCitizen ticket={ticket} />
+      </AuthProvider>
+    </I18nProvider>,
+  );
 
 describe('<ContactCitizen> (隐私号)', () => {
-  it('asks for the call with the clerk\'s own number, places it through the bridge and shows how it went', async () => {
+  it("asks for the call with the clerk's own number, places it through the bridge and shows how it went", async () => {
     const fetchMock = serve(() => json(200, { data: { id: 'req-1', status: 'connected', via: 'bridge', talkSeconds: 42, outcomeAt: '2026-12-06T03:00:00Z' } }));
     view();
     fireEvent.change(await screen.findByTestId('contact-number'), { target: { value: '02088886666' } });
     fireEvent.click(screen.getByTestId('contact-request'));
     expect((await screen.findByTestId('contact-outcome')).textContent).toContain('已接通，通话 42 秒');
     const posted = fetchMock.mock.calls.filter(([, init]) => init.method === 'POST').map(([url, init]) => [url, init.body]);
-    expect(posted).toEqual([['/api/tickets/t-1/contact-requests', JSON.stringify({ callbackNumber: '02088886666' })], ['/api/contact-requests/req-1/call', '{}']]);
+    expect(posted).toEqual([
+      ['/api/tickets/t-1/contact-requests', JSON.stringify({ callbackNumber: '02088886666' })],
+      ['/api/contact-requests/req-1/call', '{}'],
+    ]);
   });
 
-  it('says so when the call did not connect, and shows the server\'s reason when calls are off', async () => {
+  it("says so when the call did not connect, and shows the server's reason when calls are off", async () => {
     serve(() => json(200, { data: { id: 'req-1', status: 'no_answer', via: 'bridge', talkSeconds: null, outcomeAt: '2026-12-06T03:00:00Z' } }));
     view();
     fireEvent.change(await screen.findByTestId('contact-number'), { target: { value: '8001' } });

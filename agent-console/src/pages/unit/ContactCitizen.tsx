@@ -33,8 +33,13 @@ export function ContactCitizen({ ticket }: { ticket: TicketDetail }) {
         <Typography.Text type="secondary">{t('contact.hint')}</Typography.Text>
         <Space.Compact>
           <Input
-            value={number} onChange={(e) => setNumber(e.target.value)} onPressEnter={() => void submit()} style={{ width: 220 }}
-            placeholder={t('contact.callbackNumber')} aria-label={t('contact.callbackNumber')} data-testid="contact-number"
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+            onPressEnter={() => void submit()}
+            style={{ width: 220 }}
+            placeholder={t('contact.callbackNumber')}
+            aria-label={t('contact.callbackNumber')}
+            data-testid="contact-number"
           />
           <Button type="primary" onClick={() => void submit()} disabled={!number.trim()} loading={state.busy} data-testid="contact-request">
             {t('contact.request')}
@@ -42,7 +47,9 @@ export function ContactCitizen({ ticket }: { ticket: TicketDetail }) {
         </Space.Compact>
         {state.call && (
           <Alert
-            type={state.call.status === 'connected' ? 'success' : 'warning'} showIcon data-testid="contact-outcome"
+            type={state.call.status === 'connected' ? 'success' : 'warning'}
+            showIcon
+            data-testid="contact-outcome"
             message={t(`contact.outcome.${state.call.status}`, { n: state.call.talkSeconds ?? 0 })}
           />
         )}

@@ -41,17 +41,39 @@ function Inbox() {
   return (
     <Card size="small" title={t('unit.inbox')} extra={<Typography.Text type="secondary">{t('unit.masked')}</Typography.Text>}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-        <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage(1); }} items={TABS.map((x) => ({ key: x.key, label: t(`unit.tab.${x.key}`) }))} />
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => {
+            setTab(k);
+            setPage(1);
+          }}
+          items={TABS.map((x) => ({ key: x.key, label: t(`unit.tab.${x.key}`) }))}
+        />
         <Space>
-          <Input.Search allowClear placeholder={t('agent.search')} onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} data-testid="inbox-search" />
+          <Input.Search
+            allowClear
+            placeholder={t('agent.search')}
+            onSearch={(v) => {
+              setQ(v);
+              setPage(1);
+            }}
+            style={{ width: 240 }}
+            data-testid="inbox-search"
+          />
           <Button onClick={list.reload}>{t('app.refresh')}</Button>
         </Space>
       </Space>
       {list.error && <Alert type="error" showIcon message={problemMessage(list.error.problem, locale)} style={{ marginBottom: 8 }} />}
       <TicketTable rows={rows} loading={list.loading && !list.data} onOpen={open} variant="unit" />
       <Pagination
-        size="small" style={{ marginTop: 8, textAlign: 'right' }} data-testid="inbox-pages"
-        current={page} pageSize={PAGE_SIZE} total={total} showSizeChanger={false} onChange={setPage}
+        size="small"
+        style={{ marginTop: 8, textAlign: 'right' }}
+        data-testid="inbox-pages"
+        current={page}
+        pageSize={PAGE_SIZE}
+        total={total}
+        showSizeChanger={false}
+        onChange={setPage}
         showTotal={(n) => t('unit.total', { n })}
       />
     </Card>

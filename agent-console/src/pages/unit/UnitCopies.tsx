@@ -23,26 +23,56 @@ export function UnitCopies() {
     }
   };
   return (
-    <Card size="small" title={t('copies.title')} extra={
-      <Space>
-        <Typography.Text type="secondary">{t('copies.unreadOnly')}</Typography.Text>
-        <Switch checked={unread} onChange={setUnread} aria-label={t('copies.unreadOnly')} data-testid="copies-unread" />
-      </Space>
-    }>
+    <Card
+      size="small"
+      title={t('copies.title')}
+      extra={
+        <Space>
+          <Typography.Text type="secondary">{t('copies.unreadOnly')}</Typography.Text>
+          <Switch checked={unread} onChange={setUnread} aria-label={t('copies.unreadOnly')} data-testid="copies-unread" />
+        </Space>
+      }
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}
       <Table<UnitCopy>
-        size="small" rowKey="id" data-testid="copies-table" loading={list.loading && !list.data} dataSource={list.data ?? []} pagination={false}
+        size="small"
+        rowKey="id"
+        data-testid="copies-table"
+        loading={list.loading && !list.data}
+        dataSource={list.data ?? []}
+        pagination={false}
         locale={{ emptyText: t('copies.empty') }}
         columns={[
-          { title: t('copies.number'), dataIndex: 'number', render: (v: string, c) => <a href={`/unit/tickets/${c.ticketId}`} onClick={(e) => { e.preventDefault(); navigate(`/unit/tickets/${c.ticketId}`); }}>{v}</a> },
+          {
+            title: t('copies.number'),
+            dataIndex: 'number',
+            render: (v: string, c) => (
+              <a
+                href={`/unit/tickets/${c.ticketId}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(`/unit/tickets/${c.ticketId}`);
+                }}
+              >
+                {v}
+              </a>
+            ),
+          },
           { title: t('copies.ticketTitle'), dataIndex: 'title' },
           { title: t('copies.lead'), dataIndex: 'leadUnitName' },
           { title: t('copies.note'), dataIndex: 'note' },
           { title: t('copies.copiedAt'), dataIndex: 'copiedAt', render: (v: string) => new Date(v).toLocaleString(locale) },
           {
-            title: t('copies.read'), dataIndex: 'readAt',
-            render: (v: string | null, c) => v ? <Tag color="green">{t('copies.readDone')}</Tag>
-              : <Button size="small" onClick={() => void markRead(c)} data-testid="copy-mark-read">{t('copies.markRead')}</Button>,
+            title: t('copies.read'),
+            dataIndex: 'readAt',
+            render: (v: string | null, c) =>
+              v ? (
+                <Tag color="green">{t('copies.readDone')}</Tag>
+              ) : (
+                <Button size="small" onClick={() => void markRead(c)} data-testid="copy-mark-read">
+                  {t('copies.markRead')}
+                </Button>
+              ),
           },
         ]}
       />

@@ -58,11 +58,25 @@ export default function LinesPage() {
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={12}>
-      <Card size="small" title={t('hotline.lines')} data-testid="hotline-lines"
-        extra={isAdmin && <a href={hotlinesApi.exportUrl} data-testid="hotline-export">{t('hotline.export')}</a>}>
+      <Card
+        size="small"
+        title={t('hotline.lines')}
+        data-testid="hotline-lines"
+        extra={
+          isAdmin && (
+            <a href={hotlinesApi.exportUrl} data-testid="hotline-export">
+              {t('hotline.export')}
+            </a>
+          )
+        }
+      >
         <Problem error={lines.error} />
         <Table<HotlineLine>
-          size="small" rowKey="number" pagination={false} dataSource={lines.data ?? []} loading={lines.loading}
+          size="small"
+          rowKey="number"
+          pagination={false}
+          dataSource={lines.data ?? []}
+          loading={lines.loading}
           columns={[
             { title: t('hotline.number'), dataIndex: 'number' },
             { title: t('hotline.name'), dataIndex: 'name' },
@@ -73,9 +87,26 @@ export default function LinesPage() {
             { title: t('hotline.tag'), dataIndex: 'reportingTag', render: (v) => v ?? '—' },
             { title: t('hotline.announcement'), dataIndex: 'announcement', render: (v) => v ?? '—' },
             { title: t('hotline.active'), dataIndex: 'active', render: (v: boolean) => (v ? '✓' : '—') },
-            ...(isAdmin ? [{ title: '', key: 'edit', render: (_: unknown, l: HotlineLine) => (
-              <Button size="small" data-testid={`hotline-edit-${l.number}`} onClick={() => { form.setFieldsValue(l); setEditing(l); }}>{t('hotline.edit')}</Button>
-            ) }] : []),
+            ...(isAdmin
+              ? [
+                  {
+                    title: '',
+                    key: 'edit',
+                    render: (_: unknown, l: HotlineLine) => (
+                      <Button
+                        size="small"
+                        data-testid={`hotline-edit-${l.number}`}
+                        onClick={() => {
+                          form.setFieldsValue(l);
+                          setEditing(l);
+                        }}
+                      >
+                        {t('hotline.edit')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
@@ -84,12 +115,21 @@ export default function LinesPage() {
         <Card size="small" title={t('hotline.import')}>
           <Typography.Paragraph type="secondary">{t('hotline.importHint')}</Typography.Paragraph>
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(f) => { void f.text().then(setCsv); return false; }}>
+            <Upload
+              accept=".csv,text/csv"
+              showUploadList={false}
+              beforeUpload={(f) => {
+                void f.text().then(setCsv);
+                return false;
+              }}
+            >
               <Button>CSV…</Button>
             </Upload>
             <Input.TextArea rows={5} value={csv} onChange={(e) => setCsv(e.target.value)} aria-label={t('hotline.import')} data-testid="hotline-csv" />
             {importError && <Alert type="error" showIcon message={importError} data-testid="hotline-import-error" />}
-            <Button type="primary" disabled={!csv.trim()} onClick={() => void doImport()} data-testid="hotline-import">{t('hotline.import')}</Button>
+            <Button type="primary" disabled={!csv.trim()} onClick={() => void doImport()} data-testid="hotline-import">
+              {t('hotline.import')}
+            </Button>
           </Space>
         </Card>
       )}
@@ -100,10 +140,18 @@ export default function LinesPage() {
           <Card size="small" title={t('hotline.report')} data-testid="hotline-report">
             <Problem error={report.error} />
             <Table
-              size="small" rowKey="number" pagination={false} dataSource={report.data ?? []} loading={report.loading}
+              size="small"
+              rowKey="number"
+              pagination={false}
+              dataSource={report.data ?? []}
+              loading={report.loading}
               columns={[
                 { title: t('hotline.number'), dataIndex: 'number' },
-                { title: t('hotline.name'), key: 'name', render: (_, r) => r.name ?? <Typography.Text type="secondary">{t('hotline.unknown')}</Typography.Text> },
+                {
+                  title: t('hotline.name'),
+                  key: 'name',
+                  render: (_, r) => r.name ?? <Typography.Text type="secondary">{t('hotline.unknown')}</Typography.Text>,
+                },
                 { title: t('hotline.mode'), dataIndex: 'modeName', render: (v) => v ?? '—' },
                 { title: t('hotline.tag'), dataIndex: 'reportingTag', render: (v) => v ?? '—' },
                 { title: t('hotline.calls'), dataIndex: 'callsOffered', align: 'right' },
@@ -117,13 +165,19 @@ export default function LinesPage() {
           <Card size="small" title={t('linkage.figures')} data-testid="linkage-figures">
             <Problem error={figures.error} />
             <Row gutter={8}>
-              <Col span={8}><Statistic title={t('linkage.total')} value={fig?.total ?? '—'} /></Col>
+              <Col span={8}>
+                <Statistic title={t('linkage.total')} value={fig?.total ?? '—'} />
+              </Col>
               <Col span={16}>
                 <Statistic title={t('linkage.withinTarget')} value={fig?.withinTargetRate == null ? '—' : `${(fig.withinTargetRate * 100).toFixed(1)}%`} />
               </Col>
             </Row>
             <Table
-              size="small" rowKey="line" pagination={false} dataSource={fig?.byLine ?? []} style={{ marginTop: 8 }}
+              size="small"
+              rowKey="line"
+              pagination={false}
+              dataSource={fig?.byLine ?? []}
+              style={{ marginTop: 8 }}
               columns={[
                 { title: t('linkage.line'), dataIndex: 'line', render: (l: string) => t(`line.${l}`) },
                 { title: t('linkage.total'), dataIndex: 'transfers', align: 'right' },
@@ -138,15 +192,35 @@ export default function LinesPage() {
       <Card size="small" title={t('platform.figures')} data-testid="platform-figures" style={{ marginTop: 12 }}>
         <Problem error={platforms.error} />
         <Table
-          size="small" rowKey="peerId" pagination={false} dataSource={platforms.data ?? []} loading={platforms.loading}
+          size="small"
+          rowKey="peerId"
+          pagination={false}
+          dataSource={platforms.data ?? []}
+          loading={platforms.loading}
           columns={[
-            { title: t('platform.platform'), dataIndex: 'platformUnit',
+            {
+              title: t('platform.platform'),
+              dataIndex: 'platformUnit',
               render: (v: string, r: { connected: boolean; unconfigured: number }) => (
-                <Space size={4}>{v}{!r.connected && <Tag color="red" data-testid="platform-unconfigured">{t('platform.unconfigured', { n: r.unconfigured })}</Tag>}</Space>) },
+                <Space size={4}>
+                  {v}
+                  {!r.connected && (
+                    <Tag color="red" data-testid="platform-unconfigured">
+                      {t('platform.unconfigured', { n: r.unconfigured })}
+                    </Tag>
+                  )}
+                </Space>
+              ),
+            },
             { title: t('platform.pushed'), dataIndex: 'pushed', align: 'right' },
             { title: t('platform.signed'), dataIndex: 'signed', align: 'right' },
             { title: t('platform.replied'), dataIndex: 'replied', align: 'right' },
-            { title: t('platform.onTime'), dataIndex: 'onTimeReplyRate', align: 'right', render: (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`) },
+            {
+              title: t('platform.onTime'),
+              dataIndex: 'onTimeReplyRate',
+              align: 'right',
+              render: (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`),
+            },
             { title: t('platform.medianHours'), dataIndex: 'medianReplyHours', align: 'right', render: (v: number | null) => v ?? '—' },
             { title: t('platform.returned'), dataIndex: 'returned', align: 'right' },
             { title: t('platform.closed'), dataIndex: 'closed', align: 'right' },
@@ -155,18 +229,39 @@ export default function LinesPage() {
         />
       </Card>
 
-      <Modal open={!!editing} title={editing ? `${editing.number} ${editing.name}` : ''} onCancel={() => setEditing(null)} onOk={() => void save()} okText={t('hotline.save')} destroyOnHidden>
+      <Modal
+        open={!!editing}
+        title={editing ? `${editing.number} ${editing.name}` : ''}
+        onCancel={() => setEditing(null)}
+        onOk={() => void save()}
+        okText={t('hotline.save')}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="name" label={t('hotline.name')}><Input /></Form.Item>
+          <Form.Item name="name" label={t('hotline.name')}>
+            <Input />
+          </Form.Item>
           <Form.Item name="mode" label={t('hotline.mode')}>
             <Select options={LINE_MODES.map((m) => ({ value: m, label: t(`hotline.mode.${m}`) }))} />
           </Form.Item>
-          <Form.Item name="replacedDepartment" label={t('hotline.dept')}><Input /></Form.Item>
-          <Form.Item name="defaultCategoryCode" label={t('hotline.defaultCategory')}><Input /></Form.Item>
-          <Form.Item name="defaultUnitCode" label={t('hotline.defaultUnit')}><Input /></Form.Item>
-          <Form.Item name="reportingTag" label={t('hotline.tag')}><Input /></Form.Item>
-          <Form.Item name="announcement" label={t('hotline.announcement')}><Input /></Form.Item>
-          <Form.Item name="active" label={t('hotline.active')} valuePropName="checked"><Switch /></Form.Item>
+          <Form.Item name="replacedDepartment" label={t('hotline.dept')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="defaultCategoryCode" label={t('hotline.defaultCategory')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="defaultUnitCode" label={t('hotline.defaultUnit')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="reportingTag" label={t('hotline.tag')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="announcement" label={t('hotline.announcement')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="active" label={t('hotline.active')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
         </Form>
       </Modal>
     </Space>

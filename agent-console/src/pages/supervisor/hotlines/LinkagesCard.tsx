@@ -38,34 +38,77 @@ export function LinkagesCard({ canAct }: { canAct: boolean }) {
         <Typography.Text type="secondary">{t('linkage.none')}</Typography.Text>
       ) : (
         <Table<Linkage>
-          size="small" rowKey="id" pagination={false} dataSource={q.data}
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={q.data}
           columns={[
             { title: t('col.number'), dataIndex: 'ticketNumber', render: (n: string, r) => <Link to={`/agent/tickets/${r.ticketId}`}>{n}</Link> },
             { title: t('linkage.line'), dataIndex: 'line', render: (l: string) => <Tag color="red">{t(`line.${l}`)}</Tag> },
             { title: t('linkage.centre'), dataIndex: 'targetCentre' },
-            { title: t('linkage.transferTime'), key: 'tt', render: (_, r) => (
-              <span>{minutesSeconds(r.transferSeconds)} {r.transferLate && <Tag color="orange">{t('linkage.late')}</Tag>}</span>
-            ) },
-            { title: t('linkage.status'), key: 'st', render: (_, r) => (
-              <span>{t(`linkage.status.${r.status}`)} {r.followUpOverdue && <Tag color="red">{t('linkage.followUpOverdue')}</Tag>}</span>
-            ) },
-            ...(canAct ? [{ title: '', key: 'act', render: (_: unknown, r: Linkage) => (
-              <Space>
-                {r.status === 'transferred' && (
-                  <Button size="small" data-testid={`linkage-ack-${r.ticketNumber}`} onClick={() => { form.resetFields(); setActing({ linkage: r, kind: 'acknowledge' }); }}>
-                    {t('linkage.acknowledge')}
-                  </Button>
-                )}
-                <Button size="small" data-testid={`linkage-followup-${r.ticketNumber}`} onClick={() => { form.resetFields(); setActing({ linkage: r, kind: 'followUp' }); }}>
-                  {t('linkage.followUp')}
-                </Button>
-              </Space>
-            ) }] : []),
+            {
+              title: t('linkage.transferTime'),
+              key: 'tt',
+              render: (_, r) => (
+                <span>
+                  {minutesSeconds(r.transferSeconds)} {r.transferLate && <Tag color="orange">{t('linkage.late')}</Tag>}
+                </span>
+              ),
+            },
+            {
+              title: t('linkage.status'),
+              key: 'st',
+              render: (_, r) => (
+                <span>
+                  {t(`linkage.status.${r.status}`)} {r.followUpOverdue && <Tag color="red">{t('linkage.followUpOverdue')}</Tag>}
+                </span>
+              ),
+            },
+            ...(canAct
+              ? [
+                  {
+                    title: '',
+                    key: 'act',
+                    render: (_: unknown, r: Linkage) => (
+                      <Space>
+                        {r.status === 'transferred' && (
+                          <Button
+                            size="small"
+                            data-testid={`linkage-ack-${r.ticketNumber}`}
+                            onClick={() => {
+                              form.resetFields();
+                              setActing({ linkage: r, kind: 'acknowledge' });
+                            }}
+                          >
+                            {t('linkage.acknowledge')}
+                          </Button>
+                        )}
+                        <Button
+                          size="small"
+                          data-testid={`linkage-followup-${r.ticketNumber}`}
+                          onClick={() => {
+                            form.resetFields();
+                            setActing({ linkage: r, kind: 'followUp' });
+                          }}
+                        >
+                          {t('linkage.followUp')}
+                        </Button>
+                      </Space>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
-      <Modal open={!!acting} title={acting ? `${acting.linkage.ticketNumber} · ${t(acting.kind === 'acknowledge' ? 'linkage.acknowledge' : 'linkage.followUp')}` : ''}
-        onCancel={() => setActing(null)} onOk={() => void submit()} confirmLoading={busy} destroyOnHidden>
+      <Modal
+        open={!!acting}
+        title={acting ? `${acting.linkage.ticketNumber} · ${t(acting.kind === 'acknowledge' ? 'linkage.acknowledge' : 'linkage.followUp')}` : ''}
+        onCancel={() => setActing(null)}
+        onOk={() => void submit()}
+        confirmLoading={busy}
+        destroyOnHidden
+      >
         {/* Enter in the first field submits: the desk is worked from the keyboard. */}
         <Form form={form} layout="vertical" onFinish={() => void submit()}>
           {acting?.kind === 'acknowledge' ? (

@@ -14,8 +14,19 @@ afterEach(() => {
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
 const figures = (platformUnit: string, connected: boolean, unconfigured: number) => ({
-  platformUnit, peerId: platformUnit, pushed: connected ? 2 : 0, signed: 0, replied: 0, closed: 0, returned: 0, repliedLate: 0,
-  open: 0, medianReplyHours: null, onTimeReplyRate: null, connected, unconfigured,
+  platformUnit,
+  peerId: platformUnit,
+  pushed: connected ? 2 : 0,
+  signed: 0,
+  replied: 0,
+  closed: 0,
+  returned: 0,
+  repliedLate: 0,
+  open: 0,
+  medianReplyHours: null,
+  onTimeReplyRate: null,
+  connected,
+  unconfigured,
 });
 
 let switchTo: (l: 'en' | 'zh-CN') => void = () => {};
@@ -27,15 +38,25 @@ function Switch() {
 describe('<PlatformOrdersCard> on the wall', () => {
   it('shows dispatches to a platform with no configured exchange peer as 未配置对接 with their count, in either language', async () => {
     const asked: string[] = [];
-    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
-      asked.push(url);
-      if (url.startsWith('/api/kept-platform-orders')) return json({ data: [] });
-      if (url.startsWith('/api/reports/kept-platforms')) {
-        return json({ data: [figures('市市场监管局（12315）', false, 3), figures('市税务局（12366）', true, 0)] });
-      }
-      throw new Error(`unexpected ${url}`);
-    }));
-    render(<MemoryRouter><I18nProvider><Switch /><PlatformOrdersCard /></I18nProvider></MemoryRouter>);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        asked.push(url);
+        if (url.startsWith('/api/kept-platform-orders')) return json({ data: [] });
+        if (url.startsWith('/api/reports/kept-platforms')) {
+          return json({ data: [figures('市市场监管局（12315）', false, 3), figures('市税务局（12366）', true, 0)] });
+        }
+        throw new Error(`unexpected ${url}`);
+      }),
+    );
+    render(
+      <MemoryRouter>
+        <I18nProvider>
+          <Switch />
+          <PlatformOrdersCard />
+        </I18nProvider>
+      </MemoryRouter>,
+    );
     const row = await screen.findByTestId('wall-platform-unconfigured');
     expect(row.textContent).toContain('市市场监管局（12315）');
     expect(row.textContent).toContain('未配置对接（3 件未送达）');
@@ -49,9 +70,17 @@ describe('<PlatformOrdersCard> on the wall', () => {
   });
 
   it('shows no flag when every platform with dispatches is connected', async () => {
-    vi.stubGlobal('fetch', vi.fn(async (url: string) =>
-      json({ data: url.startsWith('/api/reports/kept-platforms') ? [figures('市税务局（12366）', true, 0)] : [] })));
-    render(<MemoryRouter><I18nProvider><PlatformOrdersCard /></I18nProvider></MemoryRouter>);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => json({ data: url.startsWith('/api/reports/kept-platforms') ? [figures('市税务局（12366）', true, 0)] : [] })),
+    );
+    render(
+      <MemoryRouter>
+        <I18nProvider>
+          <PlatformOrdersCard />
+        </I18nProvider>
+      </MemoryRouter>,
+    );
     await waitFor(() => expect(screen.getByTestId('sup-platform-orders').textContent).toMatch(/暂无未办结的对接平台工单|No open tickets/));
     await waitFor(() => expect(vi.mocked(fetch).mock.calls.length).toBeGreaterThanOrEqual(2));
     await act(async () => {});

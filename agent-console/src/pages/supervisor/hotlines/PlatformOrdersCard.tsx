@@ -18,12 +18,17 @@ export const UNCONFIGURED_DAYS = 30;
 export function PlatformOrdersCard() {
   const { t, locale } = useI18n();
   const q = useLiveQuery(() => hotlinesApi.platformOrders(), [], { throttleMs: 5000 });
-  const figures = useLiveQuery(() => {
-    const { from, to } = lastDays(UNCONFIGURED_DAYS);
-    return hotlinesApi.platformFigures(from, to);
-  }, [], { throttleMs: 30_000 });
+  const figures = useLiveQuery(
+    () => {
+      const { from, to } = lastDays(UNCONFIGURED_DAYS);
+      return hotlinesApi.platformFigures(from, to);
+    },
+    [],
+    { throttleMs: 30_000 },
+  );
   const unconfigured = (figures.data ?? []).filter((p) => !p.connected && p.unconfigured > 0);
-  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' }) : '—');
+  const when = (iso: string | null) =>
+    iso ? new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' }) : '—';
   return (
     <Card size="small" title={t('platform.title')} data-testid="sup-platform-orders">
       {figures.error && <Alert type="warning" showIcon style={{ marginBottom: 8 }} message={problemMessage(figures.error.problem, locale)} />}
@@ -31,29 +36,46 @@ export function PlatformOrdersCard() {
         <div style={{ marginBottom: 8 }}>
           {unconfigured.map((p) => (
             <div key={`${p.platformUnit}-${p.peerId}`} data-testid="wall-platform-unconfigured">
-              <Space size={4}>{p.platformUnit}<Tag color="red">{t('platform.unconfigured', { n: p.unconfigured })}</Tag></Space>
+              <Space size={4}>
+                {p.platformUnit}
+                <Tag color="red">{t('platform.unconfigured', { n: p.unconfigured })}</Tag>
+              </Space>
             </div>
           ))}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('platform.unconfiguredHint', { days: UNCONFIGURED_DAYS })}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('platform.unconfiguredHint', { days: UNCONFIGURED_DAYS })}
+          </Typography.Text>
         </div>
       )}
       {(q.data ?? []).length === 0 ? (
         <Typography.Text type="secondary">{t('platform.none')}</Typography.Text>
       ) : (
         <Table<PlatformOrder>
-          size="small" rowKey="orderId" pagination={false} dataSource={q.data}
+          size="small"
+          rowKey="orderId"
+          pagination={false}
+          dataSource={q.data}
           columns={[
             { title: t('col.number'), dataIndex: 'ticketNumber', render: (n: string, r) => <Link to={`/agent/tickets/${r.ticketId}`}>{n}</Link> },
             { title: t('platform.platform'), dataIndex: 'platformUnit' },
-            { title: t('platform.state'), key: 'state', render: (_, r) => (
-              <span>
-                {t(`platform.state.${r.state}`)}{' '}
-                {(r.delivery === 'failed' || r.delivery === 'dead') && <Tag color="red">{t('platform.undelivered')}</Tag>}
-              </span>
-            ) },
-            { title: t('platform.replyDue'), key: 'due', render: (_, r) => (
-              <span>{when(r.replyDueAt)} {r.overdue && <Tag color="red">{t('platform.overdue')}</Tag>}</span>
-            ) },
+            {
+              title: t('platform.state'),
+              key: 'state',
+              render: (_, r) => (
+                <span>
+                  {t(`platform.state.${r.state}`)} {(r.delivery === 'failed' || r.delivery === 'dead') && <Tag color="red">{t('platform.undelivered')}</Tag>}
+                </span>
+              ),
+            },
+            {
+              title: t('platform.replyDue'),
+              key: 'due',
+              render: (_, r) => (
+                <span>
+                  {when(r.replyDueAt)} {r.overdue && <Tag color="red">{t('platform.overdue')}</Tag>}
+                </span>
+              ),
+            },
           ]}
         />
       )}

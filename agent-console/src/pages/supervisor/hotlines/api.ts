@@ -47,7 +47,15 @@ export interface LinkageFigures {
   total: number;
   withinTarget: number;
   withinTargetRate: number | null;
-  byLine: { line: string; transfers: number; withinTargetRate: number | null; medianTransferSeconds: number | null; acknowledged: number; followedUp: number; open: number }[];
+  byLine: {
+    line: string;
+    transfers: number;
+    withinTargetRate: number | null;
+    medianTransferSeconds: number | null;
+    acknowledged: number;
+    followedUp: number;
+    open: number;
+  }[];
 }
 /** 保留对接: an order with a kept department platform (server/hotlines/kept-platforms.ts). */
 export interface PlatformOrder {
@@ -88,7 +96,8 @@ export const hotlinesApi = {
   exportUrl: '/api/admin/hotline-lines/export',
   lineReport: (from: string, to: string) => get<LineReportRow[]>(`/api/reports/lines${query({ from, to })}`).then((r) => r.data),
   linkages: () => get<Linkage[]>('/api/emergency-linkages').then((r) => r.data),
-  acknowledge: (id: string, acknowledgedBy: string, note?: string) => post<Linkage>(`/api/emergency-linkages/${id}/acknowledge`, { acknowledgedBy, ...(note ? { note } : {}) }),
+  acknowledge: (id: string, acknowledgedBy: string, note?: string) =>
+    post<Linkage>(`/api/emergency-linkages/${id}/acknowledge`, { acknowledgedBy, ...(note ? { note } : {}) }),
   followUp: (id: string, outcome: string, note: string) => post(`/api/emergency-linkages/${id}/follow-up`, { outcome, note }),
   platformOrders: () => get<PlatformOrder[]>('/api/kept-platform-orders').then((r) => r.data),
   platformFigures: (from: string, to: string) => get<PlatformFigures[]>(`/api/reports/kept-platforms${query({ from, to })}`).then((r) => r.data),

@@ -70,14 +70,24 @@ export function CrossTableCard({ period, measures }: { period: Period; measures:
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[
-          { title: t(`reports.dim.${pair.rows}`), key: 'row', fixed: 'left' as const, render: (_: unknown, r: CrossTable['rows'][number]) => label(pair.rows, r) },
+          {
+            title: t(`reports.dim.${pair.rows}`),
+            key: 'row',
+            fixed: 'left' as const,
+            render: (_: unknown, r: CrossTable['rows'][number]) => label(pair.rows, r),
+          },
           ...(data?.cols ?? []).map((c) => ({
             title: label(pair.cols, c),
             key: `c:${c.key}`,
             align: 'right' as const,
             render: (_: unknown, r: CrossTable['rows'][number]) => show(crossValue(data!, r.key, c.key, value)),
           })),
-          { title: t('reports.total'), key: 'total', align: 'right' as const, render: (_: unknown, r: CrossTable['rows'][number]) => <b>{show(crossValue(data!, r.key, null, value))}</b> },
+          {
+            title: t('reports.total'),
+            key: 'total',
+            align: 'right' as const,
+            render: (_: unknown, r: CrossTable['rows'][number]) => <b>{show(crossValue(data!, r.key, null, value))}</b>,
+          },
         ]}
       />
     </Card>

@@ -55,7 +55,9 @@ export default function HotspotsPage() {
           loading={h.loading}
           dataSource={h.data?.clusters ?? []}
           locale={{ emptyText: <Empty description={t('reports.noHotspots')} /> }}
-          renderItem={(c, i) => <Cluster c={c} rank={i + 1} place={names.get(c.regionCode) ?? (c.regionCode === '-' ? t('reports.unassigned') : c.regionCode)} />}
+          renderItem={(c, i) => (
+            <Cluster c={c} rank={i + 1} place={names.get(c.regionCode) ?? (c.regionCode === '-' ? t('reports.unassigned') : c.regionCode)} />
+          )}
         />
       </Card>
     </Space>

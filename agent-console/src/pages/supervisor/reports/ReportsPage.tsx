@@ -49,7 +49,12 @@ export default function ReportsPage() {
       periods,
       series: ms.map((m) => ({
         name: measureName(m, locale),
-        values: periods.map((p) => evaluateOver(m, trend.data!.rows.filter((r) => r.period === p).map((r) => r.counters))),
+        values: periods.map((p) =>
+          evaluateOver(
+            m,
+            trend.data!.rows.filter((r) => r.period === p).map((r) => r.counters),
+          ),
+        ),
       })),
     };
   }, [trend.data, locale]);
@@ -105,7 +110,16 @@ export default function ReportsPage() {
           <Card
             size="small"
             title={t('reports.chartBy', { by: t(`reports.by.${by}`) })}
-            extra={<Select size="small" style={{ width: 200 }} value={chartMeasure} onChange={setChartMeasure} options={measureOptions} data-testid="chart-measure" />}
+            extra={
+              <Select
+                size="small"
+                style={{ width: 200 }}
+                value={chartMeasure}
+                onChange={setChartMeasure}
+                options={measureOptions}
+                data-testid="chart-measure"
+              />
+            }
           >
             {chartM && (
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -157,7 +171,14 @@ export default function ReportsPage() {
         title={t('reports.league')}
         extra={
           <Space>
-            <Select size="small" style={{ width: 200 }} value={leagueMeasure} onChange={setLeagueMeasure} options={measureOptions} data-testid="league-measure" />
+            <Select
+              size="small"
+              style={{ width: 200 }}
+              value={leagueMeasure}
+              onChange={setLeagueMeasure}
+              options={measureOptions}
+              data-testid="league-measure"
+            />
             <ExportButton href={reportUrls.league({ ...period, measure: leagueMeasure }, 'xlsx')} testId="export-league" />
           </Space>
         }
@@ -179,7 +200,10 @@ export default function ReportsPage() {
           columns={[
             { title: t('reports.rank'), dataIndex: 'rank', width: 64, render: (r: number | null) => r ?? '—' },
             { title: t('reports.by.unit'), dataIndex: 'name', render: (n: string | null, r) => n ?? r.unitId },
-            ...(league.data ? [league.data.measure, ...splitMeasures(league.data.measures).headline.filter((m) => m.code !== league.data!.measure.code)] : []).map(figureCol),
+            ...(league.data
+              ? [league.data.measure, ...splitMeasures(league.data.measures).headline.filter((m) => m.code !== league.data!.measure.code)]
+              : []
+            ).map(figureCol),
           ]}
         />
       </Card>

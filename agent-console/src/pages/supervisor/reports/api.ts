@@ -17,7 +17,16 @@ export interface Measure {
 }
 /** The wall's queue counts (server/reports/queue-counts.ts). */
 export interface QueueCounts {
-  calls: { waiting: number; longestWaitSeconds: number | null; offered: number; answered: number; abandoned: number; serviceLevel: number | null; serviceLevelSeconds: number; averageWaitSeconds: number | null };
+  calls: {
+    waiting: number;
+    longestWaitSeconds: number | null;
+    offered: number;
+    answered: number;
+    abandoned: number;
+    serviceLevel: number | null;
+    serviceLevelSeconds: number;
+    averageWaitSeconds: number | null;
+  };
   byStatus: Record<string, number>;
   overdue: number;
   nearDeadline: number;
@@ -92,8 +101,8 @@ interface Summed {
 }
 /** GET /api/reports/cross: rows × cols with every measure per cell (server/reports/queries.ts crossReport). */
 export interface CrossTable {
-  rows: ({ key: string; name: string | null; total: Summed })[];
-  cols: ({ key: string; name: string | null; total: Summed })[];
+  rows: { key: string; name: string | null; total: Summed }[];
+  cols: { key: string; name: string | null; total: Summed }[];
   cells: ({ row: string; col: string } & Summed)[];
   total: Summed;
 }
@@ -104,8 +113,7 @@ export interface Period {
 
 /** The xlsx of a table is the same GET with format=xlsx; the session cookie authorises the download. */
 export const reportUrls = {
-  measures: (p: Period & { by: GroupBy; period?: 'all' | 'month' | 'day' }, format?: 'xlsx') =>
-    `/api/reports/measures${query({ ...p, format })}`,
+  measures: (p: Period & { by: GroupBy; period?: 'all' | 'month' | 'day' }, format?: 'xlsx') => `/api/reports/measures${query({ ...p, format })}`,
   league: (p: Period & { measure: string }, format?: 'xlsx') => `/api/reports/league${query({ ...p, format })}`,
   hotspots: (p: Period & { region?: string }, format?: 'xlsx') => `/api/reports/hotspots${query({ ...p, format })}`,
   cross: (p: Period & CrossPair & { value?: string }, format?: 'xlsx') => `/api/reports/cross${query({ ...p, format })}`,

@@ -3,7 +3,16 @@ import type { Measure } from './api';
 import { crossValue, evaluateOver, formatFigure, formatGrowth, lastDays, monthOf, monthRange, sortForChart, splitMeasures } from './format';
 
 const m = (code: string, over: Partial<Measure> = {}): Measure => ({
-  code, name: code, nameEn: code, kind: 'ratio', definition: `${code} = …`, definitionEn: null, numerator: {}, denominator: null, lowerIsBetter: false, ...over,
+  code,
+  name: code,
+  nameEn: code,
+  kind: 'ratio',
+  definition: `${code} = …`,
+  definitionEn: null,
+  numerator: {},
+  denominator: null,
+  lowerIsBetter: false,
+  ...over,
 });
 
 describe('formatFigure', () => {
@@ -23,7 +32,7 @@ describe('formatFigure', () => {
 });
 
 describe('measures', () => {
-  it('puts 三率 first in their fixed order, the rest in the centre\'s order', () => {
+  it("puts 三率 first in their fixed order, the rest in the centre's order", () => {
     const list = [m('return_rate'), m('satisfaction_rate'), m('overdue_count'), m('response_rate'), m('resolution_rate')];
     const { headline, others } = splitMeasures(list);
     expect(headline.map((x) => x.code)).toEqual(['response_rate', 'resolution_rate', 'satisfaction_rate']);
@@ -39,7 +48,11 @@ describe('measures', () => {
   });
 
   it('sorts chart bars best first, ascending when lower is better, and drops groups without a figure', () => {
-    const rows = [{ name: 'a', value: 0.2 }, { name: 'b', value: null }, { name: 'c', value: 0.9 }];
+    const rows = [
+      { name: 'a', value: 0.2 },
+      { name: 'b', value: null },
+      { name: 'c', value: 0.9 },
+    ];
     expect(sortForChart(rows, false).map((r) => r.name)).toEqual(['c', 'a']);
     expect(sortForChart(rows, true).map((r) => r.name)).toEqual(['a', 'c']);
   });
@@ -78,7 +91,10 @@ describe('crossValue', () => {
   const sum = (received: number, rate: number | null) => ({ counters: { received }, figures: { response_rate: rate } });
   const table = {
     rows: [{ key: 'u1', name: '市住建局', total: sum(5, 0.8) }],
-    cols: [{ key: 'A', name: '城乡建设', total: sum(5, 0.8) }, { key: 'B', name: '环境保护', total: sum(0, null) }],
+    cols: [
+      { key: 'A', name: '城乡建设', total: sum(5, 0.8) },
+      { key: 'B', name: '环境保护', total: sum(0, null) },
+    ],
     cells: [{ row: 'u1', col: 'A', ...sum(5, 0.8) }],
     total: sum(5, 0.8),
   };

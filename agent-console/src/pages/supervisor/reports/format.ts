@@ -19,7 +19,7 @@ export function formatFigure(value: number | null | undefined, kind: MeasureKind
 export const measureName = (m: Pick<Measure, 'name' | 'nameEn'>, locale: Locale) => (locale === 'en' ? m.nameEn : m.name);
 /** The definition in the reader's language; a centre's own rewritten text has no English and is shown as written. */
 export const measureDefinition = (m: Pick<Measure, 'definition' | 'definitionEn'>, locale: Locale) =>
-  (locale === 'en' && m.definitionEn ? m.definitionEn : m.definition);
+  locale === 'en' && m.definitionEn ? m.definitionEn : m.definition;
 
 /** Headline measures first (in 三率 order), then the rest in the centre's configured order. */
 export function splitMeasures(measures: Measure[]): { headline: Measure[]; others: Measure[] } {
@@ -62,9 +62,7 @@ export function monthOf(p: { from: string; to: string }): string | null {
 
 /** Larger is better unless the measure says otherwise: the chart sorts best first. */
 export function sortForChart<T extends { value: number | null }>(rows: T[], lowerIsBetter: boolean): T[] {
-  return rows
-    .filter((r) => r.value != null)
-    .sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!));
+  return rows.filter((r) => r.value != null).sort((a, b) => (lowerIsBetter ? a.value! - b.value! : b.value! - a.value!));
 }
 
 /**

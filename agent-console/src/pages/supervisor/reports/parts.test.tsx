@@ -10,8 +10,14 @@ import { volumeBars } from '../stats';
 beforeAll(() => loadLocale('en'));
 
 const response: Measure = {
-  code: 'response_rate', name: '响应率', nameEn: 'Response rate', kind: 'ratio', numerator: { signed_on_time: 1 },
-  denominator: { dispatched: 1 }, lowerIsBetter: false, definition: '响应率 = 时限内签收的派单数 ÷ 派出的派单数（主办单位）',
+  code: 'response_rate',
+  name: '响应率',
+  nameEn: 'Response rate',
+  kind: 'ratio',
+  numerator: { signed_on_time: 1 },
+  denominator: { dispatched: 1 },
+  lowerIsBetter: false,
+  definition: '响应率 = 时限内签收的派单数 ÷ 派出的派单数（主办单位）',
   definitionEn: 'Response rate = dispatches signed for in time ÷ dispatches sent (lead unit)',
 };
 
@@ -68,9 +74,31 @@ describe('MeasureFigure', () => {
 
 describe("the wall's today-volume bars", () => {
   it('label channels by name, categories by their name, and tickets without a category as unassigned', () => {
-    expect(volumeBars([{ key: 'phone', name: null, count: 3 }, { key: 'web', name: null, count: 1 }], (k) => ({ phone: '电话', web: '网站' })[k] ?? k, '未分类'))
-      .toEqual([{ name: '电话', value: 3 }, { name: '网站', value: 1 }]);
-    expect(volumeBars([{ key: '0101', name: '市政设施', count: 2 }, { key: '-', name: null, count: 1 }], (k) => k, '未分类'))
-      .toEqual([{ name: '市政设施', value: 2 }, { name: '未分类', value: 1 }]);
+    expect(
+      volumeBars(
+        [
+          { key: 'phone', name: null, count: 3 },
+          { key: 'web', name: null, count: 1 },
+        ],
+        (k) => ({ phone: '电话', web: '网站' })[k] ?? k,
+        '未分类',
+      ),
+    ).toEqual([
+      { name: '电话', value: 3 },
+      { name: '网站', value: 1 },
+    ]);
+    expect(
+      volumeBars(
+        [
+          { key: '0101', name: '市政设施', count: 2 },
+          { key: '-', name: null, count: 1 },
+        ],
+        (k) => k,
+        '未分类',
+      ),
+    ).toEqual([
+      { name: '市政设施', value: 2 },
+      { name: '未分类', value: 1 },
+    ]);
   });
 });

@@ -57,14 +57,34 @@ export function PeriodPicker({ value, onChange }: { value: Period; onChange: (p:
   return (
     <Space wrap>
       <span>{t('reports.from')}</span>
-      <Input type="date" size="small" style={{ width: 150 }} value={value.from} max={value.to} data-testid="report-from"
-        onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })} />
+      <Input
+        type="date"
+        size="small"
+        style={{ width: 150 }}
+        value={value.from}
+        max={value.to}
+        data-testid="report-from"
+        onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })}
+      />
       <span>{t('reports.to')}</span>
-      <Input type="date" size="small" style={{ width: 150 }} value={value.to} min={value.from} data-testid="report-to"
-        onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })} />
+      <Input
+        type="date"
+        size="small"
+        style={{ width: 150 }}
+        value={value.to}
+        min={value.from}
+        data-testid="report-to"
+        onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })}
+      />
       <span>{t('reports.month')}</span>
-      <Input type="month" size="small" style={{ width: 150 }} value={monthOf(value) ?? ''} data-testid="report-month"
-        onChange={(e) => e.target.value && onChange(monthRange(e.target.value))} />
+      <Input
+        type="month"
+        size="small"
+        style={{ width: 150 }}
+        value={monthOf(value) ?? ''}
+        data-testid="report-month"
+        onChange={(e) => e.target.value && onChange(monthRange(e.target.value))}
+      />
     </Space>
   );
 }
