@@ -253,6 +253,15 @@ describe('category tree versions', () => {
     const twice = await admin.post('/api/admin/dispatch-rules', { categoryCode: '0105', leadUnitId: unit.id });
     expect(twice).toMatchObject({ status: 409, body: { code: 'RULE_EXISTS' } });
   });
+
+  it('a rule kept from before versions (no version: it routes the tree in force) still clashes with a new one for the same pair', async () => {
+    const unit = await makeUnit(env, { name: '区水务局' });
+    // The demo seed and older databases hold such rules; routing reads them as rules of the current tree.
+    await env.rt.db.execute(sql`insert into dispatch_rules (category_version, category_code, region_code, lead_unit_id, assisting_unit_ids, active)
+      values (null, '02', '*', ${unit.id}, '{}', true)`);
+    const twice = await admin.post('/api/admin/dispatch-rules', { categoryCode: '02', leadUnitId: unit.id });
+    expect(twice).toMatchObject({ status: 409, body: { code: 'RULE_EXISTS' } });
+  });
 });
 
 describe('tags (标签)', () => {

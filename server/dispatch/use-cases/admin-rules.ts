@@ -80,7 +80,9 @@ async function assertNoOtherRule(
     .from(dispatchRules)
     .where(
       and(
-        sql`${dispatchRules.categoryVersion} = ${version}`,
+        // A rule with no version predates versioned trees and routes the tree in force (propose-dispatch.ts):
+        // it clashes there, though the unique index (NULLs distinct) would let a second one in.
+        sql`coalesce(${dispatchRules.categoryVersion}, ${CURRENT_CATEGORY_VERSION}) = ${version}`,
         eq(dispatchRules.categoryCode, key.categoryCode),
         eq(dispatchRules.regionCode, key.regionCode),
         exceptId ? ne(dispatchRules.id, exceptId) : undefined,
