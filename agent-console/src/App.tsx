@@ -1,7 +1,8 @@
 import { Result, Spin } from 'antd';
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useI18n } from './i18n';
+import { prefetchInbox } from './pages/unit/inboxQuery';
 import { fullySignedIn, homeFor, useAuth } from './shell/auth';
 import LoginPage from './shell/LoginPage';
 import { RequireRole } from './shell/RequireRole';
@@ -13,6 +14,14 @@ const SupervisorApp = lazy(() => import('./pages/supervisor/SupervisorApp'));
 const TrackApp = lazy(() => import('./pages/track/TrackApp'));
 const AdminApp = lazy(() => import('./pages/admin/AdminApp'));
 const AccountPage = lazy(() => import('./shell/AccountPage'));
+
+/** The unit portal; opening its inbox asks for the first page while the portal's chunk downloads. */
+function UnitArea() {
+  const { user } = useAuth();
+  const { pathname, key } = useLocation();
+  if (user?.role === 'unit_clerk' && /^\/unit\/?$/.test(pathname)) prefetchInbox(user.unitId, key);
+  return <UnitApp />;
+}
 
 function Home() {
   const { user, ready } = useAuth();
@@ -40,7 +49,7 @@ export default function App() {
           path="/unit/*"
           element={
             <RequireRole roles={['unit_clerk']}>
-              <UnitApp />
+              <UnitArea />
             </RequireRole>
           }
         />

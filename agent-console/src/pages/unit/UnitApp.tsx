@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Input, Pagination, Space, Tabs, Typography } from 'antd';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Route, Routes, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import { problemMessage } from '../../api/problem';
@@ -13,12 +13,7 @@ import { TicketTable } from '../../tickets/TicketTable';
 import { UnitRectifications } from './UnitRectifications';
 import { UnitCopies } from './UnitCopies';
 import { ContactCitizen } from './ContactCitizen';
-
-const TABS = [
-  { key: 'todo', status: 'dispatched' },
-  { key: 'doing', status: 'signed,in_progress,extension_requested,return_requested' },
-  { key: 'all', status: undefined },
-] as const;
+import { INBOX_PAGE_SIZE as PAGE_SIZE, INBOX_TABS as TABS, inboxFilter, loadInbox } from './inboxQuery';
 
 /** 承办单位 inbox: the server already limits the list to the clerk's unit and masks the citizen. */
 function Inbox() {
@@ -28,11 +23,17 @@ function Inbox() {
   const [tab, setTab] = useState<string>('todo');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const status = TABS.find((x) => x.key === tab)?.status;
   // Sorted and paged by the server, so the oldest overdue tickets are on page one however many there are.
+  // The first page of the first tab was usually asked for already, while this chunk loaded (inboxQuery).
+  const mounted = useRef(false);
   const list = useLiveQuery(
-    () => api.tickets({ status, q: q || undefined, unitId: user?.unitId ?? undefined, sort: 'deadline', page, pageSize: PAGE_SIZE }),
-    [status, q, user?.unitId, page],
+    () => {
+      const filter = inboxFilter(tab, q, user?.unitId, page);
+      if (mounted.current) return api.tickets(filter);
+      mounted.current = true;
+      return loadInbox(filter);
+    },
+    [tab, q, user?.unitId, page],
     { throttleMs: 1000 },
   );
   const open = useCallback((r: TicketSummary) => navigate(`/unit/tickets/${r.id}`), [navigate]);
@@ -79,8 +80,6 @@ function Inbox() {
     </Card>
   );
 }
-
-const PAGE_SIZE = 50;
 
 export default function UnitApp() {
   const { t } = useI18n();
