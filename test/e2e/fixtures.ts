@@ -38,3 +38,32 @@ export const fixtureAgent = {
   unitId: null,
   unitName: null,
 };
+
+/**
+ * A unit's open dispatches as the inbox gets them: sorted by deadline (the server's `sort=deadline`),
+ * half still waiting to be signed for (signDueAt counting down), some overdue.
+ */
+export function makeDispatches(n: number, now = Date.now()) {
+  return makeTickets(n, now)
+    .map((t, i) => {
+      const replyDueAt = new Date(now + (i - n / 5) * 40 * 60_000).toISOString();
+      return {
+        ...t,
+        status: i % 2 ? 'dispatched' : i % 3 ? 'signed' : 'in_progress',
+        leadUnit: { id: fixtureClerk.unitId, name: fixtureClerk.unitName },
+        signDueAt: new Date(now + ((i % 12) - 2) * 3600_000).toISOString(),
+        replyDueAt,
+        flags: { overdue: replyDueAt < new Date(now).toISOString(), reminded: i % 7 === 0, supervised: i % 11 === 0, escalated: false },
+      };
+    })
+    .sort((a, b) => a.replyDueAt.localeCompare(b.replyDueAt));
+}
+
+export const fixtureClerk = {
+  id: '00000000-0000-4000-8000-bbbbbbbbbbbb',
+  username: 'clerk-zhujian',
+  displayName: '区住建局 承办员',
+  role: 'unit_clerk',
+  unitId: '00000000-0000-4000-8000-cccccccccccc',
+  unitName: '天河区住建局',
+};

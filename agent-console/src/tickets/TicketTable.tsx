@@ -1,9 +1,9 @@
 import { Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { TicketSummary } from '../api/types';
 import { useI18n } from '../i18n';
-import { Countdown, FlagTags, formatTime, StatusTag, useNow } from './tags';
+import { Countdown, FlagTags, formatTime, StatusTag } from './tags';
 
 interface Props {
   rows: TicketSummary[];
@@ -20,7 +20,8 @@ interface Props {
  */
 export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Props) {
   const { t, locale } = useI18n();
-  const now = useNow();
+  // Built once per language and variant: countdown cells follow the shared clock themselves, so a tick
+  // does not rebuild the columns and re-render every row.
   const columns = useMemo<ColumnsType<TicketSummary>>(() => {
     const cols: ColumnsType<TicketSummary> = [
       {
@@ -53,25 +54,21 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
           dataIndex: 'signDueAt',
           width: 150,
           render: (v: string | null | undefined, r) =>
-            r.status === 'dispatched' ? (
-              <Countdown dueAt={v} now={now} />
-            ) : v ? (
-              <Typography.Text type="secondary">{formatTime(v, locale)}</Typography.Text>
-            ) : (
-              '—'
-            ),
+            r.status === 'dispatched' ? <Countdown dueAt={v} /> : v ? <Typography.Text type="secondary">{formatTime(v, locale)}</Typography.Text> : '—',
         },
       );
     }
     cols.push(
-      { title: t('col.replyDue'), dataIndex: 'replyDueAt', width: 150, render: (v: string | null) => <Countdown dueAt={v} now={now} /> },
+      { title: t('col.replyDue'), dataIndex: 'replyDueAt', width: 150, render: (v: string | null) => <Countdown dueAt={v} /> },
       { title: t('col.flags'), key: 'flags', width: 140, render: (_, r) => <FlagTags flags={r.flags} emergency={r.emergency} /> },
       { title: t('col.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v, locale) },
     );
     return cols;
-  }, [t, locale, now, variant, onOpen]);
+  }, [t, locale, variant, onOpen]);
   // Virtual tables need every column sized; the sum is the scroll width.
-  const width = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 120), 0);
+  const width = useMemo(() => columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 120), 0), [columns]);
+  const onRow = useCallback((r: TicketSummary) => ({ onDoubleClick: () => onOpen(r) }), [onOpen]);
+  const scroll = useMemo(() => ({ x: width, y: height }), [width, height]);
 
   return (
     <Table<TicketSummary>
@@ -79,12 +76,12 @@ export function TicketTable({ rows, loading, onOpen, variant, height = 560 }: Pr
       rowKey="id"
       size="small"
       virtual
-      scroll={{ x: width, y: height }}
+      scroll={scroll}
       pagination={false}
       loading={loading}
       columns={columns}
       dataSource={rows}
-      onRow={(r) => ({ onDoubleClick: () => onOpen(r) })}
+      onRow={onRow}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { Space, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { Flags } from '../api/types';
 import { useI18n } from '../i18n';
 import { countdownText } from '../lib/deadline';
@@ -47,17 +47,54 @@ export function FlagTags({ flags, emergency }: { flags?: Flags | null; emergency
   );
 }
 
-/** One shared clock per mounted countdown; 30 s is fine-grained enough for day and hour limits. */
-export function useNow(intervalMs = 30_000) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
+/**
+ * One clock for every countdown on screen: a single interval while anything listens, 30 s apart
+ * (fine-grained enough for day and hour limits). A table's countdown cells read it themselves, so a
+ * tick re-renders those cells only, not the table's columns and rows.
+ */
+const TICK_MS = 30_000;
+let clockNow = Date.now();
+const listeners = new Set<() => void>();
+let clockTimer: ReturnType<typeof setInterval> | null = null;
+
+function subscribeClock(listener: () => void) {
+  listeners.add(listener);
+  if (!clockTimer) {
+    clockNow = Date.now();
+    clockTimer = setInterval(() => {
+      clockNow = Date.now();
+      listeners.forEach((l) => l());
+    }, TICK_MS);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && clockTimer) {
+      clearInterval(clockTimer);
+      clockTimer = null;
+    }
+  };
 }
 
-export function Countdown({ dueAt, now }: { dueAt: string | null | undefined; now: number }) {
+/** The shared clock's time; a component that is mounted after a pause sees the current time, not a stale tick. */
+function readClock() {
+  if (!clockTimer) clockNow = Date.now();
+  return clockNow;
+}
+
+export function useNow() {
+  return useSyncExternalStore(subscribeClock, readClock);
+}
+
+/** `now` from a caller that already has the clock; without it the cell follows the shared clock itself. */
+export function Countdown({ dueAt, now }: { dueAt: string | null | undefined; now?: number }) {
+  return now === undefined ? <LiveCountdown dueAt={dueAt} /> : <CountdownText dueAt={dueAt} now={now} />;
+}
+
+function LiveCountdown({ dueAt }: { dueAt: string | null | undefined }) {
+  return <CountdownText dueAt={dueAt} now={useNow()} />;
+}
+
+function CountdownText({ dueAt, now }: { dueAt: string | null | undefined; now: number }) {
   const { t } = useI18n();
   const { level, text } = countdownText(dueAt, now, t);
   const type = level === 'overdue' ? 'danger' : level === 'soon' ? 'warning' : level === 'none' ? 'secondary' : undefined;

@@ -1,5 +1,5 @@
-import { Alert, Button, Card, Input, Pagination, Space, Tabs, Typography } from 'antd';
-import { useCallback, useState } from 'react';
+import { Alert, Button, Card, Input, Pagination, Space, Spin, Tabs, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Route, Routes, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints';
 import { problemMessage } from '../../api/problem';
@@ -8,17 +8,15 @@ import { useI18n } from '../../i18n';
 import { useLiveQuery } from '../../realtime/useLiveQuery';
 import { useAuth } from '../../shell/auth';
 import { StaffShell } from '../../shell/StaffShell';
-import { TicketPage } from '../../tickets/TicketPage';
 import { TicketTable } from '../../tickets/TicketTable';
-import { UnitRectifications } from './UnitRectifications';
-import { UnitCopies } from './UnitCopies';
-import { ContactCitizen } from './ContactCitizen';
+import { INBOX_PAGE_SIZE as PAGE_SIZE, INBOX_TABS as TABS, inboxFilter, loadInbox } from './inboxQuery';
 
-const TABS = [
-  { key: 'todo', status: 'dispatched' },
-  { key: 'doing', status: 'signed,in_progress,extension_requested,return_requested' },
-  { key: 'all', status: undefined },
-] as const;
+// The inbox is the portal's first screen; the ticket page (actions, attachments, supervision), copies and
+// rectifications are chunks of their own, so opening /unit parses and runs only what the list needs.
+const loadTicketPage = () => import('./UnitTicketPage');
+const UnitTicketPage = lazy(loadTicketPage);
+const UnitCopies = lazy(() => import('./UnitCopies').then((m) => ({ default: m.UnitCopies })));
+const UnitRectifications = lazy(() => import('./UnitRectifications').then((m) => ({ default: m.UnitRectifications })));
 
 /** 承办单位 inbox: the server already limits the list to the clerk's unit and masks the citizen. */
 function Inbox() {
@@ -28,14 +26,26 @@ function Inbox() {
   const [tab, setTab] = useState<string>('todo');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const status = TABS.find((x) => x.key === tab)?.status;
   // Sorted and paged by the server, so the oldest overdue tickets are on page one however many there are.
+  // The first page of the first tab was usually asked for already, while this chunk loaded (inboxQuery).
+  const mounted = useRef(false);
   const list = useLiveQuery(
-    () => api.tickets({ status, q: q || undefined, unitId: user?.unitId ?? undefined, sort: 'deadline', page, pageSize: PAGE_SIZE }),
-    [status, q, user?.unitId, page],
+    () => {
+      const filter = inboxFilter(tab, q, user?.unitId, page);
+      if (mounted.current) return api.tickets(filter);
+      mounted.current = true;
+      return loadInbox(filter);
+    },
+    [tab, q, user?.unitId, page],
     { throttleMs: 1000 },
   );
   const open = useCallback((r: TicketSummary) => navigate(`/unit/tickets/${r.id}`), [navigate]);
+  // Once the list is up, fetch the ticket page's code, so opening a ticket does not wait for it.
+  const shown = list.data !== undefined;
+  useEffect(() => {
+    if (!shown) return;
+    loadTicketPage().catch((err: unknown) => console.warn('unit inbox: early download of the ticket page failed; it is asked for when opened', err));
+  }, [shown]);
   const rows = list.data?.data ?? [];
   const total = list.data?.page?.total ?? rows.length;
   return (
@@ -80,8 +90,6 @@ function Inbox() {
   );
 }
 
-const PAGE_SIZE = 50;
-
 export default function UnitApp() {
   const { t } = useI18n();
   const navigate = useNavigate();
@@ -102,12 +110,14 @@ export default function UnitApp() {
         </>
       }
     >
-      <Routes>
-        <Route index element={<Inbox />} />
-        <Route path="rectifications" element={<UnitRectifications />} />
-        <Route path="copies" element={<UnitCopies />} />
-        <Route path="tickets/:id" element={<TicketPage backTo="/unit" aside={(ticket) => <ContactCitizen ticket={ticket} />} />} />
-      </Routes>
+      <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
+        <Routes>
+          <Route index element={<Inbox />} />
+          <Route path="rectifications" element={<UnitRectifications />} />
+          <Route path="copies" element={<UnitCopies />} />
+          <Route path="tickets/:id" element={<UnitTicketPage />} />
+        </Routes>
+      </Suspense>
     </StaffShell>
   );
 }
