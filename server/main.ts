@@ -84,6 +84,7 @@ async function main() {
         WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE,
         PUBLIC_BASE_URL: env.PUBLIC_BASE_URL,
+        WECHAT_NOTICE_TEMPLATES: env.WECHAT_NOTICE_TEMPLATES,
       },
       ctiKeys: env.CTI_KEYS,
       ctiSurveyMap: env.CTI_SURVEY_MAP,

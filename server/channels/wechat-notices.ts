@@ -12,6 +12,7 @@ import type { Logger } from '../platform/log/logger';
 import { metrics } from '../platform/metrics';
 import type { CitizenTemplate } from '../platform/events/catalogue';
 import type { WechatApiClient } from '../../integrations/wechat/api-client';
+import type { ChannelEventSink } from '../../integrations/shared/ports';
 import { noticeText } from '../texts/notice-texts';
 import { channelEvents } from './tables';
 
@@ -75,10 +76,10 @@ export function templateData(text: string, fields: readonly string[]): Record<st
   return data;
 }
 
-/** WeChat notices by outcome: sent, fallback_sms, no_fallback (failed and no phone), quota_retry, undelivered, not_configured. */
+/** WeChat notices by outcome: sent, fallback_sms, no_fallback (failed and no phone), quota_retry, undelivered, fallback_failed, not_configured. */
 export const wechatNoticeOutcomes = new Counter({
   name: 'rexian_wechat_notices_total',
-  help: 'Citizen notices routed to WeChat template messages, by notice code and outcome (sent, fallback_sms, no_fallback, quota_retry, undelivered, not_configured)',
+  help: 'Citizen notices routed to WeChat template messages, by notice code and outcome (sent, fallback_sms, no_fallback, quota_retry, undelivered, fallback_failed, not_configured)',
   labelNames: ['code', 'outcome'],
   registers: [metrics],
 });
@@ -173,4 +174,49 @@ export async function sendWechatNotice(rt: { db: Db; log: Logger }, deps: Wechat
 export async function recordFallback(db: Db, appId: string, notificationId: string, route: 'sms' | 'none') {
   await db.execute(sql`update channel_events set data = data || ${JSON.stringify({ fallback: route })}::jsonb
     where channel = 'wechat' and channel_account = ${appId} and external_id = ${noticeKey(notificationId)}`);
+}
+
+export interface UndeliveredNotice {
+  outboxId: number;
+  topic: string;
+  ticketId: string;
+}
+
+/**
+ * TEMPLATESENDJOBFINISH (channels.md §1): WeChat's final word on a template message, matched on
+ * MsgID. `success` is noted on the notice's row; any other status (`failed:user block`, `failed:
+ * system failed`) marks it undelivered and hands it to `fallback` (the SMS, itself once per
+ * notification id). Only the first copy of the event acts (the sink dedupes WeChat's retries); a
+ * failed fallback is logged and counted, never thrown back at WeChat, whose retry would be a duplicate.
+ */
+export function withTemplateDeliveryReports(sink: ChannelEventSink, db: Db, log: Logger, fallback: (n: UndeliveredNotice) => Promise<void>): ChannelEventSink {
+  return {
+    async emit(e) {
+      const r = await sink.emit(e);
+      if ((r && r.duplicate) || e.channel !== 'wechat' || e.type !== 'wechat.templatesendjobfinish') return r;
+      const msgId = String(e.data.MsgID ?? '');
+      const status = String(e.data.Status ?? '');
+      if (!msgId) return r;
+      const delivered = status === 'success';
+      const [row] = (
+        await db.execute<{ outboxId: number | null; topic: string | null; ticketId: string | null; template: string | null }>(sql`update channel_events
+        set data = data || ${JSON.stringify(delivered ? { deliveryStatus: status } : { status: 'undelivered', deliveryStatus: status })}::jsonb
+        where channel = 'wechat' and channel_account = ${e.channelAccount} and type = 'wechat.notice' and data->>'msgid' = ${msgId}
+          and data->>'status' = 'sent'
+        returning (data->>'outboxId')::bigint as "outboxId", data->>'topic' as topic, data->>'ticketId' as "ticketId", data->>'template' as template`)
+      ).rows;
+      if (!row || delivered) return r;
+      const code = row.template ?? 'unknown';
+      wechatNoticeOutcomes.inc({ code, outcome: 'undelivered' });
+      log.warn({ ticketId: row.ticketId, msgId, status }, 'wechat notice: WeChat reports the template message undelivered, falling back to SMS');
+      if (row.outboxId === null || !row.topic || !row.ticketId) return r;
+      try {
+        await fallback({ outboxId: Number(row.outboxId), topic: row.topic, ticketId: row.ticketId });
+      } catch (err) {
+        wechatNoticeOutcomes.inc({ code, outcome: 'fallback_failed' });
+        log.error({ ticketId: row.ticketId, msgId, err: (err as Error).message }, 'wechat notice: SMS fallback after an undelivered template message failed');
+      }
+      return r;
+    },
+  };
 }

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Runtime } from '../platform/runtime';
 import type { HandlerRegistry } from '../platform/events/handlers';
 import { EVENTS, noticeFor, type CitizenTemplate, type EventType } from '../platform/events/catalogue';
-import type { OutboxMessage } from '../platform/events/outbox';
 import { extensionNoticeParams } from '../sla/extension';
 import { trackCodeFor } from './track-code';
 import { recordFallback, sendWechatNotice, wechatNoticeOutcomes, type WechatNoticeDeps } from '../channels/wechat-notices';
@@ -50,7 +49,7 @@ export function registerCitizenNotices(registry: HandlerRegistry, rt: Runtime, d
 }
 
 /** One notice (an outbox row whose topic names one), sent once whatever the number of runs. */
-export async function notifyCitizen(rt: Runtime, m: Pick<OutboxMessage, 'topic' | 'ticketId' | 'outboxId'>, deps: CitizenNoticeDeps) {
+export async function notifyCitizen(rt: Runtime, m: { topic: string; ticketId: string; outboxId: number }, deps: CitizenNoticeDeps) {
   const publicBaseUrl = deps.publicBaseUrl ?? '';
   const template = noticeFor(m.topic);
   if (!template) return;

@@ -164,6 +164,54 @@ describe('notices of a WeChat appeal go by template message first (channels.md �
   });
 });
 
+async function pushEvent(openId: string, inner: string) {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(6).toString('hex');
+  const xml = `<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName>
+    <CreateTime>${ts}</CreateTime><MsgType><![CDATA[event]]></MsgType>${inner}</xml>`;
+  const r = await fetch(
+    `${env.baseUrl}/channels/wechat?signature=${wechatSignature(WECHAT.WECHAT_TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
+    { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml },
+  );
+  expect(r.status).toBe(200);
+  expect(await r.text()).toBe('success');
+}
+const jobFinish = (msgId: string, status: string) =>
+  `<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>${msgId}</MsgID><Status><![CDATA[${status}]]></Status>`;
+
+describe('TEMPLATESENDJOBFINISH: WeChat reports the final delivery of a template message', () => {
+  it('"failed:user block" marks the notice undelivered and sends the SMS once; WeChat retrying the event sends nothing more', async () => {
+    await knownCitizen('o-notice-4', '13800004444');
+    const t = await sendText('o-notice-4', '路口红绿灯不亮');
+    const row = await until('the sent template message', async () => (await noticeRows(t.id)).find((r) => r.data.status === 'sent'));
+    expect(await smsOf('13800004444')).toEqual([]);
+    const before = await counterValue(wechatNoticeOutcomes, { code: 'ticket_received', outcome: 'undelivered' });
+
+    await pushEvent('o-notice-4', jobFinish(row.data.msgid, 'failed:user block'));
+    const sms = await smsOf('13800004444');
+    expect(sms.map((m) => m.template)).toEqual(['ticket_received']);
+    expect(sms[0].text).toContain(t.number);
+    const [after] = await noticeRows(t.id);
+    expect(after.data).toMatchObject({ status: 'undelivered', deliveryStatus: 'failed:user block', fallback: 'sms' });
+    expect(await counterValue(wechatNoticeOutcomes, { code: 'ticket_received', outcome: 'undelivered' })).toBe(before + 1);
+
+    // Another copy of the event (WeChat retries when our answer is late): no second SMS.
+    await pushEvent('o-notice-4', jobFinish(row.data.msgid, 'failed:user block'));
+    expect((await smsOf('13800004444')).length).toBe(1);
+    expect(templatesTo('o-notice-4')).toHaveLength(1);
+  });
+
+  it('"success" is noted on the notice and sends no SMS', async () => {
+    await knownCitizen('o-notice-5', '13800005555');
+    const t = await sendText('o-notice-5', '垃圾桶满了没人清');
+    const row = await until('the sent template message', async () => (await noticeRows(t.id)).find((r) => r.data.status === 'sent'));
+    await pushEvent('o-notice-5', jobFinish(row.data.msgid, 'success'));
+    const [after] = await noticeRows(t.id);
+    expect(after.data).toMatchObject({ status: 'sent', deliveryStatus: 'success' });
+    expect(await smsOf('13800005555')).toEqual([]);
+  });
+});
+
 describe('other channels are unchanged', () => {
   it('a web portal appeal still gets its 受理 SMS, and WeChat is not called', async () => {
     const phone = '13800003333';
