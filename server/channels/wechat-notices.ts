@@ -100,6 +100,8 @@ export interface WechatNotice {
   template: CitizenTemplate;
   values: Record<string, string>;
   url: string;
+  /** The job's last try: a quota error then falls back to SMS instead of waiting for another retry. */
+  lastAttempt?: boolean;
 }
 
 /** What the caller does next: nothing (sent, or claimed by an earlier run), SMS instead, or the usual route (not set up for WeChat). */
@@ -110,7 +112,8 @@ const noticeKey = (notificationId: string) => `notice:${notificationId}`;
 /**
  * Sends one notice as a template message. Token errors are refreshed and retried once by the
  * client; quota errors (45009/45047) and transport failures release the claim and throw, so the
- * job retries later; any other errcode is recorded on the claim and answered 'fallback'.
+ * job retries later (on its last try a quota error falls back to SMS: the citizen is told today);
+ * any other errcode is recorded on the claim and answered 'fallback'.
  */
 export async function sendWechatNotice(rt: { db: Db; log: Logger }, deps: WechatNoticeDeps, n: WechatNotice): Promise<WechatNoticeResult> {
   const cfg = deps.templates[n.template];
@@ -159,7 +162,7 @@ export async function sendWechatNotice(rt: { db: Db; log: Logger }, deps: Wechat
     wechatNoticeOutcomes.inc({ code: n.template, outcome: 'sent' });
     return 'sent';
   }
-  if (r.retryLater) {
+  if (r.retryLater && !n.lastAttempt) {
     await rt.db.execute(sql`delete from channel_events where id = ${id}`);
     wechatNoticeOutcomes.inc({ code: n.template, outcome: 'quota_retry' });
     rt.log.warn({ ticketId: n.ticketId, notificationId: n.notificationId, errcode: r.errcode }, 'wechat notice: quota reached, the job retries later');

@@ -45,11 +45,11 @@ export interface CitizenNoticeDeps {
  */
 export function registerCitizenNotices(registry: HandlerRegistry, rt: Runtime, deps: CitizenNoticeDeps = {}) {
   const topics = (Object.keys(EVENTS) as EventType[]).filter((t) => noticeFor(t));
-  registry.on(topics, 'citizen-notice', (m) => notifyCitizen(rt, m, deps));
+  registry.on(topics, 'citizen-notice', (m, job) => notifyCitizen(rt, m, deps, job.attemptsMade + 1 >= job.attempts));
 }
 
 /** One notice (an outbox row whose topic names one), sent once whatever the number of runs. */
-export async function notifyCitizen(rt: Runtime, m: { topic: string; ticketId: string; outboxId: number }, deps: CitizenNoticeDeps) {
+export async function notifyCitizen(rt: Runtime, m: { topic: string; ticketId: string; outboxId: number }, deps: CitizenNoticeDeps, lastAttempt = true) {
   const publicBaseUrl = deps.publicBaseUrl ?? '';
   const template = noticeFor(m.topic);
   if (!template) return;
@@ -98,6 +98,7 @@ export async function notifyCitizen(rt: Runtime, m: { topic: string; ticketId: s
       template,
       values: params,
       url: trackUrlFor(rt, publicBaseUrl, t.number),
+      lastAttempt,
     });
     if (route === 'sent') return;
     if (route === 'fallback') {

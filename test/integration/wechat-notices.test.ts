@@ -154,6 +154,24 @@ describe('notices of a WeChat appeal go by template message first (channels.md �
     expect((await smsOf('13800002222')).length).toBe(1);
   });
 
+  it('quota (45009): the job retries later; when its last try still meets the quota, the SMS goes out once', async () => {
+    await knownCitizen('o-notice-6', '13800006666');
+    api.quotaExhausted = true;
+    try {
+      const t = await sendText('o-notice-6', '夜里工地施工噪音太大');
+      // Not at the first refusal: the job waits and asks WeChat again (5 tries, backoff 1 s doubling).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await smsOf('13800006666')).toEqual([]);
+      const sms = await until('the SMS after the last try', async () => (await smsOf('13800006666')).length > 0 && smsOf('13800006666'), 40_000);
+      expect(sms.map((m) => m.template)).toEqual(['ticket_received']);
+      const row = await until('the recorded fallback', async () => (await noticeRows(t.id)).find((r) => r.data.fallback));
+      expect(row.data).toMatchObject({ status: 'failed', errcode: 45009, fallback: 'sms' });
+    } finally {
+      api.quotaExhausted = false;
+    }
+    expect(templatesTo('o-notice-6')).toEqual([]);
+  }, 60_000);
+
   it('WeChat refuses and no phone is known: recorded as told nobody, counted, no SMS', async () => {
     api.unsubscribed.add('o-notice-3');
     const before = await counterValue(wechatNoticeOutcomes, { code: 'ticket_received', outcome: 'no_fallback' });
