@@ -14,6 +14,7 @@ import { registerCallbackJobs, type OutboundDialer } from './callbacks/use-cases
 import { registerWechatMedia } from './channels/wechat';
 import { registerKeptPlatforms } from './hotlines/kept-platforms';
 import { parsePeers, type ExchangeConfig } from './channels/exchange';
+import type { WechatNoticeDeps } from './channels/wechat-notices';
 
 export interface EventsWorkerDeps {
   /** Places callback calls (回访外呼) on the CTI; absent → such attempts fail and fall through to the SMS link. */
@@ -25,13 +26,15 @@ export interface EventsWorkerDeps {
    * absent when WeChat has no app secret configured. Idempotent per MediaId.
    */
   wechatMedia?: (ticketId: string, version: number) => Promise<void>;
+  /** Citizen notices of WeChat appeals by template message (channels.md §0.2); absent → by SMS. */
+  wechatNotices?: WechatNoticeDeps;
   /** The exchange (channels.md §7); dispatches to kept department platforms (保留对接) travel over it. */
   exchange?: ExchangeConfig;
 }
 
 export function eventHandlers(rt: Runtime, slaQueue: Queue | undefined, deps: EventsWorkerDeps = {}): HandlerRegistry {
   const registry = new HandlerRegistry();
-  registerCitizenNotices(registry, rt, { publicBaseUrl: deps.publicBaseUrl });
+  registerCitizenNotices(registry, rt, { publicBaseUrl: deps.publicBaseUrl, wechat: deps.wechatNotices });
   registerAnswerSms(registry, rt);
   if (slaQueue) registerSlaWakes(registry, rt, slaQueue);
   registerCallbackJobs(registry, rt, { cti: deps.cti, publicBaseUrl: deps.publicBaseUrl ?? '' });

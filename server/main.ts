@@ -21,6 +21,7 @@ import { foldRollupDeltas } from './reports/rollup';
 import { startEmailChannel, mailDomainOf } from './channels/email';
 import { parsePeers, startExchangeDeliverer } from './channels/exchange';
 import { fetchTicketMedia, sweepWechatMedia, wechatApiClient } from './channels/wechat';
+import { parseWechatNoticeTemplates } from './channels/wechat-notices';
 
 /**
  * One process, roles chosen by ROLES (web, worker, realtime, cron). Several processes behind
@@ -83,6 +84,7 @@ async function main() {
         WECHAT_API_BASE: env.WECHAT_API_BASE,
         WECHAT_OAUTH_BASE: env.WECHAT_OAUTH_BASE,
         PUBLIC_BASE_URL: env.PUBLIC_BASE_URL,
+        WECHAT_NOTICE_TEMPLATES: env.WECHAT_NOTICE_TEMPLATES,
       },
       ctiKeys: env.CTI_KEYS,
       ctiSurveyMap: env.CTI_SURVEY_MAP,
@@ -120,7 +122,9 @@ async function main() {
     const wechatMedia = wx ? (ticketId: string, version: number) => fetchTicketMedia(rt, wxFor, ticketId, version) : undefined;
     const [outbound] = parseKeyList(env.CTI_OUTBOUND_KEY);
     const cti = env.CTI_BASE_URL && outbound ? new CtiOutboundClient({ baseUrl: env.CTI_BASE_URL, keyId: outbound.id, secret: outbound.secret }) : undefined;
-    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia, exchange });
+    // WeChat appeals are told by template message first (channels.md §0.2), SMS as the fallback.
+    const wechatNotices = wx ? { clientFor: wxFor, templates: parseWechatNoticeTemplates(env.WECHAT_NOTICE_TEMPLATES) } : undefined;
+    const w = startEventsWorker(rt, env.REDIS_URL, sla.queue, { cti, publicBaseUrl: env.PUBLIC_BASE_URL, wechatMedia, wechatNotices, exchange });
     closers.push(() => w.close());
   }
   if (roles.has('cron') || roles.has('web')) rt.relay.start();

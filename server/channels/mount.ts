@@ -4,6 +4,8 @@ import { createWechatRouter } from '../../integrations/wechat/router';
 import { customerServiceFrom } from '../../integrations/wechat/api-client';
 import { createWechatTrackRouter } from '../../integrations/wechat/track-router';
 import { publicTimeline, wechatApiClient } from './wechat';
+import { parseWechatNoticeTemplates, withTemplateDeliveryReports } from './wechat-notices';
+import { notifyCitizen } from '../citizen/notices';
 import { wechatAccountFromEnv, type WechatAccount } from '../../integrations/wechat/accounts';
 import { createOpen311Router } from '../../integrations/open311/router';
 import { createPhoneRouter } from '../../integrations/phone-cti/router';
@@ -68,12 +70,19 @@ export function mountChannels(app: Express, rt: Runtime, cfg: ChannelConfig) {
       ? wechatApiClient(rt, { appId: account.appId, appSecret: account.appSecret, baseUrl: cfg.wechat.WECHAT_API_BASE || undefined })
       : null;
     const deadline = cfg.wechat.WECHAT_REPLY_DEADLINE_MS;
+    // A template message WeChat reports undelivered (TEMPLATESENDJOBFINISH) is sent again by SMS (channels.md §0.2).
+    const templates = parseWechatNoticeTemplates(cfg.wechat.WECHAT_NOTICE_TEMPLATES);
+    const wechatEvents = api
+      ? withTemplateDeliveryReports(events, rt.db, rt.log, (n) =>
+          notifyCitizen(rt, n, { publicBaseUrl: cfg.wechat?.PUBLIC_BASE_URL, wechat: { clientFor: () => api, templates } }),
+        )
+      : events;
     app.use(
       '/channels/wechat',
       createWechatRouter({
         intake,
         nonces,
-        events,
+        events: wechatEvents,
         tickets,
         rawStore: rawStore(rt),
         accounts: { get: async (id) => (id === 'default' ? account : null) },

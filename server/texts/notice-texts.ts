@@ -12,8 +12,8 @@ import { placeholdersIn, renderTemplate } from './placeholders';
  * The variables each sender fills in, per notice code and channel (citizen/notices.ts,
  * citizen/sms-codes.ts, callbacks/use-cases/outbound-calls.ts, knowledge/answer-sms.ts,
  * channels/mail-notifier.ts). A stored template may name only these: any other would reach the
- * citizen as a literal "{name}". WeChat has no sender of its own yet; its templates are held to
- * the SMS notice's variables, which are what a WeChat sender would be given.
+ * citizen as a literal "{name}". WeChat template messages (channels/wechat-notices.ts) are given
+ * the SMS notice's variables, so its templates are held to those.
  */
 const SMS_VARIABLES = {
   verification_code: ['code', 'minutes'],

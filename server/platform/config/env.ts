@@ -62,6 +62,11 @@ const Env = z.object({
   WECHAT_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(4500).default(3000),
   /** api.weixin.qq.com (token, messages, media/get, sns/oauth2); tests point it at the loopback contract stub. */
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /**
+   * Template ids of the citizen notices sent by WeChat template message (channels/wechat-notices.ts), JSON:
+   * {"ticket_received":"<id>","ticket_replied":{"templateId":"<id>","fields":["first","keyword1","remark"]}}. Needs WECHAT_APP_SECRET.
+   */
+  WECHAT_NOTICE_TEMPLATES: z.string().optional(),
   /** How often a cron node looks for WeChat media whose download job gave up (needs WECHAT_APP_SECRET). */
   /** Raw inbound payloads (whole e-mails, pushes) are deleted after this many days (docs/SECURITY.md). */
   RAW_PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
