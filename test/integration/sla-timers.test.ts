@@ -140,6 +140,16 @@ describe('timers that cannot be lost', () => {
     expect(t).toEqual({ overdue: true, supervised: true, escalated: true });
     const [d] = (await rt.db.execute<{ n: string | null }>(sql`select next_wake_at as n from dispatches where ticket_id = ${a.ticketId}`)).rows;
     expect(d.n).toBeNull();
+    // The overdue stages of this unit (a, b and the first test's dispatch) fired in one batch and each
+    // counts for the unit on the sweep's day (the batch sums its report deltas per dimension value).
+    const [counted] = (
+      await rt.db.execute<{ n: number; events: number }>(sql`select (select coalesce(sum(overdue), 0)::int from (
+        select overdue from report_rollup_deltas where dim = 'unit' and key = ${unitId} and day = '2026-06-30'
+        union all select overdue from report_rollups where dim = 'unit' and key = ${unitId} and day = '2026-06-30') x) as n,
+        (select count(*)::int from ticket_events where type = 'ticket.overdue' and unit_id = ${unitId}) as events`)
+    ).rows;
+    expect(counted.events).toBeGreaterThanOrEqual(2);
+    expect(counted.n).toBe(counted.events);
   });
 
   it('fires only what is due: at the reminder instant, the reminder alone', async () => {

@@ -10,6 +10,7 @@
  * calendar and the Guangdong preset, as dispatch stores them.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -35,6 +36,8 @@ const TICKETS = 100_000; // ten dispatches per ticket (rounds and assisting unit
 // Production inserts a dispatch when it is made, so heap order follows dispatched_at and the rows
 // due now sit together. BENCH_SWEEP_SHUFFLED=1 scatters them instead (worst case for the heap reads).
 const SHUFFLED = process.env.BENCH_SWEEP_SHUFFLED === '1';
+// The sweep's batch size; the cron's own (SWEEP_BATCH) unless BENCH_SWEEP_BATCH says otherwise.
+const SWEEP = Number(process.env.BENCH_SWEEP_BATCH ?? SWEEP_BATCH);
 
 const dbUrl = (name: string) => {
   const u = new URL(SERVER_URL);
@@ -73,7 +76,7 @@ export async function runSweepBench(): Promise<boolean> {
   }
 }
 
-async function fill(pool: pg.Pool): Promise<void> {
+export async function fill(pool: pg.Pool): Promise<void> {
   const calendar = createCalendar(SHIPPED_HOLIDAY_ROWS);
   const presets = presetPolicies('guangdong-2022');
   const types: AppealType[] = ['consult', 'help', 'complaint', 'report', 'suggestion'];
@@ -187,14 +190,14 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   let stages = 0;
   let batches = 0;
   try {
-    // One sweep as the cron runs it (sla-wake.job.ts): batches of SWEEP_BATCH, each its own
+    // One sweep as the cron runs it (sla-wake.job.ts): batches of SWEEP (SWEEP_BATCH), each its own
     // transaction, until a batch claims fewer than a full one.
     for (;;) {
-      const fired = await fireDueTimers(ctx, { limit: SWEEP_BATCH });
+      const fired = await fireDueTimers(ctx, { limit: SWEEP });
       batches++;
       stages += fired.length;
       for (const f of fired) claimed.add(f.dispatchId);
-      if (fired.claimed < SWEEP_BATCH) break;
+      if (fired.claimed < SWEEP) break;
     }
   } finally {
     await db.$client.end();
@@ -203,10 +206,15 @@ async function sweep(pool: pg.Pool, url: string): Promise<void> {
   const left = await pool.query(`select count(*)::int as n from dispatches where next_wake_at <= $1`, [now]);
   console.log(`  due: ${due.rows[0].n.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} dispatches (${(DUE_SHARE * 100).toFixed(0)}%)`);
   console.log(
-    `  sweep with fireDueTimers: ${claimed.size.toLocaleString('en-US')} dispatches, ${stages.toLocaleString('en-US')} stages fired (event + audit + outbox each), ${batches} batches`,
+    `  sweep with fireDueTimers: ${claimed.size.toLocaleString('en-US')} dispatches, ${stages.toLocaleString('en-US')} stages fired (event + audit + outbox each), ${batches} batches of ${SWEEP.toLocaleString('en-US')} (one statement each)`,
   );
   console.log(
     `  sweep time (fireDueTimers): ${total.toFixed(0)} ms / ${TARGET_MS} ms = ${(total / TARGET_MS).toFixed(2)}  (${(total / Math.max(1, stages)).toFixed(2)} ms per stage fired)`,
+  );
+  console.log(
+    `  sweep ÷ lower bound: ${(total / setBased).toFixed(2)} (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
   );
   console.log(`  still due after the sweep: ${left.rows[0].n} (expected 0)`);
 }

@@ -31,17 +31,20 @@ const stageType = sql.raw(
 
 /**
  * The report counters these events move (reports/rollup.ts counts them once per dispatch, for the
- * dispatch's unit): one append per counted stage type, built from the catalogue.
+ * dispatch's unit): one append per counted stage type, built from the catalogue. The batch's
+ * stages are summed per dimension value before the append (the fold sums deltas per dim, key and
+ * day anyway), so 5,000 overdue dispatches of one unit append 6 rows, not 30,000.
  */
 const counted = Object.values(STAGE_EVENTS).flatMap((t) => (EVENTS[t].counters ?? []).map((c) => ({ type: t, counter: c })));
 const rollupCtes = (now: Date) =>
   counted.map(
     ({ type, counter }, i) => sql`, rd${sql.raw(String(i))} as (
       insert into report_rollup_deltas (dim, key, day, ${sql.identifier(counter)})
-      select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, 1
+      select k.dim, k.key, (${now}::timestamptz at time zone 'Asia/Shanghai')::date, count(*)
       from numbered n join tickets t on t.id = n.ticket_id
       cross join lateral ${sql.raw(rollupKeysSql({ category: 't.category_code', channel: 't.channel', region: 't.region_code', unit: 'n.unit_id::text' }))}
       where n.type = ${type}
+      group by k.dim, k.key
     )`,
   );
 
