@@ -296,6 +296,15 @@ function toView(r: ViewRow): PublicTicketView {
 }
 
 /** What a citizen-facing channel may show of a ticket: no names, numbers or addresses. */
+
+/** The Open311 read filters both the staff search and the client list take: period, numbers, service codes. */
+function open311Window(f: { from: Date; to: Date; ticketNos?: string[]; serviceCodes?: string[] }): SQL[] {
+  const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
+  if (f.ticketNos?.length) where.push(sql`t.number in ${sqlList(f.ticketNos)}`);
+  if (f.serviceCodes?.length) where.push(sql`t.category_code in ${sqlList(f.serviceCodes)}`);
+  return where;
+}
+
 export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
   return {
     async byNumber(no) {
@@ -303,21 +312,7 @@ export function ticketLookup(rt: Runtime): TicketLookupPort & CallerLookupPort {
       return r.rows[0] ? toView(r.rows[0]) : null;
     },
     async search(f) {
-      const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
-      if (f.ticketNos?.length)
-        where.push(
-          sql`t.number in (${sql.join(
-            f.ticketNos.map((n) => sql`${n}`),
-            sql`, `,
-          )})`,
-        );
-      if (f.serviceCodes?.length)
-        where.push(
-          sql`t.category_code in (${sql.join(
-            f.serviceCodes.map((n) => sql`${n}`),
-            sql`, `,
-          )})`,
-        );
+      const where = open311Window(f);
       if (f.channel) where.push(sql`t.channel = ${f.channel}`);
       const rows = (
         await rt.db.execute<ViewRow>(sql`${VIEW_SELECT} where ${sql.join(where, sql` and `)} order by t.created_at desc limit ${f.limit}`)
@@ -401,21 +396,7 @@ export function open311Requests(rt: Runtime): Open311RequestsPort {
   };
   return {
     async list(keyId, f) {
-      const where = [sql`t.created_at >= ${f.from}`, sql`t.created_at <= ${f.to}`];
-      if (f.ticketNos?.length)
-        where.push(
-          sql`t.number in (${sql.join(
-            f.ticketNos.map((n) => sql`${n}`),
-            sql`, `,
-          )})`,
-        );
-      if (f.serviceCodes?.length)
-        where.push(
-          sql`t.category_code in (${sql.join(
-            f.serviceCodes.map((n) => sql`${n}`),
-            sql`, `,
-          )})`,
-        );
+      const where = open311Window(f);
       if (f.status?.length === 1) where.push(f.status[0] === 'closed' ? sql`t.status in ${CLOSED_SQL}` : sql`t.status not in ${CLOSED_SQL}`);
       return (await select(keyId, where, f.limit)).map((r) => present(keyId, r));
     },
