@@ -299,18 +299,7 @@ export interface PlatformOrderView {
  */
 export async function openPlatformOrders(ctx: Ctx): Promise<PlatformOrderView[]> {
   const rows = (
-    await ctx.db.execute<{
-      orderId: string;
-      ticketId: string;
-      ticketNumber: string;
-      title: string;
-      platformUnit: string;
-      peerId: string;
-      state: string;
-      pushedAt: string;
-      replyDueAt: string | null;
-      delivery: PlatformOrderView['delivery'] | null;
-    }>(sql`
+    await ctx.db.execute<Omit<PlatformOrderView, 'overdue' | 'delivery'> & { delivery: PlatformOrderView['delivery'] | null }>(sql`
     select o.order_id as "orderId", o.ticket_id as "ticketId", t.number as "ticketNumber", t.title, u.name as "platformUnit", o.peer_id as "peerId",
       o.state, o.created_at as "pushedAt", d.reply_due_at as "replyDueAt",
       (select x.status from exchange_outbox x where x.order_id = o.order_id order by x.seq desc limit 1) as delivery

@@ -94,20 +94,19 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     const attachments = await replyFiles(tx, ticket.id, input.attachments);
     const at = ctx.now();
     const details = replyDetails(input, ticket.createdAt, at);
+    // An assisting unit's report and the lead's reply leave the same marks on the dispatch.
+    const repliedColumns = {
+      status: 'replied' as const,
+      replyText: input.text,
+      replyDetails: details,
+      repliedAt: at,
+      firstRespondedAt: d.firstRespondedAt ?? at,
+      nextWakeAt: null,
+      updatedAt: at,
+    };
     if (d.role === 'assisting') {
       assertDispatchMove(d, 'replied');
-      await tx
-        .update(dispatches)
-        .set({
-          status: 'replied',
-          replyText: input.text,
-          replyDetails: details,
-          repliedAt: at,
-          firstRespondedAt: d.firstRespondedAt ?? at,
-          nextWakeAt: null,
-          updatedAt: at,
-        })
-        .where(eq(dispatches.id, d.id));
+      await tx.update(dispatches).set(repliedColumns).where(eq(dispatches.id, d.id));
       await recordEvent(tx, ctx, ticket.id, {
         type: 'dispatch.assist_reported',
         unitId: d.unitId,
@@ -120,18 +119,7 @@ export async function replyTicket(ctx: Ctx, ticketId: string, input: z.infer<typ
     if (pending.length && !input.earlyReplyReason) {
       throw problem('ASSISTING_UNITS_PENDING', `${pending.length} assisting unit(s) have not reported`, { unitIds: pending.map((p) => p.unitId) });
     }
-    await tx
-      .update(dispatches)
-      .set({
-        status: 'replied',
-        replyText: input.text,
-        replyDetails: details,
-        repliedAt: at,
-        firstRespondedAt: d.firstRespondedAt ?? at,
-        nextWakeAt: null,
-        updatedAt: at,
-      })
-      .where(eq(dispatches.id, d.id));
+    await tx.update(dispatches).set(repliedColumns).where(eq(dispatches.id, d.id));
     await recordEvent(tx, ctx, ticket.id, {
       type: 'ticket.replied',
       reason: pending.length ? input.earlyReplyReason : null,
