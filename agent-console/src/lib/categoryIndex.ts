@@ -17,7 +17,8 @@ export function useCategoryCodeByName(enabled = true): (name: string) => string 
     roots ??= api
       .categories()
       .then((r) => r.data)
-      .catch(() => {
+      .catch((e: unknown) => {
+        console.warn('the category tree could not be read; names are not linked to codes this time', e);
         roots = null;
         return [];
       });

@@ -17,7 +17,7 @@ export function CategoryCascader({ value, onChange, testId = 'category' }: Props
     api
       .categories()
       .then((r) => setOptions(toCascaderOptions(r.data)))
-      .catch(() => undefined);
+      .catch((e: unknown) => console.warn('the category tree could not be read; the category field stays empty', e));
   }, []);
 
   const loadData = async (path: CategoryOption[]) => {

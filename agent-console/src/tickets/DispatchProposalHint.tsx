@@ -26,7 +26,7 @@ export function DispatchProposalHint({ ticketId, form }: { ticketId: string; for
           });
         }
       })
-      .catch(() => undefined);
+      .catch((e: unknown) => console.warn('the dispatch proposal could not be read; units are chosen by hand', e));
     return () => {
       live = false;
     };

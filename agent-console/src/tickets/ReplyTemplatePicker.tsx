@@ -22,7 +22,10 @@ export function ReplyTemplatePicker({ form }: { form: FormInstance }) {
     let live = true;
     get<ReplyTemplate[]>('/api/reply-templates')
       .then((r) => live && setList(Array.isArray(r.data) ? r.data : []))
-      .catch(() => live && setList([]));
+      .catch((e: unknown) => {
+        console.warn('reply templates could not be read; the reply is written without them', e);
+        if (live) setList([]);
+      });
     return () => {
       live = false;
     };

@@ -20,7 +20,7 @@ export function useUnits(): Unit[] {
         throw e;
       });
     let live = true;
-    cache.then((u) => live && setUnits(u)).catch(() => undefined);
+    cache.then((u) => live && setUnits(u)).catch((e: unknown) => console.warn('units could not be read; the unit pickers stay empty', e));
     return () => {
       live = false;
     };

@@ -22,7 +22,10 @@ export function useDebouncedList<T>(key: string | null, delayMs: number, load: (
       loadRef
         .current()
         .then((r) => live && setRows(r))
-        .catch(() => live && setRows([]));
+        .catch((e: unknown) => {
+          console.warn('a lookup beside the form failed; it shows nothing until the next change', e);
+          if (live) setRows([]);
+        });
     }, delayMs);
     return () => {
       live = false;

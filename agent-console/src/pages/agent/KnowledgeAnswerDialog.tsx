@@ -44,7 +44,7 @@ export function KnowledgeAnswerDialog({ use, phone, register, onClose }: Props) 
     let live = true;
     get<{ body: string }>(`/api/knowledge/articles/${encodeURIComponent(use.article.id)}`)
       .then((r) => live && setAnswer(r.data.body))
-      .catch(() => undefined); // the excerpt stays: the agent can still answer from it
+      .catch((e: unknown) => console.warn('the article could not be read; its excerpt stays and the agent can still answer from it', e));
     return () => {
       live = false;
     };

@@ -49,7 +49,10 @@ export function KnowledgePanel({ text, onUse }: { text: string; onUse?: (article
             setHits(r.data);
             setSelected(0);
           })
-          .catch(() => live && setHits([]));
+          .catch((e: unknown) => {
+            console.warn('knowledge search failed; no articles shown', e);
+            if (live) setHits([]);
+          });
       },
       s ? 250 : 400,
     );
