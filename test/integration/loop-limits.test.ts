@@ -146,7 +146,9 @@ describe('extensions (延期)', () => {
     // The citizen gets the extension template with its variables, not the "closed" one.
     const number = (await env.rt.db.execute<{ number: string }>(sql`select number from tickets where id = ${id}`)).rows[0].number;
     const sent = env.rt.sms.sent!;
-    for (let i = 0; i < 100 && !sent.some((m) => m.params.ticketNo === number); i++) {
+    // Wait for the extension notice itself: the receipt (受理) for this ticket can arrive first, and stopping at it
+    // read the list before the extension SMS was sent (one fresh-clone run failed so).
+    for (let i = 0; i < 100 && !sent.some((m) => m.params.ticketNo === number && m.template === 'ticket_extended'); i++) {
       await env.rt.relay.drain();
       await new Promise((r) => setTimeout(r, 100));
     }
