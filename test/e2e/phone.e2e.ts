@@ -1,10 +1,11 @@
 // The phone path: a (simulated) call opens registration prefilled with the caller's number and
 // that caller's earlier tickets; the agent types the appeal and saves with Ctrl+Enter.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
 
 describe('phone call → registration', () => {
@@ -16,43 +17,48 @@ describe('phone call → registration', () => {
     // Fail, not skip: a green run without a server would prove nothing.
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    agent = await (await newPerson(browser)).newPage();
+    agent = watchPage(await (await newPerson(browser)).newPage());
     await login(agent, USERS.agent);
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [agent]);
 
   // Needs the server started with CTI_KEYS=<id>:<secret> and the same pair in E2E_CTI_KEY; the demo
   // agent1 has extension 8001 (E2E_AGENT_EXT).
   const cti = process.env.E2E_CTI_KEY;
-  it('a CTI "answered" event pops registration on the agent\'s screen', { skip: cti ? false : 'E2E_CTI_KEY not set' }, async () => {
-    await agent.goto(`${BASE}/agent`);
-    await agent.getByTestId('ticket-table').waitFor();
-    await agent.waitForTimeout(1000); // socket joined its extension room
-    const [keyId, secret] = cti!.split(':');
-    const caller = randomMobile();
-    const callId = `e2e-${Date.now()}`;
-    const body = JSON.stringify({
-      eventId: `${callId}-answered`,
-      callId,
-      type: 'answered',
-      at: new Date().toISOString(),
-      direction: 'inbound',
-      caller,
-      callee: '12345',
-      agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
-    });
-    const path = '/channels/phone/events';
-    const res = await fetch(BASE + path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
-      body,
-    });
-    assert.ok(res.ok, `CTI webhook answered ${res.status}: ${await res.text()}`);
-    await agent.getByTestId('incoming-call').waitFor({ timeout: 10_000 });
-    assert.equal(await agent.getByTestId('reg-phone').inputValue(), caller);
-    assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/);
-    await shot(agent, 'agent-screen-pop');
-  });
+  it(
+    'a CTI "answered" event pops registration on the agent\'s screen',
+    async () => {
+      await agent.goto(`${BASE}/agent`);
+      await agent.getByTestId('ticket-table').waitFor();
+      await agent.waitForTimeout(1000); // socket joined its extension room
+      const [keyId, secret] = cti!.split(':');
+      const caller = randomMobile();
+      const callId = `e2e-${Date.now()}`;
+      const body = JSON.stringify({
+        eventId: `${callId}-answered`,
+        callId,
+        type: 'answered',
+        at: new Date().toISOString(),
+        direction: 'inbound',
+        caller,
+        callee: '12345',
+        agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
+      });
+      const path = '/channels/phone/events';
+      const res = await fetch(BASE + path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
+        body,
+      });
+      assert.ok(res.ok, `CTI webhook answered ${res.status}: ${await res.text()}`);
+      await agent.getByTestId('incoming-call').waitFor({ timeout: 10_000 });
+      assert.equal(await agent.getByTestId('reg-phone').inputValue(), caller);
+      assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/);
+      await shot(agent, 'agent-screen-pop');
+    },
+    { skip: cti ? false : 'E2E_CTI_KEY not set' },
+  );
 
   it('Alt+N opens an empty registration form', async () => {
     await agent.goto(`${BASE}/agent`);

@@ -22,9 +22,14 @@ export function CategoryCascader({ value, onChange, testId = 'category' }: Props
 
   const loadData = async (path: CategoryOption[]) => {
     const target = path[path.length - 1];
-    const { data } = await api.categories(target.value);
-    target.children = toCascaderOptions(data).map((o) => ({ ...o, isLeaf: o.isLeaf ?? true }));
-    target.isLeaf = target.children.length === 0;
+    try {
+      const { data } = await api.categories(target.value);
+      target.children = toCascaderOptions(data).map((o) => ({ ...o, isLeaf: o.isLeaf ?? true }));
+      target.isLeaf = target.children.length === 0;
+    } catch (e) {
+      // The cascader shows its spinner until the options change: end it, so a second click retries.
+      console.warn(`the categories under ${target.value} could not be read; clicking it again retries`, e);
+    }
     setOptions((o) => [...o]);
   };
 
