@@ -1,10 +1,11 @@
 // Two-step verification in the console: an admin turns TOTP on from "account security" (QR code,
 // first code, recovery codes shown once), signs in again with a code, and ends a session of theirs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, PASSWORD, serverUp, shot } from './helpers';
 
 // Only this file signs in as the second demo admin, so turning TOTP on does not change the other files' logins.
@@ -18,9 +19,10 @@ describe('account security', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    page = await (await newPerson(browser)).newPage();
+    page = watchPage(await (await newPerson(browser)).newPage());
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [page]);
 
   it('an admin turns on two-step verification with the QR code and gets recovery codes once', async () => {
     await login(page, ADMIN);

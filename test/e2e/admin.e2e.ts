@@ -3,9 +3,10 @@
 // the holiday calendar, the knowledge base, hotline numbers and the classifier. Each screen: a
 // keyboard flow where typing matters, a bad value answered in words, and a reload that keeps it.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, serverUp, shot, USERS } from './helpers';
 
 const suffix = Date.now().toString(36).slice(-5);
@@ -31,9 +32,10 @@ describe('administration', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    page = await (await newPerson(browser)).newPage();
+    page = watchPage(await (await newPerson(browser)).newPage());
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [page]);
 
   it('admin1 lands on the administration screens, with the menu for each', async () => {
     await login(page, USERS.admin);

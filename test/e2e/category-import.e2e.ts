@@ -4,9 +4,10 @@
 // new version only on confirmation; the version's code map is listed; a tag is renamed. By keyboard
 // where an administrator would use it: the file button, the confirm button, the tag dialog.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, serverUp, shot, USERS } from './helpers';
 
 /**
@@ -44,13 +45,14 @@ describe('category table import', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    page = await (await newPerson(browser)).newPage();
+    page = watchPage(await (await newPerson(browser)).newPage());
     await login(page, USERS.admin);
     const list = (await (await page.request.get(`${BASE}/api/admin/category-versions`)).json()) as { data: { version: number }[] };
     versionsBefore = list.data.length;
     base = await (await page.request.get(`${BASE}/api/admin/category-versions/${list.data[0].version}/export`)).text();
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [page]);
 
   const upload = (name: string, text: string) =>
     page

@@ -2,11 +2,12 @@
 // structured reply; the agent desk's knowledge search, 直办 and SMS from the keyboard; validation
 // messages that clear; the wall's call figures and an agent leaving it on logout; the short tracking code.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
 import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { act, BASE, devSmsCode, login, PASSWORD, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
 
 async function dispatchedTicket(agent: ApiClient, unitId: string, content: string) {
@@ -40,12 +41,13 @@ describe('daily tool', () => {
     const unitId = (await me.get('/api/auth/me')).body.data.user.unitId as string;
     ticketId = await dispatchedTicket(agentApi, unitId, `e2e 日常 ${Date.now()}：小区电梯经常停运，物业不处理。`);
     browser = await launchBrowser();
-    clerk = await (await newPerson(browser)).newPage();
-    agent = await (await newPerson(browser)).newPage();
+    clerk = watchPage(await (await newPerson(browser)).newPage());
+    agent = watchPage(await (await newPerson(browser)).newPage());
     await login(clerk, USERS.clerk);
     await login(agent, USERS.agent);
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [clerk, agent]);
 
   it('签收 is one click with an undo window; 撤销 sends nothing, and the deadline stays after signing', async () => {
     await clerk.goto(`${BASE}/unit/tickets/${ticketId}`);

@@ -82,10 +82,13 @@ export async function diagnose(page: Page, label: string): Promise<string> {
  * (a getter), so steps may open new ones.
  */
 export function stepsWithDiagnosis(pages: () => Array<Page | undefined>) {
-  return (name: string, fn: () => Promise<void>, options: { skip?: string | boolean } = {}) =>
-    it(name, options, async () => {
+  type Step = () => Promise<void>;
+  type Options = { skip?: string | boolean };
+  return (name: string, optionsOrStep: Options | Step, maybeStep?: Step) => {
+    const [options, step] = typeof optionsOrStep === 'function' ? [{}, optionsOrStep] : [optionsOrStep, maybeStep!];
+    return it(name, options, async () => {
       try {
-        await fn();
+        await step();
       } catch (error) {
         const states: string[] = [];
         for (const [i, page] of pages().entries()) {
@@ -95,4 +98,5 @@ export function stepsWithDiagnosis(pages: () => Array<Page | undefined>) {
         throw error;
       }
     });
+  };
 }

@@ -5,9 +5,10 @@
 // → the centre verifies the rectification case → the unit reports → the centre checks with the citizen and
 // closes it → the public review page shows it anonymised; and an agent records a callback from the task list.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { smsMinutePasses } from '../helpers/sms-window';
 import {
   act,
@@ -49,11 +50,12 @@ describe('appeal lifecycle through the console', () => {
     // Fail, not skip: a green run without a server would prove nothing.
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    citizen = await (await newPerson(browser, true)).newPage();
-    agent = await (await newPerson(browser)).newPage();
-    clerk = await (await newPerson(browser)).newPage();
+    citizen = watchPage(await (await newPerson(browser, true)).newPage());
+    agent = watchPage(await (await newPerson(browser)).newPage());
+    clerk = watchPage(await (await newPerson(browser)).newPage());
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [citizen, agent, clerk]);
 
   it('agent opens the work queue before the appeal arrives', async () => {
     await login(agent, USERS.agent);

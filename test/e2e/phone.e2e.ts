@@ -26,39 +26,35 @@ describe('phone call → registration', () => {
   // Needs the server started with CTI_KEYS=<id>:<secret> and the same pair in E2E_CTI_KEY; the demo
   // agent1 has extension 8001 (E2E_AGENT_EXT).
   const cti = process.env.E2E_CTI_KEY;
-  it(
-    'a CTI "answered" event pops registration on the agent\'s screen',
-    async () => {
-      await agent.goto(`${BASE}/agent`);
-      await agent.getByTestId('ticket-table').waitFor();
-      await agent.waitForTimeout(1000); // socket joined its extension room
-      const [keyId, secret] = cti!.split(':');
-      const caller = randomMobile();
-      const callId = `e2e-${Date.now()}`;
-      const body = JSON.stringify({
-        eventId: `${callId}-answered`,
-        callId,
-        type: 'answered',
-        at: new Date().toISOString(),
-        direction: 'inbound',
-        caller,
-        callee: '12345',
-        agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
-      });
-      const path = '/channels/phone/events';
-      const res = await fetch(BASE + path, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
-        body,
-      });
-      assert.ok(res.ok, `CTI webhook answered ${res.status}: ${await res.text()}`);
-      await agent.getByTestId('incoming-call').waitFor({ timeout: 10_000 });
-      assert.equal(await agent.getByTestId('reg-phone').inputValue(), caller);
-      assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/);
-      await shot(agent, 'agent-screen-pop');
-    },
-    { skip: cti ? false : 'E2E_CTI_KEY not set' },
-  );
+  it('a CTI "answered" event pops registration on the agent\'s screen', { skip: cti ? false : 'E2E_CTI_KEY not set' }, async () => {
+    await agent.goto(`${BASE}/agent`);
+    await agent.getByTestId('ticket-table').waitFor();
+    await agent.waitForTimeout(1000); // socket joined its extension room
+    const [keyId, secret] = cti!.split(':');
+    const caller = randomMobile();
+    const callId = `e2e-${Date.now()}`;
+    const body = JSON.stringify({
+      eventId: `${callId}-answered`,
+      callId,
+      type: 'answered',
+      at: new Date().toISOString(),
+      direction: 'inbound',
+      caller,
+      callee: '12345',
+      agentExtension: process.env.E2E_AGENT_EXT ?? '8001',
+    });
+    const path = '/channels/phone/events';
+    const res = await fetch(BASE + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...signRequest({ keyId, secret, method: 'POST', path, body }) },
+      body,
+    });
+    assert.ok(res.ok, `CTI webhook answered ${res.status}: ${await res.text()}`);
+    await agent.getByTestId('incoming-call').waitFor({ timeout: 10_000 });
+    assert.equal(await agent.getByTestId('reg-phone').inputValue(), caller);
+    assert.match((await agent.getByTestId('presence').textContent()) ?? '', /通话中/);
+    await shot(agent, 'agent-screen-pop');
+  });
 
   it('Alt+N opens an empty registration form', async () => {
     await agent.goto(`${BASE}/agent`);

@@ -2,10 +2,11 @@
 // a real Excel export, hotspots from similar appeals, and the wall's today-volume staying live.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, PASSWORD, randomMobile, serverUp, shot, USERS } from './helpers';
 
 /** An agent registers an appeal over the API (the browser flow is flow.e2e.ts's job). */
@@ -38,10 +39,11 @@ describe('supervisor reports', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    sup = await (await newPerson(browser)).newPage();
+    sup = watchPage(await (await newPerson(browser)).newPage());
     register = await agentSession();
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [sup]);
 
   it("the wall's today-by-channel count is the server's, and moves when a ticket arrives", async () => {
     await login(sup, USERS.supervisor);

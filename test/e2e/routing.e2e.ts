@@ -2,10 +2,11 @@
 // clerk finds it in the copies list and marks it read (keyboard only); and asks the hotline to
 // connect them with the citizen on a ticket it signed for (先联系后办理), never seeing the number.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, PASSWORD, serverUp, shot, USERS } from './helpers';
 
 describe('routing: copies and contacting the citizen', () => {
@@ -33,12 +34,13 @@ describe('routing: copies and contacting the citizen', () => {
     signed = (await make(`e2e 先联系 ${Date.now()}：小区电梯频繁故障。`, unitId)).id;
     assert.equal((await me.action(signed, 'sign', {})).status, 200);
     browser = await launchBrowser();
-    clerk = await (await newPerson(browser)).newPage();
-    dispatcher = await (await newPerson(browser)).newPage();
+    clerk = watchPage(await (await newPerson(browser)).newPage());
+    dispatcher = watchPage(await (await newPerson(browser)).newPage());
     await login(clerk, USERS.clerk);
     await login(dispatcher, process.env.E2E_DISPATCHER ?? 'dispatcher1');
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [clerk, dispatcher]);
 
   it('the dispatcher copies a ticket to the clerk unit from the ticket page', async () => {
     await dispatcher.goto(`${BASE}/agent/tickets/${copied.id}`);

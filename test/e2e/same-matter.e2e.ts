@@ -2,9 +2,10 @@
 // pothole already registered, the open ticket shows up as a candidate; on the new ticket the deeper
 // category paths are offered with their words, and one click merges it into the first ticket.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, randomMobile, shot, serverUp, USERS, waitStatus } from './helpers';
 
 const stamp = Date.now().toString(36);
@@ -25,10 +26,11 @@ describe('same matter and category depth on the agent desk', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    agent = await (await newPerson(browser)).newPage();
+    agent = watchPage(await (await newPerson(browser)).newPage());
     await login(agent, USERS.agent);
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [agent]);
 
   it('registers the first call', async () => {
     await register(agent, FIRST);

@@ -1,9 +1,10 @@
 // The shell's promises: errors in the chosen language, a visible reconnect banner, and lists that
 // catch up after a reconnect without a reload.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, login, serverUp, shot, USERS } from './helpers';
 
 describe('console shell', () => {
@@ -15,9 +16,10 @@ describe('console shell', () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
     ctx = await newPerson(browser);
-    page = await ctx.newPage();
+    page = watchPage(await ctx.newPage());
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [page]);
 
   it('shows a failed login in Chinese, then in English after the switch', async () => {
     await page.goto(`${BASE}/login`);

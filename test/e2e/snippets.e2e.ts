@@ -2,9 +2,10 @@
 // form; the agent filters them by typing and Enter puts the phrase where the cursor was in the appeal text,
 // with the cursor back after it, so the agent goes on typing. Labelled in both languages.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { BASE, fieldCaret, login, randomMobile, serverUp, shot, USERS } from './helpers';
 
 const OPENING = '您好，12345政务服务便民热线，请问有什么可以帮您？';
@@ -17,13 +18,14 @@ describe('常用语 on the registration form', () => {
   before(async () => {
     assert.ok(await serverUp(), `no server at ${BASE}/healthz: start one with demo data (npm run demo)`);
     browser = await launchBrowser();
-    agent = await (await newPerson(browser)).newPage();
+    agent = watchPage(await (await newPerson(browser)).newPage());
     agent.on('request', (r) => {
       if (/\/assets\/english-[^/]+\.js$/.test(new URL(r.url()).pathname)) englishChunks.push(r.url());
     });
     await login(agent, USERS.agent);
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [agent]);
 
   it('shows the picker with its shortcut', async () => {
     await agent.goto(`${BASE}/agent/new`);

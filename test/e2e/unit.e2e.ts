@@ -2,10 +2,11 @@
 // a reply draft that survives a reload, and a return with a reason that the centre reassigns.
 // Tickets are set up through the API (as the agent) so this file tests the portal, not registration.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../helpers/http';
 import { launchBrowser, newPerson } from './browser';
+import { stepsWithDiagnosis, watchPage } from './diagnose';
 import { act, search, BASE, login, PASSWORD, pickOption, serverUp, shot, USERS, waitStatus, fillReplyFields } from './helpers';
 
 const DISPATCHER = process.env.E2E_DISPATCHER ?? 'dispatcher1';
@@ -36,12 +37,13 @@ describe('department portal', () => {
     ({ id: extensionTicket, number: extensionNumber } = await dispatchedTicket(agent, unitId, `e2e 延期 ${Date.now()}：小区二次供水水质发黄，需要检测。`));
     ({ id: returnTicket } = await dispatchedTicket(agent, unitId, `e2e 退单 ${Date.now()}：某街道路面坑洼，请修补。`));
     browser = await launchBrowser();
-    clerk = await (await newPerson(browser)).newPage();
-    dispatcher = await (await newPerson(browser)).newPage();
+    clerk = watchPage(await (await newPerson(browser)).newPage());
+    dispatcher = watchPage(await (await newPerson(browser)).newPage());
     await login(clerk, USERS.clerk);
     await login(dispatcher, DISPATCHER);
   });
   after(async () => browser?.close());
+  const it = stepsWithDiagnosis(() => [clerk, dispatcher]);
 
   it('inbox lists the dispatched ticket with its sign-for and reply countdowns', async () => {
     await clerk.goto(`${BASE}/unit`);
