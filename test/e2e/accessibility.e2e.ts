@@ -24,7 +24,14 @@ interface Figures {
 const table: Figures[] = [];
 
 async function audit(page: Page, screen: string) {
-  await page.waitForTimeout(400); // antd motion settles
+  await page.waitForTimeout(400); // antd motion starts
+  // Then every finite CSS transition and animation must have ended: axe reads computed colours, and a
+  // button still fading after a click measured a contrast that no user sees once it settles (one loaded run).
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    undefined,
+    { timeout: 10_000 },
+  );
   const r = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const count = (impact: string) => r.violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
   const f: Figures = {
@@ -107,7 +114,7 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('appeal-form').waitFor();
     await check(page, 'citizen submit (mobile)');
     await page.getByTestId('appeal-submit').click();
-    await page.waitForTimeout(300);
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
     await check(page, 'citizen submit, errors shown (mobile)');
     await trackClosedTicket(page, '');
     await page.goto(`${BASE}/track?callback=6f1c2d3e-0000-4000-8000-000000000001&token=${'a'.repeat(32)}`);
@@ -130,7 +137,7 @@ describe('accessibility (axe-core WCAG 2.1 A/AA)', () => {
     await page.getByTestId('login-username').waitFor();
     await check(page, 'staff login');
     await page.getByTestId('login-submit').click();
-    await page.waitForTimeout(300);
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
     await check(page, 'staff login, errors shown');
     await login(page, USERS.agent);
     await page.goto(`${BASE}/agent`);

@@ -109,6 +109,14 @@ export async function search(page: Page, testId: string, text: string) {
   await input.press('Enter');
 }
 
+/**
+ * The page's live connection is up: the server joins a user's rooms (their extension's screen pops,
+ * their unit's invalidations) as it accepts the connection, so from here on nothing sent to them is missed.
+ */
+export async function liveConnected(page: Page, timeout = 20_000) {
+  await page.locator('[data-testid=live-connection][data-state=connected]').waitFor({ state: 'attached', timeout });
+}
+
 export async function waitStatus(page: Page, status: string, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=ticket-summary] [data-status=${status}]`, { timeout });
 }

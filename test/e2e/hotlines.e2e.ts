@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
-import { BASE, login, pickOption, randomMobile, serverUp, shot, USERS } from './helpers';
+import { BASE, liveConnected, login, pickOption, randomMobile, serverUp, shot, USERS } from './helpers';
 
 describe('merged and linked hotlines', () => {
   let browser: Browser;
@@ -22,7 +22,7 @@ describe('merged and linked hotlines', () => {
     await login(agent, USERS.agent);
     await agent.goto(`${BASE}/agent`);
     await agent.getByTestId('ticket-table').waitFor();
-    await agent.waitForTimeout(1000); // socket joined its extension room
+    await liveConnected(agent);
     const [keyId, secret] = cti!.split(':');
     const callId = `e2e-line-${Date.now()}`;
     const body = JSON.stringify({

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { signRequest } from '../../integrations/shared/hmac';
 import { launchBrowser, newPerson } from './browser';
 import { stepsWithDiagnosis, watchPage } from './diagnose';
-import { BASE, login, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
+import { BASE, liveConnected, login, pickOption, randomMobile, serverUp, shot, USERS, waitStatus } from './helpers';
 
 describe('phone call → registration', () => {
   let browser: Browser;
@@ -29,7 +29,7 @@ describe('phone call → registration', () => {
   it('a CTI "answered" event pops registration on the agent\'s screen', { skip: cti ? false : 'E2E_CTI_KEY not set' }, async () => {
     await agent.goto(`${BASE}/agent`);
     await agent.getByTestId('ticket-table').waitFor();
-    await agent.waitForTimeout(1000); // socket joined its extension room
+    await liveConnected(agent);
     const [keyId, secret] = cti!.split(':');
     const caller = randomMobile();
     const callId = `e2e-${Date.now()}`;

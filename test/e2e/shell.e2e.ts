@@ -5,7 +5,7 @@ import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { stepsWithDiagnosis, watchPage } from './diagnose';
-import { BASE, login, serverUp, shot, USERS } from './helpers';
+import { BASE, liveConnected, login, serverUp, shot, USERS } from './helpers';
 
 describe('console shell', () => {
   let browser: Browser;
@@ -39,7 +39,7 @@ describe('console shell', () => {
     await login(page, USERS.agent);
     await page.goto(`${BASE}/agent`);
     await page.getByTestId('ticket-table').waitFor();
-    await page.waitForTimeout(1000); // socket connected
+    await liveConnected(page);
     await ctx.setOffline(true);
     await page.getByTestId('reconnecting').waitFor({ timeout: 30_000 });
     await shot(page, 'agent-reconnecting');
