@@ -46,7 +46,9 @@ export function createRealtime(http: HttpServer, deps: { db: Db; redisUrl: strin
       if (!user || user.mfaState !== 'ok') return next(new Error('UNAUTHENTICATED'));
       socket.data.user = user;
       next();
-    } catch {
+    } catch (err) {
+      // The session store is unreachable: the console retries the connection; the failure is counted.
+      reportFailure(deps.log, 'realtime-handshake', err);
       next(new Error('SERVICE_UNAVAILABLE'));
     }
   });
