@@ -23,6 +23,13 @@ interface Figures {
 }
 const table: Figures[] = [];
 
+/** What axe measured on a node (colours and ratio for contrast) and its markup: a state such as loading or hover shows there. */
+function measured(n: { any: Array<{ data?: unknown }>; html: string }): string {
+  const data = n.any.find((c) => c.data && typeof c.data === 'object')?.data as Record<string, unknown> | undefined;
+  const colours = data && 'contrastRatio' in data ? `fg ${data.fgColor} bg ${data.bgColor} ratio ${data.contrastRatio}` : '';
+  return `[${colours}] ${n.html.slice(0, 160)}`;
+}
+
 async function audit(page: Page, screen: string) {
   await page.waitForTimeout(400); // antd motion starts
   // Then every finite CSS transition and animation must have ended: axe reads computed colours, and a
@@ -50,7 +57,7 @@ async function audit(page: Page, screen: string) {
       (v) =>
         `${v.id}: ${v.help} — ${v.nodes
           .slice(0, 3)
-          .map((n) => n.target.join(' '))
+          .map((n) => `${n.target.join(' ')} ${measured(n)}`)
           .join(' | ')}`,
     ),
   };

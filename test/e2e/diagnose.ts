@@ -34,6 +34,34 @@ export function watchPage(page: Page): Page {
   return page;
 }
 
+interface PageState {
+  url: string;
+  errors: string[];
+  dropdowns: string[];
+  modals: string[];
+  loading: number;
+  focused: string;
+  status: Array<string | null>;
+  text: string;
+}
+
+const READ_PAGE = `(() => {
+  const visible = (el) => el.offsetParent !== null || getComputedStyle(el).position === 'fixed';
+  const texts = (selector) => [...document.querySelectorAll(selector)].filter(visible)
+    .map((el) => (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 200)).filter(Boolean);
+  const active = document.activeElement;
+  return {
+    url: location.href,
+    errors: texts('.ant-form-item-explain-error, [role=alert], .ant-alert, .ant-message-notice, .ant-notification-notice'),
+    dropdowns: texts('.ant-select-dropdown:not(.ant-select-dropdown-hidden), .ant-cascader-dropdown:not(.ant-select-dropdown-hidden)'),
+    modals: texts('.ant-modal-wrap:not([style*="display: none"]) .ant-modal-title'),
+    loading: document.querySelectorAll('.ant-spin-spinning, .ant-btn-loading').length,
+    focused: active ? active.tagName.toLowerCase() + '[data-testid=' + (active.getAttribute('data-testid') || '') + ']' : 'none',
+    status: [...document.querySelectorAll('[data-testid=ticket-summary] [data-status]')].map((el) => el.getAttribute('data-status')),
+    text: ((document.querySelector('main') || document.body).textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 600),
+  };
+})()`;
+
 /** What the user saw: URL, visible messages and errors, open dropdowns, the focused field, the log. */
 export async function diagnose(page: Page, label: string): Promise<string> {
   const parts = [`--- page state (${label}) ---`];
@@ -46,26 +74,8 @@ export async function diagnose(page: Page, label: string): Promise<string> {
     parts.push(`screenshot failed: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
-    const seen = await page.evaluate(() => {
-      const visible = (el: Element) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed';
-      const texts = (selector: string) =>
-        [...document.querySelectorAll(selector)]
-          .filter(visible)
-          .map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200))
-          .filter(Boolean);
-      const active = document.activeElement;
-      return {
-        url: location.href,
-        title: document.title,
-        errors: texts('.ant-form-item-explain-error, [role=alert], .ant-alert, .ant-message-notice, .ant-notification-notice'),
-        dropdowns: texts('.ant-select-dropdown:not(.ant-select-dropdown-hidden), .ant-cascader-dropdown:not(.ant-select-dropdown-hidden)'),
-        modals: texts('.ant-modal-wrap:not([style*="display: none"]) .ant-modal-title'),
-        loading: document.querySelectorAll('.ant-spin-spinning, .ant-btn-loading').length,
-        focused: active ? `${active.tagName.toLowerCase()}[data-testid=${active.getAttribute('data-testid') ?? ''}]` : 'none',
-        status: [...document.querySelectorAll('[data-testid=ticket-summary] [data-status]')].map((el) => el.getAttribute('data-status')),
-        text: (document.querySelector('main') ?? document.body).textContent?.replace(/\s+/g, ' ').trim().slice(0, 600),
-      };
-    });
+    // A string, not a function: tsx names functions with a helper (__name) that the page does not have.
+    const seen = (await page.evaluate(READ_PAGE)) as PageState;
     parts.push(`url: ${seen.url}`, `errors/alerts on screen: ${JSON.stringify(seen.errors)}`);
     parts.push(`open dropdowns: ${JSON.stringify(seen.dropdowns)}`, `modals: ${JSON.stringify(seen.modals)}`);
     parts.push(`spinners/loading buttons: ${seen.loading}`, `focused: ${seen.focused}`, `ticket status shown: ${JSON.stringify(seen.status)}`);
