@@ -10,9 +10,20 @@ import type { ThemeConfig } from 'antd';
 export const accessibleTheme: ThemeConfig = {
   token: {
     colorPrimary: '#0958d9', // blue-7, 6.0:1 on white, white text on it 6.0:1
+    // antd derives hover one shade lighter (#2e7ae6, white on it 4.2:1): a button under the pointer, which
+    // is every button just clicked, failed. Hover and press go darker instead, as the Chinese government
+    // sites' own buttons do.
+    colorPrimaryHover: '#003eb3', // blue-8, 9.0:1
+    colorPrimaryActive: '#002c8c', // blue-9, 12.1:1
+    colorPrimaryTextHover: '#003eb3',
+    colorPrimaryTextActive: '#002c8c',
     colorLink: '#0958d9',
+    colorLinkHover: '#003eb3',
+    colorLinkActive: '#002c8c',
     colorInfo: '#0958d9',
     colorError: '#c41d1d', // 6.0:1
+    colorErrorHover: '#9e1015', // derived hover #d14641 is 4.50:1, on the edge: darker, as for primary
+    colorErrorActive: '#78060e',
     colorSuccess: '#237804', // green-8, 5.9:1
     colorWarning: '#ad4e00', // orange-8, 5.6:1 (warning text, not only the icon)
     colorTextSecondary: 'rgba(0, 0, 0, 0.68)', // ≥ 6:1 on #f5f5f5
@@ -60,8 +71,14 @@ export const elderTheme: ThemeConfig = {
     colorTextTertiary: 'rgba(0, 0, 0, 0.8)',
     colorTextDescription: 'rgba(0, 0, 0, 0.8)',
     colorBorder: '#595959',
-    colorPrimary: '#003eb3', // blue-8, 9.2:1
+    colorPrimary: '#003eb3', // blue-8, 9.0:1
+    colorPrimaryHover: '#002c8c',
+    colorPrimaryActive: '#001d66',
+    colorPrimaryTextHover: '#002c8c',
+    colorPrimaryTextActive: '#001d66',
     colorLink: '#003eb3',
+    colorLinkHover: '#002c8c',
+    colorLinkActive: '#001d66',
   },
   components: {
     Tabs: { titleFontSize: 20, horizontalItemPadding: '14px 0' },
