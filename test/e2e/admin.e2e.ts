@@ -203,7 +203,8 @@ describe('administration', () => {
     await page.goto(`${BASE}/admin/knowledge`);
     await page.getByTestId('admin-kb').locator('tbody tr').first().waitFor();
     await page.getByTestId('kb-new').click();
-    await page.getByTestId('kb-title').waitFor();
+    // A keyboard user types once the caret is in the title, not when the field is painted.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'kb-title');
     const title = `测试文章${suffix}`;
     await page.keyboard.type(title);
     await page.keyboard.press('Tab');

@@ -1,6 +1,7 @@
 import { App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import type { InputRef } from 'antd';
 import { errorMessage } from '../../api/problem';
 import { useI18n } from '../../i18n';
 import { Problem } from '../supervisor/reports/parts';
@@ -30,6 +31,7 @@ export default function KnowledgePage() {
   const [editing, setEditing] = useState<Article | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form] = Form.useForm();
+  const titleInput = useRef<InputRef>(null);
 
   const open = async (a: Article | 'new') => {
     setError(null);
@@ -172,6 +174,13 @@ export default function KnowledgePage() {
         onOk={() => form.submit()}
         okText={editing === 'new' ? t('admin.kb.publishNew') : t('admin.save')}
         okButtonProps={{ 'data-testid': 'kb-save' } as ButtonProps}
+        // autoFocus runs while the dialog is still opening; on a busy machine the dialog then took focus for
+        // itself and the first keys of a title typed at once went nowhere. Once open, the caret is in the title
+        // unless the writer has already moved into the form.
+        afterOpenChange={(opened) => {
+          const here = document.activeElement;
+          if (opened && !(here instanceof HTMLInputElement || here instanceof HTMLTextAreaElement)) titleInput.current?.focus();
+        }}
       >
         <FormError error={error} testId="kb-error" />
         <Form form={form} layout="vertical" onFinish={(v) => void save(v)} onValuesChange={() => setError(null)}>
@@ -180,7 +189,7 @@ export default function KnowledgePage() {
             label={t('admin.kb.articleTitle')}
             rules={[{ required: true, whitespace: true, max: 200, message: t('admin.kb.titleNeeded') }]}
           >
-            <Input autoFocus data-testid="kb-title" />
+            <Input autoFocus ref={titleInput} data-testid="kb-title" />
           </Form.Item>
           <Form.Item name="body" label={t('admin.kb.body')} rules={[{ required: true, whitespace: true, message: t('admin.kb.bodyNeeded') }]}>
             <Input.TextArea rows={10} data-testid="kb-body" />
