@@ -208,6 +208,8 @@ describe('administration', () => {
     const title = `测试文章${suffix}`;
     await page.keyboard.type(title);
     await page.keyboard.press('Tab');
+    // And the body once the caret has moved there (a loaded run typed the body into the title).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'kb-body');
     await page.keyboard.type('办理居住证须携带身份证和租赁合同。');
     await page.getByTestId('kb-valid-to').fill('2000-01-01');
     await page.getByTestId('kb-save').click();

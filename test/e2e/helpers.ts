@@ -66,6 +66,24 @@ export async function unitNameOf(username: string): Promise<string> {
 
 export const randomMobile = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
+/**
+ * The open Select dropdown once its opening motion has ended. A click on an option while the list is still
+ * sliding in (slow on a loaded machine) can land between frames on nothing: a user clicks what has stopped moving.
+ */
+export async function settledDropdown(page: Page): Promise<Locator> {
+  const open = '.ant-select-dropdown:not(.ant-select-dropdown-hidden)';
+  await page.locator(open).first().waitFor();
+  await page.waitForFunction(
+    (selector) => {
+      const el = document.querySelector(selector);
+      return !!el && el.getAnimations({ subtree: true }).every((a) => a.playState !== 'running');
+    },
+    open,
+    { timeout: 10_000 },
+  );
+  return page.locator(open);
+}
+
 /** Picks an option in an antd Select by its visible label. */
 export async function pickOption(page: Page, testId: string, label: string) {
   // A click on an option while the dropdown is still sliding open, or while the typed filter
@@ -77,6 +95,7 @@ export async function pickOption(page: Page, testId: string, label: string) {
   await page.getByTestId(testId).click();
   await page.keyboard.type(label.slice(0, 4));
   for (let attempt = 1; ; attempt++) {
+    await settledDropdown(page);
     await openList.locator('.ant-select-item-option', { hasText: label }).first().click();
     const taken = await page
       .waitForFunction(

@@ -6,7 +6,7 @@ import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { stepsWithDiagnosis, watchPage } from './diagnose';
-import { BASE, fieldCaret, login, randomMobile, serverUp, shot, USERS } from './helpers';
+import { BASE, fieldCaret, login, randomMobile, serverUp, settledDropdown, shot, USERS } from './helpers';
 
 const OPENING = '您好，12345政务服务便民热线，请问有什么可以帮您？';
 
@@ -60,7 +60,7 @@ describe('常用语 on the registration form', () => {
     await content.click();
     await content.press('Control+End');
     await agent.getByTestId('reg-phrases').click();
-    await agent.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '结束语' }).click();
+    await (await settledDropdown(agent)).locator('.ant-select-item-option', { hasText: '结束语' }).click();
     await agent.waitForFunction(() => (document.querySelector('[data-testid=reg-content]') as HTMLTextAreaElement).value.endsWith('再见。'));
     assert.match((await fieldCaret(agent, 'reg-content')).value, /市民反映小区路灯不亮。感谢您的来电，祝您生活愉快，再见。$/);
   });
