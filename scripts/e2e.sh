@@ -18,7 +18,11 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null | 
     || echo "e2e: could not install fonts-wqy-microhei; screenshots will show boxes for Chinese text" >&2
 fi
 
-npm run --silent console:build >/dev/null
+# Each run serves its own build: two runs in one checkout (a file while the suite runs) rebuilt the shared
+# agent-console/dist under each other, and the first run's pages then failed to load their lazy chunks.
+CONSOLE_OUT="$(mktemp -d -t rexian-e2e-console.XXXXXX)"
+npx vite build --config agent-console/vite.config.ts --outDir "$CONSOLE_OUT" --emptyOutDir --logLevel warn >/dev/null
+export CONSOLE_DIST="$CONSOLE_OUT"
 
 DB="rexian_e2e_$(date +%s)_$$"
 PORT="${E2E_PORT:-$((4100 + RANDOM % 800))}"
@@ -31,6 +35,7 @@ CTI="e2e:e2e-cti-secret-$$"
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -d postgres -c "drop database if exists \"${DB}\" with (force)" >/dev/null 2>&1 || true
+  rm -rf "$CONSOLE_OUT"
 }
 trap cleanup EXIT
 
