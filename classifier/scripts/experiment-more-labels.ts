@@ -1,10 +1,11 @@
 /**
  * npx tsx classifier/scripts/experiment-more-labels.ts
  *
- * Did the second labelling round help? Labellers C–F labelled 2,000 more appeals with the same guide. This trains
- * the appeal-type model on the first round's 80 % split alone and with the 2,000 added, and scores both on the
- * first round's held-out 20 % (the same 673 appeals as before, so the figures compare) and on the 328 eval set.
- * A few settings of class balance and C are re-tried on the larger set. Writes nothing.
+ * Did the later labelling rounds help? After the first round (labeller A, 3,356), labellers C–F labelled 2,000 more
+ * appeals with the same guide (second round), then H–L 2,500 more (third round). This trains the appeal-type model
+ * on the first round's 80 % split alone, with the second round added, and with both added, and scores each on the
+ * first round's held-out 20 % (the same 673 appeals throughout, so the figures compare) and on the 328 eval set.
+ * A few settings of class balance and C are re-tried on the largest set. Writes nothing.
  */
 import { DEFAULT_APPEAL_TYPE_CONFIG, linearTypeScores, trainTypeLinear, typeInput } from '../src/appeal-type-classifier.js';
 import { readJsonl } from '../src/data.js';
@@ -24,9 +25,11 @@ const evalRows = readJsonl<Text & { type: string }>(`${EVAL_DIR}/appeal-type.jso
 const evalIds = new Set(evalRows.map((r) => r.id));
 const all = readJsonl<{ id: string; type: string; labeller: string }>(`${DATA_DIR}/appeal-type-labels.jsonl`).filter((l) => !evalIds.has(l.id));
 const SECOND_ROUND = new Set(['C', 'D', 'E', 'F']);
-const old = all.filter((l) => !SECOND_ROUND.has(l.labeller));
-const added = all.filter((l) => SECOND_ROUND.has(l.labeller));
-console.log('old', old.length, 'added', added.length);
+const THIRD_ROUND = new Set(['H', 'I', 'J', 'K', 'L']);
+const old = all.filter((l) => !SECOND_ROUND.has(l.labeller) && !THIRD_ROUND.has(l.labeller));
+const second = all.filter((l) => SECOND_ROUND.has(l.labeller));
+const third = all.filter((l) => THIRD_ROUND.has(l.labeller));
+console.log('first round', old.length, 'second', second.length, 'third', third.length);
 const random = seededRandom(2026);
 // The first round's split, exactly as train-appeal-type.ts drew it (stratified, seed 2026, every fifth held out).
 const tr: typeof old = [];
@@ -68,12 +71,12 @@ function run(name: string, train: typeof old, b = 1, c = 1) {
     `${name.padEnd(40)} old held-out ${held.length}: acc ${h.accuracy.toFixed(4)} F1 ${h.macroF1.toFixed(4)} | 328: acc ${e.accuracy.toFixed(4)} F1 ${e.macroF1.toFixed(4)}`,
   );
 }
-run('old 80 %', tr);
-run('old 80 % + 2,000 new', [...tr, ...added]);
+run('first round 80 %', tr);
+run('+ second round', [...tr, ...second]);
+run('+ second and third rounds', [...tr, ...second, ...third]);
 for (const [b, c] of [
   [0.5, 1],
   [1, 3],
-  [0.5, 3],
   [1, 0.5],
 ] as const)
-  run(`old 80 % + new, balance ${b} C ${c}`, [...tr, ...added], b, c);
+  run(`+ both, balance ${b} C ${c}`, [...tr, ...second, ...third], b, c);
