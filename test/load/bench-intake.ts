@@ -102,6 +102,7 @@ async function main() {
     // Warm-up, then the timed run.
     await runFor(2, CLIENTS, () => fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() }).then((r) => r.arrayBuffer()));
     const cpu0 = processCpuMs(server.pid);
+    const xact0 = await transactions(pool, dbName);
     const http = await runFor(SECONDS, CLIENTS, async () => {
       const r = await fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() });
       await r.arrayBuffer();
@@ -110,6 +111,8 @@ async function main() {
 
     const cpuPerTicket = (processCpuMs(server.pid) - cpu0) / Math.max(1, http.ok);
     const groups = await intakeGroups(base);
+    await new Promise((r) => setTimeout(r, 600)); // backends report their counts within half a second of a commit
+    const xactPerTicket = ((await transactions(pool, dbName)) - xact0) / Math.max(1, http.ok);
     const loadDuring = loadavg()[0];
     // Open loop at a fixed offered rate, after the closed loop's backlog (relay, SMS jobs) has drained a little.
     await new Promise((r) => setTimeout(r, 2000));
@@ -141,6 +144,9 @@ async function main() {
       groups.count > 0
         ? `  intake groups   ${groups.count} transactions, ${(groups.sum / groups.count).toFixed(1)} appeals each on average (warm-up and closed loop), ${groups.fallbacks} fallbacks`
         : `  intake groups   off (INTAKE_GROUP_WINDOW_MS=0): one transaction per appeal`,
+    );
+    console.log(
+      `  PostgreSQL      ${xactPerTicket.toFixed(2)} transactions per registration during the closed loop (intake, outbox relay, SMS receipt jobs, sessions)`,
     );
     const olat = open.latencies.sort((a, b) => a - b);
     console.log(
@@ -199,6 +205,12 @@ async function runFor(seconds: number, clients: number, op: () => Promise<unknow
     }),
   );
   return { ok, errors, latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Transactions committed or rolled back in the bench database so far (pg_stat_database). */
+async function transactions(pool: pg.Pool, dbName: string): Promise<number> {
+  const r = await pool.query<{ n: string }>(`select xact_commit + xact_rollback as n from pg_stat_database where datname = $1`, [dbName]);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** The server's group-commit counters so far (GET /metrics): transactions, appeals in them, fallbacks. */

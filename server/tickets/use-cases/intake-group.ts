@@ -152,7 +152,9 @@ async function registerGroup(db: Db, group: IntakeMember[]): Promise<Map<IntakeM
     if (first) followerOf.set(m, first);
     else leaders.set(k, m);
   }
-  const members = [...leaders.values()];
+  // Unique keys are taken in one order by every group (tickets by key, contacts by hash), so two groups
+  // in flight that share a key wait for one another instead of deadlocking.
+  const members = [...leaders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
   const numbers = new Map<IntakeMember, SQL>();
   for (const m of members) numbers.set(m, await ticketNumberSql(db, m.p.now));
 
@@ -232,6 +234,7 @@ async function resolveCitizens(tx: Tx, members: IntakeMember[]): Promise<Map<Int
     } else rest.push(m);
   }
   if (firstTime.length) {
+    firstTime.sort((a, b) => (a.pt.hash < b.pt.hash ? -1 : a.pt.hash > b.pt.hash ? 1 : 0));
     const rows = firstTime.map(({ m, id, pt }) => {
       const c = m.p.appeal.citizen;
       const pii = m.ctx.svc.pii;
@@ -247,7 +250,7 @@ async function resolveCitizens(tx: Tx, members: IntakeMember[]): Promise<Map<Int
         select id, kind, name_enc, id_number_enc, id_number_hash, credit_code from v returning id
       ), cc as (
         insert into citizen_contacts (citizen_id, kind, value_hash, value_enc, verified_at)
-        select c.id, v.contact_kind, v.value_hash, v.value_enc, v.verified_at from c join v on v.id = c.id
+        select c.id, v.contact_kind, v.value_hash, v.value_enc, v.verified_at from c join v on v.id = c.id order by v.value_hash
         on conflict do nothing returning citizen_id
       )
       select c.id, exists (select 1 from cc where cc.citizen_id = c.id) as attached from c`);
