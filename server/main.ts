@@ -38,6 +38,7 @@ async function main() {
     piiKeyVersion: env.PII_KEY_VERSION,
     piiOldKeys: env.PII_OLD_KEYS,
     poolSize: env.PG_POOL_SIZE,
+    intakeGroupWindowMs: env.INTAKE_GROUP_WINDOW_MS,
     classify: classifier?.classify,
     sms: { aliyun: env.SMS_ALIYUN, tencent: env.SMS_TENCENT },
     mail:

@@ -4,6 +4,7 @@ import type { Logger } from './log/logger';
 import type { PiiVault } from './crypto/pii';
 import type { Role } from '../identity/tables';
 import type { ReferenceCache } from './reference-cache';
+import type { IntakeGroups } from '../tickets/use-cases/intake-group';
 
 /** Who is acting. Staff carry their role (and unit for clerks); the citizen and the system act too. */
 export type Actor =
@@ -19,6 +20,8 @@ export interface Services {
   classify?: (input: { title: string | null; content: string }) => ClassifierSuggestion | null;
   /** Holidays, SLA policies and categories cached on this node (reference-cache.ts); absent → read from the database. */
   refs?: ReferenceCache;
+  /** Group commit for intake (tickets/use-cases/intake-group.ts); absent or window 0 → one transaction per appeal. */
+  intakeGroups?: IntakeGroups;
 }
 
 export interface ClassifierSuggestion {

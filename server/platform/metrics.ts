@@ -2,7 +2,7 @@
  * The process's counters, in the Prometheus text format at GET /metrics (prom-client). Only
  * counts and labels that carry no personal data: a loop's name, an event type.
  */
-import { Counter, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 export const metrics = new Registry();
 
@@ -43,3 +43,18 @@ export async function counterValue(c: Counter, labels: Record<string, string>): 
   const m = await c.get();
   return m.values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
 }
+
+/** An intake group whose shared transaction failed: each of its appeals was registered again alone (tickets/use-cases/intake-group.ts). */
+export const intakeGroupFallbacks = new Counter({
+  name: 'rexian_intake_group_fallbacks_total',
+  help: 'Intake groups whose transaction failed, after which each member was registered alone',
+  registers: [metrics],
+});
+
+/** Appeals per intake group (group commit): near 1 means little grouping at this load, near 64 the group limit. */
+export const intakeGroupMembers = new Histogram({
+  name: 'rexian_intake_group_members',
+  help: 'Appeals per intake group transaction',
+  buckets: [1, 2, 4, 8, 16, 32, 64],
+  registers: [metrics],
+});

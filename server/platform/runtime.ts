@@ -13,6 +13,7 @@ import { MailNotifier, type MailNotifierConfig } from '../channels/mail-notifier
 import type { Services } from './context';
 import type { Server as SocketServer } from 'socket.io';
 import { attachReferenceCache, ReferenceCache } from './reference-cache';
+import { IntakeGroups } from '../tickets/use-cases/intake-group';
 
 export interface RuntimeOptions {
   databaseUrl: string;
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   mail?: MailNotifierConfig;
   /** How long a cached holiday calendar, SLA policy set or category may serve without a change message (default 10 s). */
   referenceTtlMs?: number;
+  /** Group commit for intake: how long the first appeal of a group waits for others (ms); 0 or unset: one transaction per appeal. */
+  intakeGroupWindowMs?: number;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createRuntime(o: RuntimeOptions) {
   refs.subscribe(redis);
   attachReferenceCache(db, refs);
   const svc: Services = { pii, kickOutbox: relay.kick, classify: o.classify, refs };
+  if (o.intakeGroupWindowMs) svc.intakeGroups = new IntakeGroups(db, log, { windowMs: o.intakeGroupWindowMs });
 
   async function close() {
     await relay.stop();

@@ -29,11 +29,18 @@ export const SAME_MATTER_WINDOW_DAYS = 30;
  * Null for a text too short to shingle (nothing is stored).
  */
 export function sameMatterSignatureInsert(ticketId: string, content: string, at: Date): SQL | null {
+  const row = sameMatterSignatureRow(content);
+  if (!row) return null;
+  return sql`insert into ticket_same_matter (ticket_id, band_keys, signature, created_at)
+    values (${ticketId}, ${row.bandKeys}::int[], ${row.signature}, ${at}) on conflict do nothing`;
+}
+
+/** The signature row's values (band keys as an int[] literal, the signature's bytes); null for a text too short to shingle. */
+export function sameMatterSignatureRow(content: string): { bandKeys: string; signature: Buffer } | null {
   const sig = signature(content);
   if (!sig) return null;
-  const keys = `{${bandKeys(sig).join(',')}}`; // integers only: an array literal as one parameter
-  return sql`insert into ticket_same_matter (ticket_id, band_keys, signature, created_at)
-    values (${ticketId}, ${keys}::int[], ${signatureToBytes(sig)}, ${at}) on conflict do nothing`;
+  // Integers only: an array literal as one parameter.
+  return { bandKeys: `{${bandKeys(sig).join(',')}}`, signature: signatureToBytes(sig) };
 }
 
 /**

@@ -52,7 +52,16 @@ export interface TestEnv {
 }
 
 /** A real database and queue prefix for this file, a running app on a random port, torn down after. */
-export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withServer?: boolean; app?: AppOptions; sms?: RuntimeOptions['sms'] } = {}) {
+export function useTestEnv(
+  opts: {
+    classify?: Runtime['svc']['classify'];
+    withServer?: boolean;
+    app?: AppOptions;
+    sms?: RuntimeOptions['sms'];
+    /** Group commit for intake (off unless given). */
+    intakeGroupWindowMs?: number;
+  } = {},
+) {
   const env = {} as TestEnv;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -67,6 +76,7 @@ export function useTestEnv(opts: { classify?: Runtime['svc']['classify']; withSe
       poolSize: 10,
       classify: opts.classify,
       sms: opts.sms,
+      intakeGroupWindowMs: opts.intakeGroupWindowMs,
     });
     // Limits and replay records live in Redis; a first request before the client is ready would meet the fallbacks.
     if (env.rt.redis.status !== 'ready') await new Promise((r) => env.rt.redis.once('ready', r));

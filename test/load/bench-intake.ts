@@ -102,6 +102,7 @@ async function main() {
     // Warm-up, then the timed run.
     await runFor(2, CLIENTS, () => fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() }).then((r) => r.arrayBuffer()));
     const cpu0 = processCpuMs(server.pid);
+    const xact0 = await transactions(pool, dbName);
     const http = await runFor(SECONDS, CLIENTS, async () => {
       const r = await fetch(`${base}/api/tickets`, { method: 'POST', headers, body: body() });
       await r.arrayBuffer();
@@ -109,6 +110,9 @@ async function main() {
     });
 
     const cpuPerTicket = (processCpuMs(server.pid) - cpu0) / Math.max(1, http.ok);
+    const groups = await intakeGroups(base);
+    await new Promise((r) => setTimeout(r, 600)); // backends report their counts within half a second of a commit
+    const xactPerTicket = ((await transactions(pool, dbName)) - xact0) / Math.max(1, http.ok);
     const loadDuring = loadavg()[0];
     // Open loop at a fixed offered rate, after the closed loop's backlog (relay, SMS jobs) has drained a little.
     await new Promise((r) => setTimeout(r, 2000));
@@ -136,6 +140,14 @@ async function main() {
     console.log(`  latency         p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms`);
     console.log(`  plain INSERT    ${insRate.toFixed(0)} rows/s`);
     console.log(`  ratio           ${(rate / insRate).toFixed(3)} of a plain INSERT`);
+    console.log(
+      groups.count > 0
+        ? `  intake groups   ${groups.count} transactions, ${(groups.sum / groups.count).toFixed(1)} appeals each on average (warm-up and closed loop), ${groups.fallbacks} fallbacks`
+        : `  intake groups   off (INTAKE_GROUP_WINDOW_MS=0): one transaction per appeal`,
+    );
+    console.log(
+      `  PostgreSQL      ${xactPerTicket.toFixed(2)} transactions per registration during the closed loop (intake, outbox relay, SMS receipt jobs, sessions)`,
+    );
     const olat = open.latencies.sort((a, b) => a - b);
     console.log(
       `  open loop       ${RATE}/s offered for ${OPEN_SECONDS}s: ${open.ok} ok, ${open.errors} errors${open.errors ? ` (${[...open.kinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, ${(open.ok / open.seconds).toFixed(0)}/s answered`,
@@ -193,6 +205,26 @@ async function runFor(seconds: number, clients: number, op: () => Promise<unknow
     }),
   );
   return { ok, errors, latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Transactions committed or rolled back in the bench database so far (pg_stat_database). */
+async function transactions(pool: pg.Pool, dbName: string): Promise<number> {
+  const r = await pool.query<{ n: string }>(`select xact_commit + xact_rollback as n from pg_stat_database where datname = $1`, [dbName]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** The server's group-commit counters so far (GET /metrics): transactions, appeals in them, fallbacks. */
+async function intakeGroups(base: string) {
+  const text = await fetch(`${base}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const value = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm'))?.[1] ?? 0);
+  return {
+    count: value('rexian_intake_group_members_count'),
+    sum: value('rexian_intake_group_members_sum'),
+    fallbacks: value('rexian_intake_group_fallbacks_total'),
+  };
 }
 
 /** User + system CPU of a process so far (Linux /proc; NaN elsewhere): load-independent cost per request. */

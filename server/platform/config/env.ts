@@ -42,6 +42,11 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLES: z.string().default('web,worker,realtime,cron'),
   PG_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  /**
+   * Group commit for intake (issue 18): appeals arriving within this many milliseconds share one
+   * transaction, each caller answered after that commit. 0 = one transaction per appeal.
+   */
+  INTAKE_GROUP_WINDOW_MS: z.coerce.number().min(0).max(50).default(2),
   /** How often a cron node sweeps for due SLA timers; the bound on how late a timer fires when its wake job was lost. */
   SLA_SWEEP_MS: z.coerce.number().int().min(500).default(10_000),
   /** Served statically at / when present (the built console). */

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { CURRENT_CATEGORY_VERSION } from '../../catalog/current';
 import { z } from 'zod';
 import type { Ctx, ClassifierSuggestion } from '../../platform/context';
@@ -47,13 +48,88 @@ export async function registerTicket(
   /** Runs in the ticket's transaction once its id is known (the portal stores the appeal's files here). */
   inTx?: (tx: Tx, ticketId: string) => Promise<void>,
 ): Promise<RegisterResult> {
+  const p = prepareIntake(ctx, appealInput, overrides);
+  const groups = ctx.svc.intakeGroups;
+  const result = groups?.accepts(ctx) ? await groups.submit({ ctx, p, inTx }) : await registerAlone(ctx, p, inTx);
+  return result ?? (await findExisting(ctx, p.appeal))!;
+}
+
+/** What an appeal needs before any statement: checked, titled, classified, stamped. */
+export interface PreparedIntake {
+  appeal: ParsedInboundAppeal;
+  overrides: IntakeOverrides;
+  now: Date;
+  title: string;
+  suggestion: ClassifierSuggestion | null;
+}
+
+/** Validation and the CPU-only work of an intake; throws the caller's 4xx before the appeal joins any transaction. */
+export function prepareIntake(ctx: Ctx, appealInput: ParsedInboundAppeal, overrides: IntakeOverrides): PreparedIntake {
   const appeal = InboundAppeal.parse(appealInput);
   checkIdentity(appeal);
+  return {
+    appeal,
+    overrides,
+    now: ctx.now(),
+    title: appeal.content.title?.trim() || autoTitle(appeal.content.text),
+    suggestion: safeClassify(ctx, appeal.content.title ?? null, appeal.content.text),
+  };
+}
 
-  const now = ctx.now();
-  const title = appeal.content.title?.trim() || autoTitle(appeal.content.text);
-  const suggestion = safeClassify(ctx, appeal.content.title ?? null, appeal.content.text);
+/** The tickets row of a prepared intake; `number` is the day's sequence expression (ticket-number.ts). */
+export function ticketValues(ctx: Ctx, p: PreparedIntake, number: SQL, citizenId: string | null): PgInsertValue<typeof tickets> {
+  const { appeal, overrides, suggestion, now } = p;
+  return {
+    number,
+    channel: appeal.channel,
+    channelAccount: appeal.channelAccount,
+    externalId: appeal.externalId,
+    citizenId,
+    anonymousToUnits: appeal.citizen.anonymousToUnits ?? false,
+    title: p.title,
+    content: appeal.content.text,
+    addressEnc: ctx.svc.pii.encryptOpt(appeal.location?.address),
+    regionCode: overrides.regionCode ?? appeal.location?.divisionCode ?? null,
+    appealType: overrides.appealType ?? asAppealType(appeal.hints?.appealType) ?? asAppealType(suggestion?.type) ?? null,
+    urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
+    emergency: overrides.emergency ?? null,
+    categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
+    // A code given at intake is a code of the tree in force (catalog/current.ts): the ticket keeps that version.
+    categoryVersion: (overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode) ? CURRENT_CATEGORY_VERSION : null,
+    suggestion: suggestion as Record<string, unknown> | null,
+    classifierVersion: suggestion?.modelVersion ?? null,
+    createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
+/** The `ticket.registered` event's data; categoryCode/regionCode: what the rollup files the ticket under until submit (reports/backfill.ts). */
+export function registeredEventData(p: PreparedIntake, row: typeof tickets.$inferSelect) {
+  // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
+  const files = p.appeal.attachments.map((a) => ({
+    kind: a.kind,
+    mime: a.mime,
+    size: a.size ?? null,
+    storageKey: a.storageKey ?? a.remoteRef ?? null,
+    ...(a.name ? { name: a.name } : {}),
+  }));
+  return {
+    channel: p.appeal.channel,
+    attachments: p.appeal.attachments.length,
+    suggested: p.suggestion?.category ?? null,
+    categoryCode: row.categoryCode,
+    regionCode: row.regionCode,
+    ...(files.length ? { files } : {}),
+  };
+}
+
+/**
+ * One appeal in a transaction of its own: the path with group commit off, and each member's retry
+ * when its group's transaction failed (intake-group.ts). Null: the appeal was registered before.
+ */
+export async function registerAlone(ctx: Ctx, p: PreparedIntake, inTx?: (tx: Tx, ticketId: string) => Promise<void>): Promise<RegisterResult | null> {
+  const { appeal, now } = p;
   // The day's number sequence is known to exist per process; if it is gone (a restored database),
   // the transaction aborts before anything is kept, and one retry creates it first.
   const attempt = async (repair = false) => {
@@ -62,52 +138,14 @@ export async function registerTicket(
       const citizenId = await resolveCitizen(tx, ctx, appeal.citizen, await provenContactKinds(tx, ctx, appeal));
       const inserted = await tx
         .insert(tickets)
-        .values({
-          number,
-          channel: appeal.channel,
-          channelAccount: appeal.channelAccount,
-          externalId: appeal.externalId,
-          citizenId,
-          anonymousToUnits: appeal.citizen.anonymousToUnits ?? false,
-          title,
-          content: appeal.content.text,
-          addressEnc: ctx.svc.pii.encryptOpt(appeal.location?.address),
-          regionCode: overrides.regionCode ?? appeal.location?.divisionCode ?? null,
-          appealType: overrides.appealType ?? asAppealType(appeal.hints?.appealType) ?? asAppealType(suggestion?.type) ?? null,
-          urgency: overrides.urgency ?? asUrgency(appeal.hints?.urgency) ?? asUrgency(suggestion?.urgency) ?? 'normal',
-          emergency: overrides.emergency ?? null,
-          categoryCode: overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode ?? null,
-          // A code given at intake is a code of the tree in force (catalog/current.ts): the ticket keeps that version.
-          categoryVersion: (overrides.categoryCode ?? appeal.hints?.categoryCode ?? appeal.hints?.serviceCode) ? CURRENT_CATEGORY_VERSION : null,
-          suggestion: suggestion as Record<string, unknown> | null,
-          classifierVersion: suggestion?.modelVersion ?? null,
-          createdBy: ctx.actor.kind === 'staff' ? ctx.actor.id : null,
-          createdAt: now,
-          updatedAt: now,
-        })
+        .values(ticketValues(ctx, p, number, citizenId))
         .onConflictDoNothing({ target: [tickets.channel, tickets.channelAccount, tickets.externalId] })
         .returning();
       if (inserted.length === 0) return null; // a retried push: answer with the first ticket
       const ticketId = inserted[0].id;
       const ticketNumber = inserted[0].number;
-      // The files themselves stay where the channel stored them (storageKey); the timeline lists them.
-      const files = appeal.attachments.map((a) => ({
-        kind: a.kind,
-        mime: a.mime,
-        size: a.size ?? null,
-        storageKey: a.storageKey ?? a.remoteRef ?? null,
-        ...(a.name ? { name: a.name } : {}),
-      }));
       if (inTx) await inTx(tx, ticketId);
-      // categoryCode/regionCode: what the rollup files this ticket under until submit (reports/backfill.ts).
-      const data = {
-        channel: appeal.channel,
-        attachments: appeal.attachments.length,
-        suggested: suggestion?.category ?? null,
-        categoryCode: inserted[0].categoryCode,
-        regionCode: inserted[0].regionCode,
-        ...(files.length ? { files } : {}),
-      };
+      const data = registeredEventData(p, inserted[0]);
       // 并单: the signature every node's desk compares new appeals with (same-matter.ts), written by the event's statement.
       const seq = await recordEvent(tx, ctx, ticketId, {
         type: 'ticket.registered',
@@ -124,16 +162,15 @@ export async function registerTicket(
       };
     });
   };
-  const result = await attempt().catch((err) => {
+  return attempt().catch((err) => {
     if (!isMissingRelation(err)) throw err;
     ctx.log.warn({ err: (err as Error).message }, 'ticket number sequence missing; creating it and retrying the intake once');
     forgetTicketSequences(ctx.db);
     return attempt(true);
   });
-  return result ?? (await findExisting(ctx, appeal))!;
 }
 
-async function findExisting(ctx: Ctx, a: ParsedInboundAppeal): Promise<RegisterResult | null> {
+export async function findExisting(ctx: Ctx, a: ParsedInboundAppeal): Promise<RegisterResult | null> {
   const [row] = await ctx.db
     .select({ id: tickets.id, number: tickets.number })
     .from(tickets)
