@@ -9,7 +9,7 @@ import { makeCtx, SYSTEM, type Actor } from '../../server/platform/context';
 import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { submitTicket } from '../../server/tickets/use-cases/intake-dispositions';
 import { dispatchTicket } from '../../server/dispatch/use-cases/dispatch-ticket';
-import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers';
+import { fireDueTimers, sweepDueTimers } from '../../server/sla/use-cases/fire-due-timers';
 import { recomputeProvisionalDeadlines } from '../../server/sla/use-cases/recompute-provisional-deadlines';
 import { scheduleTicketWakes, startSla } from '../../server/sla/jobs/sla-wake.job';
 
@@ -158,5 +158,60 @@ describe('timers that cannot be lost', () => {
     expect((await sweepAt(justAfter)).filter((f) => f.dispatchId === d.id).map((f) => f.stage)).toEqual(['reminder']);
     const [t] = (await rt.db.execute<{ reminded: boolean; overdue: boolean }>(sql`select reminded, overdue from tickets where id = ${ticketId}`)).rows;
     expect(t).toEqual({ reminded: true, overdue: false });
+  });
+});
+
+describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
+  it('fires every stage exactly once, with one event, audit and outbox row each, when two sweeps of three slices run at once', async () => {
+    // 90 tickets with a lead and two assisting dispatches each, every stage long due (2020, before
+    // anything the other tests dispatched), written directly so that a few hundred are due at once.
+    const tag = randomBytes(3).toString('hex');
+    const tickets = 90;
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`C${tag}-`} || i, 'dispatched', 'phone', ${`c-${tag}-`} || i, 'c', 'c', '440106', 'complaint', 1
+      from generate_series(1, ${tickets}) i`);
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, case when r = 0 then 'lead' else 'assisting' end, 'in_progress', '2020-01-02T02:00:00Z',
+        '2020-01-03T16:00:00Z', '2020-01-20T16:00:00Z', '2020-01-15T00:00:00Z', '2020-01-27T16:00:00Z', '2020-02-10T16:00:00Z', '2020-01-15T00:00:00Z'
+      from generate_series(1, ${tickets}) i cross join generate_series(0, 2) r`);
+    const ours = sql`(select id from tickets where number like ${`C${tag}-%`})`;
+    const before = new Map(
+      (await rt.db.execute<{ id: string; version: number }>(sql`select id, version from tickets where id in ${ours}`)).rows.map((t) => [t.id, t.version]),
+    );
+
+    // Batches of 7 over 270 dispatches in 3 slices: dozens of transactions from the two sweeps interleave.
+    const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2020-06-01T00:00:00Z') });
+    const [a, b] = await Promise.all([sweepDueTimers(ctx, { concurrency: 3, batch: 7 }), sweepDueTimers(ctx, { concurrency: 3, batch: 7 })]);
+    expect(a.failed + b.failed).toBe(0);
+    expect(a.fired + b.fired).toBe(tickets * 3 * 3);
+    expect(a.batches + b.batches).toBeGreaterThan(6);
+
+    const [counts] = (
+      await rt.db.execute<Record<string, number>>(sql`select
+        (select count(*)::int from ticket_events where ticket_id in ${ours} and type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as events,
+        (select count(distinct (data->>'dispatchId', type))::int from ticket_events where ticket_id in ${ours}
+          and type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as "distinctStages",
+        (select count(*)::int from audit_log where entity_type = 'ticket' and entity_id in (select id::text from tickets where id in ${ours})
+          and action in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as audits,
+        (select count(*)::int from outbox where payload->>'ticketId' in (select id::text from tickets where id in ${ours})
+          and topic in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as outbox,
+        (select count(*)::int from supervision_cases where ticket_id in ${ours}) as cases,
+        (select count(*)::int from dispatches where ticket_id in ${ours} and next_wake_at is not null) as "stillWaking"`)
+    ).rows;
+    expect(counts).toEqual({ events: 810, distinctStages: 810, audits: 810, outbox: 810, cases: 270, stillWaking: 0 });
+
+    // Each ticket's timeline: nine new events numbered on from its version, no gap, no repeat.
+    const timelines = (
+      await rt.db.execute<{ id: string; version: number; seqs: number[] }>(sql`select t.id, t.version, array_agg(e.seq order by e.seq) as seqs
+        from tickets t join ticket_events e on e.ticket_id = t.id and e.type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')
+        where t.id in ${ours} group by t.id, t.version`)
+    ).rows;
+    expect(timelines).toHaveLength(tickets);
+    for (const t of timelines) {
+      const v0 = before.get(t.id)!;
+      expect(t.version).toBe(v0 + 9);
+      expect(t.seqs).toEqual(Array.from({ length: 9 }, (_, i) => v0 + 1 + i));
+    }
   });
 });
