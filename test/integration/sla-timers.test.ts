@@ -215,3 +215,45 @@ describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
     }
   });
 });
+
+describe('a ticket an agent holds', () => {
+  it('is skipped without waiting, the other due dispatches fire, and it fires at the next sweep after the agent commits', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`L${tag}-`} || i, 'dispatched', 'phone', ${`l-${tag}-`} || i, 'l', 'l', '440106', 'complaint', 1
+      from generate_series(1, 3) i`);
+    // Reminders only (reply and supervision far ahead); ticket 1's is the earliest, so every batch meets it first.
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, 'lead', 'in_progress', '2019-01-02T02:00:00Z', '2019-01-03T16:00:00Z', '2019-12-20T16:00:00Z',
+        '2019-01-15T00:00:00Z'::timestamptz + i * interval '1 minute', '2019-12-27T16:00:00Z', '2019-12-30T16:00:00Z',
+        '2019-01-15T00:00:00Z'::timestamptz + i * interval '1 minute'
+      from generate_series(1, 3) i`);
+    const ids = (await rt.db.execute<{ id: string }>(sql`select id from tickets where number like ${`L${tag}-%`} order by number`)).rows.map((t) => t.id);
+    const reminded = async () =>
+      (
+        await rt.db.execute<{ ticketId: string }>(sql`select ticket_id as "ticketId" from ticket_events
+          where type = 'ticket.reminded' and ticket_id in (select id from tickets where number like ${`L${tag}-%`}) order by ticket_id`)
+      ).rows.map((e) => e.ticketId);
+    const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2019-02-01T00:00:00Z') });
+
+    // An agent's transaction holds ticket 1 while the sweep runs (batches of 2, so each batch meets it).
+    let release!: () => void;
+    let locked!: () => void;
+    const held = new Promise<void>((r) => (locked = r));
+    const agent = rt.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from tickets where id = ${ids[0]} for update`);
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    const during = await sweepDueTimers(ctx, { concurrency: 1, batch: 2 });
+    expect(during.failed).toBe(0);
+    expect(await reminded()).toEqual([ids[1], ids[2]].sort());
+    release();
+    await agent;
+
+    await sweepDueTimers(ctx, { concurrency: 1, batch: 2 });
+    expect(await reminded()).toEqual([...ids].sort());
+  });
+});

@@ -84,7 +84,7 @@ export async function runSweepBench(): Promise<boolean> {
       console.log(`Overdue sweep: NOT RUN (no migrations at ${MIGRATIONS}; needs the foundation's dispatches table)`);
       return false;
     }
-    const template = `${TEMPLATE_PREFIX}${fingerprint()}`;
+    const template = templateName();
     let built = false;
     try {
       built = await ensureTemplate(admin, template);
@@ -124,7 +124,7 @@ export async function runSweepBench(): Promise<boolean> {
  * Drops a database this bench made. pg's Pool.end() resolves before its sockets have closed, so wait
  * (up to 2 s) for the backends to leave before forcing: a forced drop would cut them mid-goodbye.
  */
-async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   for (let i = 0; i < 40; i++) {
     const { rows } = await admin.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = $1`, [name]);
     if (rows[0].n === 0) break;
@@ -134,6 +134,10 @@ async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
 }
 
 /** The template's name part: what the filled rows depend on (schema, size, order, the fill code itself). */
+/** The kept template's name (`npm run bench:sla -- --reuse` builds it). */
+export const templateName = () => `${TEMPLATE_PREFIX}${fingerprint()}`;
+export { dbUrl, ROWS, DUE_SHARE };
+
 function fingerprint(): string {
   const h = createHash('sha256');
   for (const f of readdirSync(MIGRATIONS)
@@ -277,7 +281,7 @@ async function explainSweep(url: string): Promise<void> {
 class RollBack extends Error {}
 
 /** CPU seconds (user + system) of these processes so far, from /proc; null where /proc does not show them. */
-function procCpu(pids: number[]): number | null {
+export function procCpu(pids: number[]): number | null {
   let ticks = 0;
   for (const pid of pids) {
     let stat: string;
