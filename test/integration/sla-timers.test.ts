@@ -214,6 +214,44 @@ describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
       expect(t.seqs).toEqual(Array.from({ length: 9 }, (_, i) => v0 + 1 + i));
     }
   });
+  it('reports a slice that fails, with its slice, and the other slices still fire theirs', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`F${tag}-`} || i, 'dispatched', 'phone', ${`f-${tag}-`} || i, 'f', 'f', '440106', 'complaint', 1
+      from generate_series(1, 40) i`);
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, 'lead', 'in_progress', '2018-01-02T02:00:00Z', '2018-01-03T16:00:00Z', '2018-12-20T16:00:00Z',
+        '2018-01-15T00:00:00Z', '2018-12-27T16:00:00Z', '2018-12-30T16:00:00Z', '2018-01-15T00:00:00Z'
+      from generate_series(1, 40) i`);
+    const ours = sql`(select id from tickets where number like ${`F${tag}-%`})`;
+    // Slice 1's first batch meets a broken connection (the second context handed out: slice 0 asks first).
+    let calls = 0;
+    const broken = { execute: async () => Promise.reject(new Error('connection lost')) };
+    const ctx = () => makeCtx({ db: ++calls === 2 ? (broken as never) : rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2018-02-01T00:00:00Z') });
+    const failures: { message: string; slice: string }[] = [];
+    const r = await sweepDueTimers(ctx, {
+      concurrency: 2,
+      batch: 1000,
+      onFailure: (err, slice) => failures.push({ message: (err as Error).message, slice: `${slice.index}/${slice.of}` }),
+    });
+    expect(failures).toEqual([{ message: 'connection lost', slice: '1/2' }]);
+    expect(r.failed).toBe(1);
+    const [counts] = (
+      await rt.db.execute<{ fired: number; waiting: number }>(sql`select
+        (select count(*)::int from dispatches where ticket_id in ${ours} and reminded_at is not null) as fired,
+        (select count(*)::int from dispatches where ticket_id in ${ours} and reminded_at is null) as waiting`)
+    ).rows;
+    // Slice 0's share fired; slice 1's waits for the next sweep, which fires it.
+    expect(counts.fired).toBe(r.fired);
+    expect(counts.fired).toBeGreaterThan(0);
+    expect(counts.waiting).toBeGreaterThan(0);
+    await sweepDueTimers(() => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2018-02-01T00:00:00Z') }), { concurrency: 2 });
+    const [after] = (
+      await rt.db.execute<{ waiting: number }>(sql`select count(*)::int as waiting from dispatches where ticket_id in ${ours} and reminded_at is null`)
+    ).rows;
+    expect(after.waiting).toBe(0);
+  });
 });
 
 describe('a ticket an agent holds', () => {
