@@ -111,7 +111,11 @@ async function main() {
     closers.push(emitter.close);
   }
   // The SLA queue's producer lives on every node; its worker and the sweeper on worker/cron nodes.
-  const sla = startSla(rt, env.REDIS_URL, { worker: roles.has('worker'), sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1 });
+  const sla = startSla(rt, env.REDIS_URL, {
+    worker: roles.has('worker'),
+    sweepMs: roles.has('cron') ? env.SLA_SWEEP_MS : 2 ** 31 - 1,
+    sweepConcurrency: env.SLA_SWEEP_CONCURRENCY,
+  });
   closers.push(sla.close);
   // WeChat media download needs the app secret (access_token); without it MediaIds stay remote refs.
   const wx =

@@ -9,7 +9,7 @@ import { makeCtx, SYSTEM, type Actor } from '../../server/platform/context';
 import { registerTicket } from '../../server/tickets/use-cases/register-ticket';
 import { submitTicket } from '../../server/tickets/use-cases/intake-dispositions';
 import { dispatchTicket } from '../../server/dispatch/use-cases/dispatch-ticket';
-import { fireDueTimers } from '../../server/sla/use-cases/fire-due-timers';
+import { fireDueTimers, sweepDueTimers } from '../../server/sla/use-cases/fire-due-timers';
 import { recomputeProvisionalDeadlines } from '../../server/sla/use-cases/recompute-provisional-deadlines';
 import { scheduleTicketWakes, startSla } from '../../server/sla/jobs/sla-wake.job';
 
@@ -158,5 +158,140 @@ describe('timers that cannot be lost', () => {
     expect((await sweepAt(justAfter)).filter((f) => f.dispatchId === d.id).map((f) => f.stage)).toEqual(['reminder']);
     const [t] = (await rt.db.execute<{ reminded: boolean; overdue: boolean }>(sql`select reminded, overdue from tickets where id = ${ticketId}`)).rows;
     expect(t).toEqual({ reminded: true, overdue: false });
+  });
+});
+
+describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
+  it('fires every stage exactly once, with one event, audit and outbox row each, when two sweeps of three slices run at once', async () => {
+    // 90 tickets with a lead and two assisting dispatches each, every stage long due (2020, before
+    // anything the other tests dispatched), written directly so that a few hundred are due at once.
+    const tag = randomBytes(3).toString('hex');
+    const tickets = 90;
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`C${tag}-`} || i, 'dispatched', 'phone', ${`c-${tag}-`} || i, 'c', 'c', '440106', 'complaint', 1
+      from generate_series(1, ${tickets}) i`);
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, case when r = 0 then 'lead' else 'assisting' end, 'in_progress', '2020-01-02T02:00:00Z',
+        '2020-01-03T16:00:00Z', '2020-01-20T16:00:00Z', '2020-01-15T00:00:00Z', '2020-01-27T16:00:00Z', '2020-02-10T16:00:00Z', '2020-01-15T00:00:00Z'
+      from generate_series(1, ${tickets}) i cross join generate_series(0, 2) r`);
+    const ours = sql`(select id from tickets where number like ${`C${tag}-%`})`;
+    const before = new Map(
+      (await rt.db.execute<{ id: string; version: number }>(sql`select id, version from tickets where id in ${ours}`)).rows.map((t) => [t.id, t.version]),
+    );
+
+    // Batches of 7 over 270 dispatches in 3 slices: dozens of transactions from the two sweeps interleave.
+    const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2020-06-01T00:00:00Z') });
+    const [a, b] = await Promise.all([sweepDueTimers(ctx, { concurrency: 3, batch: 7 }), sweepDueTimers(ctx, { concurrency: 3, batch: 7 })]);
+    expect(a.failed + b.failed).toBe(0);
+    expect(a.fired + b.fired).toBe(tickets * 3 * 3);
+    expect(a.batches + b.batches).toBeGreaterThan(6);
+
+    const [counts] = (
+      await rt.db.execute<Record<string, number>>(sql`select
+        (select count(*)::int from ticket_events where ticket_id in ${ours} and type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as events,
+        (select count(distinct (data->>'dispatchId', type))::int from ticket_events where ticket_id in ${ours}
+          and type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as "distinctStages",
+        (select count(*)::int from audit_log where entity_type = 'ticket' and entity_id in (select id::text from tickets where id in ${ours})
+          and action in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as audits,
+        (select count(*)::int from outbox where payload->>'ticketId' in (select id::text from tickets where id in ${ours})
+          and topic in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')) as outbox,
+        (select count(*)::int from supervision_cases where ticket_id in ${ours}) as cases,
+        (select count(*)::int from dispatches where ticket_id in ${ours} and next_wake_at is not null) as "stillWaking"`)
+    ).rows;
+    expect(counts).toEqual({ events: 810, distinctStages: 810, audits: 810, outbox: 810, cases: 270, stillWaking: 0 });
+
+    // Each ticket's timeline: nine new events numbered on from its version, no gap, no repeat.
+    const timelines = (
+      await rt.db.execute<{ id: string; version: number; seqs: number[] }>(sql`select t.id, t.version, array_agg(e.seq order by e.seq) as seqs
+        from tickets t join ticket_events e on e.ticket_id = t.id and e.type in ('ticket.reminded', 'ticket.overdue', 'ticket.supervised')
+        where t.id in ${ours} group by t.id, t.version`)
+    ).rows;
+    expect(timelines).toHaveLength(tickets);
+    for (const t of timelines) {
+      const v0 = before.get(t.id)!;
+      expect(t.version).toBe(v0 + 9);
+      expect(t.seqs).toEqual(Array.from({ length: 9 }, (_, i) => v0 + 1 + i));
+    }
+  });
+  it('reports a slice that fails, with its slice, and the other slices still fire theirs', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`F${tag}-`} || i, 'dispatched', 'phone', ${`f-${tag}-`} || i, 'f', 'f', '440106', 'complaint', 1
+      from generate_series(1, 40) i`);
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, 'lead', 'in_progress', '2018-01-02T02:00:00Z', '2018-01-03T16:00:00Z', '2018-12-20T16:00:00Z',
+        '2018-01-15T00:00:00Z', '2018-12-27T16:00:00Z', '2018-12-30T16:00:00Z', '2018-01-15T00:00:00Z'
+      from generate_series(1, 40) i`);
+    const ours = sql`(select id from tickets where number like ${`F${tag}-%`})`;
+    // Slice 1's first batch meets a broken connection (the second context handed out: slice 0 asks first).
+    let calls = 0;
+    const broken = { execute: async () => Promise.reject(new Error('connection lost')) };
+    const ctx = () => makeCtx({ db: ++calls === 2 ? (broken as never) : rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2018-02-01T00:00:00Z') });
+    const failures: { message: string; slice: string }[] = [];
+    const r = await sweepDueTimers(ctx, {
+      concurrency: 2,
+      batch: 1000,
+      onFailure: (err, slice) => failures.push({ message: (err as Error).message, slice: `${slice.index}/${slice.of}` }),
+    });
+    expect(failures).toEqual([{ message: 'connection lost', slice: '1/2' }]);
+    expect(r.failed).toBe(1);
+    const [counts] = (
+      await rt.db.execute<{ fired: number; waiting: number }>(sql`select
+        (select count(*)::int from dispatches where ticket_id in ${ours} and reminded_at is not null) as fired,
+        (select count(*)::int from dispatches where ticket_id in ${ours} and reminded_at is null) as waiting`)
+    ).rows;
+    // Slice 0's share fired; slice 1's waits for the next sweep, which fires it.
+    expect(counts.fired).toBe(r.fired);
+    expect(counts.fired).toBeGreaterThan(0);
+    expect(counts.waiting).toBeGreaterThan(0);
+    await sweepDueTimers(() => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2018-02-01T00:00:00Z') }), { concurrency: 2 });
+    const [after] = (
+      await rt.db.execute<{ waiting: number }>(sql`select count(*)::int as waiting from dispatches where ticket_id in ${ours} and reminded_at is null`)
+    ).rows;
+    expect(after.waiting).toBe(0);
+  });
+});
+
+describe('a ticket an agent holds', () => {
+  it('is skipped without waiting, the other due dispatches fire, and it fires at the next sweep after the agent commits', async () => {
+    const tag = randomBytes(3).toString('hex');
+    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+      select md5(${tag} || i)::uuid, ${`L${tag}-`} || i, 'dispatched', 'phone', ${`l-${tag}-`} || i, 'l', 'l', '440106', 'complaint', 1
+      from generate_series(1, 3) i`);
+    // Reminders only (reply and supervision far ahead); ticket 1's is the earliest, so every batch meets it first.
+    await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
+        return_window_ends_at, supervision_due_at, next_wake_at)
+      select md5(${tag} || i)::uuid, ${unitId}, 'lead', 'in_progress', '2019-01-02T02:00:00Z', '2019-01-03T16:00:00Z', '2019-12-20T16:00:00Z',
+        '2019-01-15T00:00:00Z'::timestamptz + i * interval '1 minute', '2019-12-27T16:00:00Z', '2019-12-30T16:00:00Z',
+        '2019-01-15T00:00:00Z'::timestamptz + i * interval '1 minute'
+      from generate_series(1, 3) i`);
+    const ids = (await rt.db.execute<{ id: string }>(sql`select id from tickets where number like ${`L${tag}-%`} order by number`)).rows.map((t) => t.id);
+    const reminded = async () =>
+      (
+        await rt.db.execute<{ ticketId: string }>(sql`select ticket_id as "ticketId" from ticket_events
+          where type = 'ticket.reminded' and ticket_id in (select id from tickets where number like ${`L${tag}-%`}) order by ticket_id`)
+      ).rows.map((e) => e.ticketId);
+    const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc, now: at('2019-02-01T00:00:00Z') });
+
+    // An agent's transaction holds ticket 1 while the sweep runs (batches of 2, so each batch meets it).
+    let release!: () => void;
+    let locked!: () => void;
+    const held = new Promise<void>((r) => (locked = r));
+    const agent = rt.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from tickets where id = ${ids[0]} for update`);
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    const during = await sweepDueTimers(ctx, { concurrency: 1, batch: 2 });
+    expect(during.failed).toBe(0);
+    expect(await reminded()).toEqual([ids[1], ids[2]].sort());
+    release();
+    await agent;
+
+    await sweepDueTimers(ctx, { concurrency: 1, batch: 2 });
+    expect(await reminded()).toEqual([...ids].sort());
   });
 });

@@ -3,7 +3,8 @@
  *
  * Part 1 (pure): deadline computations per second on one core, target ≥ 1,000,000/s.
  * Part 2 (PostgreSQL sweep over 1 M open dispatches, 1% due, target < 1 s): bench-sla-sweep.ts;
- * `--pure` skips it.
+ * `--pure` skips it. `--reuse` keeps the filled 1 M rows as a template database for the next `--reuse`
+ * run; `--drop-templates` drops the kept ones. BENCH_SWEEP_CONCURRENCY=1,2 sweeps once per value.
  */
 import { cpus, loadavg } from 'node:os';
 import { createCalendar, type DeadlineOptions, type TimeLimit } from '../../server/sla/calendar.js';
@@ -68,6 +69,6 @@ function benchPure(): void {
 
 benchPure();
 if (!process.argv.includes('--pure')) {
-  console.log('Overdue sweep over open dispatches in PostgreSQL (one core of work, one connection)');
+  console.log('Overdue sweep over open dispatches in PostgreSQL (the cron sweep: disjoint slices side by side, one connection each)');
   await runSweepBench();
 }

@@ -49,6 +49,11 @@ const Env = z.object({
   INTAKE_GROUP_WINDOW_MS: z.coerce.number().min(0).max(50).default(2),
   /** How often a cron node sweeps for due SLA timers; the bound on how late a timer fires when its wake job was lost. */
   SLA_SWEEP_MS: z.coerce.number().int().min(500).default(10_000),
+  /**
+   * Disjoint slices (by ticket) one SLA sweep fires side by side, each on its own database connection and in its
+   * own transactions (docs/SCALING.md §5). 1 = one batch after another.
+   */
+  SLA_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Served statically at / when present (the built console). */
   CONSOLE_DIST: z.string().default('agent-console/dist'),
   // Channels (channels.md). Unset WeChat values leave /channels/wechat unmounted.

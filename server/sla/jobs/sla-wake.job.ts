@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Runtime } from '../../platform/runtime';
 import { createQueue, SLA_QUEUE, workerConnection } from '../../platform/queue/queues';
 import { makeCtx, SYSTEM } from '../../platform/context';
-import { fireDueTimers, SWEEP_BATCH } from '../use-cases/fire-due-timers';
+import { fireDueTimers, sweepDueTimers, SWEEP_BATCH, SWEEP_CONCURRENCY } from '../use-cases/fire-due-timers';
 import type { HandlerRegistry } from '../../platform/events/handlers';
 import { failureTo, reportFailure } from '../../platform/background';
 
@@ -34,7 +34,7 @@ export function registerSlaWakes(registry: HandlerRegistry, rt: Runtime, q: Queu
   registry.on(CLOCK_EVENTS, 'sla-wakes', (m) => scheduleTicketWakes(rt, q, m.ticketId));
 }
 
-export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number; worker?: boolean } = {}) {
+export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number; worker?: boolean; sweepConcurrency?: number } = {}) {
   const queue = createQueue(SLA_QUEUE, redisUrl, rt.options.queuePrefix);
   const ctx = () => makeCtx({ db: rt.db, actor: SYSTEM, log: rt.log, svc: rt.svc });
   let worker: Worker | null = null;
@@ -53,8 +53,12 @@ export function startSla(rt: Runtime, redisUrl: string, opts: { sweepMs?: number
     if (sweeping) return;
     sweeping = true;
     try {
-      // Loop on dispatches claimed, not stages fired: a batch may fire several stages per dispatch.
-      while ((await fireDueTimers(ctx(), { limit: SWEEP_BATCH })).claimed === SWEEP_BATCH);
+      // Disjoint slices side by side (SLA_SWEEP_CONCURRENCY); a failed slice is logged and counted, the others go on.
+      await sweepDueTimers(ctx, {
+        concurrency: opts.sweepConcurrency ?? SWEEP_CONCURRENCY,
+        batch: SWEEP_BATCH,
+        onFailure: (err, slice) => reportFailure(rt.log, 'sla-sweep', err, { slice: `${slice.index}/${slice.of}` }),
+      });
     } catch (err) {
       reportFailure(rt.log, 'sla-sweep', err);
     } finally {

@@ -14,6 +14,26 @@ import { rollupKeysSql } from '../../reports/tables';
  */
 export const SWEEP_BATCH = 5000;
 
+/**
+ * How many slices one sweep fires side by side (`SLA_SWEEP_CONCURRENCY`), each on its own connection
+ * and in its own transactions. Slices are disjoint by ticket (`sliceOf`), so two slices never want
+ * the same ticket's row lock and never skip each other's rows; `FOR UPDATE … SKIP LOCKED` still keeps
+ * two sweepers (two cron nodes, or a wake-up job) from firing one stage twice.
+ */
+export const SWEEP_CONCURRENCY = 2;
+export const MAX_SWEEP_CONCURRENCY = 16;
+
+/** One of `of` disjoint shares of the due dispatches (`index` 0 … of − 1), by ticket. */
+export interface SweepSlice {
+  index: number;
+  of: number;
+}
+/**
+ * The slice a dispatch belongs to: its ticket id's last byte modulo the slice count (ticket ids are
+ * random, v4 or v7, in their last bytes), so every dispatch of a ticket is in the same slice.
+ */
+const sliceOf = (of: number) => sql.raw(`get_byte(uuid_send(d.ticket_id), 15) % ${Math.trunc(of)}`);
+
 export type TimerStage = 'first_response' | 'reminder' | 'overdue' | 'supervision';
 
 /** The event each stage records (the catalogue defines its data, rooms and counters). */
@@ -59,7 +79,7 @@ const rollupCtes = (now: Date) =>
  * million open dispatches costs a few statements, not a round trip per stage. A BullMQ wake-up
  * that arrives late or twice finds nothing left to do.
  */
-export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId?: string } = {}) {
+export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId?: string; slice?: SweepSlice } = {}) {
   const now = ctx.now();
   const limit = opts.limit ?? SWEEP_BATCH;
   const open = sql.join(
@@ -67,13 +87,14 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
     sql`, `,
   );
   const only = opts.dispatchId ? sql`and d.id = ${opts.dispatchId}` : sql``;
+  const slice = opts.slice && opts.slice.of > 1 ? sql`and ${sliceOf(opts.slice.of)} = ${opts.slice.index}` : sql``;
   const r = await ctx.db.execute<{ dispatchId: string; stage: TimerStage | null }>(sql`
     with due as (
       select d.id, d.ticket_id, d.unit_id, d.role, d.remind_at, d.reminded_at, d.reply_due_at, d.overdue_at,
         d.supervision_due_at, d.supervised_at, d.supervision_response_due_at,
         case when d.first_responded_at is null then d.first_response_due_at end as first_response_due_at, d.first_response_overdue_at
       from dispatches d join tickets t on t.id = d.ticket_id
-      where d.next_wake_at is not null and d.next_wake_at <= ${now} and d.status in (${open}) ${only}
+      where d.next_wake_at is not null and d.next_wake_at <= ${now} and d.status in (${open}) ${only} ${slice}
       order by d.next_wake_at limit ${limit}
       for update of d, t skip locked
     ), st as (
@@ -151,4 +172,49 @@ export async function fireDueTimers(ctx: Ctx, opts: { limit?: number; dispatchId
   /** Dispatches claimed in this batch (fired or just re-timed): a full batch means "sweep again". */
   const claimed = new Set(r.rows.map((x) => x.dispatchId)).size;
   return Object.assign(fired, { claimed });
+}
+
+export interface SweepResult {
+  /** Dispatches claimed (fired or just re-timed). */
+  claimed: number;
+  /** Stages fired (one event, audit and outbox row each). */
+  fired: number;
+  /** Statements run (batches), over all slices. */
+  batches: number;
+  /** Slices whose loop failed (each reported with its slice; the next sweep retries them). */
+  failed: number;
+}
+
+/**
+ * One sweep as the cron runs it: `concurrency` disjoint slices (SLA_SWEEP_CONCURRENCY) side by side,
+ * each looping batches of `batch` until a batch claims fewer than a full one. Each batch is one
+ * statement and so one transaction: a dispatch's new state and its stages' event, audit and outbox
+ * rows commit together or not at all. A slice that fails is reported (`onFailure`) and the others go
+ * on; what it left due is found by the next sweep.
+ */
+export async function sweepDueTimers(
+  ctx: () => Ctx,
+  opts: { concurrency?: number; batch?: number; onFailure?: (err: unknown, slice: SweepSlice) => void } = {},
+): Promise<SweepResult> {
+  const of = Math.min(MAX_SWEEP_CONCURRENCY, Math.max(1, Math.trunc(opts.concurrency ?? SWEEP_CONCURRENCY)));
+  const batch = opts.batch ?? SWEEP_BATCH;
+  const result: SweepResult = { claimed: 0, fired: 0, batches: 0, failed: 0 };
+  const runSlice = async (index: number) => {
+    // Loop on dispatches claimed, not stages fired: a batch may fire several stages per dispatch.
+    for (;;) {
+      const fired = await fireDueTimers(ctx(), { limit: batch, slice: { index, of } });
+      result.batches++;
+      result.claimed += fired.claimed;
+      result.fired += fired.length;
+      if (fired.claimed < batch) return;
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: of }, (_, index) => runSlice(index)));
+  settled.forEach((s, index) => {
+    if (s.status === 'fulfilled') return;
+    result.failed++;
+    if (opts.onFailure) opts.onFailure(s.reason, { index, of });
+    else throw s.reason;
+  });
+  return result;
 }
