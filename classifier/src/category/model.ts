@@ -107,7 +107,13 @@ export class CategoryModel {
   /** `all`: scoreAll(x) when the caller already has it (the pipeline shares it with the type model). */
   predictVector(x: SparseVector, explainTerms = 5, all?: Float64Array): CategoryPrediction {
     const p = this.probabilities(x, all);
-    const order = [...p.keys()].sort((a, b) => p[b] - p[a]);
+    // Classes by probability, best first, ties in class order (a stable insertion sort: 7 classes).
+    const order: number[] = [];
+    for (let c = 0; c < p.length; c++) {
+      let at = order.length;
+      while (at > 0 && p[order[at - 1]] < p[c]) at--;
+      order.splice(at, 0, c);
+    }
     const best = order[0];
     return {
       category: this.data.labels[best],
@@ -132,10 +138,8 @@ export class CategoryModel {
     const keep = n * 3;
     const top: number[] = [];
     const topValue: number[] = [];
-    const contrib = new Float64Array(x.indices.length);
     for (let k = 0; k < x.indices.length; k++) {
       const v = this.packed[x.indices[k] * this.stride + c] * x.values[k];
-      contrib[k] = v;
       if (v <= 0 || (top.length === keep && v <= topValue[keep - 1])) continue;
       let at = top.length === keep ? keep - 1 : top.length;
       while (at > 0 && topValue[at - 1] < v) {
@@ -147,12 +151,12 @@ export class CategoryModel {
       topValue[at] = v;
     }
     const merged = new Map<string, number>();
-    for (const k of top) {
-      let term = terms[x.indices[k]];
+    for (let i = 0; i < top.length; i++) {
+      let term = terms[x.indices[top[i]]];
       if (term.startsWith('t:')) term = term.slice(2);
       if (term.startsWith('w:')) term = term.slice(2);
       if (term.includes('0') || term.includes('某')) continue;
-      merged.set(term, (merged.get(term) ?? 0) + contrib[k]);
+      merged.set(term, (merged.get(term) ?? 0) + topValue[i]);
     }
     const ranked = [...merged.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
     const longer = ranked.filter((t) => t.length > 1);
