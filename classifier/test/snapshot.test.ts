@@ -16,6 +16,10 @@ import type { AppealInput, ClassificationResult } from '../src/classifier.js';
 import { readJsonl } from '../src/data.js';
 import { loadModel, type Classifier } from '../src/index.js';
 import { DATA_DIR } from '../src/training-data.js';
+import { latestAppealTypePath, readAppealTypeModel } from '../src/appeal-type-classifier.js';
+import { scores as svmScores } from '../src/category/linear-svm.js';
+import { prepare } from '../src/category/tokenize.js';
+import { latestModelPath, readModel } from '../src/model-store.js';
 
 const SNAPSHOT = new URL('./snapshots/classify-outputs.jsonl', import.meta.url);
 const UPDATE = process.env.UPDATE_CLASSIFY_SNAPSHOT === '1';
@@ -124,5 +128,28 @@ describe('classify output snapshot (speed work must not change a result)', () =>
     const first = inputs.map((r) => JSON.stringify(classifier.classify(r)));
     const reversed = [...inputs].reverse().map((r) => JSON.stringify(classifier.classify(r)));
     expect(reversed.reverse()).toEqual(first);
+  });
+});
+
+describe('decision scores of the fast scoring path', () => {
+  it('are bit-identical to the plain one-vs-rest sums, for the category and the appeal-type classes', () => {
+    const model = readModel(latestModelPath());
+    const typePath = latestAppealTypePath();
+    const typeModel = typePath ? readAppealTypeModel(typePath).installInto(model) : null;
+    const classes = model.data.linear.classes;
+    let compared = 0;
+    for (const r of snapshotInputs()) {
+      const x = model.vectorizer.transformPrepared(prepare(r.title, r.content));
+      const all = model.scoreAll(x);
+      const category = svmScores(model.data.linear, x);
+      for (let c = 0; c < classes; c++) expect(Object.is(all[c], category[c]), `${r.id} class ${c}`).toBe(true);
+      if (typeModel) {
+        // No dense features: the type model's own sum of bias + term weights, in the same order.
+        const type = typeModel.scores({ x, dense: new Float32Array(0) });
+        for (let c = 0; c < type.length; c++) expect(Object.is(all[classes + c], type[c]), `${r.id} type ${c}`).toBe(true);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(600);
   });
 });
