@@ -61,7 +61,17 @@ function snapshotInputs(): (AppealInput & { id: string })[] {
     title: null,
     content: r.text,
   }));
-  return [...dev, ...unlabelled, ...emergency, ...EDGE_CASES].map((r) => ({ id: r.id, title: r.title, content: r.content }));
+  // A pasted document: over 8,192 distinct n-grams (the vectoriser's other sort path).
+  const all = readJsonl<Row>(`${DATA_DIR}/dev.jsonl.gz`);
+  const pasted = {
+    id: 'edge-pasted-document',
+    title: all
+      .slice(0, 300)
+      .map((r) => r.title)
+      .join('，'),
+    content: all.map((r) => r.content).join('。'),
+  };
+  return [...dev, ...unlabelled, ...emergency, ...EDGE_CASES, pasted].map((r) => ({ id: r.id, title: r.title, content: r.content }));
 }
 
 /** The benchmark's appeals (npm run bench:classifier): every dev and unlabelled appeal. */

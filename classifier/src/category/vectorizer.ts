@@ -18,38 +18,49 @@ import { prepare, tokenizePrepared, type TokenizerConfig } from './tokenize.js';
 class CharNgramIndex {
   /** UTF-16 code → character id (1…), 0 = in no term. */
   readonly charId: Uint16Array;
-  /** (id × 2 + namespace) → unigram feature index, or -1. */
+  /** Per unigram slot (id × 2 + namespace): feature index (or -1), count in the current text, idf. */
   readonly unigram: Int32Array;
+  readonly unigramCount: Int32Array;
+  readonly unigramIdf: Float32Array;
   /** Bigram key multiplier: the number of ids + 1. */
   readonly width: number;
-  // Slots of two int32s [key, feature index] side by side; key -1 = empty.
-  private readonly slots: Int32Array;
+  /** Slots of four 32-bit words [key, feature index, count in the current text, idf as float32]
+   * side by side (16 bytes), so finding a bigram, counting it and reading its idf touch one cache
+   * line; key -1 = empty. `slotIdf` is the float32 view of the same memory. */
+  readonly slots: Int32Array;
+  readonly slotIdf: Float32Array;
   private readonly mask: number;
 
-  private constructor(chars: Map<number, number>, terms: string[]) {
+  private constructor(chars: Map<number, number>, terms: string[], idf: Float32Array) {
     this.charId = new Uint16Array(0x10000);
     for (const [code, id] of chars) this.charId[code] = id;
     this.width = chars.size + 1;
     this.unigram = new Int32Array(this.width * 2).fill(-1);
+    this.unigramCount = new Int32Array(this.width * 2);
+    this.unigramIdf = new Float32Array(this.width * 2);
     let bigrams = 0;
     for (const term of terms) if (term.length - (term.startsWith('t:') ? 2 : 0) === 2) bigrams++;
     let capacity = 16;
     while (capacity < bigrams * 2) capacity <<= 1;
-    this.slots = new Int32Array(capacity * 2).fill(-1);
+    this.slots = new Int32Array(capacity * 4);
+    this.slotIdf = new Float32Array(this.slots.buffer);
+    for (let s = 0; s < capacity; s++) this.slots[s * 4] = -1;
     this.mask = capacity - 1;
     terms.forEach((term, i) => {
       const ns = term.startsWith('t:') ? 1 : 0;
       const text = ns ? term.slice(2) : term;
       const a = chars.get(text.charCodeAt(0))!;
-      if (text.length === 1) this.unigram[a * 2 + ns] = i;
-      else this.insert((a * this.width + chars.get(text.charCodeAt(1))!) * 2 + ns, i);
+      if (text.length === 1) {
+        this.unigram[a * 2 + ns] = i;
+        this.unigramIdf[a * 2 + ns] = idf[i];
+      } else this.insert((a * this.width + chars.get(text.charCodeAt(1))!) * 2 + ns, i, idf[i]);
     });
   }
 
   /** The index for a 1–2-gram vocabulary, or null when some term has a character outside the
    * Basic Multilingual Plane (or a lone surrogate) or there are too many characters for int32
    * keys; the vectoriser then tokenises with strings, which gives the same vectors. */
-  static build(terms: string[]): CharNgramIndex | null {
+  static build(terms: string[], idf: Float32Array): CharNgramIndex | null {
     const chars = new Map<number, number>();
     for (const term of terms) {
       const text = term.startsWith('t:') ? term.slice(2) : term;
@@ -61,23 +72,25 @@ class CharNgramIndex {
       }
     }
     if (chars.size >= 30_000) return null;
-    return new CharNgramIndex(chars, terms);
+    return new CharNgramIndex(chars, terms, idf);
   }
 
-  private insert(key: number, index: number): void {
+  private insert(key: number, index: number, idf: number): void {
     let s = hashKey(key) & this.mask;
-    while (this.slots[s * 2] !== -1) s = (s + 1) & this.mask;
-    this.slots[s * 2] = key;
-    this.slots[s * 2 + 1] = index;
+    while (this.slots[s * 4] !== -1) s = (s + 1) & this.mask;
+    this.slots[s * 4] = key;
+    this.slots[s * 4 + 1] = index;
+    this.slotIdf[s * 4 + 3] = idf;
   }
 
+  /** The slot of a bigram key, or -1. */
   bigram(key: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let s = hashKey(key) & mask;
     for (;;) {
-      const k = slots[s * 2];
-      if (k === key) return slots[s * 2 + 1];
+      const k = slots[s * 4];
+      if (k === key) return s;
       if (k === -1) return -1;
       s = (s + 1) & mask;
     }
@@ -87,6 +100,10 @@ function hashKey(key: number): number {
   const h = Math.imul(key, 0x9e3779b1);
   return h ^ (h >>> 15);
 }
+/** Sort keys pack feature index << KEY_BITS | position: up to 8,192 distinct n-grams per appeal
+ * and 262,144 features (the shipped model has 142 k); beyond either, a comparator sort is used. */
+const KEY_BITS = 13;
+const KEY_POSITIONS = 1 << KEY_BITS;
 // 1 + ln(tf) for small term counts (the same doubles Math.log returns, computed once).
 const LOG_TABLE = Float64Array.from({ length: 64 }, (_, i) => (i === 0 ? 0 : 1 + Math.log(i)));
 
@@ -106,15 +123,16 @@ export class Vectorizer {
   }
   /** Set when the tokenizer is character 1–2-grams only (see CharNgramIndex). */
   private readonly ngrams: CharNgramIndex | null;
-  // Scratch buffers reused across calls (single-threaded): counts per feature and touched list.
-  private readonly counts: Uint16Array; // ≤ 20 000 characters per text, so no overflow
+  // Scratch buffers reused across calls (single-threaded): the n-grams seen in the current text,
+  // as bigram slots (≥ 0) or unigram slots (-1 - slot), their tf-idf weights, and sort keys.
   private touched: Int32Array;
+  private weights = new Float64Array(1024);
+  private keys = new Int32Array(1024);
 
   constructor(readonly state: VectorizerState) {
     const cfg = state.tokenizer;
     const fast = !cfg.words && cfg.charMax <= 2 && cfg.charMax >= 1;
-    this.ngrams = fast ? CharNgramIndex.build(state.terms) : null;
-    this.counts = new Uint16Array(state.terms.length);
+    this.ngrams = fast ? CharNgramIndex.build(state.terms, state.idf) : null;
     this.touched = new Int32Array(1024);
   }
 
@@ -162,7 +180,7 @@ export class Vectorizer {
     return this.transformPrepared(prepare(title, content));
   }
 
-  /** Counts the 1–2-grams of `text` into this.counts, listing first-seen features in
+  /** Counts the 1–2-grams of `text` in the index's slots, listing first-seen slots in
    * this.touched from position `n`; returns the new length. With `title`, the title-namespace
    * copies are counted in the same pass. One pass over UTF-16 code units with no allocation per
    * character; a character in no term (separators included) ends a chunk, so bigrams never span
@@ -173,7 +191,7 @@ export class Vectorizer {
     const cfg = this.state.tokenizer;
     const unigrams = cfg.charMin <= 1;
     const bigrams = cfg.charMax >= 2;
-    const { charId, unigram, width } = index;
+    const { charId, unigram, unigramCount, width, slots } = index;
     let prev = 0;
     const len = text.length;
     for (let pos = 0; pos < len; pos++) {
@@ -189,20 +207,17 @@ export class Vectorizer {
         continue;
       }
       if (unigrams) {
-        let i = unigram[id * 2];
-        if (i >= 0) n = this.add(i, n);
-        if (title) {
-          i = unigram[id * 2 + 1];
-          if (i >= 0) n = this.add(i, n);
-        }
+        const u = id * 2;
+        if (unigram[u] >= 0 && unigramCount[u]++ === 0) n = this.seen(-1 - u, n);
+        if (title && unigram[u + 1] >= 0 && unigramCount[u + 1]++ === 0) n = this.seen(-2 - u, n);
       }
       if (bigrams && prev !== 0) {
         const key = (prev * width + id) * 2;
-        let i = index.bigram(key);
-        if (i >= 0) n = this.add(i, n);
+        let s = index.bigram(key);
+        if (s >= 0 && slots[s * 4 + 2]++ === 0) n = this.seen(s, n);
         if (title) {
-          i = index.bigram(key + 1);
-          if (i >= 0) n = this.add(i, n);
+          s = index.bigram(key + 1);
+          if (s >= 0 && slots[s * 4 + 2]++ === 0) n = this.seen(s, n);
         }
       }
       prev = id;
@@ -210,17 +225,15 @@ export class Vectorizer {
     return n;
   }
 
-  /** Counts feature i once; lists it in this.touched (at position n) when first seen. */
-  private add(i: number, n: number): number {
-    if (this.counts[i]++ === 0) {
-      if (n === this.touched.length) {
-        const bigger = new Int32Array(n * 2);
-        bigger.set(this.touched);
-        this.touched = bigger;
-      }
-      this.touched[n++] = i;
+  /** Lists a slot counted for the first time in this text in this.touched at position n. */
+  private seen(slot: number, n: number): number {
+    if (n === this.touched.length) {
+      const bigger = new Int32Array(n * 2);
+      bigger.set(this.touched);
+      this.touched = bigger;
     }
-    return n;
+    this.touched[n] = slot;
+    return n + 1;
   }
 
   /** Vector of text already passed through prepare()/prepareNormalized(). */
@@ -231,17 +244,50 @@ export class Vectorizer {
     let n = 0;
     if (p.title) n = this.scan(table, p.title, cfg.titleNamespace, n);
     if (p.content) n = this.scan(table, p.content, false, n);
-    const counts = this.counts;
     const touched = this.touched;
-    const indices = touched.slice(0, n).sort();
+    if (this.weights.length < n) {
+      this.weights = new Float64Array(n * 2);
+      this.keys = new Int32Array(n * 2);
+    }
+    // Read each n-gram's feature, count and idf from its slot (and zero the count for the next
+    // text), then sort by feature index: the order the other vectoriser path gives and the order
+    // CategoryModel.scoreAll sums in, for bit-identical results.
+    const { slots, slotIdf, unigram, unigramCount, unigramIdf } = table;
+    const weights = this.weights;
+    const keys = this.keys;
+    const packedKeys = n <= KEY_POSITIONS && this.state.terms.length <= 2 ** (31 - KEY_BITS);
+    const features = packedKeys ? null : new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const slot = touched[k];
+      let feature: number;
+      let count: number;
+      let idf: number;
+      if (slot >= 0) {
+        feature = slots[slot * 4 + 1];
+        count = slots[slot * 4 + 2];
+        idf = slotIdf[slot * 4 + 3];
+        slots[slot * 4 + 2] = 0;
+      } else {
+        const u = -1 - slot;
+        feature = unigram[u];
+        count = unigramCount[u];
+        idf = unigramIdf[u];
+        unigramCount[u] = 0;
+      }
+      weights[k] = (count < LOG_TABLE.length ? LOG_TABLE[count] : 1 + Math.log(count)) * idf;
+      if (features) features[k] = feature;
+      else keys[k] = (feature << KEY_BITS) | k;
+    }
+    const order = features ? Int32Array.from(features.keys()).sort((x, y) => features[x] - features[y]) : keys.subarray(0, n).sort();
+    const indices = new Int32Array(n);
     const values = new Float32Array(n);
     let norm = 0;
-    for (let k = 0; k < n; k++) {
-      const count = counts[indices[k]];
-      const v = (count < LOG_TABLE.length ? LOG_TABLE[count] : 1 + Math.log(count)) * this.state.idf[indices[k]];
-      values[k] = v;
+    for (let j = 0; j < n; j++) {
+      const k = features ? order[j] : order[j] & (KEY_POSITIONS - 1);
+      indices[j] = features ? features[k] : order[j] >>> KEY_BITS;
+      const v = weights[k];
+      values[j] = v;
       norm += v * v;
-      counts[indices[k]] = 0;
     }
     if (norm > 0) {
       const inv = 1 / Math.sqrt(norm);
