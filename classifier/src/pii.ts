@@ -87,8 +87,10 @@ export function extractPii(text: string): PiiSpan[] {
   const hasDigit = /[0-9\uFF10-\uFF19]/.test(text); // every phone and ID pattern needs one
   for (const { kind, re } of PATTERNS) {
     if (!hasDigit) break;
+    // exec on the shared regex rather than matchAll, which clones the regex on every call.
     re.lastIndex = 0;
-    for (const m of text.matchAll(re)) {
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0] === '') re.lastIndex++; // as matchAll does after an empty match
       // With a capture group (flag d) the span is the group, else the whole match.
       const [start, end] = m.indices?.[1] ?? [m.index!, m.index! + m[0].length];
       const found_ = text.slice(start, end);
@@ -102,7 +104,8 @@ export function extractPii(text: string): PiiSpan[] {
   ADDRESS_CORE.lastIndex = 0;
   // Every address locator ends in one of these characters; most texts can skip the scan.
   const addressPossible = /[号栋幢元]/.test(text);
-  for (const m of addressPossible ? text.matchAll(ADDRESS_CORE) : []) {
+  for (let m = addressPossible ? ADDRESS_CORE.exec(text) : null; m; m = ADDRESS_CORE.exec(text)) {
+    if (m[0] === '') ADDRESS_CORE.lastIndex++;
     const end = m.index! + m[0].length;
     // A bare "3栋" or "5号" alone is too weak; require at least two numbered parts or a road.
     if (!/(路|街|道|巷|弄|胡同)/.test(m[0]) && (m[0].match(/[0-9０-９一二三四五六七八九十]+/g)?.length ?? 0) < 2) continue;

@@ -67,25 +67,36 @@ export interface TypeScores {
 }
 
 export function scoreAppealType(title: string, content: string): TypeScores {
-  const scores = Object.fromEntries(APPEAL_TYPES.map((t) => [t, 0])) as Record<AppealType, number>;
+  const scores: Record<AppealType, number> = { 咨询: 0, 求助: 0, 投诉: 0, 举报: 0, 建议: 0, 表扬: 0, 其他: 0 };
   const cues: TypeScores['cues'] = [];
-  for (const [text, inTitle] of [
-    [title, true],
-    [content.slice(0, 600), false], // the opening states the request; the rest is narrative
-  ] as const) {
-    if (!text) continue;
-    for (const cue of CUES) {
-      if (!inTitle && TITLE_ONLY.has(cue)) continue;
-      const seen = new Set<string>();
-      for (const m of text.matchAll(cue.re)) {
-        if (seen.has(m[0])) continue; // a repeated word is one cue, not many
-        seen.add(m[0]);
-        scores[cue.type] += cue.weight * (inTitle ? 3 : 1);
-        cues.push({ type: cue.type, text: m[0], inTitle });
+  if (title) scoreText(title, true, scores, cues);
+  // The opening states the request; the rest is narrative.
+  const opening = content.length > 600 ? content.slice(0, 600) : content;
+  if (opening) scoreText(opening, false, scores, cues);
+  return { scores, cues };
+}
+
+function scoreText(text: string, inTitle: boolean, scores: Record<AppealType, number>, cues: TypeScores['cues']): void {
+  for (const cue of CUES) {
+    if (!inTitle && TITLE_ONLY.has(cue)) continue;
+    // exec on the shared regex rather than matchAll, which clones the regex on every call.
+    const re = cue.re;
+    re.lastIndex = 0;
+    let first: string | undefined; // most cues match once or not at all: a Set only from the second match
+    let seen: Set<string> | undefined;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const found = m[0];
+      if (found === '') re.lastIndex++; // as matchAll does after an empty match
+      if (first === undefined) first = found;
+      else {
+        seen ??= new Set([first]);
+        if (seen.has(found)) continue; // a repeated word is one cue, not many
+        seen.add(found);
       }
+      scores[cue.type] += cue.weight * (inTitle ? 3 : 1);
+      cues.push({ type: cue.type, text: found, inTitle });
     }
   }
-  return { scores, cues };
 }
 
 /** Frequency order in the hand-labelled sample; used to break score ties. */
