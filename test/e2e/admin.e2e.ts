@@ -7,7 +7,7 @@ import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPerson } from './browser';
 import { stepsWithDiagnosis, watchPage } from './diagnose';
-import { BASE, login, serverUp, shot, USERS } from './helpers';
+import { BASE, caretIn, login, serverUp, shot, USERS } from './helpers';
 
 const suffix = Date.now().toString(36).slice(-5);
 
@@ -56,8 +56,10 @@ describe('administration', () => {
     const code = page.getByTestId('unit-code');
     await code.waitFor();
     // The code field has the focus: the whole form is filled without the mouse.
+    await caretIn(page, 'unit-code');
     await page.keyboard.type('linhe');
     await page.keyboard.press('Tab');
+    await caretIn(page, 'unit-name');
     await page.keyboard.type(`天河区测试街道${suffix}`);
     await page.keyboard.press('Tab');
     await choose(page, '街道');
@@ -86,8 +88,10 @@ describe('administration', () => {
     await page.getByTestId('user-new').click();
     await page.getByTestId('user-username').waitFor();
     const username = `clerk-${suffix}`;
+    await caretIn(page, 'user-username');
     await page.keyboard.type(username);
     await page.keyboard.press('Tab');
+    await caretIn(page, 'user-display-name');
     await page.keyboard.type('测试承办员');
     await page.keyboard.press('Tab');
     await choose(page, '承办');
@@ -204,12 +208,12 @@ describe('administration', () => {
     await page.getByTestId('admin-kb').locator('tbody tr').first().waitFor();
     await page.getByTestId('kb-new').click();
     // A keyboard user types once the caret is in the title, not when the field is painted.
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'kb-title');
+    await caretIn(page, 'kb-title');
     const title = `测试文章${suffix}`;
     await page.keyboard.type(title);
     await page.keyboard.press('Tab');
     // And the body once the caret has moved there (a loaded run typed the body into the title).
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'kb-body');
+    await caretIn(page, 'kb-body');
     await page.keyboard.type('办理居住证须携带身份证和租赁合同。');
     await page.getByTestId('kb-valid-to').fill('2000-01-01');
     await page.getByTestId('kb-save').click();
@@ -272,7 +276,9 @@ describe('administration', () => {
     await page.getByTestId('snip-row-开场白').waitFor();
     await page.getByTestId('snip-new-agent_phrase').click();
     await page.getByTestId('snip-title').waitFor();
+    await caretIn(page, 'snip-title');
     await page.keyboard.press('Tab');
+    await caretIn(page, 'snip-body');
     await page.keyboard.type('请您稍等，我为您查询一下。');
     await page.getByTestId('snip-title').press('Enter');
     await page.getByText('请填写标题（不超过 40 字）').waitFor();

@@ -67,6 +67,15 @@ export async function unitNameOf(username: string): Promise<string> {
 export const randomMobile = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
 /**
+ * Waits until the field with this test id has the caret. A keyboard user types once the caret is there; a
+ * dialog's autofocus lands a moment after the field is painted, later on a loaded machine, and keys typed
+ * before it went to the wrong field (a unit's code typed into nothing, its name into the code).
+ */
+export async function caretIn(page: Page, testId: string) {
+  await page.waitForFunction((id) => document.activeElement?.getAttribute('data-testid') === id, testId, { timeout: 10_000 });
+}
+
+/**
  * The open Select dropdown once its opening motion has ended. A click on an option while the list is still
  * sliding in (slow on a loaded machine) can land between frames on nothing: a user clicks what has stopped moving.
  */
