@@ -161,15 +161,21 @@ describe('timers that cannot be lost', () => {
   });
 });
 
+/** n dispatched tickets numbered `<letter><tag>-i`, written directly (their dispatches are each test's own). */
+async function insertDispatchedTickets(tag: string, letter: string, n: number) {
+  const lower = letter.toLowerCase();
+  await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
+    select md5(${tag} || i)::uuid, ${`${letter}${tag}-`} || i, 'dispatched', 'phone', ${`${lower}-${tag}-`} || i, ${lower}, ${lower}, '440106', 'complaint', 1
+    from generate_series(1, ${n}::int) i`);
+}
+
 describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
   it('fires every stage exactly once, with one event, audit and outbox row each, when two sweeps of three slices run at once', async () => {
     // 90 tickets with a lead and two assisting dispatches each, every stage long due (2020, before
     // anything the other tests dispatched), written directly so that a few hundred are due at once.
     const tag = randomBytes(3).toString('hex');
     const tickets = 90;
-    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
-      select md5(${tag} || i)::uuid, ${`C${tag}-`} || i, 'dispatched', 'phone', ${`c-${tag}-`} || i, 'c', 'c', '440106', 'complaint', 1
-      from generate_series(1, ${tickets}) i`);
+    await insertDispatchedTickets(tag, 'C', tickets);
     await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
         return_window_ends_at, supervision_due_at, next_wake_at)
       select md5(${tag} || i)::uuid, ${unitId}, case when r = 0 then 'lead' else 'assisting' end, 'in_progress', '2020-01-02T02:00:00Z',
@@ -216,9 +222,7 @@ describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
   });
   it('reports a slice that fails, with its slice, and the other slices still fire theirs', async () => {
     const tag = randomBytes(3).toString('hex');
-    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
-      select md5(${tag} || i)::uuid, ${`F${tag}-`} || i, 'dispatched', 'phone', ${`f-${tag}-`} || i, 'f', 'f', '440106', 'complaint', 1
-      from generate_series(1, 40) i`);
+    await insertDispatchedTickets(tag, 'F', 40);
     await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
         return_window_ends_at, supervision_due_at, next_wake_at)
       select md5(${tag} || i)::uuid, ${unitId}, 'lead', 'in_progress', '2018-01-02T02:00:00Z', '2018-01-03T16:00:00Z', '2018-12-20T16:00:00Z',
@@ -257,9 +261,7 @@ describe('a sweep in slices side by side (SLA_SWEEP_CONCURRENCY)', () => {
 describe('a ticket an agent holds', () => {
   it('is skipped without waiting, the other due dispatches fire, and it fires at the next sweep after the agent commits', async () => {
     const tag = randomBytes(3).toString('hex');
-    await rt.db.execute(sql`insert into tickets (id, number, status, channel, external_id, title, content, region_code, appeal_type, current_round)
-      select md5(${tag} || i)::uuid, ${`L${tag}-`} || i, 'dispatched', 'phone', ${`l-${tag}-`} || i, 'l', 'l', '440106', 'complaint', 1
-      from generate_series(1, 3) i`);
+    await insertDispatchedTickets(tag, 'L', 3);
     // Reminders only (reply and supervision far ahead); ticket 1's is the earliest, so every batch meets it first.
     await rt.db.execute(sql`insert into dispatches (ticket_id, unit_id, role, status, dispatched_at, sign_due_at, reply_due_at, remind_at,
         return_window_ends_at, supervision_due_at, next_wake_at)
