@@ -70,7 +70,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    await api.logout().catch(() => undefined);
+    // The desk is cleared either way (below); a server that did not hear the logout keeps the session until it
+    // expires, so say so in the console's log rather than swallow it.
+    await api.logout().catch((err: unknown) => console.warn('logout was not confirmed by the server; cleared on this desk only', err));
     setCsrfToken(null);
     // A desk PC is shared between shifts: the next person must not find this one's drafts, presence or cached answers.
     endSession();
