@@ -5,11 +5,11 @@
  * Real PostgreSQL and Redis, the app in process with a wide window so concurrent calls meet.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { useTestEnv, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
+import { countStatements, stopCountingStatements } from '../helpers/statements';
 import { registerTicket, type RegisterResult } from '../../server/tickets/use-cases/register-ticket';
 import { foldRollupDeltas } from '../../server/reports/rollup';
 import { intakeGroupFallbacks } from '../../server/platform/metrics';
@@ -53,9 +53,8 @@ async function stored(ids: string[]) {
   return r.rows;
 }
 
-const originalQuery = pg.Client.prototype.query;
 afterEach(() => {
-  pg.Client.prototype.query = originalQuery;
+  stopCountingStatements();
 });
 
 const fallbacks = async () => (await intakeGroupFallbacks.get()).values[0]?.value ?? 0;
@@ -217,22 +216,10 @@ describe('intake group commit', () => {
     const ctx: Ctx = env.ctx({ kind: 'system', name: 'group-test' });
     const tag = randomUUID().slice(0, 8);
     await registerTicket(ctx, appeal(`${tag}-warm`, '13766660000')); // the day's sequence exists
-    // Every statement sent, grouped by client and transaction (as in intake-statements.test.ts).
-    const sent: string[][] = [];
-    const open = new Map<pg.Client, string[]>();
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const q = args[0] as string | { text: string };
-      const text = (typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim();
-      let g = open.get(this);
-      if (!g) sent.push((g = []));
-      g.push(text);
-      if (/^begin/i.test(text)) open.set(this, g);
-      if (/^(commit|rollback)/i.test(text)) open.delete(this);
-      return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof pg.Client.prototype.query;
+    const sent = countStatements();
     const N = 16;
     const results = await Promise.all(Array.from({ length: N }, (_, i) => registerTicket(ctx, appeal(`${tag}-${i}`, `137666${String(60001 + i)}`))));
-    pg.Client.prototype.query = originalQuery;
+    stopCountingStatements();
     expect(new Set(results.map((r) => r.ticketId)).size).toBe(N);
     // The outbox relay, woken by the commit, runs statements of its own on its own connection.
     const intake = sent.filter((qs) => !qs.some((q) => /\boutbox\b/.test(q) && !/^with v/.test(q))).flat();

@@ -6,36 +6,18 @@
  * per registration). A new statement on this path fails the test: raise the bar only on purpose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { useTestEnv, makeUser } from '../helpers/env';
 import { ApiClient } from '../helpers/http';
+import { countStatements, stopCountingStatements } from '../helpers/statements';
 
 const env = useTestEnv();
 
 /** The statements one registration may send on the request path (BEGIN … COMMIT included). */
 const STATEMENTS_PER_REGISTRATION = 6;
 
-const original = pg.Client.prototype.query;
 afterEach(() => {
-  pg.Client.prototype.query = original;
+  stopCountingStatements();
 });
-
-/** Every statement sent, grouped by client and transaction, so a relay's BEGIN/COMMIT count as the relay's. */
-function countStatements() {
-  const groups: string[][] = [];
-  const open = new Map<pg.Client, string[]>();
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { text: string };
-    const text = (typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim();
-    let g = open.get(this);
-    if (!g) groups.push((g = []));
-    g.push(text);
-    if (/^begin/i.test(text)) open.set(this, g);
-    if (/^(commit|rollback)/i.test(text)) open.delete(this);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return groups;
-}
 
 describe('statements per registration', () => {
   it(`a new caller's registration sends at most ${STATEMENTS_PER_REGISTRATION} statements on the request path`, async () => {
@@ -54,7 +36,7 @@ describe('statements per registration', () => {
     const N = 10;
     for (let i = 1; i <= N; i++) expect((await register(i)).status).toBe(201);
     await new Promise((r) => setTimeout(r, 300)); // let the relay's kick finish
-    pg.Client.prototype.query = original;
+    stopCountingStatements();
 
     const isRelay = (g: string[]) => g.some((s) => /\boutbox\b/.test(s) && !/^with t as/.test(s));
     const relay = groups.filter(isRelay).flat();
